@@ -1,0 +1,257 @@
+//! An API's `mod.rs`: module documentation, the client, its builder and the error type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, error_body, ident, inner_doc, rust_type, source_line};
+use crate::ir::{Api, AuthKind, ClientParamLocation, Ty};
+
+fn module_doc(api: &Api) -> TokenStream {
+    let mut text = format!("{}\n", api.title);
+    if !api.docs.trim().is_empty() {
+        text.push_str(&format!("\n{}\n", api.docs.trim()));
+    }
+    text.push_str(&format!("\nBase URL: `{}`.\n", api.base_url));
+    if let Some((calls, secs)) = api.rate_limit {
+        text.push_str(&format!("\nDocumented rate limit: {calls} calls in any {secs} seconds.\n"));
+    }
+    text.push_str("\n# Sources\n");
+    for s in &api.sources {
+        let tag = if s.secondary { " (secondary material)" } else { "" };
+        text.push_str(&format!("\n- `{}`{tag}", s.file));
+    }
+    text.push('\n');
+    if !api.notes.is_empty() {
+        text.push_str("\n# Spec notes\n");
+        for (id, note) in &api.notes {
+            text.push_str(&format!("\n**{id}**: {}\n", note.trim()));
+        }
+    }
+    inner_doc(&text)
+}
+
+/// Type of a global parameter's stored value and how setters take it.
+fn setter_arg(ty: &Ty, types: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+    let stored = rust_type(ty, types);
+    if *ty == Ty::String {
+        (stored, quote!(impl Into<String>), quote!(value.into()))
+    } else {
+        (stored.clone(), stored, quote!(value))
+    }
+}
+
+pub(super) fn module(api: &Api) -> TokenStream {
+    let header = module_doc(api);
+    let types = quote!(types::);
+    let module = &api.module;
+    let base_url = &api.base_url;
+    let body = error_body(api, &types);
+    let error_doc = doc(&format!(
+        "Error of every call to the {}: the shared runtime error with this API's error body.",
+        api.title
+    ));
+    let examples_mod = api
+        .operations
+        .iter()
+        .any(|op| {
+            op.success.iter().any(|r| !r.examples.is_empty())
+                || op.body.as_ref().is_some_and(|b| !b.examples.is_empty())
+        })
+        .then(|| quote!(#[cfg(test)] mod examples;));
+
+    // Builder arguments: client parameters and required credentials, in spec order.
+    let mut args = Vec::new();
+    let mut builder_fields = Vec::new();
+    let mut builder_inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut client_fields = Vec::new();
+    let mut client_inits = Vec::new();
+    let mut credentials = Vec::new();
+    let mut base_url_expr = quote!(BASE_URL.to_owned());
+
+    for p in &api.client_params {
+        let n = ident(&p.rust);
+        args.push(quote!(#n: impl Into<String>));
+        builder_fields.push(quote!(#n: String,));
+        builder_inits.push(quote!(#n: #n.into(),));
+        match p.location {
+            ClientParamLocation::Path => {
+                let pdoc = doc(&p.docs);
+                client_fields.push(quote!(#pdoc pub(crate) #n: String,));
+                client_inits.push(quote!(#n: self.#n,));
+            }
+            ClientParamLocation::BaseUrl => {
+                let placeholder = format!("{{{}}}", p.wire);
+                base_url_expr = quote!(#base_url_expr.replace(#placeholder, &self.#n));
+            }
+        }
+    }
+    for a in &api.auth {
+        let n = ident(&a.rust);
+        let adoc = doc(&a.docs);
+        let (stored, arg, conv) = match &a.kind {
+            AuthKind::FormFields(fields) => {
+                let n_fields = fields.len();
+                (
+                    quote!([clientgen_runtime::SecretString; #n_fields]),
+                    quote!([clientgen_runtime::SecretString; #n_fields]),
+                    quote!(#n),
+                )
+            }
+            _ => (
+                quote!(clientgen_runtime::SecretString),
+                quote!(impl Into<clientgen_runtime::SecretString>),
+                quote!(#n.into()),
+            ),
+        };
+        let credential = |value: TokenStream| match &a.kind {
+            AuthKind::Header(name) => {
+                let lower = name.to_ascii_lowercase();
+                quote!(clientgen_runtime::Credential::Header {
+                    name: clientgen_runtime::transport::header_name(#lower),
+                    value: #value,
+                })
+            }
+            AuthKind::Bearer => quote!(clientgen_runtime::Credential::Bearer(#value)),
+            AuthKind::FormFields(fields) => {
+                let vars: Vec<_> = (0..fields.len()).map(|i| quote::format_ident!("field{}", i)).collect();
+                quote!(clientgen_runtime::Credential::FormFields({
+                    let [#(#vars),*] = #value;
+                    vec![#((#fields.to_owned(), #vars)),*]
+                }))
+            }
+            AuthKind::Oauth2 { .. } => quote!(compile_error!("oauth2 is not supported yet")),
+        };
+        if a.required {
+            args.push(quote!(#n: #arg));
+            builder_fields.push(quote!(#n: #stored,));
+            builder_inits.push(quote!(#n: #conv,));
+            let c = credential(quote!(self.#n));
+            credentials.push(quote!(transport = transport.credential(#c);));
+        } else {
+            builder_fields.push(quote!(#n: Option<#stored>,));
+            builder_inits.push(quote!(#n: None,));
+            let value_conv = if matches!(a.kind, AuthKind::FormFields(_)) {
+                quote!(value)
+            } else {
+                quote!(value.into())
+            };
+            setters.push(quote! {
+                #adoc
+                pub fn #n(mut self, value: #arg) -> Self {
+                    self.#n = Some(#value_conv);
+                    self
+                }
+            });
+            let c = credential(quote!(secret));
+            credentials.push(quote! {
+                if let Some(secret) = self.#n {
+                    transport = transport.credential(#c);
+                }
+            });
+        }
+    }
+    for g in &api.global_params {
+        let n = ident(&g.rust);
+        let (stored, arg, conv) = setter_arg(&g.ty, &types);
+        let gdoc = doc(&format!(
+            "Default `{}` for every call; a call may override it.\n\n{}",
+            g.wire, g.docs
+        ));
+        builder_fields.push(quote!(#n: Option<#stored>,));
+        builder_inits.push(quote!(#n: None,));
+        client_fields.push(quote!(pub(crate) #n: Option<#stored>,));
+        client_inits.push(quote!(#n: self.#n,));
+        setters.push(quote! {
+            #gdoc
+            pub fn #n(mut self, value: #arg) -> Self {
+                self.#n = Some(#conv);
+                self
+            }
+        });
+    }
+    let client_doc = doc(&format!(
+        "A client of the {}. Cheap to clone: clones share one connection pool.",
+        api.title
+    ));
+    let builder_doc = doc(&format!(
+        "Starts a client of the {}.\n\n{}",
+        api.title,
+        source_line(&api.cite)
+    ));
+
+    quote! {
+        #header
+
+        mod operations;
+        pub mod types;
+        #examples_mod
+
+        pub use operations::*;
+
+        /// The documented base URL.
+        pub const BASE_URL: &str = #base_url;
+
+        #error_doc
+        pub type Error = clientgen_runtime::Error<#body>;
+
+        #client_doc
+        #[derive(Clone)]
+        pub struct Client {
+            pub(crate) transport: clientgen_runtime::Transport,
+            #(#client_fields)*
+        }
+
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("transport", &self.transport)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            #builder_doc
+            pub fn builder(#(#args),*) -> ClientBuilder {
+                ClientBuilder {
+                    transport: None,
+                    #(#builder_inits)*
+                }
+            }
+        }
+
+        /// Settings of a [`Client`]; finish with [`ClientBuilder::build`].
+        pub struct ClientBuilder {
+            transport: Option<clientgen_runtime::TransportBuilder>,
+            #(#builder_fields)*
+        }
+
+        impl ClientBuilder {
+            #(#setters)*
+
+            /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
+            pub fn transport(
+                mut self,
+                adjust: impl FnOnce(clientgen_runtime::TransportBuilder) -> clientgen_runtime::TransportBuilder,
+            ) -> Self {
+                let current = self.transport.take().unwrap_or_else(|| self.default_transport());
+                self.transport = Some(adjust(current));
+                self
+            }
+
+            fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
+                clientgen_runtime::TransportBuilder::new(#module, #base_url_expr)
+            }
+
+            /// Builds the client.
+            pub fn build(mut self) -> Result<Client, clientgen_runtime::BuildError> {
+                let mut transport = self.transport.take().unwrap_or_else(|| self.default_transport());
+                #(#credentials)*
+                Ok(Client {
+                    transport: transport.build()?,
+                    #(#client_inits)*
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! An API's `examples.rs`: tests that every documented example decodes with the generated types
+//! and holds no field or enum value that the types do not describe.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{ident, inner_doc, output_type, rust_type};
+use crate::ir::{Api, Decode, Example};
+use crate::naming::{self, Namespace};
+
+/// A raw string literal holding `text`, so that the generated test shows the example as written.
+fn raw_literal(text: &str) -> Literal {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
+}
+
+fn test(name: &str, ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStream {
+    let fn_name = ident(&naming::derive(Namespace::Field, name));
+    let body = raw_literal(&example.body);
+    let envelope = match envelope {
+        Some(key) => quote!(Some(#key)),
+        None => quote!(None),
+    };
+    let fixed = example
+        .fixed
+        .as_ref()
+        .map(|f| format!("Fixed from the document: {f}"));
+    let fixed = fixed.map(|f| quote!(#[doc = #f]));
+    quote! {
+        #[test]
+        #fixed
+        fn #fn_name() {
+            assert_eq!(
+                clientgen_runtime::unknown::check_example::<#ty>(#body, #envelope),
+                Ok(Vec::new())
+            );
+        }
+    }
+}
+
+pub(super) fn module(api: &Api) -> Option<TokenStream> {
+    let types = quote!(types::);
+    let mut tests = Vec::new();
+    for op in &api.operations {
+        if let Some(body) = &op.body {
+            let ty = rust_type(&body.ty, &types);
+            for ex in &body.examples {
+                let name = format!("{}_request_{}", op.method_name, ex.name);
+                tests.push(test(&name, ty.clone(), None, ex));
+            }
+        }
+        for r in &op.success {
+            let (ty, envelope) = match &r.decode {
+                Decode::Json { envelope, .. } => (output_type(&r.decode, &types), envelope.as_deref()),
+                Decode::Empty | Decode::Text(_) => continue,
+            };
+            for ex in &r.examples {
+                let name = format!("{}_{}_{}", op.method_name, r.status, ex.name);
+                tests.push(test(&name, ty.clone(), envelope, ex));
+            }
+        }
+    }
+    if let Some(error) = &api.error {
+        let ty = rust_type(&error.ty, &types);
+        for ex in &error.examples {
+            tests.push(test(&format!("error_{}", ex.name), ty.clone(), None, ex));
+        }
+    }
+    if tests.is_empty() {
+        return None;
+    }
+    let header = inner_doc(
+        "Every documented example decodes with the generated types and holds nothing they do not \
+         describe.",
+    );
+    Some(quote! {
+        #header
+        use super::types;
+
+        #(#tests)*
+    })
+}

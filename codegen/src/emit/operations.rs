@@ -1,0 +1,303 @@
+//! An API's `operations.rs`: one client method and one request builder per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, inner_doc, output_type, rust_type, source_line};
+use crate::ir::{Api, ArrayStyle, BodyEncoding, Decode, Method, Operation, Param, ParamLocation, PathPart, Ty};
+
+pub(super) fn module(api: &Api) -> TokenStream {
+    let header = inner_doc(&format!(
+        "Operations of the {}: a method on [`Client`](super::Client) per operation, \
+         returning a builder that is sent with `.send()` or `.await`.",
+        api.title
+    ));
+    let methods = api.operations.iter().map(|op| method(api, op));
+    let builders = api.operations.iter().map(|op| builder(api, op));
+    quote! {
+        #header
+        use std::future::{Future, IntoFuture};
+        use std::pin::Pin;
+        use std::time::Duration;
+
+        use clientgen_runtime::{Method, Request, ResponseValue};
+
+        use super::{types, Client, Error};
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn http_method(m: Method) -> TokenStream {
+    match m {
+        Method::GET => quote!(Method::GET),
+        Method::POST => quote!(Method::POST),
+        Method::PUT => quote!(Method::PUT),
+        Method::PATCH => quote!(Method::PATCH),
+        Method::DELETE => quote!(Method::DELETE),
+    }
+}
+
+fn method_text(m: Method) -> &'static str {
+    match m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+    }
+}
+
+fn signature_line(op: &Operation) -> String {
+    format!("`{} {}`", method_text(op.method), op.path_template)
+}
+
+/// Required parameters become method arguments; the rest are setters.
+fn is_argument(p: &Param) -> bool {
+    p.required || p.location == ParamLocation::Path
+}
+
+fn arg_type(ty: &Ty) -> (TokenStream, TokenStream) {
+    let types = quote!(types::);
+    match ty {
+        Ty::String => (quote!(impl Into<String>), quote!(.into())),
+        other => (rust_type(other, &types), TokenStream::new()),
+    }
+}
+
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder = ident(&op.builder);
+    let mut text = format!("{}\n\n{}", op.summary.trim(), signature_line(op));
+    if !op.docs.is_empty() {
+        text.push_str(&format!("\n\n{}", op.docs));
+    }
+    text.push_str(&format!("\n\n{}", source_line(&op.cite)));
+    let docs = doc(&text);
+    let _ = api;
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.rust);
+        if is_argument(p) {
+            let (ty, conv) = arg_type(&p.ty);
+            args.push(quote!(#n: #ty));
+            inits.push(if conv.is_empty() {
+                quote!(#n,)
+            } else {
+                quote!(#n: #n #conv,)
+            });
+        } else {
+            inits.push(quote!(#n: None,));
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty, &quote!(types::));
+        args.push(quote!(body: &'a #ty));
+        inits.push(quote!(body,));
+    }
+    for g in &api.global_params {
+        let n = ident(&g.rust);
+        inits.push(quote!(#n: None,));
+    }
+    let lifetime = op.body.as_ref().map(|_| quote!(<'a>));
+    let self_ref = if op.body.is_some() {
+        quote!(&'a self)
+    } else {
+        quote!(&self)
+    };
+    let ret_lt = if op.body.is_some() { quote!(<'a>) } else { quote!(<'_>) };
+    quote! {
+        #docs
+        pub fn #name #lifetime(#self_ref, #(#args),*) -> #builder #ret_lt {
+            #builder {
+                client: self,
+                #(#inits)*
+                timeout: None,
+            }
+        }
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let types = quote!(types::);
+    let name = ident(&op.builder);
+    let method_name = &op.method_name;
+    let bdoc = doc(&format!(
+        "Request builder for [`Client::{method_name}`]: {}.",
+        signature_line(op)
+    ));
+    let all_params: Vec<&Param> = op.params.iter().chain(&api.global_params).collect();
+    let fields = all_params.iter().map(|p| {
+        let n = ident(&p.rust);
+        let ty = rust_type(&p.ty, &types);
+        if is_argument(p) && !api.global_params.iter().any(|g| g.rust == p.rust) {
+            quote!(#n: #ty,)
+        } else {
+            quote!(#n: Option<#ty>,)
+        }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = rust_type(&b.ty, &types);
+        quote!(body: &'a #ty,)
+    });
+    let setters = all_params
+        .iter()
+        .filter(|p| !is_argument(p) || api.global_params.iter().any(|g| g.rust == p.rust))
+        .map(|p| {
+            let n = ident(&p.rust);
+            let is_global = api.global_params.iter().any(|g| g.rust == p.rust);
+            let text = if is_global {
+                format!("Overrides the client's `{}` for this call.\n\n{}", p.wire, p.docs)
+            } else {
+                p.docs.clone()
+            };
+            let sdoc = doc(&text);
+            let (ty, conv) = arg_type(&p.ty);
+            quote! {
+                #sdoc
+                pub fn #n(mut self, value: #ty) -> Self {
+                    self.#n = Some(value #conv);
+                    self
+                }
+            }
+        });
+
+    let op_id = &op.id;
+    let template = &op.path_template;
+    let http = http_method(op.method);
+    let idempotent = op.idempotent;
+    let path = op.path.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(req.path(#text);),
+        PathPart::Client(field) => {
+            let f = ident(field);
+            let wire = client_wire(api, field);
+            quote!(req.path_param(#wire, &self.client.#f);)
+        }
+        PathPart::Param(field) => {
+            let f = ident(field);
+            let wire = op.params.iter().find(|p| &p.rust == field).map_or("", |p| p.wire.as_str());
+            quote!(req.path_param(#wire, &self.#f);)
+        }
+    });
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| param_push(p, false));
+    let globals = api.global_params.iter().map(|p| param_push(p, true));
+    let body = op.body.as_ref().map(|b| match b.encoding {
+        BodyEncoding::Json => quote!(req.json_body(self.body);),
+        BodyEncoding::Form => {
+            let style = style_tokens(b.style);
+            quote! {
+                match self.body.to_form(#style) {
+                    Ok(form) => req.form_body(form),
+                    Err(reason) => req.refuse(reason),
+                }
+            }
+        }
+    });
+    let output = output_type(op.output(), &types);
+    let decode = match op.output() {
+        Decode::Empty => quote!(resp.empty()),
+        Decode::Json { envelope: Some(key), .. } => quote!(resp.json(Some(#key))),
+        Decode::Json { envelope: None, .. } => quote!(resp.json(None)),
+        Decode::Text(_) => quote!(resp.text()),
+    };
+    let (lt_decl, lt_use) = (quote!(<'a>), quote!(<'a>));
+    quote! {
+        #bdoc
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        #[derive(Debug, Clone)]
+        pub struct #name #lt_decl {
+            client: &'a Client,
+            #(#fields)*
+            #body_field
+            timeout: Option<Duration>,
+        }
+
+        impl #lt_decl #name #lt_use {
+            #(#setters)*
+
+            /// Overrides the client's total timeout for this call.
+            pub fn timeout(mut self, value: Duration) -> Self {
+                self.timeout = Some(value);
+                self
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<ResponseValue<#output>, Error> {
+                let mut req = Request::new(#op_id, #http, #template, #idempotent);
+                #(#path)*
+                #(#params)*
+                #(#globals)*
+                #body
+                req.timeout(self.timeout);
+                let resp = self.client.transport.execute(req).await?;
+                if resp.is_success() {
+                    #decode
+                } else {
+                    Err(resp.error())
+                }
+            }
+        }
+
+        impl #lt_decl IntoFuture for #name #lt_use {
+            type Output = Result<ResponseValue<#output>, Error>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn client_wire<'a>(api: &'a Api, field: &str) -> &'a str {
+    api.client_params
+        .iter()
+        .find(|c| c.rust == field)
+        .map_or("", |c| c.wire.as_str())
+}
+
+fn style_tokens(style: ArrayStyle) -> TokenStream {
+    match style {
+        ArrayStyle::Repeat => quote!(clientgen_runtime::ArrayStyle::Repeat),
+        ArrayStyle::Brackets => quote!(clientgen_runtime::ArrayStyle::Brackets),
+        ArrayStyle::Comma => quote!(clientgen_runtime::ArrayStyle::Comma),
+    }
+}
+
+/// Writes one query or header parameter; a global one falls back to the client's value.
+fn param_push(p: &Param, global: bool) -> TokenStream {
+    let n = ident(&p.rust);
+    let wire = &p.wire;
+    let value = if global {
+        quote!(self.#n.as_ref().or(self.client.#n.as_ref()))
+    } else if is_argument(p) {
+        quote!(Some(&self.#n))
+    } else {
+        quote!(self.#n.as_ref())
+    };
+    let write = match (p.location, p.ty.is_array()) {
+        (ParamLocation::Header, _) => {
+            let lower = wire.to_ascii_lowercase();
+            quote!(req.header(#lower, v);)
+        }
+        (_, true) => {
+            let style = style_tokens(p.style);
+            quote!(req.query().push_array(#wire, v, #style);)
+        }
+        (_, false) => quote!(req.query().push(#wire, v);),
+    };
+    quote! {
+        if let Some(v) = #value {
+            #write
+        }
+    }
+}

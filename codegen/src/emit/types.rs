@@ -1,0 +1,431 @@
+//! The `types` module of an API: structs, open enums and untagged unions.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{doc, ident, inner_doc, rust_type, source_line};
+use crate::ir::{Api, BodyEncoding, EnumLiteral, FieldModel, Ty, TypeBody, TypeModel};
+
+pub(super) fn module(api: &Api) -> TokenStream {
+    let header = inner_doc(&format!(
+        "Types of the {}, as its spec declares them.",
+        api.title
+    ));
+    let form_types: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| b.encoding == BodyEncoding::Form)
+        .filter_map(|b| match &b.ty {
+            Ty::Named(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let items = api.types.iter().map(|t| {
+        let item = match &t.body {
+            TypeBody::Object {
+                fields,
+                keep_unknown,
+            } => object(t, fields, *keep_unknown, form_types.contains(t.rust.as_str())),
+            TypeBody::Enum { integer, values } => open_enum(t, *integer, values),
+            TypeBody::Union { variants } => union(t, variants),
+        };
+        quote! { #item }
+    });
+    let error_impl = error_body_impl(api);
+    quote! {
+        #header
+        #(#items)*
+        #error_impl
+    }
+}
+
+fn type_doc(t: &TypeModel) -> TokenStream {
+    doc(&format!("{}\n\n{}", t.docs, source_line(&t.cite)))
+}
+
+fn field_doc(f: &FieldModel) -> String {
+    let mut text = f.docs.clone();
+    let flag = match (f.read_only, f.write_only) {
+        (true, _) => Some("Read-only: returned by the server, never sent."),
+        (_, true) => Some("Update-only: sent to the server, never returned."),
+        _ => None,
+    };
+    if let Some(flag) = flag {
+        text.push_str("\n\n");
+        text.push_str(flag);
+    }
+    text
+}
+
+/// How a field is declared: its Rust type and serde attributes.
+fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
+    let base = rust_type(&f.ty, &TokenStream::new());
+    let optional = !f.required || f.nullable;
+    let ty = if optional { quote!(Option<#base>) } else { base };
+    let mut serde = Vec::new();
+    if f.wire != f.rust {
+        let wire = &f.wire;
+        serde.push(quote!(rename = #wire));
+    }
+    if f.read_only {
+        serde.push(quote!(skip_serializing));
+    }
+    if optional {
+        serde.push(quote!(default));
+        // A nullable field is sent as `null` when unset; others are left out.
+        if !f.nullable && !f.read_only {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+    }
+    (ty, serde)
+}
+
+fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) -> TokenStream {
+    let name = ident(&t.rust);
+    let tdoc = type_doc(t);
+    let decls = fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let fdoc = doc(&field_doc(f));
+        let (ty, serde) = field_decl(f);
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let deprecated = f
+            .deprecated
+            .as_ref()
+            .map(|note| quote!(#[deprecated(note = #note)]));
+        quote! {
+            #fdoc
+            #deprecated
+            #serde
+            pub #fname: #ty,
+        }
+    });
+    let extra = keep_unknown.then(|| {
+        quote! {
+            /// Fields the spec does not describe, kept as received so that sending this value
+            /// back loses nothing.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+    });
+    let required: Vec<&FieldModel> = fields
+        .iter()
+        .filter(|f| f.required && !f.nullable && !f.read_only)
+        .collect();
+    let all_optional = fields.iter().all(|f| !f.required || f.nullable);
+    let default_derive = all_optional.then(|| quote!(Default,));
+    let constructor = (!all_optional && fields.iter().all(|f| !f.read_only || !f.required)).then(|| {
+        let args = required.iter().map(|f| {
+            let n = ident(&f.rust);
+            let ty = rust_type(&f.ty, &TokenStream::new());
+            quote!(#n: #ty)
+        });
+        let inits = fields.iter().map(|f| {
+            let n = ident(&f.rust);
+            if required.iter().any(|r| r.rust == f.rust) {
+                quote!(#n)
+            } else {
+                quote!(#n: None)
+            }
+        });
+        let extra_init = keep_unknown.then(|| quote!(extra: serde_json::Map::new(),));
+        quote! {
+            impl #name {
+                /// A value with the required fields set and every optional field unset.
+                #[allow(deprecated)]
+                pub fn new(#(#args),*) -> Self {
+                    #name { #(#inits,)* #extra_init }
+                }
+            }
+        }
+    });
+    let unknown_parts = fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        quote! {
+            self.#n.collect_unknown(&clientgen_runtime::unknown::field_path(path, #wire), out);
+        }
+    });
+    let unused = (fields.is_empty() && !keep_unknown).then(|| quote!(let _ = (path, out);));
+    let extra_unknown = keep_unknown.then(|| quote!(self.extra.collect_unknown(path, out);));
+    let form_impl = form.then(|| form_encoder(&name, fields, keep_unknown));
+    quote! {
+        #tdoc
+        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#decls)*
+            #extra
+        }
+
+        #constructor
+
+        impl clientgen_runtime::UnknownFields for #name {
+            #[allow(deprecated)]
+            fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+                #unused
+                #(#unknown_parts)*
+                #extra_unknown
+            }
+        }
+
+        #form_impl
+    }
+}
+
+/// `to_form`: the fields of a form body, in wire order, then the undocumented extras.
+fn form_encoder(name: &proc_macro2::Ident, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
+    let pushes = fields.iter().filter(|f| !f.read_only).map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        let optional = !f.required || f.nullable;
+        let push = |value: TokenStream| match &f.ty {
+            Ty::Array(_) => quote!(form.push_array(#wire, #value, style);),
+            Ty::Json => quote!(form.push_json(#wire, #value, style)?;),
+            _ => quote!(form.push(#wire, #value);),
+        };
+        if optional {
+            let p = push(quote!(v));
+            quote!(if let Some(v) = &self.#n { #p })
+        } else {
+            push(quote!(&self.#n))
+        }
+    });
+    let extras = keep_unknown.then(|| {
+        quote! {
+            for (name, value) in &self.extra {
+                form.push_json(name, value, style)?;
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            /// The form fields of this value, for `application/x-www-form-urlencoded` bodies.
+            #[allow(deprecated)]
+            pub fn to_form(&self, style: clientgen_runtime::ArrayStyle) -> Result<clientgen_runtime::Pairs, String> {
+                let mut form = clientgen_runtime::Pairs::default();
+                let _ = style;
+                #(#pushes)*
+                #extras
+                Ok(form)
+            }
+        }
+    }
+}
+
+fn open_enum(t: &TypeModel, integer: bool, values: &[crate::ir::EnumValue]) -> TokenStream {
+    let name = ident(&t.rust);
+    let tdoc = type_doc(t);
+    let variants = values.iter().map(|v| {
+        let vn = ident(&v.rust);
+        let vdoc = doc(&v.docs);
+        quote!(#vdoc #vn,)
+    });
+    let payload = if integer { quote!(i64) } else { quote!(String) };
+    let to_wire = values.iter().map(|v| {
+        let vn = ident(&v.rust);
+        let lit = literal(&v.value);
+        quote!(#name::#vn => #lit,)
+    });
+    let from_wire = values.iter().map(|v| {
+        let vn = ident(&v.rust);
+        let lit = literal(&v.value);
+        quote!(#lit => #name::#vn,)
+    });
+    let unknown_doc = "A value the spec does not document (yet), kept as received.";
+    let body = if integer {
+        quote! {
+            impl #name {
+                /// The value on the wire.
+                pub fn as_i64(&self) -> i64 {
+                    match self {
+                        #(#to_wire)*
+                        #name::Unknown(v) => *v,
+                    }
+                }
+            }
+            impl From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #(#from_wire)*
+                        other => #name::Unknown(other),
+                    }
+                }
+            }
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    write!(f, "{}", self.as_i64())
+                }
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.as_i64())
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    i64::deserialize(deserializer).map(#name::from)
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl #name {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#to_wire)*
+                        #name::Unknown(v) => v,
+                    }
+                }
+            }
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#from_wire)*
+                        other => #name::Unknown(other.to_owned()),
+                    }
+                }
+            }
+            impl From<String> for #name {
+                fn from(value: String) -> Self {
+                    match #name::from(value.as_str()) {
+                        #name::Unknown(_) => #name::Unknown(value),
+                        known => known,
+                    }
+                }
+            }
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    String::deserialize(deserializer).map(#name::from)
+                }
+            }
+        }
+    };
+    let param_value = if integer {
+        quote!(self.as_i64().to_string())
+    } else {
+        quote!(self.as_str().to_owned())
+    };
+    quote! {
+        #tdoc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            Unknown(#payload),
+        }
+
+        #body
+
+        impl clientgen_runtime::ToParam for #name {
+            fn to_param(&self) -> String {
+                #param_value
+            }
+        }
+
+        impl clientgen_runtime::UnknownFields for #name {
+            fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+                if let #name::Unknown(v) = self {
+                    out.push(format!("{path} = {v}"));
+                }
+            }
+        }
+    }
+}
+
+fn literal(value: &EnumLiteral) -> Literal {
+    match value {
+        EnumLiteral::Int(i) => Literal::i64_unsuffixed(*i),
+        EnumLiteral::Str(s) => Literal::string(s),
+    }
+}
+
+fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
+    let name = ident(&t.rust);
+    let tdoc = type_doc(t);
+    let decls = variants.iter().map(|v| {
+        let vn = ident(&v.rust);
+        let vdoc = doc(&v.docs);
+        let ty = rust_type(&v.ty, &TokenStream::new());
+        quote!(#vdoc #vn(#ty),)
+    });
+    let arms = variants.iter().map(|v| {
+        let vn = ident(&v.rust);
+        quote!(#name::#vn(v) => v.collect_unknown(path, out),)
+    });
+    quote! {
+        #tdoc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#decls)*
+        }
+
+        impl clientgen_runtime::UnknownFields for #name {
+            fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// `ErrorBody` for the API's error type, with the path to its code.
+fn error_body_impl(api: &Api) -> Option<TokenStream> {
+    let error = api.error.as_ref()?;
+    let Ty::Named(body) = &error.ty else { return None };
+    let body_ident = ident(body);
+    let (code_ty, code_expr) = match &error.code_ty {
+        Some(code) => {
+            // Follow the path, stepping through optional fields with `?`.
+            let mut expr = quote!(self);
+            let mut current = body.clone();
+            for segment in &error.code_path {
+                let f = find_field(api, &current, segment);
+                let seg = ident(segment);
+                let optional = f.is_none_or(|f| !f.required || f.nullable);
+                expr = if optional {
+                    quote!(#expr.#seg.as_ref()?)
+                } else {
+                    quote!(#expr.#seg)
+                };
+                if let Some(Ty::Named(next)) = f.map(|f| &f.ty) {
+                    current = next.clone();
+                }
+            }
+            let code = ident(code);
+            (quote!(#code), quote!(Some(&#expr)))
+        }
+        None => (quote!(std::convert::Infallible), quote!(None)),
+    };
+    Some(quote! {
+        impl clientgen_runtime::ErrorBody for #body_ident {
+            type Code = #code_ty;
+
+            fn code(&self) -> Option<&#code_ty> {
+                #code_expr
+            }
+        }
+    })
+}
+
+fn find_field<'a>(api: &'a Api, type_name: &str, field: &str) -> Option<&'a FieldModel> {
+    let t = api.types.iter().find(|t| t.rust == type_name)?;
+    match &t.body {
+        TypeBody::Object { fields, .. } => fields.iter().find(|f| f.rust == field),
+        _ => None,
+    }
+}

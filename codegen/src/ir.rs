@@ -1,0 +1,371 @@
+//! The intermediate model: one API with every name resolved and every reference checked.
+//!
+//! `lower` builds it from a validated spec; the emitters read only this, never the YAML. Lists
+//! that have no meaningful order of their own (types, operations) are sorted, so the output does
+//! not depend on how the spec happens to be ordered; lists whose order is meaningful (fields on
+//! the wire, variants tried in turn) keep the spec's order.
+
+pub use crate::spec::{ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation};
+
+/// A resolved type: what a field, parameter or body holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `String`
+    String,
+    /// `i64`
+    Integer,
+    /// `f64`
+    Number,
+    /// `bool`
+    Boolean,
+    /// `chrono::NaiveDate`
+    Date,
+    /// The runtime's `DateTime`.
+    DateTime,
+    /// The runtime's `UnixTime`.
+    UnixTime,
+    /// The runtime's `Decimal`.
+    Decimal,
+    /// `serde_json::Value`
+    Json,
+    /// `Vec<T>`
+    Array(Box<Ty>),
+    /// `BTreeMap<String, T>`
+    Map(Box<Ty>),
+    /// A type of this API, by its Rust name.
+    Named(String),
+}
+
+impl Ty {
+    /// Whether the type is a list (which changes how parameters are written).
+    pub fn is_array(&self) -> bool {
+        matches!(self, Ty::Array(_))
+    }
+}
+
+/// A citation, resolved to the document's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cite {
+    /// File below `shared/sources/`.
+    pub file: String,
+    /// Section heading.
+    pub section: String,
+    /// Whether the document is third-party material.
+    pub secondary: bool,
+}
+
+/// One API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Module and feature name.
+    pub module: String,
+    /// Human name.
+    pub title: String,
+    /// Module documentation.
+    pub docs: String,
+    /// Where the API-level facts come from.
+    pub cite: Cite,
+    /// The documents, in spec order.
+    pub sources: Vec<Cite>,
+    /// Decisions recorded in the spec.
+    pub notes: Vec<(String, String)>,
+    /// Base URL template.
+    pub base_url: String,
+    /// Values given once to the client.
+    pub client_params: Vec<ClientParam>,
+    /// Authentication schemes.
+    pub auth: Vec<Auth>,
+    /// Parameters every operation accepts.
+    pub global_params: Vec<Param>,
+    /// The error body.
+    pub error: Option<ErrorModel>,
+    /// At most `.0` calls in any `.1` seconds.
+    pub rate_limit: Option<(u32, u32)>,
+    /// Retry policy.
+    pub retry: Option<RetryModel>,
+    /// Types, sorted by Rust name.
+    pub types: Vec<TypeModel>,
+    /// Operations, sorted by Rust method name.
+    pub operations: Vec<Operation>,
+}
+
+/// A value given once to the client.
+#[derive(Debug, Clone)]
+pub struct ClientParam {
+    /// Placeholder name.
+    pub wire: String,
+    /// Rust name of the builder argument and field.
+    pub rust: String,
+    /// Where it goes.
+    pub location: ClientParamLocation,
+    /// Documentation.
+    pub docs: String,
+}
+
+/// How a credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// A named header.
+    Header(String),
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// Form fields added to every body.
+    FormFields(Vec<String>),
+    /// OAuth2 authorization code flow.
+    Oauth2 {
+        /// Authorization endpoint.
+        authorize_url: String,
+        /// Token endpoint.
+        token_url: String,
+    },
+}
+
+/// An authentication scheme.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// Rust name of the builder argument or setter.
+    pub rust: String,
+    /// How it travels.
+    pub kind: AuthKind,
+    /// Whether the client needs it.
+    pub required: bool,
+    /// Documentation.
+    pub docs: String,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust name.
+    pub rust: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether every call must give it.
+    pub required: bool,
+    /// How arrays are written.
+    pub style: ArrayStyle,
+    /// Documentation, with the server default and any note folded in.
+    pub docs: String,
+}
+
+/// The error body and how to read its code.
+#[derive(Debug, Clone)]
+pub struct ErrorModel {
+    /// The body type.
+    pub ty: Ty,
+    /// Rust field names from the body to the code, when the API has codes.
+    pub code_path: Vec<String>,
+    /// The code's enum type.
+    pub code_ty: Option<String>,
+    /// Documented bodies.
+    pub examples: Vec<Example>,
+}
+
+/// Retry policy.
+#[derive(Debug, Clone)]
+pub struct RetryModel {
+    /// Attempts, the first included.
+    pub max_attempts: u32,
+    /// First delay.
+    pub initial_backoff_ms: u64,
+    /// Largest delay.
+    pub max_backoff_ms: u64,
+    /// Statuses retried for idempotent operations.
+    pub retry_statuses: Vec<u16>,
+    /// Statuses retried for every operation.
+    pub not_processed_statuses: Vec<u16>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeModel {
+    /// Name in the spec.
+    pub spec_name: String,
+    /// Rust name.
+    pub rust: String,
+    /// Documentation.
+    pub docs: String,
+    /// Source.
+    pub cite: Cite,
+    /// What it is.
+    pub body: TypeBody,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeBody {
+    /// A struct.
+    Object {
+        /// Fields in wire order.
+        fields: Vec<FieldModel>,
+        /// Whether unknown fields are kept in `extra`.
+        keep_unknown: bool,
+    },
+    /// An open enum.
+    Enum {
+        /// Whether values are integers rather than strings.
+        integer: bool,
+        /// Documented values.
+        values: Vec<EnumValue>,
+    },
+    /// An untagged union.
+    Union {
+        /// Variants in the order they are tried.
+        variants: Vec<Variant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct FieldModel {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name.
+    pub rust: String,
+    /// Type of the value (without `Option`).
+    pub ty: Ty,
+    /// Present in every response and always sent.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Never sent.
+    pub read_only: bool,
+    /// Never returned.
+    pub write_only: bool,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// Documentation, with default and note folded in.
+    pub docs: String,
+}
+
+/// An enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// Wire value.
+    pub value: EnumLiteral,
+    /// Variant name.
+    pub rust: String,
+    /// Documentation.
+    pub docs: String,
+}
+
+/// A union variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Variant name.
+    pub rust: String,
+    /// Payload type.
+    pub ty: Ty,
+    /// Documentation.
+    pub docs: String,
+}
+
+/// A part of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// A value from the client, by Rust field name.
+    Client(String),
+    /// A value from the operation's parameters, by Rust name.
+    Param(String),
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Type of the body.
+    pub ty: Ty,
+    /// Encoding.
+    pub encoding: BodyEncoding,
+    /// How arrays are written in a form.
+    pub style: ArrayStyle,
+    /// Documentation.
+    pub docs: String,
+    /// Documented bodies.
+    pub examples: Vec<Example>,
+}
+
+/// How a response body becomes a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decode {
+    /// No body: `()`.
+    Empty,
+    /// JSON, optionally unwrapped from an envelope key.
+    Json {
+        /// The value's type.
+        ty: Ty,
+        /// The envelope key.
+        envelope: Option<String>,
+    },
+    /// Plain text parsed into the type.
+    Text(Ty),
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status.
+    pub status: u16,
+    /// How the body is read.
+    pub decode: Decode,
+    /// Documented headers.
+    pub headers: Vec<String>,
+    /// Documentation.
+    pub docs: String,
+    /// Documented bodies.
+    pub examples: Vec<Example>,
+}
+
+/// A documented example.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Name.
+    pub name: String,
+    /// Body text.
+    pub body: String,
+    /// What was fixed from the document.
+    pub fixed: Option<String>,
+}
+
+/// An operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Id in the spec.
+    pub id: String,
+    /// Client method name.
+    pub method_name: String,
+    /// Builder struct name.
+    pub builder: String,
+    /// One-line summary.
+    pub summary: String,
+    /// Documentation.
+    pub docs: String,
+    /// Source.
+    pub cite: Cite,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as written in the spec.
+    pub path_template: String,
+    /// Path template, split.
+    pub path: Vec<PathPart>,
+    /// Parameters in spec order (path, query, header).
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Successful responses (2xx) in status order; the first decides the output type.
+    pub success: Vec<Response>,
+    /// Whether a retry is safe.
+    pub idempotent: bool,
+}
+
+impl Operation {
+    /// The output type: what the first success response decodes into.
+    pub fn output(&self) -> &Decode {
+        &self.success[0].decode
+    }
+}

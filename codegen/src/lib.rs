@@ -1,0 +1,169 @@
+//! The generator: load the YAML specs, validate them, lower them to one intermediate model with
+//! resolved Rust names, emit tokens with `quote`, format with `prettyplease`, and write (or
+//! check) the generated crate.
+//!
+//! `cargo xtask gen` calls [`run`]; the snapshot tests call the smaller steps.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod naming;
+pub mod render;
+pub mod spec;
+pub mod summary;
+pub mod typeexpr;
+pub mod write;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use render::COMMAND;
+
+/// Parses and lowers one spec. `file` is the name diagnostics use.
+pub fn load_str(file: &Path, text: &str) -> Result<ir::Api, Diagnostics> {
+    let (spec, map) = yaml::parse_spec(file, text).map_err(|d| Diagnostics(d).sorted())?;
+    lower::lower(file, &spec, &map).map_err(|d| Diagnostics(d).sorted())
+}
+
+/// Loads every `*.yaml` in `dir`, in name order, reporting the problems of all of them together.
+/// Diagnostics name files as `display_prefix/<name>`.
+pub fn load_dir(dir: &Path, display_prefix: &str) -> Result<Vec<ir::Api>, Error> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Io(dir.to_owned(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    let mut apis = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
+        let shown = Path::new(display_prefix).join(path.file_name().unwrap_or_default());
+        match load_str(&shown, &text) {
+            Ok(api) => apis.push(api),
+            Err(d) => problems.extend(d.0),
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for api in &apis {
+        if !seen.insert(api.module.clone()) {
+            problems.push(Diagnostic {
+                file: PathBuf::from(display_prefix),
+                path: "api".to_owned(),
+                position: None,
+                message: format!("two specs declare `api: {}`", api.module),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(apis)
+    } else {
+        Err(Error::Specs(Diagnostics(problems).sorted()))
+    }
+}
+
+/// The Rust files of one API module, formatted, by path below `src/`.
+pub fn api_sources(api: &ir::Api) -> Result<BTreeMap<String, String>, Error> {
+    let source = format!("specs/{}.yaml", api.module);
+    emit::api_files(api)
+        .iter()
+        .map(|f| Ok((f.path.clone(), render::rust(f, &source).map_err(Error::Emit)?)))
+        .collect()
+}
+
+/// Every file of the generated crate, by path relative to `generated/`.
+pub fn crate_files(apis: &[ir::Api]) -> Result<BTreeMap<String, String>, Error> {
+    let mut files = BTreeMap::new();
+    for api in apis {
+        for (path, text) in api_sources(api)? {
+            files.insert(format!("src/{path}"), text);
+        }
+    }
+    let lib = emit::lib_file(apis);
+    files.insert("src/lib.rs".to_owned(), render::rust(&lib, "specs/*.yaml").map_err(Error::Emit)?);
+    files.insert("Cargo.toml".to_owned(), manifest(apis));
+    Ok(files)
+}
+
+/// The generated crate's manifest: one feature per API, all on by default.
+fn manifest(apis: &[ir::Api]) -> String {
+    let features: Vec<&str> = apis.iter().map(|a| a.module.as_str()).collect();
+    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    let mut out = format!(
+        "# {}\n\n[package]\nname = \"saas-clients\"\nversion = \"0.1.0\"\n\
+         description = \"Typed async clients generated from reviewed YAML specs.\"\n\
+         edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\
+         publish.workspace = true\n\n[features]\ndefault = [{}]\n",
+        render::preamble("specs/*.yaml"),
+        quoted.join(", ")
+    );
+    for f in &features {
+        out.push_str(&format!("{f} = []\n"));
+    }
+    out.push_str(
+        "\n[dependencies]\nclientgen-runtime = { workspace = true }\nserde = { workspace = true }\n\
+         serde_json = { workspace = true }\nchrono = { workspace = true }\n\n[lints]\nworkspace = true\n",
+    );
+    out
+}
+
+/// What `run` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write `generated/`.
+    Write,
+    /// Write nothing; fail if `generated/` is not what the specs produce.
+    Check,
+}
+
+/// Failures of the generator.
+#[derive(Debug)]
+pub enum Error {
+    /// The specs have problems.
+    Specs(Diagnostics),
+    /// A file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// An emitter produced tokens that are not Rust (a generator bug).
+    Emit(String),
+    /// `--check` found files that differ from what the specs produce.
+    Stale(write::Report),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Specs(d) => write!(f, "{d}"),
+            Error::Io(path, e) => write!(f, "{}: {e}", path.display()),
+            Error::Emit(msg) => write!(f, "{msg}"),
+            Error::Stale(report) => {
+                writeln!(f, "generated/ is out of date with specs/:")?;
+                for p in &report.changed {
+                    writeln!(f, "  differs: {}", p.display())?;
+                }
+                for p in &report.removed {
+                    writeln!(f, "  no longer generated: {}", p.display())?;
+                }
+                write!(f, "run `{COMMAND}` and commit the result")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Generates `root/generated` from `root/specs`, or checks it.
+pub fn run(root: &Path, mode: Mode) -> Result<write::Report, Error> {
+    let apis = load_dir(&root.join("specs"), "specs")?;
+    let files = crate_files(&apis)?;
+    let out = root.join("generated");
+    let report = write::sync(&out, &files, &["src"], mode == Mode::Check)
+        .map_err(|e| Error::Io(out.clone(), e))?;
+    if mode == Mode::Check && !report.is_clean() {
+        return Err(Error::Stale(report));
+    }
+    Ok(report)
+}

@@ -1,0 +1,935 @@
+//! Validation and lowering: a parsed spec becomes the intermediate model, or a list of every
+//! problem found, each pointing at its YAML path, line and column.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{self, Ty};
+use crate::naming::{self, Namespace};
+use crate::spec::{self, Citation, ResponseEncoding, TypeKind};
+use crate::typeexpr::TypeExpr;
+use crate::yaml::SourceMap;
+
+/// Validates `spec` and lowers it. All problems are reported together.
+pub fn lower(file: &Path, spec: &spec::Spec, map: &SourceMap) -> Result<ir::Api, Vec<Diagnostic>> {
+    let mut cx = Lowerer {
+        file,
+        spec,
+        map,
+        errors: Vec::new(),
+        type_names: BTreeMap::new(),
+        lowered: Vec::new(),
+    };
+    let api = cx.api();
+    if cx.errors.is_empty() {
+        Ok(api)
+    } else {
+        Err(cx.errors)
+    }
+}
+
+struct Lowerer<'a> {
+    file: &'a Path,
+    spec: &'a spec::Spec,
+    map: &'a SourceMap,
+    errors: Vec<Diagnostic>,
+    /// Spec type name to Rust type name.
+    type_names: BTreeMap<String, String>,
+    /// The lowered types, once they are done.
+    lowered: Vec<ir::TypeModel>,
+}
+
+fn join(path: &str, key: impl std::fmt::Display) -> String {
+    format!("{path}.{key}")
+}
+
+impl Lowerer<'_> {
+    fn error(&mut self, path: &str, message: impl Into<String>) {
+        self.errors.push(Diagnostic {
+            file: self.file.to_owned(),
+            path: path.to_owned(),
+            position: self.map.value(path),
+            message: message.into(),
+        });
+    }
+
+    fn key_error(&mut self, path: &str, message: impl Into<String>) {
+        self.errors.push(Diagnostic {
+            file: self.file.to_owned(),
+            path: path.to_owned(),
+            position: self.map.key(path),
+            message: message.into(),
+        });
+    }
+
+    fn cite(&mut self, path: &str, c: &Citation) -> ir::Cite {
+        match self.spec.sources.get(&c.doc) {
+            Some(src) => ir::Cite {
+                file: src.file.clone(),
+                section: c.section.clone(),
+                secondary: src.secondary,
+            },
+            None => {
+                let known: Vec<_> = self.spec.sources.keys().map(String::as_str).collect();
+                self.error(
+                    &join(path, "doc"),
+                    format!(
+                        "`{}` is not a key of `sources` (known: {})",
+                        c.doc,
+                        known.join(", ")
+                    ),
+                );
+                ir::Cite {
+                    file: c.doc.clone(),
+                    section: c.section.clone(),
+                    secondary: false,
+                }
+            }
+        }
+    }
+
+    /// Resolves a type expression; unknown names are reported and replaced by `Json`.
+    fn ty(&mut self, path: &str, text: &str) -> Ty {
+        match TypeExpr::parse(text) {
+            Ok(expr) => self.resolve(path, &expr),
+            Err(msg) => {
+                self.error(path, msg);
+                Ty::Json
+            }
+        }
+    }
+
+    fn resolve(&mut self, path: &str, expr: &TypeExpr) -> Ty {
+        match expr {
+            TypeExpr::String => Ty::String,
+            TypeExpr::Integer => Ty::Integer,
+            TypeExpr::Number => Ty::Number,
+            TypeExpr::Boolean => Ty::Boolean,
+            TypeExpr::Date => Ty::Date,
+            TypeExpr::DateTime => Ty::DateTime,
+            TypeExpr::UnixTime => Ty::UnixTime,
+            TypeExpr::Decimal => Ty::Decimal,
+            TypeExpr::Json => Ty::Json,
+            TypeExpr::Array(t) => Ty::Array(Box::new(self.resolve(path, t))),
+            TypeExpr::Map(t) => Ty::Map(Box::new(self.resolve(path, t))),
+            TypeExpr::Named(name) => match self.type_names.get(name) {
+                Some(rust) => Ty::Named(rust.clone()),
+                None => {
+                    let hint = self
+                        .type_names
+                        .keys()
+                        .find(|k| k.eq_ignore_ascii_case(name))
+                        .map(|k| format!("; did you mean `{k}`?"))
+                        .unwrap_or_default();
+                    self.error(
+                        path,
+                        format!("type `{name}` is not defined in `types`{hint}"),
+                    );
+                    Ty::Json
+                }
+            },
+        }
+    }
+
+    fn kind_of(&self, rust: &str) -> Option<TypeKind> {
+        let spec_name = self.type_names.iter().find(|(_, r)| *r == rust)?.0;
+        self.spec.types.get(spec_name).map(|t| t.kind)
+    }
+
+    /// Names for one namespace, reporting explicit `rust_name`s that collide or are invalid.
+    fn names(&mut self, ns: Namespace, base: &str, entries: &[(&str, Option<&str>)]) -> Vec<String> {
+        for (wire, explicit) in entries {
+            if let Some(name) = explicit {
+                if !naming::is_valid_ident(name) {
+                    self.error(
+                        &join(&join(base, wire), "rust_name"),
+                        format!("`{name}` is not a valid Rust identifier"),
+                    );
+                }
+            }
+        }
+        match naming::assign(ns, entries) {
+            Ok(names) => names,
+            Err(clashes) => {
+                for clash in clashes {
+                    let culprit = entries
+                        .iter()
+                        .filter(|(_, e)| *e == Some(clash.as_str()))
+                        .nth(1)
+                        .map_or("", |(w, _)| *w);
+                    self.error(
+                        &join(&join(base, culprit), "rust_name"),
+                        format!("`rust_name: {clash}` is used twice in the same scope"),
+                    );
+                }
+                entries.iter().map(|(w, _)| naming::derive(ns, w)).collect()
+            }
+        }
+    }
+
+    fn api(&mut self) -> ir::Api {
+        let spec = self.spec;
+        if !naming::is_valid_ident(&spec.api) || spec.api != naming::derive(Namespace::Field, &spec.api) {
+            self.error("api", format!("`{}` must be a snake_case Rust identifier", spec.api));
+        }
+
+        // Type names first: every type expression below resolves against them.
+        let entries: Vec<_> = spec
+            .types
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.rust_name.as_deref()))
+            .collect();
+        let names = self.names(Namespace::Type, "types", &entries);
+        self.type_names = spec.types.keys().cloned().zip(names).collect();
+
+        let cite = self.cite("cite", &spec.cite);
+        let sources = spec
+            .sources
+            .values()
+            .map(|s| ir::Cite {
+                file: s.file.clone(),
+                section: String::new(),
+                secondary: s.secondary,
+            })
+            .collect();
+        let mut notes = Vec::new();
+        for (i, note) in spec.notes.iter().enumerate() {
+            for (j, c) in note.cite.iter().enumerate() {
+                self.cite(&format!("notes[{i}].cite[{j}]"), c);
+            }
+            notes.push((note.id.clone(), note.text.clone()));
+        }
+
+        let client_params = self.client_params();
+        self.check_base_url(&client_params);
+        let auth = self.auth();
+        let global_params: Vec<_> = self.params("global_params", &spec.global_params);
+        for p in &global_params {
+            if p.location == ir::ParamLocation::Path {
+                self.error(
+                    &format!("global_params.{}.in", p.wire),
+                    "global parameters go in the query or a header; path values are `client_params`",
+                );
+            }
+        }
+        let mut types: Vec<_> = spec
+            .types
+            .iter()
+            .map(|(name, t)| self.type_def(name, t))
+            .collect();
+        types.sort_by(|a, b| a.rust.cmp(&b.rust));
+        self.lowered = types.clone();
+        let error = spec.errors.as_ref().map(|e| self.error_model(e));
+        let rate_limit = spec.rate_limit.as_ref().map(|r| {
+            self.cite("rate_limit.cite", &r.cite);
+            if r.calls == 0 || r.per_seconds == 0 {
+                self.error("rate_limit", "`calls` and `per_seconds` must be positive");
+            }
+            (r.calls, r.per_seconds)
+        });
+        let retry = spec.retry.as_ref().map(|r| {
+            if r.max_attempts == 0 {
+                self.error("retry.max_attempts", "at least one attempt is needed");
+            }
+            if r.initial_backoff_ms > r.max_backoff_ms {
+                self.error("retry.initial_backoff_ms", "is larger than `max_backoff_ms`");
+            }
+            ir::RetryModel {
+                max_attempts: r.max_attempts,
+                initial_backoff_ms: r.initial_backoff_ms,
+                max_backoff_ms: r.max_backoff_ms,
+                retry_statuses: r.retry_statuses.clone(),
+                not_processed_statuses: r.not_processed_statuses.clone(),
+            }
+        });
+        let operations = self.operations(&client_params, &global_params);
+
+        ir::Api {
+            module: spec.api.clone(),
+            title: spec.title.clone(),
+            docs: spec.docs.clone().unwrap_or_default(),
+            cite,
+            sources,
+            notes,
+            base_url: spec.base_url.clone(),
+            client_params,
+            auth,
+            global_params,
+            error,
+            rate_limit,
+            retry,
+            types,
+            operations,
+        }
+    }
+
+    fn client_params(&mut self) -> Vec<ir::ClientParam> {
+        let spec = self.spec;
+        let auth_names: Vec<_> = spec
+            .client_params
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
+            .chain(spec.auth.iter().map(|(n, a)| (n.as_str(), a.rust_name.as_deref())))
+            .collect();
+        // Client parameters and auth share the builder's namespace.
+        let names = self.names(Namespace::Method, "client_params", &auth_names);
+        spec.client_params
+            .iter()
+            .zip(names)
+            .map(|((wire, p), rust)| {
+                self.cite(&format!("client_params.{wire}.cite"), &p.cite);
+                ir::ClientParam {
+                    wire: wire.clone(),
+                    rust,
+                    location: p.location,
+                    docs: p.docs.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn check_base_url(&mut self, params: &[ir::ClientParam]) {
+        let placeholders = match placeholders(&self.spec.base_url) {
+            Ok(p) => p,
+            Err(msg) => {
+                self.error("base_url", msg);
+                return;
+            }
+        };
+        for name in &placeholders {
+            if !params
+                .iter()
+                .any(|p| &p.wire == name && p.location == ir::ClientParamLocation::BaseUrl)
+            {
+                self.error(
+                    "base_url",
+                    format!("placeholder `{{{name}}}` needs a client parameter with `in: base_url`"),
+                );
+            }
+        }
+        for p in params {
+            if p.location == ir::ClientParamLocation::BaseUrl && !placeholders.contains(&p.wire) {
+                self.error(
+                    &format!("client_params.{}", p.wire),
+                    format!("`base_url` has no placeholder `{{{}}}`", p.wire),
+                );
+            }
+        }
+        if !self.spec.base_url.starts_with("https://") {
+            self.error("base_url", "a base URL must use https");
+        }
+    }
+
+    fn auth(&mut self) -> Vec<ir::Auth> {
+        let spec = self.spec;
+        let entries: Vec<_> = spec
+            .client_params
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
+            .chain(spec.auth.iter().map(|(n, a)| (n.as_str(), a.rust_name.as_deref())))
+            .collect();
+        let names = naming::assign(Namespace::Method, &entries).unwrap_or_else(|_| {
+            entries.iter().map(|(w, _)| naming::derive(Namespace::Method, w)).collect()
+        });
+        let skip = spec.client_params.len();
+        spec.auth
+            .iter()
+            .zip(names.into_iter().skip(skip))
+            .map(|((name, a), rust)| {
+                let path = format!("auth.{name}");
+                self.cite(&join(&path, "cite"), &a.cite);
+                let misplaced = |cx: &mut Self, key: &str, present: bool| {
+                    if present {
+                        cx.error(&join(&path, key), format!("`{key}` does not apply to `kind: {:?}`", a.kind).to_lowercase());
+                    }
+                };
+                let k = a.kind;
+                misplaced(self, "header", a.header.is_some() && k != spec::AuthKind::Header);
+                misplaced(self, "fields", !a.fields.is_empty() && k != spec::AuthKind::FormFields);
+                misplaced(self, "authorize_url", a.authorize_url.is_some() && k != spec::AuthKind::Oauth2);
+                misplaced(self, "token_url", a.token_url.is_some() && k != spec::AuthKind::Oauth2);
+                let kind = match k {
+                    spec::AuthKind::Header => {
+                        let header = a.header.clone().unwrap_or_default();
+                        if a.header.is_none() {
+                            self.error(&path, "`kind: header` needs `header: <name>`");
+                        } else {
+                            self.check_header_name(&join(&path, "header"), &header);
+                        }
+                        ir::AuthKind::Header(header)
+                    }
+                    spec::AuthKind::Bearer => ir::AuthKind::Bearer,
+                    spec::AuthKind::FormFields => {
+                        if a.fields.is_empty() {
+                            self.error(&path, "`kind: form_fields` needs `fields: [..]`");
+                        }
+                        ir::AuthKind::FormFields(a.fields.clone())
+                    }
+                    spec::AuthKind::Oauth2 => {
+                        self.error(
+                            &join(&path, "kind"),
+                            "`oauth2` is part of the spec language but the emitter does not support it yet",
+                        );
+                        ir::AuthKind::Oauth2 {
+                            authorize_url: a.authorize_url.clone().unwrap_or_default(),
+                            token_url: a.token_url.clone().unwrap_or_default(),
+                        }
+                    }
+                };
+                ir::Auth {
+                    rust,
+                    kind,
+                    required: a.required,
+                    docs: a.docs.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn check_header_name(&mut self, path: &str, name: &str) {
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(token) {
+            self.error(path, format!("`{name}` is not a valid HTTP header name"));
+        }
+    }
+
+    fn params(&mut self, base: &str, params: &IndexMap<String, spec::Param>) -> Vec<ir::Param> {
+        let entries: Vec<_> = params
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
+            .collect();
+        let names = self.names(Namespace::Setter, base, &entries);
+        params
+            .iter()
+            .zip(names)
+            .map(|((wire, p), rust)| {
+                let path = join(base, wire);
+                let ty = self.ty(&join(&path, "type"), &p.ty);
+                if p.location == ir::ParamLocation::Header {
+                    self.check_header_name(&path, wire);
+                }
+                if p.location == ir::ParamLocation::Path && !p.required {
+                    self.error(&join(&path, "required"), "path parameters are always required: add `required: true`");
+                }
+                if p.style != ir::ArrayStyle::Repeat && !ty.is_array() {
+                    self.error(&join(&path, "style"), "`style` applies to array parameters only");
+                }
+                if let Ty::Named(n) = &ty {
+                    if self.kind_of(n) == Some(TypeKind::Object) {
+                        self.error(&join(&path, "type"), "a parameter cannot be an object");
+                    }
+                }
+                ir::Param {
+                    wire: wire.clone(),
+                    rust,
+                    location: p.location,
+                    ty,
+                    required: p.required,
+                    style: p.style,
+                    docs: fold_docs(&p.docs, p.default.as_deref(), p.note.as_deref()),
+                }
+            })
+            .collect()
+    }
+
+    fn type_def(&mut self, name: &str, t: &spec::TypeDef) -> ir::TypeModel {
+        let path = format!("types.{name}");
+        let cite = self.cite(&join(&path, "cite"), &t.cite);
+        let rust = self.type_names[name].clone();
+        let misplaced = |cx: &mut Self, key: &str, present: bool| {
+            if present {
+                cx.error(
+                    &join(&path, key),
+                    format!("`{key}` does not apply to a type of kind `{:?}`", t.kind).to_lowercase(),
+                );
+            }
+        };
+        let body = match t.kind {
+            TypeKind::Object => {
+                misplaced(self, "values", !t.values.is_empty());
+                misplaced(self, "variants", !t.variants.is_empty());
+                misplaced(self, "type", t.repr.is_some());
+                let fields = self.object_fields(&path, t);
+                ir::TypeBody::Object {
+                    fields,
+                    keep_unknown: t.keep_unknown_fields,
+                }
+            }
+            TypeKind::Enum => {
+                misplaced(self, "fields", !t.fields.is_empty());
+                misplaced(self, "variants", !t.variants.is_empty());
+                misplaced(self, "from", t.from.is_some());
+                let integer = match t.repr.as_deref() {
+                    Some("string") => false,
+                    Some("integer") => true,
+                    other => {
+                        self.error(
+                            &join(&path, "type"),
+                            format!("an enum needs `type: string` or `type: integer`, found {other:?}"),
+                        );
+                        false
+                    }
+                };
+                if t.values.is_empty() {
+                    self.error(&path, "an enum needs at least one value");
+                }
+                let entries: Vec<_> = t
+                    .values
+                    .iter()
+                    .map(|v| match &v.value {
+                        spec::EnumLiteral::Str(s) => (s.clone(), v.rust_name.as_deref()),
+                        spec::EnumLiteral::Int(i) => (i.to_string(), v.rust_name.as_deref()),
+                    })
+                    .collect();
+                let borrowed: Vec<_> = entries.iter().map(|(w, r)| (w.as_str(), *r)).collect();
+                let names = self.names(Namespace::Variant, &join(&path, "values"), &borrowed);
+                let mut seen = BTreeSet::new();
+                let mut values = Vec::new();
+                for (i, (v, rust)) in t.values.iter().zip(names).enumerate() {
+                    let vpath = format!("{path}.values[{i}].value");
+                    if !seen.insert(v.value.clone()) {
+                        self.error(&vpath, "this value is listed twice");
+                    }
+                    match (&v.value, integer) {
+                        (spec::EnumLiteral::Int(_), false) => {
+                            self.error(&vpath, "a string enum needs string values (quote it)")
+                        }
+                        (spec::EnumLiteral::Str(_), true) => {
+                            self.error(&vpath, "an integer enum needs integer values")
+                        }
+                        _ => {}
+                    }
+                    values.push(ir::EnumValue {
+                        value: v.value.clone(),
+                        rust,
+                        docs: v.docs.clone(),
+                    });
+                }
+                ir::TypeBody::Enum { integer, values }
+            }
+            TypeKind::Union => {
+                misplaced(self, "fields", !t.fields.is_empty());
+                misplaced(self, "values", !t.values.is_empty());
+                misplaced(self, "from", t.from.is_some());
+                if t.variants.len() < 2 {
+                    self.error(&path, "a union needs at least two variants");
+                }
+                let entries: Vec<_> = t.variants.keys().map(|k| (k.as_str(), None)).collect();
+                let names = self.names(Namespace::Variant, &join(&path, "variants"), &entries);
+                let variants = t
+                    .variants
+                    .iter()
+                    .zip(names)
+                    .map(|((vname, v), rust)| ir::Variant {
+                        rust,
+                        ty: self.ty(&format!("{path}.variants.{vname}.type"), &v.ty),
+                        docs: v.docs.clone(),
+                    })
+                    .collect();
+                ir::TypeBody::Union { variants }
+            }
+        };
+        ir::TypeModel {
+            spec_name: name.to_owned(),
+            rust,
+            docs: fold_docs(&t.docs, None, t.note.as_deref()),
+            cite,
+            body,
+        }
+    }
+
+    /// The fields of an object, copying them from `from` when given.
+    fn object_fields(&mut self, path: &str, t: &spec::TypeDef) -> Vec<ir::FieldModel> {
+        let mut fields: Vec<(String, String, &spec::Field)> = Vec::new();
+        if let Some(from) = &t.from {
+            match self.spec.types.get(from) {
+                Some(src) if src.kind == TypeKind::Object && src.from.is_none() => {
+                    for omitted in &t.omit {
+                        if !src.fields.contains_key(omitted) {
+                            self.error(
+                                &join(path, "omit"),
+                                format!("`{from}` has no field `{omitted}`"),
+                            );
+                        }
+                    }
+                    for (wire, f) in &src.fields {
+                        // A type derived for sending drops what is never sent.
+                        if !t.omit.contains(wire) && !f.read_only {
+                            fields.push((wire.clone(), format!("types.{from}.fields.{wire}"), f));
+                        }
+                    }
+                }
+                Some(_) => self.error(
+                    &join(path, "from"),
+                    format!("`{from}` must be an object type that is not itself derived"),
+                ),
+                None => self.error(&join(path, "from"), format!("type `{from}` is not defined in `types`")),
+            }
+        } else if !t.omit.is_empty() {
+            self.error(&join(path, "omit"), "`omit` needs `from`");
+        }
+        for (wire, f) in &t.fields {
+            if let Some(slot) = fields.iter_mut().find(|(w, _, _)| w == wire) {
+                // A derived type may redefine a field (to make it required for sending, say).
+                *slot = (wire.clone(), format!("{path}.fields.{wire}"), f);
+            } else {
+                fields.push((wire.clone(), format!("{path}.fields.{wire}"), f));
+            }
+        }
+        let entries: Vec<_> = fields
+            .iter()
+            .map(|(w, _, f)| (w.as_str(), f.rust_name.as_deref()))
+            .collect();
+        let names = self.names(Namespace::Field, &join(path, "fields"), &entries);
+        fields
+            .iter()
+            .zip(names)
+            .map(|((wire, fpath, f), rust)| {
+                if f.read_only && f.write_only {
+                    self.error(fpath, "a field cannot be both `read_only` and `write_only`");
+                }
+                ir::FieldModel {
+                    wire: wire.clone(),
+                    rust,
+                    ty: self.ty(&join(fpath, "type"), &f.ty),
+                    required: f.required,
+                    nullable: f.nullable,
+                    read_only: f.read_only,
+                    write_only: f.write_only,
+                    deprecated: f.deprecated.clone(),
+                    docs: fold_docs(&f.docs, f.default.as_deref(), f.note.as_deref()),
+                }
+            })
+            .collect()
+    }
+
+    fn error_model(&mut self, e: &spec::ErrorSpec) -> ir::ErrorModel {
+        self.cite("errors.cite", &e.cite);
+        let ty = self.ty("errors.type", &e.ty);
+        let mut code_path = Vec::new();
+        let mut code_ty = None;
+        if let Some(code) = &e.code {
+            // Walk the dotted path through object fields down to an enum.
+            let mut current = ty.clone();
+            for segment in code.split('.') {
+                let Ty::Named(rust) = &current else {
+                    self.error("errors.code", format!("`{segment}` is not inside an object"));
+                    break;
+                };
+                let Some(model) = self.spec_type_by_rust(rust) else { break };
+                let found = model.fields.get_key_value(segment).map(|(_, f)| f.ty.clone());
+                match found {
+                    Some(text) => {
+                        code_path.push(naming::derive(Namespace::Field, segment));
+                        current = self.ty("errors.code", &text);
+                    }
+                    None => {
+                        self.error("errors.code", format!("`{rust}` has no field `{segment}`"));
+                        break;
+                    }
+                }
+            }
+            match &current {
+                Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Enum) => code_ty = Some(n.clone()),
+                _ => self.error("errors.code", "the code must lead to an enum type"),
+            }
+        }
+        ir::ErrorModel {
+            ty,
+            code_path,
+            code_ty,
+            examples: examples(&e.examples),
+        }
+    }
+
+    /// A form body carries scalars, enums, arrays of those, and raw JSON; nothing nested.
+    fn check_form_fields(&mut self, path: &str, ty: &Ty) {
+        let Ty::Named(name) = ty else { return };
+        let Some(ir::TypeBody::Object { fields, .. }) =
+            self.lowered.iter().find(|t| &t.rust == name).map(|t| t.body.clone())
+        else {
+            return;
+        };
+        for f in fields {
+            let element = match &f.ty {
+                Ty::Array(inner) => inner.as_ref(),
+                other => other,
+            };
+            let flat = match element {
+                Ty::Map(_) | Ty::Array(_) => false,
+                Ty::Named(n) => self.kind_of(n) == Some(TypeKind::Enum),
+                _ => true,
+            };
+            if !flat {
+                self.error(
+                    path,
+                    format!("field `{}` of `{name}` cannot be written as a form field", f.wire),
+                );
+            }
+        }
+    }
+
+    fn spec_type_by_rust(&self, rust: &str) -> Option<&spec::TypeDef> {
+        let name = self.type_names.iter().find(|(_, r)| *r == rust)?.0;
+        self.spec.types.get(name)
+    }
+
+    fn operations(
+        &mut self,
+        client_params: &[ir::ClientParam],
+        global_params: &[ir::Param],
+    ) -> Vec<ir::Operation> {
+        let spec = self.spec;
+        let entries: Vec<_> = spec
+            .operations
+            .iter()
+            .map(|(n, o)| (n.as_str(), o.rust_name.as_deref()))
+            .collect();
+        let methods = self.names(Namespace::Method, "operations", &entries);
+        let builders: Vec<_> = methods
+            .iter()
+            .map(|m| naming::derive(Namespace::Type, m))
+            .collect();
+        let mut ops: Vec<_> = spec
+            .operations
+            .iter()
+            .zip(methods.into_iter().zip(builders))
+            .map(|((id, op), (method_name, builder))| {
+                self.operation(id, op, method_name, builder, client_params, global_params)
+            })
+            .collect();
+        ops.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+        ops
+    }
+
+    fn operation(
+        &mut self,
+        id: &str,
+        op: &spec::Operation,
+        method_name: String,
+        builder: String,
+        client_params: &[ir::ClientParam],
+        global_params: &[ir::Param],
+    ) -> ir::Operation {
+        let path = format!("operations.{id}");
+        let cite = self.cite(&join(&path, "cite"), &op.cite);
+        let params = self.params(&join(&path, "params"), &op.params);
+        for p in &params {
+            if global_params.iter().any(|g| g.wire == p.wire) {
+                self.key_error(
+                    &format!("{path}.params.{}", p.wire),
+                    "this parameter is already a global parameter",
+                );
+            }
+        }
+
+        // Path template: every placeholder is an operation or client parameter, and every path
+        // parameter appears.
+        let mut parts = Vec::new();
+        match split_path(&op.path) {
+            Err(msg) => self.error(&join(&path, "path"), msg),
+            Ok(split) => {
+                if !op.path.starts_with('/') {
+                    self.error(&join(&path, "path"), "a path starts with `/`");
+                }
+                for part in split {
+                    match part {
+                        Ok(lit) => parts.push(ir::PathPart::Literal(lit)),
+                        Err(name) => {
+                            if let Some(p) = params
+                                .iter()
+                                .find(|p| p.wire == name && p.location == ir::ParamLocation::Path)
+                            {
+                                parts.push(ir::PathPart::Param(p.rust.clone()));
+                            } else if let Some(c) = client_params.iter().find(|c| {
+                                c.wire == name && c.location == ir::ClientParamLocation::Path
+                            }) {
+                                parts.push(ir::PathPart::Client(c.rust.clone()));
+                            } else {
+                                self.error(
+                                    &join(&path, "path"),
+                                    format!("placeholder `{{{name}}}` is neither a path parameter nor a client parameter"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for p in &params {
+            if p.location == ir::ParamLocation::Path
+                && !parts.contains(&ir::PathPart::Param(p.rust.clone()))
+            {
+                self.key_error(
+                    &format!("{path}.params.{}", p.wire),
+                    format!("path parameter `{}` does not appear in `path`", p.wire),
+                );
+            }
+        }
+
+        let body = op.body.as_ref().map(|b| {
+            let bpath = join(&path, "body");
+            let ty = self.ty(&join(&bpath, "type"), &b.ty);
+            match &ty {
+                Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Object) => {}
+                _ => self.error(&join(&bpath, "type"), "a request body must be an object type"),
+            }
+            if b.encoding == ir::BodyEncoding::Form {
+                self.check_form_fields(&join(&bpath, "type"), &ty);
+            }
+            if b.encoding == ir::BodyEncoding::Json && b.style != ir::ArrayStyle::Repeat {
+                self.error(&join(&bpath, "style"), "`style` applies to form bodies only");
+            }
+            if op.method == ir::Method::GET {
+                self.error(&bpath, "a GET request has no body");
+            }
+            ir::Body {
+                ty,
+                encoding: b.encoding,
+                style: b.style,
+                docs: b.docs.clone().unwrap_or_default(),
+                examples: examples(&b.examples),
+            }
+        });
+
+        let mut success = Vec::new();
+        for (status, r) in &op.responses {
+            let rpath = format!("{path}.responses.{status}");
+            if !(200..300).contains(status) {
+                self.key_error(
+                    &rpath,
+                    "list only success (2xx) responses here; failures decode through `errors`",
+                );
+                continue;
+            }
+            let decode = match (&r.ty, r.encoding) {
+                (None, _) => {
+                    if r.envelope.is_some() {
+                        self.error(&join(&rpath, "envelope"), "an envelope needs a `type`");
+                    }
+                    ir::Decode::Empty
+                }
+                (Some(t), ResponseEncoding::Json) => ir::Decode::Json {
+                    ty: self.ty(&join(&rpath, "type"), t),
+                    envelope: r.envelope.clone(),
+                },
+                (Some(t), ResponseEncoding::Text) => {
+                    let ty = self.ty(&join(&rpath, "type"), t);
+                    if !matches!(ty, Ty::String | Ty::Integer) {
+                        self.error(&join(&rpath, "type"), "a text response is a `string` or an `integer`");
+                    }
+                    if r.envelope.is_some() {
+                        self.error(&join(&rpath, "envelope"), "a text response has no envelope");
+                    }
+                    ir::Decode::Text(ty)
+                }
+            };
+            if *status == 204 && decode != ir::Decode::Empty {
+                self.error(&rpath, "a 204 response has no body: drop `type`");
+            }
+            success.push(ir::Response {
+                status: *status,
+                decode,
+                headers: r.headers.clone(),
+                docs: r.docs.clone().unwrap_or_default(),
+                examples: examples(&r.examples),
+            });
+        }
+        success.sort_by_key(|r| r.status);
+        if success.is_empty() {
+            self.error(&join(&path, "responses"), "an operation needs at least one success (2xx) response");
+            success.push(ir::Response {
+                status: 200,
+                decode: ir::Decode::Empty,
+                headers: Vec::new(),
+                docs: String::new(),
+                examples: Vec::new(),
+            });
+        } else if success.iter().any(|r| r.decode != success[0].decode) {
+            self.error(
+                &join(&path, "responses"),
+                "every success response must decode into the same type",
+            );
+        }
+
+        let idempotent = op.idempotent.unwrap_or(matches!(
+            op.method,
+            ir::Method::GET | ir::Method::PUT | ir::Method::DELETE
+        ));
+        ir::Operation {
+            id: id.to_owned(),
+            method_name,
+            builder,
+            summary: op.summary.clone(),
+            docs: fold_docs(op.docs.as_deref().unwrap_or(""), None, op.note.as_deref()),
+            cite,
+            method: op.method,
+            path_template: op.path.clone(),
+            path: parts,
+            params,
+            body,
+            success,
+            idempotent,
+        }
+    }
+}
+
+fn examples(list: &[spec::Example]) -> Vec<ir::Example> {
+    list.iter()
+        .map(|e| ir::Example {
+            name: e.name.clone(),
+            body: e.body.clone(),
+            fixed: e.fixed.clone(),
+        })
+        .collect()
+}
+
+/// Joins documentation with the server default and a reviewer's note.
+fn fold_docs(docs: &str, default: Option<&str>, note: Option<&str>) -> String {
+    let mut out = docs.trim().to_owned();
+    if let Some(d) = default {
+        out.push_str(&format!("\n\nServer default: `{d}`."));
+    }
+    if let Some(n) = note {
+        out.push_str(&format!("\n\nSpec note: {}", n.trim()));
+    }
+    out
+}
+
+/// The `{names}` in a template.
+fn placeholders(template: &str) -> Result<Vec<String>, String> {
+    Ok(split_path(template)?
+        .into_iter()
+        .filter_map(Result::err)
+        .collect())
+}
+
+/// Splits a template into literal text (`Ok`) and placeholder names (`Err`).
+fn split_path(template: &str) -> Result<Vec<Result<String, String>>, String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            out.push(Ok(rest[..open].to_owned()));
+        }
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in `{template}`"))?;
+        let name = &rest[open + 1..open + close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("malformed placeholder in `{template}`"));
+        }
+        out.push(Err(name.to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("unmatched `}}` in `{template}`"));
+    }
+    if !rest.is_empty() {
+        out.push(Ok(rest.to_owned()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,118 @@
+//! A short plain-text summary of one API (operations and types), for pull-request review: a
+//! change to a spec shows up here as a few readable lines before anyone opens generated code.
+
+use std::fmt::Write as _;
+
+use crate::ir::{Api, AuthKind, Decode, Ty, TypeBody};
+
+fn ty_text(ty: &Ty) -> String {
+    match ty {
+        Ty::Array(t) => format!("[{}]", ty_text(t)),
+        Ty::Map(t) => format!("{{string: {}}}", ty_text(t)),
+        Ty::Named(n) => n.clone(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// The summary text.
+pub fn summary(api: &Api) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", api.title, api.module);
+    let _ = writeln!(out, "base url: {}", api.base_url);
+    for a in &api.auth {
+        let kind = match &a.kind {
+            AuthKind::Header(h) => format!("header {h}"),
+            AuthKind::Bearer => "bearer".to_owned(),
+            AuthKind::FormFields(f) => format!("form fields {}", f.join(", ")),
+            AuthKind::Oauth2 { .. } => "oauth2".to_owned(),
+        };
+        let req = if a.required { "required" } else { "optional" };
+        let _ = writeln!(out, "auth: {} ({kind}, {req})", a.rust);
+    }
+    for p in &api.client_params {
+        let _ = writeln!(out, "client param: {} -> {}", p.wire, p.rust);
+    }
+    for g in &api.global_params {
+        let _ = writeln!(out, "global param: {} -> {}: {}", g.wire, g.rust, ty_text(&g.ty));
+    }
+    if let Some((calls, secs)) = api.rate_limit {
+        let _ = writeln!(out, "rate limit: {calls} per {secs}s");
+    }
+    let _ = writeln!(out, "\noperations:");
+    for op in &api.operations {
+        let params: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| {
+                let opt = if p.required { "" } else { "?" };
+                format!("{}{opt}: {}", p.rust, ty_text(&p.ty))
+            })
+            .collect();
+        let body = op
+            .body
+            .as_ref()
+            .map(|b| format!(" body {} ({:?})", ty_text(&b.ty), b.encoding).to_lowercase().replace(&ty_text(&b.ty).to_lowercase(), &ty_text(&b.ty)))
+            .unwrap_or_default();
+        let statuses: Vec<String> = op.success.iter().map(|r| r.status.to_string()).collect();
+        let output = match op.output() {
+            Decode::Empty => "()".to_owned(),
+            Decode::Json { ty, envelope: Some(k) } => format!("{{{k}: {}}}", ty_text(ty)),
+            Decode::Json { ty, envelope: None } => ty_text(ty),
+            Decode::Text(ty) => format!("text {}", ty_text(ty)),
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {:?} {}{}{} -> {} {output}",
+            op.method_name,
+            op.method,
+            op.path_template,
+            if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) },
+            body,
+            statuses.join("|"),
+        );
+    }
+    let _ = writeln!(out, "\ntypes:");
+    for t in &api.types {
+        match &t.body {
+            TypeBody::Object { fields, .. } => {
+                let _ = writeln!(out, "  {} (object)", t.rust);
+                for f in fields {
+                    let mut flags = Vec::new();
+                    if f.required {
+                        flags.push("required");
+                    }
+                    if f.nullable {
+                        flags.push("nullable");
+                    }
+                    if f.read_only {
+                        flags.push("read-only");
+                    }
+                    if f.write_only {
+                        flags.push("write-only");
+                    }
+                    if f.deprecated.is_some() {
+                        flags.push("deprecated");
+                    }
+                    let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
+                    let _ = writeln!(out, "    {}: {}{flags}", f.wire, ty_text(&f.ty));
+                }
+            }
+            TypeBody::Enum { integer, values } => {
+                let vals: Vec<String> = values
+                    .iter()
+                    .map(|v| match &v.value {
+                        crate::ir::EnumLiteral::Str(s) => s.clone(),
+                        crate::ir::EnumLiteral::Int(i) => i.to_string(),
+                    })
+                    .collect();
+                let kind = if *integer { "integer enum" } else { "string enum" };
+                let _ = writeln!(out, "  {} ({kind}): {}", t.rust, vals.join(", "));
+            }
+            TypeBody::Union { variants } => {
+                let vs: Vec<String> = variants.iter().map(|v| format!("{}({})", v.rust, ty_text(&v.ty))).collect();
+                let _ = writeln!(out, "  {} (union): {}", t.rust, vs.join(" | "));
+            }
+        }
+    }
+    out
+}

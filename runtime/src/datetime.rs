@@ -1,0 +1,233 @@
+//! Date-time values as the APIs write them.
+//!
+//! Teamup alone shows four spellings: `2015-06-17T06:00:00-0400`, `2015-06-02T13:39:05+0000`,
+//! `2015-04-29T09:50:28+00:00`, and values with no zone at all, which mean "in the calendar's
+//! timezone". A value without a zone is not a UTC instant, so [`DateTime`] keeps the offset as an
+//! `Option` instead of inventing one. It is built on chrono: its `FixedOffset` keeps the offset
+//! the server chose (the calendar's local time is information, not noise), it has the widest use
+//! among Rust HTTP clients, and with default features off it pulls in nothing else.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A date and time, with the offset the server gave or none ("in the calendar's timezone").
+///
+/// Printed as `2015-06-17T06:00:00-0400` (with fractional seconds only when there are some), or
+/// `2015-06-17T06:00:00` without an offset: the forms the vendor documents send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateTime {
+    local: NaiveDateTime,
+    offset: Option<FixedOffset>,
+}
+
+/// A string that is not a date-time in any of the accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is not an ISO-8601 date-time: {reason}")]
+pub struct ParseError {
+    input: String,
+    reason: &'static str,
+}
+
+impl DateTime {
+    /// A date-time at a known offset.
+    pub fn from_chrono<Tz: TimeZone>(value: chrono::DateTime<Tz>) -> Self {
+        let fixed = value.fixed_offset();
+        DateTime {
+            local: fixed.naive_local(),
+            offset: Some(*fixed.offset()),
+        }
+    }
+
+    /// A date-time with no offset, read in the server's default timezone.
+    pub fn floating(local: NaiveDateTime) -> Self {
+        DateTime {
+            local,
+            offset: None,
+        }
+    }
+
+    /// The wall-clock time as written.
+    pub fn local(&self) -> NaiveDateTime {
+        self.local
+    }
+
+    /// The offset, if the value had one.
+    pub fn offset(&self) -> Option<FixedOffset> {
+        self.offset
+    }
+
+    /// The instant, if the value had an offset.
+    pub fn to_chrono(&self) -> Option<chrono::DateTime<FixedOffset>> {
+        let offset = self.offset?;
+        offset.from_local_datetime(&self.local).single()
+    }
+
+    /// Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]]` followed by nothing, `Z`, `±HH`, `±HHMM`
+    /// or `±HH:MM`.
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let fail = |reason| ParseError {
+            input: input.to_owned(),
+            reason,
+        };
+        let (date, rest) = input
+            .split_at_checked(10)
+            .ok_or_else(|| fail("too short"))?;
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| fail("bad date"))?;
+        let rest = rest
+            .strip_prefix(['T', 't', ' '])
+            .ok_or_else(|| fail("expected `T` after the date"))?;
+        let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+        let (time, zone) = rest.split_at(zone_at);
+        let time = ["%H:%M:%S%.f", "%H:%M"]
+            .iter()
+            .find_map(|f| NaiveTime::parse_from_str(time, f).ok())
+            .ok_or_else(|| fail("bad time"))?;
+        let offset = match zone {
+            "" => None,
+            "Z" | "z" => Some(FixedOffset::east_opt(0).ok_or_else(|| fail("bad offset"))?),
+            _ => Some(parse_offset(zone).ok_or_else(|| fail("bad offset"))?),
+        };
+        Ok(DateTime {
+            local: date.and_time(time),
+            offset,
+        })
+    }
+}
+
+fn parse_offset(zone: &str) -> Option<FixedOffset> {
+    let sign = match zone.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+    let colons = zone[1..].matches(':').count();
+    if !digits.chars().all(|c| c.is_ascii_digit())
+        || colons > 1
+        || (colons == 1 && zone.len() != 6)
+    {
+        return None;
+    }
+    let (h, m) = match digits.len() {
+        2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pattern = if self.local.and_utc().timestamp_subsec_nanos() == 0 {
+            "%Y-%m-%dT%H:%M:%S"
+        } else {
+            "%Y-%m-%dT%H:%M:%S%.f"
+        };
+        write!(f, "{}", self.local.format(pattern))?;
+        if let Some(offset) = self.offset {
+            let secs = offset.local_minus_utc();
+            let sign = if secs < 0 { '-' } else { '+' };
+            let secs = secs.abs();
+            write!(f, "{sign}{:02}{:02}", secs / 3600, secs % 3600 / 60)?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for DateTime {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DateTime::parse(s)
+    }
+}
+
+impl<Tz: TimeZone> From<chrono::DateTime<Tz>> for DateTime {
+    fn from(value: chrono::DateTime<Tz>) -> Self {
+        DateTime::from_chrono(value)
+    }
+}
+
+impl From<NaiveDateTime> for DateTime {
+    fn from(value: NaiveDateTime) -> Self {
+        DateTime::floating(value)
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        DateTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Seconds since the Unix epoch, written as an integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnixTime(pub i64);
+
+impl<Tz: TimeZone> From<chrono::DateTime<Tz>> for UnixTime {
+    fn from(value: chrono::DateTime<Tz>) -> Self {
+        UnixTime(value.timestamp())
+    }
+}
+
+impl fmt::Display for UnixTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_documented_form_and_prints_the_compact_offset() {
+        let cases = [
+            ("2015-06-17T06:00:00-0400", "2015-06-17T06:00:00-0400"),
+            ("2015-06-02T13:39:05+0000", "2015-06-02T13:39:05+0000"),
+            ("2015-04-29T09:50:28+00:00", "2015-04-29T09:50:28+0000"),
+            ("2015-01-31T10:00:00Z", "2015-01-31T10:00:00+0000"),
+            ("2015-01-31T10:00:00-05:00", "2015-01-31T10:00:00-0500"),
+            ("2015-01-31T10:00:00", "2015-01-31T10:00:00"),
+            ("2026-06-18T09:30:00.000000Z", "2026-06-18T09:30:00+0000"),
+            ("2026-06-18T09:30:00.25+05:45", "2026-06-18T09:30:00.250+0545"),
+            ("2015-01-31T10:00", "2015-01-31T10:00:00"),
+        ];
+        for (input, printed) in cases {
+            let dt = DateTime::parse(input).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(dt.to_string(), printed, "{input}");
+            assert_eq!(DateTime::parse(printed).unwrap(), dt, "{input} round trip");
+        }
+        let floating = DateTime::parse("2015-01-31T10:00:00").unwrap();
+        assert_eq!(floating.offset(), None);
+        assert_eq!(floating.to_chrono(), None);
+        let zoned = DateTime::parse("2015-06-17T06:00:00-0400").unwrap();
+        assert_eq!(zoned.to_chrono().unwrap().timestamp(), 1_434_535_200);
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_date_time() {
+        for bad in [
+            "", "2015-06-17", "2015-13-01T00:00:00", "2015-06-17X06:00:00", "2015-06-17T25:00:00",
+            "2015-06-17T06:00:00+5", "2015-06-17T06:00:00+05:0", "2015-06-17T06:00:00+2400",
+            "2015-06-17T06:00:00+0a00", "2015-06-17T06:00:00+05:00:00", "2015-06-17T06:00:00Zjunk",
+            "２０１５-06-17T06:00:00",
+        ] {
+            assert!(DateTime::parse(bad).is_err(), "{bad:?} should not parse");
+        }
+    }
+}

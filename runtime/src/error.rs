@@ -1,0 +1,227 @@
+//! Errors of the generated clients: one generic type, instantiated per API with its error body.
+//!
+//! Every variant that comes from a response keeps the status, the headers and the raw body, so a
+//! caller can always see what the server said, even when it said something undocumented.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+
+/// The body an API returns with a failure status, as generated from its spec.
+pub trait ErrorBody: fmt::Debug + serde::de::DeserializeOwned + Send + Sync + 'static {
+    /// The enum of documented error codes, if the API has codes.
+    type Code: fmt::Debug + fmt::Display + PartialEq + Send + Sync;
+
+    /// The code of this error, if the API has codes.
+    fn code(&self) -> Option<&Self::Code>;
+}
+
+/// APIs whose spec names no error body keep it as raw JSON.
+impl ErrorBody for serde_json::Value {
+    type Code = String;
+
+    fn code(&self) -> Option<&String> {
+        None
+    }
+}
+
+/// What went wrong with one call.
+#[derive(Debug, thiserror::Error)]
+pub enum Error<E: ErrorBody> {
+    /// The call was refused before anything was sent.
+    #[error(transparent)]
+    InvalidRequest(#[from] InvalidRequest),
+    /// No complete response arrived.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The server answered with a failure status and the documented error body.
+    #[error("{0}")]
+    Api(Box<ApiError<E>>),
+    /// The server answered with a failure status and a body that is not the documented error
+    /// body (an HTML page, an empty body).
+    #[error("{0}")]
+    UnexpectedStatus(Box<UnexpectedStatus>),
+    /// The server answered with success, but the body does not decode into the documented type.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+}
+
+impl<E: ErrorBody> Error<E> {
+    /// The documented error body, if the server sent one.
+    pub fn api(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// The documented error code, if the server sent one: compare it with the API's code enum
+    /// instead of matching strings.
+    pub fn code(&self) -> Option<&E::Code> {
+        self.api().and_then(ErrorBody::code)
+    }
+
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(|r| r.status)
+    }
+
+    /// The response as it arrived, if one did.
+    pub fn response(&self) -> Option<&ResponseParts> {
+        match self {
+            Error::Api(e) => Some(&e.response),
+            Error::UnexpectedStatus(e) => Some(&e.response),
+            Error::Decode(e) => Some(&e.response),
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+        }
+    }
+}
+
+/// Status, headers and raw body of a response.
+#[derive(Debug, Clone)]
+pub struct ResponseParts {
+    /// Which operation this answers.
+    pub operation: &'static str,
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The body exactly as received.
+    pub body: Bytes,
+}
+
+impl ResponseParts {
+    /// The start of the body as text, for messages.
+    fn excerpt(&self) -> String {
+        const LIMIT: usize = 200;
+        let text = String::from_utf8_lossy(&self.body);
+        let mut cut: String = text.chars().take(LIMIT).collect();
+        if text.chars().count() > LIMIT {
+            cut.push('…');
+        }
+        if cut.trim().is_empty() {
+            "empty body".to_owned()
+        } else {
+            format!("body: {cut}")
+        }
+    }
+}
+
+/// A failure status with the documented error body.
+#[derive(Debug)]
+pub struct ApiError<E> {
+    /// The decoded body.
+    pub body: E,
+    /// The response.
+    pub response: ResponseParts,
+}
+
+impl<E: ErrorBody> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {}", self.response.operation, self.response.status)?;
+        match self.body.code() {
+            Some(code) => write!(f, ": {code}"),
+            None => write!(f, "; {}", self.response.excerpt()),
+        }
+    }
+}
+
+/// A failure status whose body is not the documented error body.
+#[derive(Debug)]
+pub struct UnexpectedStatus {
+    /// The response.
+    pub response: ResponseParts,
+}
+
+impl fmt::Display for UnexpectedStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed with HTTP {}; {}",
+            self.response.operation,
+            self.response.status,
+            self.response.excerpt()
+        )
+    }
+}
+
+/// A success status whose body does not decode.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// Where in the body decoding stopped (`events[0].start_dt`); empty for the whole body.
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// The response.
+    pub response: ResponseParts,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the HTTP {} response does not decode",
+            self.response.operation, self.response.status
+        )?;
+        if !self.path.is_empty() {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A call refused before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: request not sent: {reason}")]
+pub struct InvalidRequest {
+    /// Which operation.
+    pub operation: &'static str,
+    /// Why.
+    pub reason: String,
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// No connection could be made.
+    Connect,
+    /// The call took longer than its timeout.
+    Timeout,
+    /// The connection broke while the response was read.
+    Body,
+    /// Anything else reqwest reports.
+    Other,
+}
+
+/// No complete response arrived. The message never includes the URL, which may hold keys.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation}: {kind:?} error: {source}")]
+pub struct TransportError {
+    /// Which operation.
+    pub operation: &'static str,
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// The underlying error, with its URL removed.
+    #[source]
+    pub source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(operation: &'static str, source: reqwest::Error) -> Self {
+        let kind = if source.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if source.is_connect() {
+            TransportErrorKind::Connect
+        } else if source.is_body() || source.is_decode() {
+            TransportErrorKind::Body
+        } else {
+            TransportErrorKind::Other
+        };
+        TransportError {
+            operation,
+            kind,
+            source: source.without_url(),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Hand-written support for the clients in `saas-clients`: what the generated code needs but
+//! no spec describes. Transport, credentials, errors, parameter encoding and date-times live
+//! here so that the generated modules stay declarations and calls, in the way progenitor's
+//! clients depend on `progenitor-client`.
+
+pub mod datetime;
+pub mod decimal;
+pub mod encode;
+pub mod error;
+pub mod request;
+pub mod response;
+pub mod transport;
+pub mod unknown;
+
+pub use datetime::{DateTime, UnixTime};
+pub use decimal::Decimal;
+pub use encode::{ArrayStyle, Pairs, ToParam};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus};
+pub use http::Method;
+pub use request::Request;
+pub use response::{RawResponse, ResponseValue};
+pub use secrecy::SecretString;
+pub use unknown::UnknownFields;
+pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
+
+/// Re-exported so generated code and users name the same versions.
+pub use {chrono, serde_json};

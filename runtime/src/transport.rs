@@ -1,0 +1,330 @@
+//! The transport: one reqwest client per generated client, shared by its clones, which adds
+//! credentials, applies timeouts and the redirect policy, and sends requests.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderName, HeaderValue};
+use reqwest::redirect;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::encode::Pairs;
+use crate::error::{InvalidRequest, TransportError};
+use crate::request::{Body, Request};
+use crate::response::RawResponse;
+use crate::error::ResponseParts;
+
+/// Total time one call may take unless the client or the call says otherwise. reqwest sets none.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time to establish a connection unless the client says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A credential, held as a secret: it never appears in `Debug` output, errors or logs.
+#[derive(Clone)]
+pub enum Credential {
+    /// A secret in a named header, sent marked sensitive.
+    Header {
+        /// Header name.
+        name: HeaderName,
+        /// Secret value.
+        value: SecretString,
+    },
+    /// `Authorization: Bearer <token>`.
+    Bearer(SecretString),
+    /// Form fields added to every request body.
+    FormFields(Vec<(String, SecretString)>),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credential::Header { name, .. } => write!(f, "Header({name}: [REDACTED])"),
+            Credential::Bearer(_) => f.write_str("Bearer([REDACTED])"),
+            Credential::FormFields(fields) => {
+                let names: Vec<_> = fields.iter().map(|(n, _)| n.as_str()).collect();
+                write!(f, "FormFields({names:?}: [REDACTED])")
+            }
+        }
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The base URL does not parse.
+    #[error("invalid base URL `{url}`: {reason}")]
+    BaseUrl {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A credential value cannot be sent in a header.
+    #[error("credential `{0}` holds a character a header cannot carry")]
+    Credential(String),
+    /// reqwest refused its configuration.
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// A header name from generated code, which `lower` has checked and lower-cased.
+pub fn header_name(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+/// Settings common to every generated client.
+#[derive(Debug, Clone)]
+pub struct TransportBuilder {
+    api: &'static str,
+    base_url: String,
+    allow_http: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+    credentials: Vec<Credential>,
+    user_agent: String,
+}
+
+impl TransportBuilder {
+    /// Starts a transport for `api` at `base_url`.
+    pub fn new(api: &'static str, base_url: impl Into<String>) -> Self {
+        TransportBuilder {
+            api,
+            base_url: base_url.into(),
+            allow_http: false,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            credentials: Vec::new(),
+            user_agent: format!("saas-clients/{} ({api})", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// Replaces the base URL (a proxy, a test server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Allows a plain-HTTP base URL. Off by default: credentials would travel in clear text.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Total time one call may take, from sending to the last byte of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time to establish a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Adds a credential sent with every request.
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
+
+    /// Replaces the `User-Agent`.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Builds the transport.
+    pub fn build(self) -> Result<Transport, BuildError> {
+        let bad = |reason: &str| BuildError::BaseUrl {
+            url: self.base_url.clone(),
+            reason: reason.to_owned(),
+        };
+        let base = url::Url::parse(&self.base_url).map_err(|e| bad(&e.to_string()))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if self.allow_http => {}
+            "http" => return Err(bad("plain HTTP needs `allow_http(true)`")),
+            _ => return Err(bad("the scheme must be https")),
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(bad("a base URL has no query or fragment"));
+        }
+        let mut sensitive = Vec::new();
+        for c in &self.credentials {
+            let (name, value) = match c {
+                Credential::Header { name, value } => (name.clone(), value.expose_secret().to_owned()),
+                Credential::Bearer(token) => {
+                    (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+                }
+                Credential::FormFields(_) => continue,
+            };
+            let mut value =
+                HeaderValue::from_str(&value).map_err(|_| BuildError::Credential(name.to_string()))?;
+            value.set_sensitive(true);
+            sensitive.push((name, value));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.clone())
+            .redirect(same_origin_redirects())
+            .build()?;
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                api: self.api,
+                http,
+                base_url,
+                timeout: self.timeout,
+                headers: sensitive,
+                form_fields: self
+                    .credentials
+                    .into_iter()
+                    .filter_map(|c| match c {
+                        Credential::FormFields(f) => Some(f),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect(),
+            }),
+        })
+    }
+}
+
+/// Redirects are followed only within the origin they started from. Custom credential headers
+/// (`Teamup-Token`) would otherwise travel to whatever host a redirect names: reqwest strips
+/// `Authorization` across hosts but not headers it does not know. A redirect elsewhere is
+/// returned to the caller as the 3xx response it is.
+fn same_origin_redirects() -> redirect::Policy {
+    redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.stop();
+        };
+        let target = attempt.url();
+        let same = first.scheme() == target.scheme()
+            && first.host_str() == target.host_str()
+            && first.port_or_known_default() == target.port_or_known_default();
+        if !same || attempt.previous().len() > 5 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+struct Inner {
+    api: &'static str,
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Duration,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    form_fields: Vec<(String, SecretString)>,
+}
+
+/// Sends requests for one client. Cheap to clone; clones share the connection pool.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("api", &self.inner.api)
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A call that produced no response.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// Refused before sending.
+    #[error(transparent)]
+    Invalid(#[from] InvalidRequest),
+    /// No complete response arrived.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Invalid(e) => crate::error::Error::InvalidRequest(e),
+            SendError::Transport(e) => crate::error::Error::Transport(e),
+        }
+    }
+}
+
+impl Transport {
+    /// Sends `request` and reads the whole response, whatever its status.
+    pub async fn execute(&self, request: Request) -> Result<RawResponse, SendError> {
+        if let Some(reason) = request.invalid.clone() {
+            return Err(InvalidRequest {
+                operation: request.operation,
+                reason,
+            }
+            .into());
+        }
+        let inner = &self.inner;
+        let mut url = format!("{}{}", inner.base_url, request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&request.query.encode());
+        }
+        let mut builder = inner
+            .http
+            .request(request.method.clone(), &url)
+            .timeout(request.timeout.unwrap_or(inner.timeout))
+            .header(ACCEPT, "application/json");
+        for (name, value) in inner.headers.iter().chain(&request.headers) {
+            builder = builder.header(name, value);
+        }
+        builder = match &request.body {
+            Body::None if inner.form_fields.is_empty() => builder,
+            Body::None | Body::Form(_) => {
+                let mut form = match &request.body {
+                    Body::Form(pairs) => pairs.clone(),
+                    _ => Pairs::default(),
+                };
+                for (name, secret) in &inner.form_fields {
+                    form.push(name, &secret.expose_secret());
+                }
+                builder
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form.encode())
+            }
+            Body::Json(bytes) => builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+        };
+
+        let span = tracing::debug_span!(
+            "http",
+            api = inner.api,
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            idempotent = request.idempotent,
+        );
+        let _enter = span.enter();
+        let started = Instant::now();
+        tracing::debug!("sending");
+        let fail = |e| TransportError::new(request.operation, e);
+        let response = builder.send().await.map_err(fail)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(fail)?;
+        tracing::debug!(
+            status = status.as_u16(),
+            bytes = body.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "received"
+        );
+        Ok(RawResponse {
+            parts: ResponseParts::new(request.operation, status, headers, body),
+        })
+    }
+}

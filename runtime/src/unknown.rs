@@ -1,0 +1,92 @@
+//! Finding what a decoded value holds that its spec does not describe.
+//!
+//! Generated objects keep undocumented fields (so that sending a value back loses nothing) and
+//! generated enums keep undocumented values. [`UnknownFields::unknown_fields`] lists them by path,
+//! which tells a spec author where the documents and the live service part ways, and lets the
+//! example tests prove that every field of every documented example is typed.
+
+use std::collections::BTreeMap;
+
+/// Values that can hold data the spec does not describe.
+pub trait UnknownFields {
+    /// Appends the path of everything undocumented below `path`.
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>);
+
+    /// Paths of undocumented fields and values, such as `events[0].undo_id`.
+    fn unknown_fields(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_unknown("", &mut out);
+        out
+    }
+}
+
+/// Joins a field name onto a path.
+pub fn field_path(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+macro_rules! nothing_unknown {
+    ($($t:ty),*) => {$(
+        impl UnknownFields for $t {
+            fn collect_unknown(&self, _: &str, _: &mut Vec<String>) {}
+        }
+    )*};
+}
+nothing_unknown!(
+    String, i64, f64, bool, chrono::NaiveDate, crate::DateTime, crate::UnixTime, crate::Decimal,
+    serde_json::Value, ()
+);
+
+impl<T: UnknownFields> UnknownFields for Option<T> {
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        if let Some(v) = self {
+            v.collect_unknown(path, out);
+        }
+    }
+}
+
+impl<T: UnknownFields> UnknownFields for Vec<T> {
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        for (i, v) in self.iter().enumerate() {
+            v.collect_unknown(&format!("{path}[{i}]"), out);
+        }
+    }
+}
+
+impl<T: UnknownFields> UnknownFields for BTreeMap<String, T> {
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        for (k, v) in self {
+            v.collect_unknown(&field_path(path, k), out);
+        }
+    }
+}
+
+/// The `extra` map of a generated object: every key in it is undocumented.
+impl UnknownFields for serde_json::Map<String, serde_json::Value> {
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        out.extend(self.keys().map(|k| field_path(path, k)));
+    }
+}
+
+/// Decodes a documented example (unwrapping `envelope`) and lists what its type does not
+/// describe. Used by the generated example tests.
+#[doc(hidden)]
+pub fn check_example<T>(text: &str, envelope: Option<&str>) -> Result<Vec<String>, String>
+where
+    T: serde::de::DeserializeOwned + UnknownFields,
+{
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if let Some(key) = envelope {
+        value = value
+            .as_object_mut()
+            .and_then(|o| o.remove(key))
+            .ok_or_else(|| format!("the example has no `{key}` key"))?;
+    }
+    let decoded: T = serde_path_to_error::deserialize(value)
+        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+    Ok(decoded.unknown_fields())
+}
