@@ -51,7 +51,8 @@ impl Diagnostics {
     /// Sorts the problems so that the report reads top to bottom through each file.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
-            (&a.file, a.position, &a.path, &a.message).cmp(&(&b.file, b.position, &b.path, &b.message))
+            (&a.file, a.position, &a.path, &a.message)
+                .cmp(&(&b.file, b.position, &b.path, &b.message))
         });
         self.0.dedup();
         self

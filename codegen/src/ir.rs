@@ -5,7 +5,9 @@
 //! not depend on how the spec happens to be ordered; lists whose order is meaningful (fields on
 //! the wire, variants tried in turn) keep the spec's order.
 
-pub use crate::spec::{ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation};
+pub use crate::spec::{
+    ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation,
+};
 
 /// A resolved type: what a field, parameter or body holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

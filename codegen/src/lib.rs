@@ -66,12 +66,17 @@ pub fn load_dir(dir: &Path, display_prefix: &str) -> Result<Vec<ir::Api>, Error>
     }
 }
 
-/// The Rust files of one API module, formatted, by path below `src/`.
-pub fn api_sources(api: &ir::Api) -> Result<BTreeMap<String, String>, Error> {
-    let source = format!("specs/{}.yaml", api.module);
+/// The Rust files of one API module, formatted, by path below `src/`. `source` names the spec
+/// in each file's preamble.
+pub fn api_sources(api: &ir::Api, source: &str) -> Result<BTreeMap<String, String>, Error> {
     emit::api_files(api)
         .iter()
-        .map(|f| Ok((f.path.clone(), render::rust(f, &source).map_err(Error::Emit)?)))
+        .map(|f| {
+            Ok((
+                f.path.clone(),
+                render::rust(f, source).map_err(Error::Emit)?,
+            ))
+        })
         .collect()
 }
 
@@ -79,12 +84,15 @@ pub fn api_sources(api: &ir::Api) -> Result<BTreeMap<String, String>, Error> {
 pub fn crate_files(apis: &[ir::Api]) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
     for api in apis {
-        for (path, text) in api_sources(api)? {
+        for (path, text) in api_sources(api, &format!("specs/{}.yaml", api.module))? {
             files.insert(format!("src/{path}"), text);
         }
     }
     let lib = emit::lib_file(apis);
-    files.insert("src/lib.rs".to_owned(), render::rust(&lib, "specs/*.yaml").map_err(Error::Emit)?);
+    files.insert(
+        "src/lib.rs".to_owned(),
+        render::rust(&lib, "specs/*.yaml").map_err(Error::Emit)?,
+    );
     files.insert("Cargo.toml".to_owned(), manifest(apis));
     Ok(files)
 }
@@ -155,14 +163,38 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Generates `root/generated` from `root/specs`, or checks it.
+/// Where the adversarial fixture specs live, and where their output is written so that the
+/// tests crate compiles (and clippy checks) it.
+pub const FIXTURE_SPECS: &str = "tests/fixtures/specs";
+/// Output directory of the fixture specs.
+pub const FIXTURE_OUTPUT: &str = "tests/fixtures/generated";
+
+/// Generates `generated/` from `specs/` and the fixture modules from the fixture specs, or
+/// checks that both are current.
 pub fn run(root: &Path, mode: Mode) -> Result<write::Report, Error> {
+    let check = mode == Mode::Check;
     let apis = load_dir(&root.join("specs"), "specs")?;
+    let fixtures = load_dir(&root.join(FIXTURE_SPECS), FIXTURE_SPECS)?;
     let files = crate_files(&apis)?;
+    let mut fixture_files = BTreeMap::new();
+    for api in &fixtures {
+        let source = format!(
+            "{FIXTURE_SPECS}/{}.yaml",
+            api.module.trim_start_matches("fx_")
+        );
+        for (path, text) in api_sources(api, &source)? {
+            fixture_files.insert(path, text);
+        }
+    }
     let out = root.join("generated");
-    let report = write::sync(&out, &files, &["src"], mode == Mode::Check)
-        .map_err(|e| Error::Io(out.clone(), e))?;
-    if mode == Mode::Check && !report.is_clean() {
+    let mut report =
+        write::sync(&out, &files, &["src"], check).map_err(|e| Error::Io(out.clone(), e))?;
+    let fixture_out = root.join(FIXTURE_OUTPUT);
+    let more = write::sync(&fixture_out, &fixture_files, &[""], check)
+        .map_err(|e| Error::Io(fixture_out.clone(), e))?;
+    report.changed.extend(more.changed);
+    report.removed.extend(more.removed);
+    if check && !report.is_clean() {
         return Err(Error::Stale(report));
     }
     Ok(report)

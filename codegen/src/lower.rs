@@ -140,7 +140,12 @@ impl Lowerer<'_> {
     }
 
     /// Names for one namespace, reporting explicit `rust_name`s that collide or are invalid.
-    fn names(&mut self, ns: Namespace, base: &str, entries: &[(&str, Option<&str>)]) -> Vec<String> {
+    fn names(
+        &mut self,
+        ns: Namespace,
+        base: &str,
+        entries: &[(&str, Option<&str>)],
+    ) -> Vec<String> {
         for (wire, explicit) in entries {
             if let Some(name) = explicit {
                 if !naming::is_valid_ident(name) {
@@ -172,8 +177,13 @@ impl Lowerer<'_> {
 
     fn api(&mut self) -> ir::Api {
         let spec = self.spec;
-        if !naming::is_valid_ident(&spec.api) || spec.api != naming::derive(Namespace::Field, &spec.api) {
-            self.error("api", format!("`{}` must be a snake_case Rust identifier", spec.api));
+        if !naming::is_valid_ident(&spec.api)
+            || spec.api != naming::derive(Namespace::Field, &spec.api)
+        {
+            self.error(
+                "api",
+                format!("`{}` must be a snake_case Rust identifier", spec.api),
+            );
         }
 
         // Type names first: every type expression below resolves against them.
@@ -235,7 +245,10 @@ impl Lowerer<'_> {
                 self.error("retry.max_attempts", "at least one attempt is needed");
             }
             if r.initial_backoff_ms > r.max_backoff_ms {
-                self.error("retry.initial_backoff_ms", "is larger than `max_backoff_ms`");
+                self.error(
+                    "retry.initial_backoff_ms",
+                    "is larger than `max_backoff_ms`",
+                );
             }
             ir::RetryModel {
                 max_attempts: r.max_attempts,
@@ -272,7 +285,11 @@ impl Lowerer<'_> {
             .client_params
             .iter()
             .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
-            .chain(spec.auth.iter().map(|(n, a)| (n.as_str(), a.rust_name.as_deref())))
+            .chain(
+                spec.auth
+                    .iter()
+                    .map(|(n, a)| (n.as_str(), a.rust_name.as_deref())),
+            )
             .collect();
         // Client parameters and auth share the builder's namespace.
         let names = self.names(Namespace::Method, "client_params", &auth_names);
@@ -306,7 +323,9 @@ impl Lowerer<'_> {
             {
                 self.error(
                     "base_url",
-                    format!("placeholder `{{{name}}}` needs a client parameter with `in: base_url`"),
+                    format!(
+                        "placeholder `{{{name}}}` needs a client parameter with `in: base_url`"
+                    ),
                 );
             }
         }
@@ -329,10 +348,17 @@ impl Lowerer<'_> {
             .client_params
             .iter()
             .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
-            .chain(spec.auth.iter().map(|(n, a)| (n.as_str(), a.rust_name.as_deref())))
+            .chain(
+                spec.auth
+                    .iter()
+                    .map(|(n, a)| (n.as_str(), a.rust_name.as_deref())),
+            )
             .collect();
         let names = naming::assign(Namespace::Method, &entries).unwrap_or_else(|_| {
-            entries.iter().map(|(w, _)| naming::derive(Namespace::Method, w)).collect()
+            entries
+                .iter()
+                .map(|(w, _)| naming::derive(Namespace::Method, w))
+                .collect()
         });
         let skip = spec.client_params.len();
         spec.auth
@@ -412,10 +438,16 @@ impl Lowerer<'_> {
                     self.check_header_name(&path, wire);
                 }
                 if p.location == ir::ParamLocation::Path && !p.required {
-                    self.error(&join(&path, "required"), "path parameters are always required: add `required: true`");
+                    self.error(
+                        &join(&path, "required"),
+                        "path parameters are always required: add `required: true`",
+                    );
                 }
                 if p.style != ir::ArrayStyle::Repeat && !ty.is_array() {
-                    self.error(&join(&path, "style"), "`style` applies to array parameters only");
+                    self.error(
+                        &join(&path, "style"),
+                        "`style` applies to array parameters only",
+                    );
                 }
                 if let Ty::Named(n) = &ty {
                     if self.kind_of(n) == Some(TypeKind::Object) {
@@ -443,7 +475,8 @@ impl Lowerer<'_> {
             if present {
                 cx.error(
                     &join(&path, key),
-                    format!("`{key}` does not apply to a type of kind `{:?}`", t.kind).to_lowercase(),
+                    format!("`{key}` does not apply to a type of kind `{:?}`", t.kind)
+                        .to_lowercase(),
                 );
             }
         };
@@ -468,7 +501,9 @@ impl Lowerer<'_> {
                     other => {
                         self.error(
                             &join(&path, "type"),
-                            format!("an enum needs `type: string` or `type: integer`, found {other:?}"),
+                            format!(
+                                "an enum needs `type: string` or `type: integer`, found {other:?}"
+                            ),
                         );
                         false
                     }
@@ -566,7 +601,10 @@ impl Lowerer<'_> {
                     &join(path, "from"),
                     format!("`{from}` must be an object type that is not itself derived"),
                 ),
-                None => self.error(&join(path, "from"), format!("type `{from}` is not defined in `types`")),
+                None => self.error(
+                    &join(path, "from"),
+                    format!("type `{from}` is not defined in `types`"),
+                ),
             }
         } else if !t.omit.is_empty() {
             self.error(&join(path, "omit"), "`omit` needs `from`");
@@ -616,11 +654,19 @@ impl Lowerer<'_> {
             let mut current = ty.clone();
             for segment in code.split('.') {
                 let Ty::Named(rust) = &current else {
-                    self.error("errors.code", format!("`{segment}` is not inside an object"));
+                    self.error(
+                        "errors.code",
+                        format!("`{segment}` is not inside an object"),
+                    );
                     break;
                 };
-                let Some(model) = self.spec_type_by_rust(rust) else { break };
-                let found = model.fields.get_key_value(segment).map(|(_, f)| f.ty.clone());
+                let Some(model) = self.spec_type_by_rust(rust) else {
+                    break;
+                };
+                let found = model
+                    .fields
+                    .get_key_value(segment)
+                    .map(|(_, f)| f.ty.clone());
                 match found {
                     Some(text) => {
                         code_path.push(naming::derive(Namespace::Field, segment));
@@ -633,7 +679,9 @@ impl Lowerer<'_> {
                 }
             }
             match &current {
-                Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Enum) => code_ty = Some(n.clone()),
+                Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Enum) => {
+                    code_ty = Some(n.clone())
+                }
                 _ => self.error("errors.code", "the code must lead to an enum type"),
             }
         }
@@ -648,8 +696,11 @@ impl Lowerer<'_> {
     /// A form body carries scalars, enums, arrays of those, and raw JSON; nothing nested.
     fn check_form_fields(&mut self, path: &str, ty: &Ty) {
         let Ty::Named(name) = ty else { return };
-        let Some(ir::TypeBody::Object { fields, .. }) =
-            self.lowered.iter().find(|t| &t.rust == name).map(|t| t.body.clone())
+        let Some(ir::TypeBody::Object { fields, .. }) = self
+            .lowered
+            .iter()
+            .find(|t| &t.rust == name)
+            .map(|t| t.body.clone())
         else {
             return;
         };
@@ -666,7 +717,10 @@ impl Lowerer<'_> {
             if !flat {
                 self.error(
                     path,
-                    format!("field `{}` of `{name}` cannot be written as a form field", f.wire),
+                    format!(
+                        "field `{}` of `{name}` cannot be written as a form field",
+                        f.wire
+                    ),
                 );
             }
         }
@@ -689,10 +743,8 @@ impl Lowerer<'_> {
             .map(|(n, o)| (n.as_str(), o.rust_name.as_deref()))
             .collect();
         let methods = self.names(Namespace::Method, "operations", &entries);
-        let builders: Vec<_> = methods
-            .iter()
-            .map(|m| naming::derive(Namespace::Type, m))
-            .collect();
+        let builder_entries: Vec<_> = methods.iter().map(|m| (m.as_str(), None)).collect();
+        let builders = self.names(Namespace::Builder, "operations", &builder_entries);
         let mut ops: Vec<_> = spec
             .operations
             .iter()
@@ -775,13 +827,19 @@ impl Lowerer<'_> {
             let ty = self.ty(&join(&bpath, "type"), &b.ty);
             match &ty {
                 Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Object) => {}
-                _ => self.error(&join(&bpath, "type"), "a request body must be an object type"),
+                _ => self.error(
+                    &join(&bpath, "type"),
+                    "a request body must be an object type",
+                ),
             }
             if b.encoding == ir::BodyEncoding::Form {
                 self.check_form_fields(&join(&bpath, "type"), &ty);
             }
             if b.encoding == ir::BodyEncoding::Json && b.style != ir::ArrayStyle::Repeat {
-                self.error(&join(&bpath, "style"), "`style` applies to form bodies only");
+                self.error(
+                    &join(&bpath, "style"),
+                    "`style` applies to form bodies only",
+                );
             }
             if op.method == ir::Method::GET {
                 self.error(&bpath, "a GET request has no body");
@@ -819,7 +877,10 @@ impl Lowerer<'_> {
                 (Some(t), ResponseEncoding::Text) => {
                     let ty = self.ty(&join(&rpath, "type"), t);
                     if !matches!(ty, Ty::String | Ty::Integer) {
-                        self.error(&join(&rpath, "type"), "a text response is a `string` or an `integer`");
+                        self.error(
+                            &join(&rpath, "type"),
+                            "a text response is a `string` or an `integer`",
+                        );
                     }
                     if r.envelope.is_some() {
                         self.error(&join(&rpath, "envelope"), "a text response has no envelope");
@@ -840,7 +901,10 @@ impl Lowerer<'_> {
         }
         success.sort_by_key(|r| r.status);
         if success.is_empty() {
-            self.error(&join(&path, "responses"), "an operation needs at least one success (2xx) response");
+            self.error(
+                &join(&path, "responses"),
+                "an operation needs at least one success (2xx) response",
+            );
             success.push(ir::Response {
                 status: 200,
                 decode: ir::Decode::Empty,

@@ -23,10 +23,10 @@ use heck::{ToPascalCase, ToSnakeCase};
 /// Words Rust reserves in every edition we support, strict and reserved alike.
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Which namespace a name lives in; each has its own reserved words.
@@ -41,8 +41,12 @@ pub enum Namespace {
     Variant,
     /// Methods of the generated client. The builder and accessors are reserved.
     Method,
-    /// Setters of one operation builder. `send` runs the request.
+    /// Setters of one operation builder. `send` runs the request, `timeout` overrides the
+    /// client's timeout.
     Setter,
+    /// Request builder structs, which share the API module with the client and the names
+    /// `operations.rs` imports.
+    Builder,
 }
 
 impl Namespace {
@@ -54,12 +58,36 @@ impl Namespace {
             Namespace::Field => &["extra"],
             Namespace::Variant => &["Unknown"],
             Namespace::Method => &["builder", "new", "clone", "config", "transport"],
-            Namespace::Setter => &["send", "into_future", "client", "body"],
+            Namespace::Setter => &["send", "into_future", "client", "body", "timeout"],
+            Namespace::Builder => &[
+                "Client",
+                "ClientBuilder",
+                "Error",
+                "Method",
+                "Request",
+                "ResponseValue",
+                "Future",
+                "IntoFuture",
+                "Pin",
+                "Duration",
+                "Option",
+                "Result",
+                "String",
+                "Vec",
+                "Box",
+                "Some",
+                "None",
+                "Ok",
+                "Err",
+            ],
         }
     }
 
     fn pascal(self) -> bool {
-        matches!(self, Namespace::Type | Namespace::Variant)
+        matches!(
+            self,
+            Namespace::Type | Namespace::Variant | Namespace::Builder
+        )
     }
 }
 
@@ -172,7 +200,11 @@ mod tests {
     fn exact_spelling_keeps_its_name() {
         let names = assign(
             Namespace::Field,
-            &[("startDate", None), ("start_date", None), ("START-DATE", None)],
+            &[
+                ("startDate", None),
+                ("start_date", None),
+                ("START-DATE", None),
+            ],
         )
         .unwrap();
         assert_eq!(names, ["start_date_2", "start_date", "start_date_3"]);

@@ -25,8 +25,20 @@ pub fn rust(file: &RustFile, source: &str) -> Result<String, String> {
 /// same indentation. Purely cosmetic, for reading diffs.
 fn separate_items(text: &str) -> String {
     const STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(crate) ", "impl", "fn ", "async fn ", "mod ", "const ", "type ",
-        "struct ", "enum ", "use ", "#[cfg",
+        "///",
+        "#[",
+        "pub ",
+        "pub(crate) ",
+        "impl",
+        "fn ",
+        "async fn ",
+        "mod ",
+        "const ",
+        "type ",
+        "struct ",
+        "enum ",
+        "use ",
+        "#[cfg",
     ];
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut out = String::with_capacity(text.len() + text.len() / 16);

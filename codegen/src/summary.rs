@@ -10,7 +10,15 @@ fn ty_text(ty: &Ty) -> String {
         Ty::Array(t) => format!("[{}]", ty_text(t)),
         Ty::Map(t) => format!("{{string: {}}}", ty_text(t)),
         Ty::Named(n) => n.clone(),
-        other => format!("{other:?}").to_lowercase(),
+        Ty::String => "string".into(),
+        Ty::Integer => "integer".into(),
+        Ty::Number => "number".into(),
+        Ty::Boolean => "boolean".into(),
+        Ty::Date => "date".into(),
+        Ty::DateTime => "datetime".into(),
+        Ty::UnixTime => "unix_time".into(),
+        Ty::Decimal => "decimal".into(),
+        Ty::Json => "json".into(),
     }
 }
 
@@ -33,7 +41,13 @@ pub fn summary(api: &Api) -> String {
         let _ = writeln!(out, "client param: {} -> {}", p.wire, p.rust);
     }
     for g in &api.global_params {
-        let _ = writeln!(out, "global param: {} -> {}: {}", g.wire, g.rust, ty_text(&g.ty));
+        let _ = writeln!(
+            out,
+            "global param: {} -> {}: {}",
+            g.wire,
+            g.rust,
+            ty_text(&g.ty)
+        );
     }
     if let Some((calls, secs)) = api.rate_limit {
         let _ = writeln!(out, "rate limit: {calls} per {secs}s");
@@ -51,12 +65,21 @@ pub fn summary(api: &Api) -> String {
         let body = op
             .body
             .as_ref()
-            .map(|b| format!(" body {} ({:?})", ty_text(&b.ty), b.encoding).to_lowercase().replace(&ty_text(&b.ty).to_lowercase(), &ty_text(&b.ty)))
+            .map(|b| {
+                let encoding = match b.encoding {
+                    crate::ir::BodyEncoding::Json => "json",
+                    crate::ir::BodyEncoding::Form => "form",
+                };
+                format!(" body {} ({encoding})", ty_text(&b.ty))
+            })
             .unwrap_or_default();
         let statuses: Vec<String> = op.success.iter().map(|r| r.status.to_string()).collect();
         let output = match op.output() {
             Decode::Empty => "()".to_owned(),
-            Decode::Json { ty, envelope: Some(k) } => format!("{{{k}: {}}}", ty_text(ty)),
+            Decode::Json {
+                ty,
+                envelope: Some(k),
+            } => format!("{{{k}: {}}}", ty_text(ty)),
             Decode::Json { ty, envelope: None } => ty_text(ty),
             Decode::Text(ty) => format!("text {}", ty_text(ty)),
         };
@@ -66,7 +89,11 @@ pub fn summary(api: &Api) -> String {
             op.method_name,
             op.method,
             op.path_template,
-            if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) },
+            if params.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", params.join(", "))
+            },
             body,
             statuses.join("|"),
         );
@@ -93,7 +120,11 @@ pub fn summary(api: &Api) -> String {
                     if f.deprecated.is_some() {
                         flags.push("deprecated");
                     }
-                    let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
+                    let flags = if flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", flags.join(", "))
+                    };
                     let _ = writeln!(out, "    {}: {}{flags}", f.wire, ty_text(&f.ty));
                 }
             }
@@ -105,11 +136,18 @@ pub fn summary(api: &Api) -> String {
                         crate::ir::EnumLiteral::Int(i) => i.to_string(),
                     })
                     .collect();
-                let kind = if *integer { "integer enum" } else { "string enum" };
+                let kind = if *integer {
+                    "integer enum"
+                } else {
+                    "string enum"
+                };
                 let _ = writeln!(out, "  {} ({kind}): {}", t.rust, vals.join(", "));
             }
             TypeBody::Union { variants } => {
-                let vs: Vec<String> = variants.iter().map(|v| format!("{}({})", v.rust, ty_text(&v.ty))).collect();
+                let vs: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{}({})", v.rust, ty_text(&v.ty)))
+                    .collect();
                 let _ = writeln!(out, "  {} (union): {}", t.rust, vs.join(" | "));
             }
         }

@@ -25,7 +25,12 @@ impl Report {
 
 /// Brings `dir` in line with `files` (paths relative to `dir`). With `check`, writes nothing and
 /// only reports. Every file below `managed` subdirectories that is not in `files` is stale.
-pub fn sync(dir: &Path, files: &BTreeMap<String, String>, managed: &[&str], check: bool) -> io::Result<Report> {
+pub fn sync(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    managed: &[&str],
+    check: bool,
+) -> io::Result<Report> {
     let mut report = Report::default();
     for (rel, contents) in files {
         let path = dir.join(rel);
@@ -84,7 +89,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 }
 
 fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
-    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
     for entry in entries {
         let path = entry?.path();
         if path.is_dir() {
@@ -107,13 +114,17 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("src/old")).unwrap();
         fs::write(dir.join("src/old/gone.rs"), "x").unwrap();
-        let files: BTreeMap<String, String> =
-            [("src/lib.rs".to_owned(), "a".to_owned())].into_iter().collect();
+        let files: BTreeMap<String, String> = [("src/lib.rs".to_owned(), "a".to_owned())]
+            .into_iter()
+            .collect();
 
         let check = sync(&dir, &files, &["src"], true).unwrap();
         assert_eq!(check.changed, vec![dir.join("src/lib.rs")]);
         assert_eq!(check.removed, vec![dir.join("src/old/gone.rs")]);
-        assert!(dir.join("src/old/gone.rs").exists(), "check mode must not write");
+        assert!(
+            dir.join("src/old/gone.rs").exists(),
+            "check mode must not write"
+        );
 
         sync(&dir, &files, &["src"], false).unwrap();
         assert!(!dir.join("src/old").exists());

@@ -74,9 +74,10 @@ pub fn parse_spec(file: &Path, text: &str) -> Result<(Spec, SourceMap), Vec<Diag
 }
 
 fn shape_error(file: &Path, err: serde_path_to_error::Error<serde_yaml::Error>) -> Diagnostic {
+    // serde_path_to_error writes `?` for a key it had not read yet when the parser failed.
     let path = match err.path().to_string() {
         p if p == "." => String::new(),
-        p => p,
+        p => p.trim_end_matches(".?").to_owned(),
     };
     let inner = err.into_inner();
     let position = inner.location().map(|l| Position {
@@ -88,8 +89,15 @@ fn shape_error(file: &Path, err: serde_path_to_error::Error<serde_yaml::Error>) 
     if let Some(cut) = message.rfind(" at line ") {
         message.truncate(cut);
     }
-    if let Some(rest) = message.strip_prefix(&format!("{path}: ")) {
-        message = rest.to_owned();
+    // serde_yaml prefixes its own idea of the path (the parent of an unknown key, say).
+    if let Some((head, rest)) = message.split_once(": ") {
+        let path_like = !head.is_empty()
+            && head
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-[]".contains(c));
+        if path_like {
+            message = rest.to_owned();
+        }
     }
     Diagnostic {
         file: file.to_owned(),
@@ -213,7 +221,13 @@ mod tests {
         assert!(dups.is_empty());
         assert_eq!(map.value("a.b"), Some(Position { line: 2, column: 6 }));
         assert_eq!(map.key("a.c"), Some(Position { line: 3, column: 3 }));
-        assert_eq!(map.value("a.c[1].y"), Some(Position { line: 5, column: 10 }));
+        assert_eq!(
+            map.value("a.c[1].y"),
+            Some(Position {
+                line: 5,
+                column: 10
+            })
+        );
         // An absent path falls back to its nearest ancestor.
         assert_eq!(map.value("a.c[1].z"), map.value("a.c[1]"));
     }

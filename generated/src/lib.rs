@@ -12,4 +12,5 @@ pub use clientgen_runtime as runtime;
 
 /// Teamup Calendar API client.
 #[cfg(feature = "teamup")]
+#[rustfmt::skip]
 pub mod teamup;

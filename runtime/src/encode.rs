@@ -68,7 +68,9 @@ macro_rules! display_param {
         }
     )*};
 }
-display_param!(str, String, i64, i32, u32, u64, f64, bool, DateTime, UnixTime, Decimal);
+display_param!(
+    str, String, i64, i32, u32, u64, f64, bool, DateTime, UnixTime, Decimal
+);
 
 impl ToParam for chrono::NaiveDate {
     fn to_param(&self) -> String {
@@ -111,7 +113,12 @@ impl Pairs {
 
     /// Adds a JSON value: scalars as text, arrays in the given style, `null` not at all.
     /// Objects have no agreed form encoding and are refused.
-    pub fn push_json(&mut self, name: &str, value: &serde_json::Value, style: ArrayStyle) -> Result<(), String> {
+    pub fn push_json(
+        &mut self,
+        name: &str,
+        value: &serde_json::Value,
+        style: ArrayStyle,
+    ) -> Result<(), String> {
         use serde_json::Value;
         match value {
             Value::Null => {}
@@ -189,7 +196,10 @@ mod tests {
         p.push_array("id", &[1_i64, 2], ArrayStyle::Repeat);
         p.push_array("c", &["a", "b"], ArrayStyle::Comma);
         p.push_array("none", &[] as &[&str], ArrayStyle::Comma);
-        assert_eq!(p.encode(), "format[]=html&format[]=markdown&id=1&id=2&c=a%2Cb");
+        assert_eq!(
+            p.encode(),
+            "format[]=html&format[]=markdown&id=1&id=2&c=a%2Cb"
+        );
     }
 
     #[test]
@@ -202,7 +212,10 @@ mod tests {
 
     #[test]
     fn path_segments() {
-        assert_eq!(path_segment("id", "a/b?c#d%e f").unwrap(), "a%2Fb%3Fc%23d%25e%20f");
+        assert_eq!(
+            path_segment("id", "a/b?c#d%e f").unwrap(),
+            "a%2Fb%3Fc%23d%25e%20f"
+        );
         assert_eq!(path_segment("id", "k:s@1").unwrap(), "k:s@1");
         assert_eq!(path_segment("id", ""), Err(PathError::Empty("id".into())));
         assert!(path_segment("id", "..").is_err());

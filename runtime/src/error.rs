@@ -119,7 +119,11 @@ pub struct ApiError<E> {
 
 impl<E: ErrorBody> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with HTTP {}", self.response.operation, self.response.status)?;
+        write!(
+            f,
+            "{} failed with HTTP {}",
+            self.response.operation, self.response.status
+        )?;
         match self.body.code() {
             Some(code) => write!(f, ": {code}"),
             None => write!(f, "; {}", self.response.excerpt()),

@@ -15,13 +15,16 @@ pub mod unknown;
 pub use datetime::{DateTime, UnixTime};
 pub use decimal::Decimal;
 pub use encode::{ArrayStyle, Pairs, ToParam};
-pub use error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
+    TransportErrorKind, UnexpectedStatus,
+};
 pub use http::Method;
 pub use request::Request;
 pub use response::{RawResponse, ResponseValue};
 pub use secrecy::SecretString;
-pub use unknown::UnknownFields;
 pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
+pub use unknown::UnknownFields;
 
 /// Re-exported so generated code and users name the same versions.
 pub use {chrono, serde_json};

@@ -34,7 +34,12 @@ pub struct Request {
 impl Request {
     /// Starts a request for `operation`; `template` is the documented path, used in logs and
     /// errors instead of the real path, which may hold keys.
-    pub fn new(operation: &'static str, method: Method, template: &'static str, idempotent: bool) -> Self {
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        idempotent: bool,
+    ) -> Self {
         Request {
             operation,
             method,

@@ -100,7 +100,10 @@ impl RawResponse {
             let outcome = {
                 let mut de = serde_json::Deserializer::from_slice(&self.parts.body);
                 match serde_path_to_error::deserialize(&mut de) {
-                    Ok(value) => de.end().map(|()| value).map_err(|e| (String::new(), e.to_string())),
+                    Ok(value) => de
+                        .end()
+                        .map(|()| value)
+                        .map_err(|e| (String::new(), e.to_string())),
                     Err(e) => Err((path_text(e.path()), e.into_inner().to_string())),
                 }
             };
@@ -124,7 +127,11 @@ impl RawResponse {
             Ok(value) => Ok(self.value(value, object)),
             Err(e) => {
                 let inner = path_text(e.path());
-                let path = if inner.is_empty() { key.to_owned() } else { format!("{key}.{inner}") };
+                let path = if inner.is_empty() {
+                    key.to_owned()
+                } else {
+                    format!("{key}.{inner}")
+                };
                 Err(self.decode_error(path, e.into_inner().to_string()))
             }
         }
@@ -147,7 +154,8 @@ impl RawResponse {
     /// A response documented without a body. A JSON object the server sends anyway is kept in
     /// [`ResponseValue::rest`].
     pub fn empty<E: ErrorBody>(self) -> Result<ResponseValue<()>, Error<E>> {
-        let rest = serde_json::from_slice::<Map<String, Value>>(&self.parts.body).unwrap_or_default();
+        let rest =
+            serde_json::from_slice::<Map<String, Value>>(&self.parts.body).unwrap_or_default();
         Ok(self.value((), rest))
     }
 
@@ -174,7 +182,12 @@ fn path_text(path: &serde_path_to_error::Path) -> String {
 }
 
 impl ResponseParts {
-    pub(crate) fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
         ResponseParts {
             operation,
             status,

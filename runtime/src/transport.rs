@@ -10,10 +10,10 @@ use reqwest::redirect;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::encode::Pairs;
+use crate::error::ResponseParts;
 use crate::error::{InvalidRequest, TransportError};
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
-use crate::error::ResponseParts;
 
 /// Total time one call may take unless the client or the call says otherwise. reqwest sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -154,14 +154,16 @@ impl TransportBuilder {
         let mut sensitive = Vec::new();
         for c in &self.credentials {
             let (name, value) = match c {
-                Credential::Header { name, value } => (name.clone(), value.expose_secret().to_owned()),
+                Credential::Header { name, value } => {
+                    (name.clone(), value.expose_secret().to_owned())
+                }
                 Credential::Bearer(token) => {
                     (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
                 }
                 Credential::FormFields(_) => continue,
             };
-            let mut value =
-                HeaderValue::from_str(&value).map_err(|_| BuildError::Credential(name.to_string()))?;
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| BuildError::Credential(name.to_string()))?;
             value.set_sensitive(true);
             sensitive.push((name, value));
         }

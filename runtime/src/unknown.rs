@@ -37,8 +37,16 @@ macro_rules! nothing_unknown {
     )*};
 }
 nothing_unknown!(
-    String, i64, f64, bool, chrono::NaiveDate, crate::DateTime, crate::UnixTime, crate::Decimal,
-    serde_json::Value, ()
+    String,
+    i64,
+    f64,
+    bool,
+    chrono::NaiveDate,
+    crate::DateTime,
+    crate::UnixTime,
+    crate::Decimal,
+    serde_json::Value,
+    ()
 );
 
 impl<T: UnknownFields> UnknownFields for Option<T> {

@@ -13,11 +13,17 @@ fn module_doc(api: &Api) -> TokenStream {
     }
     text.push_str(&format!("\nBase URL: `{}`.\n", api.base_url));
     if let Some((calls, secs)) = api.rate_limit {
-        text.push_str(&format!("\nDocumented rate limit: {calls} calls in any {secs} seconds.\n"));
+        text.push_str(&format!(
+            "\nDocumented rate limit: {calls} calls in any {secs} seconds.\n"
+        ));
     }
     text.push_str("\n# Sources\n");
     for s in &api.sources {
-        let tag = if s.secondary { " (secondary material)" } else { "" };
+        let tag = if s.secondary {
+            " (secondary material)"
+        } else {
+            ""
+        };
         text.push_str(&format!("\n- `{}`{tag}", s.file));
     }
     text.push('\n');
@@ -57,7 +63,12 @@ pub(super) fn module(api: &Api) -> TokenStream {
             op.success.iter().any(|r| !r.examples.is_empty())
                 || op.body.as_ref().is_some_and(|b| !b.examples.is_empty())
         })
-        .then(|| quote!(#[cfg(test)] mod examples;));
+        .then(|| {
+            quote!(
+                #[cfg(test)]
+                mod examples;
+            )
+        });
 
     // Builder arguments: client parameters and required credentials, in spec order.
     let mut args = Vec::new();
@@ -114,7 +125,9 @@ pub(super) fn module(api: &Api) -> TokenStream {
             }
             AuthKind::Bearer => quote!(clientgen_runtime::Credential::Bearer(#value)),
             AuthKind::FormFields(fields) => {
-                let vars: Vec<_> = (0..fields.len()).map(|i| quote::format_ident!("field{}", i)).collect();
+                let vars: Vec<_> = (0..fields.len())
+                    .map(|i| quote::format_ident!("field{}", i))
+                    .collect();
                 quote!(clientgen_runtime::Credential::FormFields({
                     let [#(#vars),*] = #value;
                     vec![#((#fields.to_owned(), #vars)),*]
@@ -125,7 +138,11 @@ pub(super) fn module(api: &Api) -> TokenStream {
         if a.required {
             args.push(quote!(#n: #arg));
             builder_fields.push(quote!(#n: #stored,));
-            builder_inits.push(quote!(#n: #conv,));
+            builder_inits.push(if matches!(a.kind, AuthKind::FormFields(_)) {
+                quote!(#n,)
+            } else {
+                quote!(#n: #conv,)
+            });
             let c = credential(quote!(self.#n));
             credentials.push(quote!(transport = transport.credential(#c);));
         } else {
@@ -170,6 +187,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
             }
         });
     }
+    let mutability = (!credentials.is_empty()).then(|| quote!(mut));
     let client_doc = doc(&format!(
         "A client of the {}. Cheap to clone: clones share one connection pool.",
         api.title
@@ -245,7 +263,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
             /// Builds the client.
             pub fn build(mut self) -> Result<Client, clientgen_runtime::BuildError> {
-                let mut transport = self.transport.take().unwrap_or_else(|| self.default_transport());
+                let #mutability transport = self.transport.take().unwrap_or_else(|| self.default_transport());
                 #(#credentials)*
                 Ok(Client {
                     transport: transport.build()?,

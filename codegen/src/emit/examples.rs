@@ -56,7 +56,9 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
         }
         for r in &op.success {
             let (ty, envelope) = match &r.decode {
-                Decode::Json { envelope, .. } => (output_type(&r.decode, &types), envelope.as_deref()),
+                Decode::Json { envelope, .. } => {
+                    (output_type(&r.decode, &types), envelope.as_deref())
+                }
                 Decode::Empty | Decode::Text(_) => continue,
             };
             for ex in &r.examples {

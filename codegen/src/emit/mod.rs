@@ -52,9 +52,11 @@ pub fn lib_file(apis: &[Api]) -> RustFile {
         let name = ident(&api.module);
         let feature = &api.module;
         let doc = doc(&format!("{} client.", api.title));
+        // prettyplease, not rustfmt, formats generated code; `cargo fmt` must leave it alone.
         quote! {
             #doc
             #[cfg(feature = #feature)]
+            #[rustfmt::skip]
             pub mod #name;
         }
     });
@@ -86,7 +88,11 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| {
             let l = l.trim_end();
-            if l.is_empty() { String::new() } else { format!(" {l}") }
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
         })
         .collect()
 }

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, inner_doc, output_type, rust_type, source_line};
-use crate::ir::{Api, ArrayStyle, BodyEncoding, Decode, Method, Operation, Param, ParamLocation, PathPart, Ty};
+use crate::ir::{
+    Api, ArrayStyle, BodyEncoding, Decode, Method, Operation, Param, ParamLocation, PathPart, Ty,
+};
 
 pub(super) fn module(api: &Api) -> TokenStream {
     let header = inner_doc(&format!(
@@ -12,6 +14,24 @@ pub(super) fn module(api: &Api) -> TokenStream {
          returning a builder that is sent with `.send()` or `.await`.",
         api.title
     ));
+    let uses_types = api.operations.iter().any(|op| {
+        let named = |ty: &Ty| ty_mentions_named(ty);
+        op.params
+            .iter()
+            .chain(&api.global_params)
+            .any(|p| named(&p.ty))
+            || op.body.as_ref().is_some_and(|b| named(&b.ty))
+            || matches!(op.output(), Decode::Json { ty, .. } if named(ty))
+    });
+    let types_import = if uses_types {
+        quote!(
+            use super::{types, Client, Error};
+        )
+    } else {
+        quote!(
+            use super::{Client, Error};
+        )
+    };
     let methods = api.operations.iter().map(|op| method(api, op));
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
@@ -22,13 +42,21 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
         use clientgen_runtime::{Method, Request, ResponseValue};
 
-        use super::{types, Client, Error};
+        #types_import
 
         impl Client {
             #(#methods)*
         }
 
         #(#builders)*
+    }
+}
+
+fn ty_mentions_named(ty: &Ty) -> bool {
+    match ty {
+        Ty::Named(_) => true,
+        Ty::Array(inner) | Ty::Map(inner) => ty_mentions_named(inner),
+        _ => false,
     }
 }
 
@@ -110,7 +138,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(&self)
     };
-    let ret_lt = if op.body.is_some() { quote!(<'a>) } else { quote!(<'_>) };
+    let ret_lt = if op.body.is_some() {
+        quote!(<'a>)
+    } else {
+        quote!(<'_>)
+    };
     quote! {
         #docs
         pub fn #name #lifetime(#self_ref, #(#args),*) -> #builder #ret_lt {
@@ -152,7 +184,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             let n = ident(&p.rust);
             let is_global = api.global_params.iter().any(|g| g.rust == p.rust);
             let text = if is_global {
-                format!("Overrides the client's `{}` for this call.\n\n{}", p.wire, p.docs)
+                format!(
+                    "Overrides the client's `{}` for this call.\n\n{}",
+                    p.wire, p.docs
+                )
             } else {
                 p.docs.clone()
             };
@@ -180,7 +215,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
         PathPart::Param(field) => {
             let f = ident(field);
-            let wire = op.params.iter().find(|p| &p.rust == field).map_or("", |p| p.wire.as_str());
+            let wire = op
+                .params
+                .iter()
+                .find(|p| &p.rust == field)
+                .map_or("", |p| p.wire.as_str());
             quote!(req.path_param(#wire, &self.#f);)
         }
     });
@@ -205,7 +244,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let output = output_type(op.output(), &types);
     let decode = match op.output() {
         Decode::Empty => quote!(resp.empty()),
-        Decode::Json { envelope: Some(key), .. } => quote!(resp.json(Some(#key))),
+        Decode::Json {
+            envelope: Some(key),
+            ..
+        } => quote!(resp.json(Some(#key))),
         Decode::Json { envelope: None, .. } => quote!(resp.json(None)),
         Decode::Text(_) => quote!(resp.text()),
     };

@@ -28,7 +28,12 @@ pub(super) fn module(api: &Api) -> TokenStream {
             TypeBody::Object {
                 fields,
                 keep_unknown,
-            } => object(t, fields, *keep_unknown, form_types.contains(t.rust.as_str())),
+            } => object(
+                t,
+                fields,
+                *keep_unknown,
+                form_types.contains(t.rust.as_str()),
+            ),
             TypeBody::Enum { integer, values } => open_enum(t, *integer, values),
             TypeBody::Union { variants } => union(t, variants),
         };
@@ -64,7 +69,11 @@ fn field_doc(f: &FieldModel) -> String {
 fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     let base = rust_type(&f.ty, &TokenStream::new());
     let optional = !f.required || f.nullable;
-    let ty = if optional { quote!(Option<#base>) } else { base };
+    let ty = if optional {
+        quote!(Option<#base>)
+    } else {
+        base
+    };
     let mut serde = Vec::new();
     if f.wire != f.rust {
         let wire = &f.wire;
@@ -116,31 +125,32 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) 
         .collect();
     let all_optional = fields.iter().all(|f| !f.required || f.nullable);
     let default_derive = all_optional.then(|| quote!(Default,));
-    let constructor = (!all_optional && fields.iter().all(|f| !f.read_only || !f.required)).then(|| {
-        let args = required.iter().map(|f| {
-            let n = ident(&f.rust);
-            let ty = rust_type(&f.ty, &TokenStream::new());
-            quote!(#n: #ty)
-        });
-        let inits = fields.iter().map(|f| {
-            let n = ident(&f.rust);
-            if required.iter().any(|r| r.rust == f.rust) {
-                quote!(#n)
-            } else {
-                quote!(#n: None)
-            }
-        });
-        let extra_init = keep_unknown.then(|| quote!(extra: serde_json::Map::new(),));
-        quote! {
-            impl #name {
-                /// A value with the required fields set and every optional field unset.
-                #[allow(deprecated)]
-                pub fn new(#(#args),*) -> Self {
-                    #name { #(#inits,)* #extra_init }
+    let constructor =
+        (!all_optional && fields.iter().all(|f| !f.read_only || !f.required)).then(|| {
+            let args = required.iter().map(|f| {
+                let n = ident(&f.rust);
+                let ty = rust_type(&f.ty, &TokenStream::new());
+                quote!(#n: #ty)
+            });
+            let inits = fields.iter().map(|f| {
+                let n = ident(&f.rust);
+                if required.iter().any(|r| r.rust == f.rust) {
+                    quote!(#n)
+                } else {
+                    quote!(#n: None)
+                }
+            });
+            let extra_init = keep_unknown.then(|| quote!(extra: serde_json::Map::new(),));
+            quote! {
+                impl #name {
+                    /// A value with the required fields set and every optional field unset.
+                    #[allow(deprecated)]
+                    pub fn new(#(#args),*) -> Self {
+                        #name { #(#inits,)* #extra_init }
+                    }
                 }
             }
-        }
-    });
+        });
     let unknown_parts = fields.iter().map(|f| {
         let n = ident(&f.rust);
         let wire = &f.wire;
@@ -175,7 +185,11 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) 
 }
 
 /// `to_form`: the fields of a form body, in wire order, then the undocumented extras.
-fn form_encoder(name: &proc_macro2::Ident, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
+fn form_encoder(
+    name: &proc_macro2::Ident,
+    fields: &[FieldModel],
+    keep_unknown: bool,
+) -> TokenStream {
     let pushes = fields.iter().filter(|f| !f.read_only).map(|f| {
         let n = ident(&f.rust);
         let wire = &f.wire;
@@ -386,7 +400,9 @@ fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
 /// `ErrorBody` for the API's error type, with the path to its code.
 fn error_body_impl(api: &Api) -> Option<TokenStream> {
     let error = api.error.as_ref()?;
-    let Ty::Named(body) = &error.ty else { return None };
+    let Ty::Named(body) = &error.ty else {
+        return None;
+    };
     let body_ident = ident(body);
     let (code_ty, code_expr) = match &error.code_ty {
         Some(code) => {

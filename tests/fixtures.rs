@@ -1,0 +1,294 @@
+//! Compiles the module of every fixture spec (written by `cargo xtask gen` to
+//! `tests/fixtures/generated/`) and checks that each construct behaves: keyword and colliding
+//! names keep their wire names, open enums keep unknown values, unions decode either shape,
+//! read-only fields are never sent, and arrays, forms and envelopes cross the wire as declared.
+
+// A fixture exists to exercise the generator, so not every generated item is used here.
+#![allow(dead_code)]
+
+#[path = "fixtures/generated/fx_envelopes/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_envelopes;
+#[path = "fixtures/generated/fx_enums/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_enums;
+#[path = "fixtures/generated/fx_forms/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_forms;
+#[path = "fixtures/generated/fx_keywords/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_keywords;
+#[path = "fixtures/generated/fx_query/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_query;
+#[path = "fixtures/generated/fx_read_only/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_read_only;
+#[path = "fixtures/generated/fx_unions/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_unions;
+
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Keyword and colliding field names serialize under their wire names.
+#[test]
+fn keyword_fields_keep_their_wire_names() {
+    use fx_keywords::types::{Self_, Type};
+    let mut value = Type::new("t".to_owned());
+    value.self_ = Some(1);
+    value.extra_ = Some("e".into());
+    value.start_date = Some("snake".into());
+    value.start_date_2 = Some("camel".into());
+    value.start_date_3 = Some("shout".into());
+    value._3d = Some(true);
+    value.match_ = Some(Self_::Unknown_);
+    let wire = serde_json::to_value(&value).unwrap();
+    assert_eq!(
+        wire,
+        json!({"type": "t", "self": 1, "extra": "e", "start_date": "snake", "startDate": "camel",
+               "START-DATE": "shout", "3d": true, "match": "unknown"})
+    );
+    let back: Type = serde_json::from_value(wire).unwrap();
+    assert_eq!(back, value);
+}
+
+/// Enum values that collide or are reserved get distinct variants and keep their wire values.
+#[test]
+fn colliding_enum_values_stay_distinct() {
+    use fx_keywords::types::Self_;
+    let cases = [
+        (Self_::Unknown_, "unknown"),
+        (Self_::Empty, ""),
+        (Self_::V3months, "3months"),
+        (Self_::AB, "a-b"),
+        (Self_::AB2, "a_b"),
+        (Self_::Self_, "Self"),
+    ];
+    for (variant, wire) in cases {
+        assert_eq!(variant.as_str(), wire);
+        assert_eq!(Self_::from(wire), variant);
+    }
+    assert_eq!(Self_::from("other"), Self_::Unknown("other".into()));
+}
+
+/// Undocumented string and integer values decode into `Unknown` and are sent back unchanged.
+#[test]
+fn unknown_enum_values_round_trip() {
+    use fx_enums::types::{Priority, Status, Ticket};
+    let text = r#"{"status":"escalated","priority":9,"history":["open","in_progress"]}"#;
+    let ticket: Ticket = serde_json::from_str(text).unwrap();
+    assert_eq!(ticket.status, Status::Unknown("escalated".into()));
+    assert_eq!(ticket.priority, Some(Priority::Unknown(9)));
+    assert_eq!(ticket.history, Some(vec![Status::Open, Status::InProgress]));
+    assert_eq!(serde_json::to_string(&ticket).unwrap(), text);
+    use clientgen_runtime::UnknownFields;
+    assert_eq!(
+        ticket.unknown_fields(),
+        ["status = escalated", "priority = 9"]
+    );
+    assert_eq!(Priority::from(3), Priority::V3);
+}
+
+/// An untagged union decodes each of its shapes and writes each back as it came.
+#[test]
+fn unions_decode_every_shape() {
+    use fx_unions::types::{Color, Label, Message};
+    let a: Label = serde_json::from_str(r##"{"color": 17, "message": ["a", "b"]}"##).unwrap();
+    assert_eq!(a.color, Color::Id(17));
+    assert_eq!(a.message, Some(Message::List(vec!["a".into(), "b".into()])));
+    let b: Label = serde_json::from_str(r##"{"color": "#ABCD12", "message": "one"}"##).unwrap();
+    assert_eq!(b.color, Color::Custom("#ABCD12".into()));
+    assert_eq!(b.message, Some(Message::Text("one".into())));
+    assert_eq!(
+        serde_json::to_value(&b).unwrap(),
+        json!({"color": "#ABCD12", "message": "one"})
+    );
+    assert!(serde_json::from_str::<Label>(r#"{"color": true}"#).is_err());
+}
+
+/// Read-only fields decode but are never sent; nullable fields are sent as null; update-only
+/// fields are sent; a derived type for sending has no read-only fields at all.
+#[test]
+#[allow(deprecated)]
+fn read_only_fields_are_not_sent() {
+    use fx_read_only::types::{Closed, NewRecord, Record};
+    let text = r#"{"id": "r1", "name": "n", "created": "2015-06-02T13:39:05+0000",
+                   "old_id": 4, "amount": "2500.00", "seen": 1434556800, "day": "2015-06-17",
+                   "future": {"x": 1}}"#;
+    let record: Record = serde_json::from_str(text).unwrap();
+    assert_eq!(record.id, "r1");
+    assert_eq!(
+        record.created.unwrap().to_string(),
+        "2015-06-02T13:39:05+0000"
+    );
+    assert_eq!(record.amount.as_ref().unwrap().as_str(), "2500.00");
+    let sent = serde_json::to_value(&record).unwrap();
+    assert_eq!(
+        sent,
+        json!({"name": "n", "note": null, "old_id": 4, "day": "2015-06-17", "seen": 1434556800,
+               "amount": "2500.00", "future": {"x": 1}})
+    );
+    let new = NewRecord::new("n".into());
+    assert_eq!(serde_json::to_value(&new).unwrap(), json!({"name": "n"}));
+    let closed: Closed = serde_json::from_str(r#"{"a": 1, "b": 2}"#).unwrap();
+    assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"a": 1}));
+}
+
+async fn server_replying(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn only_request(server: &MockServer) -> wiremock::Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+/// Each array style, a header parameter, a client path value and a global parameter cross the
+/// wire exactly as declared.
+#[tokio::test]
+async fn query_arrays_in_every_style() {
+    let server = server_replying(ResponseTemplate::new(200).set_body_string("[1,2]")).await;
+    let client = fx_query::Client::builder("acme co", "k3y")
+        .lang("fr")
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap();
+    let out = client
+        .search(vec![1, 2])
+        .format(vec!["html".into(), "a b".into()])
+        .tags(vec!["x".into(), "y".into()])
+        .since(chrono::NaiveDate::from_ymd_opt(2015, 6, 1).unwrap())
+        .x_trace("t-1")
+        .lang("de")
+        .await
+        .unwrap();
+    assert_eq!(*out, vec![1, 2]);
+    let req = only_request(&server).await;
+    assert_eq!(req.method.as_str(), "GET");
+    assert_eq!(req.url.path(), "/acme%20co/search");
+    assert_eq!(
+        req.url.query(),
+        Some("ids=1&ids=2&format[]=html&format[]=a%20b&tags=x%2Cy&since=2015-06-01&lang=de")
+    );
+    assert_eq!(req.headers.get("x-trace").unwrap(), "t-1");
+    assert_eq!(req.headers.get("x-api-key").unwrap(), "k3y");
+    assert!(req.body.is_empty());
+}
+
+/// A form body with PHP-style arrays, credentials appended as form fields, and a bare-id text
+/// response.
+#[tokio::test]
+async fn form_body_with_credentials_and_text_response() {
+    use secrecy::SecretString;
+    let server = server_replying(ResponseTemplate::new(200).set_body_string("418164\n")).await;
+    let client = fx_forms::Client::builder(
+        "crm.example.com",
+        [SecretString::from("g1"), SecretString::from("s&cret")],
+    )
+    .transport(|t| t.base_url(server.uri()).allow_http(true))
+    .build()
+    .unwrap();
+    let mut body = fx_forms::types::Assign::new("Acme – web".into(), vec![53, 8]);
+    body.value = Some("2500.00".parse().unwrap());
+    body.flag = Some(false);
+    body.extra.insert("custom_field_7".into(), json!("blue"));
+    let id = client.add_thing(&body).await.unwrap();
+    assert_eq!(*id, 418164);
+    let req = only_request(&server).await;
+    assert_eq!(req.method.as_str(), "POST");
+    assert_eq!(req.url.path(), "/addThing.php");
+    assert_eq!(
+        req.headers.get("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        std::str::from_utf8(&req.body).unwrap(),
+        "title=Acme%20%E2%80%93%20web&assigned[]=53&assigned[]=8&value=2500.00&flag=false\
+         &custom_field_7=blue&api_group=g1&api_secret=s%26cret"
+    );
+    assert!(!format!("{client:?}").contains("s&cret"));
+}
+
+/// The default base URL takes the client's domain; without `allow_http` nothing but https
+/// is accepted.
+#[test]
+fn base_url_placeholder_and_https_only() {
+    use secrecy::SecretString;
+    let creds = || [SecretString::from("g"), SecretString::from("s")];
+    let client = fx_forms::Client::builder("crm.example.com", creds())
+        .build()
+        .unwrap();
+    assert!(format!("{client:?}").contains("https://crm.example.com/api"));
+    let err = fx_forms::Client::builder("x", creds())
+        .transport(|t| t.base_url("http://127.0.0.1:1"))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("allow_http"), "{err}");
+}
+
+/// Envelopes are unwrapped with their other keys kept; 201 exposes `Location`; 204 is `()`.
+#[tokio::test]
+async fn envelopes_created_and_no_content() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"items": [{"id": 1}, {"id": 2}], "timestamp": 5}"#),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("Location", "/v1/items/3")
+                .set_body_string(r#"{"item": {"id": 3}}"#),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = fx_envelopes::Client::builder("tok")
+        .transport(|t| t.base_url(format!("{}/v1", server.uri())).allow_http(true))
+        .build()
+        .unwrap();
+    let items = client.list_items().await.unwrap();
+    assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(items.rest().get("timestamp"), Some(&json!(5)));
+    let created = client
+        .create_item(&fx_envelopes::types::Item::new(0))
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.header("location"), Some("/v1/items/3"));
+    assert_eq!(created.id, 3);
+    let deleted = client.delete_item(3).await.unwrap();
+    assert_eq!(deleted.status().as_u16(), 204);
+    let requests = server.received_requests().await.unwrap();
+    let paths: Vec<_> = requests
+        .iter()
+        .map(|r| (r.method.as_str().to_owned(), r.url.path().to_owned()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("GET".into(), "/v1/items".into()),
+            ("POST".into(), "/v1/items".into()),
+            ("DELETE".into(), "/v1/items/3".into())
+        ]
+    );
+    assert_eq!(requests[1].body, br#"{"id":0}"#);
+    assert_eq!(
+        requests[1].headers.get("authorization").unwrap(),
+        "Bearer tok"
+    );
+}
