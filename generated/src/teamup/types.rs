@@ -1101,7 +1101,9 @@ pub struct NewEvent {
     /// Optional id of the event in a third-party system; must be unique.
     ///
     /// Server default: `null`.
-    #[serde(default)]
+    ///
+    /// Spec note: Not nullable here, unlike in Event, for the same reason as `tz`: the document's create example does not send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
     /// Ids of the sub-calendars the event is assigned to.
     #[serde(default, skip_serializing_if = "Option::is_none")]

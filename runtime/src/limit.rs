@@ -1,0 +1,62 @@
+//! Client-side rate limits: at most `calls` requests in any window of `per`.
+//!
+//! governor implements GCRA, where a burst of `b` lets `b` calls through at once and the bucket
+//! then refills one call every `per / calls`. With `b > 1` a window that starts just before a
+//! full bucket is spent and ends after it has refilled admits up to `b + calls - 1` calls, more
+//! than the limit. So the quota here has a burst of one and a period of `per / calls`: calls are
+//! spaced at least `per / calls` apart, which keeps every window of length `per` at `calls` or
+//! fewer, whichever clone or task makes them. Calls wait for their slot instead of failing.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{Quota, RateLimiter as Gcra};
+use governor::state::{InMemoryState, NotKeyed};
+
+/// A limit shared by every clone of one client.
+#[derive(Clone)]
+pub struct RateLimit {
+    calls: u32,
+    per: Duration,
+    gcra: Arc<Gcra<NotKeyed, InMemoryState, DefaultClock>>,
+}
+
+impl std::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RateLimit({} per {:?})", self.calls, self.per)
+    }
+}
+
+impl RateLimit {
+    /// At most `calls` in any window of `per`. `None` when either is zero.
+    pub fn new(calls: u32, per: Duration) -> Option<Self> {
+        let spacing = per.checked_div(calls)?;
+        let quota = Quota::with_period(spacing)?.allow_burst(NonZeroU32::MIN);
+        Some(RateLimit {
+            calls,
+            per,
+            gcra: Arc::new(Gcra::direct(quota)),
+        })
+    }
+
+    /// The smallest gap between two calls.
+    pub fn spacing(&self) -> Duration {
+        self.per / self.calls
+    }
+
+    /// Waits until a call may go out, and claims its slot.
+    pub async fn acquire(&self) {
+        loop {
+            match self.gcra.check() {
+                Ok(()) => return,
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(DefaultClock::default().now());
+                    tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+}
