@@ -315,10 +315,9 @@ async fn create_event_wire_and_example() {
         Some("inputFormat=markdown"),
         Some(body),
     );
-    // The documented create body, plus an explicit `"remote_id": null` (the server default).
-    let mut documented: Value =
+    // Exactly the documented create body.
+    let documented: Value =
         serde_json::from_str(request_example(&api, "create_event", "timed_event")).unwrap();
-    documented["remote_id"] = Value::Null;
     assert_eq!(body_json(&req), documented);
 
     assert_eq!(event.status().as_u16(), 201);
