@@ -1108,7 +1108,6 @@ async fn transport_errors_hide_the_calendar_key_and_credentials() {
 /// The spec's `retry` block: a 503 (`maintenance_active`, "not processed") is retried, so a
 /// maintenance window shorter than the backoff is invisible to the caller.
 #[tokio::test]
-#[ignore = "BUG: the spec's `retry` policy is lowered but never emitted; the runtime has no retry, so a 503 fails at once"]
 async fn a_maintenance_503_is_retried_as_the_spec_says() {
     let api = load_spec("teamup");
     let server = MockServer::start().await;

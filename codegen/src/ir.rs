@@ -180,6 +180,8 @@ pub struct RetryModel {
     pub retry_statuses: Vec<u16>,
     /// Statuses retried for every operation.
     pub not_processed_statuses: Vec<u16>,
+    /// Why the policy is what it is.
+    pub docs: String,
 }
 
 /// A named type.

@@ -256,6 +256,7 @@ impl Lowerer<'_> {
                 max_backoff_ms: r.max_backoff_ms,
                 retry_statuses: r.retry_statuses.clone(),
                 not_processed_statuses: r.not_processed_statuses.clone(),
+                docs: r.docs.clone(),
             }
         });
         let operations = self.operations(&client_params, &global_params);

@@ -7,8 +7,10 @@ pub mod datetime;
 pub mod decimal;
 pub mod encode;
 pub mod error;
+pub mod limit;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod transport;
 pub mod unknown;
 
@@ -20,7 +22,9 @@ pub use error::{
     TransportErrorKind, UnexpectedStatus,
 };
 pub use http::Method;
+pub use limit::RateLimit;
 pub use request::Request;
+pub use retry::{RetryPolicy, Sleeper};
 pub use response::{RawResponse, ResponseValue};
 pub use secrecy::SecretString;
 pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};

@@ -2,7 +2,10 @@
 //! credentials, applies timeouts and the redirect policy, and sends requests.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::{ExponentialBuilder, Retryable};
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
@@ -10,6 +13,9 @@ use reqwest::redirect;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::encode::Pairs;
+use crate::error::TransportErrorKind;
+use crate::limit::RateLimit;
+use crate::retry::{MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
 use crate::error::ResponseParts;
 use crate::error::{InvalidRequest, TransportError};
 use crate::request::{Body, Request};
@@ -83,6 +89,9 @@ pub struct TransportBuilder {
     connect_timeout: Duration,
     credentials: Vec<Credential>,
     user_agent: String,
+    retry: RetryPolicy,
+    rate_limit: Option<(u32, Duration)>,
+    sleeper: Sleeper,
 }
 
 impl TransportBuilder {
@@ -96,7 +105,29 @@ impl TransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             credentials: Vec::new(),
             user_agent: format!("saas-clients/{} ({api})", env!("CARGO_PKG_VERSION")),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+            sleeper: Sleeper::tokio(),
         }
+    }
+
+    /// Replaces the retry policy (`RetryPolicy::none()` turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends at most `calls` requests in any window of `per`, across every clone of the client
+    /// and every task using it; calls wait for a slot. `calls == 0` removes the limit.
+    pub fn rate_limit(mut self, calls: u32, per: Duration) -> Self {
+        self.rate_limit = (calls > 0).then_some((calls, per));
+        self
+    }
+
+    /// Replaces how the transport waits between attempts (tests record instead of sleeping).
+    pub fn sleeper(mut self, sleeper: Sleeper) -> Self {
+        self.sleeper = sleeper;
+        self
     }
 
     /// Replaces the base URL (a proxy, a test server).
@@ -189,6 +220,11 @@ impl TransportBuilder {
                     })
                     .flatten()
                     .collect(),
+                retry: self.retry,
+                rate_limit: self
+                    .rate_limit
+                    .and_then(|(calls, per)| RateLimit::new(calls, per)),
+                sleeper: self.sleeper,
             }),
         })
     }
@@ -222,6 +258,36 @@ struct Inner {
     timeout: Duration,
     headers: Vec<(HeaderName, HeaderValue)>,
     form_fields: Vec<(String, SecretString)>,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
+    sleeper: Sleeper,
+}
+
+/// An attempt that may be worth repeating.
+enum Attempt {
+    /// A reply whose status the policy retries; returned to the caller if retries run out.
+    Status(RawResponse),
+    /// No complete reply.
+    Transport(TransportError),
+}
+
+impl Attempt {
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Attempt::Status(r) => retry_after(&r.parts.headers, SystemTime::now()),
+            Attempt::Transport(_) => None,
+        }
+    }
+
+    /// A status in the policy is retried (the policy already weighed idempotency). A transport
+    /// failure is retried when the request cannot have reached the server (no connection), or
+    /// when repeating it is harmless.
+    fn retryable(&self, idempotent: bool) -> bool {
+        match self {
+            Attempt::Status(_) => true,
+            Attempt::Transport(e) => idempotent || e.kind == TransportErrorKind::Connect,
+        }
+    }
 }
 
 /// Sends requests for one client. Cheap to clone; clones share the connection pool.
@@ -261,7 +327,8 @@ impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
 }
 
 impl Transport {
-    /// Sends `request` and reads the whole response, whatever its status.
+    /// Sends `request`, retrying as the policy allows, and reads the whole response, whatever
+    /// its status.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, SendError> {
         if let Some(reason) = request.invalid.clone() {
             return Err(InvalidRequest {
@@ -271,6 +338,50 @@ impl Transport {
             .into());
         }
         let inner = &self.inner;
+        let span = tracing::debug_span!(
+            "http",
+            api = inner.api,
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            idempotent = request.idempotent,
+        );
+        let _enter = span.enter();
+        let policy = &inner.retry;
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(policy.initial_backoff)
+            .with_max_delay(policy.max_backoff)
+            .with_max_times(policy.max_attempts.saturating_sub(1) as usize)
+            .with_jitter();
+        let attempts = AtomicU32::new(0);
+        let outcome = (|| self.attempt(&request, attempts.fetch_add(1, Ordering::Relaxed) + 1))
+            .retry(backoff)
+            .sleep(inner.sleeper.clone())
+            .when(|a: &Attempt| a.retryable(request.idempotent))
+            .adjust(|a: &Attempt, computed| match a.retry_after() {
+                Some(asked) if asked > MAX_RETRY_AFTER => None,
+                Some(asked) => Some(asked),
+                None => computed,
+            })
+            .notify(|a: &Attempt, delay| {
+                let reason = match a {
+                    Attempt::Status(r) => format!("HTTP {}", r.parts.status.as_u16()),
+                    Attempt::Transport(e) => format!("{:?} error", e.kind),
+                };
+                tracing::warn!(%reason, delay_ms = delay.as_millis() as u64, "retrying");
+            })
+            .await;
+        match outcome {
+            Ok(response) | Err(Attempt::Status(response)) => Ok(response),
+            Err(Attempt::Transport(e)) => Err(e.into()),
+        }
+    }
+
+    async fn attempt(&self, request: &Request, number: u32) -> Result<RawResponse, Attempt> {
+        let inner = &self.inner;
+        if let Some(limit) = &inner.rate_limit {
+            limit.acquire().await;
+        }
         let mut url = format!("{}{}", inner.base_url, request.path);
         if !request.query.is_empty() {
             url.push('?');
@@ -303,30 +414,27 @@ impl Transport {
                 .body(bytes.clone()),
         };
 
-        let span = tracing::debug_span!(
-            "http",
-            api = inner.api,
-            operation = request.operation,
-            method = %request.method,
-            path = request.template,
-            idempotent = request.idempotent,
-        );
-        let _enter = span.enter();
         let started = Instant::now();
-        tracing::debug!("sending");
-        let fail = |e| TransportError::new(request.operation, e);
+        tracing::debug!(attempt = number, "sending");
+        let fail = |e| Attempt::Transport(TransportError::new(request.operation, e));
         let response = builder.send().await.map_err(fail)?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(fail)?;
         tracing::debug!(
+            attempt = number,
             status = status.as_u16(),
             bytes = body.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "received"
         );
-        Ok(RawResponse {
+        let raw = RawResponse {
             parts: ResponseParts::new(request.operation, status, headers, body),
-        })
+        };
+        if inner.retry.retries_status(status.as_u16(), request.idempotent) {
+            Err(Attempt::Status(raw))
+        } else {
+            Ok(raw)
+        }
     }
 }

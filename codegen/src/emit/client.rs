@@ -187,6 +187,15 @@ pub(super) fn module(api: &Api) -> TokenStream {
             }
         });
     }
+    let rate_limit = api.rate_limit.map(|(calls, secs)| {
+        let secs = u64::from(secs);
+        let (calls, secs) = (
+            proc_macro2::Literal::u32_unsuffixed(calls),
+            proc_macro2::Literal::u64_unsuffixed(secs),
+        );
+        quote!(.rate_limit(#calls, std::time::Duration::from_secs(#secs)))
+    });
+    let retry_fn = retry_policy_fn(api);
     let mutability = (!credentials.is_empty()).then(|| quote!(mut));
     let client_doc = doc(&format!(
         "A client of the {}. Cheap to clone: clones share one connection pool.",
@@ -209,6 +218,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
         /// The documented base URL.
         pub const BASE_URL: &str = #base_url;
+
+        #retry_fn
 
         #error_doc
         pub type Error = clientgen_runtime::Error<#body>;
@@ -259,6 +270,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
             fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
                 clientgen_runtime::TransportBuilder::new(#module, #base_url_expr)
+                    .retry(retry_policy())
+                    #rate_limit
             }
 
             /// Builds the client.
@@ -269,6 +282,51 @@ pub(super) fn module(api: &Api) -> TokenStream {
                     transport: transport.build()?,
                     #(#client_inits)*
                 })
+            }
+        }
+    }
+}
+
+fn statuses(list: &[u16]) -> String {
+    if list.is_empty() {
+        return "no status".to_owned();
+    }
+    list.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// `retry_policy()`: the spec's policy, or the runtime default when the spec has none.
+fn retry_policy_fn(api: &Api) -> TokenStream {
+    let Some(r) = &api.retry else {
+        return quote! {
+            /// The retry policy: this spec declares none, so it is the runtime's default.
+            pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
+                clientgen_runtime::RetryPolicy::default()
+            }
+        };
+    };
+    let docs = doc(&format!(
+        "The retry policy the spec declares: up to {} attempts; idempotent calls retry on {}; \
+         every call retries on {}, which prove the request was not carried out.\n\n{}",
+        r.max_attempts,
+        statuses(&r.retry_statuses),
+        statuses(&r.not_processed_statuses),
+        r.docs.trim()
+    ));
+    use proc_macro2::Literal;
+    let attempts = Literal::u32_unsuffixed(r.max_attempts);
+    let initial = Literal::u64_unsuffixed(r.initial_backoff_ms);
+    let max = Literal::u64_unsuffixed(r.max_backoff_ms);
+    let retry = r.retry_statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
+    let not_processed = r.not_processed_statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
+    quote! {
+        #docs
+        pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
+            clientgen_runtime::RetryPolicy {
+                max_attempts: #attempts,
+                initial_backoff: std::time::Duration::from_millis(#initial),
+                max_backoff: std::time::Duration::from_millis(#max),
+                retry_statuses: vec![#(#retry),*],
+                not_processed_statuses: vec![#(#not_processed),*],
             }
         }
     }
