@@ -28,8 +28,8 @@ pub mod fx_read_only;
 #[rustfmt::skip]
 pub mod fx_unions;
 
+use clientgen_tests::{serve_with, single_request};
 use serde_json::json;
-use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Keyword and colliding field names serialize under their wire names.
@@ -136,26 +136,11 @@ fn read_only_fields_are_not_sent() {
     assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"a": 1}));
 }
 
-async fn server_replying(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn only_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
-}
-
 /// Each array style, a header parameter, a client path value and a global parameter cross the
 /// wire exactly as declared.
 #[tokio::test]
 async fn query_arrays_in_every_style() {
-    let server = server_replying(ResponseTemplate::new(200).set_body_string("[1,2]")).await;
+    let server = serve_with(ResponseTemplate::new(200).set_body_string("[1,2]")).await;
     let client = fx_query::Client::builder("acme co", "k3y")
         .lang("fr")
         .transport(|t| t.base_url(server.uri()).allow_http(true))
@@ -171,7 +156,7 @@ async fn query_arrays_in_every_style() {
         .await
         .unwrap();
     assert_eq!(*out, vec![1, 2]);
-    let req = only_request(&server).await;
+    let req = single_request(&server).await;
     assert_eq!(req.method.as_str(), "GET");
     assert_eq!(req.url.path(), "/acme%20co/search");
     assert_eq!(
@@ -188,7 +173,7 @@ async fn query_arrays_in_every_style() {
 #[tokio::test]
 async fn form_body_with_credentials_and_text_response() {
     use secrecy::SecretString;
-    let server = server_replying(ResponseTemplate::new(200).set_body_string("418164\n")).await;
+    let server = serve_with(ResponseTemplate::new(200).set_body_string("418164\n")).await;
     let client = fx_forms::Client::builder(
         "crm.example.com",
         [SecretString::from("g1"), SecretString::from("s&cret")],
@@ -202,7 +187,7 @@ async fn form_body_with_credentials_and_text_response() {
     body.extra.insert("custom_field_7".into(), json!("blue"));
     let id = client.add_thing(&body).await.unwrap();
     assert_eq!(*id, 418164);
-    let req = only_request(&server).await;
+    let req = single_request(&server).await;
     assert_eq!(req.method.as_str(), "POST");
     assert_eq!(req.url.path(), "/addThing.php");
     assert_eq!(

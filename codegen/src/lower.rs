@@ -213,9 +213,22 @@ impl Lowerer<'_> {
             notes.push((note.id.clone(), note.text.clone()));
         }
 
-        let client_params = self.client_params();
+        // Client parameters and credentials share the builder's namespace.
+        let entries: Vec<_> = spec
+            .client_params
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
+            .chain(
+                spec.auth
+                    .iter()
+                    .map(|(n, a)| (n.as_str(), a.rust_name.as_deref())),
+            )
+            .collect();
+        let mut builder_names = self.names(Namespace::Method, "client_params", &entries);
+        let auth_names = builder_names.split_off(spec.client_params.len());
+        let client_params = self.client_params(builder_names);
         self.check_base_url(&client_params);
-        let auth = self.auth();
+        let auth = self.auth(auth_names);
         let global_params: Vec<_> = self.params("global_params", &spec.global_params);
         for p in &global_params {
             if p.location == ir::ParamLocation::Path {
@@ -280,20 +293,8 @@ impl Lowerer<'_> {
         }
     }
 
-    fn client_params(&mut self) -> Vec<ir::ClientParam> {
+    fn client_params(&mut self, names: Vec<String>) -> Vec<ir::ClientParam> {
         let spec = self.spec;
-        let auth_names: Vec<_> = spec
-            .client_params
-            .iter()
-            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
-            .chain(
-                spec.auth
-                    .iter()
-                    .map(|(n, a)| (n.as_str(), a.rust_name.as_deref())),
-            )
-            .collect();
-        // Client parameters and auth share the builder's namespace.
-        let names = self.names(Namespace::Method, "client_params", &auth_names);
         spec.client_params
             .iter()
             .zip(names)
@@ -343,28 +344,11 @@ impl Lowerer<'_> {
         }
     }
 
-    fn auth(&mut self) -> Vec<ir::Auth> {
+    fn auth(&mut self, names: Vec<String>) -> Vec<ir::Auth> {
         let spec = self.spec;
-        let entries: Vec<_> = spec
-            .client_params
-            .iter()
-            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
-            .chain(
-                spec.auth
-                    .iter()
-                    .map(|(n, a)| (n.as_str(), a.rust_name.as_deref())),
-            )
-            .collect();
-        let names = naming::assign(Namespace::Method, &entries).unwrap_or_else(|_| {
-            entries
-                .iter()
-                .map(|(w, _)| naming::derive(Namespace::Method, w))
-                .collect()
-        });
-        let skip = spec.client_params.len();
         spec.auth
             .iter()
-            .zip(names.into_iter().skip(skip))
+            .zip(names)
             .map(|((name, a), rust)| {
                 let path = format!("auth.{name}");
                 self.cite(&join(&path, "cite"), &a.cite);

@@ -291,7 +291,10 @@ fn statuses(list: &[u16]) -> String {
     if list.is_empty() {
         return "no status".to_owned();
     }
-    list.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `retry_policy()`: the spec's policy, or the runtime default when the spec has none.
@@ -317,7 +320,10 @@ fn retry_policy_fn(api: &Api) -> TokenStream {
     let initial = Literal::u64_unsuffixed(r.initial_backoff_ms);
     let max = Literal::u64_unsuffixed(r.max_backoff_ms);
     let retry = r.retry_statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
-    let not_processed = r.not_processed_statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
+    let not_processed = r
+        .not_processed_statuses
+        .iter()
+        .map(|s| Literal::u16_unsuffixed(*s));
     quote! {
         #docs
         pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
