@@ -6,20 +6,19 @@ use super::types;
 
 #[test]
 fn check_access_200_ok() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::AccessCheck >
-        (r#"{
+    let body = r#"{
     "access": "ok"
 }
-"#, None), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::AccessCheck,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn create_event_request_timed_event() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::NewEvent >
-        (r#"{
+    let body = r#"{
     "subcalendar_id": 730624,
     "start_dt": "2015-06-17T06:00:00-0400",
     "end_dt": "2015-06-17T07:00:00-0400",
@@ -30,16 +29,16 @@ fn create_event_request_timed_event() {
     "location": "",
     "notes": ""
 }
-"#,
-        None), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewEvent,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn create_event_201_created() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::Event >
-        (r#"{
+    let body = r#"{
     "event": {
         "id": "123",
         "subcalendar_id": 730624,
@@ -58,16 +57,16 @@ fn create_event_201_created() {
         "readonly": false
     }
 }
-"#,
-        Some("event")), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Event,
+    >(body, Some("event"));
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn get_configuration_200_demo_calendar() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::Configuration >
-        (r##"{
+    let body = r##"{
   "configuration": {
     "general_settings": {
       "admin_email": "support@teamup.com",
@@ -138,16 +137,16 @@ fn get_configuration_200_demo_calendar() {
     }
   }
 }
-"##,
-        Some("configuration")), Ok(Vec::new())
-    );
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Configuration,
+    >(body, Some("configuration"));
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn get_event_200_all_day_event() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::Event >
-        (r#"{
+    let body = r#"{
     "event": {
         "id": "11449078",
         "subcalendar_id": 893615,
@@ -166,17 +165,17 @@ fn get_event_200_all_day_event() {
         "readonly": false
     }
 }
-"#,
-        Some("event")), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Event,
+    >(body, Some("event"));
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 ///Fixed from the document: The first of the two "subcalendar_id" keys (the one holding an array) renamed to "subcalendar_ids"; the trailing comma after "update_dt": null removed. See note `events-list-example`.
 fn list_events_200_one_event() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < Vec < types::Event > >
-        (r#"{
+    let body = r#"{
     "events": [
         {
             "id": "123",
@@ -202,16 +201,16 @@ fn list_events_200_one_event() {
         }
     ]
 }
-"#,
-        Some("events")), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::Event>,
+    >(body, Some("events"));
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn list_subcalendars_200_two_subcalendars() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < Vec < types::Subcalendar > >
-        (r#"{
+    let body = r#"{
     "subcalendars": [
         {
             "id": 730624,
@@ -235,16 +234,16 @@ fn list_subcalendars_200_two_subcalendars() {
         }
     ]
 }
-"#,
-        Some("subcalendars")), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::Subcalendar>,
+    >(body, Some("subcalendars"));
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn update_event_request_new_title() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::Event >
-        (r#"{
+    let body = r#"{
     "id": "123",
     "subcalendar_id": 730624,
     "start_dt": "2015-06-17T06:00:00-0400",
@@ -259,16 +258,16 @@ fn update_event_request_new_title() {
     "redit": null,
     "ristart_dt": null
 }
-"#,
-        None), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Event,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn update_event_200_updated() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::Event >
-        (r#"{
+    let body = r#"{
     "event": {
         "id": "123",
         "subcalendar_id": 730624,
@@ -287,32 +286,32 @@ fn update_event_200_updated() {
         "readonly": false
     }
 }
-"#,
-        Some("event")), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Event,
+    >(body, Some("event"));
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn error_generic_bad_request() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::ErrorResponse >
-        (r#"{
+    let body = r#"{
     "error": {
         "id": "bad_request",
         "title": "Invalid request",
         "message": "The request parameters were invalid."
     }
 }
-"#,
-        None), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ErrorResponse,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
 
 #[test]
 fn error_event_validation_messages() {
-    assert_eq!(
-        clientgen_runtime::unknown::check_example:: < types::ErrorResponse >
-        (r#"{
+    let body = r#"{
     "error": {
         "id": "validation_error",
         "title": "Invalid event data",
@@ -322,7 +321,9 @@ fn error_event_validation_messages() {
         ]
     }
 }
-"#,
-        None), Ok(Vec::new())
-    );
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ErrorResponse,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
 }
