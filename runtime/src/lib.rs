@@ -24,8 +24,8 @@ pub use error::{
 pub use http::Method;
 pub use limit::RateLimit;
 pub use request::Request;
-pub use retry::{RetryPolicy, Sleeper};
 pub use response::{RawResponse, ResponseValue};
+pub use retry::{RetryPolicy, Sleeper};
 pub use secrecy::SecretString;
 pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
 pub use unknown::UnknownFields;

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
-use governor::{Quota, RateLimiter as Gcra};
 use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter as Gcra};
 
 /// A limit shared by every clone of one client.
 #[derive(Clone)]
@@ -53,7 +53,10 @@ impl RateLimit {
                 Ok(()) => return,
                 Err(not_until) => {
                     let wait = not_until.wait_time_from(DefaultClock::default().now());
-                    tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
+                    tracing::debug!(
+                        wait_ms = wait.as_millis() as u64,
+                        "rate limit: waiting for a slot"
+                    );
                     tokio::time::sleep(wait).await;
                 }
             }

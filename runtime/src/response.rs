@@ -127,10 +127,10 @@ impl RawResponse {
             Ok(value) => Ok(self.value(value, object)),
             Err(e) => {
                 let inner = path_text(e.path());
-                let path = if inner.is_empty() {
-                    key.to_owned()
-                } else {
-                    format!("{key}.{inner}")
+                let path = match inner.chars().next() {
+                    None => key.to_owned(),
+                    Some('[') => format!("{key}{inner}"),
+                    Some(_) => format!("{key}.{inner}"),
                 };
                 Err(self.decode_error(path, e.into_inner().to_string()))
             }
@@ -174,9 +174,10 @@ impl RawResponse {
     }
 }
 
+/// serde_path_to_error writes the root as `.` and a position it could not name as `?`.
 fn path_text(path: &serde_path_to_error::Path) -> String {
     match path.to_string() {
-        p if p == "." => String::new(),
+        p if p == "." || p == "?" => String::new(),
         p => p,
     }
 }

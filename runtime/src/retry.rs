@@ -67,7 +67,11 @@ impl Default for RetryPolicy {
 
 /// The delay a `Retry-After` header asks for, in either of its forms.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -120,10 +124,20 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("retry-after", "7".parse().unwrap());
         assert_eq!(retry_after(&h, now), Some(Duration::from_secs(7)));
-        h.insert("retry-after", "Sun, 06 Nov 1994 08:50:07 GMT".parse().unwrap());
+        h.insert(
+            "retry-after",
+            "Sun, 06 Nov 1994 08:50:07 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h, now), Some(Duration::from_secs(30)));
-        h.insert("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT".parse().unwrap());
-        assert_eq!(retry_after(&h, now), Some(Duration::ZERO), "a past date means now");
+        h.insert(
+            "retry-after",
+            "Sun, 06 Nov 1994 08:00:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(
+            retry_after(&h, now),
+            Some(Duration::ZERO),
+            "a past date means now"
+        );
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h, now), None);
     }
@@ -132,9 +146,14 @@ mod tests {
     fn only_safe_retries() {
         let p = RetryPolicy::default();
         assert!(p.retries_status(503, true));
-        assert!(!p.retries_status(503, false), "a POST may have been carried out");
+        assert!(
+            !p.retries_status(503, false),
+            "a POST may have been carried out"
+        );
         assert!(p.retries_status(429, false), "429 proves it was not");
         assert!(!p.retries_status(400, true));
-        assert!(!RetryPolicy::none().retries_status(429, true) || RetryPolicy::none().max_attempts == 1);
+        assert!(
+            !RetryPolicy::none().retries_status(429, true) || RetryPolicy::none().max_attempts == 1
+        );
     }
 }

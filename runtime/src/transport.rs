@@ -13,13 +13,13 @@ use reqwest::redirect;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::encode::Pairs;
-use crate::error::TransportErrorKind;
-use crate::limit::RateLimit;
-use crate::retry::{MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
 use crate::error::ResponseParts;
+use crate::error::TransportErrorKind;
 use crate::error::{InvalidRequest, TransportError};
+use crate::limit::RateLimit;
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
+use crate::retry::{MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
 
 /// Total time one call may take unless the client or the call says otherwise. reqwest sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -358,10 +358,13 @@ impl Transport {
             .retry(backoff)
             .sleep(inner.sleeper.clone())
             .when(|a: &Attempt| a.retryable(request.idempotent))
-            .adjust(|a: &Attempt, computed| match a.retry_after() {
-                Some(asked) if asked > MAX_RETRY_AFTER => None,
-                Some(asked) => Some(asked),
-                None => computed,
+            // `computed` is `None` once the attempts are used up; a `Retry-After` only replaces
+            // the delay of a retry that the policy allows anyway.
+            .adjust(|a: &Attempt, computed| match (computed, a.retry_after()) {
+                (None, _) => None,
+                (Some(_), Some(asked)) if asked > MAX_RETRY_AFTER => None,
+                (Some(_), Some(asked)) => Some(asked),
+                (Some(delay), None) => Some(delay),
             })
             .notify(|a: &Attempt, delay| {
                 let reason = match a {
@@ -431,7 +434,10 @@ impl Transport {
         let raw = RawResponse {
             parts: ResponseParts::new(request.operation, status, headers, body),
         };
-        if inner.retry.retries_status(status.as_u16(), request.idempotent) {
+        if inner
+            .retry
+            .retries_status(status.as_u16(), request.idempotent)
+        {
             Err(Attempt::Status(raw))
         } else {
             Ok(raw)

@@ -5,13 +5,14 @@
 //! them) use to split a request target into path segments and query pairs.
 
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
-use clientgen_runtime::encode::{ArrayStyle, Pairs, path_segment};
 use clientgen_runtime::DateTime;
+use clientgen_runtime::encode::{ArrayStyle, Pairs, path_segment};
 use proptest::prelude::*;
 
 /// Parses a request target as a server would.
 fn server_view(path: &str, query: &str) -> url::Url {
-    url::Url::parse(&format!("http://127.0.0.1{path}?{query}")).expect("the client built a valid URL")
+    url::Url::parse(&format!("http://127.0.0.1{path}?{query}"))
+        .expect("the client built a valid URL")
 }
 
 proptest! {
