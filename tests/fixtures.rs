@@ -18,6 +18,9 @@ pub mod fx_forms;
 #[path = "fixtures/generated/fx_keywords/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_keywords;
+#[path = "fixtures/generated/fx_pages/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_pages;
 #[path = "fixtures/generated/fx_query/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_query;
@@ -29,6 +32,7 @@ pub mod fx_read_only;
 pub mod fx_unions;
 
 use clientgen_tests::{serve_with, single_request};
+use futures::StreamExt;
 use serde_json::json;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -181,7 +185,7 @@ async fn form_body_with_credentials_and_text_response() {
     .transport(|t| t.base_url(server.uri()).allow_http(true))
     .build()
     .unwrap();
-    let mut body = fx_forms::types::Assign::new("Acme – web".into(), vec![53, 8]);
+    let mut body = fx_forms::types::Assign::new("Acme – web".into(), vec![53, 8], None);
     body.value = Some("2500.00".parse().unwrap());
     body.flag = Some(false);
     body.extra.insert("custom_field_7".into(), json!("blue"));
@@ -197,7 +201,7 @@ async fn form_body_with_credentials_and_text_response() {
     assert_eq!(
         std::str::from_utf8(&req.body).unwrap(),
         "title=Acme%20%E2%80%93%20web&assigned[]=53&assigned[]=8&value=2500.00&flag=false\
-         &custom_field_7=blue&api_group=g1&api_secret=s%26cret"
+         &thing_note=&custom_field_7=blue&api_group=g1&api_secret=s%26cret"
     );
     assert!(!format!("{client:?}").contains("s&cret"));
 }
@@ -275,5 +279,138 @@ async fn envelopes_created_and_no_content() {
     assert_eq!(
         requests[1].headers.get("authorization").unwrap(),
         "Bearer tok"
+    );
+}
+
+/// A server answering each page request from `pages` (page number → body).
+async fn paged_server(
+    path: &'static str,
+    param: &'static str,
+    pages: Vec<(i64, String)>,
+) -> MockServer {
+    let server = MockServer::start().await;
+    for (number, body) in pages {
+        Mock::given(wiremock::matchers::path(path))
+            .and(wiremock::matchers::query_param(param, number.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_string(body))
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+fn item_page(ids: &[i64], page: i64, last: i64) -> String {
+    let data: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+    json!({"data": data, "meta": {"current_page": page, "last_page": last}}).to_string()
+}
+
+fn pages_client(server: &MockServer) -> fx_pages::Client {
+    fx_pages::Client::builder()
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap()
+}
+
+/// The stream reads three pages lazily: one request per page, made only when the previous
+/// page is used up, and none after the last page.
+#[tokio::test]
+async fn stream_fetches_pages_lazily_and_stops_at_the_last() {
+    let pages = vec![
+        (1, item_page(&[1, 2], 1, 3)),
+        (2, item_page(&[3, 4], 2, 3)),
+        (3, item_page(&[5], 3, 3)),
+    ];
+    let server = paged_server("/items", "page", pages).await;
+    let client = pages_client(&server);
+    let mut stream = client.list_items().limit(2).stream();
+    let requests = || async { server.received_requests().await.unwrap().len() };
+    assert_eq!(
+        requests().await,
+        0,
+        "nothing is fetched before the stream is read"
+    );
+    assert_eq!(stream.next().await.unwrap().unwrap().id, 1);
+    assert_eq!(requests().await, 1);
+    assert_eq!(stream.next().await.unwrap().unwrap().id, 2);
+    assert_eq!(
+        requests().await,
+        1,
+        "the second page waits until the first is used up"
+    );
+    assert_eq!(stream.next().await.unwrap().unwrap().id, 3);
+    assert_eq!(requests().await, 2);
+    let rest: Vec<i64> = stream.map(|item| item.unwrap().id).collect().await;
+    assert_eq!(rest, [4, 5]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        queries,
+        ["page=1&limit=2", "page=2&limit=2", "page=3&limit=2"]
+    );
+}
+
+/// Counting pages from zero without a last-page number: a page shorter than `amount` ends it.
+#[tokio::test]
+async fn stream_from_page_zero_ends_on_a_short_page() {
+    let pages = vec![(0, "[1,2]".into()), (1, "[3,4]".into()), (2, "[5]".into())];
+    let server = paged_server("/numbers", "pageno", pages).await;
+    let client = pages_client(&server);
+    let all: Vec<i64> = client
+        .list_numbers()
+        .amount(2)
+        .stream()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(all, [1, 2, 3, 4, 5]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+/// A 202 that the spec lists as a failure status is an error with its body, not a success.
+#[tokio::test]
+async fn a_failure_status_is_not_success() {
+    let reply = ResponseTemplate::new(202).set_body_string(r#"{"detail": "billing limitation"}"#);
+    let server = serve_with(reply).await;
+    let err = pages_client(&server).list_items().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(202));
+    assert_eq!(
+        err.api().and_then(|p| p.detail.as_deref()),
+        Some("billing limitation")
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "202 is not retried"
+    );
+}
+
+/// Nested objects are flattened into the form under their form names; read-only fields are
+/// left out; a required nullable field that is unset is sent empty; undescribed scalar fields
+/// are sent, undescribed objects are not.
+#[test]
+fn nested_form_fields_are_flattened() {
+    use clientgen_runtime::{ArrayStyle, Pairs};
+    use fx_forms::types::{Assign, Owner};
+    let mut body = Assign::new("T".into(), vec![1], None);
+    body.owner = Some(Owner::new(7));
+    body.extra.insert("custom_x".into(), json!("y"));
+    body.extra.insert("nested".into(), json!({"a": 1}));
+    let mut form = Pairs::default();
+    body.write_form(&mut form, ArrayStyle::Brackets).unwrap();
+    assert_eq!(
+        form.encode(),
+        "title=T&assigned[]=1&thing_note=&owner_id=7&custom_x=y"
+    );
+    body.note = Some("n".into());
+    let mut form = Pairs::default();
+    body.write_form(&mut form, ArrayStyle::Repeat).unwrap();
+    assert_eq!(
+        form.encode(),
+        "title=T&assigned=1&thing_note=n&owner_id=7&custom_x=y"
     );
 }

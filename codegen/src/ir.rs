@@ -165,6 +165,8 @@ pub struct ErrorModel {
     pub code_ty: Option<String>,
     /// Documented bodies.
     pub examples: Vec<Example>,
+    /// 2xx statuses that mean the call did not complete.
+    pub failure_statuses: Vec<u16>,
 }
 
 /// Retry policy.
@@ -242,6 +244,8 @@ pub struct FieldModel {
     pub write_only: bool,
     /// Deprecation note.
     pub deprecated: Option<String>,
+    /// Name in a form body, when it differs from `wire`.
+    pub form_name: Option<String>,
     /// Documentation, with default and note folded in.
     pub docs: String,
 }
@@ -365,6 +369,34 @@ pub struct Operation {
     pub success: Vec<Response>,
     /// Whether a retry is safe.
     pub idempotent: bool,
+    /// How the operation pages, if it does.
+    pub pagination: Option<Pagination>,
+}
+
+/// One step of a path into a decoded value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Rust field name.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+}
+
+/// Page-numbered pagination, resolved.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Rust name of the page parameter's setter.
+    pub page_param: String,
+    /// First page number.
+    pub first_page: i64,
+    /// Path from the response value to the items.
+    pub items: Vec<Step>,
+    /// Type of one item.
+    pub item_ty: Ty,
+    /// Path to the last page number.
+    pub last_page: Option<Vec<Step>>,
+    /// Rust name of the page size parameter.
+    pub size_param: Option<String>,
 }
 
 impl Operation {

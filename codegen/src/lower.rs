@@ -304,7 +304,7 @@ impl Lowerer<'_> {
                     wire: wire.clone(),
                     rust,
                     location: p.location,
-                    docs: p.docs.clone(),
+                    docs: fold_docs(&p.docs, None, p.note.as_deref()),
                 }
             })
             .collect()
@@ -394,7 +394,7 @@ impl Lowerer<'_> {
                     rust,
                     kind,
                     required: a.required,
-                    docs: a.docs.clone(),
+                    docs: fold_docs(&a.docs, None, a.note.as_deref()),
                 }
             })
             .collect()
@@ -623,6 +623,7 @@ impl Lowerer<'_> {
                     read_only: f.read_only,
                     write_only: f.write_only,
                     deprecated: f.deprecated.clone(),
+                    form_name: f.form_name.clone(),
                     docs: fold_docs(&f.docs, f.default.as_deref(), f.note.as_deref()),
                 }
             })
@@ -670,17 +671,35 @@ impl Lowerer<'_> {
                 _ => self.error("errors.code", "the code must lead to an enum type"),
             }
         }
+        for status in &e.failure_statuses {
+            if !(200..300).contains(status) {
+                self.error(
+                    "errors.failure_statuses",
+                    format!("{status} is not a 2xx status; failures decode as errors anyway"),
+                );
+            }
+        }
         ir::ErrorModel {
             ty,
             code_path,
             code_ty,
             examples: examples(&e.examples),
+            failure_statuses: e.failure_statuses.clone(),
         }
     }
 
-    /// A form body carries scalars, enums, arrays of those, and raw JSON; nothing nested.
+    /// A form body carries scalars, enums, arrays of those, and raw JSON, plus nested objects
+    /// whose fields are flattened into the same form.
     fn check_form_fields(&mut self, path: &str, ty: &Ty) {
+        let mut seen = BTreeSet::new();
+        self.check_form_type(path, ty, &mut seen);
+    }
+
+    fn check_form_type(&mut self, path: &str, ty: &Ty, seen: &mut BTreeSet<String>) {
         let Ty::Named(name) = ty else { return };
+        if !seen.insert(name.clone()) {
+            return;
+        }
         let Some(ir::TypeBody::Object { fields, .. }) = self
             .lowered
             .iter()
@@ -689,17 +708,24 @@ impl Lowerer<'_> {
         else {
             return;
         };
-        for f in fields {
+        for f in fields.iter().filter(|f| !f.read_only) {
             let element = match &f.ty {
                 Ty::Array(inner) => inner.as_ref(),
                 other => other,
             };
-            let flat = match element {
+            let ok = match element {
                 Ty::Map(_) | Ty::Array(_) => false,
-                Ty::Named(n) => self.kind_of(n) == Some(TypeKind::Enum),
+                Ty::Named(n) => match self.kind_of(n) {
+                    Some(TypeKind::Enum) => true,
+                    Some(TypeKind::Object) if !f.ty.is_array() => {
+                        self.check_form_type(path, &f.ty, seen);
+                        true
+                    }
+                    _ => false,
+                },
                 _ => true,
             };
-            if !flat {
+            if !ok {
                 self.error(
                     path,
                     format!(
@@ -904,6 +930,9 @@ impl Lowerer<'_> {
             );
         }
 
+        let pagination = op.pagination.as_ref().and_then(|p| {
+            self.pagination(&join(&path, "pagination"), p, &params, &success[0].decode)
+        });
         let idempotent = op.idempotent.unwrap_or(matches!(
             op.method,
             ir::Method::GET | ir::Method::PUT | ir::Method::DELETE
@@ -922,7 +951,108 @@ impl Lowerer<'_> {
             body,
             success,
             idempotent,
+            pagination,
         }
+    }
+
+    fn pagination(
+        &mut self,
+        path: &str,
+        p: &spec::Pagination,
+        params: &[ir::Param],
+        output: &ir::Decode,
+    ) -> Option<ir::Pagination> {
+        let integer_param = |cx: &mut Self, key: &str, wire: &str| {
+            let found = params.iter().find(|q| q.wire == wire);
+            match found {
+                Some(q)
+                    if q.location == ir::ParamLocation::Query
+                        && q.ty == Ty::Integer
+                        && !q.required =>
+                {
+                    Some(q.rust.clone())
+                }
+                _ => {
+                    cx.error(
+                        &join(path, key),
+                        format!(
+                            "`{wire}` must be an optional integer query parameter of this operation"
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let page_param = integer_param(self, "page_param", &p.page_param);
+        let size_param = match &p.size_param {
+            Some(wire) => Some(integer_param(self, "size_param", wire)?),
+            None => None,
+        };
+        let ir::Decode::Json { ty, .. } = output else {
+            self.error(path, "pagination needs a JSON response");
+            return None;
+        };
+        let (items, items_ty) = self.value_path(&join(path, "items"), ty, &p.items)?;
+        let Ty::Array(item_ty) = items_ty else {
+            self.error(&join(path, "items"), "`items` must lead to an array");
+            return None;
+        };
+        let last_page = match &p.last_page {
+            Some(text) => {
+                let (steps, ty) = self.value_path(&join(path, "last_page"), ty, text)?;
+                if ty != Ty::Integer {
+                    self.error(
+                        &join(path, "last_page"),
+                        "`last_page` must lead to an integer",
+                    );
+                }
+                Some(steps)
+            }
+            None => None,
+        };
+        Some(ir::Pagination {
+            page_param: page_param?,
+            first_page: p.first_page,
+            items,
+            item_ty: *item_ty,
+            last_page,
+            size_param,
+        })
+    }
+
+    /// Resolves a dotted path through object fields, starting at `ty`.
+    fn value_path(&mut self, path: &str, ty: &Ty, text: &str) -> Option<(Vec<ir::Step>, Ty)> {
+        let mut steps = Vec::new();
+        let mut current = ty.clone();
+        for segment in text.split('.').filter(|s| !s.is_empty()) {
+            let found = match &current {
+                Ty::Named(n) => {
+                    self.lowered
+                        .iter()
+                        .find(|t| &t.rust == n)
+                        .and_then(|t| match &t.body {
+                            ir::TypeBody::Object { fields, .. } => {
+                                fields.iter().find(|f| f.wire == segment).cloned()
+                            }
+                            _ => None,
+                        })
+                }
+                _ => None,
+            };
+            let Some(f) = found else {
+                self.error(
+                    path,
+                    format!("`{segment}` is not a field of the response at this point"),
+                );
+                return None;
+            };
+            steps.push(ir::Step {
+                field: f.rust.clone(),
+                optional: !f.required || f.nullable,
+            });
+            current = f.ty.clone();
+        }
+        Some((steps, current))
     }
 }
 

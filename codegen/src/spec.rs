@@ -108,6 +108,9 @@ pub struct ClientParam {
     pub location: ClientParamLocation,
     /// Documentation.
     pub docs: String,
+    /// Decision a reviewer should read.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Where the spec takes this from.
     pub cite: Citation,
     /// Override of the derived Rust name.
@@ -138,6 +141,9 @@ pub struct AuthScheme {
     pub required: bool,
     /// Documentation.
     pub docs: String,
+    /// Decision a reviewer should read.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Where the spec takes this from.
     pub cite: Citation,
     /// Override of the derived Rust name.
@@ -233,6 +239,10 @@ pub struct ErrorSpec {
     /// Documented error bodies, each of which must decode.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Success (2xx) statuses that mean the call did not complete (Teamfluence's 202): they
+    /// decode through the error body, so they never look like success to the caller.
+    #[serde(default)]
+    pub failure_statuses: Vec<u16>,
 }
 
 /// A documented rate limit: at most `calls` requests in any `per_seconds` window.
@@ -350,6 +360,10 @@ pub struct Field {
     /// Override of the derived Rust name.
     #[serde(default)]
     pub rust_name: Option<String>,
+    /// Name of this field in a form body, when it differs from the JSON name (Grow CRM returns
+    /// `title` but takes `lead_title`). Fields of nested objects are flattened into the form.
+    #[serde(default)]
+    pub form_name: Option<String>,
 }
 
 /// A value of an enum: a string or an integer.
@@ -433,6 +447,36 @@ pub struct Operation {
     /// Retry even though the method is not idempotent (or never, with `false`).
     #[serde(default)]
     pub idempotent: Option<bool>,
+    /// How the operation pages through a collection; gives the builder a lazy `stream()`.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// Page-numbered pagination: the client asks for page `first_page`, then the next, until the
+/// last page is reached.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The query parameter that carries the page number (an integer parameter of the operation).
+    pub page_param: String,
+    /// Number of the first page (1, or 0 for APIs that count from zero).
+    #[serde(default = "one")]
+    pub first_page: i64,
+    /// Dotted path, in the decoded response, to the array of items (`data`); empty when the
+    /// response is the array itself.
+    #[serde(default)]
+    pub items: String,
+    /// Dotted path to the number of the last page (`meta.last_page`), if the response has one.
+    #[serde(default)]
+    pub last_page: Option<String>,
+    /// The query parameter that sets the page size, if any: a page shorter than the size asked
+    /// for is the last one.
+    #[serde(default)]
+    pub size_param: Option<String>,
+}
+
+fn one() -> i64 {
+    1
 }
 
 /// How a request body is encoded.

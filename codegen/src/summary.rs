@@ -49,6 +49,12 @@ pub fn summary(api: &Api) -> String {
             ty_text(&g.ty)
         );
     }
+    if let Some(e) = &api.error {
+        if !e.failure_statuses.is_empty() {
+            let list: Vec<String> = e.failure_statuses.iter().map(u16::to_string).collect();
+            let _ = writeln!(out, "2xx statuses decoded as errors: {}", list.join(", "));
+        }
+    }
     if let Some((calls, secs)) = api.rate_limit {
         let _ = writeln!(out, "rate limit: {calls} per {secs}s");
     }
@@ -83,9 +89,14 @@ pub fn summary(api: &Api) -> String {
             Decode::Json { ty, envelope: None } => ty_text(ty),
             Decode::Text(ty) => format!("text {}", ty_text(ty)),
         };
+        let stream = op
+            .pagination
+            .as_ref()
+            .map(|p| format!(" + stream() from page {}", p.first_page))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {}: {:?} {}{}{} -> {} {output}",
+            "  {}: {:?} {}{}{} -> {} {output}{stream}",
             op.method_name,
             op.method,
             op.path_template,

@@ -4,11 +4,23 @@
 //!
 //! Each API is a module behind a cargo feature of the same name:
 //!
+//! - `grow_crm`: Grow CRM
+//! - `teamfluence`: Teamfluence
 //! - `teamup`: Teamup Calendar API
 //!
 //! Everything here is generated from `specs/*.yaml` by `cargo xtask gen`.
 
 pub use clientgen_runtime as runtime;
+
+/// Grow CRM client.
+#[cfg(feature = "grow_crm")]
+#[rustfmt::skip]
+pub mod grow_crm;
+
+/// Teamfluence client.
+#[cfg(feature = "teamfluence")]
+#[rustfmt::skip]
+pub mod teamfluence;
 
 /// Teamup Calendar API client.
 #[cfg(feature = "teamup")]

@@ -140,6 +140,23 @@ impl Pairs {
         Ok(())
     }
 
+    /// Adds an empty value: how a form says "no value" (Laravel reads it as null).
+    pub fn push_empty(&mut self, name: &str) {
+        self.0.push((name.to_owned(), String::new()));
+    }
+
+    /// Adds a field the spec does not describe (a custom field): scalars and arrays of scalars
+    /// as [`Pairs::push_json`] does. Objects have no form encoding; they are left out, which is
+    /// what a form can do with them.
+    pub fn push_extra(&mut self, name: &str, value: &serde_json::Value, style: ArrayStyle) {
+        if self.push_json(name, value, style).is_err() {
+            tracing::debug!(
+                field = name,
+                "undescribed field with nested data left out of the form"
+            );
+        }
+    }
+
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -8,6 +8,7 @@ pub mod decimal;
 pub mod encode;
 pub mod error;
 pub mod limit;
+pub mod paginate;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -30,5 +31,6 @@ pub use secrecy::SecretString;
 pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
 pub use unknown::UnknownFields;
 
+pub use futures::Stream;
 /// Re-exported so generated code and users name the same versions.
-pub use {chrono, serde_json};
+pub use {chrono, futures, serde_json};

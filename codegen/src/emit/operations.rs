@@ -234,8 +234,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         BodyEncoding::Form => {
             let style = style_tokens(b.style);
             quote! {
-                match self.body.to_form(#style) {
-                    Ok(form) => req.form_body(form),
+                let mut form = clientgen_runtime::Pairs::default();
+                match self.body.write_form(&mut form, #style) {
+                    Ok(()) => req.form_body(form),
                     Err(reason) => req.refuse(reason),
                 }
             }
@@ -252,6 +253,19 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         Decode::Text(_) => quote!(resp.text()),
     };
     let (lt_decl, lt_use) = (quote!(<'a>), quote!(<'a>));
+    let failures: Vec<_> = api
+        .error
+        .iter()
+        .flat_map(|e| &e.failure_statuses)
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s))
+        .collect();
+    // A 2xx that the API uses to say "not done" must not look like success.
+    let not_failure =
+        (!failures.is_empty()).then(|| quote!(&&!matches!(resp.status(), #(#failures)|*)));
+    let stream = op
+        .pagination
+        .as_ref()
+        .map(|p| stream_method(op, p, &output));
     quote! {
         #bdoc
         #[must_use = "a request does nothing until it is sent or awaited"]
@@ -272,6 +286,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 self
             }
 
+            #stream
+
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<ResponseValue<#output>, Error> {
                 let mut req = Request::new(#op_id, #http, #template, #idempotent);
@@ -281,7 +297,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 #body
                 req.timeout(self.timeout);
                 let resp = self.client.transport.execute(req).await?;
-                if resp.is_success() {
+                if resp.is_success() #not_failure {
                     #decode
                 } else {
                     Err(resp.error())
@@ -340,6 +356,85 @@ fn param_push(p: &Param, global: bool) -> TokenStream {
     quote! {
         if let Some(v) = #value {
             #write
+        }
+    }
+}
+
+/// An expression that reads `steps` out of `value`, and whether it is an `Option`. By value it
+/// moves the final field out; by reference it copies it (page numbers are integers). Optional
+/// steps are `and_then`ed.
+fn read_path(value: TokenStream, steps: &[crate::ir::Step], by_ref: bool) -> (TokenStream, bool) {
+    if steps.iter().all(|s| !s.optional) {
+        let fields = steps.iter().map(|s| ident(&s.field));
+        return (quote!(#value #(.#fields)*), false);
+    }
+    let start = if by_ref {
+        quote!(Some(&#value))
+    } else {
+        quote!(Some(#value))
+    };
+    let last = steps.len() - 1;
+    let links = steps.iter().enumerate().map(|(i, s)| {
+        let f = ident(&s.field);
+        match (s.optional, by_ref && i < last) {
+            (true, true) => quote!(.and_then(|v| v.#f.as_ref())),
+            (false, true) => quote!(.map(|v| &v.#f)),
+            (true, false) => quote!(.and_then(|v| v.#f)),
+            (false, false) => quote!(.map(|v| v.#f)),
+        }
+    });
+    (quote!(#start #(#links)*), true)
+}
+
+/// `stream()`: every item across pages, fetched lazily, one page held at a time.
+fn stream_method(op: &Operation, p: &crate::ir::Pagination, output: &TokenStream) -> TokenStream {
+    let _ = output;
+    let item = rust_type(&p.item_ty, &quote!(types::));
+    let page = ident(&p.page_param);
+    let first = proc_macro2::Literal::i64_unsuffixed(p.first_page);
+    let size = match &p.size_param {
+        Some(s) => {
+            let s = ident(s);
+            quote!(self.#s)
+        }
+        None => quote!(None),
+    };
+    let last_page = match &p.last_page {
+        Some(steps) => match read_path(quote!(value), steps, true) {
+            (chain, true) => chain,
+            (field, false) => quote!(Some(#field)),
+        },
+        None => quote!(None),
+    };
+    let items = match read_path(quote!(value), &p.items, false) {
+        (chain, true) => quote!(#chain.unwrap_or_default()),
+        (field, false) => field,
+    };
+    let docs = doc(&format!(
+        "Every item of every page, as a stream: page {} first, each next page fetched only when \
+         the items of the one before have been read, until the last page. An error ends the \
+         stream. Other settings of this builder apply to every page.\n\n`{}` is set by the \
+         stream; a value given with its setter is the first page to read.",
+        p.first_page,
+        op.params
+            .iter()
+            .find(|q| q.rust == p.page_param)
+            .map_or("", |q| q.wire.as_str())
+    ));
+    quote! {
+        #docs
+        pub fn stream(self) -> clientgen_runtime::paginate::ItemStream<'a, #item, Error> {
+            let first = self.#page.unwrap_or(#first);
+            let size = #size;
+            clientgen_runtime::paginate::pages(first, size, move |number| {
+                let request = self.clone().#page(number);
+                async move {
+                    let value = request.send().await?.into_inner();
+                    let last_page = #last_page;
+                    let items = #items;
+                    Ok(clientgen_runtime::paginate::Page { items, last_page })
+                }
+            })
         }
     }
 }

@@ -8,12 +8,10 @@ use quote::quote;
 use super::{doc, ident, inner_doc, rust_type, source_line};
 use crate::ir::{Api, BodyEncoding, EnumLiteral, FieldModel, Ty, TypeBody, TypeModel};
 
-pub(super) fn module(api: &Api) -> TokenStream {
-    let header = inner_doc(&format!(
-        "Types of the {}, as its spec declares them.",
-        api.title
-    ));
-    let form_types: BTreeSet<&str> = api
+/// Object types written as form bodies, and the objects nested in them (flattened into the
+/// same form).
+fn form_types(api: &Api) -> BTreeSet<&str> {
+    let mut pending: Vec<&str> = api
         .operations
         .iter()
         .filter_map(|op| op.body.as_ref())
@@ -23,12 +21,44 @@ pub(super) fn module(api: &Api) -> TokenStream {
             _ => None,
         })
         .collect();
+    let mut out = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !out.insert(name) {
+            continue;
+        }
+        let Some(TypeBody::Object { fields, .. }) =
+            api.types.iter().find(|t| t.rust == name).map(|t| &t.body)
+        else {
+            continue;
+        };
+        for f in fields.iter().filter(|f| !f.read_only) {
+            if let Ty::Named(n) = &f.ty {
+                if api
+                    .types
+                    .iter()
+                    .any(|t| &t.rust == n && matches!(t.body, TypeBody::Object { .. }))
+                {
+                    pending.push(n);
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn module(api: &Api) -> TokenStream {
+    let header = inner_doc(&format!(
+        "Types of the {}, as its spec declares them.",
+        api.title
+    ));
+    let form_types = form_types(api);
     let items = api.types.iter().map(|t| {
         let item = match &t.body {
             TypeBody::Object {
                 fields,
                 keep_unknown,
             } => object(
+                api,
                 t,
                 fields,
                 *keep_unknown,
@@ -92,7 +122,13 @@ fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     (ty, serde)
 }
 
-fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) -> TokenStream {
+fn object(
+    api: &Api,
+    t: &TypeModel,
+    fields: &[FieldModel],
+    keep_unknown: bool,
+    form: bool,
+) -> TokenStream {
     let name = ident(&t.rust);
     let tdoc = type_doc(t);
     let decls = fields.iter().map(|f| {
@@ -119,17 +155,19 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) 
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
     });
+    // Required fields, nullable ones included, are always sent, so the caller decides each of
+    // them: they are constructor arguments, and such a type has no `Default`.
     let required: Vec<&FieldModel> = fields
         .iter()
-        .filter(|f| f.required && !f.nullable && !f.read_only)
+        .filter(|f| f.required && !f.read_only)
         .collect();
-    let all_optional = fields.iter().all(|f| !f.required || f.nullable);
-    let default_derive = all_optional.then(|| quote!(Default,));
+    let has_required = fields.iter().any(|f| f.required);
+    let default_derive = (!has_required).then(|| quote!(Default,));
     let constructor =
-        (!all_optional && fields.iter().all(|f| !f.read_only || !f.required)).then(|| {
+        (has_required && fields.iter().all(|f| !f.read_only || !f.required)).then(|| {
             let args = required.iter().map(|f| {
                 let n = ident(&f.rust);
-                let ty = rust_type(&f.ty, &TokenStream::new());
+                let ty = field_decl(f).0;
                 quote!(#n: #ty)
             });
             let inits = fields.iter().map(|f| {
@@ -143,7 +181,7 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) 
             let extra_init = keep_unknown.then(|| quote!(extra: serde_json::Map::new(),));
             quote! {
                 impl #name {
-                    /// A value with the required fields set and every optional field unset.
+                    /// A value with every required field given and every optional field unset.
                     #[allow(deprecated)]
                     pub fn new(#(#args),*) -> Self {
                         #name { #(#inits,)* #extra_init }
@@ -160,7 +198,7 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) 
     });
     let unused = (fields.is_empty() && !keep_unknown).then(|| quote!(let _ = (path, out);));
     let extra_unknown = keep_unknown.then(|| quote!(self.extra.collect_unknown(path, out);));
-    let form_impl = form.then(|| form_encoder(&name, fields, keep_unknown));
+    let form_impl = form.then(|| form_encoder(api, &name, fields, keep_unknown));
     quote! {
         #tdoc
         #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
@@ -184,45 +222,69 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool, form: bool) 
     }
 }
 
-/// `to_form`: the fields of a form body, in wire order, then the undocumented extras.
+/// `write_form`: the fields of a form body in wire order, nested objects flattened into the
+/// same form, then the undescribed extras (custom fields).
 fn form_encoder(
+    api: &Api,
     name: &proc_macro2::Ident,
     fields: &[FieldModel],
     keep_unknown: bool,
 ) -> TokenStream {
+    let is_object = |ty: &Ty| match ty {
+        Ty::Named(n) => api
+            .types
+            .iter()
+            .any(|t| &t.rust == n && matches!(t.body, TypeBody::Object { .. })),
+        _ => false,
+    };
     let pushes = fields.iter().filter(|f| !f.read_only).map(|f| {
         let n = ident(&f.rust);
-        let wire = &f.wire;
-        let optional = !f.required || f.nullable;
+        let form_name = f.form_name.as_deref().unwrap_or(&f.wire);
         let push = |value: TokenStream| match &f.ty {
-            Ty::Array(_) => quote!(form.push_array(#wire, #value, style);),
-            Ty::Json => quote!(form.push_json(#wire, #value, style)?;),
-            _ => quote!(form.push(#wire, #value);),
+            ty if is_object(ty) => quote!(#value.write_form(form, style)?;),
+            Ty::Array(_) => quote!(form.push_array(#form_name, #value, style);),
+            Ty::Json => quote!(form.push_json(#form_name, #value, style)?;),
+            _ => quote!(form.push(#form_name, #value);),
         };
-        if optional {
-            let p = push(quote!(v));
-            quote!(if let Some(v) = &self.#n { #p })
-        } else {
-            push(quote!(&self.#n))
+        match (f.required, f.nullable) {
+            (true, false) if is_object(&f.ty) => push(quote!(self.#n)),
+            (true, false) => push(quote!(&self.#n)),
+            // Always sent: an unset value is sent empty, which clears it.
+            (true, true) if !is_object(&f.ty) => {
+                let p = push(quote!(v));
+                quote! {
+                    match &self.#n {
+                        Some(v) => { #p }
+                        None => form.push_empty(#form_name),
+                    }
+                }
+            }
+            _ => {
+                let p = push(quote!(v));
+                quote!(if let Some(v) = &self.#n { #p })
+            }
         }
     });
     let extras = keep_unknown.then(|| {
         quote! {
             for (name, value) in &self.extra {
-                form.push_json(name, value, style)?;
+                form.push_extra(name, value, style);
             }
         }
     });
     quote! {
         impl #name {
-            /// The form fields of this value, for `application/x-www-form-urlencoded` bodies.
+            /// Writes this value as form fields (`application/x-www-form-urlencoded`).
             #[allow(deprecated)]
-            pub fn to_form(&self, style: clientgen_runtime::ArrayStyle) -> Result<clientgen_runtime::Pairs, String> {
-                let mut form = clientgen_runtime::Pairs::default();
+            pub fn write_form(
+                &self,
+                form: &mut clientgen_runtime::Pairs,
+                style: clientgen_runtime::ArrayStyle,
+            ) -> Result<(), String> {
                 let _ = style;
                 #(#pushes)*
                 #extras
-                Ok(form)
+                Ok(())
             }
         }
     }

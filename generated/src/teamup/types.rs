@@ -371,7 +371,7 @@ pub struct ErrorDetail {
 }
 
 impl ErrorDetail {
-    /// A value with the required fields set and every optional field unset.
+    /// A value with every required field given and every optional field unset.
     #[allow(deprecated)]
     pub fn new(id: ErrorId) -> Self {
         ErrorDetail {
@@ -564,7 +564,7 @@ pub struct ErrorResponse {
 }
 
 impl ErrorResponse {
-    /// A value with the required fields set and every optional field unset.
+    /// A value with every required field given and every optional field unset.
     #[allow(deprecated)]
     pub fn new(error: ErrorDetail) -> Self {
         ErrorResponse {
@@ -702,7 +702,7 @@ pub struct Event {
 }
 
 impl Event {
-    /// A value with the required fields set and every optional field unset.
+    /// A value with every required field given and every optional field unset.
     #[allow(deprecated)]
     pub fn new(
         id: String,
@@ -1159,7 +1159,7 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    /// A value with the required fields set and every optional field unset.
+    /// A value with every required field given and every optional field unset.
     #[allow(deprecated)]
     pub fn new(
         start_dt: clientgen_runtime::DateTime,
@@ -1274,7 +1274,7 @@ pub struct NewSubcalendar {
 }
 
 impl NewSubcalendar {
-    /// A value with the required fields set and every optional field unset.
+    /// A value with every required field given and every optional field unset.
     #[allow(deprecated)]
     pub fn new(name: String) -> Self {
         NewSubcalendar {
