@@ -47,6 +47,8 @@
 //!
 //! **nested-unknown-fields**: In a form body the fields of nested objects are flattened into the lead's own form, and an object's unknown fields are sent as plain form fields. For the lead itself that is what custom fields need (see note `custom-fields`), but an unknown key inside `status`, `category`, `contact` or `address` would be sent out of context under its bare name (a category `type`, say), as if it were a field of the lead. These four types therefore do not keep unknown fields: such keys are dropped when a lead is read, and never sent back. The read-only nested objects (`converted`, `assigned`, `dates`) are never sent and keep theirs.
 //!
+//! **request-encoding**: Getting started calls the API a JSON REST API, but every request example on the Leads page sends a form (`curl -d`, PHP `http_build_query`), and the create and update parameters are form names (`lead_title`, ...) that differ from the JSON names of the lead object. Create, update, status, convert, clone and add comment are therefore sent as `application/x-www-form-urlencoded`, as documented; only the assigned and tags actions send JSON (see note `empty-set-encoding`), which the Getting started page shows for sub-resource actions. The status action keeps its documented form: a single integer has no empty-value problem. The form examples are not JSON and are not carried as examples; each body's docs names the fields its example sends.
+//!
 //! **form-arrays**: The create and update forms are sent with PHP-style brackets (`name[]=a&name[]=b`) for any array, since the server is PHP (Laravel) and keeps only the last of repeated plain names. No documented create or update parameter is an array; the style matters only for custom fields in `extra`.
 
 mod operations;
