@@ -414,3 +414,84 @@ fn nested_form_fields_are_flattened() {
         "title=T&assigned=1&thing_note=n&owner_id=7&custom_x=y"
     );
 }
+
+/// The page number can travel in a JSON body: each page request carries a copy of the body
+/// with `page.number` set, the caller's `page.size` kept, and a short page ends the stream.
+#[tokio::test]
+async fn stream_with_the_page_in_a_json_body() {
+    use fx_pages::types::{PageRequest, SearchItems};
+    let server = MockServer::start().await;
+    for (number, ids) in [(1, vec![1, 2]), (2, vec![3, 4]), (3, vec![5])] {
+        let data: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+        Mock::given(wiremock::matchers::body_partial_json(
+            json!({"page": {"number": number}}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": data})))
+        .mount(&server)
+        .await;
+    }
+    let body = SearchItems {
+        filter: Some("x".into()),
+        page: Some(PageRequest {
+            size: Some(2),
+            ..Default::default()
+        }),
+        extra: Default::default(),
+    };
+    let client = pages_client(&server);
+    let ids: Vec<i64> = client
+        .search_items(&body)
+        .stream()
+        .map(|item| item.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let bodies: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8(r.body.clone()).unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            r#"{"filter":"x","page":{"size":2,"number":1}}"#,
+            r#"{"filter":"x","page":{"size":2,"number":2}}"#,
+            r#"{"filter":"x","page":{"size":2,"number":3}}"#,
+        ]
+    );
+    assert_eq!(
+        body.page.as_ref().unwrap().number,
+        None,
+        "the caller's body is not changed"
+    );
+}
+
+/// The page number can travel in a form body, counted from zero (Teamleader v1's `pageno`).
+#[tokio::test]
+async fn stream_with_the_page_in_a_form_body() {
+    use fx_pages::types::ListThings;
+    let server = MockServer::start().await;
+    for (number, page) in [(0, "[1,2]"), (1, "[3]")] {
+        Mock::given(wiremock::matchers::body_string(format!(
+            "amount=2&pageno={number}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_string(page))
+        .mount(&server)
+        .await;
+    }
+    let body = ListThings {
+        amount: Some(2),
+        pageno: None,
+        extra: Default::default(),
+    };
+    let all: Vec<i64> = pages_client(&server)
+        .list_things(&body)
+        .stream()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(all, [1, 2, 3]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}

@@ -382,11 +382,20 @@ pub struct Step {
     pub optional: bool,
 }
 
+/// Where a page number or page size travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageField {
+    /// An optional query parameter, by its Rust name.
+    Query(String),
+    /// A field of the request body, by its path from the body.
+    Body(Vec<Step>),
+}
+
 /// Page-numbered pagination, resolved.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// Rust name of the page parameter's setter.
-    pub page_param: String,
+    /// Where the page number goes.
+    pub page_param: PageField,
     /// First page number.
     pub first_page: i64,
     /// Path from the response value to the items.
@@ -395,8 +404,8 @@ pub struct Pagination {
     pub item_ty: Ty,
     /// Path to the last page number.
     pub last_page: Option<Vec<Step>>,
-    /// Rust name of the page size parameter.
-    pub size_param: Option<String>,
+    /// Where the page size is read from.
+    pub size_param: Option<PageField>,
 }
 
 impl Operation {

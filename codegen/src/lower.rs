@@ -931,7 +931,13 @@ impl Lowerer<'_> {
         }
 
         let pagination = op.pagination.as_ref().and_then(|p| {
-            self.pagination(&join(&path, "pagination"), p, &params, &success[0].decode)
+            self.pagination(
+                &join(&path, "pagination"),
+                p,
+                &params,
+                body.as_ref(),
+                &success[0].decode,
+            )
         });
         let idempotent = op.idempotent.unwrap_or(matches!(
             op.method,
@@ -960,32 +966,12 @@ impl Lowerer<'_> {
         path: &str,
         p: &spec::Pagination,
         params: &[ir::Param],
+        body: Option<&ir::Body>,
         output: &ir::Decode,
     ) -> Option<ir::Pagination> {
-        let integer_param = |cx: &mut Self, key: &str, wire: &str| {
-            let found = params.iter().find(|q| q.wire == wire);
-            match found {
-                Some(q)
-                    if q.location == ir::ParamLocation::Query
-                        && q.ty == Ty::Integer
-                        && !q.required =>
-                {
-                    Some(q.rust.clone())
-                }
-                _ => {
-                    cx.error(
-                        &join(path, key),
-                        format!(
-                            "`{wire}` must be an optional integer query parameter of this operation"
-                        ),
-                    );
-                    None
-                }
-            }
-        };
-        let page_param = integer_param(self, "page_param", &p.page_param);
+        let page_param = self.page_field(&join(path, "page_param"), &p.page_param, params, body);
         let size_param = match &p.size_param {
-            Some(wire) => Some(integer_param(self, "size_param", wire)?),
+            Some(wire) => Some(self.page_field(&join(path, "size_param"), wire, params, body)?),
             None => None,
         };
         let ir::Decode::Json { ty, .. } = output else {
@@ -1017,6 +1003,81 @@ impl Lowerer<'_> {
             item_ty: *item_ty,
             last_page,
             size_param,
+        })
+    }
+
+    /// A page number or size: an optional integer query parameter of the operation, or else a
+    /// dotted path to an optional integer in the request body whose optional parents can be
+    /// created empty (they have no required fields).
+    fn page_field(
+        &mut self,
+        path: &str,
+        name: &str,
+        params: &[ir::Param],
+        body: Option<&ir::Body>,
+    ) -> Option<ir::PageField> {
+        if let Some(q) = params.iter().find(|q| q.wire == name) {
+            if q.location == ir::ParamLocation::Query && q.ty == Ty::Integer && !q.required {
+                return Some(ir::PageField::Query(q.rust.clone()));
+            }
+            self.error(
+                path,
+                format!("`{name}` must be an optional integer query parameter"),
+            );
+            return None;
+        }
+        let Some(body) = body else {
+            self.error(
+                path,
+                format!("`{name}` is neither a query parameter nor a field of a request body"),
+            );
+            return None;
+        };
+        let (steps, ty) = self.value_path(path, &body.ty, name)?;
+        // Optional parents on the way are created empty, which needs `Default`: no required
+        // fields.
+        let mut parent = body.ty.clone();
+        for (i, step) in steps.iter().enumerate() {
+            let field_ty = self.field_type(&parent, &step.field);
+            if let (true, true, Ty::Named(n)) = (i + 1 < steps.len(), step.optional, &field_ty) {
+                if self.has_required_fields(n) {
+                    self.error(
+                        path,
+                        format!("`{n}` has required fields, so it cannot be created empty"),
+                    );
+                }
+            }
+            parent = field_ty;
+        }
+        if ty != Ty::Integer || !steps.last().is_some_and(|s| s.optional) {
+            self.error(
+                path,
+                format!("`{name}` must lead to an optional integer field of the body"),
+            );
+            return None;
+        }
+        Some(ir::PageField::Body(steps))
+    }
+
+    /// The type of the field with Rust name `field` of object type `parent`.
+    fn field_type(&self, parent: &Ty, field: &str) -> Ty {
+        let Ty::Named(n) = parent else {
+            return Ty::Json;
+        };
+        self.lowered
+            .iter()
+            .find(|t| &t.rust == n)
+            .and_then(|t| match &t.body {
+                ir::TypeBody::Object { fields, .. } => fields.iter().find(|f| f.rust == field),
+                _ => None,
+            })
+            .map_or(Ty::Json, |f| f.ty.clone())
+    }
+
+    fn has_required_fields(&self, type_name: &str) -> bool {
+        self.lowered.iter().any(|t| {
+            t.rust == type_name
+                && matches!(&t.body, ir::TypeBody::Object { fields, .. } if fields.iter().any(|f| f.required))
         })
     }
 

@@ -262,10 +262,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     // A 2xx that the API uses to say "not done" must not look like success.
     let not_failure =
         (!failures.is_empty()).then(|| quote!(&&!matches!(resp.status(), #(#failures)|*)));
-    let stream = op
-        .pagination
-        .as_ref()
-        .map(|p| stream_method(op, p, &output));
+    let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
     quote! {
         #bdoc
         #[must_use = "a request does nothing until it is sent or awaited"]
@@ -387,16 +384,52 @@ fn read_path(value: TokenStream, steps: &[crate::ir::Step], by_ref: bool) -> (To
 }
 
 /// `stream()`: every item across pages, fetched lazily, one page held at a time.
-fn stream_method(op: &Operation, p: &crate::ir::Pagination, output: &TokenStream) -> TokenStream {
-    let _ = output;
+fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
+    use crate::ir::PageField;
     let item = rust_type(&p.item_ty, &quote!(types::));
-    let page = ident(&p.page_param);
     let first = proc_macro2::Literal::i64_unsuffixed(p.first_page);
+    let builder = ident(&op.builder);
+    // The page number: a query setter, or a field of a copy of the body made for each page.
+    // `outside` runs in the page closure; `inside` in the future it returns, which owns the copy.
+    let (setup, start, outside, inside) = match &p.page_param {
+        PageField::Query(param) => {
+            let param = ident(param);
+            (
+                TokenStream::new(),
+                quote!(self.#param),
+                quote!(let request = self.clone().#param(number);),
+                TokenStream::new(),
+            )
+        }
+        PageField::Body(steps) => {
+            let (read, _) = read_path(quote!(base), steps, true);
+            let last = steps.len() - 1;
+            let place = steps.iter().enumerate().map(|(i, s)| {
+                let f = ident(&s.field);
+                if i < last && s.optional {
+                    quote!(.#f.get_or_insert_with(Default::default))
+                } else {
+                    quote!(.#f)
+                }
+            });
+            (
+                quote!(let base = self.body.clone();),
+                read,
+                quote! {
+                    let mut body = base.clone();
+                    body #(#place)* = Some(number);
+                    let builder = self.clone();
+                },
+                quote!(let request = #builder { body: &body, ..builder };),
+            )
+        }
+    };
     let size = match &p.size_param {
-        Some(s) => {
+        Some(PageField::Query(s)) => {
             let s = ident(s);
             quote!(self.#s)
         }
+        Some(PageField::Body(steps)) => read_path(quote!(base), steps, true).0,
         None => quote!(None),
     };
     let last_page = match &p.last_page {
@@ -410,25 +443,38 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination, output: &TokenStream
         (chain, true) => quote!(#chain.unwrap_or_default()),
         (field, false) => field,
     };
+    let page_name = match &p.page_param {
+        PageField::Query(rust) => op
+            .params
+            .iter()
+            .find(|q| &q.rust == rust)
+            .map_or(String::new(), |q| format!("`{}`", q.wire)),
+        PageField::Body(steps) => format!(
+            "The body's `{}`",
+            steps
+                .iter()
+                .map(|s| s.field.as_str())
+                .collect::<Vec<_>>()
+                .join(".")
+        ),
+    };
     let docs = doc(&format!(
         "Every item of every page, as a stream: page {} first, each next page fetched only when \
          the items of the one before have been read, until the last page. An error ends the \
-         stream. Other settings of this builder apply to every page.\n\n`{}` is set by the \
-         stream; a value given with its setter is the first page to read.",
-        p.first_page,
-        op.params
-            .iter()
-            .find(|q| q.rust == p.page_param)
-            .map_or("", |q| q.wire.as_str())
+         stream. Other settings of this builder apply to every page.\n\n{page_name} is set by \
+         the stream; a value given beforehand is the first page to read.",
+        p.first_page
     ));
     quote! {
         #docs
         pub fn stream(self) -> clientgen_runtime::paginate::ItemStream<'a, #item, Error> {
-            let first = self.#page.unwrap_or(#first);
+            #setup
+            let first = #start.unwrap_or(#first);
             let size = #size;
             clientgen_runtime::paginate::pages(first, size, move |number| {
-                let request = self.clone().#page(number);
+                #outside
                 async move {
+                    #inside
                     let value = request.send().await?.into_inner();
                     let last_page = #last_page;
                     let items = #items;

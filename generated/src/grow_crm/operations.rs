@@ -809,7 +809,7 @@ impl<'a> ListLeads<'a> {
 
     /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
-    /// `page` is set by the stream; a value given with its setter is the first page to read.
+    /// `page` is set by the stream; a value given beforehand is the first page to read.
     pub fn stream(
         self,
     ) -> clientgen_runtime::paginate::ItemStream<'a, types::LeadSummary, Error> {
