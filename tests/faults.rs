@@ -257,6 +257,8 @@ enum Outcome {
     },
     Transport(TransportErrorKind),
     Invalid,
+    /// A kind of error the harness does not know (Teamup has no OAuth2, so none is expected).
+    Other(String),
 }
 
 impl Outcome {
@@ -281,6 +283,7 @@ impl Outcome {
             },
             teamup::Error::Transport(e) => Outcome::Transport(e.kind),
             teamup::Error::InvalidRequest(_) => Outcome::Invalid,
+            other => Outcome::Other(other.to_string()),
         }
     }
 
@@ -293,6 +296,7 @@ impl Outcome {
             Outcome::Decode { .. } => "Decode".to_owned(),
             Outcome::Transport(kind) => format!("Transport {kind:?}"),
             Outcome::Invalid => "InvalidRequest".to_owned(),
+            Outcome::Other(text) => format!("Other({text})"),
         }
     }
 }

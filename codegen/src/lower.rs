@@ -380,10 +380,13 @@ impl Lowerer<'_> {
                         ir::AuthKind::FormFields(a.fields.clone())
                     }
                     spec::AuthKind::Oauth2 => {
-                        self.error(
-                            &join(&path, "kind"),
-                            "`oauth2` is part of the spec language but the emitter does not support it yet",
-                        );
+                        for (key, url) in [("authorize_url", &a.authorize_url), ("token_url", &a.token_url)] {
+                            match url {
+                                Some(u) if u.starts_with("https://") => {}
+                                Some(_) => self.error(&join(&path, key), "an OAuth2 endpoint must use https"),
+                                None => self.error(&path, format!("`kind: oauth2` needs `{key}`")),
+                            }
+                        }
                         ir::AuthKind::Oauth2 {
                             authorize_url: a.authorize_url.clone().unwrap_or_default(),
                             token_url: a.token_url.clone().unwrap_or_default(),

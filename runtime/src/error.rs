@@ -26,8 +26,10 @@ impl ErrorBody for serde_json::Value {
     }
 }
 
-/// What went wrong with one call.
+/// What went wrong with one call. New kinds of failure may be added, so a `match` on it needs
+/// a wildcard arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error<E: ErrorBody> {
     /// The call was refused before anything was sent.
     #[error(transparent)]
@@ -35,6 +37,10 @@ pub enum Error<E: ErrorBody> {
     /// No complete response arrived.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// No OAuth2 access token could be had (the refresh was refused, or the new pair could not
+    /// be saved).
+    #[error(transparent)]
+    Auth(#[from] crate::oauth::OAuthError),
     /// The server answered with a failure status and the documented error body.
     #[error("{0}")]
     Api(Box<ApiError<E>>),
@@ -73,7 +79,7 @@ impl<E: ErrorBody> Error<E> {
             Error::Api(e) => Some(&e.response),
             Error::UnexpectedStatus(e) => Some(&e.response),
             Error::Decode(e) => Some(&e.response),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Auth(_) => None,
         }
     }
 }

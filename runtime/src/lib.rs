@@ -8,6 +8,7 @@ pub mod decimal;
 pub mod encode;
 pub mod error;
 pub mod limit;
+pub mod oauth;
 pub mod paginate;
 pub mod request;
 pub mod response;

@@ -17,6 +17,7 @@ use crate::error::ResponseParts;
 use crate::error::TransportErrorKind;
 use crate::error::{InvalidRequest, TransportError};
 use crate::limit::RateLimit;
+use crate::oauth::{OAuthError, OAuthSession};
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
 use crate::retry::{MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
@@ -40,6 +41,9 @@ pub enum Credential {
     Bearer(SecretString),
     /// Form fields added to every request body.
     FormFields(Vec<(String, SecretString)>),
+    /// An OAuth2 session: `Authorization: Bearer` with its current access token, refreshed as
+    /// needed.
+    OAuth(Arc<OAuthSession>),
 }
 
 impl std::fmt::Debug for Credential {
@@ -51,6 +55,7 @@ impl std::fmt::Debug for Credential {
                 let names: Vec<_> = fields.iter().map(|(n, _)| n.as_str()).collect();
                 write!(f, "FormFields({names:?}: [REDACTED])")
             }
+            Credential::OAuth(_) => f.write_str("OAuth([REDACTED])"),
         }
     }
 }
@@ -72,6 +77,9 @@ pub enum BuildError {
     /// reqwest refused its configuration.
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// The API needs one of its credentials and none was given.
+    #[error("no credential was given; this API needs one")]
+    NoCredential,
 }
 
 /// A header name from generated code, which `lower` has checked and lower-cased.
@@ -92,6 +100,7 @@ pub struct TransportBuilder {
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
     sleeper: Sleeper,
+    require_credential: bool,
 }
 
 impl TransportBuilder {
@@ -108,7 +117,15 @@ impl TransportBuilder {
             retry: RetryPolicy::default(),
             rate_limit: None,
             sleeper: Sleeper::tokio(),
+            require_credential: false,
         }
+    }
+
+    /// Makes `build` fail unless at least one credential was given (for APIs whose schemes are
+    /// alternatives, none of them required on its own).
+    pub fn require_credential(mut self) -> Self {
+        self.require_credential = true;
+        self
     }
 
     /// Replaces the retry policy (`RetryPolicy::none()` turns retries off).
@@ -182,6 +199,9 @@ impl TransportBuilder {
         if base.query().is_some() || base.fragment().is_some() {
             return Err(bad("a base URL has no query or fragment"));
         }
+        if self.require_credential && self.credentials.is_empty() {
+            return Err(BuildError::NoCredential);
+        }
         let mut sensitive = Vec::new();
         for c in &self.credentials {
             let (name, value) = match c {
@@ -191,7 +211,7 @@ impl TransportBuilder {
                 Credential::Bearer(token) => {
                     (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
                 }
-                Credential::FormFields(_) => continue,
+                Credential::FormFields(_) | Credential::OAuth(_) => continue,
             };
             let mut value = HeaderValue::from_str(&value)
                 .map_err(|_| BuildError::Credential(name.to_string()))?;
@@ -204,6 +224,10 @@ impl TransportBuilder {
             .redirect(same_origin_redirects())
             .build()?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let oauth = self.credentials.iter().find_map(|c| match c {
+            Credential::OAuth(session) => Some(session.clone()),
+            _ => None,
+        });
         Ok(Transport {
             inner: Arc::new(Inner {
                 api: self.api,
@@ -220,6 +244,7 @@ impl TransportBuilder {
                     })
                     .flatten()
                     .collect(),
+                oauth,
                 retry: self.retry,
                 rate_limit: self
                     .rate_limit
@@ -258,6 +283,7 @@ struct Inner {
     timeout: Duration,
     headers: Vec<(HeaderName, HeaderValue)>,
     form_fields: Vec<(String, SecretString)>,
+    oauth: Option<Arc<OAuthSession>>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
     sleeper: Sleeper,
@@ -269,13 +295,15 @@ enum Attempt {
     Status(RawResponse),
     /// No complete reply.
     Transport(TransportError),
+    /// No access token could be had.
+    Auth(OAuthError),
 }
 
 impl Attempt {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             Attempt::Status(r) => retry_after(&r.parts.headers, SystemTime::now()),
-            Attempt::Transport(_) => None,
+            Attempt::Transport(_) | Attempt::Auth(_) => None,
         }
     }
 
@@ -286,6 +314,7 @@ impl Attempt {
         match self {
             Attempt::Status(_) => true,
             Attempt::Transport(e) => idempotent || e.kind == TransportErrorKind::Connect,
+            Attempt::Auth(_) => false,
         }
     }
 }
@@ -315,6 +344,9 @@ pub enum SendError {
     /// No complete response arrived.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// No access token could be had.
+    #[error(transparent)]
+    Auth(#[from] OAuthError),
 }
 
 impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
@@ -322,6 +354,7 @@ impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
         match e {
             SendError::Invalid(e) => crate::error::Error::InvalidRequest(e),
             SendError::Transport(e) => crate::error::Error::Transport(e),
+            SendError::Auth(e) => crate::error::Error::Auth(e),
         }
     }
 }
@@ -347,6 +380,32 @@ impl Transport {
             idempotent = request.idempotent,
         );
         let _enter = span.enter();
+        // A 401 with an OAuth2 token refreshes the token once and sends the call again: the
+        // server refused it unauthenticated, so it was not carried out.
+        let used_token = std::sync::Mutex::new(None);
+        let mut refreshed = false;
+        loop {
+            let response = self.with_retries(&request, &used_token).await?;
+            let stale = used_token.lock().map(|mut t| t.take()).unwrap_or(None);
+            match (&inner.oauth, stale) {
+                (Some(session), Some(token))
+                    if response.parts.status == http::StatusCode::UNAUTHORIZED && !refreshed =>
+                {
+                    tracing::debug!("401: refreshing the access token and sending again");
+                    session.after_unauthorized(&token).await?;
+                    refreshed = true;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    async fn with_retries(
+        &self,
+        request: &Request,
+        used_token: &std::sync::Mutex<Option<SecretString>>,
+    ) -> Result<RawResponse, SendError> {
+        let inner = &self.inner;
         let policy = &inner.retry;
         let backoff = ExponentialBuilder::default()
             .with_min_delay(policy.initial_backoff)
@@ -354,37 +413,67 @@ impl Transport {
             .with_max_times(policy.max_attempts.saturating_sub(1) as usize)
             .with_jitter();
         let attempts = AtomicU32::new(0);
-        let outcome = (|| self.attempt(&request, attempts.fetch_add(1, Ordering::Relaxed) + 1))
-            .retry(backoff)
-            .sleep(inner.sleeper.clone())
-            .when(|a: &Attempt| a.retryable(request.idempotent))
-            // `computed` is `None` once the attempts are used up; a `Retry-After` only replaces
-            // the delay of a retry that the policy allows anyway.
-            .adjust(|a: &Attempt, computed| match (computed, a.retry_after()) {
-                (None, _) => None,
-                (Some(_), Some(asked)) if asked > MAX_RETRY_AFTER => None,
-                (Some(_), Some(asked)) => Some(asked),
-                (Some(delay), None) => Some(delay),
-            })
-            .notify(|a: &Attempt, delay| {
-                let reason = match a {
-                    Attempt::Status(r) => format!("HTTP {}", r.parts.status.as_u16()),
-                    Attempt::Transport(e) => format!("{:?} error", e.kind),
-                };
-                tracing::warn!(%reason, delay_ms = delay.as_millis() as u64, "retrying");
-            })
-            .await;
+        let outcome = (|| {
+            self.attempt(
+                request,
+                attempts.fetch_add(1, Ordering::Relaxed) + 1,
+                used_token,
+            )
+        })
+        .retry(backoff)
+        .sleep(inner.sleeper.clone())
+        .when(|a: &Attempt| a.retryable(request.idempotent))
+        // `computed` is `None` once the attempts are used up; a `Retry-After` only replaces
+        // the delay of a retry that the policy allows anyway.
+        .adjust(|a: &Attempt, computed| match (computed, a.retry_after()) {
+            (None, _) => None,
+            (Some(_), Some(asked)) if asked > MAX_RETRY_AFTER => None,
+            (Some(_), Some(asked)) => Some(asked),
+            (Some(delay), None) => Some(delay),
+        })
+        .notify(|a: &Attempt, delay| {
+            let reason = match a {
+                Attempt::Status(r) => format!("HTTP {}", r.parts.status.as_u16()),
+                Attempt::Transport(e) => format!("{:?} error", e.kind),
+                Attempt::Auth(_) => "authorization".to_owned(),
+            };
+            tracing::warn!(%reason, delay_ms = delay.as_millis() as u64, "retrying");
+        })
+        .await;
         match outcome {
             Ok(response) | Err(Attempt::Status(response)) => Ok(response),
             Err(Attempt::Transport(e)) => Err(e.into()),
+            Err(Attempt::Auth(e)) => Err(e.into()),
         }
     }
 
-    async fn attempt(&self, request: &Request, number: u32) -> Result<RawResponse, Attempt> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        number: u32,
+        used_token: &std::sync::Mutex<Option<SecretString>>,
+    ) -> Result<RawResponse, Attempt> {
         let inner = &self.inner;
         if let Some(limit) = &inner.rate_limit {
             limit.acquire().await;
         }
+        let bearer = match &inner.oauth {
+            Some(session) => {
+                let token = session.access_token().await.map_err(Attempt::Auth)?;
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                    .map_err(|_| {
+                        Attempt::Auth(OAuthError::Decode(
+                            "the access token cannot be sent in a header".to_owned(),
+                        ))
+                    })?;
+                value.set_sensitive(true);
+                if let Ok(mut slot) = used_token.lock() {
+                    *slot = Some(token);
+                }
+                Some(value)
+            }
+            None => None,
+        };
         let mut url = format!("{}{}", inner.base_url, request.path);
         if !request.query.is_empty() {
             url.push('?');
@@ -397,6 +486,9 @@ impl Transport {
             .header(ACCEPT, "application/json");
         for (name, value) in inner.headers.iter().chain(&request.headers) {
             builder = builder.header(name, value);
+        }
+        if let Some(bearer) = bearer {
+            builder = builder.header(AUTHORIZATION, bearer);
         }
         builder = match &request.body {
             Body::None if inner.form_fields.is_empty() => builder,

@@ -101,6 +101,11 @@ pub(super) fn module(api: &Api) -> TokenStream {
         let n = ident(&a.rust);
         let adoc = doc(&a.docs);
         let (stored, arg, conv) = match &a.kind {
+            AuthKind::Oauth2 { .. } => (
+                quote!(std::sync::Arc<clientgen_runtime::oauth::OAuthSession>),
+                quote!(std::sync::Arc<clientgen_runtime::oauth::OAuthSession>),
+                quote!(#n),
+            ),
             AuthKind::FormFields(fields) => {
                 let n_fields = fields.len();
                 (
@@ -133,12 +138,12 @@ pub(super) fn module(api: &Api) -> TokenStream {
                     vec![#((#fields.to_owned(), #vars)),*]
                 }))
             }
-            AuthKind::Oauth2 { .. } => quote!(compile_error!("oauth2 is not supported yet")),
+            AuthKind::Oauth2 { .. } => quote!(clientgen_runtime::Credential::OAuth(#value)),
         };
         if a.required {
             args.push(quote!(#n: #arg));
             builder_fields.push(quote!(#n: #stored,));
-            builder_inits.push(if matches!(a.kind, AuthKind::FormFields(_)) {
+            builder_inits.push(if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. }) {
                 quote!(#n,)
             } else {
                 quote!(#n: #conv,)
@@ -148,7 +153,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         } else {
             builder_fields.push(quote!(#n: Option<#stored>,));
             builder_inits.push(quote!(#n: None,));
-            let value_conv = if matches!(a.kind, AuthKind::FormFields(_)) {
+            let value_conv = if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. }) {
                 quote!(value)
             } else {
                 quote!(value.into())
@@ -187,6 +192,11 @@ pub(super) fn module(api: &Api) -> TokenStream {
             }
         });
     }
+    // Schemes that are all optional are alternatives: one of them must be given.
+    if !api.auth.is_empty() && api.auth.iter().all(|a| !a.required) {
+        credentials.push(quote!(transport = transport.require_credential();));
+    }
+    let oauth_fns = api.auth.iter().filter_map(oauth_config_fn);
     let rate_limit = api.rate_limit.map(|(calls, secs)| {
         let secs = u64::from(secs);
         let (calls, secs) = (
@@ -220,6 +230,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
         pub const BASE_URL: &str = #base_url;
 
         #retry_fn
+
+        #(#oauth_fns)*
 
         #error_doc
         pub type Error = clientgen_runtime::Error<#body>;
@@ -336,4 +348,40 @@ fn retry_policy_fn(api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// `<scheme>_config(..)`: the integration's OAuth2 registration with the spec's endpoints.
+fn oauth_config_fn(a: &crate::ir::Auth) -> Option<TokenStream> {
+    let AuthKind::Oauth2 {
+        authorize_url,
+        token_url,
+    } = &a.kind
+    else {
+        return None;
+    };
+    let name = quote::format_ident!("{}_config", a.rust);
+    let docs = doc(&format!(
+        "The OAuth2 settings of an integration: the documented endpoints (`{authorize_url}`, \
+         `{token_url}`) with the integration's own client id, secret and redirect URI. Build \
+         the authorize URL with it, exchange the code, then start a session with \
+         `OAuthSession::new(config, pair, store)`.\n\n{}",
+        a.docs
+    ));
+    Some(quote! {
+        #docs
+        pub fn #name(
+            client_id: impl Into<String>,
+            client_secret: impl Into<clientgen_runtime::SecretString>,
+            redirect_uri: impl Into<String>,
+        ) -> clientgen_runtime::oauth::OAuthConfig {
+            clientgen_runtime::oauth::OAuthConfig {
+                authorize_url: #authorize_url.to_owned(),
+                token_url: #token_url.to_owned(),
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                redirect_uri: redirect_uri.into(),
+                allow_http: false,
+            }
+        }
+    })
 }
