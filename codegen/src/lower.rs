@@ -354,14 +354,34 @@ impl Lowerer<'_> {
                 self.cite(&join(&path, "cite"), &a.cite);
                 let misplaced = |cx: &mut Self, key: &str, present: bool| {
                     if present {
-                        cx.error(&join(&path, key), format!("`{key}` does not apply to `kind: {:?}`", a.kind).to_lowercase());
+                        cx.error(
+                            &join(&path, key),
+                            format!("`{key}` does not apply to `kind: {:?}`", a.kind)
+                                .to_lowercase(),
+                        );
                     }
                 };
                 let k = a.kind;
-                misplaced(self, "header", a.header.is_some() && k != spec::AuthKind::Header);
-                misplaced(self, "fields", !a.fields.is_empty() && k != spec::AuthKind::FormFields);
-                misplaced(self, "authorize_url", a.authorize_url.is_some() && k != spec::AuthKind::Oauth2);
-                misplaced(self, "token_url", a.token_url.is_some() && k != spec::AuthKind::Oauth2);
+                misplaced(
+                    self,
+                    "header",
+                    a.header.is_some() && k != spec::AuthKind::Header,
+                );
+                misplaced(
+                    self,
+                    "fields",
+                    !a.fields.is_empty() && k != spec::AuthKind::FormFields,
+                );
+                misplaced(
+                    self,
+                    "authorize_url",
+                    a.authorize_url.is_some() && k != spec::AuthKind::Oauth2,
+                );
+                misplaced(
+                    self,
+                    "token_url",
+                    a.token_url.is_some() && k != spec::AuthKind::Oauth2,
+                );
                 let kind = match k {
                     spec::AuthKind::Header => {
                         let header = a.header.clone().unwrap_or_default();
@@ -380,10 +400,14 @@ impl Lowerer<'_> {
                         ir::AuthKind::FormFields(a.fields.clone())
                     }
                     spec::AuthKind::Oauth2 => {
-                        for (key, url) in [("authorize_url", &a.authorize_url), ("token_url", &a.token_url)] {
+                        for (key, url) in [
+                            ("authorize_url", &a.authorize_url),
+                            ("token_url", &a.token_url),
+                        ] {
                             match url {
                                 Some(u) if u.starts_with("https://") => {}
-                                Some(_) => self.error(&join(&path, key), "an OAuth2 endpoint must use https"),
+                                Some(_) => self
+                                    .error(&join(&path, key), "an OAuth2 endpoint must use https"),
                                 None => self.error(&path, format!("`kind: oauth2` needs `{key}`")),
                             }
                         }

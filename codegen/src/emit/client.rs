@@ -143,17 +143,20 @@ pub(super) fn module(api: &Api) -> TokenStream {
         if a.required {
             args.push(quote!(#n: #arg));
             builder_fields.push(quote!(#n: #stored,));
-            builder_inits.push(if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. }) {
-                quote!(#n,)
-            } else {
-                quote!(#n: #conv,)
-            });
+            builder_inits.push(
+                if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. }) {
+                    quote!(#n,)
+                } else {
+                    quote!(#n: #conv,)
+                },
+            );
             let c = credential(quote!(self.#n));
             credentials.push(quote!(transport = transport.credential(#c);));
         } else {
             builder_fields.push(quote!(#n: Option<#stored>,));
             builder_inits.push(quote!(#n: None,));
-            let value_conv = if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. }) {
+            let value_conv = if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. })
+            {
                 quote!(value)
             } else {
                 quote!(value.into())
