@@ -518,9 +518,6 @@ async fn decimal_date_and_date_time_keep_their_values() {
 /// Note `value-type` says `value` "decodes from the string (or from a number)": a lead whose
 /// value the server writes as a JSON number with a fraction (`2500.5`) decodes.
 #[tokio::test]
-#[ignore = "BUG: runtime Decimal accepts a JSON string or integer only; a fractional JSON number \
-            (2500.5) fails to decode, so the whole get_lead/list_leads answer is a Decode error, \
-            although spec note `value-type` says value decodes from a number"]
 async fn a_fractional_json_number_value_decodes() {
     let mut answer = documented_lead_json();
     answer["data"]["value"] = json!(2500.5);

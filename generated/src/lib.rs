@@ -6,6 +6,8 @@
 //!
 //! - `grow_crm`: Grow CRM
 //! - `teamfluence`: Teamfluence
+//! - `teamleader_v1`: Teamleader API v1
+//! - `teamleader_v2`: Teamleader Focus API v2
 //! - `teamup`: Teamup Calendar API
 //!
 //! Everything here is generated from `specs/*.yaml` by `cargo xtask gen`.
@@ -21,6 +23,16 @@ pub mod grow_crm;
 #[cfg(feature = "teamfluence")]
 #[rustfmt::skip]
 pub mod teamfluence;
+
+/// Teamleader API v1 client.
+#[cfg(feature = "teamleader_v1")]
+#[rustfmt::skip]
+pub mod teamleader_v1;
+
+/// Teamleader Focus API v2 client.
+#[cfg(feature = "teamleader_v2")]
+#[rustfmt::skip]
+pub mod teamleader_v2;
 
 /// Teamup Calendar API client.
 #[cfg(feature = "teamup")]

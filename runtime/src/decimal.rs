@@ -7,7 +7,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A decimal number kept exactly as its digits, e.g. `2500.00`.
 ///
-/// It accepts a JSON string or a JSON integer, and is always sent as a string.
+/// It accepts a JSON string (kept digit for digit) or a JSON number, and is always sent as a
+/// string. A JSON number with a fraction has already been read as a float by the JSON parser:
+/// it is kept as the shortest decimal that reads back as that float (`2500.5`), which is exact
+/// for up to 15 significant digits; APIs that send money as strings lose nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Decimal(String);
 
@@ -60,10 +63,13 @@ impl<'de> Deserialize<'de> for Decimal {
         enum Wire {
             Text(String),
             Int(i64),
+            Float(f64),
         }
         match Wire::deserialize(deserializer)? {
             Wire::Text(s) => s.parse().map_err(serde::de::Error::custom),
             Wire::Int(i) => Ok(Decimal(i.to_string())),
+            Wire::Float(f) if f.is_finite() => Ok(Decimal(format!("{f}"))),
+            Wire::Float(f) => Err(serde::de::Error::custom(format!("{f} is not a decimal"))),
         }
     }
 }
@@ -84,5 +90,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&d).unwrap(), "\"2500.00\"");
         let d: Decimal = serde_json::from_str("7").unwrap();
         assert_eq!(d.as_str(), "7");
+        let d: Decimal = serde_json::from_str("2500.5").unwrap();
+        assert_eq!(d.as_str(), "2500.5");
+        let d: Decimal = serde_json::from_str("0.1").unwrap();
+        assert_eq!(d.as_str(), "0.1");
+        assert!(serde_json::from_str::<Decimal>("\"1e3\"").is_err());
     }
 }

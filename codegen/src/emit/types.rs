@@ -182,7 +182,7 @@ fn object(
             quote! {
                 impl #name {
                     /// A value with every required field given and every optional field unset.
-                    #[allow(deprecated)]
+                    #[allow(deprecated, clippy::too_many_arguments)]
                     pub fn new(#(#args),*) -> Self {
                         #name { #(#inits,)* #extra_init }
                     }

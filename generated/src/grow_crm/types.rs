@@ -98,7 +98,7 @@ pub struct CommentCreator {
 
 impl CommentCreator {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64, name: String) -> Self {
         CommentCreator {
             id,
@@ -184,7 +184,7 @@ pub struct DeletedComment {
 
 impl DeletedComment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         DeletedComment {
             id,
@@ -217,7 +217,7 @@ pub struct DeletedLead {
 
 impl DeletedLead {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         DeletedLead {
             id,
@@ -255,7 +255,7 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(message: String) -> Self {
         ErrorBody {
             message,
@@ -502,7 +502,7 @@ pub struct LeadAddress {
 
 impl LeadAddress {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         street: Option<String>,
         city: Option<String>,
@@ -605,7 +605,7 @@ pub struct LeadAssignee {
 
 impl LeadAssignee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64, name: String) -> Self {
         LeadAssignee {
             id,
@@ -643,7 +643,7 @@ pub struct LeadAssignment {
 
 impl LeadAssignment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(assigned: Vec<i64>) -> Self {
         LeadAssignment {
             assigned,
@@ -750,7 +750,7 @@ pub struct LeadClone {
 
 impl LeadClone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(lead_title: String, lead_status: i64) -> Self {
         LeadClone {
             lead_title,
@@ -897,7 +897,7 @@ pub struct LeadComment {
 
 impl LeadComment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64, text: String, creator: CommentCreator) -> Self {
         LeadComment {
             id,
@@ -956,7 +956,7 @@ pub struct LeadContact {
 
 impl LeadContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         first_name: Option<String>,
         last_name: Option<String>,
@@ -1109,7 +1109,7 @@ pub struct LeadConversion {
 
 impl LeadConversion {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(first_name: String, last_name: String, email: String) -> Self {
         LeadConversion {
             first_name,
@@ -1307,7 +1307,7 @@ pub struct LeadPage {
 
 impl LeadPage {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<LeadSummary>, meta: PageMeta) -> Self {
         LeadPage {
             data,
@@ -1487,7 +1487,7 @@ pub struct LeadStatusChange {
 
 impl LeadStatusChange {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(status: i64) -> Self {
         LeadStatusChange {
             status,
@@ -1588,7 +1588,7 @@ pub struct LeadSummary {
 
 impl LeadSummary {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         LeadSummary {
             id,
@@ -1710,7 +1710,7 @@ pub struct LeadSummaryStatus {
 
 impl LeadSummaryStatus {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         LeadSummaryStatus {
             id,
@@ -1757,7 +1757,7 @@ pub struct LeadTags {
 
 impl LeadTags {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(tags: Vec<String>) -> Self {
         LeadTags {
             tags,
@@ -1846,7 +1846,7 @@ pub struct NewLead {
 
 impl NewLead {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(lead_title: String, lead_status: i64, lead_categoryid: i64) -> Self {
         NewLead {
             lead_title,
@@ -2057,7 +2057,7 @@ pub struct NewLeadComment {
 
 impl NewLeadComment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(comment: String) -> Self {
         NewLeadComment {
             comment,
@@ -2189,7 +2189,7 @@ pub struct PageMeta {
 
 impl PageMeta {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(current_page: i64, per_page: i64, total: i64, last_page: i64) -> Self {
         PageMeta {
             current_page,

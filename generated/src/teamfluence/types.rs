@@ -391,7 +391,7 @@ pub struct LeadsDataEnvelope {
 
 impl LeadsDataEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Lead>) -> Self {
         LeadsDataEnvelope {
             data,
@@ -426,7 +426,7 @@ pub struct LeadsEnvelope {
 
 impl LeadsEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(leads: Vec<Lead>) -> Self {
         LeadsEnvelope {
             leads,
@@ -591,7 +591,7 @@ pub struct PostsDataEnvelope {
 
 impl PostsDataEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Post>) -> Self {
         PostsDataEnvelope {
             data,
@@ -626,7 +626,7 @@ pub struct PostsEnvelope {
 
 impl PostsEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(posts: Vec<Post>) -> Self {
         PostsEnvelope {
             posts,

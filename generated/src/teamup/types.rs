@@ -372,7 +372,7 @@ pub struct ErrorDetail {
 
 impl ErrorDetail {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: ErrorId) -> Self {
         ErrorDetail {
             id,
@@ -565,7 +565,7 @@ pub struct ErrorResponse {
 
 impl ErrorResponse {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(error: ErrorDetail) -> Self {
         ErrorResponse {
             error,
@@ -703,7 +703,7 @@ pub struct Event {
 
 impl Event {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         id: String,
         start_dt: clientgen_runtime::DateTime,
@@ -1160,7 +1160,7 @@ pub struct NewEvent {
 
 impl NewEvent {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         start_dt: clientgen_runtime::DateTime,
         end_dt: clientgen_runtime::DateTime,
@@ -1275,7 +1275,7 @@ pub struct NewSubcalendar {
 
 impl NewSubcalendar {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated)]
+    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         NewSubcalendar {
             name,
