@@ -46,7 +46,10 @@ async fn eight_tasks_never_pass_25_in_5_seconds() {
             tokio::spawn(async move {
                 let mut done = Vec::new();
                 for i in (task..100).step_by(8) {
-                    client.add_thing(&body(format!("call-{i}"))).await.expect("carried out");
+                    client
+                        .add_thing(&body(format!("call-{i}")))
+                        .await
+                        .expect("carried out");
                     done.push(i);
                 }
                 done
@@ -88,17 +91,21 @@ async fn a_505_from_someone_else_is_retried_once_processed() {
     let uri = server.uri();
     let client = fx_forms::Client::builder("x", [SecretString::from("g"), SecretString::from("s")])
         .transport(move |t| {
-            t.base_url(uri).allow_http(true).sleeper(clientgen_runtime::Sleeper::new(
-                move |d| {
+            t.base_url(uri)
+                .allow_http(true)
+                .sleeper(clientgen_runtime::Sleeper::new(move |d| {
                     recorded.lock().unwrap().push(d);
                     Box::pin(async {})
-                },
-            ))
+                }))
         })
         .build()
         .unwrap();
     let id = client.add_thing(&body("once".into())).await.unwrap();
     assert_eq!(*id, 1);
     assert_eq!(limit.log.lock().unwrap().titles, ["once"]);
-    assert_eq!(delays.lock().unwrap().len(), 1, "one wait before the second attempt");
+    assert_eq!(
+        delays.lock().unwrap().len(),
+        1,
+        "one wait before the second attempt"
+    );
 }

@@ -25,7 +25,10 @@ const WINDOW: Duration = Duration::from_secs(5);
 #[tokio::main(flavor = "multi_thread", worker_threads = 4)]
 async fn main() {
     let limit = WindowServer::new(25, WINDOW);
-    let server = MockServer::builder().disable_request_recording().start().await;
+    let server = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
     Mock::given(wiremock::matchers::any())
         .respond_with(limit.clone())
         .mount(&server)
@@ -59,7 +62,10 @@ async fn main() {
     }
     // The last window is cut short by the end of the run.
     let full = &per_window[..(RUN.as_secs() / WINDOW.as_secs()) as usize];
-    println!("calls carried out per 5-second window over {} s: {full:?}", RUN.as_secs());
+    println!(
+        "calls carried out per 5-second window over {} s: {full:?}",
+        RUN.as_secs()
+    );
     println!(
         "min {} / max {} per fixed window; busiest sliding window {}; 505 refusals {}; total {}",
         full.iter().min().unwrap(),

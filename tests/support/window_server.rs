@@ -46,7 +46,11 @@ impl Respond for WindowServer {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let now = Instant::now();
         let mut log = self.log.lock().unwrap();
-        while log.window.front().is_some_and(|t| now.duration_since(*t) >= self.per) {
+        while log
+            .window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.per)
+        {
             log.window.pop_front();
         }
         if log.window.len() >= self.calls {

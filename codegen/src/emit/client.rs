@@ -56,9 +56,12 @@ pub(super) fn module(api: &Api) -> TokenStream {
         "Error of every call to the {}: the shared runtime error with this API's error body.",
         api.title
     ));
-    let examples_mod = super::examples::module(api)
-        .is_some()
-        .then(|| quote!(#[cfg(test)] mod examples;));
+    let examples_mod = super::examples::module(api).is_some().then(|| {
+        quote!(
+            #[cfg(test)]
+            mod examples;
+        )
+    });
 
     // Builder arguments: client parameters and required credentials, in spec order.
     let mut args = Vec::new();
