@@ -1,32 +1,28 @@
-//! The client-side rate limit against a server that refuses (505, not carried out) any call
-//! that would make 26 in 5 seconds, like Teamleader v1: many tasks sharing one client never
-//! trip it, and a 505 caused by someone else is waited out and retried without losing or
-//! duplicating the call. Uses real time (about 20 seconds).
+//! The Teamleader v1 client's rate limit (25 calls in any 5 seconds, from its spec) against a
+//! server that refuses (505, not carried out) any call that would make 26, as Teamleader does:
+//! many tasks sharing one client never trip it, and a 505 caused by someone else is waited out
+//! and retried without losing or duplicating the call. Uses real time (about 20 seconds).
 
-#![allow(dead_code)]
-
-#[path = "fixtures/generated/fx_forms/mod.rs"]
-#[rustfmt::skip]
-pub mod fx_forms;
 #[path = "support/window_server.rs"]
 mod window_server;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use saas_clients::teamleader_v1::{self, types::AddContact};
 use window_server::{WindowServer, busiest_window};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn client(server: &MockServer) -> fx_forms::Client {
-    fx_forms::Client::builder("x", [SecretString::from("g"), SecretString::from("s")])
+fn client(server: &MockServer) -> teamleader_v1::Client {
+    teamleader_v1::Client::builder()
+        .credentials(["GROUP".into(), "SECRET".into()])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .unwrap()
 }
 
-fn body(title: String) -> fx_forms::types::Assign {
-    fx_forms::types::Assign::new(title, vec![1], None)
+fn contact(email: String) -> AddContact {
+    AddContact::new("Jane".into(), "Doe".into(), email)
 }
 
 /// 8 tasks make 100 calls through one client: no 505, every call carried out exactly once,
@@ -46,8 +42,9 @@ async fn eight_tasks_never_pass_25_in_5_seconds() {
             tokio::spawn(async move {
                 let mut done = Vec::new();
                 for i in (task..100).step_by(8) {
+                    let email = format!("call-{i}@example.com");
                     client
-                        .add_thing(&body(format!("call-{i}")))
+                        .add_contact(&contact(email))
                         .await
                         .expect("carried out");
                     done.push(i);
@@ -63,9 +60,12 @@ async fn eight_tasks_never_pass_25_in_5_seconds() {
     assert_eq!(finished.len(), 100, "every call returned");
     let log = limit.log.lock().unwrap();
     assert_eq!(log.refused, 0, "no 505");
-    let carried: BTreeSet<_> = log.titles.iter().cloned().collect();
-    assert_eq!(log.titles.len(), 100, "no call carried out twice");
-    assert_eq!(carried, (0..100).map(|i| format!("call-{i}")).collect());
+    let carried: BTreeSet<_> = log.emails.iter().cloned().collect();
+    assert_eq!(log.emails.len(), 100, "no call carried out twice");
+    assert_eq!(
+        carried,
+        (0..100).map(|i| format!("call-{i}@example.com")).collect()
+    );
     assert!(busiest_window(&log.accepted, Duration::from_secs(5)) <= 25);
 }
 
@@ -89,7 +89,8 @@ async fn a_505_from_someone_else_is_retried_once_processed() {
     // The server must outlive the client: a dropped MockServer goes back to wiremock's pool,
     // where another test may take it over.
     let uri = server.uri();
-    let client = fx_forms::Client::builder("x", [SecretString::from("g"), SecretString::from("s")])
+    let client = teamleader_v1::Client::builder()
+        .credentials(["GROUP".into(), "SECRET".into()])
         .transport(move |t| {
             t.base_url(uri)
                 .allow_http(true)
@@ -100,9 +101,12 @@ async fn a_505_from_someone_else_is_retried_once_processed() {
         })
         .build()
         .unwrap();
-    let id = client.add_thing(&body("once".into())).await.unwrap();
+    let id = client
+        .add_contact(&contact("once@example.com".into()))
+        .await
+        .unwrap();
     assert_eq!(*id, 1);
-    assert_eq!(limit.log.lock().unwrap().titles, ["once"]);
+    assert_eq!(limit.log.lock().unwrap().emails, ["once@example.com"]);
     assert_eq!(
         delays.lock().unwrap().len(),
         1,

@@ -1,21 +1,16 @@
-//! Sustained throughput against Teamleader v1's limit of 25 calls in any 5 seconds: 8 tasks
-//! share one client for 65 seconds against a local server that refuses (505) any call over the
+//! Sustained throughput of the Teamleader v1 client against its limit of 25 calls in any 5
+//! seconds: 8 tasks share one client for 65 seconds against a local server that refuses (505) any call over the
 //! limit. Prints the calls carried out in each 5-second window (goal: at least 24, never over
 //! 25), the busiest sliding window, and the 505s.
 //!
 //! `cargo bench -p clientgen-tests --bench sustained_rate`
 
-#![allow(dead_code, unused_imports)]
-
-#[path = "../fixtures/generated/fx_forms/mod.rs"]
-#[rustfmt::skip]
-pub mod fx_forms;
 #[path = "../support/window_server.rs"]
 mod window_server;
 
 use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
+use saas_clients::teamleader_v1::{self, types::AddContact};
 use window_server::{WindowServer, busiest_window};
 use wiremock::{Mock, MockServer};
 
@@ -33,7 +28,8 @@ async fn main() {
         .respond_with(limit.clone())
         .mount(&server)
         .await;
-    let client = fx_forms::Client::builder("x", [SecretString::from("g"), SecretString::from("s")])
+    let client = teamleader_v1::Client::builder()
+        .credentials(["GROUP".into(), "SECRET".into()])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .expect("client");
@@ -44,8 +40,9 @@ async fn main() {
             tokio::spawn(async move {
                 let mut n = 0;
                 while started.elapsed() < RUN {
-                    let body = fx_forms::types::Assign::new(format!("{task}-{n}"), vec![1], None);
-                    client.add_thing(&body).await.expect("carried out");
+                    let email = format!("{task}-{n}@example.com");
+                    let body = AddContact::new("Jane".into(), "Doe".into(), email);
+                    client.add_contact(&body).await.expect("carried out");
                     n += 1;
                 }
             })

@@ -13,8 +13,8 @@ use wiremock::{Request, Respond, ResponseTemplate};
 pub struct Log {
     /// Arrival times of accepted calls.
     pub accepted: Vec<Instant>,
-    /// The `title` of each accepted call, in order of arrival.
-    pub titles: Vec<String>,
+    /// The `email` form field of each accepted call, in order of arrival.
+    pub emails: Vec<String>,
     /// How many calls were refused with 505.
     pub refused: usize,
     window: VecDeque<Instant>,
@@ -59,11 +59,11 @@ impl Respond for WindowServer {
         }
         log.window.push_back(now);
         log.accepted.push(now);
-        let title = url::form_urlencoded::parse(&request.body)
-            .find(|(k, _)| k == "title")
+        let email = url::form_urlencoded::parse(&request.body)
+            .find(|(k, _)| k == "email")
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
-        log.titles.push(title);
+        log.emails.push(email);
         ResponseTemplate::new(200).set_body_string(log.accepted.len().to_string())
     }
 }
