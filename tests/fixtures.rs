@@ -495,3 +495,31 @@ async fn stream_with_the_page_in_a_form_body() {
     assert_eq!(all, [1, 2, 3]);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+/// A base URL value can only name a host: one that would move the credentials elsewhere is
+/// refused before anything is sent.
+#[test]
+fn base_url_values_can_only_name_a_host() {
+    use secrecy::SecretString;
+    let creds = || [SecretString::from("g"), SecretString::from("s")];
+    for bad in [
+        "evil.example/",
+        "user@evil.example",
+        "a.example/x?",
+        "",
+        "a b",
+        ".example",
+    ] {
+        let err = fx_forms::Client::builder(bad, creds()).build().unwrap_err();
+        assert!(
+            err.to_string().contains("may only name a host"),
+            "{bad}: {err}"
+        );
+    }
+    for good in ["crm.example.com", "crm-1.example.com:8443", "127.0.0.1"] {
+        assert!(
+            fx_forms::Client::builder(good, creds()).build().is_ok(),
+            "{good}"
+        );
+    }
+}

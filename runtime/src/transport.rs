@@ -82,6 +82,21 @@ pub enum BuildError {
     NoCredential,
 }
 
+/// Checks a value that goes into a base URL placeholder (Grow CRM's `{domain}`): it may only
+/// name a host (letters, digits, `-`, `.`, and a `:port`), so that it cannot move the credentials
+/// to another host or path (`evil.example/`, `user@evil.example`).
+pub fn check_url_part(name: &str, value: &str) -> Result<(), BuildError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':');
+    if value.is_empty() || !value.chars().all(allowed) || value.starts_with(['.', '-', ':']) {
+        return Err(BuildError::BaseUrl {
+            url: format!("{{{name}}} = {value:?}"),
+            reason: "a base URL value may only name a host (letters, digits, `-`, `.`, `:port`)"
+                .to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// A header name from generated code, which `lower` has checked and lower-cased.
 pub fn header_name(name: &'static str) -> HeaderName {
     HeaderName::from_static(name)

@@ -72,6 +72,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let mut client_inits = Vec::new();
     let mut credentials = Vec::new();
     let mut base_url_expr = quote!(BASE_URL.to_owned());
+    let mut url_checks = Vec::new();
 
     for p in &api.client_params {
         let n = ident(&p.rust);
@@ -87,6 +88,9 @@ pub(super) fn module(api: &Api) -> TokenStream {
             ClientParamLocation::BaseUrl => {
                 let placeholder = format!("{{{}}}", p.wire);
                 base_url_expr = quote!(#base_url_expr.replace(#placeholder, &self.#n));
+                let wire = &p.wire;
+                url_checks
+                    .push(quote!(clientgen_runtime::transport::check_url_part(#wire, &self.#n)?;));
             }
         }
     }
@@ -284,6 +288,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
             /// Builds the client.
             pub fn build(mut self) -> Result<Client, clientgen_runtime::BuildError> {
+                #(#url_checks)*
                 let #mutability transport = self.transport.take().unwrap_or_else(|| self.default_transport());
                 #(#credentials)*
                 Ok(Client {

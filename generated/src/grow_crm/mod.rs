@@ -139,6 +139,7 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(mut self) -> Result<Client, clientgen_runtime::BuildError> {
+        clientgen_runtime::transport::check_url_part("domain", &self.domain)?;
         let mut transport = self
             .transport
             .take()
