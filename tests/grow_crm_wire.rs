@@ -12,8 +12,8 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeZone, Utc};
 use clientgen_runtime::{Decimal, Sleeper, UnknownFields};
 use clientgen_tests::{
-    assert_header, error_example, load_spec, received, response_example, serve, serve_with,
-    single_request,
+    Sent, assert_header, assert_request, body_text, error_example, load_spec, received,
+    response_example, serve, serve_with, single_request,
 };
 use futures::StreamExt;
 use saas_clients::grow_crm::{self, types};
@@ -27,17 +27,6 @@ const KEY: &str = "KEY";
 /// The documented title of lead 59, and how a form writes it.
 const TITLE: &str = "Acme – new website";
 const TITLE_FORM: &str = "Acme%20%E2%80%93%20new%20website";
-
-/// What a request carries after its headers.
-#[derive(Debug, Clone, Copy)]
-enum Sent<'a> {
-    /// No body and no `Content-Type`.
-    Nothing,
-    /// This exact `application/x-www-form-urlencoded` body.
-    Form(&'a str),
-    /// This exact `application/json` body.
-    Json(&'a str),
-}
 
 /// A Grow CRM client for `server`, whose base URL ends in `/api` as the real one does.
 fn client(server: &MockServer) -> grow_crm::Client {
@@ -68,33 +57,8 @@ fn instant_retry_client(server: &MockServer) -> (grow_crm::Client, Arc<Mutex<Vec
 /// call sent: method, raw path, raw query, and the body with its `Content-Type`.
 #[track_caller]
 fn assert_wire(req: &Request, method: &str, path: &str, query: Option<&str>, sent: Sent<'_>) {
-    assert_eq!(req.method.as_str(), method, "method of {}", req.url);
-    assert_eq!(req.url.path(), path, "raw path");
-    assert_eq!(req.url.query(), query, "raw query of {}", req.url);
     assert_header(req, "authorization", Some("Bearer KEY"));
-    assert_header(req, "accept", Some("application/json"));
-    match sent {
-        Sent::Nothing => {
-            assert_header(req, "content-type", None);
-            assert_eq!(body_text(req), "", "a {method} without a body sends none");
-        }
-        Sent::Form(body) => {
-            assert_header(
-                req,
-                "content-type",
-                Some("application/x-www-form-urlencoded"),
-            );
-            assert_eq!(body_text(req), body, "form body bytes");
-        }
-        Sent::Json(body) => {
-            assert_header(req, "content-type", Some("application/json"));
-            assert_eq!(body_text(req), body, "JSON body bytes");
-        }
-    }
-}
-
-fn body_text(req: &Request) -> &str {
-    std::str::from_utf8(&req.body).expect("UTF-8 body")
+    assert_request(req, method, path, query, sent);
 }
 
 /// The names of the fields of a form body, in wire order.

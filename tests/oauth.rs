@@ -15,7 +15,8 @@ pub mod fx_oauth;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use clientgen_runtime::oauth::{OAuthConfig, OAuthSession, StoreFuture, TokenPair, TokenStore};
+use clientgen_runtime::oauth::{OAuthConfig, OAuthSession, TokenPair};
+use clientgen_tests::RecordingStore;
 use secrecy::ExposeSecret;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -85,28 +86,6 @@ impl Respond for Api {
             return ResponseTemplate::new(401);
         }
         ResponseTemplate::new(200).set_body_string(form_value(request, "n").unwrap_or_default())
-    }
-}
-
-/// Records every pair it is given, in order; can be told to fail.
-#[derive(Default)]
-struct RecordingStore {
-    saved: Mutex<Vec<(String, String)>>,
-    fail: Mutex<bool>,
-}
-
-impl TokenStore for RecordingStore {
-    fn save<'a>(&'a self, pair: &'a TokenPair) -> StoreFuture<'a> {
-        Box::pin(async move {
-            if *self.fail.lock().unwrap() {
-                return Err("the database is down".to_owned());
-            }
-            self.saved.lock().unwrap().push((
-                pair.access_token.expose_secret().to_owned(),
-                pair.refresh_token.expose_secret().to_owned(),
-            ));
-            Ok(())
-        })
     }
 }
 

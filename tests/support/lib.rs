@@ -150,3 +150,71 @@ pub fn teamup_builder(server: &MockServer) -> saas_clients::teamup::ClientBuilde
 pub fn teamup_client(server: &MockServer) -> saas_clients::teamup::Client {
     teamup_builder(server).build().expect("client builds")
 }
+
+/// What a request should carry as its body.
+#[derive(Debug, Clone, Copy)]
+pub enum Sent<'a> {
+    /// No body and no `Content-Type`.
+    Nothing,
+    /// This exact `application/x-www-form-urlencoded` body.
+    Form(&'a str),
+    /// This exact `application/json` body.
+    Json(&'a str),
+}
+
+/// The body of a received request as text.
+pub fn body_text(req: &Request) -> &str {
+    std::str::from_utf8(&req.body).expect("UTF-8 body")
+}
+
+/// Checks what crossed the wire, byte for byte: the method, the raw path and query, `Accept`,
+/// and the body with its `Content-Type`. Credentials are the caller's to check, per API.
+#[track_caller]
+pub fn assert_request(
+    req: &Request,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    sent: Sent<'_>,
+) {
+    assert_eq!(req.method.as_str(), method, "method of {}", req.url);
+    assert_eq!(req.url.path(), path, "raw path");
+    assert_eq!(req.url.query(), query, "raw query of {}", req.url);
+    assert_header(req, "accept", Some("application/json"));
+    let (content_type, body) = match sent {
+        Sent::Nothing => (None, ""),
+        Sent::Form(body) => (Some("application/x-www-form-urlencoded"), body),
+        Sent::Json(body) => (Some("application/json"), body),
+    };
+    assert_header(req, "content-type", content_type);
+    assert_eq!(body_text(req), body, "body bytes of {method} {path}");
+}
+
+/// A token store that records every pair it is given, in order, as `(access, refresh)`; set
+/// `fail` to make it refuse.
+#[derive(Default)]
+pub struct RecordingStore {
+    /// Pairs saved so far.
+    pub saved: std::sync::Mutex<Vec<(String, String)>>,
+    /// Whether saving fails.
+    pub fail: std::sync::Mutex<bool>,
+}
+
+impl clientgen_runtime::oauth::TokenStore for RecordingStore {
+    fn save<'a>(
+        &'a self,
+        pair: &'a clientgen_runtime::oauth::TokenPair,
+    ) -> clientgen_runtime::oauth::StoreFuture<'a> {
+        use secrecy::ExposeSecret;
+        Box::pin(async move {
+            if *self.fail.lock().unwrap() {
+                return Err("the database is down".to_owned());
+            }
+            self.saved.lock().unwrap().push((
+                pair.access_token.expose_secret().to_owned(),
+                pair.refresh_token.expose_secret().to_owned(),
+            ));
+            Ok(())
+        })
+    }
+}
