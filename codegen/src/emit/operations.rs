@@ -106,7 +106,6 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
     text.push_str(&format!("\n\n{}", source_line(&op.cite)));
     let docs = doc(&text);
-    let _ = api;
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for p in &op.params {

@@ -272,6 +272,12 @@ fn form_encoder(
             }
         }
     });
+    // Only arrays, raw JSON, nested objects and extras need the array style.
+    let uses_style = keep_unknown
+        || fields
+            .iter()
+            .any(|f| !f.read_only && (f.ty.is_array() || f.ty == Ty::Json || is_object(&f.ty)));
+    let unused_style = (!uses_style).then(|| quote!(let _ = style;));
     quote! {
         impl #name {
             /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -281,7 +287,7 @@ fn form_encoder(
                 form: &mut clientgen_runtime::Pairs,
                 style: clientgen_runtime::ArrayStyle,
             ) -> Result<(), String> {
-                let _ = style;
+                #unused_style
                 #(#pushes)*
                 #extras
                 Ok(())

@@ -439,7 +439,6 @@ impl Lead {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("lead_title", &self.title);
         match &self.value {
             Some(v) => {
@@ -839,7 +838,6 @@ impl LeadClone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("lead_title", &self.lead_title);
         form.push("lead_status", &self.lead_status);
         if let Some(v) = &self.lead_firstname {
@@ -1177,7 +1175,6 @@ impl LeadConversion {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("first_name", &self.first_name);
         form.push("last_name", &self.last_name);
         form.push("email", &self.email);
@@ -1516,7 +1513,6 @@ impl LeadStatusChange {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("status", &self.status);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -1983,7 +1979,6 @@ impl NewLead {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("lead_title", &self.lead_title);
         form.push("lead_status", &self.lead_status);
         form.push("lead_categoryid", &self.lead_categoryid);
@@ -2086,7 +2081,6 @@ impl NewLeadComment {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("comment", &self.comment);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);

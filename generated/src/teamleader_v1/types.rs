@@ -162,7 +162,6 @@ impl AddCallback {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("due_date", &self.due_date);
         form.push("hour", &self.hour);
         form.push("user_id", &self.user_id);
@@ -216,7 +215,6 @@ impl AddCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("name", &self.name);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -603,7 +601,6 @@ impl AddContact {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("forename", &self.forename);
         form.push("surname", &self.surname);
         form.push("email", &self.email);
@@ -771,7 +768,6 @@ impl AddContactToMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
         for (name, value) in &self.extra {
@@ -825,7 +821,6 @@ impl AddCreditnote {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -886,7 +881,6 @@ impl AddCustomFieldOption {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("custom_field_id", &self.custom_field_id);
         form.push("option_name", &self.option_name);
         for (name, value) in &self.extra {
@@ -971,7 +965,6 @@ impl AddDeal {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("title", &self.title);
@@ -1119,7 +1112,6 @@ impl AddExternalCost {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("name", &self.name);
         form.push("description_1", &self.description_1);
         form.push("price_1", &self.price_1);
@@ -1244,7 +1236,6 @@ impl AddInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("sys_department_id", &self.sys_department_id);
@@ -1357,7 +1348,6 @@ impl AddMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("start_date", &self.start_date);
         form.push("user_id", &self.user_id);
         form.push("title", &self.title);
@@ -1399,7 +1389,6 @@ impl AddMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1469,7 +1458,6 @@ impl AddNote {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push("note_title", &self.note_title);
@@ -1584,7 +1572,6 @@ impl AddProduct {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("name", &self.name);
         form.push("price", &self.price);
         if let Some(v) = &self.external_id {
@@ -1740,7 +1727,6 @@ impl AddProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("project_name", &self.project_name);
         form.push("project_budget", &self.project_budget);
         form.push("project_responsible_user_id", &self.project_responsible_user_id);
@@ -1783,7 +1769,6 @@ impl AddRelatedPartyToProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1886,7 +1871,6 @@ impl AddSubscription {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("sys_department_id", &self.sys_department_id);
@@ -2035,7 +2019,6 @@ impl AddTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("description", &self.description);
         form.push("due_date", &self.due_date);
         form.push("user_id", &self.user_id);
@@ -2200,7 +2183,6 @@ impl AddTicket {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.client_email {
             form.push("client_email", v);
         }
@@ -2288,7 +2270,6 @@ impl AddTicketMessage {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("ticket_id", &self.ticket_id);
         form.push("message", &self.message);
         for (name, value) in &self.extra {
@@ -2497,7 +2478,6 @@ impl AddTimetracking {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("description", &self.description);
         form.push("start_date", &self.start_date);
         form.push("end_date", &self.end_date);
@@ -2590,7 +2570,6 @@ impl BookDraftInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -2777,7 +2756,6 @@ impl DeleteCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("company_id", &self.company_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -2830,7 +2808,6 @@ impl DeleteContact {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_id", &self.contact_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -2883,7 +2860,6 @@ impl DeleteFile {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("file_id", &self.file_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -2936,7 +2912,6 @@ impl DeleteInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -2971,7 +2946,6 @@ impl DeleteMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -3023,7 +2997,6 @@ impl DeleteProduct {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("product_id", &self.product_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3076,7 +3049,6 @@ impl DeleteSubscription {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3129,7 +3101,6 @@ impl DeleteTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("task_id", &self.task_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3182,7 +3153,6 @@ impl DownloadCreditnotePdf {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("creditnote_id", &self.creditnote_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3235,7 +3205,6 @@ impl DownloadFile {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("file_id", &self.file_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3288,7 +3257,6 @@ impl DownloadInvoicePdf {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3771,7 +3739,6 @@ impl GetAllDealPhaseChanges {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
         for (name, value) in &self.extra {
@@ -3825,7 +3792,6 @@ impl GetBookkeepingAccounts {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("sys_department_id", &self.sys_department_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3880,7 +3846,6 @@ impl GetBusinessTypes {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("country", &self.country);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3933,7 +3898,6 @@ impl GetCall {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("call_id", &self.call_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -3988,7 +3952,6 @@ impl GetCalls {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -4058,7 +4021,6 @@ impl GetCompanies {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -4119,7 +4081,6 @@ impl GetCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("company_id", &self.company_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4172,7 +4133,6 @@ impl GetContact {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_id", &self.contact_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4227,7 +4187,6 @@ impl GetContactCompanyRelations {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -4297,7 +4256,6 @@ impl GetContacts {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -4358,7 +4316,6 @@ impl GetContactsByCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("company_id", &self.company_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4393,7 +4350,6 @@ impl GetCostPerKm {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4445,7 +4401,6 @@ impl GetCreditnote {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("creditnote_id", &self.creditnote_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4480,7 +4435,6 @@ impl GetCreditnoteByNr {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4544,7 +4498,6 @@ impl GetCreditnotes {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
         for (name, value) in &self.extra {
@@ -4598,7 +4551,6 @@ impl GetCreditnotesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("project_id", &self.project_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4651,7 +4603,6 @@ impl GetCustomFieldInfo {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("custom_field_id", &self.custom_field_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4704,7 +4655,6 @@ impl GetCustomFields {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("for", &self.for_);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4739,7 +4689,6 @@ impl GetDaysOff {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4773,7 +4722,6 @@ impl GetDaysOffByUser {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4825,7 +4773,6 @@ impl GetDeal {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("deal_id", &self.deal_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4878,7 +4825,6 @@ impl GetDealPhaseChanges {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("deal_id", &self.deal_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -4913,7 +4859,6 @@ impl GetDealPhases {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4947,7 +4892,6 @@ impl GetDealSources {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5001,7 +4945,6 @@ impl GetDeals {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -5070,7 +5013,6 @@ impl GetDealsByContactOrCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         for (name, value) in &self.extra {
@@ -5124,7 +5066,6 @@ impl GetDealsByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("project_id", &self.project_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5159,7 +5100,6 @@ impl GetDepartments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5211,7 +5151,6 @@ impl GetFileInfo {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("file_id", &self.file_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5303,7 +5242,6 @@ impl GetFiles {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -5366,7 +5304,6 @@ impl GetInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5401,7 +5338,6 @@ impl GetInvoiceByNr {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5435,7 +5371,6 @@ impl GetInvoiceByOgm {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5487,7 +5422,6 @@ impl GetInvoiceCloudUrl {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5548,7 +5482,6 @@ impl GetInvoiceReminderTemplateContent {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         form.push("template_id", &self.template_id);
         for (name, value) in &self.extra {
@@ -5602,7 +5535,6 @@ impl GetInvoiceReminderTemplates {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5667,7 +5599,6 @@ impl GetInvoices {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
         for (name, value) in &self.extra {
@@ -5721,7 +5652,6 @@ impl GetInvoicesByDeal {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("deal_id", &self.deal_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5774,7 +5704,6 @@ impl GetInvoicesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("project_id", &self.project_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5827,7 +5756,6 @@ impl GetInvoicesBySubscription {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -5862,7 +5790,6 @@ impl GetMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5896,7 +5823,6 @@ impl GetMeetings {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5930,7 +5856,6 @@ impl GetMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5964,7 +5889,6 @@ impl GetMilestonesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6037,7 +5961,6 @@ impl GetNotes {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         if let Some(v) = &self.pageno {
@@ -6076,7 +5999,6 @@ impl GetPlannedTasks {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6110,7 +6032,6 @@ impl GetPrepaidInfo {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6162,7 +6083,6 @@ impl GetProduct {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("product_id", &self.product_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -6217,7 +6137,6 @@ impl GetProducts {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -6275,7 +6194,6 @@ impl GetProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("project_id", &self.project_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -6354,7 +6272,6 @@ impl GetProjects {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -6450,7 +6367,6 @@ impl GetProjectsByClient {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("deep_search", &self.deep_search);
@@ -6490,7 +6406,6 @@ impl GetRelatedPartiesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6542,7 +6457,6 @@ impl GetRelatedSubscriptionsByInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -6577,7 +6491,6 @@ impl GetSegments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6629,7 +6542,6 @@ impl GetSubscription {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -6704,7 +6616,6 @@ impl GetSubscriptions {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -6779,7 +6690,6 @@ impl GetSubscriptionsByContactOrCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         for (name, value) in &self.extra {
@@ -6833,7 +6743,6 @@ impl GetSubscriptionsByDeal {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("deal_id", &self.deal_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -6868,7 +6777,6 @@ impl GetTags {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6920,7 +6828,6 @@ impl GetTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("task_id", &self.task_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -6955,7 +6862,6 @@ impl GetTaskTypes {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7009,7 +6915,6 @@ impl GetTasks {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -7049,7 +6954,6 @@ impl GetTasksByMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7083,7 +6987,6 @@ impl GetTeam {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7117,7 +7020,6 @@ impl GetTeams {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7169,7 +7071,6 @@ impl GetTicket {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("ticket_id", &self.ticket_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -7222,7 +7123,6 @@ impl GetTicketCloudUrl {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("ticket_id", &self.ticket_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -7275,7 +7175,6 @@ impl GetTicketMessage {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("message_id", &self.message_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -7358,7 +7257,6 @@ impl GetTicketMessages {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("ticket_id", &self.ticket_id);
         form.push("include_internal_message", &self.include_internal_message);
         form.push("include_third_party_message", &self.include_third_party_message);
@@ -7422,7 +7320,6 @@ impl GetTickets {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.type_ {
             form.push("type", v);
         }
@@ -7485,7 +7382,6 @@ impl GetTimetracking {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         if let Some(v) = &self.amount {
             form.push("amount", v);
         }
@@ -7525,7 +7421,6 @@ impl GetTimetrackingEntry {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7559,7 +7454,6 @@ impl GetTimetrackingForInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7593,7 +7487,6 @@ impl GetTimetrackingForTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7627,7 +7520,6 @@ impl GetUserAccess {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7661,7 +7553,6 @@ impl GetUsers {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7695,7 +7586,6 @@ impl GetUsersOnProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7760,7 +7650,6 @@ impl LinkContactToCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_id", &self.contact_id);
         form.push("company_id", &self.company_id);
         form.push("mode", &self.mode);
@@ -8117,7 +8006,6 @@ impl RemoveContactFromMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
         for (name, value) in &self.extra {
@@ -8200,7 +8088,6 @@ impl SendInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         form.push("email_to", &self.email_to);
         form.push("email_subject", &self.email_subject);
@@ -8238,7 +8125,6 @@ impl SendSaleToClient {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -8272,7 +8158,6 @@ impl SetHourlyPricing {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -8332,7 +8217,6 @@ impl SetInvoicePaymentStatus {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         form.push("status", &self.status);
         for (name, value) in &self.extra {
@@ -8564,7 +8448,6 @@ impl UpdateCompany {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("company_id", &self.company_id);
         form.push("track_changes", &self.track_changes);
         for (name, value) in &self.extra {
@@ -8639,7 +8522,6 @@ impl UpdateContact {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("contact_id", &self.contact_id);
         form.push("track_changes", &self.track_changes);
         if let Some(v) = &self.forename {
@@ -8696,7 +8578,6 @@ impl UpdateDeal {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("deal_id", &self.deal_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -8731,7 +8612,6 @@ impl UpdateDealItems {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -8783,7 +8663,6 @@ impl UpdateInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -8844,7 +8723,6 @@ impl UpdateInvoiceComments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("invoice_id", &self.invoice_id);
         form.push("comments", &self.comments);
         for (name, value) in &self.extra {
@@ -8927,7 +8805,6 @@ impl UpdateMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("meeting_id", &self.meeting_id);
         if let Some(v) = &self.title {
             form.push("title", v);
@@ -9031,7 +8908,6 @@ impl UpdateProduct {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("product_id", &self.product_id);
         if let Some(v) = &self.name {
             form.push("name", v);
@@ -9117,7 +8993,6 @@ impl UpdateProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("project_id", &self.project_id);
         form.push("track_changes", &self.track_changes);
         form.push("title", &self.title);
@@ -9172,7 +9047,6 @@ impl UpdateSubscription {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
@@ -9278,7 +9152,6 @@ impl UpdateTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("task_id", &self.task_id);
         if let Some(v) = &self.description {
             form.push("description", v);
@@ -9358,7 +9231,6 @@ impl UpdateTicket {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("ticket_id", &self.ticket_id);
         if let Some(v) = &self.status {
             form.push("status", v);
@@ -9396,7 +9268,6 @@ impl UpdateTimetracking {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -9490,7 +9361,6 @@ impl UploadFile {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        let _ = style;
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push("file_content", &self.file_content);
