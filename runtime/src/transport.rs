@@ -11,6 +11,7 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
 use reqwest::redirect;
 use secrecy::{ExposeSecret, SecretString};
+use tracing::Instrument;
 
 use crate::encode::Pairs;
 use crate::error::ResponseParts;
@@ -385,24 +386,28 @@ impl Transport {
             }
             .into());
         }
-        let inner = &self.inner;
         let span = tracing::debug_span!(
             "http",
-            api = inner.api,
+            api = self.inner.api,
             operation = request.operation,
             method = %request.method,
             path = request.template,
             idempotent = request.idempotent,
         );
-        let _enter = span.enter();
-        // A 401 with an OAuth2 token refreshes the token once and sends the call again: the
-        // server refused it unauthenticated, so it was not carried out.
+        // `instrument`, not `span.enter()`: a guard held across `.await` would leave the span on
+        // whatever else the runtime polls on this thread.
+        self.with_refresh(&request).instrument(span).await
+    }
+
+    /// A 401 with an OAuth2 token refreshes the token once and sends the call again: the
+    /// server refused it unauthenticated, so it was not carried out.
+    async fn with_refresh(&self, request: &Request) -> Result<RawResponse, SendError> {
         let used_token = std::sync::Mutex::new(None);
         let mut refreshed = false;
         loop {
-            let response = self.with_retries(&request, &used_token).await?;
+            let response = self.with_retries(request, &used_token).await?;
             let stale = used_token.lock().map(|mut t| t.take()).unwrap_or(None);
-            match (&inner.oauth, stale) {
+            match (&self.inner.oauth, stale) {
                 (Some(session), Some(token))
                     if response.parts.status == http::StatusCode::UNAUTHORIZED && !refreshed =>
                 {
