@@ -117,19 +117,22 @@ pub fn summary(api: &Api) -> String {
                 for f in fields {
                     let mut flags = Vec::new();
                     if f.required {
-                        flags.push("required");
+                        flags.push("required".to_owned());
                     }
                     if f.nullable {
-                        flags.push("nullable");
+                        flags.push("nullable".to_owned());
                     }
                     if f.read_only {
-                        flags.push("read-only");
+                        flags.push("read-only".to_owned());
                     }
                     if f.write_only {
-                        flags.push("write-only");
+                        flags.push("write-only".to_owned());
                     }
                     if f.deprecated.is_some() {
-                        flags.push("deprecated");
+                        flags.push("deprecated".to_owned());
+                    }
+                    if let Some(name) = &f.form_name {
+                        flags.push(format!("form {name}"));
                     }
                     let flags = if flags.is_empty() {
                         String::new()
