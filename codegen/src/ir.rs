@@ -160,7 +160,7 @@ pub struct ErrorModel {
     /// The body type.
     pub ty: Ty,
     /// Rust field names from the body to the code, when the API has codes.
-    pub code_path: Vec<String>,
+    pub code_path: Vec<Step>,
     /// The code's enum type.
     pub code_ty: Option<String>,
     /// Documented bodies.

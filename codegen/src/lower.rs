@@ -660,40 +660,18 @@ impl Lowerer<'_> {
     fn error_model(&mut self, e: &spec::ErrorSpec) -> ir::ErrorModel {
         self.cite("errors.cite", &e.cite);
         let ty = self.ty("errors.type", &e.ty);
+        // The code is a dotted path through object fields that ends at an enum.
         let mut code_path = Vec::new();
         let mut code_ty = None;
-        if let Some(code) = &e.code {
-            // Walk the dotted path through object fields down to an enum.
-            let mut current = ty.clone();
-            for segment in code.split('.') {
-                let Ty::Named(rust) = &current else {
-                    self.error(
-                        "errors.code",
-                        format!("`{segment}` is not inside an object"),
-                    );
-                    break;
-                };
-                let Some(model) = self.spec_type_by_rust(rust) else {
-                    break;
-                };
-                let found = model
-                    .fields
-                    .get_key_value(segment)
-                    .map(|(_, f)| f.ty.clone());
-                match found {
-                    Some(text) => {
-                        code_path.push(naming::derive(Namespace::Field, segment));
-                        current = self.ty("errors.code", &text);
-                    }
-                    None => {
-                        self.error("errors.code", format!("`{rust}` has no field `{segment}`"));
-                        break;
-                    }
-                }
-            }
-            match &current {
+        if let Some((steps, end)) = e
+            .code
+            .as_ref()
+            .and_then(|code| self.value_path("errors.code", &ty, code))
+        {
+            match &end {
                 Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Enum) => {
-                    code_ty = Some(n.clone())
+                    code_path = steps;
+                    code_ty = Some(n.clone());
                 }
                 _ => self.error("errors.code", "the code must lead to an enum type"),
             }
@@ -762,11 +740,6 @@ impl Lowerer<'_> {
                 );
             }
         }
-    }
-
-    fn spec_type_by_rust(&self, rust: &str) -> Option<&spec::TypeDef> {
-        let name = self.type_names.iter().find(|(_, r)| *r == rust)?.0;
-        self.spec.types.get(name)
     }
 
     fn operations(

@@ -476,19 +476,13 @@ fn error_body_impl(api: &Api) -> Option<TokenStream> {
         Some(code) => {
             // Follow the path, stepping through optional fields with `?`.
             let mut expr = quote!(self);
-            let mut current = body.clone();
-            for segment in &error.code_path {
-                let f = find_field(api, &current, segment);
-                let seg = ident(segment);
-                let optional = f.is_none_or(|f| !f.required || f.nullable);
-                expr = if optional {
-                    quote!(#expr.#seg.as_ref()?)
+            for step in &error.code_path {
+                let field = ident(&step.field);
+                expr = if step.optional {
+                    quote!(#expr.#field.as_ref()?)
                 } else {
-                    quote!(#expr.#seg)
+                    quote!(#expr.#field)
                 };
-                if let Some(Ty::Named(next)) = f.map(|f| &f.ty) {
-                    current = next.clone();
-                }
             }
             let code = ident(code);
             (quote!(#code), quote!(Some(&#expr)))
@@ -504,12 +498,4 @@ fn error_body_impl(api: &Api) -> Option<TokenStream> {
             }
         }
     })
-}
-
-fn find_field<'a>(api: &'a Api, type_name: &str, field: &str) -> Option<&'a FieldModel> {
-    let t = api.types.iter().find(|t| t.rust == type_name)?;
-    match &t.body {
-        TypeBody::Object { fields, .. } => fields.iter().find(|f| f.rust == field),
-        _ => None,
-    }
 }
