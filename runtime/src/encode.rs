@@ -145,6 +145,14 @@ impl Pairs {
         self.0.push((name.to_owned(), String::new()));
     }
 
+    /// Adds a value that is always sent: the value if present, otherwise an empty one.
+    pub fn push_or_empty<T: ToParam>(&mut self, name: &str, value: Option<&T>) {
+        match value {
+            Some(v) => self.push(name, v),
+            None => self.push_empty(name),
+        }
+    }
+
     /// Adds a field the spec does not describe (a custom field): scalars and arrays of scalars
     /// as [`Pairs::push_json`] does. Objects have no form encoding; they are left out, which is
     /// what a form can do with them.

@@ -250,7 +250,7 @@ fn form_encoder(
             (true, false) if is_object(&f.ty) => push(quote!(self.#n)),
             (true, false) => push(quote!(&self.#n)),
             // Always sent: an unset value is sent empty, which clears it.
-            (true, true) if !is_object(&f.ty) => {
+            (true, true) if matches!(f.ty, Ty::Array(_) | Ty::Json) => {
                 let p = push(quote!(v));
                 quote! {
                     match &self.#n {
@@ -258,6 +258,9 @@ fn form_encoder(
                         None => form.push_empty(#form_name),
                     }
                 }
+            }
+            (true, true) if !is_object(&f.ty) => {
+                quote!(form.push_or_empty(#form_name, self.#n.as_ref());)
             }
             _ => {
                 let p = push(quote!(v));

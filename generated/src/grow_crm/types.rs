@@ -440,32 +440,12 @@ impl Lead {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("lead_title", &self.title);
-        match &self.value {
-            Some(v) => {
-                form.push("lead_value", v);
-            }
-            None => form.push_empty("lead_value"),
-        }
+        form.push_or_empty("lead_value", self.value.as_ref());
         self.status.write_form(form, style)?;
         self.category.write_form(form, style)?;
-        match &self.source {
-            Some(v) => {
-                form.push("lead_source", v);
-            }
-            None => form.push_empty("lead_source"),
-        }
-        match &self.last_contacted {
-            Some(v) => {
-                form.push("lead_last_contacted", v);
-            }
-            None => form.push_empty("lead_last_contacted"),
-        }
-        match &self.description {
-            Some(v) => {
-                form.push("lead_description", v);
-            }
-            None => form.push_empty("lead_description"),
-        }
+        form.push_or_empty("lead_source", self.source.as_ref());
+        form.push_or_empty("lead_last_contacted", self.last_contacted.as_ref());
+        form.push_or_empty("lead_description", self.description.as_ref());
         self.contact.write_form(form, style)?;
         self.address.write_form(form, style)?;
         for (name, value) in &self.extra {
@@ -553,36 +533,11 @@ impl LeadAddress {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         let _ = style;
-        match &self.street {
-            Some(v) => {
-                form.push("lead_street", v);
-            }
-            None => form.push_empty("lead_street"),
-        }
-        match &self.city {
-            Some(v) => {
-                form.push("lead_city", v);
-            }
-            None => form.push_empty("lead_city"),
-        }
-        match &self.state {
-            Some(v) => {
-                form.push("lead_state", v);
-            }
-            None => form.push_empty("lead_state"),
-        }
-        match &self.zip {
-            Some(v) => {
-                form.push("lead_zip", v);
-            }
-            None => form.push_empty("lead_zip"),
-        }
-        match &self.country {
-            Some(v) => {
-                form.push("lead_country", v);
-            }
-            None => form.push_empty("lead_country"),
-        }
+        form.push_or_empty("lead_street", self.street.as_ref());
+        form.push_or_empty("lead_city", self.city.as_ref());
+        form.push_or_empty("lead_state", self.state.as_ref());
+        form.push_or_empty("lead_zip", self.zip.as_ref());
+        form.push_or_empty("lead_country", self.country.as_ref());
         Ok(())
     }
 }
@@ -1026,48 +981,13 @@ impl LeadContact {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         let _ = style;
-        match &self.first_name {
-            Some(v) => {
-                form.push("lead_firstname", v);
-            }
-            None => form.push_empty("lead_firstname"),
-        }
-        match &self.last_name {
-            Some(v) => {
-                form.push("lead_lastname", v);
-            }
-            None => form.push_empty("lead_lastname"),
-        }
-        match &self.email {
-            Some(v) => {
-                form.push("lead_email", v);
-            }
-            None => form.push_empty("lead_email"),
-        }
-        match &self.phone {
-            Some(v) => {
-                form.push("lead_phone", v);
-            }
-            None => form.push_empty("lead_phone"),
-        }
-        match &self.job_position {
-            Some(v) => {
-                form.push("lead_job_position", v);
-            }
-            None => form.push_empty("lead_job_position"),
-        }
-        match &self.company_name {
-            Some(v) => {
-                form.push("lead_company_name", v);
-            }
-            None => form.push_empty("lead_company_name"),
-        }
-        match &self.website {
-            Some(v) => {
-                form.push("lead_website", v);
-            }
-            None => form.push_empty("lead_website"),
-        }
+        form.push_or_empty("lead_firstname", self.first_name.as_ref());
+        form.push_or_empty("lead_lastname", self.last_name.as_ref());
+        form.push_or_empty("lead_email", self.email.as_ref());
+        form.push_or_empty("lead_phone", self.phone.as_ref());
+        form.push_or_empty("lead_job_position", self.job_position.as_ref());
+        form.push_or_empty("lead_company_name", self.company_name.as_ref());
+        form.push_or_empty("lead_website", self.website.as_ref());
         Ok(())
     }
 }
