@@ -331,28 +331,31 @@ fn style_tokens(style: ArrayStyle) -> TokenStream {
 fn param_push(p: &Param, global: bool) -> TokenStream {
     let n = ident(&p.rust);
     let wire = &p.wire;
+    let required = is_argument(p) && !global;
     let value = if global {
         quote!(self.#n.as_ref().or(self.client.#n.as_ref()))
-    } else if is_argument(p) {
-        quote!(Some(&self.#n))
     } else {
         quote!(self.#n.as_ref())
     };
-    let write = match (p.location, p.ty.is_array()) {
-        (ParamLocation::Header, _) => {
+    match (p.location, p.ty.is_array(), required) {
+        (ParamLocation::Header, _, true) => {
             let lower = wire.to_ascii_lowercase();
-            quote!(req.header(#lower, v);)
+            quote!(req.header(#lower, &self.#n);)
         }
-        (_, true) => {
+        (ParamLocation::Header, _, false) => {
+            let lower = wire.to_ascii_lowercase();
+            quote!(if let Some(v) = #value { req.header(#lower, v); })
+        }
+        (_, true, true) => {
             let style = style_tokens(p.style);
-            quote!(req.query().push_array(#wire, v, #style);)
+            quote!(req.query().push_array(#wire, &self.#n, #style);)
         }
-        (_, false) => quote!(req.query().push(#wire, v);),
-    };
-    quote! {
-        if let Some(v) = #value {
-            #write
+        (_, true, false) => {
+            let style = style_tokens(p.style);
+            quote!(if let Some(v) = #value { req.query().push_array(#wire, v, #style); })
         }
+        (_, false, true) => quote!(req.query().push(#wire, &self.#n);),
+        (_, false, false) => quote!(req.query().push_opt(#wire, #value);),
     }
 }
 

@@ -262,6 +262,9 @@ fn form_encoder(
             (true, true) if !is_object(&f.ty) => {
                 quote!(form.push_or_empty(#form_name, self.#n.as_ref());)
             }
+            _ if !matches!(f.ty, Ty::Array(_) | Ty::Json) && !is_object(&f.ty) => {
+                quote!(form.push_opt(#form_name, self.#n.as_ref());)
+            }
             _ => {
                 let p = push(quote!(v));
                 quote!(if let Some(v) = &self.#n { #p })

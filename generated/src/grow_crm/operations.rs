@@ -837,36 +837,16 @@ impl<'a> ListLeads<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::LeadPage>, Error> {
         let mut req = Request::new("list_leads", Method::GET, "/leads", true);
         req.path("/leads");
-        if let Some(v) = self.status.as_ref() {
-            req.query().push("status", v);
-        }
-        if let Some(v) = self.category_id.as_ref() {
-            req.query().push("category_id", v);
-        }
-        if let Some(v) = self.source.as_ref() {
-            req.query().push("source", v);
-        }
-        if let Some(v) = self.active_state.as_ref() {
-            req.query().push("active_state", v);
-        }
-        if let Some(v) = self.assigned_user_id.as_ref() {
-            req.query().push("assigned_user_id", v);
-        }
-        if let Some(v) = self.search.as_ref() {
-            req.query().push("search", v);
-        }
-        if let Some(v) = self.sort.as_ref() {
-            req.query().push("sort", v);
-        }
-        if let Some(v) = self.order.as_ref() {
-            req.query().push("order", v);
-        }
-        if let Some(v) = self.limit.as_ref() {
-            req.query().push("limit", v);
-        }
-        if let Some(v) = self.page.as_ref() {
-            req.query().push("page", v);
-        }
+        req.query().push_opt("status", self.status.as_ref());
+        req.query().push_opt("category_id", self.category_id.as_ref());
+        req.query().push_opt("source", self.source.as_ref());
+        req.query().push_opt("active_state", self.active_state.as_ref());
+        req.query().push_opt("assigned_user_id", self.assigned_user_id.as_ref());
+        req.query().push_opt("search", self.search.as_ref());
+        req.query().push_opt("sort", self.sort.as_ref());
+        req.query().push_opt("order", self.order.as_ref());
+        req.query().push_opt("limit", self.limit.as_ref());
+        req.query().push_opt("page", self.page.as_ref());
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }

@@ -795,33 +795,15 @@ impl LeadClone {
     ) -> Result<(), String> {
         form.push("lead_title", &self.lead_title);
         form.push("lead_status", &self.lead_status);
-        if let Some(v) = &self.lead_firstname {
-            form.push("lead_firstname", v);
-        }
-        if let Some(v) = &self.lead_lastname {
-            form.push("lead_lastname", v);
-        }
-        if let Some(v) = &self.lead_email {
-            form.push("lead_email", v);
-        }
-        if let Some(v) = &self.lead_phone {
-            form.push("lead_phone", v);
-        }
-        if let Some(v) = &self.lead_company_name {
-            form.push("lead_company_name", v);
-        }
-        if let Some(v) = &self.lead_website {
-            form.push("lead_website", v);
-        }
-        if let Some(v) = &self.lead_value {
-            form.push("lead_value", v);
-        }
-        if let Some(v) = &self.copy_checklist {
-            form.push("copy_checklist", v);
-        }
-        if let Some(v) = &self.copy_files {
-            form.push("copy_files", v);
-        }
+        form.push_opt("lead_firstname", self.lead_firstname.as_ref());
+        form.push_opt("lead_lastname", self.lead_lastname.as_ref());
+        form.push_opt("lead_email", self.lead_email.as_ref());
+        form.push_opt("lead_phone", self.lead_phone.as_ref());
+        form.push_opt("lead_company_name", self.lead_company_name.as_ref());
+        form.push_opt("lead_website", self.lead_website.as_ref());
+        form.push_opt("lead_value", self.lead_value.as_ref());
+        form.push_opt("copy_checklist", self.copy_checklist.as_ref());
+        form.push_opt("copy_files", self.copy_files.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1098,18 +1080,13 @@ impl LeadConversion {
         form.push("first_name", &self.first_name);
         form.push("last_name", &self.last_name);
         form.push("email", &self.email);
-        if let Some(v) = &self.client_company_name {
-            form.push("client_company_name", v);
-        }
-        if let Some(v) = &self.client_billing_invoice_due_days {
-            form.push("client_billing_invoice_due_days", v);
-        }
-        if let Some(v) = &self.send_welcome_email {
-            form.push("send_welcome_email", v);
-        }
-        if let Some(v) = &self.delete_lead {
-            form.push("delete_lead", v);
-        }
+        form.push_opt("client_company_name", self.client_company_name.as_ref());
+        form.push_opt(
+            "client_billing_invoice_due_days",
+            self.client_billing_invoice_due_days.as_ref(),
+        );
+        form.push_opt("send_welcome_email", self.send_welcome_email.as_ref());
+        form.push_opt("delete_lead", self.delete_lead.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1902,54 +1879,22 @@ impl NewLead {
         form.push("lead_title", &self.lead_title);
         form.push("lead_status", &self.lead_status);
         form.push("lead_categoryid", &self.lead_categoryid);
-        if let Some(v) = &self.lead_firstname {
-            form.push("lead_firstname", v);
-        }
-        if let Some(v) = &self.lead_lastname {
-            form.push("lead_lastname", v);
-        }
-        if let Some(v) = &self.lead_email {
-            form.push("lead_email", v);
-        }
-        if let Some(v) = &self.lead_phone {
-            form.push("lead_phone", v);
-        }
-        if let Some(v) = &self.lead_company_name {
-            form.push("lead_company_name", v);
-        }
-        if let Some(v) = &self.lead_job_position {
-            form.push("lead_job_position", v);
-        }
-        if let Some(v) = &self.lead_website {
-            form.push("lead_website", v);
-        }
-        if let Some(v) = &self.lead_value {
-            form.push("lead_value", v);
-        }
-        if let Some(v) = &self.lead_source {
-            form.push("lead_source", v);
-        }
-        if let Some(v) = &self.lead_last_contacted {
-            form.push("lead_last_contacted", v);
-        }
-        if let Some(v) = &self.lead_description {
-            form.push("lead_description", v);
-        }
-        if let Some(v) = &self.lead_street {
-            form.push("lead_street", v);
-        }
-        if let Some(v) = &self.lead_city {
-            form.push("lead_city", v);
-        }
-        if let Some(v) = &self.lead_state {
-            form.push("lead_state", v);
-        }
-        if let Some(v) = &self.lead_zip {
-            form.push("lead_zip", v);
-        }
-        if let Some(v) = &self.lead_country {
-            form.push("lead_country", v);
-        }
+        form.push_opt("lead_firstname", self.lead_firstname.as_ref());
+        form.push_opt("lead_lastname", self.lead_lastname.as_ref());
+        form.push_opt("lead_email", self.lead_email.as_ref());
+        form.push_opt("lead_phone", self.lead_phone.as_ref());
+        form.push_opt("lead_company_name", self.lead_company_name.as_ref());
+        form.push_opt("lead_job_position", self.lead_job_position.as_ref());
+        form.push_opt("lead_website", self.lead_website.as_ref());
+        form.push_opt("lead_value", self.lead_value.as_ref());
+        form.push_opt("lead_source", self.lead_source.as_ref());
+        form.push_opt("lead_last_contacted", self.lead_last_contacted.as_ref());
+        form.push_opt("lead_description", self.lead_description.as_ref());
+        form.push_opt("lead_street", self.lead_street.as_ref());
+        form.push_opt("lead_city", self.lead_city.as_ref());
+        form.push_opt("lead_state", self.lead_state.as_ref());
+        form.push_opt("lead_zip", self.lead_zip.as_ref());
+        form.push_opt("lead_country", self.lead_country.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }

@@ -85,9 +85,7 @@ impl<'a> ListActivityLeads<'a> {
         req.path("/activity/");
         req.path_param("activity_id", &self.activity_id);
         req.path("/leads");
-        if let Some(v) = self.qualified_only.as_ref() {
-            req.query().push("qualified_only", v);
-        }
+        req.query().push_opt("qualified_only", self.qualified_only.as_ref());
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() && !matches!(resp.status(), 202) {

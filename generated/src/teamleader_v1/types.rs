@@ -604,111 +604,41 @@ impl AddContact {
         form.push("forename", &self.forename);
         form.push("surname", &self.surname);
         form.push("email", &self.email);
-        if let Some(v) = &self.salutation {
-            form.push("salutation", v);
-        }
-        if let Some(v) = &self.telephone {
-            form.push("telephone", v);
-        }
-        if let Some(v) = &self.gsm {
-            form.push("gsm", v);
-        }
-        if let Some(v) = &self.website {
-            form.push("website", v);
-        }
-        if let Some(v) = &self.country {
-            form.push("country", v);
-        }
-        if let Some(v) = &self.zipcode {
-            form.push("zipcode", v);
-        }
-        if let Some(v) = &self.city {
-            form.push("city", v);
-        }
-        if let Some(v) = &self.street {
-            form.push("street", v);
-        }
-        if let Some(v) = &self.number {
-            form.push("number", v);
-        }
-        if let Some(v) = &self.address_name_delivery {
-            form.push("address_name_delivery", v);
-        }
-        if let Some(v) = &self.zipcode_delivery {
-            form.push("zipcode_delivery", v);
-        }
-        if let Some(v) = &self.city_delivery {
-            form.push("city_delivery", v);
-        }
-        if let Some(v) = &self.street_delivery {
-            form.push("street_delivery", v);
-        }
-        if let Some(v) = &self.number_delivery {
-            form.push("number_delivery", v);
-        }
-        if let Some(v) = &self.address_name_visiting {
-            form.push("address_name_visiting", v);
-        }
-        if let Some(v) = &self.zipcode_visiting {
-            form.push("zipcode_visiting", v);
-        }
-        if let Some(v) = &self.city_visiting {
-            form.push("city_visiting", v);
-        }
-        if let Some(v) = &self.street_visiting {
-            form.push("street_visiting", v);
-        }
-        if let Some(v) = &self.number_visiting {
-            form.push("number_visiting", v);
-        }
-        if let Some(v) = &self.address_name_invoicing {
-            form.push("address_name_invoicing", v);
-        }
-        if let Some(v) = &self.zipcode_invoicing {
-            form.push("zipcode_invoicing", v);
-        }
-        if let Some(v) = &self.city_invoicing {
-            form.push("city_invoicing", v);
-        }
-        if let Some(v) = &self.street_invoicing {
-            form.push("street_invoicing", v);
-        }
-        if let Some(v) = &self.number_invoicing {
-            form.push("number_invoicing", v);
-        }
-        if let Some(v) = &self.invoice_email_address {
-            form.push("invoice_email_address", v);
-        }
-        if let Some(v) = &self.language {
-            form.push("language", v);
-        }
-        if let Some(v) = &self.gender {
-            form.push("gender", v);
-        }
-        if let Some(v) = &self.dob {
-            form.push("dob", v);
-        }
-        if let Some(v) = &self.description {
-            form.push("description", v);
-        }
-        if let Some(v) = &self.newsletter {
-            form.push("newsletter", v);
-        }
-        if let Some(v) = &self.add_tag_by_string {
-            form.push("add_tag_by_string", v);
-        }
-        if let Some(v) = &self.automerge_by_name {
-            form.push("automerge_by_name", v);
-        }
-        if let Some(v) = &self.automerge_by_email {
-            form.push("automerge_by_email", v);
-        }
-        if let Some(v) = &self.tracking {
-            form.push("tracking", v);
-        }
-        if let Some(v) = &self.tracking_long {
-            form.push("tracking_long", v);
-        }
+        form.push_opt("salutation", self.salutation.as_ref());
+        form.push_opt("telephone", self.telephone.as_ref());
+        form.push_opt("gsm", self.gsm.as_ref());
+        form.push_opt("website", self.website.as_ref());
+        form.push_opt("country", self.country.as_ref());
+        form.push_opt("zipcode", self.zipcode.as_ref());
+        form.push_opt("city", self.city.as_ref());
+        form.push_opt("street", self.street.as_ref());
+        form.push_opt("number", self.number.as_ref());
+        form.push_opt("address_name_delivery", self.address_name_delivery.as_ref());
+        form.push_opt("zipcode_delivery", self.zipcode_delivery.as_ref());
+        form.push_opt("city_delivery", self.city_delivery.as_ref());
+        form.push_opt("street_delivery", self.street_delivery.as_ref());
+        form.push_opt("number_delivery", self.number_delivery.as_ref());
+        form.push_opt("address_name_visiting", self.address_name_visiting.as_ref());
+        form.push_opt("zipcode_visiting", self.zipcode_visiting.as_ref());
+        form.push_opt("city_visiting", self.city_visiting.as_ref());
+        form.push_opt("street_visiting", self.street_visiting.as_ref());
+        form.push_opt("number_visiting", self.number_visiting.as_ref());
+        form.push_opt("address_name_invoicing", self.address_name_invoicing.as_ref());
+        form.push_opt("zipcode_invoicing", self.zipcode_invoicing.as_ref());
+        form.push_opt("city_invoicing", self.city_invoicing.as_ref());
+        form.push_opt("street_invoicing", self.street_invoicing.as_ref());
+        form.push_opt("number_invoicing", self.number_invoicing.as_ref());
+        form.push_opt("invoice_email_address", self.invoice_email_address.as_ref());
+        form.push_opt("language", self.language.as_ref());
+        form.push_opt("gender", self.gender.as_ref());
+        form.push_opt("dob", self.dob.as_ref());
+        form.push_opt("description", self.description.as_ref());
+        form.push_opt("newsletter", self.newsletter.as_ref());
+        form.push_opt("add_tag_by_string", self.add_tag_by_string.as_ref());
+        form.push_opt("automerge_by_name", self.automerge_by_name.as_ref());
+        form.push_opt("automerge_by_email", self.automerge_by_email.as_ref());
+        form.push_opt("tracking", self.tracking.as_ref());
+        form.push_opt("tracking_long", self.tracking_long.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1117,21 +1047,11 @@ impl AddExternalCost {
         form.push("price_1", &self.price_1);
         form.push("amount_1", &self.amount_1);
         form.push("vat_1", &self.vat_1);
-        if let Some(v) = &self.product_id_1 {
-            form.push("product_id_1", v);
-        }
-        if let Some(v) = &self.subtitle_1 {
-            form.push("subtitle_1", v);
-        }
-        if let Some(v) = &self.project_id {
-            form.push("project_id", v);
-        }
-        if let Some(v) = &self.milestone_id {
-            form.push("milestone_id", v);
-        }
-        if let Some(v) = &self.creator_id {
-            form.push("creator_id", v);
-        }
+        form.push_opt("product_id_1", self.product_id_1.as_ref());
+        form.push_opt("subtitle_1", self.subtitle_1.as_ref());
+        form.push_opt("project_id", self.project_id.as_ref());
+        form.push_opt("milestone_id", self.milestone_id.as_ref());
+        form.push_opt("creator_id", self.creator_id.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1239,15 +1159,9 @@ impl AddInvoice {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("sys_department_id", &self.sys_department_id);
-        if let Some(v) = &self.description_1 {
-            form.push("description_1", v);
-        }
-        if let Some(v) = &self.price_1 {
-            form.push("price_1", v);
-        }
-        if let Some(v) = &self.amount_1 {
-            form.push("amount_1", v);
-        }
+        form.push_opt("description_1", self.description_1.as_ref());
+        form.push_opt("price_1", self.price_1.as_ref());
+        form.push_opt("amount_1", self.amount_1.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1353,9 +1267,7 @@ impl AddMeeting {
         form.push("title", &self.title);
         form.push("description", &self.description);
         form.push("duration", &self.duration);
-        if let Some(v) = &self.milestone_id {
-            form.push("milestone_id", v);
-        }
+        form.push_opt("milestone_id", self.milestone_id.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -1574,24 +1486,12 @@ impl AddProduct {
     ) -> Result<(), String> {
         form.push("name", &self.name);
         form.push("price", &self.price);
-        if let Some(v) = &self.external_id {
-            form.push("external_id", v);
-        }
-        if let Some(v) = &self.vat {
-            form.push("vat", v);
-        }
-        if let Some(v) = &self.stock_amount {
-            form.push("stock_amount", v);
-        }
-        if let Some(v) = &self.account_id {
-            form.push("account_id", v);
-        }
-        if let Some(v) = &self.automerge_by_name {
-            form.push("automerge_by_name", v);
-        }
-        if let Some(v) = &self.purchase_price {
-            form.push("purchase_price", v);
-        }
+        form.push_opt("external_id", self.external_id.as_ref());
+        form.push_opt("vat", self.vat.as_ref());
+        form.push_opt("stock_amount", self.stock_amount.as_ref());
+        form.push_opt("account_id", self.account_id.as_ref());
+        form.push_opt("automerge_by_name", self.automerge_by_name.as_ref());
+        form.push_opt("purchase_price", self.purchase_price.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -2023,27 +1923,13 @@ impl AddTask {
         form.push("due_date", &self.due_date);
         form.push("user_id", &self.user_id);
         form.push("task_type_id", &self.task_type_id);
-        if let Some(v) = &self.duration {
-            form.push("duration", v);
-        }
-        if let Some(v) = &self.priority {
-            form.push("priority", v);
-        }
-        if let Some(v) = &self.for_ {
-            form.push("for", v);
-        }
-        if let Some(v) = &self.for_id {
-            form.push("for_id", v);
-        }
-        if let Some(v) = &self.creator_user_id {
-            form.push("creator_user_id", v);
-        }
-        if let Some(v) = &self.related_deal_id {
-            form.push("related_deal_id", v);
-        }
-        if let Some(v) = &self.related_ticket_id {
-            form.push("related_ticket_id", v);
-        }
+        form.push_opt("duration", self.duration.as_ref());
+        form.push_opt("priority", self.priority.as_ref());
+        form.push_opt("for", self.for_.as_ref());
+        form.push_opt("for_id", self.for_id.as_ref());
+        form.push_opt("creator_user_id", self.creator_user_id.as_ref());
+        form.push_opt("related_deal_id", self.related_deal_id.as_ref());
+        form.push_opt("related_ticket_id", self.related_ticket_id.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -2183,34 +2069,19 @@ impl AddTicket {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.client_email {
-            form.push("client_email", v);
-        }
-        if let Some(v) = &self.client_name {
-            form.push("client_name", v);
-        }
+        form.push_opt("client_email", self.client_email.as_ref());
+        form.push_opt("client_name", self.client_name.as_ref());
         form.push("subject", &self.subject);
-        if let Some(v) = &self.contact_or_company {
-            form.push("contact_or_company", v);
-        }
-        if let Some(v) = &self.contact_or_company_id {
-            form.push("contact_or_company_id", v);
-        }
-        if let Some(v) = &self.optional_company_id {
-            form.push("optional_company_id", v);
-        }
-        if let Some(v) = &self.send_autoreply {
-            form.push("send_autoreply", v);
-        }
-        if let Some(v) = &self.description_html {
-            form.push("description_html", v);
-        }
-        if let Some(v) = &self.responsible_sys_client_id {
-            form.push("responsible_sys_client_id", v);
-        }
-        if let Some(v) = &self.project_id {
-            form.push("project_id", v);
-        }
+        form.push_opt("contact_or_company", self.contact_or_company.as_ref());
+        form.push_opt("contact_or_company_id", self.contact_or_company_id.as_ref());
+        form.push_opt("optional_company_id", self.optional_company_id.as_ref());
+        form.push_opt("send_autoreply", self.send_autoreply.as_ref());
+        form.push_opt("description_html", self.description_html.as_ref());
+        form.push_opt(
+            "responsible_sys_client_id",
+            self.responsible_sys_client_id.as_ref(),
+        );
+        form.push_opt("project_id", self.project_id.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -2483,42 +2354,18 @@ impl AddTimetracking {
         form.push("end_date", &self.end_date);
         form.push("worker_id", &self.worker_id);
         form.push("task_type_id", &self.task_type_id);
-        if let Some(v) = &self.description_1 {
-            form.push("description_1", v);
-        }
-        if let Some(v) = &self.price_1 {
-            form.push("price_1", v);
-        }
-        if let Some(v) = &self.amount_1 {
-            form.push("amount_1", v);
-        }
-        if let Some(v) = &self.vat_1 {
-            form.push("vat_1", v);
-        }
-        if let Some(v) = &self.product_id_1 {
-            form.push("product_id_1", v);
-        }
-        if let Some(v) = &self.subtitle_1 {
-            form.push("subtitle_1", v);
-        }
-        if let Some(v) = &self.for_ {
-            form.push("for", v);
-        }
-        if let Some(v) = &self.for_id {
-            form.push("for_id", v);
-        }
-        if let Some(v) = &self.invoiceable {
-            form.push("invoiceable", v);
-        }
-        if let Some(v) = &self.subtract_break {
-            form.push("subtract_break", v);
-        }
-        if let Some(v) = &self.related_object_type {
-            form.push("related_object_type", v);
-        }
-        if let Some(v) = &self.related_object_id {
-            form.push("related_object_id", v);
-        }
+        form.push_opt("description_1", self.description_1.as_ref());
+        form.push_opt("price_1", self.price_1.as_ref());
+        form.push_opt("amount_1", self.amount_1.as_ref());
+        form.push_opt("vat_1", self.vat_1.as_ref());
+        form.push_opt("product_id_1", self.product_id_1.as_ref());
+        form.push_opt("subtitle_1", self.subtitle_1.as_ref());
+        form.push_opt("for", self.for_.as_ref());
+        form.push_opt("for_id", self.for_id.as_ref());
+        form.push_opt("invoiceable", self.invoiceable.as_ref());
+        form.push_opt("subtract_break", self.subtract_break.as_ref());
+        form.push_opt("related_object_type", self.related_object_type.as_ref());
+        form.push_opt("related_object_id", self.related_object_id.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -3952,12 +3799,8 @@ impl GetCalls {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4021,15 +3864,9 @@ impl GetCompanies {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
-        if let Some(v) = &self.searchby {
-            form.push("searchby", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
+        form.push_opt("searchby", self.searchby.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4187,12 +4024,8 @@ impl GetContactCompanyRelations {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4256,15 +4089,9 @@ impl GetContacts {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
-        if let Some(v) = &self.searchby {
-            form.push("searchby", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
+        form.push_opt("searchby", self.searchby.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -4945,12 +4772,8 @@ impl GetDeals {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5242,17 +5065,11 @@ impl GetFiles {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
-        if let Some(v) = &self.folder_name {
-            form.push("folder_name", v);
-        }
+        form.push_opt("folder_name", self.folder_name.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -5963,9 +5780,7 @@ impl GetNotes {
     ) -> Result<(), String> {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6137,12 +5952,8 @@ impl GetProducts {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6272,21 +6083,11 @@ impl GetProjects {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
-        if let Some(v) = &self.searchby {
-            form.push("searchby", v);
-        }
-        if let Some(v) = &self.show_active_only {
-            form.push("show_active_only", v);
-        }
-        if let Some(v) = &self.selected_customfields {
-            form.push("selected_customfields", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
+        form.push_opt("searchby", self.searchby.as_ref());
+        form.push_opt("show_active_only", self.show_active_only.as_ref());
+        form.push_opt("selected_customfields", self.selected_customfields.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6370,9 +6171,7 @@ impl GetProjectsByClient {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("deep_search", &self.deep_search);
-        if let Some(v) = &self.show_inactive_projects {
-            form.push("show_inactive_projects", v);
-        }
+        form.push_opt("show_inactive_projects", self.show_inactive_projects.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6616,18 +6415,10 @@ impl GetSubscriptions {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
-        if let Some(v) = &self.selected_customfields {
-            form.push("selected_customfields", v);
-        }
-        if let Some(v) = &self.searchby {
-            form.push("searchby", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
+        form.push_opt("selected_customfields", self.selected_customfields.as_ref());
+        form.push_opt("searchby", self.searchby.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -6915,12 +6706,8 @@ impl GetTasks {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7320,15 +7107,9 @@ impl GetTickets {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.type_ {
-            form.push("type", v);
-        }
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("type", self.type_.as_ref());
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -7382,12 +7163,8 @@ impl GetTimetracking {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        if let Some(v) = &self.amount {
-            form.push("amount", v);
-        }
-        if let Some(v) = &self.pageno {
-            form.push("pageno", v);
-        }
+        form.push_opt("amount", self.amount.as_ref());
+        form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -8524,9 +8301,7 @@ impl UpdateContact {
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
         form.push("track_changes", &self.track_changes);
-        if let Some(v) = &self.forename {
-            form.push("forename", v);
-        }
+        form.push_opt("forename", self.forename.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -8806,15 +8581,9 @@ impl UpdateMeeting {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("meeting_id", &self.meeting_id);
-        if let Some(v) = &self.title {
-            form.push("title", v);
-        }
-        if let Some(v) = &self.start_date {
-            form.push("start_date", v);
-        }
-        if let Some(v) = &self.duration_minutes {
-            form.push("duration_minutes", v);
-        }
+        form.push_opt("title", self.title.as_ref());
+        form.push_opt("start_date", self.start_date.as_ref());
+        form.push_opt("duration_minutes", self.duration_minutes.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -8909,21 +8678,11 @@ impl UpdateProduct {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
-        if let Some(v) = &self.name {
-            form.push("name", v);
-        }
-        if let Some(v) = &self.price {
-            form.push("price", v);
-        }
-        if let Some(v) = &self.external_id {
-            form.push("external_id", v);
-        }
-        if let Some(v) = &self.stock_amount {
-            form.push("stock_amount", v);
-        }
-        if let Some(v) = &self.purchase_price {
-            form.push("purchase_price", v);
-        }
+        form.push_opt("name", self.name.as_ref());
+        form.push_opt("price", self.price.as_ref());
+        form.push_opt("external_id", self.external_id.as_ref());
+        form.push_opt("stock_amount", self.stock_amount.as_ref());
+        form.push_opt("purchase_price", self.purchase_price.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -9153,24 +8912,12 @@ impl UpdateTask {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
-        if let Some(v) = &self.description {
-            form.push("description", v);
-        }
-        if let Some(v) = &self.duration {
-            form.push("duration", v);
-        }
-        if let Some(v) = &self.task_type_id {
-            form.push("task_type_id", v);
-        }
-        if let Some(v) = &self.user_id {
-            form.push("user_id", v);
-        }
-        if let Some(v) = &self.priority {
-            form.push("priority", v);
-        }
-        if let Some(v) = &self.done {
-            form.push("done", v);
-        }
+        form.push_opt("description", self.description.as_ref());
+        form.push_opt("duration", self.duration.as_ref());
+        form.push_opt("task_type_id", self.task_type_id.as_ref());
+        form.push_opt("user_id", self.user_id.as_ref());
+        form.push_opt("priority", self.priority.as_ref());
+        form.push_opt("done", self.done.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -9232,9 +8979,7 @@ impl UpdateTicket {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
-        if let Some(v) = &self.status {
-            form.push("status", v);
-        }
+        form.push_opt("status", self.status.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }
@@ -9365,9 +9110,7 @@ impl UploadFile {
         form.push("object_id", &self.object_id);
         form.push("file_content", &self.file_content);
         form.push("file_name", &self.file_name);
-        if let Some(v) = &self.folder_name {
-            form.push("folder_name", v);
-        }
+        form.push_opt("folder_name", self.folder_name.as_ref());
         for (name, value) in &self.extra {
             form.push_extra(name, value, style);
         }

@@ -281,12 +281,8 @@ impl<'a> CheckAccess<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::AccessCheck>, Error> {
         let mut req = Request::new("check_access", Method::GET, "/check-access", true);
         req.path("/check-access");
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
@@ -375,15 +371,9 @@ impl<'a> CreateEvent<'a> {
         if let Some(v) = self.format.as_ref() {
             req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
         }
-        if let Some(v) = self.input_format.as_ref() {
-            req.query().push("inputFormat", v);
-        }
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("inputFormat", self.input_format.as_ref());
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
@@ -450,12 +440,8 @@ impl<'a> CreateSubcalendar<'a> {
         req.path("/");
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/subcalendars");
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
@@ -545,18 +531,10 @@ impl<'a> DeleteEvent<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/events/");
         req.path_param("eventId", &self.event_id);
-        if let Some(v) = self.version.as_ref() {
-            req.query().push("version", v);
-        }
-        if let Some(v) = self.redit.as_ref() {
-            req.query().push("redit", v);
-        }
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("version", self.version.as_ref());
+        req.query().push_opt("redit", self.redit.as_ref());
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
@@ -623,12 +601,8 @@ impl<'a> DeleteSubcalendar<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/subcalendars/");
         req.path_param("subCalendarId", &self.sub_calendar_id);
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
@@ -693,12 +667,8 @@ impl<'a> GetConfiguration<'a> {
         req.path("/");
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/configuration");
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
@@ -783,12 +753,8 @@ impl<'a> GetEvent<'a> {
         if let Some(v) = self.format.as_ref() {
             req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
         }
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
@@ -855,12 +821,8 @@ impl<'a> GetSubcalendar<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/subcalendars/");
         req.path_param("subCalendarId", &self.sub_calendar_id);
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
@@ -965,24 +927,14 @@ impl<'a> ListEvents<'a> {
         req.path("/");
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/events");
-        if let Some(v) = self.start_date.as_ref() {
-            req.query().push("startDate", v);
-        }
-        if let Some(v) = self.end_date.as_ref() {
-            req.query().push("endDate", v);
-        }
+        req.query().push_opt("startDate", self.start_date.as_ref());
+        req.query().push_opt("endDate", self.end_date.as_ref());
         if let Some(v) = self.format.as_ref() {
             req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
         }
-        if let Some(v) = self.modified_since.as_ref() {
-            req.query().push("modifiedSince", v);
-        }
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("modifiedSince", self.modified_since.as_ref());
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
@@ -1047,12 +999,8 @@ impl<'a> ListSubcalendars<'a> {
         req.path("/");
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/subcalendars");
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
@@ -1147,15 +1095,9 @@ impl<'a> UpdateEvent<'a> {
         if let Some(v) = self.format.as_ref() {
             req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
         }
-        if let Some(v) = self.input_format.as_ref() {
-            req.query().push("inputFormat", v);
-        }
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("inputFormat", self.input_format.as_ref());
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
@@ -1224,12 +1166,8 @@ impl<'a> UpdateSubcalendar<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/subcalendars/");
         req.path_param("subCalendarId", &self.sub_calendar_id);
-        if let Some(v) = self.tz.as_ref().or(self.client.tz.as_ref()) {
-            req.query().push("tz", v);
-        }
-        if let Some(v) = self.lang.as_ref().or(self.client.lang.as_ref()) {
-            req.query().push("lang", v);
-        }
+        req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
+        req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
