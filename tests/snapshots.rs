@@ -10,14 +10,9 @@ fn root() -> &'static Path {
         .expect("tests/ lives in the workspace root")
 }
 
-/// The `*.yaml` files of a directory, in name order.
+/// The specs of a directory (`*.yaml` files and spec folders), in name order.
 fn yaml_files(dir: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
+    let files = clientgen::spec_paths(&root().join(dir)).unwrap();
     assert!(!files.is_empty(), "no specs in {dir}");
     files
 }
@@ -28,7 +23,11 @@ fn stem(path: &Path) -> String {
 
 fn load(path: &Path) -> Result<clientgen::ir::Api, clientgen::Diagnostics> {
     let shown = path.strip_prefix(root()).unwrap();
-    clientgen::load_str(shown, &std::fs::read_to_string(path).unwrap())
+    match clientgen::load_spec(root(), shown) {
+        Ok(api) => Ok(api),
+        Err(clientgen::Error::Specs(d)) => Err(d),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// The generated module of every fixture spec, all files concatenated in path order.
@@ -68,12 +67,16 @@ fn broken_spec_diagnostics() {
             Ok(Ok(_)) => panic!("{} was accepted", path.display()),
             Err(_) => panic!("{} made the generator panic", path.display()),
         };
+        let shown = path.strip_prefix(root()).unwrap();
         for d in &diagnostics.0 {
             assert!(d.position.is_some(), "no line and column in: {d}");
-            assert!(
-                d.file.ends_with(path.file_name().unwrap()),
-                "wrong file in: {d}"
-            );
+            // A spec folder's diagnostics name the file of the folder the item came from.
+            let right_file = if path.is_dir() {
+                d.file.parent() == Some(shown) && d.file.extension().is_some_and(|x| x == "yaml")
+            } else {
+                d.file == shown
+            };
+            assert!(right_file, "wrong file in: {d}");
         }
         insta::assert_snapshot!(format!("broken_{}", stem(&path)), diagnostics.to_string());
     }

@@ -3,7 +3,7 @@
 //! Each test points the client at a local HTTP server, makes calls, and checks what crossed the
 //! wire byte for byte: every v2 call is a POST to `/<resource>.<action>` without a query, with
 //! `Authorization: Bearer <access token>` from an OAuth2 session and, when it has a body, a JSON
-//! body. The server answers with the documented examples, read from `specs/teamleader_v2.yaml`
+//! body. The server answers with the documented examples, read from `specs/teamleader_v2/`
 //! at test time; the vendor document is `shared/sources/more/teamleader-v2-apiary.apib`.
 
 use std::collections::BTreeSet;

@@ -61,6 +61,8 @@ pub struct Cite {
 pub struct Api {
     /// Module and feature name.
     pub module: String,
+    /// The spec it comes from, as preambles name it: a file, or a folder with a trailing `/`.
+    pub source: String,
     /// Human name.
     pub title: String,
     /// Module documentation.

@@ -6,6 +6,7 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod files;
 pub mod ir;
 pub mod lower;
 pub mod naming;
@@ -23,36 +24,88 @@ use std::path::{Path, PathBuf};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use render::COMMAND;
 
-/// Parses and lowers one spec. `file` is the name diagnostics use.
+/// Parses and lowers one spec file. `file` is the name diagnostics use.
 pub fn load_str(file: &Path, text: &str) -> Result<ir::Api, Diagnostics> {
-    let (spec, map) = yaml::parse_spec(file, text).map_err(|d| Diagnostics(d).sorted())?;
-    lower::lower(file, &spec, &map).map_err(|d| Diagnostics(d).sorted())
+    let (spec, map) = yaml::parse::<spec::Spec>(file, text).map_err(|d| Diagnostics(d).sorted())?;
+    let files = files::SpecFiles::single(file, &spec, map);
+    lower::lower(&files, &spec).map_err(|d| Diagnostics(d).sorted())
 }
 
-/// Loads every `*.yaml` in `dir`, in name order, reporting the problems of all of them together.
-/// Diagnostics name files as `display_prefix/<name>`.
-pub fn load_dir(dir: &Path, display_prefix: &str) -> Result<Vec<ir::Api>, Error> {
+/// Parses and lowers a spec folder given as `(name as diagnostics show it, text)` per file:
+/// `api.yaml` first, then the other files in name order. `folder` names the spec as a whole.
+pub fn load_texts(folder: &Path, texts: &[(PathBuf, String)]) -> Result<ir::Api, Diagnostics> {
+    let (spec, files) = files::merge(folder, texts).map_err(|d| Diagnostics(d).sorted())?;
+    lower::lower(&files, &spec).map_err(|d| Diagnostics(d).sorted())
+}
+
+/// The specs in `dir`: every `*.yaml` file and every folder, in name order.
+pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::Io(dir.to_owned(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     paths.sort();
+    Ok(paths)
+}
+
+/// Loads the spec at `root/rel`, a file or a folder; diagnostics name files below `rel`.
+pub fn load_spec(root: &Path, rel: &Path) -> Result<ir::Api, Error> {
+    let path = root.join(rel);
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Io(p.to_owned(), e));
+    if !path.is_dir() {
+        return load_str(rel, &read(&path)?).map_err(Error::Specs);
+    }
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(&path)
+        .map_err(|e| Error::Io(path.clone(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml"))
+        .filter(|p| p.file_name().is_some_and(|n| n != files::API_FILE))
+        .collect();
+    parts.sort();
+    let api_file = path.join(files::API_FILE);
+    let mut texts = Vec::new();
+    if api_file.is_file() {
+        texts.push((rel.join(files::API_FILE), read(&api_file)?));
+    }
+    for p in parts {
+        texts.push((rel.join(p.file_name().unwrap_or_default()), read(&p)?));
+    }
+    if texts
+        .first()
+        .is_some_and(|(name, _)| !name.ends_with(files::API_FILE))
+    {
+        return Err(Error::Specs(Diagnostics(vec![Diagnostic {
+            file: rel.to_owned(),
+            path: String::new(),
+            position: None,
+            message: format!(
+                "a spec folder needs an `{}` with the top-level keys",
+                files::API_FILE
+            ),
+        }])));
+    }
+    load_texts(rel, &texts).map_err(Error::Specs)
+}
+
+/// Loads every spec in `root/dir` (see [`spec_paths`]), reporting the problems of all of them
+/// together. Diagnostics name files as `dir/<name>`.
+pub fn load_dir(root: &Path, dir: &str) -> Result<Vec<ir::Api>, Error> {
     let mut apis = Vec::new();
     let mut problems = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
-        let shown = Path::new(display_prefix).join(path.file_name().unwrap_or_default());
-        match load_str(&shown, &text) {
+    for path in spec_paths(&root.join(dir))? {
+        let rel = Path::new(dir).join(path.file_name().unwrap_or_default());
+        match load_spec(root, &rel) {
             Ok(api) => apis.push(api),
-            Err(d) => problems.extend(d.0),
+            Err(Error::Specs(d)) => problems.extend(d.0),
+            Err(e) => return Err(e),
         }
     }
     let mut seen = std::collections::BTreeSet::new();
     for api in &apis {
         if !seen.insert(api.module.clone()) {
             problems.push(Diagnostic {
-                file: PathBuf::from(display_prefix),
+                file: PathBuf::from(dir),
                 path: "api".to_owned(),
                 position: None,
                 message: format!("two specs declare `api: {}`", api.module),
@@ -84,7 +137,7 @@ pub fn api_sources(api: &ir::Api, source: &str) -> Result<BTreeMap<String, Strin
 pub fn crate_files(apis: &[ir::Api]) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
     for api in apis {
-        for (path, text) in api_sources(api, &format!("specs/{}.yaml", api.module))? {
+        for (path, text) in api_sources(api, &api.source)? {
             files.insert(format!("src/{path}"), text);
         }
     }
@@ -173,16 +226,12 @@ pub const FIXTURE_OUTPUT: &str = "tests/fixtures/generated";
 /// checks that both are current.
 pub fn run(root: &Path, mode: Mode) -> Result<write::Report, Error> {
     let check = mode == Mode::Check;
-    let apis = load_dir(&root.join("specs"), "specs")?;
-    let fixtures = load_dir(&root.join(FIXTURE_SPECS), FIXTURE_SPECS)?;
+    let apis = load_dir(root, "specs")?;
+    let fixtures = load_dir(root, FIXTURE_SPECS)?;
     let files = crate_files(&apis)?;
     let mut fixture_files = BTreeMap::new();
     for api in &fixtures {
-        let source = format!(
-            "{FIXTURE_SPECS}/{}.yaml",
-            api.module.trim_start_matches("fx_")
-        );
-        for (path, text) in api_sources(api, &source)? {
+        for (path, text) in api_sources(api, &api.source)? {
             fixture_files.insert(path, text);
         }
     }

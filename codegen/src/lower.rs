@@ -1,24 +1,21 @@
 //! Validation and lowering: a parsed spec becomes the intermediate model, or a list of every
 //! problem found, each pointing at its YAML path, line and column.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-
 use indexmap::IndexMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
+use crate::files::SpecFiles;
 use crate::ir::{self, Ty};
 use crate::naming::{self, Namespace};
 use crate::spec::{self, Citation, ResponseEncoding, TypeKind};
 use crate::typeexpr::TypeExpr;
-use crate::yaml::SourceMap;
 
 /// Validates `spec` and lowers it. All problems are reported together.
-pub fn lower(file: &Path, spec: &spec::Spec, map: &SourceMap) -> Result<ir::Api, Vec<Diagnostic>> {
+pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagnostic>> {
     let mut cx = Lowerer {
-        file,
+        files,
         spec,
-        map,
         errors: Vec::new(),
         type_names: BTreeMap::new(),
         lowered: Vec::new(),
@@ -32,9 +29,8 @@ pub fn lower(file: &Path, spec: &spec::Spec, map: &SourceMap) -> Result<ir::Api,
 }
 
 struct Lowerer<'a> {
-    file: &'a Path,
+    files: &'a SpecFiles,
     spec: &'a spec::Spec,
-    map: &'a SourceMap,
     errors: Vec<Diagnostic>,
     /// Spec type name to Rust type name.
     type_names: BTreeMap<String, String>,
@@ -48,21 +44,11 @@ fn join(path: &str, key: impl std::fmt::Display) -> String {
 
 impl Lowerer<'_> {
     fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(Diagnostic {
-            file: self.file.to_owned(),
-            path: path.to_owned(),
-            position: self.map.value(path),
-            message: message.into(),
-        });
+        self.errors.push(self.files.at_value(path, message));
     }
 
     fn key_error(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(Diagnostic {
-            file: self.file.to_owned(),
-            path: path.to_owned(),
-            position: self.map.key(path),
-            message: message.into(),
-        });
+        self.errors.push(self.files.at_key(path, message));
     }
 
     fn cite(&mut self, path: &str, c: &Citation) -> ir::Cite {
@@ -206,7 +192,17 @@ impl Lowerer<'_> {
             })
             .collect();
         let mut notes = Vec::new();
+        let mut note_ids: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, note) in spec.notes.iter().enumerate() {
+            if let Some(&first) = note_ids.get(note.id.as_str()) {
+                let place = self.files.place(&format!("notes[{first}].id"));
+                self.key_error(
+                    &format!("notes[{i}].id"),
+                    format!("note `{}` is defined twice: first in {place}", note.id),
+                );
+            } else {
+                note_ids.insert(&note.id, i);
+            }
             for (j, c) in note.cite.iter().enumerate() {
                 self.cite(&format!("notes[{i}].cite[{j}]"), c);
             }
@@ -272,10 +268,17 @@ impl Lowerer<'_> {
                 docs: r.docs.clone(),
             }
         });
+        if spec.operations.is_empty() {
+            self.key_error(
+                "api",
+                "an API needs at least one operation under `operations`",
+            );
+        }
         let operations = self.operations(&client_params, &global_params);
 
         ir::Api {
             module: spec.api.clone(),
+            source: self.files.shown.clone(),
             title: spec.title.clone(),
             docs: spec.docs.clone().unwrap_or_default(),
             cite,

@@ -49,9 +49,30 @@ pub struct Spec {
     /// Named types.
     #[serde(default)]
     pub types: IndexMap<String, TypeDef>,
-    /// Operations, by id.
+    /// Operations, by id. Required (at least one, counting the parts of a spec folder).
+    #[serde(default)]
     pub operations: IndexMap<String, Operation>,
 }
+
+/// One more file of a spec folder (`specs/<api>/<group>.yaml`, every `*.yaml` but `api.yaml`):
+/// types, operations and notes of one resource group. Its items join those of `api.yaml`;
+/// an id defined twice, in any two files, is an error.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    /// Decisions for reviewers, as in [`Spec::notes`].
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Named types, as in [`Spec::types`].
+    #[serde(default)]
+    pub types: IndexMap<String, TypeDef>,
+    /// Operations, as in [`Spec::operations`].
+    #[serde(default)]
+    pub operations: IndexMap<String, Operation>,
+}
+
+/// The top-level keys a [`Part`] may hold.
+pub const PART_KEYS: &[&str] = &["notes", "types", "operations"];
 
 /// A document the spec cites.
 #[derive(Debug, Deserialize)]

@@ -12,14 +12,16 @@ use std::path::Path;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
+use serde::de::DeserializeOwned;
+
 use crate::diagnostics::{Diagnostic, Position};
-use crate::spec::Spec;
 
 /// Line and column of every node of one YAML document, by dotted path.
 #[derive(Debug, Default)]
 pub struct SourceMap {
     values: HashMap<String, Position>,
     keys: HashMap<String, Position>,
+    top_keys: Vec<(String, Position)>,
 }
 
 impl SourceMap {
@@ -31,6 +33,11 @@ impl SourceMap {
     /// Where the key that holds `path` stands; falls back like [`SourceMap::value`].
     pub fn key(&self, path: &str) -> Option<Position> {
         self.lookup(&self.keys, path)
+    }
+
+    /// The keys of the document's top-level mapping, in order, with where each stands.
+    pub fn top_level_keys(&self) -> &[(String, Position)] {
+        &self.top_keys
     }
 
     fn lookup(&self, table: &HashMap<String, Position>, path: &str) -> Option<Position> {
@@ -45,14 +52,32 @@ impl SourceMap {
     }
 }
 
-/// Parses one spec file. On failure returns every problem found, each with its location.
-pub fn parse_spec(file: &Path, text: &str) -> Result<(Spec, SourceMap), Vec<Diagnostic>> {
+/// Parses one spec file (a whole [`crate::spec::Spec`], or a [`crate::spec::Part`] of a spec
+/// folder). On failure returns every problem found, each with its location.
+pub fn parse<T: DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<(T, SourceMap), Vec<Diagnostic>> {
+    parse_checked(file, text, |_| Vec::new())
+}
+
+/// Like [`parse`], but first runs `precheck` on the positions of the text; problems it reports
+/// replace serde's (which would name only the first).
+pub fn parse_checked<T: DeserializeOwned>(
+    file: &Path,
+    text: &str,
+    precheck: impl FnOnce(&SourceMap) -> Vec<Diagnostic>,
+) -> Result<(T, SourceMap), Vec<Diagnostic>> {
+    let (map, duplicates) = index_positions(text);
+    let early = precheck(&map);
+    if !early.is_empty() {
+        return Err(early);
+    }
     let de = serde_yaml::Deserializer::from_str(text);
-    let spec: Spec = match serde_path_to_error::deserialize(de) {
+    let spec: T = match serde_path_to_error::deserialize(de) {
         Ok(spec) => spec,
         Err(err) => return Err(vec![shape_error(file, err)]),
     };
-    let (map, duplicates) = index_positions(text);
     if duplicates.is_empty() {
         Ok((spec, map))
     } else {
@@ -169,6 +194,7 @@ impl MarkedEventReceiver for Indexer {
             line: mark.line(),
             column: mark.col() + 1,
         };
+        let depth = self.stack.len();
         if let (Event::Scalar(text, ..), Some(Frame::Map { path, key, seen })) =
             (&ev, self.stack.last_mut())
         {
@@ -178,6 +204,9 @@ impl MarkedEventReceiver for Indexer {
                     self.duplicates.push((full.clone(), pos, *first));
                 } else {
                     seen.insert(text.clone(), pos);
+                }
+                if depth == 1 {
+                    self.map.top_keys.push((text.clone(), pos));
                 }
                 self.map.keys.insert(full, pos);
                 *key = Some(text.clone());

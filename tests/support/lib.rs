@@ -81,13 +81,17 @@ pub fn assert_header(request: &Request, name: &str, expected: Option<&str>) {
     );
 }
 
-/// Loads and lowers `specs/<api>.yaml` of the workspace.
+/// Loads and lowers the spec of `api` in the workspace: `specs/<api>.yaml` or the folder
+/// `specs/<api>/`.
 pub fn load_spec(api: &str) -> ir::Api {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../specs")
-        .join(format!("{api}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    clientgen::load_str(&path, &text).unwrap_or_else(|d| panic!("{}:\n{d}", path.display()))
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let file = Path::new("specs").join(format!("{api}.yaml"));
+    let rel = if root.join(&file).is_file() {
+        file
+    } else {
+        Path::new("specs").join(api)
+    };
+    clientgen::load_spec(&root, &rel).unwrap_or_else(|e| panic!("{}:\n{e}", rel.display()))
 }
 
 /// The operation with spec id `id`.

@@ -1,8 +1,25 @@
 //! Project automation. `cargo xtask gen` regenerates `generated/` from `specs/`;
 //! `cargo xtask gen --check` writes nothing and fails when `generated/` is stale.
+//!
+//! The checkout to work on is found when the command runs, never baked in at build time: two
+//! clones sharing one `CARGO_TARGET_DIR` share one xtask binary, and a path compiled into it
+//! would make one clone regenerate the other's tree.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The workspace root this run belongs to: `cargo run` sets `CARGO_MANIFEST_DIR` to the xtask
+/// package of the checkout it was invoked in (its parent is the root); run directly, the
+/// nearest ancestor of the current directory that holds the workspace manifest and `specs/`.
+fn checkout() -> Option<PathBuf> {
+    let is_root = |dir: &Path| dir.join("Cargo.toml").is_file() && dir.join("specs").is_dir();
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let root = Path::new(&dir).parent().map(Path::to_path_buf)?;
+        return is_root(&root).then_some(root);
+    }
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,11 +36,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // xtask lives one level below the workspace root.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default();
+    let Some(root) = checkout() else {
+        eprintln!(
+            "cannot find the checkout: run `cargo xtask gen` inside it (a directory with \
+             `Cargo.toml` and `specs/`)"
+        );
+        return ExitCode::FAILURE;
+    };
     match clientgen::run(&root, mode) {
         Ok(report) => {
             for p in &report.changed {
