@@ -225,7 +225,7 @@ impl Op {
             Op::GetEvent => send!(client.get_event("123")),
             Op::CreateEvent => send!(client.create_event(&new_event)),
             Op::UpdateEvent => send!(client.update_event("123", &event)),
-            Op::DeleteEvent => send!(client.delete_event("123").version("556db1f949aa6")),
+            Op::DeleteEvent => send!(client.delete_event("123", "556db1f949aa6")),
             Op::ListSubcalendars => send!(client.list_subcalendars()),
             Op::GetSubcalendar => send!(client.get_subcalendar(730624)),
             Op::CreateSubcalendar => send!(client.create_subcalendar(&new_subcalendar)),

@@ -505,6 +505,25 @@ async fn add_contact_sends_the_documented_fields_and_a_custom_field() {
     assert_eq!(id.status().as_u16(), 200);
 }
 
+/// An endpoint known by name only (getMilestone) has a form without typed fields, as its docs
+/// say; the parameters a caller puts into `extra` are sent as form fields (in key order, as the
+/// map keeps them), before the credentials, and nothing else is sent.
+#[tokio::test]
+async fn a_name_only_endpoint_sends_the_fields_put_into_extra() {
+    let server = serve_with(json_answer(200, json!({"id": 42}))).await;
+    let mut form = types::GetMilestone::default();
+    form.extra.insert(s("milestone_id"), json!(42));
+    form.extra.insert(s("include"), json!("tasks and users"));
+
+    client(&server).get_milestone(&form).await.unwrap();
+
+    assert_credentials_form(
+        &single_request(&server).await,
+        "/getMilestone.php",
+        "include=tasks%20and%20users&milestone_id=42",
+    );
+}
+
 /// The `Flag` switches are written as the integers 0 and 1, never as `true`/`false` (which PHP
 /// would read as true), and a value the spec does not know is sent as given.
 #[tokio::test]

@@ -589,6 +589,27 @@ async fn deals_info_decodes_money_dates_and_references() {
     assert_eq!(deal.quotations.as_ref().unwrap()[0].type_, "quotation");
 }
 
+/// A custom field's value is not nullable (the document's `One Of` has no null), yet a `null`
+/// sent anyway decodes as no value instead of failing the object, and is not sent back as
+/// `null` but left out.
+#[test]
+fn a_null_custom_field_value_decodes_as_no_value() {
+    let field: types::CustomField = serde_json::from_value(serde_json::json!({
+        "definition": {"type": "customFieldDefinition", "id": "bf6765de"},
+        "value": null
+    }))
+    .unwrap();
+    assert!(field.value.is_none());
+    let text = serde_json::to_value(&field).unwrap();
+    assert_eq!(text.get("value"), None);
+    let field: types::CustomField = serde_json::from_value(serde_json::json!({
+        "definition": {"type": "customFieldDefinition", "id": "bf6765de"},
+        "value": 123
+    }))
+    .unwrap();
+    assert!(matches!(field.value, Some(types::CustomFieldData::Number(n)) if n == 123.0));
+}
+
 /// A sideloading answer keeps its `included` objects beside the `data` envelope.
 #[tokio::test]
 async fn deals_info_keeps_sideloaded_objects_beside_data() {

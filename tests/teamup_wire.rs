@@ -560,8 +560,7 @@ async fn delete_event_wire() {
 
     let client = teamup_client(&server);
     let deleted = client
-        .delete_event("123")
-        .version("556db1f949aa6")
+        .delete_event("123", "556db1f949aa6")
         .redit(types::RecurrenceEditMode::Single)
         .await
         .unwrap();
@@ -760,7 +759,7 @@ async fn client_tz_and_lang_apply_to_every_call_and_calls_override_them() {
     // Only the queries matter here; the answers (204 without a body) do not fit every call.
     let _ = client.list_subcalendars().await;
     let _ = client.get_event("1").tz("Etc/GMT+5").await;
-    let _ = client.delete_event("1").lang("fr").await;
+    let _ = client.delete_event("1", "v1").lang("fr").await;
     let _ = client.check_access().tz("Asia/Tokyo").lang("hu").await;
 
     let queries: Vec<Option<String>> = received(&server)
@@ -771,7 +770,7 @@ async fn client_tz_and_lang_apply_to_every_call_and_calls_override_them() {
     let expected = [
         "tz=Europe%2FBerlin&lang=de",
         "tz=Etc%2FGMT%2B5&lang=de",
-        "tz=Europe%2FBerlin&lang=fr",
+        "version=v1&tz=Europe%2FBerlin&lang=fr",
         "tz=Asia%2FTokyo&lang=hu",
     ];
     assert_eq!(queries, expected.map(|q| Some(q.to_owned())));
@@ -931,8 +930,7 @@ async fn a_version_conflict_on_delete_is_recognisable() {
     let server = serve(400, &error_body("event_validation_conflict")).await;
 
     let err = teamup_client(&server)
-        .delete_event("123")
-        .version("old")
+        .delete_event("123", "old")
         .await
         .unwrap_err();
 
@@ -983,7 +981,7 @@ async fn path_parameters_are_one_percent_encoded_segment() {
     let client = teamup_client(&server);
 
     let _ = client.get_event("a/b?c d").await; // a 204 answer does not decode; only the path matters
-    client.delete_event("x#y%z").await.unwrap();
+    client.delete_event("x#y%z", "v 1").await.unwrap();
 
     let requests = received(&server).await;
     let sent: Vec<(&str, Option<&str>)> = requests
@@ -994,7 +992,7 @@ async fn path_parameters_are_one_percent_encoded_segment() {
         sent,
         [
             ("/ks73ad7816e7a61b3a/events/a%2Fb%3Fc%20d", None),
-            ("/ks73ad7816e7a61b3a/events/x%23y%25z", None),
+            ("/ks73ad7816e7a61b3a/events/x%23y%25z", Some("version=v%201")),
         ]
     );
 }
@@ -1011,7 +1009,7 @@ async fn empty_and_dot_event_ids_are_refused_before_sending() {
         let errors = [
             client.get_event(id).await.unwrap_err(),
             client.update_event(id, &event).await.unwrap_err(),
-            client.delete_event(id).await.unwrap_err(),
+            client.delete_event(id, "v1").await.unwrap_err(),
         ];
         for (err, operation) in errors
             .iter()

@@ -1445,7 +1445,7 @@ pub struct LeadSummary {
     pub active_state: Option<ActiveState>,
     /// The lead's category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<LeadCategory>,
+    pub category: Option<LeadSummaryCategory>,
     /// Where the lead came from.
     #[serde(default)]
     pub source: Option<String>,
@@ -1457,22 +1457,22 @@ pub struct LeadSummary {
     pub description: Option<String>,
     /// Contact person and company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<LeadContact>,
+    pub contact: Option<LeadSummaryContact>,
     /// Postal address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<LeadAddress>,
+    pub address: Option<LeadSummaryAddress>,
     /// Conversion to a client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub converted: Option<LeadConverted>,
+    pub converted: Option<LeadSummaryConverted>,
     /// Assigned team members.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned: Option<Vec<LeadAssignee>>,
+    pub assigned: Option<Vec<LeadSummaryAssignee>>,
     /// Tag titles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Creation and last-change times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dates: Option<LeadDates>,
+    pub dates: Option<LeadSummaryDates>,
     /// Fields the spec does not describe, kept as received so that sending this value
     /// back loses nothing.
     #[serde(flatten)]
@@ -1574,6 +1574,260 @@ impl clientgen_runtime::UnknownFields for LeadSummary {
         self.dates
             .collect_unknown(
                 &clientgen_runtime::unknown::field_path(path, "dates"),
+                out,
+            );
+        self.extra.collect_unknown(path, out);
+    }
+}
+
+/// The postal address of a lead; every part may be null, as a possibly trimmed answer holds it.
+///
+/// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
+///
+/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LeadSummaryAddress {
+    /// Street.
+    #[serde(default)]
+    pub street: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// State or region.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Postal code.
+    #[serde(default)]
+    pub zip: Option<String>,
+    /// Country.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+impl clientgen_runtime::UnknownFields for LeadSummaryAddress {
+    #[allow(deprecated)]
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        self.street
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "street"),
+                out,
+            );
+        self.city
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "city"), out);
+        self.state
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "state"),
+                out,
+            );
+        self.zip
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "zip"), out);
+        self.country
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "country"),
+                out,
+            );
+    }
+}
+
+/// A team member assigned to a lead, as a possibly trimmed answer holds it.
+///
+/// Spec note: Every field is optional; see note `lead-summary`.
+///
+/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LeadSummaryAssignee {
+    /// Id of the team user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Full name of the team user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the spec does not describe, kept as received so that sending this value
+    /// back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl clientgen_runtime::UnknownFields for LeadSummaryAssignee {
+    #[allow(deprecated)]
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        self.id
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
+        self.name
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
+        self.extra.collect_unknown(path, out);
+    }
+}
+
+/// The (lead) category a lead is filed under, as a possibly trimmed answer holds it.
+///
+/// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
+///
+/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LeadSummaryCategory {
+    /// Id of an existing lead category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Name of the category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl clientgen_runtime::UnknownFields for LeadSummaryCategory {
+    #[allow(deprecated)]
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        self.id
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
+        self.name
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
+    }
+}
+
+/// The contact person of a lead and their company, as a possibly trimmed answer holds it.
+///
+/// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
+///
+/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LeadSummaryContact {
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Email address; the server validates it as one.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number, as typed.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Job title.
+    #[serde(default)]
+    pub job_position: Option<String>,
+    /// Company name.
+    #[serde(default)]
+    pub company_name: Option<String>,
+    /// Company website.
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+impl clientgen_runtime::UnknownFields for LeadSummaryContact {
+    #[allow(deprecated)]
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        self.first_name
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "first_name"),
+                out,
+            );
+        self.last_name
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "last_name"),
+                out,
+            );
+        self.email
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "email"),
+                out,
+            );
+        self.phone
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "phone"),
+                out,
+            );
+        self.job_position
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "job_position"),
+                out,
+            );
+        self.company_name
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "company_name"),
+                out,
+            );
+        self.website
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "website"),
+                out,
+            );
+    }
+}
+
+/// Whether and into which client a lead was converted. Set by the convert action only, as a possibly trimmed answer holds it.
+///
+/// Spec note: Every field is optional; see note `lead-summary`.
+///
+/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LeadSummaryConverted {
+    /// Whether the lead was converted to a client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_converted: Option<bool>,
+    /// Id of the client made from the lead; null until converted.
+    #[serde(default)]
+    pub client_id: Option<i64>,
+    /// When the lead was converted; null until then.
+    ///
+    /// Spec note: See note `date-formats`.
+    #[serde(default)]
+    pub date: Option<ConversionDate>,
+    /// Fields the spec does not describe, kept as received so that sending this value
+    /// back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl clientgen_runtime::UnknownFields for LeadSummaryConverted {
+    #[allow(deprecated)]
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        self.is_converted
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "is_converted"),
+                out,
+            );
+        self.client_id
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "client_id"),
+                out,
+            );
+        self.date
+            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "date"), out);
+        self.extra.collect_unknown(path, out);
+    }
+}
+
+/// When a lead was created and last changed, as a possibly trimmed answer holds it.
+///
+/// Spec note: Every field is optional; see note `lead-summary`. See also note `date-formats`.
+///
+/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LeadSummaryDates {
+    /// Creation time, in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<clientgen_runtime::DateTime>,
+    /// Time of the last change, in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<clientgen_runtime::DateTime>,
+    /// Fields the spec does not describe, kept as received so that sending this value
+    /// back loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl clientgen_runtime::UnknownFields for LeadSummaryDates {
+    #[allow(deprecated)]
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        self.created
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "created"),
+                out,
+            );
+        self.updated
+            .collect_unknown(
+                &clientgen_runtime::unknown::field_path(path, "updated"),
                 out,
             );
         self.extra.collect_unknown(path, out);

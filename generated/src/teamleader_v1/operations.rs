@@ -195,7 +195,7 @@ impl Client {
     ///
     /// `POST /addMilestone.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `AddMilestone` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     ///
     /// `POST /addRelatedPartyToProject.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `AddRelatedPartyToProject` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -475,7 +475,7 @@ impl Client {
     ///
     /// `POST /deleteMilestone.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `DeleteMilestone` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     ///
     /// `POST /getCostPerKm.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetCostPerKm` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     ///
     /// `POST /getCreditnoteByNr.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetCreditnoteByNr` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -953,7 +953,7 @@ impl Client {
     ///
     /// `POST /getDaysOff.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetDaysOff` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -970,7 +970,7 @@ impl Client {
     ///
     /// `POST /getDaysOffByUser.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetDaysOffByUser` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1027,7 +1027,7 @@ impl Client {
     ///
     /// `POST /getDealPhases.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetDealPhases` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1047,7 +1047,7 @@ impl Client {
     ///
     /// `POST /getDealSources.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetDealSources` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1124,7 +1124,7 @@ impl Client {
     ///
     /// `POST /getDepartments.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetDepartments` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1191,7 +1191,7 @@ impl Client {
     ///
     /// `POST /getInvoiceByNr.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetInvoiceByNr` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1211,7 +1211,7 @@ impl Client {
     ///
     /// `POST /getInvoiceByOGM.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetInvoiceByOgm` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1368,7 +1368,7 @@ impl Client {
     ///
     /// `POST /getMeeting.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetMeeting` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1385,7 +1385,7 @@ impl Client {
     ///
     /// `POST /getMeetings.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetMeetings` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1402,7 +1402,7 @@ impl Client {
     ///
     /// `POST /getMilestone.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetMilestone` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1422,7 +1422,7 @@ impl Client {
     ///
     /// `POST /getMilestonesByProject.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetMilestonesByProject` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1459,7 +1459,7 @@ impl Client {
     ///
     /// `POST /getPlannedTasks.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetPlannedTasks` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1479,7 +1479,7 @@ impl Client {
     ///
     /// `POST /getPrepaidInfo.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetPrepaidInfo` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1583,7 +1583,7 @@ impl Client {
     ///
     /// `POST /getRelatedPartiesByProject.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetRelatedPartiesByProject` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1623,7 +1623,7 @@ impl Client {
     ///
     /// `POST /getSegments.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetSegments` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1720,7 +1720,7 @@ impl Client {
     ///
     /// `POST /getTags.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTags` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1754,7 +1754,7 @@ impl Client {
     ///
     /// `POST /getTaskTypes.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTaskTypes` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1791,7 +1791,7 @@ impl Client {
     ///
     /// `POST /getTasksByMilestone.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTasksByMilestone` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1811,7 +1811,7 @@ impl Client {
     ///
     /// `POST /getTeam.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTeam` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1828,7 +1828,7 @@ impl Client {
     ///
     /// `POST /getTeams.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTeams` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1959,7 +1959,7 @@ impl Client {
     ///
     /// `POST /getTimetrackingEntry.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTimetrackingEntry` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1979,7 +1979,7 @@ impl Client {
     ///
     /// `POST /getTimetrackingForInvoice.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTimetrackingForInvoice` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -1999,7 +1999,7 @@ impl Client {
     ///
     /// `POST /getTimetrackingForTask.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetTimetrackingForTask` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -2019,7 +2019,7 @@ impl Client {
     ///
     /// `POST /getUserAccess.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetUserAccess` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -2039,7 +2039,7 @@ impl Client {
     ///
     /// `POST /getUsers.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetUsers` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known from peer clients only; the Ruby peer passes a parameter hash but names no parameter. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -2056,7 +2056,7 @@ impl Client {
     ///
     /// `POST /getUsersOnProject.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `GetUsersOnProject` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -2153,7 +2153,7 @@ impl Client {
     ///
     /// `POST /setHourlyPricing.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `SetHourlyPricing` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
@@ -2427,7 +2427,7 @@ impl Client {
     ///
     /// `POST /updateTimetracking.php`
     ///
-    ///
+    /// No source names the parameters of this call, so its form `UpdateTimetracking` has no typed fields: put each parameter into the form's `extra` map under its form name; every entry is sent as a form field as it is.
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///

@@ -2754,7 +2754,9 @@ pub struct CustomField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<Reference>,
     /// The field's value.
-    #[serde(default)]
+    ///
+    /// Spec note: Not nullable: the `One Of` of "CustomField (object)" lists a string, a number, a list, a boolean and an object, and no null. The field is optional, so a `null` sent anyway decodes as no value rather than failing the whole object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<CustomFieldData>,
     /// Fields the spec does not describe, kept as received so that sending this value
     /// back loses nothing.

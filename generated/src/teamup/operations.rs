@@ -75,11 +75,15 @@ impl Client {
     /// Spec note: The document sends the whole event as a DELETE body; the spec sends `version` and `redit` as query parameters and no body. See notes `delete-parameters` and `redit-on-delete`.
     ///
     /// Source: `002_db84e9af49a8955f.txt`, "Delete an Event".
-    pub fn delete_event(&self, event_id: impl Into<String>) -> DeleteEvent<'_> {
+    pub fn delete_event(
+        &self,
+        event_id: impl Into<String>,
+        version: impl Into<String>,
+    ) -> DeleteEvent<'_> {
         DeleteEvent {
             client: self,
             event_id: event_id.into(),
-            version: None,
+            version: version.into(),
             redit: None,
             tz: None,
             lang: None,
@@ -469,7 +473,7 @@ impl<'a> IntoFuture for CreateSubcalendar<'a> {
 pub struct DeleteEvent<'a> {
     client: &'a Client,
     event_id: String,
-    version: Option<String>,
+    version: String,
     redit: Option<types::RecurrenceEditMode>,
     tz: Option<String>,
     lang: Option<String>,
@@ -477,14 +481,6 @@ pub struct DeleteEvent<'a> {
 }
 
 impl<'a> DeleteEvent<'a> {
-    /// The event's `version` as last read; checked by the soft lock.
-    ///
-    /// Spec note: See note `delete-parameters`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-
     /// For a recurring event, which occurrences to delete.
     ///
     /// Spec note: See notes `redit-on-delete` and `redit-values`.
@@ -531,7 +527,7 @@ impl<'a> DeleteEvent<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/events/");
         req.path_param("eventId", &self.event_id);
-        req.query().push_opt("version", self.version.as_ref());
+        req.query().push("version", &self.version);
         req.query().push_opt("redit", self.redit.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
