@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, body_partial_json, header, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// One row per action of the spec: every documented body and answer on the wire.
+mod actions;
+
 /// A contact id of the document's examples.
 const ID: &str = "cde0bc5f-8602-4e12-b5d3-f03436b54c0d";
 /// A company id of the document's examples.
