@@ -92,12 +92,31 @@ fn field_doc(f: &FieldModel) -> String {
         text.push_str("\n\n");
         text.push_str(flag);
     }
+    if f.clearable {
+        text.push_str(
+            "\n\nLeft out while `Patch::Unset` (the server keeps its value); \
+             `Patch::Clear` sends `null`, which clears it.",
+        );
+    }
     text
 }
 
 /// How a field is declared: its Rust type and serde attributes.
 fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     let base = rust_type(&f.ty, &TokenStream::new());
+    if f.clearable {
+        // Left out when unset, `null` when cleared: see `clientgen_runtime::Patch`.
+        let mut serde = Vec::new();
+        if f.wire != f.rust {
+            let wire = &f.wire;
+            serde.push(quote!(rename = #wire));
+        }
+        serde.push(quote!(default));
+        serde.push(quote!(
+            skip_serializing_if = "clientgen_runtime::Patch::is_unset"
+        ));
+        return (quote!(clientgen_runtime::Patch<#base>), serde);
+    }
     let optional = !f.required || f.nullable;
     let ty = if optional {
         quote!(Option<#base>)
@@ -174,6 +193,8 @@ fn object(
                 let n = ident(&f.rust);
                 if required.iter().any(|r| r.rust == f.rust) {
                     quote!(#n)
+                } else if f.clearable {
+                    quote!(#n: clientgen_runtime::Patch::Unset)
                 } else {
                     quote!(#n: None)
                 }

@@ -6944,15 +6944,21 @@ pub struct UpdateCompany {
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// UUID of the legal form; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_type_id: Option<String>,
-    /// VAT number; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vat_number: Option<String>,
-    /// National identification number; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub national_identification_number: Option<String>,
+    /// UUID of the legal form.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub business_type_id: clientgen_runtime::Patch<String>,
+    /// VAT number.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub vat_number: clientgen_runtime::Patch<String>,
+    /// National identification number.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub national_identification_number: clientgen_runtime::Patch<String>,
     /// Email addresses; replaces the stored ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<CompanyEmail>>,
@@ -6965,21 +6971,31 @@ pub struct UpdateCompany {
     /// Addresses; replaces the stored ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<NewTypedAddress>>,
-    /// IBAN; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iban: Option<String>,
-    /// BIC; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bic: Option<String>,
-    /// Language code; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// UUID of the responsible user; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub responsible_user_id: Option<String>,
-    /// Remarks, in Markdown; `null` clears them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remarks: Option<String>,
+    /// IBAN.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub iban: clientgen_runtime::Patch<String>,
+    /// BIC.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub bic: clientgen_runtime::Patch<String>,
+    /// Language code.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub language: clientgen_runtime::Patch<String>,
+    /// UUID of the responsible user.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub responsible_user_id: clientgen_runtime::Patch<String>,
+    /// Remarks, in Markdown.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub remarks: clientgen_runtime::Patch<String>,
     /// Tag names; overwrites the existing tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -6994,9 +7010,11 @@ pub struct UpdateCompany {
     /// Whether the company agreed to receive marketing mails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketing_mails_consent: Option<bool>,
-    /// Preferred currency; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_currency: Option<Currency>,
+    /// Preferred currency.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub preferred_currency: clientgen_runtime::Patch<Currency>,
     /// Fields the spec does not describe, kept as received so that sending this value
     /// back loses nothing.
     #[serde(flatten)]
@@ -7010,23 +7028,23 @@ impl UpdateCompany {
         UpdateCompany {
             id,
             name: None,
-            business_type_id: None,
-            vat_number: None,
-            national_identification_number: None,
+            business_type_id: clientgen_runtime::Patch::Unset,
+            vat_number: clientgen_runtime::Patch::Unset,
+            national_identification_number: clientgen_runtime::Patch::Unset,
             emails: None,
             telephones: None,
             website: None,
             addresses: None,
-            iban: None,
-            bic: None,
-            language: None,
-            responsible_user_id: None,
-            remarks: None,
+            iban: clientgen_runtime::Patch::Unset,
+            bic: clientgen_runtime::Patch::Unset,
+            language: clientgen_runtime::Patch::Unset,
+            responsible_user_id: clientgen_runtime::Patch::Unset,
+            remarks: clientgen_runtime::Patch::Unset,
             tags: None,
             custom_fields: None,
             custom_fields_update_strategy: None,
             marketing_mails_consent: None,
-            preferred_currency: None,
+            preferred_currency: clientgen_runtime::Patch::Unset,
             extra: serde_json::Map::new(),
         }
     }
@@ -7134,48 +7152,66 @@ impl clientgen_runtime::UnknownFields for UpdateCompany {
 pub struct UpdateContact {
     /// The contact's UUID.
     pub id: String,
-    /// First name; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    /// First name.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub first_name: clientgen_runtime::Patch<String>,
     /// Last name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// Salutation; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salutation: Option<String>,
+    /// Salutation.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub salutation: clientgen_runtime::Patch<String>,
     /// Email addresses; replaces the stored ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<ContactEmail>>,
-    /// Telephone numbers; replaces the stored ones; `null` clears them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephones: Option<Vec<Telephone>>,
-    /// Website URL; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website: Option<String>,
+    /// Telephone numbers; replaces the stored ones.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub telephones: clientgen_runtime::Patch<Vec<Telephone>>,
+    /// Website URL.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub website: clientgen_runtime::Patch<String>,
     /// Addresses; replaces the stored ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<NewTypedAddress>>,
     /// Language code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// Gender; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<Gender>,
-    /// Date of birth; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<chrono::NaiveDate>,
-    /// IBAN; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iban: Option<String>,
-    /// BIC; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bic: Option<String>,
+    /// Gender.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub gender: clientgen_runtime::Patch<Gender>,
+    /// Date of birth.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub birthdate: clientgen_runtime::Patch<chrono::NaiveDate>,
+    /// IBAN.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub iban: clientgen_runtime::Patch<String>,
+    /// BIC.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub bic: clientgen_runtime::Patch<String>,
     /// National identification number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_identification_number: Option<String>,
-    /// Remarks, in Markdown; `null` clears them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remarks: Option<String>,
+    /// Remarks, in Markdown.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub remarks: clientgen_runtime::Patch<String>,
     /// Tag names; overwrites the existing tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -7202,20 +7238,20 @@ impl UpdateContact {
     pub fn new(id: String) -> Self {
         UpdateContact {
             id,
-            first_name: None,
+            first_name: clientgen_runtime::Patch::Unset,
             last_name: None,
-            salutation: None,
+            salutation: clientgen_runtime::Patch::Unset,
             emails: None,
-            telephones: None,
-            website: None,
+            telephones: clientgen_runtime::Patch::Unset,
+            website: clientgen_runtime::Patch::Unset,
             addresses: None,
             language: None,
-            gender: None,
-            birthdate: None,
-            iban: None,
-            bic: None,
+            gender: clientgen_runtime::Patch::Unset,
+            birthdate: clientgen_runtime::Patch::Unset,
+            iban: clientgen_runtime::Patch::Unset,
+            bic: clientgen_runtime::Patch::Unset,
             national_identification_number: None,
-            remarks: None,
+            remarks: clientgen_runtime::Patch::Unset,
             tags: None,
             custom_fields: None,
             custom_fields_update_strategy: None,
@@ -7336,27 +7372,41 @@ pub struct UpdateDeal {
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// More information; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// UUID of the deal source; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// UUID of the department; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department_id: Option<String>,
-    /// UUID of the responsible user; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub responsible_user_id: Option<String>,
-    /// Estimated value; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_value: Option<Money>,
-    /// Chance of winning, from 0 to 1 inclusive; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_probability: Option<f64>,
-    /// Expected closing date; `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_closing_date: Option<chrono::NaiveDate>,
+    /// More information.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub summary: clientgen_runtime::Patch<String>,
+    /// UUID of the deal source.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub source_id: clientgen_runtime::Patch<String>,
+    /// UUID of the department.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub department_id: clientgen_runtime::Patch<String>,
+    /// UUID of the responsible user.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub responsible_user_id: clientgen_runtime::Patch<String>,
+    /// Estimated value.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub estimated_value: clientgen_runtime::Patch<Money>,
+    /// Chance of winning, from 0 to 1 inclusive.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub estimated_probability: clientgen_runtime::Patch<f64>,
+    /// Expected closing date.
+    ///
+    /// Left out while `Patch::Unset` (the server keeps its value); `Patch::Clear` sends `null`, which clears it.
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Patch::is_unset")]
+    pub estimated_closing_date: clientgen_runtime::Patch<chrono::NaiveDate>,
     /// Custom field values; replaces them all unless `custom_fields_update_strategy` is `partial`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomFieldValue>>,
@@ -7382,13 +7432,13 @@ impl UpdateDeal {
             id,
             lead: None,
             title: None,
-            summary: None,
-            source_id: None,
-            department_id: None,
-            responsible_user_id: None,
-            estimated_value: None,
-            estimated_probability: None,
-            estimated_closing_date: None,
+            summary: clientgen_runtime::Patch::Unset,
+            source_id: clientgen_runtime::Patch::Unset,
+            department_id: clientgen_runtime::Patch::Unset,
+            responsible_user_id: clientgen_runtime::Patch::Unset,
+            estimated_value: clientgen_runtime::Patch::Unset,
+            estimated_probability: clientgen_runtime::Patch::Unset,
+            estimated_closing_date: clientgen_runtime::Patch::Unset,
             custom_fields: None,
             custom_fields_update_strategy: None,
             currency: None,
