@@ -30,7 +30,9 @@ use std::time::Duration;
 
 use clientgen::ir;
 use clientgen_runtime::{ResponseValue, UnknownFields};
-use clientgen_tests::{header_values, load_spec, operation, received, request_example, response_example};
+use clientgen_tests::{
+    header_values, load_spec, operation, received, request_example, response_example,
+};
 use saas_clients::teamleader_v2::{self, types};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -102,7 +104,10 @@ impl<T> Answer<T> {
         if let Some(body) = &self.body {
             template = template.set_body_raw(body.clone().into_bytes(), "application/json");
         }
-        Mock::given(any()).respond_with(template).mount(server).await;
+        Mock::given(any())
+            .respond_with(template)
+            .mount(server)
+            .await;
     }
 }
 
@@ -115,14 +120,20 @@ async fn bounded<F: IntoFuture>(call: F) -> F::Output {
 
 /// Decodes documented request body `name` of `op` into its request type, or says why it does
 /// not decode completely.
-fn request_body<B: DeserializeOwned + UnknownFields>(op: &str, name: &str, text: &str) -> Result<B, String> {
+fn request_body<B: DeserializeOwned + UnknownFields>(
+    op: &str,
+    name: &str,
+    text: &str,
+) -> Result<B, String> {
     let body: B = serde_json::from_str(text)
         .map_err(|e| format!("{op}: request example `{name}` does not decode: {e}"))?;
     let unknown = body.unknown_fields();
     if unknown.is_empty() {
         Ok(body)
     } else {
-        Err(format!("{op}: request example `{name}` holds undescribed {unknown:?}"))
+        Err(format!(
+            "{op}: request example `{name}` holds undescribed {unknown:?}"
+        ))
     }
 }
 
@@ -133,7 +144,31 @@ fn as_sent(documented: Value) -> Value {
     match documented {
         Value::String(text) => Value::String(date_time_as_sent(&text).unwrap_or(text)),
         Value::Array(items) => Value::Array(items.into_iter().map(as_sent).collect()),
-        Value::Object(fields) => Value::Object(fields.into_iter().map(|(k, v)| (k, as_sent(v))).collect()),
+        Value::Object(fields) => {
+            Value::Object(fields.into_iter().map(|(k, v)| (k, as_sent(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// `json` with every whole number written as an integer: a `number` field (an `f64`) holding
+/// the documented `10` is written `10.0`, the same JSON number. serde_json's `Value` tells the
+/// two apart, so both sides of a comparison go through this; fractions are left as they are.
+fn whole_numbers_as_integers(json: Value) -> Value {
+    match json {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_numbers_as_integers).collect())
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, whole_numbers_as_integers(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -158,12 +193,23 @@ fn date_time_as_sent(text: &str) -> Option<String> {
     let colon_offset = matches!(offset[0], b'+' | b'-')
         && offset[3] == b':'
         && [1, 2, 4, 5].iter().all(|&i| offset[i].is_ascii_digit());
-    colon_offset.then(|| format!("{local}{}{}", &text[text.len() - 6..text.len() - 3], &text[text.len() - 2..]))
+    colon_offset.then(|| {
+        format!(
+            "{local}{}{}",
+            &text[text.len() - 6..text.len() - 3],
+            &text[text.len() - 2..]
+        )
+    })
 }
 
 /// Checks the one request `server` received for `op`: a POST to `path` without a query, with
 /// the bearer token, and `body` (the documented request body, if the action has one) as JSON.
-async fn check_request(server: &MockServer, op: &str, path: &str, body: Option<(&str, &str)>) -> Vec<String> {
+async fn check_request(
+    server: &MockServer,
+    op: &str,
+    path: &str,
+    body: Option<(&str, &str)>,
+) -> Vec<String> {
     let requests = received(server).await;
     let [req] = requests.as_slice() else {
         return vec![format!("{op}: {} requests instead of one", requests.len())];
@@ -178,17 +224,30 @@ async fn check_request(server: &MockServer, op: &str, path: &str, body: Option<(
     expect("the path", Some(req.url.path()), Some(path));
     expect("the query", req.url.query(), None);
     let header = |name: &str| header_values(req, name).join(", ");
-    expect("`Authorization`", Some(&header("authorization")), Some("Bearer AT"));
-    expect("`Accept`", Some(&header("accept")), Some("application/json"));
+    expect(
+        "`Authorization`",
+        Some(&header("authorization")),
+        Some("Bearer AT"),
+    );
+    expect(
+        "`Accept`",
+        Some(&header("accept")),
+        Some("application/json"),
+    );
     match body {
         None => {
             expect("`Content-Type`", Some(&header("content-type")), Some(""));
             expect("the body", std::str::from_utf8(&req.body).ok(), Some(""));
         }
         Some((name, text)) => {
-            expect("`Content-Type`", Some(&header("content-type")), Some("application/json"));
+            expect(
+                "`Content-Type`",
+                Some(&header("content-type")),
+                Some("application/json"),
+            );
             let documented = as_sent(serde_json::from_str(text).expect("the example is JSON"));
-            match serde_json::from_slice::<Value>(&req.body) {
+            let documented = whole_numbers_as_integers(documented);
+            match serde_json::from_slice::<Value>(&req.body).map(whole_numbers_as_integers) {
                 Ok(sent) if sent == documented => {}
                 Ok(sent) => problems.push(format!(
                     "{op}: request example `{name}` was sent as\n    {sent}\n  instead of\n    {documented}"
@@ -212,21 +271,35 @@ fn check_answer<T: PartialEq + Debug + UnknownFields>(
         (_, Err(e)) => return vec![format!("{op}: answer `{name}` does not decode: {e}")],
         (Err(e), _) => return vec![format!("{op}: answer `{name}` is an error: {e:?}")],
         (Ok(value), Ok(expected)) if *value != *expected => {
-            return vec![format!("{op}: answer `{name}` decoded as {:?}, expected {expected:?}", *value)];
+            return vec![format!(
+                "{op}: answer `{name}` decoded as {:?}, expected {expected:?}",
+                *value
+            )];
         }
         (Ok(value), Ok(_)) => value,
     };
     let mut problems = Vec::new();
     if value.status().as_u16() != answer.status {
-        problems.push(format!("{op}: answer `{name}` came back with status {}", value.status()));
+        problems.push(format!(
+            "{op}: answer `{name}` came back with status {}",
+            value.status()
+        ));
     }
     let unknown = value.unknown_fields();
     if !unknown.is_empty() {
-        problems.push(format!("{op}: answer `{name}` holds undescribed {unknown:?}"));
+        problems.push(format!(
+            "{op}: answer `{name}` holds undescribed {unknown:?}"
+        ));
     }
-    let beside: Vec<&String> = value.rest().keys().filter(|key| *key != "included").collect();
+    let beside: Vec<&String> = value
+        .rest()
+        .keys()
+        .filter(|key| *key != "included")
+        .collect();
     if !beside.is_empty() {
-        problems.push(format!("{op}: answer `{name}` has {beside:?} beside its `data`"));
+        problems.push(format!(
+            "{op}: answer `{name}` has {beside:?} beside its `data`"
+        ));
     }
     problems
 }
@@ -1385,6 +1458,9 @@ async fn every_action_sends_its_documented_bodies_and_decodes_its_documented_ans
         problems.len(),
         problems.join("\n")
     );
-    assert_eq!(covered, in_spec, "a row for every operation of the spec, and only those");
+    assert_eq!(
+        covered, in_spec,
+        "a row for every operation of the spec, and only those"
+    );
     assert_eq!(covered.len(), 234);
 }
