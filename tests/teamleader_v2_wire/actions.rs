@@ -1,7 +1,7 @@
 //! Wire tests of every Teamleader v2 action, one row per action.
 //!
 //! The 234 actions share one shape: a JSON POST to `/<resource>.<action>` with the bearer
-//! token, answered with one documented body or a 204. So one row per action says all that
+//! token, answered with one documented body or none. So one row per action says all that
 //! differs between them (the client method, the path, the request type with the names of its
 //! documented request examples, the answer's type and status with the names of its documented
 //! answers), and one macro checks, for every row:
@@ -12,7 +12,17 @@
 //!   without a body send none, and no `Content-Type`;
 //! - every documented answer, served by a local server, decodes completely into the answer's
 //!   type (`unknown_fields()` is empty, nothing but sideloaded `included` beside `data`), the
-//!   status is the documented one, and a 204 is `()`.
+//!   status is the documented one, and an answer without a body (204, and the 201 of
+//!   daysOff.import and 202 of dealPipelines.markAsDefault) is `()`.
+//!
+//! Every action that takes a body documents at least one request example, so every body sent
+//! here is a documented one (a row names at least one); the bodies with only the required
+//! fields are sent by the older table in the parent module, for the 32 actions of `api.yaml`.
+//! The documented JSON and the JSON received are compared as values, not as text: the examples
+//! are pretty-printed in the document's key order, the client writes its fields in the spec's
+//! order. Two differences of spelling are allowed, both the same JSON value: a date-time's
+//! offset is written without a colon (note `date-types`), and a whole `number` is written `10.0`
+//! where the example has `10`.
 //!
 //! The examples are read from `specs/teamleader_v2/` at test time, as in the rest of this file,
 //! so the rows name them instead of repeating them. The rows must list exactly the operations of
@@ -177,7 +187,8 @@ fn whole_numbers_as_integers(json: Value) -> Value {
 /// that is not a date-time with an offset.
 fn date_time_as_sent(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let looks_like_date_time = bytes.len() >= 20
+    let looks_like_date_time = text.is_ascii()
+        && bytes.len() >= 20
         && bytes[4] == b'-'
         && bytes[7] == b'-'
         && bytes[10] == b'T'
@@ -249,9 +260,11 @@ async fn check_request(
             let documented = whole_numbers_as_integers(documented);
             match serde_json::from_slice::<Value>(&req.body).map(whole_numbers_as_integers) {
                 Ok(sent) if sent == documented => {}
-                Ok(sent) => problems.push(format!(
-                    "{op}: request example `{name}` was sent as\n    {sent}\n  instead of\n    {documented}"
-                )),
+                Ok(sent) => {
+                    let example = format!("{op}: request example `{name}`");
+                    let diff = format!("sent as\n    {sent}\n  instead of\n    {documented}");
+                    problems.push(format!("{example} was {diff}"));
+                }
                 Err(e) => problems.push(format!("{op}: the body sent is not JSON: {e}")),
             }
         }
@@ -381,6 +394,7 @@ async fn every_action_sends_its_documented_bodies_and_decodes_its_documented_ans
             }
         }};
     }
+
     // ---------------------------------------- specs/teamleader_v2/api.yaml
 
     action!(users_me, "/users.me" => data::<types::CurrentUser>(200, "john_smith"));
@@ -476,7 +490,12 @@ async fn every_action_sends_its_documented_bodies_and_decodes_its_documented_ans
     action!(
         deals_info, "/deals.info",
         types::DealInfoRequest: "by_id"
-        => data::<types::Deal>(200, "interesting_deal", "sideloading_relationship", "sideloading_included")
+        => data::<types::Deal>(
+            200,
+            "interesting_deal",
+            "sideloading_relationship",
+            "sideloading_included"
+        )
     );
     action!(
         deals_create, "/deals.create",

@@ -476,6 +476,9 @@ fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
     });
     quote! {
         #tdoc
+        // A variant holds the decoded value itself, for the caller to match on; boxing the
+        // large ones would change the types the caller sees to save the size of one answer.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {

@@ -4508,6 +4508,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteGroupedLines {
 /// Spec note: See note `invoicing-credit-note-info`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreditNoteInfoData {
@@ -5581,6 +5582,7 @@ impl clientgen_runtime::UnknownFields for CustomField {
 /// Spec note: See note `custom-fields`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomFieldData {
@@ -15097,6 +15099,7 @@ impl clientgen_runtime::UnknownFields for InvoiceeAttentionName {
 /// Spec note: A `One Of` of two properties; see note `invoicing-one-of-objects`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum InvoiceeForAttentionOf {
@@ -30990,6 +30993,7 @@ impl clientgen_runtime::UnknownFields for ProjectLine {
 /// Spec note: See note `projects-unassigned-lines`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ProjectLineAssigneeFilter {
@@ -35303,6 +35307,7 @@ impl clientgen_runtime::UnknownFields for RelatedContact {
 /// One responsible user, or several.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ResponsibleUserFilter {
