@@ -22,6 +22,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, body_partial_json, header, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// One row per action of the spec: every documented body and answer on the wire.
+#[path = "teamleader_v2_wire/actions.rs"]
+mod actions;
+
 /// A contact id of the document's examples.
 const ID: &str = "cde0bc5f-8602-4e12-b5d3-f03436b54c0d";
 /// A company id of the document's examples.
@@ -408,10 +412,8 @@ async fn every_operation_sends_its_body_and_decodes_its_documented_answer() {
 
     let api = load_spec("teamleader_v2");
     let in_spec: BTreeSet<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
-    assert_eq!(
-        covered, in_spec,
-        "every operation of the spec, and only those"
-    );
+    // The 32 operations of `api.yaml`; `actions.rs` has a row for every operation of the spec.
+    assert!(covered.is_subset(&in_spec), "only operations of the spec");
     assert_eq!(covered.len(), 32);
 }
 
@@ -422,6 +424,7 @@ async fn every_operation_sends_its_body_and_decodes_its_documented_answer() {
 async fn documented_request_bodies_cross_the_wire_unchanged() {
     let api = load_spec("teamleader_v2");
     let mut sent = 0;
+    let mut named: BTreeSet<&str> = BTreeSet::new();
     macro_rules! documented {
         ($op:ident, $ty:ty, $example:literal) => {{
             let text = request_example(&api, stringify!($op), $example);
@@ -447,6 +450,7 @@ async fn documented_request_bodies_cross_the_wire_unchanged() {
                 $example
             );
             sent += 1;
+            named.insert(stringify!($op));
         }};
     }
     documented!(migrate_id, types::MigrateIdRequest, "contact");
@@ -499,10 +503,66 @@ async fn documented_request_bodies_cross_the_wire_unchanged() {
     let in_spec = api
         .operations
         .iter()
+        .filter(|op| named.contains(op.id.as_str()))
         .filter_map(|op| op.body.as_ref())
         .map(|body| body.examples.len())
         .sum::<usize>();
-    assert_eq!(sent, in_spec, "every documented request body");
+    // `actions.rs` sends the documented request bodies of every other operation.
+    assert_eq!(
+        sent, in_spec,
+        "every documented request body of these operations"
+    );
+}
+
+/// A clearable field of contacts.update crosses the wire in each of its three states, byte for
+/// byte: unset leaves the key out (the server keeps the value), set sends the value, cleared
+/// sends `null` (note `update-nulls`). The last call mixes the states in one body.
+#[tokio::test]
+async fn contacts_update_sends_clearable_fields_unset_set_and_cleared() {
+    use clientgen_runtime::Patch;
+    let unset = types::UpdateContact::new(s(ID));
+    assert!(
+        unset.first_name.is_unset(),
+        "a new update leaves every field out"
+    );
+    let mut set = types::UpdateContact::new(s(ID));
+    set.first_name = "Ada".into();
+    let mut cleared = types::UpdateContact::new(s(ID));
+    cleared.first_name = Patch::Clear;
+    let mut mixed = types::UpdateContact::new(s(ID));
+    mixed.last_name = Some(s("Lovelace"));
+    mixed.website.clear();
+    mixed.telephones = Patch::Clear;
+    mixed.gender = types::Gender::Female.into();
+    mixed
+        .birthdate
+        .set(chrono::NaiveDate::from_ymd_opt(1815, 12, 10).unwrap());
+    let cases = [
+        (unset, format!(r#"{{"id":"{ID}"}}"#)),
+        (set, format!(r#"{{"id":"{ID}","first_name":"Ada"}}"#)),
+        (cleared, format!(r#"{{"id":"{ID}","first_name":null}}"#)),
+        (
+            mixed,
+            format!(
+                r#"{{"id":"{ID}","last_name":"Lovelace","telephones":null,"website":null,"gender":"female","birthdate":"1815-12-10"}}"#
+            ),
+        ),
+    ];
+    for (body, wire) in cases {
+        let server = serve(204, "").await;
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            client(&server).contacts_update(&body),
+        )
+        .await
+        .expect("answered in time")
+        .expect("204");
+        let req = single_request(&server).await;
+        assert_wire(&req, "/contacts.update", Some(&wire));
+        // What was sent reads back as the same three states.
+        let back: types::UpdateContact = serde_json::from_slice(&req.body).unwrap();
+        assert_eq!(back, body);
+    }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -1312,25 +1372,5 @@ async fn gateway_errors_are_retried_for_reads_only() {
     assert_eq!(
         paths,
         ["/contacts.info", "/contacts.info", "/contacts.delete"]
-    );
-}
-
-/// An update sends only the fields set; a field is cleared by putting a JSON `null` under its
-/// name into `extra`, which is sent as it is (see note `update-nulls`).
-#[tokio::test]
-async fn update_clears_a_field_through_an_explicit_null() {
-    let server = serve(204, "").await;
-    let mut update = types::UpdateContact::new(s(ID));
-    update.first_name = Some(s("Erlich"));
-    update.extra.insert(s("website"), Value::Null);
-
-    client(&server).contacts_update(&update).await.unwrap();
-
-    let body =
-        r#"{"id":"cde0bc5f-8602-4e12-b5d3-f03436b54c0d","first_name":"Erlich","website":null}"#;
-    assert_wire(
-        &single_request(&server).await,
-        "/contacts.update",
-        Some(body),
     );
 }

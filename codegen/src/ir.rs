@@ -240,6 +240,8 @@ pub struct FieldModel {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
+    /// Three states (`Patch<T>`): left out when unset, `null` to clear.
+    pub clearable: bool,
     /// Never sent.
     pub read_only: bool,
     /// Never returned.

@@ -644,12 +644,30 @@ impl Lowerer<'_> {
                 if f.read_only && f.write_only {
                     self.error(fpath, "a field cannot be both `read_only` and `write_only`");
                 }
+                if f.clearable {
+                    let clash = if f.required {
+                        Some("`required`: a required field is always sent")
+                    } else if f.nullable {
+                        Some("`nullable`: a nullable field is already sent as `null` when unset")
+                    } else if f.read_only {
+                        Some("`read_only`: a read-only field is never sent")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = clash {
+                        self.error(
+                            &join(fpath, "clearable"),
+                            format!("`clearable` cannot be combined with {why}"),
+                        );
+                    }
+                }
                 ir::FieldModel {
                     wire: wire.clone(),
                     rust,
                     ty: self.ty(&join(fpath, "type"), &f.ty),
                     required: f.required,
                     nullable: f.nullable,
+                    clearable: f.clearable && !f.required && !f.nullable && !f.read_only,
                     read_only: f.read_only,
                     write_only: f.write_only,
                     deprecated: f.deprecated.clone(),
@@ -717,6 +735,17 @@ impl Lowerer<'_> {
             return;
         };
         for f in fields.iter().filter(|f| !f.read_only) {
+            if f.clearable {
+                self.error(
+                    path,
+                    format!(
+                        "field `{}` of `{name}` is `clearable`, but a form has no `null` to \
+                         clear it with: use a JSON body",
+                        f.wire
+                    ),
+                );
+                continue;
+            }
             let element = match &f.ty {
                 Ty::Array(inner) => inner.as_ref(),
                 other => other,
@@ -1110,6 +1139,13 @@ impl Lowerer<'_> {
                 );
                 return None;
             };
+            if f.clearable {
+                self.error(
+                    path,
+                    format!("`{segment}` is `clearable`, which a value path cannot go through"),
+                );
+                return None;
+            }
             steps.push(ir::Step {
                 field: f.rust.clone(),
                 optional: !f.required || f.nullable,

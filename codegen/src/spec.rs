@@ -361,6 +361,11 @@ pub struct Field {
     /// May be JSON `null`. A nullable field is sent as `null` when unset.
     #[serde(default)]
     pub nullable: bool,
+    /// A partial update's field: left out when unset, sent as `null` to clear the stored
+    /// value. Generated as `clientgen_runtime::Patch<T>`. Only for optional fields that are
+    /// not `nullable`, `read_only` or part of a form body.
+    #[serde(default)]
+    pub clearable: bool,
     /// Returned by the server, never sent.
     #[serde(default)]
     pub read_only: bool,

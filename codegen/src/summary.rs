@@ -122,6 +122,9 @@ pub fn summary(api: &Api) -> String {
                     if f.nullable {
                         flags.push("nullable".to_owned());
                     }
+                    if f.clearable {
+                        flags.push("clearable".to_owned());
+                    }
                     if f.read_only {
                         flags.push("read-only".to_owned());
                     }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod limit;
 pub mod oauth;
 pub mod paginate;
+pub mod patch;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -25,6 +26,7 @@ pub use error::{
 };
 pub use http::Method;
 pub use limit::RateLimit;
+pub use patch::Patch;
 pub use request::Request;
 pub use response::{RawResponse, ResponseValue};
 pub use retry::{RetryPolicy, Sleeper};

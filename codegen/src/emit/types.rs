@@ -92,12 +92,31 @@ fn field_doc(f: &FieldModel) -> String {
         text.push_str("\n\n");
         text.push_str(flag);
     }
+    if f.clearable {
+        text.push_str(
+            "\n\nLeft out while `Patch::Unset` (the server keeps its value); \
+             `Patch::Clear` sends `null`, which clears it.",
+        );
+    }
     text
 }
 
 /// How a field is declared: its Rust type and serde attributes.
 fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     let base = rust_type(&f.ty, &TokenStream::new());
+    if f.clearable {
+        // Left out when unset, `null` when cleared: see `clientgen_runtime::Patch`.
+        let mut serde = Vec::new();
+        if f.wire != f.rust {
+            let wire = &f.wire;
+            serde.push(quote!(rename = #wire));
+        }
+        serde.push(quote!(default));
+        serde.push(quote!(
+            skip_serializing_if = "clientgen_runtime::Patch::is_unset"
+        ));
+        return (quote!(clientgen_runtime::Patch<#base>), serde);
+    }
     let optional = !f.required || f.nullable;
     let ty = if optional {
         quote!(Option<#base>)
@@ -174,6 +193,8 @@ fn object(
                 let n = ident(&f.rust);
                 if required.iter().any(|r| r.rust == f.rust) {
                     quote!(#n)
+                } else if f.clearable {
+                    quote!(#n: clientgen_runtime::Patch::Unset)
                 } else {
                     quote!(#n: None)
                 }
@@ -455,6 +476,9 @@ fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
     });
     quote! {
         #tdoc
+        // A variant holds the decoded value itself, for the caller to match on; boxing the
+        // large ones would change the types the caller sees to save the size of one answer.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {

@@ -124,6 +124,7 @@ impl clientgen_runtime::UnknownFields for CommentCreator {
 /// Spec note: The document never shows a value. See note `date-formats`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ConversionDate {

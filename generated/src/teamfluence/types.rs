@@ -353,6 +353,7 @@ impl clientgen_runtime::UnknownFields for LeadHistoryEvent {
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum LeadList {
@@ -553,6 +554,7 @@ impl clientgen_runtime::UnknownFields for Post {
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PostList {

@@ -5,6 +5,490 @@
 use super::types;
 
 #[test]
+fn accounts_projects_v2_status_200_projects_v2() {
+    let body = r#"{
+  "data": {
+    "status": "projects-v2",
+    "will_be_automatically_switched_on": "2024-12-31"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::AccountProjectsStatus,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn activity_types_list_request_by_ids() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "7fcf5609-25fe-47e2-97b2-dbd9c817796e",
+      "366b6100-7005-4b1b-a16a-7e88f445f496"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListActivityTypesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn activity_types_list_200_one_type() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "9feb5f61-c6dd-4f9d-9b37-2813ada4e343"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ActivityTypeList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn business_types_list_request_belgium() {
+    let body = r#"{
+  "country": "BE"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListBusinessTypesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn business_types_list_200_vzw_asbl() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "fd48d4a3-b9dc-4eac-8071-5889c9f21e5d",
+      "name": "VZW/ASBL",
+      "country": "BE"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::BusinessType>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn call_outcomes_list_request_first_page() {
+    let body = r#"{
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListCallOutcomesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn call_outcomes_list_200_one_outcome() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "2b43633b-22d1-41b6-b87b-e1fd742325d4",
+      "name": "Foo Bar"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CallOutcomeList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_add_request_call() {
+    let body = r#"{
+  "description": "Description of the call",
+  "participant": {
+    "customer": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "due_at": "2016-02-04T16:00:00+00:00",
+  "assignee": {
+    "type": "user",
+    "id": "98b2863e-7b01-4232-82f5-ede1f0b9db22"
+  },
+  "deal_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewCall,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_add_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "call",
+    "id": "65a35860-dcca-4850-9fd6-47ff08469e0c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_complete_request_not_available() {
+    let body = r#"{
+  "id": "6fac0bf0-e803-424e-af67-76863a3d7d16",
+  "call_outcome_id": "2b43633b-22d1-41b6-b87b-e1fd742325d4",
+  "outcome_summary": "Called, but was not available"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CompleteCallRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_info_request_by_id() {
+    let body = r#"{
+  "id": "6fac0bf0-e803-424e-af67-76863a3d7d16"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_info_200_one_call() {
+    let body = r#"{
+  "data": {
+    "id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+    "added_at": "2016-02-01T16:44:33+00:00",
+    "completed_at": "2016-02-04T16:44:33+00:00",
+    "participant": {
+      "customer": {
+        "type": "company",
+        "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+      },
+      "contact": {
+        "type": "contact",
+        "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+      }
+    },
+    "description": "Description of the call",
+    "outcome": {
+      "type": "callOutcome",
+      "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+    },
+    "outcome_summary": "Called, but was not available",
+    "assignee": {
+      "type": "user",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "scheduled_at": "2016-02-04T16:00:00+00:00",
+    "status": "open",
+    "deal": {
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+      "type": "deal"
+    },
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Call,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "scheduled_after": "2021-11-21",
+    "scheduled_before": "2022-05-13",
+    "relates_to": {
+      "id": "415fa7e0-e319-0952-b973-f067f2b49d56",
+      "type": "company"
+    },
+    "call_outcome_id": "6bd20dd8-dc3f-0e68-8919-dee0be6efe55"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListCallsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_list_200_one_call() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+      "added_at": "2021-11-21T18:14:15+00:00",
+      "participant": {
+        "customer": {
+          "type": "company",
+          "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+        },
+        "contact": {
+          "type": "contact",
+          "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+        }
+      },
+      "description": "Call with customer",
+      "outcome": {
+        "type": "callOutcome",
+        "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+      },
+      "outcome_summary": "Called, but was not available",
+      "assignee": {
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+        "type": "user"
+      },
+      "scheduled_at": "2021-11-21T19:14:15+00:00",
+      "status": "open",
+      "deal": {
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+        "type": "deal"
+      }
+    }
+  ],
+  "meta": {
+    "page": {
+      "size": 10,
+      "number": 2
+    },
+    "matches": 12
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CallList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn calls_update_request_call() {
+    let body = r#"{
+  "id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "description": "Description of the call",
+  "participant": {
+    "customer": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "due_at": "2016-02-04T16:00:00+00:00",
+  "assignee": {
+    "type": "user",
+    "id": "98b2863e-7b01-4232-82f5-ede1f0b9db22"
+  },
+  "deal_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateCall,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn closing_days_add_request_first_of_february() {
+    let body = r#"{
+  "day": "2024-02-01"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewClosingDay,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn closing_days_add_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "closingDay",
+    "id": "eb264fd0-0e5c-0dbf-ae1e-49e7d6a8e6b8"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn closing_days_delete_request_by_id() {
+    let body = r#"{
+  "id": "eb264fd0-0e5c-0dbf-ae1e-49e7d6a8e6b8"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn closing_days_list_request_december() {
+    let body = r#"{
+  "filter": {
+    "date_before": "2023-12-31",
+    "date_after": "2023-12-01"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListClosingDaysRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn closing_days_list_200_one_day() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "05676ac4-c61d-42bf-a3ea-a420fc1ec017",
+      "date": "2023-12-21"
+    }
+  ],
+  "meta": {
+    "page": {
+      "size": 10,
+      "number": 2
+    },
+    "matches": 12
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ClosingDayList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn cloud_platforms_url_request_invoice() {
+    let body = r#"{
+  "type": "invoice",
+  "id": "b7023c11-455e-4fa5-bb96-87f37dbc7d07"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CloudPlatformUrlRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn cloud_platforms_url_200_url() {
+    let body = r#"{
+  "data": {
+    "url": "https://teamleader.cloud/eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.yUmR5yNZ45P_jHDbjAzuk4kRA8YNoM9ckSZOZpMIJmU/"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CloudPlatformUrl,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn commercial_discounts_list_request_by_department() {
+    let body = r#"{
+  "filter": {
+    "department_id": "6a6343fc-fdd8-4bc0-aa69-3a004c710e87"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListCommercialDiscountsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn commercial_discounts_list_200_one_discount() {
+    let body = r#"{
+  "data": [
+    {
+      "name": "My holiday discount",
+      "department": {
+        "type": "department",
+        "id": "6a6343fc-fdd8-4bc0-aa69-3a004c710e87"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::CommercialDiscountOption>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
 fn companies_add_request_pied_piper() {
     let body = r#"{
   "name": "Pied Piper",
@@ -858,6 +1342,868 @@ fn contacts_update_company_link_request_ceo() {
 }
 
 #[test]
+fn credit_notes_download_request_pdf() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
+  "format": "pdf"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DownloadCreditNoteRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn credit_notes_download_200_link() {
+    let body = r#"{
+  "data": {
+    "location": "https://cdn.teamleader.eu/file",
+    "expires": "2018-02-05T16:44:33+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::InvoiceDownload,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn credit_notes_info_request_by_id() {
+    let body = r#"{
+  "id": "27300f09-6250-4a23-8557-d84c52f99ecf"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreditNoteInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn credit_notes_info_200_booked_credit_note() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "27300f09-6250-4a23-8557-d84c52f99ecf",
+      "department": {
+        "type": "department",
+        "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+      },
+      "credit_note_number": "2017/5",
+      "credit_note_date": "2016-02-04",
+      "status": "booked",
+      "invoice": {
+        "type": "invoice",
+        "id": "53484141-8382-4948-9a4c-9cd7e79b30bd"
+      },
+      "paid": true,
+      "paid_at": "2016-03-03T16:44:33+00:00",
+      "invoicee": {
+        "name": "De Rode Duivels",
+        "vat_number": "BE0899623035",
+        "customer": {
+          "type": "contact",
+          "id": "dc2a40bf-f050-4c8e-a002-872a051150b9"
+        },
+        "email": "duivels@test.com",
+        "national_identification_number": "123"
+      },
+      "discounts": [
+        {
+          "type": "percentage",
+          "value": 15.5,
+          "description": "winter promotion"
+        }
+      ],
+      "total": {
+        "tax_exclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "tax_inclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "payable": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "taxes": [
+          {
+            "rate": 0.21,
+            "taxable": {
+              "amount": 123.30,
+              "currency": "EUR"
+            },
+            "tax": {
+              "amount": 123.30,
+              "currency": "EUR"
+            }
+          }
+        ]
+      },
+      "grouped_lines": [
+        {
+          "line_items": [
+            {
+              "product": {
+                "type": "product",
+                "id": "e2314517-3cab-4aa9-8471-450e73449040"
+              },
+              "product_category": {
+                "id": "e2314517-3cab-4aa9-8471-450e73449041",
+                "type": "productCategory"
+              },
+              "quantity": 3,
+              "description": "An awesome product",
+              "extended_description": "Some more information about this awesome product",
+              "unit": {
+                "type": "unitOfMeasure",
+                "id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71"
+              },
+              "unit_price": {
+                "amount": 123.30,
+                "currency": "EUR",
+                "tax": "excluding"
+              },
+              "tax": {
+                "type": "taxRate",
+                "id": "e2314517-3cab-4aa9-8471-450e73449042"
+              },
+              "discount": {
+                "type": "percentage",
+                "value": 15.00
+              },
+              "total": {
+                "tax_exclusive": {
+                  "amount": 123.30,
+                  "currency": "EUR"
+                },
+                "tax_exclusive_before_discount": {
+                  "amount": 123.30,
+                  "currency": "EUR"
+                },
+                "tax_inclusive": {
+                  "amount": 123.30,
+                  "currency": "EUR"
+                },
+                "tax_inclusive_before_discount": {
+                  "amount": 123.30,
+                  "currency": "EUR"
+                }
+              }
+            }
+          ]
+        }
+      ],
+      "currency": "USD",
+      "currency_exchange_rate": {
+        "from": "USD",
+        "to": "EUR",
+        "rate": 1.1234
+      },
+      "created_at": "2016-02-04T16:44:33+00:00",
+      "updated_at": "2016-02-05T16:44:33+00:00",
+      "document_template": {
+        "type": "documentTemplate",
+        "id": "179e1564-493b-4305-8c54-a34fc80920fc"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreditNoteInfoData,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn credit_notes_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "cb8da52a-ce89-4bf6-8f7e-8ee6cb85e3b5",
+      "f8a57a6f-dd1e-41a3-b8d3-428663f1d09e"
+    ],
+    "department_id": "080aac72-ff1a-4627-bfe3-146b6eee979c",
+    "updated_since": "2016-02-04T16:44:33+00:00",
+    "invoice_id": "60f03745-4289-4ae7-8c74-d797860bc887",
+    "project_id": "082e6289-30c5-45ad-bcd0-190b02d21e81",
+    "customer": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "credit_note_date_after": "2022-01-01",
+    "credit_note_date_before": "2023-01-01"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListCreditNotesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn credit_notes_list_200_one_credit_note() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "2b43633b-22d1-41b6-b87b-e1fd742325d4",
+      "department": {
+        "type": "department",
+        "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+      },
+      "credit_note_number": "2017/5",
+      "credit_note_date": "2016-02-04",
+      "status": "booked",
+      "invoice": {
+        "type": "invoice",
+        "id": "53484141-8382-4948-9a4c-9cd7e79b30bd"
+      },
+      "paid": true,
+      "paid_at": "2016-03-03T16:44:33+00:00",
+      "invoicee": {
+        "name": "De Rode Duivels",
+        "vat_number": "BE0899623035",
+        "customer": {
+          "type": "contact",
+          "id": "dc2a40bf-f050-4c8e-a002-872a051150b9"
+        }
+      },
+      "total": {
+        "tax_exclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "tax_inclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "payable": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "taxes": [
+          {
+            "rate": 0.21,
+            "taxable": {
+              "amount": 123.30,
+              "currency": "EUR"
+            },
+            "tax": {
+              "amount": 123.30,
+              "currency": "EUR"
+            }
+          }
+        ]
+      },
+      "created_at": "2016-02-04T16:44:33+00:00",
+      "updated_at": "2016-02-05T16:44:33+00:00"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreditNoteList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn currencies_exchange_rates_request_from_euro() {
+    let body = r#"{
+  "base": "EUR"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CurrencyExchangeRatesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn currencies_exchange_rates_200_us_dollar() {
+    let body = r#"{
+  "data": [
+    {
+      "code": "USD",
+      "symbol": "$",
+      "name": "US Dollar",
+      "exchange_rate": 1.1238
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::CurrencyRate>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn custom_field_definitions_info_request_by_id() {
+    let body = r#"{
+  "id": "9c64570b-4ec1-4e03-9662-af904f78f7fa"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn custom_field_definitions_info_200_definition() {
+    let body = r#"{
+  "data": {
+    "id": "57e851e2-3d3b-4523-82f8-fe77df5a5d6c",
+    "context": "contact",
+    "type": "single_line",
+    "required": false,
+    "configuration": {
+      "options": [
+        {
+          "id": "179e1564-493b-4305-8c54-a34fc80920fc",
+          "value": "foo"
+        }
+      ],
+      "extra_option_allowed": true
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CustomFieldDefinition,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn custom_field_definitions_list_request_contact_fields() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "9c64570b-4ec1-4e03-9662-af904f78f7fa",
+      "aa6d2560-63f9-4b2f-bf96-823dc7c34df7"
+    ],
+    "context": "contact"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "label",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListCustomFieldDefinitionsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn custom_field_definitions_list_200_one_definition() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "74855f4a-2b61-429c-81d8-c79ad3675a76",
+      "context": "contact",
+      "type": "single_line",
+      "required": false,
+      "configuration": {
+        "options": [
+          {
+            "id": "179e1564-493b-4305-8c54-a34fc80920fc",
+            "value": "foo"
+          }
+        ],
+        "extra_option_allowed": true
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CustomFieldDefinitionList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn day_off_types_create_request_with_validity() {
+    let body = r##"{
+  "name": "day off type",
+  "color": "#00B2B2",
+  "date_validity": {
+    "from": "2024-04-04",
+    "until": "2025-05-05"
+  }
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewDayOffType,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn day_off_types_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "dayOffType",
+    "id": "cf307a90-d778-003c-b820-ab8415d1a524"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn day_off_types_delete_request_by_id() {
+    let body = r#"{
+  "id": "1b7cece0-288c-0bbe-b916-5a315fbe9fe2"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn day_off_types_list_200_sick_leave() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "39263c14-9c16-022d-8513-60cf722ab088",
+      "name": "Sick leave"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::DayOffType>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn day_off_types_update_request_with_validity() {
+    let body = r##"{
+  "id": "1b7cece0-288c-0bbe-b916-5a315fbe9fe2",
+  "name": "day off type",
+  "color": "#00B2B2",
+  "date_validity": {
+    "from": "2024-04-04",
+    "until": "2025-05-05"
+  }
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateDayOffType,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn days_off_bulk_delete_request_two_days() {
+    let body = r#"{
+  "user_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "ids": [
+    "0a481ce9-0d2a-0913-9439-0fd8b469b566",
+    "5050789e-4385-02f6-bd3c-d051cc12f5cf"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::BulkDeleteDaysOffRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn days_off_import_request_one_day() {
+    let body = r#"{
+  "user_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "leave_type_id": "0f517e20-2e76-4684-8d6c-3334f6d7148c",
+  "days": [
+    {
+      "starts_at": "2024-02-01T08:00:00+00:00",
+      "ends_at": "2024-02-01T18:00:00+00:00"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ImportDaysOffRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_create_request_investigation() {
+    let body = r#"{
+  "name": "Investigation",
+  "deal_pipeline_id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44",
+  "requires_attention_after": {
+    "amount": 7,
+    "unit": "days"
+  },
+  "estimated_probability": 0.5,
+  "follow_up_actions": [
+    "create_event"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewDealPhase,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "dealPhase",
+    "id": "22364cbf-971e-022c-811b-a76c28000257"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_delete_request_with_migration() {
+    let body = r#"{
+  "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44",
+  "new_phase_id": "29648aea-52f9-09f7-8e1e-cc5c08b4c742"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DeleteDealPhaseRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_duplicate_request_by_id() {
+    let body = r#"{
+  "id": "22364cbf-971e-022c-811b-a76c28000257"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_duplicate_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "dealPhase",
+    "id": "eb264fd0-0e5c-0dbf-ae1e-49e7d6a8e6b8"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "53a7e592-a136-4bae-ae15-517befd3d75d",
+      "bb50af79-55cd-4be0-8306-e9626c70a90f"
+    ],
+    "deal_pipeline_id": "53a7e592-a136-4bae-ae15-517befd3d75d"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListDealPhasesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_list_200_new_phase() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "21efc56e-1ba8-469d-926a-e89502591b47",
+      "name": "New",
+      "actions": [
+        "create_event"
+      ],
+      "requires_attention_after": {
+        "amount": 7,
+        "unit": "days"
+      },
+      "probability": 0.75
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DealPhaseList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_move_request_move() {
+    let body = r#"{
+  "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44",
+  "after_phase_id": "22364cbf-971e-022c-811b-a76c28000257"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::MoveDealPhaseRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_phases_update_request_preparation() {
+    let body = r#"{
+  "id": "22364cbf-971e-022c-811b-a76c28000257",
+  "name": "Preparation",
+  "requires_attention_after": {
+    "amount": 7,
+    "unit": "days"
+  },
+  "estimated_probability": 0.8,
+  "follow_up_actions": [
+    "create_event"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateDealPhase,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_create_request_primary() {
+    let body = r#"{
+  "name": "Primary Pipeline"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewDealPipeline,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "dealPipeline",
+    "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_delete_request_with_migration() {
+    let body = r#"{
+  "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44",
+  "migrate_phases": [
+    {
+      "old_phase_id": "57785244-0d45-0f01-9c18-5ce1cb68e4c1",
+      "new_phase_id": "29648aea-52f9-09f7-8e1e-cc5c08b4c742"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DeleteDealPipelineRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_duplicate_request_by_id() {
+    let body = r#"{
+  "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_duplicate_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "dealPipeline",
+    "id": "5876126e-11c2-4731-b9e3-6e2fecd01d80"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "46156648-87c6-478d-8aa7-1dc3a00daca4"
+    ],
+    "status": [
+      "open"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListDealPipelinesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_list_200_main_pipeline() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44",
+      "name": "Main Pipeline"
+    }
+  ],
+  "meta": {
+    "default": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44",
+    "page": {
+      "size": 10,
+      "number": 2
+    },
+    "matches": 12
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DealPipelineList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_mark_as_default_request_by_id() {
+    let body = r#"{
+  "id": "f350e48a-fbc3-0a79-e62a-53aa1ae86d44"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_pipelines_update_request_main() {
+    let body = r#"{
+  "id": "254dc5ee-f8de-0791-9e31-a4f7817e64d2",
+  "name": "Main Pipeline"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateDealPipeline,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_sources_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "4bd112da-8a39-47b9-b1e2-8ce339c241a3",
+      "94bd8c65-72ce-4a43-9cdf-9b75f1966010"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "name",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListDealSourcesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn deal_sources_list_200_referral() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "b18c298b-0e6f-495d-8fcd-31dfecaea741",
+      "name": "Referral"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DealSourceList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
 fn deals_create_request_interesting_business_deal() {
     let body = r#"{
   "lead": {
@@ -1303,6 +2649,1948 @@ fn deals_win_request_by_id() {
 }
 
 #[test]
+fn departments_info_request_by_id() {
+    let body = r#"{
+  "id": "92296ad0-2d61-4179-b174-9f354ca2157f"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn departments_info_200_human_resources() {
+    let body = r#"{
+  "data": {
+    "id": "67c576e7-7e6f-465d-b6ab-a864f6e5e95b",
+    "name": "Human Resources",
+    "vat_number": "BE0899623035",
+    "address": {
+      "line_1": "Dok Noord 3A 101",
+      "postal_code": "9000",
+      "city": "Ghent",
+      "country": "BE",
+      "area_level_two": {
+        "type": "area_level_two",
+        "id": "db232cf8-ad4a-024b-941f-15a7a74f0fd2"
+      }
+    },
+    "emails": [
+      {
+        "type": "primary",
+        "email": "info@piedpiper.eu"
+      }
+    ],
+    "telephones": [
+      {
+        "type": "phone",
+        "number": "092980615"
+      }
+    ],
+    "website": "https://piedpiper.com",
+    "currency": "EUR",
+    "iban": "BE12123412341234",
+    "bic": "BICBANK",
+    "fiscal_regime": "RF01",
+    "status": "active"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Department,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn departments_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "92296ad0-2d61-4179-b174-9f354ca2157f",
+      "53635682-c382-4fbf-9fd9-9506ca4fbcdd"
+    ],
+    "status": [
+      "active"
+    ]
+  },
+  "sort": [
+    {
+      "field": "default_department",
+      "order": "asc"
+    },
+    {
+      "field": "created_at",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListDepartmentsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn departments_list_200_human_resources() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "67c576e7-7e6f-465d-b6ab-a864f6e5e95b",
+      "name": "Human Resources",
+      "vat_number": "BE0899623035",
+      "currency": "EUR",
+      "emails": [
+        {
+          "type": "primary",
+          "email": "info@piedpiper.eu"
+        }
+      ],
+      "status": "active"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::DepartmentListItem>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn document_templates_list_request_invoice_templates() {
+    let body = r#"{
+  "filter": {
+    "department_id": "a344c251-2494-0013-b433-ccee8e8435e5",
+    "document_type": "invoice",
+    "status": [
+      "active"
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListDocumentTemplatesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn document_templates_list_200_new_logo() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "a344c251-2494-0013-b433-ccee8e8435e5",
+      "department": {
+        "type": "department",
+        "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+      },
+      "document_type": "invoice",
+      "is_default": true,
+      "name": "new logo",
+      "status": "active"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::DocumentTemplate>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn email_tracking_create_request_on_contact() {
+    let body = r#"{
+  "subject": {
+    "type": "contact",
+    "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+  },
+  "title": "an email subject",
+  "content": "<p>the contents of the received email</p>",
+  "attachments": [
+    "4f4288b2-c21b-4dac-87f6-a97511309079"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewEmailTracking,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn email_tracking_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "emailTracking",
+    "id": "91e99ae3-16f9-01d7-9046-9a501cb2155f"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn email_tracking_list_request_contact_emails() {
+    let body = r#"{
+  "filter": {
+    "subject": {
+      "type": "contact",
+      "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+    }
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListEmailTrackingRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn email_tracking_list_200_one_email() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "a344c251-2494-0013-b433-ccee8e8435e5",
+      "title": "an email subject",
+      "content": "<p>the contents of the received email</p>",
+      "subject": {
+        "type": "contact",
+        "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+      },
+      "added_at": "2016-01-01T00:00:00+00:00",
+      "attachments": [
+        {
+          "type": "file",
+          "id": "0686d0da-1797-475b-ae94-27191b2eca4d"
+        }
+      ]
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::EmailTrackingList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_cancel_request_by_id() {
+    let body = r#"{
+  "id": "b519491e-ca80-4efb-bb7b-3f08544936b0"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_create_request_stakeholders() {
+    let body = r#"{
+  "title": "Meeting with stakeholders",
+  "activity_type_id": "b0a9ace5-fe82-4827-9d90-fc52f2c93050",
+  "starts_at": "2016-02-04T16:00:00+00:00",
+  "ends_at": "2016-02-04T18:00:00+00:00",
+  "work_type_id": "b37e2bc7-dea0-4fda-88e9-c092fb65667d",
+  "attendees": [
+    {
+      "type": "user",
+      "id": "6ddd2666-65a0-497f-9f01-54c4343ec1a6"
+    }
+  ],
+  "links": [
+    {
+      "type": "company",
+      "id": "c9258836-f9a5-40cb-aa2a-d55c22991b93"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewEvent,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "event",
+    "id": "9fc14045-5c6c-4ba8-8672-42ea3f26aa63"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_info_request_by_id() {
+    let body = r#"{
+  "id": "9a5a3984-abfc-40cd-a880-f97683c6a99c"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_info_200_stakeholders() {
+    let body = r#"{
+  "data": {
+    "id": "9a5a3984-abfc-40cd-a880-f97683c6a99c",
+    "title": "Meeting with stakeholders",
+    "creator": {
+      "type": "user",
+      "id": "6f45600a-4402-40e0-9dcc-7665384bcd48"
+    },
+    "task": {
+      "type": "task",
+      "id": "be80d753-f2ee-426d-9596-2a2e1a23a82e"
+    },
+    "activity_type": {
+      "type": "activityType",
+      "id": "4a1b1d8e-45da-4c5f-a986-3f93d174d352"
+    },
+    "starts_at": "2016-02-04T16:00:00+00:00",
+    "ends_at": "2016-02-04T18:00:00+00:00",
+    "attendees": [
+      {
+        "type": "contact",
+        "id": "8b3afad7-648d-4b4c-b38b-5726d3222282"
+      }
+    ],
+    "links": [
+      {
+        "type": "company",
+        "id": "c9258836-f9a5-40cb-aa2a-d55c22991b93"
+      }
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Event,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "9c475de2-1e99-0328-bc19-271b27e921d8",
+      "6325b4e5-c6a6-060b-b010-b81892e82fa7"
+    ],
+    "user_id": "5309c8c9-e313-47b0-90ba-6850c3dc3e33",
+    "activity_type_id": "edd94120-63e2-4b10-80ed-fdfcfaa0a515",
+    "ends_after": "2017-01-01T00:00:00+00:00",
+    "starts_before": "2018-01-01T00:00:00+00:00",
+    "term": "coffee",
+    "attendee": {
+      "type": "contact",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "link": {
+      "type": "contact",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "task_id": "5309c8c9-e313-47b0-90ba-6850c3dc3e33",
+    "done": false
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "starts_at",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListEventsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_list_200_birthday() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "6d64488c-75d8-4de9-b140-2555566fa27d",
+      "creator": {
+        "type": "user",
+        "id": "e51d1a0e-452e-4d5d-a2a1-2c8f75dde560"
+      },
+      "task": {
+        "type": "task",
+        "id": "eb399573-e1ae-4377-bbaf-34358eb19831"
+      },
+      "activity_type": {
+        "type": "activityType",
+        "id": "28158af3-2ef3-4178-ac8b-2542b1481af0"
+      },
+      "title": "Erlich Bachman's birthday",
+      "starts_at": "2016-02-04T16:00:00+00:00",
+      "ends_at": "2016-02-04T18:00:00+00:00",
+      "attendees": [
+        {
+          "type": "contact",
+          "id": "8b3afad7-648d-4b4c-b38b-5726d3222282"
+        }
+      ],
+      "links": [
+        {
+          "type": "company",
+          "id": "c9258836-f9a5-40cb-aa2a-d55c22991b93"
+        }
+      ]
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::EventList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn events_update_request_stakeholders() {
+    let body = r#"{
+  "id": "f22fc69d-5d07-40cf-af46-015698a74b63",
+  "title": "Meeting with stakeholders",
+  "starts_at": "2016-02-04T16:00:00+00:00",
+  "ends_at": "2016-02-04T18:00:00+00:00",
+  "work_type_id": "b37e2bc7-dea0-4fda-88e9-c092fb65667d",
+  "attendees": [
+    {
+      "type": "user",
+      "id": "6ddd2666-65a0-497f-9f01-54c4343ec1a6"
+    }
+  ],
+  "links": [
+    {
+      "type": "company",
+      "id": "c9258836-f9a5-40cb-aa2a-d55c22991b93"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateEvent,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_delete_request_by_id() {
+    let body = r#"{
+  "id": "4afb0a9c-91c6-49ed-a2e5-ce7c1e3a87fb"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_download_request_by_id() {
+    let body = r#"{
+  "id": "4afb0a9c-91c6-49ed-a2e5-ce7c1e3a87fb"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_download_200_cdn() {
+    let body = r#"{
+  "data": {
+    "location": "https://cdn.teamleader.eu/file",
+    "expires_at": "2018-02-05T16:44:33+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::FileDownloadLocation,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_info_request_by_id() {
+    let body = r#"{
+  "id": "6fac0bf0-e803-424e-af67-76863a3d7d16"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The attribute line of `folder` reads `folder : Documents`, with a space before the colon; it is read as the property `folder`.
+fn files_info_200_meeting_report() {
+    let body = r#"{
+  "data": {
+    "id": "a856642a-a476-4b69-8e42-e7d1badb2ce9",
+    "subject": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "name": "meeting-report.pdf",
+    "mime_type": "application/msword",
+    "size": 1024,
+    "updated_at": "2019-10-15T17:30:58+00:00",
+    "uploaded_by": {
+      "type": "user",
+      "id": "bef8c53b-b6bc-0fde-944e-5c4b16e5155a"
+    },
+    "folder": "Documents"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::File,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_list_request_company_files() {
+    let body = r#"{
+  "filter": {
+    "subject": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "updated_at",
+      "order": "desc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListFilesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The attribute line of `folder` reads `folder : Documents`, with a space before the colon; it is read as the property `folder`.
+fn files_list_200_meeting_report() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "a856642a-a476-4b69-8e42-e7d1badb2ce9",
+      "subject": {
+        "type": "company",
+        "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+      },
+      "name": "meeting-report.pdf",
+      "mime_type": "application/msword",
+      "size": 1024,
+      "updated_at": "2019-10-15T17:30:58+00:00",
+      "uploaded_by": {
+        "type": "user",
+        "id": "bef8c53b-b6bc-0fde-944e-5c4b16e5155a"
+      },
+      "folder": "Documents"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::FileList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_upload_request_meeting_note() {
+    let body = r#"{
+  "name": "Important meeting note from August 2022.docx",
+  "subject": {
+    "type": "company",
+    "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+  },
+  "folder": "My monthly notes"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::FileUploadRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn files_upload_200_upload_endpoint() {
+    let body = r#"{
+  "data": {
+    "location": "https://files.teamleader.eu/upload/66726166a",
+    "expires_at": "2019-10-30T11:44:33+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::FileUploadLocation,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_book_request_on_date() {
+    let body = r#"{
+  "id": "7abb325c-e063-42a4-8fb4-1b730759645a",
+  "on": "2016-02-04"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::BookInvoiceRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_copy_request_by_id() {
+    let body = r#"{
+  "id": "b7023c11-455e-4fa5-bb96-87f37dbc7d07"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_copy_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "invoice",
+    "id": "e4bf74ca-e900-471f-84b1-276e5d3afae4"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_credit_request_on_date() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
+  "credit_note_date": "2016-02-04"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreditInvoiceRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_credit_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "creditNote",
+    "id": "d885e5d5-bacb-4607-bde9-abc4a04a901c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_credit_partially_request_one_line() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
+  "credit_note_date": "2016-02-04",
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "withholding_tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585824",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_category_id": "e2314517-3cab-4aa9-8471-450e73449041",
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1"
+        }
+      ]
+    }
+  ],
+  "discounts": [
+    {
+      "type": "percentage",
+      "value": 15.5,
+      "description": "winter promotion"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreditInvoicePartiallyRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_credit_partially_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "creditNote",
+    "id": "d885e5d5-bacb-4607-bde9-abc4a04a901c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_delete_request_by_id() {
+    let body = r#"{
+  "id": "7517d21c-75c1-4b89-8956-0e67f46c8532"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_download_request_pdf() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
+  "format": "pdf"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DownloadInvoiceRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_download_200_link() {
+    let body = r#"{
+  "data": {
+    "location": "https://cdn.teamleader.eu/file",
+    "expires": "2018-02-05T16:44:33+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::InvoiceDownload,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_draft_request_one_line() {
+    let body = r#"{
+  "invoicee": {
+    "customer": {
+      "type": "contact",
+      "id": "ebafa4c5-fa8a-4409-92e5-1b192243372f"
+    },
+    "for_attention_of": {
+      "name": "Finance Dept."
+    }
+  },
+  "department_id": "cef01135-7e51-4f6f-a6eb-6e5e5a885ac7",
+  "payment_term": {
+    "type": "cash"
+  },
+  "currency": {
+    "code": "EUR",
+    "exchange_rate": 1.1238
+  },
+  "project_id": "624ca743-8998-4f8c-add1-c427bb022166",
+  "purchase_order_number": "000023",
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "withholding_tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585824",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_category_id": "e2314517-3cab-4aa9-8471-450e73449041",
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1"
+        }
+      ]
+    }
+  ],
+  "invoice_date": "2016-02-04",
+  "discounts": [
+    {
+      "type": "percentage",
+      "value": 15.5,
+      "description": "winter promotion"
+    }
+  ],
+  "note": "Invoice comments",
+  "expected_payment_method": {
+    "method": "sepa_direct_debit",
+    "reference": "AB1234"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "document_template_id": "179e1564-493b-4305-8c54-a34fc80920fc"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewInvoice,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_draft_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "invoice",
+    "id": "e4bf74ca-e900-471f-84b1-276e5d3afae4"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_info_request_with_late_fees() {
+    let body = r#"{
+  "id": "27300f09-6250-4a23-8557-d84c52f99ecf",
+  "includes": "late_fees"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::InvoiceInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The MSON sample of `note` is written `'Some extra remarks about the invoice'`, in single quotes inside the backticks, which would make the quotes part of the value; the example has "Some extra remarks about the invoice".
+fn invoices_info_200_outstanding_invoice() {
+    let body = r#"{
+  "data": {
+    "id": "e540fe7e-dce2-459e-bf7e-24e605fc18b3",
+    "department": {
+      "type": "department",
+      "id": "8f802cba-443b-4c69-800f-5852e967000b"
+    },
+    "invoice_number": "2017 / 5",
+    "invoice_date": "2016-02-04",
+    "status": "outstanding",
+    "due_on": "2016-03-03",
+    "paid": true,
+    "paid_at": "2016-02-04T16:44:33+00:00",
+    "sent": true,
+    "purchase_order_number": "000023",
+    "invoicee": {
+      "name": "De Rode Duivels",
+      "vat_number": "BE0899623035",
+      "customer": {
+        "type": "contact",
+        "id": "c7db7f80-762a-4e65-8d0c-522700198284"
+      },
+      "for_attention_of": {
+        "name": "Radja Nainggolan",
+        "contact": {
+          "type": "contact",
+          "id": "f88ab83c-b8ca-497b-a2c6-1ad631fe1cea"
+        }
+      },
+      "email": "duivels@test.com",
+      "national_identification_number": "123"
+    },
+    "discounts": [
+      {
+        "type": "percentage",
+        "value": 15.5,
+        "description": "winter promotion"
+      }
+    ],
+    "grouped_lines": [
+      {
+        "line_items": [
+          {
+            "product": {
+              "type": "product",
+              "id": "e2314517-3cab-4aa9-8471-450e73449040"
+            },
+            "product_category": {
+              "id": "e2314517-3cab-4aa9-8471-450e73449041",
+              "type": "productCategory"
+            },
+            "quantity": 3,
+            "description": "An awesome product",
+            "extended_description": "Some more information about this awesome product",
+            "unit": {
+              "type": "unitOfMeasure",
+              "id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71"
+            },
+            "unit_price": {
+              "amount": 123.30,
+              "tax": "excluding"
+            },
+            "tax": {
+              "type": "taxRate",
+              "id": "e2314517-3cab-4aa9-8471-450e73449042"
+            },
+            "discount": {
+              "type": "percentage",
+              "value": 15.00
+            },
+            "total": {
+              "tax_exclusive": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_exclusive_before_discount": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_inclusive": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_inclusive_before_discount": {
+                "amount": 123.30,
+                "currency": "EUR"
+              }
+            },
+            "withheld_tax": {
+              "type": "withholding_tax",
+              "id": "e2314517-3cab-4aa9-8471-450e73449040"
+            }
+          }
+        ]
+      }
+    ],
+    "total": {
+      "tax_exclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "tax_exclusive_before_discount": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "tax_inclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "tax_inclusive_before_discount": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "taxes": [
+        {
+          "rate": 0.21,
+          "taxable": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "tax": {
+            "amount": 123.30,
+            "currency": "EUR"
+          }
+        }
+      ],
+      "withheld_taxes": [
+        {
+          "id": "e2314517-3cab-4aa9-8471-450e73449040",
+          "taxable": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "withheld": {
+            "amount": 123.30,
+            "currency": "EUR"
+          }
+        }
+      ],
+      "payable": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "due": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "due_incasso_inclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_late_fee": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "interest": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    },
+    "payment_term": {
+      "type": "cash"
+    },
+    "payments": [
+      {
+        "paid_at": "2016-03-03T16:44:33+00:00",
+        "payment": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      }
+    ],
+    "payment_reference": "+++084/2613/66074+++",
+    "note": "Some extra remarks about the invoice",
+    "currency": "USD",
+    "currency_exchange_rate": {
+      "from": "USD",
+      "to": "EUR",
+      "rate": 1.1234
+    },
+    "expected_payment_method": {
+      "method": "sepa_direct_debit",
+      "reference": "AB1234"
+    },
+    "file": {
+      "type": "file",
+      "id": "39a02b79-b9a9-46e3-a44d-6c473b2fe350"
+    },
+    "deal": {
+      "type": "deal",
+      "id": "a8ef428a-0e70-48a5-8696-58be0c45a772"
+    },
+    "project": {
+      "type": "project",
+      "id": "179e1564-493b-4305-8c54-a34fc80920fc"
+    },
+    "on_hold_since": "2016-02-01",
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "created_at": "2016-02-04T16:44:33+00:00",
+    "updated_at": "2016-02-05T16:44:33+00:00",
+    "document_template": {
+      "type": "documentTemplate",
+      "id": "179e1564-493b-4305-8c54-a34fc80920fc"
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Invoice,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "cb8da52a-ce89-4bf6-8f7e-8ee6cb85e3b5",
+      "f8a57a6f-dd1e-41a3-b8d3-428663f1d09e"
+    ],
+    "term": "Interesting invoice",
+    "invoice_number": "2017 / 5",
+    "department_id": "af48fe9e-d44c-0eac-8813-8be051b10921",
+    "deal_id": "4a219dae-7b80-4c79-97d2-bdadbab299ba",
+    "project_id": "ba7d9731-c7d0-43d3-af95-fd7b3e818dbc",
+    "subscription_id": "8631bbbf-bead-4f6e-a2ab-58ec9bbd997a",
+    "status": [
+      "draft"
+    ],
+    "updated_since": "2016-02-04T16:44:33+00:00",
+    "purchase_order_number": "000023",
+    "payment_reference": "+++084/2613/66074+++",
+    "invoice_date_after": "2020-01-01",
+    "invoice_date_before": "2022-01-01",
+    "customer": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "invoice_number",
+      "order": "asc"
+    }
+  ],
+  "includes": "late_fees"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListInvoicesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_list_200_one_invoice() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "2aa4a6a9-9ce8-4851-a9b3-26aea2ea14c4",
+      "department": {
+        "type": "department",
+        "id": "5e90eb0a-b502-4344-aa0f-3b8525af6186"
+      },
+      "invoice_number": "2017 / 5",
+      "invoice_date": "2016-02-04",
+      "status": "matched",
+      "due_on": "2016-03-03",
+      "paid": true,
+      "paid_at": "2016-02-04T16:44:33+00:00",
+      "sent": true,
+      "purchase_order_number": "000023",
+      "payment_reference": "+++084/2613/66074+++",
+      "invoicee": {
+        "name": "De Rode Duivels",
+        "vat_number": "BE0899623035",
+        "customer": {
+          "type": "contact",
+          "id": "4b0f959a-27e3-4080-b1b2-a05b374863cb"
+        },
+        "for_attention_of": {
+          "name": "Radja Nainggolan",
+          "contact": {
+            "type": "contact",
+            "id": "d4391f46-a32c-458c-b2ee-833fd27a348d"
+          }
+        }
+      },
+      "total": {
+        "tax_exclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "tax_inclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "payable": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "taxes": [
+          {
+            "rate": 0.21,
+            "taxable": {
+              "amount": 123.30,
+              "currency": "EUR"
+            },
+            "tax": {
+              "amount": 123.30,
+              "currency": "EUR"
+            }
+          }
+        ],
+        "due": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "due_incasso_inclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "fixed_late_fee": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "interest": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      },
+      "currency_exchange_rate": {
+        "from": "USD",
+        "to": "EUR",
+        "rate": 1.1234
+      },
+      "created_at": "2016-02-04T16:44:33+00:00",
+      "updated_at": "2016-02-05T16:44:33+00:00",
+      "web_url": "https://focus.teamleader.eu/invoice_detail.php?id=2aa4a6a9-9ce8-4851-a9b3-26aea2ea14c4",
+      "file": {
+        "type": "file",
+        "id": "39a02b79-b9a9-46e3-a44d-6c473b2fe350"
+      },
+      "deal": {
+        "type": "deal",
+        "id": "a8ef428a-0e70-48a5-8696-58be0c45a772"
+      },
+      "project": {
+        "type": "project",
+        "id": "179e1564-493b-4305-8c54-a34fc80920fc"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::InvoiceList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_register_payment_request_payment() {
+    let body = r#"{
+  "id": "7abb325c-e063-42a4-8fb4-1b730759645a",
+  "payment": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "paid_at": "2016-03-03T16:44:33+00:00",
+  "payment_method_id": "bb9589ec-6e08-0d5f-9b23-7be9b9c3ea2d"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::RegisterInvoicePaymentRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn invoices_remove_payments_request_by_id() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The attribute list is unevenly indented (`bcc` one space left of `to` and `cc`, `attachments` one space left of the other top-level properties); it is read as `bcc` inside `recipients` and `attachments` at the top level. See note `invoicing-send`.
+fn invoices_send_request_to_cc_bcc() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
+  "content": {
+    "subject": "Invoice",
+    "body": "Please find your invoice attached to this mail",
+    "mail_template_id": "045cd6a9-7527-09c9-aa16-fd5ac7953e71"
+  },
+  "recipients": {
+    "to": [
+      {
+        "customer": {
+          "type": "company",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        },
+        "email": "info@teamleader.eu"
+      }
+    ],
+    "cc": [
+      {
+        "customer": {
+          "type": "company",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        },
+        "email": "info@teamleader.eu"
+      }
+    ],
+    "bcc": [
+      {
+        "customer": {
+          "type": "company",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        },
+        "email": "info@teamleader.eu"
+      }
+    ]
+  },
+  "attachments": [
+    "e76d381a-f7ea-04d1-9a32-14aab27bc1e2"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::SendInvoiceRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The `One Of` option of `for_attention_of` is written ``name `Finance Dept.` `` without the colon between name and sample; it is read as `name: "Finance Dept."`.
+fn invoices_update_request_one_line() {
+    let body = r#"{
+  "id": "b7023c11-455e-4fa5-bb96-87f37dbc7d07",
+  "invoicee": {
+    "customer": {
+      "type": "contact",
+      "id": "ebafa4c5-fa8a-4409-92e5-1b192243372f"
+    },
+    "for_attention_of": {
+      "name": "Finance Dept."
+    }
+  },
+  "payment_term": {
+    "type": "cash"
+  },
+  "currency": {
+    "code": "EUR",
+    "exchange_rate": 1.1238
+  },
+  "project_id": "624ca743-8998-4f8c-add1-c427bb022166",
+  "purchase_order_number": "000023",
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "withholding_tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585824",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_category_id": "e2314517-3cab-4aa9-8471-450e73449041",
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1"
+        }
+      ]
+    }
+  ],
+  "invoice_date": "2016-02-04",
+  "note": "Some comments about the invoice",
+  "discounts": [
+    {
+      "type": "percentage",
+      "value": 15.5,
+      "description": "winter promotion"
+    }
+  ],
+  "expected_payment_method": {
+    "method": "sepa_direct_debit",
+    "reference": "AB1234"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "document_template_id": "179e1564-493b-4305-8c54-a34fc80920fc"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateInvoice,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The `One Of` option of `for_attention_of` is written ``name `Finance Dept.` `` without the colon between name and sample; it is read as `name: "Finance Dept."`.
+fn invoices_update_booked_request_one_line() {
+    let body = r#"{
+  "id": "b7023c11-455e-4fa5-bb96-87f37dbc7d07",
+  "invoicee": {
+    "customer": {
+      "type": "contact",
+      "id": "ebafa4c5-fa8a-4409-92e5-1b192243372f"
+    },
+    "for_attention_of": {
+      "name": "Finance Dept."
+    }
+  },
+  "payment_term": {
+    "type": "cash"
+  },
+  "project_id": "624ca743-8998-4f8c-add1-c427bb022166",
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "withholding_tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585824",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_category_id": "e2314517-3cab-4aa9-8471-450e73449041",
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1"
+        }
+      ]
+    }
+  ],
+  "invoice_date": "2016-02-04",
+  "note": "Some comments about the invoice",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateBookedInvoice,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn level_two_areas_list_request_belgium_in_dutch() {
+    let body = r#"{
+  "country": "BE",
+  "language": "nl"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListLevelTwoAreasRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn level_two_areas_list_200_west_flanders() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "fd48d4a3-b9dc-4eac-8071-5889c9f21e5d",
+      "name": "West-Vlaanderen",
+      "country": "BE"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::LevelTwoArea>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn lost_reasons_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "6fe903a7-1bf7-0f82-b917-c8b60aafbb63",
+      "b298edc3-a0cf-0f42-8413-f3063c7dc364"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "name",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListLostReasonsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn lost_reasons_list_200_one_reason() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "6e7fe84d-d4b3-4723-abae-9bc082d8f65a",
+      "name": "Deal declined"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LostReasonList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn mail_templates_list_request_invoice_templates() {
+    let body = r#"{
+  "filter": {
+    "department_id": "a344c251-2494-0013-b433-ccee8e8435e5",
+    "type": "invoice"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListMailTemplatesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The attribute line of `content` reads `content(object)`, without the space before the type; it is read as the object property `content`. The body's sample `#LINK \n<link> Thank you for using our services` is kept as written, with a backslash and an `n` (JSON `\\n`), not a line break; see note `templates-body`.
+fn mail_templates_list_200_send_link() {
+    let body = r##"{
+  "data": [
+    {
+      "id": "a344c251-2494-0013-b433-ccee8e8435e5",
+      "department": {
+        "type": "department",
+        "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+      },
+      "name": "Send link in english",
+      "content": {
+        "subject": "Link for document",
+        "body": "#LINK \\n<link> Thank you for using our services"
+      },
+      "language": "en",
+      "type": "invoice"
+    }
+  ]
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::MailTemplate>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_complete_request_by_id() {
+    let body = r#"{
+  "id": "46156648-87c6-478d-8aa7-1dc3a00dacab"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_create_report_request_summary() {
+    let body = r#"{
+  "id": "46156648-87c6-478d-8aa7-1dc3a00dacab",
+  "attach_to": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "summary": "My meeting summary",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreateMeetingReportRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_create_report_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "meetingReport",
+    "id": "f4baa515-c813-4ca2-bfc2-a646d985e58d"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_delete_request_by_id() {
+    let body = r#"{
+  "id": "46156648-87c6-478d-8aa7-1dc3a00dacab"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_info_request_with_tracked_time() {
+    let body = r#"{
+  "id": "70af3fdd-b037-0936-ad1a-6d784dd44cf4",
+  "includes": "tracked_time"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::MeetingInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_info_200_my_meeting() {
+    let body = r#"{
+  "data": {
+    "id": "70af3fdd-b037-0936-ad1a-6d784dd44cf4",
+    "title": "My meeting",
+    "description": "My meeting description",
+    "scheduled_at": "2020-02-04T16:44:33+00:00",
+    "duration": {
+      "unit": "min",
+      "value": 60
+    },
+    "tracked_time": {
+      "total": {
+        "unit": "min",
+        "value": 60
+      }
+    },
+    "estimated_time": {
+      "total": {
+        "unit": "min",
+        "value": 60
+      }
+    },
+    "customer": {
+      "type": "contact",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    },
+    "project": {
+      "type": "project",
+      "id": "bbbb772b-e7ad-06c5-935c-b0f6ef61d6bc"
+    },
+    "milestone": {
+      "type": "milestone",
+      "id": "bb8337d9-e669-0319-aa57-355ef6ff4f2d"
+    },
+    "deal": {
+      "type": "deal",
+      "id": "08b979e5-90d6-01e0-ac28-d58db81c3b12"
+    },
+    "location": {
+      "type": "virtual"
+    },
+    "online_meeting_room": {
+      "type": "onlineMeetingRoom",
+      "id": "89b76a74dcf842b298b90ea79a5d1f7a"
+    },
+    "attendees": [
+      {
+        "type": "user",
+        "id": "b5094b3f-bb7a-0391-b01b-e709773f3509"
+      }
+    ],
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "status": "open",
+    "recurrence": {
+      "type": "recurrence",
+      "id": "1dfccc8e-68d0-0b83-8d1b-5cf1b0d99ab1"
+    },
+    "workOrder": {
+      "type": "workOrder",
+      "id": "ad4d358e-adc2-47ed-94d6-9913e0445e9b"
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Meeting,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "e4eb5f08-fb6a-42c1-8a41-6f619cb6de80",
+      "f4e6bd3c-cff7-4da8-9217-0b84b9437231"
+    ],
+    "employee_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+    "start_date": "2019-02-04",
+    "end_date": "2019-02-04",
+    "milestone_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+    "term": "funny joke HR meeting",
+    "recurrence_id": "1dfccc8e-68d0-0b83-8d1b-5cf1b0d99ab1"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "scheduled_at",
+      "order": "asc"
+    }
+  ],
+  "includes": "tracked_time"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListMeetingsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_list_200_one_meeting() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+      "title": "My meeting",
+      "description": "My meeting description",
+      "created_at": "2020-02-01T10:33:45+00:00",
+      "scheduled_at": "2020-02-04T16:44:33+00:00",
+      "duration": {
+        "unit": "min",
+        "value": 60
+      },
+      "tracked_time": {
+        "total": {
+          "unit": "min",
+          "value": 60
+        }
+      },
+      "estimated_time": {
+        "total": {
+          "unit": "min",
+          "value": 60
+        }
+      },
+      "customer": {
+        "type": "contact",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "project": {
+        "type": "project",
+        "id": "bbbb772b-e7ad-06c5-935c-b0f6ef61d6bc"
+      },
+      "milestone": {
+        "type": "milestone",
+        "id": "bb8337d9-e669-0319-aa57-355ef6ff4f2d"
+      },
+      "attendees": [
+        {
+          "type": "user",
+          "id": "b5094b3f-bb7a-0391-b01b-e709773f3509"
+        }
+      ],
+      "status": "open",
+      "recurrence": {
+        "type": "recurrence",
+        "id": "1dfccc8e-68d0-0b83-8d1b-5cf1b0d99ab1"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::MeetingList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_schedule_request_my_meeting() {
+    let body = r#"{
+  "title": "My meeting",
+  "starts_at": "2023-10-01T09:00:00+01:00",
+  "ends_at": "2023-10-01T10:00:00+01:00",
+  "description": "My meeting description",
+  "attendees": [
+    {
+      "type": "user",
+      "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+    }
+  ],
+  "customer": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "location": {
+    "type": "virtual"
+  },
+  "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "deal_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "work_order_id": "531132ea-7c81-0843-9a11-5f43ff9c5491",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewMeeting,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_schedule_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "meeting",
+    "id": "00ed6266-a5bd-4aac-a292-2582017b6400"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn meetings_update_request_my_meeting() {
+    let body = r#"{
+  "id": "00ed6266-a5bd-4aac-a292-2582017b6400",
+  "title": "My meeting",
+  "starts_at": "2023-10-01T09:00:00+01:00",
+  "ends_at": "2023-10-01T10:00:00+01:00",
+  "description": "My meeting description",
+  "attendees": [
+    {
+      "type": "user",
+      "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+    }
+  ],
+  "customer": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "location": {
+    "type": "virtual"
+  },
+  "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "deal_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateMeeting,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
 fn migrate_activity_type_request_meeting() {
     let body = r#"{
   "type": "meeting"
@@ -1382,6 +4670,5551 @@ fn migrate_tax_rate_200_tax_rate() {
     let undescribed = clientgen_runtime::unknown::check_example::<
         types::Reference,
     >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_close_request_by_id() {
+    let body = r#"{
+  "id": "67e80ad8-d14f-4510-a2bd-a4c6aa578c37"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_create_request_initial_setup() {
+    let body = r#"{
+  "project_id": "1c159f98-4b07-438a-9f42-fb4206b9530d",
+  "starts_on": "2017-01-01",
+  "due_on": "2018-01-01",
+  "name": "Initial setup",
+  "responsible_user_id": "e1240972-6cfc-4549-b49c-edda7568cc48",
+  "billing_method": "time_and_materials",
+  "budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "depends_on": "0488d792-ba9b-059f-bd57-bea75d3f4f4e",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewLegacyMilestone,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "milestone",
+    "id": "51f19f91-6343-4001-a628-3afe45f674ad"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_delete_request_by_id() {
+    let body = r#"{
+  "id": "67e80ad8-d14f-4510-a2bd-a4c6aa578c37"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_info_request_by_id() {
+    let body = r#"{
+  "id": "64349fa2-6ca2-4b19-82e6-d3258ceab2d8"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_info_200_initial_setup() {
+    let body = r#"{
+  "data": {
+    "id": "64349fa2-6ca2-4b19-82e6-d3258ceab2d8",
+    "project": {
+      "type": "project",
+      "id": "fffaf951-b65a-4cb1-bfb6-4b93e0e60c10"
+    },
+    "starts_on": "2017-01-01",
+    "due_on": "2018-01-01",
+    "name": "Initial setup",
+    "responsible_user": {
+      "type": "user",
+      "id": "e1240972-6cfc-4549-b49c-edda7568cc48"
+    },
+    "status": "open",
+    "invoicing_method": "time_and_materials",
+    "depends_on": {
+      "type": "milestone",
+      "id": "0488d792-ba9b-059f-bd57-bea75d3f4f4e"
+    },
+    "dependency_for": [
+      {
+        "type": "milestone",
+        "id": "b71ff11f-074e-0705-9450-589342af4f4f"
+      }
+    ],
+    "actuals": {
+      "billable_amount": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "costs": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "result": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    },
+    "budget": {
+      "provided": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "spent": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "remaining": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "allocated": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "forecasted": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    },
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LegacyMilestone,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "bbbfe0da-e692-4ee3-9d3d-0716808d6523",
+      "722e1eb9-53d5-4b8c-9d17-154dcc65c610"
+    ],
+    "project_id": "082e6289-30c5-45ad-bcd0-190b02d21e81",
+    "status": "open",
+    "due_before": "2017-01-01",
+    "due_after": "2017-01-01",
+    "term": "coffee"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "due_on",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListLegacyMilestonesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_list_200_initial_setup() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "cfb4146d-06be-41f1-bb39-aa3c929c71dc",
+      "project": {
+        "type": "project",
+        "id": "944534fb-15f1-4eea-aab1-82a427aa2d0d"
+      },
+      "starts_on": "2017-01-01",
+      "due_on": "2018-01-01",
+      "name": "Initial setup",
+      "responsible_user": {
+        "type": "user",
+        "id": "e1240972-6cfc-4549-b49c-edda7568cc48"
+      },
+      "status": "open",
+      "invoicing_method": "time_and_materials",
+      "depends_on": {
+        "type": "milestone",
+        "id": "0488d792-ba9b-059f-bd57-bea75d3f4f4e"
+      },
+      "dependency_for": [
+        {
+          "type": "milestone",
+          "id": "b71ff11f-074e-0705-9450-589342af4f4f"
+        }
+      ],
+      "actuals": {
+        "billable_amount": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "costs": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "result": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      },
+      "budget": {
+        "provided": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "spent": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "remaining": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "allocated": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "forecasted": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LegacyMilestoneList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_open_request_by_id() {
+    let body = r#"{
+  "id": "67e80ad8-d14f-4510-a2bd-a4c6aa578c37"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn milestones_update_request_initial_setup() {
+    let body = r#"{
+  "id": "67e80ad8-d14f-4510-a2bd-a4c6aa578c37",
+  "starts_on": "2017-01-01",
+  "due_on": "2018-01-01",
+  "name": "Initial setup",
+  "responsible_user_id": "e1240972-6cfc-4549-b49c-edda7568cc48",
+  "depends_on": "0488d792-ba9b-059f-bd57-bea75d3f4f4e",
+  "propagate_date_changes": false,
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateLegacyMilestone,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn notes_create_request_on_contact() {
+    let body = r#"{
+  "subject": {
+    "type": "contact",
+    "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+  },
+  "content": "new note content",
+  "notify": [
+    {
+      "type": "user",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewNote,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn notes_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "note",
+    "id": "ee94b4c0-5786-0517-9d26-8dd1e6406f20"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn notes_list_request_contact_notes() {
+    let body = r#"{
+  "filter": {
+    "subject": {
+      "type": "contact",
+      "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+    }
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListNotesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn notes_list_200_one_note() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "a344c251-2494-0013-b433-ccee8e8435e5",
+      "content": "new note content",
+      "subject": {
+        "type": "contact",
+        "id": "36386b05-936e-4cc0-9523-bd20d797ebf5"
+      },
+      "added_at": "2016-01-01T00:00:00+00:00"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NoteList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn notes_update_request_new_content() {
+    let body = r#"{
+  "id": "36386b05-936e-4cc0-9523-bd20d797ebf5",
+  "content": "new note content"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateNote,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn payment_methods_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "852bb293-9a61-05cb-ba3e-560212661144",
+      "1e8e3758-2c67-074a-911b-a93dd2a6af19"
+    ],
+    "status": [
+      "active"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListPaymentMethodsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn payment_methods_list_200_one_method() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+      "name": "Coupons",
+      "status": "active"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::PaymentMethodList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn payment_terms_list_200_one_term() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "c93ddb52-0af8-47d9-8551-441435be66a7",
+      "type": "cash"
+    }
+  ],
+  "meta": {
+    "default": "c93ddb52-0af8-47d9-8551-441435be66a7"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::PaymentTermList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn price_lists_list_request_by_ids() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "5a37d173-78d3-05f3-b018-d51fadc1c5d2",
+      "97233974-7c29-05f5-a51d-fbe3238e6157"
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListPriceListsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn price_lists_list_200_manual() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "2aa4a6a9-9ce8-4851-a9b3-26aea2ea14c4",
+      "name": "price",
+      "calculation_method": "manual"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::PriceList>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn product_categories_list_request_by_department() {
+    let body = r#"{
+  "filter": {
+    "department_id": "080aac72-ff1a-4627-bfe3-146b6eee979c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProductCategoriesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The MSON sample of `name` is written `'Asian Flowers'`, in single quotes where every other sample uses backticks, which would make the quotes part of the value; the example has "Asian Flowers".
+fn product_categories_list_200_asian_flowers() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "2aa4a6a9-9ce8-4851-a9b3-26aea2ea14c4",
+      "name": "Asian Flowers",
+      "ledgers": [
+        {
+          "department": {
+            "type": "department",
+            "id": "2aa4a6a9-9ce8-4851-a9b3-26aea2ea14c6"
+          },
+          "ledger_account_number": "70100"
+        }
+      ]
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::ProductCategory>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_add_request_cookies() {
+    let body = r#"{
+  "name": "cookies",
+  "code": "COOK-DARKCHOC-42",
+  "purchase_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "selling_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+  "price_list_prices": [
+    {
+      "price_list_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1",
+      "price": {
+        "amount": 100,
+        "currency": "EUR"
+      }
+    }
+  ],
+  "stock": {
+    "amount": 123
+  },
+  "configuration": {
+    "stock_threshold": {
+      "minimum": 4,
+      "action": "notify"
+    }
+  },
+  "department_id": "af48fe9e-d44c-0eac-8813-8be051b10921",
+  "product_category_id": "624ca743-8998-4f8c-add1-c427bb022166",
+  "tax_rate_id": "23097774-e51e-0371-9b42-98ef8ca8bbb6",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewProduct,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_add_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "product",
+    "id": "ee94b4c0-5786-0517-9d26-8dd1e6406f20"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_delete_request_by_id() {
+    let body = r#"{
+  "id": "71e91f91-b222-033f-8c7e-59bcc1521e3d"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_info_request_with_suppliers() {
+    let body = r#"{
+  "id": "f8ae61ec-62f3-0538-b028-185c4a5f217f",
+  "includes": "suppliers"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProductInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_info_200_cookies() {
+    let body = r#"{
+  "data": {
+    "id": "f8ae61ec-62f3-0538-b028-185c4a5f217f",
+    "name": "cookies",
+    "description": "dark chocolate",
+    "code": "COOK-DARKCHOC-42",
+    "purchase_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "selling_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "unit": {
+      "type": "unitOfMeasure",
+      "id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71"
+    },
+    "tax": {
+      "type": "taxRate",
+      "id": "df444ced-3129-0916-8f40-07ae5832bf98"
+    },
+    "suppliers": [
+      {
+        "supplier": {
+          "type": "contact",
+          "id": "e2314517-3cab-4aa9-8471-450e73449040"
+        },
+        "purchase_price": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "product_code": "prod-111",
+        "minimum_order_amount": 3,
+        "classification": "primary"
+      }
+    ],
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "price_list_prices": [
+      {
+        "price_list": {
+          "id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1",
+          "type": "priceList"
+        },
+        "price": {
+          "amount": 100,
+          "currency": "EUR"
+        }
+      }
+    ],
+    "product_category": {
+      "type": "productCategory",
+      "id": "e2314517-3cab-4aa9-8471-450e73449041"
+    },
+    "stock": {
+      "amount": 123
+    },
+    "configuration": {
+      "stock_threshold": {
+        "minimum": 4,
+        "action": "notify"
+      }
+    },
+    "added_at": "2016-02-01T11:25:41+00:00",
+    "updated_at": "2016-02-01T11:25:41+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Product,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "bbbfe0da-e692-4ee3-9d3d-0716808d6523",
+      "722e1eb9-53d5-4b8c-9d17-154dcc65c610"
+    ],
+    "term": "cookies",
+    "updated_since": "2019-02-05T16:44:33+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProductsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_list_200_cookies() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "2aa4a6a9-9ce8-4851-a9b3-26aea2ea14c4",
+      "name": "cookies",
+      "description": "dark chocolate",
+      "code": "COOK-DARKCHOC-42",
+      "unit": {
+        "type": "unitOfMeasure",
+        "id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71"
+      },
+      "added_at": "2016-02-01T11:25:41+00:00",
+      "updated_at": "2016-02-01T11:25:41+00:00",
+      "stock": {
+        "amount": 123
+      },
+      "configuration": {
+        "stock_threshold": {
+          "minimum": 4,
+          "action": "notify"
+        }
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::ProductListItem>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn products_update_request_hosting() {
+    let body = r#"{
+  "id": "71e91f91-b222-033f-8c7e-59bcc1521e3d",
+  "name": "Hosting",
+  "code": "c0d32",
+  "purchase_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "description": "Product used for hosting web solutions",
+  "selling_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+  "price_list_prices": [
+    {
+      "price_list_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1",
+      "price": {
+        "amount": 100,
+        "currency": "EUR"
+      }
+    }
+  ],
+  "stock": {
+    "amount": 123
+  },
+  "configuration": {
+    "stock_threshold": {
+      "minimum": 4,
+      "action": "notify"
+    }
+  },
+  "department_id": "af48fe9e-d44c-0eac-8813-8be051b10921",
+  "product_category_id": "624ca743-8998-4f8c-add1-c427bb022166",
+  "tax_rate_id": "23097774-e51e-0371-9b42-98ef8ca8bbb6",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateProduct,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_add_participant_request_member() {
+    let body = r#"{
+  "id": "8dbfa9db-c53f-410c-97d3-755b19685809",
+  "participant": {
+    "type": "user",
+    "id": "a1388f3d-6116-4792-ac1c-04657697539e"
+  },
+  "role": "member"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LegacyProjectAddParticipantRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_close_request_by_id() {
+    let body = r#"{
+  "id": "01548b10-4932-4a18-8a89-005ad09db2c8"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_create_request_new_company_website() {
+    let body = r#"{
+  "title": "New company website",
+  "starts_on": "2016-02-04",
+  "milestones": [
+    {
+      "starts_on": "2017-01-01",
+      "due_on": "2018-01-01",
+      "name": "Initial setup",
+      "responsible_user_id": "e1240972-6cfc-4549-b49c-edda7568cc48"
+    }
+  ],
+  "participants": [
+    {
+      "participant": {
+        "type": "user",
+        "id": "e1240972-6cfc-4549-b49c-edda7568cc48"
+      },
+      "role": "member"
+    }
+  ],
+  "purchase_order_number": "000023",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "customer": {
+    "type": "contact",
+    "id": "ebafa4c5-fa8a-4409-92e5-1b192243372f"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewLegacyProject,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "project",
+    "id": "c47e8e40-9a16-468f-9b29-38aea8ae4210"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_delete_request_by_id() {
+    let body = r#"{
+  "id": "01548b10-4932-4a18-8a89-005ad09db2c8"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_info_request_by_id() {
+    let body = r#"{
+  "id": "8a04371b-2ffb-407b-9b24-d5b5452009c7"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_info_200_new_company_website() {
+    let body = r#"{
+  "data": {
+    "id": "8a04371b-2ffb-407b-9b24-d5b5452009c7",
+    "reference": "PRO-1",
+    "title": "New company website",
+    "status": "active",
+    "customer": {
+      "type": "contact",
+      "id": "de41d3e8-808f-4279-b6ff-4706b04c8df2"
+    },
+    "starts_on": "2016-02-04",
+    "due_on": "2016-02-04",
+    "source": {
+      "type": "deal",
+      "id": "39abbf9e-9692-4cca-b20d-79577890752c"
+    },
+    "milestones": [
+      {
+        "type": "milestone",
+        "id": "7c6b5e26-3068-47a6-bf3b-431d7ab7e704"
+      }
+    ],
+    "participants": [
+      {
+        "participant": {
+          "type": "user",
+          "id": "b0ef899b-143c-4708-90ce-aecb3350e116"
+        },
+        "role": "decision_maker"
+      }
+    ],
+    "purchase_order_number": "000023",
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "actuals": {
+      "billable_amount": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "costs": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "result": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    },
+    "budget": {
+      "provided": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "spent": {
+        "total": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "time": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "materials": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      },
+      "remaining": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "allocated": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "forecasted": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LegacyProject,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "customer": {
+      "type": "company",
+      "id": "ebafa4c5-fa8a-4409-92e5-1b192243372f"
+    },
+    "status": "active",
+    "participant_id": "ed544eac-02e4-037b-8a1a-c8dd662bf621",
+    "term": "coffee",
+    "updated_since": "2020-06-04T16:44:33+00:00"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "due_on",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListLegacyProjectsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_list_200_new_company_website() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "624ca743-8998-4f8c-add1-c427bb022166",
+      "reference": "PRO-2",
+      "title": "New company website",
+      "status": "active",
+      "customer": {
+        "type": "contact",
+        "id": "abbf02c0-8ff9-4048-b83f-5195035161e1"
+      },
+      "starts_on": "2016-02-04",
+      "due_on": "2016-10-14",
+      "created_at": "2016-02-01T11:25:41+00:00",
+      "source": {
+        "type": "deal",
+        "id": "5023d7c2-80d7-4d4b-b2bd-0fcaa6a1f069"
+      },
+      "actuals": {
+        "billable_amount": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "costs": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "result": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      },
+      "budget": {
+        "provided": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "spent": {
+          "total": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "time": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "materials": {
+            "amount": 123.30,
+            "currency": "EUR"
+          }
+        },
+        "remaining": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "allocated": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "forecasted": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LegacyProjectList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_reopen_request_by_id() {
+    let body = r#"{
+  "id": "01548b10-4932-4a18-8a89-005ad09db2c8"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_update_request_new_company_website() {
+    let body = r#"{
+  "id": "dcc2e8ed-51be-4cb6-9c01-034aedac86fd",
+  "title": "New company website",
+  "status": "active",
+  "starts_on": "2016-02-04",
+  "customer": {
+    "type": "company",
+    "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+  },
+  "budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "purchase_order_number": "000023",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateLegacyProject,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_update_participant_request_decision_maker() {
+    let body = r#"{
+  "id": "55fbe14f-7399-48e5-b4e0-64b7f5c50451",
+  "participant": {
+    "type": "user",
+    "id": "5ccbc008-f65e-4192-836c-4d7e21f54052"
+  },
+  "role": "decision_maker"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::LegacyProjectUpdateParticipantRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_assign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_create_request_some_material() {
+    let body = r#"{
+  "project_id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+  "title": "Some material",
+  "group_id": "0185968b-2c9e-73fd-9ce1-a12c0979783b",
+  "after_id": "8ba797aa-107d-4934-9511-2a043bf3f766",
+  "description": "Protects metal from rust and corrosion, penetrates stuck parts, displaces moisture and lubricates almost anything.",
+  "billing_method": "unit_price",
+  "unit_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "unit_cost": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "unit_id": "69cbfbf2-fefe-4f03-9269-3ddc79117f4d",
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2023-01-18",
+  "end_date": "2023-03-22",
+  "product_id": "1c5cf7a1-7248-469c-9dcd-9f0581321ec2",
+  "assignees": [
+    {
+      "type": "user",
+      "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewProjectMaterial,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenMaterial",
+    "id": "b275487e-47d9-40b4-9cfe-5dfef77f4954"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_delete_request_by_id() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_duplicate_request_origin() {
+    let body = r#"{
+  "origin_id": "0186a74b-b640-7458-9717-7c84356b26fd"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectLineDuplicateRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_duplicate_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenMaterial",
+    "id": "0186a2f3-32a5-7c81-b3a9-55809146ad0c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_info_request_by_id() {
+    let body = r#"{
+  "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectMaterialInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_info_200_wd_40() {
+    let body = r#"{
+  "data": {
+    "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485",
+    "project": {
+      "type": "nextgenProject",
+      "id": "018536c0-bf23-77eb-81f5-10e87cad50bc"
+    },
+    "group": {
+      "type": "nextgenProjectGroup",
+      "id": "eab232c6-49b2-4b7e-a977-5e1148dad471"
+    },
+    "title": "WD-40® Multi-Use Product Industrial Size",
+    "description": "Protects metal from rust and corrosion, penetrates stuck parts, displaces moisture and lubricates almost anything.",
+    "status": "in_progress",
+    "billing_method": "unit_price",
+    "billing_status": "not_billable",
+    "unit_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "unit_cost": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "unit": {
+      "type": "priceunit",
+      "id": "f1b7ae71-b610-02e0-8a10-443c31597e11"
+    },
+    "amount_billed": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget_spent": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "internal_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "fixed_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "cost": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "margin": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "assignees": [
+      {
+        "assignee": {
+          "type": "user",
+          "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+        },
+        "assign_type": "manual"
+      }
+    ],
+    "start_date": "2023-01-18",
+    "end_date": "2023-03-22",
+    "product": {
+      "type": "product",
+      "id": "85fd7319-b094-462a-ae78-ff94d6bcb226"
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectMaterial,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_list_request_by_ids() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "46156648-87c6-478d-8aa7-1dc3a00daca4"
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProjectMaterialsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_list_200_one_material() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "39c64ba9-ebf1-491a-8486-a0b96ff21c07",
+      "project": {
+        "type": "nextgenProject",
+        "id": "018536c0-bf23-77eb-81f5-10e87cad50bc"
+      },
+      "group": {
+        "type": "nextgenProjectGroup",
+        "id": "eab232c6-49b2-4b7e-a977-5e1148dad471"
+      },
+      "title": "Metal studs",
+      "status": "in_progress",
+      "billing_method": "unit_price",
+      "billing_status": "not_billable",
+      "unit_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "unit_cost": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "unit": {
+        "type": "priceunit",
+        "id": "f1b7ae71-b610-02e0-8a10-443c31597e11"
+      },
+      "amount_billed": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget_spent": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "internal_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "cost": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "margin": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "assignees": [
+        {
+          "assignee": {
+            "type": "user",
+            "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+          },
+          "assign_type": "manual"
+        }
+      ],
+      "start_date": "2023-01-18",
+      "end_date": "2023-03-22",
+      "product": {
+        "type": "product",
+        "id": "85fd7319-b094-462a-ae78-ff94d6bcb226"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::ProjectMaterialListItem>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_unassign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_materials_update_request_on_hold() {
+    let body = r#"{
+  "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485",
+  "title": "WD-40® Multi-Use Product Industrial Size",
+  "description": "Protects metal from rust and corrosion, penetrates stuck parts, displaces moisture and lubricates almost anything.",
+  "status": "on_hold",
+  "billing_method": "unit_price",
+  "unit_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "unit_cost": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2023-01-18",
+  "end_date": "2023-03-22",
+  "product_id": "1c5cf7a1-7248-469c-9dcd-9f0581321ec2"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateProjectMaterial,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_assign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_create_request_my_project_group() {
+    let body = r##"{
+  "project_id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+  "title": "My project group",
+  "description": "Some long-winded description",
+  "color": "#00B2B2",
+  "billing_method": "time_and_materials",
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2023-01-18",
+  "end_date": "2023-03-22",
+  "assignees": [
+    {
+      "type": "user",
+      "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+    }
+  ]
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewProjectGroup,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenProjectGroup",
+    "id": "39c64ba9-ebf1-491a-8486-a0b96ff21c07"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_delete_request_ungroup() {
+    let body = r#"{
+  "id": "01866e6f-f264-7fe5-8b7c-a3f739fa292c",
+  "delete_strategy": "ungroup_tasks_and_materials"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DeleteProjectGroupRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_duplicate_request_origin() {
+    let body = r#"{
+  "origin_id": "0186a6b5-2fdc-749a-983a-c4a1303546d7"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectLineDuplicateRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_duplicate_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenProjectGroup",
+    "id": "0186a6b5-682c-7b0e-95c9-090627a73d3b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_info_request_by_id() {
+    let body = r#"{
+  "id": "cfe2666c-b0f4-4e85-8d6f-9e1284706d0a"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectGroupInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_info_200_website_frontpage() {
+    let body = r##"{
+  "data": {
+    "id": "cfe2666c-b0f4-4e85-8d6f-9e1284706d0a",
+    "project": {
+      "type": "nextgenProject",
+      "id": "018536c0-bf23-77eb-81f5-10e87cad50bc"
+    },
+    "title": "Website frontpage",
+    "description": "My elaborate description",
+    "color": "#00B2B2",
+    "billing_method": "time_and_materials",
+    "billing_status": "not_billable",
+    "amount_billed": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "fixed_amount_billed": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget_spent": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "internal_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "fixed_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "calculated_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "cost": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "margin": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "assignees": [
+      {
+        "assignee": {
+          "type": "user",
+          "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+        },
+        "assign_type": "auto_assigned"
+      }
+    ],
+    "start_date": "2023-01-18",
+    "end_date": "2023-03-22",
+    "time_estimated": {
+      "value": 28800,
+      "unit": "seconds"
+    },
+    "time_tracked": {
+      "value": 21100,
+      "unit": "seconds"
+    }
+  }
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectGroup,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "0185a0af-97a6-7f44-8aec-254d8daf72f3",
+      "0185a0c3-b791-7629-8361-d60f3c0d7ce2"
+    ],
+    "project_id": "01859b27-1525-7372-bd40-26a6363c8bfe"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProjectGroupsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_list_200_one_group() {
+    let body = r##"{
+  "data": [
+    {
+      "id": "0185a0af-97a6-7f44-8aec-254d8daf72f3",
+      "project": {
+        "type": "nextgenProject",
+        "id": "018536c0-bf23-77eb-81f5-10e87cad50bc"
+      },
+      "title": "Website frontpage",
+      "color": "#00B2B2",
+      "billing_method": "time_and_materials",
+      "billing_status": "not_billable",
+      "amount_billed": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_amount_billed": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget_spent": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "internal_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "calculated_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "cost": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "margin": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "assignees": [
+        {
+          "assignee": {
+            "type": "user",
+            "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+          },
+          "assign_type": "auto_assigned"
+        }
+      ],
+      "start_date": "2023-01-18",
+      "end_date": "2023-03-22",
+      "time_estimated": {
+        "value": 28800,
+        "unit": "seconds"
+      },
+      "time_tracked": {
+        "value": 21100,
+        "unit": "seconds"
+      }
+    }
+  ]
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::ProjectGroupListItem>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_unassign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_groups_update_request_updated_group() {
+    let body = r##"{
+  "id": "e8478f2c-05a1-4e69-b3c4-e08507640f01",
+  "title": "My updated group",
+  "description": "I updated this group because I felt like it",
+  "color": "#00B2B2",
+  "billing_method": {
+    "value": "time_and_materials",
+    "update_strategy": "none"
+  },
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2023-01-18",
+  "end_date": "2023-03-22"
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateProjectGroup,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_lines_add_to_group_request_add() {
+    let body = r#"{
+  "line_id": "a14a464d-320a-49bb-b6ee-b510c7f4f66c",
+  "group_id": "0daf76e6-5141-4fb0-866f-01916a873a38"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectLineGroupRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_lines_list_request_tasks_of_user() {
+    let body = r#"{
+  "project_id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+  "filter": {
+    "types": [
+      "nextgenTask"
+    ],
+    "assignees": [
+      {
+        "type": "user",
+        "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+      }
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProjectLinesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_lines_list_200_one_line() {
+    let body = r#"{
+  "data": [
+    {
+      "line": {
+        "type": "nextgenMaterial",
+        "id": "a14a464d-320a-49bb-b6ee-b510c7f4f66c"
+      },
+      "group": {
+        "type": "nextgenProjectGroup",
+        "id": "a14a464d-320a-49bb-b6ee-b510c7f4f66c"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::ProjectLine>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_project_lines_remove_from_group_request_remove() {
+    let body = r#"{
+  "line_id": "a14a464d-320a-49bb-b6ee-b510c7f4f66c"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectLineUngroupRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_add_customer_request_contact() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "customer": {
+    "type": "contact",
+    "id": "03148b5d-4cb0-4750-a3f2-8697cf8bce10"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectCustomerRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_add_deal_request_deal() {
+    let body = r#"{
+  "id": "d27909aa-fc0e-4ed4-acec-fcbffda5111b",
+  "deal_id": "8385b072-587f-4ebf-a32b-5f48baea1b1c"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectDealRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_add_owner_request_owner() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "user_id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectOwnerRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_add_quotation_request_quotation() {
+    let body = r#"{
+  "id": "d27909aa-fc0e-4ed4-acec-fcbffda5111b",
+  "quotation_id": "8385b072-587f-4ebf-a32b-5f48baea1b1c"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectQuotationRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_assign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_close_request_close() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "closing_strategy": "mark_tasks_and_materials_as_done"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CloseProjectRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_create_request_my_cool_new_project() {
+    let body = r##"{
+  "title": "My cool new project",
+  "description": "My project description",
+  "owner_ids": [
+    "47e7e4a2-607d-465b-a121-7bdc9c64ade7",
+    "d8ebc8a5-800f-4714-97bb-3947a7ec274d"
+  ],
+  "time_budget": {
+    "value": 43200,
+    "unit": "minutes"
+  },
+  "billing_method": "time_and_materials",
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2022-02-23",
+  "end_date": "2022-02-28",
+  "purchase_order_number": "000023",
+  "company_entity_id": "0d0dec5a-7096-4009-be37-07eab117db07",
+  "color": "#00B2B2",
+  "customers": [
+    {
+      "type": "company",
+      "id": "9cb3e568-3931-4b8f-8db8-5a002e8cf253"
+    }
+  ],
+  "assignees": [
+    {
+      "type": "user",
+      "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+    }
+  ],
+  "deal_ids": [
+    "3709b7e9-7722-4d2d-a663-b480789bafe4",
+    "39fb2767-90e0-4fe4-9bac-a244bee6552c"
+  ],
+  "quotation_ids": [
+    "e8e8e969-2054-49ee-81d1-47453de2aebb",
+    "fc41c04f-1841-4238-a31b-42c48c57713e"
+  ],
+  "initial_time_tracked": {
+    "value": 43200,
+    "unit": "minutes"
+  },
+  "initial_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "initial_cost": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "initial_amount_billed": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "initial_amount_paid": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewProject,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenProject",
+    "id": "49b403be-a32e-0901-9b1c-25214f9027c6"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_delete_request_unlink() {
+    let body = r#"{
+  "id": "81df9996-6d2c-4844-86d6-202c08d2837e",
+  "delete_strategy": "unlink_tasks_and_time_trackings"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DeleteProjectRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_duplicate_request_copy() {
+    let body = r#"{
+  "id": "81df9996-6d2c-4844-86d6-202c08d2837e",
+  "title": "Copy of my project"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DuplicateProjectRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_duplicate_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenProject",
+    "id": "49b403be-a32e-0901-9b1c-25214f9027c6"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_info_request_with_legacy_project() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "includes": "legacy_project"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_info_200_my_project() {
+    let body = r##"{
+  "data": {
+    "id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+    "project_key": 123,
+    "title": "My project title",
+    "description": "My project description",
+    "status": "open",
+    "update_rights": "owners",
+    "billing_method": "time_and_materials",
+    "time_budget": {
+      "value": 43200,
+      "unit": "seconds"
+    },
+    "time_tracked": {
+      "value": 43200,
+      "unit": "seconds"
+    },
+    "amount_billed": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "fixed_amount_billed": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "amount_paid": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "task_external_budget_spent": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "material_external_budget_spent": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget_spent": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "internal_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "fixed_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "calculated_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "cost": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "margin": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "start_date": "2022-02-23",
+    "end_date": "2022-02-28",
+    "purchase_order_number": "000023",
+    "company_entity": {
+      "type": "department",
+      "id": "0d0dec5a-7096-4009-be37-07eab117db07"
+    },
+    "owners": [
+      {
+        "type": "user",
+        "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+      }
+    ],
+    "color": "#00B2B2",
+    "assignees": [
+      {
+        "assignee": {
+          "type": "user",
+          "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+        },
+        "assign_type": "auto_assigned"
+      }
+    ],
+    "customers": [
+      {
+        "type": "contact",
+        "id": "1106f231-0464-41b7-8b0b-19451af81afe"
+      }
+    ],
+    "deals": [
+      {
+        "type": "deal",
+        "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+      }
+    ],
+    "quotations": [
+      {
+        "type": "quotation",
+        "id": "a7f15c40-3b65-09ae-9f1b-d55786bc7b01"
+      }
+    ],
+    "custom_user_rates": [
+      {
+        "user": {
+          "type": "user",
+          "id": "55d3707c-14dc-4b62-a072-e3f4c1413462"
+        },
+        "custom_rate": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      }
+    ],
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "legacy_project": {
+      "type": "project",
+      "id": "624ca743-8998-4f8c-add1-c427bb022166"
+    }
+  }
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Project,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "46156648-87c6-478d-8aa7-1dc3a00daca4"
+    ],
+    "status": "open",
+    "quotation_ids": [
+      "132c7189-6e49-420c-889c-23267ce70660",
+      "cd740bde-d317-4c97-bec0-76bfad903a1e"
+    ],
+    "deal_ids": [
+      "7ea73287-9f87-4b2b-b6f8-866b12b7364a",
+      "68f8bb28-e5d0-4ee2-b269-1dbeeda5bdcc"
+    ],
+    "term": "Interesting project",
+    "customers": [
+      {
+        "type": "contact",
+        "id": "1106f231-0464-41b7-8b0b-19451af81afe"
+      }
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "project_key",
+      "order": "desc"
+    }
+  ],
+  "includes": "legacy_project,custom_fields"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProjectsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_list_200_one_project() {
+    let body = r##"{
+  "data": [
+    {
+      "id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+      "project_key": 123,
+      "title": "My project title",
+      "description": "My project description",
+      "status": "open",
+      "billing_method": "time_and_materials",
+      "time_budget": {
+        "value": 43200,
+        "unit": "seconds"
+      },
+      "time_estimated": {
+        "value": 43200,
+        "unit": "seconds"
+      },
+      "time_tracked": {
+        "value": 43200,
+        "unit": "seconds"
+      },
+      "amount_billed": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "amount_unbilled": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_amount_billed": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "amount_paid": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget_spent": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "internal_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "calculated_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "cost": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "margin": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "start_date": "2022-02-23",
+      "end_date": "2022-02-28",
+      "company_entity": {
+        "type": "department",
+        "id": "0d0dec5a-7096-4009-be37-07eab117db07"
+      },
+      "owners": [
+        {
+          "type": "user",
+          "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+        }
+      ],
+      "color": "#00B2B2",
+      "assignees": [
+        {
+          "assignee": {
+            "type": "user",
+            "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+          },
+          "assign_type": "auto_assigned"
+        }
+      ],
+      "customers": [
+        {
+          "type": "contact",
+          "id": "1106f231-0464-41b7-8b0b-19451af81afe"
+        }
+      ],
+      "deals": [
+        {
+          "type": "deal",
+          "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+        }
+      ],
+      "quotations": [
+        {
+          "type": "quotation",
+          "id": "a7f15c40-3b65-09ae-9f1b-d55786bc7b01"
+        }
+      ],
+      "legacy_project": {
+        "type": "project",
+        "id": "624ca743-8998-4f8c-add1-c427bb022166"
+      },
+      "custom_fields": [
+        {
+          "definition": {
+            "type": "customFieldDefinition",
+            "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+          },
+          "value": "092980616"
+        }
+      ]
+    }
+  ],
+  "meta": {
+    "page": {
+      "size": 10,
+      "number": 2
+    },
+    "matches": 10
+  }
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_remove_customer_request_contact() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "customer": {
+    "type": "contact",
+    "id": "03148b5d-4cb0-4750-a3f2-8697cf8bce10"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectCustomerRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_remove_deal_request_deal() {
+    let body = r#"{
+  "id": "d27909aa-fc0e-4ed4-acec-fcbffda5111b",
+  "deal_id": "8385b072-587f-4ebf-a32b-5f48baea1b1c"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectDealRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_remove_owner_request_owner() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "user_id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectOwnerRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_remove_quotation_request_quotation() {
+    let body = r#"{
+  "id": "d27909aa-fc0e-4ed4-acec-fcbffda5111b",
+  "quotation_id": "8385b072-587f-4ebf-a32b-5f48baea1b1c"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectQuotationRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_reopen_request_by_id() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_unassign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_projects_update_request_different_title() {
+    let body = r##"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "title": "A different project title",
+  "description": "Another description",
+  "time_budget": {
+    "value": 60,
+    "unit": "minutes"
+  },
+  "billing_method": {
+    "value": "time_and_materials",
+    "update_strategy": "none"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2022-02-23",
+  "end_date": "2022-02-28",
+  "purchase_order_number": "000023",
+  "company_entity_id": "0d0dec5a-7096-4009-be37-07eab117db07",
+  "color": "#00B2B2",
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"##;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateProject,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_assign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_create_request_my_task() {
+    let body = r#"{
+  "project_id": "49b403be-a32e-0901-9b1c-25214f9027c6",
+  "title": "My task",
+  "group_id": "0185968b-2c9e-73fd-9ce1-a12c0979783b",
+  "work_type_id": "0f517e20-2e76-4684-8d6c-3334f6d7148c",
+  "task_type_id": "0f517e20-2e76-4684-8d6c-3334f6d7148c",
+  "description": "But nothing is any good without you cause baby you are my centerpiece",
+  "billing_method": "fixed_price",
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "custom_rate": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2023-01-18",
+  "end_date": "2023-03-22",
+  "time_estimated": {
+    "value": 480,
+    "unit": "minutes"
+  },
+  "assignees": [
+    {
+      "type": "user",
+      "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewProjectTask,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenTask",
+    "id": "39c64ba9-ebf1-491a-8486-a0b96ff21c07"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_delete_request_unlink() {
+    let body = r#"{
+  "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485",
+  "delete_strategy": "unlink_time_tracking"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DeleteProjectTaskRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_duplicate_request_origin() {
+    let body = r#"{
+  "origin_id": "0186a6b5-32d9-73d4-a416-d9f86cba567d"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectLineDuplicateRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_duplicate_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "nextgenTask",
+    "id": "0186a721-3879-729a-bf52-91576e0522f3"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_info_request_by_id() {
+    let body = r#"{
+  "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectTaskInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_info_200_write_api_documentation() {
+    let body = r#"{
+  "data": {
+    "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485",
+    "project": {
+      "type": "nextgenProject",
+      "id": "018536c0-bf23-77eb-81f5-10e87cad50bc"
+    },
+    "group": {
+      "type": "nextgenProjectGroup",
+      "id": "eab232c6-49b2-4b7e-a977-5e1148dad471"
+    },
+    "work_type": {
+      "type": "workType",
+      "id": "0f517e20-2e76-4684-8d6c-3334f6d7148c"
+    },
+    "task_type": {
+      "type": "workType",
+      "id": "0f517e20-2e76-4684-8d6c-3334f6d7148c"
+    },
+    "status": "in_progress",
+    "title": "Write API documentation",
+    "description": "I buy a house and garden somewhere, along a country road a piece",
+    "billing_method": "user_rate",
+    "billing_status": "not_billable",
+    "custom_rate": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "amount_billed": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "external_budget_spent": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "internal_budget": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "unit_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "fixed_price": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "cost": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "unit_cost": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "margin": {
+      "amount": 123.30,
+      "currency": "EUR"
+    },
+    "assignees": [
+      {
+        "assignee": {
+          "type": "user",
+          "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+        },
+        "assign_type": "manual"
+      }
+    ],
+    "start_date": "2023-01-18",
+    "end_date": "2023-03-22",
+    "time_estimated": {
+      "value": 28800,
+      "unit": "seconds"
+    },
+    "time_tracked": {
+      "value": 21100,
+      "unit": "seconds"
+    },
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectTask,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_list_request_by_ids() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "46156648-87c6-478d-8aa7-1dc3a00daca4"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListProjectTasksRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_list_200_one_task() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "39c64ba9-ebf1-491a-8486-a0b96ff21c07",
+      "project": {
+        "type": "nextgenProject",
+        "id": "018536c0-bf23-77eb-81f5-10e87cad50bc"
+      },
+      "group": {
+        "type": "nextgenProjectGroup",
+        "id": "eab232c6-49b2-4b7e-a977-5e1148dad471"
+      },
+      "work_type": {
+        "type": "workType",
+        "id": "0f517e20-2e76-4684-8d6c-3334f6d7148c"
+      },
+      "task_type": {
+        "type": "workType",
+        "id": "0f517e20-2e76-4684-8d6c-3334f6d7148c"
+      },
+      "status": "in_progress",
+      "title": "Write API documentation",
+      "billing_method": "user_rate",
+      "billing_status": "not_billable",
+      "custom_rate": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "amount_billed": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "external_budget_spent": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "internal_budget": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "unit_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "fixed_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "cost": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "unit_cost": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "margin": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "assignees": [
+        {
+          "assignee": {
+            "type": "user",
+            "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+          },
+          "assign_type": "manual"
+        }
+      ],
+      "start_date": "2023-01-18",
+      "end_date": "2023-03-22",
+      "time_estimated": {
+        "value": 28800,
+        "unit": "seconds"
+      },
+      "time_tracked": {
+        "value": 21100,
+        "unit": "seconds"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectTaskList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_unassign_request_user() {
+    let body = r#"{
+  "id": "0184f276-811b-716d-8b79-17628c9573c6",
+  "assignee": {
+    "type": "user",
+    "id": "66abace2-62af-0836-a927-fe3f44b9b47b"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ProjectAssignRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn projects_v2_tasks_update_request_on_hold() {
+    let body = r#"{
+  "id": "ff19a113-50ba-4afc-9fff-2e5c5c5a5485",
+  "work_type_id": "0f517e20-2e76-4684-8d6c-3334f6d7148c",
+  "task_type_id": "0f517e20-2e76-4684-8d6c-3334f6d7148c",
+  "status": "on_hold",
+  "title": "Write API documentation",
+  "description": "But nothing is any good without you cause baby you are my centerpiece",
+  "billing_method": "fixed_price",
+  "fixed_price": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "external_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "internal_budget": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "custom_rate": {
+    "amount": 123.30,
+    "currency": "EUR"
+  },
+  "start_date": "2023-01-18",
+  "end_date": "2023-03-22",
+  "time_estimated": {
+    "value": 480,
+    "unit": "minutes"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateProjectTask,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_accept_request_by_id() {
+    let body = r#"{
+  "id": "e7a3fe2b-2c75-480f-87b9-121816b5257b"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_create_request_one_line() {
+    let body = r#"{
+  "deal_id": "cef01135-7e51-4f6f-a6eb-6e5e5a885ac8",
+  "currency": {
+    "code": "EUR",
+    "exchange_rate": 1.1238
+  },
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1",
+          "purchase_price": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "periodicity": {
+            "unit": "week",
+            "period": 2
+          }
+        }
+      ]
+    }
+  ],
+  "discounts": [
+    {
+      "type": "percentage",
+      "value": 15.5,
+      "description": "winter promotion"
+    }
+  ],
+  "text": "Quotation text",
+  "document_template_id": "179e1564-493b-4305-8c54-a34fc80920fc",
+  "expiry": {
+    "expires_after": "2023-04-05",
+    "action_after_expiry": "lock"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewQuotation,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "quotation",
+    "id": "e4bf74ca-e900-471f-84b1-276e5d3afae4"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_delete_request_by_id() {
+    let body = r#"{
+  "id": "4e235f27-0af0-40e5-82f3-d32d0aa9edb3"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_download_request_pdf() {
+    let body = r#"{
+  "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
+  "format": "pdf"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::DownloadQuotationRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_download_200_link() {
+    let body = r#"{
+  "data": {
+    "location": "https://cdn.teamleader.eu/file",
+    "expires": "2018-02-05T16:44:33+00:00"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::QuotationDownload,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_info_request_by_id() {
+    let body = r#"{
+  "id": "e7a3fe2b-2c75-480f-87b9-121816b5257b"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::QuotationInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_info_200_webdevelopment() {
+    let body = r#"{
+  "data": {
+    "id": "e7a3fe2b-2c75-480f-87b9-121816b5257b",
+    "deal": {
+      "type": "deal",
+      "id": "53474a7a-f9b2-4dd4-88a8-40ce773c7a64"
+    },
+    "grouped_lines": [
+      {
+        "line_items": [
+          {
+            "product": {
+              "type": "product",
+              "id": "e2314517-3cab-4aa9-8471-450e73449040"
+            },
+            "quantity": 3,
+            "description": "An awesome product",
+            "extended_description": "Some more information about this awesome product",
+            "unit": {
+              "type": "unitOfMeasure",
+              "id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71"
+            },
+            "unit_price": {
+              "amount": 123.30,
+              "currency": "EUR",
+              "tax": "excluding"
+            },
+            "tax": {
+              "type": "taxRate",
+              "id": "e2314517-3cab-4aa9-8471-450e73449042"
+            },
+            "discount": {
+              "type": "percentage",
+              "value": 15.00
+            },
+            "purchase_price": {
+              "amount": 123.30,
+              "currency": "EUR"
+            },
+            "total": {
+              "tax_exclusive": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_exclusive_before_discount": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_inclusive": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_inclusive_before_discount": {
+                "amount": 123.30,
+                "currency": "EUR"
+              }
+            },
+            "periodicity": {
+              "unit": "week",
+              "period": 2
+            }
+          }
+        ]
+      }
+    ],
+    "currency": "USD",
+    "currency_exchange_rate": {
+      "from": "USD",
+      "to": "EUR",
+      "rate": 1.1234
+    },
+    "total": {
+      "tax_exclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "tax_inclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "taxes": [
+        {
+          "rate": 0.21,
+          "taxable": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "tax": {
+            "amount": 123.30,
+            "currency": "EUR"
+          }
+        }
+      ],
+      "purchase_price": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    },
+    "discounts": [
+      {
+        "type": "percentage",
+        "value": 15.5,
+        "description": "winter promotion"
+      }
+    ],
+    "created_at": "2017-05-09T11:25:11+00:00",
+    "updated_at": "2017-05-09T11:30:58+00:00",
+    "status": "open",
+    "name": "Webdevelopment",
+    "document_template": {
+      "type": "documentTemplate",
+      "id": "179e1564-493b-4305-8c54-a34fc80920fc"
+    },
+    "expiry": {
+      "expires_after": "2023-04-05",
+      "action_after_expiry": "lock"
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Quotation,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_list_request_by_ids() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "5b16f6ee-e302-0079-901b-50c26c4a55b1",
+      "2700006a-b351-070b-b311-fb45ed99abe2"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListQuotationsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_list_200_webdevelopment() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "5b16f6ee-e302-0079-901b-50c26c4a55b1",
+      "deal": {
+        "type": "deal",
+        "id": "53474a7a-f9b2-4dd4-88a8-40ce773c7a64"
+      },
+      "currency_exchange_rate": {
+        "from": "USD",
+        "to": "EUR",
+        "rate": 1.1234
+      },
+      "total": {
+        "tax_exclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "tax_inclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "taxes": [
+          {
+            "rate": 0.21,
+            "taxable": {
+              "amount": 123.30,
+              "currency": "EUR"
+            },
+            "tax": {
+              "amount": 123.30,
+              "currency": "EUR"
+            }
+          }
+        ],
+        "purchase_price": {
+          "amount": 123.30,
+          "currency": "EUR"
+        }
+      },
+      "created_at": "2017-05-09T11:25:11+00:00",
+      "updated_at": "2017-05-09T11:30:58+00:00",
+      "status": "open",
+      "name": "Webdevelopment",
+      "expiry": {
+        "expires_after": "2023-04-05",
+        "action_after_expiry": "lock"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::QuotationList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_send_request_offer() {
+    let body = r#"{
+  "quotations": [
+    "023a4609-eda4-006c-8d2c-314539ec5d85",
+    "b42635b7-ccd3-0bfc-9628-e90940694845"
+  ],
+  "from": {
+    "sender": {
+      "type": "user",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "email_address": "info@teamleader.eu"
+  },
+  "recipients": {
+    "to": [
+      {
+        "customer": {
+          "type": "company",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        },
+        "email_address": "info@teamleader.eu"
+      }
+    ],
+    "cc": [
+      {
+        "customer": {
+          "type": "company",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        },
+        "email_address": "info@teamleader.eu"
+      }
+    ],
+    "bcc": [
+      {
+        "customer": {
+          "type": "company",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        },
+        "email_address": "info@teamleader.eu"
+      }
+    ]
+  },
+  "subject": "An offer you cannot refuse",
+  "content": "Sign your offer here #LINK",
+  "attachments": [
+    "e76d381a-f7ea-04d1-9a32-14aab27bc1e2"
+  ],
+  "language": "en"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::SendQuotationRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn quotations_update_request_one_line() {
+    let body = r#"{
+  "id": "5b16f6ee-e302-0079-901b-50c26c4a55b1",
+  "currency": {
+    "code": "EUR",
+    "exchange_rate": 1.1238
+  },
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1",
+          "purchase_price": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "periodicity": {
+            "unit": "week",
+            "period": 2
+          }
+        }
+      ]
+    }
+  ],
+  "discounts": [
+    {
+      "type": "percentage",
+      "value": 15.5,
+      "description": "winter promotion"
+    }
+  ],
+  "text": "Quotation text",
+  "document_template_id": "179e1564-493b-4305-8c54-a34fc80920fc",
+  "expiry": {
+    "expires_after": "2023-04-05",
+    "action_after_expiry": "lock"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateQuotation,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_create_request_cookies() {
+    let body = r#"{
+  "invoicee": {
+    "customer": {
+      "type": "contact",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    },
+    "for_attention_of": {
+      "name": "Finance Dept."
+    }
+  },
+  "department_id": "6a6343fc-fdd8-4bc0-aa69-3a004c710e87",
+  "starts_on": "2022-04-26",
+  "billing_cycle": {
+    "periodicity": {
+      "unit": "week",
+      "period": 2
+    },
+    "days_in_advance": 7
+  },
+  "title": "Subscription for cookies",
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "withholding_tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585824",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_category_id": "e2314517-3cab-4aa9-8471-450e73449041",
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1"
+        }
+      ]
+    }
+  ],
+  "ends_on": "2022-05-26",
+  "deal_id": "cef01135-7e51-4f6f-a6eb-6e5e5a885ac8",
+  "project_id": "ebafa4c5-fa8a-4409-92e5-1b192243372f",
+  "note": "Subscription comments",
+  "payment_term": {
+    "type": "cash"
+  },
+  "invoice_generation": {
+    "action": "draft",
+    "payment_method": "direct_debit"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "document_template_id": "179e1564-493b-4305-8c54-a34fc80920fc"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewSubscription,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "subscription",
+    "id": "e2314517-3cab-4aa9-8471-450e73449041"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_deactivate_request_by_id() {
+    let body = r#"{
+  "id": "46156648-87c6-478d-8aa7-1dc3a00dacab"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_info_request_by_id() {
+    let body = r#"{
+  "id": "e2314517-3cab-4aa9-8471-450e73449041"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::SubscriptionInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_info_200_cookies() {
+    let body = r#"{
+  "data": {
+    "id": "e2314517-3cab-4aa9-8471-450e73449041",
+    "title": "Subscription for cookies",
+    "note": "Some more **information** about this subscription",
+    "status": "active",
+    "department": {
+      "type": "department",
+      "id": "5e90eb0a-b502-4344-aa0f-3b8525af6186"
+    },
+    "invoicee": {
+      "customer": {
+        "type": "contact",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "for_attention_of": {
+        "contact": {
+          "type": "contact",
+          "id": "d4391f46-a32c-458c-b2ee-833fd27a348d"
+        },
+        "name": "Radja Nainggolan"
+      }
+    },
+    "project": {
+      "type": "project",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "next_renewal_date": "2022-06-21",
+    "total": {
+      "tax_exclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "tax_inclusive": {
+        "amount": 123.30,
+        "currency": "EUR"
+      },
+      "taxes": [
+        {
+          "rate": 0.21,
+          "taxable": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "tax": {
+            "amount": 123.30,
+            "currency": "EUR"
+          }
+        }
+      ]
+    },
+    "web_url": "https://focus.teamleader.eu/subscription_detail.php?id=e2314517-3cab-4aa9-8471-450e73449041",
+    "starts_on": "2022-05-21",
+    "ends_on": "2023-07-21",
+    "billing_cycle": {
+      "periodicity": {
+        "unit": "week",
+        "period": 2
+      },
+      "days_in_advance": 7
+    },
+    "payment_term": {
+      "type": "cash"
+    },
+    "grouped_lines": [
+      {
+        "line_items": [
+          {
+            "product": {
+              "type": "product",
+              "id": "e2314517-3cab-4aa9-8471-450e73449040"
+            },
+            "product_category": {
+              "type": "productCategory",
+              "id": "e2314517-3cab-4aa9-8471-450e73449041"
+            },
+            "quantity": 3,
+            "description": "An awesome product",
+            "extended_description": "Some more information about this awesome product",
+            "unit": {
+              "type": "unitOfMeasure",
+              "id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71"
+            },
+            "unit_price": {
+              "amount": 123.30,
+              "tax": "excluding"
+            },
+            "tax": {
+              "type": "taxRate",
+              "id": "e2314517-3cab-4aa9-8471-450e73449042"
+            },
+            "discount": {
+              "type": "percentage",
+              "value": 15.00
+            },
+            "total": {
+              "tax_exclusive": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_exclusive_before_discount": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_inclusive": {
+                "amount": 123.30,
+                "currency": "EUR"
+              },
+              "tax_inclusive_before_discount": {
+                "amount": 123.30,
+                "currency": "EUR"
+              }
+            },
+            "withheld_tax": {
+              "type": "withholding_tax",
+              "id": "e2314517-3cab-4aa9-8471-450e73449040"
+            }
+          }
+        ]
+      }
+    ],
+    "invoice_generation": {
+      "action": "book",
+      "sending_methods": [
+        {
+          "method": "email"
+        }
+      ],
+      "payment_method": "direct_debit"
+    },
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "document_template": {
+      "type": "documentTemplate",
+      "id": "179e1564-493b-4305-8c54-a34fc80920fc"
+    },
+    "currency": "USD"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Subscription,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "46156648-87c6-478d-8aa7-1dc3a00daca4"
+    ],
+    "invoice_id": "60f03745-4289-4ae7-8c74-d797860bc887",
+    "deal_id": "fddf42f9-bda1-0c49-a22b-0bf147cd1e3f",
+    "department_id": "af48fe9e-d44c-0eac-8813-8be051b10921",
+    "customer": {
+      "type": "contact",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    },
+    "status": [
+      "active"
+    ]
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "title",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListSubscriptionsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_list_200_one_subscription() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "e2314517-3cab-4aa9-8471-450e73449041",
+      "title": "Subscription for cookies",
+      "note": "Some more **information** about this subscription",
+      "status": "active",
+      "department": {
+        "type": "department",
+        "id": "5e90eb0a-b502-4344-aa0f-3b8525af6186"
+      },
+      "invoicee": {
+        "customer": {
+          "type": "contact",
+          "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+        },
+        "for_attention_of": {
+          "contact": {
+            "type": "contact",
+            "id": "d4391f46-a32c-458c-b2ee-833fd27a348d"
+          },
+          "name": "Radja Nainggolan"
+        }
+      },
+      "project": {
+        "type": "project",
+        "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+      },
+      "starts_on": "2022-05-21",
+      "ends_on": "2023-07-21",
+      "next_renewal_date": "2022-06-21",
+      "billing_cycle": {
+        "periodicity": {
+          "unit": "week",
+          "period": 2
+        },
+        "days_in_advance": 7
+      },
+      "total": {
+        "tax_exclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "tax_inclusive": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "taxes": [
+          {
+            "rate": 0.21,
+            "taxable": {
+              "amount": 123.30,
+              "currency": "EUR"
+            },
+            "tax": {
+              "amount": 123.30,
+              "currency": "EUR"
+            }
+          }
+        ]
+      },
+      "web_url": "https://focus.teamleader.eu/subscription_detail.php?id=e2314517-3cab-4aa9-8471-450e73449041"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::SubscriptionList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn subscriptions_update_request_cookies() {
+    let body = r#"{
+  "id": "5b16f6ee-e302-0079-901b-50c26c4a55b1",
+  "starts_on": "2022-04-26",
+  "billing_cycle": {
+    "periodicity": {
+      "unit": "week",
+      "period": 2
+    },
+    "days_in_advance": 7
+  },
+  "ends_on": "2022-05-26",
+  "title": "Subscription for cookies",
+  "invoicee": {
+    "customer": {
+      "type": "contact",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    },
+    "for_attention_of": {
+      "name": "Finance Dept."
+    }
+  },
+  "department_id": "6a6343fc-fdd8-4bc0-aa69-3a004c710e87",
+  "payment_term": {
+    "type": "cash"
+  },
+  "project_id": "cef01135-7e51-4f6f-a6eb-6e5e5a885ac8",
+  "deal_id": "f6871b06-6513-4750-b5e6-ff3503b5a029",
+  "note": "Subscription comments",
+  "grouped_lines": [
+    {
+      "line_items": [
+        {
+          "quantity": 3,
+          "description": "An awesome product",
+          "extended_description": "Some more information about this awesome product",
+          "unit_of_measure_id": "f79d3e04-b8dc-0637-8f18-ca7c8fc63b71",
+          "unit_price": {
+            "amount": 123.30,
+            "tax": "excluding"
+          },
+          "tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585823",
+          "withholding_tax_rate_id": "c0c03f1e-77e3-402c-a713-30ea1c585824",
+          "discount": {
+            "value": 10,
+            "type": "percentage"
+          },
+          "product_category_id": "e2314517-3cab-4aa9-8471-450e73449041",
+          "product_id": "d905ff57-e866-0f59-9d1e-1fd4538bfae1"
+        }
+      ]
+    }
+  ],
+  "invoice_generation": {
+    "action": "draft",
+    "payment_method": "direct_debit"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "document_template_id": "179e1564-493b-4305-8c54-a34fc80920fc"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateSubscription,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tags_list_request_first_page() {
+    let body = r#"{
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "tag",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTagsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tags_list_200_campaign() {
+    let body = r#"{
+  "data": [
+    {
+      "tag": "campaign"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TagList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_complete_request_by_id() {
+    let body = r#"{
+  "id": "46156648-87c6-478d-8aa7-1dc3a00dacab"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The required `title` has no sample in the tasks.create attribute list, so the rendered body would lack a required field; the example takes the title sample of tasks.info and tasks.list, "Review code changes". See note `tasks-examples`.
+fn tasks_create_request_review_code_changes() {
+    let body = r#"{
+  "title": "Review code changes",
+  "due_on": "2016-02-04",
+  "work_type_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "project_id": "0185aa33-603c-7fd5-bf0d-5bd83d503b96",
+  "deal_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "ticket_id": "8607faa8-3d2e-0a66-a71e-e69f447a2ed1",
+  "estimated_duration": {
+    "unit": "min",
+    "value": 60
+  },
+  "assignee": {
+    "type": "user",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "customer": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewTask,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "task",
+    "id": "1759dfc1-7365-4f1b-8d90-d29787a5d29d"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_delete_request_by_id() {
+    let body = r#"{
+  "id": "5f0afd8a-8a40-48a4-bbe6-7d0e9c61bb6d"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_info_request_by_id() {
+    let body = r#"{
+  "id": "6fac0bf0-e803-424e-af67-76863a3d7d16"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_info_200_review_code_changes() {
+    let body = r#"{
+  "data": {
+    "id": "6fac0bf0-e803-424e-af67-76863a3d7d16",
+    "title": "Review code changes",
+    "completed": false,
+    "completed_at": "2016-02-04T16:44:33+00:00",
+    "due_on": "2016-02-04",
+    "estimated_duration": {
+      "unit": "min",
+      "value": 60
+    },
+    "work_type": {
+      "type": "workType",
+      "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+    },
+    "assignee": {
+      "type": "user",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    },
+    "customer": {
+      "type": "contact",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    },
+    "milestone": {
+      "type": "milestone",
+      "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+    },
+    "deal": {
+      "type": "deal",
+      "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+    },
+    "project": {
+      "type": "project",
+      "id": "bbbb772b-e7ad-06c5-935c-b0f6ef61d6bc"
+    },
+    "ticket": {
+      "type": "ticket",
+      "id": "8607faa8-3d2e-0a66-a71e-e69f447a2ed1"
+    },
+    "custom_fields": [
+      {
+        "definition": {
+          "type": "customFieldDefinition",
+          "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+        },
+        "value": "092980616"
+      }
+    ],
+    "priority": "A"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Task,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "9c475de2-1e99-0328-bc19-271b27e921d8",
+      "6325b4e5-c6a6-060b-b010-b81892e82fa7"
+    ],
+    "user_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+    "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+    "completed": true,
+    "scheduled": true,
+    "due_by": "2019-02-04",
+    "due_from": "2019-10-20",
+    "term": "website design",
+    "customer": {
+      "type": "company",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    }
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "due_on",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTasksRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_list_200_review_code_changes() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+      "title": "Review code changes",
+      "completed": false,
+      "completed_at": "2016-02-04T16:44:33+00:00",
+      "due_on": "2016-02-04",
+      "added_at": "2016-02-04T16:44:33+00:00",
+      "estimated_duration": {
+        "unit": "min",
+        "value": 60
+      },
+      "work_type": {
+        "type": "workType",
+        "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+      },
+      "assignee": {
+        "type": "user",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "customer": {
+        "type": "contact",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "milestone": {
+        "type": "milestone",
+        "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+      },
+      "deal": {
+        "type": "deal",
+        "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+      },
+      "project": {
+        "type": "project",
+        "id": "bbbb772b-e7ad-06c5-935c-b0f6ef61d6bc"
+      },
+      "ticket": {
+        "type": "ticket",
+        "id": "8607faa8-3d2e-0a66-a71e-e69f447a2ed1"
+      },
+      "priority": "A"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TaskList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_reopen_request_by_id() {
+    let body = r#"{
+  "id": "46156648-87c6-478d-8aa7-1dc3a00dacab"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_schedule_request_two_hours() {
+    let body = r#"{
+  "id": "7c70c54e-6e50-4e6a-b5fd-80234eb535cf",
+  "starts_at": "2016-02-04T16:00:00+00:00",
+  "ends_at": "2016-02-04T18:00:00+00:00"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TaskScheduleRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_schedule_201_event() {
+    let body = r#"{
+  "data": {
+    "type": "event",
+    "id": "d7d2d100-d440-46c2-a4a3-177ad4b2a860"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tasks_update_request_review_code_changes() {
+    let body = r#"{
+  "id": "00ed6266-a5bd-4aac-a292-2582017b6400",
+  "due_on": "2016-02-04",
+  "work_type_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "project_id": "0185aa33-603c-7fd5-bf0d-5bd83d503b96",
+  "deal_id": "32665afd-1818-0ed3-9e18-a603a3a21b95",
+  "ticket_id": "8607faa8-3d2e-0a66-a71e-e69f447a2ed1",
+  "estimated_duration": {
+    "unit": "min",
+    "value": 60
+  },
+  "assignee": {
+    "type": "user",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "customer": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateTask,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tax_rates_list_request_by_department() {
+    let body = r#"{
+  "filter": {
+    "department_id": "080aac72-ff1a-4627-bfe3-146b6eee979c"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "department_id",
+      "order": "asc"
+    },
+    {
+      "field": "rate",
+      "order": "asc"
+    },
+    {
+      "field": "description",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTaxRatesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tax_rates_list_200_one_rate() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "c93ddb52-0af8-47d9-8551-441435be66a7",
+      "description": "21%",
+      "rate": 0.21,
+      "department": {
+        "type": "department",
+        "id": "182af0a8-3f68-409b-8941-cf8caf8f28a0"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TaxRateList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn teams_list_request_designers() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "92296ad0-2d61-4179-b174-9f354ca2157f",
+      "53635682-c382-4fbf-9fd9-9506ca4fbcdd"
+    ],
+    "term": "Designers",
+    "team_lead_id": "6a9106c3-ed2a-46a2-a919-eb3d41165dd2"
+  },
+  "sort": [
+    {
+      "field": "name",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTeamsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn teams_list_200_designers() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "4b5291aa-2d78-09d2-882c-6c1483f00d88",
+      "name": "Designers",
+      "team_lead": {
+        "type": "user",
+        "id": "bef8c53b-b6bc-0fde-944e-5c4b16e5155a"
+      },
+      "members": [
+        {
+          "type": "user",
+          "id": "bef8c53b-b6bc-0fde-944e-5c4b16e5155a"
+        }
+      ]
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::Team>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn ticket_status_list_request_by_ids() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "46156648-87c6-478d-8aa7-1dc3a00daca4"
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTicketStatusesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn ticket_status_list_200_new() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "46156648-87c6-478d-8aa7-1dc3a00dacab",
+      "status": "new",
+      "label": "Custom Label"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::TicketStatus>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_add_internal_message_request_hello_world() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "body": "<p>Hello world</p>",
+  "ticket_status_id": "46156648-87c6-478d-8aa7-1dc3a00dacab",
+  "attachments": [
+    "4f4288b2-c21b-4dac-87f6-a97511309079"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewTicketMessage,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_add_internal_message_200_added() {
+    let body = r#"{
+  "data": {
+    "type": "ticketMessage",
+    "id": "e3de4c0d-787d-4720-b78f-af8df5c8182c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_add_reply_request_hello_world() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "body": "<p>Hello world</p>",
+  "ticket_status_id": "46156648-87c6-478d-8aa7-1dc3a00dacab",
+  "attachments": [
+    "4f4288b2-c21b-4dac-87f6-a97511309079"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewTicketMessage,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_add_reply_200_added() {
+    let body = r#"{
+  "data": {
+    "type": "ticketMessage",
+    "id": "e3de4c0d-787d-4720-b78f-af8df5c8182c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_create_request_my_ticket() {
+    let body = r#"{
+  "subject": "My ticket subject",
+  "customer": {
+    "type": "company",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "ticket_status_id": "46156648-87c6-478d-8aa7-1dc3a00dacab",
+  "assignee": {
+    "type": "user",
+    "id": "98b2863e-7b01-4232-82f5-ede1f0b9db22"
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "description": "My ticket details",
+  "participant": {
+    "customer": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "initial_reply": "automatic",
+  "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewTicket,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_create_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "ticket",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_get_message_request_by_id() {
+    let body = r#"{
+  "message_id": "f29abf48-337d-44b4-aad4-585f5277a456"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TicketMessageRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_get_message_200_customer_message() {
+    let body = r#"{
+  "message_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "body": "<p>This is a message</p>",
+  "raw_body": "<p>This is a message</p>",
+  "created_at": "2017-05-09T11:25:11+00:00",
+  "sent_by": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "ticket": {
+    "type": "ticket",
+    "id": "4f5c4ee1-9078-0eda-8817-03e4cba61bab"
+  },
+  "attachments": [
+    {
+      "type": "file",
+      "id": "0686d0da-1797-475b-ae94-27191b2eca4d"
+    }
+  ],
+  "type": "customer"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TicketMessage,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_import_message_request_hello_world() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "body": "<p>Hello world</p>",
+  "sent_by": {
+    "type": "contact",
+    "id": "4b3b07c6-a4bf-4c1b-9471-283fee71b049"
+  },
+  "sent_at": "2024-02-29T11:11:11+00:00",
+  "attachments": [
+    "4f4288b2-c21b-4dac-87f6-a97511309079"
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ImportTicketMessageRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_import_message_200_imported() {
+    let body = r#"{
+  "data": {
+    "type": "ticketMessage",
+    "id": "e3de4c0d-787d-4720-b78f-af8df5c8182c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_info_request_by_id() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_info_200_my_ticket() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "reference": 123,
+  "status": {
+    "type": "ticketStatus",
+    "id": "aba0ad66-bf59-49fa-b546-45dcbc5e7e6e"
+  },
+  "assignee": {
+    "type": "user",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "created_at": "2017-05-09T11:25:11+00:00",
+  "closed_at": "2017-05-09T11:25:11+00:00",
+  "customer": {
+    "type": "contact",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "participant": {
+    "customer": {
+      "type": "company",
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+    }
+  },
+  "last_message_at": "2017-05-09T11:25:11+00:00",
+  "description": "My ticket details",
+  "project": {
+    "type": "project",
+    "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+  },
+  "milestone": {
+    "type": "milestone",
+    "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+  },
+  "custom_fields": [
+    {
+      "definition": {
+        "type": "customFieldDefinition",
+        "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1"
+      },
+      "value": "092980616"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Ticket,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "8607faa8-3d2e-0a66-a71e-e69f447a2ed1",
+      "21467288-3baa-0027-a910-cd952030dbc2"
+    ],
+    "relates_to": {
+      "type": "contact",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "project_ids": [
+      "082e6289-30c5-45ad-bcd0-190b02d21e81"
+    ],
+    "exclude": {
+      "status_ids": [
+        "a344c251-2494-0013-b433-ccee8e8435e6",
+        "c11dc02c-3556-0daf-8035-c5b0376eb928"
+      ]
+    }
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTicketsRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_list_200_one_ticket() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+      "reference": 123,
+      "status": {
+        "type": "ticketStatus",
+        "id": "aba0ad66-bf59-49fa-b546-45dcbc5e7e6e"
+      },
+      "assignee": {
+        "type": "user",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "created_at": "2017-05-09T11:25:11+00:00",
+      "closed_at": "2017-05-09T11:25:11+00:00",
+      "customer": {
+        "type": "contact",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "participant": {
+        "customer": {
+          "type": "company",
+          "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+        }
+      },
+      "project": {
+        "type": "project",
+        "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+      },
+      "milestone": {
+        "type": "milestone",
+        "id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+      },
+      "last_message_at": "2017-05-09T11:25:11+00:00"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TicketList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_list_messages_request_customer_messages() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "filter": {
+    "type": "customer",
+    "created_before": "2024-02-01T18:00:00+00:00",
+    "created_after": "2024-01-01T18:00:00+00:00"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTicketMessagesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_list_messages_200_one_message() {
+    let body = r#"{
+  "data": [
+    {
+      "message_id": "f29abf48-337d-44b4-aad4-585f5277a456",
+      "body": "<p>This is a message</p>",
+      "type": "customer",
+      "created_at": "2017-05-09T11:25:11+00:00",
+      "sent_by": {
+        "type": "contact",
+        "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+      },
+      "attachments": [
+        {
+          "type": "file",
+          "id": "0686d0da-1797-475b-ae94-27191b2eca4d"
+        }
+      ]
+    }
+  ],
+  "meta": {
+    "page": {
+      "size": 10,
+      "number": 2
+    },
+    "matches": 12
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TicketMessageList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn tickets_update_request_my_ticket() {
+    let body = r#"{
+  "id": "f29abf48-337d-44b4-aad4-585f5277a456",
+  "subject": "My ticket subject",
+  "description": "My ticket details",
+  "ticket_status_id": "46156648-87c6-478d-8aa7-1dc3a00dacab",
+  "customer": {
+    "type": "company",
+    "id": "f29abf48-337d-44b4-aad4-585f5277a456"
+  },
+  "assignee": {
+    "type": "user",
+    "id": "98b2863e-7b01-4232-82f5-ede1f0b9db22"
+  },
+  "participant": {
+    "customer": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "custom_fields": [
+    {
+      "id": "bf6765de-56eb-40ec-ad14-9096c5dc5fe1",
+      "value": "092980616"
+    }
+  ],
+  "milestone_id": "32665afd-1818-0ed3-9e18-a603a3a21b95"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateTicket,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_add_request_one_hour() {
+    let body = r#"{
+  "work_type_id": "2175597d-484e-4a1c-a781-cbc3d9f893ba",
+  "started_at": "2017-04-26T10:01:49+00:00",
+  "duration": 3600,
+  "subject": {
+    "type": "milestone",
+    "id": "b40ea20d-4ae5-4a56-be12-03766ecaefae"
+  },
+  "invoiceable": true,
+  "user_id": "87982c96-f2fe-4b05-838c-ff42c0525758"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::NewTimeTracking,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_add_201_created() {
+    let body = r#"{
+  "data": {
+    "type": "timetracking",
+    "id": "6f052357-142e-499e-a647-36b55ecf447c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_delete_request_by_id() {
+    let body = r#"{
+  "id": "6caeea11-aa83-4da9-9859-5b62bbf3a476"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_info_request_with_includes() {
+    let body = r#"{
+  "id": "6caeea11-aa83-4da9-9859-5b62bbf3a476",
+  "includes": "materials,relates_to"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TimeTrackingInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_info_200_one_hour() {
+    let body = r#"{
+  "data": {
+    "id": "6caeea11-aa83-4da9-9859-5b62bbf3a476",
+    "user": {
+      "type": "user",
+      "id": "56bc6b39-b722-42f5-9ea7-acea4814d7dd"
+    },
+    "work_type": {
+      "type": "workType",
+      "id": "d980dbc6-944e-47fc-bf16-2ed7d5a71889"
+    },
+    "started_on": "2017-04-26",
+    "started_at": "2017-04-26T10:01:49+00:00",
+    "ended_at": "2017-04-26T11:01:49+00:00",
+    "duration": 3600,
+    "description": "Timer description",
+    "subject": {
+      "type": "milestone",
+      "id": "5883723a-b5aa-4c9d-a02b-ec0dd25f6ca2"
+    },
+    "invoiceable": true,
+    "locked": true,
+    "billing_info": {
+      "type": "invoice",
+      "invoice": {
+        "type": "invoice",
+        "id": "b2b4b2b4-4b2b-4b2b-4b2b-4b2b4b2b4b2b"
+      }
+    },
+    "materials": [
+      {
+        "product": {
+          "type": "product",
+          "id": "e2314517-3cab-4aa9-8471-450e73449040"
+        },
+        "description": "Product description",
+        "unit_price": {
+          "amount": 123.30,
+          "currency": "EUR"
+        },
+        "quantity": 5
+      }
+    ],
+    "relates_to": [
+      {
+        "type": "contact",
+        "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+      }
+    ],
+    "hourly_rate": {
+      "amount": 123.30,
+      "currency": "EUR"
+    }
+  },
+  "meta": {
+    "updatable": true
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TimeTrackingInfo,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+///Fixed from the document: The MSON sample of `filter.ids` ends in a comma after its second value, which is dropped. `subject_types` has no sample; as an array of an enum it renders a one-element list of the first member (note `mson-examples`).
+fn time_tracking_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "4f4288b2-c21b-4dac-87f6-a97511309079",
+      "d8b178d2-aaa5-014e-bc24-57371c90044e"
+    ],
+    "user_id": "87982c96-f2fe-4b05-838c-ff42c0525758",
+    "started_after": "2017-04-26T10:01:49+00:00",
+    "started_before": "2017-04-26T10:01:49+00:00",
+    "ended_after": "2017-04-26T10:01:49+00:00",
+    "ended_before": "2017-05-26T10:01:49+00:00",
+    "subject": {
+      "type": "company",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    },
+    "subject_types": [
+      "company"
+    ],
+    "relates_to": {
+      "type": "milestone",
+      "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+    }
+  },
+  "sort": [
+    {
+      "field": "starts_on",
+      "order": "asc"
+    }
+  ],
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "includes": "materials,relates_to"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListTimeTrackingRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_list_200_one_hour() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "4f4288b2-c21b-4dac-87f6-a97511309079",
+      "user": {
+        "type": "user",
+        "id": "eb1eb8b8-d0cb-4385-b60a-c995953ec6be"
+      },
+      "work_type": {
+        "type": "workType",
+        "id": "8a146eda-c9af-4b11-b63a-ddac47bb254d"
+      },
+      "started_on": "2017-04-26",
+      "started_at": "2017-04-26T10:01:49+00:00",
+      "ended_at": "2017-04-26T11:01:49+00:00",
+      "duration": 3600,
+      "description": "Timer description",
+      "subject": {
+        "type": "milestone",
+        "id": "58f5b799-51c4-4eb9-8308-b1aa02e0a873"
+      },
+      "invoiceable": true,
+      "billing_info": {
+        "type": "invoice",
+        "invoice": {
+          "type": "invoice",
+          "id": "b2b4b2b4-4b2b-4b2b-4b2b-4b2b4b2b4b2b"
+        }
+      },
+      "materials": [
+        {
+          "product": {
+            "type": "product",
+            "id": "e2314517-3cab-4aa9-8471-450e73449040"
+          },
+          "description": "Product description",
+          "unit_price": {
+            "amount": 123.30,
+            "currency": "EUR"
+          },
+          "quantity": 5
+        }
+      ],
+      "relates_to": [
+        {
+          "type": "contact",
+          "id": "2659dc4d-444b-4ced-b51c-b87591f604d7"
+        }
+      ],
+      "hourly_rate": {
+        "amount": 123.30,
+        "currency": "EUR"
+      }
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TimeTrackingList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_resume_request_resume() {
+    let body = r#"{
+  "id": "06dfa08a-b769-4005-a912-45ab885c5737",
+  "started_at": "2017-04-26T10:01:49+00:00"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TimeTrackingResumeRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_resume_201_timer() {
+    let body = r#"{
+  "data": {
+    "type": "timer",
+    "id": "f01adf4a-bb9b-45de-b231-615cd0e941de"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn time_tracking_update_request_one_hour() {
+    let body = r#"{
+  "id": "66621f54-3d0d-420f-8d4b-ddd7fc473bf2",
+  "work_type_id": "a12f4289-3580-4780-bb6d-b4e9f84f80ad",
+  "started_at": "2017-04-26T10:01:49+00:00",
+  "duration": 3600,
+  "subject": {
+    "type": "milestone",
+    "id": "88f14220-55d3-4ca6-802b-425e2f53c850"
+  },
+  "invoiceable": true
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateTimeTracking,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn timers_current_200_running() {
+    let body = r#"{
+  "data": {
+    "id": "2b282dec-ba9d-4faa-9b39-944b99ee5c0a",
+    "user": {
+      "type": "user",
+      "id": "5443a1b9-7673-4922-921f-1da4ff557783"
+    },
+    "work_type": {
+      "type": "workType",
+      "id": "d02de940-9435-4e35-bc0b-3d17f3d0ea7b"
+    },
+    "started_at": "2017-04-26T10:01:49+00:00",
+    "description": "Timer description",
+    "subject": {
+      "type": "milestone",
+      "id": "31931bc9-4ae8-4c50-ba8d-9ea88498c1c1"
+    },
+    "invoiceable": true
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::Timer,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn timers_start_request_start() {
+    let body = r#"{
+  "work_type_id": "db41328a-7a25-4e85-8fb9-830baacb7f40",
+  "started_at": "2017-04-26T10:01:49+00:00",
+  "subject": {
+    "type": "milestone",
+    "id": "29ff471c-7d8f-40d5-8c95-9a9cab841e65"
+  },
+  "invoiceable": true
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::TimerStartRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn timers_start_201_timer() {
+    let body = r#"{
+  "data": {
+    "type": "timer",
+    "id": "4ff475b2-f45b-4803-800e-350b9c02aeca"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn timers_stop_201_time_tracking() {
+    let body = r#"{
+  "data": {
+    "type": "timeTracking",
+    "id": "4ff475b2-f45b-4803-800e-350b9c02aeca"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::CreatedReference,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn timers_update_request_update() {
+    let body = r#"{
+  "work_type_id": "db41328a-7a25-4e85-8fb9-830baacb7f40",
+  "started_at": "2017-04-26T10:01:49+00:00",
+  "description": "Timer Description",
+  "subject": {
+    "type": "milestone",
+    "id": "29ff471c-7d8f-40d5-8c95-9a9cab841e65"
+  },
+  "invoiceable": true
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UpdateTimer,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn units_of_measure_list_200_kg() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "70af3fdd-b037-0936-ad1a-6d784dd44cf4",
+      "name": "kg"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::UnitOfMeasure>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_get_week_schedule_request_by_id() {
+    let body = r#"{
+  "id": "87982c96-f2fe-4b05-838c-ff42c0525758"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::IdRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_get_week_schedule_200_monday() {
+    let body = r#"{
+  "data": {
+    "periods": [
+      {
+        "type": "working_hours",
+        "start": {
+          "day": "monday",
+          "time": "09:00"
+        },
+        "end": {
+          "day": "monday",
+          "time": "17:00"
+        }
+      }
+    ]
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UserWeekSchedule,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_info_request_with_external_rate() {
+    let body = r#"{
+  "id": "cb8da52a-ce89-4bf6-8f7e-8ee6cb85e3b5",
+  "includes": "external_rate"
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UserInfoRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_info_200_john_smith() {
+    let body = r#"{
+  "data": {
+    "id": "cb8da52a-ce89-4bf6-8f7e-8ee6cb85e3b5",
+    "account": {
+      "type": "account",
+      "id": "0fc55513-7f68-4865-aba0-de5da9e4e43d"
+    },
+    "first_name": "John",
+    "last_name": "Smith",
+    "email": "john@teamleader.eu",
+    "telephones": [
+      {
+        "type": "phone",
+        "number": "092980615"
+      }
+    ],
+    "language": "nl-BE",
+    "function": "Sales",
+    "time_zone": "Europe/Brussels",
+    "status": "active",
+    "teams": [
+      {
+        "type": "team",
+        "id": "6dd0069e-45da-0ec4-911a-afb351d968cd"
+      }
+    ],
+    "external_rate": {
+      "amount": 123.30,
+      "currency": "EUR"
+    }
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::User,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_list_request_filtered() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "cb8da52a-ce89-4bf6-8f7e-8ee6cb85e3b5",
+      "f8a57a6f-dd1e-41a3-b8d3-428663f1d09e"
+    ],
+    "term": "John",
+    "status": [
+      "active"
+    ]
+  },
+  "sort": [
+    {
+      "field": "first_name",
+      "order": "asc"
+    },
+    {
+      "field": "last_name",
+      "order": "asc"
+    }
+  ],
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListUsersRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_list_200_john_smith() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "cb8da52a-ce89-4bf6-8f7e-8ee6cb85e3b5",
+      "account": {
+        "type": "account",
+        "id": "0fc55513-7f68-4865-aba0-de5da9e4e43d"
+      },
+      "first_name": "John",
+      "last_name": "Smith",
+      "email": "john@teamleader.eu",
+      "telephones": [
+        {
+          "type": "phone",
+          "number": "092980615"
+        }
+      ],
+      "language": "nl",
+      "function": "Sales",
+      "status": "active",
+      "teams": [
+        {
+          "type": "team",
+          "id": "6dd0069e-45da-0ec4-911a-afb351d968cd"
+        }
+      ]
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UserList,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_list_days_off_request_october() {
+    let body = r#"{
+  "id": "87982c96-f2fe-4b05-838c-ff42c0525758",
+  "filter": {
+    "starts_after": "2023-10-01",
+    "ends_before": "2023-10-30"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListUserDaysOffRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn users_list_days_off_200_approved() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "f611da79-90c2-02b1-b819-a810e0c77291",
+      "starts_at": "2023-10-01T09:00:00+01:00",
+      "ends_at": "2023-10-20T18:00:00+01:00",
+      "user": {
+        "type": "user",
+        "id": "b5094b3f-bb7a-0391-b01b-e709773f3509"
+      },
+      "leave_type": {
+        "type": "dayOffType",
+        "id": "f68b123c-4c36-0f5c-ac16-11f498e5dc01"
+      },
+      "status": "approved"
+    }
+  ],
+  "meta": {
+    "page": {
+      "size": 10,
+      "number": 2
+    },
+    "matches": 12
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::UserDayOffList,
+    >(body, None);
     assert_eq!(undescribed, Ok(Vec::new()));
 }
 
@@ -1469,6 +10302,87 @@ fn webhooks_unregister_request_webhook() {
 "#;
     let undescribed = clientgen_runtime::unknown::check_example::<
         types::Webhook,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn withholding_tax_rates_list_request_by_department() {
+    let body = r#"{
+  "filter": {
+    "department_id": "080aac72-ff1a-4627-bfe3-146b6eee979c"
+  }
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListWithholdingTaxRatesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn withholding_tax_rates_list_200_one_rate() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "c93ddb52-0af8-47d9-8551-441435be66a7",
+      "department": {
+        "type": "department",
+        "id": "182af0a8-3f68-409b-8941-cf8caf8f28a0"
+      },
+      "description": "Ritenuta d'acconto 23% su 20%",
+      "rate": 0.046
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        Vec<types::WithholdingTaxRate>,
+    >(body, Some("data"));
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn work_types_list_request_design() {
+    let body = r#"{
+  "filter": {
+    "ids": [
+      "6e342192-76d4-4b26-b1d7-e24df46bf603",
+      "1652ab6f-ad24-4f5c-a2fc-c6a30693a930"
+    ],
+    "term": "design"
+  },
+  "page": {
+    "size": 20,
+    "number": 1
+  },
+  "sort": [
+    {
+      "field": "name",
+      "order": "asc"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::ListWorkTypesRequest,
+    >(body, None);
+    assert_eq!(undescribed, Ok(Vec::new()));
+}
+
+#[test]
+fn work_types_list_200_planning() {
+    let body = r#"{
+  "data": [
+    {
+      "id": "811a5825-96f4-4318-83c3-2840935c6003",
+      "name": "Planning"
+    }
+  ]
+}
+"#;
+    let undescribed = clientgen_runtime::unknown::check_example::<
+        types::WorkTypeList,
     >(body, None);
     assert_eq!(undescribed, Ok(Vec::new()));
 }

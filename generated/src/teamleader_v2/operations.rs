@@ -9,6 +9,272 @@ use clientgen_runtime::{Method, Request, ResponseValue};
 use super::{types, Client, Error};
 
 impl Client {
+    /// Read which version of Projects the account uses.
+    ///
+    /// `POST /accounts.projects-v2-status`
+    ///
+    /// `projects-v2` for the new projects module, `legacy` for the old one, with the date of a planned automatic switch.
+    ///
+    /// Spec note: Sent without a body, and a read; see notes `empty-requests` and `general-reads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "accounts.projects-v2-status [POST /accounts.projects-v2-status]".
+    pub fn accounts_projects_v2_status(&self) -> AccountsProjectsV2Status<'_> {
+        AccountsProjectsV2Status {
+            client: self,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the activity types (tasks, meetings and calls).
+    ///
+    /// `POST /activityTypes.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `calendar-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+    pub fn activity_types_list<'a>(
+        &'a self,
+        body: &'a types::ListActivityTypesRequest,
+    ) -> ActivityTypesList<'a> {
+        ActivityTypesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the business types (legal structures) of a country, sorted alphabetically.
+    ///
+    /// `POST /businessTypes.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "businessTypes.list [POST /businessTypes.list]".
+    pub fn business_types_list<'a>(
+        &'a self,
+        body: &'a types::ListBusinessTypesRequest,
+    ) -> BusinessTypesList<'a> {
+        BusinessTypesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the possible outcomes of a call.
+    ///
+    /// `POST /callOutcomes.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: Sent as a POST; see notes `calendar-call-outcomes-method` and `body-pagination`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+    pub fn call_outcomes_list<'a>(
+        &'a self,
+        body: &'a types::ListCallOutcomesRequest,
+    ) -> CallOutcomesList<'a> {
+        CallOutcomesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Plan a call.
+    ///
+    /// `POST /calls.add`
+    ///
+    ///
+    ///
+    /// Spec note: See note `calendar-calls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+    pub fn calls_add<'a>(&'a self, body: &'a types::NewCall) -> CallsAdd<'a> {
+        CallsAdd {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Mark a call as completed, optionally with its outcome.
+    ///
+    /// `POST /calls.complete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "calls.complete [POST /calls.complete]".
+    pub fn calls_complete<'a>(
+        &'a self,
+        body: &'a types::CompleteCallRequest,
+    ) -> CallsComplete<'a> {
+        CallsComplete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one call.
+    ///
+    /// `POST /calls.info`
+    ///
+    ///
+    ///
+    /// Spec note: See note `calendar-calls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+    pub fn calls_info<'a>(&'a self, body: &'a types::IdRequest) -> CallsInfo<'a> {
+        CallsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List calls, filtered and paged.
+    ///
+    /// `POST /calls.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `calendar-list-meta` and `calendar-calls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+    pub fn calls_list<'a>(&'a self, body: &'a types::ListCallsRequest) -> CallsList<'a> {
+        CallsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a call.
+    ///
+    /// `POST /calls.update`
+    ///
+    /// Only the fields sent change.
+    ///
+    /// Spec note: See notes `update-nulls` and `calendar-calls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "calls.update [POST /calls.update]".
+    pub fn calls_update<'a>(&'a self, body: &'a types::UpdateCall) -> CallsUpdate<'a> {
+        CallsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a closing day to the account.
+    ///
+    /// `POST /closingDays.add`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "closingDays.add [POST /closingDays.add]".
+    pub fn closing_days_add<'a>(
+        &'a self,
+        body: &'a types::NewClosingDay,
+    ) -> ClosingDaysAdd<'a> {
+        ClosingDaysAdd {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Remove a closing day from the account.
+    ///
+    /// `POST /closingDays.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "closingDays.delete [POST /closingDays.delete]".
+    pub fn closing_days_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ClosingDaysDelete<'a> {
+        ClosingDaysDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the account's closing days, paged.
+    ///
+    /// `POST /closingDays.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-closing-days-filter`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+    pub fn closing_days_list<'a>(
+        &'a self,
+        body: &'a types::ListClosingDaysRequest,
+    ) -> ClosingDaysList<'a> {
+        ClosingDaysList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Get the cloud platform URL of an invoice, quotation or ticket.
+    ///
+    /// `POST /cloudPlatforms.url`
+    ///
+    ///
+    ///
+    /// Spec note: A read, marked idempotent; see note `general-reads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+    pub fn cloud_platforms_url<'a>(
+        &'a self,
+        body: &'a types::CloudPlatformUrlRequest,
+    ) -> CloudPlatformsUrl<'a> {
+        CloudPlatformsUrl {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the commercial discounts defined in the account.
+    ///
+    /// `POST /commercialDiscounts.list`
+    ///
+    ///
+    ///
+    /// Spec note: Not paged; see note `invoicing-commercial-discount-list`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "commercialDiscounts.list [POST /commercialDiscounts.list]".
+    pub fn commercial_discounts_list<'a>(
+        &'a self,
+        body: &'a types::ListCommercialDiscountsRequest,
+    ) -> CommercialDiscountsList<'a> {
+        CommercialDiscountsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
     /// Add a company.
     ///
     /// `POST /companies.add`
@@ -304,6 +570,491 @@ impl Client {
         }
     }
 
+    /// Get a temporary download link for a credit note in PDF or UBL.
+    ///
+    /// `POST /creditNotes.download`
+    ///
+    /// The answer is a temporary URL on another host, valid until `expires`; fetch the file there without the Teamleader token.
+    ///
+    /// Spec note: See note `invoicing-downloads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.download [POST /creditNotes.download]".
+    pub fn credit_notes_download<'a>(
+        &'a self,
+        body: &'a types::DownloadCreditNoteRequest,
+    ) -> CreditNotesDownload<'a> {
+        CreditNotesDownload {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one credit note.
+    ///
+    /// `POST /creditNotes.info`
+    ///
+    /// The document shows the credit note inside a list under `data`; the answer is typed to accept that list or the credit note itself.
+    ///
+    /// Spec note: See notes `invoicing-credit-note-info` and `invoicing-grouped-lines-read`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+    pub fn credit_notes_info<'a>(
+        &'a self,
+        body: &'a types::CreditNoteInfoRequest,
+    ) -> CreditNotesInfo<'a> {
+        CreditNotesInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List credit notes, filtered and paged.
+    ///
+    /// `POST /creditNotes.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `invoicing-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+    pub fn credit_notes_list<'a>(
+        &'a self,
+        body: &'a types::ListCreditNotesRequest,
+    ) -> CreditNotesList<'a> {
+        CreditNotesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the exchange rates from a base currency to the other currencies.
+    ///
+    /// `POST /currencies.exchangeRates`
+    ///
+    ///
+    ///
+    /// Spec note: A read, marked idempotent; see note `general-reads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "currencies.exchangeRates [POST /currencies.exchangeRates]".
+    pub fn currencies_exchange_rates<'a>(
+        &'a self,
+        body: &'a types::CurrencyExchangeRatesRequest,
+    ) -> CurrenciesExchangeRates<'a> {
+        CurrenciesExchangeRates {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one custom field definition.
+    ///
+    /// `POST /customFieldDefinitions.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+    pub fn custom_field_definitions_info<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> CustomFieldDefinitionsInfo<'a> {
+        CustomFieldDefinitionsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List custom field definitions, filtered, sorted and paged.
+    ///
+    /// `POST /customFieldDefinitions.list`
+    ///
+    /// Sorted by label unless `sort` says otherwise; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+    pub fn custom_field_definitions_list<'a>(
+        &'a self,
+        body: &'a types::ListCustomFieldDefinitionsRequest,
+    ) -> CustomFieldDefinitionsList<'a> {
+        CustomFieldDefinitionsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a day off type.
+    ///
+    /// `POST /dayOffTypes.create`
+    ///
+    ///
+    ///
+    /// Spec note: See note `general-create-nulls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.create [POST /dayOffTypes.create]".
+    pub fn day_off_types_create<'a>(
+        &'a self,
+        body: &'a types::NewDayOffType,
+    ) -> DayOffTypesCreate<'a> {
+        DayOffTypesCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a day off type.
+    ///
+    /// `POST /dayOffTypes.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.delete [POST /dayOffTypes.delete]".
+    pub fn day_off_types_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> DayOffTypesDelete<'a> {
+        DayOffTypesDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the account's day off types.
+    ///
+    /// `POST /dayOffTypes.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: Sent without a body; see notes `empty-requests` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.list [POST /dayOffTypes.list]".
+    pub fn day_off_types_list(&self) -> DayOffTypesList<'_> {
+        DayOffTypesList {
+            client: self,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a day off type.
+    ///
+    /// `POST /dayOffTypes.update`
+    ///
+    /// Only the fields sent change; a cleared `date_validity` removes the limit.
+    ///
+    /// Spec note: See note `update-nulls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.update [POST /dayOffTypes.update]".
+    pub fn day_off_types_update<'a>(
+        &'a self,
+        body: &'a types::UpdateDayOffType,
+    ) -> DayOffTypesUpdate<'a> {
+        DayOffTypesUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete several days off of a user.
+    ///
+    /// `POST /daysOff.bulkDelete`
+    ///
+    ///
+    ///
+    /// Spec note: See note `general-unmarked-required`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "daysOff.bulkDelete [POST /daysOff.bulkDelete]".
+    pub fn days_off_bulk_delete<'a>(
+        &'a self,
+        body: &'a types::BulkDeleteDaysOffRequest,
+    ) -> DaysOffBulkDelete<'a> {
+        DaysOffBulkDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Import days off for a user.
+    ///
+    /// `POST /daysOff.import`
+    ///
+    ///
+    ///
+    /// Spec note: The 201 answer has no documented body; see note `general-empty-created`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "daysOff.import [POST /daysOff.import]".
+    pub fn days_off_import<'a>(
+        &'a self,
+        body: &'a types::ImportDaysOffRequest,
+    ) -> DaysOffImport<'a> {
+        DaysOffImport {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a deal phase in a pipeline.
+    ///
+    /// `POST /dealPhases.create`
+    ///
+    ///
+    ///
+    /// Spec note: See note `deals-phase-fields`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.create [POST /dealPhases.create]".
+    pub fn deal_phases_create<'a>(
+        &'a self,
+        body: &'a types::NewDealPhase,
+    ) -> DealPhasesCreate<'a> {
+        DealPhasesCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a deal phase, optionally moving its deals to another phase.
+    ///
+    /// `POST /dealPhases.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.delete [POST /dealPhases.delete]".
+    pub fn deal_phases_delete<'a>(
+        &'a self,
+        body: &'a types::DeleteDealPhaseRequest,
+    ) -> DealPhasesDelete<'a> {
+        DealPhasesDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a deal phase as a copy of another.
+    ///
+    /// `POST /dealPhases.duplicate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.duplicate [POST /dealPhases.duplicate]".
+    pub fn deal_phases_duplicate<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> DealPhasesDuplicate<'a> {
+        DealPhasesDuplicate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the phases deals go through, in the order of the flow.
+    ///
+    /// `POST /dealPhases.list`
+    ///
+    /// Filter on `deal_pipeline_id` for the phases of one pipeline; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `deals-list-meta` and `deals-phase-fields`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+    pub fn deal_phases_list<'a>(
+        &'a self,
+        body: &'a types::ListDealPhasesRequest,
+    ) -> DealPhasesList<'a> {
+        DealPhasesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Move a deal phase to just after another one in its pipeline.
+    ///
+    /// `POST /dealPhases.move`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.move [POST /dealPhases.move]".
+    pub fn deal_phases_move<'a>(
+        &'a self,
+        body: &'a types::MoveDealPhaseRequest,
+    ) -> DealPhasesMove<'a> {
+        DealPhasesMove {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a deal phase.
+    ///
+    /// `POST /dealPhases.update`
+    ///
+    /// Only the fields sent change, but `requires_attention_after` must always be sent.
+    ///
+    /// Spec note: See note `deals-phase-fields`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.update [POST /dealPhases.update]".
+    pub fn deal_phases_update<'a>(
+        &'a self,
+        body: &'a types::UpdateDealPhase,
+    ) -> DealPhasesUpdate<'a> {
+        DealPhasesUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a deal pipeline.
+    ///
+    /// `POST /dealPipelines.create`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.create [POST /dealPipelines.create]".
+    pub fn deal_pipelines_create<'a>(
+        &'a self,
+        body: &'a types::NewDealPipeline,
+    ) -> DealPipelinesCreate<'a> {
+        DealPipelinesCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a deal pipeline, optionally moving its deals to phases of another.
+    ///
+    /// `POST /dealPipelines.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.delete [POST /dealPipelines.delete]".
+    pub fn deal_pipelines_delete<'a>(
+        &'a self,
+        body: &'a types::DeleteDealPipelineRequest,
+    ) -> DealPipelinesDelete<'a> {
+        DealPipelinesDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a deal pipeline as a copy of another.
+    ///
+    /// `POST /dealPipelines.duplicate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.duplicate [POST /dealPipelines.duplicate]".
+    pub fn deal_pipelines_duplicate<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> DealPipelinesDuplicate<'a> {
+        DealPipelinesDuplicate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the deal pipelines, with the default one.
+    ///
+    /// `POST /dealPipelines.list`
+    ///
+    /// `meta.default` names the default pipeline; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `deals-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+    pub fn deal_pipelines_list<'a>(
+        &'a self,
+        body: &'a types::ListDealPipelinesRequest,
+    ) -> DealPipelinesList<'a> {
+        DealPipelinesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Make a deal pipeline the default one.
+    ///
+    /// `POST /dealPipelines.markAsDefault`
+    ///
+    ///
+    ///
+    /// Spec note: See note `deals-pipeline-default`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.markAsDefault [POST /dealPipelines.markAsDefault]".
+    pub fn deal_pipelines_mark_as_default<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> DealPipelinesMarkAsDefault<'a> {
+        DealPipelinesMarkAsDefault {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Rename a deal pipeline.
+    ///
+    /// `POST /dealPipelines.update`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.update [POST /dealPipelines.update]".
+    pub fn deal_pipelines_update<'a>(
+        &'a self,
+        body: &'a types::UpdateDealPipeline,
+    ) -> DealPipelinesUpdate<'a> {
+        DealPipelinesUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the deal sources, sorted by name.
+    ///
+    /// `POST /dealSources.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `deals-list-meta` and `deals-source-sort`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+    pub fn deal_sources_list<'a>(
+        &'a self,
+        body: &'a types::ListDealSourcesRequest,
+    ) -> DealSourcesList<'a> {
+        DealSourcesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
     /// Create a deal for a customer.
     ///
     /// `POST /deals.create`
@@ -436,6 +1187,750 @@ impl Client {
         }
     }
 
+    /// Read one department.
+    ///
+    /// `POST /departments.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "departments.info [POST /departments.info]".
+    pub fn departments_info<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> DepartmentsInfo<'a> {
+        DepartmentsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the departments, filtered and sorted.
+    ///
+    /// `POST /departments.list`
+    ///
+    /// Departments split quotations and invoices between legal entities or within one organisation. Default departments come first unless `sort` says otherwise. Not paged.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+    pub fn departments_list<'a>(
+        &'a self,
+        body: &'a types::ListDepartmentsRequest,
+    ) -> DepartmentsList<'a> {
+        DepartmentsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the document templates of a department for one kind of document.
+    ///
+    /// `POST /documentTemplates.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+    pub fn document_templates_list<'a>(
+        &'a self,
+        body: &'a types::ListDocumentTemplatesRequest,
+    ) -> DocumentTemplatesList<'a> {
+        DocumentTemplatesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Keep a (received) email on an object.
+    ///
+    /// `POST /emailTracking.create`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.create [POST /emailTracking.create]".
+    pub fn email_tracking_create<'a>(
+        &'a self,
+        body: &'a types::NewEmailTracking,
+    ) -> EmailTrackingCreate<'a> {
+        EmailTrackingCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the tracked emails of an object, paged.
+    ///
+    /// `POST /emailTracking.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+    pub fn email_tracking_list<'a>(
+        &'a self,
+        body: &'a types::ListEmailTrackingRequest,
+    ) -> EmailTrackingList<'a> {
+        EmailTrackingList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Cancel a calendar event, for all attendees.
+    ///
+    /// `POST /events.cancel`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "events.cancel [POST /events.cancel]".
+    pub fn events_cancel<'a>(&'a self, body: &'a types::IdRequest) -> EventsCancel<'a> {
+        EventsCancel {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a calendar event.
+    ///
+    /// `POST /events.create`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+    pub fn events_create<'a>(&'a self, body: &'a types::NewEvent) -> EventsCreate<'a> {
+        EventsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one calendar event.
+    ///
+    /// `POST /events.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+    pub fn events_info<'a>(&'a self, body: &'a types::IdRequest) -> EventsInfo<'a> {
+        EventsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List calendar events, filtered, sorted and paged.
+    ///
+    /// `POST /events.list`
+    ///
+    /// Sorted by start unless `sort` says otherwise; `ends_after` and `starts_before` bound the period. `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `calendar-list-meta` and `calendar-events`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+    pub fn events_list<'a>(
+        &'a self,
+        body: &'a types::ListEventsRequest,
+    ) -> EventsList<'a> {
+        EventsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a calendar event.
+    ///
+    /// `POST /events.update`
+    ///
+    /// Only the fields sent change; `attendees` and `links` sent replace the stored ones, so send the deal links again to keep them.
+    ///
+    /// Spec note: See notes `update-nulls`, `collections-replaced` and `calendar-events`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "events.update [POST /events.update]".
+    pub fn events_update<'a>(
+        &'a self,
+        body: &'a types::UpdateEvent,
+    ) -> EventsUpdate<'a> {
+        EventsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a file.
+    ///
+    /// `POST /files.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "files.delete [POST /files.delete]".
+    pub fn files_delete<'a>(&'a self, body: &'a types::IdRequest) -> FilesDelete<'a> {
+        FilesDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Get a temporary download URL for a file.
+    ///
+    /// `POST /files.download`
+    ///
+    /// The answer is a URL on another host, valid until `expires_at`; fetching the bytes there is not part of this call (see note `files-transfer`).
+    ///
+    /// Spec note: See notes `files-transfer` and `general-reads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "files.download [POST /files.download]".
+    pub fn files_download<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> FilesDownload<'a> {
+        FilesDownload {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one file's details.
+    ///
+    /// `POST /files.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+    pub fn files_info<'a>(&'a self, body: &'a types::IdRequest) -> FilesInfo<'a> {
+        FilesInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the files of an object, sorted and paged.
+    ///
+    /// `POST /files.list`
+    ///
+    /// Newest first; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `files-subject-types`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+    pub fn files_list<'a>(&'a self, body: &'a types::ListFilesRequest) -> FilesList<'a> {
+        FilesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Get a temporary upload URL for a new file on an object.
+    ///
+    /// `POST /files.upload`
+    ///
+    /// The answer is an endpoint on another host, valid until `expires_at`, to which the file's contents are to be sent with a POST; sending them is not part of this call (see note `files-transfer`). Without `folder` the file goes to `General`, in the account's language.
+    ///
+    /// Spec note: See notes `files-transfer`, `files-subject-types` and `general-reads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+    pub fn files_upload<'a>(
+        &'a self,
+        body: &'a types::FileUploadRequest,
+    ) -> FilesUpload<'a> {
+        FilesUpload {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Book a draft invoice.
+    ///
+    /// `POST /invoices.book`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.book [POST /invoices.book]".
+    pub fn invoices_book<'a>(
+        &'a self,
+        body: &'a types::BookInvoiceRequest,
+    ) -> InvoicesBook<'a> {
+        InvoicesBook {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a new draft invoice from another invoice.
+    ///
+    /// `POST /invoices.copy`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.copy [POST /invoices.copy]".
+    pub fn invoices_copy<'a>(&'a self, body: &'a types::IdRequest) -> InvoicesCopy<'a> {
+        InvoicesCopy {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Credit an invoice completely.
+    ///
+    /// `POST /invoices.credit`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.credit [POST /invoices.credit]".
+    pub fn invoices_credit<'a>(
+        &'a self,
+        body: &'a types::CreditInvoiceRequest,
+    ) -> InvoicesCredit<'a> {
+        InvoicesCredit {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Credit an invoice partially.
+    ///
+    /// `POST /invoices.creditPartially`
+    ///
+    ///
+    ///
+    /// Spec note: See note `invoicing-write-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.creditPartially [POST /invoices.creditPartially]".
+    pub fn invoices_credit_partially<'a>(
+        &'a self,
+        body: &'a types::CreditInvoicePartiallyRequest,
+    ) -> InvoicesCreditPartially<'a> {
+        InvoicesCreditPartially {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a draft invoice or the last booked invoice.
+    ///
+    /// `POST /invoices.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.delete [POST /invoices.delete]".
+    pub fn invoices_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> InvoicesDelete<'a> {
+        InvoicesDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Get a temporary download link for an invoice in PDF or UBL.
+    ///
+    /// `POST /invoices.download`
+    ///
+    /// The answer is a temporary URL on another host, valid until `expires`; fetch the file there without the Teamleader token.
+    ///
+    /// Spec note: See note `invoicing-downloads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+    pub fn invoices_download<'a>(
+        &'a self,
+        body: &'a types::DownloadInvoiceRequest,
+    ) -> InvoicesDownload<'a> {
+        InvoicesDownload {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Draft a new invoice.
+    ///
+    /// `POST /invoices.draft`
+    ///
+    /// New invoices are drafted first and booked with invoices.book.
+    ///
+    /// Spec note: See notes `money-as-number` and `invoicing-write-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+    pub fn invoices_draft<'a>(
+        &'a self,
+        body: &'a types::NewInvoice,
+    ) -> InvoicesDraft<'a> {
+        InvoicesDraft {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one invoice.
+    ///
+    /// `POST /invoices.info`
+    ///
+    ///
+    ///
+    /// Spec note: See notes `invoicing-unmarked-required` and `invoicing-grouped-lines-read`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+    pub fn invoices_info<'a>(
+        &'a self,
+        body: &'a types::InvoiceInfoRequest,
+    ) -> InvoicesInfo<'a> {
+        InvoicesInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List invoices, filtered, sorted and paged.
+    ///
+    /// `POST /invoices.list`
+    ///
+    /// Sorted by invoice number unless `sort` says otherwise. With `includes` holding `late_fees` the totals add the amount due with collection costs, the fixed late fee and the interest; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `invoicing-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+    pub fn invoices_list<'a>(
+        &'a self,
+        body: &'a types::ListInvoicesRequest,
+    ) -> InvoicesList<'a> {
+        InvoicesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Register a payment for an invoice.
+    ///
+    /// `POST /invoices.registerPayment`
+    ///
+    ///
+    ///
+    /// Spec note: See note `money-as-number`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.registerPayment [POST /invoices.registerPayment]".
+    pub fn invoices_register_payment<'a>(
+        &'a self,
+        body: &'a types::RegisterInvoicePaymentRequest,
+    ) -> InvoicesRegisterPayment<'a> {
+        InvoicesRegisterPayment {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Mark an invoice as unpaid and remove all its payments.
+    ///
+    /// `POST /invoices.removePayments`
+    ///
+    /// This also renders the invoice's PDF again.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.removePayments [POST /invoices.removePayments]".
+    pub fn invoices_remove_payments<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> InvoicesRemovePayments<'a> {
+        InvoicesRemovePayments {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Send an invoice by email.
+    ///
+    /// `POST /invoices.send`
+    ///
+    ///
+    ///
+    /// Spec note: See note `invoicing-send`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+    pub fn invoices_send<'a>(
+        &'a self,
+        body: &'a types::SendInvoiceRequest,
+    ) -> InvoicesSend<'a> {
+        InvoicesSend {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a draft invoice.
+    ///
+    /// `POST /invoices.update`
+    ///
+    /// Booked invoices cannot be updated here (see invoices.updateBooked). Only the fields sent change; a list sent (lines, discounts, custom fields) replaces the stored one as a whole.
+    ///
+    /// Spec note: See notes `update-nulls` and `collections-replaced`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.update [POST /invoices.update]".
+    pub fn invoices_update<'a>(
+        &'a self,
+        body: &'a types::UpdateInvoice,
+    ) -> InvoicesUpdate<'a> {
+        InvoicesUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a booked invoice.
+    ///
+    /// `POST /invoices.updateBooked`
+    ///
+    /// Only available when the account's settings allow editing booked invoices. Only the fields sent change; a list sent replaces the stored one as a whole.
+    ///
+    /// Spec note: See notes `update-nulls` and `collections-replaced`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.updateBooked [POST /invoices.updateBooked]".
+    pub fn invoices_update_booked<'a>(
+        &'a self,
+        body: &'a types::UpdateBookedInvoice,
+    ) -> InvoicesUpdateBooked<'a> {
+        InvoicesUpdateBooked {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the level two areas (provinces, departments, states) of a country.
+    ///
+    /// `POST /levelTwoAreas.list`
+    ///
+    /// Not paged. Names are in `language`, or in the country's primary language.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "levelTwoAreas.list [POST /levelTwoAreas.list]".
+    pub fn level_two_areas_list<'a>(
+        &'a self,
+        body: &'a types::ListLevelTwoAreasRequest,
+    ) -> LevelTwoAreasList<'a> {
+        LevelTwoAreasList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the reasons a deal can be lost for.
+    ///
+    /// `POST /lostReasons.list`
+    ///
+    /// Sorted by name unless `sort` says otherwise; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `deals-list-meta` and `deals-scope`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+    pub fn lost_reasons_list<'a>(
+        &'a self,
+        body: &'a types::ListLostReasonsRequest,
+    ) -> LostReasonsList<'a> {
+        LostReasonsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the mail templates for one kind of document.
+    ///
+    /// `POST /mailTemplates.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+    pub fn mail_templates_list<'a>(
+        &'a self,
+        body: &'a types::ListMailTemplatesRequest,
+    ) -> MailTemplatesList<'a> {
+        MailTemplatesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Mark a meeting as done.
+    ///
+    /// `POST /meetings.complete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.complete [POST /meetings.complete]".
+    pub fn meetings_complete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> MeetingsComplete<'a> {
+        MeetingsComplete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Write a report of a meeting, attached to a contact, company or deal.
+    ///
+    /// `POST /meetings.createReport`
+    ///
+    ///
+    ///
+    /// Spec note: See note `calendar-meetings`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+    pub fn meetings_create_report<'a>(
+        &'a self,
+        body: &'a types::CreateMeetingReportRequest,
+    ) -> MeetingsCreateReport<'a> {
+        MeetingsCreateReport {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a meeting.
+    ///
+    /// `POST /meetings.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.delete [POST /meetings.delete]".
+    pub fn meetings_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> MeetingsDelete<'a> {
+        MeetingsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one meeting.
+    ///
+    /// `POST /meetings.info`
+    ///
+    ///
+    ///
+    /// Spec note: See note `calendar-meeting-location`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+    pub fn meetings_info<'a>(
+        &'a self,
+        body: &'a types::MeetingInfoRequest,
+    ) -> MeetingsInfo<'a> {
+        MeetingsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List meetings, filtered, sorted and paged.
+    ///
+    /// `POST /meetings.list`
+    ///
+    /// Sorted by start unless `sort` says otherwise. The time tracked is included only when `includes` asks for `tracked_time`; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `calendar-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+    pub fn meetings_list<'a>(
+        &'a self,
+        body: &'a types::ListMeetingsRequest,
+    ) -> MeetingsList<'a> {
+        MeetingsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Schedule a meeting.
+    ///
+    /// `POST /meetings.schedule`
+    ///
+    /// At least one attendee must be a user.
+    ///
+    /// Spec note: See notes `calendar-meetings` and `calendar-meeting-location`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+    pub fn meetings_schedule<'a>(
+        &'a self,
+        body: &'a types::NewMeeting,
+    ) -> MeetingsSchedule<'a> {
+        MeetingsSchedule {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a meeting.
+    ///
+    /// `POST /meetings.update`
+    ///
+    /// Only the fields sent change; attendees sent must include at least one user.
+    ///
+    /// Spec note: See notes `update-nulls` and `calendar-meeting-location`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.update [POST /meetings.update]".
+    pub fn meetings_update<'a>(
+        &'a self,
+        body: &'a types::UpdateMeeting,
+    ) -> MeetingsUpdate<'a> {
+        MeetingsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
     /// Translate "meeting", "call" or "task" into its activity type UUID.
     ///
     /// `POST /migrate.activityType`
@@ -489,6 +1984,2322 @@ impl Client {
         body: &'a types::MigrateTaxRateRequest,
     ) -> MigrateTaxRate<'a> {
         MigrateTaxRate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Close a legacy milestone.
+    ///
+    /// `POST /milestones.close`
+    ///
+    /// Closes its open tasks; open meetings stay open. Closing the last open milestone also closes the project.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.close [POST /milestones.close]".
+    pub fn milestones_close<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> MilestonesClose<'a> {
+        MilestonesClose {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a milestone to a legacy project.
+    ///
+    /// `POST /milestones.create`
+    ///
+    ///
+    ///
+    /// Spec note: See notes `legacy_projects-billing-method` and `legacy_projects-defaults`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.create [POST /milestones.create]".
+    pub fn milestones_create<'a>(
+        &'a self,
+        body: &'a types::NewLegacyMilestone,
+    ) -> MilestonesCreate<'a> {
+        MilestonesCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a legacy milestone.
+    ///
+    /// `POST /milestones.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.delete [POST /milestones.delete]".
+    pub fn milestones_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> MilestonesDelete<'a> {
+        MilestonesDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one legacy milestone.
+    ///
+    /// `POST /milestones.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+    pub fn milestones_info<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> MilestonesInfo<'a> {
+        MilestonesInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List legacy milestones, filtered, sorted and paged.
+    ///
+    /// `POST /milestones.list`
+    ///
+    /// Sorted by due date unless `sort` says otherwise; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+    pub fn milestones_list<'a>(
+        &'a self,
+        body: &'a types::ListLegacyMilestonesRequest,
+    ) -> MilestonesList<'a> {
+        MilestonesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// (Re)open a legacy milestone.
+    ///
+    /// `POST /milestones.open`
+    ///
+    /// If the milestone's project is closed, the project is reopened too.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.open [POST /milestones.open]".
+    pub fn milestones_open<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> MilestonesOpen<'a> {
+        MilestonesOpen {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a legacy milestone.
+    ///
+    /// `POST /milestones.update`
+    ///
+    /// Only the fields sent change.
+    ///
+    /// Spec note: See notes `update-nulls` and `legacy_projects-update-optional`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.update [POST /milestones.update]".
+    pub fn milestones_update<'a>(
+        &'a self,
+        body: &'a types::UpdateLegacyMilestone,
+    ) -> MilestonesUpdate<'a> {
+        MilestonesUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a note on an object, optionally notifying users.
+    ///
+    /// `POST /notes.create`
+    ///
+    ///
+    ///
+    /// Spec note: See note `general-note-subjects`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "notes.create [POST /notes.create]".
+    pub fn notes_create<'a>(&'a self, body: &'a types::NewNote) -> NotesCreate<'a> {
+        NotesCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the notes on an object, paged.
+    ///
+    /// `POST /notes.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-note-subjects`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+    pub fn notes_list<'a>(&'a self, body: &'a types::ListNotesRequest) -> NotesList<'a> {
+        NotesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Change the text of a note.
+    ///
+    /// `POST /notes.update`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "notes.update [POST /notes.update]".
+    pub fn notes_update<'a>(&'a self, body: &'a types::UpdateNote) -> NotesUpdate<'a> {
+        NotesUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the payment methods, filtered and paged.
+    ///
+    /// `POST /paymentMethods.list`
+    ///
+    /// The ids are what invoices.registerPayment takes as `payment_method_id`. `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `invoicing-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+    pub fn payment_methods_list<'a>(
+        &'a self,
+        body: &'a types::ListPaymentMethodsRequest,
+    ) -> PaymentMethodsList<'a> {
+        PaymentMethodsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the payment terms, with the default one.
+    ///
+    /// `POST /paymentTerms.list`
+    ///
+    ///
+    ///
+    /// Spec note: Sent without a body; see notes `empty-requests` and `invoicing-action-attributes`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+    pub fn payment_terms_list(&self) -> PaymentTermsList<'_> {
+        PaymentTermsList {
+            client: self,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List price lists.
+    ///
+    /// `POST /priceLists.list`
+    ///
+    ///
+    ///
+    /// Spec note: Not paged; see note `products-unpaged`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+    pub fn price_lists_list<'a>(
+        &'a self,
+        body: &'a types::ListPriceListsRequest,
+    ) -> PriceListsList<'a> {
+        PriceListsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List product categories, optionally of one department.
+    ///
+    /// `POST /productCategories.list`
+    ///
+    ///
+    ///
+    /// Spec note: Not paged; see note `products-unpaged`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+    pub fn product_categories_list<'a>(
+        &'a self,
+        body: &'a types::ListProductCategoriesRequest,
+    ) -> ProductCategoriesList<'a> {
+        ProductCategoriesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a product.
+    ///
+    /// `POST /products.add`
+    ///
+    /// A product needs a name, a code, or both.
+    ///
+    /// Spec note: See notes `products-name-or-code` and `money-as-number`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "products.add [POST /products.add]".
+    pub fn products_add<'a>(&'a self, body: &'a types::NewProduct) -> ProductsAdd<'a> {
+        ProductsAdd {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a product.
+    ///
+    /// `POST /products.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "products.delete [POST /products.delete]".
+    pub fn products_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ProductsDelete<'a> {
+        ProductsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one product.
+    ///
+    /// `POST /products.info`
+    ///
+    /// Suppliers are included only when `includes` asks for `suppliers`.
+    ///
+    /// Spec note: See note `unmarked-required`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+    pub fn products_info<'a>(
+        &'a self,
+        body: &'a types::ProductInfoRequest,
+    ) -> ProductsInfo<'a> {
+        ProductsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List products, filtered.
+    ///
+    /// `POST /products.list`
+    ///
+    ///
+    ///
+    /// Spec note: Not paged; see note `products-unpaged`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+    pub fn products_list<'a>(
+        &'a self,
+        body: &'a types::ListProductsRequest,
+    ) -> ProductsList<'a> {
+        ProductsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a product.
+    ///
+    /// `POST /products.update`
+    ///
+    /// Only the fields sent change; a clearable field sent as `null` is cleared.
+    ///
+    /// Spec note: See notes `update-nulls` and `money-as-number`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "products.update [POST /products.update]".
+    pub fn products_update<'a>(
+        &'a self,
+        body: &'a types::UpdateProduct,
+    ) -> ProductsUpdate<'a> {
+        ProductsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a participant to a legacy project.
+    ///
+    /// `POST /projects.addParticipant`
+    ///
+    ///
+    ///
+    /// Spec note: See note `legacy_projects-defaults` for the example's `role`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addParticipant [POST /projects.addParticipant]".
+    pub fn projects_add_participant<'a>(
+        &'a self,
+        body: &'a types::LegacyProjectAddParticipantRequest,
+    ) -> ProjectsAddParticipant<'a> {
+        ProjectsAddParticipant {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Close a legacy project.
+    ///
+    /// `POST /projects.close`
+    ///
+    /// Closes the project, all its phases and all the tasks in each phase, but not its meetings.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects.close]".
+    pub fn projects_close<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ProjectsClose<'a> {
+        ProjectsClose {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a legacy project with its milestones and participants.
+    ///
+    /// `POST /projects.create`
+    ///
+    ///
+    ///
+    /// Spec note: See note `legacy_projects-defaults` for the example's `role`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+    pub fn projects_create<'a>(
+        &'a self,
+        body: &'a types::NewLegacyProject,
+    ) -> ProjectsCreate<'a> {
+        ProjectsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a legacy project.
+    ///
+    /// `POST /projects.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects.delete]".
+    pub fn projects_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ProjectsDelete<'a> {
+        ProjectsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one legacy project.
+    ///
+    /// `POST /projects.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+    pub fn projects_info<'a>(&'a self, body: &'a types::IdRequest) -> ProjectsInfo<'a> {
+        ProjectsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List legacy projects, filtered, sorted and paged.
+    ///
+    /// `POST /projects.list`
+    ///
+    /// Sorted by due date unless `sort` says otherwise; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+    pub fn projects_list<'a>(
+        &'a self,
+        body: &'a types::ListLegacyProjectsRequest,
+    ) -> ProjectsList<'a> {
+        ProjectsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Reopen a legacy project.
+    ///
+    /// `POST /projects.reopen`
+    ///
+    /// Sets its status back to `active`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.reopen [POST /projects.reopen]".
+    pub fn projects_reopen<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ProjectsReopen<'a> {
+        ProjectsReopen {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a legacy project.
+    ///
+    /// `POST /projects.update`
+    ///
+    /// Only the fields sent change; `customer` sent as `null` unlinks the customer.
+    ///
+    /// Spec note: See notes `update-nulls` and `legacy_projects-update-optional`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects.update]".
+    pub fn projects_update<'a>(
+        &'a self,
+        body: &'a types::UpdateLegacyProject,
+    ) -> ProjectsUpdate<'a> {
+        ProjectsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Change a participant's role in a legacy project.
+    ///
+    /// `POST /projects.updateParticipant`
+    ///
+    ///
+    ///
+    /// Spec note: See note `legacy_projects-update-participant`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.updateParticipant [POST /projects.updateParticipant]".
+    pub fn projects_update_participant<'a>(
+        &'a self,
+        body: &'a types::LegacyProjectUpdateParticipantRequest,
+    ) -> ProjectsUpdateParticipant<'a> {
+        ProjectsUpdateParticipant {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Assign a user or a team to a material.
+    ///
+    /// `POST /projects-v2/materials.assign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.assign [POST /projects-v2/materials.assign]".
+    pub fn projects_v2_materials_assign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2MaterialsAssign<'a> {
+        ProjectsV2MaterialsAssign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a material in a project.
+    ///
+    /// `POST /projects-v2/materials.create`
+    ///
+    /// Only `project_id` and `title` are required.
+    ///
+    /// Spec note: See notes `money-as-number` and `projects-after-id`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.create [POST /projects-v2/materials.create]".
+    pub fn projects_v2_materials_create<'a>(
+        &'a self,
+        body: &'a types::NewProjectMaterial,
+    ) -> ProjectsV2MaterialsCreate<'a> {
+        ProjectsV2MaterialsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a material of a project.
+    ///
+    /// `POST /projects-v2/materials.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.delete [POST /projects-v2/materials.delete]".
+    pub fn projects_v2_materials_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ProjectsV2MaterialsDelete<'a> {
+        ProjectsV2MaterialsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Duplicate a material.
+    ///
+    /// `POST /projects-v2/materials.duplicate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.duplicate [POST /projects-v2/materials.duplicate]".
+    pub fn projects_v2_materials_duplicate<'a>(
+        &'a self,
+        body: &'a types::ProjectLineDuplicateRequest,
+    ) -> ProjectsV2MaterialsDuplicate<'a> {
+        ProjectsV2MaterialsDuplicate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one material of a project.
+    ///
+    /// `POST /projects-v2/materials.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+    pub fn projects_v2_materials_info<'a>(
+        &'a self,
+        body: &'a types::ProjectMaterialInfoRequest,
+    ) -> ProjectsV2MaterialsInfo<'a> {
+        ProjectsV2MaterialsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List materials of projects, filtered.
+    ///
+    /// `POST /projects-v2/materials.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: See note `projects-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+    pub fn projects_v2_materials_list<'a>(
+        &'a self,
+        body: &'a types::ListProjectMaterialsRequest,
+    ) -> ProjectsV2MaterialsList<'a> {
+        ProjectsV2MaterialsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Unassign a user or a team from a material.
+    ///
+    /// `POST /projects-v2/materials.unassign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.unassign [POST /projects-v2/materials.unassign]".
+    pub fn projects_v2_materials_unassign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2MaterialsUnassign<'a> {
+        ProjectsV2MaterialsUnassign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a material of a project.
+    ///
+    /// `POST /projects-v2/materials.update`
+    ///
+    /// Only the fields sent change; `null` clears a clearable field.
+    ///
+    /// Spec note: See note `update-nulls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "materials.update [POST /projects-v2/materials.update]".
+    pub fn projects_v2_materials_update<'a>(
+        &'a self,
+        body: &'a types::UpdateProjectMaterial,
+    ) -> ProjectsV2MaterialsUpdate<'a> {
+        ProjectsV2MaterialsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Assign a user or a team to a group.
+    ///
+    /// `POST /projects-v2/projectGroups.assign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.assign [POST /projects-v2/projectGroups.assign]".
+    pub fn projects_v2_project_groups_assign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2ProjectGroupsAssign<'a> {
+        ProjectsV2ProjectGroupsAssign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a group in a project.
+    ///
+    /// `POST /projects-v2/projectGroups.create`
+    ///
+    /// Only `project_id` and `title` are required.
+    ///
+    /// Spec note: See note `money-as-number`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.create [POST /projects-v2/projectGroups.create]".
+    pub fn projects_v2_project_groups_create<'a>(
+        &'a self,
+        body: &'a types::NewProjectGroup,
+    ) -> ProjectsV2ProjectGroupsCreate<'a> {
+        ProjectsV2ProjectGroupsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a group of a project.
+    ///
+    /// `POST /projects-v2/projectGroups.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.delete [POST /projects-v2/projectGroups.delete]".
+    pub fn projects_v2_project_groups_delete<'a>(
+        &'a self,
+        body: &'a types::DeleteProjectGroupRequest,
+    ) -> ProjectsV2ProjectGroupsDelete<'a> {
+        ProjectsV2ProjectGroupsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Duplicate a group and its items, without their time trackings.
+    ///
+    /// `POST /projects-v2/projectGroups.duplicate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]".
+    pub fn projects_v2_project_groups_duplicate<'a>(
+        &'a self,
+        body: &'a types::ProjectLineDuplicateRequest,
+    ) -> ProjectsV2ProjectGroupsDuplicate<'a> {
+        ProjectsV2ProjectGroupsDuplicate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one group of a project.
+    ///
+    /// `POST /projects-v2/projectGroups.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+    pub fn projects_v2_project_groups_info<'a>(
+        &'a self,
+        body: &'a types::ProjectGroupInfoRequest,
+    ) -> ProjectsV2ProjectGroupsInfo<'a> {
+        ProjectsV2ProjectGroupsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the groups of projects, filtered.
+    ///
+    /// `POST /projects-v2/projectGroups.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: See note `projects-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+    pub fn projects_v2_project_groups_list<'a>(
+        &'a self,
+        body: &'a types::ListProjectGroupsRequest,
+    ) -> ProjectsV2ProjectGroupsList<'a> {
+        ProjectsV2ProjectGroupsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Unassign a user or a team from a group.
+    ///
+    /// `POST /projects-v2/projectGroups.unassign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.unassign [POST /projects-v2/projectGroups.unassign]".
+    pub fn projects_v2_project_groups_unassign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2ProjectGroupsUnassign<'a> {
+        ProjectsV2ProjectGroupsUnassign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a group of a project.
+    ///
+    /// `POST /projects-v2/projectGroups.update`
+    ///
+    /// Only the fields sent change; `null` clears a clearable field.
+    ///
+    /// Spec note: See note `update-nulls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.update [POST /projects-v2/projectGroups.update]".
+    pub fn projects_v2_project_groups_update<'a>(
+        &'a self,
+        body: &'a types::UpdateProjectGroup,
+    ) -> ProjectsV2ProjectGroupsUpdate<'a> {
+        ProjectsV2ProjectGroupsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Put an existing task or material into a group.
+    ///
+    /// `POST /projects-v2/projectLines.addToGroup`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]".
+    pub fn projects_v2_project_lines_add_to_group<'a>(
+        &'a self,
+        body: &'a types::ProjectLineGroupRequest,
+    ) -> ProjectsV2ProjectLinesAddToGroup<'a> {
+        ProjectsV2ProjectLinesAddToGroup {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the lines (groups, tasks and materials) of a project, as type and id.
+    ///
+    /// `POST /projects-v2/projectLines.list`
+    ///
+    /// Each line comes with the group it is in. The lines themselves can be sideloaded with `include`. Not paged.
+    ///
+    /// Spec note: See notes `projects-lists`, `projects-sideloading` and `projects-unassigned-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+    pub fn projects_v2_project_lines_list<'a>(
+        &'a self,
+        body: &'a types::ListProjectLinesRequest,
+    ) -> ProjectsV2ProjectLinesList<'a> {
+        ProjectsV2ProjectLinesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Take a task or material out of its group.
+    ///
+    /// `POST /projects-v2/projectLines.removeFromGroup`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]".
+    pub fn projects_v2_project_lines_remove_from_group<'a>(
+        &'a self,
+        body: &'a types::ProjectLineUngroupRequest,
+    ) -> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
+        ProjectsV2ProjectLinesRemoveFromGroup {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a customer to a project.
+    ///
+    /// `POST /projects-v2/projects.addCustomer`
+    ///
+    /// Does not fail if the customer was already added.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addCustomer [POST /projects-v2/projects.addCustomer]".
+    pub fn projects_v2_projects_add_customer<'a>(
+        &'a self,
+        body: &'a types::ProjectCustomerRequest,
+    ) -> ProjectsV2ProjectsAddCustomer<'a> {
+        ProjectsV2ProjectsAddCustomer {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Link a deal to a project.
+    ///
+    /// `POST /projects-v2/projects.addDeal`
+    ///
+    /// Does not fail if the deal was already added.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addDeal [POST /projects-v2/projects.addDeal]".
+    pub fn projects_v2_projects_add_deal<'a>(
+        &'a self,
+        body: &'a types::ProjectDealRequest,
+    ) -> ProjectsV2ProjectsAddDeal<'a> {
+        ProjectsV2ProjectsAddDeal {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a user as owner of a project.
+    ///
+    /// `POST /projects-v2/projects.addOwner`
+    ///
+    /// Does not fail if the user already is an owner.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addOwner [POST /projects-v2/projects.addOwner]".
+    pub fn projects_v2_projects_add_owner<'a>(
+        &'a self,
+        body: &'a types::ProjectOwnerRequest,
+    ) -> ProjectsV2ProjectsAddOwner<'a> {
+        ProjectsV2ProjectsAddOwner {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Link a quotation to a project.
+    ///
+    /// `POST /projects-v2/projects.addQuotation`
+    ///
+    /// Does not fail if the quotation was already added.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addQuotation [POST /projects-v2/projects.addQuotation]".
+    pub fn projects_v2_projects_add_quotation<'a>(
+        &'a self,
+        body: &'a types::ProjectQuotationRequest,
+    ) -> ProjectsV2ProjectsAddQuotation<'a> {
+        ProjectsV2ProjectsAddQuotation {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Assign a user or a team to a project.
+    ///
+    /// `POST /projects-v2/projects.assign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+    pub fn projects_v2_projects_assign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2ProjectsAssign<'a> {
+        ProjectsV2ProjectsAssign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Close a project.
+    ///
+    /// `POST /projects-v2/projects.close`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects-v2/projects.close]".
+    pub fn projects_v2_projects_close<'a>(
+        &'a self,
+        body: &'a types::CloseProjectRequest,
+    ) -> ProjectsV2ProjectsClose<'a> {
+        ProjectsV2ProjectsClose {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a project.
+    ///
+    /// `POST /projects-v2/projects.create`
+    ///
+    /// Only `title` is required. The creator becomes an owner.
+    ///
+    /// Spec note: See note `money-as-number`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+    pub fn projects_v2_projects_create<'a>(
+        &'a self,
+        body: &'a types::NewProject,
+    ) -> ProjectsV2ProjectsCreate<'a> {
+        ProjectsV2ProjectsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a project.
+    ///
+    /// `POST /projects-v2/projects.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects-v2/projects.delete]".
+    pub fn projects_v2_projects_delete<'a>(
+        &'a self,
+        body: &'a types::DeleteProjectRequest,
+    ) -> ProjectsV2ProjectsDelete<'a> {
+        ProjectsV2ProjectsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Duplicate a project under a new title.
+    ///
+    /// `POST /projects-v2/projects.duplicate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.duplicate [POST /projects-v2/projects.duplicate]".
+    pub fn projects_v2_projects_duplicate<'a>(
+        &'a self,
+        body: &'a types::DuplicateProjectRequest,
+    ) -> ProjectsV2ProjectsDuplicate<'a> {
+        ProjectsV2ProjectsDuplicate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one project of the new projects module.
+    ///
+    /// `POST /projects-v2/projects.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+    pub fn projects_v2_projects_info<'a>(
+        &'a self,
+        body: &'a types::ProjectInfoRequest,
+    ) -> ProjectsV2ProjectsInfo<'a> {
+        ProjectsV2ProjectsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List projects of the new projects module, filtered, sorted and paged.
+    ///
+    /// `POST /projects-v2/projects.list`
+    ///
+    /// Highest project number first unless `sort` says otherwise. Custom fields and the matching legacy project come only when `includes` asks for them; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `projects-module`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+    pub fn projects_v2_projects_list<'a>(
+        &'a self,
+        body: &'a types::ListProjectsRequest,
+    ) -> ProjectsV2ProjectsList<'a> {
+        ProjectsV2ProjectsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Remove a customer from a project.
+    ///
+    /// `POST /projects-v2/projects.removeCustomer`
+    ///
+    /// Does not fail if the customer was not added.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeCustomer [POST /projects-v2/projects.removeCustomer]".
+    pub fn projects_v2_projects_remove_customer<'a>(
+        &'a self,
+        body: &'a types::ProjectCustomerRequest,
+    ) -> ProjectsV2ProjectsRemoveCustomer<'a> {
+        ProjectsV2ProjectsRemoveCustomer {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Unlink a deal from a project.
+    ///
+    /// `POST /projects-v2/projects.removeDeal`
+    ///
+    /// Does not fail if the deal was already removed.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeDeal [POST /projects-v2/projects.removeDeal]".
+    pub fn projects_v2_projects_remove_deal<'a>(
+        &'a self,
+        body: &'a types::ProjectDealRequest,
+    ) -> ProjectsV2ProjectsRemoveDeal<'a> {
+        ProjectsV2ProjectsRemoveDeal {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Remove a user as owner of a project.
+    ///
+    /// `POST /projects-v2/projects.removeOwner`
+    ///
+    /// Does not fail if the user was not an owner.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeOwner [POST /projects-v2/projects.removeOwner]".
+    pub fn projects_v2_projects_remove_owner<'a>(
+        &'a self,
+        body: &'a types::ProjectOwnerRequest,
+    ) -> ProjectsV2ProjectsRemoveOwner<'a> {
+        ProjectsV2ProjectsRemoveOwner {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Unlink a quotation from a project.
+    ///
+    /// `POST /projects-v2/projects.removeQuotation`
+    ///
+    /// Does not fail if the quotation was already removed.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeQuotation [POST /projects-v2/projects.removeQuotation]".
+    pub fn projects_v2_projects_remove_quotation<'a>(
+        &'a self,
+        body: &'a types::ProjectQuotationRequest,
+    ) -> ProjectsV2ProjectsRemoveQuotation<'a> {
+        ProjectsV2ProjectsRemoveQuotation {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Reopen a closed project.
+    ///
+    /// `POST /projects-v2/projects.reopen`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.reopen [POST /projects-v2/projects.reopen]".
+    pub fn projects_v2_projects_reopen<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> ProjectsV2ProjectsReopen<'a> {
+        ProjectsV2ProjectsReopen {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Unassign a user or a team from a project.
+    ///
+    /// `POST /projects-v2/projects.unassign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.unassign [POST /projects-v2/projects.unassign]".
+    pub fn projects_v2_projects_unassign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2ProjectsUnassign<'a> {
+        ProjectsV2ProjectsUnassign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a project.
+    ///
+    /// `POST /projects-v2/projects.update`
+    ///
+    /// Only the fields sent change; `null` clears a clearable field.
+    ///
+    /// Spec note: See notes `update-nulls` and `collections-replaced`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+    pub fn projects_v2_projects_update<'a>(
+        &'a self,
+        body: &'a types::UpdateProject,
+    ) -> ProjectsV2ProjectsUpdate<'a> {
+        ProjectsV2ProjectsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Assign a user or a team to a task.
+    ///
+    /// `POST /projects-v2/tasks.assign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.assign [POST /projects-v2/tasks.assign]".
+    pub fn projects_v2_tasks_assign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2TasksAssign<'a> {
+        ProjectsV2TasksAssign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a task in a project.
+    ///
+    /// `POST /projects-v2/tasks.create`
+    ///
+    /// Only `project_id` and `title` are required.
+    ///
+    /// Spec note: See notes `money-as-number` and `projects-work-type`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /projects-v2/tasks.create]".
+    pub fn projects_v2_tasks_create<'a>(
+        &'a self,
+        body: &'a types::NewProjectTask,
+    ) -> ProjectsV2TasksCreate<'a> {
+        ProjectsV2TasksCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a task of a project.
+    ///
+    /// `POST /projects-v2/tasks.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /projects-v2/tasks.delete]".
+    pub fn projects_v2_tasks_delete<'a>(
+        &'a self,
+        body: &'a types::DeleteProjectTaskRequest,
+    ) -> ProjectsV2TasksDelete<'a> {
+        ProjectsV2TasksDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Duplicate a task, without its time trackings.
+    ///
+    /// `POST /projects-v2/tasks.duplicate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.duplicate [POST /projects-v2/tasks.duplicate]".
+    pub fn projects_v2_tasks_duplicate<'a>(
+        &'a self,
+        body: &'a types::ProjectLineDuplicateRequest,
+    ) -> ProjectsV2TasksDuplicate<'a> {
+        ProjectsV2TasksDuplicate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one task of a project.
+    ///
+    /// `POST /projects-v2/tasks.info`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+    pub fn projects_v2_tasks_info<'a>(
+        &'a self,
+        body: &'a types::ProjectTaskInfoRequest,
+    ) -> ProjectsV2TasksInfo<'a> {
+        ProjectsV2TasksInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List tasks of the new projects module, filtered and paged.
+    ///
+    /// `POST /projects-v2/tasks.list`
+    ///
+    /// Tasks of projects only; tasks not linked to a project are listed by `/tasks.list` (`tasks_list`). `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination` and `projects-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+    pub fn projects_v2_tasks_list<'a>(
+        &'a self,
+        body: &'a types::ListProjectTasksRequest,
+    ) -> ProjectsV2TasksList<'a> {
+        ProjectsV2TasksList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Unassign a user or a team from a task.
+    ///
+    /// `POST /projects-v2/tasks.unassign`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.unassign [POST /projects-v2/tasks.unassign]".
+    pub fn projects_v2_tasks_unassign<'a>(
+        &'a self,
+        body: &'a types::ProjectAssignRequest,
+    ) -> ProjectsV2TasksUnassign<'a> {
+        ProjectsV2TasksUnassign {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a task of a project.
+    ///
+    /// `POST /projects-v2/tasks.update`
+    ///
+    /// Only the fields sent change; `null` clears a clearable field.
+    ///
+    /// Spec note: See note `update-nulls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /projects-v2/tasks.update]".
+    pub fn projects_v2_tasks_update<'a>(
+        &'a self,
+        body: &'a types::UpdateProjectTask,
+    ) -> ProjectsV2TasksUpdate<'a> {
+        ProjectsV2TasksUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Mark a quotation as accepted.
+    ///
+    /// `POST /quotations.accept`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.accept [POST /quotations.accept]".
+    pub fn quotations_accept<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> QuotationsAccept<'a> {
+        QuotationsAccept {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a quotation for a deal.
+    ///
+    /// `POST /quotations.create`
+    ///
+    ///
+    ///
+    /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+    pub fn quotations_create<'a>(
+        &'a self,
+        body: &'a types::NewQuotation,
+    ) -> QuotationsCreate<'a> {
+        QuotationsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a quotation.
+    ///
+    /// `POST /quotations.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.delete [POST /quotations.delete]".
+    pub fn quotations_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> QuotationsDelete<'a> {
+        QuotationsDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Get a temporary download link for a quotation's file.
+    ///
+    /// `POST /quotations.download`
+    ///
+    /// The answer holds a URL valid until `expires`; fetch the file from there.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+    pub fn quotations_download<'a>(
+        &'a self,
+        body: &'a types::DownloadQuotationRequest,
+    ) -> QuotationsDownload<'a> {
+        QuotationsDownload {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one quotation, with its lines and totals.
+    ///
+    /// `POST /quotations.info`
+    ///
+    ///
+    ///
+    /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+    pub fn quotations_info<'a>(
+        &'a self,
+        body: &'a types::QuotationInfoRequest,
+    ) -> QuotationsInfo<'a> {
+        QuotationsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List quotations, filtered and paged.
+    ///
+    /// `POST /quotations.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `deals-list-meta` and `money-as-number`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+    pub fn quotations_list<'a>(
+        &'a self,
+        body: &'a types::ListQuotationsRequest,
+    ) -> QuotationsList<'a> {
+        QuotationsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Send quotations of one deal by mail, to be signed online.
+    ///
+    /// `POST /quotations.send`
+    ///
+    ///
+    ///
+    /// Spec note: See note `deals-quotation-send`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+    pub fn quotations_send<'a>(
+        &'a self,
+        body: &'a types::SendQuotationRequest,
+    ) -> QuotationsSend<'a> {
+        QuotationsSend {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a quotation.
+    ///
+    /// `POST /quotations.update`
+    ///
+    /// Only the fields sent change; `grouped_lines` sent replace the stored lines as a whole.
+    ///
+    /// Spec note: See notes `update-nulls`, `collections-replaced` and `deals-quotation-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.update [POST /quotations.update]".
+    pub fn quotations_update<'a>(
+        &'a self,
+        body: &'a types::UpdateQuotation,
+    ) -> QuotationsUpdate<'a> {
+        QuotationsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a subscription.
+    ///
+    /// `POST /subscriptions.create`
+    ///
+    ///
+    ///
+    /// Spec note: See notes `invoicing-one-of-objects` and `invoicing-write-lines`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+    pub fn subscriptions_create<'a>(
+        &'a self,
+        body: &'a types::NewSubscription,
+    ) -> SubscriptionsCreate<'a> {
+        SubscriptionsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Deactivate a subscription.
+    ///
+    /// `POST /subscriptions.deactivate`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.deactivate [POST /subscriptions.deactivate]".
+    pub fn subscriptions_deactivate<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> SubscriptionsDeactivate<'a> {
+        SubscriptionsDeactivate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one subscription.
+    ///
+    /// `POST /subscriptions.info`
+    ///
+    ///
+    ///
+    /// Spec note: See note `invoicing-subscription-versions`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+    pub fn subscriptions_info<'a>(
+        &'a self,
+        body: &'a types::SubscriptionInfoRequest,
+    ) -> SubscriptionsInfo<'a> {
+        SubscriptionsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List subscriptions, filtered, sorted and paged.
+    ///
+    /// `POST /subscriptions.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `invoicing-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+    pub fn subscriptions_list<'a>(
+        &'a self,
+        body: &'a types::ListSubscriptionsRequest,
+    ) -> SubscriptionsList<'a> {
+        SubscriptionsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a subscription.
+    ///
+    /// `POST /subscriptions.update`
+    ///
+    /// Only the fields sent change; a list sent (lines, custom fields) replaces the stored one as a whole. `starts_on` and `billing_cycle` can only be sent while the subscription has not made an invoice yet.
+    ///
+    /// Spec note: See notes `update-nulls` and `collections-replaced`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.update [POST /subscriptions.update]".
+    pub fn subscriptions_update<'a>(
+        &'a self,
+        body: &'a types::UpdateSubscription,
+    ) -> SubscriptionsUpdate<'a> {
+        SubscriptionsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the tags, sorted and paged.
+    ///
+    /// `POST /tags.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+    pub fn tags_list<'a>(&'a self, body: &'a types::ListTagsRequest) -> TagsList<'a> {
+        TagsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Mark a task as complete.
+    ///
+    /// `POST /tasks.complete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.complete [POST /tasks.complete]".
+    pub fn tasks_complete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> TasksComplete<'a> {
+        TasksComplete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a task.
+    ///
+    /// `POST /tasks.create`
+    ///
+    ///
+    ///
+    /// Spec note: See notes `tasks-examples` and `tasks-null-assignee`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /tasks.create]".
+    pub fn tasks_create<'a>(&'a self, body: &'a types::NewTask) -> TasksCreate<'a> {
+        TasksCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete a task.
+    ///
+    /// `POST /tasks.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /tasks.delete]".
+    pub fn tasks_delete<'a>(&'a self, body: &'a types::IdRequest) -> TasksDelete<'a> {
+        TasksDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one task.
+    ///
+    /// `POST /tasks.info`
+    ///
+    ///
+    ///
+    /// Spec note: See note `tasks-examples`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+    pub fn tasks_info<'a>(&'a self, body: &'a types::IdRequest) -> TasksInfo<'a> {
+        TasksInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List tasks, filtered, sorted and paged.
+    ///
+    /// `POST /tasks.list`
+    ///
+    /// Sorted by due date unless `sort` says otherwise; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `tasks-examples`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+    pub fn tasks_list<'a>(&'a self, body: &'a types::ListTasksRequest) -> TasksList<'a> {
+        TasksList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Reopen a task that was marked as complete.
+    ///
+    /// `POST /tasks.reopen`
+    ///
+    ///
+    ///
+    /// Spec note: The heading has no space before the bracket; the citation spells it as the document does.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.reopen[POST /tasks.reopen]".
+    pub fn tasks_reopen<'a>(&'a self, body: &'a types::IdRequest) -> TasksReopen<'a> {
+        TasksReopen {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Schedule a task in the calendar.
+    ///
+    /// `POST /tasks.schedule`
+    ///
+    /// Creates a calendar event for the task and answers with its reference (type `event`).
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.schedule [POST /tasks.schedule]".
+    pub fn tasks_schedule<'a>(
+        &'a self,
+        body: &'a types::TaskScheduleRequest,
+    ) -> TasksSchedule<'a> {
+        TasksSchedule {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a task.
+    ///
+    /// `POST /tasks.update`
+    ///
+    /// Only the fields sent change; a clearable field sent as `null` is cleared.
+    ///
+    /// Spec note: See notes `update-nulls` and `tasks-null-assignee`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /tasks.update]".
+    pub fn tasks_update<'a>(&'a self, body: &'a types::UpdateTask) -> TasksUpdate<'a> {
+        TasksUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the tax rates, paged.
+    ///
+    /// `POST /taxRates.list`
+    ///
+    /// Teamleader provides default tax rates for the country of the account's company; users may add more. `stream()` walks every page.
+    ///
+    /// Spec note: See notes `invoicing-action-attributes`, `invoicing-tax-rate-sort` and `invoicing-list-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+    pub fn tax_rates_list<'a>(
+        &'a self,
+        body: &'a types::ListTaxRatesRequest,
+    ) -> TaxRatesList<'a> {
+        TaxRatesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List teams, filtered and sorted.
+    ///
+    /// `POST /teams.list`
+    ///
+    /// Sorted by name unless `sort` says otherwise. Not paged.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+    pub fn teams_list<'a>(&'a self, body: &'a types::ListTeamsRequest) -> TeamsList<'a> {
+        TeamsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the ticket statuses.
+    ///
+    /// `POST /ticketStatus.list`
+    ///
+    /// Not paged.
+    ///
+    /// Spec note: See note `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+    pub fn ticket_status_list<'a>(
+        &'a self,
+        body: &'a types::ListTicketStatusesRequest,
+    ) -> TicketStatusList<'a> {
+        TicketStatusList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add an internal message to a ticket, optionally changing its status.
+    ///
+    /// `POST /tickets.addInternalMessage`
+    ///
+    ///
+    ///
+    /// Spec note: Answers 200, not 201, with the new message's type and id; see note `tickets-message-answers`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.addInternalMessage [POST /tickets.addInternalMessage]".
+    pub fn tickets_add_internal_message<'a>(
+        &'a self,
+        body: &'a types::NewTicketMessage,
+    ) -> TicketsAddInternalMessage<'a> {
+        TicketsAddInternalMessage {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add a reply to a ticket, optionally changing its status.
+    ///
+    /// `POST /tickets.addReply`
+    ///
+    ///
+    ///
+    /// Spec note: Answers 200, not 201, with the new message's type and id; see note `tickets-message-answers`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.addReply [POST /tickets.addReply]".
+    pub fn tickets_add_reply<'a>(
+        &'a self,
+        body: &'a types::NewTicketMessage,
+    ) -> TicketsAddReply<'a> {
+        TicketsAddReply {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Create a ticket for a customer.
+    ///
+    /// `POST /tickets.create`
+    ///
+    /// Unless `initial_reply` is `disabled`, the configured initial autoreply is created and sent.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+    pub fn tickets_create<'a>(
+        &'a self,
+        body: &'a types::NewTicket,
+    ) -> TicketsCreate<'a> {
+        TicketsCreate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one message of a ticket.
+    ///
+    /// `POST /tickets.getMessage`
+    ///
+    /// The section shows the message as the whole answer, without a `data` envelope.
+    ///
+    /// Spec note: See notes `tickets-envelope`, `general-reads` and `general-unmarked-required`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+    pub fn tickets_get_message<'a>(
+        &'a self,
+        body: &'a types::TicketMessageRequest,
+    ) -> TicketsGetMessage<'a> {
+        TicketsGetMessage {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Import an existing message into a ticket.
+    ///
+    /// `POST /tickets.importMessage`
+    ///
+    ///
+    ///
+    /// Spec note: Answers 200, not 201, with the new message's type and id; see note `tickets-message-answers`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.importMessage [POST /tickets.importMessage]".
+    pub fn tickets_import_message<'a>(
+        &'a self,
+        body: &'a types::ImportTicketMessageRequest,
+    ) -> TicketsImportMessage<'a> {
+        TicketsImportMessage {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one ticket.
+    ///
+    /// `POST /tickets.info`
+    ///
+    /// The section shows the ticket as the whole answer, without a `data` envelope.
+    ///
+    /// Spec note: See notes `tickets-envelope` and `general-unmarked-required`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.info [POST /tickets.info]".
+    pub fn tickets_info<'a>(&'a self, body: &'a types::IdRequest) -> TicketsInfo<'a> {
+        TicketsInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List tickets, filtered and paged.
+    ///
+    /// `POST /tickets.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+    pub fn tickets_list<'a>(
+        &'a self,
+        body: &'a types::ListTicketsRequest,
+    ) -> TicketsList<'a> {
+        TicketsList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the messages of a ticket, filtered and paged.
+    ///
+    /// `POST /tickets.listMessages`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-unmarked-required`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+    pub fn tickets_list_messages<'a>(
+        &'a self,
+        body: &'a types::ListTicketMessagesRequest,
+    ) -> TicketsListMessages<'a> {
+        TicketsListMessages {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update a ticket.
+    ///
+    /// `POST /tickets.update`
+    ///
+    /// Only the fields sent change; `assignee`, `participant` and `milestone_id` can be cleared. Custom fields sent replace the stored ones unless `custom_fields_update_strategy` is `partial`.
+    ///
+    /// Spec note: See notes `update-nulls` and `collections-replaced`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.update [POST /tickets.update]".
+    pub fn tickets_update<'a>(
+        &'a self,
+        body: &'a types::UpdateTicket,
+    ) -> TicketsUpdate<'a> {
+        TicketsUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Add tracked time.
+    ///
+    /// `POST /timeTracking.add`
+    ///
+    /// Give `started_at` with `duration`, `started_at` with `ended_at`, or `started_on` with `duration`. An entry that passes midnight is split up.
+    ///
+    /// Spec note: See notes `time_tracking-one-of` and `time_tracking-reference-types`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.add [POST /timeTracking.add]".
+    pub fn time_tracking_add<'a>(
+        &'a self,
+        body: &'a types::NewTimeTracking,
+    ) -> TimeTrackingAdd<'a> {
+        TimeTrackingAdd {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Delete tracked time.
+    ///
+    /// `POST /timeTracking.delete`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.delete [POST /timeTracking.delete]".
+    pub fn time_tracking_delete<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> TimeTrackingDelete<'a> {
+        TimeTrackingDelete {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one time tracking entry.
+    ///
+    /// `POST /timeTracking.info`
+    ///
+    /// Materials and related objects are included only when `includes` asks for them. `meta` says whether the current user may still update the entry.
+    ///
+    /// Spec note: See note `time_tracking-info-meta`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+    pub fn time_tracking_info<'a>(
+        &'a self,
+        body: &'a types::TimeTrackingInfoRequest,
+    ) -> TimeTrackingInfo<'a> {
+        TimeTrackingInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List tracked time, filtered, sorted and paged.
+    ///
+    /// `POST /timeTracking.list`
+    ///
+    /// Sorted by start unless `sort` says otherwise. Materials and related objects are included only when `includes` asks for them; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `time_tracking-null-subject-type`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+    pub fn time_tracking_list<'a>(
+        &'a self,
+        body: &'a types::ListTimeTrackingRequest,
+    ) -> TimeTrackingList<'a> {
+        TimeTrackingList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Start a new timer from tracked time.
+    ///
+    /// `POST /timeTracking.resume`
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.resume [POST /timeTracking.resume]".
+    pub fn time_tracking_resume<'a>(
+        &'a self,
+        body: &'a types::TimeTrackingResumeRequest,
+    ) -> TimeTrackingResume<'a> {
+        TimeTrackingResume {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update tracked time.
+    ///
+    /// `POST /timeTracking.update`
+    ///
+    /// Only the fields sent change; a clearable field sent as `null` is cleared.
+    ///
+    /// Spec note: See notes `update-nulls` and `time_tracking-one-of`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.update [POST /timeTracking.update]".
+    pub fn time_tracking_update<'a>(
+        &'a self,
+        body: &'a types::UpdateTimeTracking,
+    ) -> TimeTrackingUpdate<'a> {
+        TimeTrackingUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read the user's running timer.
+    ///
+    /// `POST /timers.current`
+    ///
+    ///
+    ///
+    /// Spec note: Sent without a body; see notes `empty-requests` and `time_tracking-no-timer`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timers.current [POST /timers.current]".
+    pub fn timers_current(&self) -> TimersCurrent<'_> {
+        TimersCurrent {
+            client: self,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Start a new timer.
+    ///
+    /// `POST /timers.start`
+    ///
+    /// Only one timer runs per user at a time.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timers.start [POST /timers.start]".
+    pub fn timers_start<'a>(
+        &'a self,
+        body: &'a types::TimerStartRequest,
+    ) -> TimersStart<'a> {
+        TimersStart {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Stop the running timer, which adds a time tracking entry.
+    ///
+    /// `POST /timers.stop`
+    ///
+    ///
+    ///
+    /// Spec note: Sent without a body; see notes `empty-requests` and `time_tracking-reference-types`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timers.stop [POST /timers.stop]".
+    pub fn timers_stop(&self) -> TimersStop<'_> {
+        TimersStop {
+            client: self,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Update the running timer.
+    ///
+    /// `POST /timers.update`
+    ///
+    /// Only possible while a timer runs. Only the fields sent change.
+    ///
+    /// Spec note: See note `update-nulls`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "timers.update [POST /timers.update]".
+    pub fn timers_update<'a>(
+        &'a self,
+        body: &'a types::UpdateTimer,
+    ) -> TimersUpdate<'a> {
+        TimersUpdate {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the units of measure.
+    ///
+    /// `POST /unitsOfMeasure.list`
+    ///
+    ///
+    ///
+    /// Spec note: Sent without a body and not paged; see notes `empty-requests` and `products-unpaged`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "unitsOfMeasure.list [POST /unitsOfMeasure.list]".
+    pub fn units_of_measure_list(&self) -> UnitsOfMeasureList<'_> {
+        UnitsOfMeasureList {
+            client: self,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read a user's weekly working schedule.
+    ///
+    /// `POST /users.getWeekSchedule`
+    ///
+    /// Only available with the "Weekly working schedule" feature. Times are in the user's time zone.
+    ///
+    /// Spec note: A read, marked idempotent; see note `general-reads`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+    pub fn users_get_week_schedule<'a>(
+        &'a self,
+        body: &'a types::IdRequest,
+    ) -> UsersGetWeekSchedule<'a> {
+        UsersGetWeekSchedule {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// Read one user.
+    ///
+    /// `POST /users.info`
+    ///
+    /// Deactivated users can be read too. With `includes: "external_rate"` the answer includes the user's external rate.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+    pub fn users_info<'a>(&'a self, body: &'a types::UserInfoRequest) -> UsersInfo<'a> {
+        UsersInfo {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List users, filtered, sorted and paged.
+    ///
+    /// `POST /users.list`
+    ///
+    /// Active and deactivated users (filter on `status`), sorted by first and last name unless `sort` says otherwise; `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+    pub fn users_list<'a>(&'a self, body: &'a types::ListUsersRequest) -> UsersList<'a> {
+        UsersList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List the days off of a user, paged.
+    ///
+    /// `POST /users.listDaysOff`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+    pub fn users_list_days_off<'a>(
+        &'a self,
+        body: &'a types::ListUserDaysOffRequest,
+    ) -> UsersListDaysOff<'a> {
+        UsersListDaysOff {
             client: self,
             body,
             x_api_version: None,
@@ -568,6 +4379,1042 @@ impl Client {
             x_api_version: None,
             timeout: None,
         }
+    }
+
+    /// List the withholding tax rates (used in Italy and Spain).
+    ///
+    /// `POST /withholdingTaxRates.list`
+    ///
+    ///
+    ///
+    /// Spec note: Not paged; see note `invoicing-action-attributes`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "withholdingTaxRates.list [POST /withholdingTaxRates.list]".
+    pub fn withholding_tax_rates_list<'a>(
+        &'a self,
+        body: &'a types::ListWithholdingTaxRatesRequest,
+    ) -> WithholdingTaxRatesList<'a> {
+        WithholdingTaxRatesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+
+    /// List work types, filtered and paged, sorted by name.
+    ///
+    /// `POST /workTypes.list`
+    ///
+    /// `stream()` walks every page.
+    ///
+    /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-sorting`.
+    ///
+    /// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+    pub fn work_types_list<'a>(
+        &'a self,
+        body: &'a types::ListWorkTypesRequest,
+    ) -> WorkTypesList<'a> {
+        WorkTypesList {
+            client: self,
+            body,
+            x_api_version: None,
+            timeout: None,
+        }
+    }
+}
+
+/// Request builder for [`Client::accounts_projects_v2_status`]: `POST /accounts.projects-v2-status`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct AccountsProjectsV2Status<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> AccountsProjectsV2Status<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::AccountProjectsStatus>, Error> {
+        let mut req = Request::new(
+            "accounts_projects_v2_status",
+            Method::POST,
+            "/accounts.projects-v2-status",
+            true,
+        );
+        req.path("/accounts.projects-v2-status");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for AccountsProjectsV2Status<'a> {
+    type Output = Result<ResponseValue<types::AccountProjectsStatus>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::activity_types_list`]: `POST /activityTypes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ActivityTypesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListActivityTypesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ActivityTypesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::ActivityType, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = ActivityTypesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ActivityTypeList>, Error> {
+        let mut req = Request::new(
+            "activity_types_list",
+            Method::POST,
+            "/activityTypes.list",
+            true,
+        );
+        req.path("/activityTypes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ActivityTypesList<'a> {
+    type Output = Result<ResponseValue<types::ActivityTypeList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::business_types_list`]: `POST /businessTypes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct BusinessTypesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListBusinessTypesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> BusinessTypesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::BusinessType>>, Error> {
+        let mut req = Request::new(
+            "business_types_list",
+            Method::POST,
+            "/businessTypes.list",
+            true,
+        );
+        req.path("/businessTypes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for BusinessTypesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::BusinessType>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::call_outcomes_list`]: `POST /callOutcomes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CallOutcomesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListCallOutcomesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CallOutcomesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::CallOutcome, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = CallOutcomesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CallOutcomeList>, Error> {
+        let mut req = Request::new(
+            "call_outcomes_list",
+            Method::POST,
+            "/callOutcomes.list",
+            true,
+        );
+        req.path("/callOutcomes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CallOutcomesList<'a> {
+    type Output = Result<ResponseValue<types::CallOutcomeList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::calls_add`]: `POST /calls.add`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CallsAdd<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewCall,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CallsAdd<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new("calls_add", Method::POST, "/calls.add", false);
+        req.path("/calls.add");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CallsAdd<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::calls_complete`]: `POST /calls.complete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CallsComplete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CompleteCallRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CallsComplete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "calls_complete",
+            Method::POST,
+            "/calls.complete",
+            false,
+        );
+        req.path("/calls.complete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CallsComplete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::calls_info`]: `POST /calls.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CallsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CallsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Call>, Error> {
+        let mut req = Request::new("calls_info", Method::POST, "/calls.info", true);
+        req.path("/calls.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CallsInfo<'a> {
+    type Output = Result<ResponseValue<types::Call>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::calls_list`]: `POST /calls.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CallsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListCallsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CallsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::CallListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = CallsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CallList>, Error> {
+        let mut req = Request::new("calls_list", Method::POST, "/calls.list", true);
+        req.path("/calls.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CallsList<'a> {
+    type Output = Result<ResponseValue<types::CallList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::calls_update`]: `POST /calls.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CallsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateCall,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CallsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new("calls_update", Method::POST, "/calls.update", false);
+        req.path("/calls.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CallsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::closing_days_add`]: `POST /closingDays.add`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ClosingDaysAdd<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewClosingDay,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ClosingDaysAdd<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "closing_days_add",
+            Method::POST,
+            "/closingDays.add",
+            false,
+        );
+        req.path("/closingDays.add");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ClosingDaysAdd<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::closing_days_delete`]: `POST /closingDays.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ClosingDaysDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ClosingDaysDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "closing_days_delete",
+            Method::POST,
+            "/closingDays.delete",
+            false,
+        );
+        req.path("/closingDays.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ClosingDaysDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::closing_days_list`]: `POST /closingDays.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ClosingDaysList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListClosingDaysRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ClosingDaysList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::ClosingDay, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = ClosingDaysList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ClosingDayList>, Error> {
+        let mut req = Request::new(
+            "closing_days_list",
+            Method::POST,
+            "/closingDays.list",
+            true,
+        );
+        req.path("/closingDays.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ClosingDaysList<'a> {
+    type Output = Result<ResponseValue<types::ClosingDayList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::cloud_platforms_url`]: `POST /cloudPlatforms.url`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CloudPlatformsUrl<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CloudPlatformUrlRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CloudPlatformsUrl<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CloudPlatformUrl>, Error> {
+        let mut req = Request::new(
+            "cloud_platforms_url",
+            Method::POST,
+            "/cloudPlatforms.url",
+            true,
+        );
+        req.path("/cloudPlatforms.url");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CloudPlatformsUrl<'a> {
+    type Output = Result<ResponseValue<types::CloudPlatformUrl>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::commercial_discounts_list`]: `POST /commercialDiscounts.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CommercialDiscountsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListCommercialDiscountsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CommercialDiscountsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error> {
+        let mut req = Request::new(
+            "commercial_discounts_list",
+            Method::POST,
+            "/commercialDiscounts.list",
+            true,
+        );
+        req.path("/commercialDiscounts.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CommercialDiscountsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -1687,6 +6534,1742 @@ impl<'a> IntoFuture for ContactsUpdateCompanyLink<'a> {
     }
 }
 
+/// Request builder for [`Client::credit_notes_download`]: `POST /creditNotes.download`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CreditNotesDownload<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DownloadCreditNoteRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CreditNotesDownload<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+        let mut req = Request::new(
+            "credit_notes_download",
+            Method::POST,
+            "/creditNotes.download",
+            true,
+        );
+        req.path("/creditNotes.download");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CreditNotesDownload<'a> {
+    type Output = Result<ResponseValue<types::InvoiceDownload>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::credit_notes_info`]: `POST /creditNotes.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CreditNotesInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CreditNoteInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CreditNotesInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreditNoteInfoData>, Error> {
+        let mut req = Request::new(
+            "credit_notes_info",
+            Method::POST,
+            "/creditNotes.info",
+            true,
+        );
+        req.path("/creditNotes.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CreditNotesInfo<'a> {
+    type Output = Result<ResponseValue<types::CreditNoteInfoData>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::credit_notes_list`]: `POST /creditNotes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CreditNotesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListCreditNotesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CreditNotesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::CreditNoteListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = CreditNotesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreditNoteList>, Error> {
+        let mut req = Request::new(
+            "credit_notes_list",
+            Method::POST,
+            "/creditNotes.list",
+            true,
+        );
+        req.path("/creditNotes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CreditNotesList<'a> {
+    type Output = Result<ResponseValue<types::CreditNoteList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::currencies_exchange_rates`]: `POST /currencies.exchangeRates`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CurrenciesExchangeRates<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CurrencyExchangeRatesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CurrenciesExchangeRates<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::CurrencyRate>>, Error> {
+        let mut req = Request::new(
+            "currencies_exchange_rates",
+            Method::POST,
+            "/currencies.exchangeRates",
+            true,
+        );
+        req.path("/currencies.exchangeRates");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CurrenciesExchangeRates<'a> {
+    type Output = Result<ResponseValue<Vec<types::CurrencyRate>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::custom_field_definitions_info`]: `POST /customFieldDefinitions.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CustomFieldDefinitionsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CustomFieldDefinitionsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::CustomFieldDefinition>, Error> {
+        let mut req = Request::new(
+            "custom_field_definitions_info",
+            Method::POST,
+            "/customFieldDefinitions.info",
+            true,
+        );
+        req.path("/customFieldDefinitions.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CustomFieldDefinitionsInfo<'a> {
+    type Output = Result<ResponseValue<types::CustomFieldDefinition>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::custom_field_definitions_list`]: `POST /customFieldDefinitions.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct CustomFieldDefinitionsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListCustomFieldDefinitionsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> CustomFieldDefinitionsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<
+        'a,
+        types::CustomFieldDefinition,
+        Error,
+    > {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = CustomFieldDefinitionsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::CustomFieldDefinitionList>, Error> {
+        let mut req = Request::new(
+            "custom_field_definitions_list",
+            Method::POST,
+            "/customFieldDefinitions.list",
+            true,
+        );
+        req.path("/customFieldDefinitions.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for CustomFieldDefinitionsList<'a> {
+    type Output = Result<ResponseValue<types::CustomFieldDefinitionList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::day_off_types_create`]: `POST /dayOffTypes.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DayOffTypesCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewDayOffType,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DayOffTypesCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "day_off_types_create",
+            Method::POST,
+            "/dayOffTypes.create",
+            false,
+        );
+        req.path("/dayOffTypes.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DayOffTypesCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::day_off_types_delete`]: `POST /dayOffTypes.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DayOffTypesDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DayOffTypesDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "day_off_types_delete",
+            Method::POST,
+            "/dayOffTypes.delete",
+            false,
+        );
+        req.path("/dayOffTypes.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DayOffTypesDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::day_off_types_list`]: `POST /dayOffTypes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DayOffTypesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DayOffTypesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::DayOffType>>, Error> {
+        let mut req = Request::new(
+            "day_off_types_list",
+            Method::POST,
+            "/dayOffTypes.list",
+            true,
+        );
+        req.path("/dayOffTypes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DayOffTypesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::DayOffType>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::day_off_types_update`]: `POST /dayOffTypes.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DayOffTypesUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateDayOffType,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DayOffTypesUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "day_off_types_update",
+            Method::POST,
+            "/dayOffTypes.update",
+            false,
+        );
+        req.path("/dayOffTypes.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DayOffTypesUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::days_off_bulk_delete`]: `POST /daysOff.bulkDelete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DaysOffBulkDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::BulkDeleteDaysOffRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DaysOffBulkDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "days_off_bulk_delete",
+            Method::POST,
+            "/daysOff.bulkDelete",
+            false,
+        );
+        req.path("/daysOff.bulkDelete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DaysOffBulkDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::days_off_import`]: `POST /daysOff.import`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DaysOffImport<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ImportDaysOffRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DaysOffImport<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "days_off_import",
+            Method::POST,
+            "/daysOff.import",
+            false,
+        );
+        req.path("/daysOff.import");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DaysOffImport<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_phases_create`]: `POST /dealPhases.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPhasesCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewDealPhase,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPhasesCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "deal_phases_create",
+            Method::POST,
+            "/dealPhases.create",
+            false,
+        );
+        req.path("/dealPhases.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPhasesCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_phases_delete`]: `POST /dealPhases.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPhasesDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DeleteDealPhaseRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPhasesDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "deal_phases_delete",
+            Method::POST,
+            "/dealPhases.delete",
+            false,
+        );
+        req.path("/dealPhases.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPhasesDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_phases_duplicate`]: `POST /dealPhases.duplicate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPhasesDuplicate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPhasesDuplicate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "deal_phases_duplicate",
+            Method::POST,
+            "/dealPhases.duplicate",
+            false,
+        );
+        req.path("/dealPhases.duplicate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPhasesDuplicate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_phases_list`]: `POST /dealPhases.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPhasesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListDealPhasesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPhasesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::DealPhase, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = DealPhasesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::DealPhaseList>, Error> {
+        let mut req = Request::new(
+            "deal_phases_list",
+            Method::POST,
+            "/dealPhases.list",
+            true,
+        );
+        req.path("/dealPhases.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPhasesList<'a> {
+    type Output = Result<ResponseValue<types::DealPhaseList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_phases_move`]: `POST /dealPhases.move`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPhasesMove<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::MoveDealPhaseRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPhasesMove<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "deal_phases_move",
+            Method::POST,
+            "/dealPhases.move",
+            false,
+        );
+        req.path("/dealPhases.move");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPhasesMove<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_phases_update`]: `POST /dealPhases.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPhasesUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateDealPhase,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPhasesUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "deal_phases_update",
+            Method::POST,
+            "/dealPhases.update",
+            false,
+        );
+        req.path("/dealPhases.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPhasesUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_pipelines_create`]: `POST /dealPipelines.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPipelinesCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewDealPipeline,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPipelinesCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "deal_pipelines_create",
+            Method::POST,
+            "/dealPipelines.create",
+            false,
+        );
+        req.path("/dealPipelines.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPipelinesCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_pipelines_delete`]: `POST /dealPipelines.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPipelinesDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DeleteDealPipelineRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPipelinesDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "deal_pipelines_delete",
+            Method::POST,
+            "/dealPipelines.delete",
+            false,
+        );
+        req.path("/dealPipelines.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPipelinesDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_pipelines_duplicate`]: `POST /dealPipelines.duplicate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPipelinesDuplicate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPipelinesDuplicate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "deal_pipelines_duplicate",
+            Method::POST,
+            "/dealPipelines.duplicate",
+            false,
+        );
+        req.path("/dealPipelines.duplicate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPipelinesDuplicate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_pipelines_list`]: `POST /dealPipelines.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPipelinesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListDealPipelinesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPipelinesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::DealPipeline, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = DealPipelinesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::DealPipelineList>, Error> {
+        let mut req = Request::new(
+            "deal_pipelines_list",
+            Method::POST,
+            "/dealPipelines.list",
+            true,
+        );
+        req.path("/dealPipelines.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPipelinesList<'a> {
+    type Output = Result<ResponseValue<types::DealPipelineList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_pipelines_mark_as_default`]: `POST /dealPipelines.markAsDefault`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPipelinesMarkAsDefault<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPipelinesMarkAsDefault<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "deal_pipelines_mark_as_default",
+            Method::POST,
+            "/dealPipelines.markAsDefault",
+            false,
+        );
+        req.path("/dealPipelines.markAsDefault");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPipelinesMarkAsDefault<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_pipelines_update`]: `POST /dealPipelines.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealPipelinesUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateDealPipeline,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealPipelinesUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "deal_pipelines_update",
+            Method::POST,
+            "/dealPipelines.update",
+            false,
+        );
+        req.path("/dealPipelines.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealPipelinesUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::deal_sources_list`]: `POST /dealSources.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DealSourcesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListDealSourcesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DealSourcesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::DealSource, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = DealSourcesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::DealSourceList>, Error> {
+        let mut req = Request::new(
+            "deal_sources_list",
+            Method::POST,
+            "/dealSources.list",
+            true,
+        );
+        req.path("/dealSources.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DealSourcesList<'a> {
+    type Output = Result<ResponseValue<types::DealSourceList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::deals_create`]: `POST /deals.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug, Clone)]
@@ -2179,6 +8762,2616 @@ impl<'a> IntoFuture for DealsWin<'a> {
     }
 }
 
+/// Request builder for [`Client::departments_info`]: `POST /departments.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DepartmentsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DepartmentsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Department>, Error> {
+        let mut req = Request::new(
+            "departments_info",
+            Method::POST,
+            "/departments.info",
+            true,
+        );
+        req.path("/departments.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DepartmentsInfo<'a> {
+    type Output = Result<ResponseValue<types::Department>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::departments_list`]: `POST /departments.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DepartmentsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListDepartmentsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DepartmentsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::DepartmentListItem>>, Error> {
+        let mut req = Request::new(
+            "departments_list",
+            Method::POST,
+            "/departments.list",
+            true,
+        );
+        req.path("/departments.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DepartmentsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::document_templates_list`]: `POST /documentTemplates.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct DocumentTemplatesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListDocumentTemplatesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> DocumentTemplatesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::DocumentTemplate>>, Error> {
+        let mut req = Request::new(
+            "document_templates_list",
+            Method::POST,
+            "/documentTemplates.list",
+            true,
+        );
+        req.path("/documentTemplates.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for DocumentTemplatesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::email_tracking_create`]: `POST /emailTracking.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EmailTrackingCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewEmailTracking,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EmailTrackingCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "email_tracking_create",
+            Method::POST,
+            "/emailTracking.create",
+            false,
+        );
+        req.path("/emailTracking.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EmailTrackingCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::email_tracking_list`]: `POST /emailTracking.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EmailTrackingList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListEmailTrackingRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EmailTrackingList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::EmailTracking, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = EmailTrackingList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::EmailTrackingList>, Error> {
+        let mut req = Request::new(
+            "email_tracking_list",
+            Method::POST,
+            "/emailTracking.list",
+            true,
+        );
+        req.path("/emailTracking.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EmailTrackingList<'a> {
+    type Output = Result<ResponseValue<types::EmailTrackingList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::events_cancel`]: `POST /events.cancel`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EventsCancel<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EventsCancel<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "events_cancel",
+            Method::POST,
+            "/events.cancel",
+            false,
+        );
+        req.path("/events.cancel");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EventsCancel<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::events_create`]: `POST /events.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EventsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewEvent,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EventsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "events_create",
+            Method::POST,
+            "/events.create",
+            false,
+        );
+        req.path("/events.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EventsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::events_info`]: `POST /events.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EventsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EventsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Event>, Error> {
+        let mut req = Request::new("events_info", Method::POST, "/events.info", true);
+        req.path("/events.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EventsInfo<'a> {
+    type Output = Result<ResponseValue<types::Event>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::events_list`]: `POST /events.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EventsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListEventsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EventsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::Event, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = EventsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::EventList>, Error> {
+        let mut req = Request::new("events_list", Method::POST, "/events.list", true);
+        req.path("/events.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EventsList<'a> {
+    type Output = Result<ResponseValue<types::EventList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::events_update`]: `POST /events.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct EventsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateEvent,
+    timeout: Option<Duration>,
+}
+
+impl<'a> EventsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "events_update",
+            Method::POST,
+            "/events.update",
+            false,
+        );
+        req.path("/events.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for EventsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::files_delete`]: `POST /files.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct FilesDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> FilesDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new("files_delete", Method::POST, "/files.delete", false);
+        req.path("/files.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for FilesDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::files_download`]: `POST /files.download`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct FilesDownload<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> FilesDownload<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::FileDownloadLocation>, Error> {
+        let mut req = Request::new(
+            "files_download",
+            Method::POST,
+            "/files.download",
+            true,
+        );
+        req.path("/files.download");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for FilesDownload<'a> {
+    type Output = Result<ResponseValue<types::FileDownloadLocation>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::files_info`]: `POST /files.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct FilesInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> FilesInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::File>, Error> {
+        let mut req = Request::new("files_info", Method::POST, "/files.info", true);
+        req.path("/files.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for FilesInfo<'a> {
+    type Output = Result<ResponseValue<types::File>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::files_list`]: `POST /files.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct FilesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListFilesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> FilesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::File, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = FilesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::FileList>, Error> {
+        let mut req = Request::new("files_list", Method::POST, "/files.list", true);
+        req.path("/files.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for FilesList<'a> {
+    type Output = Result<ResponseValue<types::FileList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::files_upload`]: `POST /files.upload`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct FilesUpload<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::FileUploadRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> FilesUpload<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::FileUploadLocation>, Error> {
+        let mut req = Request::new("files_upload", Method::POST, "/files.upload", false);
+        req.path("/files.upload");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for FilesUpload<'a> {
+    type Output = Result<ResponseValue<types::FileUploadLocation>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_book`]: `POST /invoices.book`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesBook<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::BookInvoiceRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesBook<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_book",
+            Method::POST,
+            "/invoices.book",
+            false,
+        );
+        req.path("/invoices.book");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesBook<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_copy`]: `POST /invoices.copy`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesCopy<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesCopy<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "invoices_copy",
+            Method::POST,
+            "/invoices.copy",
+            false,
+        );
+        req.path("/invoices.copy");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesCopy<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_credit`]: `POST /invoices.credit`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesCredit<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CreditInvoiceRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesCredit<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "invoices_credit",
+            Method::POST,
+            "/invoices.credit",
+            false,
+        );
+        req.path("/invoices.credit");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesCredit<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_credit_partially`]: `POST /invoices.creditPartially`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesCreditPartially<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CreditInvoicePartiallyRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesCreditPartially<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "invoices_credit_partially",
+            Method::POST,
+            "/invoices.creditPartially",
+            false,
+        );
+        req.path("/invoices.creditPartially");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesCreditPartially<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_delete`]: `POST /invoices.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_delete",
+            Method::POST,
+            "/invoices.delete",
+            false,
+        );
+        req.path("/invoices.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_download`]: `POST /invoices.download`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesDownload<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DownloadInvoiceRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesDownload<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+        let mut req = Request::new(
+            "invoices_download",
+            Method::POST,
+            "/invoices.download",
+            true,
+        );
+        req.path("/invoices.download");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesDownload<'a> {
+    type Output = Result<ResponseValue<types::InvoiceDownload>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_draft`]: `POST /invoices.draft`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesDraft<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewInvoice,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesDraft<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "invoices_draft",
+            Method::POST,
+            "/invoices.draft",
+            false,
+        );
+        req.path("/invoices.draft");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesDraft<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_info`]: `POST /invoices.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::InvoiceInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Invoice>, Error> {
+        let mut req = Request::new(
+            "invoices_info",
+            Method::POST,
+            "/invoices.info",
+            true,
+        );
+        req.path("/invoices.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesInfo<'a> {
+    type Output = Result<ResponseValue<types::Invoice>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_list`]: `POST /invoices.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListInvoicesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::InvoiceListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = InvoicesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::InvoiceList>, Error> {
+        let mut req = Request::new(
+            "invoices_list",
+            Method::POST,
+            "/invoices.list",
+            true,
+        );
+        req.path("/invoices.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesList<'a> {
+    type Output = Result<ResponseValue<types::InvoiceList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_register_payment`]: `POST /invoices.registerPayment`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesRegisterPayment<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::RegisterInvoicePaymentRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesRegisterPayment<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_register_payment",
+            Method::POST,
+            "/invoices.registerPayment",
+            false,
+        );
+        req.path("/invoices.registerPayment");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesRegisterPayment<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_remove_payments`]: `POST /invoices.removePayments`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesRemovePayments<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesRemovePayments<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_remove_payments",
+            Method::POST,
+            "/invoices.removePayments",
+            false,
+        );
+        req.path("/invoices.removePayments");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesRemovePayments<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_send`]: `POST /invoices.send`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesSend<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::SendInvoiceRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesSend<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_send",
+            Method::POST,
+            "/invoices.send",
+            false,
+        );
+        req.path("/invoices.send");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesSend<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_update`]: `POST /invoices.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateInvoice,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_update",
+            Method::POST,
+            "/invoices.update",
+            false,
+        );
+        req.path("/invoices.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::invoices_update_booked`]: `POST /invoices.updateBooked`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct InvoicesUpdateBooked<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateBookedInvoice,
+    timeout: Option<Duration>,
+}
+
+impl<'a> InvoicesUpdateBooked<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "invoices_update_booked",
+            Method::POST,
+            "/invoices.updateBooked",
+            false,
+        );
+        req.path("/invoices.updateBooked");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for InvoicesUpdateBooked<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::level_two_areas_list`]: `POST /levelTwoAreas.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct LevelTwoAreasList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListLevelTwoAreasRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> LevelTwoAreasList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::LevelTwoArea>>, Error> {
+        let mut req = Request::new(
+            "level_two_areas_list",
+            Method::POST,
+            "/levelTwoAreas.list",
+            true,
+        );
+        req.path("/levelTwoAreas.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for LevelTwoAreasList<'a> {
+    type Output = Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::lost_reasons_list`]: `POST /lostReasons.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct LostReasonsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListLostReasonsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> LostReasonsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::LostReason, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = LostReasonsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::LostReasonList>, Error> {
+        let mut req = Request::new(
+            "lost_reasons_list",
+            Method::POST,
+            "/lostReasons.list",
+            true,
+        );
+        req.path("/lostReasons.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for LostReasonsList<'a> {
+    type Output = Result<ResponseValue<types::LostReasonList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::mail_templates_list`]: `POST /mailTemplates.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MailTemplatesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListMailTemplatesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MailTemplatesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::MailTemplate>>, Error> {
+        let mut req = Request::new(
+            "mail_templates_list",
+            Method::POST,
+            "/mailTemplates.list",
+            true,
+        );
+        req.path("/mailTemplates.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MailTemplatesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::MailTemplate>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_complete`]: `POST /meetings.complete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsComplete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsComplete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "meetings_complete",
+            Method::POST,
+            "/meetings.complete",
+            false,
+        );
+        req.path("/meetings.complete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsComplete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_create_report`]: `POST /meetings.createReport`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsCreateReport<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CreateMeetingReportRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsCreateReport<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "meetings_create_report",
+            Method::POST,
+            "/meetings.createReport",
+            false,
+        );
+        req.path("/meetings.createReport");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsCreateReport<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_delete`]: `POST /meetings.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "meetings_delete",
+            Method::POST,
+            "/meetings.delete",
+            false,
+        );
+        req.path("/meetings.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_info`]: `POST /meetings.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::MeetingInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Meeting>, Error> {
+        let mut req = Request::new(
+            "meetings_info",
+            Method::POST,
+            "/meetings.info",
+            true,
+        );
+        req.path("/meetings.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsInfo<'a> {
+    type Output = Result<ResponseValue<types::Meeting>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_list`]: `POST /meetings.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListMeetingsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::MeetingListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = MeetingsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::MeetingList>, Error> {
+        let mut req = Request::new(
+            "meetings_list",
+            Method::POST,
+            "/meetings.list",
+            true,
+        );
+        req.path("/meetings.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsList<'a> {
+    type Output = Result<ResponseValue<types::MeetingList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_schedule`]: `POST /meetings.schedule`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsSchedule<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewMeeting,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsSchedule<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "meetings_schedule",
+            Method::POST,
+            "/meetings.schedule",
+            false,
+        );
+        req.path("/meetings.schedule");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsSchedule<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::meetings_update`]: `POST /meetings.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MeetingsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateMeeting,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MeetingsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "meetings_update",
+            Method::POST,
+            "/meetings.update",
+            false,
+        );
+        req.path("/meetings.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MeetingsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::migrate_activity_type`]: `POST /migrate.activityType`.
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug, Clone)]
@@ -2352,6 +11545,8073 @@ impl<'a> MigrateTaxRate<'a> {
 
 impl<'a> IntoFuture for MigrateTaxRate<'a> {
     type Output = Result<ResponseValue<types::Reference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_close`]: `POST /milestones.close`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesClose<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesClose<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "milestones_close",
+            Method::POST,
+            "/milestones.close",
+            false,
+        );
+        req.path("/milestones.close");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesClose<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_create`]: `POST /milestones.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewLegacyMilestone,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "milestones_create",
+            Method::POST,
+            "/milestones.create",
+            false,
+        );
+        req.path("/milestones.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_delete`]: `POST /milestones.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "milestones_delete",
+            Method::POST,
+            "/milestones.delete",
+            false,
+        );
+        req.path("/milestones.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_info`]: `POST /milestones.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::LegacyMilestone>, Error> {
+        let mut req = Request::new(
+            "milestones_info",
+            Method::POST,
+            "/milestones.info",
+            true,
+        );
+        req.path("/milestones.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesInfo<'a> {
+    type Output = Result<ResponseValue<types::LegacyMilestone>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_list`]: `POST /milestones.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListLegacyMilestonesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<
+        'a,
+        types::LegacyMilestoneListItem,
+        Error,
+    > {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = MilestonesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::LegacyMilestoneList>, Error> {
+        let mut req = Request::new(
+            "milestones_list",
+            Method::POST,
+            "/milestones.list",
+            true,
+        );
+        req.path("/milestones.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesList<'a> {
+    type Output = Result<ResponseValue<types::LegacyMilestoneList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_open`]: `POST /milestones.open`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesOpen<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesOpen<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "milestones_open",
+            Method::POST,
+            "/milestones.open",
+            false,
+        );
+        req.path("/milestones.open");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesOpen<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::milestones_update`]: `POST /milestones.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct MilestonesUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateLegacyMilestone,
+    timeout: Option<Duration>,
+}
+
+impl<'a> MilestonesUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "milestones_update",
+            Method::POST,
+            "/milestones.update",
+            false,
+        );
+        req.path("/milestones.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for MilestonesUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::notes_create`]: `POST /notes.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct NotesCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewNote,
+    timeout: Option<Duration>,
+}
+
+impl<'a> NotesCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new("notes_create", Method::POST, "/notes.create", false);
+        req.path("/notes.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for NotesCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::notes_list`]: `POST /notes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct NotesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListNotesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> NotesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::Note, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = NotesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::NoteList>, Error> {
+        let mut req = Request::new("notes_list", Method::POST, "/notes.list", true);
+        req.path("/notes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for NotesList<'a> {
+    type Output = Result<ResponseValue<types::NoteList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::notes_update`]: `POST /notes.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct NotesUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateNote,
+    timeout: Option<Duration>,
+}
+
+impl<'a> NotesUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new("notes_update", Method::POST, "/notes.update", false);
+        req.path("/notes.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for NotesUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::payment_methods_list`]: `POST /paymentMethods.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct PaymentMethodsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListPaymentMethodsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> PaymentMethodsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::PaymentMethod, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = PaymentMethodsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::PaymentMethodList>, Error> {
+        let mut req = Request::new(
+            "payment_methods_list",
+            Method::POST,
+            "/paymentMethods.list",
+            true,
+        );
+        req.path("/paymentMethods.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for PaymentMethodsList<'a> {
+    type Output = Result<ResponseValue<types::PaymentMethodList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::payment_terms_list`]: `POST /paymentTerms.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct PaymentTermsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> PaymentTermsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::PaymentTermList>, Error> {
+        let mut req = Request::new(
+            "payment_terms_list",
+            Method::POST,
+            "/paymentTerms.list",
+            true,
+        );
+        req.path("/paymentTerms.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for PaymentTermsList<'a> {
+    type Output = Result<ResponseValue<types::PaymentTermList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::price_lists_list`]: `POST /priceLists.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct PriceListsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListPriceListsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> PriceListsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::PriceList>>, Error> {
+        let mut req = Request::new(
+            "price_lists_list",
+            Method::POST,
+            "/priceLists.list",
+            true,
+        );
+        req.path("/priceLists.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for PriceListsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::PriceList>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::product_categories_list`]: `POST /productCategories.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProductCategoriesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProductCategoriesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProductCategoriesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::ProductCategory>>, Error> {
+        let mut req = Request::new(
+            "product_categories_list",
+            Method::POST,
+            "/productCategories.list",
+            true,
+        );
+        req.path("/productCategories.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProductCategoriesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::ProductCategory>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::products_add`]: `POST /products.add`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProductsAdd<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewProduct,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProductsAdd<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new("products_add", Method::POST, "/products.add", false);
+        req.path("/products.add");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProductsAdd<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::products_delete`]: `POST /products.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProductsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProductsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "products_delete",
+            Method::POST,
+            "/products.delete",
+            false,
+        );
+        req.path("/products.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProductsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::products_info`]: `POST /products.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProductsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProductInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProductsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Product>, Error> {
+        let mut req = Request::new(
+            "products_info",
+            Method::POST,
+            "/products.info",
+            true,
+        );
+        req.path("/products.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProductsInfo<'a> {
+    type Output = Result<ResponseValue<types::Product>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::products_list`]: `POST /products.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProductsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProductsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProductsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::ProductListItem>>, Error> {
+        let mut req = Request::new(
+            "products_list",
+            Method::POST,
+            "/products.list",
+            true,
+        );
+        req.path("/products.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProductsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::ProductListItem>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::products_update`]: `POST /products.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProductsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateProduct,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProductsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "products_update",
+            Method::POST,
+            "/products.update",
+            false,
+        );
+        req.path("/products.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProductsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_add_participant`]: `POST /projects.addParticipant`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsAddParticipant<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::LegacyProjectAddParticipantRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsAddParticipant<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_add_participant",
+            Method::POST,
+            "/projects.addParticipant",
+            false,
+        );
+        req.path("/projects.addParticipant");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsAddParticipant<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_close`]: `POST /projects.close`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsClose<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsClose<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_close",
+            Method::POST,
+            "/projects.close",
+            false,
+        );
+        req.path("/projects.close");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsClose<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_create`]: `POST /projects.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewLegacyProject,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_create",
+            Method::POST,
+            "/projects.create",
+            false,
+        );
+        req.path("/projects.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_delete`]: `POST /projects.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_delete",
+            Method::POST,
+            "/projects.delete",
+            false,
+        );
+        req.path("/projects.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_info`]: `POST /projects.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::LegacyProject>, Error> {
+        let mut req = Request::new(
+            "projects_info",
+            Method::POST,
+            "/projects.info",
+            true,
+        );
+        req.path("/projects.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsInfo<'a> {
+    type Output = Result<ResponseValue<types::LegacyProject>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_list`]: `POST /projects.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListLegacyProjectsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<
+        'a,
+        types::LegacyProjectListItem,
+        Error,
+    > {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = ProjectsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::LegacyProjectList>, Error> {
+        let mut req = Request::new(
+            "projects_list",
+            Method::POST,
+            "/projects.list",
+            true,
+        );
+        req.path("/projects.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsList<'a> {
+    type Output = Result<ResponseValue<types::LegacyProjectList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_reopen`]: `POST /projects.reopen`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsReopen<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsReopen<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_reopen",
+            Method::POST,
+            "/projects.reopen",
+            false,
+        );
+        req.path("/projects.reopen");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsReopen<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_update`]: `POST /projects.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateLegacyProject,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_update",
+            Method::POST,
+            "/projects.update",
+            false,
+        );
+        req.path("/projects.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_update_participant`]: `POST /projects.updateParticipant`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsUpdateParticipant<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::LegacyProjectUpdateParticipantRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsUpdateParticipant<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_update_participant",
+            Method::POST,
+            "/projects.updateParticipant",
+            false,
+        );
+        req.path("/projects.updateParticipant");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsUpdateParticipant<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_assign`]: `POST /projects-v2/materials.assign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsAssign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsAssign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_assign",
+            Method::POST,
+            "/projects-v2/materials.assign",
+            false,
+        );
+        req.path("/projects-v2/materials.assign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsAssign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_create`]: `POST /projects-v2/materials.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewProjectMaterial,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_create",
+            Method::POST,
+            "/projects-v2/materials.create",
+            false,
+        );
+        req.path("/projects-v2/materials.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_delete`]: `POST /projects-v2/materials.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_delete",
+            Method::POST,
+            "/projects-v2/materials.delete",
+            false,
+        );
+        req.path("/projects-v2/materials.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_duplicate`]: `POST /projects-v2/materials.duplicate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsDuplicate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectLineDuplicateRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsDuplicate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_duplicate",
+            Method::POST,
+            "/projects-v2/materials.duplicate",
+            false,
+        );
+        req.path("/projects-v2/materials.duplicate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsDuplicate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_info`]: `POST /projects-v2/materials.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectMaterialInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ProjectMaterial>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_info",
+            Method::POST,
+            "/projects-v2/materials.info",
+            true,
+        );
+        req.path("/projects-v2/materials.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsInfo<'a> {
+    type Output = Result<ResponseValue<types::ProjectMaterial>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_list`]: `POST /projects-v2/materials.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProjectMaterialsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_list",
+            Method::POST,
+            "/projects-v2/materials.list",
+            true,
+        );
+        req.path("/projects-v2/materials.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_unassign`]: `POST /projects-v2/materials.unassign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsUnassign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsUnassign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_unassign",
+            Method::POST,
+            "/projects-v2/materials.unassign",
+            false,
+        );
+        req.path("/projects-v2/materials.unassign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsUnassign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_materials_update`]: `POST /projects-v2/materials.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2MaterialsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateProjectMaterial,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2MaterialsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_materials_update",
+            Method::POST,
+            "/projects-v2/materials.update",
+            false,
+        );
+        req.path("/projects-v2/materials.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2MaterialsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_assign`]: `POST /projects-v2/projectGroups.assign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsAssign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_assign",
+            Method::POST,
+            "/projects-v2/projectGroups.assign",
+            false,
+        );
+        req.path("/projects-v2/projectGroups.assign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsAssign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_create`]: `POST /projects-v2/projectGroups.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewProjectGroup,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_create",
+            Method::POST,
+            "/projects-v2/projectGroups.create",
+            false,
+        );
+        req.path("/projects-v2/projectGroups.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_delete`]: `POST /projects-v2/projectGroups.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DeleteProjectGroupRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_delete",
+            Method::POST,
+            "/projects-v2/projectGroups.delete",
+            false,
+        );
+        req.path("/projects-v2/projectGroups.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_duplicate`]: `POST /projects-v2/projectGroups.duplicate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsDuplicate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectLineDuplicateRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_duplicate",
+            Method::POST,
+            "/projects-v2/projectGroups.duplicate",
+            false,
+        );
+        req.path("/projects-v2/projectGroups.duplicate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsDuplicate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_info`]: `POST /projects-v2/projectGroups.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectGroupInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ProjectGroup>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_info",
+            Method::POST,
+            "/projects-v2/projectGroups.info",
+            true,
+        );
+        req.path("/projects-v2/projectGroups.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsInfo<'a> {
+    type Output = Result<ResponseValue<types::ProjectGroup>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_list`]: `POST /projects-v2/projectGroups.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProjectGroupsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_list",
+            Method::POST,
+            "/projects-v2/projectGroups.list",
+            true,
+        );
+        req.path("/projects-v2/projectGroups.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_unassign`]: `POST /projects-v2/projectGroups.unassign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsUnassign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_unassign",
+            Method::POST,
+            "/projects-v2/projectGroups.unassign",
+            false,
+        );
+        req.path("/projects-v2/projectGroups.unassign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsUnassign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_groups_update`]: `POST /projects-v2/projectGroups.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectGroupsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateProjectGroup,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_groups_update",
+            Method::POST,
+            "/projects-v2/projectGroups.update",
+            false,
+        );
+        req.path("/projects-v2/projectGroups.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectGroupsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_lines_add_to_group`]: `POST /projects-v2/projectLines.addToGroup`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectLinesAddToGroup<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectLineGroupRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_lines_add_to_group",
+            Method::POST,
+            "/projects-v2/projectLines.addToGroup",
+            false,
+        );
+        req.path("/projects-v2/projectLines.addToGroup");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectLinesAddToGroup<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_lines_list`]: `POST /projects-v2/projectLines.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectLinesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProjectLinesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectLinesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::ProjectLine>>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_lines_list",
+            Method::POST,
+            "/projects-v2/projectLines.list",
+            true,
+        );
+        req.path("/projects-v2/projectLines.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectLinesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::ProjectLine>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_project_lines_remove_from_group`]: `POST /projects-v2/projectLines.removeFromGroup`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectLinesRemoveFromGroup<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectLineUngroupRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_project_lines_remove_from_group",
+            Method::POST,
+            "/projects-v2/projectLines.removeFromGroup",
+            false,
+        );
+        req.path("/projects-v2/projectLines.removeFromGroup");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectLinesRemoveFromGroup<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_add_customer`]: `POST /projects-v2/projects.addCustomer`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsAddCustomer<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectCustomerRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_add_customer",
+            Method::POST,
+            "/projects-v2/projects.addCustomer",
+            false,
+        );
+        req.path("/projects-v2/projects.addCustomer");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsAddCustomer<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_add_deal`]: `POST /projects-v2/projects.addDeal`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsAddDeal<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectDealRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsAddDeal<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_add_deal",
+            Method::POST,
+            "/projects-v2/projects.addDeal",
+            false,
+        );
+        req.path("/projects-v2/projects.addDeal");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsAddDeal<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_add_owner`]: `POST /projects-v2/projects.addOwner`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsAddOwner<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectOwnerRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsAddOwner<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_add_owner",
+            Method::POST,
+            "/projects-v2/projects.addOwner",
+            false,
+        );
+        req.path("/projects-v2/projects.addOwner");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsAddOwner<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_add_quotation`]: `POST /projects-v2/projects.addQuotation`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsAddQuotation<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectQuotationRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_add_quotation",
+            Method::POST,
+            "/projects-v2/projects.addQuotation",
+            false,
+        );
+        req.path("/projects-v2/projects.addQuotation");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsAddQuotation<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_assign`]: `POST /projects-v2/projects.assign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsAssign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsAssign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_assign",
+            Method::POST,
+            "/projects-v2/projects.assign",
+            false,
+        );
+        req.path("/projects-v2/projects.assign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsAssign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_close`]: `POST /projects-v2/projects.close`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsClose<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::CloseProjectRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsClose<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_close",
+            Method::POST,
+            "/projects-v2/projects.close",
+            false,
+        );
+        req.path("/projects-v2/projects.close");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsClose<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_create`]: `POST /projects-v2/projects.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewProject,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_create",
+            Method::POST,
+            "/projects-v2/projects.create",
+            false,
+        );
+        req.path("/projects-v2/projects.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_delete`]: `POST /projects-v2/projects.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DeleteProjectRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_delete",
+            Method::POST,
+            "/projects-v2/projects.delete",
+            false,
+        );
+        req.path("/projects-v2/projects.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_duplicate`]: `POST /projects-v2/projects.duplicate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsDuplicate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DuplicateProjectRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsDuplicate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_duplicate",
+            Method::POST,
+            "/projects-v2/projects.duplicate",
+            false,
+        );
+        req.path("/projects-v2/projects.duplicate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsDuplicate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_info`]: `POST /projects-v2/projects.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Project>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_info",
+            Method::POST,
+            "/projects-v2/projects.info",
+            true,
+        );
+        req.path("/projects-v2/projects.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsInfo<'a> {
+    type Output = Result<ResponseValue<types::Project>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_list`]: `POST /projects-v2/projects.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProjectsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::ProjectListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = ProjectsV2ProjectsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ProjectList>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_list",
+            Method::POST,
+            "/projects-v2/projects.list",
+            true,
+        );
+        req.path("/projects-v2/projects.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsList<'a> {
+    type Output = Result<ResponseValue<types::ProjectList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_remove_customer`]: `POST /projects-v2/projects.removeCustomer`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsRemoveCustomer<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectCustomerRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_remove_customer",
+            Method::POST,
+            "/projects-v2/projects.removeCustomer",
+            false,
+        );
+        req.path("/projects-v2/projects.removeCustomer");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsRemoveCustomer<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_remove_deal`]: `POST /projects-v2/projects.removeDeal`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsRemoveDeal<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectDealRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_remove_deal",
+            Method::POST,
+            "/projects-v2/projects.removeDeal",
+            false,
+        );
+        req.path("/projects-v2/projects.removeDeal");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsRemoveDeal<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_remove_owner`]: `POST /projects-v2/projects.removeOwner`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsRemoveOwner<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectOwnerRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_remove_owner",
+            Method::POST,
+            "/projects-v2/projects.removeOwner",
+            false,
+        );
+        req.path("/projects-v2/projects.removeOwner");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsRemoveOwner<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_remove_quotation`]: `POST /projects-v2/projects.removeQuotation`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsRemoveQuotation<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectQuotationRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_remove_quotation",
+            Method::POST,
+            "/projects-v2/projects.removeQuotation",
+            false,
+        );
+        req.path("/projects-v2/projects.removeQuotation");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsRemoveQuotation<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_reopen`]: `POST /projects-v2/projects.reopen`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsReopen<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsReopen<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_reopen",
+            Method::POST,
+            "/projects-v2/projects.reopen",
+            false,
+        );
+        req.path("/projects-v2/projects.reopen");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsReopen<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_unassign`]: `POST /projects-v2/projects.unassign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsUnassign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsUnassign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_unassign",
+            Method::POST,
+            "/projects-v2/projects.unassign",
+            false,
+        );
+        req.path("/projects-v2/projects.unassign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsUnassign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_projects_update`]: `POST /projects-v2/projects.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2ProjectsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateProject,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2ProjectsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_projects_update",
+            Method::POST,
+            "/projects-v2/projects.update",
+            false,
+        );
+        req.path("/projects-v2/projects.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2ProjectsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_assign`]: `POST /projects-v2/tasks.assign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksAssign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksAssign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_assign",
+            Method::POST,
+            "/projects-v2/tasks.assign",
+            false,
+        );
+        req.path("/projects-v2/tasks.assign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksAssign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_create`]: `POST /projects-v2/tasks.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewProjectTask,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_create",
+            Method::POST,
+            "/projects-v2/tasks.create",
+            false,
+        );
+        req.path("/projects-v2/tasks.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_delete`]: `POST /projects-v2/tasks.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DeleteProjectTaskRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_delete",
+            Method::POST,
+            "/projects-v2/tasks.delete",
+            false,
+        );
+        req.path("/projects-v2/tasks.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_duplicate`]: `POST /projects-v2/tasks.duplicate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksDuplicate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectLineDuplicateRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksDuplicate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_duplicate",
+            Method::POST,
+            "/projects-v2/tasks.duplicate",
+            false,
+        );
+        req.path("/projects-v2/tasks.duplicate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksDuplicate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_info`]: `POST /projects-v2/tasks.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectTaskInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ProjectTask>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_info",
+            Method::POST,
+            "/projects-v2/tasks.info",
+            true,
+        );
+        req.path("/projects-v2/tasks.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksInfo<'a> {
+    type Output = Result<ResponseValue<types::ProjectTask>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_list`]: `POST /projects-v2/tasks.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListProjectTasksRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::ProjectTaskListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = ProjectsV2TasksList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::ProjectTaskList>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_list",
+            Method::POST,
+            "/projects-v2/tasks.list",
+            true,
+        );
+        req.path("/projects-v2/tasks.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksList<'a> {
+    type Output = Result<ResponseValue<types::ProjectTaskList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_unassign`]: `POST /projects-v2/tasks.unassign`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksUnassign<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ProjectAssignRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksUnassign<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_unassign",
+            Method::POST,
+            "/projects-v2/tasks.unassign",
+            false,
+        );
+        req.path("/projects-v2/tasks.unassign");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksUnassign<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::projects_v2_tasks_update`]: `POST /projects-v2/tasks.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct ProjectsV2TasksUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateProjectTask,
+    timeout: Option<Duration>,
+}
+
+impl<'a> ProjectsV2TasksUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "projects_v2_tasks_update",
+            Method::POST,
+            "/projects-v2/tasks.update",
+            false,
+        );
+        req.path("/projects-v2/tasks.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for ProjectsV2TasksUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_accept`]: `POST /quotations.accept`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsAccept<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsAccept<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "quotations_accept",
+            Method::POST,
+            "/quotations.accept",
+            false,
+        );
+        req.path("/quotations.accept");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsAccept<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_create`]: `POST /quotations.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewQuotation,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "quotations_create",
+            Method::POST,
+            "/quotations.create",
+            false,
+        );
+        req.path("/quotations.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_delete`]: `POST /quotations.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "quotations_delete",
+            Method::POST,
+            "/quotations.delete",
+            false,
+        );
+        req.path("/quotations.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_download`]: `POST /quotations.download`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsDownload<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::DownloadQuotationRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsDownload<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::QuotationDownload>, Error> {
+        let mut req = Request::new(
+            "quotations_download",
+            Method::POST,
+            "/quotations.download",
+            true,
+        );
+        req.path("/quotations.download");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsDownload<'a> {
+    type Output = Result<ResponseValue<types::QuotationDownload>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_info`]: `POST /quotations.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::QuotationInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Quotation>, Error> {
+        let mut req = Request::new(
+            "quotations_info",
+            Method::POST,
+            "/quotations.info",
+            true,
+        );
+        req.path("/quotations.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsInfo<'a> {
+    type Output = Result<ResponseValue<types::Quotation>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_list`]: `POST /quotations.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListQuotationsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::QuotationListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = QuotationsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::QuotationList>, Error> {
+        let mut req = Request::new(
+            "quotations_list",
+            Method::POST,
+            "/quotations.list",
+            true,
+        );
+        req.path("/quotations.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsList<'a> {
+    type Output = Result<ResponseValue<types::QuotationList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_send`]: `POST /quotations.send`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsSend<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::SendQuotationRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsSend<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "quotations_send",
+            Method::POST,
+            "/quotations.send",
+            false,
+        );
+        req.path("/quotations.send");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsSend<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::quotations_update`]: `POST /quotations.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct QuotationsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateQuotation,
+    timeout: Option<Duration>,
+}
+
+impl<'a> QuotationsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "quotations_update",
+            Method::POST,
+            "/quotations.update",
+            false,
+        );
+        req.path("/quotations.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for QuotationsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::subscriptions_create`]: `POST /subscriptions.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct SubscriptionsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewSubscription,
+    timeout: Option<Duration>,
+}
+
+impl<'a> SubscriptionsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "subscriptions_create",
+            Method::POST,
+            "/subscriptions.create",
+            false,
+        );
+        req.path("/subscriptions.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for SubscriptionsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::subscriptions_deactivate`]: `POST /subscriptions.deactivate`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct SubscriptionsDeactivate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> SubscriptionsDeactivate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "subscriptions_deactivate",
+            Method::POST,
+            "/subscriptions.deactivate",
+            false,
+        );
+        req.path("/subscriptions.deactivate");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for SubscriptionsDeactivate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::subscriptions_info`]: `POST /subscriptions.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct SubscriptionsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::SubscriptionInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> SubscriptionsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Subscription>, Error> {
+        let mut req = Request::new(
+            "subscriptions_info",
+            Method::POST,
+            "/subscriptions.info",
+            true,
+        );
+        req.path("/subscriptions.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for SubscriptionsInfo<'a> {
+    type Output = Result<ResponseValue<types::Subscription>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::subscriptions_list`]: `POST /subscriptions.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct SubscriptionsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListSubscriptionsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> SubscriptionsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<
+        'a,
+        types::SubscriptionListItem,
+        Error,
+    > {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = SubscriptionsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::SubscriptionList>, Error> {
+        let mut req = Request::new(
+            "subscriptions_list",
+            Method::POST,
+            "/subscriptions.list",
+            true,
+        );
+        req.path("/subscriptions.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for SubscriptionsList<'a> {
+    type Output = Result<ResponseValue<types::SubscriptionList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::subscriptions_update`]: `POST /subscriptions.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct SubscriptionsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateSubscription,
+    timeout: Option<Duration>,
+}
+
+impl<'a> SubscriptionsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "subscriptions_update",
+            Method::POST,
+            "/subscriptions.update",
+            false,
+        );
+        req.path("/subscriptions.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for SubscriptionsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tags_list`]: `POST /tags.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TagsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTagsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TagsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::Tag, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = TagsList { body: &body, ..builder };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TagList>, Error> {
+        let mut req = Request::new("tags_list", Method::POST, "/tags.list", true);
+        req.path("/tags.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TagsList<'a> {
+    type Output = Result<ResponseValue<types::TagList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_complete`]: `POST /tasks.complete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksComplete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksComplete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "tasks_complete",
+            Method::POST,
+            "/tasks.complete",
+            false,
+        );
+        req.path("/tasks.complete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksComplete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_create`]: `POST /tasks.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewTask,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new("tasks_create", Method::POST, "/tasks.create", false);
+        req.path("/tasks.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_delete`]: `POST /tasks.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new("tasks_delete", Method::POST, "/tasks.delete", false);
+        req.path("/tasks.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_info`]: `POST /tasks.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Task>, Error> {
+        let mut req = Request::new("tasks_info", Method::POST, "/tasks.info", true);
+        req.path("/tasks.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksInfo<'a> {
+    type Output = Result<ResponseValue<types::Task>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_list`]: `POST /tasks.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTasksRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::TaskListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = TasksList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TaskList>, Error> {
+        let mut req = Request::new("tasks_list", Method::POST, "/tasks.list", true);
+        req.path("/tasks.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksList<'a> {
+    type Output = Result<ResponseValue<types::TaskList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_reopen`]: `POST /tasks.reopen`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksReopen<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksReopen<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new("tasks_reopen", Method::POST, "/tasks.reopen", false);
+        req.path("/tasks.reopen");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksReopen<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_schedule`]: `POST /tasks.schedule`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksSchedule<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::TaskScheduleRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksSchedule<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "tasks_schedule",
+            Method::POST,
+            "/tasks.schedule",
+            false,
+        );
+        req.path("/tasks.schedule");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksSchedule<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tasks_update`]: `POST /tasks.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TasksUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateTask,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TasksUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new("tasks_update", Method::POST, "/tasks.update", false);
+        req.path("/tasks.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TasksUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tax_rates_list`]: `POST /taxRates.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TaxRatesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTaxRatesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TaxRatesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::TaxRate, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = TaxRatesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TaxRateList>, Error> {
+        let mut req = Request::new(
+            "tax_rates_list",
+            Method::POST,
+            "/taxRates.list",
+            true,
+        );
+        req.path("/taxRates.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TaxRatesList<'a> {
+    type Output = Result<ResponseValue<types::TaxRateList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::teams_list`]: `POST /teams.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TeamsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTeamsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TeamsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::Team>>, Error> {
+        let mut req = Request::new("teams_list", Method::POST, "/teams.list", true);
+        req.path("/teams.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TeamsList<'a> {
+    type Output = Result<ResponseValue<Vec<types::Team>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::ticket_status_list`]: `POST /ticketStatus.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketStatusList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTicketStatusesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketStatusList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::TicketStatus>>, Error> {
+        let mut req = Request::new(
+            "ticket_status_list",
+            Method::POST,
+            "/ticketStatus.list",
+            true,
+        );
+        req.path("/ticketStatus.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketStatusList<'a> {
+    type Output = Result<ResponseValue<Vec<types::TicketStatus>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_add_internal_message`]: `POST /tickets.addInternalMessage`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsAddInternalMessage<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewTicketMessage,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsAddInternalMessage<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "tickets_add_internal_message",
+            Method::POST,
+            "/tickets.addInternalMessage",
+            false,
+        );
+        req.path("/tickets.addInternalMessage");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsAddInternalMessage<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_add_reply`]: `POST /tickets.addReply`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsAddReply<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewTicketMessage,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsAddReply<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "tickets_add_reply",
+            Method::POST,
+            "/tickets.addReply",
+            false,
+        );
+        req.path("/tickets.addReply");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsAddReply<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_create`]: `POST /tickets.create`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsCreate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewTicket,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsCreate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "tickets_create",
+            Method::POST,
+            "/tickets.create",
+            false,
+        );
+        req.path("/tickets.create");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsCreate<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_get_message`]: `POST /tickets.getMessage`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsGetMessage<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::TicketMessageRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsGetMessage<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TicketMessage>, Error> {
+        let mut req = Request::new(
+            "tickets_get_message",
+            Method::POST,
+            "/tickets.getMessage",
+            true,
+        );
+        req.path("/tickets.getMessage");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsGetMessage<'a> {
+    type Output = Result<ResponseValue<types::TicketMessage>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_import_message`]: `POST /tickets.importMessage`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsImportMessage<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ImportTicketMessageRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsImportMessage<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "tickets_import_message",
+            Method::POST,
+            "/tickets.importMessage",
+            false,
+        );
+        req.path("/tickets.importMessage");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsImportMessage<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_info`]: `POST /tickets.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Ticket>, Error> {
+        let mut req = Request::new("tickets_info", Method::POST, "/tickets.info", true);
+        req.path("/tickets.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsInfo<'a> {
+    type Output = Result<ResponseValue<types::Ticket>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_list`]: `POST /tickets.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTicketsRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::TicketListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = TicketsList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TicketList>, Error> {
+        let mut req = Request::new("tickets_list", Method::POST, "/tickets.list", true);
+        req.path("/tickets.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsList<'a> {
+    type Output = Result<ResponseValue<types::TicketList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_list_messages`]: `POST /tickets.listMessages`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsListMessages<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTicketMessagesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsListMessages<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<
+        'a,
+        types::TicketMessageListItem,
+        Error,
+    > {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = TicketsListMessages {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TicketMessageList>, Error> {
+        let mut req = Request::new(
+            "tickets_list_messages",
+            Method::POST,
+            "/tickets.listMessages",
+            true,
+        );
+        req.path("/tickets.listMessages");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsListMessages<'a> {
+    type Output = Result<ResponseValue<types::TicketMessageList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::tickets_update`]: `POST /tickets.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TicketsUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateTicket,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TicketsUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "tickets_update",
+            Method::POST,
+            "/tickets.update",
+            false,
+        );
+        req.path("/tickets.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TicketsUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::time_tracking_add`]: `POST /timeTracking.add`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimeTrackingAdd<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::NewTimeTracking,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimeTrackingAdd<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "time_tracking_add",
+            Method::POST,
+            "/timeTracking.add",
+            false,
+        );
+        req.path("/timeTracking.add");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimeTrackingAdd<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::time_tracking_delete`]: `POST /timeTracking.delete`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimeTrackingDelete<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimeTrackingDelete<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "time_tracking_delete",
+            Method::POST,
+            "/timeTracking.delete",
+            false,
+        );
+        req.path("/timeTracking.delete");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimeTrackingDelete<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::time_tracking_info`]: `POST /timeTracking.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimeTrackingInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::TimeTrackingInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimeTrackingInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TimeTrackingInfo>, Error> {
+        let mut req = Request::new(
+            "time_tracking_info",
+            Method::POST,
+            "/timeTracking.info",
+            true,
+        );
+        req.path("/timeTracking.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimeTrackingInfo<'a> {
+    type Output = Result<ResponseValue<types::TimeTrackingInfo>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::time_tracking_list`]: `POST /timeTracking.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimeTrackingList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListTimeTrackingRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimeTrackingList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<
+        'a,
+        types::TimeTrackingListItem,
+        Error,
+    > {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = TimeTrackingList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::TimeTrackingList>, Error> {
+        let mut req = Request::new(
+            "time_tracking_list",
+            Method::POST,
+            "/timeTracking.list",
+            true,
+        );
+        req.path("/timeTracking.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimeTrackingList<'a> {
+    type Output = Result<ResponseValue<types::TimeTrackingList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::time_tracking_resume`]: `POST /timeTracking.resume`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimeTrackingResume<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::TimeTrackingResumeRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimeTrackingResume<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new(
+            "time_tracking_resume",
+            Method::POST,
+            "/timeTracking.resume",
+            false,
+        );
+        req.path("/timeTracking.resume");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimeTrackingResume<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::time_tracking_update`]: `POST /timeTracking.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimeTrackingUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateTimeTracking,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimeTrackingUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "time_tracking_update",
+            Method::POST,
+            "/timeTracking.update",
+            false,
+        );
+        req.path("/timeTracking.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimeTrackingUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::timers_current`]: `POST /timers.current`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimersCurrent<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimersCurrent<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::Timer>, Error> {
+        let mut req = Request::new(
+            "timers_current",
+            Method::POST,
+            "/timers.current",
+            true,
+        );
+        req.path("/timers.current");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimersCurrent<'a> {
+    type Output = Result<ResponseValue<types::Timer>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::timers_start`]: `POST /timers.start`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimersStart<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::TimerStartRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimersStart<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new("timers_start", Method::POST, "/timers.start", false);
+        req.path("/timers.start");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimersStart<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::timers_stop`]: `POST /timers.stop`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimersStop<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimersStop<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        let mut req = Request::new("timers_stop", Method::POST, "/timers.stop", false);
+        req.path("/timers.stop");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimersStop<'a> {
+    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::timers_update`]: `POST /timers.update`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct TimersUpdate<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UpdateTimer,
+    timeout: Option<Duration>,
+}
+
+impl<'a> TimersUpdate<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let mut req = Request::new(
+            "timers_update",
+            Method::POST,
+            "/timers.update",
+            false,
+        );
+        req.path("/timers.update");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for TimersUpdate<'a> {
+    type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::units_of_measure_list`]: `POST /unitsOfMeasure.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct UnitsOfMeasureList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> UnitsOfMeasureList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error> {
+        let mut req = Request::new(
+            "units_of_measure_list",
+            Method::POST,
+            "/unitsOfMeasure.list",
+            true,
+        );
+        req.path("/unitsOfMeasure.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for UnitsOfMeasureList<'a> {
+    type Output = Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::users_get_week_schedule`]: `POST /users.getWeekSchedule`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct UsersGetWeekSchedule<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::IdRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> UsersGetWeekSchedule<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::UserWeekSchedule>, Error> {
+        let mut req = Request::new(
+            "users_get_week_schedule",
+            Method::POST,
+            "/users.getWeekSchedule",
+            true,
+        );
+        req.path("/users.getWeekSchedule");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for UsersGetWeekSchedule<'a> {
+    type Output = Result<ResponseValue<types::UserWeekSchedule>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::users_info`]: `POST /users.info`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct UsersInfo<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::UserInfoRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> UsersInfo<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::User>, Error> {
+        let mut req = Request::new("users_info", Method::POST, "/users.info", true);
+        req.path("/users.info");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for UsersInfo<'a> {
+    type Output = Result<ResponseValue<types::User>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::users_list`]: `POST /users.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct UsersList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListUsersRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> UsersList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::UserListItem, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = UsersList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::UserList>, Error> {
+        let mut req = Request::new("users_list", Method::POST, "/users.list", true);
+        req.path("/users.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for UsersList<'a> {
+    type Output = Result<ResponseValue<types::UserList>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::users_list_days_off`]: `POST /users.listDaysOff`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct UsersListDaysOff<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListUserDaysOffRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> UsersListDaysOff<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::UserDayOff, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = UsersListDaysOff {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::UserDayOffList>, Error> {
+        let mut req = Request::new(
+            "users_list_days_off",
+            Method::POST,
+            "/users.listDaysOff",
+            true,
+        );
+        req.path("/users.listDaysOff");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for UsersListDaysOff<'a> {
+    type Output = Result<ResponseValue<types::UserDayOffList>, Error>;
 
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
@@ -2591,6 +19851,168 @@ impl<'a> WebhooksUnregister<'a> {
 
 impl<'a> IntoFuture for WebhooksUnregister<'a> {
     type Output = Result<ResponseValue<()>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::withholding_tax_rates_list`]: `POST /withholdingTaxRates.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct WithholdingTaxRatesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListWithholdingTaxRatesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> WithholdingTaxRatesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error> {
+        let mut req = Request::new(
+            "withholding_tax_rates_list",
+            Method::POST,
+            "/withholdingTaxRates.list",
+            true,
+        );
+        req.path("/withholdingTaxRates.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for WithholdingTaxRatesList<'a> {
+    type Output = Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>;
+
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::work_types_list`]: `POST /workTypes.list`.
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug, Clone)]
+pub struct WorkTypesList<'a> {
+    client: &'a Client,
+    x_api_version: Option<String>,
+    body: &'a types::ListWorkTypesRequest,
+    timeout: Option<Duration>,
+}
+
+impl<'a> WorkTypesList<'a> {
+    /// Overrides the client's `X-Api-Version` for this call.
+    ///
+    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
+    ///
+    /// Server default: `the version assigned to the integration when it was created`.
+    ///
+    /// Spec note: See note `api-version`.
+    pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
+        self.x_api_version = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, value: Duration) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    ///
+    /// The body's `page.number` is set by the stream; a value given beforehand is the first page to read.
+    pub fn stream(
+        self,
+    ) -> clientgen_runtime::paginate::ItemStream<'a, types::WorkType, Error> {
+        let base = self.body.clone();
+        let first = Some(&base)
+            .and_then(|v| v.page.as_ref())
+            .and_then(|v| v.number)
+            .unwrap_or(1);
+        let size = Some(&base).and_then(|v| v.page.as_ref()).and_then(|v| v.size);
+        clientgen_runtime::paginate::pages(
+            first,
+            size,
+            move |number| {
+                let mut body = base.clone();
+                body.page.get_or_insert_with(Default::default).number = Some(number);
+                let builder = self.clone();
+                async move {
+                    let request = WorkTypesList {
+                        body: &body,
+                        ..builder
+                    };
+                    let value = request.send().await?.into_inner();
+                    let last_page = None;
+                    let items = value.data;
+                    Ok(clientgen_runtime::paginate::Page {
+                        items,
+                        last_page,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResponseValue<types::WorkTypeList>, Error> {
+        let mut req = Request::new(
+            "work_types_list",
+            Method::POST,
+            "/workTypes.list",
+            true,
+        );
+        req.path("/workTypes.list");
+        if let Some(v) = self
+            .x_api_version
+            .as_ref()
+            .or(self.client.x_api_version.as_ref())
+        {
+            req.header("x-api-version", v);
+        }
+        req.json_body(self.body);
+        req.timeout(self.timeout);
+        let resp = self.client.transport.execute(req).await?;
+        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+    }
+}
+
+impl<'a> IntoFuture for WorkTypesList<'a> {
+    type Output = Result<ResponseValue<types::WorkTypeList>, Error>;
 
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 

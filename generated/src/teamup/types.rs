@@ -532,6 +532,7 @@ impl clientgen_runtime::UnknownFields for ErrorId {
 /// An error message, either one text or one text per problem.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Error Response Format".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ErrorMessage {
@@ -1567,6 +1568,7 @@ impl clientgen_runtime::UnknownFields for Subcalendar {
 /// A sub-calendar colour: an id from Teamup's palette of 48 colours (1 to 48; the table "Sub-Calendar Colors" gives each one's hex value, for example 17 is #668CB3), or a custom colour such as `#ABCD12`. Custom colours are not in use yet, but Teamup says to be ready for them.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Sub-Calendar Data Structure".
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubcalendarColor {
