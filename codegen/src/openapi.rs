@@ -1161,9 +1161,8 @@ impl Exporter<'_> {
 }
 
 fn cite(c: &Cite) -> Json {
-    let mut o = Obj::new()
-        .with("file", c.file.as_str())
-        .with("section", c.section.as_str());
+    let mut o = Obj::new().with("file", c.file.as_str());
+    o.text("section", &c.section);
     if c.secondary {
         o.set("secondary", true);
     }
