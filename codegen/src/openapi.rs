@@ -575,6 +575,7 @@ impl Exporter<'_> {
             Ty::Named(name) => {
                 self.form_fields(
                     name,
+                    "",
                     true,
                     body.style,
                     &mut props,
@@ -600,6 +601,7 @@ impl Exporter<'_> {
     fn form_fields(
         &self,
         type_name: &str,
+        json_prefix: &str,
         required_here: bool,
         style: ArrayStyle,
         props: &mut Obj,
@@ -622,6 +624,7 @@ impl Exporter<'_> {
             if let (true, Ty::Named(n)) = (is_object, &f.ty) {
                 self.form_fields(
                     n,
+                    &format!("{json_prefix}{}.", f.wire),
                     required_here && f.required && !f.nullable,
                     style,
                     props,
@@ -636,9 +639,11 @@ impl Exporter<'_> {
                 key.push_str("[]");
             }
             let mut schema = self.field_schema(f);
+            let json_path = format!("{json_prefix}{}", f.wire);
             if let Json::Obj(o) = &mut schema {
-                if f.form_name.is_some() {
-                    o.set(&x("json-name"), f.wire.as_str());
+                o.remove(&x("form-name"));
+                if json_path != key {
+                    o.set(&x("json-name"), json_path);
                 }
             }
             if f.ty.is_array() {
