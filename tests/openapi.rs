@@ -55,13 +55,20 @@ fn a_stale_document_is_reported_with_the_command_to_run() {
     let err = openapi::run(&copy, clientgen::Mode::Check)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("differs:") && err.contains("3.0/teamup.json"), "{err}");
+    assert!(
+        err.contains("differs:") && err.contains("3.0/teamup.json"),
+        "{err}"
+    );
     assert!(
         err.contains("no longer generated:") && err.contains("removed_api.json"),
         "{err}"
     );
     assert!(err.contains("run `cargo xtask openapi`"), "{err}");
-    assert_eq!(std::fs::read(&target).unwrap(), bytes, "--check must not write");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        bytes,
+        "--check must not write"
+    );
 
     openapi::run(&copy, clientgen::Mode::Write).unwrap();
     assert!(!stray.exists(), "documents no longer produced are removed");
@@ -78,7 +85,10 @@ fn the_export_does_not_depend_on_model_order() {
         api.types.reverse();
         api.operations.reverse();
     }
-    assert_eq!(openapi::files(&apis).unwrap(), openapi::files(&shuffled).unwrap());
+    assert_eq!(
+        openapi::files(&apis).unwrap(),
+        openapi::files(&shuffled).unwrap()
+    );
 }
 
 /// Every committed document, and the documents of the fixture specs (the corner cases: forms,
@@ -96,7 +106,8 @@ fn every_document_passes_openapi_spec_validator() {
             files.push(root().join(openapi::OUTPUT).join(version.file(&api.module)));
         }
     }
-    let scratch = std::env::temp_dir().join(format!("clientgen-openapi-val-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("clientgen-openapi-val-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let fixtures = clientgen::load_dir(root(), clientgen::FIXTURE_SPECS).unwrap();
     for (rel, text) in openapi::files(&fixtures).unwrap() {
@@ -112,7 +123,10 @@ fn every_document_passes_openapi_spec_validator() {
         !out.contains("No module named openapi_spec_validator"),
         "openapi-spec-validator is missing: `pip install openapi-spec-validator` (.ci/run does)"
     );
-    assert!(ok, "openapi-spec-validator rejected an exported document:\n{out}");
+    assert!(
+        ok,
+        "openapi-spec-validator rejected an exported document:\n{out}"
+    );
     for f in &files {
         assert!(
             out.contains(&format!("{}: OK", f.display())),
@@ -185,7 +199,11 @@ fn every_operation_and_type_is_exported() {
                     let id = op["operationId"].as_str().unwrap().to_owned();
                     let model = api.operations.iter().find(|o| o.id == id).unwrap();
                     assert_eq!(&model.path_template, path, "{id}");
-                    assert_eq!(format!("{:?}", model.method).to_lowercase(), *method, "{id}");
+                    assert_eq!(
+                        format!("{:?}", model.method).to_lowercase(),
+                        *method,
+                        "{id}"
+                    );
                     assert!(ids.insert(id), "{path} {method}");
                 }
             }
@@ -211,9 +229,15 @@ fn teamup_document_says_what_the_spec_says() {
     let get = &doc["paths"]["/{calendarKey}/events/{eventId}"]["get"];
     assert_eq!(get["operationId"], "get_event");
     let ok = &get["responses"]["200"]["content"]["application/json"]["schema"];
-    assert_eq!(ok["properties"]["event"]["$ref"], "#/components/schemas/Event");
+    assert_eq!(
+        ok["properties"]["event"]["$ref"],
+        "#/components/schemas/Event"
+    );
     assert_eq!(ok["required"], serde_json::json!(["event"]));
-    assert_eq!(get["responses"]["4XX"]["$ref"], "#/components/responses/Error");
+    assert_eq!(
+        get["responses"]["4XX"]["$ref"],
+        "#/components/responses/Error"
+    );
     let error = &doc["components"]["responses"]["Error"];
     assert_eq!(
         error["content"]["application/json"]["schema"]["$ref"],
@@ -230,14 +254,22 @@ fn teamup_document_says_what_the_spec_says() {
     assert_eq!(params[3]["x-clientgen-global"], true);
 
     let error_id = &doc["components"]["schemas"]["ErrorId"];
-    assert!(error_id.get("enum").is_none(), "open enums are not closed JSON Schema enums");
+    assert!(
+        error_id.get("enum").is_none(),
+        "open enums are not closed JSON Schema enums"
+    );
     assert!(
         error_id["x-extensible-enum"]
             .as_array()
             .unwrap()
             .contains(&Value::from("event_validation_conflict"))
     );
-    assert!(error_id["description"].as_str().unwrap().contains("Open enum"));
+    assert!(
+        error_id["description"]
+            .as_str()
+            .unwrap()
+            .contains("Open enum")
+    );
     assert_eq!(
         doc["components"]["schemas"]["ErrorMessage"]["oneOf"]
             .as_array()
@@ -247,7 +279,10 @@ fn teamup_document_says_what_the_spec_says() {
     );
 
     let event = &doc["components"]["schemas"]["Event"]["properties"];
-    assert_eq!(event["remote_id"]["type"], serde_json::json!(["string", "null"]));
+    assert_eq!(
+        event["remote_id"]["type"],
+        serde_json::json!(["string", "null"])
+    );
     assert_eq!(event["series_id"]["readOnly"], true);
     assert_eq!(event["subcalendar_id"]["deprecated"], true);
     assert_eq!(event["redit"]["writeOnly"], true);
@@ -256,8 +291,7 @@ fn teamup_document_says_what_the_spec_says() {
     assert_eq!(event30["remote_id"]["type"], "string");
     assert_eq!(event30["remote_id"]["nullable"], true);
     assert_eq!(
-        event30["redit"]["allOf"][0]["$ref"],
-        "#/components/schemas/RecurrenceEditMode",
+        event30["redit"]["allOf"][0]["$ref"], "#/components/schemas/RecurrenceEditMode",
         "3.0 ignores siblings of $ref, so they go around an allOf"
     );
 
@@ -268,7 +302,10 @@ fn teamup_document_says_what_the_spec_says() {
         doc["security"],
         serde_json::json!([{"api_key": [], "password": []}, {"api_key": []}])
     );
-    assert_eq!(doc["x-clientgen-retry"]["notProcessedStatuses"], serde_json::json!([503]));
+    assert_eq!(
+        doc["x-clientgen-retry"]["notProcessedStatuses"],
+        serde_json::json!([503])
+    );
     assert_eq!(get["x-clientgen-cite"]["file"], "002_db84e9af49a8955f.txt");
     assert!(doc["x-clientgen-notes"].as_array().unwrap().len() > 3);
 }
@@ -281,7 +318,10 @@ fn form_bodies_use_form_names() {
     let update = &doc["paths"]["/leads/{id}"]["patch"];
     assert_eq!(update["operationId"], "update_lead");
     let form = &update["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
-    assert_eq!(form["x-clientgen-form-of"]["$ref"], "#/components/schemas/Lead");
+    assert_eq!(
+        form["x-clientgen-form-of"]["$ref"],
+        "#/components/schemas/Lead"
+    );
     let props = form["properties"].as_object().unwrap();
     assert_eq!(props["lead_title"]["x-clientgen-json-name"], "title");
     assert!(!props.contains_key("title"));
@@ -290,7 +330,10 @@ fn form_bodies_use_form_names() {
     for (name, field) in lead.as_object().unwrap() {
         if field["readOnly"] == true {
             let form_name = field["x-clientgen-form-name"].as_str().unwrap_or(name);
-            assert!(!props.contains_key(form_name), "read-only `{name}` is never sent");
+            assert!(
+                !props.contains_key(form_name),
+                "read-only `{name}` is never sent"
+            );
         }
     }
     assert_eq!(lead["title"]["x-clientgen-form-name"], "lead_title");
@@ -302,13 +345,22 @@ fn form_bodies_use_form_names() {
 fn teamleader_auth_and_rate_limit() {
     let v2 = load("teamleader_v2", Version::V3_1);
     let flow = &v2["components"]["securitySchemes"]["oauth"]["flows"]["authorizationCode"];
-    assert_eq!(flow["authorizationUrl"], "https://focus.teamleader.eu/oauth2/authorize");
-    assert_eq!(flow["tokenUrl"], "https://focus.teamleader.eu/oauth2/access_token");
+    assert_eq!(
+        flow["authorizationUrl"],
+        "https://focus.teamleader.eu/oauth2/authorize"
+    );
+    assert_eq!(
+        flow["tokenUrl"],
+        "https://focus.teamleader.eu/oauth2/access_token"
+    );
     assert_eq!(v2["security"], serde_json::json!([{"oauth": []}]));
 
     let v1 = load("teamleader_v1", Version::V3_1);
     let creds = &v1["x-clientgen-form-credentials"][0];
-    assert_eq!(creds["fields"], serde_json::json!(["api_group", "api_secret"]));
+    assert_eq!(
+        creds["fields"],
+        serde_json::json!(["api_group", "api_secret"])
+    );
     assert_eq!(creds["required"], false);
     assert_eq!(
         v1["security"],

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 use crate::ir::{
     Api, ArrayStyle, Auth, AuthKind, Body, BodyEncoding, Cite, ClientParamLocation, Decode,
-    EnumLiteral, Example, FieldModel, Method, Operation, PageField, Param, ParamLocation,
-    PathPart, Response, Step, Ty, TypeBody, TypeModel,
+    EnumLiteral, Example, FieldModel, Method, Operation, PageField, Param, ParamLocation, PathPart,
+    Response, Step, Ty, TypeBody, TypeModel,
 };
 use crate::write;
 
@@ -388,7 +388,12 @@ impl Exporter<'_> {
                 )
                 .set(
                     "notProcessedStatuses",
-                    Json::Arr(r.not_processed_statuses.iter().map(|s| (*s).into()).collect()),
+                    Json::Arr(
+                        r.not_processed_statuses
+                            .iter()
+                            .map(|s| (*s).into())
+                            .collect(),
+                    ),
                 )
                 .text("description", &r.docs);
             doc.set(&x("retry"), retry);
@@ -402,7 +407,12 @@ impl Exporter<'_> {
             let notes = api
                 .notes
                 .iter()
-                .map(|(id, text)| Obj::new().with("id", id.as_str()).with("text", text.trim()).into())
+                .map(|(id, text)| {
+                    Obj::new()
+                        .with("id", id.as_str())
+                        .with("text", text.trim())
+                        .into()
+                })
                 .collect::<Vec<Json>>();
             doc.set(&x("notes"), notes);
         }
@@ -684,8 +694,14 @@ impl Exporter<'_> {
                     out.set(&key, failure);
                 }
             }
-            out.set("4XX", Obj::new().with("$ref", "#/components/responses/Error"));
-            out.set("5XX", Obj::new().with("$ref", "#/components/responses/Error"));
+            out.set(
+                "4XX",
+                Obj::new().with("$ref", "#/components/responses/Error"),
+            );
+            out.set(
+                "5XX",
+                Obj::new().with("$ref", "#/components/responses/Error"),
+            );
         } else {
             out.set(
                 "default",
@@ -709,7 +725,10 @@ impl Exporter<'_> {
         if !r.headers.is_empty() {
             let mut headers = Obj::new();
             for h in &r.headers {
-                headers.set(h, Obj::new().with("schema", Obj::new().with("type", "string")));
+                headers.set(
+                    h,
+                    Obj::new().with("schema", Obj::new().with("type", "string")),
+                );
             }
             o.set("headers", headers);
         }
@@ -785,7 +804,10 @@ impl Exporter<'_> {
                         Some(Ty::Named(n)) => self.wire_path(n, steps),
                         _ => steps.iter().map(|s| s.field.clone()).collect(),
                     };
-                    Obj::new().with("in", "body").with("path", path.join(".")).into()
+                    Obj::new()
+                        .with("in", "body")
+                        .with("path", path.join("."))
+                        .into()
                 }
             }
         };
@@ -795,12 +817,18 @@ impl Exporter<'_> {
             o.set("size", field(size));
         }
         let output = match op.output() {
-            Decode::Json { ty: Ty::Named(n), .. } => Some(n.as_str()),
+            Decode::Json {
+                ty: Ty::Named(n), ..
+            } => Some(n.as_str()),
             _ => None,
         };
         let path = |steps: &[Step]| match output {
             Some(n) => self.wire_path(n, steps).join("."),
-            None => steps.iter().map(|s| s.field.as_str()).collect::<Vec<_>>().join("."),
+            None => steps
+                .iter()
+                .map(|s| s.field.as_str())
+                .collect::<Vec<_>>()
+                .join("."),
         };
         o.set("items", path(&p.items));
         if let Some(last) = &p.last_page {
@@ -875,7 +903,9 @@ impl Exporter<'_> {
         let mut s = Obj::new();
         match &a.kind {
             AuthKind::Header(name) => {
-                s.set("type", "apiKey").set("in", "header").set("name", name.as_str());
+                s.set("type", "apiKey")
+                    .set("in", "header")
+                    .set("name", name.as_str());
             }
             AuthKind::Bearer => {
                 s.set("type", "http").set("scheme", "bearer");
@@ -1153,7 +1183,10 @@ impl Exporter<'_> {
                     .collect();
                 let mut o = Obj::new().with("oneOf", Json::Arr(list));
                 o.text("description", &t.docs);
-                o.set(&x("untagged"), "variants are tried in the order listed; the first that decodes wins");
+                o.set(
+                    &x("untagged"),
+                    "variants are tried in the order listed; the first that decodes wins",
+                );
                 o
             }
         };
@@ -1187,7 +1220,10 @@ fn examples(list: &[Example]) -> Option<Json> {
         };
         let mut ex = Obj::new().with("value", value);
         if let Some(fixed) = &e.fixed {
-            ex.text("description", &format!("Fixed from the document: {}", fixed.trim()));
+            ex.text(
+                "description",
+                &format!("Fixed from the document: {}", fixed.trim()),
+            );
         }
         out.set(&e.name, ex);
     }

@@ -44,7 +44,15 @@ async fn list_events_round_trip() {
         .unwrap();
     let client = progenitor_teamup::Client::new_with_client(&format!("http://{addr}"), http);
     let formats = vec![progenitor_teamup::types::NoteFormat("markdown".to_owned())];
-    let call = client.list_events("ks73ad7816e7a61b3a", None, Some(&formats), None, None, None, None);
+    let call = client.list_events(
+        "ks73ad7816e7a61b3a",
+        None,
+        Some(&formats),
+        None,
+        None,
+        None,
+        None,
+    );
     let events = tokio::time::timeout(Duration::from_secs(10), call)
         .await
         .expect("the call finishes")
@@ -60,9 +68,11 @@ async fn list_events_round_trip() {
         .unwrap();
     let line = request.lines().next().unwrap();
     assert_eq!(
-        line,
-        "GET /ks73ad7816e7a61b3a/events?format%5B%5D=markdown HTTP/1.1",
+        line, "GET /ks73ad7816e7a61b3a/events?format%5B%5D=markdown HTTP/1.1",
         "{request}"
     );
-    assert!(request.to_lowercase().contains("teamup-token: secret-key"), "{request}");
+    assert!(
+        request.to_lowercase().contains("teamup-token: secret-key"),
+        "{request}"
+    );
 }
