@@ -362,7 +362,7 @@ impl Exporter<'_> {
         doc.set("info", info);
         doc.set("servers", vec![self.server()]);
         doc.set("paths", self.paths()?);
-        doc.set("components", self.components()?);
+        doc.set("components", self.components());
         let security = self.security();
         if !security.is_empty() {
             doc.set("security", security);
@@ -866,7 +866,7 @@ impl Exporter<'_> {
         out
     }
 
-    fn components(&self) -> Result<Json, Error> {
+    fn components(&self) -> Json {
         let mut c = Obj::new();
         let mut schemas = Obj::new();
         let mut types: Vec<&TypeModel> = self.api.types.iter().collect();
@@ -896,7 +896,7 @@ impl Exporter<'_> {
         if !schemes.is_empty() {
             c.set("securitySchemes", schemes);
         }
-        Ok(c.into())
+        c.into()
     }
 
     fn security_scheme(&self, a: &Auth) -> Option<Json> {
