@@ -13,6 +13,7 @@ pub mod paginate;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod transfer;
 pub mod transport;
 pub mod unknown;
 
