@@ -462,3 +462,86 @@ async fn a_download_follows_a_redirect_elsewhere_without_referer_but_an_upload_d
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_upload_follows_a_same_origin_307_with_its_body_but_never_a_302() {
+    bounded(async {
+        let files = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/upload/{UPLOAD_TOKEN}")))
+            .respond_with(ResponseTemplate::new(307).insert_header("location", "/stored"))
+            .mount(&files)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/stored"))
+            .respond_with(ResponseTemplate::new(201))
+            .mount(&files)
+            .await;
+        let api = api_server(&files.uri()).await;
+        let link = upload_link(&api).await.location;
+        let uploaded = link
+            .upload(&transfer(), file_bytes(), "application/pdf")
+            .await
+            .unwrap();
+        assert_eq!(uploaded.status.as_u16(), 201);
+        let requests = received(&files).await;
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[1].url.path(), "/stored");
+        assert_eq!(requests[1].body, file_bytes(), "the body went along");
+        assert_no_credential(&requests[1]);
+
+        // A 302 would make the client GET `/stored` and take its 200 for a finished upload.
+        let moved = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(302).insert_header("location", "/stored"))
+            .mount(&moved)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&moved)
+            .await;
+        let api = api_server(&moved.uri()).await;
+        let link = upload_link(&api).await.location;
+        let err = link
+            .upload(&transfer(), file_bytes(), "application/pdf")
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err:?}");
+        assert_eq!(received(&moved).await.len(), 1, "no GET followed");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_fails_on_the_read_timeout_long_before_the_total_one() {
+    bounded(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        // Announces 1000 bytes, sends 10, then keeps the connection open without a word.
+        let _host = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n0123456789";
+                let _ = socket.write_all(head.as_bytes()).await;
+                open.push(socket);
+            }
+        });
+        let link = TemporaryUrl::parse(&format!("http://{addr}/file?{SIGNATURE}")).unwrap();
+        let client = TransferClient::builder()
+            .allow_http(true)
+            .timeout(Duration::from_secs(25))
+            .read_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let mut sink = Vec::new();
+        let err = link.download_to(&client, &mut sink).await.unwrap_err();
+        let TransferError::Transport(transport) = &err else {
+            panic!("expected a transport error, got {err:?}");
+        };
+        assert_eq!(transport.kind, TransportErrorKind::Timeout, "{err:?}");
+        assert_eq!(sink, b"0123456789", "what arrived was written");
+    })
+    .await;
+}

@@ -152,9 +152,10 @@ impl TemporaryUrl {
     /// (not form-data)". Nothing else is sent: no credential, no cookie, no file name (that
     /// was given to `files.upload` itself).
     ///
-    /// Any 2xx is success; the answer (undocumented) is returned as it came. Redirects are
-    /// followed only within the URL's own origin, since following one elsewhere would hand the
-    /// file to a host the API did not name: such a redirect is [`TransferError::Redirected`].
+    /// Any 2xx is success; the answer (undocumented) is returned as it came. Only a 307 or 308
+    /// within the URL's own origin is followed (the POST is repeated with the same body):
+    /// following one elsewhere would hand the file to a host the API did not name, and a 301,
+    /// 302 or 303 would drop the file. Any other redirect is [`TransferError::Redirected`].
     pub async fn upload(
         &self,
         client: &TransferClient,
@@ -595,13 +596,20 @@ impl TransferBuilder {
     }
 }
 
+/// Uploads follow only 307 and 308, which repeat the POST with its body, and only within the
+/// origin: a 301, 302 or 303 would turn the upload into a GET without the file, and its 200
+/// would look like a successful upload.
 fn same_origin_only() -> redirect::Policy {
     redirect::Policy::custom(|attempt| {
         let same = attempt
             .previous()
             .first()
             .is_some_and(|first| first.origin() == attempt.url().origin());
-        if same && attempt.previous().len() <= 5 {
+        let keeps_body = matches!(
+            attempt.status(),
+            StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+        );
+        if same && keeps_body && attempt.previous().len() <= 5 {
             attempt.follow()
         } else {
             attempt.stop()
