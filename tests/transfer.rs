@@ -81,7 +81,11 @@ async fn download_link(api: &MockServer) -> fx_transfer::types::FileLocation {
 
 async fn upload_link(api: &MockServer) -> fx_transfer::types::FileLocation {
     let body = fx_transfer::types::FileName::new("note.docx".into());
-    api_client(api).files_upload(&body).await.unwrap().into_inner()
+    api_client(api)
+        .files_upload(&body)
+        .await
+        .unwrap()
+        .into_inner()
 }
 
 /// The file host got nothing that could be a credential: no `Authorization`, cookie, proxy
@@ -97,7 +101,13 @@ fn assert_no_credential(request: &Request) {
             "header {name} carries the API token"
         );
     }
-    let allowed = ["host", "accept", "user-agent", "content-type", "content-length"];
+    let allowed = [
+        "host",
+        "accept",
+        "user-agent",
+        "content-type",
+        "content-length",
+    ];
     for name in request.headers.keys() {
         assert!(
             allowed.contains(&name.as_str()),
@@ -218,14 +228,23 @@ async fn an_expired_link_is_a_typed_error_with_status_and_excerpt() {
         assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
         let text = err.to_string();
         assert!(
-            text.starts_with(&format!("download at {}/… failed with HTTP 403", files.uri())),
+            text.starts_with(&format!(
+                "download at {}/… failed with HTTP 403",
+                files.uri()
+            )),
             "{text}"
         );
-        assert!(!text.contains(SIGNATURE) && !text.contains("abc.pdf"), "{text}");
+        assert!(
+            !text.contains(SIGNATURE) && !text.contains("abc.pdf"),
+            "{text}"
+        );
         assert!(!format!("{err:?}").contains(SIGNATURE));
 
         let link = upload_link(&api).await.location;
-        let err = link.upload(&transfer(), "x", "text/plain").await.unwrap_err();
+        let err = link
+            .upload(&transfer(), "x", "text/plain")
+            .await
+            .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
         assert!(!err.to_string().contains(UPLOAD_TOKEN), "{err}");
         assert!(!format!("{err:?}").contains(UPLOAD_TOKEN), "{err:?}");
@@ -363,11 +382,17 @@ async fn debug_of_the_answer_hides_the_links_secret_parts() {
         let download = download_link(&api).await;
         let upload = upload_link(&api).await;
 
-        let text = format!("{download:?} {upload:?} {} {}", download.location, upload.location);
+        let text = format!(
+            "{download:?} {upload:?} {} {}",
+            download.location, upload.location
+        );
         for secret in [SIGNATURE, "abc.pdf", UPLOAD_TOKEN] {
             assert!(!text.contains(secret), "{secret} printed in {text}");
         }
-        assert!(text.contains(&format!("TemporaryUrl(\"{}/…\")", files.uri())), "{text}");
+        assert!(
+            text.contains(&format!("TemporaryUrl(\"{}/…\")", files.uri())),
+            "{text}"
+        );
         // The value itself is intact, and goes back on the wire unchanged.
         assert_eq!(
             download.location.expose().as_str(),
@@ -393,14 +418,20 @@ async fn plain_http_is_refused_unless_allowed() {
         let strict = TransferClient::new().unwrap();
 
         let err = link.download(&strict).await.unwrap_err();
-        assert!(matches!(err, TransferError::InsecureScheme { .. }), "{err:?}");
+        assert!(
+            matches!(err, TransferError::InsecureScheme { .. }),
+            "{err:?}"
+        );
         let err = upload_link(&api)
             .await
             .location
             .upload(&strict, "x", "text/plain")
             .await
             .unwrap_err();
-        assert!(matches!(err, TransferError::InsecureScheme { .. }), "{err:?}");
+        assert!(
+            matches!(err, TransferError::InsecureScheme { .. }),
+            "{err:?}"
+        );
         assert!(received(&files).await.is_empty(), "nothing was sent");
     })
     .await;

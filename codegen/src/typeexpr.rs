@@ -154,7 +154,13 @@ mod tests {
 
     #[test]
     fn parses_and_prints() {
-        for text in ["string", "array<Event>", "map<array<integer>>", "datetime", "temporary_url"] {
+        for text in [
+            "string",
+            "array<Event>",
+            "map<array<integer>>",
+            "datetime",
+            "temporary_url",
+        ] {
             assert_eq!(TypeExpr::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(

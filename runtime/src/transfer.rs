@@ -134,7 +134,10 @@ impl TemporaryUrl {
         let mut written = 0u64;
         while let Some(chunk) = next_chunk(&mut response, "download").await? {
             check_size(written + chunk.len() as u64, limit, self)?;
-            writer.write_all(&chunk).await.map_err(TransferError::Write)?;
+            writer
+                .write_all(&chunk)
+                .await
+                .map_err(TransferError::Write)?;
             written += chunk.len() as u64;
         }
         writer.flush().await.map_err(TransferError::Write)?;
@@ -180,7 +183,11 @@ impl TemporaryUrl {
         let headers = std::mem::take(response.headers_mut());
         let mut body = BytesMut::new();
         while let Some(chunk) = next_chunk(&mut response, "upload").await? {
-            check_size(body.len() as u64 + chunk.len() as u64, MAX_ANSWER_BYTES, self)?;
+            check_size(
+                body.len() as u64 + chunk.len() as u64,
+                MAX_ANSWER_BYTES,
+                self,
+            )?;
             body.extend_from_slice(&chunk);
         }
         Ok(Uploaded {
@@ -621,7 +628,8 @@ fn same_origin_only() -> redirect::Policy {
 mod tests {
     use super::*;
 
-    const SIGNED: &str = "https://cdn.teamleader.eu/file/abc?X-Amz-Signature=deadbeef&X-Amz-Expires=60";
+    const SIGNED: &str =
+        "https://cdn.teamleader.eu/file/abc?X-Amz-Signature=deadbeef&X-Amz-Expires=60";
 
     #[test]
     fn round_trips_the_exact_string() {
@@ -652,7 +660,10 @@ mod tests {
     fn rejects_what_is_not_a_usable_link_without_quoting_it() {
         for (text, why) in [
             ("ftp://cdn.teamleader.eu/file?sig=secret", "scheme `ftp`"),
-            ("https://user:secret@cdn.teamleader.eu/f", "user name or password"),
+            (
+                "https://user:secret@cdn.teamleader.eu/f",
+                "user name or password",
+            ),
             ("not a url secret", "relative URL"),
             ("file:///etc/passwd", "scheme `file`"),
         ] {
