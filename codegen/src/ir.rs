@@ -30,6 +30,8 @@ pub enum Ty {
     Decimal,
     /// `serde_json::Value`
     Json,
+    /// The runtime's `transfer::TemporaryUrl`.
+    TemporaryUrl,
     /// `Vec<T>`
     Array(Box<Ty>),
     /// `BTreeMap<String, T>`

@@ -99,6 +99,7 @@ impl Lowerer<'_> {
             TypeExpr::UnixTime => Ty::UnixTime,
             TypeExpr::Decimal => Ty::Decimal,
             TypeExpr::Json => Ty::Json,
+            TypeExpr::TemporaryUrl => Ty::TemporaryUrl,
             TypeExpr::Array(t) => Ty::Array(Box::new(self.resolve(path, t))),
             TypeExpr::Map(t) => Ty::Map(Box::new(self.resolve(path, t))),
             TypeExpr::Named(name) => match self.type_names.get(name) {

@@ -23,6 +23,8 @@ pub enum TypeExpr {
     Decimal,
     /// Any JSON value, kept as it came.
     Json,
+    /// A temporary URL on another host for a file's bytes; its query and path are secret.
+    TemporaryUrl,
     /// A list.
     Array(Box<TypeExpr>),
     /// An object with arbitrary string keys.
@@ -41,6 +43,7 @@ const PRIMITIVES: &[(&str, TypeExpr)] = &[
     ("unix_time", TypeExpr::UnixTime),
     ("decimal", TypeExpr::Decimal),
     ("json", TypeExpr::Json),
+    ("temporary_url", TypeExpr::TemporaryUrl),
 ];
 
 impl TypeExpr {
@@ -151,7 +154,13 @@ mod tests {
 
     #[test]
     fn parses_and_prints() {
-        for text in ["string", "array<Event>", "map<array<integer>>", "datetime"] {
+        for text in [
+            "string",
+            "array<Event>",
+            "map<array<integer>>",
+            "datetime",
+            "temporary_url",
+        ] {
             assert_eq!(TypeExpr::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(

@@ -14,6 +14,7 @@ pub mod patch;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod transfer;
 pub mod transport;
 pub mod unknown;
 

@@ -131,6 +131,7 @@ pub(crate) fn rust_type(ty: &Ty, types_path: &TokenStream) -> TokenStream {
         Ty::UnixTime => quote!(clientgen_runtime::UnixTime),
         Ty::Decimal => quote!(clientgen_runtime::Decimal),
         Ty::Json => quote!(serde_json::Value),
+        Ty::TemporaryUrl => quote!(clientgen_runtime::transfer::TemporaryUrl),
         Ty::Array(inner) => {
             let inner = rust_type(inner, types_path);
             quote!(Vec<#inner>)
