@@ -5,12 +5,14 @@
 //! `cargo xtask gen` calls [`run`]; the snapshot tests call the smaller steps.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod files;
 pub mod ir;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod schema;
 pub mod spec;
 pub mod summary;
 pub mod typeexpr;

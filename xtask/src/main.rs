@@ -1,5 +1,8 @@
 //! Project automation. `cargo xtask gen` regenerates `generated/` from `specs/`;
 //! `cargo xtask gen --check` writes nothing and fails when `generated/` is stale.
+//! `cargo xtask diff [<git-rev>] [--deny breaking]` prints what the spec changes since `rev`
+//! (default: the merge base with `main`) do to callers and to deployed clients, as Markdown.
+//! `cargo xtask schema [--check]` writes (or checks) `specs/schema.json`, the editor schema.
 //!
 //! The checkout to work on is found when the command runs, never baked in at build time: two
 //! clones sharing one `CARGO_TARGET_DIR` share one xtask binary, and a path compiled into it
@@ -21,35 +24,128 @@ fn checkout() -> Option<PathBuf> {
     cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf)
 }
 
+const USAGE: &str = "usage: cargo xtask gen [--check]\n       cargo xtask diff [<git-rev>] [--deny breaking]\n       cargo xtask schema [--check]";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mode = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["gen"] => clientgen::Mode::Write,
-        ["gen", "--check"] => clientgen::Mode::Check,
-        _ => {
-            eprintln!("usage: cargo xtask gen [--check]");
-            return ExitCode::from(2);
-        }
-    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let Some(root) = checkout() else {
         eprintln!(
-            "cannot find the checkout: run `cargo xtask gen` inside it (a directory with \
+            "cannot find the checkout: run `cargo xtask` inside it (a directory with \
              `Cargo.toml` and `specs/`)"
         );
         return ExitCode::FAILURE;
     };
-    match clientgen::run(&root, mode) {
+    match args.as_slice() {
+        ["gen"] => generate(&root, clientgen::Mode::Write),
+        ["gen", "--check"] => generate(&root, clientgen::Mode::Check),
+        ["diff", rest @ ..] => diff(&root, rest),
+        ["schema"] => schema(&root, false),
+        ["schema", "--check"] => schema(&root, true),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Exit status of `diff --deny breaking` when something breaks, distinct from a failure (1)
+/// and a usage error (2).
+const BREAKING: u8 = 3;
+
+fn diff(root: &Path, args: &[&str]) -> ExitCode {
+    let mut rev = None;
+    let mut deny = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--deny" => match rest.next() {
+                Some(&"breaking") => deny = true,
+                _ => {
+                    eprintln!("`--deny` takes `breaking`\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            a if a.starts_with('-') || rev.is_some() => {
+                eprintln!("unexpected `{a}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            a => rev = Some(a.to_owned()),
+        }
+    }
+    let rev = match rev {
+        Some(rev) => rev,
+        None => match clientgen::diff::merge_base(root) {
+            Some(base) => base,
+            None => {
+                println!(
+                    "No merge base with `main` (no such branch, or no common history): \
+                     nothing to compare. Give a revision: `cargo xtask diff <git-rev>`."
+                );
+                return ExitCode::SUCCESS;
+            }
+        },
+    };
+    match clientgen::diff::run(root, &rev) {
+        Ok(report) => {
+            print!("{}", report.markdown());
+            let breaking = report.breaking();
+            if deny && breaking > 0 {
+                eprintln!(
+                    "{breaking} breaking change{} to the Rust API (--deny breaking)",
+                    if breaking == 1 { "" } else { "s" }
+                );
+                return ExitCode::from(BREAKING);
+            }
+            if deny && report.incomplete() {
+                eprintln!("some specs could not be compared, so none may break (--deny breaking)");
+                return ExitCode::from(BREAKING);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn schema(root: &Path, check: bool) -> ExitCode {
+    let path = root.join(clientgen::schema::SCHEMA_PATH);
+    let text = clientgen::schema::spec_schema_text();
+    let current = std::fs::read_to_string(&path).ok();
+    if current.as_deref() == Some(text.as_str()) {
+        println!("{} is up to date", clientgen::schema::SCHEMA_PATH);
+        return ExitCode::SUCCESS;
+    }
+    if check {
+        eprintln!(
+            "{} is out of date with codegen/src/spec.rs: run `cargo xtask schema` and commit \
+             the result",
+            clientgen::schema::SCHEMA_PATH
+        );
+        return ExitCode::FAILURE;
+    }
+    match std::fs::write(&path, text) {
+        Ok(()) => {
+            println!("wrote {}", clientgen::schema::SCHEMA_PATH);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(root: &Path, mode: clientgen::Mode) -> ExitCode {
+    match clientgen::run(root, mode) {
         Ok(report) => {
             for p in &report.changed {
-                println!("wrote {}", p.strip_prefix(&root).unwrap_or(p).display());
+                println!("wrote {}", p.strip_prefix(root).unwrap_or(p).display());
             }
             for p in &report.removed {
-                println!("removed {}", p.strip_prefix(&root).unwrap_or(p).display());
+                println!("removed {}", p.strip_prefix(root).unwrap_or(p).display());
             }
             if report.is_clean() {
                 println!("generated/ is up to date");
