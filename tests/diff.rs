@@ -81,7 +81,11 @@ fn every_rule_is_classified_and_reported() {
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(on_disk.len(), RULES.len(), "a fixture without a rule, or a rule without one");
+    assert_eq!(
+        on_disk.len(),
+        RULES.len(),
+        "a fixture without a rule, or a rule without one"
+    );
     let mut wrong = Vec::new();
     for (rule, rust, wire) in RULES {
         let report = compare(&[input(rule, "before")], &[input(rule, "after")]);
@@ -98,8 +102,8 @@ fn every_rule_is_classified_and_reported() {
             continue;
         }
         assert_eq!(report.breaking() > 0, *rust == R::Breaking, "{rule}");
-        let documented = markdown.contains("**Citations and notes**")
-            || markdown.contains("**Documentation**");
+        let documented =
+            markdown.contains("**Citations and notes**") || markdown.contains("**Documentation**");
         assert!(
             !changes.is_empty() || documented,
             "{rule}: nothing reported:\n{markdown}"
@@ -128,7 +132,11 @@ fn an_added_and_a_removed_api() {
     assert!(added.markdown().contains("New API"), "{}", added.markdown());
     let removed = compare(std::slice::from_ref(&spec), &[]);
     assert_eq!(removed.breaking(), 1);
-    assert!(removed.markdown().contains("0.1.0 → 0.2.0"), "{}", removed.markdown());
+    assert!(
+        removed.markdown().contains("0.1.0 → 0.2.0"),
+        "{}",
+        removed.markdown()
+    );
 }
 
 #[test]
@@ -143,8 +151,8 @@ fn an_old_spec_that_no_longer_loads_is_reported_not_compared() {
     // A working tree whose specs do not load is an error, not a report.
     let mut new = input("type_added", "after");
     new.files[0].1.push_str("bogus: 1\n");
-    let err = diff::compare(&[input("type_added", "before")], &[new], "a", "b", "0.1.0")
-        .unwrap_err();
+    let err =
+        diff::compare(&[input("type_added", "before")], &[new], "a", "b", "0.1.0").unwrap_err();
     assert!(err.contains("bogus"), "{err}");
 }
 
@@ -230,7 +238,9 @@ fn the_command_against_the_working_tree() {
     );
     let xtask = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["run", "--quiet", "-p", "xtask", "--", "diff", "8229a21^", "--deny", "breaking"])
+        .args([
+            "run", "--quiet", "-p", "xtask", "--", "diff", "8229a21^", "--deny", "breaking",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&xtask.stdout);

@@ -43,8 +43,8 @@ fn validator() -> jsonschema::Validator {
 fn problems(validator: &jsonschema::Validator, file: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();
     // serde_yaml reads mapping keys such as `200:` as strings here, as JSON needs them.
-    let value: serde_json::Value = serde_yaml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: not YAML: {e}", file.display()));
+    let value: serde_json::Value =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: not YAML: {e}", file.display()));
     validator
         .iter_errors(&value)
         .map(|e| format!("{}: {e}", e.instance_path()))
@@ -74,13 +74,16 @@ fn every_spec_file_names_the_schema_on_its_first_line() {
         let expected = schema::modeline_for(&shown);
         assert_eq!(first, expected, "first line of specs/{shown}");
         // The relative path resolves to the committed schema from where the file is.
-        let target = dir.join(&rel).parent().unwrap().join(
-            expected
-                .split("$schema=")
-                .nth(1)
-                .unwrap(),
+        let target = dir
+            .join(&rel)
+            .parent()
+            .unwrap()
+            .join(expected.split("$schema=").nth(1).unwrap());
+        assert!(
+            target.is_file(),
+            "specs/{shown}: {} does not exist",
+            target.display()
         );
-        assert!(target.is_file(), "specs/{shown}: {} does not exist", target.display());
     }
 }
 

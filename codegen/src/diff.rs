@@ -535,7 +535,11 @@ fn text(v: &serde_json::Value) -> String {
     }
 }
 
-fn doc_changes(old: &serde_json::Value, new: &serde_json::Value, citations: bool) -> Vec<DocChange> {
+fn doc_changes(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    citations: bool,
+) -> Vec<DocChange> {
     let (mut o, mut n) = (BTreeMap::new(), BTreeMap::new());
     doc_leaves(old, "", false, &mut o);
     doc_leaves(new, "", false, &mut n);
@@ -565,7 +569,10 @@ pub fn semver_bump(version: &str, level: RustImpact, changed: bool) -> (String, 
         .collect();
     let (major, minor, patch) = (parts[0], parts[1], parts[2]);
     if !changed {
-        return (version.to_owned(), "no change to the specs' meaning: no release needed".into());
+        return (
+            version.to_owned(),
+            "no change to the specs' meaning: no release needed".into(),
+        );
     }
     match (major, minor, level) {
         (0, 0, _) => (
@@ -892,7 +899,12 @@ fn doc_line(out: &mut String, c: &DocChange, full: bool) {
     let _ = match (&c.before, &c.after) {
         (None, Some(a)) => writeln!(out, "- {item}: {key} added: {}", show(a)),
         (Some(b), None) => writeln!(out, "- {item}: {key} removed (was: {})", show(b)),
-        (Some(b), Some(a)) => writeln!(out, "- {item}: {key} changed\n  - before: {}\n  - after: {}", show(b), show(a)),
+        (Some(b), Some(a)) => writeln!(
+            out,
+            "- {item}: {key} changed\n  - before: {}\n  - after: {}",
+            show(b),
+            show(a)
+        ),
         (None, None) => Ok(()),
     };
 }
@@ -930,7 +942,10 @@ pub fn run_revisions(root: &Path, old_rev: &str, new_rev: &str) -> Result<Report
     let read = |rev: &str| -> Result<(Vec<SpecInput>, String), String> {
         let id = resolve(root, rev).map_err(|e| e.to_string())?;
         let specs = read_revision(root, &id, "specs").map_err(|e| e.to_string())?;
-        Ok((specs, format!("`{}`", id.chars().take(10).collect::<String>())))
+        Ok((
+            specs,
+            format!("`{}`", id.chars().take(10).collect::<String>()),
+        ))
     };
     let (old, old_label) = read(old_rev)?;
     let (new, new_label) = read(new_rev)?;

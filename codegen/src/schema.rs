@@ -81,20 +81,14 @@ mod tests {
     fn the_root_accepts_a_spec_or_a_part_and_refuses_unknown_keys() {
         let value = serde_json::to_value(spec_schema()).unwrap();
         assert_eq!(
-            value["$schema"],
-            "http://json-schema.org/draft-07/schema#",
+            value["$schema"], "http://json-schema.org/draft-07/schema#",
             "{value}"
         );
         let any_of = value["anyOf"].as_array().unwrap();
         assert_eq!(any_of.len(), 2);
         let spec = &value["definitions"]["Spec"];
         assert_eq!(spec["additionalProperties"], false);
-        assert!(
-            spec["required"]
-                .as_array()
-                .unwrap()
-                .contains(&"api".into())
-        );
+        assert!(spec["required"].as_array().unwrap().contains(&"api".into()));
         assert_eq!(
             spec["properties"]["api"]["description"],
             "Module and cargo feature name, in snake_case."

@@ -389,7 +389,9 @@ pub struct Field {
 }
 
 /// A value of an enum: a string or an integer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(untagged)]
 pub enum EnumLiteral {
     /// An integer value.

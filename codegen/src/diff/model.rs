@@ -71,7 +71,11 @@ impl<'a> Side<'a> {
     /// only a Rust name changed.
     fn wire_ty(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Named(n) => self.spec_names.get(n.as_str()).unwrap_or(&n.as_str()).to_string(),
+            Ty::Named(n) => self
+                .spec_names
+                .get(n.as_str())
+                .unwrap_or(&n.as_str())
+                .to_string(),
             Ty::Array(t) => format!("array<{}>", self.wire_ty(t)),
             Ty::Map(t) => format!("map<{}>", self.wire_ty(t)),
             other => ty_text(other),
@@ -175,12 +179,19 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
             (None, Some(n)) => d.push(
                 item,
                 format!("operation added: `{} {}`", n.method_text(), n.path_template),
-                (RustImpact::Additive, &format!("new method `{}()`", n.method_name)),
+                (
+                    RustImpact::Additive,
+                    &format!("new method `{}()`", n.method_name),
+                ),
                 NO_WIRE,
             ),
             (Some(o), None) => d.push(
                 item,
-                format!("operation removed: `{} {}`", o.method_text(), o.path_template),
+                format!(
+                    "operation removed: `{} {}`",
+                    o.method_text(),
+                    o.path_template
+                ),
                 (
                     RustImpact::Breaking,
                     &format!("method `{}()` is gone", o.method_name),
@@ -194,10 +205,16 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
             (None, None) => {}
         }
     }
-    let old_types: BTreeMap<&str, &TypeModel> =
-        old.types.iter().map(|t| (t.spec_name.as_str(), t)).collect();
-    let new_types: BTreeMap<&str, &TypeModel> =
-        new.types.iter().map(|t| (t.spec_name.as_str(), t)).collect();
+    let old_types: BTreeMap<&str, &TypeModel> = old
+        .types
+        .iter()
+        .map(|t| (t.spec_name.as_str(), t))
+        .collect();
+    let new_types: BTreeMap<&str, &TypeModel> = new
+        .types
+        .iter()
+        .map(|t| (t.spec_name.as_str(), t))
+        .collect();
     for (name, pair) in pairs(&old_types, &new_types) {
         let item = format!("`{name}`");
         match pair {
@@ -304,7 +321,10 @@ fn api_level(d: &mut Diff<'_>) {
                 item,
                 format!("moves from {:?} to {:?}", o.location, n.location),
                 NONE,
-                (WireImpact::Breaking, "old clients put the value in the old place"),
+                (
+                    WireImpact::Breaking,
+                    "old clients put the value in the old place",
+                ),
             ),
             _ => {}
         }
@@ -382,7 +402,10 @@ fn api_level(d: &mut Diff<'_>) {
             (None, Some(n)) => d.push(
                 item,
                 format!("added: `{}`", ty_text(&n.ty)),
-                (RustImpact::Additive, "new setters on the client and every call"),
+                (
+                    RustImpact::Additive,
+                    "new setters on the client and every call",
+                ),
                 NO_WIRE,
             ),
             (Some(_), None) => d.push(
@@ -425,7 +448,10 @@ fn api_level(d: &mut Diff<'_>) {
                         "tighter: old clients may exceed it and be answered 429",
                     )
                 } else {
-                    (WireImpact::None, "looser: old clients are slower than needed")
+                    (
+                        WireImpact::None,
+                        "looser: old clients are slower than needed",
+                    )
                 },
             );
         }
@@ -459,7 +485,10 @@ fn auth_arg(kind: &AuthKind) -> String {
 fn auth(d: &mut Diff<'_>, item: String, o: &Auth, n: &Auth) {
     if o.kind != n.kind {
         let rust = if auth_arg(&o.kind) != auth_arg(&n.kind) {
-            (RustImpact::Breaking, "its builder argument takes another type")
+            (
+                RustImpact::Breaking,
+                "its builder argument takes another type",
+            )
         } else {
             NONE
         };
@@ -582,10 +611,7 @@ fn error_model(d: &mut Diff<'_>) {
         let why = if added.is_empty() {
             "old clients turn a success into an error".to_owned()
         } else {
-            format!(
-                "old clients take {} for success",
-                statuses(&added)
-            )
+            format!("old clients take {} for success", statuses(&added))
         };
         d.push(
             "2xx statuses decoded as errors",
@@ -658,8 +684,16 @@ fn reordered(d: &mut Diff<'_>, item: &str, what: &str, old: &[String], new: &[St
             item,
             format!(
                 "{what} reordered: ({}) → ({})",
-                old_kept.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                new_kept.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                old_kept
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                new_kept
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             (
                 RustImpact::Breaking,
@@ -863,7 +897,10 @@ fn param(d: &mut Diff<'_>, item: &str, o: &Param, n: &Param, global: bool) {
             item,
             format!("array style {:?} → {:?}", o.style, n.style),
             NONE,
-            (WireImpact::Breaking, "old clients write the array the old way"),
+            (
+                WireImpact::Breaking,
+                "old clients write the array the old way",
+            ),
         );
     }
 }
@@ -907,7 +944,10 @@ fn body(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
                     item,
                     format!("body encoding {:?} → {:?}", ob.encoding, nb.encoding),
                     NONE,
-                    (WireImpact::Breaking, "old clients encode the body the old way"),
+                    (
+                        WireImpact::Breaking,
+                        "old clients encode the body the old way",
+                    ),
                 );
             } else if ob.encoding == BodyEncoding::Form && ob.style != nb.style {
                 d.push(
@@ -957,7 +997,10 @@ fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
             Decode::Text(ty) => format!("text {}", side.wire_ty(ty)),
         };
         let wire = if wire_of(&d.old, od) != wire_of(&d.new, nd) {
-            (WireImpact::Breaking, "old clients decode the response the old way")
+            (
+                WireImpact::Breaking,
+                "old clients decode the response the old way",
+            )
         } else {
             NO_WIRE
         };
@@ -973,7 +1016,10 @@ fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
     for r in &n.success {
         if !old_s.contains(&r.status) {
             let wire = if &r.decode == od {
-                (WireImpact::None, "old clients read it as they read the others")
+                (
+                    WireImpact::None,
+                    "old clients read it as they read the others",
+                )
             } else {
                 (
                     WireImpact::Breaking,
@@ -1151,7 +1197,10 @@ fn type_model(d: &mut Diff<'_>, o: &TypeModel, n: &TypeModel) {
                         "integer enum → string enum"
                     },
                     (RustImpact::Breaking, "`Unknown` holds another type"),
-                    (WireImpact::Breaking, "old clients send and expect the old kind"),
+                    (
+                        WireImpact::Breaking,
+                        "old clients send and expect the old kind",
+                    ),
                 );
             }
             let key = |v: &crate::ir::EnumValue| match &v.value {
@@ -1165,20 +1214,21 @@ fn type_model(d: &mut Diff<'_>, o: &TypeModel, n: &TypeModel) {
                 let vitem = format!("`{}` value `{}`", n.spec_name, k.trim_matches('"'));
                 match (old_v.get(k), new_v.get(k)) {
                     (None, Some(v)) => {
-                        let unknown = format!("old clients decode it as `{}::Unknown({k})`", o.rust);
+                        let unknown =
+                            format!("old clients decode it as `{}::Unknown({k})`", o.rust);
                         d.push(
-                        vitem,
-                        "enum value added",
-                        (
-                            RustImpact::Additive,
-                            &format!("new variant `{}::{}` (the enum is open)", n.rust, v.rust),
-                        ),
-                        if received {
-                            (WireImpact::Compatible, &unknown)
-                        } else {
-                            NO_WIRE
-                        },
-                    );
+                            vitem,
+                            "enum value added",
+                            (
+                                RustImpact::Additive,
+                                &format!("new variant `{}::{}` (the enum is open)", n.rust, v.rust),
+                            ),
+                            if received {
+                                (WireImpact::Compatible, &unknown)
+                            } else {
+                                NO_WIRE
+                            },
+                        );
                     }
                     (Some(v), None) => d.push(
                         vitem,
@@ -1235,7 +1285,10 @@ fn type_model(d: &mut Diff<'_>, o: &TypeModel, n: &TypeModel) {
                         "union variant removed",
                         (RustImpact::Breaking, "the variant is gone"),
                         if sent {
-                            (WireImpact::Compatible, "old clients may still send that shape")
+                            (
+                                WireImpact::Compatible,
+                                "old clients may still send that shape",
+                            )
                         } else {
                             NO_WIRE
                         },
@@ -1288,7 +1341,10 @@ fn type_model(d: &mut Diff<'_>, o: &TypeModel, n: &TypeModel) {
             item,
             format!("{} → {}", kind(o), kind(n)),
             (RustImpact::Breaking, "another kind of type"),
-            (WireImpact::Breaking, "old clients send and expect the old shape"),
+            (
+                WireImpact::Breaking,
+                "old clients send and expect the old shape",
+            ),
         ),
     }
 }
@@ -1339,7 +1395,10 @@ fn field(
                     "old clients do not send it, and it is required",
                 )
             } else if dir.received && !dir.sent {
-                (WireImpact::None, "old clients keep it with the unknown fields or skip it")
+                (
+                    WireImpact::None,
+                    "old clients keep it with the unknown fields or skip it",
+                )
             } else {
                 (WireImpact::None, "old clients leave it out")
             };
@@ -1529,7 +1588,10 @@ fn field_changed(
             ),
             NONE,
             if dir.form {
-                (WireImpact::Breaking, "old clients send it under the old name")
+                (
+                    WireImpact::Breaking,
+                    "old clients send it under the old name",
+                )
             } else {
                 NO_WIRE
             },
