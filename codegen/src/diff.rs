@@ -184,11 +184,11 @@ struct Loaded {
 fn load(input: &SpecInput) -> Result<Loaded, String> {
     let shown = Path::new(input.shown.trim_end_matches('/'));
     let (api, spec) = if input.folder {
-        if !input
+        let has_api_file = input
             .files
             .first()
-            .is_some_and(|(p, _)| p.file_name().is_some_and(|n| n == API_FILE))
-        {
+            .is_some_and(|(p, _)| p.file_name().is_some_and(|n| n == API_FILE));
+        if !has_api_file {
             return Err(format!(
                 "{}: a spec folder needs an `{API_FILE}`",
                 input.shown

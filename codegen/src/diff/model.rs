@@ -178,7 +178,7 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
         match pair {
             (None, Some(n)) => d.push(
                 item,
-                format!("operation added: `{} {}`", n.method_text(), n.path_template),
+                format!("operation added: `{} {}`", method_text(n), n.path_template),
                 (
                     RustImpact::Additive,
                     &format!("new method `{}()`", n.method_name),
@@ -189,7 +189,7 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
                 item,
                 format!(
                     "operation removed: `{} {}`",
-                    o.method_text(),
+                    method_text(o),
                     o.path_template
                 ),
                 (
@@ -237,11 +237,14 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
     d.out
 }
 
+/// An item on the old side, the new side, or both.
+type Pair<V> = (Option<V>, Option<V>);
+
 /// Both maps' keys in order, with the value of each side.
 fn pairs<'m, K: Ord + Copy, V: Copy>(
     old: &'m BTreeMap<K, V>,
     new: &'m BTreeMap<K, V>,
-) -> Vec<(K, (Option<V>, Option<V>))> {
+) -> Vec<(K, Pair<V>)> {
     let keys: BTreeSet<K> = old.keys().chain(new.keys()).copied().collect();
     keys.into_iter()
         .map(|k| (k, (old.get(&k).copied(), new.get(&k).copied())))
@@ -256,14 +259,8 @@ fn kind(t: &TypeModel) -> &'static str {
     }
 }
 
-trait MethodText {
-    fn method_text(&self) -> String;
-}
-
-impl MethodText for Operation {
-    fn method_text(&self) -> String {
-        format!("{:?}", self.method)
-    }
+fn method_text(op: &Operation) -> String {
+    format!("{:?}", op.method)
 }
 
 fn statuses(list: &[u16]) -> String {
