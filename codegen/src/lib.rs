@@ -5,6 +5,7 @@
 //! `cargo xtask gen` calls [`run`]; the snapshot tests call the smaller steps.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod files;
 pub mod ir;
@@ -12,6 +13,7 @@ pub mod lower;
 pub mod naming;
 pub mod openapi;
 pub mod render;
+pub mod schema;
 pub mod spec;
 pub mod summary;
 pub mod typeexpr;

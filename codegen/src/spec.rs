@@ -6,10 +6,11 @@
 //! step.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// One API, as transcribed from its vendor's documents.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Module and cargo feature name, in snake_case.
@@ -57,7 +58,7 @@ pub struct Spec {
 /// One more file of a spec folder (`specs/<api>/<group>.yaml`, every `*.yaml` but `api.yaml`):
 /// types, operations and notes of one resource group. Its items join those of `api.yaml`;
 /// an id defined twice, in any two files, is an error.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Part {
     /// Decisions for reviewers, as in [`Spec::notes`].
@@ -75,7 +76,7 @@ pub struct Part {
 pub const PART_KEYS: &[&str] = &["notes", "types", "operations"];
 
 /// A document the spec cites.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Path below `shared/sources/`.
@@ -88,7 +89,7 @@ pub struct Source {
 }
 
 /// Where a fact comes from: a key of `sources` and a section heading in that document.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     /// Key into `sources`.
@@ -98,7 +99,7 @@ pub struct Citation {
 }
 
 /// A decision recorded for reviewers.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// Short stable identifier.
@@ -111,7 +112,7 @@ pub struct Note {
 }
 
 /// Where a client parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientParamLocation {
     /// Into the base URL placeholder of the same name.
@@ -121,7 +122,7 @@ pub enum ClientParamLocation {
 }
 
 /// A value given once when the client is built.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientParam {
     /// Where the value goes.
@@ -140,7 +141,7 @@ pub struct ClientParam {
 }
 
 /// An authentication scheme.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthScheme {
     /// How the credential travels.
@@ -177,7 +178,7 @@ fn yes() -> bool {
 }
 
 /// The ways a credential is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthKind {
     /// A secret in the request header named by `header`.
@@ -192,7 +193,7 @@ pub enum AuthKind {
 }
 
 /// Where an operation parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
     /// A `{placeholder}` in the path.
@@ -204,7 +205,7 @@ pub enum ParamLocation {
 }
 
 /// How an array parameter is written in a query string or form body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArrayStyle {
     /// `name=a&name=b`.
@@ -217,7 +218,7 @@ pub enum ArrayStyle {
 }
 
 /// An operation parameter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
     /// Where the parameter goes.
@@ -246,7 +247,7 @@ pub struct Param {
 }
 
 /// The error body of an API.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// The type the body decodes into.
@@ -267,7 +268,7 @@ pub struct ErrorSpec {
 }
 
 /// A documented rate limit: at most `calls` requests in any `per_seconds` window.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimit {
     /// Calls allowed in one window.
@@ -279,7 +280,7 @@ pub struct RateLimit {
 }
 
 /// Retry policy of an API.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retry {
     /// Total attempts, the first included.
@@ -298,7 +299,7 @@ pub struct Retry {
 }
 
 /// What kind of type a named type is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeKind {
     /// A JSON object with named fields.
@@ -310,7 +311,7 @@ pub enum TypeKind {
 }
 
 /// A named type.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
     /// What kind of type this is.
@@ -349,7 +350,7 @@ pub struct TypeDef {
 }
 
 /// An object field.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// Type expression.
@@ -393,7 +394,9 @@ pub struct Field {
 }
 
 /// A value of an enum: a string or an integer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(untagged)]
 pub enum EnumLiteral {
     /// An integer value.
@@ -403,7 +406,7 @@ pub enum EnumLiteral {
 }
 
 /// One documented enum value.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// The value on the wire.
@@ -416,7 +419,7 @@ pub struct EnumValue {
 }
 
 /// One variant of a union.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     /// Type expression.
@@ -427,7 +430,7 @@ pub struct Variant {
 }
 
 /// HTTP methods the spec language knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub enum Method {
     /// GET
     GET,
@@ -442,7 +445,7 @@ pub enum Method {
 }
 
 /// An operation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     /// One line: what the operation does.
@@ -480,7 +483,7 @@ pub struct Operation {
 
 /// Page-numbered pagination: the client asks for page `first_page`, then the next, until the
 /// last page is reached.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
     /// The query parameter that carries the page number (an integer parameter of the operation).
@@ -506,7 +509,7 @@ fn one() -> i64 {
 }
 
 /// How a request body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyEncoding {
     /// `application/json`.
@@ -516,7 +519,7 @@ pub enum BodyEncoding {
 }
 
 /// A request body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     /// Type expression; an object type.
@@ -536,7 +539,7 @@ pub struct Body {
 }
 
 /// How a response body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseEncoding {
     /// JSON, decoded into `type`.
@@ -547,7 +550,7 @@ pub enum ResponseEncoding {
 }
 
 /// A documented response.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
     /// Type expression of the (unwrapped) body; absent when there is no body.
@@ -571,7 +574,7 @@ pub struct Response {
 }
 
 /// A documented example body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// Short name, unique within its list.
