@@ -1029,6 +1029,11 @@ impl Exporter<'_> {
                 let s = scalar("string").with("format", "decimal");
                 self.one_of(vec![s.into(), scalar("number").into()])
             }
+            // A link on another host, fetched or sent to without the API's credentials.
+            Ty::TemporaryUrl => scalar("string")
+                .with("format", "uri")
+                .with(&x("format"), "temporary-url")
+                .into(),
             Ty::Json => Obj::new().into(),
             Ty::Array(item) => scalar("array").with("items", self.schema(item)).into(),
             Ty::Map(value) => scalar("object")
