@@ -10,6 +10,7 @@ pub mod files;
 pub mod ir;
 pub mod lower;
 pub mod naming;
+pub mod recursion;
 pub mod render;
 pub mod spec;
 pub mod summary;
