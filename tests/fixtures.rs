@@ -15,6 +15,9 @@ pub mod fx_enums;
 #[path = "fixtures/generated/fx_forms/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_forms;
+#[path = "fixtures/generated/fx_hostile/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_hostile;
 #[path = "fixtures/generated/fx_keywords/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_keywords;
@@ -522,4 +525,97 @@ fn base_url_values_can_only_name_a_host() {
             "{good}"
         );
     }
+}
+
+/// Parameters named like the request builder's own methods, a header parameter that cases to a
+/// global's name, and globals named like `build` and `send` all get names of their own and
+/// cross the wire under their wire names; `stream()` still pages through `stream`.
+#[tokio::test]
+async fn hostile_parameter_names_keep_their_wire_names() {
+    let server = MockServer::start().await;
+    for (page, body) in [
+        ("2", r#"{"data": [1, 2], "last": 3}"#),
+        ("3", r#"{"data": [3], "last": 3}"#),
+    ] {
+        Mock::given(wiremock::matchers::query_param("stream", page))
+            .respond_with(ResponseTemplate::new(200).set_body_string(body))
+            .mount(&server)
+            .await;
+    }
+    let client = fx_hostile::Client::builder()
+        .tz("Europe/Brussels")
+        .build_("b")
+        .send_("s")
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap();
+    let items: Vec<i64> = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        client
+            .list()
+            .stream_(2)
+            .clone_("c")
+            .timeout_("t")
+            .tz_2("header")
+            .stream()
+            .map(Result::unwrap)
+            .collect(),
+    )
+    .await
+    .expect("two pages in time");
+    assert_eq!(items, [1, 2, 3]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].url.query(),
+        Some("stream=2&clone=c&timeout=t&tz=Europe%2FBrussels&build=b&send=s")
+    );
+    assert_eq!(requests[0].headers.get("tz").unwrap(), "header");
+}
+
+/// Types named like the traits and prelude items the generated code uses, enum values spelled
+/// like the fallback variant, and types that contain themselves decode and round-trip.
+#[test]
+fn hostile_types_decode_and_round_trip() {
+    use fx_hostile::types::{Branch, Default_, From_, Node, Send_, Tree};
+    for (wire, variant) in [
+        ("unknown", Send_::Unknown2),
+        ("UNKNOWN", Send_::Unknown3),
+        ("Unknown_", Send_::Unknown_),
+    ] {
+        assert_eq!(Send_::from(wire), variant);
+        assert_eq!(variant.as_str(), wire);
+    }
+    assert_eq!(Send_::from("Unknown"), Send_::Unknown("Unknown".into()));
+    let from = From_ {
+        send: Some(Send_::Unknown3),
+        default: Some(Default_::default()),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&from).unwrap(),
+        json!({"send": "UNKNOWN", "default": {}})
+    );
+    let text =
+        r#"{"name":"a","parent":{"name":"b","parent":{"name":"c"}},"owner":{"home":{"name":"d"}}}"#;
+    let node: Node = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        node.parent.as_ref().unwrap().parent.as_ref().unwrap().name,
+        "c"
+    );
+    // `owner` is nullable, so it is sent as `null` where unset; the value reads back the same.
+    let sent = serde_json::to_string(&node).unwrap();
+    assert!(sent.contains(r#""name":"c","owner":null"#), "{sent}");
+    assert_eq!(serde_json::from_str::<Node>(&sent).unwrap(), node);
+    let tree: Tree = serde_json::from_str(r#"{"left": {"left": "x"}, "right": "y"}"#).unwrap();
+    let Tree::Branch(branch) = &tree else {
+        panic!("a branch: {tree:?}")
+    };
+    assert_eq!(
+        *branch.left,
+        Tree::Branch(Box::new(Branch::new(Box::new(Tree::Leaf("x".into())))))
+    );
+    use clientgen_runtime::UnknownFields;
+    let odd: Node = serde_json::from_str(r#"{"name":"a","parent":{"name":"b","x":1}}"#).unwrap();
+    assert_eq!(odd.unknown_fields(), ["parent.x"]);
 }

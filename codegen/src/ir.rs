@@ -244,6 +244,8 @@ pub struct FieldModel {
     pub nullable: bool,
     /// Three states (`Patch<T>`): left out when unset, `null` to clear.
     pub clearable: bool,
+    /// Held in a `Box`: the type contains itself through this field.
+    pub boxed: bool,
     /// Never sent.
     pub read_only: bool,
     /// Never returned.
@@ -276,6 +278,8 @@ pub struct Variant {
     pub ty: Ty,
     /// Documentation.
     pub docs: String,
+    /// Held in a `Box`: the union contains itself through this variant.
+    pub boxed: bool,
 }
 
 /// A part of a path template.
@@ -340,6 +344,8 @@ pub struct Response {
 pub struct Example {
     /// Name.
     pub name: String,
+    /// Name of the generated test that decodes it, unique in the API's `examples` module.
+    pub test_name: String,
     /// Body text.
     pub body: String,
     /// What was fixed from the document.

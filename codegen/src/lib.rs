@@ -12,6 +12,7 @@ pub mod ir;
 pub mod lower;
 pub mod naming;
 pub mod openapi;
+pub mod recursion;
 pub mod render;
 pub mod schema;
 pub mod spec;

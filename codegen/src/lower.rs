@@ -19,6 +19,8 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
         errors: Vec::new(),
         type_names: BTreeMap::new(),
         lowered: Vec::new(),
+        global_names: BTreeSet::new(),
+        form_credentials: Vec::new(),
     };
     let api = cx.api();
     if cx.errors.is_empty() {
@@ -36,6 +38,10 @@ struct Lowerer<'a> {
     type_names: BTreeMap<String, String>,
     /// The lowered types, once they are done.
     lowered: Vec<ir::TypeModel>,
+    /// Rust names of the global parameters, taken in every request builder.
+    global_names: BTreeSet<String>,
+    /// Form fields the credentials add to every form body.
+    form_credentials: Vec<String>,
 }
 
 fn join(path: &str, key: impl std::fmt::Display) -> String {
@@ -127,33 +133,49 @@ impl Lowerer<'_> {
     }
 
     /// Names for one namespace, reporting explicit `rust_name`s that collide or are invalid.
+    /// Each entry's `rust_name` is at `base.<wire>.rust_name`.
     fn names(
         &mut self,
         ns: Namespace,
         base: &str,
         entries: &[(&str, Option<&str>)],
     ) -> Vec<String> {
-        for (wire, explicit) in entries {
-            if let Some(name) = explicit {
-                if !naming::is_valid_ident(name) {
-                    self.error(
-                        &join(&join(base, wire), "rust_name"),
-                        format!("`{name}` is not a valid Rust identifier"),
-                    );
-                }
+        let paths: Vec<String> = entries.iter().map(|(w, _)| join(base, w)).collect();
+        self.names_at(ns, &BTreeSet::new(), entries, &paths)
+    }
+
+    /// Like [`Lowerer::names`], with each entry's own YAML path, in a scope where `taken` are
+    /// already used.
+    fn names_at(
+        &mut self,
+        ns: Namespace,
+        taken: &BTreeSet<String>,
+        entries: &[(&str, Option<&str>)],
+        paths: &[String],
+    ) -> Vec<String> {
+        let mut valid = true;
+        for ((_, explicit), path) in entries.iter().zip(paths) {
+            if let Some(problem) = explicit.and_then(|name| naming::check_explicit(ns, name)) {
+                self.error(&join(path, "rust_name"), problem);
+                valid = false;
             }
         }
-        match naming::assign(ns, entries) {
-            Ok(names) => names,
+        match naming::assign_beside(ns, taken, entries) {
+            Ok(names) if valid => names,
+            Ok(_) => entries.iter().map(|(w, _)| naming::derive(ns, w)).collect(),
             Err(clashes) => {
                 for clash in clashes {
-                    let culprit = entries
-                        .iter()
-                        .filter(|(_, e)| *e == Some(clash.as_str()))
-                        .nth(1)
-                        .map_or("", |(w, _)| *w);
+                    let claimants: Vec<usize> = (0..entries.len())
+                        .filter(|&i| entries[i].1 == Some(clash.as_str()))
+                        .collect();
+                    let culprit = if taken.contains(&clash) {
+                        claimants.first()
+                    } else {
+                        claimants.get(1)
+                    };
+                    let path = culprit.map_or("", |&i| paths[i].as_str());
                     self.error(
-                        &join(&join(base, culprit), "rust_name"),
+                        &join(path, "rust_name"),
                         format!("`rust_name: {clash}` is used twice in the same scope"),
                     );
                 }
@@ -210,7 +232,8 @@ impl Lowerer<'_> {
             notes.push((note.id.clone(), note.text.clone()));
         }
 
-        // Client parameters and credentials share the builder's namespace.
+        // Client parameters, credentials and global parameters are all named in the client
+        // builder; the global ones are then taken in every request builder.
         let entries: Vec<_> = spec
             .client_params
             .iter()
@@ -220,13 +243,41 @@ impl Lowerer<'_> {
                     .iter()
                     .map(|(n, a)| (n.as_str(), a.rust_name.as_deref())),
             )
+            .chain(
+                spec.global_params
+                    .iter()
+                    .map(|(n, p)| (n.as_str(), p.rust_name.as_deref())),
+            )
             .collect();
-        let mut builder_names = self.names(Namespace::Method, "client_params", &entries);
+        let paths: Vec<String> = spec
+            .client_params
+            .keys()
+            .map(|n| format!("client_params.{n}"))
+            .chain(spec.auth.keys().map(|n| format!("auth.{n}")))
+            .chain(
+                spec.global_params
+                    .keys()
+                    .map(|n| format!("global_params.{n}")),
+            )
+            .collect();
+        let mut builder_names =
+            self.names_at(Namespace::ClientBuilder, &BTreeSet::new(), &entries, &paths);
+        let global_names = builder_names.split_off(spec.client_params.len() + spec.auth.len());
         let auth_names = builder_names.split_off(spec.client_params.len());
         let client_params = self.client_params(builder_names);
         self.check_base_url(&client_params);
         let auth = self.auth(auth_names);
-        let global_params: Vec<_> = self.params("global_params", &spec.global_params);
+        for a in &auth {
+            if let ir::AuthKind::FormFields(fields) = &a.kind {
+                self.form_credentials.extend(fields.iter().cloned());
+            }
+        }
+        let global_params: Vec<_> = self.params(
+            "global_params",
+            &spec.global_params,
+            Some(global_names),
+            &BTreeSet::new(),
+        );
         for p in &global_params {
             if p.location == ir::ParamLocation::Path {
                 self.error(
@@ -235,12 +286,24 @@ impl Lowerer<'_> {
                 );
             }
         }
+        self.global_names = global_params.iter().map(|p| p.rust.clone()).collect();
         let mut types: Vec<_> = spec
             .types
             .iter()
             .map(|(name, t)| self.type_def(name, t))
             .collect();
         types.sort_by(|a, b| a.rust.cmp(&b.rust));
+        for t in crate::recursion::box_cycles(&mut types) {
+            self.key_error(
+                &format!("types.{}", t.spec_name),
+                format!(
+                    "`{}` contains itself through required fields only ({}), so no finite value \
+                     has this shape: make one of them optional or nullable",
+                    t.spec_name,
+                    t.cycle.join(" → ")
+                ),
+            );
+        }
         self.lowered = types.clone();
         let error = spec.errors.as_ref().map(|e| self.error_model(e));
         let rate_limit = spec.rate_limit.as_ref().map(|r| {
@@ -275,7 +338,9 @@ impl Lowerer<'_> {
                 "an API needs at least one operation under `operations`",
             );
         }
-        let operations = self.operations(&client_params, &global_params);
+        let mut operations = self.operations(&client_params, &global_params);
+        let mut error = error;
+        name_example_tests(&mut operations, error.as_mut());
 
         ir::Api {
             module: spec.api.clone(),
@@ -438,12 +503,26 @@ impl Lowerer<'_> {
         }
     }
 
-    fn params(&mut self, base: &str, params: &IndexMap<String, spec::Param>) -> Vec<ir::Param> {
-        let entries: Vec<_> = params
-            .iter()
-            .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
-            .collect();
-        let names = self.names(Namespace::Setter, base, &entries);
+    /// Lowers parameters. Global ones come with their names (resolved in the client builder);
+    /// an operation's are named in its request builder, beside the global ones (`taken`).
+    fn params(
+        &mut self,
+        base: &str,
+        params: &IndexMap<String, spec::Param>,
+        names: Option<Vec<String>>,
+        taken: &BTreeSet<String>,
+    ) -> Vec<ir::Param> {
+        let names = match names {
+            Some(names) => names,
+            None => {
+                let entries: Vec<_> = params
+                    .iter()
+                    .map(|(n, p)| (n.as_str(), p.rust_name.as_deref()))
+                    .collect();
+                let paths: Vec<String> = params.keys().map(|n| join(base, n)).collect();
+                self.names_at(Namespace::Setter, taken, &entries, &paths)
+            }
+        };
         params
             .iter()
             .zip(names)
@@ -578,6 +657,7 @@ impl Lowerer<'_> {
                         rust,
                         ty: self.ty(&format!("{path}.variants.{vname}.type"), &v.ty),
                         docs: v.docs.clone(),
+                        boxed: false,
                     })
                     .collect();
                 ir::TypeBody::Union { variants }
@@ -669,6 +749,7 @@ impl Lowerer<'_> {
                     required: f.required,
                     nullable: f.nullable,
                     clearable: f.clearable && !f.required && !f.nullable && !f.read_only,
+                    boxed: false,
                     read_only: f.read_only,
                     write_only: f.write_only,
                     deprecated: f.deprecated.clone(),
@@ -717,14 +798,31 @@ impl Lowerer<'_> {
 
     /// A form body carries scalars, enums, arrays of those, and raw JSON, plus nested objects
     /// whose fields are flattened into the same form.
+    /// Every name the flattened form holds is unique, the credentials' form fields included.
     fn check_form_fields(&mut self, path: &str, ty: &Ty) {
         let mut seen = BTreeSet::new();
-        self.check_form_type(path, ty, &mut seen);
+        let mut names = BTreeMap::new();
+        for f in &self.form_credentials {
+            names.insert(f.clone(), format!("the credential field `{f}`"));
+        }
+        self.check_form_type(path, ty, &mut seen, &mut names);
     }
 
-    fn check_form_type(&mut self, path: &str, ty: &Ty, seen: &mut BTreeSet<String>) {
+    fn check_form_type(
+        &mut self,
+        path: &str,
+        ty: &Ty,
+        seen: &mut BTreeSet<String>,
+        names: &mut BTreeMap<String, String>,
+    ) {
         let Ty::Named(name) = ty else { return };
+        // `seen` holds the objects being flattened around this one: meeting one again would
+        // flatten it into itself without end.
         if !seen.insert(name.clone()) {
+            self.error(
+                path,
+                format!("`{name}` contains itself, so it cannot be flattened into a form"),
+            );
             return;
         }
         let Some(ir::TypeBody::Object { fields, .. }) = self
@@ -751,12 +849,30 @@ impl Lowerer<'_> {
                 Ty::Array(inner) => inner.as_ref(),
                 other => other,
             };
+            let nested = matches!(element, Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Object))
+                && !f.ty.is_array();
+            if !nested {
+                let form_name = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
+                let this = format!("field `{}` of `{name}`", f.wire);
+                if let Some(first) = names.get(&form_name) {
+                    let first = first.clone();
+                    self.error(
+                        path,
+                        format!(
+                            "the form sends `{form_name}` twice once nested objects are \
+                             flattened: {this} and {first}"
+                        ),
+                    );
+                } else {
+                    names.insert(form_name, this);
+                }
+            }
             let ok = match element {
                 Ty::Map(_) | Ty::Array(_) => false,
                 Ty::Named(n) => match self.kind_of(n) {
                     Some(TypeKind::Enum) => true,
                     Some(TypeKind::Object) if !f.ty.is_array() => {
-                        self.check_form_type(path, &f.ty, seen);
+                        self.check_form_type(path, &f.ty, seen, names);
                         true
                     }
                     _ => false,
@@ -773,6 +889,7 @@ impl Lowerer<'_> {
                 );
             }
         }
+        seen.remove(name);
     }
 
     fn operations(
@@ -812,7 +929,8 @@ impl Lowerer<'_> {
     ) -> ir::Operation {
         let path = format!("operations.{id}");
         let cite = self.cite(&join(&path, "cite"), &op.cite);
-        let params = self.params(&join(&path, "params"), &op.params);
+        let globals = self.global_names.clone();
+        let params = self.params(&join(&path, "params"), &op.params, None, &globals);
         for p in &params {
             if global_params.iter().any(|g| g.wire == p.wire) {
                 self.key_error(
@@ -1157,10 +1275,45 @@ impl Lowerer<'_> {
     }
 }
 
+/// Names the example tests of one API together (they share the `examples` module): the
+/// operation's method name, `request` or the status, and the example's name; `error_` and the
+/// name for error bodies. Names that come out alike (`a-b`, `a_b`) get the usual suffixes.
+fn name_example_tests(operations: &mut [ir::Operation], error: Option<&mut ir::ErrorModel>) {
+    let mut slots: Vec<(String, &mut ir::Example)> = Vec::new();
+    for op in operations.iter_mut() {
+        let method = op.method_name.clone();
+        if let Some(body) = &mut op.body {
+            for ex in &mut body.examples {
+                slots.push((format!("{method}_request_{}", ex.name), ex));
+            }
+        }
+        for r in &mut op.success {
+            if matches!(r.decode, ir::Decode::Json { .. }) {
+                for ex in &mut r.examples {
+                    slots.push((format!("{method}_{}_{}", r.status, ex.name), ex));
+                }
+            }
+        }
+    }
+    if let Some(error) = error {
+        for ex in &mut error.examples {
+            slots.push((format!("error_{}", ex.name), ex));
+        }
+    }
+    let entries: Vec<(&str, Option<&str>)> =
+        slots.iter().map(|(n, _)| (n.as_str(), None)).collect();
+    // No explicit names, so nothing can clash.
+    let names = naming::assign(Namespace::Test, &entries).unwrap_or_default();
+    for ((_, ex), name) in slots.into_iter().zip(names) {
+        ex.test_name = name;
+    }
+}
+
 fn examples(list: &[spec::Example]) -> Vec<ir::Example> {
     list.iter()
         .map(|e| ir::Example {
             name: e.name.clone(),
+            test_name: String::new(),
             body: e.body.clone(),
             fixed: e.fixed.clone(),
         })

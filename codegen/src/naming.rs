@@ -29,57 +29,156 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Which namespace a name lives in; each has its own reserved words.
+/// Names the generated `types` module refers to unqualified, or that would shadow something it
+/// needs: the prelude's traits, types and variants (`impl From<&str>`, `Option<T>`, `Vec<T>`,
+/// `Box<T>`), the derives' traits, the auto traits, and the crates and modules it names by
+/// path (`serde::Serialize`, `chrono::NaiveDate`).
+const TYPE_SCOPE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Deserializer",
+    "Display",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Serialize",
+    "Serializer",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+    "alloc",
+    "chrono",
+    "clientgen_runtime",
+    "core",
+    "serde",
+    "serde_json",
+    "std",
+];
+
+/// The items of an API's `mod.rs` and the names `operations.rs` imports, which request
+/// builder structs share a module with.
+const MODULE_SCOPE: &[&str] = &[
+    "BASE_URL",
+    "Box",
+    "Client",
+    "ClientBuilder",
+    "Duration",
+    "Err",
+    "Error",
+    "Future",
+    "IntoFuture",
+    "Method",
+    "None",
+    "Ok",
+    "Option",
+    "Pin",
+    "Request",
+    "ResponseValue",
+    "Result",
+    "Send",
+    "Some",
+    "String",
+    "Sync",
+    "Vec",
+    "examples",
+    "operations",
+    "types",
+];
+
+/// Methods and fields of every request builder that are not parameters: `send` runs it,
+/// `stream` pages (paginated operations), `timeout` overrides the client's, `into_future`
+/// (`IntoFuture`) and `clone` (derived, and called by `stream`) come from traits, and the
+/// struct's own fields `client` and `body`.
+const REQUEST_BUILDER_SCOPE: &[&str] = &[
+    "body",
+    "client",
+    "clone",
+    "into_future",
+    "send",
+    "stream",
+    "timeout",
+];
+
+/// Methods and fields of the client builder that are not client parameters, credentials or
+/// global parameters, plus the client's own `transport` field.
+const CLIENT_BUILDER_SCOPE: &[&str] = &["build", "default_transport", "transport"];
+
+/// Which scope of the generated code a name lives in; each has its own reserved names, listed
+/// next to what fills the scope (and in `specs/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Namespace {
-    /// Types in an API's `types` module. Prelude names are reserved because the generated code
-    /// refers to them unqualified.
+    /// Types in an API's `types` module ([`TYPE_SCOPE`] is reserved).
     Type,
     /// Fields of one struct. `extra` holds the fields the spec does not know.
     Field,
     /// Variants of one enum. `Unknown` holds values the spec does not know.
     Variant,
-    /// Methods of the generated client. The builder and accessors are reserved.
+    /// Methods of the generated client (`impl Client`): `builder` starts one, `clone` is
+    /// derived, `transport` is its field.
     Method,
-    /// Setters of one operation builder. `send` runs the request, `timeout` overrides the
-    /// client's timeout.
+    /// The client builder: client parameters, credentials and global parameters together.
+    /// Global parameters are also fields and setters of every request builder, so the request
+    /// builder's reserved names apply too.
+    ClientBuilder,
+    /// Parameters of one operation, which become fields and setters of its request builder
+    /// beside the global parameters ([`REQUEST_BUILDER_SCOPE`] is reserved).
     Setter,
     /// Request builder structs, which share the API module with the client and the names
-    /// `operations.rs` imports.
+    /// `operations.rs` imports ([`MODULE_SCOPE`] is reserved).
     Builder,
+    /// The example tests of one API, in its `examples` module beside the `types` import.
+    Test,
 }
 
 impl Namespace {
-    fn reserved(self) -> &'static [&'static str] {
+    /// The names the generated code itself uses in this scope.
+    pub fn reserved(self) -> Vec<&'static str> {
         match self {
-            Namespace::Type => &[
-                "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err",
-            ],
-            Namespace::Field => &["extra"],
-            Namespace::Variant => &["Unknown"],
-            Namespace::Method => &["builder", "new", "clone", "config", "transport"],
-            Namespace::Setter => &["send", "into_future", "client", "body", "timeout"],
-            Namespace::Builder => &[
-                "Client",
-                "ClientBuilder",
-                "Error",
-                "Method",
-                "Request",
-                "ResponseValue",
-                "Future",
-                "IntoFuture",
-                "Pin",
-                "Duration",
-                "Option",
-                "Result",
-                "String",
-                "Vec",
-                "Box",
-                "Some",
-                "None",
-                "Ok",
-                "Err",
-            ],
+            Namespace::Type => TYPE_SCOPE.to_vec(),
+            Namespace::Field => vec!["extra"],
+            Namespace::Variant => vec!["Unknown"],
+            Namespace::Method => vec!["builder", "clone", "config", "new", "transport"],
+            Namespace::ClientBuilder => CLIENT_BUILDER_SCOPE
+                .iter()
+                .chain(REQUEST_BUILDER_SCOPE)
+                .copied()
+                .collect(),
+            Namespace::Setter => REQUEST_BUILDER_SCOPE.to_vec(),
+            Namespace::Builder => MODULE_SCOPE.to_vec(),
+            Namespace::Test => vec!["types"],
         }
     }
 
@@ -89,6 +188,47 @@ impl Namespace {
             Namespace::Type | Namespace::Variant | Namespace::Builder
         )
     }
+
+    /// Every scope, for documentation and tests.
+    pub const ALL: [Namespace; 8] = [
+        Namespace::Type,
+        Namespace::Field,
+        Namespace::Variant,
+        Namespace::Method,
+        Namespace::ClientBuilder,
+        Namespace::Setter,
+        Namespace::Builder,
+        Namespace::Test,
+    ];
+}
+
+/// Why an explicit `rust_name` cannot be used in `ns`, if it cannot: not an identifier, a
+/// keyword, reserved in the scope, or cased so that rustc's naming lints would warn.
+pub fn check_explicit(ns: Namespace, name: &str) -> Option<String> {
+    if !is_valid_ident(name) {
+        return Some(format!("`{name}` is not a valid Rust identifier"));
+    }
+    if ns.reserved().contains(&name) {
+        return Some(format!(
+            "`{name}` is reserved in this scope: the generated code uses it (reserved: {})",
+            ns.reserved().join(", ")
+        ));
+    }
+    let inner = name.trim_matches('_');
+    let cased = if ns.pascal() {
+        inner.starts_with(|c: char| c.is_ascii_uppercase()) && !inner.contains('_')
+    } else {
+        !inner.chars().any(|c| c.is_ascii_uppercase())
+    };
+    if !cased {
+        let want = if ns.pascal() {
+            "UpperCamelCase"
+        } else {
+            "snake_case"
+        };
+        return Some(format!("`{name}` must be {want} here"));
+    }
+    None
 }
 
 /// Derives the identifier for one wire name, before collisions are resolved.
@@ -128,11 +268,21 @@ pub fn is_valid_ident(name: &str) -> bool {
 /// `entries` are `(wire name, explicit rust_name)` in spec order; the result is in the same
 /// order. Returns the names of explicit overrides that collide, as an error.
 pub fn assign(ns: Namespace, entries: &[(&str, Option<&str>)]) -> Result<Vec<String>, Vec<String>> {
+    assign_beside(ns, &BTreeSet::new(), entries)
+}
+
+/// Like [`assign`], in a scope where `taken` are already in use (the global parameters, in a
+/// request builder): no entry gets one of them, and an explicit name that is one is a clash.
+pub fn assign_beside(
+    ns: Namespace,
+    taken: &BTreeSet<String>,
+    entries: &[(&str, Option<&str>)],
+) -> Result<Vec<String>, Vec<String>> {
     let derived: Vec<String> = entries
         .iter()
         .map(|(wire, explicit)| explicit.map_or_else(|| derive(ns, wire), str::to_owned))
         .collect();
-    let mut taken = BTreeSet::new();
+    let mut taken = taken.clone();
     let mut clashes = Vec::new();
     let mut result = vec![None; entries.len()];
     // First pass: explicit names, then names whose wire spelling is already the Rust spelling.
@@ -159,11 +309,14 @@ pub fn assign(ns: Namespace, entries: &[(&str, Option<&str>)]) -> Result<Vec<Str
         }
         let mut candidate = name.clone();
         let mut n = 2;
+        // `type_` and `Unknown_` are suffixed as `type_2` and `Unknown2`: a doubled or inner
+        // underscore would trip rustc's naming lints.
+        let stem = name.trim_end_matches('_');
         while taken.contains(&candidate) {
             candidate = if ns.pascal() {
-                format!("{name}{n}")
+                format!("{stem}{n}")
             } else {
-                format!("{name}_{n}")
+                format!("{stem}_{n}")
             };
             n += 1;
         }
@@ -208,6 +361,55 @@ mod tests {
         )
         .unwrap();
         assert_eq!(names, ["start_date_2", "start_date", "start_date_3"]);
+    }
+
+    #[test]
+    fn names_beside_taken_ones_are_suffixed() {
+        let taken: BTreeSet<String> = ["tz".to_owned()].into();
+        let names =
+            assign_beside(Namespace::Setter, &taken, &[("TZ", None), ("tz", None)]).unwrap();
+        assert_eq!(names, ["tz_2", "tz_3"]);
+        assert_eq!(
+            assign_beside(Namespace::Setter, &taken, &[("x", Some("tz"))]),
+            Err(vec!["tz".to_owned()])
+        );
+    }
+
+    #[test]
+    fn every_scope_reserves_what_its_emitter_uses() {
+        assert_eq!(derive(Namespace::Type, "from"), "From_");
+        assert_eq!(derive(Namespace::Type, "send"), "Send_");
+        assert_eq!(derive(Namespace::Setter, "stream"), "stream_");
+        assert_eq!(derive(Namespace::Setter, "clone"), "clone_");
+        assert_eq!(derive(Namespace::ClientBuilder, "build"), "build_");
+        assert_eq!(derive(Namespace::ClientBuilder, "send"), "send_");
+        assert_eq!(derive(Namespace::Builder, "error"), "Error_");
+        assert_eq!(derive(Namespace::Test, "types"), "types_");
+        assert_eq!(derive(Namespace::Variant, "UNKNOWN"), "Unknown_");
+        let variants = assign(
+            Namespace::Variant,
+            &[("unknown", None), ("UNKNOWN", None), ("Unknown_", None)],
+        );
+        assert_eq!(variants.unwrap(), ["Unknown2", "Unknown3", "Unknown_"]);
+        let fields = assign(Namespace::Field, &[("type", None), ("TYPE", None)]);
+        assert_eq!(fields.unwrap(), ["type_", "type_2"]);
+        for ns in Namespace::ALL {
+            for name in ns.reserved() {
+                assert!(check_explicit(ns, name).is_some(), "{ns:?} {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn explicit_names_are_checked_for_their_scope() {
+        assert_eq!(check_explicit(Namespace::Type, "Event"), None);
+        assert_eq!(check_explicit(Namespace::Type, "Self_"), None);
+        assert!(check_explicit(Namespace::Type, "event").is_some());
+        assert!(check_explicit(Namespace::Type, "My_Event").is_some());
+        assert!(check_explicit(Namespace::Field, "startDate").is_some());
+        assert!(check_explicit(Namespace::Variant, "Unknown").is_some());
+        assert!(check_explicit(Namespace::Field, "self").is_some());
+        assert_eq!(check_explicit(Namespace::Field, "_3d"), None);
     }
 
     #[test]

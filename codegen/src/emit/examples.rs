@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::{ident, inner_doc, output_type, rust_type};
 use crate::ir::{Api, Decode, Example};
-use crate::naming::{self, Namespace};
 
 /// A raw string literal holding `text`, so that the generated test shows the example as written.
 fn raw_literal(text: &str) -> Literal {
@@ -19,8 +18,8 @@ fn raw_literal(text: &str) -> Literal {
         .unwrap_or_else(|_| Literal::string(text))
 }
 
-fn test(name: &str, ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStream {
-    let fn_name = ident(&naming::derive(Namespace::Field, name));
+fn test(ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStream {
+    let fn_name = ident(&example.test_name);
     let body = raw_literal(&example.body);
     let envelope = match envelope {
         Some(key) => quote!(Some(#key)),
@@ -49,8 +48,7 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
         if let Some(body) = &op.body {
             let ty = rust_type(&body.ty, &types);
             for ex in &body.examples {
-                let name = format!("{}_request_{}", op.method_name, ex.name);
-                tests.push(test(&name, ty.clone(), None, ex));
+                tests.push(test(ty.clone(), None, ex));
             }
         }
         for r in &op.success {
@@ -61,15 +59,14 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
                 Decode::Empty | Decode::Text(_) => continue,
             };
             for ex in &r.examples {
-                let name = format!("{}_{}_{}", op.method_name, r.status, ex.name);
-                tests.push(test(&name, ty.clone(), envelope, ex));
+                tests.push(test(ty.clone(), envelope, ex));
             }
         }
     }
     if let Some(error) = &api.error {
         let ty = rust_type(&error.ty, &types);
         for ex in &error.examples {
-            tests.push(test(&format!("error_{}", ex.name), ty.clone(), None, ex));
+            tests.push(test(ty.clone(), None, ex));
         }
     }
     if tests.is_empty() {

@@ -103,7 +103,10 @@ fn field_doc(f: &FieldModel) -> String {
 
 /// How a field is declared: its Rust type and serde attributes.
 fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
-    let base = rust_type(&f.ty, &TokenStream::new());
+    let mut base = rust_type(&f.ty, &TokenStream::new());
+    if f.boxed {
+        base = quote!(Box<#base>);
+    }
     if f.clearable {
         // Left out when unset, `null` when cleared: see `clientgen_runtime::Patch`.
         let mut serde = Vec::new();
@@ -213,8 +216,17 @@ fn object(
     let unknown_parts = fields.iter().map(|f| {
         let n = ident(&f.rust);
         let wire = &f.wire;
-        quote! {
-            self.#n.collect_unknown(&clientgen_runtime::unknown::field_path(path, #wire), out);
+        let at = quote!(&clientgen_runtime::unknown::field_path(path, #wire));
+        // A box reaches the value's own impl by auto-deref, which `Option` and `Patch` of a box
+        // do not: unwrap them first.
+        match (f.boxed, f.clearable, !f.required || f.nullable) {
+            (true, true, _) => quote! {
+                if let Some(v) = self.#n.get() { v.collect_unknown(#at, out); }
+            },
+            (true, false, true) => quote! {
+                if let Some(v) = &self.#n { v.collect_unknown(#at, out); }
+            },
+            _ => quote!(self.#n.collect_unknown(#at, out);),
         }
     });
     let unused = (fields.is_empty() && !keep_unknown).then(|| quote!(let _ = (path, out);));
@@ -467,7 +479,10 @@ fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
     let decls = variants.iter().map(|v| {
         let vn = ident(&v.rust);
         let vdoc = doc(&v.docs);
-        let ty = rust_type(&v.ty, &TokenStream::new());
+        let mut ty = rust_type(&v.ty, &TokenStream::new());
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
         quote!(#vdoc #vn(#ty),)
     });
     let arms = variants.iter().map(|v| {

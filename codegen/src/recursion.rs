@@ -1,0 +1,266 @@
+//! Recursive types: a pass over the lowered types that boxes every field and union variant
+//! through which a type contains itself, and refuses a type that contains itself through
+//! required fields only (no finite JSON value has that shape).
+//!
+//! A Rust struct that holds itself, directly or through other types, by value or in an
+//! `Option`, has infinite size and does not compile; a `Vec` or a map already holds its items
+//! on the heap, so only direct and optional containment counts. Boxing every edge inside a
+//! cycle (rather than a minimal set) keeps the rule simple to state and the output stable when
+//! a spec adds a type elsewhere.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Ty, TypeBody, TypeModel};
+
+/// One way a type holds another by value: a field of an object or a variant of a union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Edge {
+    from: String,
+    to: String,
+    /// Index of the field or variant in its type.
+    slot: usize,
+    /// A field that every value must have (required, not nullable).
+    mandatory: bool,
+}
+
+fn edges(types: &[TypeModel]) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for t in types {
+        match &t.body {
+            TypeBody::Object { fields, .. } => {
+                for (slot, f) in fields.iter().enumerate() {
+                    if let Ty::Named(to) = &f.ty {
+                        out.push(Edge {
+                            from: t.rust.clone(),
+                            to: to.clone(),
+                            slot,
+                            mandatory: f.required && !f.nullable,
+                        });
+                    }
+                }
+            }
+            TypeBody::Union { variants } => {
+                for (slot, v) in variants.iter().enumerate() {
+                    if let Ty::Named(to) = &v.ty {
+                        out.push(Edge {
+                            from: t.rust.clone(),
+                            to: to.clone(),
+                            slot,
+                            mandatory: false,
+                        });
+                    }
+                }
+            }
+            TypeBody::Enum { .. } => {}
+        }
+    }
+    out
+}
+
+/// Whether `goal` can be reached from `start` along `edges`.
+fn reaches(edges: &[&Edge], start: &str, goal: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start];
+    while let Some(t) = stack.pop() {
+        if t == goal {
+            return true;
+        }
+        if seen.insert(t) {
+            stack.extend(edges.iter().filter(|e| e.from == t).map(|e| e.to.as_str()));
+        }
+    }
+    false
+}
+
+/// A type that contains itself through required fields only: its spec name and the cycle, as
+/// `Type.field` steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unbuildable {
+    /// Spec name of the type.
+    pub spec_name: String,
+    /// The cycle, one `Type.field` per step.
+    pub cycle: Vec<String>,
+}
+
+/// Boxes every field and variant that lies on a cycle; returns the types that can hold no
+/// finite value.
+pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
+    let all = edges(types);
+    let refs: Vec<&Edge> = all.iter().collect();
+    let on_cycle: Vec<&Edge> = all
+        .iter()
+        .filter(|e| reaches(&refs, &e.to, &e.from))
+        .collect();
+    let mandatory: Vec<&Edge> = all.iter().filter(|e| e.mandatory).collect();
+    let mut unbuildable = Vec::new();
+    let slot_name = |types: &[TypeModel], e: &Edge| -> String {
+        let t = types.iter().find(|t| t.rust == e.from);
+        let field = match t.map(|t| &t.body) {
+            Some(TypeBody::Object { fields, .. }) => fields[e.slot].wire.clone(),
+            Some(TypeBody::Union { variants }) => variants[e.slot].rust.clone(),
+            _ => String::new(),
+        };
+        format!("{}.{field}", e.from)
+    };
+    let by_name: BTreeMap<&str, &str> = types
+        .iter()
+        .map(|t| (t.rust.as_str(), t.spec_name.as_str()))
+        .collect();
+    for t in types.iter() {
+        if let Some(cycle) = mandatory_cycle(&mandatory, &t.rust) {
+            unbuildable.push(Unbuildable {
+                spec_name: by_name
+                    .get(t.rust.as_str())
+                    .copied()
+                    .unwrap_or("")
+                    .to_owned(),
+                cycle: cycle.iter().map(|e| slot_name(types, e)).collect(),
+            });
+        }
+    }
+    let to_box: Vec<(String, usize)> = on_cycle.iter().map(|e| (e.from.clone(), e.slot)).collect();
+    for t in types.iter_mut() {
+        for (_, slot) in to_box.iter().filter(|(from, _)| *from == t.rust) {
+            match &mut t.body {
+                TypeBody::Object { fields, .. } => fields[*slot].boxed = true,
+                TypeBody::Union { variants } => variants[*slot].boxed = true,
+                TypeBody::Enum { .. } => {}
+            }
+        }
+    }
+    unbuildable
+}
+
+/// The shortest cycle of mandatory edges from `start` back to it, if any.
+fn mandatory_cycle<'a>(edges: &[&'a Edge], start: &str) -> Option<Vec<&'a Edge>> {
+    // Breadth first, so the reported cycle is the shortest.
+    let mut paths: Vec<Vec<&Edge>> = edges
+        .iter()
+        .filter(|e| e.from == start)
+        .map(|e| vec![*e])
+        .collect();
+    let mut seen = BTreeSet::new();
+    while !paths.is_empty() {
+        let mut next = Vec::new();
+        for path in paths {
+            let end = path.last().map_or("", |e| e.to.as_str());
+            if end == start {
+                return Some(path);
+            }
+            if !seen.insert(end.to_owned()) {
+                continue;
+            }
+            for e in edges.iter().filter(|e| e.from == end) {
+                let mut longer = path.clone();
+                longer.push(e);
+                next.push(longer);
+            }
+        }
+        paths = next;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Cite, FieldModel, Variant};
+
+    fn field(wire: &str, ty: Ty, required: bool) -> FieldModel {
+        FieldModel {
+            wire: wire.into(),
+            rust: wire.into(),
+            ty,
+            required,
+            nullable: false,
+            clearable: false,
+            boxed: false,
+            read_only: false,
+            write_only: false,
+            deprecated: None,
+            form_name: None,
+            docs: String::new(),
+        }
+    }
+
+    fn object(name: &str, fields: Vec<FieldModel>) -> TypeModel {
+        TypeModel {
+            spec_name: name.into(),
+            rust: name.into(),
+            docs: String::new(),
+            cite: Cite {
+                file: String::new(),
+                section: String::new(),
+                secondary: false,
+            },
+            body: TypeBody::Object {
+                fields,
+                keep_unknown: false,
+            },
+        }
+    }
+
+    fn boxed(t: &TypeModel) -> Vec<bool> {
+        match &t.body {
+            TypeBody::Object { fields, .. } => fields.iter().map(|f| f.boxed).collect(),
+            TypeBody::Union { variants } => variants.iter().map(|v| v.boxed).collect(),
+            TypeBody::Enum { .. } => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn direct_and_indirect_cycles_are_boxed_lists_are_not() {
+        let named = |n: &str| Ty::Named(n.into());
+        let mut types = vec![
+            object(
+                "Node",
+                vec![
+                    field("parent", named("Node"), false),
+                    field("children", Ty::Array(Box::new(named("Node"))), false),
+                    field("owner", named("Person"), false),
+                ],
+            ),
+            object("Person", vec![field("home", named("Node"), false)]),
+            object("Leaf", vec![field("node", named("Node"), true)]),
+        ];
+        types.push(TypeModel {
+            body: TypeBody::Union {
+                variants: vec![Variant {
+                    rust: "One".into(),
+                    ty: named("Tree"),
+                    docs: String::new(),
+                    boxed: false,
+                }],
+            },
+            ..object("Tree", Vec::new())
+        });
+        assert!(box_cycles(&mut types).is_empty());
+        assert_eq!(boxed(&types[0]), [true, false, true]);
+        assert_eq!(boxed(&types[1]), [true]);
+        assert_eq!(boxed(&types[2]), [false], "Leaf is outside the cycle");
+        assert_eq!(boxed(&types[3]), [true], "a union holding itself");
+    }
+
+    #[test]
+    fn a_cycle_of_required_fields_is_unbuildable() {
+        let named = |n: &str| Ty::Named(n.into());
+        let mut types = vec![
+            object("A", vec![field("b", named("B"), true)]),
+            object("B", vec![field("a", named("A"), true)]),
+        ];
+        let found = box_cycles(&mut types);
+        assert_eq!(
+            found,
+            [
+                Unbuildable {
+                    spec_name: "A".into(),
+                    cycle: vec!["A.b".into(), "B.a".into()]
+                },
+                Unbuildable {
+                    spec_name: "B".into(),
+                    cycle: vec!["B.a".into(), "A.b".into()]
+                }
+            ]
+        );
+    }
+}
