@@ -64,6 +64,20 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// A response built from its parts, for decoding a body that did not come through the
+    /// transport (benchmarks, replayed recordings).
+    #[doc(hidden)]
+    pub fn from_parts(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        RawResponse {
+            parts: ResponseParts::new(operation, status, headers, body),
+        }
+    }
+
     /// The status code.
     pub fn status(&self) -> u16 {
         self.parts.status.as_u16()
