@@ -185,8 +185,8 @@ async fn serve() {
         .expect("bind");
     println!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async {
-        let _ = tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()))
-            .await;
+        let _ =
+            tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new())).await;
         std::process::exit(0);
     });
     loop {
@@ -463,7 +463,14 @@ impl Generated {
                 let client = &self.calendars.iter().find(|(k, _)| *k == n).expect("n").1;
                 client.list_events().await.expect("decode").len()
             }
-            Case::Leads => self.crm.list_leads().limit(100).await.expect("decode").data.len(),
+            Case::Leads => self
+                .crm
+                .list_leads()
+                .limit(100)
+                .await
+                .expect("decode")
+                .data
+                .len(),
         }
     }
 }
@@ -641,9 +648,9 @@ fn decode(which: usize, body: &Bytes) -> (f64, usize) {
                 http::HeaderMap::new(),
                 body.clone(),
             );
-            let v: clientgen_runtime::ResponseValue<Vec<saas_clients::teamup::types::Event>> =
-                raw.json::<_, saas_clients::teamup::types::ErrorResponse>(Some("events"))
-                    .expect("decode");
+            let v: clientgen_runtime::ResponseValue<Vec<saas_clients::teamup::types::Event>> = raw
+                .json::<_, saas_clients::teamup::types::ErrorResponse>(Some("events"))
+                .expect("decode");
             v.len()
         };
         best = best.min(started.elapsed().as_secs_f64());
