@@ -4,6 +4,7 @@
 //! clients depend on `progenitor-client`.
 
 pub mod datetime;
+pub mod de;
 pub mod decimal;
 pub mod encode;
 pub mod error;

@@ -84,7 +84,7 @@ impl clientgen_runtime::UnknownFields for ActiveState {
 /// The user who wrote a comment.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List comments".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentCreator {
     /// Id of the user.
     pub id: i64,
@@ -119,6 +119,58 @@ impl clientgen_runtime::UnknownFields for CommentCreator {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CommentCreator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CommentCreator;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentCreator")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentCreator, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CommentCreator {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// When a lead was converted, as a date-time or a plain date.
 ///
 /// Spec note: The document never shows a value. See note `date-formats`.
@@ -147,7 +199,7 @@ impl clientgen_runtime::UnknownFields for ConversionDate {
 /// Spec note: See note `convert-response`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Convert to client".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConvertedClient {
     /// The client id (`client_id`).
     ///
@@ -169,10 +221,54 @@ impl clientgen_runtime::UnknownFields for ConvertedClient {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ConvertedClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConvertedClient;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConvertedClient")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConvertedClient, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ConvertedClient {
+                    id: slot_0.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// What remains of a deleted comment, its id.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Delete a comment".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedComment {
     /// Id of the deleted comment.
     pub id: i64,
@@ -202,10 +298,54 @@ impl clientgen_runtime::UnknownFields for DeletedComment {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeletedComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletedComment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeletedComment")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedComment, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeletedComment {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// What remains of a deleted lead, its id.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Delete a lead".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedLead {
     /// Id of the deleted lead.
     pub id: i64,
@@ -235,12 +375,56 @@ impl clientgen_runtime::UnknownFields for DeletedLead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeletedLead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletedLead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeletedLead")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedLead, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeletedLead {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of every failure. 401: the API key is missing or invalid. 404: the lead or comment id does not exist. 409: the lead was already converted to a client. 422: validation failed, and `errors` says which fields and why.
 ///
 /// Spec note: See note `error-statuses`.
 ///
 /// Source: `more/growcrm-getting-started.txt`, "Errors".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// A readable summary of the failure.
     pub message: String,
@@ -282,12 +466,67 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<
+                    Option<std::collections::BTreeMap<String, Vec<String>>>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "errors" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("errors"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    message: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    errors: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The lead object: a complete lead as get_lead returns it, and the body of update_lead. To update, read the lead, change it and send it back whole; read-only parts are never sent, and each sent field goes under its form name (`title` as `lead_title`, ...).
 ///
 /// Spec note: Every field is required so that a lead is always complete; see notes `full-update` and `custom-fields`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Lead {
     /// The lead id (`lead_id`), used in every URL.
     ///
@@ -431,6 +670,178 @@ impl clientgen_runtime::UnknownFields for Lead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Lead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Lead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Lead")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Lead, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_3: Option<LeadStatus> = None;
+                let mut slot_4: Option<ActiveState> = None;
+                let mut slot_5: Option<LeadCategory> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<LeadContact> = None;
+                let mut slot_10: Option<LeadAddress> = None;
+                let mut slot_11: Option<LeadConverted> = None;
+                let mut slot_12: Option<Vec<LeadAssignee>> = None;
+                let mut slot_13: Option<Vec<String>> = None;
+                let mut slot_14: Option<LeadDates> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "active_state" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("active_state"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "category" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("category"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "last_contacted" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("last_contacted"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "contact" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "address" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("address"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "converted" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("converted"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "assigned" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("assigned"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "dates" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("dates"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Lead {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    value: slot_2.unwrap_or_default(),
+                    status: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    active_state: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("active_state"))?,
+                    category: slot_5
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                    source: slot_6.unwrap_or_default(),
+                    last_contacted: slot_7.unwrap_or_default(),
+                    description: slot_8.unwrap_or_default(),
+                    contact: slot_9
+                        .ok_or_else(|| serde::de::Error::missing_field("contact"))?,
+                    address: slot_10
+                        .ok_or_else(|| serde::de::Error::missing_field("address"))?,
+                    converted: slot_11
+                        .ok_or_else(|| serde::de::Error::missing_field("converted"))?,
+                    assigned: slot_12
+                        .ok_or_else(|| serde::de::Error::missing_field("assigned"))?,
+                    tags: slot_13
+                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    dates: slot_14
+                        .ok_or_else(|| serde::de::Error::missing_field("dates"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl Lead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -545,7 +956,7 @@ impl LeadAddress {
 /// A team member assigned to a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadAssignee {
     /// Id of the team user.
     pub id: i64,
@@ -580,12 +991,64 @@ impl clientgen_runtime::UnknownFields for LeadAssignee {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadAssignee;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadAssignee")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadAssignee, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadAssignee {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The complete set of team members assigned to a lead.
 ///
 /// Spec note: See note `empty-set-encoding`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Set assigned team members".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadAssignment {
     /// Ids of team users. Replaces the current assignment; an empty list removes everyone.
     pub assigned: Vec<i64>,
@@ -615,6 +1078,51 @@ impl clientgen_runtime::UnknownFields for LeadAssignment {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadAssignment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadAssignment")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadAssignment, A::Error> {
+                let mut slot_0: Option<Vec<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assigned" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("assigned"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadAssignment {
+                    assigned: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("assigned"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -661,7 +1169,7 @@ impl LeadCategory {
 /// The new lead made by cloning: its own title and status, optional contact and value overrides, and whether to copy the checklist and files.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Clone a lead".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadClone {
     /// Title of the new lead.
     pub lead_title: String,
@@ -785,6 +1293,144 @@ impl clientgen_runtime::UnknownFields for LeadClone {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadClone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadClone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadClone")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadClone, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_9: Option<Option<On>> = None;
+                let mut slot_10: Option<Option<On>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "lead_title" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_title"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "lead_status" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_status"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "lead_firstname" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_firstname"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "lead_lastname" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_lastname"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "lead_email" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_email"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "lead_phone" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_phone"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "lead_company_name" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_company_name"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "lead_website" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_website"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "lead_value" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_value"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "copy_checklist" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("copy_checklist"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "copy_files" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("copy_files"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadClone {
+                    lead_title: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_title"))?,
+                    lead_status: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_status"))?,
+                    lead_firstname: slot_2.unwrap_or_default(),
+                    lead_lastname: slot_3.unwrap_or_default(),
+                    lead_email: slot_4.unwrap_or_default(),
+                    lead_phone: slot_5.unwrap_or_default(),
+                    lead_company_name: slot_6.unwrap_or_default(),
+                    lead_website: slot_7.unwrap_or_default(),
+                    lead_value: slot_8.unwrap_or_default(),
+                    copy_checklist: slot_9.unwrap_or_default(),
+                    copy_files: slot_10.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LeadClone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -814,7 +1460,7 @@ impl LeadClone {
 /// A comment on a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List comments".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadComment {
     /// Id of the comment.
     ///
@@ -856,6 +1502,67 @@ impl clientgen_runtime::UnknownFields for LeadComment {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadComment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadComment")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadComment, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<CommentCreator> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "text" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("text"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "creator" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("creator"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadComment {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    text: slot_1.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    creator: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("creator"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -977,7 +1684,7 @@ impl LeadContact {
 /// What converting a lead needs: the primary user of the new client, and options.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Convert to client".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadConversion {
     /// First name of the client's primary user.
     pub first_name: String,
@@ -1069,6 +1776,111 @@ impl clientgen_runtime::UnknownFields for LeadConversion {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadConversion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadConversion;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadConversion")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadConversion, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<YesNo>> = None;
+                let mut slot_6: Option<Option<YesNo>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "first_name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "client_company_name" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("client_company_name"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "client_billing_invoice_due_days" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "client_billing_invoice_due_days",
+                                    ),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "send_welcome_email" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("send_welcome_email"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "delete_lead" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("delete_lead"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadConversion {
+                    first_name: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("first_name"))?,
+                    last_name: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("last_name"))?,
+                    email: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    client_company_name: slot_3.unwrap_or_default(),
+                    client_billing_invoice_due_days: slot_4.unwrap_or_default(),
+                    send_welcome_email: slot_5.unwrap_or_default(),
+                    delete_lead: slot_6.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LeadConversion {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1097,7 +1909,7 @@ impl LeadConversion {
 /// Whether and into which client a lead was converted. Set by the convert action only.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadConverted {
     /// Whether the lead was converted to a client.
     ///
@@ -1141,12 +1953,75 @@ impl clientgen_runtime::UnknownFields for LeadConverted {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadConverted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadConverted;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadConverted")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadConverted, A::Error> {
+                let mut slot_0: Option<bool> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<ConversionDate>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "is_converted" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("is_converted"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "client_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("client_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "date" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadConverted {
+                    is_converted: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("is_converted"))?,
+                    client_id: slot_1.unwrap_or_default(),
+                    date: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// When a lead was created and last changed.
 ///
 /// Spec note: See note `date-formats`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadDates {
     /// Creation time, in UTC.
     ///
@@ -1181,10 +2056,64 @@ impl clientgen_runtime::UnknownFields for LeadDates {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadDates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadDates;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadDates")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadDates, A::Error> {
+                let mut slot_0: Option<clientgen_runtime::DateTime> = None;
+                let mut slot_1: Option<clientgen_runtime::DateTime> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("created"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "updated" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadDates {
+                    created: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("created"))?,
+                    updated: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("updated"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One page of a lead list, with its paging information.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadPage {
     /// The leads on this page.
     pub data: Vec<LeadSummary>,
@@ -1225,6 +2154,66 @@ impl clientgen_runtime::UnknownFields for LeadPage {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadPage;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadPage")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadPage, A::Error> {
+                let mut slot_0: Option<Vec<LeadSummary>> = None;
+                let mut slot_1: Option<PageMeta> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "meta" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meta"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "message" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadPage {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    meta: slot_1.ok_or_else(|| serde::de::Error::missing_field("meta"))?,
+                    message: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1369,7 +2358,7 @@ impl LeadStatus {
 /// A new status for a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Change status".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadStatusChange {
     /// The new `leadstatus_id`.
     pub status: i64,
@@ -1402,6 +2391,51 @@ impl clientgen_runtime::UnknownFields for LeadStatusChange {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadStatusChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadStatusChange;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadStatusChange")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadStatusChange, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "status" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadStatusChange {
+                    status: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LeadStatusChange {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1423,7 +2457,7 @@ impl LeadStatusChange {
 /// Spec note: See note `lead-summary`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadSummary {
     /// The lead id (`lead_id`).
     ///
@@ -1580,12 +2614,174 @@ impl clientgen_runtime::UnknownFields for LeadSummary {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummary;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummary")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummary, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_3: Option<Option<LeadSummaryStatus>> = None;
+                let mut slot_4: Option<Option<ActiveState>> = None;
+                let mut slot_5: Option<Option<LeadCategory>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<LeadContact>> = None;
+                let mut slot_10: Option<Option<LeadAddress>> = None;
+                let mut slot_11: Option<Option<LeadConverted>> = None;
+                let mut slot_12: Option<Option<Vec<LeadAssignee>>> = None;
+                let mut slot_13: Option<Option<Vec<String>>> = None;
+                let mut slot_14: Option<Option<LeadDates>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "active_state" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("active_state"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "category" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("category"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "last_contacted" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("last_contacted"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "contact" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "address" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("address"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "converted" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("converted"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "assigned" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("assigned"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "dates" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("dates"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummary {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    value: slot_2.unwrap_or_default(),
+                    status: slot_3.unwrap_or_default(),
+                    active_state: slot_4.unwrap_or_default(),
+                    category: slot_5.unwrap_or_default(),
+                    source: slot_6.unwrap_or_default(),
+                    last_contacted: slot_7.unwrap_or_default(),
+                    description: slot_8.unwrap_or_default(),
+                    contact: slot_9.unwrap_or_default(),
+                    address: slot_10.unwrap_or_default(),
+                    converted: slot_11.unwrap_or_default(),
+                    assigned: slot_12.unwrap_or_default(),
+                    tags: slot_13.unwrap_or_default(),
+                    dates: slot_14.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The status of a lead as the trimmed answers show it: the id, sometimes the title.
 ///
 /// Spec note: See note `lead-summary`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadSummaryStatus {
     /// The `leadstatus_id`.
     pub id: i64,
@@ -1633,12 +2829,72 @@ impl clientgen_runtime::UnknownFields for LeadSummaryStatus {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummaryStatus;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummaryStatus")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummaryStatus, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "color" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("color"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummaryStatus {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    color: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The complete set of tags of a lead.
 ///
 /// Spec note: See note `empty-set-encoding`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Set tags".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadTags {
     /// Tag titles. Replaces the current tags; an empty list removes them all.
     pub tags: Vec<String>,
@@ -1668,12 +2924,56 @@ impl clientgen_runtime::UnknownFields for LeadTags {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadTags;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadTags")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadTags, A::Error> {
+                let mut slot_0: Option<Vec<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "tags" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadTags {
+                    tags: slot_0.ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A lead to create, as the create form's parameters. Put values of custom fields (the CRM's required lead custom fields must be given) into `extra` under their field names. Team members are assigned afterwards with set_lead_assigned.
 ///
 /// Spec note: See note `custom-fields`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Create a lead".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLead {
     /// Title of the lead.
     pub lead_title: String,
@@ -1868,6 +3168,223 @@ impl clientgen_runtime::UnknownFields for NewLead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewLead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewLead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewLead")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewLead, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                let mut slot_17: Option<Option<String>> = None;
+                let mut slot_18: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "lead_title" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_title"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "lead_status" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_status"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "lead_categoryid" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_categoryid"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "lead_firstname" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_firstname"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "lead_lastname" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_lastname"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "lead_email" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_email"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "lead_phone" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_phone"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "lead_company_name" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_company_name"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "lead_job_position" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_job_position"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "lead_website" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_website"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "lead_value" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_value"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "lead_source" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_source"),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "lead_last_contacted" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_last_contacted"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "lead_description" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_description"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "lead_street" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_street"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "lead_city" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_city"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "lead_state" => {
+                            if slot_16.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_state"));
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "lead_zip" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_zip"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "lead_country" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_country"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewLead {
+                    lead_title: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_title"))?,
+                    lead_status: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_status"))?,
+                    lead_categoryid: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "lead_categoryid",
+                        ))?,
+                    lead_firstname: slot_3.unwrap_or_default(),
+                    lead_lastname: slot_4.unwrap_or_default(),
+                    lead_email: slot_5.unwrap_or_default(),
+                    lead_phone: slot_6.unwrap_or_default(),
+                    lead_company_name: slot_7.unwrap_or_default(),
+                    lead_job_position: slot_8.unwrap_or_default(),
+                    lead_website: slot_9.unwrap_or_default(),
+                    lead_value: slot_10.unwrap_or_default(),
+                    lead_source: slot_11.unwrap_or_default(),
+                    lead_last_contacted: slot_12.unwrap_or_default(),
+                    lead_description: slot_13.unwrap_or_default(),
+                    lead_street: slot_14.unwrap_or_default(),
+                    lead_city: slot_15.unwrap_or_default(),
+                    lead_state: slot_16.unwrap_or_default(),
+                    lead_zip: slot_17.unwrap_or_default(),
+                    lead_country: slot_18.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl NewLead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1905,7 +3422,7 @@ impl NewLead {
 /// A comment to add to a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Add a comment".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLeadComment {
     /// The comment text.
     pub comment: String,
@@ -1935,6 +3452,51 @@ impl clientgen_runtime::UnknownFields for NewLeadComment {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NewLeadComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewLeadComment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewLeadComment")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewLeadComment, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "comment" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("comment"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewLeadComment {
+                    comment: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("comment"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2030,7 +3592,7 @@ impl clientgen_runtime::UnknownFields for On {
 /// Where a page sits in the whole result.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PageMeta {
     /// Number of this page, from 1.
     pub current_page: i64,
@@ -2084,6 +3646,80 @@ impl clientgen_runtime::UnknownFields for PageMeta {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PageMeta;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PageMeta")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageMeta, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "current_page" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("current_page"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "per_page" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("per_page"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "total" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("total"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "last_page" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_page"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PageMeta {
+                    current_page: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("current_page"))?,
+                    per_page: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("per_page"))?,
+                    total: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    last_page: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("last_page"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 

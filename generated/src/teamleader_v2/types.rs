@@ -86,7 +86,7 @@ impl clientgen_runtime::UnknownFields for ActivityTypeName {
 /// A postal address as returned.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "AddressResponse (object)".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Address {
     /// Street and number, such as `Dok Noord 3A 101`.
     #[serde(default)]
@@ -135,6 +135,86 @@ impl clientgen_runtime::UnknownFields for Address {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Address;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Address")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Address, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<Reference>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "line_1" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("line_1"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "postal_code" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("postal_code"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "city" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("city"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "country" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("country"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "area_level_two" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("area_level_two"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Address {
+                    line_1: slot_0.unwrap_or_default(),
+                    postal_code: slot_1.unwrap_or_default(),
+                    city: slot_2.unwrap_or_default(),
+                    country: slot_3.unwrap_or_default(),
+                    area_level_two: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -226,7 +306,7 @@ impl clientgen_runtime::UnknownFields for AddressType {
 /// A postal address as returned, with the addressee it is for.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "AddressWithAddresseeResponse (object)".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddressWithAddressee {
     /// Street and number, such as `Dok Noord 3A 101`.
     #[serde(default)]
@@ -286,12 +366,100 @@ impl clientgen_runtime::UnknownFields for AddressWithAddressee {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddressWithAddressee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddressWithAddressee;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddressWithAddressee")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddressWithAddressee, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<Reference>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "line_1" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("line_1"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "postal_code" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("postal_code"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "city" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("city"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "country" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("country"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "area_level_two" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("area_level_two"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "addressee" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addressee"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddressWithAddressee {
+                    line_1: slot_0.unwrap_or_default(),
+                    postal_code: slot_1.unwrap_or_default(),
+                    city: slot_2.unwrap_or_default(),
+                    country: slot_3.unwrap_or_default(),
+                    area_level_two: slot_4.unwrap_or_default(),
+                    addressee: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One error.
 ///
 /// Spec note: Only `title` is documented; any other member the server sends is kept in the unknown fields. See note `error-shape`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Errors".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ApiError {
     /// What went wrong, in words, such as "Company name must not be empty".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,12 +482,56 @@ impl clientgen_runtime::UnknownFields for ApiError {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApiError;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApiError")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiError, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "title" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApiError {
+                    title: slot_0.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A company (a legal entity in the CRM), as companies.info returns it.
 ///
 /// Spec note: See note `response-optional`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Company {
     /// The company's UUID.
     pub id: String,
@@ -571,10 +783,276 @@ impl clientgen_runtime::UnknownFields for Company {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Company;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Company")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Company, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<CustomerStatus>> = None;
+                let mut slot_3: Option<Option<Reference>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<Vec<CompanyEmail>>> = None;
+                let mut slot_7: Option<Option<Vec<CompanyTelephone>>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<Vec<TypedAddress>>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<PaymentTerm>> = None;
+                let mut slot_15: Option<Option<InvoicingPreferences>> = None;
+                let mut slot_16: Option<Option<Reference>> = None;
+                let mut slot_17: Option<Option<String>> = None;
+                let mut slot_18: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_20: Option<Option<String>> = None;
+                let mut slot_21: Option<Option<Vec<String>>> = None;
+                let mut slot_22: Option<Option<Vec<CustomField>>> = None;
+                let mut slot_23: Option<Option<bool>> = None;
+                let mut slot_24: Option<Option<Vec<Reference>>> = None;
+                let mut slot_25: Option<Option<Vec<RelatedContact>>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "business_type" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("business_type"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "vat_number" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_number"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "addresses" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addresses"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "preferred_currency" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("preferred_currency"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "payment_term" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("payment_term"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "invoicing_preferences" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoicing_preferences"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "responsible_user" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "remarks" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remarks"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "added_at" => {
+                            if slot_18.is_some() {
+                                return Err(serde::de::Error::duplicate_field("added_at"));
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "updated_at" => {
+                            if slot_19.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated_at"));
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "web_url" => {
+                            if slot_20.is_some() {
+                                return Err(serde::de::Error::duplicate_field("web_url"));
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_21.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_22.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_22 = Some(map.next_value()?);
+                        }
+                        "marketing_mails_consent" => {
+                            if slot_23.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("marketing_mails_consent"),
+                                );
+                            }
+                            slot_23 = Some(map.next_value()?);
+                        }
+                        "related_companies" => {
+                            if slot_24.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_companies"),
+                                );
+                            }
+                            slot_24 = Some(map.next_value()?);
+                        }
+                        "related_contacts" => {
+                            if slot_25.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_contacts"),
+                                );
+                            }
+                            slot_25 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Company {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.unwrap_or_default(),
+                    status: slot_2.unwrap_or_default(),
+                    business_type: slot_3.unwrap_or_default(),
+                    vat_number: slot_4.unwrap_or_default(),
+                    national_identification_number: slot_5.unwrap_or_default(),
+                    emails: slot_6.unwrap_or_default(),
+                    telephones: slot_7.unwrap_or_default(),
+                    website: slot_8.unwrap_or_default(),
+                    addresses: slot_9.unwrap_or_default(),
+                    iban: slot_10.unwrap_or_default(),
+                    bic: slot_11.unwrap_or_default(),
+                    language: slot_12.unwrap_or_default(),
+                    preferred_currency: slot_13.unwrap_or_default(),
+                    payment_term: slot_14.unwrap_or_default(),
+                    invoicing_preferences: slot_15.unwrap_or_default(),
+                    responsible_user: slot_16.unwrap_or_default(),
+                    remarks: slot_17.unwrap_or_default(),
+                    added_at: slot_18.unwrap_or_default(),
+                    updated_at: slot_19.unwrap_or_default(),
+                    web_url: slot_20.unwrap_or_default(),
+                    tags: slot_21.unwrap_or_default(),
+                    custom_fields: slot_22.unwrap_or_default(),
+                    marketing_mails_consent: slot_23.unwrap_or_default(),
+                    related_companies: slot_24.unwrap_or_default(),
+                    related_contacts: slot_25.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An email address of a company.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyEmail {
     /// Kind of address.
     #[serde(rename = "type")]
@@ -610,6 +1088,60 @@ impl clientgen_runtime::UnknownFields for CompanyEmail {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyEmail;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyEmail")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyEmail, A::Error> {
+                let mut slot_0: Option<CompanyEmailType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyEmail {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    email: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -693,7 +1225,7 @@ impl clientgen_runtime::UnknownFields for CompanyEmailType {
 /// Which companies companies.list returns; every condition given must hold.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CompanyFilter {
     /// Only companies with this email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -757,10 +1289,104 @@ impl clientgen_runtime::UnknownFields for CompanyFilter {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CompanyFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyFilter;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyFilter")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyFilter, A::Error> {
+                let mut slot_0: Option<Option<EmailFilter>> = None;
+                let mut slot_1: Option<Option<Vec<String>>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_4: Option<Option<Vec<String>>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<CustomerStatus>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "email" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "ids" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ids"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "term" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("term"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "updated_since" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("updated_since"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "vat_number" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_number"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyFilter {
+                    email: slot_0.unwrap_or_default(),
+                    ids: slot_1.unwrap_or_default(),
+                    term: slot_2.unwrap_or_default(),
+                    updated_since: slot_3.unwrap_or_default(),
+                    tags: slot_4.unwrap_or_default(),
+                    vat_number: slot_5.unwrap_or_default(),
+                    status: slot_6.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of companies.info.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyInfoRequest {
     /// The company's UUID.
     pub id: String,
@@ -810,10 +1436,70 @@ impl clientgen_runtime::UnknownFields for CompanyInfoRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CompanyInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyInfoRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyInfoRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyInfoRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "includes" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("includes"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "include" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("include"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyInfoRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    includes: slot_1.unwrap_or_default(),
+                    include: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A link between a contact and a company, with the contact's role.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.linkToCompany [POST /contacts.linkToCompany]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyLinkRequest {
     /// The contact's UUID.
     pub id: String,
@@ -869,12 +1555,83 @@ impl clientgen_runtime::UnknownFields for CompanyLinkRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CompanyLinkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyLinkRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyLinkRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyLinkRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<bool>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "company_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "position" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("position"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "decision_maker" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("decision_maker"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyLinkRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    position: slot_2.unwrap_or_default(),
+                    decision_maker: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A page of companies.
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyList {
     /// The companies on this page.
     pub data: Vec<CompanyListItem>,
@@ -921,12 +1678,74 @@ impl clientgen_runtime::UnknownFields for CompanyList {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CompanyList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyList")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyList, A::Error> {
+                let mut slot_0: Option<Vec<CompanyListItem>> = None;
+                let mut slot_1: Option<Option<ListMeta>> = None;
+                let mut slot_2: Option<
+                    Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "meta" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meta"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "included" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("included"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyList {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    meta: slot_1.unwrap_or_default(),
+                    included: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A company as companies.list returns it: the company without its addresses, remarks, marketing consent and relations, with its primary address instead.
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyListItem {
     /// The company's UUID.
     pub id: String,
@@ -1142,10 +1961,240 @@ impl clientgen_runtime::UnknownFields for CompanyListItem {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CompanyListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyListItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyListItem")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyListItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<CustomerStatus>> = None;
+                let mut slot_3: Option<Option<Reference>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<Vec<CompanyEmail>>> = None;
+                let mut slot_7: Option<Option<Vec<CompanyTelephone>>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<PaymentTerm>> = None;
+                let mut slot_14: Option<Option<InvoicingPreferences>> = None;
+                let mut slot_15: Option<Option<Reference>> = None;
+                let mut slot_16: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_17: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_18: Option<Option<String>> = None;
+                let mut slot_19: Option<Option<Vec<String>>> = None;
+                let mut slot_20: Option<Option<Vec<CustomField>>> = None;
+                let mut slot_21: Option<Option<Address>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "business_type" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("business_type"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "vat_number" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_number"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "preferred_currency" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("preferred_currency"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "payment_term" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("payment_term"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "invoicing_preferences" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoicing_preferences"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "responsible_user" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "added_at" => {
+                            if slot_16.is_some() {
+                                return Err(serde::de::Error::duplicate_field("added_at"));
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "updated_at" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated_at"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "web_url" => {
+                            if slot_18.is_some() {
+                                return Err(serde::de::Error::duplicate_field("web_url"));
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_19.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_20.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "primary_address" => {
+                            if slot_21.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("primary_address"),
+                                );
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyListItem {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.unwrap_or_default(),
+                    status: slot_2.unwrap_or_default(),
+                    business_type: slot_3.unwrap_or_default(),
+                    vat_number: slot_4.unwrap_or_default(),
+                    national_identification_number: slot_5.unwrap_or_default(),
+                    emails: slot_6.unwrap_or_default(),
+                    telephones: slot_7.unwrap_or_default(),
+                    website: slot_8.unwrap_or_default(),
+                    iban: slot_9.unwrap_or_default(),
+                    bic: slot_10.unwrap_or_default(),
+                    language: slot_11.unwrap_or_default(),
+                    preferred_currency: slot_12.unwrap_or_default(),
+                    payment_term: slot_13.unwrap_or_default(),
+                    invoicing_preferences: slot_14.unwrap_or_default(),
+                    responsible_user: slot_15.unwrap_or_default(),
+                    added_at: slot_16.unwrap_or_default(),
+                    updated_at: slot_17.unwrap_or_default(),
+                    web_url: slot_18.unwrap_or_default(),
+                    tags: slot_19.unwrap_or_default(),
+                    custom_fields: slot_20.unwrap_or_default(),
+                    primary_address: slot_21.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One sort key of companies.list.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanySort {
     /// What to sort on.
     pub field: CompanySortField,
@@ -1184,6 +2233,59 @@ impl clientgen_runtime::UnknownFields for CompanySort {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanySort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanySort;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanySort")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanySort, A::Error> {
+                let mut slot_0: Option<CompanySortField> = None;
+                let mut slot_1: Option<Option<SortOrder>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "field" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("field"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "order" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("order"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanySort {
+                    field: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("field"))?,
+                    order: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1271,7 +2373,7 @@ impl clientgen_runtime::UnknownFields for CompanySortField {
 /// A telephone number of a company.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "CompanyTelephone (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyTelephone {
     /// Kind of number.
     #[serde(rename = "type")]
@@ -1307,6 +2409,60 @@ impl clientgen_runtime::UnknownFields for CompanyTelephone {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyTelephone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyTelephone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyTelephone")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyTelephone, A::Error> {
+                let mut slot_0: Option<CompanyTelephoneType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "number" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("number"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyTelephone {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    number: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("number"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1392,7 +2548,7 @@ impl clientgen_runtime::UnknownFields for CompanyTelephoneType {
 /// A link between a contact and a company to remove.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyUnlinkRequest {
     /// The contact's UUID.
     pub id: String,
@@ -1430,12 +2586,65 @@ impl clientgen_runtime::UnknownFields for CompanyUnlinkRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CompanyUnlinkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CompanyUnlinkRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CompanyUnlinkRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompanyUnlinkRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "company_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CompanyUnlinkRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A contact (a person in the CRM), as contacts.info returns it.
 ///
 /// Spec note: See note `response-optional`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contact {
     /// The contact's UUID.
     pub id: String,
@@ -1690,12 +2899,268 @@ impl clientgen_runtime::UnknownFields for Contact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Contact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Contact")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Contact, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<CustomerStatus>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<Vec<ContactEmail>>> = None;
+                let mut slot_7: Option<Option<Vec<Telephone>>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<Vec<TypedAddress>>> = None;
+                let mut slot_10: Option<Option<Gender>> = None;
+                let mut slot_11: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<Vec<ContactCompanyLink>>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                let mut slot_17: Option<Option<PaymentTerm>> = None;
+                let mut slot_18: Option<Option<InvoicingPreferences>> = None;
+                let mut slot_19: Option<Option<String>> = None;
+                let mut slot_20: Option<Option<Vec<String>>> = None;
+                let mut slot_21: Option<Option<Vec<CustomField>>> = None;
+                let mut slot_22: Option<Option<bool>> = None;
+                let mut slot_23: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_24: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_25: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "first_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "salutation" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("salutation"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "vat_number" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_number"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "addresses" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addresses"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "gender" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("gender"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "birthdate" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("birthdate"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "companies" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("companies"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_16.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "payment_term" => {
+                            if slot_17.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("payment_term"),
+                                );
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "invoicing_preferences" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoicing_preferences"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "remarks" => {
+                            if slot_19.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remarks"));
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_20.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_21.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        "marketing_mails_consent" => {
+                            if slot_22.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("marketing_mails_consent"),
+                                );
+                            }
+                            slot_22 = Some(map.next_value()?);
+                        }
+                        "added_at" => {
+                            if slot_23.is_some() {
+                                return Err(serde::de::Error::duplicate_field("added_at"));
+                            }
+                            slot_23 = Some(map.next_value()?);
+                        }
+                        "updated_at" => {
+                            if slot_24.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated_at"));
+                            }
+                            slot_24 = Some(map.next_value()?);
+                        }
+                        "web_url" => {
+                            if slot_25.is_some() {
+                                return Err(serde::de::Error::duplicate_field("web_url"));
+                            }
+                            slot_25 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Contact {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    first_name: slot_1.unwrap_or_default(),
+                    last_name: slot_2.unwrap_or_default(),
+                    status: slot_3.unwrap_or_default(),
+                    salutation: slot_4.unwrap_or_default(),
+                    vat_number: slot_5.unwrap_or_default(),
+                    emails: slot_6.unwrap_or_default(),
+                    telephones: slot_7.unwrap_or_default(),
+                    website: slot_8.unwrap_or_default(),
+                    addresses: slot_9.unwrap_or_default(),
+                    gender: slot_10.unwrap_or_default(),
+                    birthdate: slot_11.unwrap_or_default(),
+                    iban: slot_12.unwrap_or_default(),
+                    bic: slot_13.unwrap_or_default(),
+                    national_identification_number: slot_14.unwrap_or_default(),
+                    companies: slot_15.unwrap_or_default(),
+                    language: slot_16.unwrap_or_default(),
+                    payment_term: slot_17.unwrap_or_default(),
+                    invoicing_preferences: slot_18.unwrap_or_default(),
+                    remarks: slot_19.unwrap_or_default(),
+                    tags: slot_20.unwrap_or_default(),
+                    custom_fields: slot_21.unwrap_or_default(),
+                    marketing_mails_consent: slot_22.unwrap_or_default(),
+                    added_at: slot_23.unwrap_or_default(),
+                    updated_at: slot_24.unwrap_or_default(),
+                    web_url: slot_25.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A company a contact is linked to, with the contact's role there.
 ///
 /// Spec note: See note `contact-company-links`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ContactCompanyLink {
     /// The contact's position, such as `Developer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1750,10 +3215,90 @@ impl clientgen_runtime::UnknownFields for ContactCompanyLink {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ContactCompanyLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactCompanyLink;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactCompanyLink")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactCompanyLink, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<bool>> = None;
+                let mut slot_4: Option<Option<Reference>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "position" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("position"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "secondary_position" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("secondary_position"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "division" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("division"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "decision_maker" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("decision_maker"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "company" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactCompanyLink {
+                    position: slot_0.unwrap_or_default(),
+                    secondary_position: slot_1.unwrap_or_default(),
+                    division: slot_2.unwrap_or_default(),
+                    decision_maker: slot_3.unwrap_or_default(),
+                    company: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An email address of a contact.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactEmail {
     /// Kind of address.
     #[serde(rename = "type")]
@@ -1791,6 +3336,60 @@ impl clientgen_runtime::UnknownFields for ContactEmail {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactEmail;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactEmail")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactEmail, A::Error> {
+                let mut slot_0: Option<ContactEmailType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactEmail {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    email: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1870,7 +3469,7 @@ impl clientgen_runtime::UnknownFields for ContactEmailType {
 /// Which contacts contacts.list returns; every condition given must hold.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ContactFilter {
     /// Only contacts with this email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1934,10 +3533,104 @@ impl clientgen_runtime::UnknownFields for ContactFilter {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ContactFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactFilter;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactFilter")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactFilter, A::Error> {
+                let mut slot_0: Option<Option<EmailFilter>> = None;
+                let mut slot_1: Option<Option<Vec<String>>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_5: Option<Option<Vec<String>>> = None;
+                let mut slot_6: Option<Option<CustomerStatus>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "email" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "ids" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ids"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "company_id" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "term" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("term"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "updated_since" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("updated_since"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactFilter {
+                    email: slot_0.unwrap_or_default(),
+                    ids: slot_1.unwrap_or_default(),
+                    company_id: slot_2.unwrap_or_default(),
+                    term: slot_3.unwrap_or_default(),
+                    updated_since: slot_4.unwrap_or_default(),
+                    tags: slot_5.unwrap_or_default(),
+                    status: slot_6.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of contacts.info.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactInfoRequest {
     /// The contact's UUID.
     pub id: String,
@@ -1978,12 +3671,64 @@ impl clientgen_runtime::UnknownFields for ContactInfoRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ContactInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactInfoRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactInfoRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactInfoRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "include" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("include"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactInfoRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    include: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A page of contacts.
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactList {
     /// The contacts on this page.
     pub data: Vec<ContactListItem>,
@@ -2030,12 +3775,74 @@ impl clientgen_runtime::UnknownFields for ContactList {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ContactList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactList")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactList, A::Error> {
+                let mut slot_0: Option<Vec<ContactListItem>> = None;
+                let mut slot_1: Option<Option<ListMeta>> = None;
+                let mut slot_2: Option<
+                    Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "meta" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meta"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "included" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("included"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactList {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    meta: slot_1.unwrap_or_default(),
+                    included: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A contact as contacts.list returns it: the contact without its VAT number, addresses, companies, remarks and marketing consent, with its primary address instead.
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactListItem {
     /// The contact's UUID.
     pub id: String,
@@ -2254,10 +4061,234 @@ impl clientgen_runtime::UnknownFields for ContactListItem {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ContactListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactListItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactListItem")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactListItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<CustomerStatus>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<Vec<ContactEmail>>> = None;
+                let mut slot_6: Option<Option<Vec<Telephone>>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<Gender>> = None;
+                let mut slot_9: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<PaymentTerm>> = None;
+                let mut slot_15: Option<Option<InvoicingPreferences>> = None;
+                let mut slot_16: Option<Option<Vec<String>>> = None;
+                let mut slot_17: Option<Option<Vec<CustomField>>> = None;
+                let mut slot_18: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_20: Option<Option<String>> = None;
+                let mut slot_21: Option<Option<Address>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "first_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "salutation" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("salutation"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "gender" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("gender"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "birthdate" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("birthdate"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "payment_term" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("payment_term"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "invoicing_preferences" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoicing_preferences"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_16.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_17.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "added_at" => {
+                            if slot_18.is_some() {
+                                return Err(serde::de::Error::duplicate_field("added_at"));
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "updated_at" => {
+                            if slot_19.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated_at"));
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "web_url" => {
+                            if slot_20.is_some() {
+                                return Err(serde::de::Error::duplicate_field("web_url"));
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "primary_address" => {
+                            if slot_21.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("primary_address"),
+                                );
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactListItem {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    first_name: slot_1.unwrap_or_default(),
+                    last_name: slot_2.unwrap_or_default(),
+                    status: slot_3.unwrap_or_default(),
+                    salutation: slot_4.unwrap_or_default(),
+                    emails: slot_5.unwrap_or_default(),
+                    telephones: slot_6.unwrap_or_default(),
+                    website: slot_7.unwrap_or_default(),
+                    gender: slot_8.unwrap_or_default(),
+                    birthdate: slot_9.unwrap_or_default(),
+                    iban: slot_10.unwrap_or_default(),
+                    bic: slot_11.unwrap_or_default(),
+                    national_identification_number: slot_12.unwrap_or_default(),
+                    language: slot_13.unwrap_or_default(),
+                    payment_term: slot_14.unwrap_or_default(),
+                    invoicing_preferences: slot_15.unwrap_or_default(),
+                    tags: slot_16.unwrap_or_default(),
+                    custom_fields: slot_17.unwrap_or_default(),
+                    added_at: slot_18.unwrap_or_default(),
+                    updated_at: slot_19.unwrap_or_default(),
+                    web_url: slot_20.unwrap_or_default(),
+                    primary_address: slot_21.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One sort key of contacts.list.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactSort {
     /// What to sort on.
     pub field: ContactSortField,
@@ -2296,6 +4327,59 @@ impl clientgen_runtime::UnknownFields for ContactSort {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactSort;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactSort")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactSort, A::Error> {
+                let mut slot_0: Option<ContactSortField> = None;
+                let mut slot_1: Option<Option<SortOrder>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "field" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("field"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "order" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("order"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactSort {
+                    field: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("field"))?,
+                    order: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2385,7 +4469,7 @@ impl clientgen_runtime::UnknownFields for ContactSortField {
 /// Spec note: "Status codes" shows this object without the `data` envelope; the endpoint sections put it under `data`, which is followed. See note `general-examples`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Status codes".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatedReference {
     /// UUID of the new object.
     pub id: String,
@@ -2418,6 +4502,59 @@ impl clientgen_runtime::UnknownFields for CreatedReference {
         self.type_
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "type"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatedReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatedReference;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatedReference")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatedReference, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "type" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreatedReference {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    type_: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2587,7 +4724,7 @@ impl clientgen_runtime::UnknownFields for Currency {
 /// The exchange rate applied to a deal in another currency than the account's.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CurrencyExchangeRate {
     /// The deal's currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2617,12 +4754,72 @@ impl clientgen_runtime::UnknownFields for CurrencyExchangeRate {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CurrencyExchangeRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CurrencyExchangeRate;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CurrencyExchangeRate")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CurrencyExchangeRate, A::Error> {
+                let mut slot_0: Option<Option<Currency>> = None;
+                let mut slot_1: Option<Option<Currency>> = None;
+                let mut slot_2: Option<Option<f64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "from" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("from"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "to" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("to"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "rate" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("rate"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CurrencyExchangeRate {
+                    from: slot_0.unwrap_or_default(),
+                    to: slot_1.unwrap_or_default(),
+                    rate: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The user who authorised the integration (the resource owner of the access token).
 ///
 /// Spec note: See note `response-optional`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CurrentUser {
     /// The user's UUID.
     pub id: String,
@@ -2745,10 +4942,140 @@ impl clientgen_runtime::UnknownFields for CurrentUser {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CurrentUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CurrentUser;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CurrentUser")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CurrentUser, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<Reference>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<EmailVerificationStatus>> = None;
+                let mut slot_6: Option<Option<Vec<Telephone>>> = None;
+                let mut slot_7: Option<Option<UserLanguage>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<UserPreferences>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "account" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("account"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "first_name" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "email_verification_status" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "email_verification_status",
+                                    ),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "function" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("function"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "time_zone" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("time_zone"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "preferences" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("preferences"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CurrentUser {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    account: slot_1.unwrap_or_default(),
+                    first_name: slot_2.unwrap_or_default(),
+                    last_name: slot_3.unwrap_or_default(),
+                    email: slot_4.unwrap_or_default(),
+                    email_verification_status: slot_5.unwrap_or_default(),
+                    telephones: slot_6.unwrap_or_default(),
+                    language: slot_7.unwrap_or_default(),
+                    function: slot_8.unwrap_or_default(),
+                    time_zone: slot_9.unwrap_or_default(),
+                    preferences: slot_10.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A custom field of an object, as returned.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomField {
     /// The field's definition (type `customFieldDefinition`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2776,6 +5103,58 @@ impl clientgen_runtime::UnknownFields for CustomField {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomField;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomField")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomField, A::Error> {
+                let mut slot_0: Option<Option<Reference>> = None;
+                let mut slot_1: Option<Option<CustomFieldData>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "definition" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("definition"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomField {
+                    definition: slot_0.unwrap_or_default(),
+                    value: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2814,7 +5193,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldData {
 /// A Teamleader object held by a custom field.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomFieldObject {
     /// Kind of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2836,6 +5215,58 @@ impl clientgen_runtime::UnknownFields for CustomFieldObject {
         self.id
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomFieldObject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomFieldObject")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomFieldObject, A::Error> {
+                let mut slot_0: Option<Option<CustomFieldObjectType>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomFieldObject {
+                    type_: slot_0.unwrap_or_default(),
+                    id: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2929,7 +5360,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldObjectType {
 /// Spec note: See notes `custom-fields` and `unmarked-required`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "CustomFieldValue (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomFieldValue {
     /// UUID of the custom field definition.
     pub id: String,
@@ -2964,6 +5395,59 @@ impl clientgen_runtime::UnknownFields for CustomFieldValue {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomFieldValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomFieldValue")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomFieldValue, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<CustomFieldData> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomFieldValue {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    value: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -3047,7 +5531,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldsUpdateStrategy {
 /// A customer, a contact or a company, by type and id.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Customer (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerReference {
     /// Whether the customer is a contact or a company.
     #[serde(rename = "type")]
@@ -3080,6 +5564,59 @@ impl clientgen_runtime::UnknownFields for CustomerReference {
         self.id
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomerReference;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerReference")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerReference, A::Error> {
+                let mut slot_0: Option<CustomerType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomerReference {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    id: slot_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -3242,7 +5779,7 @@ impl clientgen_runtime::UnknownFields for CustomerType {
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Deal {
     /// The deal's UUID.
     pub id: String,
@@ -3495,10 +6032,268 @@ impl clientgen_runtime::UnknownFields for Deal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Deal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Deal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Deal")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Deal, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<DealStatus>> = None;
+                let mut slot_5: Option<Option<DealLead>> = None;
+                let mut slot_6: Option<Option<Reference>> = None;
+                let mut slot_7: Option<Option<Money>> = None;
+                let mut slot_8: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_9: Option<Option<f64>> = None;
+                let mut slot_10: Option<Option<Money>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<Reference>> = None;
+                let mut slot_13: Option<Option<Reference>> = None;
+                let mut slot_14: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_15: Option<Option<Reference>> = None;
+                let mut slot_16: Option<Option<Vec<DealPhaseHistoryEntry>>> = None;
+                let mut slot_17: Option<Option<Vec<Reference>>> = None;
+                let mut slot_18: Option<Option<DealLostReason>> = None;
+                let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_20: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_21: Option<Option<String>> = None;
+                let mut slot_22: Option<Option<Vec<CustomField>>> = None;
+                let mut slot_23: Option<Option<CurrencyExchangeRate>> = None;
+                let mut slot_24: Option<Option<Reference>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "summary" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("summary"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "reference" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("reference"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "lead" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "department" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("department"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "estimated_value" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_value"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_closing_date"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "estimated_probability" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_probability"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "weighted_value" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("weighted_value"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "purchase_order_number" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("purchase_order_number"),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "current_phase" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("current_phase"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "responsible_user" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "closed_at" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("closed_at"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "phase_history" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("phase_history"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "quotations" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("quotations"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "lost_reason" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lost_reason"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "created_at" => {
+                            if slot_19.is_some() {
+                                return Err(serde::de::Error::duplicate_field("created_at"));
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "updated_at" => {
+                            if slot_20.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated_at"));
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "web_url" => {
+                            if slot_21.is_some() {
+                                return Err(serde::de::Error::duplicate_field("web_url"));
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_22.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_22 = Some(map.next_value()?);
+                        }
+                        "currency_exchange_rate" => {
+                            if slot_23.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("currency_exchange_rate"),
+                                );
+                            }
+                            slot_23 = Some(map.next_value()?);
+                        }
+                        "pipeline" => {
+                            if slot_24.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pipeline"));
+                            }
+                            slot_24 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Deal {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    summary: slot_2.unwrap_or_default(),
+                    reference: slot_3.unwrap_or_default(),
+                    status: slot_4.unwrap_or_default(),
+                    lead: slot_5.unwrap_or_default(),
+                    department: slot_6.unwrap_or_default(),
+                    estimated_value: slot_7.unwrap_or_default(),
+                    estimated_closing_date: slot_8.unwrap_or_default(),
+                    estimated_probability: slot_9.unwrap_or_default(),
+                    weighted_value: slot_10.unwrap_or_default(),
+                    purchase_order_number: slot_11.unwrap_or_default(),
+                    current_phase: slot_12.unwrap_or_default(),
+                    responsible_user: slot_13.unwrap_or_default(),
+                    closed_at: slot_14.unwrap_or_default(),
+                    source: slot_15.unwrap_or_default(),
+                    phase_history: slot_16.unwrap_or_default(),
+                    quotations: slot_17.unwrap_or_default(),
+                    lost_reason: slot_18.unwrap_or_default(),
+                    created_at: slot_19.unwrap_or_default(),
+                    updated_at: slot_20.unwrap_or_default(),
+                    web_url: slot_21.unwrap_or_default(),
+                    custom_fields: slot_22.unwrap_or_default(),
+                    currency_exchange_rate: slot_23.unwrap_or_default(),
+                    pipeline: slot_24.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The currency of a deal, with its exchange rate.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealCurrency {
     /// The deal's currency.
     pub code: Currency,
@@ -3536,10 +6331,67 @@ impl clientgen_runtime::UnknownFields for DealCurrency {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealCurrency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealCurrency;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealCurrency")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealCurrency, A::Error> {
+                let mut slot_0: Option<Currency> = None;
+                let mut slot_1: Option<f64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("code"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "exchange_rate" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("exchange_rate"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealCurrency {
+                    code: slot_0.ok_or_else(|| serde::de::Error::missing_field("code"))?,
+                    exchange_rate: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "exchange_rate",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Which deals deals.list returns; every condition given must hold.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealFilter {
     /// Only deals with these UUIDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3658,10 +6510,160 @@ impl clientgen_runtime::UnknownFields for DealFilter {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealFilter;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealFilter")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealFilter, A::Error> {
+                let mut slot_0: Option<Option<Vec<String>>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<CustomerReference>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_5: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_6: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_7: Option<Option<ResponsibleUserFilter>> = None;
+                let mut slot_8: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_9: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_10: Option<Option<Vec<DealStatus>>> = None;
+                let mut slot_11: Option<Option<Vec<String>>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ids" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ids"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "term" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("term"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "customer" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("customer"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "phase_id" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("phase_id"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_closing_date"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date_from" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "estimated_closing_date_from",
+                                    ),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date_until" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "estimated_closing_date_until",
+                                    ),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "responsible_user_id" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user_id"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "updated_since" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("updated_since"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "created_before" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("created_before"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "pipeline_ids" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("pipeline_ids"),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealFilter {
+                    ids: slot_0.unwrap_or_default(),
+                    term: slot_1.unwrap_or_default(),
+                    customer: slot_2.unwrap_or_default(),
+                    phase_id: slot_3.unwrap_or_default(),
+                    estimated_closing_date: slot_4.unwrap_or_default(),
+                    estimated_closing_date_from: slot_5.unwrap_or_default(),
+                    estimated_closing_date_until: slot_6.unwrap_or_default(),
+                    responsible_user_id: slot_7.unwrap_or_default(),
+                    updated_since: slot_8.unwrap_or_default(),
+                    created_before: slot_9.unwrap_or_default(),
+                    status: slot_10.unwrap_or_default(),
+                    pipeline_ids: slot_11.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of deals.info.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealInfoRequest {
     /// The deal's UUID.
     pub id: String,
@@ -3702,10 +6704,62 @@ impl clientgen_runtime::UnknownFields for DealInfoRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealInfoRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealInfoRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealInfoRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "include" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("include"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealInfoRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    include: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Who a deal is for.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealLead {
     /// The customer, a contact or a company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3736,12 +6790,66 @@ impl clientgen_runtime::UnknownFields for DealLead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealLead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealLead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealLead")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealLead, A::Error> {
+                let mut slot_0: Option<Option<CustomerReference>> = None;
+                let mut slot_1: Option<Option<Reference>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "customer" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("customer"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_person" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_person"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealLead {
+                    customer: slot_0.unwrap_or_default(),
+                    contact_person: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A page of deals.
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealList {
     /// The deals on this page.
     pub data: Vec<DealListItem>,
@@ -3788,12 +6896,74 @@ impl clientgen_runtime::UnknownFields for DealList {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealList")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealList, A::Error> {
+                let mut slot_0: Option<Vec<DealListItem>> = None;
+                let mut slot_1: Option<Option<ListMeta>> = None;
+                let mut slot_2: Option<
+                    Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "meta" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meta"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "included" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("included"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealList {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    meta: slot_1.unwrap_or_default(),
+                    included: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A deal as deals.list returns it, without its phase history and quotations.
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealListItem {
     /// The deal's UUID.
     pub id: String,
@@ -4028,10 +7198,250 @@ impl clientgen_runtime::UnknownFields for DealListItem {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealListItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealListItem")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealListItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<DealStatus>> = None;
+                let mut slot_5: Option<Option<DealLead>> = None;
+                let mut slot_6: Option<Option<Reference>> = None;
+                let mut slot_7: Option<Option<Money>> = None;
+                let mut slot_8: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_9: Option<Option<f64>> = None;
+                let mut slot_10: Option<Option<Money>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<Reference>> = None;
+                let mut slot_13: Option<Option<Reference>> = None;
+                let mut slot_14: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_15: Option<Option<Reference>> = None;
+                let mut slot_16: Option<Option<DealLostReason>> = None;
+                let mut slot_17: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_18: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_19: Option<Option<String>> = None;
+                let mut slot_20: Option<Option<Vec<CustomField>>> = None;
+                let mut slot_21: Option<Option<CurrencyExchangeRate>> = None;
+                let mut slot_22: Option<Option<Reference>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "summary" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("summary"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "reference" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("reference"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "lead" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "department" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("department"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "estimated_value" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_value"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_closing_date"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "estimated_probability" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_probability"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "weighted_value" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("weighted_value"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "purchase_order_number" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("purchase_order_number"),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "current_phase" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("current_phase"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "responsible_user" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "closed_at" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("closed_at"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "lost_reason" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lost_reason"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "created_at" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("created_at"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "updated_at" => {
+                            if slot_18.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated_at"));
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "web_url" => {
+                            if slot_19.is_some() {
+                                return Err(serde::de::Error::duplicate_field("web_url"));
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_20.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "currency_exchange_rate" => {
+                            if slot_21.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("currency_exchange_rate"),
+                                );
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        "pipeline" => {
+                            if slot_22.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pipeline"));
+                            }
+                            slot_22 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealListItem {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    summary: slot_2.unwrap_or_default(),
+                    reference: slot_3.unwrap_or_default(),
+                    status: slot_4.unwrap_or_default(),
+                    lead: slot_5.unwrap_or_default(),
+                    department: slot_6.unwrap_or_default(),
+                    estimated_value: slot_7.unwrap_or_default(),
+                    estimated_closing_date: slot_8.unwrap_or_default(),
+                    estimated_probability: slot_9.unwrap_or_default(),
+                    weighted_value: slot_10.unwrap_or_default(),
+                    purchase_order_number: slot_11.unwrap_or_default(),
+                    current_phase: slot_12.unwrap_or_default(),
+                    responsible_user: slot_13.unwrap_or_default(),
+                    closed_at: slot_14.unwrap_or_default(),
+                    source: slot_15.unwrap_or_default(),
+                    lost_reason: slot_16.unwrap_or_default(),
+                    created_at: slot_17.unwrap_or_default(),
+                    updated_at: slot_18.unwrap_or_default(),
+                    web_url: slot_19.unwrap_or_default(),
+                    custom_fields: slot_20.unwrap_or_default(),
+                    currency_exchange_rate: slot_21.unwrap_or_default(),
+                    pipeline: slot_22.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Why a deal was lost.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealLostReason {
     /// The lost reason chosen (type `lostReason`).
     #[serde(default)]
@@ -4062,10 +7472,62 @@ impl clientgen_runtime::UnknownFields for DealLostReason {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealLostReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealLostReason;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealLostReason")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealLostReason, A::Error> {
+                let mut slot_0: Option<Option<Reference>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "reason" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("reason"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "remark" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remark"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealLostReason {
+                    reason: slot_0.unwrap_or_default(),
+                    remark: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A phase a deal went through.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealPhaseHistoryEntry {
     /// The phase (type `dealPhase`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4106,10 +7568,70 @@ impl clientgen_runtime::UnknownFields for DealPhaseHistoryEntry {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DealPhaseHistoryEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealPhaseHistoryEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealPhaseHistoryEntry")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealPhaseHistoryEntry, A::Error> {
+                let mut slot_0: Option<Option<Reference>> = None;
+                let mut slot_1: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_2: Option<Option<Reference>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "phase" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("phase"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "started_at" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("started_at"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "started_by" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("started_by"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealPhaseHistoryEntry {
+                    phase: slot_0.unwrap_or_default(),
+                    started_at: slot_1.unwrap_or_default(),
+                    started_by: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One sort key of deals.list.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealSort {
     /// What to sort on.
     pub field: DealSortField,
@@ -4148,6 +7670,59 @@ impl clientgen_runtime::UnknownFields for DealSort {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DealSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DealSort;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DealSort")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DealSort, A::Error> {
+                let mut slot_0: Option<DealSortField> = None;
+                let mut slot_1: Option<Option<SortOrder>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "field" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("field"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "order" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("order"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DealSort {
+                    field: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("field"))?,
+                    order: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4318,7 +7893,7 @@ impl clientgen_runtime::UnknownFields for DealStatus {
 /// Matches contacts or companies by an email address.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailFilter {
     /// Kind of address to match.
     #[serde(rename = "type")]
@@ -4354,6 +7929,60 @@ impl clientgen_runtime::UnknownFields for EmailFilter {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmailFilter;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailFilter")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailFilter, A::Error> {
+                let mut slot_0: Option<EmailFilterType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EmailFilter {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    email: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4514,7 +8143,7 @@ impl clientgen_runtime::UnknownFields for EmailVerificationStatus {
 /// Spec note: See note `error-shape`; no 422 is documented.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Errors".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// The errors, one object each.
     pub errors: Vec<ApiError>,
@@ -4544,6 +8173,51 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut slot_0: Option<Vec<ApiError>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "errors" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("errors"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    errors: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("errors"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4639,7 +8313,7 @@ impl clientgen_runtime::UnknownFields for Gender {
 /// The id of the object an action applies to.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.delete [POST /contacts.delete]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdRequest {
     /// The object's UUID.
     pub id: String,
@@ -4669,10 +8343,54 @@ impl clientgen_runtime::UnknownFields for IdRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for IdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IdRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IdRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IdRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(IdRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// How a customer wants to be invoiced.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoicingPreferences {
     /// Address for electronic invoices (e-invoicing), if any.
     #[serde(default)]
@@ -4695,6 +8413,54 @@ impl clientgen_runtime::UnknownFields for InvoicingPreferences {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvoicingPreferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicingPreferences;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoicingPreferences")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicingPreferences, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "electronic_invoicing_address" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "electronic_invoicing_address",
+                                    ),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvoicingPreferences {
+                    electronic_invoicing_address: slot_0.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4852,7 +8618,7 @@ impl clientgen_runtime::UnknownFields for LegacyObjectType {
 /// The body of companies.list.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCompaniesRequest {
     /// Which companies to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4909,10 +8675,86 @@ impl clientgen_runtime::UnknownFields for ListCompaniesRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ListCompaniesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCompaniesRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListCompaniesRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCompaniesRequest, A::Error> {
+                let mut slot_0: Option<Option<CompanyFilter>> = None;
+                let mut slot_1: Option<Option<PageRequest>> = None;
+                let mut slot_2: Option<Option<Vec<CompanySort>>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "filter" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("filter"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "page" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("page"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "sort" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("sort"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "includes" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("includes"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "include" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("include"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListCompaniesRequest {
+                    filter: slot_0.unwrap_or_default(),
+                    page: slot_1.unwrap_or_default(),
+                    sort: slot_2.unwrap_or_default(),
+                    includes: slot_3.unwrap_or_default(),
+                    include: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of contacts.list.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListContactsRequest {
     /// Which contacts to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4969,10 +8811,86 @@ impl clientgen_runtime::UnknownFields for ListContactsRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ListContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListContactsRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListContactsRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListContactsRequest, A::Error> {
+                let mut slot_0: Option<Option<ContactFilter>> = None;
+                let mut slot_1: Option<Option<PageRequest>> = None;
+                let mut slot_2: Option<Option<Vec<ContactSort>>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "filter" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("filter"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "page" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("page"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "sort" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("sort"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "includes" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("includes"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "include" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("include"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListContactsRequest {
+                    filter: slot_0.unwrap_or_default(),
+                    page: slot_1.unwrap_or_default(),
+                    sort: slot_2.unwrap_or_default(),
+                    includes: slot_3.unwrap_or_default(),
+                    include: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of deals.list.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListDealsRequest {
     /// Which deals to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5029,12 +8947,88 @@ impl clientgen_runtime::UnknownFields for ListDealsRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ListDealsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListDealsRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListDealsRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListDealsRequest, A::Error> {
+                let mut slot_0: Option<Option<DealFilter>> = None;
+                let mut slot_1: Option<Option<PageRequest>> = None;
+                let mut slot_2: Option<Option<Vec<DealSort>>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "filter" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("filter"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "page" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("page"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "sort" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("sort"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "includes" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("includes"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "include" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("include"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListDealsRequest {
+                    filter: slot_0.unwrap_or_default(),
+                    page: slot_1.unwrap_or_default(),
+                    sort: slot_2.unwrap_or_default(),
+                    includes: slot_3.unwrap_or_default(),
+                    include: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Paging information of a list answer, sent when `includes` asks for `pagination`.
 ///
 /// Spec note: See note `list-meta`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Responses".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListMeta {
     /// The page returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5062,10 +9056,62 @@ impl clientgen_runtime::UnknownFields for ListMeta {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ListMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListMeta;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListMeta")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMeta, A::Error> {
+                let mut slot_0: Option<Option<PageInfo>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "page" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("page"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "matches" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("matches"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListMeta {
+                    page: slot_0.unwrap_or_default(),
+                    matches: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A deal to mark as lost, and why.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.lose [POST /deals.lose]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoseDealRequest {
     /// The deal's UUID.
     pub id: String,
@@ -5113,12 +9159,72 @@ impl clientgen_runtime::UnknownFields for LoseDealRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LoseDealRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LoseDealRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LoseDealRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LoseDealRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "reason_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("reason_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "extra_info" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("extra_info"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LoseDealRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    reason_id: slot_1.unwrap_or_default(),
+                    extra_info: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An activity kind to translate into its activity type.
 ///
 /// Spec note: See note `unmarked-required`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "migrate.activityType [POST /migrate.activityType]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateActivityTypeRequest {
     /// The activity kind.
     #[serde(rename = "type")]
@@ -5149,12 +9255,57 @@ impl clientgen_runtime::UnknownFields for MigrateActivityTypeRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MigrateActivityTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MigrateActivityTypeRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MigrateActivityTypeRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MigrateActivityTypeRequest, A::Error> {
+                let mut slot_0: Option<ActivityTypeName> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MigrateActivityTypeRequest {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An API v1 id to translate.
 ///
 /// Spec note: See note `unmarked-required`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateIdRequest {
     /// The kind of object the id belongs to.
     #[serde(rename = "type")]
@@ -5192,12 +9343,65 @@ impl clientgen_runtime::UnknownFields for MigrateIdRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MigrateIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MigrateIdRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MigrateIdRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MigrateIdRequest, A::Error> {
+                let mut slot_0: Option<LegacyObjectType> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MigrateIdRequest {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    id: slot_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An API v1 tax rate to translate.
 ///
 /// Spec note: See note `unmarked-required`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "migrate.taxRate [POST /migrate.taxRate]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateTaxRateRequest {
     /// UUID of the department whose tax rates are meant.
     pub department_id: String,
@@ -5238,10 +9442,68 @@ impl clientgen_runtime::UnknownFields for MigrateTaxRateRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MigrateTaxRateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MigrateTaxRateRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MigrateTaxRateRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MigrateTaxRateRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "department_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("department_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "tax_rate" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tax_rate"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MigrateTaxRateRequest {
+                    department_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "department_id",
+                        ))?,
+                    tax_rate: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("tax_rate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The API v2 UUID of an API v1 object.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigratedId {
     /// The kind of object.
     #[serde(rename = "type")]
@@ -5274,6 +9536,59 @@ impl clientgen_runtime::UnknownFields for MigratedId {
         self.id
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MigratedId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MigratedId;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MigratedId")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MigratedId, A::Error> {
+                let mut slot_0: Option<MigratedObjectType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MigratedId {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    id: slot_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5429,7 +9744,7 @@ impl clientgen_runtime::UnknownFields for MigratedObjectType {
 /// Spec note: The amount is a JSON number on the wire and an f64 here, so it is not exact. See note `money-as-number`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Money (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Money {
     /// The amount, such as 123.30.
     ///
@@ -5472,10 +9787,64 @@ impl clientgen_runtime::UnknownFields for Money {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Money;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Money")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Money, A::Error> {
+                let mut slot_0: Option<f64> = None;
+                let mut slot_1: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "currency" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("currency"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Money {
+                    amount: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
+                    currency: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A deal and the phase to move it to.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.move [POST /deals.move]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MoveDealRequest {
     /// The deal's UUID.
     pub id: String,
@@ -5513,10 +9882,63 @@ impl clientgen_runtime::UnknownFields for MoveDealRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MoveDealRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MoveDealRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MoveDealRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MoveDealRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "phase_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("phase_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MoveDealRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    phase_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("phase_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A postal address to send.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "AddressRequest (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewAddress {
     /// Street and number; null when unknown.
     #[serde(default)]
@@ -5587,10 +10009,91 @@ impl clientgen_runtime::UnknownFields for NewAddress {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewAddress;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewAddress")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewAddress, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "line_1" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("line_1"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "postal_code" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("postal_code"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "city" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("city"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "country" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("country"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "area_level_two_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("area_level_two_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewAddress {
+                    line_1: slot_0.unwrap_or_default(),
+                    postal_code: slot_1.unwrap_or_default(),
+                    city: slot_2.unwrap_or_default(),
+                    country: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("country"))?,
+                    area_level_two_id: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A postal address to send, with the addressee it is for.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "AddressWithAddresseeRequest (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewAddressWithAddressee {
     /// Street and number; null when unknown.
     #[serde(default)]
@@ -5670,12 +10173,101 @@ impl clientgen_runtime::UnknownFields for NewAddressWithAddressee {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewAddressWithAddressee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewAddressWithAddressee;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewAddressWithAddressee")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewAddressWithAddressee, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "line_1" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("line_1"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "postal_code" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("postal_code"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "city" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("city"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "country" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("country"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "area_level_two_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("area_level_two_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "addressee" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addressee"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewAddressWithAddressee {
+                    line_1: slot_0.unwrap_or_default(),
+                    postal_code: slot_1.unwrap_or_default(),
+                    city: slot_2.unwrap_or_default(),
+                    country: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("country"))?,
+                    area_level_two_id: slot_4.unwrap_or_default(),
+                    addressee: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A company to add.
 ///
 /// Spec note: See notes `request-types` and `unmarked-required`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.add [POST /companies.add]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewCompany {
     /// Name.
     pub name: String,
@@ -5843,12 +10435,198 @@ impl clientgen_runtime::UnknownFields for NewCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewCompany")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewCompany, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<Vec<CompanyEmail>>> = None;
+                let mut slot_5: Option<Option<Vec<CompanyTelephone>>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<Vec<NewTypedAddress>>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<Vec<String>>> = None;
+                let mut slot_14: Option<Option<Vec<CustomFieldValue>>> = None;
+                let mut slot_15: Option<Option<bool>> = None;
+                let mut slot_16: Option<Option<Currency>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "business_type_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("business_type_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "vat_number" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_number"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "addresses" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addresses"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "responsible_user_id" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user_id"),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "remarks" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remarks"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "marketing_mails_consent" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("marketing_mails_consent"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "preferred_currency" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("preferred_currency"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewCompany {
+                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    business_type_id: slot_1.unwrap_or_default(),
+                    vat_number: slot_2.unwrap_or_default(),
+                    national_identification_number: slot_3.unwrap_or_default(),
+                    emails: slot_4.unwrap_or_default(),
+                    telephones: slot_5.unwrap_or_default(),
+                    website: slot_6.unwrap_or_default(),
+                    addresses: slot_7.unwrap_or_default(),
+                    iban: slot_8.unwrap_or_default(),
+                    bic: slot_9.unwrap_or_default(),
+                    language: slot_10.unwrap_or_default(),
+                    responsible_user_id: slot_11.unwrap_or_default(),
+                    remarks: slot_12.unwrap_or_default(),
+                    tags: slot_13.unwrap_or_default(),
+                    custom_fields: slot_14.unwrap_or_default(),
+                    marketing_mails_consent: slot_15.unwrap_or_default(),
+                    preferred_currency: slot_16.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A contact to add.
 ///
 /// Spec note: See notes `request-types` and `unmarked-required`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewContact {
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6019,12 +10797,193 @@ impl clientgen_runtime::UnknownFields for NewContact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewContact")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewContact, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<Vec<ContactEmail>>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<Vec<Telephone>>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<Vec<NewTypedAddress>>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<Gender>> = None;
+                let mut slot_9: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<Vec<String>>> = None;
+                let mut slot_15: Option<Option<Vec<CustomFieldValue>>> = None;
+                let mut slot_16: Option<Option<bool>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "first_name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "salutation" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("salutation"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "addresses" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addresses"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "gender" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("gender"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "birthdate" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("birthdate"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "remarks" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remarks"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "marketing_mails_consent" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("marketing_mails_consent"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewContact {
+                    first_name: slot_0.unwrap_or_default(),
+                    last_name: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("last_name"))?,
+                    emails: slot_2.unwrap_or_default(),
+                    salutation: slot_3.unwrap_or_default(),
+                    telephones: slot_4.unwrap_or_default(),
+                    website: slot_5.unwrap_or_default(),
+                    addresses: slot_6.unwrap_or_default(),
+                    language: slot_7.unwrap_or_default(),
+                    gender: slot_8.unwrap_or_default(),
+                    birthdate: slot_9.unwrap_or_default(),
+                    iban: slot_10.unwrap_or_default(),
+                    bic: slot_11.unwrap_or_default(),
+                    national_identification_number: slot_12.unwrap_or_default(),
+                    remarks: slot_13.unwrap_or_default(),
+                    tags: slot_14.unwrap_or_default(),
+                    custom_fields: slot_15.unwrap_or_default(),
+                    marketing_mails_consent: slot_16.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A deal to create for a customer.
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDeal {
     /// The customer and contact person.
     pub lead: NewDealLead,
@@ -6152,10 +11111,155 @@ impl clientgen_runtime::UnknownFields for NewDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewDeal")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewDeal, A::Error> {
+                let mut slot_0: Option<NewDealLead> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<Money>> = None;
+                let mut slot_8: Option<Option<f64>> = None;
+                let mut slot_9: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_10: Option<Option<Vec<CustomFieldValue>>> = None;
+                let mut slot_11: Option<Option<DealCurrency>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "lead" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "summary" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("summary"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "source_id" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source_id"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "department_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("department_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "responsible_user_id" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user_id"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "phase_id" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("phase_id"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "estimated_value" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_value"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "estimated_probability" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_probability"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_closing_date"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "currency" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("currency"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewDeal {
+                    lead: slot_0.ok_or_else(|| serde::de::Error::missing_field("lead"))?,
+                    title: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    summary: slot_2.unwrap_or_default(),
+                    source_id: slot_3.unwrap_or_default(),
+                    department_id: slot_4.unwrap_or_default(),
+                    responsible_user_id: slot_5.unwrap_or_default(),
+                    phase_id: slot_6.unwrap_or_default(),
+                    estimated_value: slot_7.unwrap_or_default(),
+                    estimated_probability: slot_8.unwrap_or_default(),
+                    estimated_closing_date: slot_9.unwrap_or_default(),
+                    custom_fields: slot_10.unwrap_or_default(),
+                    currency: slot_11.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Who a deal is for, when creating or updating it.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDealLead {
     /// The customer, a contact or a company.
     pub customer: CustomerReference,
@@ -6197,10 +11301,65 @@ impl clientgen_runtime::UnknownFields for NewDealLead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewDealLead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewDealLead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewDealLead")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewDealLead, A::Error> {
+                let mut slot_0: Option<CustomerReference> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "customer" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("customer"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_person_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_person_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewDealLead {
+                    customer: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    contact_person_id: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An address of a contact or company to send, with its use.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTypedAddress {
     /// What the address is used for.
     #[serde(rename = "type")]
@@ -6239,10 +11398,64 @@ impl clientgen_runtime::UnknownFields for NewTypedAddress {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewTypedAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewTypedAddress;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewTypedAddress")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewTypedAddress, A::Error> {
+                let mut slot_0: Option<AddressType> = None;
+                let mut slot_1: Option<NewAddressWithAddressee> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "address" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("address"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewTypedAddress {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    address: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("address"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The page a list answer holds.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Pagination".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PageInfo {
     /// Items per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6270,12 +11483,64 @@ impl clientgen_runtime::UnknownFields for PageInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PageInfo;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PageInfo")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageInfo, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "size" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("size"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "number" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("number"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PageInfo {
+                    size: slot_0.unwrap_or_default(),
+                    number: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Which page of a list to return.
 ///
 /// Spec note: See notes `body-pagination` and `integer-numbers`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Page".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PageRequest {
     /// Items per page.
     ///
@@ -6307,10 +11572,62 @@ impl clientgen_runtime::UnknownFields for PageRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PageRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PageRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageRequest, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "size" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("size"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "number" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("number"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PageRequest {
+                    size: slot_0.unwrap_or_default(),
+                    number: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The default payment term of a customer.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "PaymentTerm  (object)".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaymentTerm {
     /// Kind of term.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -6334,6 +11651,58 @@ impl clientgen_runtime::UnknownFields for PaymentTerm {
         self.days
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "days"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentTerm;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentTerm")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentTerm, A::Error> {
+                let mut slot_0: Option<Option<PaymentTermType>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "days" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("days"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentTerm {
+                    type_: slot_0.unwrap_or_default(),
+                    days: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6423,7 +11792,7 @@ impl clientgen_runtime::UnknownFields for PaymentTermType {
 /// Spec note: See note `uuid-ids`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Sideloading".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Reference {
     /// Object type, such as `user`, `company`, `dealPhase` or `customFieldDefinition`.
     #[serde(rename = "type")]
@@ -6459,12 +11828,65 @@ impl clientgen_runtime::UnknownFields for Reference {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Reference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Reference;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Reference")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Reference, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Reference {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    id: slot_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A contact linked to a company, with the contact's role there.
 ///
 /// Spec note: See note `contact-company-links` for `is_decision_maker`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelatedContact {
     /// Always `contact`.
     #[serde(rename = "type")]
@@ -6533,6 +11955,95 @@ impl clientgen_runtime::UnknownFields for RelatedContact {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RelatedContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RelatedContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RelatedContact")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RelatedContact, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<bool>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "position" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("position"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "secondary_position" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("secondary_position"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "division" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("division"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "is_decision_maker" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("is_decision_maker"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RelatedContact {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    id: slot_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    position: slot_2.unwrap_or_default(),
+                    secondary_position: slot_3.unwrap_or_default(),
+                    division: slot_4.unwrap_or_default(),
+                    is_decision_maker: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6637,7 +12148,7 @@ impl clientgen_runtime::UnknownFields for SortOrder {
 /// Tags to add to or remove from a contact or company.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.tag [POST /contacts.tag]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TagRequest {
     /// UUID of the contact or company.
     pub id: String,
@@ -6672,10 +12183,62 @@ impl clientgen_runtime::UnknownFields for TagRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TagRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TagRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TagRequest")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TagRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Vec<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TagRequest {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    tags: slot_1.ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A telephone number of a contact or user.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "Telephone (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Telephone {
     /// Kind of number.
     #[serde(rename = "type")]
@@ -6711,6 +12274,60 @@ impl clientgen_runtime::UnknownFields for Telephone {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Telephone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Telephone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Telephone")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Telephone, A::Error> {
+                let mut slot_0: Option<TelephoneType> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "number" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("number"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Telephone {
+                    type_: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    number: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("number"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6798,7 +12415,7 @@ impl clientgen_runtime::UnknownFields for TelephoneType {
 /// How long after the fact a user may still track time ("freeze time tracking after").
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimeTrackingLimit {
     /// Unit of `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6825,6 +12442,58 @@ impl clientgen_runtime::UnknownFields for TimeTrackingLimit {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeTrackingLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TimeTrackingLimit;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TimeTrackingLimit")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimeTrackingLimit, A::Error> {
+                let mut slot_0: Option<Option<TimeTrackingLimitUnit>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "unit" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("unit"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TimeTrackingLimit {
+                    unit: slot_0.unwrap_or_default(),
+                    value: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6904,7 +12573,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingLimitUnit {
 /// An address of a contact or company, with its use.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TypedAddress {
     /// What the address is used for.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -6932,12 +12601,64 @@ impl clientgen_runtime::UnknownFields for TypedAddress {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TypedAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TypedAddress;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TypedAddress")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TypedAddress, A::Error> {
+                let mut slot_0: Option<Option<AddressType>> = None;
+                let mut slot_1: Option<Option<AddressWithAddressee>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "address" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("address"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TypedAddress {
+                    type_: slot_0.unwrap_or_default(),
+                    address: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Changes to a company. Fields left out keep their value; lists sent (emails, telephones, addresses, tags, custom fields) replace the stored list as a whole.
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "companies.update [POST /companies.update]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCompany {
     /// The company's UUID.
     pub id: String,
@@ -7125,12 +12846,218 @@ impl clientgen_runtime::UnknownFields for UpdateCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateCompany")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCompany, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<Vec<CompanyEmail>>> = None;
+                let mut slot_6: Option<Option<Vec<CompanyTelephone>>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<Vec<NewTypedAddress>>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<Vec<String>>> = None;
+                let mut slot_15: Option<Option<Vec<CustomFieldValue>>> = None;
+                let mut slot_16: Option<Option<CustomFieldsUpdateStrategy>> = None;
+                let mut slot_17: Option<Option<bool>> = None;
+                let mut slot_18: Option<Option<Currency>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "business_type_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("business_type_id"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "vat_number" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_number"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "addresses" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addresses"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "responsible_user_id" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user_id"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "remarks" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remarks"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "custom_fields_update_strategy" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "custom_fields_update_strategy",
+                                    ),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "marketing_mails_consent" => {
+                            if slot_17.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("marketing_mails_consent"),
+                                );
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "preferred_currency" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("preferred_currency"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateCompany {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.unwrap_or_default(),
+                    business_type_id: slot_2.unwrap_or_default(),
+                    vat_number: slot_3.unwrap_or_default(),
+                    national_identification_number: slot_4.unwrap_or_default(),
+                    emails: slot_5.unwrap_or_default(),
+                    telephones: slot_6.unwrap_or_default(),
+                    website: slot_7.unwrap_or_default(),
+                    addresses: slot_8.unwrap_or_default(),
+                    iban: slot_9.unwrap_or_default(),
+                    bic: slot_10.unwrap_or_default(),
+                    language: slot_11.unwrap_or_default(),
+                    responsible_user_id: slot_12.unwrap_or_default(),
+                    remarks: slot_13.unwrap_or_default(),
+                    tags: slot_14.unwrap_or_default(),
+                    custom_fields: slot_15.unwrap_or_default(),
+                    custom_fields_update_strategy: slot_16.unwrap_or_default(),
+                    marketing_mails_consent: slot_17.unwrap_or_default(),
+                    preferred_currency: slot_18.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Changes to a contact. Fields left out keep their value; lists sent (emails, telephones, addresses, tags, custom fields) replace the stored list as a whole.
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "contacts.update [POST /contacts.update]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateContact {
     /// The contact's UUID.
     pub id: String,
@@ -7321,12 +13248,212 @@ impl clientgen_runtime::UnknownFields for UpdateContact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateContact")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContact, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<Vec<ContactEmail>>> = None;
+                let mut slot_5: Option<Option<Vec<Telephone>>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<Vec<NewTypedAddress>>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<Gender>> = None;
+                let mut slot_10: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<Vec<String>>> = None;
+                let mut slot_16: Option<Option<Vec<CustomFieldValue>>> = None;
+                let mut slot_17: Option<Option<CustomFieldsUpdateStrategy>> = None;
+                let mut slot_18: Option<Option<bool>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "first_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "salutation" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("salutation"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "emails" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("emails"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "telephones" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephones"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "addresses" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("addresses"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "gender" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("gender"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "birthdate" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("birthdate"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "iban" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("iban"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "bic" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bic"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "national_identification_number" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "national_identification_number",
+                                    ),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "remarks" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remarks"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "custom_fields_update_strategy" => {
+                            if slot_17.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "custom_fields_update_strategy",
+                                    ),
+                                );
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "marketing_mails_consent" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("marketing_mails_consent"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateContact {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    first_name: slot_1.unwrap_or_default(),
+                    last_name: slot_2.unwrap_or_default(),
+                    salutation: slot_3.unwrap_or_default(),
+                    emails: slot_4.unwrap_or_default(),
+                    telephones: slot_5.unwrap_or_default(),
+                    website: slot_6.unwrap_or_default(),
+                    addresses: slot_7.unwrap_or_default(),
+                    language: slot_8.unwrap_or_default(),
+                    gender: slot_9.unwrap_or_default(),
+                    birthdate: slot_10.unwrap_or_default(),
+                    iban: slot_11.unwrap_or_default(),
+                    bic: slot_12.unwrap_or_default(),
+                    national_identification_number: slot_13.unwrap_or_default(),
+                    remarks: slot_14.unwrap_or_default(),
+                    tags: slot_15.unwrap_or_default(),
+                    custom_fields: slot_16.unwrap_or_default(),
+                    custom_fields_update_strategy: slot_17.unwrap_or_default(),
+                    marketing_mails_consent: slot_18.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Changes to a deal. Fields left out keep their value. The phase is changed with deals.move, not here.
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "deals.update [POST /deals.update]".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDeal {
     /// The deal's UUID.
     pub id: String,
@@ -7466,6 +13593,162 @@ impl clientgen_runtime::UnknownFields for UpdateDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateDeal")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDeal, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<NewDealLead>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<Money>> = None;
+                let mut slot_8: Option<Option<f64>> = None;
+                let mut slot_9: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_10: Option<Option<Vec<CustomFieldValue>>> = None;
+                let mut slot_11: Option<Option<CustomFieldsUpdateStrategy>> = None;
+                let mut slot_12: Option<Option<DealCurrency>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "lead" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "summary" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("summary"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "source_id" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source_id"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "department_id" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("department_id"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "responsible_user_id" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("responsible_user_id"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "estimated_value" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_value"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "estimated_probability" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_probability"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "estimated_closing_date" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("estimated_closing_date"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "custom_fields" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_fields"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "custom_fields_update_strategy" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "custom_fields_update_strategy",
+                                    ),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "currency" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("currency"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateDeal {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    lead: slot_1.unwrap_or_default(),
+                    title: slot_2.unwrap_or_default(),
+                    summary: slot_3.unwrap_or_default(),
+                    source_id: slot_4.unwrap_or_default(),
+                    department_id: slot_5.unwrap_or_default(),
+                    responsible_user_id: slot_6.unwrap_or_default(),
+                    estimated_value: slot_7.unwrap_or_default(),
+                    estimated_probability: slot_8.unwrap_or_default(),
+                    estimated_closing_date: slot_9.unwrap_or_default(),
+                    custom_fields: slot_10.unwrap_or_default(),
+                    custom_fields_update_strategy: slot_11.unwrap_or_default(),
+                    currency: slot_12.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The language and region a user works in.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
@@ -7594,7 +13877,7 @@ impl clientgen_runtime::UnknownFields for UserLanguage {
 /// Preferences of the authenticated user.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserPreferences {
     /// Whether the user's tracked time is invoiceable by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7636,12 +13919,80 @@ impl clientgen_runtime::UnknownFields for UserPreferences {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UserPreferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserPreferences;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserPreferences")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserPreferences, A::Error> {
+                let mut slot_0: Option<Option<bool>> = None;
+                let mut slot_1: Option<Option<TimeTrackingLimit>> = None;
+                let mut slot_2: Option<Option<bool>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoiceable" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoiceable"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "historic_time_tracking_limit" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "historic_time_tracking_limit",
+                                    ),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "whitelabeling" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("whitelabeling"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UserPreferences {
+                    invoiceable: slot_0.unwrap_or_default(),
+                    historic_time_tracking_limit: slot_1.unwrap_or_default(),
+                    whitelabeling: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A webhook: Teamleader calls `url` when one of `types` happens. The same object registers, lists and unregisters webhooks.
 ///
 /// Spec note: See note `webhook-types`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, "WebHook (object)".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Webhook {
     /// The URL Teamleader calls.
     pub url: String,
@@ -7676,6 +14027,59 @@ impl clientgen_runtime::UnknownFields for Webhook {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Webhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Webhook;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Webhook")
+            }
+
+            #[allow(deprecated)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Webhook, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Vec<WebhookEventType>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "url" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("url"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "types" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("types"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Webhook {
+                    url: slot_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    types: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("types"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
