@@ -251,19 +251,23 @@ impl Serialize for DateTime {
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // A visitor rather than `String`/`Cow`: the text is parsed where it lies, unallocated.
+        // The parse error is raised after the string has been read, as before, so serde_json
+        // reports the same position.
         struct Text;
         impl serde::de::Visitor<'_> for Text {
-            type Value = DateTime;
+            type Value = Result<DateTime, ParseError>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
 
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateTime, E> {
-                DateTime::parse(text).map_err(E::custom)
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(DateTime::parse(text))
             }
         }
-        deserializer.deserialize_str(Text)
+        deserializer
+            .deserialize_str(Text)?
+            .map_err(serde::de::Error::custom)
     }
 }
 

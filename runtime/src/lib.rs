@@ -8,6 +8,7 @@ pub mod de;
 pub mod decimal;
 pub mod encode;
 pub mod error;
+pub mod extra;
 pub mod limit;
 pub mod oauth;
 pub mod paginate;
@@ -24,6 +25,7 @@ pub use error::{
     ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
     TransportErrorKind, UnexpectedStatus,
 };
+pub use extra::{Extra, Unknown};
 pub use http::Method;
 pub use limit::RateLimit;
 pub use request::Request;

@@ -415,6 +415,7 @@ impl Raw {
             .header("Teamup-Token", "key")
             .body(Empty::new())
             .expect("request");
+        self.send.ready().await.expect("connection ready");
         let resp = self.send.send_request(req).await.expect("send");
         assert!(resp.status().is_success());
         let body = resp.into_body().collect().await.expect("body").to_bytes();

@@ -149,10 +149,10 @@ fn object(
     });
     let extra = keep_unknown.then(|| {
         quote! {
-            /// Fields the spec does not describe, kept as received so that sending this value
-            /// back loses nothing.
+            /// Fields the spec does not describe, kept as the exact JSON text received so that
+            /// sending this value back loses nothing.
             #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
+            pub extra: clientgen_runtime::Extra,
         }
     });
     // Required fields, nullable ones included, are always sent, so the caller decides each of
@@ -178,7 +178,7 @@ fn object(
                     quote!(#n: None)
                 }
             });
-            let extra_init = keep_unknown.then(|| quote!(extra: serde_json::Map::new(),));
+            let extra_init = keep_unknown.then(|| quote!(extra: clientgen_runtime::Extra::new(),));
             quote! {
                 impl #name {
                     /// A value with every required field given and every optional field unset.
@@ -282,12 +282,12 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[FieldModel]) -> TokenSt
                     #[allow(deprecated)]
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#slots)*
-                        let mut extra = serde_json::Map::new();
+                        let mut extra = clientgen_runtime::Extra::new();
                         while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
                             match key.as_str() {
                                 #(#arms)*
                                 _ => {
-                                    extra.insert(key.into_owned(), map.next_value()?);
+                                    extra.insert_unknown(key.into_owned(), map.next_value()?);
                                 }
                             }
                         }
@@ -354,8 +354,8 @@ fn form_encoder(
     });
     let extras = keep_unknown.then(|| {
         quote! {
-            for (name, value) in &self.extra {
-                form.push_extra(name, value, style);
+            for (name, value) in self.extra.iter() {
+                form.push_extra(name, &value.to_value(), style);
             }
         }
     });

@@ -90,10 +90,10 @@ pub struct CommentCreator {
     pub id: i64,
     /// Name of the user.
     pub name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CommentCreator {
@@ -103,7 +103,7 @@ impl CommentCreator {
         CommentCreator {
             id,
             name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -139,7 +139,7 @@ impl<'de> serde::Deserialize<'de> for CommentCreator {
             ) -> Result<CommentCreator, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -156,7 +156,7 @@ impl<'de> serde::Deserialize<'de> for CommentCreator {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -206,10 +206,10 @@ pub struct ConvertedClient {
     /// Spec note: See notes `convert-response` and `id-type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ConvertedClient {
@@ -240,7 +240,7 @@ impl<'de> serde::Deserialize<'de> for ConvertedClient {
                 mut map: A,
             ) -> Result<ConvertedClient, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -251,7 +251,7 @@ impl<'de> serde::Deserialize<'de> for ConvertedClient {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -272,10 +272,10 @@ impl<'de> serde::Deserialize<'de> for ConvertedClient {
 pub struct DeletedComment {
     /// Id of the deleted comment.
     pub id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeletedComment {
@@ -284,7 +284,7 @@ impl DeletedComment {
     pub fn new(id: i64) -> Self {
         DeletedComment {
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -317,7 +317,7 @@ impl<'de> serde::Deserialize<'de> for DeletedComment {
                 mut map: A,
             ) -> Result<DeletedComment, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -328,7 +328,7 @@ impl<'de> serde::Deserialize<'de> for DeletedComment {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -349,10 +349,10 @@ impl<'de> serde::Deserialize<'de> for DeletedComment {
 pub struct DeletedLead {
     /// Id of the deleted lead.
     pub id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeletedLead {
@@ -361,7 +361,7 @@ impl DeletedLead {
     pub fn new(id: i64) -> Self {
         DeletedLead {
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -394,7 +394,7 @@ impl<'de> serde::Deserialize<'de> for DeletedLead {
                 mut map: A,
             ) -> Result<DeletedLead, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -405,7 +405,7 @@ impl<'de> serde::Deserialize<'de> for DeletedLead {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -431,10 +431,10 @@ pub struct ErrorBody {
     /// Validation messages by form field name (such as `lead_title`); present only with 422.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorBody {
@@ -444,7 +444,7 @@ impl ErrorBody {
         ErrorBody {
             message,
             errors: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -488,7 +488,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 let mut slot_1: Option<
                     Option<std::collections::BTreeMap<String, Vec<String>>>,
                 > = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -505,7 +505,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -588,10 +588,10 @@ pub struct Lead {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing)]
     pub dates: LeadDates,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Lead {
@@ -703,7 +703,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
                 let mut slot_12: Option<Vec<LeadAssignee>> = None;
                 let mut slot_13: Option<Vec<String>> = None;
                 let mut slot_14: Option<LeadDates> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -804,7 +804,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
                             slot_14 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -859,8 +859,8 @@ impl Lead {
         form.push_or_empty("lead_description", self.description.as_ref());
         self.contact.write_form(form, style)?;
         self.address.write_form(form, style)?;
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -962,10 +962,10 @@ pub struct LeadAssignee {
     pub id: i64,
     /// Full name of the team user.
     pub name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadAssignee {
@@ -975,7 +975,7 @@ impl LeadAssignee {
         LeadAssignee {
             id,
             name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1011,7 +1011,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignee {
             ) -> Result<LeadAssignee, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1028,7 +1028,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignee {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1052,10 +1052,10 @@ impl<'de> serde::Deserialize<'de> for LeadAssignee {
 pub struct LeadAssignment {
     /// Ids of team users. Replaces the current assignment; an empty list removes everyone.
     pub assigned: Vec<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadAssignment {
@@ -1064,7 +1064,7 @@ impl LeadAssignment {
     pub fn new(assigned: Vec<i64>) -> Self {
         LeadAssignment {
             assigned,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1100,7 +1100,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignment {
                 mut map: A,
             ) -> Result<LeadAssignment, A::Error> {
                 let mut slot_0: Option<Vec<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1111,7 +1111,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignment {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1204,10 +1204,10 @@ pub struct LeadClone {
     /// `on` to copy the files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_files: Option<On>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadClone {
@@ -1226,7 +1226,7 @@ impl LeadClone {
             lead_value: None,
             copy_checklist: None,
             copy_files: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1322,7 +1322,7 @@ impl<'de> serde::Deserialize<'de> for LeadClone {
                 let mut slot_8: Option<Option<clientgen_runtime::Decimal>> = None;
                 let mut slot_9: Option<Option<On>> = None;
                 let mut slot_10: Option<Option<On>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1405,7 +1405,7 @@ impl<'de> serde::Deserialize<'de> for LeadClone {
                             slot_10 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1450,8 +1450,8 @@ impl LeadClone {
         form.push_opt("lead_value", self.lead_value.as_ref());
         form.push_opt("copy_checklist", self.copy_checklist.as_ref());
         form.push_opt("copy_files", self.copy_files.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1470,10 +1470,10 @@ pub struct LeadComment {
     pub text: String,
     /// Who wrote it.
     pub creator: CommentCreator,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadComment {
@@ -1484,7 +1484,7 @@ impl LeadComment {
             id,
             text,
             creator,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1526,7 +1526,7 @@ impl<'de> serde::Deserialize<'de> for LeadComment {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
                 let mut slot_2: Option<CommentCreator> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1549,7 +1549,7 @@ impl<'de> serde::Deserialize<'de> for LeadComment {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1708,10 +1708,10 @@ pub struct LeadConversion {
     /// Server default: `no`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_lead: Option<YesNo>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadConversion {
@@ -1726,7 +1726,7 @@ impl LeadConversion {
             client_billing_invoice_due_days: None,
             send_welcome_email: None,
             delete_lead: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1801,7 +1801,7 @@ impl<'de> serde::Deserialize<'de> for LeadConversion {
                 let mut slot_4: Option<Option<i64>> = None;
                 let mut slot_5: Option<Option<YesNo>> = None;
                 let mut slot_6: Option<Option<YesNo>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1858,7 +1858,7 @@ impl<'de> serde::Deserialize<'de> for LeadConversion {
                             slot_6 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1899,8 +1899,8 @@ impl LeadConversion {
         );
         form.push_opt("send_welcome_email", self.send_welcome_email.as_ref());
         form.push_opt("delete_lead", self.delete_lead.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1928,10 +1928,10 @@ pub struct LeadConverted {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing, default)]
     pub date: Option<ConversionDate>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadConverted {
@@ -1974,7 +1974,7 @@ impl<'de> serde::Deserialize<'de> for LeadConverted {
                 let mut slot_0: Option<bool> = None;
                 let mut slot_1: Option<Option<i64>> = None;
                 let mut slot_2: Option<Option<ConversionDate>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1999,7 +1999,7 @@ impl<'de> serde::Deserialize<'de> for LeadConverted {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2033,10 +2033,10 @@ pub struct LeadDates {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing)]
     pub updated: clientgen_runtime::DateTime,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadDates {
@@ -2076,7 +2076,7 @@ impl<'de> serde::Deserialize<'de> for LeadDates {
             ) -> Result<LeadDates, A::Error> {
                 let mut slot_0: Option<clientgen_runtime::DateTime> = None;
                 let mut slot_1: Option<clientgen_runtime::DateTime> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2093,7 +2093,7 @@ impl<'de> serde::Deserialize<'de> for LeadDates {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2122,10 +2122,10 @@ pub struct LeadPage {
     /// A readable summary, such as "Leads retrieved successfully."
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadPage {
@@ -2136,7 +2136,7 @@ impl LeadPage {
             data,
             meta,
             message: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2178,7 +2178,7 @@ impl<'de> serde::Deserialize<'de> for LeadPage {
                 let mut slot_0: Option<Vec<LeadSummary>> = None;
                 let mut slot_1: Option<PageMeta> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2201,7 +2201,7 @@ impl<'de> serde::Deserialize<'de> for LeadPage {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2362,10 +2362,10 @@ impl LeadStatus {
 pub struct LeadStatusChange {
     /// The new `leadstatus_id`.
     pub status: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadStatusChange {
@@ -2374,7 +2374,7 @@ impl LeadStatusChange {
     pub fn new(status: i64) -> Self {
         LeadStatusChange {
             status,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2410,7 +2410,7 @@ impl<'de> serde::Deserialize<'de> for LeadStatusChange {
                 mut map: A,
             ) -> Result<LeadStatusChange, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2421,7 +2421,7 @@ impl<'de> serde::Deserialize<'de> for LeadStatusChange {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2445,8 +2445,8 @@ impl LeadStatusChange {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("status", &self.status);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2507,10 +2507,10 @@ pub struct LeadSummary {
     /// Creation and last-change times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates: Option<LeadDates>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadSummary {
@@ -2533,7 +2533,7 @@ impl LeadSummary {
             assigned: None,
             tags: None,
             dates: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2647,7 +2647,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummary {
                 let mut slot_12: Option<Option<Vec<LeadAssignee>>> = None;
                 let mut slot_13: Option<Option<Vec<String>>> = None;
                 let mut slot_14: Option<Option<LeadDates>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2748,7 +2748,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummary {
                             slot_14 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2791,10 +2791,10 @@ pub struct LeadSummaryStatus {
     /// Colour of the status, in hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadSummaryStatus {
@@ -2805,7 +2805,7 @@ impl LeadSummaryStatus {
             id,
             title: None,
             color: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2850,7 +2850,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2873,7 +2873,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2898,10 +2898,10 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
 pub struct LeadTags {
     /// Tag titles. Replaces the current tags; an empty list removes them all.
     pub tags: Vec<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadTags {
@@ -2910,7 +2910,7 @@ impl LeadTags {
     pub fn new(tags: Vec<String>) -> Self {
         LeadTags {
             tags,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2943,7 +2943,7 @@ impl<'de> serde::Deserialize<'de> for LeadTags {
                 mut map: A,
             ) -> Result<LeadTags, A::Error> {
                 let mut slot_0: Option<Vec<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2954,7 +2954,7 @@ impl<'de> serde::Deserialize<'de> for LeadTags {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3031,10 +3031,10 @@ pub struct NewLead {
     /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_country: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewLead {
@@ -3061,7 +3061,7 @@ impl NewLead {
             lead_state: None,
             lead_zip: None,
             lead_country: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3205,7 +3205,7 @@ impl<'de> serde::Deserialize<'de> for NewLead {
                 let mut slot_16: Option<Option<String>> = None;
                 let mut slot_17: Option<Option<String>> = None;
                 let mut slot_18: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3348,7 +3348,7 @@ impl<'de> serde::Deserialize<'de> for NewLead {
                             slot_18 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3412,8 +3412,8 @@ impl NewLead {
         form.push_opt("lead_state", self.lead_state.as_ref());
         form.push_opt("lead_zip", self.lead_zip.as_ref());
         form.push_opt("lead_country", self.lead_country.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3426,10 +3426,10 @@ impl NewLead {
 pub struct NewLeadComment {
     /// The comment text.
     pub comment: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewLeadComment {
@@ -3438,7 +3438,7 @@ impl NewLeadComment {
     pub fn new(comment: String) -> Self {
         NewLeadComment {
             comment,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3474,7 +3474,7 @@ impl<'de> serde::Deserialize<'de> for NewLeadComment {
                 mut map: A,
             ) -> Result<NewLeadComment, A::Error> {
                 let mut slot_0: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3485,7 +3485,7 @@ impl<'de> serde::Deserialize<'de> for NewLeadComment {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3509,8 +3509,8 @@ impl NewLeadComment {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("comment", &self.comment);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3602,10 +3602,10 @@ pub struct PageMeta {
     pub total: i64,
     /// Number of the last page.
     pub last_page: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl PageMeta {
@@ -3617,7 +3617,7 @@ impl PageMeta {
             per_page,
             total,
             last_page,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3671,7 +3671,7 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
                 let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<i64> = None;
                 let mut slot_3: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3702,7 +3702,7 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }

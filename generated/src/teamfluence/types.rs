@@ -12,10 +12,10 @@ pub struct ErrorBody {
     /// Why the call failed or was not completed, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ErrorBody {
@@ -49,7 +49,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 mut map: A,
             ) -> Result<ErrorBody, A::Error> {
                 let mut slot_0: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -219,10 +219,10 @@ pub struct Lead {
     /// The person's engagement events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<LeadHistoryEvent>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Lead {
@@ -328,7 +328,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
                 let mut slot_10: Option<Option<i64>> = None;
                 let mut slot_11: Option<Option<String>> = None;
                 let mut slot_12: Option<Option<Vec<LeadHistoryEvent>>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -421,7 +421,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
                             slot_12 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -463,10 +463,10 @@ pub struct LeadCompany {
     /// Link to the company's LinkedIn page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linkedin_url: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadCompany {
@@ -509,7 +509,7 @@ impl<'de> serde::Deserialize<'de> for LeadCompany {
                 let mut slot_0: Option<Option<String>> = None;
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -534,7 +534,7 @@ impl<'de> serde::Deserialize<'de> for LeadCompany {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -571,10 +571,10 @@ pub struct LeadHistoryEvent {
     /// Link to the post concerned, if the engagement is about a post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_url: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadHistoryEvent {
@@ -626,7 +626,7 @@ impl<'de> serde::Deserialize<'de> for LeadHistoryEvent {
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -657,7 +657,7 @@ impl<'de> serde::Deserialize<'de> for LeadHistoryEvent {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -709,10 +709,10 @@ impl clientgen_runtime::UnknownFields for LeadList {
 pub struct LeadsDataEnvelope {
     /// The leads.
     pub data: Vec<Lead>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadsDataEnvelope {
@@ -721,7 +721,7 @@ impl LeadsDataEnvelope {
     pub fn new(data: Vec<Lead>) -> Self {
         LeadsDataEnvelope {
             data,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -754,7 +754,7 @@ impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
                 mut map: A,
             ) -> Result<LeadsDataEnvelope, A::Error> {
                 let mut slot_0: Option<Vec<Lead>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -765,7 +765,7 @@ impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -788,10 +788,10 @@ impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
 pub struct LeadsEnvelope {
     /// The leads.
     pub leads: Vec<Lead>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadsEnvelope {
@@ -800,7 +800,7 @@ impl LeadsEnvelope {
     pub fn new(leads: Vec<Lead>) -> Self {
         LeadsEnvelope {
             leads,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -836,7 +836,7 @@ impl<'de> serde::Deserialize<'de> for LeadsEnvelope {
                 mut map: A,
             ) -> Result<LeadsEnvelope, A::Error> {
                 let mut slot_0: Option<Vec<Lead>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -847,7 +847,7 @@ impl<'de> serde::Deserialize<'de> for LeadsEnvelope {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -903,10 +903,10 @@ pub struct Post {
     /// Number of shares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares_num: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Post {
@@ -991,7 +991,7 @@ impl<'de> serde::Deserialize<'de> for Post {
                 let mut slot_7: Option<Option<i64>> = None;
                 let mut slot_8: Option<Option<i64>> = None;
                 let mut slot_9: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1064,7 +1064,7 @@ impl<'de> serde::Deserialize<'de> for Post {
                             slot_9 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1122,10 +1122,10 @@ impl clientgen_runtime::UnknownFields for PostList {
 pub struct PostsDataEnvelope {
     /// The posts.
     pub data: Vec<Post>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl PostsDataEnvelope {
@@ -1134,7 +1134,7 @@ impl PostsDataEnvelope {
     pub fn new(data: Vec<Post>) -> Self {
         PostsDataEnvelope {
             data,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1167,7 +1167,7 @@ impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
                 mut map: A,
             ) -> Result<PostsDataEnvelope, A::Error> {
                 let mut slot_0: Option<Vec<Post>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1178,7 +1178,7 @@ impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1201,10 +1201,10 @@ impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
 pub struct PostsEnvelope {
     /// The posts.
     pub posts: Vec<Post>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl PostsEnvelope {
@@ -1213,7 +1213,7 @@ impl PostsEnvelope {
     pub fn new(posts: Vec<Post>) -> Self {
         PostsEnvelope {
             posts,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1249,7 +1249,7 @@ impl<'de> serde::Deserialize<'de> for PostsEnvelope {
                 mut map: A,
             ) -> Result<PostsEnvelope, A::Error> {
                 let mut slot_0: Option<Vec<Post>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1260,7 +1260,7 @@ impl<'de> serde::Deserialize<'de> for PostsEnvelope {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }

@@ -101,10 +101,10 @@ pub struct AddCallback {
     pub for_: String,
     /// Id of that contact (or other object).
     pub for_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCallback {
@@ -123,7 +123,7 @@ impl AddCallback {
             user_id,
             for_,
             for_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -177,7 +177,7 @@ impl<'de> serde::Deserialize<'de> for AddCallback {
                 let mut slot_2: Option<i64> = None;
                 let mut slot_3: Option<String> = None;
                 let mut slot_4: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -212,7 +212,7 @@ impl<'de> serde::Deserialize<'de> for AddCallback {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -246,8 +246,8 @@ impl AddCallback {
         form.push("user_id", &self.user_id);
         form.push("for", &self.for_);
         form.push("for_id", &self.for_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -260,10 +260,10 @@ impl AddCallback {
 pub struct AddCompany {
     /// Name of the company.
     pub name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCompany {
@@ -272,7 +272,7 @@ impl AddCompany {
     pub fn new(name: String) -> Self {
         AddCompany {
             name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -305,7 +305,7 @@ impl<'de> serde::Deserialize<'de> for AddCompany {
                 mut map: A,
             ) -> Result<AddCompany, A::Error> {
                 let mut slot_0: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -316,7 +316,7 @@ impl<'de> serde::Deserialize<'de> for AddCompany {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -339,8 +339,8 @@ impl AddCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("name", &self.name);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -474,10 +474,10 @@ pub struct AddContact {
     /// Spec note: Only in the earlier archived page; see note `excerpts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_long: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddContact {
@@ -523,7 +523,7 @@ impl AddContact {
             automerge_by_email: None,
             tracking: None,
             tracking_long: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -772,7 +772,7 @@ impl<'de> serde::Deserialize<'de> for AddContact {
                 let mut slot_35: Option<Option<Flag>> = None;
                 let mut slot_36: Option<Option<String>> = None;
                 let mut slot_37: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1047,7 +1047,7 @@ impl<'de> serde::Deserialize<'de> for AddContact {
                             slot_37 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1147,8 +1147,8 @@ impl AddContact {
         form.push_opt("automerge_by_email", self.automerge_by_email.as_ref());
         form.push_opt("tracking", self.tracking.as_ref());
         form.push_opt("tracking_long", self.tracking_long.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1163,10 +1163,10 @@ pub struct AddContactToMeeting {
     pub meeting_id: i64,
     /// Id of the contact.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddContactToMeeting {
@@ -1176,7 +1176,7 @@ impl AddContactToMeeting {
         AddContactToMeeting {
             meeting_id,
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1218,7 +1218,7 @@ impl<'de> serde::Deserialize<'de> for AddContactToMeeting {
             ) -> Result<AddContactToMeeting, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1235,7 +1235,7 @@ impl<'de> serde::Deserialize<'de> for AddContactToMeeting {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1262,8 +1262,8 @@ impl AddContactToMeeting {
     ) -> Result<(), String> {
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1276,10 +1276,10 @@ impl AddContactToMeeting {
 pub struct AddCreditnote {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCreditnote {
@@ -1288,7 +1288,7 @@ impl AddCreditnote {
     pub fn new(invoice_id: i64) -> Self {
         AddCreditnote {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1324,7 +1324,7 @@ impl<'de> serde::Deserialize<'de> for AddCreditnote {
                 mut map: A,
             ) -> Result<AddCreditnote, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1335,7 +1335,7 @@ impl<'de> serde::Deserialize<'de> for AddCreditnote {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1359,8 +1359,8 @@ impl AddCreditnote {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1375,10 +1375,10 @@ pub struct AddCustomFieldOption {
     pub custom_field_id: i64,
     /// Name of the option.
     pub option_name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCustomFieldOption {
@@ -1388,7 +1388,7 @@ impl AddCustomFieldOption {
         AddCustomFieldOption {
             custom_field_id,
             option_name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1430,7 +1430,7 @@ impl<'de> serde::Deserialize<'de> for AddCustomFieldOption {
             ) -> Result<AddCustomFieldOption, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1451,7 +1451,7 @@ impl<'de> serde::Deserialize<'de> for AddCustomFieldOption {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1480,8 +1480,8 @@ impl AddCustomFieldOption {
     ) -> Result<(), String> {
         form.push("custom_field_id", &self.custom_field_id);
         form.push("option_name", &self.option_name);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1502,10 +1502,10 @@ pub struct AddDeal {
     ///
     /// Spec note: Type not given by the peer: whether a name or a source id is meant is not documented.
     pub source: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddDeal {
@@ -1522,7 +1522,7 @@ impl AddDeal {
             contact_or_company_id,
             title,
             source,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1576,7 +1576,7 @@ impl<'de> serde::Deserialize<'de> for AddDeal {
                 let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<String> = None;
                 let mut slot_3: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1609,7 +1609,7 @@ impl<'de> serde::Deserialize<'de> for AddDeal {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1646,8 +1646,8 @@ impl AddDeal {
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("title", &self.title);
         form.push("source", &self.source);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1695,10 +1695,10 @@ pub struct AddExternalCost {
     /// Id of the user who records the cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddExternalCost {
@@ -1722,7 +1722,7 @@ impl AddExternalCost {
             project_id: None,
             milestone_id: None,
             creator_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1809,7 +1809,7 @@ impl<'de> serde::Deserialize<'de> for AddExternalCost {
                 let mut slot_7: Option<Option<i64>> = None;
                 let mut slot_8: Option<Option<i64>> = None;
                 let mut slot_9: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1880,7 +1880,7 @@ impl<'de> serde::Deserialize<'de> for AddExternalCost {
                             slot_9 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1927,8 +1927,8 @@ impl AddExternalCost {
         form.push_opt("project_id", self.project_id.as_ref());
         form.push_opt("milestone_id", self.milestone_id.as_ref());
         form.push_opt("creator_id", self.creator_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1960,10 +1960,10 @@ pub struct AddInvoice {
     /// Spec note: See note `numbered-lines`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_1: Option<clientgen_runtime::Decimal>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddInvoice {
@@ -1981,7 +1981,7 @@ impl AddInvoice {
             description_1: None,
             price_1: None,
             amount_1: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2047,7 +2047,7 @@ impl<'de> serde::Deserialize<'de> for AddInvoice {
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<clientgen_runtime::Decimal>> = None;
                 let mut slot_5: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2096,7 +2096,7 @@ impl<'de> serde::Deserialize<'de> for AddInvoice {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2138,8 +2138,8 @@ impl AddInvoice {
         form.push_opt("description_1", self.description_1.as_ref());
         form.push_opt("price_1", self.price_1.as_ref());
         form.push_opt("amount_1", self.amount_1.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2165,10 +2165,10 @@ pub struct AddMeeting {
     /// Id of the project milestone the meeting belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub milestone_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddMeeting {
@@ -2188,7 +2188,7 @@ impl AddMeeting {
             description,
             duration,
             milestone_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2254,7 +2254,7 @@ impl<'de> serde::Deserialize<'de> for AddMeeting {
                 let mut slot_3: Option<String> = None;
                 let mut slot_4: Option<i64> = None;
                 let mut slot_5: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2299,7 +2299,7 @@ impl<'de> serde::Deserialize<'de> for AddMeeting {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2337,8 +2337,8 @@ impl AddMeeting {
         form.push("description", &self.description);
         form.push("duration", &self.duration);
         form.push_opt("milestone_id", self.milestone_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2349,10 +2349,10 @@ impl AddMeeting {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AddMilestone {
@@ -2380,12 +2380,12 @@ impl<'de> serde::Deserialize<'de> for AddMilestone {
                 self,
                 mut map: A,
             ) -> Result<AddMilestone, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2404,8 +2404,8 @@ impl AddMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2424,10 +2424,10 @@ pub struct AddNote {
     pub object_id: i64,
     /// Title of the note.
     pub note_title: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddNote {
@@ -2438,7 +2438,7 @@ impl AddNote {
             object_type,
             object_id,
             note_title,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2486,7 +2486,7 @@ impl<'de> serde::Deserialize<'de> for AddNote {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2511,7 +2511,7 @@ impl<'de> serde::Deserialize<'de> for AddNote {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2541,8 +2541,8 @@ impl AddNote {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push("note_title", &self.note_title);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2579,10 +2579,10 @@ pub struct AddProduct {
     /// Purchase price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_price: Option<clientgen_runtime::Decimal>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddProduct {
@@ -2598,7 +2598,7 @@ impl AddProduct {
             account_id: None,
             automerge_by_name: None,
             purchase_price: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2670,7 +2670,7 @@ impl<'de> serde::Deserialize<'de> for AddProduct {
                 let mut slot_5: Option<Option<i64>> = None;
                 let mut slot_6: Option<Option<Flag>> = None;
                 let mut slot_7: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2731,7 +2731,7 @@ impl<'de> serde::Deserialize<'de> for AddProduct {
                             slot_7 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2769,8 +2769,8 @@ impl AddProduct {
         form.push_opt("account_id", self.account_id.as_ref());
         form.push_opt("automerge_by_name", self.automerge_by_name.as_ref());
         form.push_opt("purchase_price", self.purchase_price.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2803,10 +2803,10 @@ pub struct AddProject {
     pub milestone_due_date: String,
     /// Id of the user responsible for the milestone.
     pub milestone_responsible_user_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddProject {
@@ -2833,7 +2833,7 @@ impl AddProject {
             milestone_invoiceable,
             milestone_due_date,
             milestone_responsible_user_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2923,7 +2923,7 @@ impl<'de> serde::Deserialize<'de> for AddProject {
                 let mut slot_6: Option<Flag> = None;
                 let mut slot_7: Option<String> = None;
                 let mut slot_8: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3004,7 +3004,7 @@ impl<'de> serde::Deserialize<'de> for AddProject {
                             slot_8 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3068,8 +3068,8 @@ impl AddProject {
         form.push("milestone_invoiceable", &self.milestone_invoiceable);
         form.push("milestone_due_date", &self.milestone_due_date);
         form.push("milestone_responsible_user_id", &self.milestone_responsible_user_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3080,10 +3080,10 @@ impl AddProject {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddRelatedPartyToProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AddRelatedPartyToProject {
@@ -3111,12 +3111,12 @@ impl<'de> serde::Deserialize<'de> for AddRelatedPartyToProject {
                 self,
                 mut map: A,
             ) -> Result<AddRelatedPartyToProject, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3135,8 +3135,8 @@ impl AddRelatedPartyToProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3163,10 +3163,10 @@ pub struct AddSubscription {
     pub repeat_after: String,
     /// Title.
     pub title: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddSubscription {
@@ -3187,7 +3187,7 @@ impl AddSubscription {
             date_start,
             repeat_after,
             title,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3253,7 +3253,7 @@ impl<'de> serde::Deserialize<'de> for AddSubscription {
                 let mut slot_3: Option<String> = None;
                 let mut slot_4: Option<String> = None;
                 let mut slot_5: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3302,7 +3302,7 @@ impl<'de> serde::Deserialize<'de> for AddSubscription {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3347,8 +3347,8 @@ impl AddSubscription {
         form.push("date_start", &self.date_start);
         form.push("repeat_after", &self.repeat_after);
         form.push("title", &self.title);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3390,10 +3390,10 @@ pub struct AddTask {
     /// Id of a related ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_ticket_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTask {
@@ -3417,7 +3417,7 @@ impl AddTask {
             creator_user_id: None,
             related_deal_id: None,
             related_ticket_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3510,7 +3510,7 @@ impl<'de> serde::Deserialize<'de> for AddTask {
                 let mut slot_8: Option<Option<i64>> = None;
                 let mut slot_9: Option<Option<i64>> = None;
                 let mut slot_10: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3591,7 +3591,7 @@ impl<'de> serde::Deserialize<'de> for AddTask {
                             slot_10 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3638,8 +3638,8 @@ impl AddTask {
         form.push_opt("creator_user_id", self.creator_user_id.as_ref());
         form.push_opt("related_deal_id", self.related_deal_id.as_ref());
         form.push_opt("related_ticket_id", self.related_ticket_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3683,10 +3683,10 @@ pub struct AddTicket {
     /// Id of the related project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTicket {
@@ -3704,7 +3704,7 @@ impl AddTicket {
             description_html: None,
             responsible_sys_client_id: None,
             project_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3797,7 +3797,7 @@ impl<'de> serde::Deserialize<'de> for AddTicket {
                 let mut slot_7: Option<Option<String>> = None;
                 let mut slot_8: Option<Option<i64>> = None;
                 let mut slot_9: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3880,7 +3880,7 @@ impl<'de> serde::Deserialize<'de> for AddTicket {
                             slot_9 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3925,8 +3925,8 @@ impl AddTicket {
             self.responsible_sys_client_id.as_ref(),
         );
         form.push_opt("project_id", self.project_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3941,10 +3941,10 @@ pub struct AddTicketMessage {
     pub ticket_id: i64,
     /// The message.
     pub message: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTicketMessage {
@@ -3954,7 +3954,7 @@ impl AddTicketMessage {
         AddTicketMessage {
             ticket_id,
             message,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3996,7 +3996,7 @@ impl<'de> serde::Deserialize<'de> for AddTicketMessage {
             ) -> Result<AddTicketMessage, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4013,7 +4013,7 @@ impl<'de> serde::Deserialize<'de> for AddTicketMessage {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4040,8 +4040,8 @@ impl AddTicketMessage {
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
         form.push("message", &self.message);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4110,10 +4110,10 @@ pub struct AddTimetracking {
     /// Id of the task, when it relates to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_object_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTimetracking {
@@ -4144,7 +4144,7 @@ impl AddTimetracking {
             subtract_break: None,
             related_object_type: None,
             related_object_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4273,7 +4273,7 @@ impl<'de> serde::Deserialize<'de> for AddTimetracking {
                 let mut slot_14: Option<Option<Flag>> = None;
                 let mut slot_15: Option<Option<RelatedObjectType>> = None;
                 let mut slot_16: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4396,7 +4396,7 @@ impl<'de> serde::Deserialize<'de> for AddTimetracking {
                             slot_16 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4456,8 +4456,8 @@ impl AddTimetracking {
         form.push_opt("subtract_break", self.subtract_break.as_ref());
         form.push_opt("related_object_type", self.related_object_type.as_ref());
         form.push_opt("related_object_id", self.related_object_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4470,10 +4470,10 @@ impl AddTimetracking {
 pub struct BookDraftInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl BookDraftInvoice {
@@ -4482,7 +4482,7 @@ impl BookDraftInvoice {
     pub fn new(invoice_id: i64) -> Self {
         BookDraftInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4518,7 +4518,7 @@ impl<'de> serde::Deserialize<'de> for BookDraftInvoice {
                 mut map: A,
             ) -> Result<BookDraftInvoice, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4529,7 +4529,7 @@ impl<'de> serde::Deserialize<'de> for BookDraftInvoice {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4553,8 +4553,8 @@ impl BookDraftInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4582,10 +4582,10 @@ pub struct ClientProject {
     /// Phase of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ClientProject {
@@ -4640,7 +4640,7 @@ impl<'de> serde::Deserialize<'de> for ClientProject {
                 let mut slot_2: Option<Option<ContactOrCompany>> = None;
                 let mut slot_3: Option<Option<i64>> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4679,7 +4679,7 @@ impl<'de> serde::Deserialize<'de> for ClientProject {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4781,10 +4781,10 @@ impl clientgen_runtime::UnknownFields for ContactOrCompany {
 pub struct DeleteCompany {
     /// Id of the company.
     pub company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteCompany {
@@ -4793,7 +4793,7 @@ impl DeleteCompany {
     pub fn new(company_id: i64) -> Self {
         DeleteCompany {
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4829,7 +4829,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCompany {
                 mut map: A,
             ) -> Result<DeleteCompany, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4840,7 +4840,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCompany {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4864,8 +4864,8 @@ impl DeleteCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4878,10 +4878,10 @@ impl DeleteCompany {
 pub struct DeleteContact {
     /// Id of the contact.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteContact {
@@ -4890,7 +4890,7 @@ impl DeleteContact {
     pub fn new(contact_id: i64) -> Self {
         DeleteContact {
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4926,7 +4926,7 @@ impl<'de> serde::Deserialize<'de> for DeleteContact {
                 mut map: A,
             ) -> Result<DeleteContact, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4937,7 +4937,7 @@ impl<'de> serde::Deserialize<'de> for DeleteContact {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4961,8 +4961,8 @@ impl DeleteContact {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4975,10 +4975,10 @@ impl DeleteContact {
 pub struct DeleteFile {
     /// Id of the file.
     pub file_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteFile {
@@ -4987,7 +4987,7 @@ impl DeleteFile {
     pub fn new(file_id: i64) -> Self {
         DeleteFile {
             file_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5023,7 +5023,7 @@ impl<'de> serde::Deserialize<'de> for DeleteFile {
                 mut map: A,
             ) -> Result<DeleteFile, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5034,7 +5034,7 @@ impl<'de> serde::Deserialize<'de> for DeleteFile {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5058,8 +5058,8 @@ impl DeleteFile {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5072,10 +5072,10 @@ impl DeleteFile {
 pub struct DeleteInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteInvoice {
@@ -5084,7 +5084,7 @@ impl DeleteInvoice {
     pub fn new(invoice_id: i64) -> Self {
         DeleteInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5120,7 +5120,7 @@ impl<'de> serde::Deserialize<'de> for DeleteInvoice {
                 mut map: A,
             ) -> Result<DeleteInvoice, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5131,7 +5131,7 @@ impl<'de> serde::Deserialize<'de> for DeleteInvoice {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5155,8 +5155,8 @@ impl DeleteInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5167,10 +5167,10 @@ impl DeleteInvoice {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeleteMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DeleteMilestone {
@@ -5198,12 +5198,12 @@ impl<'de> serde::Deserialize<'de> for DeleteMilestone {
                 self,
                 mut map: A,
             ) -> Result<DeleteMilestone, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5222,8 +5222,8 @@ impl DeleteMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5236,10 +5236,10 @@ impl DeleteMilestone {
 pub struct DeleteProduct {
     /// Id of the product.
     pub product_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteProduct {
@@ -5248,7 +5248,7 @@ impl DeleteProduct {
     pub fn new(product_id: i64) -> Self {
         DeleteProduct {
             product_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5284,7 +5284,7 @@ impl<'de> serde::Deserialize<'de> for DeleteProduct {
                 mut map: A,
             ) -> Result<DeleteProduct, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5295,7 +5295,7 @@ impl<'de> serde::Deserialize<'de> for DeleteProduct {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5319,8 +5319,8 @@ impl DeleteProduct {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5333,10 +5333,10 @@ impl DeleteProduct {
 pub struct DeleteSubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteSubscription {
@@ -5345,7 +5345,7 @@ impl DeleteSubscription {
     pub fn new(subscription_id: i64) -> Self {
         DeleteSubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5381,7 +5381,7 @@ impl<'de> serde::Deserialize<'de> for DeleteSubscription {
                 mut map: A,
             ) -> Result<DeleteSubscription, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5394,7 +5394,7 @@ impl<'de> serde::Deserialize<'de> for DeleteSubscription {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5420,8 +5420,8 @@ impl DeleteSubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5434,10 +5434,10 @@ impl DeleteSubscription {
 pub struct DeleteTask {
     /// Id of the task.
     pub task_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteTask {
@@ -5446,7 +5446,7 @@ impl DeleteTask {
     pub fn new(task_id: i64) -> Self {
         DeleteTask {
             task_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5482,7 +5482,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTask {
                 mut map: A,
             ) -> Result<DeleteTask, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5493,7 +5493,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTask {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5517,8 +5517,8 @@ impl DeleteTask {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5531,10 +5531,10 @@ impl DeleteTask {
 pub struct DownloadCreditnotePdf {
     /// Id of the credit note.
     pub creditnote_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DownloadCreditnotePdf {
@@ -5543,7 +5543,7 @@ impl DownloadCreditnotePdf {
     pub fn new(creditnote_id: i64) -> Self {
         DownloadCreditnotePdf {
             creditnote_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5579,7 +5579,7 @@ impl<'de> serde::Deserialize<'de> for DownloadCreditnotePdf {
                 mut map: A,
             ) -> Result<DownloadCreditnotePdf, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5592,7 +5592,7 @@ impl<'de> serde::Deserialize<'de> for DownloadCreditnotePdf {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5618,8 +5618,8 @@ impl DownloadCreditnotePdf {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("creditnote_id", &self.creditnote_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5632,10 +5632,10 @@ impl DownloadCreditnotePdf {
 pub struct DownloadFile {
     /// Id of the file.
     pub file_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DownloadFile {
@@ -5644,7 +5644,7 @@ impl DownloadFile {
     pub fn new(file_id: i64) -> Self {
         DownloadFile {
             file_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5680,7 +5680,7 @@ impl<'de> serde::Deserialize<'de> for DownloadFile {
                 mut map: A,
             ) -> Result<DownloadFile, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5691,7 +5691,7 @@ impl<'de> serde::Deserialize<'de> for DownloadFile {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5715,8 +5715,8 @@ impl DownloadFile {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5729,10 +5729,10 @@ impl DownloadFile {
 pub struct DownloadInvoicePdf {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DownloadInvoicePdf {
@@ -5741,7 +5741,7 @@ impl DownloadInvoicePdf {
     pub fn new(invoice_id: i64) -> Self {
         DownloadInvoicePdf {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5777,7 +5777,7 @@ impl<'de> serde::Deserialize<'de> for DownloadInvoicePdf {
                 mut map: A,
             ) -> Result<DownloadInvoicePdf, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5788,7 +5788,7 @@ impl<'de> serde::Deserialize<'de> for DownloadInvoicePdf {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5812,8 +5812,8 @@ impl DownloadInvoicePdf {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5828,10 +5828,10 @@ impl DownloadInvoicePdf {
 pub struct ErrorBody {
     /// The reason the request failed.
     pub reason: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorBody {
@@ -5840,7 +5840,7 @@ impl ErrorBody {
     pub fn new(reason: String) -> Self {
         ErrorBody {
             reason,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5876,7 +5876,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 mut map: A,
             ) -> Result<ErrorBody, A::Error> {
                 let mut slot_0: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5887,7 +5887,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5921,10 +5921,10 @@ pub struct FileEntry {
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesize_bytes: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for FileEntry {
@@ -5973,7 +5973,7 @@ impl<'de> serde::Deserialize<'de> for FileEntry {
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<clientgen_runtime::UnixTime>> = None;
                 let mut slot_3: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6006,7 +6006,7 @@ impl<'de> serde::Deserialize<'de> for FileEntry {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6054,10 +6054,10 @@ pub struct FileInfo {
     /// Date of the last change, written dd/mm/yyyy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_last_edited_formatted: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for FileInfo {
@@ -6136,7 +6136,7 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
                 let mut slot_5: Option<Option<String>> = None;
                 let mut slot_6: Option<Option<clientgen_runtime::UnixTime>> = None;
                 let mut slot_7: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6203,7 +6203,7 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
                             slot_7 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6481,10 +6481,10 @@ pub struct GetAllDealPhaseChanges {
     ///
     /// Spec note: Format not documented; see note `date-strings`.
     pub date_to: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetAllDealPhaseChanges {
@@ -6494,7 +6494,7 @@ impl GetAllDealPhaseChanges {
         GetAllDealPhaseChanges {
             date_from,
             date_to,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6536,7 +6536,7 @@ impl<'de> serde::Deserialize<'de> for GetAllDealPhaseChanges {
             ) -> Result<GetAllDealPhaseChanges, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6553,7 +6553,7 @@ impl<'de> serde::Deserialize<'de> for GetAllDealPhaseChanges {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6580,8 +6580,8 @@ impl GetAllDealPhaseChanges {
     ) -> Result<(), String> {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6594,10 +6594,10 @@ impl GetAllDealPhaseChanges {
 pub struct GetBookkeepingAccounts {
     /// Id of the department.
     pub sys_department_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetBookkeepingAccounts {
@@ -6606,7 +6606,7 @@ impl GetBookkeepingAccounts {
     pub fn new(sys_department_id: i64) -> Self {
         GetBookkeepingAccounts {
             sys_department_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6642,7 +6642,7 @@ impl<'de> serde::Deserialize<'de> for GetBookkeepingAccounts {
                 mut map: A,
             ) -> Result<GetBookkeepingAccounts, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6655,7 +6655,7 @@ impl<'de> serde::Deserialize<'de> for GetBookkeepingAccounts {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6681,8 +6681,8 @@ impl GetBookkeepingAccounts {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("sys_department_id", &self.sys_department_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6697,10 +6697,10 @@ pub struct GetBusinessTypes {
     ///
     /// Spec note: The peer names the parameter only; contacts take ISO 3166-1 alpha-2 codes (`BE`), which is probably what is meant.
     pub country: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetBusinessTypes {
@@ -6709,7 +6709,7 @@ impl GetBusinessTypes {
     pub fn new(country: String) -> Self {
         GetBusinessTypes {
             country,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6745,7 +6745,7 @@ impl<'de> serde::Deserialize<'de> for GetBusinessTypes {
                 mut map: A,
             ) -> Result<GetBusinessTypes, A::Error> {
                 let mut slot_0: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6756,7 +6756,7 @@ impl<'de> serde::Deserialize<'de> for GetBusinessTypes {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6780,8 +6780,8 @@ impl GetBusinessTypes {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("country", &self.country);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6794,10 +6794,10 @@ impl GetBusinessTypes {
 pub struct GetCall {
     /// Id of the call.
     pub call_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCall {
@@ -6806,7 +6806,7 @@ impl GetCall {
     pub fn new(call_id: i64) -> Self {
         GetCall {
             call_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6842,7 +6842,7 @@ impl<'de> serde::Deserialize<'de> for GetCall {
                 mut map: A,
             ) -> Result<GetCall, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6853,7 +6853,7 @@ impl<'de> serde::Deserialize<'de> for GetCall {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6877,8 +6877,8 @@ impl GetCall {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("call_id", &self.call_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6899,10 +6899,10 @@ pub struct GetCalls {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCalls {
@@ -6942,7 +6942,7 @@ impl<'de> serde::Deserialize<'de> for GetCalls {
             ) -> Result<GetCalls, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6959,7 +6959,7 @@ impl<'de> serde::Deserialize<'de> for GetCalls {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6984,8 +6984,8 @@ impl GetCalls {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7011,10 +7011,10 @@ pub struct GetCompanies {
     /// Spec note: From a peer's README example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCompanies {
@@ -7060,7 +7060,7 @@ impl<'de> serde::Deserialize<'de> for GetCompanies {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7083,7 +7083,7 @@ impl<'de> serde::Deserialize<'de> for GetCompanies {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7110,8 +7110,8 @@ impl GetCompanies {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7124,10 +7124,10 @@ impl GetCompanies {
 pub struct GetCompany {
     /// Id of the company.
     pub company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCompany {
@@ -7136,7 +7136,7 @@ impl GetCompany {
     pub fn new(company_id: i64) -> Self {
         GetCompany {
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7172,7 +7172,7 @@ impl<'de> serde::Deserialize<'de> for GetCompany {
                 mut map: A,
             ) -> Result<GetCompany, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7183,7 +7183,7 @@ impl<'de> serde::Deserialize<'de> for GetCompany {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7207,8 +7207,8 @@ impl GetCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7221,10 +7221,10 @@ impl GetCompany {
 pub struct GetContact {
     /// Id of the contact.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetContact {
@@ -7233,7 +7233,7 @@ impl GetContact {
     pub fn new(contact_id: i64) -> Self {
         GetContact {
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7269,7 +7269,7 @@ impl<'de> serde::Deserialize<'de> for GetContact {
                 mut map: A,
             ) -> Result<GetContact, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7280,7 +7280,7 @@ impl<'de> serde::Deserialize<'de> for GetContact {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7304,8 +7304,8 @@ impl GetContact {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7326,10 +7326,10 @@ pub struct GetContactCompanyRelations {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetContactCompanyRelations {
@@ -7369,7 +7369,7 @@ impl<'de> serde::Deserialize<'de> for GetContactCompanyRelations {
             ) -> Result<GetContactCompanyRelations, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7386,7 +7386,7 @@ impl<'de> serde::Deserialize<'de> for GetContactCompanyRelations {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7411,8 +7411,8 @@ impl GetContactCompanyRelations {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7438,10 +7438,10 @@ pub struct GetContacts {
     /// Spec note: From a peer's README example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetContacts {
@@ -7487,7 +7487,7 @@ impl<'de> serde::Deserialize<'de> for GetContacts {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7510,7 +7510,7 @@ impl<'de> serde::Deserialize<'de> for GetContacts {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7537,8 +7537,8 @@ impl GetContacts {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7551,10 +7551,10 @@ impl GetContacts {
 pub struct GetContactsByCompany {
     /// Id of the company.
     pub company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetContactsByCompany {
@@ -7563,7 +7563,7 @@ impl GetContactsByCompany {
     pub fn new(company_id: i64) -> Self {
         GetContactsByCompany {
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7599,7 +7599,7 @@ impl<'de> serde::Deserialize<'de> for GetContactsByCompany {
                 mut map: A,
             ) -> Result<GetContactsByCompany, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7610,7 +7610,7 @@ impl<'de> serde::Deserialize<'de> for GetContactsByCompany {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7634,8 +7634,8 @@ impl GetContactsByCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7646,10 +7646,10 @@ impl GetContactsByCompany {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCostPerKm {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCostPerKm {
@@ -7677,12 +7677,12 @@ impl<'de> serde::Deserialize<'de> for GetCostPerKm {
                 self,
                 mut map: A,
             ) -> Result<GetCostPerKm, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7701,8 +7701,8 @@ impl GetCostPerKm {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7715,10 +7715,10 @@ impl GetCostPerKm {
 pub struct GetCreditnote {
     /// Id of the credit note.
     pub creditnote_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCreditnote {
@@ -7727,7 +7727,7 @@ impl GetCreditnote {
     pub fn new(creditnote_id: i64) -> Self {
         GetCreditnote {
             creditnote_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7763,7 +7763,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnote {
                 mut map: A,
             ) -> Result<GetCreditnote, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7776,7 +7776,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnote {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7802,8 +7802,8 @@ impl GetCreditnote {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("creditnote_id", &self.creditnote_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7814,10 +7814,10 @@ impl GetCreditnote {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCreditnoteByNr {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCreditnoteByNr {
@@ -7845,12 +7845,12 @@ impl<'de> serde::Deserialize<'de> for GetCreditnoteByNr {
                 self,
                 mut map: A,
             ) -> Result<GetCreditnoteByNr, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7869,8 +7869,8 @@ impl GetCreditnoteByNr {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7889,10 +7889,10 @@ pub struct GetCreditnotes {
     ///
     /// Spec note: See note `date-strings`.
     pub date_to: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCreditnotes {
@@ -7902,7 +7902,7 @@ impl GetCreditnotes {
         GetCreditnotes {
             date_from,
             date_to,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7944,7 +7944,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnotes {
             ) -> Result<GetCreditnotes, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7961,7 +7961,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnotes {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7988,8 +7988,8 @@ impl GetCreditnotes {
     ) -> Result<(), String> {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8002,10 +8002,10 @@ impl GetCreditnotes {
 pub struct GetCreditnotesByProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCreditnotesByProject {
@@ -8014,7 +8014,7 @@ impl GetCreditnotesByProject {
     pub fn new(project_id: i64) -> Self {
         GetCreditnotesByProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8050,7 +8050,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnotesByProject {
                 mut map: A,
             ) -> Result<GetCreditnotesByProject, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8061,7 +8061,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnotesByProject {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8085,8 +8085,8 @@ impl GetCreditnotesByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8099,10 +8099,10 @@ impl GetCreditnotesByProject {
 pub struct GetCustomFieldInfo {
     /// Id of the custom field.
     pub custom_field_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCustomFieldInfo {
@@ -8111,7 +8111,7 @@ impl GetCustomFieldInfo {
     pub fn new(custom_field_id: i64) -> Self {
         GetCustomFieldInfo {
             custom_field_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8147,7 +8147,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomFieldInfo {
                 mut map: A,
             ) -> Result<GetCustomFieldInfo, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8160,7 +8160,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomFieldInfo {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8186,8 +8186,8 @@ impl GetCustomFieldInfo {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("custom_field_id", &self.custom_field_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8203,10 +8203,10 @@ pub struct GetCustomFields {
     /// Spec note: Values not documented; see note `peer-param-types`.
     #[serde(rename = "for")]
     pub for_: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCustomFields {
@@ -8215,7 +8215,7 @@ impl GetCustomFields {
     pub fn new(for_: String) -> Self {
         GetCustomFields {
             for_,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8248,7 +8248,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomFields {
                 mut map: A,
             ) -> Result<GetCustomFields, A::Error> {
                 let mut slot_0: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8259,7 +8259,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomFields {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8282,8 +8282,8 @@ impl GetCustomFields {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("for", &self.for_);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8294,10 +8294,10 @@ impl GetCustomFields {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDaysOff {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDaysOff {
@@ -8325,12 +8325,12 @@ impl<'de> serde::Deserialize<'de> for GetDaysOff {
                 self,
                 mut map: A,
             ) -> Result<GetDaysOff, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8349,8 +8349,8 @@ impl GetDaysOff {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8361,10 +8361,10 @@ impl GetDaysOff {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDaysOffByUser {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDaysOffByUser {
@@ -8392,12 +8392,12 @@ impl<'de> serde::Deserialize<'de> for GetDaysOffByUser {
                 self,
                 mut map: A,
             ) -> Result<GetDaysOffByUser, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8416,8 +8416,8 @@ impl GetDaysOffByUser {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8430,10 +8430,10 @@ impl GetDaysOffByUser {
 pub struct GetDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDeal {
@@ -8442,7 +8442,7 @@ impl GetDeal {
     pub fn new(deal_id: i64) -> Self {
         GetDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8478,7 +8478,7 @@ impl<'de> serde::Deserialize<'de> for GetDeal {
                 mut map: A,
             ) -> Result<GetDeal, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8489,7 +8489,7 @@ impl<'de> serde::Deserialize<'de> for GetDeal {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8513,8 +8513,8 @@ impl GetDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8527,10 +8527,10 @@ impl GetDeal {
 pub struct GetDealPhaseChanges {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDealPhaseChanges {
@@ -8539,7 +8539,7 @@ impl GetDealPhaseChanges {
     pub fn new(deal_id: i64) -> Self {
         GetDealPhaseChanges {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8575,7 +8575,7 @@ impl<'de> serde::Deserialize<'de> for GetDealPhaseChanges {
                 mut map: A,
             ) -> Result<GetDealPhaseChanges, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8586,7 +8586,7 @@ impl<'de> serde::Deserialize<'de> for GetDealPhaseChanges {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8610,8 +8610,8 @@ impl GetDealPhaseChanges {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8622,10 +8622,10 @@ impl GetDealPhaseChanges {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhases | Deals | - | - | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDealPhases {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDealPhases {
@@ -8653,12 +8653,12 @@ impl<'de> serde::Deserialize<'de> for GetDealPhases {
                 self,
                 mut map: A,
             ) -> Result<GetDealPhases, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8677,8 +8677,8 @@ impl GetDealPhases {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8689,10 +8689,10 @@ impl GetDealPhases {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealSources | Deals | - | - | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDealSources {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDealSources {
@@ -8720,12 +8720,12 @@ impl<'de> serde::Deserialize<'de> for GetDealSources {
                 self,
                 mut map: A,
             ) -> Result<GetDealSources, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8744,8 +8744,8 @@ impl GetDealSources {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8766,10 +8766,10 @@ pub struct GetDeals {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDeals {
@@ -8809,7 +8809,7 @@ impl<'de> serde::Deserialize<'de> for GetDeals {
             ) -> Result<GetDeals, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8826,7 +8826,7 @@ impl<'de> serde::Deserialize<'de> for GetDeals {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8851,8 +8851,8 @@ impl GetDeals {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8867,10 +8867,10 @@ pub struct GetDealsByContactOrCompany {
     pub contact_or_company: ContactOrCompany,
     /// Id of the contact or company.
     pub contact_or_company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDealsByContactOrCompany {
@@ -8883,7 +8883,7 @@ impl GetDealsByContactOrCompany {
         GetDealsByContactOrCompany {
             contact_or_company,
             contact_or_company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8925,7 +8925,7 @@ impl<'de> serde::Deserialize<'de> for GetDealsByContactOrCompany {
             ) -> Result<GetDealsByContactOrCompany, A::Error> {
                 let mut slot_0: Option<ContactOrCompany> = None;
                 let mut slot_1: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8946,7 +8946,7 @@ impl<'de> serde::Deserialize<'de> for GetDealsByContactOrCompany {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8977,8 +8977,8 @@ impl GetDealsByContactOrCompany {
     ) -> Result<(), String> {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8991,10 +8991,10 @@ impl GetDealsByContactOrCompany {
 pub struct GetDealsByProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDealsByProject {
@@ -9003,7 +9003,7 @@ impl GetDealsByProject {
     pub fn new(project_id: i64) -> Self {
         GetDealsByProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9039,7 +9039,7 @@ impl<'de> serde::Deserialize<'de> for GetDealsByProject {
                 mut map: A,
             ) -> Result<GetDealsByProject, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9050,7 +9050,7 @@ impl<'de> serde::Deserialize<'de> for GetDealsByProject {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9074,8 +9074,8 @@ impl GetDealsByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9086,10 +9086,10 @@ impl GetDealsByProject {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDepartments | General | - | - | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDepartments {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDepartments {
@@ -9117,12 +9117,12 @@ impl<'de> serde::Deserialize<'de> for GetDepartments {
                 self,
                 mut map: A,
             ) -> Result<GetDepartments, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9141,8 +9141,8 @@ impl GetDepartments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9155,10 +9155,10 @@ impl GetDepartments {
 pub struct GetFileInfo {
     /// Id of the file.
     pub file_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetFileInfo {
@@ -9167,7 +9167,7 @@ impl GetFileInfo {
     pub fn new(file_id: i64) -> Self {
         GetFileInfo {
             file_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9203,7 +9203,7 @@ impl<'de> serde::Deserialize<'de> for GetFileInfo {
                 mut map: A,
             ) -> Result<GetFileInfo, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9214,7 +9214,7 @@ impl<'de> serde::Deserialize<'de> for GetFileInfo {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9238,8 +9238,8 @@ impl GetFileInfo {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9267,10 +9267,10 @@ pub struct GetFiles {
     /// Only the files of this folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetFiles {
@@ -9283,7 +9283,7 @@ impl GetFiles {
             object_type,
             object_id,
             folder_name: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9343,7 +9343,7 @@ impl<'de> serde::Deserialize<'de> for GetFiles {
                 let mut slot_2: Option<FileObjectType> = None;
                 let mut slot_3: Option<i64> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9382,7 +9382,7 @@ impl<'de> serde::Deserialize<'de> for GetFiles {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9415,8 +9415,8 @@ impl GetFiles {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push_opt("folder_name", self.folder_name.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9429,10 +9429,10 @@ impl GetFiles {
 pub struct GetInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoice {
@@ -9441,7 +9441,7 @@ impl GetInvoice {
     pub fn new(invoice_id: i64) -> Self {
         GetInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9477,7 +9477,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoice {
                 mut map: A,
             ) -> Result<GetInvoice, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9488,7 +9488,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoice {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9512,8 +9512,8 @@ impl GetInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9524,10 +9524,10 @@ impl GetInvoice {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetInvoiceByNr {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetInvoiceByNr {
@@ -9555,12 +9555,12 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceByNr {
                 self,
                 mut map: A,
             ) -> Result<GetInvoiceByNr, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9579,8 +9579,8 @@ impl GetInvoiceByNr {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9591,10 +9591,10 @@ impl GetInvoiceByNr {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetInvoiceByOgm {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetInvoiceByOgm {
@@ -9622,12 +9622,12 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceByOgm {
                 self,
                 mut map: A,
             ) -> Result<GetInvoiceByOgm, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9646,8 +9646,8 @@ impl GetInvoiceByOgm {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9660,10 +9660,10 @@ impl GetInvoiceByOgm {
 pub struct GetInvoiceCloudUrl {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoiceCloudUrl {
@@ -9672,7 +9672,7 @@ impl GetInvoiceCloudUrl {
     pub fn new(invoice_id: i64) -> Self {
         GetInvoiceCloudUrl {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9708,7 +9708,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceCloudUrl {
                 mut map: A,
             ) -> Result<GetInvoiceCloudUrl, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9719,7 +9719,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceCloudUrl {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9743,8 +9743,8 @@ impl GetInvoiceCloudUrl {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9759,10 +9759,10 @@ pub struct GetInvoiceReminderTemplateContent {
     pub invoice_id: i64,
     /// Id of the reminder template.
     pub template_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoiceReminderTemplateContent {
@@ -9772,7 +9772,7 @@ impl GetInvoiceReminderTemplateContent {
         GetInvoiceReminderTemplateContent {
             invoice_id,
             template_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9814,7 +9814,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplateContent {
             ) -> Result<GetInvoiceReminderTemplateContent, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9833,7 +9833,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplateContent {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9860,8 +9860,8 @@ impl GetInvoiceReminderTemplateContent {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         form.push("template_id", &self.template_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9874,10 +9874,10 @@ impl GetInvoiceReminderTemplateContent {
 pub struct GetInvoiceReminderTemplates {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoiceReminderTemplates {
@@ -9886,7 +9886,7 @@ impl GetInvoiceReminderTemplates {
     pub fn new(invoice_id: i64) -> Self {
         GetInvoiceReminderTemplates {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9922,7 +9922,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplates {
                 mut map: A,
             ) -> Result<GetInvoiceReminderTemplates, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9933,7 +9933,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplates {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9957,8 +9957,8 @@ impl GetInvoiceReminderTemplates {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9977,10 +9977,10 @@ pub struct GetInvoices {
     ///
     /// Spec note: Day or month first is not documented; see note `date-strings`.
     pub date_to: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoices {
@@ -9990,7 +9990,7 @@ impl GetInvoices {
         GetInvoices {
             date_from,
             date_to,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10032,7 +10032,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoices {
             ) -> Result<GetInvoices, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10049,7 +10049,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoices {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10076,8 +10076,8 @@ impl GetInvoices {
     ) -> Result<(), String> {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10090,10 +10090,10 @@ impl GetInvoices {
 pub struct GetInvoicesByDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoicesByDeal {
@@ -10102,7 +10102,7 @@ impl GetInvoicesByDeal {
     pub fn new(deal_id: i64) -> Self {
         GetInvoicesByDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10138,7 +10138,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesByDeal {
                 mut map: A,
             ) -> Result<GetInvoicesByDeal, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10149,7 +10149,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesByDeal {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10173,8 +10173,8 @@ impl GetInvoicesByDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10187,10 +10187,10 @@ impl GetInvoicesByDeal {
 pub struct GetInvoicesByProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoicesByProject {
@@ -10199,7 +10199,7 @@ impl GetInvoicesByProject {
     pub fn new(project_id: i64) -> Self {
         GetInvoicesByProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10235,7 +10235,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesByProject {
                 mut map: A,
             ) -> Result<GetInvoicesByProject, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10246,7 +10246,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesByProject {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10270,8 +10270,8 @@ impl GetInvoicesByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10284,10 +10284,10 @@ impl GetInvoicesByProject {
 pub struct GetInvoicesBySubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoicesBySubscription {
@@ -10296,7 +10296,7 @@ impl GetInvoicesBySubscription {
     pub fn new(subscription_id: i64) -> Self {
         GetInvoicesBySubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10332,7 +10332,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesBySubscription {
                 mut map: A,
             ) -> Result<GetInvoicesBySubscription, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10345,7 +10345,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesBySubscription {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10371,8 +10371,8 @@ impl GetInvoicesBySubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10383,10 +10383,10 @@ impl GetInvoicesBySubscription {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMeeting {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMeeting {
@@ -10414,12 +10414,12 @@ impl<'de> serde::Deserialize<'de> for GetMeeting {
                 self,
                 mut map: A,
             ) -> Result<GetMeeting, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10438,8 +10438,8 @@ impl GetMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10450,10 +10450,10 @@ impl GetMeeting {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMeetings {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMeetings {
@@ -10481,12 +10481,12 @@ impl<'de> serde::Deserialize<'de> for GetMeetings {
                 self,
                 mut map: A,
             ) -> Result<GetMeetings, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10505,8 +10505,8 @@ impl GetMeetings {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10517,10 +10517,10 @@ impl GetMeetings {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMilestone {
@@ -10548,12 +10548,12 @@ impl<'de> serde::Deserialize<'de> for GetMilestone {
                 self,
                 mut map: A,
             ) -> Result<GetMilestone, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10572,8 +10572,8 @@ impl GetMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10584,10 +10584,10 @@ impl GetMilestone {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMilestonesByProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMilestonesByProject {
@@ -10615,12 +10615,12 @@ impl<'de> serde::Deserialize<'de> for GetMilestonesByProject {
                 self,
                 mut map: A,
             ) -> Result<GetMilestonesByProject, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10639,8 +10639,8 @@ impl GetMilestonesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10662,10 +10662,10 @@ pub struct GetNotes {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetNotes {
@@ -10676,7 +10676,7 @@ impl GetNotes {
             object_type,
             object_id,
             pageno: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10724,7 +10724,7 @@ impl<'de> serde::Deserialize<'de> for GetNotes {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10749,7 +10749,7 @@ impl<'de> serde::Deserialize<'de> for GetNotes {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10778,8 +10778,8 @@ impl GetNotes {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10790,10 +10790,10 @@ impl GetNotes {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetPlannedTasks {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetPlannedTasks {
@@ -10821,12 +10821,12 @@ impl<'de> serde::Deserialize<'de> for GetPlannedTasks {
                 self,
                 mut map: A,
             ) -> Result<GetPlannedTasks, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10845,8 +10845,8 @@ impl GetPlannedTasks {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10857,10 +10857,10 @@ impl GetPlannedTasks {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetPrepaidInfo {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetPrepaidInfo {
@@ -10888,12 +10888,12 @@ impl<'de> serde::Deserialize<'de> for GetPrepaidInfo {
                 self,
                 mut map: A,
             ) -> Result<GetPrepaidInfo, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10912,8 +10912,8 @@ impl GetPrepaidInfo {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -10926,10 +10926,10 @@ impl GetPrepaidInfo {
 pub struct GetProduct {
     /// Id of the product.
     pub product_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetProduct {
@@ -10938,7 +10938,7 @@ impl GetProduct {
     pub fn new(product_id: i64) -> Self {
         GetProduct {
             product_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10974,7 +10974,7 @@ impl<'de> serde::Deserialize<'de> for GetProduct {
                 mut map: A,
             ) -> Result<GetProduct, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10985,7 +10985,7 @@ impl<'de> serde::Deserialize<'de> for GetProduct {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11009,8 +11009,8 @@ impl GetProduct {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11031,10 +11031,10 @@ pub struct GetProducts {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetProducts {
@@ -11074,7 +11074,7 @@ impl<'de> serde::Deserialize<'de> for GetProducts {
             ) -> Result<GetProducts, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11091,7 +11091,7 @@ impl<'de> serde::Deserialize<'de> for GetProducts {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11116,8 +11116,8 @@ impl GetProducts {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11130,10 +11130,10 @@ impl GetProducts {
 pub struct GetProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetProject {
@@ -11142,7 +11142,7 @@ impl GetProject {
     pub fn new(project_id: i64) -> Self {
         GetProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11178,7 +11178,7 @@ impl<'de> serde::Deserialize<'de> for GetProject {
                 mut map: A,
             ) -> Result<GetProject, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11189,7 +11189,7 @@ impl<'de> serde::Deserialize<'de> for GetProject {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11213,8 +11213,8 @@ impl GetProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11244,10 +11244,10 @@ pub struct GetProjects {
     /// Comma-separated ids of at most 10 custom fields to include, such as `42,142`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_customfields: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetProjects {
@@ -11305,7 +11305,7 @@ impl<'de> serde::Deserialize<'de> for GetProjects {
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<Flag>> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11344,7 +11344,7 @@ impl<'de> serde::Deserialize<'de> for GetProjects {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11375,8 +11375,8 @@ impl GetProjects {
         form.push_opt("searchby", self.searchby.as_ref());
         form.push_opt("show_active_only", self.show_active_only.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11396,10 +11396,10 @@ pub struct GetProjectsByClient {
     /// With 1, also closed projects and projects on hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_inactive_projects: Option<Flag>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetProjectsByClient {
@@ -11415,7 +11415,7 @@ impl GetProjectsByClient {
             contact_or_company_id,
             deep_search,
             show_inactive_projects: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11469,7 +11469,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectsByClient {
                 let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<Flag> = None;
                 let mut slot_3: Option<Option<Flag>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11506,7 +11506,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectsByClient {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11542,8 +11542,8 @@ impl GetProjectsByClient {
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("deep_search", &self.deep_search);
         form.push_opt("show_inactive_projects", self.show_inactive_projects.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11554,10 +11554,10 @@ impl GetProjectsByClient {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetRelatedPartiesByProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetRelatedPartiesByProject {
@@ -11585,12 +11585,12 @@ impl<'de> serde::Deserialize<'de> for GetRelatedPartiesByProject {
                 self,
                 mut map: A,
             ) -> Result<GetRelatedPartiesByProject, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11611,8 +11611,8 @@ impl GetRelatedPartiesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11625,10 +11625,10 @@ impl GetRelatedPartiesByProject {
 pub struct GetRelatedSubscriptionsByInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetRelatedSubscriptionsByInvoice {
@@ -11637,7 +11637,7 @@ impl GetRelatedSubscriptionsByInvoice {
     pub fn new(invoice_id: i64) -> Self {
         GetRelatedSubscriptionsByInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11673,7 +11673,7 @@ impl<'de> serde::Deserialize<'de> for GetRelatedSubscriptionsByInvoice {
                 mut map: A,
             ) -> Result<GetRelatedSubscriptionsByInvoice, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11684,7 +11684,7 @@ impl<'de> serde::Deserialize<'de> for GetRelatedSubscriptionsByInvoice {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11708,8 +11708,8 @@ impl GetRelatedSubscriptionsByInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11720,10 +11720,10 @@ impl GetRelatedSubscriptionsByInvoice {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/general.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetSegments {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetSegments {
@@ -11751,12 +11751,12 @@ impl<'de> serde::Deserialize<'de> for GetSegments {
                 self,
                 mut map: A,
             ) -> Result<GetSegments, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11775,8 +11775,8 @@ impl GetSegments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11789,10 +11789,10 @@ impl GetSegments {
 pub struct GetSubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetSubscription {
@@ -11801,7 +11801,7 @@ impl GetSubscription {
     pub fn new(subscription_id: i64) -> Self {
         GetSubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11837,7 +11837,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscription {
                 mut map: A,
             ) -> Result<GetSubscription, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11850,7 +11850,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscription {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11876,8 +11876,8 @@ impl GetSubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -11908,10 +11908,10 @@ pub struct GetSubscriptions {
     /// Spec note: From the Ruby peer's changelog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetSubscriptions {
@@ -11963,7 +11963,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptions {
                 let mut slot_1: Option<Option<i64>> = None;
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11994,7 +11994,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptions {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12023,8 +12023,8 @@ impl GetSubscriptions {
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12039,10 +12039,10 @@ pub struct GetSubscriptionsByContactOrCompany {
     pub contact_or_company: ContactOrCompany,
     /// Id of the contact or company.
     pub contact_or_company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetSubscriptionsByContactOrCompany {
@@ -12055,7 +12055,7 @@ impl GetSubscriptionsByContactOrCompany {
         GetSubscriptionsByContactOrCompany {
             contact_or_company,
             contact_or_company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12097,7 +12097,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsByContactOrCompany {
             ) -> Result<GetSubscriptionsByContactOrCompany, A::Error> {
                 let mut slot_0: Option<ContactOrCompany> = None;
                 let mut slot_1: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12118,7 +12118,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsByContactOrCompany {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12149,8 +12149,8 @@ impl GetSubscriptionsByContactOrCompany {
     ) -> Result<(), String> {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12163,10 +12163,10 @@ impl GetSubscriptionsByContactOrCompany {
 pub struct GetSubscriptionsByDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetSubscriptionsByDeal {
@@ -12175,7 +12175,7 @@ impl GetSubscriptionsByDeal {
     pub fn new(deal_id: i64) -> Self {
         GetSubscriptionsByDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12211,7 +12211,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsByDeal {
                 mut map: A,
             ) -> Result<GetSubscriptionsByDeal, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12222,7 +12222,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsByDeal {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12246,8 +12246,8 @@ impl GetSubscriptionsByDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12258,10 +12258,10 @@ impl GetSubscriptionsByDeal {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTags | General | - | - | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTags {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTags {
@@ -12289,12 +12289,12 @@ impl<'de> serde::Deserialize<'de> for GetTags {
                 self,
                 mut map: A,
             ) -> Result<GetTags, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12313,8 +12313,8 @@ impl GetTags {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12327,10 +12327,10 @@ impl GetTags {
 pub struct GetTask {
     /// Id of the task.
     pub task_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTask {
@@ -12339,7 +12339,7 @@ impl GetTask {
     pub fn new(task_id: i64) -> Self {
         GetTask {
             task_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12375,7 +12375,7 @@ impl<'de> serde::Deserialize<'de> for GetTask {
                 mut map: A,
             ) -> Result<GetTask, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12386,7 +12386,7 @@ impl<'de> serde::Deserialize<'de> for GetTask {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12410,8 +12410,8 @@ impl GetTask {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12422,10 +12422,10 @@ impl GetTask {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTaskTypes {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTaskTypes {
@@ -12453,12 +12453,12 @@ impl<'de> serde::Deserialize<'de> for GetTaskTypes {
                 self,
                 mut map: A,
             ) -> Result<GetTaskTypes, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12477,8 +12477,8 @@ impl GetTaskTypes {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12499,10 +12499,10 @@ pub struct GetTasks {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTasks {
@@ -12542,7 +12542,7 @@ impl<'de> serde::Deserialize<'de> for GetTasks {
             ) -> Result<GetTasks, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12559,7 +12559,7 @@ impl<'de> serde::Deserialize<'de> for GetTasks {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12584,8 +12584,8 @@ impl GetTasks {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12596,10 +12596,10 @@ impl GetTasks {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTasksByMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTasksByMilestone {
@@ -12627,12 +12627,12 @@ impl<'de> serde::Deserialize<'de> for GetTasksByMilestone {
                 self,
                 mut map: A,
             ) -> Result<GetTasksByMilestone, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12651,8 +12651,8 @@ impl GetTasksByMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12663,10 +12663,10 @@ impl GetTasksByMilestone {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTeam {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTeam {
@@ -12694,12 +12694,12 @@ impl<'de> serde::Deserialize<'de> for GetTeam {
                 self,
                 mut map: A,
             ) -> Result<GetTeam, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12718,8 +12718,8 @@ impl GetTeam {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12730,10 +12730,10 @@ impl GetTeam {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTeams {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTeams {
@@ -12761,12 +12761,12 @@ impl<'de> serde::Deserialize<'de> for GetTeams {
                 self,
                 mut map: A,
             ) -> Result<GetTeams, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12785,8 +12785,8 @@ impl GetTeams {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12799,10 +12799,10 @@ impl GetTeams {
 pub struct GetTicket {
     /// Id of the ticket.
     pub ticket_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicket {
@@ -12811,7 +12811,7 @@ impl GetTicket {
     pub fn new(ticket_id: i64) -> Self {
         GetTicket {
             ticket_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12847,7 +12847,7 @@ impl<'de> serde::Deserialize<'de> for GetTicket {
                 mut map: A,
             ) -> Result<GetTicket, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12858,7 +12858,7 @@ impl<'de> serde::Deserialize<'de> for GetTicket {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12882,8 +12882,8 @@ impl GetTicket {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12896,10 +12896,10 @@ impl GetTicket {
 pub struct GetTicketCloudUrl {
     /// Id of the ticket.
     pub ticket_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicketCloudUrl {
@@ -12908,7 +12908,7 @@ impl GetTicketCloudUrl {
     pub fn new(ticket_id: i64) -> Self {
         GetTicketCloudUrl {
             ticket_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12944,7 +12944,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketCloudUrl {
                 mut map: A,
             ) -> Result<GetTicketCloudUrl, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12955,7 +12955,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketCloudUrl {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12979,8 +12979,8 @@ impl GetTicketCloudUrl {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -12993,10 +12993,10 @@ impl GetTicketCloudUrl {
 pub struct GetTicketMessage {
     /// Id of the message.
     pub message_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicketMessage {
@@ -13005,7 +13005,7 @@ impl GetTicketMessage {
     pub fn new(message_id: i64) -> Self {
         GetTicketMessage {
             message_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -13041,7 +13041,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketMessage {
                 mut map: A,
             ) -> Result<GetTicketMessage, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13052,7 +13052,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketMessage {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13076,8 +13076,8 @@ impl GetTicketMessage {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("message_id", &self.message_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13098,10 +13098,10 @@ pub struct GetTicketMessages {
     ///
     /// Spec note: Values not documented; see note `peer-param-types`.
     pub include_third_party_message: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicketMessages {
@@ -13116,7 +13116,7 @@ impl GetTicketMessages {
             ticket_id,
             include_internal_message,
             include_third_party_message,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -13170,7 +13170,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketMessages {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
                 let mut slot_2: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13201,7 +13201,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketMessages {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13235,8 +13235,8 @@ impl GetTicketMessages {
         form.push("ticket_id", &self.ticket_id);
         form.push("include_internal_message", &self.include_internal_message);
         form.push("include_third_party_message", &self.include_third_party_message);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13262,10 +13262,10 @@ pub struct GetTickets {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTickets {
@@ -13308,7 +13308,7 @@ impl<'de> serde::Deserialize<'de> for GetTickets {
                 let mut slot_0: Option<Option<String>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
                 let mut slot_2: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13331,7 +13331,7 @@ impl<'de> serde::Deserialize<'de> for GetTickets {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13358,8 +13358,8 @@ impl GetTickets {
         form.push_opt("type", self.type_.as_ref());
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13380,10 +13380,10 @@ pub struct GetTimetracking {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetracking {
@@ -13423,7 +13423,7 @@ impl<'de> serde::Deserialize<'de> for GetTimetracking {
             ) -> Result<GetTimetracking, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13440,7 +13440,7 @@ impl<'de> serde::Deserialize<'de> for GetTimetracking {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13465,8 +13465,8 @@ impl GetTimetracking {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13477,10 +13477,10 @@ impl GetTimetracking {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingEntry {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetrackingEntry {
@@ -13508,12 +13508,12 @@ impl<'de> serde::Deserialize<'de> for GetTimetrackingEntry {
                 self,
                 mut map: A,
             ) -> Result<GetTimetrackingEntry, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13532,8 +13532,8 @@ impl GetTimetrackingEntry {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13544,10 +13544,10 @@ impl GetTimetrackingEntry {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingForInvoice {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetrackingForInvoice {
@@ -13575,12 +13575,12 @@ impl<'de> serde::Deserialize<'de> for GetTimetrackingForInvoice {
                 self,
                 mut map: A,
             ) -> Result<GetTimetrackingForInvoice, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13599,8 +13599,8 @@ impl GetTimetrackingForInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13611,10 +13611,10 @@ impl GetTimetrackingForInvoice {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingForTask {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetrackingForTask {
@@ -13642,12 +13642,12 @@ impl<'de> serde::Deserialize<'de> for GetTimetrackingForTask {
                 self,
                 mut map: A,
             ) -> Result<GetTimetrackingForTask, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13666,8 +13666,8 @@ impl GetTimetrackingForTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13678,10 +13678,10 @@ impl GetTimetrackingForTask {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUserAccess {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetUserAccess {
@@ -13709,12 +13709,12 @@ impl<'de> serde::Deserialize<'de> for GetUserAccess {
                 self,
                 mut map: A,
             ) -> Result<GetUserAccess, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13733,8 +13733,8 @@ impl GetUserAccess {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13745,10 +13745,10 @@ impl GetUserAccess {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getUsers | General | - | (ruby accepts params hash; none named) | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUsers {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetUsers {
@@ -13776,12 +13776,12 @@ impl<'de> serde::Deserialize<'de> for GetUsers {
                 self,
                 mut map: A,
             ) -> Result<GetUsers, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13800,8 +13800,8 @@ impl GetUsers {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13812,10 +13812,10 @@ impl GetUsers {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUsersOnProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetUsersOnProject {
@@ -13843,12 +13843,12 @@ impl<'de> serde::Deserialize<'de> for GetUsersOnProject {
                 self,
                 mut map: A,
             ) -> Result<GetUsersOnProject, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13867,8 +13867,8 @@ impl GetUsersOnProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -13885,10 +13885,10 @@ pub struct LinkContactToCompany {
     pub company_id: i64,
     /// `link` or `unlink`.
     pub mode: LinkMode,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LinkContactToCompany {
@@ -13899,7 +13899,7 @@ impl LinkContactToCompany {
             contact_id,
             company_id,
             mode,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -13944,7 +13944,7 @@ impl<'de> serde::Deserialize<'de> for LinkContactToCompany {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<LinkMode> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13967,7 +13967,7 @@ impl<'de> serde::Deserialize<'de> for LinkContactToCompany {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13996,8 +13996,8 @@ impl LinkContactToCompany {
         form.push("contact_id", &self.contact_id);
         form.push("company_id", &self.company_id);
         form.push("mode", &self.mode);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -14183,10 +14183,10 @@ pub struct ProjectSummary {
     /// Start date, written dd/mm/yyyy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date_formatted: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ProjectSummary {
@@ -14241,7 +14241,7 @@ impl<'de> serde::Deserialize<'de> for ProjectSummary {
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<clientgen_runtime::UnixTime>> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -14278,7 +14278,7 @@ impl<'de> serde::Deserialize<'de> for ProjectSummary {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14384,10 +14384,10 @@ pub struct RemoveContactFromMeeting {
     ///
     /// Spec note: The excerpt ends at this name; the type is taken from the add section.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl RemoveContactFromMeeting {
@@ -14397,7 +14397,7 @@ impl RemoveContactFromMeeting {
         RemoveContactFromMeeting {
             meeting_id,
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -14439,7 +14439,7 @@ impl<'de> serde::Deserialize<'de> for RemoveContactFromMeeting {
             ) -> Result<RemoveContactFromMeeting, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -14456,7 +14456,7 @@ impl<'de> serde::Deserialize<'de> for RemoveContactFromMeeting {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14483,8 +14483,8 @@ impl RemoveContactFromMeeting {
     ) -> Result<(), String> {
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -14503,10 +14503,10 @@ pub struct SendInvoice {
     pub email_subject: String,
     /// Text of the email.
     pub email_text: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl SendInvoice {
@@ -14523,7 +14523,7 @@ impl SendInvoice {
             email_to,
             email_subject,
             email_text,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -14577,7 +14577,7 @@ impl<'de> serde::Deserialize<'de> for SendInvoice {
                 let mut slot_1: Option<String> = None;
                 let mut slot_2: Option<String> = None;
                 let mut slot_3: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -14608,7 +14608,7 @@ impl<'de> serde::Deserialize<'de> for SendInvoice {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14643,8 +14643,8 @@ impl SendInvoice {
         form.push("email_to", &self.email_to);
         form.push("email_subject", &self.email_subject);
         form.push("email_text", &self.email_text);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -14655,10 +14655,10 @@ impl SendInvoice {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendSaleToClient | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SendSaleToClient {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for SendSaleToClient {
@@ -14686,12 +14686,12 @@ impl<'de> serde::Deserialize<'de> for SendSaleToClient {
                 self,
                 mut map: A,
             ) -> Result<SendSaleToClient, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14710,8 +14710,8 @@ impl SendSaleToClient {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -14722,10 +14722,10 @@ impl SendSaleToClient {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetHourlyPricing {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for SetHourlyPricing {
@@ -14753,12 +14753,12 @@ impl<'de> serde::Deserialize<'de> for SetHourlyPricing {
                 self,
                 mut map: A,
             ) -> Result<SetHourlyPricing, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14777,8 +14777,8 @@ impl SetHourlyPricing {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -14793,10 +14793,10 @@ pub struct SetInvoicePaymentStatus {
     pub invoice_id: i64,
     /// The new payment status.
     pub status: PaymentStatus,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl SetInvoicePaymentStatus {
@@ -14806,7 +14806,7 @@ impl SetInvoicePaymentStatus {
         SetInvoicePaymentStatus {
             invoice_id,
             status,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -14848,7 +14848,7 @@ impl<'de> serde::Deserialize<'de> for SetInvoicePaymentStatus {
             ) -> Result<SetInvoicePaymentStatus, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<PaymentStatus> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -14865,7 +14865,7 @@ impl<'de> serde::Deserialize<'de> for SetInvoicePaymentStatus {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14892,8 +14892,8 @@ impl SetInvoicePaymentStatus {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         form.push("status", &self.status);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15078,10 +15078,10 @@ pub struct UpdateCompany {
     ///
     /// Spec note: See note `peer-param-types`.
     pub track_changes: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateCompany {
@@ -15091,7 +15091,7 @@ impl UpdateCompany {
         UpdateCompany {
             company_id,
             track_changes,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15133,7 +15133,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
             ) -> Result<UpdateCompany, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -15152,7 +15152,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15181,8 +15181,8 @@ impl UpdateCompany {
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
         form.push("track_changes", &self.track_changes);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15204,10 +15204,10 @@ pub struct UpdateContact {
     /// Spec note: The one field the peer's example changes; see note `excerpts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forename: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateContact {
@@ -15218,7 +15218,7 @@ impl UpdateContact {
             contact_id,
             track_changes,
             forename: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15266,7 +15266,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -15291,7 +15291,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15322,8 +15322,8 @@ impl UpdateContact {
         form.push("contact_id", &self.contact_id);
         form.push("track_changes", &self.track_changes);
         form.push_opt("forename", self.forename.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15336,10 +15336,10 @@ impl UpdateContact {
 pub struct UpdateDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateDeal {
@@ -15348,7 +15348,7 @@ impl UpdateDeal {
     pub fn new(deal_id: i64) -> Self {
         UpdateDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15384,7 +15384,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
                 mut map: A,
             ) -> Result<UpdateDeal, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -15395,7 +15395,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15419,8 +15419,8 @@ impl UpdateDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15431,10 +15431,10 @@ impl UpdateDeal {
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDealItems | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateDealItems {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for UpdateDealItems {
@@ -15462,12 +15462,12 @@ impl<'de> serde::Deserialize<'de> for UpdateDealItems {
                 self,
                 mut map: A,
             ) -> Result<UpdateDealItems, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15486,8 +15486,8 @@ impl UpdateDealItems {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15500,10 +15500,10 @@ impl UpdateDealItems {
 pub struct UpdateInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateInvoice {
@@ -15512,7 +15512,7 @@ impl UpdateInvoice {
     pub fn new(invoice_id: i64) -> Self {
         UpdateInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15548,7 +15548,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoice {
                 mut map: A,
             ) -> Result<UpdateInvoice, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -15559,7 +15559,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoice {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15583,8 +15583,8 @@ impl UpdateInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15599,10 +15599,10 @@ pub struct UpdateInvoiceComments {
     pub invoice_id: i64,
     /// The comments.
     pub comments: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateInvoiceComments {
@@ -15612,7 +15612,7 @@ impl UpdateInvoiceComments {
         UpdateInvoiceComments {
             invoice_id,
             comments,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15654,7 +15654,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceComments {
             ) -> Result<UpdateInvoiceComments, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -15671,7 +15671,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceComments {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15698,8 +15698,8 @@ impl UpdateInvoiceComments {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         form.push("comments", &self.comments);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15723,10 +15723,10 @@ pub struct UpdateMeeting {
     /// Spec note: Named `duration` when adding a meeting; both names are as documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateMeeting {
@@ -15738,7 +15738,7 @@ impl UpdateMeeting {
             title: None,
             start_date: None,
             duration_minutes: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15792,7 +15792,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMeeting {
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<clientgen_runtime::UnixTime>> = None;
                 let mut slot_3: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -15823,7 +15823,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMeeting {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15853,8 +15853,8 @@ impl UpdateMeeting {
         form.push_opt("title", self.title.as_ref());
         form.push_opt("start_date", self.start_date.as_ref());
         form.push_opt("duration_minutes", self.duration_minutes.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -15882,10 +15882,10 @@ pub struct UpdateProduct {
     /// New purchase price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_price: Option<clientgen_runtime::Decimal>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateProduct {
@@ -15899,7 +15899,7 @@ impl UpdateProduct {
             external_id: None,
             stock_amount: None,
             purchase_price: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -15962,7 +15962,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProduct {
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<i64>> = None;
                 let mut slot_5: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -16009,7 +16009,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProduct {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16043,8 +16043,8 @@ impl UpdateProduct {
         form.push_opt("external_id", self.external_id.as_ref());
         form.push_opt("stock_amount", self.stock_amount.as_ref());
         form.push_opt("purchase_price", self.purchase_price.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -16063,10 +16063,10 @@ pub struct UpdateProject {
     pub track_changes: String,
     /// Title.
     pub title: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateProject {
@@ -16077,7 +16077,7 @@ impl UpdateProject {
             project_id,
             track_changes,
             title,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -16125,7 +16125,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProject {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<String> = None;
                 let mut slot_2: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -16150,7 +16150,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProject {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16182,8 +16182,8 @@ impl UpdateProject {
         form.push("project_id", &self.project_id);
         form.push("track_changes", &self.track_changes);
         form.push("title", &self.title);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -16196,10 +16196,10 @@ impl UpdateProject {
 pub struct UpdateSubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateSubscription {
@@ -16208,7 +16208,7 @@ impl UpdateSubscription {
     pub fn new(subscription_id: i64) -> Self {
         UpdateSubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -16244,7 +16244,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscription {
                 mut map: A,
             ) -> Result<UpdateSubscription, A::Error> {
                 let mut slot_0: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -16257,7 +16257,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscription {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16283,8 +16283,8 @@ impl UpdateSubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -16317,10 +16317,10 @@ pub struct UpdateTask {
     /// 1 when the task is done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<Flag>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateTask {
@@ -16335,7 +16335,7 @@ impl UpdateTask {
             user_id: None,
             priority: None,
             done: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -16404,7 +16404,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTask {
                 let mut slot_4: Option<Option<i64>> = None;
                 let mut slot_5: Option<Option<TaskPriority>> = None;
                 let mut slot_6: Option<Option<Flag>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -16455,7 +16455,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTask {
                             slot_6 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16491,8 +16491,8 @@ impl UpdateTask {
         form.push_opt("user_id", self.user_id.as_ref());
         form.push_opt("priority", self.priority.as_ref());
         form.push_opt("done", self.done.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -16508,10 +16508,10 @@ pub struct UpdateTicket {
     /// The new status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TicketStatus>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateTicket {
@@ -16521,7 +16521,7 @@ impl UpdateTicket {
         UpdateTicket {
             ticket_id,
             status: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -16563,7 +16563,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTicket {
             ) -> Result<UpdateTicket, A::Error> {
                 let mut slot_0: Option<i64> = None;
                 let mut slot_1: Option<Option<TicketStatus>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -16580,7 +16580,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTicket {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16606,8 +16606,8 @@ impl UpdateTicket {
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
         form.push_opt("status", self.status.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -16618,10 +16618,10 @@ impl UpdateTicket {
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateTimetracking {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for UpdateTimetracking {
@@ -16649,12 +16649,12 @@ impl<'de> serde::Deserialize<'de> for UpdateTimetracking {
                 self,
                 mut map: A,
             ) -> Result<UpdateTimetracking, A::Error> {
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16673,8 +16673,8 @@ impl UpdateTimetracking {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -16700,10 +16700,10 @@ pub struct UploadFile {
     /// Spec note: From the Python peer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UploadFile {
@@ -16721,7 +16721,7 @@ impl UploadFile {
             file_content,
             file_name,
             folder_name: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -16781,7 +16781,7 @@ impl<'de> serde::Deserialize<'de> for UploadFile {
                 let mut slot_2: Option<String> = None;
                 let mut slot_3: Option<String> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -16822,7 +16822,7 @@ impl<'de> serde::Deserialize<'de> for UploadFile {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -16857,8 +16857,8 @@ impl UploadFile {
         form.push("file_content", &self.file_content);
         form.push("file_name", &self.file_name);
         form.push_opt("folder_name", self.folder_name.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }

@@ -103,10 +103,10 @@ pub struct Address {
     /// The province, department or state (type `area_level_two`).
     #[serde(default)]
     pub area_level_two: Option<Reference>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Address {
@@ -161,7 +161,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<Reference>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -200,7 +200,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -326,10 +326,10 @@ pub struct AddressWithAddressee {
     /// Who the address is for, such as `Teamleader HQ`. Primary addresses have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addressee: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AddressWithAddressee {
@@ -390,7 +390,7 @@ impl<'de> serde::Deserialize<'de> for AddressWithAddressee {
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<Reference>> = None;
                 let mut slot_5: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -435,7 +435,7 @@ impl<'de> serde::Deserialize<'de> for AddressWithAddressee {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -464,10 +464,10 @@ pub struct ApiError {
     /// What went wrong, in words, such as "Company name must not be empty".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ApiError {
@@ -501,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 mut map: A,
             ) -> Result<ApiError, A::Error> {
                 let mut slot_0: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -512,7 +512,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -616,10 +616,10 @@ pub struct Company {
     /// Linked contacts; only with `includes` holding `related_contacts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_contacts: Option<Vec<RelatedContact>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Company {
@@ -653,7 +653,7 @@ impl Company {
             marketing_mails_consent: None,
             related_companies: None,
             related_contacts: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -827,7 +827,7 @@ impl<'de> serde::Deserialize<'de> for Company {
                 let mut slot_23: Option<Option<bool>> = None;
                 let mut slot_24: Option<Option<Vec<Reference>>> = None;
                 let mut slot_25: Option<Option<Vec<RelatedContact>>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1010,7 +1010,7 @@ impl<'de> serde::Deserialize<'de> for Company {
                             slot_25 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1059,10 +1059,10 @@ pub struct CompanyEmail {
     pub type_: CompanyEmailType,
     /// The address.
     pub email: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyEmail {
@@ -1072,7 +1072,7 @@ impl CompanyEmail {
         CompanyEmail {
             type_,
             email,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1111,7 +1111,7 @@ impl<'de> serde::Deserialize<'de> for CompanyEmail {
             ) -> Result<CompanyEmail, A::Error> {
                 let mut slot_0: Option<CompanyEmailType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1128,7 +1128,7 @@ impl<'de> serde::Deserialize<'de> for CompanyEmail {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1250,10 +1250,10 @@ pub struct CompanyFilter {
     /// Only active or only deactivated companies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomerStatus>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for CompanyFilter {
@@ -1314,7 +1314,7 @@ impl<'de> serde::Deserialize<'de> for CompanyFilter {
                 let mut slot_4: Option<Option<Vec<String>>> = None;
                 let mut slot_5: Option<Option<String>> = None;
                 let mut slot_6: Option<Option<CustomerStatus>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1363,7 +1363,7 @@ impl<'de> serde::Deserialize<'de> for CompanyFilter {
                             slot_6 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1398,10 +1398,10 @@ pub struct CompanyInfoRequest {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyInfoRequest {
@@ -1412,7 +1412,7 @@ impl CompanyInfoRequest {
             id,
             includes: None,
             include: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1457,7 +1457,7 @@ impl<'de> serde::Deserialize<'de> for CompanyInfoRequest {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1480,7 +1480,7 @@ impl<'de> serde::Deserialize<'de> for CompanyInfoRequest {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1511,10 +1511,10 @@ pub struct CompanyLinkRequest {
     /// Whether the contact takes decisions for the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_maker: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyLinkRequest {
@@ -1526,7 +1526,7 @@ impl CompanyLinkRequest {
             company_id,
             position: None,
             decision_maker: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1577,7 +1577,7 @@ impl<'de> serde::Deserialize<'de> for CompanyLinkRequest {
                 let mut slot_1: Option<String> = None;
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1608,7 +1608,7 @@ impl<'de> serde::Deserialize<'de> for CompanyLinkRequest {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1643,10 +1643,10 @@ pub struct CompanyList {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included: Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyList {
@@ -1657,7 +1657,7 @@ impl CompanyList {
             data,
             meta: None,
             included: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1701,7 +1701,7 @@ impl<'de> serde::Deserialize<'de> for CompanyList {
                 let mut slot_2: Option<
                     Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
                 > = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1724,7 +1724,7 @@ impl<'de> serde::Deserialize<'de> for CompanyList {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1818,10 +1818,10 @@ pub struct CompanyListItem {
     /// The primary address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<Address>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyListItem {
@@ -1851,7 +1851,7 @@ impl CompanyListItem {
             tags: None,
             custom_fields: None,
             primary_address: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2001,7 +2001,7 @@ impl<'de> serde::Deserialize<'de> for CompanyListItem {
                 let mut slot_19: Option<Option<Vec<String>>> = None;
                 let mut slot_20: Option<Option<Vec<CustomField>>> = None;
                 let mut slot_21: Option<Option<Address>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2156,7 +2156,7 @@ impl<'de> serde::Deserialize<'de> for CompanyListItem {
                             slot_21 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2201,10 +2201,10 @@ pub struct CompanySort {
     /// Direction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanySort {
@@ -2214,7 +2214,7 @@ impl CompanySort {
         CompanySort {
             field,
             order: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2256,7 +2256,7 @@ impl<'de> serde::Deserialize<'de> for CompanySort {
             ) -> Result<CompanySort, A::Error> {
                 let mut slot_0: Option<CompanySortField> = None;
                 let mut slot_1: Option<Option<SortOrder>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2273,7 +2273,7 @@ impl<'de> serde::Deserialize<'de> for CompanySort {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2380,10 +2380,10 @@ pub struct CompanyTelephone {
     pub type_: CompanyTelephoneType,
     /// The number, as written.
     pub number: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyTelephone {
@@ -2393,7 +2393,7 @@ impl CompanyTelephone {
         CompanyTelephone {
             type_,
             number,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2432,7 +2432,7 @@ impl<'de> serde::Deserialize<'de> for CompanyTelephone {
             ) -> Result<CompanyTelephone, A::Error> {
                 let mut slot_0: Option<CompanyTelephoneType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2449,7 +2449,7 @@ impl<'de> serde::Deserialize<'de> for CompanyTelephone {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2554,10 +2554,10 @@ pub struct CompanyUnlinkRequest {
     pub id: String,
     /// The company's UUID.
     pub company_id: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CompanyUnlinkRequest {
@@ -2567,7 +2567,7 @@ impl CompanyUnlinkRequest {
         CompanyUnlinkRequest {
             id,
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2606,7 +2606,7 @@ impl<'de> serde::Deserialize<'de> for CompanyUnlinkRequest {
             ) -> Result<CompanyUnlinkRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2623,7 +2623,7 @@ impl<'de> serde::Deserialize<'de> for CompanyUnlinkRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2729,10 +2729,10 @@ pub struct Contact {
     /// Link to the contact in the Teamleader web app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Contact {
@@ -2766,7 +2766,7 @@ impl Contact {
             added_at: None,
             updated_at: None,
             web_url: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2943,7 +2943,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
                 let mut slot_23: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_24: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_25: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3116,7 +3116,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
                             slot_25 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3177,10 +3177,10 @@ pub struct ContactCompanyLink {
     /// The company (type `company`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<Reference>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ContactCompanyLink {
@@ -3238,7 +3238,7 @@ impl<'de> serde::Deserialize<'de> for ContactCompanyLink {
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<bool>> = None;
                 let mut slot_4: Option<Option<Reference>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3277,7 +3277,7 @@ impl<'de> serde::Deserialize<'de> for ContactCompanyLink {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3307,10 +3307,10 @@ pub struct ContactEmail {
     ///
     /// Spec note: contacts.update declares it nullable; see note `update-nulls`.
     pub email: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ContactEmail {
@@ -3320,7 +3320,7 @@ impl ContactEmail {
         ContactEmail {
             type_,
             email,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3359,7 +3359,7 @@ impl<'de> serde::Deserialize<'de> for ContactEmail {
             ) -> Result<ContactEmail, A::Error> {
                 let mut slot_0: Option<ContactEmailType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3376,7 +3376,7 @@ impl<'de> serde::Deserialize<'de> for ContactEmail {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3494,10 +3494,10 @@ pub struct ContactFilter {
     /// Only active or only deactivated contacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomerStatus>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ContactFilter {
@@ -3558,7 +3558,7 @@ impl<'de> serde::Deserialize<'de> for ContactFilter {
                 let mut slot_4: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_5: Option<Option<Vec<String>>> = None;
                 let mut slot_6: Option<Option<CustomerStatus>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3607,7 +3607,7 @@ impl<'de> serde::Deserialize<'de> for ContactFilter {
                             slot_6 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3639,10 +3639,10 @@ pub struct ContactInfoRequest {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ContactInfoRequest {
@@ -3652,7 +3652,7 @@ impl ContactInfoRequest {
         ContactInfoRequest {
             id,
             include: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3691,7 +3691,7 @@ impl<'de> serde::Deserialize<'de> for ContactInfoRequest {
             ) -> Result<ContactInfoRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3708,7 +3708,7 @@ impl<'de> serde::Deserialize<'de> for ContactInfoRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3740,10 +3740,10 @@ pub struct ContactList {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included: Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ContactList {
@@ -3754,7 +3754,7 @@ impl ContactList {
             data,
             meta: None,
             included: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3798,7 +3798,7 @@ impl<'de> serde::Deserialize<'de> for ContactList {
                 let mut slot_2: Option<
                     Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
                 > = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3821,7 +3821,7 @@ impl<'de> serde::Deserialize<'de> for ContactList {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3915,10 +3915,10 @@ pub struct ContactListItem {
     /// The primary address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<Address>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ContactListItem {
@@ -3948,7 +3948,7 @@ impl ContactListItem {
             updated_at: None,
             web_url: None,
             primary_address: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4101,7 +4101,7 @@ impl<'de> serde::Deserialize<'de> for ContactListItem {
                 let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_20: Option<Option<String>> = None;
                 let mut slot_21: Option<Option<Address>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4250,7 +4250,7 @@ impl<'de> serde::Deserialize<'de> for ContactListItem {
                             slot_21 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4295,10 +4295,10 @@ pub struct ContactSort {
     /// Direction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ContactSort {
@@ -4308,7 +4308,7 @@ impl ContactSort {
         ContactSort {
             field,
             order: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4350,7 +4350,7 @@ impl<'de> serde::Deserialize<'de> for ContactSort {
             ) -> Result<ContactSort, A::Error> {
                 let mut slot_0: Option<ContactSortField> = None;
                 let mut slot_1: Option<Option<SortOrder>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4367,7 +4367,7 @@ impl<'de> serde::Deserialize<'de> for ContactSort {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4476,10 +4476,10 @@ pub struct CreatedReference {
     /// Its type, such as `contact`, `company` or `deal`.
     #[serde(rename = "type")]
     pub type_: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CreatedReference {
@@ -4489,7 +4489,7 @@ impl CreatedReference {
         CreatedReference {
             id,
             type_,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4525,7 +4525,7 @@ impl<'de> serde::Deserialize<'de> for CreatedReference {
             ) -> Result<CreatedReference, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4542,7 +4542,7 @@ impl<'de> serde::Deserialize<'de> for CreatedReference {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4735,10 +4735,10 @@ pub struct CurrencyExchangeRate {
     /// Units of `to` per unit of `from`, such as 1.1234.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for CurrencyExchangeRate {
@@ -4775,7 +4775,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyExchangeRate {
                 let mut slot_0: Option<Option<Currency>> = None;
                 let mut slot_1: Option<Option<Currency>> = None;
                 let mut slot_2: Option<Option<f64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -4798,7 +4798,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyExchangeRate {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4853,10 +4853,10 @@ pub struct CurrentUser {
     /// The user's preferences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<UserPreferences>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CurrentUser {
@@ -4875,7 +4875,7 @@ impl CurrentUser {
             function: None,
             time_zone: None,
             preferences: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4971,7 +4971,7 @@ impl<'de> serde::Deserialize<'de> for CurrentUser {
                 let mut slot_8: Option<Option<String>> = None;
                 let mut slot_9: Option<Option<String>> = None;
                 let mut slot_10: Option<Option<UserPreferences>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5048,7 +5048,7 @@ impl<'de> serde::Deserialize<'de> for CurrentUser {
                             slot_10 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5083,10 +5083,10 @@ pub struct CustomField {
     /// The field's value.
     #[serde(default)]
     pub value: Option<CustomFieldData>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for CustomField {
@@ -5126,7 +5126,7 @@ impl<'de> serde::Deserialize<'de> for CustomField {
             ) -> Result<CustomField, A::Error> {
                 let mut slot_0: Option<Option<Reference>> = None;
                 let mut slot_1: Option<Option<CustomFieldData>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5143,7 +5143,7 @@ impl<'de> serde::Deserialize<'de> for CustomField {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5201,10 +5201,10 @@ pub struct CustomFieldObject {
     /// Its UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for CustomFieldObject {
@@ -5238,7 +5238,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldObject {
             ) -> Result<CustomFieldObject, A::Error> {
                 let mut slot_0: Option<Option<CustomFieldObjectType>> = None;
                 let mut slot_1: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5255,7 +5255,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldObject {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5366,10 +5366,10 @@ pub struct CustomFieldValue {
     pub id: String,
     /// The value, in the shape of the field's type.
     pub value: CustomFieldData,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CustomFieldValue {
@@ -5379,7 +5379,7 @@ impl CustomFieldValue {
         CustomFieldValue {
             id,
             value,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5418,7 +5418,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldValue {
             ) -> Result<CustomFieldValue, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<CustomFieldData> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5435,7 +5435,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldValue {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5538,10 +5538,10 @@ pub struct CustomerReference {
     pub type_: CustomerType,
     /// UUID of the contact or company.
     pub id: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CustomerReference {
@@ -5551,7 +5551,7 @@ impl CustomerReference {
         CustomerReference {
             type_,
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5587,7 +5587,7 @@ impl<'de> serde::Deserialize<'de> for CustomerReference {
             ) -> Result<CustomerReference, A::Error> {
                 let mut slot_0: Option<CustomerType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -5604,7 +5604,7 @@ impl<'de> serde::Deserialize<'de> for CustomerReference {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5865,10 +5865,10 @@ pub struct Deal {
     /// The pipeline the deal is in (type `dealPipeline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Reference>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Deal {
@@ -5901,7 +5901,7 @@ impl Deal {
             custom_fields: None,
             currency_exchange_rate: None,
             pipeline: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6075,7 +6075,7 @@ impl<'de> serde::Deserialize<'de> for Deal {
                 let mut slot_22: Option<Option<Vec<CustomField>>> = None;
                 let mut slot_23: Option<Option<CurrencyExchangeRate>> = None;
                 let mut slot_24: Option<Option<Reference>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6252,7 +6252,7 @@ impl<'de> serde::Deserialize<'de> for Deal {
                             slot_24 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6299,10 +6299,10 @@ pub struct DealCurrency {
     pub code: Currency,
     /// Exchange rate to the account's currency, such as 1.1238.
     pub exchange_rate: f64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DealCurrency {
@@ -6312,7 +6312,7 @@ impl DealCurrency {
         DealCurrency {
             code,
             exchange_rate,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6351,7 +6351,7 @@ impl<'de> serde::Deserialize<'de> for DealCurrency {
             ) -> Result<DealCurrency, A::Error> {
                 let mut slot_0: Option<Currency> = None;
                 let mut slot_1: Option<f64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6370,7 +6370,7 @@ impl<'de> serde::Deserialize<'de> for DealCurrency {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6437,10 +6437,10 @@ pub struct DealFilter {
     /// Only deals in one of these pipelines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline_ids: Option<Vec<String>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DealFilter {
@@ -6540,7 +6540,7 @@ impl<'de> serde::Deserialize<'de> for DealFilter {
                 let mut slot_9: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_10: Option<Option<Vec<DealStatus>>> = None;
                 let mut slot_11: Option<Option<Vec<String>>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6635,7 +6635,7 @@ impl<'de> serde::Deserialize<'de> for DealFilter {
                             slot_11 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6672,10 +6672,10 @@ pub struct DealInfoRequest {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DealInfoRequest {
@@ -6685,7 +6685,7 @@ impl DealInfoRequest {
         DealInfoRequest {
             id,
             include: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6724,7 +6724,7 @@ impl<'de> serde::Deserialize<'de> for DealInfoRequest {
             ) -> Result<DealInfoRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6741,7 +6741,7 @@ impl<'de> serde::Deserialize<'de> for DealInfoRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6767,10 +6767,10 @@ pub struct DealLead {
     /// The contact person at a company customer (type `contact`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_person: Option<Reference>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DealLead {
@@ -6810,7 +6810,7 @@ impl<'de> serde::Deserialize<'de> for DealLead {
             ) -> Result<DealLead, A::Error> {
                 let mut slot_0: Option<Option<CustomerReference>> = None;
                 let mut slot_1: Option<Option<Reference>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6829,7 +6829,7 @@ impl<'de> serde::Deserialize<'de> for DealLead {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6861,10 +6861,10 @@ pub struct DealList {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included: Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DealList {
@@ -6875,7 +6875,7 @@ impl DealList {
             data,
             meta: None,
             included: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6919,7 +6919,7 @@ impl<'de> serde::Deserialize<'de> for DealList {
                 let mut slot_2: Option<
                     Option<std::collections::BTreeMap<String, Vec<serde_json::Value>>>,
                 > = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -6942,7 +6942,7 @@ impl<'de> serde::Deserialize<'de> for DealList {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7043,10 +7043,10 @@ pub struct DealListItem {
     /// The pipeline the deal is in (type `dealPipeline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Reference>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DealListItem {
@@ -7077,7 +7077,7 @@ impl DealListItem {
             custom_fields: None,
             currency_exchange_rate: None,
             pipeline: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7239,7 +7239,7 @@ impl<'de> serde::Deserialize<'de> for DealListItem {
                 let mut slot_20: Option<Option<Vec<CustomField>>> = None;
                 let mut slot_21: Option<Option<CurrencyExchangeRate>> = None;
                 let mut slot_22: Option<Option<Reference>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7402,7 +7402,7 @@ impl<'de> serde::Deserialize<'de> for DealListItem {
                             slot_22 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7449,10 +7449,10 @@ pub struct DealLostReason {
     /// More explanation, such as `Too expensive`.
     #[serde(default)]
     pub remark: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DealLostReason {
@@ -7492,7 +7492,7 @@ impl<'de> serde::Deserialize<'de> for DealLostReason {
             ) -> Result<DealLostReason, A::Error> {
                 let mut slot_0: Option<Option<Reference>> = None;
                 let mut slot_1: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7509,7 +7509,7 @@ impl<'de> serde::Deserialize<'de> for DealLostReason {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7540,10 +7540,10 @@ pub struct DealPhaseHistoryEntry {
     /// Who moved the deal into the phase (type `user`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<Reference>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DealPhaseHistoryEntry {
@@ -7589,7 +7589,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseHistoryEntry {
                 let mut slot_0: Option<Option<Reference>> = None;
                 let mut slot_1: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_2: Option<Option<Reference>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7612,7 +7612,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseHistoryEntry {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7638,10 +7638,10 @@ pub struct DealSort {
     /// Direction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DealSort {
@@ -7651,7 +7651,7 @@ impl DealSort {
         DealSort {
             field,
             order: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7693,7 +7693,7 @@ impl<'de> serde::Deserialize<'de> for DealSort {
             ) -> Result<DealSort, A::Error> {
                 let mut slot_0: Option<DealSortField> = None;
                 let mut slot_1: Option<Option<SortOrder>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7710,7 +7710,7 @@ impl<'de> serde::Deserialize<'de> for DealSort {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7900,10 +7900,10 @@ pub struct EmailFilter {
     pub type_: EmailFilterType,
     /// The address.
     pub email: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl EmailFilter {
@@ -7913,7 +7913,7 @@ impl EmailFilter {
         EmailFilter {
             type_,
             email,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7952,7 +7952,7 @@ impl<'de> serde::Deserialize<'de> for EmailFilter {
             ) -> Result<EmailFilter, A::Error> {
                 let mut slot_0: Option<EmailFilterType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -7969,7 +7969,7 @@ impl<'de> serde::Deserialize<'de> for EmailFilter {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8147,10 +8147,10 @@ impl clientgen_runtime::UnknownFields for EmailVerificationStatus {
 pub struct ErrorBody {
     /// The errors, one object each.
     pub errors: Vec<ApiError>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorBody {
@@ -8159,7 +8159,7 @@ impl ErrorBody {
     pub fn new(errors: Vec<ApiError>) -> Self {
         ErrorBody {
             errors,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8195,7 +8195,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 mut map: A,
             ) -> Result<ErrorBody, A::Error> {
                 let mut slot_0: Option<Vec<ApiError>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8206,7 +8206,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8317,10 +8317,10 @@ impl clientgen_runtime::UnknownFields for Gender {
 pub struct IdRequest {
     /// The object's UUID.
     pub id: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl IdRequest {
@@ -8329,7 +8329,7 @@ impl IdRequest {
     pub fn new(id: String) -> Self {
         IdRequest {
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8362,7 +8362,7 @@ impl<'de> serde::Deserialize<'de> for IdRequest {
                 mut map: A,
             ) -> Result<IdRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8373,7 +8373,7 @@ impl<'de> serde::Deserialize<'de> for IdRequest {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8395,10 +8395,10 @@ pub struct InvoicingPreferences {
     /// Address for electronic invoices (e-invoicing), if any.
     #[serde(default)]
     pub electronic_invoicing_address: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for InvoicingPreferences {
@@ -8435,7 +8435,7 @@ impl<'de> serde::Deserialize<'de> for InvoicingPreferences {
                 mut map: A,
             ) -> Result<InvoicingPreferences, A::Error> {
                 let mut slot_0: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8450,7 +8450,7 @@ impl<'de> serde::Deserialize<'de> for InvoicingPreferences {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8643,10 +8643,10 @@ pub struct ListCompaniesRequest {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ListCompaniesRequest {
@@ -8698,7 +8698,7 @@ impl<'de> serde::Deserialize<'de> for ListCompaniesRequest {
                 let mut slot_2: Option<Option<Vec<CompanySort>>> = None;
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8733,7 +8733,7 @@ impl<'de> serde::Deserialize<'de> for ListCompaniesRequest {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8779,10 +8779,10 @@ pub struct ListContactsRequest {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ListContactsRequest {
@@ -8834,7 +8834,7 @@ impl<'de> serde::Deserialize<'de> for ListContactsRequest {
                 let mut slot_2: Option<Option<Vec<ContactSort>>> = None;
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -8869,7 +8869,7 @@ impl<'de> serde::Deserialize<'de> for ListContactsRequest {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8915,10 +8915,10 @@ pub struct ListDealsRequest {
     /// Spec note: See note `sideloading`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ListDealsRequest {
@@ -8970,7 +8970,7 @@ impl<'de> serde::Deserialize<'de> for ListDealsRequest {
                 let mut slot_2: Option<Option<Vec<DealSort>>> = None;
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9005,7 +9005,7 @@ impl<'de> serde::Deserialize<'de> for ListDealsRequest {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9036,10 +9036,10 @@ pub struct ListMeta {
     /// How many items match the filter over all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ListMeta {
@@ -9076,7 +9076,7 @@ impl<'de> serde::Deserialize<'de> for ListMeta {
             ) -> Result<ListMeta, A::Error> {
                 let mut slot_0: Option<Option<PageInfo>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9093,7 +9093,7 @@ impl<'de> serde::Deserialize<'de> for ListMeta {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9121,10 +9121,10 @@ pub struct LoseDealRequest {
     /// More explanation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LoseDealRequest {
@@ -9135,7 +9135,7 @@ impl LoseDealRequest {
             id,
             reason_id: None,
             extra_info: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9180,7 +9180,7 @@ impl<'de> serde::Deserialize<'de> for LoseDealRequest {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9203,7 +9203,7 @@ impl<'de> serde::Deserialize<'de> for LoseDealRequest {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9229,10 +9229,10 @@ pub struct MigrateActivityTypeRequest {
     /// The activity kind.
     #[serde(rename = "type")]
     pub type_: ActivityTypeName,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl MigrateActivityTypeRequest {
@@ -9241,7 +9241,7 @@ impl MigrateActivityTypeRequest {
     pub fn new(type_: ActivityTypeName) -> Self {
         MigrateActivityTypeRequest {
             type_,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9274,7 +9274,7 @@ impl<'de> serde::Deserialize<'de> for MigrateActivityTypeRequest {
                 mut map: A,
             ) -> Result<MigrateActivityTypeRequest, A::Error> {
                 let mut slot_0: Option<ActivityTypeName> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9285,7 +9285,7 @@ impl<'de> serde::Deserialize<'de> for MigrateActivityTypeRequest {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9314,10 +9314,10 @@ pub struct MigrateIdRequest {
     ///
     /// Spec note: Declared `number`; see note `integer-numbers`.
     pub id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl MigrateIdRequest {
@@ -9327,7 +9327,7 @@ impl MigrateIdRequest {
         MigrateIdRequest {
             type_,
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9363,7 +9363,7 @@ impl<'de> serde::Deserialize<'de> for MigrateIdRequest {
             ) -> Result<MigrateIdRequest, A::Error> {
                 let mut slot_0: Option<LegacyObjectType> = None;
                 let mut slot_1: Option<i64> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9380,7 +9380,7 @@ impl<'de> serde::Deserialize<'de> for MigrateIdRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9407,10 +9407,10 @@ pub struct MigrateTaxRateRequest {
     pub department_id: String,
     /// The v1 tax rate, as text, such as `21`.
     pub tax_rate: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl MigrateTaxRateRequest {
@@ -9420,7 +9420,7 @@ impl MigrateTaxRateRequest {
         MigrateTaxRateRequest {
             department_id,
             tax_rate,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9462,7 +9462,7 @@ impl<'de> serde::Deserialize<'de> for MigrateTaxRateRequest {
             ) -> Result<MigrateTaxRateRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9481,7 +9481,7 @@ impl<'de> serde::Deserialize<'de> for MigrateTaxRateRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9510,10 +9510,10 @@ pub struct MigratedId {
     pub type_: MigratedObjectType,
     /// Its UUID.
     pub id: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl MigratedId {
@@ -9523,7 +9523,7 @@ impl MigratedId {
         MigratedId {
             type_,
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9559,7 +9559,7 @@ impl<'de> serde::Deserialize<'de> for MigratedId {
             ) -> Result<MigratedId, A::Error> {
                 let mut slot_0: Option<MigratedObjectType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9576,7 +9576,7 @@ impl<'de> serde::Deserialize<'de> for MigratedId {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9752,10 +9752,10 @@ pub struct Money {
     pub amount: f64,
     /// Its currency.
     pub currency: Currency,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Money {
@@ -9765,7 +9765,7 @@ impl Money {
         Money {
             amount,
             currency,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9807,7 +9807,7 @@ impl<'de> serde::Deserialize<'de> for Money {
             ) -> Result<Money, A::Error> {
                 let mut slot_0: Option<f64> = None;
                 let mut slot_1: Option<Currency> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9824,7 +9824,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9850,10 +9850,10 @@ pub struct MoveDealRequest {
     pub id: String,
     /// UUID of the new phase.
     pub phase_id: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl MoveDealRequest {
@@ -9863,7 +9863,7 @@ impl MoveDealRequest {
         MoveDealRequest {
             id,
             phase_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9902,7 +9902,7 @@ impl<'de> serde::Deserialize<'de> for MoveDealRequest {
             ) -> Result<MoveDealRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -9919,7 +9919,7 @@ impl<'de> serde::Deserialize<'de> for MoveDealRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9954,10 +9954,10 @@ pub struct NewAddress {
     /// UUID of the province, department or state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_level_two_id: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewAddress {
@@ -9975,7 +9975,7 @@ impl NewAddress {
             city,
             country,
             area_level_two_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10032,7 +10032,7 @@ impl<'de> serde::Deserialize<'de> for NewAddress {
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<String> = None;
                 let mut slot_4: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10071,7 +10071,7 @@ impl<'de> serde::Deserialize<'de> for NewAddress {
                             slot_4 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10112,10 +10112,10 @@ pub struct NewAddressWithAddressee {
     /// Who the address is for. Primary addresses cannot have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addressee: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewAddressWithAddressee {
@@ -10134,7 +10134,7 @@ impl NewAddressWithAddressee {
             country,
             area_level_two_id: None,
             addressee: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10197,7 +10197,7 @@ impl<'de> serde::Deserialize<'de> for NewAddressWithAddressee {
                 let mut slot_3: Option<String> = None;
                 let mut slot_4: Option<Option<String>> = None;
                 let mut slot_5: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10242,7 +10242,7 @@ impl<'de> serde::Deserialize<'de> for NewAddressWithAddressee {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10319,10 +10319,10 @@ pub struct NewCompany {
     /// Preferred currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency: Option<Currency>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewCompany {
@@ -10347,7 +10347,7 @@ impl NewCompany {
             custom_fields: None,
             marketing_mails_consent: None,
             preferred_currency: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10470,7 +10470,7 @@ impl<'de> serde::Deserialize<'de> for NewCompany {
                 let mut slot_14: Option<Option<Vec<CustomFieldValue>>> = None;
                 let mut slot_15: Option<Option<bool>> = None;
                 let mut slot_16: Option<Option<Currency>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10591,7 +10591,7 @@ impl<'de> serde::Deserialize<'de> for NewCompany {
                             slot_16 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10678,10 +10678,10 @@ pub struct NewContact {
     /// Whether the contact agreed to receive marketing mails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketing_mails_consent: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewContact {
@@ -10706,7 +10706,7 @@ impl NewContact {
             tags: None,
             custom_fields: None,
             marketing_mails_consent: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -10832,7 +10832,7 @@ impl<'de> serde::Deserialize<'de> for NewContact {
                 let mut slot_14: Option<Option<Vec<String>>> = None;
                 let mut slot_15: Option<Option<Vec<CustomFieldValue>>> = None;
                 let mut slot_16: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -10947,7 +10947,7 @@ impl<'de> serde::Deserialize<'de> for NewContact {
                             slot_16 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11019,10 +11019,10 @@ pub struct NewDeal {
     /// The deal's currency and exchange rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<DealCurrency>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewDeal {
@@ -11042,7 +11042,7 @@ impl NewDeal {
             estimated_closing_date: None,
             custom_fields: None,
             currency: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11141,7 +11141,7 @@ impl<'de> serde::Deserialize<'de> for NewDeal {
                 let mut slot_9: Option<Option<chrono::NaiveDate>> = None;
                 let mut slot_10: Option<Option<Vec<CustomFieldValue>>> = None;
                 let mut slot_11: Option<Option<DealCurrency>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11230,7 +11230,7 @@ impl<'de> serde::Deserialize<'de> for NewDeal {
                             slot_11 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11266,10 +11266,10 @@ pub struct NewDealLead {
     /// UUID of the contact person at a company customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_person_id: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewDealLead {
@@ -11279,7 +11279,7 @@ impl NewDealLead {
         NewDealLead {
             customer,
             contact_person_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11321,7 +11321,7 @@ impl<'de> serde::Deserialize<'de> for NewDealLead {
             ) -> Result<NewDealLead, A::Error> {
                 let mut slot_0: Option<CustomerReference> = None;
                 let mut slot_1: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11340,7 +11340,7 @@ impl<'de> serde::Deserialize<'de> for NewDealLead {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11366,10 +11366,10 @@ pub struct NewTypedAddress {
     pub type_: AddressType,
     /// The address; a primary address cannot contain an addressee.
     pub address: NewAddressWithAddressee,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewTypedAddress {
@@ -11379,7 +11379,7 @@ impl NewTypedAddress {
         NewTypedAddress {
             type_,
             address,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11418,7 +11418,7 @@ impl<'de> serde::Deserialize<'de> for NewTypedAddress {
             ) -> Result<NewTypedAddress, A::Error> {
                 let mut slot_0: Option<AddressType> = None;
                 let mut slot_1: Option<NewAddressWithAddressee> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11435,7 +11435,7 @@ impl<'de> serde::Deserialize<'de> for NewTypedAddress {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11463,10 +11463,10 @@ pub struct PageInfo {
     /// Page number, counted from 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for PageInfo {
@@ -11503,7 +11503,7 @@ impl<'de> serde::Deserialize<'de> for PageInfo {
             ) -> Result<PageInfo, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11520,7 +11520,7 @@ impl<'de> serde::Deserialize<'de> for PageInfo {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11552,10 +11552,10 @@ pub struct PageRequest {
     /// Server default: `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for PageRequest {
@@ -11592,7 +11592,7 @@ impl<'de> serde::Deserialize<'de> for PageRequest {
             ) -> Result<PageRequest, A::Error> {
                 let mut slot_0: Option<Option<i64>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11609,7 +11609,7 @@ impl<'de> serde::Deserialize<'de> for PageRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11637,10 +11637,10 @@ pub struct PaymentTerm {
     /// Spec note: Declared `number`; see note `integer-numbers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for PaymentTerm {
@@ -11674,7 +11674,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTerm {
             ) -> Result<PaymentTerm, A::Error> {
                 let mut slot_0: Option<Option<PaymentTermType>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11691,7 +11691,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTerm {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11799,10 +11799,10 @@ pub struct Reference {
     pub type_: String,
     /// The object's UUID.
     pub id: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Reference {
@@ -11812,7 +11812,7 @@ impl Reference {
         Reference {
             type_,
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11848,7 +11848,7 @@ impl<'de> serde::Deserialize<'de> for Reference {
             ) -> Result<Reference, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -11865,7 +11865,7 @@ impl<'de> serde::Deserialize<'de> for Reference {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11905,10 +11905,10 @@ pub struct RelatedContact {
     /// Whether the contact takes decisions for the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_decision_maker: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl RelatedContact {
@@ -11922,7 +11922,7 @@ impl RelatedContact {
             secondary_position: None,
             division: None,
             is_decision_maker: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -11982,7 +11982,7 @@ impl<'de> serde::Deserialize<'de> for RelatedContact {
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<String>> = None;
                 let mut slot_5: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12027,7 +12027,7 @@ impl<'de> serde::Deserialize<'de> for RelatedContact {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12154,10 +12154,10 @@ pub struct TagRequest {
     pub id: String,
     /// Tag names; a new name is created when tagging.
     pub tags: Vec<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl TagRequest {
@@ -12167,7 +12167,7 @@ impl TagRequest {
         TagRequest {
             id,
             tags,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12203,7 +12203,7 @@ impl<'de> serde::Deserialize<'de> for TagRequest {
             ) -> Result<TagRequest, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<Vec<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12220,7 +12220,7 @@ impl<'de> serde::Deserialize<'de> for TagRequest {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12245,10 +12245,10 @@ pub struct Telephone {
     pub type_: TelephoneType,
     /// The number, as written, such as `092980615`.
     pub number: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Telephone {
@@ -12258,7 +12258,7 @@ impl Telephone {
         Telephone {
             type_,
             number,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12297,7 +12297,7 @@ impl<'de> serde::Deserialize<'de> for Telephone {
             ) -> Result<Telephone, A::Error> {
                 let mut slot_0: Option<TelephoneType> = None;
                 let mut slot_1: Option<String> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12314,7 +12314,7 @@ impl<'de> serde::Deserialize<'de> for Telephone {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12425,10 +12425,10 @@ pub struct TimeTrackingLimit {
     /// Spec note: Declared `number`; see note `integer-numbers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for TimeTrackingLimit {
@@ -12465,7 +12465,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingLimit {
             ) -> Result<TimeTrackingLimit, A::Error> {
                 let mut slot_0: Option<Option<TimeTrackingLimitUnit>> = None;
                 let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12482,7 +12482,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingLimit {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12581,10 +12581,10 @@ pub struct TypedAddress {
     /// The address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressWithAddressee>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for TypedAddress {
@@ -12621,7 +12621,7 @@ impl<'de> serde::Deserialize<'de> for TypedAddress {
             ) -> Result<TypedAddress, A::Error> {
                 let mut slot_0: Option<Option<AddressType>> = None;
                 let mut slot_1: Option<Option<AddressWithAddressee>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -12638,7 +12638,7 @@ impl<'de> serde::Deserialize<'de> for TypedAddress {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12718,10 +12718,10 @@ pub struct UpdateCompany {
     /// Preferred currency; `null` clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency: Option<Currency>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateCompany {
@@ -12748,7 +12748,7 @@ impl UpdateCompany {
             custom_fields_update_strategy: None,
             marketing_mails_consent: None,
             preferred_currency: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -12883,7 +12883,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
                 let mut slot_16: Option<Option<CustomFieldsUpdateStrategy>> = None;
                 let mut slot_17: Option<Option<bool>> = None;
                 let mut slot_18: Option<Option<Currency>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13020,7 +13020,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
                             slot_18 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13117,10 +13117,10 @@ pub struct UpdateContact {
     /// Whether the contact agreed to receive marketing mails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketing_mails_consent: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateContact {
@@ -13147,7 +13147,7 @@ impl UpdateContact {
             custom_fields: None,
             custom_fields_update_strategy: None,
             marketing_mails_consent: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -13285,7 +13285,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
                 let mut slot_16: Option<Option<Vec<CustomFieldValue>>> = None;
                 let mut slot_17: Option<Option<CustomFieldsUpdateStrategy>> = None;
                 let mut slot_18: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13416,7 +13416,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
                             slot_18 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13495,10 +13495,10 @@ pub struct UpdateDeal {
     /// The deal's currency and exchange rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<DealCurrency>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateDeal {
@@ -13519,7 +13519,7 @@ impl UpdateDeal {
             custom_fields: None,
             custom_fields_update_strategy: None,
             currency: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -13624,7 +13624,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
                 let mut slot_10: Option<Option<Vec<CustomFieldValue>>> = None;
                 let mut slot_11: Option<Option<CustomFieldsUpdateStrategy>> = None;
                 let mut slot_12: Option<Option<DealCurrency>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13723,7 +13723,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
                             slot_12 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13888,10 +13888,10 @@ pub struct UserPreferences {
     /// Whether the account uses white-labelling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelabeling: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for UserPreferences {
@@ -13940,7 +13940,7 @@ impl<'de> serde::Deserialize<'de> for UserPreferences {
                 let mut slot_0: Option<Option<bool>> = None;
                 let mut slot_1: Option<Option<TimeTrackingLimit>> = None;
                 let mut slot_2: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -13971,7 +13971,7 @@ impl<'de> serde::Deserialize<'de> for UserPreferences {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13998,10 +13998,10 @@ pub struct Webhook {
     pub url: String,
     /// The events that fire the webhook.
     pub types: Vec<WebhookEventType>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Webhook {
@@ -14011,7 +14011,7 @@ impl Webhook {
         Webhook {
             url,
             types,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -14050,7 +14050,7 @@ impl<'de> serde::Deserialize<'de> for Webhook {
             ) -> Result<Webhook, A::Error> {
                 let mut slot_0: Option<String> = None;
                 let mut slot_1: Option<Vec<WebhookEventType>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -14067,7 +14067,7 @@ impl<'de> serde::Deserialize<'de> for Webhook {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }

@@ -10,10 +10,10 @@ pub struct AccessCheck {
     /// `ok` when the API key is valid and was sent correctly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AccessCheck {
@@ -47,7 +47,7 @@ impl<'de> serde::Deserialize<'de> for AccessCheck {
                 mut map: A,
             ) -> Result<AccessCheck, A::Error> {
                 let mut slot_0: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -58,7 +58,7 @@ impl<'de> serde::Deserialize<'de> for AccessCheck {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -134,10 +134,10 @@ pub struct CalendarViews {
     /// Months shown in the year view.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_number_of_months: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for CalendarViews {
@@ -282,7 +282,7 @@ impl<'de> serde::Deserialize<'de> for CalendarViews {
                 let mut slot_16: Option<Option<String>> = None;
                 let mut slot_17: Option<Option<bool>> = None;
                 let mut slot_18: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -441,7 +441,7 @@ impl<'de> serde::Deserialize<'de> for CalendarViews {
                             slot_18 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -496,10 +496,10 @@ pub struct Configuration {
     /// Limits and features of the calendar's plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Configuration {
@@ -560,7 +560,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
                 let mut slot_3: Option<Option<Identity>> = None;
                 let mut slot_4: Option<Option<Link>> = None;
                 let mut slot_5: Option<Option<Features>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -605,7 +605,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -656,10 +656,10 @@ pub struct DateTimeSettings {
     /// First day of the week (0 in the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_start: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DateTimeSettings {
@@ -738,7 +738,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeSettings {
                 let mut slot_6: Option<Option<chrono::NaiveDate>> = None;
                 let mut slot_7: Option<Option<String>> = None;
                 let mut slot_8: Option<Option<i64>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -805,7 +805,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeSettings {
                             slot_8 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -840,10 +840,10 @@ pub struct ErrorDetail {
     /// Translated explanation; a list when there are several problems (validation errors on an event, say). It may contain HTML that is safe to render, or tags may be stripped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<ErrorMessage>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorDetail {
@@ -854,7 +854,7 @@ impl ErrorDetail {
             id,
             title: None,
             message: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -899,7 +899,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                 let mut slot_0: Option<ErrorId> = None;
                 let mut slot_1: Option<Option<String>> = None;
                 let mut slot_2: Option<Option<ErrorMessage>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -922,7 +922,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                             slot_2 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1093,10 +1093,10 @@ impl clientgen_runtime::UnknownFields for ErrorMessage {
 pub struct ErrorResponse {
     /// What went wrong.
     pub error: ErrorDetail,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorResponse {
@@ -1105,7 +1105,7 @@ impl ErrorResponse {
     pub fn new(error: ErrorDetail) -> Self {
         ErrorResponse {
             error,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1141,7 +1141,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
                 mut map: A,
             ) -> Result<ErrorResponse, A::Error> {
                 let mut slot_0: Option<ErrorDetail> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1152,7 +1152,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
                             slot_0 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1276,10 +1276,10 @@ pub struct Event {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing, default)]
     pub update_dt: Option<clientgen_runtime::DateTime>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Event {
@@ -1313,7 +1313,7 @@ impl Event {
             readonly: None,
             creation_dt: None,
             update_dt: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1460,7 +1460,7 @@ impl<'de> serde::Deserialize<'de> for Event {
                 let mut slot_18: Option<Option<bool>> = None;
                 let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_20: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1597,7 +1597,7 @@ impl<'de> serde::Deserialize<'de> for Event {
                             slot_20 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1657,10 +1657,10 @@ pub struct Features {
     /// Refresh intervals offered for imported feeds (units not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_feed_frequency: Option<Vec<i64>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Features {
@@ -1724,7 +1724,7 @@ impl<'de> serde::Deserialize<'de> for Features {
                 let mut slot_3: Option<Option<bool>> = None;
                 let mut slot_4: Option<Option<bool>> = None;
                 let mut slot_5: Option<Option<Vec<i64>>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1775,7 +1775,7 @@ impl<'de> serde::Deserialize<'de> for Features {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1826,10 +1826,10 @@ pub struct GeneralSettings {
     /// Title of the "about" text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about_title: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GeneralSettings {
@@ -1914,7 +1914,7 @@ impl<'de> serde::Deserialize<'de> for GeneralSettings {
                 let mut slot_6: Option<Option<String>> = None;
                 let mut slot_7: Option<Option<bool>> = None;
                 let mut slot_8: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -1989,7 +1989,7 @@ impl<'de> serde::Deserialize<'de> for GeneralSettings {
                             slot_8 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2034,10 +2034,10 @@ pub struct Identity {
     /// Header text colour, in hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_font_color: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Identity {
@@ -2101,7 +2101,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
                 let mut slot_3: Option<Option<String>> = None;
                 let mut slot_4: Option<Option<String>> = None;
                 let mut slot_5: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2148,7 +2148,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
                             slot_5 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2178,10 +2178,10 @@ pub struct Link {
     /// The calendar key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Link {
@@ -2215,7 +2215,7 @@ impl<'de> serde::Deserialize<'de> for Link {
             ) -> Result<Link, A::Error> {
                 let mut slot_0: Option<Option<String>> = None;
                 let mut slot_1: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2232,7 +2232,7 @@ impl<'de> serde::Deserialize<'de> for Link {
                             slot_1 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2306,10 +2306,10 @@ pub struct NewEvent {
     /// Spec note: Not nullable here, unlike in Event: a create that does not set it omits it, as the document's create example does, instead of sending null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewEvent {
@@ -2333,7 +2333,7 @@ impl NewEvent {
             notes: None,
             rrule: None,
             tz: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2429,7 +2429,7 @@ impl<'de> serde::Deserialize<'de> for NewEvent {
                 let mut slot_9: Option<Option<String>> = None;
                 let mut slot_10: Option<Option<String>> = None;
                 let mut slot_11: Option<Option<String>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2510,7 +2510,7 @@ impl<'de> serde::Deserialize<'de> for NewEvent {
                             slot_11 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2560,10 +2560,10 @@ pub struct NewSubcalendar {
     /// Server default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewSubcalendar {
@@ -2575,7 +2575,7 @@ impl NewSubcalendar {
             active: None,
             color: None,
             overlap: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2626,7 +2626,7 @@ impl<'de> serde::Deserialize<'de> for NewSubcalendar {
                 let mut slot_1: Option<Option<bool>> = None;
                 let mut slot_2: Option<Option<SubcalendarColor>> = None;
                 let mut slot_3: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -2655,7 +2655,7 @@ impl<'de> serde::Deserialize<'de> for NewSubcalendar {
                             slot_3 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2878,10 +2878,10 @@ pub struct Subcalendar {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing, default)]
     pub readonly: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Subcalendar {
@@ -2951,7 +2951,7 @@ impl<'de> serde::Deserialize<'de> for Subcalendar {
                 let mut slot_5: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_6: Option<Option<clientgen_runtime::DateTime>> = None;
                 let mut slot_7: Option<Option<bool>> = None;
-                let mut extra = serde_json::Map::new();
+                let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
                 {
                     match key.as_str() {
@@ -3006,7 +3006,7 @@ impl<'de> serde::Deserialize<'de> for Subcalendar {
                             slot_7 = Some(map.next_value()?);
                         }
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
                         }
                     }
                 }
