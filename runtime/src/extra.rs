@@ -107,16 +107,16 @@ impl<'de> Visitor<'de> for UnknownVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unknown, A::Error> {
         // The raw protocol: one entry whose value is the text. Anything else is a real map.
-        match map.next_key::<String>()? {
-            Some(key) if key == RAW_TOKEN => {
-                let text: String = map.next_value()?;
+        match map.next_key_seed(FirstKeySeed)? {
+            Some(FirstKey::Token) => {
+                let text = map.next_value::<crate::de::Key<'de>>()?.into_owned();
                 RawValue::from_string(text)
                     .map(Unknown::Raw)
                     .map_err(de::Error::custom)
             }
             first => {
                 let mut object = serde_json::Map::new();
-                if let Some(key) = first {
+                if let Some(FirstKey::Other(key)) = first {
                     object.insert(key, map.next_value()?);
                     while let Some((k, v)) = map.next_entry()? {
                         object.insert(k, v);
@@ -129,6 +129,49 @@ impl<'de> Visitor<'de> for UnknownVisitor {
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Unknown, D::Error> {
         Value::deserialize(d).map(Unknown::Value)
+    }
+}
+
+/// The first key of a map seen by [`UnknownVisitor`]: the raw-text marker (recognised without
+/// allocating), or a real key.
+enum FirstKey {
+    Token,
+    Other(String),
+}
+
+struct FirstKeySeed;
+
+impl<'de> de::DeserializeSeed<'de> for FirstKeySeed {
+    type Value = FirstKey;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FirstKey, D::Error> {
+        deserializer.deserialize_str(FirstKeyVisitor)
+    }
+}
+
+struct FirstKeyVisitor;
+
+impl Visitor<'_> for FirstKeyVisitor {
+    type Value = FirstKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FirstKey, E> {
+        Ok(if v == RAW_TOKEN {
+            FirstKey::Token
+        } else {
+            FirstKey::Other(v.to_owned())
+        })
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<FirstKey, E> {
+        Ok(if v == RAW_TOKEN {
+            FirstKey::Token
+        } else {
+            FirstKey::Other(v)
+        })
     }
 }
 
