@@ -279,7 +279,8 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[FieldModel]) -> TokenSt
                         f.write_str(#expecting)
                     }
 
-                    #[allow(deprecated)]
+                    // An object with no documented fields matches nothing but `_`.
+                    #[allow(deprecated, clippy::match_single_binding)]
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#slots)*
                         let mut extra = clientgen_runtime::Extra::new();

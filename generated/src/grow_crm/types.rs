@@ -132,7 +132,7 @@ impl<'de> serde::Deserialize<'de> for CommentCreator {
                 f.write_str("struct CommentCreator")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -234,7 +234,7 @@ impl<'de> serde::Deserialize<'de> for ConvertedClient {
                 f.write_str("struct ConvertedClient")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -311,7 +311,7 @@ impl<'de> serde::Deserialize<'de> for DeletedComment {
                 f.write_str("struct DeletedComment")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -388,7 +388,7 @@ impl<'de> serde::Deserialize<'de> for DeletedLead {
                 f.write_str("struct DeletedLead")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -479,7 +479,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 f.write_str("struct ErrorBody")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -683,7 +683,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
                 f.write_str("struct Lead")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1004,7 +1004,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignee {
                 f.write_str("struct LeadAssignee")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1094,7 +1094,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignment {
                 f.write_str("struct LeadAssignment")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1306,7 +1306,7 @@ impl<'de> serde::Deserialize<'de> for LeadClone {
                 f.write_str("struct LeadClone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1518,7 +1518,7 @@ impl<'de> serde::Deserialize<'de> for LeadComment {
                 f.write_str("struct LeadComment")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1789,7 +1789,7 @@ impl<'de> serde::Deserialize<'de> for LeadConversion {
                 f.write_str("struct LeadConversion")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1966,7 +1966,7 @@ impl<'de> serde::Deserialize<'de> for LeadConverted {
                 f.write_str("struct LeadConverted")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2069,7 +2069,7 @@ impl<'de> serde::Deserialize<'de> for LeadDates {
                 f.write_str("struct LeadDates")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2170,7 +2170,7 @@ impl<'de> serde::Deserialize<'de> for LeadPage {
                 f.write_str("struct LeadPage")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2404,7 +2404,7 @@ impl<'de> serde::Deserialize<'de> for LeadStatusChange {
                 f.write_str("struct LeadStatusChange")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2627,7 +2627,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummary {
                 f.write_str("struct LeadSummary")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2842,7 +2842,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
                 f.write_str("struct LeadSummaryStatus")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2937,7 +2937,7 @@ impl<'de> serde::Deserialize<'de> for LeadTags {
                 f.write_str("struct LeadTags")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3181,7 +3181,7 @@ impl<'de> serde::Deserialize<'de> for NewLead {
                 f.write_str("struct NewLead")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3468,7 +3468,7 @@ impl<'de> serde::Deserialize<'de> for NewLeadComment {
                 f.write_str("struct NewLeadComment")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3662,7 +3662,7 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
                 f.write_str("struct PageMeta")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

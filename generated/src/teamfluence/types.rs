@@ -43,7 +43,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 f.write_str("struct ErrorBody")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -310,7 +310,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
                 f.write_str("struct Lead")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -501,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for LeadCompany {
                 f.write_str("struct LeadCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -617,7 +617,7 @@ impl<'de> serde::Deserialize<'de> for LeadHistoryEvent {
                 f.write_str("struct LeadHistoryEvent")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -748,7 +748,7 @@ impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
                 f.write_str("struct LeadsDataEnvelope")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -830,7 +830,7 @@ impl<'de> serde::Deserialize<'de> for LeadsEnvelope {
                 f.write_str("struct LeadsEnvelope")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -976,7 +976,7 @@ impl<'de> serde::Deserialize<'de> for Post {
                 f.write_str("struct Post")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1161,7 +1161,7 @@ impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
                 f.write_str("struct PostsDataEnvelope")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1243,7 +1243,7 @@ impl<'de> serde::Deserialize<'de> for PostsEnvelope {
                 f.write_str("struct PostsEnvelope")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

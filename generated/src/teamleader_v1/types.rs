@@ -167,7 +167,7 @@ impl<'de> serde::Deserialize<'de> for AddCallback {
                 f.write_str("struct AddCallback")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -299,7 +299,7 @@ impl<'de> serde::Deserialize<'de> for AddCompany {
                 f.write_str("struct AddCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -729,7 +729,7 @@ impl<'de> serde::Deserialize<'de> for AddContact {
                 f.write_str("struct AddContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1211,7 +1211,7 @@ impl<'de> serde::Deserialize<'de> for AddContactToMeeting {
                 f.write_str("struct AddContactToMeeting")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1318,7 +1318,7 @@ impl<'de> serde::Deserialize<'de> for AddCreditnote {
                 f.write_str("struct AddCreditnote")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1423,7 +1423,7 @@ impl<'de> serde::Deserialize<'de> for AddCustomFieldOption {
                 f.write_str("struct AddCustomFieldOption")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1567,7 +1567,7 @@ impl<'de> serde::Deserialize<'de> for AddDeal {
                 f.write_str("struct AddDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1794,7 +1794,7 @@ impl<'de> serde::Deserialize<'de> for AddExternalCost {
                 f.write_str("struct AddExternalCost")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2036,7 +2036,7 @@ impl<'de> serde::Deserialize<'de> for AddInvoice {
                 f.write_str("struct AddInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2243,7 +2243,7 @@ impl<'de> serde::Deserialize<'de> for AddMeeting {
                 f.write_str("struct AddMeeting")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2375,7 +2375,7 @@ impl<'de> serde::Deserialize<'de> for AddMilestone {
                 f.write_str("struct AddMilestone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2478,7 +2478,7 @@ impl<'de> serde::Deserialize<'de> for AddNote {
                 f.write_str("struct AddNote")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2657,7 +2657,7 @@ impl<'de> serde::Deserialize<'de> for AddProduct {
                 f.write_str("struct AddProduct")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2909,7 +2909,7 @@ impl<'de> serde::Deserialize<'de> for AddProject {
                 f.write_str("struct AddProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3106,7 +3106,7 @@ impl<'de> serde::Deserialize<'de> for AddRelatedPartyToProject {
                 f.write_str("struct AddRelatedPartyToProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3242,7 +3242,7 @@ impl<'de> serde::Deserialize<'de> for AddSubscription {
                 f.write_str("struct AddSubscription")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3494,7 +3494,7 @@ impl<'de> serde::Deserialize<'de> for AddTask {
                 f.write_str("struct AddTask")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3782,7 +3782,7 @@ impl<'de> serde::Deserialize<'de> for AddTicket {
                 f.write_str("struct AddTicket")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3989,7 +3989,7 @@ impl<'de> serde::Deserialize<'de> for AddTicketMessage {
                 f.write_str("struct AddTicketMessage")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4251,7 +4251,7 @@ impl<'de> serde::Deserialize<'de> for AddTimetracking {
                 f.write_str("struct AddTimetracking")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4512,7 +4512,7 @@ impl<'de> serde::Deserialize<'de> for BookDraftInvoice {
                 f.write_str("struct BookDraftInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4630,7 +4630,7 @@ impl<'de> serde::Deserialize<'de> for ClientProject {
                 f.write_str("struct ClientProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4823,7 +4823,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCompany {
                 f.write_str("struct DeleteCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4920,7 +4920,7 @@ impl<'de> serde::Deserialize<'de> for DeleteContact {
                 f.write_str("struct DeleteContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5017,7 +5017,7 @@ impl<'de> serde::Deserialize<'de> for DeleteFile {
                 f.write_str("struct DeleteFile")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5114,7 +5114,7 @@ impl<'de> serde::Deserialize<'de> for DeleteInvoice {
                 f.write_str("struct DeleteInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5193,7 +5193,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMilestone {
                 f.write_str("struct DeleteMilestone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5278,7 +5278,7 @@ impl<'de> serde::Deserialize<'de> for DeleteProduct {
                 f.write_str("struct DeleteProduct")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5375,7 +5375,7 @@ impl<'de> serde::Deserialize<'de> for DeleteSubscription {
                 f.write_str("struct DeleteSubscription")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5476,7 +5476,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTask {
                 f.write_str("struct DeleteTask")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5573,7 +5573,7 @@ impl<'de> serde::Deserialize<'de> for DownloadCreditnotePdf {
                 f.write_str("struct DownloadCreditnotePdf")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5674,7 +5674,7 @@ impl<'de> serde::Deserialize<'de> for DownloadFile {
                 f.write_str("struct DownloadFile")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5771,7 +5771,7 @@ impl<'de> serde::Deserialize<'de> for DownloadInvoicePdf {
                 f.write_str("struct DownloadInvoicePdf")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5870,7 +5870,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 f.write_str("struct ErrorBody")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5964,7 +5964,7 @@ impl<'de> serde::Deserialize<'de> for FileEntry {
                 f.write_str("struct FileEntry")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6123,7 +6123,7 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
                 f.write_str("struct FileInfo")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6529,7 +6529,7 @@ impl<'de> serde::Deserialize<'de> for GetAllDealPhaseChanges {
                 f.write_str("struct GetAllDealPhaseChanges")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6636,7 +6636,7 @@ impl<'de> serde::Deserialize<'de> for GetBookkeepingAccounts {
                 f.write_str("struct GetBookkeepingAccounts")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6739,7 +6739,7 @@ impl<'de> serde::Deserialize<'de> for GetBusinessTypes {
                 f.write_str("struct GetBusinessTypes")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6836,7 +6836,7 @@ impl<'de> serde::Deserialize<'de> for GetCall {
                 f.write_str("struct GetCall")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6935,7 +6935,7 @@ impl<'de> serde::Deserialize<'de> for GetCalls {
                 f.write_str("struct GetCalls")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7052,7 +7052,7 @@ impl<'de> serde::Deserialize<'de> for GetCompanies {
                 f.write_str("struct GetCompanies")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7166,7 +7166,7 @@ impl<'de> serde::Deserialize<'de> for GetCompany {
                 f.write_str("struct GetCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7263,7 +7263,7 @@ impl<'de> serde::Deserialize<'de> for GetContact {
                 f.write_str("struct GetContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7362,7 +7362,7 @@ impl<'de> serde::Deserialize<'de> for GetContactCompanyRelations {
                 f.write_str("struct GetContactCompanyRelations")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7479,7 +7479,7 @@ impl<'de> serde::Deserialize<'de> for GetContacts {
                 f.write_str("struct GetContacts")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7593,7 +7593,7 @@ impl<'de> serde::Deserialize<'de> for GetContactsByCompany {
                 f.write_str("struct GetContactsByCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7672,7 +7672,7 @@ impl<'de> serde::Deserialize<'de> for GetCostPerKm {
                 f.write_str("struct GetCostPerKm")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7757,7 +7757,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnote {
                 f.write_str("struct GetCreditnote")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7840,7 +7840,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnoteByNr {
                 f.write_str("struct GetCreditnoteByNr")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7937,7 +7937,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnotes {
                 f.write_str("struct GetCreditnotes")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8044,7 +8044,7 @@ impl<'de> serde::Deserialize<'de> for GetCreditnotesByProject {
                 f.write_str("struct GetCreditnotesByProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8141,7 +8141,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomFieldInfo {
                 f.write_str("struct GetCustomFieldInfo")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8242,7 +8242,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomFields {
                 f.write_str("struct GetCustomFields")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8320,7 +8320,7 @@ impl<'de> serde::Deserialize<'de> for GetDaysOff {
                 f.write_str("struct GetDaysOff")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8387,7 +8387,7 @@ impl<'de> serde::Deserialize<'de> for GetDaysOffByUser {
                 f.write_str("struct GetDaysOffByUser")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8472,7 +8472,7 @@ impl<'de> serde::Deserialize<'de> for GetDeal {
                 f.write_str("struct GetDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8569,7 +8569,7 @@ impl<'de> serde::Deserialize<'de> for GetDealPhaseChanges {
                 f.write_str("struct GetDealPhaseChanges")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8648,7 +8648,7 @@ impl<'de> serde::Deserialize<'de> for GetDealPhases {
                 f.write_str("struct GetDealPhases")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8715,7 +8715,7 @@ impl<'de> serde::Deserialize<'de> for GetDealSources {
                 f.write_str("struct GetDealSources")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8802,7 +8802,7 @@ impl<'de> serde::Deserialize<'de> for GetDeals {
                 f.write_str("struct GetDeals")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8918,7 +8918,7 @@ impl<'de> serde::Deserialize<'de> for GetDealsByContactOrCompany {
                 f.write_str("struct GetDealsByContactOrCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9033,7 +9033,7 @@ impl<'de> serde::Deserialize<'de> for GetDealsByProject {
                 f.write_str("struct GetDealsByProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9112,7 +9112,7 @@ impl<'de> serde::Deserialize<'de> for GetDepartments {
                 f.write_str("struct GetDepartments")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9197,7 +9197,7 @@ impl<'de> serde::Deserialize<'de> for GetFileInfo {
                 f.write_str("struct GetFileInfo")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9333,7 +9333,7 @@ impl<'de> serde::Deserialize<'de> for GetFiles {
                 f.write_str("struct GetFiles")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9471,7 +9471,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoice {
                 f.write_str("struct GetInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9550,7 +9550,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceByNr {
                 f.write_str("struct GetInvoiceByNr")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9617,7 +9617,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceByOgm {
                 f.write_str("struct GetInvoiceByOgm")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9702,7 +9702,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceCloudUrl {
                 f.write_str("struct GetInvoiceCloudUrl")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9807,7 +9807,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplateContent {
                 f.write_str("struct GetInvoiceReminderTemplateContent")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9916,7 +9916,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplates {
                 f.write_str("struct GetInvoiceReminderTemplates")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10025,7 +10025,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoices {
                 f.write_str("struct GetInvoices")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10132,7 +10132,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesByDeal {
                 f.write_str("struct GetInvoicesByDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10229,7 +10229,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesByProject {
                 f.write_str("struct GetInvoicesByProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10326,7 +10326,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoicesBySubscription {
                 f.write_str("struct GetInvoicesBySubscription")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10409,7 +10409,7 @@ impl<'de> serde::Deserialize<'de> for GetMeeting {
                 f.write_str("struct GetMeeting")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10476,7 +10476,7 @@ impl<'de> serde::Deserialize<'de> for GetMeetings {
                 f.write_str("struct GetMeetings")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10543,7 +10543,7 @@ impl<'de> serde::Deserialize<'de> for GetMilestone {
                 f.write_str("struct GetMilestone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10610,7 +10610,7 @@ impl<'de> serde::Deserialize<'de> for GetMilestonesByProject {
                 f.write_str("struct GetMilestonesByProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10716,7 +10716,7 @@ impl<'de> serde::Deserialize<'de> for GetNotes {
                 f.write_str("struct GetNotes")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10816,7 +10816,7 @@ impl<'de> serde::Deserialize<'de> for GetPlannedTasks {
                 f.write_str("struct GetPlannedTasks")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10883,7 +10883,7 @@ impl<'de> serde::Deserialize<'de> for GetPrepaidInfo {
                 f.write_str("struct GetPrepaidInfo")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10968,7 +10968,7 @@ impl<'de> serde::Deserialize<'de> for GetProduct {
                 f.write_str("struct GetProduct")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11067,7 +11067,7 @@ impl<'de> serde::Deserialize<'de> for GetProducts {
                 f.write_str("struct GetProducts")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11172,7 +11172,7 @@ impl<'de> serde::Deserialize<'de> for GetProject {
                 f.write_str("struct GetProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11295,7 +11295,7 @@ impl<'de> serde::Deserialize<'de> for GetProjects {
                 f.write_str("struct GetProjects")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11460,7 +11460,7 @@ impl<'de> serde::Deserialize<'de> for GetProjectsByClient {
                 f.write_str("struct GetProjectsByClient")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11580,7 +11580,7 @@ impl<'de> serde::Deserialize<'de> for GetRelatedPartiesByProject {
                 f.write_str("struct GetRelatedPartiesByProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11667,7 +11667,7 @@ impl<'de> serde::Deserialize<'de> for GetRelatedSubscriptionsByInvoice {
                 f.write_str("struct GetRelatedSubscriptionsByInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11746,7 +11746,7 @@ impl<'de> serde::Deserialize<'de> for GetSegments {
                 f.write_str("struct GetSegments")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11831,7 +11831,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscription {
                 f.write_str("struct GetSubscription")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11954,7 +11954,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptions {
                 f.write_str("struct GetSubscriptions")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12090,7 +12090,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsByContactOrCompany {
                 f.write_str("struct GetSubscriptionsByContactOrCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12205,7 +12205,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsByDeal {
                 f.write_str("struct GetSubscriptionsByDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12284,7 +12284,7 @@ impl<'de> serde::Deserialize<'de> for GetTags {
                 f.write_str("struct GetTags")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12369,7 +12369,7 @@ impl<'de> serde::Deserialize<'de> for GetTask {
                 f.write_str("struct GetTask")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12448,7 +12448,7 @@ impl<'de> serde::Deserialize<'de> for GetTaskTypes {
                 f.write_str("struct GetTaskTypes")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12535,7 +12535,7 @@ impl<'de> serde::Deserialize<'de> for GetTasks {
                 f.write_str("struct GetTasks")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12622,7 +12622,7 @@ impl<'de> serde::Deserialize<'de> for GetTasksByMilestone {
                 f.write_str("struct GetTasksByMilestone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12689,7 +12689,7 @@ impl<'de> serde::Deserialize<'de> for GetTeam {
                 f.write_str("struct GetTeam")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12756,7 +12756,7 @@ impl<'de> serde::Deserialize<'de> for GetTeams {
                 f.write_str("struct GetTeams")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12841,7 +12841,7 @@ impl<'de> serde::Deserialize<'de> for GetTicket {
                 f.write_str("struct GetTicket")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12938,7 +12938,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketCloudUrl {
                 f.write_str("struct GetTicketCloudUrl")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13035,7 +13035,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketMessage {
                 f.write_str("struct GetTicketMessage")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13162,7 +13162,7 @@ impl<'de> serde::Deserialize<'de> for GetTicketMessages {
                 f.write_str("struct GetTicketMessages")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13300,7 +13300,7 @@ impl<'de> serde::Deserialize<'de> for GetTickets {
                 f.write_str("struct GetTickets")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13416,7 +13416,7 @@ impl<'de> serde::Deserialize<'de> for GetTimetracking {
                 f.write_str("struct GetTimetracking")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13503,7 +13503,7 @@ impl<'de> serde::Deserialize<'de> for GetTimetrackingEntry {
                 f.write_str("struct GetTimetrackingEntry")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13570,7 +13570,7 @@ impl<'de> serde::Deserialize<'de> for GetTimetrackingForInvoice {
                 f.write_str("struct GetTimetrackingForInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13637,7 +13637,7 @@ impl<'de> serde::Deserialize<'de> for GetTimetrackingForTask {
                 f.write_str("struct GetTimetrackingForTask")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13704,7 +13704,7 @@ impl<'de> serde::Deserialize<'de> for GetUserAccess {
                 f.write_str("struct GetUserAccess")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13771,7 +13771,7 @@ impl<'de> serde::Deserialize<'de> for GetUsers {
                 f.write_str("struct GetUsers")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13838,7 +13838,7 @@ impl<'de> serde::Deserialize<'de> for GetUsersOnProject {
                 f.write_str("struct GetUsersOnProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13936,7 +13936,7 @@ impl<'de> serde::Deserialize<'de> for LinkContactToCompany {
                 f.write_str("struct LinkContactToCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14231,7 +14231,7 @@ impl<'de> serde::Deserialize<'de> for ProjectSummary {
                 f.write_str("struct ProjectSummary")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14432,7 +14432,7 @@ impl<'de> serde::Deserialize<'de> for RemoveContactFromMeeting {
                 f.write_str("struct RemoveContactFromMeeting")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14568,7 +14568,7 @@ impl<'de> serde::Deserialize<'de> for SendInvoice {
                 f.write_str("struct SendInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14681,7 +14681,7 @@ impl<'de> serde::Deserialize<'de> for SendSaleToClient {
                 f.write_str("struct SendSaleToClient")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14748,7 +14748,7 @@ impl<'de> serde::Deserialize<'de> for SetHourlyPricing {
                 f.write_str("struct SetHourlyPricing")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14841,7 +14841,7 @@ impl<'de> serde::Deserialize<'de> for SetInvoicePaymentStatus {
                 f.write_str("struct SetInvoicePaymentStatus")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15126,7 +15126,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
                 f.write_str("struct UpdateCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15258,7 +15258,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
                 f.write_str("struct UpdateContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15378,7 +15378,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
                 f.write_str("struct UpdateDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15457,7 +15457,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDealItems {
                 f.write_str("struct UpdateDealItems")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15542,7 +15542,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoice {
                 f.write_str("struct UpdateInvoice")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15647,7 +15647,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceComments {
                 f.write_str("struct UpdateInvoiceComments")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15783,7 +15783,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMeeting {
                 f.write_str("struct UpdateMeeting")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -15951,7 +15951,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProduct {
                 f.write_str("struct UpdateProduct")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -16117,7 +16117,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProject {
                 f.write_str("struct UpdateProject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -16238,7 +16238,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscription {
                 f.write_str("struct UpdateSubscription")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -16392,7 +16392,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTask {
                 f.write_str("struct UpdateTask")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -16556,7 +16556,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTicket {
                 f.write_str("struct UpdateTicket")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -16644,7 +16644,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTimetracking {
                 f.write_str("struct UpdateTimetracking")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -16771,7 +16771,7 @@ impl<'de> serde::Deserialize<'de> for UploadFile {
                 f.write_str("struct UploadFile")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

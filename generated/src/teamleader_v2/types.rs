@@ -151,7 +151,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                 f.write_str("struct Address")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -379,7 +379,7 @@ impl<'de> serde::Deserialize<'de> for AddressWithAddressee {
                 f.write_str("struct AddressWithAddressee")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -495,7 +495,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 f.write_str("struct ApiError")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -796,7 +796,7 @@ impl<'de> serde::Deserialize<'de> for Company {
                 f.write_str("struct Company")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1104,7 +1104,7 @@ impl<'de> serde::Deserialize<'de> for CompanyEmail {
                 f.write_str("struct CompanyEmail")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1302,7 +1302,7 @@ impl<'de> serde::Deserialize<'de> for CompanyFilter {
                 f.write_str("struct CompanyFilter")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1449,7 +1449,7 @@ impl<'de> serde::Deserialize<'de> for CompanyInfoRequest {
                 f.write_str("struct CompanyInfoRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1568,7 +1568,7 @@ impl<'de> serde::Deserialize<'de> for CompanyLinkRequest {
                 f.write_str("struct CompanyLinkRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1691,7 +1691,7 @@ impl<'de> serde::Deserialize<'de> for CompanyList {
                 f.write_str("struct CompanyList")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1974,7 +1974,7 @@ impl<'de> serde::Deserialize<'de> for CompanyListItem {
                 f.write_str("struct CompanyListItem")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2249,7 +2249,7 @@ impl<'de> serde::Deserialize<'de> for CompanySort {
                 f.write_str("struct CompanySort")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2425,7 +2425,7 @@ impl<'de> serde::Deserialize<'de> for CompanyTelephone {
                 f.write_str("struct CompanyTelephone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2599,7 +2599,7 @@ impl<'de> serde::Deserialize<'de> for CompanyUnlinkRequest {
                 f.write_str("struct CompanyUnlinkRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2912,7 +2912,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
                 f.write_str("struct Contact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3228,7 +3228,7 @@ impl<'de> serde::Deserialize<'de> for ContactCompanyLink {
                 f.write_str("struct ContactCompanyLink")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3352,7 +3352,7 @@ impl<'de> serde::Deserialize<'de> for ContactEmail {
                 f.write_str("struct ContactEmail")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3546,7 +3546,7 @@ impl<'de> serde::Deserialize<'de> for ContactFilter {
                 f.write_str("struct ContactFilter")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3684,7 +3684,7 @@ impl<'de> serde::Deserialize<'de> for ContactInfoRequest {
                 f.write_str("struct ContactInfoRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -3788,7 +3788,7 @@ impl<'de> serde::Deserialize<'de> for ContactList {
                 f.write_str("struct ContactList")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4074,7 +4074,7 @@ impl<'de> serde::Deserialize<'de> for ContactListItem {
                 f.write_str("struct ContactListItem")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4343,7 +4343,7 @@ impl<'de> serde::Deserialize<'de> for ContactSort {
                 f.write_str("struct ContactSort")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4518,7 +4518,7 @@ impl<'de> serde::Deserialize<'de> for CreatedReference {
                 f.write_str("struct CreatedReference")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4767,7 +4767,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyExchangeRate {
                 f.write_str("struct CurrencyExchangeRate")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -4955,7 +4955,7 @@ impl<'de> serde::Deserialize<'de> for CurrentUser {
                 f.write_str("struct CurrentUser")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5119,7 +5119,7 @@ impl<'de> serde::Deserialize<'de> for CustomField {
                 f.write_str("struct CustomField")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5231,7 +5231,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldObject {
                 f.write_str("struct CustomFieldObject")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5411,7 +5411,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldValue {
                 f.write_str("struct CustomFieldValue")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -5580,7 +5580,7 @@ impl<'de> serde::Deserialize<'de> for CustomerReference {
                 f.write_str("struct CustomerReference")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6045,7 +6045,7 @@ impl<'de> serde::Deserialize<'de> for Deal {
                 f.write_str("struct Deal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6344,7 +6344,7 @@ impl<'de> serde::Deserialize<'de> for DealCurrency {
                 f.write_str("struct DealCurrency")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6523,7 +6523,7 @@ impl<'de> serde::Deserialize<'de> for DealFilter {
                 f.write_str("struct DealFilter")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6717,7 +6717,7 @@ impl<'de> serde::Deserialize<'de> for DealInfoRequest {
                 f.write_str("struct DealInfoRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6803,7 +6803,7 @@ impl<'de> serde::Deserialize<'de> for DealLead {
                 f.write_str("struct DealLead")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -6909,7 +6909,7 @@ impl<'de> serde::Deserialize<'de> for DealList {
                 f.write_str("struct DealList")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7211,7 +7211,7 @@ impl<'de> serde::Deserialize<'de> for DealListItem {
                 f.write_str("struct DealListItem")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7485,7 +7485,7 @@ impl<'de> serde::Deserialize<'de> for DealLostReason {
                 f.write_str("struct DealLostReason")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7581,7 +7581,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseHistoryEntry {
                 f.write_str("struct DealPhaseHistoryEntry")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7686,7 +7686,7 @@ impl<'de> serde::Deserialize<'de> for DealSort {
                 f.write_str("struct DealSort")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -7945,7 +7945,7 @@ impl<'de> serde::Deserialize<'de> for EmailFilter {
                 f.write_str("struct EmailFilter")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8189,7 +8189,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 f.write_str("struct ErrorBody")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8356,7 +8356,7 @@ impl<'de> serde::Deserialize<'de> for IdRequest {
                 f.write_str("struct IdRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8429,7 +8429,7 @@ impl<'de> serde::Deserialize<'de> for InvoicingPreferences {
                 f.write_str("struct InvoicingPreferences")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8688,7 +8688,7 @@ impl<'de> serde::Deserialize<'de> for ListCompaniesRequest {
                 f.write_str("struct ListCompaniesRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8824,7 +8824,7 @@ impl<'de> serde::Deserialize<'de> for ListContactsRequest {
                 f.write_str("struct ListContactsRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -8960,7 +8960,7 @@ impl<'de> serde::Deserialize<'de> for ListDealsRequest {
                 f.write_str("struct ListDealsRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9069,7 +9069,7 @@ impl<'de> serde::Deserialize<'de> for ListMeta {
                 f.write_str("struct ListMeta")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9172,7 +9172,7 @@ impl<'de> serde::Deserialize<'de> for LoseDealRequest {
                 f.write_str("struct LoseDealRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9268,7 +9268,7 @@ impl<'de> serde::Deserialize<'de> for MigrateActivityTypeRequest {
                 f.write_str("struct MigrateActivityTypeRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9356,7 +9356,7 @@ impl<'de> serde::Deserialize<'de> for MigrateIdRequest {
                 f.write_str("struct MigrateIdRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9455,7 +9455,7 @@ impl<'de> serde::Deserialize<'de> for MigrateTaxRateRequest {
                 f.write_str("struct MigrateTaxRateRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9552,7 +9552,7 @@ impl<'de> serde::Deserialize<'de> for MigratedId {
                 f.write_str("struct MigratedId")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9800,7 +9800,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                 f.write_str("struct Money")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -9895,7 +9895,7 @@ impl<'de> serde::Deserialize<'de> for MoveDealRequest {
                 f.write_str("struct MoveDealRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10022,7 +10022,7 @@ impl<'de> serde::Deserialize<'de> for NewAddress {
                 f.write_str("struct NewAddress")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10186,7 +10186,7 @@ impl<'de> serde::Deserialize<'de> for NewAddressWithAddressee {
                 f.write_str("struct NewAddressWithAddressee")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10448,7 +10448,7 @@ impl<'de> serde::Deserialize<'de> for NewCompany {
                 f.write_str("struct NewCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -10810,7 +10810,7 @@ impl<'de> serde::Deserialize<'de> for NewContact {
                 f.write_str("struct NewContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11124,7 +11124,7 @@ impl<'de> serde::Deserialize<'de> for NewDeal {
                 f.write_str("struct NewDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11314,7 +11314,7 @@ impl<'de> serde::Deserialize<'de> for NewDealLead {
                 f.write_str("struct NewDealLead")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11411,7 +11411,7 @@ impl<'de> serde::Deserialize<'de> for NewTypedAddress {
                 f.write_str("struct NewTypedAddress")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11496,7 +11496,7 @@ impl<'de> serde::Deserialize<'de> for PageInfo {
                 f.write_str("struct PageInfo")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11585,7 +11585,7 @@ impl<'de> serde::Deserialize<'de> for PageRequest {
                 f.write_str("struct PageRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11667,7 +11667,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTerm {
                 f.write_str("struct PaymentTerm")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11841,7 +11841,7 @@ impl<'de> serde::Deserialize<'de> for Reference {
                 f.write_str("struct Reference")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -11971,7 +11971,7 @@ impl<'de> serde::Deserialize<'de> for RelatedContact {
                 f.write_str("struct RelatedContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12196,7 +12196,7 @@ impl<'de> serde::Deserialize<'de> for TagRequest {
                 f.write_str("struct TagRequest")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12290,7 +12290,7 @@ impl<'de> serde::Deserialize<'de> for Telephone {
                 f.write_str("struct Telephone")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12458,7 +12458,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingLimit {
                 f.write_str("struct TimeTrackingLimit")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12614,7 +12614,7 @@ impl<'de> serde::Deserialize<'de> for TypedAddress {
                 f.write_str("struct TypedAddress")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -12859,7 +12859,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
                 f.write_str("struct UpdateCompany")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13261,7 +13261,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
                 f.write_str("struct UpdateContact")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13606,7 +13606,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
                 f.write_str("struct UpdateDeal")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -13932,7 +13932,7 @@ impl<'de> serde::Deserialize<'de> for UserPreferences {
                 f.write_str("struct UserPreferences")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -14043,7 +14043,7 @@ impl<'de> serde::Deserialize<'de> for Webhook {
                 f.write_str("struct Webhook")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

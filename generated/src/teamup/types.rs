@@ -41,7 +41,7 @@ impl<'de> serde::Deserialize<'de> for AccessCheck {
                 f.write_str("struct AccessCheck")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -258,7 +258,7 @@ impl<'de> serde::Deserialize<'de> for CalendarViews {
                 f.write_str("struct CalendarViews")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -549,7 +549,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
                 f.write_str("struct Configuration")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -724,7 +724,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeSettings {
                 f.write_str("struct DateTimeSettings")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -891,7 +891,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                 f.write_str("struct ErrorDetail")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1135,7 +1135,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
                 f.write_str("struct ErrorResponse")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1434,7 +1434,7 @@ impl<'de> serde::Deserialize<'de> for Event {
                 f.write_str("struct Event")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1713,7 +1713,7 @@ impl<'de> serde::Deserialize<'de> for Features {
                 f.write_str("struct Features")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1900,7 +1900,7 @@ impl<'de> serde::Deserialize<'de> for GeneralSettings {
                 f.write_str("struct GeneralSettings")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2090,7 +2090,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
                 f.write_str("struct Identity")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2208,7 +2208,7 @@ impl<'de> serde::Deserialize<'de> for Link {
                 f.write_str("struct Link")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2412,7 +2412,7 @@ impl<'de> serde::Deserialize<'de> for NewEvent {
                 f.write_str("struct NewEvent")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2617,7 +2617,7 @@ impl<'de> serde::Deserialize<'de> for NewSubcalendar {
                 f.write_str("struct NewSubcalendar")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -2938,7 +2938,7 @@ impl<'de> serde::Deserialize<'de> for Subcalendar {
                 f.write_str("struct Subcalendar")
             }
 
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::match_single_binding)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
