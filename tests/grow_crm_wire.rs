@@ -1077,7 +1077,7 @@ async fn convert_lead_wire() {
     assert_eq!(converted.status().as_u16(), 201);
     assert_eq!(converted.id, Some(12));
     assert_eq!(
-        Value::Object(converted.extra.clone()),
+        Value::Object(converted.extra.to_map()),
         json!({"client_company_name": "Acme Inc", "client_status": "active"})
     );
     assert_eq!(
@@ -1131,7 +1131,7 @@ async fn convert_lead_answer_without_id_decodes() {
     let converted = client(&server).convert_lead(59, &conversion).await.unwrap();
 
     assert_eq!(converted.id, None);
-    assert_eq!(converted.extra.get("client_id"), Some(&json!(12)));
+    assert_eq!(converted.extra.value("client_id"), Some(json!(12)));
 }
 
 /// `clone_lead` POSTs the document's example form (title and status) to `/api/leads/59/clone`.

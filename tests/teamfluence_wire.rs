@@ -106,7 +106,7 @@ fn assert_posts(posts: &[types::Post]) {
         (Some(12), Some(3), Some(1500), Some(1))
     );
     assert_eq!(
-        Value::Object(post.extra.clone()),
+        Value::Object(post.extra.to_map()),
         json!({"reactions": {"PRAISE": 2}})
     );
     assert_eq!(sparse.id, Some(json!("p_77")));
@@ -249,7 +249,7 @@ async fn list_posts_posts_envelope() {
         panic!("the `posts` variant expected: {posts:?}")
     };
     assert_posts(&envelope.posts);
-    assert_eq!(Value::Object(envelope.extra.clone()), json!({"count": 2}));
+    assert_eq!(Value::Object(envelope.extra.to_map()), json!({"count": 2}));
 }
 
 /// `{"data": [...]}` decodes as `PostList::Data`, the envelope's other keys kept.
@@ -266,7 +266,7 @@ async fn list_posts_data_envelope() {
     };
     assert_posts(&envelope.data);
     assert_eq!(
-        Value::Object(envelope.extra.clone()),
+        Value::Object(envelope.extra.to_map()),
         json!({"meta": {"days": 7}})
     );
 }
@@ -284,7 +284,7 @@ async fn list_posts_prefers_the_posts_key_over_data() {
         panic!("the `posts` variant expected: {posts:?}")
     };
     assert_posts(&envelope.posts);
-    assert_eq!(Value::Object(envelope.extra.clone()), json!({"data": []}));
+    assert_eq!(Value::Object(envelope.extra.to_map()), json!({"data": []}));
 }
 
 /// An empty bare array is an empty `Array`, not another variant.
@@ -353,7 +353,7 @@ async fn list_activity_leads_leads_envelope() {
         panic!("the `leads` variant expected: {leads:?}")
     };
     assert_leads(&envelope.leads);
-    assert_eq!(Value::Object(envelope.extra.clone()), json!({"total": 1}));
+    assert_eq!(Value::Object(envelope.extra.to_map()), json!({"total": 1}));
 }
 
 /// `{"data": [...]}` decodes as `LeadList::Data`.
@@ -504,7 +504,7 @@ async fn accepted_202_on_leads_is_an_error_even_with_a_data_key() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(202));
     let api = err.api().unwrap();
     assert_eq!(api.detail.as_deref(), Some("billing limitation"));
-    assert_eq!(Value::Object(api.extra.clone()), json!({"data": []}));
+    assert_eq!(Value::Object(api.extra.to_map()), json!({"data": []}));
     assert_eq!(received(&server).await.len(), 1);
 }
 

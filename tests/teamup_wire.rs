@@ -552,6 +552,41 @@ async fn read_modify_write_loses_no_data() {
     );
 }
 
+/// Unknown values go back byte for byte: a 65-bit integer, a decimal with more digits than an
+/// `f64` holds and a nested big number are not turned into floats on the way.
+#[tokio::test]
+async fn read_modify_write_keeps_unknown_numbers_exactly() {
+    let answer = concat!(
+        r#"{"event": {"id": "77", "start_dt": "2015-06-17T06:00:00-0400", "#,
+        r#""end_dt": "2015-06-17T07:00:00-0400", "all_day": false, "version": "v1", "#,
+        r#""big": 18446744073709551617, "precise": 0.1000000000000000055511151231257827, "#,
+        r#""nested": {"ids": [18446744073709551616, -1.50]}, "text": "caf\u00e9"}}"#
+    );
+    let server = serve(200, answer).await;
+    let client = teamup_client(&server);
+
+    let read = client.get_event("77").await.unwrap();
+    assert_eq!(
+        read.extra.get("big").and_then(|v| v.raw()),
+        Some("18446744073709551617")
+    );
+    assert_eq!(
+        read.extra.get("precise").and_then(|v| v.raw()),
+        Some("0.1000000000000000055511151231257827")
+    );
+    let mut event = read.into_inner();
+    event.title = Some("moved".to_owned());
+    client.update_event("77", &event).await.unwrap();
+
+    let requests = received(&server).await;
+    let put = String::from_utf8(requests[1].body.clone()).unwrap();
+    let tail = concat!(
+        r#""big":18446744073709551617,"precise":0.1000000000000000055511151231257827,"#,
+        r#""nested":{"ids": [18446744073709551616, -1.50]},"text":"caf\u00e9"}"#
+    );
+    assert!(put.ends_with(tail), "{put}");
+}
+
 /// `delete_event` sends `version` and `redit` in the query and no body, and accepts the
 /// documented empty 204.
 #[tokio::test]

@@ -4,9 +4,11 @@
 //! clients depend on `progenitor-client`.
 
 pub mod datetime;
+pub mod de;
 pub mod decimal;
 pub mod encode;
 pub mod error;
+pub mod extra;
 pub mod limit;
 pub mod oauth;
 pub mod paginate;
@@ -25,6 +27,7 @@ pub use error::{
     ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
     TransportErrorKind, UnexpectedStatus,
 };
+pub use extra::{Extra, Unknown};
 pub use http::Method;
 pub use limit::RateLimit;
 pub use patch::Patch;

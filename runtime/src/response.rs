@@ -1,11 +1,20 @@
 //! Responses: decoding the body into the documented type, and the value handed to the caller.
+//!
+//! Decoding is on every call's path, so it is built to cost what a hand-written
+//! `serde_json::from_slice` costs: the body is parsed once, straight into the documented type
+//! (an envelope is walked by a `DeserializeSeed`, never parsed into a `serde_json::Value` tree
+//! first), and path tracking (`serde_path_to_error`, which allocates for every key) runs only
+//! when that fails, to say where. A body is decoded twice only when it is wrong.
 
+use std::borrow::Cow;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::str::FromStr;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use serde::de::DeserializeOwned;
+use serde::Deserializer;
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, ResponseParts, UnexpectedStatus};
@@ -64,6 +73,20 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// A response built from its parts, for decoding a body that did not come through the
+    /// transport (benchmarks, replayed recordings).
+    #[doc(hidden)]
+    pub fn from_parts(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        RawResponse {
+            parts: ResponseParts::new(operation, status, headers, body),
+        }
+    }
+
     /// The status code.
     pub fn status(&self) -> u16 {
         self.parts.status.as_u16()
@@ -92,48 +115,28 @@ impl RawResponse {
     }
 
     /// Decodes a JSON body, unwrapping it from `envelope` when given.
+    ///
+    /// The body is read once, straight into `T`: an envelope is walked key by key, the payload
+    /// key decoded into `T` on the spot and the other keys kept for [`ResponseValue::rest`].
+    /// No path is tracked on the way. Only when that fails is the body decoded again with
+    /// path tracking (`explain`), so a failure still names where it happened
+    /// (`events[0].start_dt`) while a success pays nothing for it.
     pub fn json<T: DeserializeOwned, E: ErrorBody>(
         self,
         envelope: Option<&str>,
     ) -> Result<ResponseValue<T>, Error<E>> {
-        let Some(key) = envelope else {
-            let outcome = {
-                let mut de = serde_json::Deserializer::from_slice(&self.parts.body);
-                match serde_path_to_error::deserialize(&mut de) {
-                    Ok(value) => de
-                        .end()
-                        .map(|()| value)
-                        .map_err(|e| (String::new(), e.to_string())),
-                    Err(e) => Err((path_text(e.path()), e.into_inner().to_string())),
-                }
-            };
-            return match outcome {
-                Ok(value) => Ok(self.value(value, Map::new())),
+        let decoded = match envelope {
+            None => serde_json::from_slice::<T>(&self.parts.body)
+                .map(|value| (value, Map::new()))
+                .ok(),
+            Some(key) => decode_envelope::<T>(&self.parts.body, key),
+        };
+        match decoded {
+            Some((value, rest)) => Ok(self.value(value, rest)),
+            None => match explain::<T>(&self.parts.body, envelope) {
+                Ok((value, rest)) => Ok(self.value(value, rest)),
                 Err((path, message)) => Err(self.decode_error(path, message)),
-            };
-        };
-        let mut object = match serde_json::from_slice::<Map<String, Value>>(&self.parts.body) {
-            Ok(object) => object,
-            Err(e) => {
-                let message = format!("expected a JSON object with key `{key}`: {e}");
-                return Err(self.decode_error(String::new(), message));
-            }
-        };
-        let Some(payload) = object.remove(key) else {
-            let message = format!("the key `{key}` is missing");
-            return Err(self.decode_error(String::new(), message));
-        };
-        match serde_path_to_error::deserialize(payload) {
-            Ok(value) => Ok(self.value(value, object)),
-            Err(e) => {
-                let inner = path_text(e.path());
-                let path = match inner.chars().next() {
-                    None => key.to_owned(),
-                    Some('[') => format!("{key}{inner}"),
-                    Some(_) => format!("{key}.{inner}"),
-                };
-                Err(self.decode_error(path, e.into_inner().to_string()))
-            }
+            },
         }
     }
 
@@ -174,6 +177,96 @@ impl RawResponse {
     }
 }
 
+/// Decodes `{"<key>": T, ...}` in one pass; `None` on any failure (missing key included), which
+/// [`explain`] then describes.
+fn decode_envelope<T: DeserializeOwned>(body: &[u8], key: &str) -> Option<(T, Map<String, Value>)> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let decoded = Envelope::<T> {
+        key,
+        payload: PhantomData,
+    }
+    .deserialize(&mut de)
+    .ok()?;
+    de.end().ok()?;
+    let (value, rest) = decoded;
+    Some((value?, rest))
+}
+
+/// A [`DeserializeSeed`] over the top-level object of an enveloped response: the payload key goes
+/// into `T`, every other key into the rest.
+struct Envelope<'k, T> {
+    key: &'k str,
+    payload: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Envelope<'_, T> {
+    type Value = (Option<T>, Map<String, Value>);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
+    type Value = (Option<T>, Map<String, Value>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a JSON object with key `{}`", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut payload = None;
+        let mut rest = Map::new();
+        while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+            // A repeated key: the last one wins, as it does in a parsed `serde_json::Map`.
+            if name == self.key {
+                payload = Some(map.next_value::<T>()?);
+            } else {
+                rest.insert(name.into_owned(), map.next_value::<Value>()?);
+            }
+        }
+        Ok((payload, rest))
+    }
+}
+
+/// The slow path, for a body that did not decode: decodes it again, tracking the path, and says
+/// where and why it fails. Returns the value if it does decode after all.
+#[allow(clippy::type_complexity)]
+fn explain<T: DeserializeOwned>(
+    body: &[u8],
+    envelope: Option<&str>,
+) -> Result<(T, Map<String, Value>), (String, String)> {
+    let Some(key) = envelope else {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        return match serde_path_to_error::deserialize(&mut de) {
+            Ok(value) => de
+                .end()
+                .map(|()| (value, Map::new()))
+                .map_err(|e| (String::new(), e.to_string())),
+            Err(e) => Err((path_text(e.path()), e.into_inner().to_string())),
+        };
+    };
+    let mut object = serde_json::from_slice::<Map<String, Value>>(body).map_err(|e| {
+        let message = format!("expected a JSON object with key `{key}`: {e}");
+        (String::new(), message)
+    })?;
+    let Some(payload) = object.remove(key) else {
+        return Err((String::new(), format!("the key `{key}` is missing")));
+    };
+    match serde_path_to_error::deserialize(payload) {
+        Ok(value) => Ok((value, object)),
+        Err(e) => {
+            let inner = path_text(e.path());
+            let path = match inner.chars().next() {
+                None => key.to_owned(),
+                Some('[') => format!("{key}{inner}"),
+                Some(_) => format!("{key}.{inner}"),
+            };
+            Err((path, e.into_inner().to_string()))
+        }
+    }
+}
+
 /// serde_path_to_error writes the root as `.` and a position it could not name as `?`.
 fn path_text(path: &serde_path_to_error::Path) -> String {
     match path.to_string() {
@@ -194,6 +287,125 @@ impl ResponseParts {
             status,
             headers,
             body,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DateTime;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Item {
+        id: i64,
+        at: DateTime,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct NoCode {}
+
+    impl ErrorBody for NoCode {
+        type Code = std::convert::Infallible;
+
+        fn code(&self) -> Option<&Self::Code> {
+            None
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(
+        body: &str,
+        envelope: Option<&str>,
+    ) -> Result<ResponseValue<T>, (String, String)> {
+        let raw = RawResponse::from_parts(
+            "op",
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::copy_from_slice(body.as_bytes()),
+        );
+        raw.json::<T, NoCode>(envelope).map_err(|e| match e {
+            Error::Decode(d) => (d.path, d.message),
+            other => panic!("expected a decode error, got {other:?}"),
+        })
+    }
+
+    #[test]
+    fn an_envelope_is_decoded_in_one_pass_and_keeps_the_other_keys() {
+        let body = r#"{"undo_id": "u1", "items": [{"id": 1, "at": "2015-06-17T06:00:00-0400"}], "n": 18446744073709551615}"#;
+        let v = decode::<Vec<Item>>(body, Some("items")).unwrap();
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].id, 1);
+        assert_eq!(v.rest().get("undo_id"), Some(&Value::from("u1")));
+        assert_eq!(v.rest().get("n"), Some(&Value::from(u64::MAX)));
+        assert_eq!(v.rest().len(), 2);
+        // A repeated payload key: the last one wins, as in a parsed map.
+        let body = r#"{"item": {"id": 1, "at": "2015-06-17T06:00:00Z"}, "item": {"id": 2, "at": "2015-06-17T06:00:00Z"}}"#;
+        assert_eq!(decode::<Item>(body, Some("item")).unwrap().id, 2);
+    }
+
+    #[test]
+    fn failures_name_the_path_as_precisely_as_before() {
+        let item = r#"{"id": 1, "at": "2015-06-17T06:00:00Z"}"#;
+        let bad_at = r#"{"id": 2, "at": "tomorrow"}"#;
+        let cases: [(String, Option<&str>, &str, &str); 9] = [
+            (
+                format!(r#"{{"items": [{item}, {bad_at}]}}"#),
+                Some("items"),
+                "items[1].at",
+                "`tomorrow` is not an ISO-8601 date-time: too short",
+            ),
+            (
+                format!(r#"{{"items": [{item}, {{"at": "2015-06-17T06:00:00Z"}}]}}"#),
+                Some("items"),
+                "items[1]",
+                "missing field `id`",
+            ),
+            (
+                format!(r#"{{"items": {item}}}"#),
+                Some("items"),
+                "items",
+                "invalid type: map, expected a sequence",
+            ),
+            (
+                format!(r#"{{"other": [{item}]}}"#),
+                Some("items"),
+                "",
+                "the key `items` is missing",
+            ),
+            (
+                "[1, 2]".to_owned(),
+                Some("items"),
+                "",
+                "expected a JSON object with key `items`: invalid type: sequence, expected a map at line 1 column 0",
+            ),
+            (
+                format!(r#"{{"items": [{item}]}} junk"#),
+                Some("items"),
+                "",
+                "expected a JSON object with key `items`: trailing characters at line 1 column 54",
+            ),
+            (
+                format!("[{item}, {bad_at}]"),
+                None,
+                "[1].at",
+                "`tomorrow` is not an ISO-8601 date-time: too short at line 1 column 69",
+            ),
+            (
+                format!("[{item}] junk"),
+                None,
+                "",
+                "trailing characters at line 1 column 43",
+            ),
+            (
+                String::new(),
+                None,
+                "",
+                "EOF while parsing a value at line 1 column 0",
+            ),
+        ];
+        for (body, envelope, path, message) in cases {
+            let got = decode::<Vec<Item>>(&body, envelope).unwrap_err();
+            assert_eq!(got, (path.to_owned(), message.to_owned()), "{body}");
         }
     }
 }

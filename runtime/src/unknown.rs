@@ -73,8 +73,15 @@ impl<T: UnknownFields> UnknownFields for BTreeMap<String, T> {
     }
 }
 
-/// The `extra` map of a generated object: every key in it is undocumented.
+/// A `serde_json` object: every key in it is undocumented.
 impl UnknownFields for serde_json::Map<String, serde_json::Value> {
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        out.extend(self.keys().map(|k| field_path(path, k)));
+    }
+}
+
+/// The `extra` of a generated object: every key in it is undocumented.
+impl UnknownFields for crate::Extra {
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         out.extend(self.keys().map(|k| field_path(path, k)));
     }

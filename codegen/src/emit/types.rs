@@ -171,10 +171,10 @@ fn object(
     });
     let extra = keep_unknown.then(|| {
         quote! {
-            /// Fields the spec does not describe, kept as received so that sending this value
-            /// back loses nothing.
+            /// Fields the spec does not describe, kept as the exact JSON text received so that
+            /// sending this value back loses nothing.
             #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
+            pub extra: clientgen_runtime::Extra,
         }
     });
     // Required fields, nullable ones included, are always sent, so the caller decides each of
@@ -202,7 +202,7 @@ fn object(
                     quote!(#n: None)
                 }
             });
-            let extra_init = keep_unknown.then(|| quote!(extra: serde_json::Map::new(),));
+            let extra_init = keep_unknown.then(|| quote!(extra: clientgen_runtime::Extra::new(),));
             quote! {
                 impl #name {
                     /// A value with every required field given and every optional field unset.
@@ -232,9 +232,16 @@ fn object(
     let unused = (fields.is_empty() && !keep_unknown).then(|| quote!(let _ = (path, out);));
     let extra_unknown = keep_unknown.then(|| quote!(self.extra.collect_unknown(path, out);));
     let form_impl = form.then(|| form_encoder(api, &name, fields, keep_unknown));
+    // With unknown fields kept, `Deserialize` is written out (see `deserialize_impl`); `flatten`
+    // stays on `extra` for `Serialize` only.
+    let (derive_de, de_impl) = if keep_unknown {
+        (None, Some(deserialize_impl(&name, fields)))
+    } else {
+        (Some(quote!(serde::Deserialize)), None)
+    };
     quote! {
         #tdoc
-        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, #derive_de)]
         pub struct #name {
             #(#decls)*
             #extra
@@ -251,7 +258,82 @@ fn object(
             }
         }
 
+        #de_impl
+
         #form_impl
+    }
+}
+
+/// `Deserialize` for an object that keeps unknown fields, in one pass over its keys: each
+/// documented wire name decodes into its field, every other key into `extra`.
+///
+/// `#[serde(flatten)]` would buffer the whole object into serde's `Content` first (a second
+/// decode of every field, and numbers squeezed through serde's number types). The errors are
+/// the ones serde's derive gives: `missing field`, `duplicate field`, `expected struct ..`.
+fn deserialize_impl(name: &proc_macro2::Ident, fields: &[FieldModel]) -> TokenStream {
+    // Slots are numbered, so no field name can collide with the locals (`map`, `key`, `extra`).
+    let slot = |i: usize| quote::format_ident!("slot_{i}");
+    let slots = fields.iter().enumerate().map(|(i, f)| {
+        let n = slot(i);
+        let ty = field_decl(f).0;
+        quote!(let mut #n: Option<#ty> = None;)
+    });
+    let arms = fields.iter().enumerate().map(|(i, f)| {
+        let n = slot(i);
+        let wire = &f.wire;
+        quote! {
+            #wire => {
+                if #n.is_some() {
+                    return Err(serde::de::Error::duplicate_field(#wire));
+                }
+                #n = Some(map.next_value()?);
+            }
+        }
+    });
+    let inits = fields.iter().enumerate().map(|(i, f)| {
+        let n = ident(&f.rust);
+        let s = slot(i);
+        let wire = &f.wire;
+        if !f.required || f.nullable {
+            quote!(#n: #s.unwrap_or_default(),)
+        } else {
+            quote!(#n: #s.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
+        }
+    });
+    let expecting = format!("struct {name}");
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    // An object with no documented fields matches nothing but `_`.
+                    #[allow(deprecated, clippy::match_single_binding)]
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#slots)*
+                        let mut extra = clientgen_runtime::Extra::new();
+                        while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    extra.insert_unknown(key.into_owned(), map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok(#name {
+                            #(#inits)*
+                            extra,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
     }
 }
 
@@ -306,8 +388,8 @@ fn form_encoder(
     });
     let extras = keep_unknown.then(|| {
         quote! {
-            for (name, value) in &self.extra {
-                form.push_extra(name, value, style);
+            for (name, value) in self.extra.iter() {
+                form.push_extra(name, &value.to_value(), style);
             }
         }
     });

@@ -84,16 +84,16 @@ impl clientgen_runtime::UnknownFields for ActiveState {
 /// The user who wrote a comment.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List comments".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentCreator {
     /// Id of the user.
     pub id: i64,
     /// Name of the user.
     pub name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl CommentCreator {
@@ -103,7 +103,7 @@ impl CommentCreator {
         CommentCreator {
             id,
             name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -116,6 +116,58 @@ impl clientgen_runtime::UnknownFields for CommentCreator {
         self.name
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommentCreator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CommentCreator;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommentCreator")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommentCreator, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CommentCreator {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -148,17 +200,17 @@ impl clientgen_runtime::UnknownFields for ConversionDate {
 /// Spec note: See note `convert-response`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Convert to client".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConvertedClient {
     /// The client id (`client_id`).
     ///
     /// Spec note: See notes `convert-response` and `id-type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ConvertedClient {
@@ -170,17 +222,61 @@ impl clientgen_runtime::UnknownFields for ConvertedClient {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ConvertedClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConvertedClient;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConvertedClient")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConvertedClient, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ConvertedClient {
+                    id: slot_0.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// What remains of a deleted comment, its id.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Delete a comment".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedComment {
     /// Id of the deleted comment.
     pub id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeletedComment {
@@ -189,7 +285,7 @@ impl DeletedComment {
     pub fn new(id: i64) -> Self {
         DeletedComment {
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -203,17 +299,61 @@ impl clientgen_runtime::UnknownFields for DeletedComment {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeletedComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletedComment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeletedComment")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedComment, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeletedComment {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// What remains of a deleted lead, its id.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Delete a lead".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedLead {
     /// Id of the deleted lead.
     pub id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeletedLead {
@@ -222,7 +362,7 @@ impl DeletedLead {
     pub fn new(id: i64) -> Self {
         DeletedLead {
             id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -236,22 +376,66 @@ impl clientgen_runtime::UnknownFields for DeletedLead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeletedLead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletedLead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeletedLead")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedLead, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeletedLead {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The body of every failure. 401: the API key is missing or invalid. 404: the lead or comment id does not exist. 409: the lead was already converted to a client. 422: validation failed, and `errors` says which fields and why.
 ///
 /// Spec note: See note `error-statuses`.
 ///
 /// Source: `more/growcrm-getting-started.txt`, "Errors".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// A readable summary of the failure.
     pub message: String,
     /// Validation messages by form field name (such as `lead_title`); present only with 422.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorBody {
@@ -261,7 +445,7 @@ impl ErrorBody {
         ErrorBody {
             message,
             errors: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -283,12 +467,67 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<
+                    Option<std::collections::BTreeMap<String, Vec<String>>>,
+                > = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "errors" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("errors"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    message: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    errors: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The lead object: a complete lead as get_lead returns it, and the body of update_lead. To update, read the lead, change it and send it back whole; read-only parts are never sent, and each sent field goes under its form name (`title` as `lead_title`, ...).
 ///
 /// Spec note: Every field is required so that a lead is always complete; see notes `full-update` and `custom-fields`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Lead {
     /// The lead id (`lead_id`), used in every URL.
     ///
@@ -350,10 +589,10 @@ pub struct Lead {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing)]
     pub dates: LeadDates,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Lead {
@@ -432,6 +671,178 @@ impl clientgen_runtime::UnknownFields for Lead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Lead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Lead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Lead")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Lead, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_3: Option<LeadStatus> = None;
+                let mut slot_4: Option<ActiveState> = None;
+                let mut slot_5: Option<LeadCategory> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<LeadContact> = None;
+                let mut slot_10: Option<LeadAddress> = None;
+                let mut slot_11: Option<LeadConverted> = None;
+                let mut slot_12: Option<Vec<LeadAssignee>> = None;
+                let mut slot_13: Option<Vec<String>> = None;
+                let mut slot_14: Option<LeadDates> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "active_state" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("active_state"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "category" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("category"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "last_contacted" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("last_contacted"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "contact" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "address" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("address"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "converted" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("converted"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "assigned" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("assigned"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "dates" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("dates"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Lead {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    value: slot_2.unwrap_or_default(),
+                    status: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    active_state: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("active_state"))?,
+                    category: slot_5
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                    source: slot_6.unwrap_or_default(),
+                    last_contacted: slot_7.unwrap_or_default(),
+                    description: slot_8.unwrap_or_default(),
+                    contact: slot_9
+                        .ok_or_else(|| serde::de::Error::missing_field("contact"))?,
+                    address: slot_10
+                        .ok_or_else(|| serde::de::Error::missing_field("address"))?,
+                    converted: slot_11
+                        .ok_or_else(|| serde::de::Error::missing_field("converted"))?,
+                    assigned: slot_12
+                        .ok_or_else(|| serde::de::Error::missing_field("assigned"))?,
+                    tags: slot_13
+                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    dates: slot_14
+                        .ok_or_else(|| serde::de::Error::missing_field("dates"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl Lead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -449,8 +860,8 @@ impl Lead {
         form.push_or_empty("lead_description", self.description.as_ref());
         self.contact.write_form(form, style)?;
         self.address.write_form(form, style)?;
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -546,16 +957,16 @@ impl LeadAddress {
 /// A team member assigned to a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadAssignee {
     /// Id of the team user.
     pub id: i64,
     /// Full name of the team user.
     pub name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadAssignee {
@@ -565,7 +976,7 @@ impl LeadAssignee {
         LeadAssignee {
             id,
             name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -581,19 +992,71 @@ impl clientgen_runtime::UnknownFields for LeadAssignee {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadAssignee;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadAssignee")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadAssignee, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadAssignee {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The complete set of team members assigned to a lead.
 ///
 /// Spec note: See note `empty-set-encoding`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Set assigned team members".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadAssignment {
     /// Ids of team users. Replaces the current assignment; an empty list removes everyone.
     pub assigned: Vec<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadAssignment {
@@ -602,7 +1065,7 @@ impl LeadAssignment {
     pub fn new(assigned: Vec<i64>) -> Self {
         LeadAssignment {
             assigned,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -616,6 +1079,51 @@ impl clientgen_runtime::UnknownFields for LeadAssignment {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadAssignment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadAssignment")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadAssignment, A::Error> {
+                let mut slot_0: Option<Vec<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "assigned" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("assigned"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadAssignment {
+                    assigned: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("assigned"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -662,7 +1170,7 @@ impl LeadCategory {
 /// The new lead made by cloning: its own title and status, optional contact and value overrides, and whether to copy the checklist and files.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Clone a lead".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadClone {
     /// Title of the new lead.
     pub lead_title: String,
@@ -697,10 +1205,10 @@ pub struct LeadClone {
     /// `on` to copy the files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_files: Option<On>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadClone {
@@ -719,7 +1227,7 @@ impl LeadClone {
             lead_value: None,
             copy_checklist: None,
             copy_files: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -786,6 +1294,144 @@ impl clientgen_runtime::UnknownFields for LeadClone {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadClone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadClone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadClone")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadClone, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_9: Option<Option<On>> = None;
+                let mut slot_10: Option<Option<On>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "lead_title" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_title"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "lead_status" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_status"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "lead_firstname" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_firstname"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "lead_lastname" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_lastname"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "lead_email" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_email"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "lead_phone" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_phone"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "lead_company_name" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_company_name"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "lead_website" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_website"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "lead_value" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_value"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "copy_checklist" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("copy_checklist"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "copy_files" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("copy_files"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadClone {
+                    lead_title: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_title"))?,
+                    lead_status: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_status"))?,
+                    lead_firstname: slot_2.unwrap_or_default(),
+                    lead_lastname: slot_3.unwrap_or_default(),
+                    lead_email: slot_4.unwrap_or_default(),
+                    lead_phone: slot_5.unwrap_or_default(),
+                    lead_company_name: slot_6.unwrap_or_default(),
+                    lead_website: slot_7.unwrap_or_default(),
+                    lead_value: slot_8.unwrap_or_default(),
+                    copy_checklist: slot_9.unwrap_or_default(),
+                    copy_files: slot_10.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LeadClone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -805,8 +1451,8 @@ impl LeadClone {
         form.push_opt("lead_value", self.lead_value.as_ref());
         form.push_opt("copy_checklist", self.copy_checklist.as_ref());
         form.push_opt("copy_files", self.copy_files.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -815,7 +1461,7 @@ impl LeadClone {
 /// A comment on a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List comments".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadComment {
     /// Id of the comment.
     ///
@@ -825,10 +1471,10 @@ pub struct LeadComment {
     pub text: String,
     /// Who wrote it.
     pub creator: CommentCreator,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadComment {
@@ -839,7 +1485,7 @@ impl LeadComment {
             id,
             text,
             creator,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -857,6 +1503,67 @@ impl clientgen_runtime::UnknownFields for LeadComment {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadComment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadComment")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadComment, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<CommentCreator> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "text" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("text"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "creator" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("creator"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadComment {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    text: slot_1.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    creator: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("creator"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -978,7 +1685,7 @@ impl LeadContact {
 /// What converting a lead needs: the primary user of the new client, and options.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Convert to client".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadConversion {
     /// First name of the client's primary user.
     pub first_name: String,
@@ -1002,10 +1709,10 @@ pub struct LeadConversion {
     /// Server default: `no`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_lead: Option<YesNo>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadConversion {
@@ -1020,7 +1727,7 @@ impl LeadConversion {
             client_billing_invoice_due_days: None,
             send_welcome_email: None,
             delete_lead: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1070,6 +1777,111 @@ impl clientgen_runtime::UnknownFields for LeadConversion {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadConversion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadConversion;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadConversion")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadConversion, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<YesNo>> = None;
+                let mut slot_6: Option<Option<YesNo>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "first_name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "client_company_name" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("client_company_name"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "client_billing_invoice_due_days" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "client_billing_invoice_due_days",
+                                    ),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "send_welcome_email" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("send_welcome_email"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "delete_lead" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("delete_lead"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadConversion {
+                    first_name: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("first_name"))?,
+                    last_name: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("last_name"))?,
+                    email: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    client_company_name: slot_3.unwrap_or_default(),
+                    client_billing_invoice_due_days: slot_4.unwrap_or_default(),
+                    send_welcome_email: slot_5.unwrap_or_default(),
+                    delete_lead: slot_6.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LeadConversion {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1088,8 +1900,8 @@ impl LeadConversion {
         );
         form.push_opt("send_welcome_email", self.send_welcome_email.as_ref());
         form.push_opt("delete_lead", self.delete_lead.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1098,7 +1910,7 @@ impl LeadConversion {
 /// Whether and into which client a lead was converted. Set by the convert action only.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadConverted {
     /// Whether the lead was converted to a client.
     ///
@@ -1117,10 +1929,10 @@ pub struct LeadConverted {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing, default)]
     pub date: Option<ConversionDate>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadConverted {
@@ -1142,12 +1954,75 @@ impl clientgen_runtime::UnknownFields for LeadConverted {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadConverted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadConverted;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadConverted")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadConverted, A::Error> {
+                let mut slot_0: Option<bool> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<ConversionDate>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "is_converted" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("is_converted"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "client_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("client_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "date" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadConverted {
+                    is_converted: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("is_converted"))?,
+                    client_id: slot_1.unwrap_or_default(),
+                    date: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// When a lead was created and last changed.
 ///
 /// Spec note: See note `date-formats`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadDates {
     /// Creation time, in UTC.
     ///
@@ -1159,10 +2034,10 @@ pub struct LeadDates {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing)]
     pub updated: clientgen_runtime::DateTime,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadDates {
@@ -1182,10 +2057,64 @@ impl clientgen_runtime::UnknownFields for LeadDates {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadDates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadDates;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadDates")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadDates, A::Error> {
+                let mut slot_0: Option<clientgen_runtime::DateTime> = None;
+                let mut slot_1: Option<clientgen_runtime::DateTime> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("created"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "updated" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadDates {
+                    created: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("created"))?,
+                    updated: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("updated"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One page of a lead list, with its paging information.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadPage {
     /// The leads on this page.
     pub data: Vec<LeadSummary>,
@@ -1194,10 +2123,10 @@ pub struct LeadPage {
     /// A readable summary, such as "Leads retrieved successfully."
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadPage {
@@ -1208,7 +2137,7 @@ impl LeadPage {
             data,
             meta,
             message: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1226,6 +2155,66 @@ impl clientgen_runtime::UnknownFields for LeadPage {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadPage;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadPage")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadPage, A::Error> {
+                let mut slot_0: Option<Vec<LeadSummary>> = None;
+                let mut slot_1: Option<PageMeta> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "meta" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meta"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "message" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadPage {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    meta: slot_1.ok_or_else(|| serde::de::Error::missing_field("meta"))?,
+                    message: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1370,14 +2359,14 @@ impl LeadStatus {
 /// A new status for a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Change status".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadStatusChange {
     /// The new `leadstatus_id`.
     pub status: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadStatusChange {
@@ -1386,7 +2375,7 @@ impl LeadStatusChange {
     pub fn new(status: i64) -> Self {
         LeadStatusChange {
             status,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1403,6 +2392,51 @@ impl clientgen_runtime::UnknownFields for LeadStatusChange {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadStatusChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadStatusChange;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadStatusChange")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadStatusChange, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "status" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadStatusChange {
+                    status: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LeadStatusChange {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1412,8 +2446,8 @@ impl LeadStatusChange {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("status", &self.status);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1424,7 +2458,7 @@ impl LeadStatusChange {
 /// Spec note: See note `lead-summary`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadSummary {
     /// The lead id (`lead_id`).
     ///
@@ -1474,10 +2508,10 @@ pub struct LeadSummary {
     /// Creation and last-change times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates: Option<LeadSummaryDates>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadSummary {
@@ -1500,7 +2534,7 @@ impl LeadSummary {
             assigned: None,
             tags: None,
             dates: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1581,6 +2615,168 @@ impl clientgen_runtime::UnknownFields for LeadSummary {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummary;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummary")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummary, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_3: Option<Option<LeadSummaryStatus>> = None;
+                let mut slot_4: Option<Option<ActiveState>> = None;
+                let mut slot_5: Option<Option<LeadSummaryCategory>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<LeadSummaryContact>> = None;
+                let mut slot_10: Option<Option<LeadSummaryAddress>> = None;
+                let mut slot_11: Option<Option<LeadSummaryConverted>> = None;
+                let mut slot_12: Option<Option<Vec<LeadSummaryAssignee>>> = None;
+                let mut slot_13: Option<Option<Vec<String>>> = None;
+                let mut slot_14: Option<Option<LeadSummaryDates>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "value" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("value"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "active_state" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("active_state"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "category" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("category"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "last_contacted" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("last_contacted"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "contact" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "address" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("address"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "converted" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("converted"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "assigned" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("assigned"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "tags" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "dates" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("dates"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummary {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    value: slot_2.unwrap_or_default(),
+                    status: slot_3.unwrap_or_default(),
+                    active_state: slot_4.unwrap_or_default(),
+                    category: slot_5.unwrap_or_default(),
+                    source: slot_6.unwrap_or_default(),
+                    last_contacted: slot_7.unwrap_or_default(),
+                    description: slot_8.unwrap_or_default(),
+                    contact: slot_9.unwrap_or_default(),
+                    address: slot_10.unwrap_or_default(),
+                    converted: slot_11.unwrap_or_default(),
+                    assigned: slot_12.unwrap_or_default(),
+                    tags: slot_13.unwrap_or_default(),
+                    dates: slot_14.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The postal address of a lead; every part may be null, as a possibly trimmed answer holds it.
 ///
 /// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
@@ -1635,7 +2831,7 @@ impl clientgen_runtime::UnknownFields for LeadSummaryAddress {
 /// Spec note: Every field is optional; see note `lead-summary`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadSummaryAssignee {
     /// Id of the team user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1643,10 +2839,10 @@ pub struct LeadSummaryAssignee {
     /// Full name of the team user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadSummaryAssignee {
@@ -1657,6 +2853,58 @@ impl clientgen_runtime::UnknownFields for LeadSummaryAssignee {
         self.name
             .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadSummaryAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummaryAssignee;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummaryAssignee")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummaryAssignee, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummaryAssignee {
+                    id: slot_0.unwrap_or_default(),
+                    name: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1761,7 +3009,7 @@ impl clientgen_runtime::UnknownFields for LeadSummaryContact {
 /// Spec note: Every field is optional; see note `lead-summary`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadSummaryConverted {
     /// Whether the lead was converted to a client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1774,10 +3022,10 @@ pub struct LeadSummaryConverted {
     /// Spec note: See note `date-formats`.
     #[serde(default)]
     pub date: Option<ConversionDate>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadSummaryConverted {
@@ -1799,12 +3047,74 @@ impl clientgen_runtime::UnknownFields for LeadSummaryConverted {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadSummaryConverted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummaryConverted;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummaryConverted")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummaryConverted, A::Error> {
+                let mut slot_0: Option<Option<bool>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<ConversionDate>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "is_converted" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("is_converted"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "client_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("client_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "date" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummaryConverted {
+                    is_converted: slot_0.unwrap_or_default(),
+                    client_id: slot_1.unwrap_or_default(),
+                    date: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// When a lead was created and last changed, as a possibly trimmed answer holds it.
 ///
 /// Spec note: Every field is optional; see note `lead-summary`. See also note `date-formats`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "The lead object".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadSummaryDates {
     /// Creation time, in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1812,10 +3122,10 @@ pub struct LeadSummaryDates {
     /// Time of the last change, in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<clientgen_runtime::DateTime>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadSummaryDates {
@@ -1835,12 +3145,64 @@ impl clientgen_runtime::UnknownFields for LeadSummaryDates {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadSummaryDates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummaryDates;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummaryDates")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummaryDates, A::Error> {
+                let mut slot_0: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_1: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("created"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "updated" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("updated"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummaryDates {
+                    created: slot_0.unwrap_or_default(),
+                    updated: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The status of a lead as the trimmed answers show it: the id, sometimes the title.
 ///
 /// Spec note: See note `lead-summary`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadSummaryStatus {
     /// The `leadstatus_id`.
     pub id: i64,
@@ -1850,10 +3212,10 @@ pub struct LeadSummaryStatus {
     /// Colour of the status, in hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadSummaryStatus {
@@ -1864,7 +3226,7 @@ impl LeadSummaryStatus {
             id,
             title: None,
             color: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1888,19 +3250,79 @@ impl clientgen_runtime::UnknownFields for LeadSummaryStatus {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadSummaryStatus;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadSummaryStatus")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadSummaryStatus, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "color" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("color"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadSummaryStatus {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    color: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The complete set of tags of a lead.
 ///
 /// Spec note: See note `empty-set-encoding`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Set tags".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadTags {
     /// Tag titles. Replaces the current tags; an empty list removes them all.
     pub tags: Vec<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadTags {
@@ -1909,7 +3331,7 @@ impl LeadTags {
     pub fn new(tags: Vec<String>) -> Self {
         LeadTags {
             tags,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1923,12 +3345,56 @@ impl clientgen_runtime::UnknownFields for LeadTags {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadTags;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadTags")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadTags, A::Error> {
+                let mut slot_0: Option<Vec<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "tags" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tags"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadTags {
+                    tags: slot_0.ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A lead to create, as the create form's parameters. Put values of custom fields (the CRM's required lead custom fields must be given) into `extra` under their field names. Team members are assigned afterwards with set_lead_assigned.
 ///
 /// Spec note: See note `custom-fields`.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Create a lead".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLead {
     /// Title of the lead.
     pub lead_title: String,
@@ -1986,10 +3452,10 @@ pub struct NewLead {
     /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_country: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewLead {
@@ -2016,7 +3482,7 @@ impl NewLead {
             lead_state: None,
             lead_zip: None,
             lead_country: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2123,6 +3589,223 @@ impl clientgen_runtime::UnknownFields for NewLead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewLead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewLead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewLead")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewLead, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                let mut slot_17: Option<Option<String>> = None;
+                let mut slot_18: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "lead_title" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_title"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "lead_status" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_status"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "lead_categoryid" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_categoryid"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "lead_firstname" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_firstname"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "lead_lastname" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_lastname"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "lead_email" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_email"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "lead_phone" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_phone"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "lead_company_name" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_company_name"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "lead_job_position" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_job_position"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "lead_website" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_website"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "lead_value" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_value"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "lead_source" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_source"),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "lead_last_contacted" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_last_contacted"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "lead_description" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_description"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "lead_street" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_street"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "lead_city" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_city"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "lead_state" => {
+                            if slot_16.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_state"));
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "lead_zip" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("lead_zip"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "lead_country" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("lead_country"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewLead {
+                    lead_title: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_title"))?,
+                    lead_status: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("lead_status"))?,
+                    lead_categoryid: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "lead_categoryid",
+                        ))?,
+                    lead_firstname: slot_3.unwrap_or_default(),
+                    lead_lastname: slot_4.unwrap_or_default(),
+                    lead_email: slot_5.unwrap_or_default(),
+                    lead_phone: slot_6.unwrap_or_default(),
+                    lead_company_name: slot_7.unwrap_or_default(),
+                    lead_job_position: slot_8.unwrap_or_default(),
+                    lead_website: slot_9.unwrap_or_default(),
+                    lead_value: slot_10.unwrap_or_default(),
+                    lead_source: slot_11.unwrap_or_default(),
+                    lead_last_contacted: slot_12.unwrap_or_default(),
+                    lead_description: slot_13.unwrap_or_default(),
+                    lead_street: slot_14.unwrap_or_default(),
+                    lead_city: slot_15.unwrap_or_default(),
+                    lead_state: slot_16.unwrap_or_default(),
+                    lead_zip: slot_17.unwrap_or_default(),
+                    lead_country: slot_18.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl NewLead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2150,8 +3833,8 @@ impl NewLead {
         form.push_opt("lead_state", self.lead_state.as_ref());
         form.push_opt("lead_zip", self.lead_zip.as_ref());
         form.push_opt("lead_country", self.lead_country.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2160,14 +3843,14 @@ impl NewLead {
 /// A comment to add to a lead.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "Add a comment".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLeadComment {
     /// The comment text.
     pub comment: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewLeadComment {
@@ -2176,7 +3859,7 @@ impl NewLeadComment {
     pub fn new(comment: String) -> Self {
         NewLeadComment {
             comment,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2193,6 +3876,51 @@ impl clientgen_runtime::UnknownFields for NewLeadComment {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewLeadComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewLeadComment;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewLeadComment")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewLeadComment, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "comment" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("comment"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewLeadComment {
+                    comment: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("comment"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl NewLeadComment {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2202,8 +3930,8 @@ impl NewLeadComment {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("comment", &self.comment);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2285,7 +4013,7 @@ impl clientgen_runtime::UnknownFields for On {
 /// Where a page sits in the whole result.
 ///
 /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PageMeta {
     /// Number of this page, from 1.
     pub current_page: i64,
@@ -2295,10 +4023,10 @@ pub struct PageMeta {
     pub total: i64,
     /// Number of the last page.
     pub last_page: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl PageMeta {
@@ -2310,7 +4038,7 @@ impl PageMeta {
             per_page,
             total,
             last_page,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2339,6 +4067,80 @@ impl clientgen_runtime::UnknownFields for PageMeta {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PageMeta;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PageMeta")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageMeta, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "current_page" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("current_page"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "per_page" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("per_page"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "total" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("total"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "last_page" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_page"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PageMeta {
+                    current_page: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("current_page"))?,
+                    per_page: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("per_page"))?,
+                    total: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    last_page: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("last_page"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 

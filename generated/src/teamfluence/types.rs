@@ -7,15 +7,15 @@
 /// Spec note: The page names `detail` only for 202; the other statuses are assumed to share the body. See notes `error-body` and `accepted-not-completed`.
 ///
 /// Source: `003_969abd854179cedb.txt`, "Possible Error Codes".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ErrorBody {
     /// Why the call failed or was not completed, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ErrorBody {
@@ -27,6 +27,50 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "detail" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("detail"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    detail: slot_0.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -134,7 +178,7 @@ impl clientgen_runtime::UnknownFields for EventType {
 /// Spec note: Fields and types come from third-party code only. See note `secondary-types`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "Lead fields used: first_name, last_name, linkedin_url, email, contact_email, phone_number, headline, job_title," (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Lead {
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,10 +219,10 @@ pub struct Lead {
     /// The person's engagement events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<LeadHistoryEvent>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Lead {
@@ -253,12 +297,162 @@ impl clientgen_runtime::UnknownFields for Lead {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Lead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Lead;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Lead")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Lead, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<LeadCompany>> = None;
+                let mut slot_9: Option<Option<f64>> = None;
+                let mut slot_10: Option<Option<i64>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<Vec<LeadHistoryEvent>>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "first_name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("first_name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "last_name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("last_name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "linkedin_url" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("linkedin_url"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "contact_email" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_email"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "phone_number" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("phone_number"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "headline" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("headline"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "job_title" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("job_title"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "company" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "engagement_score" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("engagement_score"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "engagement_events_count" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("engagement_events_count"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "picture" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("picture"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "history" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("history"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Lead {
+                    first_name: slot_0.unwrap_or_default(),
+                    last_name: slot_1.unwrap_or_default(),
+                    linkedin_url: slot_2.unwrap_or_default(),
+                    email: slot_3.unwrap_or_default(),
+                    contact_email: slot_4.unwrap_or_default(),
+                    phone_number: slot_5.unwrap_or_default(),
+                    headline: slot_6.unwrap_or_default(),
+                    job_title: slot_7.unwrap_or_default(),
+                    company: slot_8.unwrap_or_default(),
+                    engagement_score: slot_9.unwrap_or_default(),
+                    engagement_events_count: slot_10.unwrap_or_default(),
+                    picture: slot_11.unwrap_or_default(),
+                    history: slot_12.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The company of a lead.
 ///
 /// Spec note: See note `secondary-types`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "company { name, website, linkedin_url }, engagement_score, engagement_events_count, picture," (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadCompany {
     /// Company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,10 +463,10 @@ pub struct LeadCompany {
     /// Link to the company's LinkedIn page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linkedin_url: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadCompany {
@@ -294,12 +488,74 @@ impl clientgen_runtime::UnknownFields for LeadCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadCompany, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "linkedin_url" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("linkedin_url"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadCompany {
+                    name: slot_0.unwrap_or_default(),
+                    website: slot_1.unwrap_or_default(),
+                    linkedin_url: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One engagement of a lead, such as a reaction to or comment on a post.
 ///
 /// Spec note: See note `secondary-types`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "history[] { event_type, description, created_at, post_url }." (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadHistoryEvent {
     /// Kind of engagement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,10 +571,10 @@ pub struct LeadHistoryEvent {
     /// Link to the post concerned, if the engagement is about a post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_url: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for LeadHistoryEvent {
@@ -345,6 +601,76 @@ impl clientgen_runtime::UnknownFields for LeadHistoryEvent {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LeadHistoryEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadHistoryEvent;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadHistoryEvent")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadHistoryEvent, A::Error> {
+                let mut slot_0: Option<Option<EventType>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "event_type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("event_type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "created_at" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("created_at"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "post_url" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("post_url"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadHistoryEvent {
+                    event_type: slot_0.unwrap_or_default(),
+                    description: slot_1.unwrap_or_default(),
+                    created_at: slot_2.unwrap_or_default(),
+                    post_url: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -380,14 +706,14 @@ impl clientgen_runtime::UnknownFields for LeadList {
 /// Spec note: See note `envelope-unconfirmed`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadsDataEnvelope {
     /// The leads.
     pub data: Vec<Lead>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadsDataEnvelope {
@@ -396,7 +722,7 @@ impl LeadsDataEnvelope {
     pub fn new(data: Vec<Lead>) -> Self {
         LeadsDataEnvelope {
             data,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -410,19 +736,63 @@ impl clientgen_runtime::UnknownFields for LeadsDataEnvelope {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadsDataEnvelope;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadsDataEnvelope")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadsDataEnvelope, A::Error> {
+                let mut slot_0: Option<Vec<Lead>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadsDataEnvelope {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An object holding the leads under `leads`; its other keys are kept.
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadsEnvelope {
     /// The leads.
     pub leads: Vec<Lead>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LeadsEnvelope {
@@ -431,7 +801,7 @@ impl LeadsEnvelope {
     pub fn new(leads: Vec<Lead>) -> Self {
         LeadsEnvelope {
             leads,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -448,12 +818,57 @@ impl clientgen_runtime::UnknownFields for LeadsEnvelope {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LeadsEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LeadsEnvelope;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LeadsEnvelope")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LeadsEnvelope, A::Error> {
+                let mut slot_0: Option<Vec<Lead>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "leads" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("leads"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LeadsEnvelope {
+                    leads: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("leads"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A LinkedIn feed post of a team member, with its engagement counts.
 ///
 /// Spec note: Fields and types come from third-party code only. See note `secondary-types`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "Post fields used: id, activity_urn (e.g. "urn:li:activity:<id>"), post_url, content, author, published_at, likes_num, comments_num, impressions_num, shares_num." (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Post {
     /// Teamfluence's id of the post, as it came.
     ///
@@ -489,10 +904,10 @@ pub struct Post {
     /// Number of shares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares_num: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Post {
@@ -549,6 +964,130 @@ impl clientgen_runtime::UnknownFields for Post {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Post {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Post;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Post")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Post, A::Error> {
+                let mut slot_0: Option<Option<serde_json::Value>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<serde_json::Value>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<i64>> = None;
+                let mut slot_7: Option<Option<i64>> = None;
+                let mut slot_8: Option<Option<i64>> = None;
+                let mut slot_9: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "activity_urn" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("activity_urn"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "post_url" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("post_url"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "content" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("content"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "author" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("author"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "published_at" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("published_at"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "likes_num" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("likes_num"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "comments_num" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("comments_num"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "impressions_num" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("impressions_num"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "shares_num" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("shares_num"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Post {
+                    id: slot_0.unwrap_or_default(),
+                    activity_urn: slot_1.unwrap_or_default(),
+                    post_url: slot_2.unwrap_or_default(),
+                    content: slot_3.unwrap_or_default(),
+                    author: slot_4.unwrap_or_default(),
+                    published_at: slot_5.unwrap_or_default(),
+                    likes_num: slot_6.unwrap_or_default(),
+                    comments_num: slot_7.unwrap_or_default(),
+                    impressions_num: slot_8.unwrap_or_default(),
+                    shares_num: slot_9.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The team members' feed posts, in whichever of the three shapes the service uses: a bare array, or an object holding the array under `posts` or under `data`.
 ///
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
@@ -581,14 +1120,14 @@ impl clientgen_runtime::UnknownFields for PostList {
 /// Spec note: See note `envelope-unconfirmed`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PostsDataEnvelope {
     /// The posts.
     pub data: Vec<Post>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl PostsDataEnvelope {
@@ -597,7 +1136,7 @@ impl PostsDataEnvelope {
     pub fn new(data: Vec<Post>) -> Self {
         PostsDataEnvelope {
             data,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -611,19 +1150,63 @@ impl clientgen_runtime::UnknownFields for PostsDataEnvelope {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PostsDataEnvelope;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PostsDataEnvelope")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PostsDataEnvelope, A::Error> {
+                let mut slot_0: Option<Vec<Post>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("data"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PostsDataEnvelope {
+                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An object holding the posts under `posts`; its other keys are kept.
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PostsEnvelope {
     /// The posts.
     pub posts: Vec<Post>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl PostsEnvelope {
@@ -632,7 +1215,7 @@ impl PostsEnvelope {
     pub fn new(posts: Vec<Post>) -> Self {
         PostsEnvelope {
             posts,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -646,6 +1229,51 @@ impl clientgen_runtime::UnknownFields for PostsEnvelope {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PostsEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PostsEnvelope;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PostsEnvelope")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PostsEnvelope, A::Error> {
+                let mut slot_0: Option<Vec<Post>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "posts" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("posts"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PostsEnvelope {
+                    posts: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("posts"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 

@@ -86,7 +86,7 @@ impl clientgen_runtime::UnknownFields for ActivityFor {
 /// The form of add_callback.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCallback {
     /// Day of the call, as a Unix timestamp (the peer's example: `1538400423`).
     pub due_date: clientgen_runtime::UnixTime,
@@ -101,10 +101,10 @@ pub struct AddCallback {
     pub for_: String,
     /// Id of that contact (or other object).
     pub for_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCallback {
@@ -123,7 +123,7 @@ impl AddCallback {
             user_id,
             for_,
             for_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -154,6 +154,85 @@ impl clientgen_runtime::UnknownFields for AddCallback {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddCallback {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallback;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddCallback")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallback, A::Error> {
+                let mut slot_0: Option<clientgen_runtime::UnixTime> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "due_date" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("due_date"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "hour" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("hour"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "user_id" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("user_id"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "for" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "for_id" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for_id"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddCallback {
+                    due_date: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("due_date"))?,
+                    hour: slot_1.ok_or_else(|| serde::de::Error::missing_field("hour"))?,
+                    user_id: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
+                    for_: slot_3.ok_or_else(|| serde::de::Error::missing_field("for"))?,
+                    for_id: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("for_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddCallback {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -167,8 +246,8 @@ impl AddCallback {
         form.push("user_id", &self.user_id);
         form.push("for", &self.for_);
         form.push("for_id", &self.for_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -177,14 +256,14 @@ impl AddCallback {
 /// The form of add_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCompany | CRM | name | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCompany {
     /// Name of the company.
     pub name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCompany {
@@ -193,7 +272,7 @@ impl AddCompany {
     pub fn new(name: String) -> Self {
         AddCompany {
             name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -207,6 +286,50 @@ impl clientgen_runtime::UnknownFields for AddCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCompany, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddCompany {
+                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -216,8 +339,8 @@ impl AddCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("name", &self.name);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -226,7 +349,7 @@ impl AddCompany {
 /// The form of add_contact.
 ///
 /// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddContact {
     /// First name.
     pub forename: String,
@@ -351,10 +474,10 @@ pub struct AddContact {
     /// Spec note: Only in the earlier archived page; see note `excerpts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_long: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddContact {
@@ -400,7 +523,7 @@ impl AddContact {
             automerge_by_email: None,
             tracking: None,
             tracking_long: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -593,6 +716,391 @@ impl clientgen_runtime::UnknownFields for AddContact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddContact")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddContact, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                let mut slot_17: Option<Option<String>> = None;
+                let mut slot_18: Option<Option<String>> = None;
+                let mut slot_19: Option<Option<String>> = None;
+                let mut slot_20: Option<Option<String>> = None;
+                let mut slot_21: Option<Option<String>> = None;
+                let mut slot_22: Option<Option<String>> = None;
+                let mut slot_23: Option<Option<String>> = None;
+                let mut slot_24: Option<Option<String>> = None;
+                let mut slot_25: Option<Option<String>> = None;
+                let mut slot_26: Option<Option<String>> = None;
+                let mut slot_27: Option<Option<String>> = None;
+                let mut slot_28: Option<Option<String>> = None;
+                let mut slot_29: Option<Option<Gender>> = None;
+                let mut slot_30: Option<Option<clientgen_runtime::UnixTime>> = None;
+                let mut slot_31: Option<Option<String>> = None;
+                let mut slot_32: Option<Option<Flag>> = None;
+                let mut slot_33: Option<Option<String>> = None;
+                let mut slot_34: Option<Option<Flag>> = None;
+                let mut slot_35: Option<Option<Flag>> = None;
+                let mut slot_36: Option<Option<String>> = None;
+                let mut slot_37: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "forename" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("forename"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "surname" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("surname"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "email" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "salutation" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("salutation"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "telephone" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("telephone"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "gsm" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("gsm"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "website" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("website"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "country" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("country"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "zipcode" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("zipcode"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "city" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("city"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "street" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("street"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "number" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("number"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "address_name_delivery" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("address_name_delivery"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "zipcode_delivery" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("zipcode_delivery"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "city_delivery" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("city_delivery"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "street_delivery" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("street_delivery"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "number_delivery" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("number_delivery"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "address_name_visiting" => {
+                            if slot_17.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("address_name_visiting"),
+                                );
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "zipcode_visiting" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("zipcode_visiting"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "city_visiting" => {
+                            if slot_19.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("city_visiting"),
+                                );
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "street_visiting" => {
+                            if slot_20.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("street_visiting"),
+                                );
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        "number_visiting" => {
+                            if slot_21.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("number_visiting"),
+                                );
+                            }
+                            slot_21 = Some(map.next_value()?);
+                        }
+                        "address_name_invoicing" => {
+                            if slot_22.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("address_name_invoicing"),
+                                );
+                            }
+                            slot_22 = Some(map.next_value()?);
+                        }
+                        "zipcode_invoicing" => {
+                            if slot_23.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("zipcode_invoicing"),
+                                );
+                            }
+                            slot_23 = Some(map.next_value()?);
+                        }
+                        "city_invoicing" => {
+                            if slot_24.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("city_invoicing"),
+                                );
+                            }
+                            slot_24 = Some(map.next_value()?);
+                        }
+                        "street_invoicing" => {
+                            if slot_25.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("street_invoicing"),
+                                );
+                            }
+                            slot_25 = Some(map.next_value()?);
+                        }
+                        "number_invoicing" => {
+                            if slot_26.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("number_invoicing"),
+                                );
+                            }
+                            slot_26 = Some(map.next_value()?);
+                        }
+                        "invoice_email_address" => {
+                            if slot_27.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoice_email_address"),
+                                );
+                            }
+                            slot_27 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_28.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_28 = Some(map.next_value()?);
+                        }
+                        "gender" => {
+                            if slot_29.is_some() {
+                                return Err(serde::de::Error::duplicate_field("gender"));
+                            }
+                            slot_29 = Some(map.next_value()?);
+                        }
+                        "dob" => {
+                            if slot_30.is_some() {
+                                return Err(serde::de::Error::duplicate_field("dob"));
+                            }
+                            slot_30 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_31.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_31 = Some(map.next_value()?);
+                        }
+                        "newsletter" => {
+                            if slot_32.is_some() {
+                                return Err(serde::de::Error::duplicate_field("newsletter"));
+                            }
+                            slot_32 = Some(map.next_value()?);
+                        }
+                        "add_tag_by_string" => {
+                            if slot_33.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("add_tag_by_string"),
+                                );
+                            }
+                            slot_33 = Some(map.next_value()?);
+                        }
+                        "automerge_by_name" => {
+                            if slot_34.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("automerge_by_name"),
+                                );
+                            }
+                            slot_34 = Some(map.next_value()?);
+                        }
+                        "automerge_by_email" => {
+                            if slot_35.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("automerge_by_email"),
+                                );
+                            }
+                            slot_35 = Some(map.next_value()?);
+                        }
+                        "tracking" => {
+                            if slot_36.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tracking"));
+                            }
+                            slot_36 = Some(map.next_value()?);
+                        }
+                        "tracking_long" => {
+                            if slot_37.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("tracking_long"),
+                                );
+                            }
+                            slot_37 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddContact {
+                    forename: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("forename"))?,
+                    surname: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("surname"))?,
+                    email: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    salutation: slot_3.unwrap_or_default(),
+                    telephone: slot_4.unwrap_or_default(),
+                    gsm: slot_5.unwrap_or_default(),
+                    website: slot_6.unwrap_or_default(),
+                    country: slot_7.unwrap_or_default(),
+                    zipcode: slot_8.unwrap_or_default(),
+                    city: slot_9.unwrap_or_default(),
+                    street: slot_10.unwrap_or_default(),
+                    number: slot_11.unwrap_or_default(),
+                    address_name_delivery: slot_12.unwrap_or_default(),
+                    zipcode_delivery: slot_13.unwrap_or_default(),
+                    city_delivery: slot_14.unwrap_or_default(),
+                    street_delivery: slot_15.unwrap_or_default(),
+                    number_delivery: slot_16.unwrap_or_default(),
+                    address_name_visiting: slot_17.unwrap_or_default(),
+                    zipcode_visiting: slot_18.unwrap_or_default(),
+                    city_visiting: slot_19.unwrap_or_default(),
+                    street_visiting: slot_20.unwrap_or_default(),
+                    number_visiting: slot_21.unwrap_or_default(),
+                    address_name_invoicing: slot_22.unwrap_or_default(),
+                    zipcode_invoicing: slot_23.unwrap_or_default(),
+                    city_invoicing: slot_24.unwrap_or_default(),
+                    street_invoicing: slot_25.unwrap_or_default(),
+                    number_invoicing: slot_26.unwrap_or_default(),
+                    invoice_email_address: slot_27.unwrap_or_default(),
+                    language: slot_28.unwrap_or_default(),
+                    gender: slot_29.unwrap_or_default(),
+                    dob: slot_30.unwrap_or_default(),
+                    description: slot_31.unwrap_or_default(),
+                    newsletter: slot_32.unwrap_or_default(),
+                    add_tag_by_string: slot_33.unwrap_or_default(),
+                    automerge_by_name: slot_34.unwrap_or_default(),
+                    automerge_by_email: slot_35.unwrap_or_default(),
+                    tracking: slot_36.unwrap_or_default(),
+                    tracking_long: slot_37.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -639,8 +1147,8 @@ impl AddContact {
         form.push_opt("automerge_by_email", self.automerge_by_email.as_ref());
         form.push_opt("tracking", self.tracking.as_ref());
         form.push_opt("tracking_long", self.tracking_long.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -649,16 +1157,16 @@ impl AddContact {
 /// The form of add_contact_to_meeting.
 ///
 /// Source: `more/teamleader-v1-meetings.txt`, "Adding a contact to a meeting".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddContactToMeeting {
     /// Id of the meeting.
     pub meeting_id: i64,
     /// Id of the contact.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddContactToMeeting {
@@ -668,7 +1176,7 @@ impl AddContactToMeeting {
         AddContactToMeeting {
             meeting_id,
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -690,6 +1198,60 @@ impl clientgen_runtime::UnknownFields for AddContactToMeeting {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddContactToMeeting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddContactToMeeting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddContactToMeeting")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddContactToMeeting, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "meeting_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meeting_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddContactToMeeting {
+                    meeting_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("meeting_id"))?,
+                    contact_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddContactToMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -700,8 +1262,8 @@ impl AddContactToMeeting {
     ) -> Result<(), String> {
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -710,14 +1272,14 @@ impl AddContactToMeeting {
 /// The form of add_creditnote.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCreditnote | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCreditnote {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCreditnote {
@@ -726,7 +1288,7 @@ impl AddCreditnote {
     pub fn new(invoice_id: i64) -> Self {
         AddCreditnote {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -743,6 +1305,51 @@ impl clientgen_runtime::UnknownFields for AddCreditnote {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddCreditnote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCreditnote;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddCreditnote")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCreditnote, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddCreditnote {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddCreditnote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -752,8 +1359,8 @@ impl AddCreditnote {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -762,16 +1369,16 @@ impl AddCreditnote {
 /// The form of add_custom_field_option.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCustomFieldOption {
     /// Id of the custom field.
     pub custom_field_id: i64,
     /// Name of the option.
     pub option_name: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddCustomFieldOption {
@@ -781,7 +1388,7 @@ impl AddCustomFieldOption {
         AddCustomFieldOption {
             custom_field_id,
             option_name,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -803,6 +1410,66 @@ impl clientgen_runtime::UnknownFields for AddCustomFieldOption {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddCustomFieldOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCustomFieldOption;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddCustomFieldOption")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCustomFieldOption, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "custom_field_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_field_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "option_name" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("option_name"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddCustomFieldOption {
+                    custom_field_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "custom_field_id",
+                        ))?,
+                    option_name: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("option_name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddCustomFieldOption {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -813,8 +1480,8 @@ impl AddCustomFieldOption {
     ) -> Result<(), String> {
         form.push("custom_field_id", &self.custom_field_id);
         form.push("option_name", &self.option_name);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -823,7 +1490,7 @@ impl AddCustomFieldOption {
 /// The form of add_deal.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddDeal {
     /// Whether the id below is a contact's or a company's.
     pub contact_or_company: ContactOrCompany,
@@ -835,10 +1502,10 @@ pub struct AddDeal {
     ///
     /// Spec note: Type not given by the peer: whether a name or a source id is meant is not documented.
     pub source: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddDeal {
@@ -855,7 +1522,7 @@ impl AddDeal {
             contact_or_company_id,
             title,
             source,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -887,6 +1554,86 @@ impl clientgen_runtime::UnknownFields for AddDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddDeal")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddDeal, A::Error> {
+                let mut slot_0: Option<ContactOrCompany> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_or_company" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "source" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddDeal {
+                    contact_or_company: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company",
+                        ))?,
+                    contact_or_company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company_id",
+                        ))?,
+                    title: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    source: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -899,8 +1646,8 @@ impl AddDeal {
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("title", &self.title);
         form.push("source", &self.source);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -909,7 +1656,7 @@ impl AddDeal {
 /// The form of add_external_cost.
 ///
 /// Source: `more/teamleader-v1-external-costs.txt`, "Adding a new external cost".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddExternalCost {
     /// What the cost is.
     pub name: String,
@@ -948,10 +1695,10 @@ pub struct AddExternalCost {
     /// Id of the user who records the cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddExternalCost {
@@ -975,7 +1722,7 @@ impl AddExternalCost {
             project_id: None,
             milestone_id: None,
             creator_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1034,6 +1781,134 @@ impl clientgen_runtime::UnknownFields for AddExternalCost {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddExternalCost {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddExternalCost;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddExternalCost")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddExternalCost, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<clientgen_runtime::Decimal> = None;
+                let mut slot_3: Option<clientgen_runtime::Decimal> = None;
+                let mut slot_4: Option<VatTariff> = None;
+                let mut slot_5: Option<Option<i64>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<i64>> = None;
+                let mut slot_8: Option<Option<i64>> = None;
+                let mut slot_9: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "description_1" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description_1"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "price_1" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("price_1"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "amount_1" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount_1"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "vat_1" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_1"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "product_id_1" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("product_id_1"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "subtitle_1" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("subtitle_1"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "project_id" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "milestone_id" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("milestone_id"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "creator_id" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("creator_id"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddExternalCost {
+                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    description_1: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "description_1",
+                        ))?,
+                    price_1: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("price_1"))?,
+                    amount_1: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("amount_1"))?,
+                    vat_1: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("vat_1"))?,
+                    product_id_1: slot_5.unwrap_or_default(),
+                    subtitle_1: slot_6.unwrap_or_default(),
+                    project_id: slot_7.unwrap_or_default(),
+                    milestone_id: slot_8.unwrap_or_default(),
+                    creator_id: slot_9.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddExternalCost {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1052,8 +1927,8 @@ impl AddExternalCost {
         form.push_opt("project_id", self.project_id.as_ref());
         form.push_opt("milestone_id", self.milestone_id.as_ref());
         form.push_opt("creator_id", self.creator_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1062,7 +1937,7 @@ impl AddExternalCost {
 /// The form of add_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddInvoice {
     /// Whether the id below is a contact's or a company's.
     pub contact_or_company: ContactOrCompany,
@@ -1085,10 +1960,10 @@ pub struct AddInvoice {
     /// Spec note: See note `numbered-lines`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_1: Option<clientgen_runtime::Decimal>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddInvoice {
@@ -1106,7 +1981,7 @@ impl AddInvoice {
             description_1: None,
             price_1: None,
             amount_1: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1148,6 +2023,107 @@ impl clientgen_runtime::UnknownFields for AddInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddInvoice, A::Error> {
+                let mut slot_0: Option<ContactOrCompany> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_5: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_or_company" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "sys_department_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("sys_department_id"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "description_1" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description_1"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "price_1" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("price_1"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "amount_1" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount_1"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddInvoice {
+                    contact_or_company: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company",
+                        ))?,
+                    contact_or_company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company_id",
+                        ))?,
+                    sys_department_id: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sys_department_id",
+                        ))?,
+                    description_1: slot_3.unwrap_or_default(),
+                    price_1: slot_4.unwrap_or_default(),
+                    amount_1: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1162,8 +2138,8 @@ impl AddInvoice {
         form.push_opt("description_1", self.description_1.as_ref());
         form.push_opt("price_1", self.price_1.as_ref());
         form.push_opt("amount_1", self.amount_1.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1172,7 +2148,7 @@ impl AddInvoice {
 /// The form of add_meeting.
 ///
 /// Source: `more/teamleader-v1-meetings.txt`, "Add a new meeting".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddMeeting {
     /// Start.
     ///
@@ -1189,10 +2165,10 @@ pub struct AddMeeting {
     /// Id of the project milestone the meeting belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub milestone_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddMeeting {
@@ -1212,7 +2188,7 @@ impl AddMeeting {
             description,
             duration,
             milestone_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1254,6 +2230,99 @@ impl clientgen_runtime::UnknownFields for AddMeeting {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddMeeting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddMeeting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddMeeting")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddMeeting, A::Error> {
+                let mut slot_0: Option<clientgen_runtime::UnixTime> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<i64> = None;
+                let mut slot_5: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "start_date" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_date"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "user_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("user_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "duration" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("duration"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "milestone_id" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("milestone_id"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddMeeting {
+                    start_date: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("start_date"))?,
+                    user_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
+                    title: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    description: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    duration: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("duration"))?,
+                    milestone_id: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1268,8 +2337,8 @@ impl AddMeeting {
         form.push("description", &self.description);
         form.push("duration", &self.duration);
         form.push_opt("milestone_id", self.milestone_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1278,18 +2347,52 @@ impl AddMeeting {
 /// The form of add_milestone. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AddMilestone {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddMilestone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddMilestone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddMilestone")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddMilestone, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddMilestone { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1301,8 +2404,8 @@ impl AddMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1311,7 +2414,7 @@ impl AddMilestone {
 /// The form of add_note.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addNote | Notes | object_type, object_id, note_title | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddNote {
     /// Kind of record the note belongs to.
     ///
@@ -1321,10 +2424,10 @@ pub struct AddNote {
     pub object_id: i64,
     /// Title of the note.
     pub note_title: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddNote {
@@ -1335,7 +2438,7 @@ impl AddNote {
             object_type,
             object_id,
             note_title,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1362,6 +2465,71 @@ impl clientgen_runtime::UnknownFields for AddNote {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddNote;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddNote")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddNote, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "object_type" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("object_type"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "object_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("object_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "note_title" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("note_title"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddNote {
+                    object_type: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
+                    object_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
+                    note_title: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("note_title"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddNote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1373,8 +2541,8 @@ impl AddNote {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push("note_title", &self.note_title);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1383,7 +2551,7 @@ impl AddNote {
 /// The form of add_product.
 ///
 /// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddProduct {
     /// Name of the product.
     pub name: String,
@@ -1411,10 +2579,10 @@ pub struct AddProduct {
     /// Purchase price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_price: Option<clientgen_runtime::Decimal>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddProduct {
@@ -1430,7 +2598,7 @@ impl AddProduct {
             account_id: None,
             automerge_by_name: None,
             purchase_price: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1476,6 +2644,115 @@ impl clientgen_runtime::UnknownFields for AddProduct {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddProduct;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddProduct")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddProduct, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<clientgen_runtime::Decimal> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<VatTariff>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<i64>> = None;
+                let mut slot_6: Option<Option<Flag>> = None;
+                let mut slot_7: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "price" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("price"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "external_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("external_id"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "vat" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "stock_amount" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("stock_amount"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "account_id" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("account_id"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "automerge_by_name" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("automerge_by_name"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "purchase_price" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("purchase_price"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddProduct {
+                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    price: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("price"))?,
+                    external_id: slot_2.unwrap_or_default(),
+                    vat: slot_3.unwrap_or_default(),
+                    stock_amount: slot_4.unwrap_or_default(),
+                    account_id: slot_5.unwrap_or_default(),
+                    automerge_by_name: slot_6.unwrap_or_default(),
+                    purchase_price: slot_7.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1492,8 +2769,8 @@ impl AddProduct {
         form.push_opt("account_id", self.account_id.as_ref());
         form.push_opt("automerge_by_name", self.automerge_by_name.as_ref());
         form.push_opt("purchase_price", self.purchase_price.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1502,7 +2779,7 @@ impl AddProduct {
 /// The form of add_project.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddProject {
     /// Name of the project.
     pub project_name: String,
@@ -1526,10 +2803,10 @@ pub struct AddProject {
     pub milestone_due_date: String,
     /// Id of the user responsible for the milestone.
     pub milestone_responsible_user_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddProject {
@@ -1556,7 +2833,7 @@ impl AddProject {
             milestone_invoiceable,
             milestone_due_date,
             milestone_responsible_user_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1619,6 +2896,161 @@ impl clientgen_runtime::UnknownFields for AddProject {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddProject, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<clientgen_runtime::Decimal> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<String> = None;
+                let mut slot_5: Option<clientgen_runtime::Decimal> = None;
+                let mut slot_6: Option<Flag> = None;
+                let mut slot_7: Option<String> = None;
+                let mut slot_8: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_name" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("project_name"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "project_budget" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("project_budget"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "project_responsible_user_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "project_responsible_user_id",
+                                    ),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "project_start_date" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("project_start_date"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "milestone_title" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("milestone_title"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "milestone_budget" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("milestone_budget"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "milestone_invoiceable" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("milestone_invoiceable"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "milestone_due_date" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("milestone_due_date"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "milestone_responsible_user_id" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "milestone_responsible_user_id",
+                                    ),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddProject {
+                    project_name: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("project_name"))?,
+                    project_budget: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "project_budget",
+                        ))?,
+                    project_responsible_user_id: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "project_responsible_user_id",
+                        ))?,
+                    project_start_date: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "project_start_date",
+                        ))?,
+                    milestone_title: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "milestone_title",
+                        ))?,
+                    milestone_budget: slot_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "milestone_budget",
+                        ))?,
+                    milestone_invoiceable: slot_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "milestone_invoiceable",
+                        ))?,
+                    milestone_due_date: slot_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "milestone_due_date",
+                        ))?,
+                    milestone_responsible_user_id: slot_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "milestone_responsible_user_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1636,8 +3068,8 @@ impl AddProject {
         form.push("milestone_invoiceable", &self.milestone_invoiceable);
         form.push("milestone_due_date", &self.milestone_due_date);
         form.push("milestone_responsible_user_id", &self.milestone_responsible_user_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1646,18 +3078,52 @@ impl AddProject {
 /// The form of add_related_party_to_project. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddRelatedPartyToProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AddRelatedPartyToProject {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddRelatedPartyToProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddRelatedPartyToProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddRelatedPartyToProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddRelatedPartyToProject, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddRelatedPartyToProject { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1669,8 +3135,8 @@ impl AddRelatedPartyToProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1679,7 +3145,7 @@ impl AddRelatedPartyToProject {
 /// The form of add_subscription.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddSubscription {
     /// Whether the id below is a contact's or a company's.
     pub contact_or_company: ContactOrCompany,
@@ -1697,10 +3163,10 @@ pub struct AddSubscription {
     pub repeat_after: String,
     /// Title.
     pub title: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddSubscription {
@@ -1721,7 +3187,7 @@ impl AddSubscription {
             date_start,
             repeat_after,
             title,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1763,6 +3229,110 @@ impl clientgen_runtime::UnknownFields for AddSubscription {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSubscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddSubscription")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSubscription, A::Error> {
+                let mut slot_0: Option<ContactOrCompany> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<String> = None;
+                let mut slot_5: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_or_company" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "sys_department_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("sys_department_id"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "date_start" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_start"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "repeat_after" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("repeat_after"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddSubscription {
+                    contact_or_company: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company",
+                        ))?,
+                    contact_or_company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company_id",
+                        ))?,
+                    sys_department_id: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sys_department_id",
+                        ))?,
+                    date_start: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("date_start"))?,
+                    repeat_after: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("repeat_after"))?,
+                    title: slot_5
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1777,8 +3347,8 @@ impl AddSubscription {
         form.push("date_start", &self.date_start);
         form.push("repeat_after", &self.repeat_after);
         form.push("title", &self.title);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1787,7 +3357,7 @@ impl AddSubscription {
 /// The form of add_task.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTask {
     /// What is to be done.
     pub description: String,
@@ -1820,10 +3390,10 @@ pub struct AddTask {
     /// Id of a related ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_ticket_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTask {
@@ -1847,7 +3417,7 @@ impl AddTask {
             creator_user_id: None,
             related_deal_id: None,
             related_ticket_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1911,6 +3481,144 @@ impl clientgen_runtime::UnknownFields for AddTask {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddTask;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTask")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTask, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<clientgen_runtime::UnixTime> = None;
+                let mut slot_2: Option<i64> = None;
+                let mut slot_3: Option<i64> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<TaskPriority>> = None;
+                let mut slot_6: Option<Option<ActivityFor>> = None;
+                let mut slot_7: Option<Option<i64>> = None;
+                let mut slot_8: Option<Option<i64>> = None;
+                let mut slot_9: Option<Option<i64>> = None;
+                let mut slot_10: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "due_date" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("due_date"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "user_id" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("user_id"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "task_type_id" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("task_type_id"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "duration" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("duration"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "priority" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("priority"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "for" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "for_id" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for_id"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "creator_user_id" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("creator_user_id"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "related_deal_id" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_deal_id"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "related_ticket_id" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_ticket_id"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddTask {
+                    description: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    due_date: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("due_date"))?,
+                    user_id: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
+                    task_type_id: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("task_type_id"))?,
+                    duration: slot_4.unwrap_or_default(),
+                    priority: slot_5.unwrap_or_default(),
+                    for_: slot_6.unwrap_or_default(),
+                    for_id: slot_7.unwrap_or_default(),
+                    creator_user_id: slot_8.unwrap_or_default(),
+                    related_deal_id: slot_9.unwrap_or_default(),
+                    related_ticket_id: slot_10.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -1930,8 +3638,8 @@ impl AddTask {
         form.push_opt("creator_user_id", self.creator_user_id.as_ref());
         form.push_opt("related_deal_id", self.related_deal_id.as_ref());
         form.push_opt("related_ticket_id", self.related_ticket_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -1940,7 +3648,7 @@ impl AddTask {
 /// The form of add_ticket.
 ///
 /// Source: `more/teamleader-v1-tickets.txt`, "Adding an new ticket".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTicket {
     /// Email address of the client opening the ticket. Leave it and `client_name` out when `contact_or_company` names the client.
     ///
@@ -1975,10 +3683,10 @@ pub struct AddTicket {
     /// Id of the related project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTicket {
@@ -1996,7 +3704,7 @@ impl AddTicket {
             description_html: None,
             responsible_sys_client_id: None,
             project_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2061,6 +3769,141 @@ impl clientgen_runtime::UnknownFields for AddTicket {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddTicket;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTicket")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTicket, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<Option<ContactOrCompany>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<i64>> = None;
+                let mut slot_6: Option<Option<Flag>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<i64>> = None;
+                let mut slot_9: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "client_email" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("client_email"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "client_name" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("client_name"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "subject" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("subject"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "contact_or_company" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "optional_company_id" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("optional_company_id"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "send_autoreply" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("send_autoreply"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "description_html" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description_html"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "responsible_sys_client_id" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "responsible_sys_client_id",
+                                    ),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "project_id" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddTicket {
+                    client_email: slot_0.unwrap_or_default(),
+                    client_name: slot_1.unwrap_or_default(),
+                    subject: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("subject"))?,
+                    contact_or_company: slot_3.unwrap_or_default(),
+                    contact_or_company_id: slot_4.unwrap_or_default(),
+                    optional_company_id: slot_5.unwrap_or_default(),
+                    send_autoreply: slot_6.unwrap_or_default(),
+                    description_html: slot_7.unwrap_or_default(),
+                    responsible_sys_client_id: slot_8.unwrap_or_default(),
+                    project_id: slot_9.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2082,8 +3925,8 @@ impl AddTicket {
             self.responsible_sys_client_id.as_ref(),
         );
         form.push_opt("project_id", self.project_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2092,16 +3935,16 @@ impl AddTicket {
 /// The form of add_ticket_message.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTicketMessage | Tickets | ticket_id, message | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTicketMessage {
     /// Id of the ticket.
     pub ticket_id: i64,
     /// The message.
     pub message: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTicketMessage {
@@ -2111,7 +3954,7 @@ impl AddTicketMessage {
         AddTicketMessage {
             ticket_id,
             message,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2133,6 +3976,60 @@ impl clientgen_runtime::UnknownFields for AddTicketMessage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddTicketMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddTicketMessage;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTicketMessage")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTicketMessage, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ticket_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "message" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddTicketMessage {
+                    ticket_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
+                    message: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddTicketMessage {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2143,8 +4040,8 @@ impl AddTicketMessage {
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
         form.push("message", &self.message);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2153,7 +4050,7 @@ impl AddTicketMessage {
 /// The form of add_timetracking.
 ///
 /// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTimetracking {
     /// What was done.
     pub description: String,
@@ -2213,10 +4110,10 @@ pub struct AddTimetracking {
     /// Id of the task, when it relates to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_object_id: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl AddTimetracking {
@@ -2247,7 +4144,7 @@ impl AddTimetracking {
             subtract_break: None,
             related_object_type: None,
             related_object_id: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2341,6 +4238,199 @@ impl clientgen_runtime::UnknownFields for AddTimetracking {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddTimetracking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddTimetracking;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTimetracking")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTimetracking, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<clientgen_runtime::UnixTime> = None;
+                let mut slot_2: Option<clientgen_runtime::UnixTime> = None;
+                let mut slot_3: Option<i64> = None;
+                let mut slot_4: Option<i64> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_7: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_8: Option<Option<VatTariff>> = None;
+                let mut slot_9: Option<Option<i64>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<ActivityFor>> = None;
+                let mut slot_12: Option<Option<i64>> = None;
+                let mut slot_13: Option<Option<Flag>> = None;
+                let mut slot_14: Option<Option<Flag>> = None;
+                let mut slot_15: Option<Option<RelatedObjectType>> = None;
+                let mut slot_16: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "start_date" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_date"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "end_date" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("end_date"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "worker_id" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("worker_id"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "task_type_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("task_type_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "description_1" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description_1"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "price_1" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("price_1"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "amount_1" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount_1"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "vat_1" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("vat_1"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "product_id_1" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("product_id_1"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "subtitle_1" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("subtitle_1"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "for" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "for_id" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for_id"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "invoiceable" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("invoiceable"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "subtract_break" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subtract_break"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "related_object_type" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_object_type"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "related_object_id" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_object_id"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddTimetracking {
+                    description: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    start_date: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("start_date"))?,
+                    end_date: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("end_date"))?,
+                    worker_id: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("worker_id"))?,
+                    task_type_id: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("task_type_id"))?,
+                    description_1: slot_5.unwrap_or_default(),
+                    price_1: slot_6.unwrap_or_default(),
+                    amount_1: slot_7.unwrap_or_default(),
+                    vat_1: slot_8.unwrap_or_default(),
+                    product_id_1: slot_9.unwrap_or_default(),
+                    subtitle_1: slot_10.unwrap_or_default(),
+                    for_: slot_11.unwrap_or_default(),
+                    for_id: slot_12.unwrap_or_default(),
+                    invoiceable: slot_13.unwrap_or_default(),
+                    subtract_break: slot_14.unwrap_or_default(),
+                    related_object_type: slot_15.unwrap_or_default(),
+                    related_object_id: slot_16.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl AddTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2366,8 +4456,8 @@ impl AddTimetracking {
         form.push_opt("subtract_break", self.subtract_break.as_ref());
         form.push_opt("related_object_type", self.related_object_type.as_ref());
         form.push_opt("related_object_id", self.related_object_id.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2376,14 +4466,14 @@ impl AddTimetracking {
 /// The form of book_draft_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "bookDraftInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookDraftInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl BookDraftInvoice {
@@ -2392,7 +4482,7 @@ impl BookDraftInvoice {
     pub fn new(invoice_id: i64) -> Self {
         BookDraftInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2409,6 +4499,51 @@ impl clientgen_runtime::UnknownFields for BookDraftInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for BookDraftInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BookDraftInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BookDraftInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BookDraftInvoice, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BookDraftInvoice {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl BookDraftInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2418,8 +4553,8 @@ impl BookDraftInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2430,7 +4565,7 @@ impl BookDraftInvoice {
 /// Spec note: The page's list of fields is cut at `cf_v`; custom field values, if that is what follows, stay in `extra`. See notes `response-field-types` and `excerpts`.
 ///
 /// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ClientProject {
     /// Id of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2447,10 +4582,10 @@ pub struct ClientProject {
     /// Phase of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ClientProject {
@@ -2479,6 +4614,86 @@ impl clientgen_runtime::UnknownFields for ClientProject {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClientProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClientProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClientProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClientProject, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<ContactOrCompany>> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "contact_or_company" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "phase" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("phase"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ClientProject {
+                    id: slot_0.unwrap_or_default(),
+                    title: slot_1.unwrap_or_default(),
+                    contact_or_company: slot_2.unwrap_or_default(),
+                    contact_or_company_id: slot_3.unwrap_or_default(),
+                    phase: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2562,14 +4777,14 @@ impl clientgen_runtime::UnknownFields for ContactOrCompany {
 /// The form of delete_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCompany {
     /// Id of the company.
     pub company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteCompany {
@@ -2578,7 +4793,7 @@ impl DeleteCompany {
     pub fn new(company_id: i64) -> Self {
         DeleteCompany {
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2595,6 +4810,51 @@ impl clientgen_runtime::UnknownFields for DeleteCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteCompany, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "company_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteCompany {
+                    company_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2604,8 +4864,8 @@ impl DeleteCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2614,14 +4874,14 @@ impl DeleteCompany {
 /// The form of delete_contact.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteContact | CRM | contact_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteContact {
     /// Id of the contact.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteContact {
@@ -2630,7 +4890,7 @@ impl DeleteContact {
     pub fn new(contact_id: i64) -> Self {
         DeleteContact {
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2647,6 +4907,51 @@ impl clientgen_runtime::UnknownFields for DeleteContact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteContact")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteContact, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteContact {
+                    contact_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2656,8 +4961,8 @@ impl DeleteContact {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2666,14 +4971,14 @@ impl DeleteContact {
 /// The form of delete_file.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteFile | Files | file_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteFile {
     /// Id of the file.
     pub file_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteFile {
@@ -2682,7 +4987,7 @@ impl DeleteFile {
     pub fn new(file_id: i64) -> Self {
         DeleteFile {
             file_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2699,6 +5004,51 @@ impl clientgen_runtime::UnknownFields for DeleteFile {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteFile")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteFile, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("file_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteFile {
+                    file_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2708,8 +5058,8 @@ impl DeleteFile {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2718,14 +5068,14 @@ impl DeleteFile {
 /// The form of delete_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteInvoice {
@@ -2734,7 +5084,7 @@ impl DeleteInvoice {
     pub fn new(invoice_id: i64) -> Self {
         DeleteInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2751,6 +5101,51 @@ impl clientgen_runtime::UnknownFields for DeleteInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteInvoice, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteInvoice {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2760,8 +5155,8 @@ impl DeleteInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2770,18 +5165,52 @@ impl DeleteInvoice {
 /// The form of delete_milestone. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeleteMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DeleteMilestone {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteMilestone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteMilestone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteMilestone")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteMilestone, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteMilestone { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2793,8 +5222,8 @@ impl DeleteMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2803,14 +5232,14 @@ impl DeleteMilestone {
 /// The form of delete_product.
 ///
 /// Source: `more/teamleader-v1-products.txt`, "Deleting a product".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteProduct {
     /// Id of the product.
     pub product_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteProduct {
@@ -2819,7 +5248,7 @@ impl DeleteProduct {
     pub fn new(product_id: i64) -> Self {
         DeleteProduct {
             product_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2836,6 +5265,51 @@ impl clientgen_runtime::UnknownFields for DeleteProduct {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteProduct;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteProduct")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteProduct, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "product_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("product_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteProduct {
+                    product_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("product_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2845,8 +5319,8 @@ impl DeleteProduct {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2855,14 +5329,14 @@ impl DeleteProduct {
 /// The form of delete_subscription.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteSubscription {
@@ -2871,7 +5345,7 @@ impl DeleteSubscription {
     pub fn new(subscription_id: i64) -> Self {
         DeleteSubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2888,6 +5362,55 @@ impl clientgen_runtime::UnknownFields for DeleteSubscription {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteSubscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteSubscription")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteSubscription, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "subscription_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subscription_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteSubscription {
+                    subscription_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscription_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2897,8 +5420,8 @@ impl DeleteSubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2907,14 +5430,14 @@ impl DeleteSubscription {
 /// The form of delete_task.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteTask | Timetracking & Tasks | task_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteTask {
     /// Id of the task.
     pub task_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DeleteTask {
@@ -2923,7 +5446,7 @@ impl DeleteTask {
     pub fn new(task_id: i64) -> Self {
         DeleteTask {
             task_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2940,6 +5463,51 @@ impl clientgen_runtime::UnknownFields for DeleteTask {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DeleteTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteTask;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteTask")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteTask, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "task_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("task_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteTask {
+                    task_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("task_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DeleteTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -2949,8 +5517,8 @@ impl DeleteTask {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -2959,14 +5527,14 @@ impl DeleteTask {
 /// The form of download_creditnote_pdf.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadCreditnotePDF | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadCreditnotePdf {
     /// Id of the credit note.
     pub creditnote_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DownloadCreditnotePdf {
@@ -2975,7 +5543,7 @@ impl DownloadCreditnotePdf {
     pub fn new(creditnote_id: i64) -> Self {
         DownloadCreditnotePdf {
             creditnote_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -2992,6 +5560,55 @@ impl clientgen_runtime::UnknownFields for DownloadCreditnotePdf {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DownloadCreditnotePdf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DownloadCreditnotePdf;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DownloadCreditnotePdf")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadCreditnotePdf, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "creditnote_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("creditnote_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DownloadCreditnotePdf {
+                    creditnote_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "creditnote_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DownloadCreditnotePdf {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3001,8 +5618,8 @@ impl DownloadCreditnotePdf {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("creditnote_id", &self.creditnote_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3011,14 +5628,14 @@ impl DownloadCreditnotePdf {
 /// The form of download_file.
 ///
 /// Source: `more/teamleader-v1-files.txt`, "Downloading a file".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadFile {
     /// Id of the file.
     pub file_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DownloadFile {
@@ -3027,7 +5644,7 @@ impl DownloadFile {
     pub fn new(file_id: i64) -> Self {
         DownloadFile {
             file_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3044,6 +5661,51 @@ impl clientgen_runtime::UnknownFields for DownloadFile {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DownloadFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DownloadFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DownloadFile")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadFile, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("file_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DownloadFile {
+                    file_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DownloadFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3053,8 +5715,8 @@ impl DownloadFile {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3063,14 +5725,14 @@ impl DownloadFile {
 /// The form of download_invoice_pdf.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadInvoicePDF | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadInvoicePdf {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl DownloadInvoicePdf {
@@ -3079,7 +5741,7 @@ impl DownloadInvoicePdf {
     pub fn new(invoice_id: i64) -> Self {
         DownloadInvoicePdf {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3096,6 +5758,51 @@ impl clientgen_runtime::UnknownFields for DownloadInvoicePdf {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DownloadInvoicePdf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DownloadInvoicePdf;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DownloadInvoicePdf")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadInvoicePdf, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DownloadInvoicePdf {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl DownloadInvoicePdf {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3105,8 +5812,8 @@ impl DownloadInvoicePdf {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3117,14 +5824,14 @@ impl DownloadInvoicePdf {
 /// Spec note: See note `error-handling`.
 ///
 /// Source: `000_9f660c682b103174.txt`, "Failed request".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// The reason the request failed.
     pub reason: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorBody {
@@ -3133,7 +5840,7 @@ impl ErrorBody {
     pub fn new(reason: String) -> Self {
         ErrorBody {
             reason,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3150,12 +5857,57 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "reason" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("reason"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    reason: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("reason"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A file as getFiles lists it.
 ///
 /// Spec note: See note `response-field-types`.
 ///
 /// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FileEntry {
     /// Id of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3169,10 +5921,10 @@ pub struct FileEntry {
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesize_bytes: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for FileEntry {
@@ -3199,12 +5951,84 @@ impl clientgen_runtime::UnknownFields for FileEntry {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for FileEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FileEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FileEntry")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileEntry, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::UnixTime>> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "filename" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("filename"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "date_last_edited" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("date_last_edited"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "filesize_bytes" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("filesize_bytes"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FileEntry {
+                    id: slot_0.unwrap_or_default(),
+                    filename: slot_1.unwrap_or_default(),
+                    date_last_edited: slot_2.unwrap_or_default(),
+                    filesize_bytes: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The details of one file.
 ///
 /// Spec note: See note `response-field-types`.
 ///
 /// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FileInfo {
     /// File name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3230,10 +6054,10 @@ pub struct FileInfo {
     /// Date of the last change, written dd/mm/yyyy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_last_edited_formatted: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for FileInfo {
@@ -3283,6 +6107,120 @@ impl clientgen_runtime::UnknownFields for FileInfo {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FileInfo;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FileInfo")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileInfo, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<clientgen_runtime::UnixTime>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "filename" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("filename"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "filesize_bytes" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("filesize_bytes"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "uploader_client_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("uploader_client_id"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "related_object_type" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_object_type"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "related_object_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("related_object_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "folder" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("folder"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "date_last_edited" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("date_last_edited"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "date_last_edited_formatted" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "date_last_edited_formatted",
+                                    ),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FileInfo {
+                    filename: slot_0.unwrap_or_default(),
+                    filesize_bytes: slot_1.unwrap_or_default(),
+                    uploader_client_id: slot_2.unwrap_or_default(),
+                    related_object_type: slot_3.unwrap_or_default(),
+                    related_object_id: slot_4.unwrap_or_default(),
+                    folder: slot_5.unwrap_or_default(),
+                    date_last_edited: slot_6.unwrap_or_default(),
+                    date_last_edited_formatted: slot_7.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -3533,7 +6471,7 @@ impl clientgen_runtime::UnknownFields for Gender {
 /// The form of get_all_deal_phase_changes.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getAllDealPhaseChanges | Deals | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAllDealPhaseChanges {
     /// Start of the period.
     ///
@@ -3543,10 +6481,10 @@ pub struct GetAllDealPhaseChanges {
     ///
     /// Spec note: Format not documented; see note `date-strings`.
     pub date_to: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetAllDealPhaseChanges {
@@ -3556,7 +6494,7 @@ impl GetAllDealPhaseChanges {
         GetAllDealPhaseChanges {
             date_from,
             date_to,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3578,6 +6516,60 @@ impl clientgen_runtime::UnknownFields for GetAllDealPhaseChanges {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetAllDealPhaseChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAllDealPhaseChanges;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAllDealPhaseChanges")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAllDealPhaseChanges, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "date_from" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_from"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "date_to" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_to"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetAllDealPhaseChanges {
+                    date_from: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("date_from"))?,
+                    date_to: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("date_to"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetAllDealPhaseChanges {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3588,8 +6580,8 @@ impl GetAllDealPhaseChanges {
     ) -> Result<(), String> {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3598,14 +6590,14 @@ impl GetAllDealPhaseChanges {
 /// The form of get_bookkeeping_accounts.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBookkeepingAccounts | Invoices | sys_department_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetBookkeepingAccounts {
     /// Id of the department.
     pub sys_department_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetBookkeepingAccounts {
@@ -3614,7 +6606,7 @@ impl GetBookkeepingAccounts {
     pub fn new(sys_department_id: i64) -> Self {
         GetBookkeepingAccounts {
             sys_department_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3631,6 +6623,55 @@ impl clientgen_runtime::UnknownFields for GetBookkeepingAccounts {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetBookkeepingAccounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetBookkeepingAccounts;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetBookkeepingAccounts")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetBookkeepingAccounts, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "sys_department_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("sys_department_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetBookkeepingAccounts {
+                    sys_department_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sys_department_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetBookkeepingAccounts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3640,8 +6681,8 @@ impl GetBookkeepingAccounts {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("sys_department_id", &self.sys_department_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3650,16 +6691,16 @@ impl GetBookkeepingAccounts {
 /// The form of get_business_types.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBusinessTypes | CRM | country | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetBusinessTypes {
     /// The country.
     ///
     /// Spec note: The peer names the parameter only; contacts take ISO 3166-1 alpha-2 codes (`BE`), which is probably what is meant.
     pub country: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetBusinessTypes {
@@ -3668,7 +6709,7 @@ impl GetBusinessTypes {
     pub fn new(country: String) -> Self {
         GetBusinessTypes {
             country,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3685,6 +6726,51 @@ impl clientgen_runtime::UnknownFields for GetBusinessTypes {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetBusinessTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetBusinessTypes;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetBusinessTypes")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetBusinessTypes, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "country" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("country"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetBusinessTypes {
+                    country: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("country"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetBusinessTypes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3694,8 +6780,8 @@ impl GetBusinessTypes {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("country", &self.country);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3704,14 +6790,14 @@ impl GetBusinessTypes {
 /// The form of get_call.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCall | Calls | call_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCall {
     /// Id of the call.
     pub call_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCall {
@@ -3720,7 +6806,7 @@ impl GetCall {
     pub fn new(call_id: i64) -> Self {
         GetCall {
             call_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3737,6 +6823,51 @@ impl clientgen_runtime::UnknownFields for GetCall {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCall {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCall;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCall")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCall, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "call_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("call_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCall {
+                    call_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("call_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCall {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3746,8 +6877,8 @@ impl GetCall {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("call_id", &self.call_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3756,7 +6887,7 @@ impl GetCall {
 /// The form of get_calls.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCalls | Calls | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCalls {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -3768,10 +6899,10 @@ pub struct GetCalls {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCalls {
@@ -3791,6 +6922,58 @@ impl clientgen_runtime::UnknownFields for GetCalls {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCalls;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCalls")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCalls, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCalls {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCalls {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3801,8 +6984,8 @@ impl GetCalls {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3811,7 +6994,7 @@ impl GetCalls {
 /// The form of get_companies.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompanies | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCompanies {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -3828,10 +7011,10 @@ pub struct GetCompanies {
     /// Spec note: From a peer's README example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCompanies {
@@ -3856,6 +7039,66 @@ impl clientgen_runtime::UnknownFields for GetCompanies {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCompanies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCompanies;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCompanies")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCompanies, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "searchby" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("searchby"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCompanies {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    searchby: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCompanies {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3867,8 +7110,8 @@ impl GetCompanies {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3877,14 +7120,14 @@ impl GetCompanies {
 /// The form of get_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompany | CRM | company_id | - | JSON object" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCompany {
     /// Id of the company.
     pub company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCompany {
@@ -3893,7 +7136,7 @@ impl GetCompany {
     pub fn new(company_id: i64) -> Self {
         GetCompany {
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3910,6 +7153,51 @@ impl clientgen_runtime::UnknownFields for GetCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCompany, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "company_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCompany {
+                    company_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3919,8 +7207,8 @@ impl GetCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3929,14 +7217,14 @@ impl GetCompany {
 /// The form of get_contact.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetContact {
     /// Id of the contact.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetContact {
@@ -3945,7 +7233,7 @@ impl GetContact {
     pub fn new(contact_id: i64) -> Self {
         GetContact {
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -3962,6 +7250,51 @@ impl clientgen_runtime::UnknownFields for GetContact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetContact")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetContact, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetContact {
+                    contact_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -3971,8 +7304,8 @@ impl GetContact {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -3981,7 +7314,7 @@ impl GetContact {
 /// The form of get_contact_company_relations.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactCompanyRelations | CRM | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetContactCompanyRelations {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -3993,10 +7326,10 @@ pub struct GetContactCompanyRelations {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetContactCompanyRelations {
@@ -4016,6 +7349,58 @@ impl clientgen_runtime::UnknownFields for GetContactCompanyRelations {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetContactCompanyRelations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetContactCompanyRelations;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetContactCompanyRelations")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetContactCompanyRelations, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetContactCompanyRelations {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetContactCompanyRelations {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4026,8 +7411,8 @@ impl GetContactCompanyRelations {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4036,7 +7421,7 @@ impl GetContactCompanyRelations {
 /// The form of get_contacts.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContacts | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetContacts {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -4053,10 +7438,10 @@ pub struct GetContacts {
     /// Spec note: From a peer's README example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetContacts {
@@ -4081,6 +7466,66 @@ impl clientgen_runtime::UnknownFields for GetContacts {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetContacts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetContacts;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetContacts")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetContacts, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "searchby" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("searchby"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetContacts {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    searchby: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetContacts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4092,8 +7537,8 @@ impl GetContacts {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4102,14 +7547,14 @@ impl GetContacts {
 /// The form of get_contacts_by_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactsByCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetContactsByCompany {
     /// Id of the company.
     pub company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetContactsByCompany {
@@ -4118,7 +7563,7 @@ impl GetContactsByCompany {
     pub fn new(company_id: i64) -> Self {
         GetContactsByCompany {
             company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4135,6 +7580,51 @@ impl clientgen_runtime::UnknownFields for GetContactsByCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetContactsByCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetContactsByCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetContactsByCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetContactsByCompany, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "company_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetContactsByCompany {
+                    company_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetContactsByCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4144,8 +7634,8 @@ impl GetContactsByCompany {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4154,18 +7644,52 @@ impl GetContactsByCompany {
 /// The form of get_cost_per_km. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCostPerKm {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCostPerKm {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCostPerKm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCostPerKm;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCostPerKm")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCostPerKm, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCostPerKm { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4177,8 +7701,8 @@ impl GetCostPerKm {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4187,14 +7711,14 @@ impl GetCostPerKm {
 /// The form of get_creditnote.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnote | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCreditnote {
     /// Id of the credit note.
     pub creditnote_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCreditnote {
@@ -4203,7 +7727,7 @@ impl GetCreditnote {
     pub fn new(creditnote_id: i64) -> Self {
         GetCreditnote {
             creditnote_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4220,6 +7744,55 @@ impl clientgen_runtime::UnknownFields for GetCreditnote {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCreditnote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCreditnote;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCreditnote")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCreditnote, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "creditnote_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("creditnote_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCreditnote {
+                    creditnote_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "creditnote_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCreditnote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4229,8 +7802,8 @@ impl GetCreditnote {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("creditnote_id", &self.creditnote_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4239,18 +7812,52 @@ impl GetCreditnote {
 /// The form of get_creditnote_by_nr. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCreditnoteByNr {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetCreditnoteByNr {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCreditnoteByNr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCreditnoteByNr;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCreditnoteByNr")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCreditnoteByNr, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCreditnoteByNr { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4262,8 +7869,8 @@ impl GetCreditnoteByNr {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4272,7 +7879,7 @@ impl GetCreditnoteByNr {
 /// The form of get_creditnotes.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotes | Invoices | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCreditnotes {
     /// Start of the period.
     ///
@@ -4282,10 +7889,10 @@ pub struct GetCreditnotes {
     ///
     /// Spec note: See note `date-strings`.
     pub date_to: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCreditnotes {
@@ -4295,7 +7902,7 @@ impl GetCreditnotes {
         GetCreditnotes {
             date_from,
             date_to,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4317,6 +7924,60 @@ impl clientgen_runtime::UnknownFields for GetCreditnotes {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCreditnotes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCreditnotes;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCreditnotes")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCreditnotes, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "date_from" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_from"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "date_to" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_to"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCreditnotes {
+                    date_from: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("date_from"))?,
+                    date_to: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("date_to"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCreditnotes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4327,8 +7988,8 @@ impl GetCreditnotes {
     ) -> Result<(), String> {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4337,14 +7998,14 @@ impl GetCreditnotes {
 /// The form of get_creditnotes_by_project.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCreditnotesByProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCreditnotesByProject {
@@ -4353,7 +8014,7 @@ impl GetCreditnotesByProject {
     pub fn new(project_id: i64) -> Self {
         GetCreditnotesByProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4370,6 +8031,51 @@ impl clientgen_runtime::UnknownFields for GetCreditnotesByProject {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCreditnotesByProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCreditnotesByProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCreditnotesByProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCreditnotesByProject, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCreditnotesByProject {
+                    project_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCreditnotesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4379,8 +8085,8 @@ impl GetCreditnotesByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4389,14 +8095,14 @@ impl GetCreditnotesByProject {
 /// The form of get_custom_field_info.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFieldInfo | Custom Fields | custom_field_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCustomFieldInfo {
     /// Id of the custom field.
     pub custom_field_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCustomFieldInfo {
@@ -4405,7 +8111,7 @@ impl GetCustomFieldInfo {
     pub fn new(custom_field_id: i64) -> Self {
         GetCustomFieldInfo {
             custom_field_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4422,6 +8128,55 @@ impl clientgen_runtime::UnknownFields for GetCustomFieldInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCustomFieldInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCustomFieldInfo;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCustomFieldInfo")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCustomFieldInfo, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "custom_field_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("custom_field_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCustomFieldInfo {
+                    custom_field_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "custom_field_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCustomFieldInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4431,8 +8186,8 @@ impl GetCustomFieldInfo {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("custom_field_id", &self.custom_field_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4441,17 +8196,17 @@ impl GetCustomFieldInfo {
 /// The form of get_custom_fields.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFields | Custom Fields | for | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCustomFields {
     /// Kind of record whose custom fields are listed.
     ///
     /// Spec note: Values not documented; see note `peer-param-types`.
     #[serde(rename = "for")]
     pub for_: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetCustomFields {
@@ -4460,7 +8215,7 @@ impl GetCustomFields {
     pub fn new(for_: String) -> Self {
         GetCustomFields {
             for_,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4474,6 +8229,50 @@ impl clientgen_runtime::UnknownFields for GetCustomFields {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCustomFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCustomFields;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCustomFields")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCustomFields, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "for" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("for"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetCustomFields {
+                    for_: slot_0.ok_or_else(|| serde::de::Error::missing_field("for"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetCustomFields {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4483,8 +8282,8 @@ impl GetCustomFields {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("for", &self.for_);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4493,18 +8292,52 @@ impl GetCustomFields {
 /// The form of get_days_off. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDaysOff {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDaysOff {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDaysOff {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDaysOff;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDaysOff")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDaysOff, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDaysOff { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4516,8 +8349,8 @@ impl GetDaysOff {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4526,18 +8359,52 @@ impl GetDaysOff {
 /// The form of get_days_off_by_user. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDaysOffByUser {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDaysOffByUser {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDaysOffByUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDaysOffByUser;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDaysOffByUser")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDaysOffByUser, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDaysOffByUser { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4549,8 +8416,8 @@ impl GetDaysOffByUser {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4559,14 +8426,14 @@ impl GetDaysOffByUser {
 /// The form of get_deal.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDeal {
@@ -4575,7 +8442,7 @@ impl GetDeal {
     pub fn new(deal_id: i64) -> Self {
         GetDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4592,6 +8459,51 @@ impl clientgen_runtime::UnknownFields for GetDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDeal")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDeal, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "deal_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("deal_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDeal {
+                    deal_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4601,8 +8513,8 @@ impl GetDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4611,14 +8523,14 @@ impl GetDeal {
 /// The form of get_deal_phase_changes.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhaseChanges | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDealPhaseChanges {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDealPhaseChanges {
@@ -4627,7 +8539,7 @@ impl GetDealPhaseChanges {
     pub fn new(deal_id: i64) -> Self {
         GetDealPhaseChanges {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4644,6 +8556,51 @@ impl clientgen_runtime::UnknownFields for GetDealPhaseChanges {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetDealPhaseChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDealPhaseChanges;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDealPhaseChanges")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDealPhaseChanges, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "deal_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("deal_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDealPhaseChanges {
+                    deal_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetDealPhaseChanges {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4653,8 +8610,8 @@ impl GetDealPhaseChanges {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4663,18 +8620,52 @@ impl GetDealPhaseChanges {
 /// The form of get_deal_phases. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhases | Deals | - | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDealPhases {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDealPhases {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDealPhases {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDealPhases;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDealPhases")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDealPhases, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDealPhases { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4686,8 +8677,8 @@ impl GetDealPhases {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4696,18 +8687,52 @@ impl GetDealPhases {
 /// The form of get_deal_sources. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealSources | Deals | - | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDealSources {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDealSources {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDealSources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDealSources;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDealSources")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDealSources, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDealSources { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4719,8 +8744,8 @@ impl GetDealSources {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4729,7 +8754,7 @@ impl GetDealSources {
 /// The form of get_deals.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeals | Deals | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDeals {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -4741,10 +8766,10 @@ pub struct GetDeals {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDeals {
@@ -4764,6 +8789,58 @@ impl clientgen_runtime::UnknownFields for GetDeals {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetDeals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDeals;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDeals")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDeals, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDeals {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetDeals {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4774,8 +8851,8 @@ impl GetDeals {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4784,16 +8861,16 @@ impl GetDeals {
 /// The form of get_deals_by_contact_or_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDealsByContactOrCompany {
     /// Whether the id below is a contact's or a company's.
     pub contact_or_company: ContactOrCompany,
     /// Id of the contact or company.
     pub contact_or_company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDealsByContactOrCompany {
@@ -4806,7 +8883,7 @@ impl GetDealsByContactOrCompany {
         GetDealsByContactOrCompany {
             contact_or_company,
             contact_or_company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4828,6 +8905,68 @@ impl clientgen_runtime::UnknownFields for GetDealsByContactOrCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetDealsByContactOrCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDealsByContactOrCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDealsByContactOrCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDealsByContactOrCompany, A::Error> {
+                let mut slot_0: Option<ContactOrCompany> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_or_company" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDealsByContactOrCompany {
+                    contact_or_company: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company",
+                        ))?,
+                    contact_or_company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetDealsByContactOrCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4838,8 +8977,8 @@ impl GetDealsByContactOrCompany {
     ) -> Result<(), String> {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4848,14 +8987,14 @@ impl GetDealsByContactOrCompany {
 /// The form of get_deals_by_project.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByProject | Deals | project_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDealsByProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetDealsByProject {
@@ -4864,7 +9003,7 @@ impl GetDealsByProject {
     pub fn new(project_id: i64) -> Self {
         GetDealsByProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4881,6 +9020,51 @@ impl clientgen_runtime::UnknownFields for GetDealsByProject {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetDealsByProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDealsByProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDealsByProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDealsByProject, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDealsByProject {
+                    project_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetDealsByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4890,8 +9074,8 @@ impl GetDealsByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4900,18 +9084,52 @@ impl GetDealsByProject {
 /// The form of get_departments. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDepartments | General | - | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDepartments {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetDepartments {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDepartments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetDepartments;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDepartments")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDepartments, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDepartments { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -4923,8 +9141,8 @@ impl GetDepartments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4933,14 +9151,14 @@ impl GetDepartments {
 /// The form of get_file_info.
 ///
 /// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetFileInfo {
     /// Id of the file.
     pub file_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetFileInfo {
@@ -4949,7 +9167,7 @@ impl GetFileInfo {
     pub fn new(file_id: i64) -> Self {
         GetFileInfo {
             file_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -4966,6 +9184,51 @@ impl clientgen_runtime::UnknownFields for GetFileInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetFileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetFileInfo;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetFileInfo")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetFileInfo, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("file_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetFileInfo {
+                    file_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetFileInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -4975,8 +9238,8 @@ impl GetFileInfo {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -4985,7 +9248,7 @@ impl GetFileInfo {
 /// The form of get_files.
 ///
 /// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetFiles {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -5004,10 +9267,10 @@ pub struct GetFiles {
     /// Only the files of this folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetFiles {
@@ -5020,7 +9283,7 @@ impl GetFiles {
             object_type,
             object_id,
             folder_name: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5057,6 +9320,88 @@ impl clientgen_runtime::UnknownFields for GetFiles {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetFiles;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetFiles")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetFiles, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<FileObjectType> = None;
+                let mut slot_3: Option<i64> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "object_type" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("object_type"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "object_id" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("object_id"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "folder_name" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("folder_name"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetFiles {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    object_type: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
+                    object_id: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
+                    folder_name: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetFiles {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5070,8 +9415,8 @@ impl GetFiles {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push_opt("folder_name", self.folder_name.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5080,14 +9425,14 @@ impl GetFiles {
 /// The form of get_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoice {
@@ -5096,7 +9441,7 @@ impl GetInvoice {
     pub fn new(invoice_id: i64) -> Self {
         GetInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5113,6 +9458,51 @@ impl clientgen_runtime::UnknownFields for GetInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoice, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoice {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5122,8 +9512,8 @@ impl GetInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5132,18 +9522,52 @@ impl GetInvoice {
 /// The form of get_invoice_by_nr. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetInvoiceByNr {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetInvoiceByNr {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetInvoiceByNr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoiceByNr;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceByNr")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoiceByNr, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoiceByNr { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5155,8 +9579,8 @@ impl GetInvoiceByNr {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5165,18 +9589,52 @@ impl GetInvoiceByNr {
 /// The form of get_invoice_by_ogm. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetInvoiceByOgm {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetInvoiceByOgm {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetInvoiceByOgm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoiceByOgm;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceByOgm")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoiceByOgm, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoiceByOgm { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5188,8 +9646,8 @@ impl GetInvoiceByOgm {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5198,14 +9656,14 @@ impl GetInvoiceByOgm {
 /// The form of get_invoice_cloud_url.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceCloudURL | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoiceCloudUrl {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoiceCloudUrl {
@@ -5214,7 +9672,7 @@ impl GetInvoiceCloudUrl {
     pub fn new(invoice_id: i64) -> Self {
         GetInvoiceCloudUrl {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5231,6 +9689,51 @@ impl clientgen_runtime::UnknownFields for GetInvoiceCloudUrl {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoiceCloudUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoiceCloudUrl;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceCloudUrl")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoiceCloudUrl, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoiceCloudUrl {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoiceCloudUrl {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5240,8 +9743,8 @@ impl GetInvoiceCloudUrl {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5250,16 +9753,16 @@ impl GetInvoiceCloudUrl {
 /// The form of get_invoice_reminder_template_content.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoiceReminderTemplateContent {
     /// Id of the invoice.
     pub invoice_id: i64,
     /// Id of the reminder template.
     pub template_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoiceReminderTemplateContent {
@@ -5269,7 +9772,7 @@ impl GetInvoiceReminderTemplateContent {
         GetInvoiceReminderTemplateContent {
             invoice_id,
             template_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5291,6 +9794,62 @@ impl clientgen_runtime::UnknownFields for GetInvoiceReminderTemplateContent {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplateContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoiceReminderTemplateContent;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceReminderTemplateContent")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoiceReminderTemplateContent, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "template_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("template_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoiceReminderTemplateContent {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    template_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("template_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoiceReminderTemplateContent {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5301,8 +9860,8 @@ impl GetInvoiceReminderTemplateContent {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         form.push("template_id", &self.template_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5311,14 +9870,14 @@ impl GetInvoiceReminderTemplateContent {
 /// The form of get_invoice_reminder_templates.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplates | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoiceReminderTemplates {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoiceReminderTemplates {
@@ -5327,7 +9886,7 @@ impl GetInvoiceReminderTemplates {
     pub fn new(invoice_id: i64) -> Self {
         GetInvoiceReminderTemplates {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5344,6 +9903,51 @@ impl clientgen_runtime::UnknownFields for GetInvoiceReminderTemplates {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoiceReminderTemplates;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceReminderTemplates")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoiceReminderTemplates, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoiceReminderTemplates {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoiceReminderTemplates {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5353,8 +9957,8 @@ impl GetInvoiceReminderTemplates {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5363,7 +9967,7 @@ impl GetInvoiceReminderTemplates {
 /// The form of get_invoices.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoices {
     /// Start of the period, such as `01/01/2017`.
     ///
@@ -5373,10 +9977,10 @@ pub struct GetInvoices {
     ///
     /// Spec note: Day or month first is not documented; see note `date-strings`.
     pub date_to: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoices {
@@ -5386,7 +9990,7 @@ impl GetInvoices {
         GetInvoices {
             date_from,
             date_to,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5408,6 +10012,60 @@ impl clientgen_runtime::UnknownFields for GetInvoices {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoices;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoices")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoices, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "date_from" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_from"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "date_to" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_to"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoices {
+                    date_from: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("date_from"))?,
+                    date_to: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("date_to"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoices {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5418,8 +10076,8 @@ impl GetInvoices {
     ) -> Result<(), String> {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5428,14 +10086,14 @@ impl GetInvoices {
 /// The form of get_invoices_by_deal.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByDeal | Invoices | deal_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoicesByDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoicesByDeal {
@@ -5444,7 +10102,7 @@ impl GetInvoicesByDeal {
     pub fn new(deal_id: i64) -> Self {
         GetInvoicesByDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5461,6 +10119,51 @@ impl clientgen_runtime::UnknownFields for GetInvoicesByDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoicesByDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoicesByDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoicesByDeal")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoicesByDeal, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "deal_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("deal_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoicesByDeal {
+                    deal_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoicesByDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5470,8 +10173,8 @@ impl GetInvoicesByDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5480,14 +10183,14 @@ impl GetInvoicesByDeal {
 /// The form of get_invoices_by_project.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoicesByProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoicesByProject {
@@ -5496,7 +10199,7 @@ impl GetInvoicesByProject {
     pub fn new(project_id: i64) -> Self {
         GetInvoicesByProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5513,6 +10216,51 @@ impl clientgen_runtime::UnknownFields for GetInvoicesByProject {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoicesByProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoicesByProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoicesByProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoicesByProject, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoicesByProject {
+                    project_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoicesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5522,8 +10270,8 @@ impl GetInvoicesByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5532,14 +10280,14 @@ impl GetInvoicesByProject {
 /// The form of get_invoices_by_subscription.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesBySubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoicesBySubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetInvoicesBySubscription {
@@ -5548,7 +10296,7 @@ impl GetInvoicesBySubscription {
     pub fn new(subscription_id: i64) -> Self {
         GetInvoicesBySubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5565,6 +10313,55 @@ impl clientgen_runtime::UnknownFields for GetInvoicesBySubscription {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetInvoicesBySubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetInvoicesBySubscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoicesBySubscription")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInvoicesBySubscription, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "subscription_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subscription_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetInvoicesBySubscription {
+                    subscription_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscription_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetInvoicesBySubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5574,8 +10371,8 @@ impl GetInvoicesBySubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5584,18 +10381,52 @@ impl GetInvoicesBySubscription {
 /// The form of get_meeting. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMeeting {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMeeting {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMeeting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMeeting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMeeting")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMeeting, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetMeeting { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5607,8 +10438,8 @@ impl GetMeeting {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5617,18 +10448,52 @@ impl GetMeeting {
 /// The form of get_meetings. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMeetings {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMeetings {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMeetings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMeetings;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMeetings")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMeetings, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetMeetings { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5640,8 +10505,8 @@ impl GetMeetings {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5650,18 +10515,52 @@ impl GetMeetings {
 /// The form of get_milestone. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMilestone {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMilestone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMilestone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMilestone")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMilestone, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetMilestone { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5673,8 +10572,8 @@ impl GetMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5683,18 +10582,52 @@ impl GetMilestone {
 /// The form of get_milestones_by_project. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMilestonesByProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetMilestonesByProject {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMilestonesByProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMilestonesByProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMilestonesByProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMilestonesByProject, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetMilestonesByProject { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5706,8 +10639,8 @@ impl GetMilestonesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5716,7 +10649,7 @@ impl GetMilestonesByProject {
 /// The form of get_notes.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getNotes | Notes | object_type, object_id, pageno | - | -   (NOTE: ruby get_notes wrongly POSTs to addNote.php)" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetNotes {
     /// Kind of record.
     ///
@@ -5729,10 +10662,10 @@ pub struct GetNotes {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetNotes {
@@ -5743,7 +10676,7 @@ impl GetNotes {
             object_type,
             object_id,
             pageno: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5770,6 +10703,70 @@ impl clientgen_runtime::UnknownFields for GetNotes {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetNotes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetNotes;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetNotes")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetNotes, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "object_type" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("object_type"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "object_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("object_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetNotes {
+                    object_type: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
+                    object_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
+                    pageno: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetNotes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5781,8 +10778,8 @@ impl GetNotes {
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5791,18 +10788,52 @@ impl GetNotes {
 /// The form of get_planned_tasks. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetPlannedTasks {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetPlannedTasks {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPlannedTasks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPlannedTasks;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPlannedTasks")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPlannedTasks, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetPlannedTasks { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5814,8 +10845,8 @@ impl GetPlannedTasks {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5824,18 +10855,52 @@ impl GetPlannedTasks {
 /// The form of get_prepaid_info. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetPrepaidInfo {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetPrepaidInfo {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPrepaidInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPrepaidInfo;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPrepaidInfo")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPrepaidInfo, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetPrepaidInfo { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -5847,8 +10912,8 @@ impl GetPrepaidInfo {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5857,14 +10922,14 @@ impl GetPrepaidInfo {
 /// The form of get_product.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProduct | Products | product_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProduct {
     /// Id of the product.
     pub product_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetProduct {
@@ -5873,7 +10938,7 @@ impl GetProduct {
     pub fn new(product_id: i64) -> Self {
         GetProduct {
             product_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5890,6 +10955,51 @@ impl clientgen_runtime::UnknownFields for GetProduct {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetProduct;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetProduct")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetProduct, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "product_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("product_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetProduct {
+                    product_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("product_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5899,8 +11009,8 @@ impl GetProduct {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5909,7 +11019,7 @@ impl GetProduct {
 /// The form of get_products.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProducts | Products | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetProducts {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -5921,10 +11031,10 @@ pub struct GetProducts {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetProducts {
@@ -5944,6 +11054,58 @@ impl clientgen_runtime::UnknownFields for GetProducts {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetProducts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetProducts;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetProducts")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetProducts, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetProducts {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetProducts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -5954,8 +11116,8 @@ impl GetProducts {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -5964,14 +11126,14 @@ impl GetProducts {
 /// The form of get_project.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProject | Projects | project_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProject {
     /// Id of the project.
     pub project_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetProject {
@@ -5980,7 +11142,7 @@ impl GetProject {
     pub fn new(project_id: i64) -> Self {
         GetProject {
             project_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -5997,6 +11159,51 @@ impl clientgen_runtime::UnknownFields for GetProject {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetProject, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetProject {
+                    project_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6006,8 +11213,8 @@ impl GetProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6016,7 +11223,7 @@ impl GetProject {
 /// The form of get_projects.
 ///
 /// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetProjects {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -6037,10 +11244,10 @@ pub struct GetProjects {
     /// Comma-separated ids of at most 10 custom fields to include, such as `42,142`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_customfields: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetProjects {
@@ -6075,6 +11282,86 @@ impl clientgen_runtime::UnknownFields for GetProjects {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetProjects {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetProjects;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetProjects")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetProjects, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<Flag>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "searchby" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("searchby"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "show_active_only" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_active_only"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "selected_customfields" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("selected_customfields"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetProjects {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    searchby: slot_2.unwrap_or_default(),
+                    show_active_only: slot_3.unwrap_or_default(),
+                    selected_customfields: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetProjects {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6088,8 +11375,8 @@ impl GetProjects {
         form.push_opt("searchby", self.searchby.as_ref());
         form.push_opt("show_active_only", self.show_active_only.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6098,7 +11385,7 @@ impl GetProjects {
 /// The form of get_projects_by_client.
 ///
 /// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProjectsByClient {
     /// Whether the id below is a contact's or a company's.
     pub contact_or_company: ContactOrCompany,
@@ -6109,10 +11396,10 @@ pub struct GetProjectsByClient {
     /// With 1, also closed projects and projects on hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_inactive_projects: Option<Flag>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetProjectsByClient {
@@ -6128,7 +11415,7 @@ impl GetProjectsByClient {
             contact_or_company_id,
             deep_search,
             show_inactive_projects: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6160,6 +11447,89 @@ impl clientgen_runtime::UnknownFields for GetProjectsByClient {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetProjectsByClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetProjectsByClient;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetProjectsByClient")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetProjectsByClient, A::Error> {
+                let mut slot_0: Option<ContactOrCompany> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<Flag> = None;
+                let mut slot_3: Option<Option<Flag>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_or_company" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "deep_search" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("deep_search"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "show_inactive_projects" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_inactive_projects"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetProjectsByClient {
+                    contact_or_company: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company",
+                        ))?,
+                    contact_or_company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company_id",
+                        ))?,
+                    deep_search: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("deep_search"))?,
+                    show_inactive_projects: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetProjectsByClient {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6172,8 +11542,8 @@ impl GetProjectsByClient {
         form.push("contact_or_company_id", &self.contact_or_company_id);
         form.push("deep_search", &self.deep_search);
         form.push_opt("show_inactive_projects", self.show_inactive_projects.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6182,18 +11552,54 @@ impl GetProjectsByClient {
 /// The form of get_related_parties_by_project. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetRelatedPartiesByProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetRelatedPartiesByProject {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRelatedPartiesByProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetRelatedPartiesByProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetRelatedPartiesByProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetRelatedPartiesByProject, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetRelatedPartiesByProject {
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6205,8 +11611,8 @@ impl GetRelatedPartiesByProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6215,14 +11621,14 @@ impl GetRelatedPartiesByProject {
 /// The form of get_related_subscriptions_by_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetRelatedSubscriptionsByInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetRelatedSubscriptionsByInvoice {
@@ -6231,7 +11637,7 @@ impl GetRelatedSubscriptionsByInvoice {
     pub fn new(invoice_id: i64) -> Self {
         GetRelatedSubscriptionsByInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6248,6 +11654,51 @@ impl clientgen_runtime::UnknownFields for GetRelatedSubscriptionsByInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetRelatedSubscriptionsByInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetRelatedSubscriptionsByInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetRelatedSubscriptionsByInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetRelatedSubscriptionsByInvoice, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetRelatedSubscriptionsByInvoice {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetRelatedSubscriptionsByInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6257,8 +11708,8 @@ impl GetRelatedSubscriptionsByInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6267,18 +11718,52 @@ impl GetRelatedSubscriptionsByInvoice {
 /// The form of get_segments. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/general.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetSegments {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetSegments {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetSegments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSegments;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSegments")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSegments, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetSegments { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6290,8 +11775,8 @@ impl GetSegments {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6300,14 +11785,14 @@ impl GetSegments {
 /// The form of get_subscription.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetSubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetSubscription {
@@ -6316,7 +11801,7 @@ impl GetSubscription {
     pub fn new(subscription_id: i64) -> Self {
         GetSubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6333,6 +11818,55 @@ impl clientgen_runtime::UnknownFields for GetSubscription {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSubscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSubscription")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSubscription, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "subscription_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subscription_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetSubscription {
+                    subscription_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscription_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6342,8 +11876,8 @@ impl GetSubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6352,7 +11886,7 @@ impl GetSubscription {
 /// The form of get_subscriptions.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetSubscriptions {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -6374,10 +11908,10 @@ pub struct GetSubscriptions {
     /// Spec note: From the Ruby peer's changelog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetSubscriptions {
@@ -6407,6 +11941,76 @@ impl clientgen_runtime::UnknownFields for GetSubscriptions {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetSubscriptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSubscriptions;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSubscriptions")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSubscriptions, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "selected_customfields" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("selected_customfields"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "searchby" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("searchby"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetSubscriptions {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    selected_customfields: slot_2.unwrap_or_default(),
+                    searchby: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetSubscriptions {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6419,8 +12023,8 @@ impl GetSubscriptions {
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6429,16 +12033,16 @@ impl GetSubscriptions {
 /// The form of get_subscriptions_by_contact_or_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetSubscriptionsByContactOrCompany {
     /// Whether the id below is a contact's or a company's.
     pub contact_or_company: ContactOrCompany,
     /// Id of the contact or company.
     pub contact_or_company_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetSubscriptionsByContactOrCompany {
@@ -6451,7 +12055,7 @@ impl GetSubscriptionsByContactOrCompany {
         GetSubscriptionsByContactOrCompany {
             contact_or_company,
             contact_or_company_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6473,6 +12077,68 @@ impl clientgen_runtime::UnknownFields for GetSubscriptionsByContactOrCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetSubscriptionsByContactOrCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSubscriptionsByContactOrCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSubscriptionsByContactOrCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSubscriptionsByContactOrCompany, A::Error> {
+                let mut slot_0: Option<ContactOrCompany> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_or_company" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_or_company_id" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("contact_or_company_id"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetSubscriptionsByContactOrCompany {
+                    contact_or_company: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company",
+                        ))?,
+                    contact_or_company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contact_or_company_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetSubscriptionsByContactOrCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6483,8 +12149,8 @@ impl GetSubscriptionsByContactOrCompany {
     ) -> Result<(), String> {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6493,14 +12159,14 @@ impl GetSubscriptionsByContactOrCompany {
 /// The form of get_subscriptions_by_deal.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByDeal | Subscriptions | deal_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetSubscriptionsByDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetSubscriptionsByDeal {
@@ -6509,7 +12175,7 @@ impl GetSubscriptionsByDeal {
     pub fn new(deal_id: i64) -> Self {
         GetSubscriptionsByDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6526,6 +12192,51 @@ impl clientgen_runtime::UnknownFields for GetSubscriptionsByDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetSubscriptionsByDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSubscriptionsByDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSubscriptionsByDeal")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSubscriptionsByDeal, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "deal_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("deal_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetSubscriptionsByDeal {
+                    deal_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetSubscriptionsByDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6535,8 +12246,8 @@ impl GetSubscriptionsByDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6545,18 +12256,52 @@ impl GetSubscriptionsByDeal {
 /// The form of get_tags. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTags | General | - | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTags {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTags {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTags;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTags")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTags, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTags { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6568,8 +12313,8 @@ impl GetTags {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6578,14 +12323,14 @@ impl GetTags {
 /// The form of get_task.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTask | Timetracking & Tasks | task_id | - | JSON object" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTask {
     /// Id of the task.
     pub task_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTask {
@@ -6594,7 +12339,7 @@ impl GetTask {
     pub fn new(task_id: i64) -> Self {
         GetTask {
             task_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6611,6 +12356,51 @@ impl clientgen_runtime::UnknownFields for GetTask {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTask;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTask")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTask, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "task_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("task_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTask {
+                    task_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("task_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6620,8 +12410,8 @@ impl GetTask {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6630,18 +12420,52 @@ impl GetTask {
 /// The form of get_task_types. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTaskTypes {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTaskTypes {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTaskTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTaskTypes;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTaskTypes")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTaskTypes, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTaskTypes { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6653,8 +12477,8 @@ impl GetTaskTypes {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6663,7 +12487,7 @@ impl GetTaskTypes {
 /// The form of get_tasks.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTasks {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -6675,10 +12499,10 @@ pub struct GetTasks {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTasks {
@@ -6698,6 +12522,58 @@ impl clientgen_runtime::UnknownFields for GetTasks {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTasks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTasks;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTasks")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTasks, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTasks {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTasks {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6708,8 +12584,8 @@ impl GetTasks {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6718,18 +12594,52 @@ impl GetTasks {
 /// The form of get_tasks_by_milestone. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTasksByMilestone {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTasksByMilestone {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTasksByMilestone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTasksByMilestone;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTasksByMilestone")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTasksByMilestone, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTasksByMilestone { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6741,8 +12651,8 @@ impl GetTasksByMilestone {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6751,18 +12661,52 @@ impl GetTasksByMilestone {
 /// The form of get_team. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTeam {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTeam {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTeam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTeam;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTeam")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTeam, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTeam { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6774,8 +12718,8 @@ impl GetTeam {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6784,18 +12728,52 @@ impl GetTeam {
 /// The form of get_teams. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTeams {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTeams {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTeams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTeams;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTeams")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTeams, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTeams { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -6807,8 +12785,8 @@ impl GetTeams {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6817,14 +12795,14 @@ impl GetTeams {
 /// The form of get_ticket.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicket | Tickets | ticket_id | - | -   (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicket {
     /// Id of the ticket.
     pub ticket_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicket {
@@ -6833,7 +12811,7 @@ impl GetTicket {
     pub fn new(ticket_id: i64) -> Self {
         GetTicket {
             ticket_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6850,6 +12828,51 @@ impl clientgen_runtime::UnknownFields for GetTicket {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTicket;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTicket")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTicket, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ticket_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTicket {
+                    ticket_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6859,8 +12882,8 @@ impl GetTicket {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6869,14 +12892,14 @@ impl GetTicket {
 /// The form of get_ticket_cloud_url.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketCloudURL | Tickets | ticket_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicketCloudUrl {
     /// Id of the ticket.
     pub ticket_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicketCloudUrl {
@@ -6885,7 +12908,7 @@ impl GetTicketCloudUrl {
     pub fn new(ticket_id: i64) -> Self {
         GetTicketCloudUrl {
             ticket_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6902,6 +12925,51 @@ impl clientgen_runtime::UnknownFields for GetTicketCloudUrl {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTicketCloudUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTicketCloudUrl;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTicketCloudUrl")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTicketCloudUrl, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ticket_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTicketCloudUrl {
+                    ticket_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTicketCloudUrl {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6911,8 +12979,8 @@ impl GetTicketCloudUrl {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6921,14 +12989,14 @@ impl GetTicketCloudUrl {
 /// The form of get_ticket_message.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessage | Tickets | message_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicketMessage {
     /// Id of the message.
     pub message_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicketMessage {
@@ -6937,7 +13005,7 @@ impl GetTicketMessage {
     pub fn new(message_id: i64) -> Self {
         GetTicketMessage {
             message_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -6954,6 +13022,51 @@ impl clientgen_runtime::UnknownFields for GetTicketMessage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTicketMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTicketMessage;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTicketMessage")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTicketMessage, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTicketMessage {
+                    message_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("message_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTicketMessage {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -6963,8 +13076,8 @@ impl GetTicketMessage {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("message_id", &self.message_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -6973,7 +13086,7 @@ impl GetTicketMessage {
 /// The form of get_ticket_messages.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicketMessages {
     /// Id of the ticket.
     pub ticket_id: i64,
@@ -6985,10 +13098,10 @@ pub struct GetTicketMessages {
     ///
     /// Spec note: Values not documented; see note `peer-param-types`.
     pub include_third_party_message: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl GetTicketMessages {
@@ -7003,7 +13116,7 @@ impl GetTicketMessages {
             ticket_id,
             include_internal_message,
             include_third_party_message,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7036,6 +13149,81 @@ impl clientgen_runtime::UnknownFields for GetTicketMessages {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTicketMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTicketMessages;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTicketMessages")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTicketMessages, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ticket_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "include_internal_message" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "include_internal_message",
+                                    ),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "include_third_party_message" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "include_third_party_message",
+                                    ),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTicketMessages {
+                    ticket_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
+                    include_internal_message: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "include_internal_message",
+                        ))?,
+                    include_third_party_message: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "include_third_party_message",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTicketMessages {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7047,8 +13235,8 @@ impl GetTicketMessages {
         form.push("ticket_id", &self.ticket_id);
         form.push("include_internal_message", &self.include_internal_message);
         form.push("include_third_party_message", &self.include_third_party_message);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7057,7 +13245,7 @@ impl GetTicketMessages {
 /// The form of get_tickets.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTickets {
     /// Which tickets to list.
     ///
@@ -7074,10 +13262,10 @@ pub struct GetTickets {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTickets {
@@ -7099,6 +13287,66 @@ impl clientgen_runtime::UnknownFields for GetTickets {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTickets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTickets;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTickets")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTickets, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "amount" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTickets {
+                    type_: slot_0.unwrap_or_default(),
+                    amount: slot_1.unwrap_or_default(),
+                    pageno: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTickets {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7110,8 +13358,8 @@ impl GetTickets {
         form.push_opt("type", self.type_.as_ref());
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7120,7 +13368,7 @@ impl GetTickets {
 /// The form of get_timetracking.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetracking {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
     ///
@@ -7132,10 +13380,10 @@ pub struct GetTimetracking {
     /// Spec note: See note `paging-zero-based`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pageno: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetracking {
@@ -7155,6 +13403,58 @@ impl clientgen_runtime::UnknownFields for GetTimetracking {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetTimetracking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTimetracking;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTimetracking")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTimetracking, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("amount"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "pageno" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("pageno"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTimetracking {
+                    amount: slot_0.unwrap_or_default(),
+                    pageno: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl GetTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7165,8 +13465,8 @@ impl GetTimetracking {
     ) -> Result<(), String> {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7175,18 +13475,52 @@ impl GetTimetracking {
 /// The form of get_timetracking_entry. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingEntry {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetrackingEntry {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTimetrackingEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTimetrackingEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTimetrackingEntry")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTimetrackingEntry, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTimetrackingEntry { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7198,8 +13532,8 @@ impl GetTimetrackingEntry {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7208,18 +13542,52 @@ impl GetTimetrackingEntry {
 /// The form of get_timetracking_for_invoice. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingForInvoice {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetrackingForInvoice {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTimetrackingForInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTimetrackingForInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTimetrackingForInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTimetrackingForInvoice, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTimetrackingForInvoice { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7231,8 +13599,8 @@ impl GetTimetrackingForInvoice {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7241,18 +13609,52 @@ impl GetTimetrackingForInvoice {
 /// The form of get_timetracking_for_task. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingForTask {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetTimetrackingForTask {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTimetrackingForTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetTimetrackingForTask;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetTimetrackingForTask")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTimetrackingForTask, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetTimetrackingForTask { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7264,8 +13666,8 @@ impl GetTimetrackingForTask {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7274,18 +13676,52 @@ impl GetTimetrackingForTask {
 /// The form of get_user_access. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUserAccess {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetUserAccess {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetUserAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserAccess;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetUserAccess")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserAccess, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetUserAccess { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7297,8 +13733,8 @@ impl GetUserAccess {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7307,18 +13743,52 @@ impl GetUserAccess {
 /// The form of get_users. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getUsers | General | - | (ruby accepts params hash; none named) | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUsers {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetUsers {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUsers;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetUsers")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUsers, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetUsers { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7330,8 +13800,8 @@ impl GetUsers {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7340,18 +13810,52 @@ impl GetUsers {
 /// The form of get_users_on_project. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUsersOnProject {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GetUsersOnProject {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetUsersOnProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUsersOnProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetUsersOnProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUsersOnProject, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetUsersOnProject { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7363,8 +13867,8 @@ impl GetUsersOnProject {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7373,7 +13877,7 @@ impl GetUsersOnProject {
 /// The form of link_contact_to_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LinkContactToCompany {
     /// Id of the contact.
     pub contact_id: i64,
@@ -7381,10 +13885,10 @@ pub struct LinkContactToCompany {
     pub company_id: i64,
     /// `link` or `unlink`.
     pub mode: LinkMode,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl LinkContactToCompany {
@@ -7395,7 +13899,7 @@ impl LinkContactToCompany {
             contact_id,
             company_id,
             mode,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7419,6 +13923,68 @@ impl clientgen_runtime::UnknownFields for LinkContactToCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for LinkContactToCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkContactToCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LinkContactToCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkContactToCompany, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<LinkMode> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "company_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "mode" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("mode"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkContactToCompany {
+                    contact_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
+                    company_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    mode: slot_2.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl LinkContactToCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7430,8 +13996,8 @@ impl LinkContactToCompany {
         form.push("contact_id", &self.contact_id);
         form.push("company_id", &self.company_id);
         form.push("mode", &self.mode);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7600,7 +14166,7 @@ impl clientgen_runtime::UnknownFields for PaymentStatus {
 /// Spec note: See note `response-field-types`.
 ///
 /// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectSummary {
     /// Id of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7617,10 +14183,10 @@ pub struct ProjectSummary {
     /// Start date, written dd/mm/yyyy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date_formatted: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for ProjectSummary {
@@ -7649,6 +14215,84 @@ impl clientgen_runtime::UnknownFields for ProjectSummary {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSummary;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProjectSummary")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProjectSummary, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<clientgen_runtime::UnixTime>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "phase" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("phase"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "start_date" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_date"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "start_date_formatted" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("start_date_formatted"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ProjectSummary {
+                    id: slot_0.unwrap_or_default(),
+                    title: slot_1.unwrap_or_default(),
+                    phase: slot_2.unwrap_or_default(),
+                    start_date: slot_3.unwrap_or_default(),
+                    start_date_formatted: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7732,7 +14376,7 @@ impl clientgen_runtime::UnknownFields for RelatedObjectType {
 /// The form of remove_contact_from_meeting.
 ///
 /// Source: `more/teamleader-v1-meetings.txt`, "Removing a contact from a meeting".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveContactFromMeeting {
     /// Id of the meeting.
     pub meeting_id: i64,
@@ -7740,10 +14384,10 @@ pub struct RemoveContactFromMeeting {
     ///
     /// Spec note: The excerpt ends at this name; the type is taken from the add section.
     pub contact_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl RemoveContactFromMeeting {
@@ -7753,7 +14397,7 @@ impl RemoveContactFromMeeting {
         RemoveContactFromMeeting {
             meeting_id,
             contact_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7775,6 +14419,60 @@ impl clientgen_runtime::UnknownFields for RemoveContactFromMeeting {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for RemoveContactFromMeeting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveContactFromMeeting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RemoveContactFromMeeting")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveContactFromMeeting, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "meeting_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meeting_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "contact_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveContactFromMeeting {
+                    meeting_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("meeting_id"))?,
+                    contact_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl RemoveContactFromMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7785,8 +14483,8 @@ impl RemoveContactFromMeeting {
     ) -> Result<(), String> {
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7795,7 +14493,7 @@ impl RemoveContactFromMeeting {
 /// The form of send_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SendInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
@@ -7805,10 +14503,10 @@ pub struct SendInvoice {
     pub email_subject: String,
     /// Text of the email.
     pub email_text: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl SendInvoice {
@@ -7825,7 +14523,7 @@ impl SendInvoice {
             email_to,
             email_subject,
             email_text,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7857,6 +14555,82 @@ impl clientgen_runtime::UnknownFields for SendInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SendInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SendInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SendInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendInvoice, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "email_to" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email_to"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "email_subject" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("email_subject"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "email_text" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email_text"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SendInvoice {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    email_to: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("email_to"))?,
+                    email_subject: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "email_subject",
+                        ))?,
+                    email_text: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("email_text"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl SendInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7869,8 +14643,8 @@ impl SendInvoice {
         form.push("email_to", &self.email_to);
         form.push("email_subject", &self.email_subject);
         form.push("email_text", &self.email_text);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7879,18 +14653,52 @@ impl SendInvoice {
 /// The form of send_sale_to_client. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendSaleToClient | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SendSaleToClient {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for SendSaleToClient {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SendSaleToClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SendSaleToClient;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SendSaleToClient")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendSaleToClient, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SendSaleToClient { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7902,8 +14710,8 @@ impl SendSaleToClient {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7912,18 +14720,52 @@ impl SendSaleToClient {
 /// The form of set_hourly_pricing. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetHourlyPricing {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for SetHourlyPricing {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetHourlyPricing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetHourlyPricing;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetHourlyPricing")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetHourlyPricing, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetHourlyPricing { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -7935,8 +14777,8 @@ impl SetHourlyPricing {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -7945,16 +14787,16 @@ impl SetHourlyPricing {
 /// The form of set_invoice_payment_status.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetInvoicePaymentStatus {
     /// Id of the invoice.
     pub invoice_id: i64,
     /// The new payment status.
     pub status: PaymentStatus,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl SetInvoicePaymentStatus {
@@ -7964,7 +14806,7 @@ impl SetInvoicePaymentStatus {
         SetInvoicePaymentStatus {
             invoice_id,
             status,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -7986,6 +14828,60 @@ impl clientgen_runtime::UnknownFields for SetInvoicePaymentStatus {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SetInvoicePaymentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetInvoicePaymentStatus;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetInvoicePaymentStatus")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetInvoicePaymentStatus, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<PaymentStatus> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetInvoicePaymentStatus {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    status: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl SetInvoicePaymentStatus {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -7996,8 +14892,8 @@ impl SetInvoicePaymentStatus {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         form.push("status", &self.status);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8174,7 +15070,7 @@ impl clientgen_runtime::UnknownFields for TicketStatus {
 /// The form of update_company.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateCompany | CRM | company_id, track_changes | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCompany {
     /// Id of the company.
     pub company_id: i64,
@@ -8182,10 +15078,10 @@ pub struct UpdateCompany {
     ///
     /// Spec note: See note `peer-param-types`.
     pub track_changes: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateCompany {
@@ -8195,7 +15091,7 @@ impl UpdateCompany {
         UpdateCompany {
             company_id,
             track_changes,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8217,6 +15113,64 @@ impl clientgen_runtime::UnknownFields for UpdateCompany {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCompany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateCompany")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCompany, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "company_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("company_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "track_changes" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("track_changes"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateCompany {
+                    company_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
+                    track_changes: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "track_changes",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8227,8 +15181,8 @@ impl UpdateCompany {
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
         form.push("track_changes", &self.track_changes);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8237,7 +15191,7 @@ impl UpdateCompany {
 /// The form of update_contact.
 ///
 /// Source: `more/teamleader-v1-crm.txt`, "Updating contact information".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateContact {
     /// Id of the contact.
     pub contact_id: i64,
@@ -8250,10 +15204,10 @@ pub struct UpdateContact {
     /// Spec note: The one field the peer's example changes; see note `excerpts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forename: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateContact {
@@ -8264,7 +15218,7 @@ impl UpdateContact {
             contact_id,
             track_changes,
             forename: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8291,6 +15245,72 @@ impl clientgen_runtime::UnknownFields for UpdateContact {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateContact")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContact, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("contact_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "track_changes" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("track_changes"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "forename" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("forename"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateContact {
+                    contact_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
+                    track_changes: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "track_changes",
+                        ))?,
+                    forename: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8302,8 +15322,8 @@ impl UpdateContact {
         form.push("contact_id", &self.contact_id);
         form.push("track_changes", &self.track_changes);
         form.push_opt("forename", self.forename.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8312,14 +15332,14 @@ impl UpdateContact {
 /// The form of update_deal.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDeal {
     /// Id of the deal.
     pub deal_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateDeal {
@@ -8328,7 +15348,7 @@ impl UpdateDeal {
     pub fn new(deal_id: i64) -> Self {
         UpdateDeal {
             deal_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8345,6 +15365,51 @@ impl clientgen_runtime::UnknownFields for UpdateDeal {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateDeal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDeal;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateDeal")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDeal, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "deal_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("deal_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateDeal {
+                    deal_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8354,8 +15419,8 @@ impl UpdateDeal {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8364,18 +15429,52 @@ impl UpdateDeal {
 /// The form of update_deal_items. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDealItems | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateDealItems {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for UpdateDealItems {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateDealItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDealItems;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateDealItems")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDealItems, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateDealItems { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -8387,8 +15486,8 @@ impl UpdateDealItems {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8397,14 +15496,14 @@ impl UpdateDealItems {
 /// The form of update_invoice.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateInvoice {
     /// Id of the invoice.
     pub invoice_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateInvoice {
@@ -8413,7 +15512,7 @@ impl UpdateInvoice {
     pub fn new(invoice_id: i64) -> Self {
         UpdateInvoice {
             invoice_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8430,6 +15529,51 @@ impl clientgen_runtime::UnknownFields for UpdateInvoice {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInvoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInvoice")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInvoice, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateInvoice {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8439,8 +15583,8 @@ impl UpdateInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8449,16 +15593,16 @@ impl UpdateInvoice {
 /// The form of update_invoice_comments.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoiceComments | Invoices | invoice_id, comments | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateInvoiceComments {
     /// Id of the invoice.
     pub invoice_id: i64,
     /// The comments.
     pub comments: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateInvoiceComments {
@@ -8468,7 +15612,7 @@ impl UpdateInvoiceComments {
         UpdateInvoiceComments {
             invoice_id,
             comments,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8490,6 +15634,60 @@ impl clientgen_runtime::UnknownFields for UpdateInvoiceComments {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateInvoiceComments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInvoiceComments;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInvoiceComments")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInvoiceComments, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("invoice_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "comments" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("comments"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateInvoiceComments {
+                    invoice_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
+                    comments: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("comments"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateInvoiceComments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8500,8 +15698,8 @@ impl UpdateInvoiceComments {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         form.push("comments", &self.comments);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8510,7 +15708,7 @@ impl UpdateInvoiceComments {
 /// The form of update_meeting.
 ///
 /// Source: `more/teamleader-v1-meetings.txt`, "Updating an existing meeting".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateMeeting {
     /// Id of the meeting.
     pub meeting_id: i64,
@@ -8525,10 +15723,10 @@ pub struct UpdateMeeting {
     /// Spec note: Named `duration` when adding a meeting; both names are as documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateMeeting {
@@ -8540,7 +15738,7 @@ impl UpdateMeeting {
             title: None,
             start_date: None,
             duration_minutes: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8572,6 +15770,77 @@ impl clientgen_runtime::UnknownFields for UpdateMeeting {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateMeeting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateMeeting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMeeting")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateMeeting, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::UnixTime>> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "meeting_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("meeting_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "start_date" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_date"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "duration_minutes" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("duration_minutes"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateMeeting {
+                    meeting_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("meeting_id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    start_date: slot_2.unwrap_or_default(),
+                    duration_minutes: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8584,8 +15853,8 @@ impl UpdateMeeting {
         form.push_opt("title", self.title.as_ref());
         form.push_opt("start_date", self.start_date.as_ref());
         form.push_opt("duration_minutes", self.duration_minutes.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8594,7 +15863,7 @@ impl UpdateMeeting {
 /// The form of update_product.
 ///
 /// Source: `more/teamleader-v1-products.txt`, "Updating a product".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProduct {
     /// Id of the product.
     pub product_id: i64,
@@ -8613,10 +15882,10 @@ pub struct UpdateProduct {
     /// New purchase price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_price: Option<clientgen_runtime::Decimal>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateProduct {
@@ -8630,7 +15899,7 @@ impl UpdateProduct {
             external_id: None,
             stock_amount: None,
             purchase_price: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8669,6 +15938,97 @@ impl clientgen_runtime::UnknownFields for UpdateProduct {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateProduct;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateProduct")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateProduct, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<clientgen_runtime::Decimal>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "product_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("product_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "price" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("price"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "external_id" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("external_id"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "stock_amount" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("stock_amount"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "purchase_price" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("purchase_price"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateProduct {
+                    product_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("product_id"))?,
+                    name: slot_1.unwrap_or_default(),
+                    price: slot_2.unwrap_or_default(),
+                    external_id: slot_3.unwrap_or_default(),
+                    stock_amount: slot_4.unwrap_or_default(),
+                    purchase_price: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8683,8 +16043,8 @@ impl UpdateProduct {
         form.push_opt("external_id", self.external_id.as_ref());
         form.push_opt("stock_amount", self.stock_amount.as_ref());
         form.push_opt("purchase_price", self.purchase_price.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8693,7 +16053,7 @@ impl UpdateProduct {
 /// The form of update_project.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateProject | Projects | project_id, track_changes, title | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProject {
     /// Id of the project.
     pub project_id: i64,
@@ -8703,10 +16063,10 @@ pub struct UpdateProject {
     pub track_changes: String,
     /// Title.
     pub title: String,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateProject {
@@ -8717,7 +16077,7 @@ impl UpdateProject {
             project_id,
             track_changes,
             title,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8744,6 +16104,73 @@ impl clientgen_runtime::UnknownFields for UpdateProject {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateProject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateProject")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateProject, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("project_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "track_changes" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("track_changes"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateProject {
+                    project_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
+                    track_changes: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "track_changes",
+                        ))?,
+                    title: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8755,8 +16182,8 @@ impl UpdateProject {
         form.push("project_id", &self.project_id);
         form.push("track_changes", &self.track_changes);
         form.push("title", &self.title);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8765,14 +16192,14 @@ impl UpdateProject {
 /// The form of update_subscription.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateSubscription {
     /// Id of the subscription.
     pub subscription_id: i64,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateSubscription {
@@ -8781,7 +16208,7 @@ impl UpdateSubscription {
     pub fn new(subscription_id: i64) -> Self {
         UpdateSubscription {
             subscription_id,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8798,6 +16225,55 @@ impl clientgen_runtime::UnknownFields for UpdateSubscription {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSubscription")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscription, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "subscription_id" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subscription_id"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSubscription {
+                    subscription_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscription_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8807,8 +16283,8 @@ impl UpdateSubscription {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8817,7 +16293,7 @@ impl UpdateSubscription {
 /// The form of update_task.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTask {
     /// Id of the task.
     pub task_id: i64,
@@ -8841,10 +16317,10 @@ pub struct UpdateTask {
     /// 1 when the task is done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<Flag>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateTask {
@@ -8859,7 +16335,7 @@ impl UpdateTask {
             user_id: None,
             priority: None,
             done: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8903,6 +16379,103 @@ impl clientgen_runtime::UnknownFields for UpdateTask {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTask;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTask")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTask, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<TaskPriority>> = None;
+                let mut slot_6: Option<Option<Flag>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "task_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("task_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "description" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("description"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "duration" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("duration"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "task_type_id" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("task_type_id"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "user_id" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("user_id"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "priority" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("priority"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "done" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("done"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateTask {
+                    task_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("task_id"))?,
+                    description: slot_1.unwrap_or_default(),
+                    duration: slot_2.unwrap_or_default(),
+                    task_type_id: slot_3.unwrap_or_default(),
+                    user_id: slot_4.unwrap_or_default(),
+                    priority: slot_5.unwrap_or_default(),
+                    done: slot_6.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8918,8 +16491,8 @@ impl UpdateTask {
         form.push_opt("user_id", self.user_id.as_ref());
         form.push_opt("priority", self.priority.as_ref());
         form.push_opt("done", self.done.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8928,17 +16501,17 @@ impl UpdateTask {
 /// The form of update_ticket.
 ///
 /// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTicket {
     /// Id of the ticket.
     pub ticket_id: i64,
     /// The new status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TicketStatus>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UpdateTicket {
@@ -8948,7 +16521,7 @@ impl UpdateTicket {
         UpdateTicket {
             ticket_id,
             status: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -8970,6 +16543,59 @@ impl clientgen_runtime::UnknownFields for UpdateTicket {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTicket;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTicket")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTicket, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<Option<TicketStatus>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ticket_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "status" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("status"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateTicket {
+                    ticket_id: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
+                    status: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UpdateTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -8980,8 +16606,8 @@ impl UpdateTicket {
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
         form.push_opt("status", self.status.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -8990,18 +16616,52 @@ impl UpdateTicket {
 /// The form of update_timetracking. No parameter is documented; put any into `extra`.
 ///
 /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateTimetracking {
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for UpdateTimetracking {
     #[allow(deprecated)]
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateTimetracking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateTimetracking;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTimetracking")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTimetracking, A::Error> {
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateTimetracking { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -9013,8 +16673,8 @@ impl UpdateTimetracking {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }
@@ -9023,7 +16683,7 @@ impl UpdateTimetracking {
 /// The form of upload_file.
 ///
 /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -" (secondary material, not the vendor's own documentation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadFile {
     /// Kind of record.
     ///
@@ -9040,10 +16700,10 @@ pub struct UploadFile {
     /// Spec note: From the Python peer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl UploadFile {
@@ -9061,7 +16721,7 @@ impl UploadFile {
             file_content,
             file_name,
             folder_name: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -9098,6 +16758,92 @@ impl clientgen_runtime::UnknownFields for UploadFile {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UploadFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UploadFile")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFile, A::Error> {
+                let mut slot_0: Option<FileObjectType> = None;
+                let mut slot_1: Option<i64> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "object_type" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("object_type"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "object_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("object_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "file_content" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("file_content"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "file_name" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("file_name"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "folder_name" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("folder_name"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UploadFile {
+                    object_type: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
+                    object_id: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
+                    file_content: slot_2
+                        .ok_or_else(|| serde::de::Error::missing_field("file_content"))?,
+                    file_name: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("file_name"))?,
+                    folder_name: slot_4.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 impl UploadFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
     #[allow(deprecated)]
@@ -9111,8 +16857,8 @@ impl UploadFile {
         form.push("file_content", &self.file_content);
         form.push("file_name", &self.file_name);
         form.push_opt("folder_name", self.folder_name.as_ref());
-        for (name, value) in &self.extra {
-            form.push_extra(name, value, style);
+        for (name, value) in self.extra.iter() {
+            form.push_extra(name, &value.to_value(), style);
         }
         Ok(())
     }

@@ -5,15 +5,15 @@
 /// The answer of the API key check.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Testing your API key".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessCheck {
     /// `ok` when the API key is valid and was sent correctly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for AccessCheck {
@@ -28,10 +28,54 @@ impl clientgen_runtime::UnknownFields for AccessCheck {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AccessCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccessCheck;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessCheck")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessCheck, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "access" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("access"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AccessCheck {
+                    access: slot_0.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Calendar view settings.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CalendarViews {
     /// Code of the view shown first, such as `MW` (multi-week).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,10 +134,10 @@ pub struct CalendarViews {
     /// Months shown in the year view.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_number_of_months: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for CalendarViews {
@@ -201,10 +245,238 @@ impl clientgen_runtime::UnknownFields for CalendarViews {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CalendarViews {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalendarViews;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CalendarViews")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalendarViews, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<bool>> = None;
+                let mut slot_2: Option<Option<bool>> = None;
+                let mut slot_3: Option<Option<bool>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                let mut slot_5: Option<Option<bool>> = None;
+                let mut slot_6: Option<Option<bool>> = None;
+                let mut slot_7: Option<Option<bool>> = None;
+                let mut slot_8: Option<Option<bool>> = None;
+                let mut slot_9: Option<Option<bool>> = None;
+                let mut slot_10: Option<Option<bool>> = None;
+                let mut slot_11: Option<Option<i64>> = None;
+                let mut slot_12: Option<Option<i64>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<bool>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                let mut slot_17: Option<Option<bool>> = None;
+                let mut slot_18: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "default_view" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("default_view"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "show_day_view" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_day_view"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "show_week_view" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_week_view"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "show_multiday_view" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_multiday_view"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "show_multiweek_view" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_multiweek_view"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "show_month_view" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_month_view"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "show_agenda_view" => {
+                            if slot_6.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_agenda_view"),
+                                );
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "show_list_view" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_list_view"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "show_scheduler_view" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_scheduler_view"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "show_year_view" => {
+                            if slot_9.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_year_view"),
+                                );
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "week_hide_weekend" => {
+                            if slot_10.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("week_hide_weekend"),
+                                );
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "multiweek_number_of_weeks" => {
+                            if slot_11.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "multiweek_number_of_weeks",
+                                    ),
+                                );
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "multiday_number_of_days" => {
+                            if slot_12.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("multiday_number_of_days"),
+                                );
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "agenda_date_range" => {
+                            if slot_13.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("agenda_date_range"),
+                                );
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "agenda_show_details" => {
+                            if slot_14.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("agenda_show_details"),
+                                );
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "list_date_range" => {
+                            if slot_15.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("list_date_range"),
+                                );
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "list_group_by" => {
+                            if slot_16.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("list_group_by"),
+                                );
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "list_show_details" => {
+                            if slot_17.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("list_show_details"),
+                                );
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "year_number_of_months" => {
+                            if slot_18.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("year_number_of_months"),
+                                );
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CalendarViews {
+                    default_view: slot_0.unwrap_or_default(),
+                    show_day_view: slot_1.unwrap_or_default(),
+                    show_week_view: slot_2.unwrap_or_default(),
+                    show_multiday_view: slot_3.unwrap_or_default(),
+                    show_multiweek_view: slot_4.unwrap_or_default(),
+                    show_month_view: slot_5.unwrap_or_default(),
+                    show_agenda_view: slot_6.unwrap_or_default(),
+                    show_list_view: slot_7.unwrap_or_default(),
+                    show_scheduler_view: slot_8.unwrap_or_default(),
+                    show_year_view: slot_9.unwrap_or_default(),
+                    week_hide_weekend: slot_10.unwrap_or_default(),
+                    multiweek_number_of_weeks: slot_11.unwrap_or_default(),
+                    multiday_number_of_days: slot_12.unwrap_or_default(),
+                    agenda_date_range: slot_13.unwrap_or_default(),
+                    agenda_show_details: slot_14.unwrap_or_default(),
+                    list_date_range: slot_15.unwrap_or_default(),
+                    list_group_by: slot_16.unwrap_or_default(),
+                    list_show_details: slot_17.unwrap_or_default(),
+                    year_number_of_months: slot_18.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A calendar's settings, grouped by area. Every field is optional: the document shows one example and no table.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Configuration {
     /// General settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,10 +496,10 @@ pub struct Configuration {
     /// Limits and features of the calendar's plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Configuration {
@@ -264,10 +536,98 @@ impl clientgen_runtime::UnknownFields for Configuration {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Configuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Configuration;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Configuration")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Configuration, A::Error> {
+                let mut slot_0: Option<Option<GeneralSettings>> = None;
+                let mut slot_1: Option<Option<CalendarViews>> = None;
+                let mut slot_2: Option<Option<DateTimeSettings>> = None;
+                let mut slot_3: Option<Option<Identity>> = None;
+                let mut slot_4: Option<Option<Link>> = None;
+                let mut slot_5: Option<Option<Features>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "general_settings" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("general_settings"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "calendar_views" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("calendar_views"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "date_time" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("date_time"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "identity" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("identity"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "link" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("link"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "features" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("features"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Configuration {
+                    general_settings: slot_0.unwrap_or_default(),
+                    calendar_views: slot_1.unwrap_or_default(),
+                    date_time: slot_2.unwrap_or_default(),
+                    identity: slot_3.unwrap_or_default(),
+                    link: slot_4.unwrap_or_default(),
+                    features: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Timezone and date settings of a calendar.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DateTimeSettings {
     /// Whether users may change the timezone; the `tz` query parameter is honoured only then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,10 +656,10 @@ pub struct DateTimeSettings {
     /// First day of the week (0 in the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_start: Option<i64>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for DateTimeSettings {
@@ -351,10 +711,126 @@ impl clientgen_runtime::UnknownFields for DateTimeSettings {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DateTimeSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DateTimeSettings;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DateTimeSettings")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DateTimeSettings, A::Error> {
+                let mut slot_0: Option<Option<bool>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<bool>> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<chrono::NaiveDate>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<i64>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "tz_dynamic" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tz_dynamic"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "tz" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tz"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "tz_show" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tz_show"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "time_range_start" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("time_range_start"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "time_range_end" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("time_range_end"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "start_date_type" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("start_date_type"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "start_date" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_date"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "start_date_pattern" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("start_date_pattern"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "week_start" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("week_start"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DateTimeSettings {
+                    tz_dynamic: slot_0.unwrap_or_default(),
+                    tz: slot_1.unwrap_or_default(),
+                    tz_show: slot_2.unwrap_or_default(),
+                    time_range_start: slot_3.unwrap_or_default(),
+                    time_range_end: slot_4.unwrap_or_default(),
+                    start_date_type: slot_5.unwrap_or_default(),
+                    start_date: slot_6.unwrap_or_default(),
+                    start_date_pattern: slot_7.unwrap_or_default(),
+                    week_start: slot_8.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// One error: a stable id to act on, and a translated title and message meant for end users.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Error Response Format".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorDetail {
     /// Constant error id; Teamup promises not to change it.
     pub id: ErrorId,
@@ -364,10 +840,10 @@ pub struct ErrorDetail {
     /// Translated explanation; a list when there are several problems (validation errors on an event, say). It may contain HTML that is safe to render, or tags may be stripped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<ErrorMessage>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorDetail {
@@ -378,7 +854,7 @@ impl ErrorDetail {
             id,
             title: None,
             message: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -399,6 +875,66 @@ impl clientgen_runtime::UnknownFields for ErrorDetail {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorDetail;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorDetail")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let mut slot_0: Option<ErrorId> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<ErrorMessage>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "message" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("message"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorDetail {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    title: slot_1.unwrap_or_default(),
+                    message: slot_2.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -554,14 +1090,14 @@ impl clientgen_runtime::UnknownFields for ErrorMessage {
 /// The body of every failure response.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Error Response Format".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponse {
     /// What went wrong.
     pub error: ErrorDetail,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl ErrorResponse {
@@ -570,7 +1106,7 @@ impl ErrorResponse {
     pub fn new(error: ErrorDetail) -> Self {
         ErrorResponse {
             error,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -587,12 +1123,57 @@ impl clientgen_runtime::UnknownFields for ErrorResponse {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorResponse")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut slot_0: Option<ErrorDetail> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("error"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A calendar event, as returned by the server and as sent back on update. Read-only attributes are never sent; the update-only `redit` is never returned.
 ///
 /// Spec note: Only `id`, `start_dt`, `end_dt` and `all_day` are required: the documented responses leave out many attributes. The dates are date-times (see note `date-time-types`), and the attribute notes the table refers to are missing (see note `missing-attribute-notes`).
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Event Data Structure".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Event {
     /// Event id, assigned by the server.
     pub id: String,
@@ -696,10 +1277,10 @@ pub struct Event {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing, default)]
     pub update_dt: Option<clientgen_runtime::DateTime>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl Event {
@@ -733,7 +1314,7 @@ impl Event {
             readonly: None,
             creation_dt: None,
             update_dt: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -841,10 +1422,223 @@ impl clientgen_runtime::UnknownFields for Event {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Event;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Event")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Event, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut slot_3: Option<Option<Vec<i64>>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<clientgen_runtime::DateTime> = None;
+                let mut slot_6: Option<clientgen_runtime::DateTime> = None;
+                let mut slot_7: Option<bool> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<RecurrenceEditMode>> = None;
+                let mut slot_14: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_15: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                let mut slot_17: Option<Option<String>> = None;
+                let mut slot_18: Option<Option<bool>> = None;
+                let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_20: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "remote_id" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remote_id"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "series_id" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("series_id"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "subcalendar_ids" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subcalendar_ids"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "subcalendar_id" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subcalendar_id"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "start_dt" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_dt"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "end_dt" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("end_dt"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "all_day" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("all_day"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "who" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("who"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "location" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("location"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "notes" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("notes"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        "rrule" => {
+                            if slot_12.is_some() {
+                                return Err(serde::de::Error::duplicate_field("rrule"));
+                            }
+                            slot_12 = Some(map.next_value()?);
+                        }
+                        "redit" => {
+                            if slot_13.is_some() {
+                                return Err(serde::de::Error::duplicate_field("redit"));
+                            }
+                            slot_13 = Some(map.next_value()?);
+                        }
+                        "ristart_dt" => {
+                            if slot_14.is_some() {
+                                return Err(serde::de::Error::duplicate_field("ristart_dt"));
+                            }
+                            slot_14 = Some(map.next_value()?);
+                        }
+                        "rsstart_dt" => {
+                            if slot_15.is_some() {
+                                return Err(serde::de::Error::duplicate_field("rsstart_dt"));
+                            }
+                            slot_15 = Some(map.next_value()?);
+                        }
+                        "tz" => {
+                            if slot_16.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tz"));
+                            }
+                            slot_16 = Some(map.next_value()?);
+                        }
+                        "version" => {
+                            if slot_17.is_some() {
+                                return Err(serde::de::Error::duplicate_field("version"));
+                            }
+                            slot_17 = Some(map.next_value()?);
+                        }
+                        "readonly" => {
+                            if slot_18.is_some() {
+                                return Err(serde::de::Error::duplicate_field("readonly"));
+                            }
+                            slot_18 = Some(map.next_value()?);
+                        }
+                        "creation_dt" => {
+                            if slot_19.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("creation_dt"),
+                                );
+                            }
+                            slot_19 = Some(map.next_value()?);
+                        }
+                        "update_dt" => {
+                            if slot_20.is_some() {
+                                return Err(serde::de::Error::duplicate_field("update_dt"));
+                            }
+                            slot_20 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Event {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    remote_id: slot_1.unwrap_or_default(),
+                    series_id: slot_2.unwrap_or_default(),
+                    subcalendar_ids: slot_3.unwrap_or_default(),
+                    subcalendar_id: slot_4.unwrap_or_default(),
+                    start_dt: slot_5
+                        .ok_or_else(|| serde::de::Error::missing_field("start_dt"))?,
+                    end_dt: slot_6
+                        .ok_or_else(|| serde::de::Error::missing_field("end_dt"))?,
+                    all_day: slot_7
+                        .ok_or_else(|| serde::de::Error::missing_field("all_day"))?,
+                    title: slot_8.unwrap_or_default(),
+                    who: slot_9.unwrap_or_default(),
+                    location: slot_10.unwrap_or_default(),
+                    notes: slot_11.unwrap_or_default(),
+                    rrule: slot_12.unwrap_or_default(),
+                    redit: slot_13.unwrap_or_default(),
+                    ristart_dt: slot_14.unwrap_or_default(),
+                    rsstart_dt: slot_15.unwrap_or_default(),
+                    tz: slot_16.unwrap_or_default(),
+                    version: slot_17.unwrap_or_default(),
+                    readonly: slot_18.unwrap_or_default(),
+                    creation_dt: slot_19.unwrap_or_default(),
+                    update_dt: slot_20.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Limits and features of a calendar's plan.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Features {
     /// Most sub-calendars allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -864,10 +1658,10 @@ pub struct Features {
     /// Refresh intervals offered for imported feeds (units not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_feed_frequency: Option<Vec<i64>>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Features {
@@ -907,10 +1701,104 @@ impl clientgen_runtime::UnknownFields for Features {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Features {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Features;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Features")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Features, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_2: Option<Option<bool>> = None;
+                let mut slot_3: Option<Option<bool>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                let mut slot_5: Option<Option<Vec<i64>>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "calendar_limit" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("calendar_limit"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "history" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("history"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "daily_agenda" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("daily_agenda"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "file_upload" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("file_upload"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "notification_for_past" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("notification_for_past"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "import_feed_frequency" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("import_feed_frequency"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Features {
+                    calendar_limit: slot_0.unwrap_or_default(),
+                    history: slot_1.unwrap_or_default(),
+                    daily_agenda: slot_2.unwrap_or_default(),
+                    file_upload: slot_3.unwrap_or_default(),
+                    notification_for_past: slot_4.unwrap_or_default(),
+                    import_feed_frequency: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// General calendar settings.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GeneralSettings {
     /// Email address of the calendar administrator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -939,10 +1827,10 @@ pub struct GeneralSettings {
     /// Title of the "about" text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about_title: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for GeneralSettings {
@@ -1000,10 +1888,134 @@ impl clientgen_runtime::UnknownFields for GeneralSettings {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GeneralSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GeneralSettings;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GeneralSettings")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeneralSettings, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<bool>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                let mut slot_5: Option<Option<bool>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<bool>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "admin_email" => {
+                            if slot_0.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("admin_email"),
+                                );
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "language" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "control_panel_default_state" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field(
+                                        "control_panel_default_state",
+                                    ),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "onetomany_enabled" => {
+                            if slot_3.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("onetomany_enabled"),
+                                );
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "user_signup_enabled" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("user_signup_enabled"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "icsfeeds_enabled" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("icsfeeds_enabled"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "about" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("about"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "about_enabled" => {
+                            if slot_7.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("about_enabled"),
+                                );
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "about_title" => {
+                            if slot_8.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("about_title"),
+                                );
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GeneralSettings {
+                    admin_email: slot_0.unwrap_or_default(),
+                    language: slot_1.unwrap_or_default(),
+                    control_panel_default_state: slot_2.unwrap_or_default(),
+                    onetomany_enabled: slot_3.unwrap_or_default(),
+                    user_signup_enabled: slot_4.unwrap_or_default(),
+                    icsfeeds_enabled: slot_5.unwrap_or_default(),
+                    about: slot_6.unwrap_or_default(),
+                    about_enabled: slot_7.unwrap_or_default(),
+                    about_title: slot_8.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Title and branding of a calendar.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Identity {
     /// Calendar title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1023,10 +2035,10 @@ pub struct Identity {
     /// Header text colour, in hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_font_color: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Identity {
@@ -1066,10 +2078,100 @@ impl clientgen_runtime::UnknownFields for Identity {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Identity;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Identity")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Identity, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<bool>> = None;
+                let mut slot_2: Option<Option<bool>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "title" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "customize" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("customize"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "show_custom_logo" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("show_custom_logo"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "logo_uri" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("logo_uri"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "header_background_color" => {
+                            if slot_4.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("header_background_color"),
+                                );
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "header_font_color" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("header_font_color"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Identity {
+                    title: slot_0.unwrap_or_default(),
+                    customize: slot_1.unwrap_or_default(),
+                    show_custom_logo: slot_2.unwrap_or_default(),
+                    logo_uri: slot_3.unwrap_or_default(),
+                    header_background_color: slot_4.unwrap_or_default(),
+                    header_font_color: slot_5.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The calendar key (sharing link) a request was made with.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Link {
     /// Name of the link, such as `Administrator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1077,10 +2179,10 @@ pub struct Link {
     /// The calendar key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Link {
@@ -1094,10 +2196,62 @@ impl clientgen_runtime::UnknownFields for Link {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Link;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Link")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Link, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "key" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("key"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Link {
+                    name: slot_0.unwrap_or_default(),
+                    key: slot_1.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// An event to create: the event attributes without the read-only ones and without the server-assigned id, version and occurrence start, and without the update-only `redit`.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Create a new Event".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewEvent {
     /// Optional id of the event in a third-party system; must be unique.
     ///
@@ -1153,10 +2307,10 @@ pub struct NewEvent {
     /// Spec note: Not nullable here, unlike in Event: a create that does not set it omits it, as the document's create example does, instead of sending null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewEvent {
@@ -1180,7 +2334,7 @@ impl NewEvent {
             notes: None,
             rrule: None,
             tz: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1246,10 +2400,149 @@ impl clientgen_runtime::UnknownFields for NewEvent {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NewEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewEvent;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewEvent")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewEvent, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<Vec<i64>>> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut slot_3: Option<clientgen_runtime::DateTime> = None;
+                let mut slot_4: Option<clientgen_runtime::DateTime> = None;
+                let mut slot_5: Option<bool> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "remote_id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("remote_id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "subcalendar_ids" => {
+                            if slot_1.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subcalendar_ids"),
+                                );
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "subcalendar_id" => {
+                            if slot_2.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("subcalendar_id"),
+                                );
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "start_dt" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("start_dt"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "end_dt" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("end_dt"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "all_day" => {
+                            if slot_5.is_some() {
+                                return Err(serde::de::Error::duplicate_field("all_day"));
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "title" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("title"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "who" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("who"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        "location" => {
+                            if slot_8.is_some() {
+                                return Err(serde::de::Error::duplicate_field("location"));
+                            }
+                            slot_8 = Some(map.next_value()?);
+                        }
+                        "notes" => {
+                            if slot_9.is_some() {
+                                return Err(serde::de::Error::duplicate_field("notes"));
+                            }
+                            slot_9 = Some(map.next_value()?);
+                        }
+                        "rrule" => {
+                            if slot_10.is_some() {
+                                return Err(serde::de::Error::duplicate_field("rrule"));
+                            }
+                            slot_10 = Some(map.next_value()?);
+                        }
+                        "tz" => {
+                            if slot_11.is_some() {
+                                return Err(serde::de::Error::duplicate_field("tz"));
+                            }
+                            slot_11 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewEvent {
+                    remote_id: slot_0.unwrap_or_default(),
+                    subcalendar_ids: slot_1.unwrap_or_default(),
+                    subcalendar_id: slot_2.unwrap_or_default(),
+                    start_dt: slot_3
+                        .ok_or_else(|| serde::de::Error::missing_field("start_dt"))?,
+                    end_dt: slot_4
+                        .ok_or_else(|| serde::de::Error::missing_field("end_dt"))?,
+                    all_day: slot_5
+                        .ok_or_else(|| serde::de::Error::missing_field("all_day"))?,
+                    title: slot_6.unwrap_or_default(),
+                    who: slot_7.unwrap_or_default(),
+                    location: slot_8.unwrap_or_default(),
+                    notes: slot_9.unwrap_or_default(),
+                    rrule: slot_10.unwrap_or_default(),
+                    tz: slot_11.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// A sub-calendar to create, without the attributes the server fills in.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Sub-Calendar Data Structure".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewSubcalendar {
     /// Name, 1 to 100 characters, unique within the calendar.
     pub name: String,
@@ -1268,10 +2561,10 @@ pub struct NewSubcalendar {
     /// Server default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl NewSubcalendar {
@@ -1283,7 +2576,7 @@ impl NewSubcalendar {
             active: None,
             color: None,
             overlap: None,
-            extra: serde_json::Map::new(),
+            extra: clientgen_runtime::Extra::new(),
         }
     }
 }
@@ -1309,6 +2602,74 @@ impl clientgen_runtime::UnknownFields for NewSubcalendar {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NewSubcalendar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NewSubcalendar;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewSubcalendar")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewSubcalendar, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<bool>> = None;
+                let mut slot_2: Option<Option<SubcalendarColor>> = None;
+                let mut slot_3: Option<Option<bool>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "active" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("active"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "color" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("color"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "overlap" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("overlap"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NewSubcalendar {
+                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    active: slot_1.unwrap_or_default(),
+                    color: slot_2.unwrap_or_default(),
+                    overlap: slot_3.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1475,7 +2836,7 @@ impl clientgen_runtime::UnknownFields for RecurrenceEditMode {
 /// A sub-calendar: a category of events with its own colour. Every calendar has at least one and every event belongs to at least one.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Sub-Calendar Data Structure".
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Subcalendar {
     /// Sub-calendar id, assigned by the server.
     ///
@@ -1518,10 +2879,10 @@ pub struct Subcalendar {
     /// Read-only: returned by the server, never sent.
     #[serde(skip_serializing, default)]
     pub readonly: Option<bool>,
-    /// Fields the spec does not describe, kept as received so that sending this value
-    /// back loses nothing.
+    /// Fields the spec does not describe, kept as the exact JSON text received so that
+    /// sending this value back loses nothing.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: clientgen_runtime::Extra,
 }
 
 impl clientgen_runtime::UnknownFields for Subcalendar {
@@ -1562,6 +2923,108 @@ impl clientgen_runtime::UnknownFields for Subcalendar {
                 out,
             );
         self.extra.collect_unknown(path, out);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Subcalendar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Subcalendar;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Subcalendar")
+            }
+
+            #[allow(deprecated, clippy::match_single_binding)]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Subcalendar, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<bool>> = None;
+                let mut slot_3: Option<Option<SubcalendarColor>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                let mut slot_5: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_6: Option<Option<clientgen_runtime::DateTime>> = None;
+                let mut slot_7: Option<Option<bool>> = None;
+                let mut extra = clientgen_runtime::Extra::new();
+                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            if slot_0.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            slot_0 = Some(map.next_value()?);
+                        }
+                        "name" => {
+                            if slot_1.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            slot_1 = Some(map.next_value()?);
+                        }
+                        "active" => {
+                            if slot_2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("active"));
+                            }
+                            slot_2 = Some(map.next_value()?);
+                        }
+                        "color" => {
+                            if slot_3.is_some() {
+                                return Err(serde::de::Error::duplicate_field("color"));
+                            }
+                            slot_3 = Some(map.next_value()?);
+                        }
+                        "overlap" => {
+                            if slot_4.is_some() {
+                                return Err(serde::de::Error::duplicate_field("overlap"));
+                            }
+                            slot_4 = Some(map.next_value()?);
+                        }
+                        "creation_dt" => {
+                            if slot_5.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("creation_dt"),
+                                );
+                            }
+                            slot_5 = Some(map.next_value()?);
+                        }
+                        "update_dt" => {
+                            if slot_6.is_some() {
+                                return Err(serde::de::Error::duplicate_field("update_dt"));
+                            }
+                            slot_6 = Some(map.next_value()?);
+                        }
+                        "readonly" => {
+                            if slot_7.is_some() {
+                                return Err(serde::de::Error::duplicate_field("readonly"));
+                            }
+                            slot_7 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert_unknown(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Subcalendar {
+                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    active: slot_2.unwrap_or_default(),
+                    color: slot_3.unwrap_or_default(),
+                    overlap: slot_4.unwrap_or_default(),
+                    creation_dt: slot_5.unwrap_or_default(),
+                    update_dt: slot_6.unwrap_or_default(),
+                    readonly: slot_7.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 

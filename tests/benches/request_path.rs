@@ -1,0 +1,743 @@
+//! The request and decode path of a generated client, side by side with the code a careful user
+//! would write by hand, in one process against one loopback server.
+//!
+//! `cargo bench -p clientgen-tests --bench request_path`
+//!
+//! Three clients make the same calls, interleaved round by round so that drifting machine load
+//! hits all three alike:
+//! - `hyper`: a raw hyper HTTP/1 connection that reads the body and decodes nothing (the floor);
+//! - `hand`: reqwest + serde_json into plain `#[derive(Deserialize)]` structs, chrono for the
+//!   date-times, as a careful user would write it;
+//! - `generated`: the generated Teamup (and Grow CRM) client.
+//!
+//! The server (hyper, keep-alive, bodies prepared in advance) runs in a child process (this
+//! binary with `--serve`), so allocation counts and heap figures are the client's alone.
+//! Allocations are counted by a wrapping global allocator. The decode section decodes a
+//! 10,000-event body in memory, without HTTP, and reports MB/s and the peak heap.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::convert::Infallible;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper_util::rt::TokioIo;
+use serde::Deserialize;
+
+/// Counts allocations and live heap bytes, and remembers the most live at once.
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator unchanged; only counters are updated.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            if new_size >= layout.size() {
+                let grow = new_size - layout.size();
+                let live = LIVE.fetch_add(grow, Ordering::Relaxed) + grow;
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/// One Teamup event as the live service sends it: the documented fields, and two it does not
+/// document (`attachments`, `signup_enabled`), which the generated client keeps in `extra`.
+fn event_json(i: usize) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("{}", 100_000 + i),
+        "series_id": null,
+        "remote_id": null,
+        "subcalendar_ids": [730624, 730625],
+        "subcalendar_id": 730624,
+        "start_dt": "2015-06-17T06:00:00-0400",
+        "end_dt": "2015-06-17T07:00:00-0400",
+        "all_day": false,
+        "rrule": "",
+        "title": format!("Demo event number {i}"),
+        "who": "Sam Lee",
+        "location": "Room 4",
+        "notes": "<p>Bring the quarterly figures.</p>",
+        "version": "556db1f949aa6",
+        "readonly": false,
+        "tz": "America/New_York",
+        "ristart_dt": null,
+        "rsstart_dt": null,
+        "creation_dt": "2015-06-02T13:39:05+0000",
+        "update_dt": "2015-06-03T08:12:44+0000",
+        "attachments": [],
+        "signup_enabled": false
+    })
+}
+
+fn events_body(n: usize) -> Bytes {
+    let events: Vec<_> = (0..n).map(event_json).collect();
+    serde_json::to_vec(&serde_json::json!({ "events": events, "timestamp": 1_434_535_200 }))
+        .expect("json")
+        .into()
+}
+
+fn event_body() -> Bytes {
+    serde_json::to_vec(&serde_json::json!({ "event": event_json(7) }))
+        .expect("json")
+        .into()
+}
+
+fn leads_body() -> Bytes {
+    let data: Vec<_> = (0..100)
+        .map(|id| {
+            serde_json::json!({
+                "id": id, "title": format!("Lead {id}"), "value": "2500.00",
+                "status": {"id": 1, "title": "New", "color": "#4f8cff"},
+                "active_state": "active", "category": {"id": 3, "name": "Web"},
+                "source": "Website", "last_contacted": "2026-06-15",
+                "description": "Inbound enquiry.",
+                "contact": {"first_name": "Jane", "last_name": "Doe",
+                            "email": "jane@acme.example", "phone": "+1 555 0100",
+                            "job_position": "CTO", "company_name": "Acme Inc",
+                            "website": "https://acme.example"},
+                "address": {"street": null, "city": null, "state": null, "zip": null,
+                            "country": null},
+                "converted": {"is_converted": false, "client_id": null, "date": null},
+                "assigned": [{"id": 53, "name": "Sam Lee"}], "tags": ["priority"],
+                "dates": {"created": "2026-06-18T09:30:00.000000Z",
+                          "updated": "2026-06-18T09:30:00.000000Z"}
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "data": data,
+        "meta": {"current_page": 1, "per_page": 100, "total": 100, "last_page": 1},
+        "message": "Leads retrieved successfully."
+    }))
+    .expect("json")
+    .into()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server (child process)
+
+struct Bodies {
+    event: Bytes,
+    lists: Vec<(String, Bytes)>,
+    leads: Bytes,
+}
+
+fn route(bodies: &Bodies, path: &str) -> Bytes {
+    if path.starts_with("/api/leads") {
+        return bodies.leads.clone();
+    }
+    if path.contains("/events/") {
+        return bodies.event.clone();
+    }
+    for (key, body) in &bodies.lists {
+        if path.starts_with(&format!("/{key}/events")) {
+            return body.clone();
+        }
+    }
+    Bytes::from_static(b"{}")
+}
+
+async fn serve() {
+    let bodies = Arc::new(Bodies {
+        event: event_body(),
+        lists: [1, 100, 1000]
+            .iter()
+            .map(|n| (format!("n{n}"), events_body(*n)))
+            .collect(),
+        leads: leads_body(),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    println!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async {
+        let _ =
+            tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new())).await;
+        std::process::exit(0);
+    });
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let bodies = bodies.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
+                let body = route(&bodies, req.uri().path());
+                async move {
+                    let resp = hyper::Response::builder()
+                        .header("content-type", "application/json")
+                        .body(Full::new(body))
+                        .expect("response");
+                    Ok::<_, Infallible>(resp)
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hand-written client
+
+type Chrono = chrono::DateTime<chrono::FixedOffset>;
+
+/// A Teamup event as a careful user would declare it.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandEvent {
+    id: String,
+    series_id: Option<i64>,
+    remote_id: Option<String>,
+    subcalendar_ids: Vec<i64>,
+    subcalendar_id: i64,
+    start_dt: Chrono,
+    end_dt: Chrono,
+    all_day: bool,
+    rrule: Option<String>,
+    title: Option<String>,
+    who: Option<String>,
+    location: Option<String>,
+    notes: Option<String>,
+    version: Option<String>,
+    readonly: Option<bool>,
+    tz: Option<String>,
+    ristart_dt: Option<Chrono>,
+    rsstart_dt: Option<Chrono>,
+    creation_dt: Option<Chrono>,
+    update_dt: Option<Chrono>,
+}
+
+#[derive(Deserialize)]
+struct HandEventEnvelope {
+    event: HandEvent,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandEventsEnvelope {
+    events: Vec<HandEvent>,
+    timestamp: Option<i64>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandLead {
+    id: i64,
+    title: Option<String>,
+    value: Option<String>,
+    status: Option<HandStatus>,
+    active_state: Option<String>,
+    category: Option<HandCategory>,
+    source: Option<String>,
+    last_contacted: Option<chrono::NaiveDate>,
+    description: Option<String>,
+    contact: Option<HandContact>,
+    address: Option<HandAddress>,
+    converted: Option<HandConverted>,
+    assigned: Vec<HandAssignee>,
+    tags: Vec<String>,
+    dates: Option<HandDates>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandStatus {
+    id: i64,
+    title: String,
+    color: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandCategory {
+    id: i64,
+    name: String,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandContact {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    job_position: Option<String>,
+    company_name: Option<String>,
+    website: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandAddress {
+    street: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    zip: Option<String>,
+    country: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandConverted {
+    is_converted: bool,
+    client_id: Option<i64>,
+    date: Option<chrono::NaiveDate>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandAssignee {
+    id: i64,
+    name: String,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandDates {
+    created: Option<Chrono>,
+    updated: Option<Chrono>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandLeads {
+    data: Vec<HandLead>,
+}
+
+#[derive(Clone)]
+struct Hand {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Hand {
+    async fn get(&self, path: &str) -> Bytes {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("Teamup-Token", "key")
+            .send()
+            .await
+            .expect("send");
+        assert!(resp.status().is_success());
+        resp.bytes().await.expect("body")
+    }
+
+    async fn call(&self, case: Case) -> usize {
+        match case {
+            Case::GetEvent => {
+                let body = self.get("/cal/events/100007").await;
+                let e: HandEventEnvelope = serde_json::from_slice(&body).expect("decode");
+                usize::from(!e.event.id.is_empty())
+            }
+            Case::List(n) => {
+                let body = self.get(&format!("/n{n}/events")).await;
+                let e: HandEventsEnvelope = serde_json::from_slice(&body).expect("decode");
+                e.events.len()
+            }
+            Case::Leads => {
+                let body = self.get("/api/leads?limit=100").await;
+                let l: HandLeads = serde_json::from_slice(&body).expect("decode");
+                l.data.len()
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The raw hyper floor
+
+struct Raw {
+    send: hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
+    host: String,
+}
+
+impl Raw {
+    async fn connect(addr: &str) -> Raw {
+        let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        let (send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("handshake");
+        tokio::spawn(conn);
+        Raw {
+            send,
+            host: addr.to_owned(),
+        }
+    }
+
+    async fn call(&mut self, case: Case) -> usize {
+        let path = match case {
+            Case::GetEvent => "/cal/events/100007".to_owned(),
+            Case::List(n) => format!("/n{n}/events"),
+            Case::Leads => "/api/leads?limit=100".to_owned(),
+        };
+        let req = hyper::Request::get(path)
+            .header("host", &self.host)
+            .header("Teamup-Token", "key")
+            .body(Empty::new())
+            .expect("request");
+        self.send.ready().await.expect("connection ready");
+        let resp = self.send.send_request(req).await.expect("send");
+        assert!(resp.status().is_success());
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        body.len()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generated clients
+
+#[derive(Clone)]
+struct Generated {
+    calendars: Vec<(usize, saas_clients::teamup::Client)>,
+    single: saas_clients::teamup::Client,
+    crm: saas_clients::grow_crm::Client,
+}
+
+impl Generated {
+    fn new(base: &str) -> Generated {
+        let teamup = |key: &str| {
+            saas_clients::teamup::Client::builder(key, "key")
+                .transport(|t| t.base_url(base).allow_http(true))
+                .build()
+                .expect("client")
+        };
+        Generated {
+            calendars: [1, 100, 1000]
+                .iter()
+                .map(|n| (*n, teamup(&format!("n{n}"))))
+                .collect(),
+            single: teamup("cal"),
+            crm: saas_clients::grow_crm::Client::builder("unused.example", "key")
+                .transport(|t| t.base_url(format!("{base}/api")).allow_http(true))
+                .build()
+                .expect("client"),
+        }
+    }
+
+    async fn call(&self, case: Case) -> usize {
+        match case {
+            Case::GetEvent => {
+                let e = self.single.get_event("100007").await.expect("decode");
+                usize::from(!e.id.is_empty())
+            }
+            Case::List(n) => {
+                let client = &self.calendars.iter().find(|(k, _)| *k == n).expect("n").1;
+                client.list_events().await.expect("decode").len()
+            }
+            Case::Leads => self
+                .crm
+                .list_leads()
+                .limit(100)
+                .await
+                .expect("decode")
+                .data
+                .len(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    GetEvent,
+    List(usize),
+    Leads,
+}
+
+impl Case {
+    fn name(self) -> String {
+        match self {
+            Case::GetEvent => "get_event".into(),
+            Case::List(n) => format!("list_events {n}"),
+            Case::Leads => "list_leads 100".into(),
+        }
+    }
+
+    fn expected(self) -> usize {
+        match self {
+            Case::GetEvent => 1,
+            Case::List(n) => n,
+            Case::Leads => 100,
+        }
+    }
+
+    /// Sequential calls per client: about the same time for every case.
+    fn rounds(self) -> usize {
+        match self {
+            Case::GetEvent | Case::List(1) => 3000,
+            Case::List(100) | Case::Leads => 400,
+            _ => 60,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Samples {
+    micros: Vec<f64>,
+    allocs: usize,
+    calls: usize,
+}
+
+impl Samples {
+    fn stats(&mut self) -> (f64, f64) {
+        self.micros.sort_by(f64::total_cmp);
+        let n = self.micros.len();
+        (self.micros[n / 2], self.micros[(n * 99 / 100).min(n - 1)])
+    }
+}
+
+const NAMES: [&str; 3] = ["hyper", "hand", "generated"];
+
+async fn sequential(case: Case, raw: &mut Raw, hand: &Hand, generated: &Generated) {
+    let mut samples: [Samples; 3] = Default::default();
+    let warmup = case.rounds() / 10;
+    for round in 0..case.rounds() + warmup {
+        for (which, s) in samples.iter_mut().enumerate() {
+            let allocs = ALLOCS.load(Ordering::Relaxed);
+            let started = Instant::now();
+            let got = match which {
+                0 => raw.call(case).await,
+                1 => hand.call(case).await,
+                _ => generated.call(case).await,
+            };
+            let elapsed = started.elapsed();
+            let allocs = ALLOCS.load(Ordering::Relaxed) - allocs;
+            if which > 0 {
+                assert_eq!(got, case.expected());
+            }
+            if round >= warmup {
+                s.micros.push(elapsed.as_secs_f64() * 1e6);
+                s.allocs += allocs;
+                s.calls += 1;
+            }
+        }
+    }
+    print_row(&case.name(), "seq", &mut samples);
+}
+
+async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) {
+    const TASKS: usize = 32;
+    let per_task = (case.rounds() / 40).max(3);
+    let mut samples: [Samples; 3] = Default::default();
+    let mut raws = Vec::new();
+    for _ in 0..TASKS {
+        raws.push(Raw::connect(addr).await);
+    }
+    let mut wall = [Duration::ZERO; 3];
+    for _round in 0..4 {
+        for (which, s) in samples.iter_mut().enumerate() {
+            let allocs = ALLOCS.load(Ordering::Relaxed);
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for _ in 0..TASKS {
+                let hand = hand.clone();
+                let generated = generated.clone();
+                let mut raw = (which == 0).then(|| raws.pop().expect("connection"));
+                tasks.push(tokio::spawn(async move {
+                    let mut micros = Vec::with_capacity(per_task);
+                    for _ in 0..per_task {
+                        let t = Instant::now();
+                        let got = match (which, raw.as_mut()) {
+                            (0, Some(raw)) => raw.call(case).await,
+                            (1, _) => hand.call(case).await,
+                            _ => generated.call(case).await,
+                        };
+                        micros.push(t.elapsed().as_secs_f64() * 1e6);
+                        if which > 0 {
+                            assert_eq!(got, case.expected());
+                        }
+                    }
+                    (micros, raw)
+                }));
+            }
+            for task in tasks {
+                let (micros, raw) = task.await.expect("task");
+                s.micros.extend(micros);
+                s.calls += per_task;
+                raws.extend(raw);
+            }
+            wall[which] += started.elapsed();
+            s.allocs += ALLOCS.load(Ordering::Relaxed) - allocs;
+        }
+    }
+    print_row(&case.name(), "32 tasks", &mut samples);
+    let rate = |i: usize| samples[i].calls as f64 / wall[i].as_secs_f64();
+    println!(
+        "{:>44} calls/s: hyper {:.0}, hand {:.0}, generated {:.0}; generated/hand throughput {:.2}",
+        "",
+        rate(0),
+        rate(1),
+        rate(2),
+        rate(2) / rate(1)
+    );
+}
+
+fn print_row(name: &str, mode: &str, samples: &mut [Samples; 3]) {
+    let stats: Vec<(f64, f64)> = samples.iter_mut().map(Samples::stats).collect();
+    let mut line = format!("{name:<16} {mode:<9}");
+    for (i, (median, p99)) in stats.iter().enumerate() {
+        let allocs = samples[i].allocs as f64 / samples[i].calls as f64;
+        line.push_str(&format!(" | {median:>8.1} {p99:>8.1} {allocs:>6.0}"));
+    }
+    line.push_str(&format!(
+        " | {:>5.2} {:>5.2} {:>+8.1}",
+        stats[2].0 / stats[1].0,
+        stats[2].1 / stats[1].1,
+        stats[2].0 - stats[0].0
+    ));
+    println!("{line}");
+}
+
+/// Decodes a 10,000-event body in memory: MB/s and the peak heap above the body itself.
+fn decode(which: usize, body: &Bytes) -> (f64, usize) {
+    let runs = 12;
+    let mut best = f64::MAX;
+    let mut peak = 0;
+    for _ in 0..runs {
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let started = Instant::now();
+        let n = if which == 1 {
+            let v: HandEventsEnvelope = serde_json::from_slice(body).expect("decode");
+            v.events.len()
+        } else {
+            let raw = clientgen_runtime::RawResponse::from_parts(
+                "list_events",
+                http::StatusCode::OK,
+                http::HeaderMap::new(),
+                body.clone(),
+            );
+            let v: clientgen_runtime::ResponseValue<Vec<saas_clients::teamup::types::Event>> = raw
+                .json::<_, saas_clients::teamup::types::ErrorResponse>(Some("events"))
+                .expect("decode");
+            v.len()
+        };
+        best = best.min(started.elapsed().as_secs_f64());
+        peak = peak.max(PEAK.load(Ordering::Relaxed) - before);
+        assert_eq!(n, 10_000);
+    }
+    (body.len() as f64 / best / 1e6, peak)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--serve") {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(serve());
+        return;
+    }
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = Command::new(exe)
+        .arg("--serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut base = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut base)
+        .expect("server address");
+    let base = base.trim().to_owned();
+    let addr = base.trim_start_matches("http://").to_owned();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let hand = Hand {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("reqwest"),
+            base: base.clone(),
+        };
+        let generated = Generated::new(&base);
+        let mut raw = Raw::connect(&addr).await;
+        println!("latency in µs (median, p99) and allocations per call; ratios generated/hand");
+        println!(
+            "{:<26} | {:^24} | {:^24} | {:^24} | {:^22}",
+            "case", NAMES[0], NAMES[1], NAMES[2], "gen/hand med p99, gen-hyper"
+        );
+        let cases = [
+            Case::GetEvent,
+            Case::List(1),
+            Case::List(100),
+            Case::List(1000),
+            Case::Leads,
+        ];
+        for case in cases {
+            sequential(case, &mut raw, &hand, &generated).await;
+        }
+        for case in cases {
+            concurrent(case, &addr, &hand, &generated).await;
+        }
+    });
+
+    let body = events_body(10_000);
+    println!(
+        "decode of 10,000 events ({:.1} MB), best of 12:",
+        body.len() as f64 / 1e6
+    );
+    let (hand_rate, hand_peak) = decode(1, &body);
+    let (gen_rate, gen_peak) = decode(2, &body);
+    println!(
+        "  hand      {hand_rate:>7.1} MB/s  peak heap {:>6.1} MB",
+        hand_peak as f64 / 1e6
+    );
+    println!(
+        "  generated {gen_rate:>7.1} MB/s  peak heap {:>6.1} MB  (rate {:.2}x, heap {:.2}x of hand)",
+        gen_peak as f64 / 1e6,
+        gen_rate / hand_rate,
+        gen_peak as f64 / hand_peak as f64
+    );
+    drop(child.stdin.take());
+    let _ = child.wait();
+}
