@@ -3,6 +3,7 @@
 //! here so that the generated modules stay declarations and calls, in the way progenitor's
 //! clients depend on `progenitor-client`.
 
+pub mod body;
 pub mod datetime;
 pub mod decimal;
 pub mod encode;
