@@ -21,7 +21,7 @@ pub use datetime::{DateTime, UnixTime};
 pub use decimal::Decimal;
 pub use encode::{ArrayStyle, Pairs, ToParam};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
+    ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
     TransportErrorKind, UnexpectedStatus,
 };
 pub use http::Method;
