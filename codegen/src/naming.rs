@@ -58,7 +58,7 @@ impl Namespace {
             Namespace::Field => &["extra"],
             Namespace::Variant => &["Unknown"],
             Namespace::Method => &["builder", "new", "clone", "config", "transport"],
-            Namespace::Setter => &["send", "into_future", "client", "body", "timeout"],
+            Namespace::Setter => &["send", "into_future", "client", "body", "timeout", "max_body"],
             Namespace::Builder => &[
                 "Client",
                 "ClientBuilder",

@@ -42,10 +42,10 @@ impl RateLimit {
     /// `per / calls` is over [`MAX_SPACING`] (a limit like `rate_limit(1, Duration::MAX)`).
     pub fn new(calls: u32, per: Duration) -> Option<Self> {
         let exact = per.checked_div(calls)?;
-        let spacing = exact.checked_add(exact / 100)?;
-        if spacing > MAX_SPACING {
+        if exact > MAX_SPACING {
             return None;
         }
+        let spacing = exact.checked_add(exact / 100)?;
         let quota = Quota::with_period(spacing)?.allow_burst(NonZeroU32::MIN);
         Some(RateLimit {
             calls,

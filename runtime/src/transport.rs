@@ -289,6 +289,12 @@ impl TransportBuilder {
             if per.is_zero() {
                 return setting("rate_limit", "the window `per` is zero");
             }
+            if per / calls < Duration::from_nanos(1) {
+                return setting(
+                    "rate_limit",
+                    &format!("{calls} calls per {per:?} spaces calls under 1 ns apart; set no limit instead"),
+                );
+            }
             if RateLimit::new(calls, per).is_none() {
                 return setting(
                     "rate_limit",

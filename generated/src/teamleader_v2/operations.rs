@@ -20,6 +20,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -37,6 +38,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -56,6 +58,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -77,6 +80,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -91,6 +95,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -108,6 +113,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -129,6 +135,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -143,6 +150,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -160,6 +168,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -177,6 +186,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -194,6 +204,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -215,6 +226,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -229,6 +241,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -246,6 +259,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -263,6 +277,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -284,6 +299,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -301,6 +317,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -319,6 +336,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -333,6 +351,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -351,6 +370,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -369,6 +389,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -387,6 +408,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -401,6 +423,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -419,6 +442,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -433,6 +457,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -454,6 +479,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -472,6 +498,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -493,6 +520,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -510,6 +538,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -527,6 +556,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -548,6 +578,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -567,6 +598,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -579,6 +611,7 @@ pub struct CompaniesAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesAdd<'a> {
@@ -594,9 +627,16 @@ impl<'a> CompaniesAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -618,6 +658,7 @@ impl<'a> CompaniesAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -641,6 +682,7 @@ pub struct CompaniesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesDelete<'a> {
@@ -656,9 +698,16 @@ impl<'a> CompaniesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -680,6 +729,7 @@ impl<'a> CompaniesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -703,6 +753,7 @@ pub struct CompaniesInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesInfo<'a> {
@@ -718,9 +769,16 @@ impl<'a> CompaniesInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -742,6 +800,7 @@ impl<'a> CompaniesInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -765,6 +824,7 @@ pub struct CompaniesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCompaniesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesList<'a> {
@@ -780,9 +840,16 @@ impl<'a> CompaniesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -840,6 +907,7 @@ impl<'a> CompaniesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -863,6 +931,7 @@ pub struct CompaniesTag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesTag<'a> {
@@ -878,9 +947,16 @@ impl<'a> CompaniesTag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -902,6 +978,7 @@ impl<'a> CompaniesTag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -925,6 +1002,7 @@ pub struct CompaniesUntag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesUntag<'a> {
@@ -940,9 +1018,16 @@ impl<'a> CompaniesUntag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -964,6 +1049,7 @@ impl<'a> CompaniesUntag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -987,6 +1073,7 @@ pub struct CompaniesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesUpdate<'a> {
@@ -1002,9 +1089,16 @@ impl<'a> CompaniesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1026,6 +1120,7 @@ impl<'a> CompaniesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1049,6 +1144,7 @@ pub struct ContactsAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsAdd<'a> {
@@ -1064,9 +1160,16 @@ impl<'a> ContactsAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1083,6 +1186,7 @@ impl<'a> ContactsAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -1106,6 +1210,7 @@ pub struct ContactsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsDelete<'a> {
@@ -1121,9 +1226,16 @@ impl<'a> ContactsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1145,6 +1257,7 @@ impl<'a> ContactsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1168,6 +1281,7 @@ pub struct ContactsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ContactInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsInfo<'a> {
@@ -1183,9 +1297,16 @@ impl<'a> ContactsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1207,6 +1328,7 @@ impl<'a> ContactsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -1230,6 +1352,7 @@ pub struct ContactsLinkToCompany<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyLinkRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsLinkToCompany<'a> {
@@ -1245,9 +1368,16 @@ impl<'a> ContactsLinkToCompany<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1269,6 +1399,7 @@ impl<'a> ContactsLinkToCompany<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1292,6 +1423,7 @@ pub struct ContactsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListContactsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsList<'a> {
@@ -1307,9 +1439,16 @@ impl<'a> ContactsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1367,6 +1506,7 @@ impl<'a> ContactsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -1390,6 +1530,7 @@ pub struct ContactsTag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsTag<'a> {
@@ -1405,9 +1546,16 @@ impl<'a> ContactsTag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1424,6 +1572,7 @@ impl<'a> ContactsTag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1447,6 +1596,7 @@ pub struct ContactsUnlinkFromCompany<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyUnlinkRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUnlinkFromCompany<'a> {
@@ -1462,9 +1612,16 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1486,6 +1643,7 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1509,6 +1667,7 @@ pub struct ContactsUntag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUntag<'a> {
@@ -1524,9 +1683,16 @@ impl<'a> ContactsUntag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1548,6 +1714,7 @@ impl<'a> ContactsUntag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1571,6 +1738,7 @@ pub struct ContactsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUpdate<'a> {
@@ -1586,9 +1754,16 @@ impl<'a> ContactsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1610,6 +1785,7 @@ impl<'a> ContactsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1633,6 +1809,7 @@ pub struct ContactsUpdateCompanyLink<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyLinkRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUpdateCompanyLink<'a> {
@@ -1648,9 +1825,16 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1672,6 +1856,7 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1695,6 +1880,7 @@ pub struct DealsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsCreate<'a> {
@@ -1710,9 +1896,16 @@ impl<'a> DealsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1729,6 +1922,7 @@ impl<'a> DealsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -1752,6 +1946,7 @@ pub struct DealsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsDelete<'a> {
@@ -1767,9 +1962,16 @@ impl<'a> DealsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1786,6 +1988,7 @@ impl<'a> DealsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -1809,6 +2012,7 @@ pub struct DealsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::DealInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsInfo<'a> {
@@ -1824,9 +2028,16 @@ impl<'a> DealsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1843,6 +2054,7 @@ impl<'a> DealsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -1866,6 +2078,7 @@ pub struct DealsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDealsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsList<'a> {
@@ -1881,9 +2094,16 @@ impl<'a> DealsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1936,6 +2156,7 @@ impl<'a> DealsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -1959,6 +2180,7 @@ pub struct DealsLose<'a> {
     x_api_version: Option<String>,
     body: &'a types::LoseDealRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsLose<'a> {
@@ -1974,9 +2196,16 @@ impl<'a> DealsLose<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1993,6 +2222,7 @@ impl<'a> DealsLose<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -2016,6 +2246,7 @@ pub struct DealsMove<'a> {
     x_api_version: Option<String>,
     body: &'a types::MoveDealRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsMove<'a> {
@@ -2031,9 +2262,16 @@ impl<'a> DealsMove<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2050,6 +2288,7 @@ impl<'a> DealsMove<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -2073,6 +2312,7 @@ pub struct DealsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsUpdate<'a> {
@@ -2088,9 +2328,16 @@ impl<'a> DealsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2107,6 +2354,7 @@ impl<'a> DealsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -2130,6 +2378,7 @@ pub struct DealsWin<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsWin<'a> {
@@ -2145,9 +2394,16 @@ impl<'a> DealsWin<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2164,6 +2420,7 @@ impl<'a> DealsWin<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -2187,6 +2444,7 @@ pub struct MigrateActivityType<'a> {
     x_api_version: Option<String>,
     body: &'a types::MigrateActivityTypeRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MigrateActivityType<'a> {
@@ -2202,9 +2460,16 @@ impl<'a> MigrateActivityType<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2226,6 +2491,7 @@ impl<'a> MigrateActivityType<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -2249,6 +2515,7 @@ pub struct MigrateId<'a> {
     x_api_version: Option<String>,
     body: &'a types::MigrateIdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MigrateId<'a> {
@@ -2264,9 +2531,16 @@ impl<'a> MigrateId<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2283,6 +2557,7 @@ impl<'a> MigrateId<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -2306,6 +2581,7 @@ pub struct MigrateTaxRate<'a> {
     x_api_version: Option<String>,
     body: &'a types::MigrateTaxRateRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MigrateTaxRate<'a> {
@@ -2321,9 +2597,16 @@ impl<'a> MigrateTaxRate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2345,6 +2628,7 @@ impl<'a> MigrateTaxRate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -2367,6 +2651,7 @@ pub struct UsersMe<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UsersMe<'a> {
@@ -2382,9 +2667,16 @@ impl<'a> UsersMe<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2400,6 +2692,7 @@ impl<'a> UsersMe<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -2422,6 +2715,7 @@ pub struct WebhooksList<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WebhooksList<'a> {
@@ -2437,9 +2731,16 @@ impl<'a> WebhooksList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2460,6 +2761,7 @@ impl<'a> WebhooksList<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -2483,6 +2785,7 @@ pub struct WebhooksRegister<'a> {
     x_api_version: Option<String>,
     body: &'a types::Webhook,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WebhooksRegister<'a> {
@@ -2498,9 +2801,16 @@ impl<'a> WebhooksRegister<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2522,6 +2832,7 @@ impl<'a> WebhooksRegister<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -2545,6 +2856,7 @@ pub struct WebhooksUnregister<'a> {
     x_api_version: Option<String>,
     body: &'a types::Webhook,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WebhooksUnregister<'a> {
@@ -2560,9 +2872,16 @@ impl<'a> WebhooksUnregister<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2584,6 +2903,7 @@ impl<'a> WebhooksUnregister<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }

@@ -22,6 +22,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -41,6 +42,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -63,6 +65,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -84,6 +87,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -103,6 +107,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -117,6 +122,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -133,6 +139,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -152,6 +159,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -172,6 +180,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -186,6 +195,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -212,6 +222,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -236,6 +247,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -248,6 +260,7 @@ pub struct CheckAccess<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CheckAccess<'a> {
@@ -271,9 +284,16 @@ impl<'a> CheckAccess<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -284,6 +304,7 @@ impl<'a> CheckAccess<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -310,6 +331,7 @@ pub struct CreateEvent<'a> {
     lang: Option<String>,
     body: &'a types::NewEvent,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreateEvent<'a> {
@@ -351,9 +373,16 @@ impl<'a> CreateEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -376,6 +405,7 @@ impl<'a> CreateEvent<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
@@ -400,6 +430,7 @@ pub struct CreateSubcalendar<'a> {
     lang: Option<String>,
     body: &'a types::NewSubcalendar,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreateSubcalendar<'a> {
@@ -423,9 +454,16 @@ impl<'a> CreateSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -444,6 +482,7 @@ impl<'a> CreateSubcalendar<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendar"))
@@ -474,6 +513,7 @@ pub struct DeleteEvent<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteEvent<'a> {
@@ -513,9 +553,16 @@ impl<'a> DeleteEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -536,6 +583,7 @@ impl<'a> DeleteEvent<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -560,6 +608,7 @@ pub struct DeleteSubcalendar<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteSubcalendar<'a> {
@@ -583,9 +632,16 @@ impl<'a> DeleteSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -604,6 +660,7 @@ impl<'a> DeleteSubcalendar<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -627,6 +684,7 @@ pub struct GetConfiguration<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetConfiguration<'a> {
@@ -650,9 +708,16 @@ impl<'a> GetConfiguration<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -670,6 +735,7 @@ impl<'a> GetConfiguration<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("configuration"))
@@ -699,6 +765,7 @@ pub struct GetEvent<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetEvent<'a> {
@@ -732,9 +799,16 @@ impl<'a> GetEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -756,6 +830,7 @@ impl<'a> GetEvent<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
@@ -780,6 +855,7 @@ pub struct GetSubcalendar<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSubcalendar<'a> {
@@ -803,9 +879,16 @@ impl<'a> GetSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -824,6 +907,7 @@ impl<'a> GetSubcalendar<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendar"))
@@ -855,6 +939,7 @@ pub struct ListEvents<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListEvents<'a> {
@@ -910,9 +995,16 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -936,6 +1028,7 @@ impl<'a> ListEvents<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
     }
@@ -959,6 +1052,7 @@ pub struct ListSubcalendars<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListSubcalendars<'a> {
@@ -982,9 +1076,16 @@ impl<'a> ListSubcalendars<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1002,6 +1103,7 @@ impl<'a> ListSubcalendars<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendars"))
@@ -1033,6 +1135,7 @@ pub struct UpdateEvent<'a> {
     lang: Option<String>,
     body: &'a types::Event,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateEvent<'a> {
@@ -1074,9 +1177,16 @@ impl<'a> UpdateEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1100,6 +1210,7 @@ impl<'a> UpdateEvent<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
@@ -1125,6 +1236,7 @@ pub struct UpdateSubcalendar<'a> {
     lang: Option<String>,
     body: &'a types::Subcalendar,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateSubcalendar<'a> {
@@ -1148,9 +1260,16 @@ impl<'a> UpdateSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1170,6 +1289,7 @@ impl<'a> UpdateSubcalendar<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendar"))
