@@ -7,7 +7,6 @@
 #[allow(dead_code)]
 mod fault_support;
 
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -33,9 +32,8 @@ fn event() -> ResponseTemplate {
 }
 
 fn error_500() -> ResponseTemplate {
-    ResponseTemplate::new(500).set_body_json(
-        json!({"error": {"id": "unexpected_error", "title": "T", "message": "M"}}),
-    )
+    ResponseTemplate::new(500)
+        .set_body_json(json!({"error": {"id": "unexpected_error", "title": "T", "message": "M"}}))
 }
 
 fn make(uri: String, adjust: impl FnOnce(TransportBuilder) -> TransportBuilder) -> teamup::Client {
@@ -73,8 +71,12 @@ fn is_deadline(r: &Result<(), teamup::Error>) -> bool {
 /// response kept.
 #[tokio::test]
 async fn a_retry_after_past_the_deadline_returns_at_once() {
-    let server = serve_with(error_500().set_body_string("busy").insert_header("Retry-After", "30"))
-        .await;
+    let server = serve_with(
+        error_500()
+            .set_body_string("busy")
+            .insert_header("Retry-After", "30"),
+    )
+    .await;
     let client = make(server.uri(), |t| {
         t.timeout(ms(1000)).retry(RetryPolicy {
             retry_statuses: vec![500],
@@ -82,12 +84,19 @@ async fn a_retry_after_past_the_deadline_returns_at_once() {
         })
     });
     let (result, elapsed) = timed_get(&client, None).await;
-    println!("Retry-After: 30 with a 1 s timeout: returned after {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "Retry-After: 30 with a 1 s timeout: returned after {:.3} s",
+        elapsed.as_secs_f64()
+    );
     let err = result.unwrap_err();
     assert!(matches!(err, teamup::Error::Deadline(_)), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("Retry-After wait of 30s"), "{text}");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "the response is kept");
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(500),
+        "the response is kept"
+    );
     assert!(elapsed < ms(500), "{elapsed:?}");
     assert_eq!(received(&server).await.len(), 1);
 }
@@ -123,13 +132,19 @@ async fn a_slow_server_and_its_retries_share_one_deadline() {
     let server = serve_with(event().set_delay(ms(3000))).await;
     let client = make(server.uri(), |t| t.timeout(ms(1000)));
     let (result, elapsed) = timed_get(&client, None).await;
-    println!("3 s server, 1 s timeout, 3 attempts allowed: ended after {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "3 s server, 1 s timeout, 3 attempts allowed: ended after {:.3} s",
+        elapsed.as_secs_f64()
+    );
     assert!(result.is_err());
     assert!(ms(900) <= elapsed && elapsed <= ms(1300), "{elapsed:?}");
     // The per-call timeout is the same single deadline.
     let client = make(server.uri(), |t| t);
     let (result, elapsed) = timed_get(&client, Some(ms(500))).await;
-    println!("3 s server, .timeout(500 ms): ended after {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "3 s server, .timeout(500 ms): ended after {:.3} s",
+        elapsed.as_secs_f64()
+    );
     assert!(result.is_err());
     assert!(ms(400) <= elapsed && elapsed <= ms(800), "{elapsed:?}");
 }
@@ -141,7 +156,10 @@ async fn the_rate_limit_wait_counts_against_the_deadline() {
     let client = make(server.uri(), |t| t.rate_limit(1, Duration::from_secs(10)));
     assert!(timed_get(&client, None).await.0.is_ok());
     let (result, elapsed) = timed_get(&client, Some(ms(1000))).await;
-    println!("rate-limit slot 10 s away, 1 s timeout: refused after {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "rate-limit slot 10 s away, 1 s timeout: refused after {:.3} s",
+        elapsed.as_secs_f64()
+    );
     let text = result.unwrap_err().to_string();
     assert!(text.contains("rate limit"), "{text}");
     assert!(elapsed < ms(200), "{elapsed:?}");
@@ -176,13 +194,18 @@ async fn an_attempt_timeout_leaves_time_for_a_retry() {
         .mount(&server)
         .await;
     let client = make(server.uri(), |t| {
-        t.timeout(ms(4000)).attempt_timeout(ms(300)).retry(RetryPolicy {
-            initial_backoff: ms(100),
-            ..teamup::retry_policy()
-        })
+        t.timeout(ms(4000))
+            .attempt_timeout(ms(300))
+            .retry(RetryPolicy {
+                initial_backoff: ms(100),
+                ..teamup::retry_policy()
+            })
     });
     let (result, elapsed) = timed_get(&client, None).await;
-    println!("hung first attempt, 300 ms attempt timeout: answered after {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "hung first attempt, 300 ms attempt timeout: answered after {:.3} s",
+        elapsed.as_secs_f64()
+    );
     result.unwrap();
     assert!(elapsed < ms(1500), "{elapsed:?}");
     assert_eq!(received(&server).await.len(), 2);
@@ -248,8 +271,8 @@ async fn the_cap_can_be_set_per_call() {
 /// A 1 MiB error page is kept as its first 16 KiB.
 #[tokio::test]
 async fn an_error_body_is_kept_as_an_excerpt() {
-    let server = serve_with(ResponseTemplate::new(400).set_body_raw(vec![b'x'; 1 << 20], "text/html"))
-        .await;
+    let server =
+        serve_with(ResponseTemplate::new(400).set_body_raw(vec![b'x'; 1 << 20], "text/html")).await;
     let client = make(server.uri(), |t| t);
     let err = client.get_event("123").await.unwrap_err();
     let body = &err.response().expect("a response").body;
@@ -260,7 +283,9 @@ async fn an_error_body_is_kept_as_an_excerpt() {
 // Careless settings
 // ---------------------------------------------------------------------------------------------
 
-fn build(adjust: impl FnOnce(TransportBuilder) -> TransportBuilder) -> Result<teamup::Client, BuildError> {
+fn build(
+    adjust: impl FnOnce(TransportBuilder) -> TransportBuilder,
+) -> Result<teamup::Client, BuildError> {
     teamup::Client::builder(TEAMUP_CALENDAR_KEY, TEAMUP_API_KEY)
         .transport(|t| adjust(t.base_url("http://127.0.0.1:9").allow_http(true)))
         .build()
@@ -279,9 +304,15 @@ fn refused(r: Result<teamup::Client, BuildError>, setting: &str) {
 #[test]
 fn a_rate_limit_of_one_per_duration_max_is_refused() {
     refused(build(|t| t.rate_limit(1, Duration::MAX)), "rate_limit");
-    refused(build(|t| t.rate_limit(u32::MAX, Duration::MAX)), "rate_limit");
+    refused(
+        build(|t| t.rate_limit(u32::MAX, Duration::MAX)),
+        "rate_limit",
+    );
     refused(build(|t| t.rate_limit(5, Duration::ZERO)), "rate_limit");
-    refused(build(|t| t.rate_limit(u32::MAX, Duration::from_nanos(1))), "rate_limit");
+    refused(
+        build(|t| t.rate_limit(u32::MAX, Duration::from_nanos(1))),
+        "rate_limit",
+    );
     build(|t| t.rate_limit(1, Duration::from_secs(24 * 3600))).expect("one a day is fine");
     build(|t| t.rate_limit(0, Duration::MAX)).expect("0 calls means no limit");
 }
@@ -289,8 +320,14 @@ fn a_rate_limit_of_one_per_duration_max_is_refused() {
 #[test]
 fn zero_timeouts_are_refused() {
     refused(build(|t| t.timeout(Duration::ZERO)), "timeout");
-    refused(build(|t| t.connect_timeout(Duration::ZERO)), "connect_timeout");
-    refused(build(|t| t.attempt_timeout(Duration::ZERO)), "attempt_timeout");
+    refused(
+        build(|t| t.connect_timeout(Duration::ZERO)),
+        "connect_timeout",
+    );
+    refused(
+        build(|t| t.attempt_timeout(Duration::ZERO)),
+        "attempt_timeout",
+    );
 }
 
 #[test]
@@ -314,7 +351,10 @@ async fn maximal_timeouts_behave() {
     assert!(timed_get(&client, None).await.0.is_ok());
     assert!(timed_get(&client, Some(Duration::MAX)).await.0.is_ok());
     let (result, _) = timed_get(&client, Some(Duration::ZERO)).await;
-    assert!(is_deadline(&result), "a zero per-call timeout fails at once: {result:?}");
+    assert!(
+        is_deadline(&result),
+        "a zero per-call timeout fails at once: {result:?}"
+    );
 }
 
 /// Backoffs of `Duration::MAX` never overflow: the wait is refused by the deadline. Zero
@@ -357,7 +397,10 @@ fn a_base_url_with_user_info_is_refused_without_printing_the_password() {
     println!("refused: {display}");
     assert!(matches!(err, BuildError::BaseUrl { .. }), "{debug}");
     for text in [&display, &debug] {
-        assert!(!text.contains("hunter2") && text.contains("[REDACTED]"), "{text}");
+        assert!(
+            !text.contains("hunter2") && text.contains("[REDACTED]"),
+            "{text}"
+        );
     }
     let err = teamup::Client::builder(TEAMUP_CALENDAR_KEY, TEAMUP_API_KEY)
         .transport(|t| t.base_url("https://user@api.example.com"))
@@ -365,7 +408,8 @@ fn a_base_url_with_user_info_is_refused_without_printing_the_password() {
         .unwrap_err();
     assert!(matches!(err, BuildError::BaseUrl { .. }), "{err:?}");
     // A password that does not even parse is not printed either.
-    let err = TransportBuilder::new("teamup", "https://user:hun ter2@[bad/").build().unwrap_err();
+    let err = TransportBuilder::new("teamup", "https://user:hun ter2@[bad/")
+        .build()
+        .unwrap_err();
     assert!(!format!("{err} {err:?}").contains("hun ter2"), "{err:?}");
 }
-

@@ -772,7 +772,12 @@ async fn a_short_lived_token_is_not_refreshed_before_every_call() {
 /// `Error::Deadline`, and the refresh it started still completes and is saved.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_token_endpoint_is_bounded_by_the_call_deadline() {
-    let h = hostile(&[Answer::Pair("3600")], Duration::from_millis(1500), fast_options()).await;
+    let h = hostile(
+        &[Answer::Pair("3600")],
+        Duration::from_millis(1500),
+        fast_options(),
+    )
+    .await;
     let started = std::time::Instant::now();
     let result = tokio::time::timeout(
         Duration::from_secs(10),
@@ -783,8 +788,14 @@ async fn a_slow_token_endpoint_is_bounded_by_the_call_deadline() {
     .await
     .expect("the call ends");
     let elapsed = started.elapsed();
-    println!("token endpoint 1.5 s, call timeout 0.5 s: ended after {:.3} s", elapsed.as_secs_f64());
-    assert!(matches!(result, Err(clientgen_runtime::Error::Deadline(_))), "{result:?}");
+    println!(
+        "token endpoint 1.5 s, call timeout 0.5 s: ended after {:.3} s",
+        elapsed.as_secs_f64()
+    );
+    assert!(
+        matches!(result, Err(clientgen_runtime::Error::Deadline(_))),
+        "{result:?}"
+    );
     assert!(elapsed < Duration::from_millis(800), "{elapsed:?}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(

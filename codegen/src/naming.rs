@@ -58,7 +58,14 @@ impl Namespace {
             Namespace::Field => &["extra"],
             Namespace::Variant => &["Unknown"],
             Namespace::Method => &["builder", "new", "clone", "config", "transport"],
-            Namespace::Setter => &["send", "into_future", "client", "body", "timeout", "max_body"],
+            Namespace::Setter => &[
+                "send",
+                "into_future",
+                "client",
+                "body",
+                "timeout",
+                "max_body",
+            ],
             Namespace::Builder => &[
                 "Client",
                 "ClientBuilder",

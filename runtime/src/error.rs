@@ -57,6 +57,10 @@ pub enum Error<E: ErrorBody> {
     /// The call's timeout ran out, or would run out during a wait it was asked to make.
     #[error("{0}")]
     Deadline(Box<DeadlineExceeded>),
+    /// A `stream()` stopped because the server's pages did not end (a repeated page, the page
+    /// cap, page numbers running out).
+    #[error(transparent)]
+    Pagination(#[from] crate::paginate::PageError),
 }
 
 impl<E: ErrorBody> Error<E> {
@@ -89,7 +93,8 @@ impl<E: ErrorBody> Error<E> {
             Error::InvalidRequest(_)
             | Error::Transport(_)
             | Error::Auth(_)
-            | Error::BodyTooLarge(_) => None,
+            | Error::BodyTooLarge(_)
+            | Error::Pagination(_) => None,
         }
     }
 }

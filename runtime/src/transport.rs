@@ -100,11 +100,7 @@ fn redacted(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}[REDACTED]@{}",
-            &url[..scheme_end + 3],
-            &rest[at + 1..]
-        ),
+        Some(at) => format!("{}[REDACTED]@{}", &url[..scheme_end + 3], &rest[at + 1..]),
         None => url.to_owned(),
     }
 }
@@ -274,7 +270,10 @@ impl TransportBuilder {
             })
         };
         if self.timeout.is_zero() {
-            return setting("timeout", "a zero timeout fails every call before it is sent");
+            return setting(
+                "timeout",
+                "a zero timeout fails every call before it is sent",
+            );
         }
         if self.connect_timeout.is_zero() {
             return setting("connect_timeout", "a zero timeout fails every connection");
@@ -292,7 +291,9 @@ impl TransportBuilder {
             if per / calls < Duration::from_nanos(1) {
                 return setting(
                     "rate_limit",
-                    &format!("{calls} calls per {per:?} spaces calls under 1 ns apart; set no limit instead"),
+                    &format!(
+                        "{calls} calls per {per:?} spaces calls under 1 ns apart; set no limit instead"
+                    ),
                 );
             }
             if RateLimit::new(calls, per).is_none() {
@@ -629,7 +630,9 @@ impl Transport {
         let mut used_token = None;
         let mut refreshed = false;
         loop {
-            let response = self.with_retries(request, &mut used_token, deadline).await?;
+            let response = self
+                .with_retries(request, &mut used_token, deadline)
+                .await?;
             match (&self.inner.oauth, used_token.take()) {
                 (Some(session), Some(token))
                     if response.parts.status == http::StatusCode::UNAUTHORIZED && !refreshed =>
