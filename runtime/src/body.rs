@@ -81,3 +81,19 @@ pub(crate) async fn read_excerpt(
     }
     Ok(buffer.freeze())
 }
+
+impl crate::response::RawResponse {
+    /// A response as if `status` and `body` had just been received for `operation`, for fuzz
+    /// targets and tests that drive the decoders without a server.
+    #[doc(hidden)]
+    pub fn synthetic(operation: &'static str, status: u16, body: &[u8]) -> Self {
+        crate::response::RawResponse {
+            parts: crate::error::ResponseParts::new(
+                operation,
+                http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK),
+                http::HeaderMap::new(),
+                Bytes::copy_from_slice(body),
+            ),
+        }
+    }
+}
