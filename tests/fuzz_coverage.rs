@@ -5,7 +5,13 @@
 
 use std::path::Path;
 
-const APIS: [&str; 5] = ["teamup", "grow_crm", "teamfluence", "teamleader_v1", "teamleader_v2"];
+const APIS: [&str; 5] = [
+    "teamup",
+    "grow_crm",
+    "teamfluence",
+    "teamleader_v1",
+    "teamleader_v2",
+];
 
 /// `(type, envelope)` of every JSON decode in the generated operations of `api`.
 fn json_outputs(api: &str) -> Vec<(String, String)> {
@@ -13,7 +19,10 @@ fn json_outputs(api: &str) -> Vec<(String, String)> {
     let code = std::fs::read_to_string(root.join(format!("generated/src/{api}/operations.rs")))
         .expect("generated operations");
     let mut found = Vec::new();
-    for send in code.split("pub async fn send(self) -> Result<ResponseValue<").skip(1) {
+    for send in code
+        .split("pub async fn send(self) -> Result<ResponseValue<")
+        .skip(1)
+    {
         let Some((ty, rest)) = send.split_once(">, Error>") else {
             continue;
         };
@@ -41,8 +50,9 @@ fn every_response_type_of_every_api_is_fuzzed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut missing = Vec::new();
     for api in APIS {
-        let target = std::fs::read_to_string(root.join(format!("fuzz/fuzz_targets/{api}_decoders.rs")))
-            .unwrap_or_else(|_| panic!("no fuzz target for {api}"));
+        let target =
+            std::fs::read_to_string(root.join(format!("fuzz/fuzz_targets/{api}_decoders.rs")))
+                .unwrap_or_else(|_| panic!("no fuzz target for {api}"));
         let target = target.replace("clientgen_runtime::serde_json::", "serde_json::");
         let outputs = json_outputs(api);
         assert!(!outputs.is_empty(), "{api}: no JSON decodes found");

@@ -48,17 +48,23 @@ pub(crate) async fn read_capped(
         Some(_) => return response.bytes().await.map_err(ReadError::Transport),
         None => {}
     }
-    let mut buffer = BytesMut::new();
+    let mut buffer: Vec<u8> = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        if buffer.len() as u64 + chunk.len() as u64 > limit {
+        let needed = buffer.len() as u64 + chunk.len() as u64;
+        if needed > limit {
             return Err(ReadError::TooLarge {
                 limit,
                 declared: None,
             });
         }
+        if needed > buffer.capacity() as u64 {
+            // Double, but never past the cap: a body at the cap never holds twice the cap.
+            let target = (buffer.capacity() as u64 * 2).clamp(needed, limit.max(needed));
+            buffer.reserve_exact(target as usize - buffer.len());
+        }
         buffer.extend_from_slice(&chunk);
     }
-    Ok(buffer.freeze())
+    Ok(Bytes::from(buffer))
 }
 
 /// Reads at most `limit` bytes of the body and drops the rest unread (the connection is closed
