@@ -9,6 +9,8 @@
 //! limit, what reaches the logs, credential header values.
 
 #[path = "support/faults.rs"]
+// The body-size helpers serve `limits.rs` and the benches.
+#[allow(dead_code)]
 mod fault_support;
 
 use std::collections::BTreeMap;

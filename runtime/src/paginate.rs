@@ -68,13 +68,16 @@ pub enum PageError {
     },
 }
 
-type Fetch<'a, T, E> = Box<dyn FnMut(i64) -> BoxFuture<'a, Result<Page<T>, E>> + Send + 'a>;
+/// A page being fetched.
+type PageFuture<'a, T, E> = BoxFuture<'a, Result<Page<T>, E>>;
+
+type Fetch<'a, T, E> = Box<dyn FnMut(i64) -> PageFuture<'a, T, E> + Send + 'a>;
 
 /// The stream the generated `stream()` methods return: every item of every page, in order.
 /// Set [`ItemStream::max_pages`] before reading to change the page cap.
 pub struct ItemStream<'a, T, E> {
     fetch: Fetch<'a, T, E>,
-    in_flight: Option<(i64, BoxFuture<'a, Result<Page<T>, E>>)>,
+    in_flight: Option<(i64, PageFuture<'a, T, E>)>,
     next: Option<i64>,
     size: Option<i64>,
     /// The page size the server turned out to use, when it sent less than `size` asked for.
