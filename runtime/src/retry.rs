@@ -2,10 +2,11 @@
 //!
 //! The rule that matters most: a request the server may have carried out is repeated only when
 //! repeating it is harmless (the operation is idempotent) or when the reply proves it was not
-//! carried out (429, a 503 during maintenance, Teamleader v1's 505). Backoff itself is backon's
-//! jittered exponential backoff; a `Retry-After` header, in seconds or as an HTTP date, replaces
-//! the computed delay. The delays are computed here with saturating arithmetic, so that no
-//! setting (`Duration::MAX` backoffs) can overflow; the call's deadline bounds them anyway.
+//! carried out (429, a 503 during maintenance, Teamleader v1's 505). Backoff is jittered
+//! exponential backoff (as backon's, whose `Sleeper` trait [`Sleeper`] still implements); a
+//! `Retry-After` header, in seconds or as an HTTP date, replaces the computed delay. The delays
+//! are computed here with saturating arithmetic, because backon's jitter multiplies in `f32`
+//! and can overflow a `Duration::MAX` backoff; the call's deadline bounds every delay anyway.
 
 use std::future::Future;
 use std::pin::Pin;
