@@ -9,6 +9,8 @@
 //! limit, what reaches the logs, credential header values.
 
 #[path = "support/faults.rs"]
+// The body-size helpers serve `limits.rs` and the benches.
+#[allow(dead_code)]
 mod fault_support;
 
 use std::collections::BTreeMap;
@@ -257,6 +259,12 @@ enum Outcome {
     },
     Transport(TransportErrorKind),
     Invalid,
+    /// Over the body cap, refused on `Content-Length` (`true`) or while reading.
+    BodyTooLarge {
+        declared: bool,
+    },
+    /// The call's deadline refused a wait.
+    Deadline,
     /// A kind of error the harness does not know (Teamup has no OAuth2, so none is expected).
     Other(String),
 }
@@ -283,6 +291,10 @@ impl Outcome {
             },
             teamup::Error::Transport(e) => Outcome::Transport(e.kind),
             teamup::Error::InvalidRequest(_) => Outcome::Invalid,
+            teamup::Error::BodyTooLarge(e) => Outcome::BodyTooLarge {
+                declared: e.declared.is_some(),
+            },
+            teamup::Error::Deadline(_) => Outcome::Deadline,
             other => Outcome::Other(other.to_string()),
         }
     }
@@ -296,6 +308,9 @@ impl Outcome {
             Outcome::Decode { .. } => "Decode".to_owned(),
             Outcome::Transport(kind) => format!("Transport {kind:?}"),
             Outcome::Invalid => "InvalidRequest".to_owned(),
+            Outcome::BodyTooLarge { declared: true } => "BodyTooLarge (Content-Length)".to_owned(),
+            Outcome::BodyTooLarge { declared: false } => "BodyTooLarge (while reading)".to_owned(),
+            Outcome::Deadline => "Deadline".to_owned(),
             Outcome::Other(text) => format!("Other({text})"),
         }
     }
@@ -349,9 +364,14 @@ enum Fault {
     SlowCallTimeout,
     RedirectElsewhere,
     RedirectSameOrigin,
+    HugeBody,
+    EndlessBody,
+    HugeErrorBody,
+    RetryAfterPastDeadline,
+    BackoffPastDeadline,
 }
 
-const FAULTS: [Fault; 17] = [
+const FAULTS: [Fault; 22] = [
     Fault::TooManyRetryAfter,
     Fault::TooManyBackoff,
     Fault::Error500,
@@ -369,7 +389,18 @@ const FAULTS: [Fault; 17] = [
     Fault::SlowCallTimeout,
     Fault::RedirectElsewhere,
     Fault::RedirectSameOrigin,
+    Fault::HugeBody,
+    Fault::EndlessBody,
+    Fault::HugeErrorBody,
+    Fault::RetryAfterPastDeadline,
+    Fault::BackoffPastDeadline,
 ];
+
+/// The body cap of the body-size rows, and the 500 body of the error-excerpt row.
+const CAP: u64 = 1024 * 1024;
+const BIG_ERROR: usize = 1024 * 1024;
+/// The client timeout of the deadline rows.
+const DEADLINE: Duration = Duration::from_millis(1000);
 
 /// A server of one cell.
 enum Server {
@@ -502,6 +533,11 @@ impl Fault {
             Fault::SlowCallTimeout => "12b slow server, per-call timeout",
             Fault::RedirectElsewhere => "13a 302 to another origin",
             Fault::RedirectSameOrigin => "13b 302 same origin (GETs)",
+            Fault::HugeBody => "14a 200 Content-Length 2 GiB, cap 1 MiB",
+            Fault::EndlessBody => "14b 200 endless chunked body, cap 1 MiB",
+            Fault::HugeErrorBody => "15 500 with a 1 MiB body (always)",
+            Fault::RetryAfterPastDeadline => "16a 503 Retry-After: 60, 1 s timeout",
+            Fault::BackoffPastDeadline => "16b 500 backoff 2 s, 1 s timeout",
         }
     }
 
@@ -530,6 +566,12 @@ impl Fault {
             Fault::TooManyRetryAfter | Fault::TooManyBackoff => t.retry(policy_with_429()),
             Fault::SlowClientTimeout => t.retry(RetryPolicy::none()).timeout(TIMEOUT),
             Fault::SlowCallTimeout => t.retry(RetryPolicy::none()),
+            Fault::HugeBody | Fault::EndlessBody => t.max_body(CAP),
+            Fault::RetryAfterPastDeadline => t.timeout(DEADLINE),
+            Fault::BackoffPastDeadline => t.timeout(DEADLINE).retry(RetryPolicy {
+                initial_backoff: ms(2000),
+                ..teamup::retry_policy()
+            }),
             _ => t,
         }
     }
@@ -593,6 +635,24 @@ impl Fault {
                     main,
                     elsewhere: Some(elsewhere),
                 }
+            }
+            Fault::HugeBody => {
+                Server::Raw(RawServer::start(RawFault::HugeBody { declared: 2 << 30 }).await)
+            }
+            Fault::EndlessBody => Server::Raw(RawServer::start(RawFault::EndlessBody).await),
+            Fault::HugeErrorBody => {
+                always(ResponseTemplate::new(500).set_body_raw(vec![b'x'; BIG_ERROR], "text/plain"))
+                    .await
+            }
+            Fault::RetryAfterPastDeadline => {
+                always(
+                    json_template(503, &error_body("maintenance_active"))
+                        .insert_header("Retry-After", "60"),
+                )
+                .await
+            }
+            Fault::BackoffPastDeadline => {
+                always(json_template(500, &error_body("unexpected_error"))).await
             }
             Fault::RedirectSameOrigin => {
                 let main = MockServer::start().await;
@@ -679,6 +739,20 @@ impl Fault {
                 body: String::new(),
             }),
             Fault::RedirectSameOrigin => Expect::new(Outcome::Ok, 2, Vec::new()),
+            // Over the cap: never retried (the same server would send the same body).
+            Fault::HugeBody => Expect::once(Outcome::BodyTooLarge { declared: true }),
+            Fault::EndlessBody => Expect::once(Outcome::BodyTooLarge { declared: false }),
+            Fault::HugeErrorBody => exhausted(Outcome::Unexpected {
+                status: 500,
+                body: "x".repeat(16 * 1024),
+            }),
+            // The wait would end after the deadline: refused at once, no sleep.
+            Fault::RetryAfterPastDeadline => Expect::once(Outcome::Deadline),
+            Fault::BackoffPastDeadline if idempotent => Expect::once(Outcome::Deadline),
+            Fault::BackoffPastDeadline => Expect::once(Outcome::Api {
+                status: 500,
+                code: Some(types::ErrorId::UnexpectedError),
+            }),
         }
     }
 }

@@ -314,3 +314,494 @@ async fn one_of_the_alternative_schemes_is_needed() {
     assert_eq!(request.body, b"n=9&api_group=g&api_secret=s");
     assert!(request.headers.get("authorization").is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile token endpoints, cancelled callers and broken stores.
+// ---------------------------------------------------------------------------------------------
+
+/// What the scripted token endpoint answers to its n-th request (the last entry repeats).
+#[derive(Clone, Copy, Debug)]
+enum Answer {
+    /// A new pair, with `expires_in` as this JSON text.
+    Pair(&'static str),
+    /// Rotates the pair (the old refresh token is spent) but answers 200 with an HTML page.
+    HtmlAfterRotating,
+    /// A new access token and no `refresh_token`: the old one stays valid (RFC 6749 §6).
+    NoRefreshToken,
+    /// This status, with nothing rotated.
+    Status(u16),
+}
+
+#[derive(Default)]
+struct Ledger {
+    /// The access token the API accepts, and the refresh token the endpoint accepts.
+    access: String,
+    refresh: String,
+    generation: u32,
+    /// Requests received by the token endpoint.
+    requests: u32,
+    /// Successful rotations.
+    refreshes: u32,
+    /// Refresh requests that carried a refresh token that was no longer valid.
+    reused: u32,
+}
+
+#[derive(Clone)]
+struct Scripted {
+    ledger: Arc<Mutex<Ledger>>,
+    answers: Arc<Vec<Answer>>,
+    delay: Duration,
+}
+
+impl Respond for Scripted {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut l = self.ledger.lock().unwrap();
+        let n = l.requests as usize;
+        l.requests += 1;
+        let answer = self.answers[n.min(self.answers.len() - 1)];
+        if form_value(request, "refresh_token").as_deref() != Some(l.refresh.as_str()) {
+            l.reused += 1;
+            return ResponseTemplate::new(400).set_body_string(r#"{"error":"invalid_grant"}"#);
+        }
+        let template = match answer {
+            Answer::Status(status) => {
+                return ResponseTemplate::new(status)
+                    .set_body_string("<html>busy</html>")
+                    .set_delay(self.delay);
+            }
+            Answer::Pair(expires_in) => {
+                l.generation += 1;
+                l.access = format!("A{}", l.generation);
+                l.refresh = format!("R{}", l.generation);
+                ResponseTemplate::new(200).set_body_raw(
+                    format!(
+                        r#"{{"token_type":"Bearer","expires_in":{expires_in},"access_token":"{}","refresh_token":"{}"}}"#,
+                        l.access, l.refresh
+                    ),
+                    "application/json",
+                )
+            }
+            Answer::HtmlAfterRotating => {
+                l.generation += 1;
+                l.access = format!("A{}", l.generation);
+                l.refresh = format!("R{}", l.generation);
+                ResponseTemplate::new(200).set_body_raw("<html>Welcome!</html>", "text/html")
+            }
+            Answer::NoRefreshToken => {
+                l.generation += 1;
+                l.access = format!("A{}", l.generation);
+                ResponseTemplate::new(200).set_body_raw(
+                    format!(
+                        r#"{{"token_type":"Bearer","expires_in":0,"access_token":"{}"}}"#,
+                        l.access
+                    ),
+                    "application/json",
+                )
+            }
+        };
+        l.refreshes += 1;
+        template.set_delay(self.delay)
+    }
+}
+
+struct LedgerApi(Arc<Mutex<Ledger>>);
+
+impl Respond for LedgerApi {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let l = self.0.lock().unwrap();
+        let sent = request
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap_or(""));
+        if sent != Some(format!("Bearer {}", l.access).as_str()) {
+            return ResponseTemplate::new(401);
+        }
+        ResponseTemplate::new(200).set_body_string(form_value(request, "n").unwrap_or_default())
+    }
+}
+
+/// A store that can be made to hang or to panic.
+#[derive(Default)]
+struct MoodyStore {
+    saved: Mutex<Vec<(String, String)>>,
+    hang: std::sync::atomic::AtomicBool,
+    panic: std::sync::atomic::AtomicBool,
+}
+
+impl clientgen_runtime::oauth::TokenStore for MoodyStore {
+    fn save<'a>(&'a self, pair: &'a TokenPair) -> clientgen_runtime::oauth::StoreFuture<'a> {
+        use std::sync::atomic::Ordering::SeqCst;
+        if self.panic.load(SeqCst) {
+            panic!("the store exploded");
+        }
+        let hang = self.hang.load(SeqCst);
+        Box::pin(async move {
+            if hang {
+                futures::future::pending::<()>().await;
+            }
+            self.saved.lock().unwrap().push((
+                pair.access_token.expose_secret().to_owned(),
+                pair.refresh_token.expose_secret().to_owned(),
+            ));
+            Ok(())
+        })
+    }
+}
+
+struct Hostile {
+    _server: MockServer,
+    ledger: Arc<Mutex<Ledger>>,
+    store: Arc<MoodyStore>,
+    session: Arc<OAuthSession>,
+    client: fx_oauth::Client,
+}
+
+/// A session holding the expired pair `A0`/`R0` against a token endpoint that answers `answers`
+/// after `delay`.
+async fn hostile(
+    answers: &[Answer],
+    delay: Duration,
+    options: clientgen_runtime::oauth::SessionOptions,
+) -> Hostile {
+    let server = MockServer::start().await;
+    let ledger = Arc::new(Mutex::new(Ledger {
+        access: "A0".into(),
+        refresh: "R0".into(),
+        ..Ledger::default()
+    }));
+    Mock::given(path("/oauth2/access_token"))
+        .respond_with(Scripted {
+            ledger: ledger.clone(),
+            answers: Arc::new(answers.to_vec()),
+            delay,
+        })
+        .mount(&server)
+        .await;
+    Mock::given(path("/ping.php"))
+        .respond_with(LedgerApi(ledger.clone()))
+        .mount(&server)
+        .await;
+    let store = Arc::new(MoodyStore::default());
+    let mut config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback");
+    config.token_url = format!("{}/oauth2/access_token", server.uri());
+    config.allow_http = true;
+    let pair = TokenPair {
+        access_token: "A0".into(),
+        refresh_token: "R0".into(),
+        expires_at: SystemTime::now() - Duration::from_secs(5),
+    };
+    let session = OAuthSession::with_options(config, pair, store.clone(), options);
+    let client = fx_oauth::Client::builder()
+        .oauth(session.clone())
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap();
+    Hostile {
+        _server: server,
+        ledger,
+        store,
+        session,
+        client,
+    }
+}
+
+fn fast_options() -> clientgen_runtime::oauth::SessionOptions {
+    clientgen_runtime::oauth::SessionOptions {
+        store_timeout: Duration::from_millis(300),
+        retry_backoff: Duration::from_millis(100),
+        ..Default::default()
+    }
+}
+
+async fn ping(client: &fx_oauth::Client, n: i64) -> Result<i64, fx_oauth::Error> {
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client.ping(&fx_oauth::types::Ping::new(n)),
+    )
+    .await
+    .expect("every call ends")
+    .map(|r| *r)
+}
+
+/// Runs `n` calls at once; every result, in order.
+async fn race_results(client: &fx_oauth::Client, n: i64) -> Vec<Result<i64, fx_oauth::Error>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { ping(&client, i).await })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.expect("no call panics"));
+    }
+    results
+}
+
+fn counts(h: &Hostile) -> (u32, u32, u32) {
+    let l = h.ledger.lock().unwrap();
+    (l.requests, l.refreshes, l.reused)
+}
+
+/// The call that starts a refresh is dropped while the token endpoint is answering (it has
+/// already rotated the pair): the session still receives the new pair and saves it, and the
+/// next call uses it instead of sending the spent refresh token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_call_does_not_lose_the_new_pair() {
+    let h = hostile(
+        &[Answer::Pair("3600")],
+        Duration::from_millis(300),
+        fast_options(),
+    )
+    .await;
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(50),
+        h.client.ping(&fx_oauth::types::Ping::new(1)),
+    )
+    .await;
+    assert!(dropped.is_err(), "the caller gave up mid-refresh");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        *h.store.saved.lock().unwrap(),
+        [("A1".to_owned(), "R1".to_owned())],
+        "the pair reached the store although its caller was gone"
+    );
+    assert_eq!(ping(&h.client, 2).await.unwrap(), 2);
+    let (requests, refreshes, reused) = counts(&h);
+    println!("dropped caller: token requests {requests}, refreshes {refreshes}, reused {reused}");
+    assert_eq!((requests, refreshes, reused), (1, 1, 0));
+}
+
+/// A 200 that is not a token pair (the server may have rotated): one request for all 16
+/// waiting calls, each told the grant may be spent, and the refresh token is never sent again
+/// until the pair is replaced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_200_never_resends_the_refresh_token() {
+    let h = hostile(
+        &[Answer::HtmlAfterRotating],
+        Duration::from_millis(100),
+        fast_options(),
+    )
+    .await;
+    let results = race_results(&h.client, 16).await;
+    for r in &results {
+        assert!(
+            matches!(
+                r,
+                Err(clientgen_runtime::Error::Auth(
+                    clientgen_runtime::oauth::OAuthError::PossiblySpent(_)
+                ))
+            ),
+            "{r:?}"
+        );
+    }
+    let err = ping(&h.client, 99).await.unwrap_err();
+    assert!(err.to_string().contains("may have been spent"), "{err}");
+    let (requests, _, reused) = counts(&h);
+    println!("unreadable 200: 17 calls, token requests {requests}, reused {reused}");
+    assert_eq!((requests, reused), (1, 0), "sent once, never again");
+    // A person authorizes again; the session resumes with the pair given.
+    h.session
+        .replace_pair(TokenPair {
+            access_token: "A1".into(),
+            refresh_token: "R1".into(),
+            expires_at: SystemTime::now() + Duration::from_secs(3600),
+        })
+        .await;
+    assert_eq!(ping(&h.client, 3).await.unwrap(), 3);
+}
+
+/// A 200 without `refresh_token` keeps the old refresh token; its `expires_in: 0` makes the
+/// next call refresh again (with the kept token), not every poll.
+#[tokio::test]
+async fn a_200_without_refresh_token_keeps_the_old_one() {
+    let h = hostile(
+        &[Answer::NoRefreshToken, Answer::Pair("3600")],
+        Duration::ZERO,
+        fast_options(),
+    )
+    .await;
+    assert_eq!(ping(&h.client, 1).await.unwrap(), 1);
+    assert_eq!(
+        *h.store.saved.lock().unwrap(),
+        [("A1".to_owned(), "R0".to_owned())]
+    );
+    assert_eq!(ping(&h.client, 2).await.unwrap(), 2);
+    assert_eq!(ping(&h.client, 3).await.unwrap(), 3);
+    let (requests, refreshes, reused) = counts(&h);
+    println!("no refresh_token: token requests {requests}, refreshes {refreshes}, reused {reused}");
+    assert_eq!((requests, refreshes, reused), (2, 2, 0));
+    assert_eq!(
+        h.store.saved.lock().unwrap()[1],
+        ("A2".to_owned(), "R2".to_owned())
+    );
+}
+
+/// `expires_in` beyond `u64`, huge floats, negative, and as a string: no panic, and the call
+/// goes through.
+#[tokio::test]
+async fn expires_in_of_any_size_never_panics() {
+    for expires_in in [
+        "18446744073709551616",
+        "99999999999999999999999999999",
+        "1e300",
+        "-1",
+        "\"3600\"",
+        "null",
+    ] {
+        let h = hostile(&[Answer::Pair(expires_in)], Duration::ZERO, fast_options()).await;
+        assert_eq!(
+            ping(&h.client, 7).await.unwrap(),
+            7,
+            "expires_in {expires_in}"
+        );
+        assert_eq!(counts(&h).1, 1, "expires_in {expires_in}");
+    }
+}
+
+/// A 503 from the token endpoint is tried once more, after the backoff, for all 16 waiting
+/// calls together: two requests in all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_is_retried_once_for_all_waiters() {
+    let h = hostile(
+        &[Answer::Status(503), Answer::Pair("3600")],
+        Duration::from_millis(50),
+        fast_options(),
+    )
+    .await;
+    let results = race_results(&h.client, 16).await;
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    let (requests, refreshes, reused) = counts(&h);
+    println!(
+        "5xx then pair, 16 calls: token requests {requests}, refreshes {refreshes}, reused {reused}"
+    );
+    assert_eq!((requests, refreshes, reused), (2, 1, 0));
+
+    let h = hostile(&[Answer::Status(502)], Duration::ZERO, fast_options()).await;
+    let results = race_results(&h.client, 16).await;
+    for r in &results {
+        assert!(
+            matches!(
+                r,
+                Err(clientgen_runtime::Error::Auth(
+                    clientgen_runtime::oauth::OAuthError::Refused { status: 502, .. }
+                ))
+            ),
+            "{r:?}"
+        );
+    }
+    assert_eq!(counts(&h).0, 2, "two tries for 16 waiters, not 32");
+}
+
+/// A store whose `save` never returns: every call fails after the store timeout instead of
+/// hanging, the pair stays in memory marked unsaved, and once the store is back the next call
+/// saves it without refreshing again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_never_returns_does_not_hang_the_calls() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let h = hostile(&[Answer::Pair("3600")], Duration::ZERO, fast_options()).await;
+    h.store.hang.store(true, SeqCst);
+    let started = std::time::Instant::now();
+    let results = race_results(&h.client, 8).await;
+    let elapsed = started.elapsed();
+    for r in &results {
+        assert!(
+            matches!(
+                r,
+                Err(clientgen_runtime::Error::Auth(
+                    clientgen_runtime::oauth::OAuthError::Store(_)
+                ))
+            ),
+            "{r:?}"
+        );
+    }
+    println!(
+        "hanging store: 8 calls failed after {:.2} s (store timeout 0.3 s)",
+        elapsed.as_secs_f64()
+    );
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert!(h.session.is_unsaved());
+    h.store.hang.store(false, SeqCst);
+    assert_eq!(ping(&h.client, 1).await.unwrap(), 1);
+    assert!(!h.session.is_unsaved());
+    assert_eq!(
+        *h.store.saved.lock().unwrap(),
+        [("A1".to_owned(), "R1".to_owned())]
+    );
+    let (requests, refreshes, reused) = counts(&h);
+    assert_eq!((requests, refreshes, reused), (1, 1, 0));
+}
+
+/// A store that panics: the calls get `OAuthError::Store`, none panics, and the pair is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_store_does_not_panic_the_calls() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let h = hostile(&[Answer::Pair("3600")], Duration::ZERO, fast_options()).await;
+    h.store.panic.store(true, SeqCst);
+    let results = race_results(&h.client, 8).await;
+    for r in &results {
+        let Err(clientgen_runtime::Error::Auth(clientgen_runtime::oauth::OAuthError::Store(why))) =
+            r
+        else {
+            panic!("{r:?}");
+        };
+        assert!(why.contains("panicked"), "{why}");
+    }
+    h.store.panic.store(false, SeqCst);
+    assert_eq!(ping(&h.client, 1).await.unwrap(), 1);
+    assert_eq!(
+        *h.store.saved.lock().unwrap(),
+        [("A1".to_owned(), "R1".to_owned())]
+    );
+    assert_eq!(counts(&h), (1, 1, 0));
+}
+
+/// A token that lives 30 s, under the 60 s margin, is refreshed once, not before every call.
+#[tokio::test]
+async fn a_short_lived_token_is_not_refreshed_before_every_call() {
+    let h = hostile(&[Answer::Pair("30")], Duration::ZERO, fast_options()).await;
+    for n in 0..5 {
+        assert_eq!(ping(&h.client, n).await.unwrap(), n);
+    }
+    let (requests, refreshes, reused) = counts(&h);
+    println!("30 s token, 5 calls: refreshes {refreshes}, reused {reused}");
+    assert_eq!((requests, refreshes, reused), (1, 1, 0));
+}
+
+/// A token endpoint slower than the call's timeout: the call ends at its deadline with
+/// `Error::Deadline`, and the refresh it started still completes and is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_token_endpoint_is_bounded_by_the_call_deadline() {
+    let h = hostile(
+        &[Answer::Pair("3600")],
+        Duration::from_millis(1500),
+        fast_options(),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        h.client
+            .ping(&fx_oauth::types::Ping::new(1))
+            .timeout(Duration::from_millis(500)),
+    )
+    .await
+    .expect("the call ends");
+    let elapsed = started.elapsed();
+    println!(
+        "token endpoint 1.5 s, call timeout 0.5 s: ended after {:.3} s",
+        elapsed.as_secs_f64()
+    );
+    assert!(
+        matches!(result, Err(clientgen_runtime::Error::Deadline(_))),
+        "{result:?}"
+    );
+    assert!(elapsed < Duration::from_millis(800), "{elapsed:?}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        *h.store.saved.lock().unwrap(),
+        [("A1".to_owned(), "R1".to_owned())]
+    );
+    assert_eq!(ping(&h.client, 2).await.unwrap(), 2);
+    assert_eq!(counts(&h), (1, 1, 0));
+}

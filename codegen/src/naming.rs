@@ -127,6 +127,7 @@ const REQUEST_BUILDER_SCOPE: &[&str] = &[
     "client",
     "clone",
     "into_future",
+    "max_body",
     "send",
     "stream",
     "timeout",

@@ -51,6 +51,16 @@ pub enum Error<E: ErrorBody> {
     /// The server answered with success, but the body does not decode into the documented type.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// The response body is larger than the client's or the call's cap; it was not read.
+    #[error(transparent)]
+    BodyTooLarge(#[from] BodyTooLarge),
+    /// The call's timeout ran out, or would run out during a wait it was asked to make.
+    #[error("{0}")]
+    Deadline(Box<DeadlineExceeded>),
+    /// A `stream()` stopped because the server's pages did not end (a repeated page, the page
+    /// cap, page numbers running out).
+    #[error(transparent)]
+    Pagination(#[from] crate::paginate::PageError),
 }
 
 impl<E: ErrorBody> Error<E> {
@@ -79,7 +89,12 @@ impl<E: ErrorBody> Error<E> {
             Error::Api(e) => Some(&e.response),
             Error::UnexpectedStatus(e) => Some(&e.response),
             Error::Decode(e) => Some(&e.response),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Auth(_) => None,
+            Error::Deadline(e) => e.response.as_ref(),
+            Error::InvalidRequest(_)
+            | Error::Transport(_)
+            | Error::Auth(_)
+            | Error::BodyTooLarge(_)
+            | Error::Pagination(_) => None,
         }
     }
 }
@@ -233,5 +248,54 @@ impl TransportError {
             kind,
             source: source.without_url(),
         }
+    }
+}
+
+/// A response body over the cap (`TransportBuilder::max_body`, or the call's own). Nothing
+/// beyond the cap was buffered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{operation}: the HTTP {status} response body is larger than the {limit}-byte cap{}",
+    match declared { Some(n) => format!(" (Content-Length: {n})"), None => " (stopped while reading)".to_owned() }
+)]
+pub struct BodyTooLarge {
+    /// Which operation.
+    pub operation: &'static str,
+    /// The status of the response.
+    pub status: StatusCode,
+    /// The cap in bytes.
+    pub limit: u64,
+    /// The length the response announced, when it announced one over the cap.
+    pub declared: Option<u64>,
+}
+
+/// The call's deadline ran out, or a wait the call would have to make ends after it. The
+/// deadline covers the whole call: the rate-limit wait, getting an access token, every attempt,
+/// and every backoff and `Retry-After` wait between them.
+#[derive(Debug)]
+pub struct DeadlineExceeded {
+    /// Which operation.
+    pub operation: &'static str,
+    /// The call's timeout.
+    pub timeout: std::time::Duration,
+    /// What the call was doing or was refused to wait for (`a Retry-After of 30s`).
+    pub during: String,
+    /// Why the last attempt failed, if one did.
+    pub last_failure: Option<String>,
+    /// The last response, if the last attempt got one (a 429 or 503 asking to wait).
+    pub response: Option<ResponseParts>,
+}
+
+impl fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the call's timeout of {:?} ran out: {}",
+            self.operation, self.timeout, self.during
+        )?;
+        if let Some(last) = &self.last_failure {
+            write!(f, " (last attempt: {last})")?;
+        }
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! here so that the generated modules stay declarations and calls, in the way progenitor's
 //! clients depend on `progenitor-client`.
 
+pub mod body;
 pub mod datetime;
 pub mod de;
 pub mod decimal;
@@ -24,8 +25,8 @@ pub use datetime::{DateTime, UnixTime};
 pub use decimal::Decimal;
 pub use encode::{ArrayStyle, Pairs, ToParam};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
-    TransportErrorKind, UnexpectedStatus,
+    ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest,
+    ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus,
 };
 pub use extra::{Extra, Unknown};
 pub use http::Method;

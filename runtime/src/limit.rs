@@ -13,11 +13,15 @@
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter as Gcra};
+
+/// The largest spacing between two calls a limit may ask for: one day. Larger ones are refused
+/// when the client is built (governor counts in nanoseconds, and no API here needs more).
+pub const MAX_SPACING: Duration = Duration::from_secs(24 * 3600);
 
 /// A limit shared by every clone of one client.
 #[derive(Clone)]
@@ -34,10 +38,14 @@ impl std::fmt::Debug for RateLimit {
 }
 
 impl RateLimit {
-    /// At most `calls` in any window of `per`. `None` when either is zero.
+    /// At most `calls` in any window of `per`. `None` when either is zero, or when the spacing
+    /// `per / calls` is over [`MAX_SPACING`] (a limit like `rate_limit(1, Duration::MAX)`).
     pub fn new(calls: u32, per: Duration) -> Option<Self> {
         let exact = per.checked_div(calls)?;
-        let spacing = exact + exact / 100;
+        if exact > MAX_SPACING {
+            return None;
+        }
+        let spacing = exact.checked_add(exact / 100)?;
         let quota = Quota::with_period(spacing)?.allow_burst(NonZeroU32::MIN);
         Some(RateLimit {
             calls,
@@ -49,16 +57,28 @@ impl RateLimit {
     /// The smallest gap between two calls: `per / calls` and the 1% margin.
     pub fn spacing(&self) -> Duration {
         let exact = self.per / self.calls;
-        exact + exact / 100
+        exact.saturating_add(exact / 100)
     }
 
     /// Waits until a call may go out, and claims its slot.
     pub async fn acquire(&self) {
+        // Without a deadline the wait is never refused.
+        let _ = self.acquire_before(None).await;
+    }
+
+    /// Like [`RateLimit::acquire`], but refuses at once, without waiting, when the slot would
+    /// come after `deadline`; the `Err` is the wait it refused.
+    pub async fn acquire_before(&self, deadline: Option<Instant>) -> Result<(), Duration> {
         loop {
             match self.gcra.check() {
-                Ok(()) => return,
+                Ok(()) => return Ok(()),
                 Err(not_until) => {
                     let wait = not_until.wait_time_from(DefaultClock::default().now());
+                    if deadline
+                        .is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t > d))
+                    {
+                        return Err(wait);
+                    }
                     tracing::debug!(
                         wait_ms = wait.as_millis() as u64,
                         "rate limit: waiting for a slot"

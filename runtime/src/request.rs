@@ -28,6 +28,7 @@ pub struct Request {
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) max_body: Option<u64>,
     pub(crate) invalid: Option<String>,
 }
 
@@ -50,6 +51,7 @@ impl Request {
             body: Body::None,
             idempotent,
             timeout: None,
+            max_body: None,
             invalid: None,
         }
     }
@@ -101,7 +103,15 @@ impl Request {
         self.body = Body::Form(pairs);
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's response body cap (in bytes) for this call.
+    pub fn max_body(&mut self, limit: Option<u64>) {
+        if limit.is_some() {
+            self.max_body = limit;
+        }
+    }
+
+    /// Overrides the client's total timeout for this call: one deadline for the whole call,
+    /// waits and retries included.
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         if timeout.is_some() {
             self.timeout = timeout;

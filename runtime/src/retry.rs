@@ -2,9 +2,11 @@
 //!
 //! The rule that matters most: a request the server may have carried out is repeated only when
 //! repeating it is harmless (the operation is idempotent) or when the reply proves it was not
-//! carried out (429, a 503 during maintenance, Teamleader v1's 505). Backoff itself is backon's
-//! jittered exponential backoff; a `Retry-After` header, in seconds or as an HTTP date, replaces
-//! the computed delay.
+//! carried out (429, a 503 during maintenance, Teamleader v1's 505). Backoff is jittered
+//! exponential backoff (as backon's, whose `Sleeper` trait [`Sleeper`] still implements); a
+//! `Retry-After` header, in seconds or as an HTTP date, replaces the computed delay. The delays
+//! are computed here with saturating arithmetic, because backon's jitter multiplies in `f32`
+//! and can overflow a `Duration::MAX` backoff; the call's deadline bounds every delay anyway.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -44,6 +46,15 @@ impl RetryPolicy {
         }
     }
 
+    /// Why the policy cannot be used, if it cannot (zero attempts).
+    pub fn problem(&self) -> Option<String> {
+        (self.max_attempts == 0).then(|| {
+            "`max_attempts` is the number of attempts, the first included: it must be at least 1 \
+             (1 never retries)"
+                .to_owned()
+        })
+    }
+
     /// Whether a reply with `status` is worth another attempt.
     pub fn retries_status(&self, status: u16, idempotent: bool) -> bool {
         self.not_processed_statuses.contains(&status)
@@ -65,6 +76,41 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Jittered exponential delays: the `n`-th retry waits between `b` and `2b`, where `b` is
+/// `initial_backoff * 2^(n-1)` capped at `max_backoff`.
+#[derive(Debug)]
+pub(crate) struct Backoff {
+    next: Duration,
+    max: Duration,
+    seed: u64,
+}
+
+impl Backoff {
+    pub(crate) fn new(policy: &RetryPolicy) -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        // A per-call random seed without another dependency: std's hasher keys are random.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(policy.initial_backoff.as_nanos() as u64);
+        Backoff {
+            next: policy.initial_backoff,
+            max: policy.max_backoff,
+            seed: h.finish() | 1,
+        }
+    }
+
+    pub(crate) fn next_delay(&mut self) -> Duration {
+        let base = self.next.min(self.max);
+        self.next = self.next.saturating_mul(2);
+        // xorshift64: the jitter only needs to differ between calls.
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        let fraction = (self.seed >> 11) as f64 / (1u64 << 53) as f64;
+        let jitter = Duration::try_from_secs_f64(base.as_secs_f64() * fraction).unwrap_or(base);
+        base.saturating_add(jitter.min(base))
+    }
+}
+
 /// The delay a `Retry-After` header asks for, in either of its forms.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers
@@ -74,6 +120,9 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
+    }
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::MAX); // beyond u64 seconds: more than anyone waits
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
@@ -140,6 +189,47 @@ mod tests {
         );
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_never_overflows() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        };
+        let mut b = Backoff::new(&policy);
+        for base in [100, 200, 300, 300, 300] {
+            let d = b.next_delay();
+            let base = Duration::from_millis(base);
+            assert!(base <= d && d <= base * 2, "{d:?} for {base:?}");
+        }
+        let huge = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        let mut b = Backoff::new(&huge);
+        for _ in 0..70 {
+            assert_eq!(b.next_delay(), Duration::MAX);
+        }
+        let zero = RetryPolicy {
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(Backoff::new(&zero).next_delay(), Duration::ZERO);
+        assert!(
+            RetryPolicy {
+                max_attempts: 0,
+                ..RetryPolicy::default()
+            }
+            .problem()
+            .is_some()
+        );
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "99999999999999999999999".parse().unwrap());
+        assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::MAX));
     }
 
     #[test]

@@ -2,10 +2,7 @@
 //! credentials, applies timeouts and the redirect policy, and sends requests.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
-
-use backon::{ExponentialBuilder, Retryable};
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
@@ -13,17 +10,19 @@ use reqwest::redirect;
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
+use crate::body::{DEFAULT_MAX_BODY, ERROR_BODY_EXCERPT, ReadError, read_capped, read_excerpt};
 use crate::encode::Pairs;
-use crate::error::ResponseParts;
-use crate::error::TransportErrorKind;
+use crate::error::{BodyTooLarge, DeadlineExceeded, ResponseParts, TransportErrorKind};
 use crate::error::{InvalidRequest, TransportError};
 use crate::limit::RateLimit;
 use crate::oauth::{OAuthError, OAuthSession};
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
-use crate::retry::{MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
+use crate::retry::{Backoff, MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
 
-/// Total time one call may take unless the client or the call says otherwise. reqwest sets none.
+/// Total time one call may take unless the client or the call says otherwise: one deadline
+/// for the rate-limit wait, the access token, every attempt and every wait between attempts.
+/// reqwest sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Time to establish a connection unless the client says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -81,6 +80,29 @@ pub enum BuildError {
     /// The API needs one of its credentials and none was given.
     #[error("no credential was given; this API needs one")]
     NoCredential,
+    /// A setting cannot be used (a zero timeout, zero attempts, a rate limit that would wait
+    /// for ages).
+    #[error("invalid setting `{setting}`: {reason}")]
+    Setting {
+        /// Which setting.
+        setting: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The URL as it may be shown: any user info replaced, so a password never reaches `Debug`
+/// output or an error message.
+fn redacted(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}[REDACTED]@{}", &url[..scheme_end + 3], &rest[at + 1..]),
+        None => url.to_owned(),
+    }
 }
 
 /// Checks a value that goes into a base URL placeholder (Grow CRM's `{domain}`): it may only
@@ -104,19 +126,38 @@ pub fn header_name(name: &'static str) -> HeaderName {
 }
 
 /// Settings common to every generated client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TransportBuilder {
     api: &'static str,
     base_url: String,
     allow_http: bool,
     timeout: Duration,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Duration,
+    max_body: u64,
     credentials: Vec<Credential>,
     user_agent: String,
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
     sleeper: Sleeper,
     require_credential: bool,
+}
+
+impl std::fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("api", &self.api)
+            .field("base_url", &redacted(&self.base_url))
+            .field("allow_http", &self.allow_http)
+            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_body", &self.max_body)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TransportBuilder {
@@ -127,7 +168,9 @@ impl TransportBuilder {
             base_url: base_url.into(),
             allow_http: false,
             timeout: DEFAULT_TIMEOUT,
+            attempt_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
             credentials: Vec::new(),
             user_agent: format!("saas-clients/{} ({api})", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
@@ -151,9 +194,26 @@ impl TransportBuilder {
     }
 
     /// Sends at most `calls` requests in any window of `per`, across every clone of the client
-    /// and every task using it; calls wait for a slot. `calls == 0` removes the limit.
+    /// and every task using it; calls wait for a slot (within their deadline). `calls == 0`
+    /// removes the limit. `build` refuses a zero `per` and a spacing `per / calls` over a day.
     pub fn rate_limit(mut self, calls: u32, per: Duration) -> Self {
         self.rate_limit = (calls > 0).then_some((calls, per));
+        self
+    }
+
+    /// The most bytes a response body may have (default [`DEFAULT_MAX_BODY`], 32 MiB); a larger
+    /// one fails the call with `Error::BodyTooLarge`, checked against `Content-Length` before
+    /// reading and while reading. Calls may set their own. The body of a failing response is
+    /// kept only up to [`ERROR_BODY_EXCERPT`] (16 KiB) whatever this says.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// Bounds each attempt on its own as well (off by default): a hung attempt then leaves the
+    /// rest of the call's timeout to a retry.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -175,7 +235,9 @@ impl TransportBuilder {
         self
     }
 
-    /// Total time one call may take, from sending to the last byte of the body.
+    /// Total time one call may take, everything included: the rate-limit wait, the access
+    /// token, every attempt, and every backoff and `Retry-After` wait. A wait that would end
+    /// after it is refused at once (`Error::Deadline`). `Duration::MAX` means no deadline.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -199,13 +261,68 @@ impl TransportBuilder {
         self
     }
 
+    /// Checks the settings that could make a call misbehave instead of failing clearly.
+    fn check_settings(&self) -> Result<(), BuildError> {
+        let setting = |setting, reason: &str| {
+            Err(BuildError::Setting {
+                setting,
+                reason: reason.to_owned(),
+            })
+        };
+        if self.timeout.is_zero() {
+            return setting(
+                "timeout",
+                "a zero timeout fails every call before it is sent",
+            );
+        }
+        if self.connect_timeout.is_zero() {
+            return setting("connect_timeout", "a zero timeout fails every connection");
+        }
+        if self.attempt_timeout.is_some_and(|t| t.is_zero()) {
+            return setting("attempt_timeout", "a zero timeout fails every attempt");
+        }
+        if let Some(reason) = self.retry.problem() {
+            return setting("retry", &reason);
+        }
+        if let Some((calls, per)) = self.rate_limit {
+            if per.is_zero() {
+                return setting("rate_limit", "the window `per` is zero");
+            }
+            if per / calls < Duration::from_nanos(1) {
+                return setting(
+                    "rate_limit",
+                    &format!(
+                        "{calls} calls per {per:?} spaces calls under 1 ns apart; set no limit instead"
+                    ),
+                );
+            }
+            if RateLimit::new(calls, per).is_none() {
+                return setting(
+                    "rate_limit",
+                    &format!(
+                        "{calls} calls per {per:?} spaces calls more than {:?} apart",
+                        crate::limit::MAX_SPACING
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Builds the transport.
     pub fn build(self) -> Result<Transport, BuildError> {
+        self.check_settings()?;
         let bad = |reason: &str| BuildError::BaseUrl {
-            url: self.base_url.clone(),
+            url: redacted(&self.base_url),
             reason: reason.to_owned(),
         };
         let base = url::Url::parse(&self.base_url).map_err(|e| bad(&e.to_string()))?;
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(bad(
+                "a base URL carries no user info: credentials go in the client's credential \
+                 settings, which keep them secret",
+            ));
+        }
         match base.scheme() {
             "https" => {}
             "http" if self.allow_http => {}
@@ -250,6 +367,8 @@ impl TransportBuilder {
                 http,
                 base_url,
                 timeout: self.timeout,
+                attempt_timeout: self.attempt_timeout,
+                max_body: self.max_body,
                 headers: sensitive,
                 form_fields: self
                     .credentials
@@ -297,6 +416,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    max_body: u64,
     headers: Vec<(HeaderName, HeaderValue)>,
     form_fields: Vec<(String, SecretString)>,
     oauth: Option<Arc<OAuthSession>>,
@@ -305,7 +426,7 @@ struct Inner {
     sleeper: Sleeper,
 }
 
-/// An attempt that may be worth repeating.
+/// An attempt that failed, and may be worth repeating.
 enum Attempt {
     /// A reply whose status the policy retries; returned to the caller if retries run out.
     Status(RawResponse),
@@ -313,13 +434,17 @@ enum Attempt {
     Transport(TransportError),
     /// No access token could be had.
     Auth(OAuthError),
+    /// The body was over the cap.
+    TooLarge(BodyTooLarge),
+    /// The deadline ran out before or during the attempt.
+    Deadline(Box<DeadlineExceeded>),
 }
 
 impl Attempt {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             Attempt::Status(r) => retry_after(&r.parts.headers, SystemTime::now()),
-            Attempt::Transport(_) | Attempt::Auth(_) => None,
+            _ => None,
         }
     }
 
@@ -330,7 +455,79 @@ impl Attempt {
         match self {
             Attempt::Status(_) => true,
             Attempt::Transport(e) => idempotent || e.kind == TransportErrorKind::Connect,
-            Attempt::Auth(_) => false,
+            Attempt::Auth(_) | Attempt::TooLarge(_) | Attempt::Deadline(_) => false,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Attempt::Status(r) => format!("HTTP {}", r.parts.status.as_u16()),
+            Attempt::Transport(e) => format!("{:?} error", e.kind),
+            Attempt::Auth(_) => "authorization".to_owned(),
+            Attempt::TooLarge(_) => "body too large".to_owned(),
+            Attempt::Deadline(_) => "deadline".to_owned(),
+        }
+    }
+
+    fn finish(self) -> Result<RawResponse, SendError> {
+        match self {
+            Attempt::Status(response) => Ok(response),
+            Attempt::Transport(e) => Err(e.into()),
+            Attempt::Auth(e) => Err(e.into()),
+            Attempt::TooLarge(e) => Err(e.into()),
+            Attempt::Deadline(e) => Err(SendError::Deadline(e)),
+        }
+    }
+}
+
+/// When a call must be over, and how to say it is.
+#[derive(Clone, Copy)]
+struct Deadline {
+    operation: &'static str,
+    timeout: Duration,
+    /// `None`: the timeout is too large to have an end (`Duration::MAX`).
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    fn exceeded(
+        &self,
+        during: String,
+        last: Option<&Attempt>,
+        response: Option<ResponseParts>,
+    ) -> Box<DeadlineExceeded> {
+        Box::new(DeadlineExceeded {
+            operation: self.operation,
+            timeout: self.timeout,
+            during,
+            last_failure: last.map(Attempt::describe),
+            response,
+        })
+    }
+
+    /// Time left, `None` for no deadline.
+    fn remaining(&self) -> Option<Duration> {
+        self.at
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
+    /// Whether a wait of `wait` from now ends after the deadline.
+    fn refuses(&self, wait: Duration) -> bool {
+        self.at
+            .is_some_and(|at| Instant::now().checked_add(wait).is_none_or(|end| end > at))
+    }
+
+    /// Runs `work` until the deadline.
+    async fn bound<T>(
+        &self,
+        during: &str,
+        work: impl std::future::Future<Output = T>,
+    ) -> Result<T, Box<DeadlineExceeded>> {
+        match self.at {
+            None => Ok(work.await),
+            Some(at) => tokio::time::timeout_at(at.into(), work)
+                .await
+                .map_err(|_| self.exceeded(format!("while {during}"), None, None)),
         }
     }
 }
@@ -345,8 +542,9 @@ impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
             .field("api", &self.inner.api)
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &redacted(&self.inner.base_url))
             .field("timeout", &self.inner.timeout)
+            .field("max_body", &self.inner.max_body)
             .finish_non_exhaustive()
     }
 }
@@ -363,6 +561,12 @@ pub enum SendError {
     /// No access token could be had.
     #[error(transparent)]
     Auth(#[from] OAuthError),
+    /// The body was over the cap.
+    #[error(transparent)]
+    BodyTooLarge(#[from] BodyTooLarge),
+    /// The call's deadline ran out.
+    #[error("{0}")]
+    Deadline(Box<DeadlineExceeded>),
 }
 
 impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
@@ -371,13 +575,15 @@ impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
             SendError::Invalid(e) => crate::error::Error::InvalidRequest(e),
             SendError::Transport(e) => crate::error::Error::Transport(e),
             SendError::Auth(e) => crate::error::Error::Auth(e),
+            SendError::BodyTooLarge(e) => crate::error::Error::BodyTooLarge(e),
+            SendError::Deadline(e) => crate::error::Error::Deadline(e),
         }
     }
 }
 
 impl Transport {
-    /// Sends `request`, retrying as the policy allows, and reads the whole response, whatever
-    /// its status.
+    /// Sends `request`, retrying as the policy allows, and reads the whole response (up to the
+    /// body cap), whatever its status, all within the call's one deadline.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, SendError> {
         if let Some(reason) = request.invalid.clone() {
             return Err(InvalidRequest {
@@ -385,6 +591,19 @@ impl Transport {
                 reason,
             }
             .into());
+        }
+        let timeout = request.timeout.unwrap_or(self.inner.timeout);
+        let deadline = Deadline {
+            operation: request.operation,
+            timeout,
+            at: Instant::now().checked_add(timeout),
+        };
+        if timeout.is_zero() {
+            return Err(SendError::Deadline(deadline.exceeded(
+                "a zero timeout leaves no time to send".to_owned(),
+                None,
+                None,
+            )));
         }
         let span = tracing::debug_span!(
             "http",
@@ -396,23 +615,36 @@ impl Transport {
         );
         // `instrument`, not `span.enter()`: a guard held across `.await` would leave the span on
         // whatever else the runtime polls on this thread.
-        self.with_refresh(&request).instrument(span).await
+        self.with_refresh(&request, &deadline)
+            .instrument(span)
+            .await
     }
 
     /// A 401 with an OAuth2 token refreshes the token once and sends the call again: the
     /// server refused it unauthenticated, so it was not carried out.
-    async fn with_refresh(&self, request: &Request) -> Result<RawResponse, SendError> {
-        let used_token = std::sync::Mutex::new(None);
+    async fn with_refresh(
+        &self,
+        request: &Request,
+        deadline: &Deadline,
+    ) -> Result<RawResponse, SendError> {
+        let mut used_token = None;
         let mut refreshed = false;
         loop {
-            let response = self.with_retries(request, &used_token).await?;
-            let stale = used_token.lock().map(|mut t| t.take()).unwrap_or(None);
-            match (&self.inner.oauth, stale) {
+            let response = self
+                .with_retries(request, &mut used_token, deadline)
+                .await?;
+            match (&self.inner.oauth, used_token.take()) {
                 (Some(session), Some(token))
                     if response.parts.status == http::StatusCode::UNAUTHORIZED && !refreshed =>
                 {
                     tracing::debug!("401: refreshing the access token and sending again");
-                    session.after_unauthorized(&token).await?;
+                    deadline
+                        .bound(
+                            "refreshing the access token",
+                            session.after_unauthorized(&token),
+                        )
+                        .await
+                        .map_err(SendError::Deadline)??;
                     refreshed = true;
                 }
                 _ => return Ok(response),
@@ -420,50 +652,59 @@ impl Transport {
         }
     }
 
+    /// The first attempt goes out directly; the retry machinery starts only after it failed.
     async fn with_retries(
         &self,
         request: &Request,
-        used_token: &std::sync::Mutex<Option<SecretString>>,
+        used_token: &mut Option<SecretString>,
+        deadline: &Deadline,
     ) -> Result<RawResponse, SendError> {
-        let inner = &self.inner;
-        let policy = &inner.retry;
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(policy.initial_backoff)
-            .with_max_delay(policy.max_backoff)
-            .with_max_times(policy.max_attempts.saturating_sub(1) as usize)
-            .with_jitter();
-        let attempts = AtomicU32::new(0);
-        let outcome = (|| {
-            self.attempt(
-                request,
-                attempts.fetch_add(1, Ordering::Relaxed) + 1,
-                used_token,
-            )
-        })
-        .retry(backoff)
-        .sleep(inner.sleeper.clone())
-        .when(|a: &Attempt| a.retryable(request.idempotent))
-        // `computed` is `None` once the attempts are used up; a `Retry-After` only replaces
-        // the delay of a retry that the policy allows anyway.
-        .adjust(|a: &Attempt, computed| match (computed, a.retry_after()) {
-            (None, _) => None,
-            (Some(_), Some(asked)) if asked > MAX_RETRY_AFTER => None,
-            (Some(_), Some(asked)) => Some(asked),
-            (Some(delay), None) => Some(delay),
-        })
-        .notify(|a: &Attempt, delay| {
-            let reason = match a {
-                Attempt::Status(r) => format!("HTTP {}", r.parts.status.as_u16()),
-                Attempt::Transport(e) => format!("{:?} error", e.kind),
-                Attempt::Auth(_) => "authorization".to_owned(),
+        let mut failed = match self.attempt(request, 1, used_token, deadline).await {
+            Ok(response) => return Ok(response),
+            Err(failed) => failed,
+        };
+        let policy = &self.inner.retry;
+        let mut backoff = Backoff::new(policy);
+        let mut number = 1;
+        loop {
+            if number >= policy.max_attempts || !failed.retryable(request.idempotent) {
+                return failed.finish();
+            }
+            let computed = backoff.next_delay();
+            let (delay, what) = match failed.retry_after() {
+                // A `Retry-After` only replaces the delay of a retry the policy allows anyway.
+                Some(asked) if asked > MAX_RETRY_AFTER => return failed.finish(),
+                Some(asked) => (asked, "Retry-After"),
+                None => (computed, "backoff"),
             };
-            tracing::warn!(%reason, delay_ms = delay.as_millis() as u64, "retrying");
-        })
-        .await;
-        match outcome {
-            Ok(response) | Err(Attempt::Status(response)) => Ok(response),
-            Err(Attempt::Transport(e)) => Err(e.into()),
-            Err(Attempt::Auth(e)) => Err(e.into()),
+            if deadline.refuses(delay) {
+                let during = format!(
+                    "a {what} wait of {delay:?} after {} would end after it ({:?} left)",
+                    failed.describe(),
+                    deadline.remaining().unwrap_or_default()
+                );
+                tracing::warn!(%during, "not waiting past the deadline");
+                let response = match &failed {
+                    Attempt::Status(r) => Some(r.parts.clone()),
+                    _ => None,
+                };
+                return Err(SendError::Deadline(deadline.exceeded(
+                    during,
+                    Some(&failed),
+                    response,
+                )));
+            }
+            tracing::warn!(
+                reason = %failed.describe(),
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            (self.inner.sleeper.0)(delay).await;
+            number += 1;
+            match self.attempt(request, number, used_token, deadline).await {
+                Ok(response) => return Ok(response),
+                Err(again) => failed = again,
+            }
         }
     }
 
@@ -471,15 +712,26 @@ impl Transport {
         &self,
         request: &Request,
         number: u32,
-        used_token: &std::sync::Mutex<Option<SecretString>>,
+        used_token: &mut Option<SecretString>,
+        deadline: &Deadline,
     ) -> Result<RawResponse, Attempt> {
         let inner = &self.inner;
         if let Some(limit) = &inner.rate_limit {
-            limit.acquire().await;
+            if let Err(wait) = limit.acquire_before(deadline.at).await {
+                return Err(Attempt::Deadline(deadline.exceeded(
+                    format!("the rate limit's wait of {wait:?} would end after it"),
+                    None,
+                    None,
+                )));
+            }
         }
         let bearer = match &inner.oauth {
             Some(session) => {
-                let token = session.access_token().await.map_err(Attempt::Auth)?;
+                let token = deadline
+                    .bound("getting an access token", session.access_token())
+                    .await
+                    .map_err(Attempt::Deadline)?
+                    .map_err(Attempt::Auth)?;
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
                     .map_err(|_| {
                         Attempt::Auth(OAuthError::Decode(
@@ -487,9 +739,7 @@ impl Transport {
                         ))
                     })?;
                 value.set_sensitive(true);
-                if let Ok(mut slot) = used_token.lock() {
-                    *slot = Some(token);
-                }
+                *used_token = Some(token);
                 Some(value)
             }
             None => None,
@@ -502,8 +752,22 @@ impl Transport {
         let mut builder = inner
             .http
             .request(request.method.clone(), &url)
-            .timeout(request.timeout.unwrap_or(inner.timeout))
             .header(ACCEPT, "application/json");
+        // The attempt gets what is left of the call, or its own bound if that is shorter.
+        let left = match (deadline.remaining(), inner.attempt_timeout) {
+            (Some(left), Some(own)) => Some(left.min(own)),
+            (left, own) => left.or(own),
+        };
+        if let Some(left) = left {
+            if left.is_zero() {
+                return Err(Attempt::Deadline(deadline.exceeded(
+                    "before the attempt was sent".to_owned(),
+                    None,
+                    None,
+                )));
+            }
+            builder = builder.timeout(left);
+        }
         for (name, value) in inner.headers.iter().chain(&request.headers) {
             builder = builder.header(name, value);
         }
@@ -532,10 +796,32 @@ impl Transport {
         let started = Instant::now();
         tracing::debug!(attempt = number, "sending");
         let fail = |e| Attempt::Transport(TransportError::new(request.operation, e));
-        let response = builder.send().await.map_err(fail)?;
+        let mut response = builder.send().await.map_err(fail)?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(fail)?;
+        // Taken, not cloned: the response is consumed by reading its body anyway.
+        let headers = std::mem::take(response.headers_mut());
+        let body = if status.is_success() {
+            let limit = request.max_body.unwrap_or(inner.max_body);
+            match read_capped(response, limit).await {
+                Ok(body) => body,
+                Err(ReadError::Transport(e)) => return Err(fail(e)),
+                Err(ReadError::TooLarge { limit, declared }) => {
+                    tracing::warn!(limit, ?declared, "response body over the cap; not read");
+                    return Err(Attempt::TooLarge(BodyTooLarge {
+                        operation: request.operation,
+                        status,
+                        limit,
+                        declared,
+                    }));
+                }
+            }
+        } else {
+            let limit = request
+                .max_body
+                .unwrap_or(inner.max_body)
+                .min(ERROR_BODY_EXCERPT);
+            read_excerpt(response, limit).await.map_err(fail)?
+        };
         tracing::debug!(
             attempt = number,
             status = status.as_u16(),

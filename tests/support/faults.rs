@@ -46,6 +46,14 @@ pub enum RawFault {
         /// The bytes actually sent.
         sent: usize,
     },
+    /// Sends `200 OK` headers with `Content-Length: declared`, then body bytes for as long as
+    /// the client reads them.
+    HugeBody {
+        /// The length the headers announce.
+        declared: u64,
+    },
+    /// Sends `200 OK` with a chunked body that never ends, for as long as the client reads it.
+    EndlessBody,
 }
 
 /// One request as the raw server read it.
@@ -65,6 +73,7 @@ pub struct RawRequest {
 pub struct RawServer {
     port: u16,
     connections: Arc<AtomicUsize>,
+    body_bytes: Arc<AtomicUsize>,
     requests: Arc<Mutex<Vec<RawRequest>>>,
     task: JoinHandle<()>,
 }
@@ -78,7 +87,9 @@ impl RawServer {
         let port = listener.local_addr().expect("local address").port();
         let connections = Arc::new(AtomicUsize::new(0));
         let requests: Arc<Mutex<Vec<RawRequest>>> = Arc::default();
+        let body_bytes = Arc::new(AtomicUsize::new(0));
         let (count, seen) = (Arc::clone(&connections), Arc::clone(&requests));
+        let sent = Arc::clone(&body_bytes);
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -86,15 +97,17 @@ impl RawServer {
                 };
                 count.fetch_add(1, Ordering::SeqCst);
                 let seen = Arc::clone(&seen);
+                let sent = Arc::clone(&sent);
                 tokio::spawn(async move {
                     let mut stream = stream;
-                    let _ = answer(&mut stream, fault, &seen).await;
+                    let _ = answer(&mut stream, fault, &seen, &sent).await;
                 });
             }
         });
         RawServer {
             port,
             connections,
+            body_bytes,
             requests,
             task,
         }
@@ -108,6 +121,11 @@ impl RawServer {
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Body bytes the huge and endless faults managed to write to clients so far.
+    pub fn body_bytes_sent(&self) -> usize {
+        self.body_bytes.load(Ordering::SeqCst)
     }
 
     /// Requests read completely so far.
@@ -127,6 +145,7 @@ async fn answer(
     stream: &mut TcpStream,
     fault: RawFault,
     seen: &Mutex<Vec<RawRequest>>,
+    sent: &AtomicUsize,
 ) -> Option<()> {
     let request = tokio::time::timeout(Duration::from_secs(5), read_one(stream))
         .await
@@ -150,6 +169,31 @@ async fn answer(
             stream.write_all(&body).await.ok()?;
             stream.flush().await.ok()?;
             let _ = stream.shutdown().await;
+        }
+        RawFault::HugeBody { declared } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await.ok()?;
+            let block = vec![b' '; 64 * 1024];
+            let mut left = declared;
+            while left > 0 {
+                let n = left.min(block.len() as u64) as usize;
+                stream.write_all(&block[..n]).await.ok()?;
+                sent.fetch_add(n, Ordering::SeqCst);
+                left -= n as u64;
+            }
+        }
+        RawFault::EndlessBody => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            stream.write_all(head.as_bytes()).await.ok()?;
+            let mut chunk = format!("{:x}\r\n", 64 * 1024).into_bytes();
+            chunk.extend(std::iter::repeat_n(b' ', 64 * 1024));
+            chunk.extend_from_slice(b"\r\n");
+            loop {
+                stream.write_all(&chunk).await.ok()?;
+                sent.fetch_add(64 * 1024, Ordering::SeqCst);
+            }
         }
     }
     Some(())

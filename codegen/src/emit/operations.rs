@@ -149,6 +149,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                 client: self,
                 #(#inits)*
                 timeout: None,
+                max_body: None,
             }
         }
     }
@@ -271,14 +272,22 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #(#fields)*
             #body_field
             timeout: Option<Duration>,
+            max_body: Option<u64>,
         }
 
         impl #lt_decl #name #lt_use {
             #(#setters)*
 
-            /// Overrides the client's total timeout for this call.
+            /// Overrides the client's total timeout for this call: one deadline for the whole
+            /// call, waits and retries included.
             pub fn timeout(mut self, value: Duration) -> Self {
                 self.timeout = Some(value);
+                self
+            }
+
+            /// Overrides the client's response body cap, in bytes, for this call.
+            pub fn max_body(mut self, bytes: u64) -> Self {
+                self.max_body = Some(bytes);
                 self
             }
 
@@ -292,6 +301,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 #(#globals)*
                 #body
                 req.timeout(self.timeout);
+                req.max_body(self.max_body);
                 let resp = self.client.transport.execute(req).await?;
                 if resp.is_success() #not_failure {
                     #decode

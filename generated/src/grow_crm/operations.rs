@@ -23,6 +23,7 @@ impl Client {
             client: self,
             id,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -41,6 +42,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -58,6 +60,7 @@ impl Client {
             client: self,
             id,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -76,6 +79,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -96,6 +100,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -111,6 +116,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -124,6 +130,7 @@ impl Client {
             client: self,
             id,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -142,6 +149,7 @@ impl Client {
             id,
             comment_id,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -157,6 +165,7 @@ impl Client {
             client: self,
             id,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -174,6 +183,7 @@ impl Client {
             client: self,
             id,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -200,6 +210,7 @@ impl Client {
             limit: None,
             page: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -222,6 +233,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -240,6 +252,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -262,6 +275,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -280,6 +294,7 @@ impl Client {
             id,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -291,12 +306,20 @@ pub struct ActivateLead<'a> {
     client: &'a Client,
     id: i64,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ActivateLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -312,6 +335,7 @@ impl<'a> ActivateLead<'a> {
         req.path_param("id", &self.id);
         req.path("/activate");
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -335,12 +359,20 @@ pub struct AddLeadComment<'a> {
     id: i64,
     body: &'a types::NewLeadComment,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddLeadComment<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -361,6 +393,7 @@ impl<'a> AddLeadComment<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -383,12 +416,20 @@ pub struct ArchiveLead<'a> {
     client: &'a Client,
     id: i64,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ArchiveLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -404,6 +445,7 @@ impl<'a> ArchiveLead<'a> {
         req.path_param("id", &self.id);
         req.path("/archive");
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -427,12 +469,20 @@ pub struct CloneLead<'a> {
     id: i64,
     body: &'a types::LeadClone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CloneLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -453,6 +503,7 @@ impl<'a> CloneLead<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -476,12 +527,20 @@ pub struct ConvertLead<'a> {
     id: i64,
     body: &'a types::LeadConversion,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ConvertLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -502,6 +561,7 @@ impl<'a> ConvertLead<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -524,12 +584,20 @@ pub struct CreateLead<'a> {
     client: &'a Client,
     body: &'a types::NewLead,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreateLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -543,6 +611,7 @@ impl<'a> CreateLead<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -565,12 +634,20 @@ pub struct DeleteLead<'a> {
     client: &'a Client,
     id: i64,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -580,6 +657,7 @@ impl<'a> DeleteLead<'a> {
         req.path("/leads/");
         req.path_param("id", &self.id);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -603,12 +681,20 @@ pub struct DeleteLeadComment<'a> {
     id: i64,
     comment_id: i64,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteLeadComment<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -625,6 +711,7 @@ impl<'a> DeleteLeadComment<'a> {
         req.path("/comments/");
         req.path_param("comment_id", &self.comment_id);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -647,12 +734,20 @@ pub struct GetLead<'a> {
     client: &'a Client,
     id: i64,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -662,6 +757,7 @@ impl<'a> GetLead<'a> {
         req.path("/leads/");
         req.path_param("id", &self.id);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -684,12 +780,20 @@ pub struct ListLeadComments<'a> {
     client: &'a Client,
     id: i64,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListLeadComments<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -705,6 +809,7 @@ impl<'a> ListLeadComments<'a> {
         req.path_param("id", &self.id);
         req.path("/comments");
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -736,6 +841,7 @@ pub struct ListLeads<'a> {
     limit: Option<i64>,
     page: Option<i64>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListLeads<'a> {
@@ -801,9 +907,16 @@ impl<'a> ListLeads<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -848,6 +961,7 @@ impl<'a> ListLeads<'a> {
         req.query().push_opt("limit", self.limit.as_ref());
         req.query().push_opt("page", self.page.as_ref());
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -871,12 +985,20 @@ pub struct SetLeadAssigned<'a> {
     id: i64,
     body: &'a types::LeadAssignment,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SetLeadAssigned<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -893,6 +1015,7 @@ impl<'a> SetLeadAssigned<'a> {
         req.path("/assigned");
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -916,12 +1039,20 @@ pub struct SetLeadStatus<'a> {
     id: i64,
     body: &'a types::LeadStatusChange,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SetLeadStatus<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -942,6 +1073,7 @@ impl<'a> SetLeadStatus<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -965,12 +1097,20 @@ pub struct SetLeadTags<'a> {
     id: i64,
     body: &'a types::LeadTags,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SetLeadTags<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -987,6 +1127,7 @@ impl<'a> SetLeadTags<'a> {
         req.path("/tags");
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -1010,12 +1151,20 @@ pub struct UpdateLead<'a> {
     id: i64,
     body: &'a types::Lead,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateLead<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1030,6 +1179,7 @@ impl<'a> UpdateLead<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }

@@ -27,6 +27,7 @@ impl Client {
             activity_id: activity_id.into(),
             qualified_only: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -43,6 +44,7 @@ impl Client {
         ListPosts {
             client: self,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -55,6 +57,7 @@ pub struct ListActivityLeads<'a> {
     activity_id: String,
     qualified_only: Option<bool>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListActivityLeads<'a> {
@@ -66,9 +69,16 @@ impl<'a> ListActivityLeads<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -87,6 +97,7 @@ impl<'a> ListActivityLeads<'a> {
         req.path("/leads");
         req.query().push_opt("qualified_only", self.qualified_only.as_ref());
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() && !matches!(resp.status(), 202) {
             resp.json(None)
@@ -112,12 +123,20 @@ impl<'a> IntoFuture for ListActivityLeads<'a> {
 pub struct ListPosts<'a> {
     client: &'a Client,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListPosts<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -133,6 +152,7 @@ impl<'a> ListPosts<'a> {
         req.path_param("profile_id", &self.client.profile_id);
         req.path("/posts");
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() && !matches!(resp.status(), 202) {
             resp.json(None)

@@ -23,6 +23,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -40,6 +41,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -57,6 +59,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -77,6 +80,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -97,6 +101,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -117,6 +122,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -134,6 +140,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -154,6 +161,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -171,6 +179,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -188,6 +197,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -208,6 +218,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -225,6 +236,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -240,6 +252,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -257,6 +270,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -277,6 +291,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -297,6 +312,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -314,6 +330,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -331,6 +348,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -351,6 +369,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -371,6 +390,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -391,6 +411,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -411,6 +432,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -431,6 +453,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -448,6 +471,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -468,6 +492,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -488,6 +513,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -508,6 +534,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -528,6 +555,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -545,6 +573,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -565,6 +594,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -581,6 +611,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -601,6 +632,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -621,6 +653,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -641,6 +674,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -661,6 +695,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -678,6 +713,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -695,6 +731,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -715,6 +752,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -732,6 +770,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -749,6 +788,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -769,6 +809,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -786,6 +827,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -806,6 +848,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -826,6 +869,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -846,6 +890,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -866,6 +911,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -886,6 +932,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -906,6 +953,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -926,6 +974,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -946,6 +995,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -963,6 +1013,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -983,6 +1034,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1000,6 +1052,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1020,6 +1073,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1040,6 +1094,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1060,6 +1115,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1077,6 +1133,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1097,6 +1154,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1117,6 +1175,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1137,6 +1196,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1150,6 +1210,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1167,6 +1228,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1184,6 +1246,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1204,6 +1267,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1224,6 +1288,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1244,6 +1309,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1264,6 +1330,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1284,6 +1351,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1301,6 +1369,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1321,6 +1390,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1341,6 +1411,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1361,6 +1432,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1378,6 +1450,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1395,6 +1468,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1415,6 +1489,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1435,6 +1510,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1452,6 +1528,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1472,6 +1549,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1492,6 +1570,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1509,6 +1588,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1526,6 +1606,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1543,6 +1624,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1560,6 +1642,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1576,6 +1659,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1596,6 +1680,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1616,6 +1701,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1633,6 +1719,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1653,6 +1740,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1673,6 +1761,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1693,6 +1782,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1713,6 +1803,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1730,6 +1821,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1747,6 +1839,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1767,6 +1860,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1784,6 +1878,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1804,6 +1899,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1821,6 +1917,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1838,6 +1935,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1855,6 +1953,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1875,6 +1974,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1895,6 +1995,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1915,6 +2016,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1932,6 +2034,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1952,6 +2055,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1972,6 +2076,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1992,6 +2097,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2012,6 +2118,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2032,6 +2139,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2049,6 +2157,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2069,6 +2178,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2089,6 +2199,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2109,6 +2220,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2126,6 +2238,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2146,6 +2259,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2166,6 +2280,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2186,6 +2301,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2206,6 +2322,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2226,6 +2343,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2243,6 +2361,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2263,6 +2382,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2283,6 +2403,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2303,6 +2424,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2323,6 +2445,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2343,6 +2466,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2363,6 +2487,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2383,6 +2508,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2400,6 +2526,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2420,6 +2547,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2440,6 +2568,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2457,6 +2586,7 @@ impl Client {
             client: self,
             body,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -2468,12 +2598,20 @@ pub struct AddCallback<'a> {
     client: &'a Client,
     body: &'a types::AddCallback,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddCallback<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2492,6 +2630,7 @@ impl<'a> AddCallback<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2514,12 +2653,20 @@ pub struct AddCompany<'a> {
     client: &'a Client,
     body: &'a types::AddCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2538,6 +2685,7 @@ impl<'a> AddCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2560,12 +2708,20 @@ pub struct AddContact<'a> {
     client: &'a Client,
     body: &'a types::AddContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddContact<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2584,6 +2740,7 @@ impl<'a> AddContact<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2606,12 +2763,20 @@ pub struct AddContactToMeeting<'a> {
     client: &'a Client,
     body: &'a types::AddContactToMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddContactToMeeting<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2630,6 +2795,7 @@ impl<'a> AddContactToMeeting<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -2652,12 +2818,20 @@ pub struct AddCreditnote<'a> {
     client: &'a Client,
     body: &'a types::AddCreditnote,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddCreditnote<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2676,6 +2850,7 @@ impl<'a> AddCreditnote<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2698,12 +2873,20 @@ pub struct AddCustomFieldOption<'a> {
     client: &'a Client,
     body: &'a types::AddCustomFieldOption,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddCustomFieldOption<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2722,6 +2905,7 @@ impl<'a> AddCustomFieldOption<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2744,12 +2928,20 @@ pub struct AddDeal<'a> {
     client: &'a Client,
     body: &'a types::AddDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddDeal<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2763,6 +2955,7 @@ impl<'a> AddDeal<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2785,12 +2978,20 @@ pub struct AddExternalCost<'a> {
     client: &'a Client,
     body: &'a types::AddExternalCost,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddExternalCost<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2809,6 +3010,7 @@ impl<'a> AddExternalCost<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2831,12 +3033,20 @@ pub struct AddInvoice<'a> {
     client: &'a Client,
     body: &'a types::AddInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2855,6 +3065,7 @@ impl<'a> AddInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2877,12 +3088,20 @@ pub struct AddMeeting<'a> {
     client: &'a Client,
     body: &'a types::AddMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddMeeting<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2901,6 +3120,7 @@ impl<'a> AddMeeting<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -2923,12 +3143,20 @@ pub struct AddMilestone<'a> {
     client: &'a Client,
     body: &'a types::AddMilestone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddMilestone<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2947,6 +3175,7 @@ impl<'a> AddMilestone<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -2969,12 +3198,20 @@ pub struct AddNote<'a> {
     client: &'a Client,
     body: &'a types::AddNote,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddNote<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -2988,6 +3225,7 @@ impl<'a> AddNote<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3010,12 +3248,20 @@ pub struct AddProduct<'a> {
     client: &'a Client,
     body: &'a types::AddProduct,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddProduct<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3034,6 +3280,7 @@ impl<'a> AddProduct<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3056,12 +3303,20 @@ pub struct AddProject<'a> {
     client: &'a Client,
     body: &'a types::AddProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3080,6 +3335,7 @@ impl<'a> AddProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3102,12 +3358,20 @@ pub struct AddRelatedPartyToProject<'a> {
     client: &'a Client,
     body: &'a types::AddRelatedPartyToProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddRelatedPartyToProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3126,6 +3390,7 @@ impl<'a> AddRelatedPartyToProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3148,12 +3413,20 @@ pub struct AddSubscription<'a> {
     client: &'a Client,
     body: &'a types::AddSubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddSubscription<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3172,6 +3445,7 @@ impl<'a> AddSubscription<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3194,12 +3468,20 @@ pub struct AddTask<'a> {
     client: &'a Client,
     body: &'a types::AddTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddTask<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3213,6 +3495,7 @@ impl<'a> AddTask<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3235,12 +3518,20 @@ pub struct AddTicket<'a> {
     client: &'a Client,
     body: &'a types::AddTicket,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddTicket<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3254,6 +3545,7 @@ impl<'a> AddTicket<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3276,12 +3568,20 @@ pub struct AddTicketMessage<'a> {
     client: &'a Client,
     body: &'a types::AddTicketMessage,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddTicketMessage<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3300,6 +3600,7 @@ impl<'a> AddTicketMessage<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3322,12 +3623,20 @@ pub struct AddTimetracking<'a> {
     client: &'a Client,
     body: &'a types::AddTimetracking,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AddTimetracking<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3346,6 +3655,7 @@ impl<'a> AddTimetracking<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3368,12 +3678,20 @@ pub struct BookDraftInvoice<'a> {
     client: &'a Client,
     body: &'a types::BookDraftInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> BookDraftInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3392,6 +3710,7 @@ impl<'a> BookDraftInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3414,12 +3733,20 @@ pub struct DeleteCompany<'a> {
     client: &'a Client,
     body: &'a types::DeleteCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3438,6 +3765,7 @@ impl<'a> DeleteCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3460,12 +3788,20 @@ pub struct DeleteContact<'a> {
     client: &'a Client,
     body: &'a types::DeleteContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteContact<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3484,6 +3820,7 @@ impl<'a> DeleteContact<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3506,12 +3843,20 @@ pub struct DeleteFile<'a> {
     client: &'a Client,
     body: &'a types::DeleteFile,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteFile<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3530,6 +3875,7 @@ impl<'a> DeleteFile<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3552,12 +3898,20 @@ pub struct DeleteInvoice<'a> {
     client: &'a Client,
     body: &'a types::DeleteInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3576,6 +3930,7 @@ impl<'a> DeleteInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3598,12 +3953,20 @@ pub struct DeleteMilestone<'a> {
     client: &'a Client,
     body: &'a types::DeleteMilestone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteMilestone<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3622,6 +3985,7 @@ impl<'a> DeleteMilestone<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3644,12 +4008,20 @@ pub struct DeleteProduct<'a> {
     client: &'a Client,
     body: &'a types::DeleteProduct,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteProduct<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3668,6 +4040,7 @@ impl<'a> DeleteProduct<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3690,12 +4063,20 @@ pub struct DeleteSubscription<'a> {
     client: &'a Client,
     body: &'a types::DeleteSubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteSubscription<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3714,6 +4095,7 @@ impl<'a> DeleteSubscription<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3736,12 +4118,20 @@ pub struct DeleteTask<'a> {
     client: &'a Client,
     body: &'a types::DeleteTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteTask<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3760,6 +4150,7 @@ impl<'a> DeleteTask<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -3782,12 +4173,20 @@ pub struct DownloadCreditnotePdf<'a> {
     client: &'a Client,
     body: &'a types::DownloadCreditnotePdf,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DownloadCreditnotePdf<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3806,6 +4205,7 @@ impl<'a> DownloadCreditnotePdf<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -3828,12 +4228,20 @@ pub struct DownloadFile<'a> {
     client: &'a Client,
     body: &'a types::DownloadFile,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DownloadFile<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3852,6 +4260,7 @@ impl<'a> DownloadFile<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -3874,12 +4283,20 @@ pub struct DownloadInvoicePdf<'a> {
     client: &'a Client,
     body: &'a types::DownloadInvoicePdf,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DownloadInvoicePdf<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3898,6 +4315,7 @@ impl<'a> DownloadInvoicePdf<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -3920,12 +4338,20 @@ pub struct GetAllDealPhaseChanges<'a> {
     client: &'a Client,
     body: &'a types::GetAllDealPhaseChanges,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetAllDealPhaseChanges<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3944,6 +4370,7 @@ impl<'a> GetAllDealPhaseChanges<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -3966,12 +4393,20 @@ pub struct GetBookkeepingAccounts<'a> {
     client: &'a Client,
     body: &'a types::GetBookkeepingAccounts,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetBookkeepingAccounts<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -3990,6 +4425,7 @@ impl<'a> GetBookkeepingAccounts<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4012,12 +4448,20 @@ pub struct GetBusinessTypes<'a> {
     client: &'a Client,
     body: &'a types::GetBusinessTypes,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetBusinessTypes<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4036,6 +4480,7 @@ impl<'a> GetBusinessTypes<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4058,12 +4503,20 @@ pub struct GetCall<'a> {
     client: &'a Client,
     body: &'a types::GetCall,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCall<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4077,6 +4530,7 @@ impl<'a> GetCall<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4099,12 +4553,20 @@ pub struct GetCalls<'a> {
     client: &'a Client,
     body: &'a types::GetCalls,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCalls<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4148,6 +4610,7 @@ impl<'a> GetCalls<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4170,12 +4633,20 @@ pub struct GetCompanies<'a> {
     client: &'a Client,
     body: &'a types::GetCompanies,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCompanies<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4227,6 +4698,7 @@ impl<'a> GetCompanies<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4249,12 +4721,20 @@ pub struct GetCompany<'a> {
     client: &'a Client,
     body: &'a types::GetCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4273,6 +4753,7 @@ impl<'a> GetCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4298,12 +4779,20 @@ pub struct GetContact<'a> {
     client: &'a Client,
     body: &'a types::GetContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetContact<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4322,6 +4811,7 @@ impl<'a> GetContact<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4347,12 +4837,20 @@ pub struct GetContactCompanyRelations<'a> {
     client: &'a Client,
     body: &'a types::GetContactCompanyRelations,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetContactCompanyRelations<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4404,6 +4902,7 @@ impl<'a> GetContactCompanyRelations<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4426,12 +4925,20 @@ pub struct GetContacts<'a> {
     client: &'a Client,
     body: &'a types::GetContacts,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetContacts<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4483,6 +4990,7 @@ impl<'a> GetContacts<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4505,12 +5013,20 @@ pub struct GetContactsByCompany<'a> {
     client: &'a Client,
     body: &'a types::GetContactsByCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetContactsByCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4529,6 +5045,7 @@ impl<'a> GetContactsByCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4551,12 +5068,20 @@ pub struct GetCostPerKm<'a> {
     client: &'a Client,
     body: &'a types::GetCostPerKm,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCostPerKm<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4575,6 +5100,7 @@ impl<'a> GetCostPerKm<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4597,12 +5123,20 @@ pub struct GetCreditnote<'a> {
     client: &'a Client,
     body: &'a types::GetCreditnote,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCreditnote<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4621,6 +5155,7 @@ impl<'a> GetCreditnote<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4643,12 +5178,20 @@ pub struct GetCreditnoteByNr<'a> {
     client: &'a Client,
     body: &'a types::GetCreditnoteByNr,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCreditnoteByNr<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4667,6 +5210,7 @@ impl<'a> GetCreditnoteByNr<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4689,12 +5233,20 @@ pub struct GetCreditnotes<'a> {
     client: &'a Client,
     body: &'a types::GetCreditnotes,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCreditnotes<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4713,6 +5265,7 @@ impl<'a> GetCreditnotes<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4735,12 +5288,20 @@ pub struct GetCreditnotesByProject<'a> {
     client: &'a Client,
     body: &'a types::GetCreditnotesByProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCreditnotesByProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4759,6 +5320,7 @@ impl<'a> GetCreditnotesByProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4781,12 +5343,20 @@ pub struct GetCustomFieldInfo<'a> {
     client: &'a Client,
     body: &'a types::GetCustomFieldInfo,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCustomFieldInfo<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4805,6 +5375,7 @@ impl<'a> GetCustomFieldInfo<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4827,12 +5398,20 @@ pub struct GetCustomFields<'a> {
     client: &'a Client,
     body: &'a types::GetCustomFields,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetCustomFields<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4851,6 +5430,7 @@ impl<'a> GetCustomFields<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4873,12 +5453,20 @@ pub struct GetDaysOff<'a> {
     client: &'a Client,
     body: &'a types::GetDaysOff,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDaysOff<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4897,6 +5485,7 @@ impl<'a> GetDaysOff<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4919,12 +5508,20 @@ pub struct GetDaysOffByUser<'a> {
     client: &'a Client,
     body: &'a types::GetDaysOffByUser,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDaysOffByUser<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4943,6 +5540,7 @@ impl<'a> GetDaysOffByUser<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4965,12 +5563,20 @@ pub struct GetDeal<'a> {
     client: &'a Client,
     body: &'a types::GetDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDeal<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4984,6 +5590,7 @@ impl<'a> GetDeal<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5006,12 +5613,20 @@ pub struct GetDealPhaseChanges<'a> {
     client: &'a Client,
     body: &'a types::GetDealPhaseChanges,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDealPhaseChanges<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5030,6 +5645,7 @@ impl<'a> GetDealPhaseChanges<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5052,12 +5668,20 @@ pub struct GetDealPhases<'a> {
     client: &'a Client,
     body: &'a types::GetDealPhases,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDealPhases<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5076,6 +5700,7 @@ impl<'a> GetDealPhases<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5098,12 +5723,20 @@ pub struct GetDealSources<'a> {
     client: &'a Client,
     body: &'a types::GetDealSources,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDealSources<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5122,6 +5755,7 @@ impl<'a> GetDealSources<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5144,12 +5778,20 @@ pub struct GetDeals<'a> {
     client: &'a Client,
     body: &'a types::GetDeals,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDeals<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5193,6 +5835,7 @@ impl<'a> GetDeals<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5215,12 +5858,20 @@ pub struct GetDealsByContactOrCompany<'a> {
     client: &'a Client,
     body: &'a types::GetDealsByContactOrCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDealsByContactOrCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5239,6 +5890,7 @@ impl<'a> GetDealsByContactOrCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5261,12 +5913,20 @@ pub struct GetDealsByProject<'a> {
     client: &'a Client,
     body: &'a types::GetDealsByProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDealsByProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5285,6 +5945,7 @@ impl<'a> GetDealsByProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5307,12 +5968,20 @@ pub struct GetDepartments<'a> {
     client: &'a Client,
     body: &'a types::GetDepartments,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetDepartments<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5331,6 +6000,7 @@ impl<'a> GetDepartments<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5353,12 +6023,20 @@ pub struct GetFileInfo<'a> {
     client: &'a Client,
     body: &'a types::GetFileInfo,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetFileInfo<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5377,6 +6055,7 @@ impl<'a> GetFileInfo<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5399,12 +6078,20 @@ pub struct GetFiles<'a> {
     client: &'a Client,
     body: &'a types::GetFiles,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetFiles<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5448,6 +6135,7 @@ impl<'a> GetFiles<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5470,12 +6158,20 @@ pub struct GetInvoice<'a> {
     client: &'a Client,
     body: &'a types::GetInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5489,6 +6185,7 @@ impl<'a> GetInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5511,12 +6208,20 @@ pub struct GetInvoiceByNr<'a> {
     client: &'a Client,
     body: &'a types::GetInvoiceByNr,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoiceByNr<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5535,6 +6240,7 @@ impl<'a> GetInvoiceByNr<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5557,12 +6263,20 @@ pub struct GetInvoiceByOgm<'a> {
     client: &'a Client,
     body: &'a types::GetInvoiceByOgm,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoiceByOgm<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5581,6 +6295,7 @@ impl<'a> GetInvoiceByOgm<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5603,12 +6318,20 @@ pub struct GetInvoiceCloudUrl<'a> {
     client: &'a Client,
     body: &'a types::GetInvoiceCloudUrl,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoiceCloudUrl<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5627,6 +6350,7 @@ impl<'a> GetInvoiceCloudUrl<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5649,12 +6373,20 @@ pub struct GetInvoiceReminderTemplateContent<'a> {
     client: &'a Client,
     body: &'a types::GetInvoiceReminderTemplateContent,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoiceReminderTemplateContent<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5673,6 +6405,7 @@ impl<'a> GetInvoiceReminderTemplateContent<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5695,12 +6428,20 @@ pub struct GetInvoiceReminderTemplates<'a> {
     client: &'a Client,
     body: &'a types::GetInvoiceReminderTemplates,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoiceReminderTemplates<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5719,6 +6460,7 @@ impl<'a> GetInvoiceReminderTemplates<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5741,12 +6483,20 @@ pub struct GetInvoices<'a> {
     client: &'a Client,
     body: &'a types::GetInvoices,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoices<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5765,6 +6515,7 @@ impl<'a> GetInvoices<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5787,12 +6538,20 @@ pub struct GetInvoicesByDeal<'a> {
     client: &'a Client,
     body: &'a types::GetInvoicesByDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoicesByDeal<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5811,6 +6570,7 @@ impl<'a> GetInvoicesByDeal<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5833,12 +6593,20 @@ pub struct GetInvoicesByProject<'a> {
     client: &'a Client,
     body: &'a types::GetInvoicesByProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoicesByProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5857,6 +6625,7 @@ impl<'a> GetInvoicesByProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5879,12 +6648,20 @@ pub struct GetInvoicesBySubscription<'a> {
     client: &'a Client,
     body: &'a types::GetInvoicesBySubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetInvoicesBySubscription<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5903,6 +6680,7 @@ impl<'a> GetInvoicesBySubscription<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5925,12 +6703,20 @@ pub struct GetMeeting<'a> {
     client: &'a Client,
     body: &'a types::GetMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetMeeting<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5944,6 +6730,7 @@ impl<'a> GetMeeting<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5966,12 +6753,20 @@ pub struct GetMeetings<'a> {
     client: &'a Client,
     body: &'a types::GetMeetings,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetMeetings<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5990,6 +6785,7 @@ impl<'a> GetMeetings<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6012,12 +6808,20 @@ pub struct GetMilestone<'a> {
     client: &'a Client,
     body: &'a types::GetMilestone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetMilestone<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6036,6 +6840,7 @@ impl<'a> GetMilestone<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6058,12 +6863,20 @@ pub struct GetMilestonesByProject<'a> {
     client: &'a Client,
     body: &'a types::GetMilestonesByProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetMilestonesByProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6082,6 +6895,7 @@ impl<'a> GetMilestonesByProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6104,12 +6918,20 @@ pub struct GetNotes<'a> {
     client: &'a Client,
     body: &'a types::GetNotes,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetNotes<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6153,6 +6975,7 @@ impl<'a> GetNotes<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6175,12 +6998,20 @@ pub struct GetPlannedTasks<'a> {
     client: &'a Client,
     body: &'a types::GetPlannedTasks,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetPlannedTasks<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6199,6 +7030,7 @@ impl<'a> GetPlannedTasks<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6221,12 +7053,20 @@ pub struct GetPrepaidInfo<'a> {
     client: &'a Client,
     body: &'a types::GetPrepaidInfo,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetPrepaidInfo<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6245,6 +7085,7 @@ impl<'a> GetPrepaidInfo<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6267,12 +7108,20 @@ pub struct GetProduct<'a> {
     client: &'a Client,
     body: &'a types::GetProduct,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetProduct<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6286,6 +7135,7 @@ impl<'a> GetProduct<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6308,12 +7158,20 @@ pub struct GetProducts<'a> {
     client: &'a Client,
     body: &'a types::GetProducts,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetProducts<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6365,6 +7223,7 @@ impl<'a> GetProducts<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6387,12 +7246,20 @@ pub struct GetProject<'a> {
     client: &'a Client,
     body: &'a types::GetProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6406,6 +7273,7 @@ impl<'a> GetProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6428,12 +7296,20 @@ pub struct GetProjects<'a> {
     client: &'a Client,
     body: &'a types::GetProjects,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetProjects<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6485,6 +7361,7 @@ impl<'a> GetProjects<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6507,12 +7384,20 @@ pub struct GetProjectsByClient<'a> {
     client: &'a Client,
     body: &'a types::GetProjectsByClient,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetProjectsByClient<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6531,6 +7416,7 @@ impl<'a> GetProjectsByClient<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6553,12 +7439,20 @@ pub struct GetRelatedPartiesByProject<'a> {
     client: &'a Client,
     body: &'a types::GetRelatedPartiesByProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetRelatedPartiesByProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6577,6 +7471,7 @@ impl<'a> GetRelatedPartiesByProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6599,12 +7494,20 @@ pub struct GetRelatedSubscriptionsByInvoice<'a> {
     client: &'a Client,
     body: &'a types::GetRelatedSubscriptionsByInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6623,6 +7526,7 @@ impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6645,12 +7549,20 @@ pub struct GetSegments<'a> {
     client: &'a Client,
     body: &'a types::GetSegments,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSegments<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6669,6 +7581,7 @@ impl<'a> GetSegments<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6691,12 +7604,20 @@ pub struct GetSubscription<'a> {
     client: &'a Client,
     body: &'a types::GetSubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSubscription<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6715,6 +7636,7 @@ impl<'a> GetSubscription<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6737,12 +7659,20 @@ pub struct GetSubscriptions<'a> {
     client: &'a Client,
     body: &'a types::GetSubscriptions,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSubscriptions<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6794,6 +7724,7 @@ impl<'a> GetSubscriptions<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6816,12 +7747,20 @@ pub struct GetSubscriptionsByContactOrCompany<'a> {
     client: &'a Client,
     body: &'a types::GetSubscriptionsByContactOrCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSubscriptionsByContactOrCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6840,6 +7779,7 @@ impl<'a> GetSubscriptionsByContactOrCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6862,12 +7802,20 @@ pub struct GetSubscriptionsByDeal<'a> {
     client: &'a Client,
     body: &'a types::GetSubscriptionsByDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSubscriptionsByDeal<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6886,6 +7834,7 @@ impl<'a> GetSubscriptionsByDeal<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6908,12 +7857,20 @@ pub struct GetTags<'a> {
     client: &'a Client,
     body: &'a types::GetTags,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTags<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6927,6 +7884,7 @@ impl<'a> GetTags<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6949,12 +7907,20 @@ pub struct GetTask<'a> {
     client: &'a Client,
     body: &'a types::GetTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTask<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6973,6 +7939,7 @@ impl<'a> GetTask<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6998,12 +7965,20 @@ pub struct GetTaskTypes<'a> {
     client: &'a Client,
     body: &'a types::GetTaskTypes,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTaskTypes<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7022,6 +7997,7 @@ impl<'a> GetTaskTypes<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7044,12 +8020,20 @@ pub struct GetTasks<'a> {
     client: &'a Client,
     body: &'a types::GetTasks,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTasks<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7093,6 +8077,7 @@ impl<'a> GetTasks<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7115,12 +8100,20 @@ pub struct GetTasksByMilestone<'a> {
     client: &'a Client,
     body: &'a types::GetTasksByMilestone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTasksByMilestone<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7139,6 +8132,7 @@ impl<'a> GetTasksByMilestone<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7161,12 +8155,20 @@ pub struct GetTeam<'a> {
     client: &'a Client,
     body: &'a types::GetTeam,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTeam<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7180,6 +8182,7 @@ impl<'a> GetTeam<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7202,12 +8205,20 @@ pub struct GetTeams<'a> {
     client: &'a Client,
     body: &'a types::GetTeams,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTeams<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7221,6 +8232,7 @@ impl<'a> GetTeams<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7243,12 +8255,20 @@ pub struct GetTicket<'a> {
     client: &'a Client,
     body: &'a types::GetTicket,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTicket<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7262,6 +8282,7 @@ impl<'a> GetTicket<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7284,12 +8305,20 @@ pub struct GetTicketCloudUrl<'a> {
     client: &'a Client,
     body: &'a types::GetTicketCloudUrl,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTicketCloudUrl<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7308,6 +8337,7 @@ impl<'a> GetTicketCloudUrl<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7330,12 +8360,20 @@ pub struct GetTicketMessage<'a> {
     client: &'a Client,
     body: &'a types::GetTicketMessage,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTicketMessage<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7354,6 +8392,7 @@ impl<'a> GetTicketMessage<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7376,12 +8415,20 @@ pub struct GetTicketMessages<'a> {
     client: &'a Client,
     body: &'a types::GetTicketMessages,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTicketMessages<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7400,6 +8447,7 @@ impl<'a> GetTicketMessages<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7422,12 +8470,20 @@ pub struct GetTickets<'a> {
     client: &'a Client,
     body: &'a types::GetTickets,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTickets<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7474,6 +8530,7 @@ impl<'a> GetTickets<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7496,12 +8553,20 @@ pub struct GetTimetracking<'a> {
     client: &'a Client,
     body: &'a types::GetTimetracking,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTimetracking<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7553,6 +8618,7 @@ impl<'a> GetTimetracking<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7575,12 +8641,20 @@ pub struct GetTimetrackingEntry<'a> {
     client: &'a Client,
     body: &'a types::GetTimetrackingEntry,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTimetrackingEntry<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7599,6 +8673,7 @@ impl<'a> GetTimetrackingEntry<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7621,12 +8696,20 @@ pub struct GetTimetrackingForInvoice<'a> {
     client: &'a Client,
     body: &'a types::GetTimetrackingForInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTimetrackingForInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7645,6 +8728,7 @@ impl<'a> GetTimetrackingForInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7667,12 +8751,20 @@ pub struct GetTimetrackingForTask<'a> {
     client: &'a Client,
     body: &'a types::GetTimetrackingForTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetTimetrackingForTask<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7691,6 +8783,7 @@ impl<'a> GetTimetrackingForTask<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7713,12 +8806,20 @@ pub struct GetUserAccess<'a> {
     client: &'a Client,
     body: &'a types::GetUserAccess,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetUserAccess<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7737,6 +8838,7 @@ impl<'a> GetUserAccess<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7759,12 +8861,20 @@ pub struct GetUsers<'a> {
     client: &'a Client,
     body: &'a types::GetUsers,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetUsers<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7778,6 +8888,7 @@ impl<'a> GetUsers<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7800,12 +8911,20 @@ pub struct GetUsersOnProject<'a> {
     client: &'a Client,
     body: &'a types::GetUsersOnProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetUsersOnProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7824,6 +8943,7 @@ impl<'a> GetUsersOnProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7846,12 +8966,20 @@ pub struct LinkContactToCompany<'a> {
     client: &'a Client,
     body: &'a types::LinkContactToCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> LinkContactToCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7870,6 +8998,7 @@ impl<'a> LinkContactToCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -7892,12 +9021,20 @@ pub struct RemoveContactFromMeeting<'a> {
     client: &'a Client,
     body: &'a types::RemoveContactFromMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> RemoveContactFromMeeting<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7916,6 +9053,7 @@ impl<'a> RemoveContactFromMeeting<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -7938,12 +9076,20 @@ pub struct SendInvoice<'a> {
     client: &'a Client,
     body: &'a types::SendInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SendInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7962,6 +9108,7 @@ impl<'a> SendInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -7984,12 +9131,20 @@ pub struct SendSaleToClient<'a> {
     client: &'a Client,
     body: &'a types::SendSaleToClient,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SendSaleToClient<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8008,6 +9163,7 @@ impl<'a> SendSaleToClient<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8030,12 +9186,20 @@ pub struct SetHourlyPricing<'a> {
     client: &'a Client,
     body: &'a types::SetHourlyPricing,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SetHourlyPricing<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8054,6 +9218,7 @@ impl<'a> SetHourlyPricing<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8076,12 +9241,20 @@ pub struct SetInvoicePaymentStatus<'a> {
     client: &'a Client,
     body: &'a types::SetInvoicePaymentStatus,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SetInvoicePaymentStatus<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8100,6 +9273,7 @@ impl<'a> SetInvoicePaymentStatus<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8122,12 +9296,20 @@ pub struct UpdateCompany<'a> {
     client: &'a Client,
     body: &'a types::UpdateCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateCompany<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8146,6 +9328,7 @@ impl<'a> UpdateCompany<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8168,12 +9351,20 @@ pub struct UpdateContact<'a> {
     client: &'a Client,
     body: &'a types::UpdateContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateContact<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8192,6 +9383,7 @@ impl<'a> UpdateContact<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8214,12 +9406,20 @@ pub struct UpdateDeal<'a> {
     client: &'a Client,
     body: &'a types::UpdateDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateDeal<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8238,6 +9438,7 @@ impl<'a> UpdateDeal<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8260,12 +9461,20 @@ pub struct UpdateDealItems<'a> {
     client: &'a Client,
     body: &'a types::UpdateDealItems,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateDealItems<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8284,6 +9493,7 @@ impl<'a> UpdateDealItems<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8306,12 +9516,20 @@ pub struct UpdateInvoice<'a> {
     client: &'a Client,
     body: &'a types::UpdateInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateInvoice<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8330,6 +9548,7 @@ impl<'a> UpdateInvoice<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8352,12 +9571,20 @@ pub struct UpdateInvoiceComments<'a> {
     client: &'a Client,
     body: &'a types::UpdateInvoiceComments,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateInvoiceComments<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8376,6 +9603,7 @@ impl<'a> UpdateInvoiceComments<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8398,12 +9626,20 @@ pub struct UpdateMeeting<'a> {
     client: &'a Client,
     body: &'a types::UpdateMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateMeeting<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8422,6 +9658,7 @@ impl<'a> UpdateMeeting<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -8444,12 +9681,20 @@ pub struct UpdateProduct<'a> {
     client: &'a Client,
     body: &'a types::UpdateProduct,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateProduct<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8468,6 +9713,7 @@ impl<'a> UpdateProduct<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -8490,12 +9736,20 @@ pub struct UpdateProject<'a> {
     client: &'a Client,
     body: &'a types::UpdateProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateProject<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8514,6 +9768,7 @@ impl<'a> UpdateProject<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8536,12 +9791,20 @@ pub struct UpdateSubscription<'a> {
     client: &'a Client,
     body: &'a types::UpdateSubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateSubscription<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8560,6 +9823,7 @@ impl<'a> UpdateSubscription<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8582,12 +9846,20 @@ pub struct UpdateTask<'a> {
     client: &'a Client,
     body: &'a types::UpdateTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateTask<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8606,6 +9878,7 @@ impl<'a> UpdateTask<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8628,12 +9901,20 @@ pub struct UpdateTicket<'a> {
     client: &'a Client,
     body: &'a types::UpdateTicket,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateTicket<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8652,6 +9933,7 @@ impl<'a> UpdateTicket<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8674,12 +9956,20 @@ pub struct UpdateTimetracking<'a> {
     client: &'a Client,
     body: &'a types::UpdateTimetracking,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateTimetracking<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8698,6 +9988,7 @@ impl<'a> UpdateTimetracking<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
@@ -8720,12 +10011,20 @@ pub struct UploadFile<'a> {
     client: &'a Client,
     body: &'a types::UploadFile,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UploadFile<'a> {
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8744,6 +10043,7 @@ impl<'a> UploadFile<'a> {
             Err(reason) => req.refuse(reason),
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }

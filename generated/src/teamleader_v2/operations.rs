@@ -23,6 +23,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -44,6 +45,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -65,6 +67,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -86,6 +89,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -104,6 +108,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -121,6 +126,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -139,6 +145,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -157,6 +164,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -175,6 +183,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -192,6 +201,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -209,6 +219,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -230,6 +241,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -251,6 +263,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -272,6 +285,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -286,6 +300,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -303,6 +318,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -322,6 +338,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -343,6 +360,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -357,6 +375,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -374,6 +393,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -395,6 +415,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -409,6 +430,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -426,6 +448,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -443,6 +466,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -460,6 +484,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -481,6 +506,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -495,6 +521,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -512,6 +539,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -529,6 +557,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -550,6 +579,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -567,6 +597,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -588,6 +619,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -609,6 +641,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -630,6 +663,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -651,6 +685,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -668,6 +703,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -689,6 +725,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -710,6 +747,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -727,6 +765,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -744,6 +783,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -765,6 +805,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -786,6 +827,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -807,6 +849,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -828,6 +871,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -845,6 +889,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -862,6 +907,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -883,6 +929,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -900,6 +947,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -921,6 +969,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -938,6 +987,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -955,6 +1005,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -972,6 +1023,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -993,6 +1045,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1014,6 +1067,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1031,6 +1085,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1052,6 +1107,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1070,6 +1126,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1084,6 +1141,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1102,6 +1160,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1120,6 +1179,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1138,6 +1198,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1152,6 +1213,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1170,6 +1232,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1184,6 +1247,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1201,6 +1265,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1222,6 +1287,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1243,6 +1309,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1260,6 +1327,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1281,6 +1349,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1295,6 +1364,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1309,6 +1379,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1323,6 +1394,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1344,6 +1416,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1365,6 +1438,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1379,6 +1453,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1400,6 +1475,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1414,6 +1490,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1432,6 +1509,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1453,6 +1531,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1470,6 +1549,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1484,6 +1564,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1501,6 +1582,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1522,6 +1604,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1539,6 +1622,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1560,6 +1644,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1581,6 +1666,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1602,6 +1688,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1623,6 +1710,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1644,6 +1732,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1663,6 +1752,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1684,6 +1774,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1705,6 +1796,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1726,6 +1818,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1747,6 +1840,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1768,6 +1862,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1789,6 +1884,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1806,6 +1902,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1827,6 +1924,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1844,6 +1942,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1865,6 +1964,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1886,6 +1986,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1907,6 +2008,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1928,6 +2030,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1949,6 +2052,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1967,6 +2071,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -1988,6 +2093,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2007,6 +2113,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2028,6 +2135,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2045,6 +2153,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2062,6 +2171,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2083,6 +2193,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2102,6 +2213,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2123,6 +2235,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2141,6 +2254,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2159,6 +2273,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2173,6 +2288,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2194,6 +2310,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2211,6 +2328,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2232,6 +2350,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2253,6 +2372,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2271,6 +2391,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2288,6 +2409,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2309,6 +2431,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2330,6 +2453,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2351,6 +2475,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2372,6 +2497,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2391,6 +2517,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2412,6 +2539,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2429,6 +2557,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2443,6 +2572,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2464,6 +2594,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2483,6 +2614,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2504,6 +2636,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2525,6 +2658,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2542,6 +2676,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2563,6 +2698,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2580,6 +2716,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2597,6 +2734,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2614,6 +2752,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2635,6 +2774,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2652,6 +2792,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2673,6 +2814,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2690,6 +2832,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2711,6 +2854,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2728,6 +2872,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2745,6 +2890,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2762,6 +2908,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2783,6 +2930,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2800,6 +2948,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2821,6 +2970,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2838,6 +2988,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2859,6 +3010,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2876,6 +3028,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2895,6 +3048,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2914,6 +3068,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2933,6 +3088,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2952,6 +3108,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2969,6 +3126,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -2986,6 +3144,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3007,6 +3166,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3024,6 +3184,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3041,6 +3202,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3058,6 +3220,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3079,6 +3242,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3098,6 +3262,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3117,6 +3282,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3136,6 +3302,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3155,6 +3322,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3172,6 +3340,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3189,6 +3358,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3210,6 +3380,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3227,6 +3398,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3248,6 +3420,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3265,6 +3438,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3282,6 +3456,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3299,6 +3474,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3320,6 +3496,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3337,6 +3514,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3358,6 +3536,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3375,6 +3554,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3396,6 +3576,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3413,6 +3594,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3432,6 +3614,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3453,6 +3636,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3474,6 +3658,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3495,6 +3680,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3516,6 +3702,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3537,6 +3724,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3554,6 +3742,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3575,6 +3764,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3596,6 +3786,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3617,6 +3808,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3635,6 +3827,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3652,6 +3845,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3670,6 +3864,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3684,6 +3879,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3702,6 +3898,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3720,6 +3917,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3738,6 +3936,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3757,6 +3956,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3775,6 +3975,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3796,6 +3997,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3814,6 +4016,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3835,6 +4038,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3856,6 +4060,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3877,6 +4082,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3896,6 +4102,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3917,6 +4124,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3938,6 +4146,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3956,6 +4165,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3977,6 +4187,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -3998,6 +4209,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4019,6 +4231,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4040,6 +4253,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4057,6 +4271,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4078,6 +4293,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4099,6 +4315,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4116,6 +4333,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4137,6 +4355,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4154,6 +4373,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4173,6 +4393,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4190,6 +4411,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4211,6 +4433,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4228,6 +4451,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4249,6 +4473,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4265,6 +4490,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4283,6 +4509,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4304,6 +4531,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4321,6 +4549,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4338,6 +4567,7 @@ impl Client {
             client: self,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4359,6 +4589,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4378,6 +4609,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4399,6 +4631,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -4420,6 +4653,7 @@ impl Client {
             body,
             x_api_version: None,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -4431,6 +4665,7 @@ pub struct AccountsProjectsV2Status<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> AccountsProjectsV2Status<'a> {
@@ -4446,9 +4681,16 @@ impl<'a> AccountsProjectsV2Status<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4471,6 +4713,7 @@ impl<'a> AccountsProjectsV2Status<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -4494,6 +4737,7 @@ pub struct ActivityTypesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListActivityTypesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ActivityTypesList<'a> {
@@ -4509,9 +4753,16 @@ impl<'a> ActivityTypesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4569,6 +4820,7 @@ impl<'a> ActivityTypesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4592,6 +4844,7 @@ pub struct BusinessTypesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListBusinessTypesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> BusinessTypesList<'a> {
@@ -4607,9 +4860,16 @@ impl<'a> BusinessTypesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4631,6 +4891,7 @@ impl<'a> BusinessTypesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -4654,6 +4915,7 @@ pub struct CallOutcomesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCallOutcomesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CallOutcomesList<'a> {
@@ -4669,9 +4931,16 @@ impl<'a> CallOutcomesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4729,6 +4998,7 @@ impl<'a> CallOutcomesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -4752,6 +5022,7 @@ pub struct CallsAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewCall,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CallsAdd<'a> {
@@ -4767,9 +5038,16 @@ impl<'a> CallsAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4786,6 +5064,7 @@ impl<'a> CallsAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -4809,6 +5088,7 @@ pub struct CallsComplete<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompleteCallRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CallsComplete<'a> {
@@ -4824,9 +5104,16 @@ impl<'a> CallsComplete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4848,6 +5135,7 @@ impl<'a> CallsComplete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -4871,6 +5159,7 @@ pub struct CallsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CallsInfo<'a> {
@@ -4886,9 +5175,16 @@ impl<'a> CallsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4905,6 +5201,7 @@ impl<'a> CallsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -4928,6 +5225,7 @@ pub struct CallsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCallsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CallsList<'a> {
@@ -4943,9 +5241,16 @@ impl<'a> CallsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -4998,6 +5303,7 @@ impl<'a> CallsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5021,6 +5327,7 @@ pub struct CallsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateCall,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CallsUpdate<'a> {
@@ -5036,9 +5343,16 @@ impl<'a> CallsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5055,6 +5369,7 @@ impl<'a> CallsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -5078,6 +5393,7 @@ pub struct ClosingDaysAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewClosingDay,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ClosingDaysAdd<'a> {
@@ -5093,9 +5409,16 @@ impl<'a> ClosingDaysAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5117,6 +5440,7 @@ impl<'a> ClosingDaysAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -5140,6 +5464,7 @@ pub struct ClosingDaysDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ClosingDaysDelete<'a> {
@@ -5155,9 +5480,16 @@ impl<'a> ClosingDaysDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5179,6 +5511,7 @@ impl<'a> ClosingDaysDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -5202,6 +5535,7 @@ pub struct ClosingDaysList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListClosingDaysRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ClosingDaysList<'a> {
@@ -5217,9 +5551,16 @@ impl<'a> ClosingDaysList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5277,6 +5618,7 @@ impl<'a> ClosingDaysList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5300,6 +5642,7 @@ pub struct CloudPlatformsUrl<'a> {
     x_api_version: Option<String>,
     body: &'a types::CloudPlatformUrlRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CloudPlatformsUrl<'a> {
@@ -5315,9 +5658,16 @@ impl<'a> CloudPlatformsUrl<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5339,6 +5689,7 @@ impl<'a> CloudPlatformsUrl<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -5362,6 +5713,7 @@ pub struct CommercialDiscountsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCommercialDiscountsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CommercialDiscountsList<'a> {
@@ -5377,9 +5729,16 @@ impl<'a> CommercialDiscountsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5403,6 +5762,7 @@ impl<'a> CommercialDiscountsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -5426,6 +5786,7 @@ pub struct CompaniesAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesAdd<'a> {
@@ -5441,9 +5802,16 @@ impl<'a> CompaniesAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5465,6 +5833,7 @@ impl<'a> CompaniesAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -5488,6 +5857,7 @@ pub struct CompaniesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesDelete<'a> {
@@ -5503,9 +5873,16 @@ impl<'a> CompaniesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5527,6 +5904,7 @@ impl<'a> CompaniesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -5550,6 +5928,7 @@ pub struct CompaniesInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesInfo<'a> {
@@ -5565,9 +5944,16 @@ impl<'a> CompaniesInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5589,6 +5975,7 @@ impl<'a> CompaniesInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -5612,6 +5999,7 @@ pub struct CompaniesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCompaniesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesList<'a> {
@@ -5627,9 +6015,16 @@ impl<'a> CompaniesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5687,6 +6082,7 @@ impl<'a> CompaniesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -5710,6 +6106,7 @@ pub struct CompaniesTag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesTag<'a> {
@@ -5725,9 +6122,16 @@ impl<'a> CompaniesTag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5749,6 +6153,7 @@ impl<'a> CompaniesTag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -5772,6 +6177,7 @@ pub struct CompaniesUntag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesUntag<'a> {
@@ -5787,9 +6193,16 @@ impl<'a> CompaniesUntag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5811,6 +6224,7 @@ impl<'a> CompaniesUntag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -5834,6 +6248,7 @@ pub struct CompaniesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateCompany,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CompaniesUpdate<'a> {
@@ -5849,9 +6264,16 @@ impl<'a> CompaniesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5873,6 +6295,7 @@ impl<'a> CompaniesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -5896,6 +6319,7 @@ pub struct ContactsAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsAdd<'a> {
@@ -5911,9 +6335,16 @@ impl<'a> ContactsAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5930,6 +6361,7 @@ impl<'a> ContactsAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -5953,6 +6385,7 @@ pub struct ContactsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsDelete<'a> {
@@ -5968,9 +6401,16 @@ impl<'a> ContactsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -5992,6 +6432,7 @@ impl<'a> ContactsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6015,6 +6456,7 @@ pub struct ContactsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ContactInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsInfo<'a> {
@@ -6030,9 +6472,16 @@ impl<'a> ContactsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6054,6 +6503,7 @@ impl<'a> ContactsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -6077,6 +6527,7 @@ pub struct ContactsLinkToCompany<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyLinkRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsLinkToCompany<'a> {
@@ -6092,9 +6543,16 @@ impl<'a> ContactsLinkToCompany<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6116,6 +6574,7 @@ impl<'a> ContactsLinkToCompany<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6139,6 +6598,7 @@ pub struct ContactsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListContactsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsList<'a> {
@@ -6154,9 +6614,16 @@ impl<'a> ContactsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6214,6 +6681,7 @@ impl<'a> ContactsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6237,6 +6705,7 @@ pub struct ContactsTag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsTag<'a> {
@@ -6252,9 +6721,16 @@ impl<'a> ContactsTag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6271,6 +6747,7 @@ impl<'a> ContactsTag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6294,6 +6771,7 @@ pub struct ContactsUnlinkFromCompany<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyUnlinkRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUnlinkFromCompany<'a> {
@@ -6309,9 +6787,16 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6333,6 +6818,7 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6356,6 +6842,7 @@ pub struct ContactsUntag<'a> {
     x_api_version: Option<String>,
     body: &'a types::TagRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUntag<'a> {
@@ -6371,9 +6858,16 @@ impl<'a> ContactsUntag<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6395,6 +6889,7 @@ impl<'a> ContactsUntag<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6418,6 +6913,7 @@ pub struct ContactsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateContact,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUpdate<'a> {
@@ -6433,9 +6929,16 @@ impl<'a> ContactsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6457,6 +6960,7 @@ impl<'a> ContactsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6480,6 +6984,7 @@ pub struct ContactsUpdateCompanyLink<'a> {
     x_api_version: Option<String>,
     body: &'a types::CompanyLinkRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ContactsUpdateCompanyLink<'a> {
@@ -6495,9 +7000,16 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6519,6 +7031,7 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -6542,6 +7055,7 @@ pub struct CreditNotesDownload<'a> {
     x_api_version: Option<String>,
     body: &'a types::DownloadCreditNoteRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreditNotesDownload<'a> {
@@ -6557,9 +7071,16 @@ impl<'a> CreditNotesDownload<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6581,6 +7102,7 @@ impl<'a> CreditNotesDownload<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -6604,6 +7126,7 @@ pub struct CreditNotesInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::CreditNoteInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreditNotesInfo<'a> {
@@ -6619,9 +7142,16 @@ impl<'a> CreditNotesInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6643,6 +7173,7 @@ impl<'a> CreditNotesInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -6666,6 +7197,7 @@ pub struct CreditNotesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCreditNotesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreditNotesList<'a> {
@@ -6681,9 +7213,16 @@ impl<'a> CreditNotesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6741,6 +7280,7 @@ impl<'a> CreditNotesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6764,6 +7304,7 @@ pub struct CurrenciesExchangeRates<'a> {
     x_api_version: Option<String>,
     body: &'a types::CurrencyExchangeRatesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CurrenciesExchangeRates<'a> {
@@ -6779,9 +7320,16 @@ impl<'a> CurrenciesExchangeRates<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6803,6 +7351,7 @@ impl<'a> CurrenciesExchangeRates<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -6826,6 +7375,7 @@ pub struct CustomFieldDefinitionsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CustomFieldDefinitionsInfo<'a> {
@@ -6841,9 +7391,16 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6867,6 +7424,7 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -6890,6 +7448,7 @@ pub struct CustomFieldDefinitionsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListCustomFieldDefinitionsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CustomFieldDefinitionsList<'a> {
@@ -6905,9 +7464,16 @@ impl<'a> CustomFieldDefinitionsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -6971,6 +7537,7 @@ impl<'a> CustomFieldDefinitionsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -6994,6 +7561,7 @@ pub struct DayOffTypesCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewDayOffType,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DayOffTypesCreate<'a> {
@@ -7009,9 +7577,16 @@ impl<'a> DayOffTypesCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7033,6 +7608,7 @@ impl<'a> DayOffTypesCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -7056,6 +7632,7 @@ pub struct DayOffTypesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DayOffTypesDelete<'a> {
@@ -7071,9 +7648,16 @@ impl<'a> DayOffTypesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7095,6 +7679,7 @@ impl<'a> DayOffTypesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7117,6 +7702,7 @@ pub struct DayOffTypesList<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DayOffTypesList<'a> {
@@ -7132,9 +7718,16 @@ impl<'a> DayOffTypesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7155,6 +7748,7 @@ impl<'a> DayOffTypesList<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -7178,6 +7772,7 @@ pub struct DayOffTypesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateDayOffType,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DayOffTypesUpdate<'a> {
@@ -7193,9 +7788,16 @@ impl<'a> DayOffTypesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7217,6 +7819,7 @@ impl<'a> DayOffTypesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7240,6 +7843,7 @@ pub struct DaysOffBulkDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::BulkDeleteDaysOffRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DaysOffBulkDelete<'a> {
@@ -7255,9 +7859,16 @@ impl<'a> DaysOffBulkDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7279,6 +7890,7 @@ impl<'a> DaysOffBulkDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7302,6 +7914,7 @@ pub struct DaysOffImport<'a> {
     x_api_version: Option<String>,
     body: &'a types::ImportDaysOffRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DaysOffImport<'a> {
@@ -7317,9 +7930,16 @@ impl<'a> DaysOffImport<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7341,6 +7961,7 @@ impl<'a> DaysOffImport<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7364,6 +7985,7 @@ pub struct DealPhasesCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewDealPhase,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPhasesCreate<'a> {
@@ -7379,9 +8001,16 @@ impl<'a> DealPhasesCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7403,6 +8032,7 @@ impl<'a> DealPhasesCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -7426,6 +8056,7 @@ pub struct DealPhasesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::DeleteDealPhaseRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPhasesDelete<'a> {
@@ -7441,9 +8072,16 @@ impl<'a> DealPhasesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7465,6 +8103,7 @@ impl<'a> DealPhasesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7488,6 +8127,7 @@ pub struct DealPhasesDuplicate<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPhasesDuplicate<'a> {
@@ -7503,9 +8143,16 @@ impl<'a> DealPhasesDuplicate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7527,6 +8174,7 @@ impl<'a> DealPhasesDuplicate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -7550,6 +8198,7 @@ pub struct DealPhasesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDealPhasesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPhasesList<'a> {
@@ -7565,9 +8214,16 @@ impl<'a> DealPhasesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7625,6 +8281,7 @@ impl<'a> DealPhasesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -7648,6 +8305,7 @@ pub struct DealPhasesMove<'a> {
     x_api_version: Option<String>,
     body: &'a types::MoveDealPhaseRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPhasesMove<'a> {
@@ -7663,9 +8321,16 @@ impl<'a> DealPhasesMove<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7687,6 +8352,7 @@ impl<'a> DealPhasesMove<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7710,6 +8376,7 @@ pub struct DealPhasesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateDealPhase,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPhasesUpdate<'a> {
@@ -7725,9 +8392,16 @@ impl<'a> DealPhasesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7749,6 +8423,7 @@ impl<'a> DealPhasesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7772,6 +8447,7 @@ pub struct DealPipelinesCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewDealPipeline,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPipelinesCreate<'a> {
@@ -7787,9 +8463,16 @@ impl<'a> DealPipelinesCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7811,6 +8494,7 @@ impl<'a> DealPipelinesCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -7834,6 +8518,7 @@ pub struct DealPipelinesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::DeleteDealPipelineRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPipelinesDelete<'a> {
@@ -7849,9 +8534,16 @@ impl<'a> DealPipelinesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7873,6 +8565,7 @@ impl<'a> DealPipelinesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -7896,6 +8589,7 @@ pub struct DealPipelinesDuplicate<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPipelinesDuplicate<'a> {
@@ -7911,9 +8605,16 @@ impl<'a> DealPipelinesDuplicate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -7935,6 +8636,7 @@ impl<'a> DealPipelinesDuplicate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -7958,6 +8660,7 @@ pub struct DealPipelinesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDealPipelinesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPipelinesList<'a> {
@@ -7973,9 +8676,16 @@ impl<'a> DealPipelinesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8033,6 +8743,7 @@ impl<'a> DealPipelinesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -8056,6 +8767,7 @@ pub struct DealPipelinesMarkAsDefault<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPipelinesMarkAsDefault<'a> {
@@ -8071,9 +8783,16 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8095,6 +8814,7 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8118,6 +8838,7 @@ pub struct DealPipelinesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateDealPipeline,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealPipelinesUpdate<'a> {
@@ -8133,9 +8854,16 @@ impl<'a> DealPipelinesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8157,6 +8885,7 @@ impl<'a> DealPipelinesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8180,6 +8909,7 @@ pub struct DealSourcesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDealSourcesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealSourcesList<'a> {
@@ -8195,9 +8925,16 @@ impl<'a> DealSourcesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8255,6 +8992,7 @@ impl<'a> DealSourcesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -8278,6 +9016,7 @@ pub struct DealsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsCreate<'a> {
@@ -8293,9 +9032,16 @@ impl<'a> DealsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8312,6 +9058,7 @@ impl<'a> DealsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -8335,6 +9082,7 @@ pub struct DealsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsDelete<'a> {
@@ -8350,9 +9098,16 @@ impl<'a> DealsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8369,6 +9124,7 @@ impl<'a> DealsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8392,6 +9148,7 @@ pub struct DealsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::DealInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsInfo<'a> {
@@ -8407,9 +9164,16 @@ impl<'a> DealsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8426,6 +9190,7 @@ impl<'a> DealsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -8449,6 +9214,7 @@ pub struct DealsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDealsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsList<'a> {
@@ -8464,9 +9230,16 @@ impl<'a> DealsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8519,6 +9292,7 @@ impl<'a> DealsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -8542,6 +9316,7 @@ pub struct DealsLose<'a> {
     x_api_version: Option<String>,
     body: &'a types::LoseDealRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsLose<'a> {
@@ -8557,9 +9332,16 @@ impl<'a> DealsLose<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8576,6 +9358,7 @@ impl<'a> DealsLose<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8599,6 +9382,7 @@ pub struct DealsMove<'a> {
     x_api_version: Option<String>,
     body: &'a types::MoveDealRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsMove<'a> {
@@ -8614,9 +9398,16 @@ impl<'a> DealsMove<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8633,6 +9424,7 @@ impl<'a> DealsMove<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8656,6 +9448,7 @@ pub struct DealsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateDeal,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsUpdate<'a> {
@@ -8671,9 +9464,16 @@ impl<'a> DealsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8690,6 +9490,7 @@ impl<'a> DealsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8713,6 +9514,7 @@ pub struct DealsWin<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DealsWin<'a> {
@@ -8728,9 +9530,16 @@ impl<'a> DealsWin<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8747,6 +9556,7 @@ impl<'a> DealsWin<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -8770,6 +9580,7 @@ pub struct DepartmentsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DepartmentsInfo<'a> {
@@ -8785,9 +9596,16 @@ impl<'a> DepartmentsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8809,6 +9627,7 @@ impl<'a> DepartmentsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -8832,6 +9651,7 @@ pub struct DepartmentsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDepartmentsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DepartmentsList<'a> {
@@ -8847,9 +9667,16 @@ impl<'a> DepartmentsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8873,6 +9700,7 @@ impl<'a> DepartmentsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -8896,6 +9724,7 @@ pub struct DocumentTemplatesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListDocumentTemplatesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DocumentTemplatesList<'a> {
@@ -8911,9 +9740,16 @@ impl<'a> DocumentTemplatesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8937,6 +9773,7 @@ impl<'a> DocumentTemplatesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -8960,6 +9797,7 @@ pub struct EmailTrackingCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewEmailTracking,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EmailTrackingCreate<'a> {
@@ -8975,9 +9813,16 @@ impl<'a> EmailTrackingCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -8999,6 +9844,7 @@ impl<'a> EmailTrackingCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9022,6 +9868,7 @@ pub struct EmailTrackingList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListEmailTrackingRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EmailTrackingList<'a> {
@@ -9037,9 +9884,16 @@ impl<'a> EmailTrackingList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9097,6 +9951,7 @@ impl<'a> EmailTrackingList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -9120,6 +9975,7 @@ pub struct EventsCancel<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EventsCancel<'a> {
@@ -9135,9 +9991,16 @@ impl<'a> EventsCancel<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9159,6 +10022,7 @@ impl<'a> EventsCancel<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -9182,6 +10046,7 @@ pub struct EventsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewEvent,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EventsCreate<'a> {
@@ -9197,9 +10062,16 @@ impl<'a> EventsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9221,6 +10093,7 @@ impl<'a> EventsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9244,6 +10117,7 @@ pub struct EventsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EventsInfo<'a> {
@@ -9259,9 +10133,16 @@ impl<'a> EventsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9278,6 +10159,7 @@ impl<'a> EventsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9301,6 +10183,7 @@ pub struct EventsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListEventsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EventsList<'a> {
@@ -9316,9 +10199,16 @@ impl<'a> EventsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9371,6 +10261,7 @@ impl<'a> EventsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -9394,6 +10285,7 @@ pub struct EventsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateEvent,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> EventsUpdate<'a> {
@@ -9409,9 +10301,16 @@ impl<'a> EventsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9433,6 +10332,7 @@ impl<'a> EventsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -9456,6 +10356,7 @@ pub struct FilesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> FilesDelete<'a> {
@@ -9471,9 +10372,16 @@ impl<'a> FilesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9490,6 +10398,7 @@ impl<'a> FilesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -9513,6 +10422,7 @@ pub struct FilesDownload<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> FilesDownload<'a> {
@@ -9528,9 +10438,16 @@ impl<'a> FilesDownload<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9554,6 +10471,7 @@ impl<'a> FilesDownload<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9577,6 +10495,7 @@ pub struct FilesInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> FilesInfo<'a> {
@@ -9592,9 +10511,16 @@ impl<'a> FilesInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9611,6 +10537,7 @@ impl<'a> FilesInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9634,6 +10561,7 @@ pub struct FilesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListFilesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> FilesList<'a> {
@@ -9649,9 +10577,16 @@ impl<'a> FilesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9704,6 +10639,7 @@ impl<'a> FilesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -9727,6 +10663,7 @@ pub struct FilesUpload<'a> {
     x_api_version: Option<String>,
     body: &'a types::FileUploadRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> FilesUpload<'a> {
@@ -9742,9 +10679,16 @@ impl<'a> FilesUpload<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9761,6 +10705,7 @@ impl<'a> FilesUpload<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9784,6 +10729,7 @@ pub struct InvoicesBook<'a> {
     x_api_version: Option<String>,
     body: &'a types::BookInvoiceRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesBook<'a> {
@@ -9799,9 +10745,16 @@ impl<'a> InvoicesBook<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9823,6 +10776,7 @@ impl<'a> InvoicesBook<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -9846,6 +10800,7 @@ pub struct InvoicesCopy<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesCopy<'a> {
@@ -9861,9 +10816,16 @@ impl<'a> InvoicesCopy<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9885,6 +10847,7 @@ impl<'a> InvoicesCopy<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9908,6 +10871,7 @@ pub struct InvoicesCredit<'a> {
     x_api_version: Option<String>,
     body: &'a types::CreditInvoiceRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesCredit<'a> {
@@ -9923,9 +10887,16 @@ impl<'a> InvoicesCredit<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -9947,6 +10918,7 @@ impl<'a> InvoicesCredit<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -9970,6 +10942,7 @@ pub struct InvoicesCreditPartially<'a> {
     x_api_version: Option<String>,
     body: &'a types::CreditInvoicePartiallyRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesCreditPartially<'a> {
@@ -9985,9 +10958,16 @@ impl<'a> InvoicesCreditPartially<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10009,6 +10989,7 @@ impl<'a> InvoicesCreditPartially<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -10032,6 +11013,7 @@ pub struct InvoicesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesDelete<'a> {
@@ -10047,9 +11029,16 @@ impl<'a> InvoicesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10071,6 +11060,7 @@ impl<'a> InvoicesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10094,6 +11084,7 @@ pub struct InvoicesDownload<'a> {
     x_api_version: Option<String>,
     body: &'a types::DownloadInvoiceRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesDownload<'a> {
@@ -10109,9 +11100,16 @@ impl<'a> InvoicesDownload<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10133,6 +11131,7 @@ impl<'a> InvoicesDownload<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -10156,6 +11155,7 @@ pub struct InvoicesDraft<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesDraft<'a> {
@@ -10171,9 +11171,16 @@ impl<'a> InvoicesDraft<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10195,6 +11202,7 @@ impl<'a> InvoicesDraft<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -10218,6 +11226,7 @@ pub struct InvoicesInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::InvoiceInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesInfo<'a> {
@@ -10233,9 +11242,16 @@ impl<'a> InvoicesInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10257,6 +11273,7 @@ impl<'a> InvoicesInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -10280,6 +11297,7 @@ pub struct InvoicesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListInvoicesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesList<'a> {
@@ -10295,9 +11313,16 @@ impl<'a> InvoicesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10355,6 +11380,7 @@ impl<'a> InvoicesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -10378,6 +11404,7 @@ pub struct InvoicesRegisterPayment<'a> {
     x_api_version: Option<String>,
     body: &'a types::RegisterInvoicePaymentRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesRegisterPayment<'a> {
@@ -10393,9 +11420,16 @@ impl<'a> InvoicesRegisterPayment<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10417,6 +11451,7 @@ impl<'a> InvoicesRegisterPayment<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10440,6 +11475,7 @@ pub struct InvoicesRemovePayments<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesRemovePayments<'a> {
@@ -10455,9 +11491,16 @@ impl<'a> InvoicesRemovePayments<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10479,6 +11522,7 @@ impl<'a> InvoicesRemovePayments<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10502,6 +11546,7 @@ pub struct InvoicesSend<'a> {
     x_api_version: Option<String>,
     body: &'a types::SendInvoiceRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesSend<'a> {
@@ -10517,9 +11562,16 @@ impl<'a> InvoicesSend<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10541,6 +11593,7 @@ impl<'a> InvoicesSend<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10564,6 +11617,7 @@ pub struct InvoicesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesUpdate<'a> {
@@ -10579,9 +11633,16 @@ impl<'a> InvoicesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10603,6 +11664,7 @@ impl<'a> InvoicesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10626,6 +11688,7 @@ pub struct InvoicesUpdateBooked<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateBookedInvoice,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> InvoicesUpdateBooked<'a> {
@@ -10641,9 +11704,16 @@ impl<'a> InvoicesUpdateBooked<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10665,6 +11735,7 @@ impl<'a> InvoicesUpdateBooked<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10688,6 +11759,7 @@ pub struct LevelTwoAreasList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListLevelTwoAreasRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> LevelTwoAreasList<'a> {
@@ -10703,9 +11775,16 @@ impl<'a> LevelTwoAreasList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10727,6 +11806,7 @@ impl<'a> LevelTwoAreasList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -10750,6 +11830,7 @@ pub struct LostReasonsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListLostReasonsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> LostReasonsList<'a> {
@@ -10765,9 +11846,16 @@ impl<'a> LostReasonsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10825,6 +11913,7 @@ impl<'a> LostReasonsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -10848,6 +11937,7 @@ pub struct MailTemplatesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListMailTemplatesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MailTemplatesList<'a> {
@@ -10863,9 +11953,16 @@ impl<'a> MailTemplatesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10887,6 +11984,7 @@ impl<'a> MailTemplatesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -10910,6 +12008,7 @@ pub struct MeetingsComplete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsComplete<'a> {
@@ -10925,9 +12024,16 @@ impl<'a> MeetingsComplete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -10949,6 +12055,7 @@ impl<'a> MeetingsComplete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -10972,6 +12079,7 @@ pub struct MeetingsCreateReport<'a> {
     x_api_version: Option<String>,
     body: &'a types::CreateMeetingReportRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsCreateReport<'a> {
@@ -10987,9 +12095,16 @@ impl<'a> MeetingsCreateReport<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11011,6 +12126,7 @@ impl<'a> MeetingsCreateReport<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11034,6 +12150,7 @@ pub struct MeetingsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsDelete<'a> {
@@ -11049,9 +12166,16 @@ impl<'a> MeetingsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11073,6 +12197,7 @@ impl<'a> MeetingsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -11096,6 +12221,7 @@ pub struct MeetingsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::MeetingInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsInfo<'a> {
@@ -11111,9 +12237,16 @@ impl<'a> MeetingsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11135,6 +12268,7 @@ impl<'a> MeetingsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11158,6 +12292,7 @@ pub struct MeetingsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListMeetingsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsList<'a> {
@@ -11173,9 +12308,16 @@ impl<'a> MeetingsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11233,6 +12375,7 @@ impl<'a> MeetingsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -11256,6 +12399,7 @@ pub struct MeetingsSchedule<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsSchedule<'a> {
@@ -11271,9 +12415,16 @@ impl<'a> MeetingsSchedule<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11295,6 +12446,7 @@ impl<'a> MeetingsSchedule<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11318,6 +12470,7 @@ pub struct MeetingsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateMeeting,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MeetingsUpdate<'a> {
@@ -11333,9 +12486,16 @@ impl<'a> MeetingsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11357,6 +12517,7 @@ impl<'a> MeetingsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -11380,6 +12541,7 @@ pub struct MigrateActivityType<'a> {
     x_api_version: Option<String>,
     body: &'a types::MigrateActivityTypeRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MigrateActivityType<'a> {
@@ -11395,9 +12557,16 @@ impl<'a> MigrateActivityType<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11419,6 +12588,7 @@ impl<'a> MigrateActivityType<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11442,6 +12612,7 @@ pub struct MigrateId<'a> {
     x_api_version: Option<String>,
     body: &'a types::MigrateIdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MigrateId<'a> {
@@ -11457,9 +12628,16 @@ impl<'a> MigrateId<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11476,6 +12654,7 @@ impl<'a> MigrateId<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11499,6 +12678,7 @@ pub struct MigrateTaxRate<'a> {
     x_api_version: Option<String>,
     body: &'a types::MigrateTaxRateRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MigrateTaxRate<'a> {
@@ -11514,9 +12694,16 @@ impl<'a> MigrateTaxRate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11538,6 +12725,7 @@ impl<'a> MigrateTaxRate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11561,6 +12749,7 @@ pub struct MilestonesClose<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesClose<'a> {
@@ -11576,9 +12765,16 @@ impl<'a> MilestonesClose<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11600,6 +12796,7 @@ impl<'a> MilestonesClose<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -11623,6 +12820,7 @@ pub struct MilestonesCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewLegacyMilestone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesCreate<'a> {
@@ -11638,9 +12836,16 @@ impl<'a> MilestonesCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11662,6 +12867,7 @@ impl<'a> MilestonesCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11685,6 +12891,7 @@ pub struct MilestonesDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesDelete<'a> {
@@ -11700,9 +12907,16 @@ impl<'a> MilestonesDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11724,6 +12938,7 @@ impl<'a> MilestonesDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -11747,6 +12962,7 @@ pub struct MilestonesInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesInfo<'a> {
@@ -11762,9 +12978,16 @@ impl<'a> MilestonesInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11786,6 +13009,7 @@ impl<'a> MilestonesInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -11809,6 +13033,7 @@ pub struct MilestonesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListLegacyMilestonesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesList<'a> {
@@ -11824,9 +13049,16 @@ impl<'a> MilestonesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11888,6 +13120,7 @@ impl<'a> MilestonesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -11911,6 +13144,7 @@ pub struct MilestonesOpen<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesOpen<'a> {
@@ -11926,9 +13160,16 @@ impl<'a> MilestonesOpen<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -11950,6 +13191,7 @@ impl<'a> MilestonesOpen<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -11973,6 +13215,7 @@ pub struct MilestonesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateLegacyMilestone,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> MilestonesUpdate<'a> {
@@ -11988,9 +13231,16 @@ impl<'a> MilestonesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12012,6 +13262,7 @@ impl<'a> MilestonesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -12035,6 +13286,7 @@ pub struct NotesCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewNote,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> NotesCreate<'a> {
@@ -12050,9 +13302,16 @@ impl<'a> NotesCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12069,6 +13328,7 @@ impl<'a> NotesCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -12092,6 +13352,7 @@ pub struct NotesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListNotesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> NotesList<'a> {
@@ -12107,9 +13368,16 @@ impl<'a> NotesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12162,6 +13430,7 @@ impl<'a> NotesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -12185,6 +13454,7 @@ pub struct NotesUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateNote,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> NotesUpdate<'a> {
@@ -12200,9 +13470,16 @@ impl<'a> NotesUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12219,6 +13496,7 @@ impl<'a> NotesUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -12242,6 +13520,7 @@ pub struct PaymentMethodsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListPaymentMethodsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> PaymentMethodsList<'a> {
@@ -12257,9 +13536,16 @@ impl<'a> PaymentMethodsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12317,6 +13603,7 @@ impl<'a> PaymentMethodsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -12339,6 +13626,7 @@ pub struct PaymentTermsList<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> PaymentTermsList<'a> {
@@ -12354,9 +13642,16 @@ impl<'a> PaymentTermsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12377,6 +13672,7 @@ impl<'a> PaymentTermsList<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -12400,6 +13696,7 @@ pub struct PriceListsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListPriceListsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> PriceListsList<'a> {
@@ -12415,9 +13712,16 @@ impl<'a> PriceListsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12439,6 +13743,7 @@ impl<'a> PriceListsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -12462,6 +13767,7 @@ pub struct ProductCategoriesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProductCategoriesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProductCategoriesList<'a> {
@@ -12477,9 +13783,16 @@ impl<'a> ProductCategoriesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12503,6 +13816,7 @@ impl<'a> ProductCategoriesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -12526,6 +13840,7 @@ pub struct ProductsAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewProduct,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProductsAdd<'a> {
@@ -12541,9 +13856,16 @@ impl<'a> ProductsAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12560,6 +13882,7 @@ impl<'a> ProductsAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -12583,6 +13906,7 @@ pub struct ProductsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProductsDelete<'a> {
@@ -12598,9 +13922,16 @@ impl<'a> ProductsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12622,6 +13953,7 @@ impl<'a> ProductsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -12645,6 +13977,7 @@ pub struct ProductsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProductInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProductsInfo<'a> {
@@ -12660,9 +13993,16 @@ impl<'a> ProductsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12684,6 +14024,7 @@ impl<'a> ProductsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -12707,6 +14048,7 @@ pub struct ProductsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProductsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProductsList<'a> {
@@ -12722,9 +14064,16 @@ impl<'a> ProductsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12748,6 +14097,7 @@ impl<'a> ProductsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -12771,6 +14121,7 @@ pub struct ProductsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateProduct,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProductsUpdate<'a> {
@@ -12786,9 +14137,16 @@ impl<'a> ProductsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12810,6 +14168,7 @@ impl<'a> ProductsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -12833,6 +14192,7 @@ pub struct ProjectsAddParticipant<'a> {
     x_api_version: Option<String>,
     body: &'a types::LegacyProjectAddParticipantRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsAddParticipant<'a> {
@@ -12848,9 +14208,16 @@ impl<'a> ProjectsAddParticipant<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12872,6 +14239,7 @@ impl<'a> ProjectsAddParticipant<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -12895,6 +14263,7 @@ pub struct ProjectsClose<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsClose<'a> {
@@ -12910,9 +14279,16 @@ impl<'a> ProjectsClose<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12934,6 +14310,7 @@ impl<'a> ProjectsClose<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -12957,6 +14334,7 @@ pub struct ProjectsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewLegacyProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsCreate<'a> {
@@ -12972,9 +14350,16 @@ impl<'a> ProjectsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -12996,6 +14381,7 @@ impl<'a> ProjectsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -13019,6 +14405,7 @@ pub struct ProjectsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsDelete<'a> {
@@ -13034,9 +14421,16 @@ impl<'a> ProjectsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13058,6 +14452,7 @@ impl<'a> ProjectsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13081,6 +14476,7 @@ pub struct ProjectsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsInfo<'a> {
@@ -13096,9 +14492,16 @@ impl<'a> ProjectsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13120,6 +14523,7 @@ impl<'a> ProjectsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -13143,6 +14547,7 @@ pub struct ProjectsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListLegacyProjectsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsList<'a> {
@@ -13158,9 +14563,16 @@ impl<'a> ProjectsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13222,6 +14634,7 @@ impl<'a> ProjectsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -13245,6 +14658,7 @@ pub struct ProjectsReopen<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsReopen<'a> {
@@ -13260,9 +14674,16 @@ impl<'a> ProjectsReopen<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13284,6 +14705,7 @@ impl<'a> ProjectsReopen<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13307,6 +14729,7 @@ pub struct ProjectsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateLegacyProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsUpdate<'a> {
@@ -13322,9 +14745,16 @@ impl<'a> ProjectsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13346,6 +14776,7 @@ impl<'a> ProjectsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13369,6 +14800,7 @@ pub struct ProjectsUpdateParticipant<'a> {
     x_api_version: Option<String>,
     body: &'a types::LegacyProjectUpdateParticipantRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsUpdateParticipant<'a> {
@@ -13384,9 +14816,16 @@ impl<'a> ProjectsUpdateParticipant<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13408,6 +14847,7 @@ impl<'a> ProjectsUpdateParticipant<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13431,6 +14871,7 @@ pub struct ProjectsV2MaterialsAssign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsAssign<'a> {
@@ -13446,9 +14887,16 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13470,6 +14918,7 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13493,6 +14942,7 @@ pub struct ProjectsV2MaterialsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewProjectMaterial,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsCreate<'a> {
@@ -13508,9 +14958,16 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13532,6 +14989,7 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -13555,6 +15013,7 @@ pub struct ProjectsV2MaterialsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsDelete<'a> {
@@ -13570,9 +15029,16 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13594,6 +15060,7 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13617,6 +15084,7 @@ pub struct ProjectsV2MaterialsDuplicate<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectLineDuplicateRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsDuplicate<'a> {
@@ -13632,9 +15100,16 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13656,6 +15131,7 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -13679,6 +15155,7 @@ pub struct ProjectsV2MaterialsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectMaterialInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsInfo<'a> {
@@ -13694,9 +15171,16 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13718,6 +15202,7 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -13741,6 +15226,7 @@ pub struct ProjectsV2MaterialsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProjectMaterialsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsList<'a> {
@@ -13756,9 +15242,16 @@ impl<'a> ProjectsV2MaterialsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13782,6 +15275,7 @@ impl<'a> ProjectsV2MaterialsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -13805,6 +15299,7 @@ pub struct ProjectsV2MaterialsUnassign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsUnassign<'a> {
@@ -13820,9 +15315,16 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13844,6 +15346,7 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13867,6 +15370,7 @@ pub struct ProjectsV2MaterialsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateProjectMaterial,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2MaterialsUpdate<'a> {
@@ -13882,9 +15386,16 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13906,6 +15417,7 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13929,6 +15441,7 @@ pub struct ProjectsV2ProjectGroupsAssign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
@@ -13944,9 +15457,16 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -13968,6 +15488,7 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -13991,6 +15512,7 @@ pub struct ProjectsV2ProjectGroupsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewProjectGroup,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
@@ -14006,9 +15528,16 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14030,6 +15559,7 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -14053,6 +15583,7 @@ pub struct ProjectsV2ProjectGroupsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::DeleteProjectGroupRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
@@ -14068,9 +15599,16 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14092,6 +15630,7 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14115,6 +15654,7 @@ pub struct ProjectsV2ProjectGroupsDuplicate<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectLineDuplicateRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
@@ -14130,9 +15670,16 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14154,6 +15701,7 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -14177,6 +15725,7 @@ pub struct ProjectsV2ProjectGroupsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectGroupInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
@@ -14192,9 +15741,16 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14216,6 +15772,7 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -14239,6 +15796,7 @@ pub struct ProjectsV2ProjectGroupsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProjectGroupsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsList<'a> {
@@ -14254,9 +15812,16 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14280,6 +15845,7 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -14303,6 +15869,7 @@ pub struct ProjectsV2ProjectGroupsUnassign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
@@ -14318,9 +15885,16 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14342,6 +15916,7 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14365,6 +15940,7 @@ pub struct ProjectsV2ProjectGroupsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateProjectGroup,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
@@ -14380,9 +15956,16 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14404,6 +15987,7 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14427,6 +16011,7 @@ pub struct ProjectsV2ProjectLinesAddToGroup<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectLineGroupRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
@@ -14442,9 +16027,16 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14466,6 +16058,7 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14489,6 +16082,7 @@ pub struct ProjectsV2ProjectLinesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProjectLinesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectLinesList<'a> {
@@ -14504,9 +16098,16 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14528,6 +16129,7 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -14551,6 +16153,7 @@ pub struct ProjectsV2ProjectLinesRemoveFromGroup<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectLineUngroupRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
@@ -14566,9 +16169,16 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14590,6 +16200,7 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14613,6 +16224,7 @@ pub struct ProjectsV2ProjectsAddCustomer<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectCustomerRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
@@ -14628,9 +16240,16 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14652,6 +16271,7 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14675,6 +16295,7 @@ pub struct ProjectsV2ProjectsAddDeal<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectDealRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsAddDeal<'a> {
@@ -14690,9 +16311,16 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14714,6 +16342,7 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14737,6 +16366,7 @@ pub struct ProjectsV2ProjectsAddOwner<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectOwnerRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsAddOwner<'a> {
@@ -14752,9 +16382,16 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14776,6 +16413,7 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14799,6 +16437,7 @@ pub struct ProjectsV2ProjectsAddQuotation<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectQuotationRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
@@ -14814,9 +16453,16 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14838,6 +16484,7 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14861,6 +16508,7 @@ pub struct ProjectsV2ProjectsAssign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsAssign<'a> {
@@ -14876,9 +16524,16 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14900,6 +16555,7 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14923,6 +16579,7 @@ pub struct ProjectsV2ProjectsClose<'a> {
     x_api_version: Option<String>,
     body: &'a types::CloseProjectRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsClose<'a> {
@@ -14938,9 +16595,16 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -14962,6 +16626,7 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -14985,6 +16650,7 @@ pub struct ProjectsV2ProjectsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsCreate<'a> {
@@ -15000,9 +16666,16 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15024,6 +16697,7 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -15047,6 +16721,7 @@ pub struct ProjectsV2ProjectsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::DeleteProjectRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsDelete<'a> {
@@ -15062,9 +16737,16 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15086,6 +16768,7 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15109,6 +16792,7 @@ pub struct ProjectsV2ProjectsDuplicate<'a> {
     x_api_version: Option<String>,
     body: &'a types::DuplicateProjectRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsDuplicate<'a> {
@@ -15124,9 +16808,16 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15148,6 +16839,7 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -15171,6 +16863,7 @@ pub struct ProjectsV2ProjectsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsInfo<'a> {
@@ -15186,9 +16879,16 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15210,6 +16910,7 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -15233,6 +16934,7 @@ pub struct ProjectsV2ProjectsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProjectsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsList<'a> {
@@ -15248,9 +16950,16 @@ impl<'a> ProjectsV2ProjectsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15308,6 +17017,7 @@ impl<'a> ProjectsV2ProjectsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -15331,6 +17041,7 @@ pub struct ProjectsV2ProjectsRemoveCustomer<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectCustomerRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
@@ -15346,9 +17057,16 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15370,6 +17088,7 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15393,6 +17112,7 @@ pub struct ProjectsV2ProjectsRemoveDeal<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectDealRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
@@ -15408,9 +17128,16 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15432,6 +17159,7 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15455,6 +17183,7 @@ pub struct ProjectsV2ProjectsRemoveOwner<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectOwnerRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
@@ -15470,9 +17199,16 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15494,6 +17230,7 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15517,6 +17254,7 @@ pub struct ProjectsV2ProjectsRemoveQuotation<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectQuotationRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
@@ -15532,9 +17270,16 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15556,6 +17301,7 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15579,6 +17325,7 @@ pub struct ProjectsV2ProjectsReopen<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsReopen<'a> {
@@ -15594,9 +17341,16 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15618,6 +17372,7 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15641,6 +17396,7 @@ pub struct ProjectsV2ProjectsUnassign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsUnassign<'a> {
@@ -15656,9 +17412,16 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15680,6 +17443,7 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15703,6 +17467,7 @@ pub struct ProjectsV2ProjectsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateProject,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2ProjectsUpdate<'a> {
@@ -15718,9 +17483,16 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15742,6 +17514,7 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15765,6 +17538,7 @@ pub struct ProjectsV2TasksAssign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksAssign<'a> {
@@ -15780,9 +17554,16 @@ impl<'a> ProjectsV2TasksAssign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15804,6 +17585,7 @@ impl<'a> ProjectsV2TasksAssign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15827,6 +17609,7 @@ pub struct ProjectsV2TasksCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewProjectTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksCreate<'a> {
@@ -15842,9 +17625,16 @@ impl<'a> ProjectsV2TasksCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15866,6 +17656,7 @@ impl<'a> ProjectsV2TasksCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -15889,6 +17680,7 @@ pub struct ProjectsV2TasksDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::DeleteProjectTaskRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksDelete<'a> {
@@ -15904,9 +17696,16 @@ impl<'a> ProjectsV2TasksDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15928,6 +17727,7 @@ impl<'a> ProjectsV2TasksDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -15951,6 +17751,7 @@ pub struct ProjectsV2TasksDuplicate<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectLineDuplicateRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksDuplicate<'a> {
@@ -15966,9 +17767,16 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -15990,6 +17798,7 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -16013,6 +17822,7 @@ pub struct ProjectsV2TasksInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectTaskInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksInfo<'a> {
@@ -16028,9 +17838,16 @@ impl<'a> ProjectsV2TasksInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16052,6 +17869,7 @@ impl<'a> ProjectsV2TasksInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -16075,6 +17893,7 @@ pub struct ProjectsV2TasksList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListProjectTasksRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksList<'a> {
@@ -16090,9 +17909,16 @@ impl<'a> ProjectsV2TasksList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16150,6 +17976,7 @@ impl<'a> ProjectsV2TasksList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -16173,6 +18000,7 @@ pub struct ProjectsV2TasksUnassign<'a> {
     x_api_version: Option<String>,
     body: &'a types::ProjectAssignRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksUnassign<'a> {
@@ -16188,9 +18016,16 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16212,6 +18047,7 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16235,6 +18071,7 @@ pub struct ProjectsV2TasksUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateProjectTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ProjectsV2TasksUpdate<'a> {
@@ -16250,9 +18087,16 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16274,6 +18118,7 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16297,6 +18142,7 @@ pub struct QuotationsAccept<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsAccept<'a> {
@@ -16312,9 +18158,16 @@ impl<'a> QuotationsAccept<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16336,6 +18189,7 @@ impl<'a> QuotationsAccept<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16359,6 +18213,7 @@ pub struct QuotationsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewQuotation,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsCreate<'a> {
@@ -16374,9 +18229,16 @@ impl<'a> QuotationsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16398,6 +18260,7 @@ impl<'a> QuotationsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -16421,6 +18284,7 @@ pub struct QuotationsDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsDelete<'a> {
@@ -16436,9 +18300,16 @@ impl<'a> QuotationsDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16460,6 +18331,7 @@ impl<'a> QuotationsDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16483,6 +18355,7 @@ pub struct QuotationsDownload<'a> {
     x_api_version: Option<String>,
     body: &'a types::DownloadQuotationRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsDownload<'a> {
@@ -16498,9 +18371,16 @@ impl<'a> QuotationsDownload<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16522,6 +18402,7 @@ impl<'a> QuotationsDownload<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -16545,6 +18426,7 @@ pub struct QuotationsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::QuotationInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsInfo<'a> {
@@ -16560,9 +18442,16 @@ impl<'a> QuotationsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16584,6 +18473,7 @@ impl<'a> QuotationsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -16607,6 +18497,7 @@ pub struct QuotationsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListQuotationsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsList<'a> {
@@ -16622,9 +18513,16 @@ impl<'a> QuotationsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16682,6 +18580,7 @@ impl<'a> QuotationsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -16705,6 +18604,7 @@ pub struct QuotationsSend<'a> {
     x_api_version: Option<String>,
     body: &'a types::SendQuotationRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsSend<'a> {
@@ -16720,9 +18620,16 @@ impl<'a> QuotationsSend<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16744,6 +18651,7 @@ impl<'a> QuotationsSend<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16767,6 +18675,7 @@ pub struct QuotationsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateQuotation,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> QuotationsUpdate<'a> {
@@ -16782,9 +18691,16 @@ impl<'a> QuotationsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16806,6 +18722,7 @@ impl<'a> QuotationsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16829,6 +18746,7 @@ pub struct SubscriptionsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewSubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SubscriptionsCreate<'a> {
@@ -16844,9 +18762,16 @@ impl<'a> SubscriptionsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16868,6 +18793,7 @@ impl<'a> SubscriptionsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -16891,6 +18817,7 @@ pub struct SubscriptionsDeactivate<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SubscriptionsDeactivate<'a> {
@@ -16906,9 +18833,16 @@ impl<'a> SubscriptionsDeactivate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16930,6 +18864,7 @@ impl<'a> SubscriptionsDeactivate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -16953,6 +18888,7 @@ pub struct SubscriptionsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::SubscriptionInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SubscriptionsInfo<'a> {
@@ -16968,9 +18904,16 @@ impl<'a> SubscriptionsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -16992,6 +18935,7 @@ impl<'a> SubscriptionsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -17015,6 +18959,7 @@ pub struct SubscriptionsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListSubscriptionsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SubscriptionsList<'a> {
@@ -17030,9 +18975,16 @@ impl<'a> SubscriptionsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17094,6 +19046,7 @@ impl<'a> SubscriptionsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -17117,6 +19070,7 @@ pub struct SubscriptionsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateSubscription,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> SubscriptionsUpdate<'a> {
@@ -17132,9 +19086,16 @@ impl<'a> SubscriptionsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17156,6 +19117,7 @@ impl<'a> SubscriptionsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -17179,6 +19141,7 @@ pub struct TagsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTagsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TagsList<'a> {
@@ -17194,9 +19157,16 @@ impl<'a> TagsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17246,6 +19216,7 @@ impl<'a> TagsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -17269,6 +19240,7 @@ pub struct TasksComplete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksComplete<'a> {
@@ -17284,9 +19256,16 @@ impl<'a> TasksComplete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17308,6 +19287,7 @@ impl<'a> TasksComplete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -17331,6 +19311,7 @@ pub struct TasksCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksCreate<'a> {
@@ -17346,9 +19327,16 @@ impl<'a> TasksCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17365,6 +19353,7 @@ impl<'a> TasksCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -17388,6 +19377,7 @@ pub struct TasksDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksDelete<'a> {
@@ -17403,9 +19393,16 @@ impl<'a> TasksDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17422,6 +19419,7 @@ impl<'a> TasksDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -17445,6 +19443,7 @@ pub struct TasksInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksInfo<'a> {
@@ -17460,9 +19459,16 @@ impl<'a> TasksInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17479,6 +19485,7 @@ impl<'a> TasksInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -17502,6 +19509,7 @@ pub struct TasksList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTasksRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksList<'a> {
@@ -17517,9 +19525,16 @@ impl<'a> TasksList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17572,6 +19587,7 @@ impl<'a> TasksList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -17595,6 +19611,7 @@ pub struct TasksReopen<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksReopen<'a> {
@@ -17610,9 +19627,16 @@ impl<'a> TasksReopen<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17629,6 +19653,7 @@ impl<'a> TasksReopen<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -17652,6 +19677,7 @@ pub struct TasksSchedule<'a> {
     x_api_version: Option<String>,
     body: &'a types::TaskScheduleRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksSchedule<'a> {
@@ -17667,9 +19693,16 @@ impl<'a> TasksSchedule<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17691,6 +19724,7 @@ impl<'a> TasksSchedule<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -17714,6 +19748,7 @@ pub struct TasksUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateTask,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TasksUpdate<'a> {
@@ -17729,9 +19764,16 @@ impl<'a> TasksUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17748,6 +19790,7 @@ impl<'a> TasksUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -17771,6 +19814,7 @@ pub struct TaxRatesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTaxRatesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TaxRatesList<'a> {
@@ -17786,9 +19830,16 @@ impl<'a> TaxRatesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17846,6 +19897,7 @@ impl<'a> TaxRatesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -17869,6 +19921,7 @@ pub struct TeamsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTeamsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TeamsList<'a> {
@@ -17884,9 +19937,16 @@ impl<'a> TeamsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17903,6 +19963,7 @@ impl<'a> TeamsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -17926,6 +19987,7 @@ pub struct TicketStatusList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTicketStatusesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketStatusList<'a> {
@@ -17941,9 +20003,16 @@ impl<'a> TicketStatusList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -17965,6 +20034,7 @@ impl<'a> TicketStatusList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -17988,6 +20058,7 @@ pub struct TicketsAddInternalMessage<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewTicketMessage,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsAddInternalMessage<'a> {
@@ -18003,9 +20074,16 @@ impl<'a> TicketsAddInternalMessage<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18027,6 +20105,7 @@ impl<'a> TicketsAddInternalMessage<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -18050,6 +20129,7 @@ pub struct TicketsAddReply<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewTicketMessage,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsAddReply<'a> {
@@ -18065,9 +20145,16 @@ impl<'a> TicketsAddReply<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18089,6 +20176,7 @@ impl<'a> TicketsAddReply<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -18112,6 +20200,7 @@ pub struct TicketsCreate<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewTicket,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsCreate<'a> {
@@ -18127,9 +20216,16 @@ impl<'a> TicketsCreate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18151,6 +20247,7 @@ impl<'a> TicketsCreate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -18174,6 +20271,7 @@ pub struct TicketsGetMessage<'a> {
     x_api_version: Option<String>,
     body: &'a types::TicketMessageRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsGetMessage<'a> {
@@ -18189,9 +20287,16 @@ impl<'a> TicketsGetMessage<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18213,6 +20318,7 @@ impl<'a> TicketsGetMessage<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -18236,6 +20342,7 @@ pub struct TicketsImportMessage<'a> {
     x_api_version: Option<String>,
     body: &'a types::ImportTicketMessageRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsImportMessage<'a> {
@@ -18251,9 +20358,16 @@ impl<'a> TicketsImportMessage<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18275,6 +20389,7 @@ impl<'a> TicketsImportMessage<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -18298,6 +20413,7 @@ pub struct TicketsInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsInfo<'a> {
@@ -18313,9 +20429,16 @@ impl<'a> TicketsInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18332,6 +20455,7 @@ impl<'a> TicketsInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -18355,6 +20479,7 @@ pub struct TicketsList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTicketsRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsList<'a> {
@@ -18370,9 +20495,16 @@ impl<'a> TicketsList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18425,6 +20557,7 @@ impl<'a> TicketsList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -18448,6 +20581,7 @@ pub struct TicketsListMessages<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTicketMessagesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsListMessages<'a> {
@@ -18463,9 +20597,16 @@ impl<'a> TicketsListMessages<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18527,6 +20668,7 @@ impl<'a> TicketsListMessages<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -18550,6 +20692,7 @@ pub struct TicketsUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateTicket,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TicketsUpdate<'a> {
@@ -18565,9 +20708,16 @@ impl<'a> TicketsUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18589,6 +20739,7 @@ impl<'a> TicketsUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -18612,6 +20763,7 @@ pub struct TimeTrackingAdd<'a> {
     x_api_version: Option<String>,
     body: &'a types::NewTimeTracking,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimeTrackingAdd<'a> {
@@ -18627,9 +20779,16 @@ impl<'a> TimeTrackingAdd<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18651,6 +20810,7 @@ impl<'a> TimeTrackingAdd<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -18674,6 +20834,7 @@ pub struct TimeTrackingDelete<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimeTrackingDelete<'a> {
@@ -18689,9 +20850,16 @@ impl<'a> TimeTrackingDelete<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18713,6 +20881,7 @@ impl<'a> TimeTrackingDelete<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -18736,6 +20905,7 @@ pub struct TimeTrackingInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::TimeTrackingInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimeTrackingInfo<'a> {
@@ -18751,9 +20921,16 @@ impl<'a> TimeTrackingInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18775,6 +20952,7 @@ impl<'a> TimeTrackingInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -18798,6 +20976,7 @@ pub struct TimeTrackingList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListTimeTrackingRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimeTrackingList<'a> {
@@ -18813,9 +20992,16 @@ impl<'a> TimeTrackingList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18877,6 +21063,7 @@ impl<'a> TimeTrackingList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -18900,6 +21087,7 @@ pub struct TimeTrackingResume<'a> {
     x_api_version: Option<String>,
     body: &'a types::TimeTrackingResumeRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimeTrackingResume<'a> {
@@ -18915,9 +21103,16 @@ impl<'a> TimeTrackingResume<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -18939,6 +21134,7 @@ impl<'a> TimeTrackingResume<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -18962,6 +21158,7 @@ pub struct TimeTrackingUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateTimeTracking,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimeTrackingUpdate<'a> {
@@ -18977,9 +21174,16 @@ impl<'a> TimeTrackingUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19001,6 +21205,7 @@ impl<'a> TimeTrackingUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -19023,6 +21228,7 @@ pub struct TimersCurrent<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimersCurrent<'a> {
@@ -19038,9 +21244,16 @@ impl<'a> TimersCurrent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19061,6 +21274,7 @@ impl<'a> TimersCurrent<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19084,6 +21298,7 @@ pub struct TimersStart<'a> {
     x_api_version: Option<String>,
     body: &'a types::TimerStartRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimersStart<'a> {
@@ -19099,9 +21314,16 @@ impl<'a> TimersStart<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19118,6 +21340,7 @@ impl<'a> TimersStart<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19140,6 +21363,7 @@ pub struct TimersStop<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimersStop<'a> {
@@ -19155,9 +21379,16 @@ impl<'a> TimersStop<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19173,6 +21404,7 @@ impl<'a> TimersStop<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19196,6 +21428,7 @@ pub struct TimersUpdate<'a> {
     x_api_version: Option<String>,
     body: &'a types::UpdateTimer,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> TimersUpdate<'a> {
@@ -19211,9 +21444,16 @@ impl<'a> TimersUpdate<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19235,6 +21475,7 @@ impl<'a> TimersUpdate<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -19257,6 +21498,7 @@ pub struct UnitsOfMeasureList<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UnitsOfMeasureList<'a> {
@@ -19272,9 +21514,16 @@ impl<'a> UnitsOfMeasureList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19295,6 +21544,7 @@ impl<'a> UnitsOfMeasureList<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19318,6 +21568,7 @@ pub struct UsersGetWeekSchedule<'a> {
     x_api_version: Option<String>,
     body: &'a types::IdRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UsersGetWeekSchedule<'a> {
@@ -19333,9 +21584,16 @@ impl<'a> UsersGetWeekSchedule<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19357,6 +21615,7 @@ impl<'a> UsersGetWeekSchedule<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19380,6 +21639,7 @@ pub struct UsersInfo<'a> {
     x_api_version: Option<String>,
     body: &'a types::UserInfoRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UsersInfo<'a> {
@@ -19395,9 +21655,16 @@ impl<'a> UsersInfo<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19414,6 +21681,7 @@ impl<'a> UsersInfo<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19437,6 +21705,7 @@ pub struct UsersList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListUsersRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UsersList<'a> {
@@ -19452,9 +21721,16 @@ impl<'a> UsersList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19507,6 +21783,7 @@ impl<'a> UsersList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -19530,6 +21807,7 @@ pub struct UsersListDaysOff<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListUserDaysOffRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UsersListDaysOff<'a> {
@@ -19545,9 +21823,16 @@ impl<'a> UsersListDaysOff<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19605,6 +21890,7 @@ impl<'a> UsersListDaysOff<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -19627,6 +21913,7 @@ pub struct UsersMe<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UsersMe<'a> {
@@ -19642,9 +21929,16 @@ impl<'a> UsersMe<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19660,6 +21954,7 @@ impl<'a> UsersMe<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19682,6 +21977,7 @@ pub struct WebhooksList<'a> {
     client: &'a Client,
     x_api_version: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WebhooksList<'a> {
@@ -19697,9 +21993,16 @@ impl<'a> WebhooksList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19720,6 +22023,7 @@ impl<'a> WebhooksList<'a> {
             req.header("x-api-version", v);
         }
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19743,6 +22047,7 @@ pub struct WebhooksRegister<'a> {
     x_api_version: Option<String>,
     body: &'a types::Webhook,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WebhooksRegister<'a> {
@@ -19758,9 +22063,16 @@ impl<'a> WebhooksRegister<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19782,6 +22094,7 @@ impl<'a> WebhooksRegister<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -19805,6 +22118,7 @@ pub struct WebhooksUnregister<'a> {
     x_api_version: Option<String>,
     body: &'a types::Webhook,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WebhooksUnregister<'a> {
@@ -19820,9 +22134,16 @@ impl<'a> WebhooksUnregister<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19844,6 +22165,7 @@ impl<'a> WebhooksUnregister<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -19867,6 +22189,7 @@ pub struct WithholdingTaxRatesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListWithholdingTaxRatesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WithholdingTaxRatesList<'a> {
@@ -19882,9 +22205,16 @@ impl<'a> WithholdingTaxRatesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -19908,6 +22238,7 @@ impl<'a> WithholdingTaxRatesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
@@ -19931,6 +22262,7 @@ pub struct WorkTypesList<'a> {
     x_api_version: Option<String>,
     body: &'a types::ListWorkTypesRequest,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> WorkTypesList<'a> {
@@ -19946,9 +22278,16 @@ impl<'a> WorkTypesList<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -20006,6 +22345,7 @@ impl<'a> WorkTypesList<'a> {
         }
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }

@@ -22,6 +22,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -41,6 +42,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -63,6 +65,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -88,6 +91,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -107,6 +111,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -121,6 +126,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -137,6 +143,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -156,6 +163,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -176,6 +184,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -190,6 +199,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -216,6 +226,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 
@@ -240,6 +251,7 @@ impl Client {
             tz: None,
             lang: None,
             timeout: None,
+            max_body: None,
         }
     }
 }
@@ -252,6 +264,7 @@ pub struct CheckAccess<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CheckAccess<'a> {
@@ -275,9 +288,16 @@ impl<'a> CheckAccess<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -288,6 +308,7 @@ impl<'a> CheckAccess<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
@@ -314,6 +335,7 @@ pub struct CreateEvent<'a> {
     lang: Option<String>,
     body: &'a types::NewEvent,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreateEvent<'a> {
@@ -355,9 +377,16 @@ impl<'a> CreateEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -380,6 +409,7 @@ impl<'a> CreateEvent<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
@@ -404,6 +434,7 @@ pub struct CreateSubcalendar<'a> {
     lang: Option<String>,
     body: &'a types::NewSubcalendar,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> CreateSubcalendar<'a> {
@@ -427,9 +458,16 @@ impl<'a> CreateSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -448,6 +486,7 @@ impl<'a> CreateSubcalendar<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendar"))
@@ -478,6 +517,7 @@ pub struct DeleteEvent<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteEvent<'a> {
@@ -509,9 +549,16 @@ impl<'a> DeleteEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -532,6 +579,7 @@ impl<'a> DeleteEvent<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -556,6 +604,7 @@ pub struct DeleteSubcalendar<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> DeleteSubcalendar<'a> {
@@ -579,9 +628,16 @@ impl<'a> DeleteSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -600,6 +656,7 @@ impl<'a> DeleteSubcalendar<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
@@ -623,6 +680,7 @@ pub struct GetConfiguration<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetConfiguration<'a> {
@@ -646,9 +704,16 @@ impl<'a> GetConfiguration<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -666,6 +731,7 @@ impl<'a> GetConfiguration<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("configuration"))
@@ -695,6 +761,7 @@ pub struct GetEvent<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetEvent<'a> {
@@ -728,9 +795,16 @@ impl<'a> GetEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -752,6 +826,7 @@ impl<'a> GetEvent<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
@@ -776,6 +851,7 @@ pub struct GetSubcalendar<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> GetSubcalendar<'a> {
@@ -799,9 +875,16 @@ impl<'a> GetSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -820,6 +903,7 @@ impl<'a> GetSubcalendar<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendar"))
@@ -851,6 +935,7 @@ pub struct ListEvents<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListEvents<'a> {
@@ -906,9 +991,16 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -932,6 +1024,7 @@ impl<'a> ListEvents<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
     }
@@ -955,6 +1048,7 @@ pub struct ListSubcalendars<'a> {
     tz: Option<String>,
     lang: Option<String>,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> ListSubcalendars<'a> {
@@ -978,9 +1072,16 @@ impl<'a> ListSubcalendars<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -998,6 +1099,7 @@ impl<'a> ListSubcalendars<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendars"))
@@ -1029,6 +1131,7 @@ pub struct UpdateEvent<'a> {
     lang: Option<String>,
     body: &'a types::Event,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateEvent<'a> {
@@ -1070,9 +1173,16 @@ impl<'a> UpdateEvent<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1096,6 +1206,7 @@ impl<'a> UpdateEvent<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
@@ -1121,6 +1232,7 @@ pub struct UpdateSubcalendar<'a> {
     lang: Option<String>,
     body: &'a types::Subcalendar,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
 }
 
 impl<'a> UpdateSubcalendar<'a> {
@@ -1144,9 +1256,16 @@ impl<'a> UpdateSubcalendar<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's total timeout for this call: one deadline for the whole
+    /// call, waits and retries included.
     pub fn timeout(mut self, value: Duration) -> Self {
         self.timeout = Some(value);
+        self
+    }
+
+    /// Overrides the client's response body cap, in bytes, for this call.
+    pub fn max_body(mut self, bytes: u64) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -1166,6 +1285,7 @@ impl<'a> UpdateSubcalendar<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
         req.timeout(self.timeout);
+        req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() {
             resp.json(Some("subcalendar"))
