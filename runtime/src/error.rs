@@ -57,6 +57,10 @@ pub enum Error<E: ErrorBody> {
     /// The call's timeout ran out, or would run out during a wait it was asked to make.
     #[error("{0}")]
     Deadline(Box<DeadlineExceeded>),
+    /// The shared rate limit (`TransportBuilder::limit_backend`) could not be reached, and the
+    /// backend does not fall back to the in-process limit; the call was not sent.
+    #[error(transparent)]
+    RateLimit(crate::limit::LimitError),
 }
 
 impl<E: ErrorBody> Error<E> {
@@ -89,7 +93,8 @@ impl<E: ErrorBody> Error<E> {
             Error::InvalidRequest(_)
             | Error::Transport(_)
             | Error::Auth(_)
-            | Error::BodyTooLarge(_) => None,
+            | Error::BodyTooLarge(_)
+            | Error::RateLimit(_) => None,
         }
     }
 }

@@ -25,7 +25,7 @@ pub use error::{
     TransportErrorKind, UnexpectedStatus,
 };
 pub use http::Method;
-pub use limit::RateLimit;
+pub use limit::{LimitBackend, LimitError, RateLimit};
 pub use request::Request;
 pub use response::{RawResponse, ResponseValue};
 pub use retry::{RetryPolicy, Sleeper};
