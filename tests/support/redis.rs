@@ -128,3 +128,25 @@ pub fn tagged<'a>(stdout: &'a str, tag: &str) -> Vec<&'a str> {
         .filter_map(|l| Some(l.split_once(&tag)?.1))
         .collect()
 }
+
+impl RedisServer {
+    /// Sends one command (as RESP) and returns the start of the raw reply, for a test that
+    /// plays another process by writing keys itself.
+    pub async fn command(&self, args: &[&str]) -> String {
+        let mut request = format!("*{}\r\n", args.len());
+        for a in args {
+            request.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+        }
+        let exchange = async {
+            let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+            stream.write_all(request.as_bytes()).await?;
+            let mut buf = vec![0u8; 4096];
+            let n = stream.read(&mut buf).await?;
+            Ok::<_, std::io::Error>(String::from_utf8_lossy(&buf[..n]).into_owned())
+        };
+        tokio::time::timeout(Duration::from_secs(2), exchange)
+            .await
+            .expect("Redis answers within 2 s")
+            .expect("Redis answers")
+    }
+}
