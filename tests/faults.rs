@@ -634,17 +634,14 @@ impl Fault {
                     elsewhere: Some(elsewhere),
                 }
             }
-            Fault::HugeBody => Server::Raw(
-                RawServer::start(RawFault::HugeBody {
-                    declared: 2 << 30,
-                })
-                .await,
-            ),
+            Fault::HugeBody => {
+                Server::Raw(RawServer::start(RawFault::HugeBody { declared: 2 << 30 }).await)
+            }
             Fault::EndlessBody => Server::Raw(RawServer::start(RawFault::EndlessBody).await),
-            Fault::HugeErrorBody => always(
-                ResponseTemplate::new(500).set_body_raw(vec![b'x'; BIG_ERROR], "text/plain"),
-            )
-            .await,
+            Fault::HugeErrorBody => {
+                always(ResponseTemplate::new(500).set_body_raw(vec![b'x'; BIG_ERROR], "text/plain"))
+                    .await
+            }
             Fault::RetryAfterPastDeadline => {
                 always(
                     json_template(503, &error_body("maintenance_active"))

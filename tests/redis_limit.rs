@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use clientgen_runtime::LimitError;
 use clientgen_runtime::limit::redis::{RedisLimiter, Unreachable};
-use redis_support::{RedisServer, ROLE, finish, spawn_child, tagged};
+use redis_support::{ROLE, RedisServer, finish, spawn_child, tagged};
 use saas_clients::teamleader_v1::{self, types::AddContact};
 use window_server::{WindowServer, busiest_window};
 use wiremock::{Mock, MockServer};
@@ -132,7 +132,11 @@ async fn four_processes(calls: usize) {
 
     let log = window.log.lock().unwrap();
     let carried: BTreeSet<_> = log.emails.iter().cloned().collect();
-    assert_eq!(log.emails.len(), expected.len(), "no call carried out twice");
+    assert_eq!(
+        log.emails.len(),
+        expected.len(),
+        "no call carried out twice"
+    );
     assert_eq!(carried, expected, "every call carried out");
     let busiest = busiest_window(&log.accepted, PER);
     let first = log.accepted[0];
@@ -195,12 +199,8 @@ async fn redis_stopped_mid_run_fails_or_falls_back_and_sends_nothing_twice() {
         RedisLimiter::with_options(&redis.url(), "k", timeout, Unreachable::InProcess).unwrap(),
     );
     for i in 0..3 {
-        send(&strict, &format!("strict-{i}"))
-            .await
-            .unwrap();
-        send(&lenient, &format!("lenient-{i}"))
-            .await
-            .unwrap();
+        send(&strict, &format!("strict-{i}")).await.unwrap();
+        send(&lenient, &format!("lenient-{i}")).await.unwrap();
     }
     redis.stop();
     for i in 3..6 {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use clientgen_runtime::oauth::shared::{RedisGrant, SharedOptions};
 use clientgen_runtime::oauth::{OAuthError, OAuthSession, SessionOptions, TokenPair};
 use clientgen_tests::{RecordingStore, load_spec, response_example};
-use redis_support::{RedisServer, ROLE, finish, spawn_child, tagged};
+use redis_support::{ROLE, RedisServer, finish, spawn_child, tagged};
 use saas_clients::teamleader_v2;
 use secrecy::ExposeSecret;
 use wiremock::matchers::{method, path};
@@ -38,6 +38,8 @@ struct TokenState {
     refused: u32,
     /// Hold the next refresh without answering or rotating (a request whose sender dies).
     hold_next: bool,
+    /// Answer the next refresh 200 with a body that is not a pair (it may have rotated).
+    garbage_next: bool,
     /// Answer refreshes this much later (the rotation happens when the request arrives).
     delay: Duration,
 }
@@ -53,6 +55,9 @@ impl Respond for Tokens {
         if std::mem::take(&mut s.hold_next) {
             // Never delivered: the test kills the sender first. Nothing is rotated.
             return ResponseTemplate::new(500).set_delay(Duration::from_secs(60));
+        }
+        if std::mem::take(&mut s.garbage_next) {
+            return ResponseTemplate::new(200).set_body_string("<html>maintenance</html>");
         }
         if sent != format!("R{}", s.generation) {
             s.refused += 1;
@@ -178,7 +183,11 @@ fn child(server: &MockServer, redis: &RedisServer) -> tokio::process::Child {
 /// and the store end on the newest pair.
 fn ends_on_newest(out: &str, generation: u32) {
     assert_eq!(tagged(out, "FAILED"), Vec::<&str>::new(), "no call failed");
-    assert_eq!(tagged(out, "CARRIED").len(), CALLS, "every call carried out");
+    assert_eq!(
+        tagged(out, "CARRIED").len(),
+        CALLS,
+        "every call carried out"
+    );
     assert_eq!(tagged(out, "TOKEN"), [format!("A{generation}")], "{out}");
     assert_eq!(
         tagged(out, "SAVED"),
@@ -217,7 +226,10 @@ async fn a_process_killed_mid_refresh_loses_its_lease_and_another_completes() {
     let mut doomed = child(&server, &redis);
     let until = Instant::now() + Duration::from_secs(15);
     while tokens.0.lock().unwrap().received.is_empty() {
-        assert!(Instant::now() < until, "the first child never asked for a token");
+        assert!(
+            Instant::now() < until,
+            "the first child never asked for a token"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     doomed.kill().await.expect("killed");
@@ -227,9 +239,16 @@ async fn a_process_killed_mid_refresh_loses_its_lease_and_another_completes() {
         let out = finish(c, Duration::from_secs(30), &format!("child {p}")).await;
         ends_on_newest(&out, 1);
     }
-    println!("the other processes finished {:?} after the kill", killed.elapsed());
+    println!(
+        "the other processes finished {:?} after the kill",
+        killed.elapsed()
+    );
     let s = tokens.0.lock().unwrap();
-    assert_eq!(s.received, ["R0", "R0"], "the dead request, then one refresh");
+    assert_eq!(
+        s.received,
+        ["R0", "R0"],
+        "the dead request, then one refresh"
+    );
     assert_eq!((s.rotations, s.refused), (1, 0));
 }
 
@@ -257,15 +276,30 @@ async fn a_holder_whose_lease_ran_out_does_not_overwrite_a_newer_pair() {
     // The lease ends early, another process takes the lock and writes version 1.
     let lock = "clientgen:oauth:teamleader-test:lock";
     let pair = "clientgen:oauth:teamleader-test:pair";
-    assert!(redis.command(&["SET", lock, "999999"]).await.starts_with("+OK"));
+    assert!(
+        redis
+            .command(&["SET", lock, "999999"])
+            .await
+            .starts_with("+OK")
+    );
     let expires = (SystemTime::now() + Duration::from_secs(3600))
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
         .as_millis()
         .to_string();
     let hset = [
-        "HSET", pair, "access", "B1", "refresh", "S1", "expires_ms", &expires, "lifetime_ms",
-        "3600000", "version", "1",
+        "HSET",
+        pair,
+        "access",
+        "B1",
+        "refresh",
+        "S1",
+        "expires_ms",
+        &expires,
+        "lifetime_ms",
+        "3600000",
+        "version",
+        "1",
     ];
     assert!(redis.command(&hset).await.starts_with(':'));
     let outcome = tokio::time::timeout(Duration::from_secs(5), late)
@@ -280,6 +314,32 @@ async fn a_holder_whose_lease_ran_out_does_not_overwrite_a_newer_pair() {
     assert!(stored.contains("B1"), "the newer pair stays: {stored}");
     let token = session.access_token().await.expect("the newer pair");
     assert_eq!(token.expose_secret(), "B1");
+}
+
+/// The token endpoint answers a refresh 200 with no readable pair, so the refresh token may be
+/// spent: a second session on the grant (another process) fails with `PossiblySpent` too, and
+/// sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_possibly_spent_grant_is_not_refreshed_by_another_process() {
+    let redis = RedisServer::start().await;
+    let tokens = Tokens::default();
+    tokens.0.lock().unwrap().garbage_next = true;
+    let server = servers(&tokens).await;
+    let first = session(&server.uri(), &redis.url(), Arc::default());
+    let second = session(&server.uri(), &redis.url(), Arc::default());
+    let bounded = Duration::from_secs(5);
+    let one = tokio::time::timeout(bounded, first.access_token())
+        .await
+        .unwrap();
+    assert!(matches!(one, Err(OAuthError::PossiblySpent(_))), "{one:?}");
+    let two = tokio::time::timeout(bounded, second.access_token())
+        .await
+        .unwrap();
+    match two {
+        Err(OAuthError::PossiblySpent(why)) => assert!(why.contains("Redis"), "{why}"),
+        other => panic!("expected PossiblySpent, got {other:?}"),
+    }
+    assert_eq!(tokens.0.lock().unwrap().received, ["R0"], "sent once");
 }
 
 /// Redis is not there: a refresh fails with `OAuthError::Shared` within the Redis timeout, and
@@ -304,6 +364,10 @@ async fn without_redis_no_refresh_token_is_sent() {
         Err(teamleader_v2::Error::Auth(OAuthError::Shared(why))) => println!("{why}"),
         other => panic!("expected Error::Auth(OAuthError::Shared), got {other:?}"),
     }
-    assert!(asked.elapsed() < Duration::from_secs(3), "{:?}", asked.elapsed());
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        asked.elapsed()
+    );
     assert!(tokens.0.lock().unwrap().received.is_empty(), "nothing sent");
 }

@@ -21,8 +21,8 @@ pub use datetime::{DateTime, UnixTime};
 pub use decimal::Decimal;
 pub use encode::{ArrayStyle, Pairs, ToParam};
 pub use error::{
-    ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest, ResponseParts, TransportError,
-    TransportErrorKind, UnexpectedStatus,
+    ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest,
+    ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus,
 };
 pub use http::Method;
 pub use limit::{LimitBackend, LimitError, RateLimit};

@@ -151,7 +151,9 @@ impl RateLimit {
                 Ok(()) => return Ok(()),
                 Err(not_until) => {
                     let wait = not_until.wait_time_from(DefaultClock::default().now());
-                    if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t > d)) {
+                    if deadline
+                        .is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|t| t > d))
+                    {
                         return Err(LimitError::TooLate(wait));
                     }
                     tracing::debug!(

@@ -455,6 +455,7 @@ impl Inner {
             }
             Err(e) => return Err(e),
         };
+        // The old refresh token is spent: from here on the new pair is the only one.
         let pair = TokenPair {
             access_token: answer.access_token,
             refresh_token: answer.refresh_token.unwrap_or(old),

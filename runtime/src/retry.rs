@@ -218,7 +218,14 @@ mod tests {
             ..RetryPolicy::default()
         };
         assert_eq!(Backoff::new(&zero).next_delay(), Duration::ZERO);
-        assert!(RetryPolicy { max_attempts: 0, ..RetryPolicy::default() }.problem().is_some());
+        assert!(
+            RetryPolicy {
+                max_attempts: 0,
+                ..RetryPolicy::default()
+            }
+            .problem()
+            .is_some()
+        );
         let mut h = HeaderMap::new();
         h.insert("retry-after", "99999999999999999999999".parse().unwrap());
         assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::MAX));

@@ -100,11 +100,7 @@ fn redacted(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}[REDACTED]@{}",
-            &url[..scheme_end + 3],
-            &rest[at + 1..]
-        ),
+        Some(at) => format!("{}[REDACTED]@{}", &url[..scheme_end + 3], &rest[at + 1..]),
         None => url.to_owned(),
     }
 }
@@ -284,7 +280,10 @@ impl TransportBuilder {
             })
         };
         if self.timeout.is_zero() {
-            return setting("timeout", "a zero timeout fails every call before it is sent");
+            return setting(
+                "timeout",
+                "a zero timeout fails every call before it is sent",
+            );
         }
         if self.connect_timeout.is_zero() {
             return setting("connect_timeout", "a zero timeout fails every connection");
@@ -647,7 +646,9 @@ impl Transport {
         let mut used_token = None;
         let mut refreshed = false;
         loop {
-            let response = self.with_retries(request, &mut used_token, deadline).await?;
+            let response = self
+                .with_retries(request, &mut used_token, deadline)
+                .await?;
             match (&self.inner.oauth, used_token.take()) {
                 (Some(session), Some(token))
                     if response.parts.status == http::StatusCode::UNAUTHORIZED && !refreshed =>

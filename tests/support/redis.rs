@@ -38,7 +38,10 @@ impl RedisServer {
         };
         let until = Instant::now() + Duration::from_secs(10);
         while !server.answers().await {
-            assert!(Instant::now() < until, "redis-server did not start on port {port}");
+            assert!(
+                Instant::now() < until,
+                "redis-server did not start on port {port}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         server
@@ -95,7 +98,13 @@ pub fn spawn_child(test: &str, role: &str, env: &[(&str, String)]) -> tokio::pro
     let exe = std::env::current_exe().expect("the test binary");
     let mut command = tokio::process::Command::new(exe);
     command
-        .args([test, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            test,
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(ROLE, role)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

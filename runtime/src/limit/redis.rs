@@ -84,7 +84,7 @@ pub(crate) fn connect(url: &str, timeout: Duration) -> Result<ConnectionManager,
 #[derive(Clone)]
 pub struct RedisLimiter {
     connection: ConnectionManager,
-    prefix: String,
+    key_id: String,
     timeout: Duration,
     unreachable: Unreachable,
     script: Script,
@@ -93,7 +93,7 @@ pub struct RedisLimiter {
 impl std::fmt::Debug for RedisLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisLimiter")
-            .field("prefix", &self.prefix)
+            .field("key_id", &self.key_id)
             .field("timeout", &self.timeout)
             .field("unreachable", &self.unreachable)
             .finish_non_exhaustive()
@@ -123,7 +123,7 @@ impl RedisLimiter {
         }
         Ok(RedisLimiter {
             connection: connect(url, timeout)?,
-            prefix: format!("clientgen:limit:{{api}}:{key_id}"),
+            key_id: key_id.to_owned(),
             timeout,
             unreachable,
             script: Script::new(RESERVE),
@@ -131,7 +131,7 @@ impl RedisLimiter {
     }
 
     fn key(&self, api: &str) -> String {
-        self.prefix.replace("{api}", api)
+        format!("clientgen:limit:{api}:{}", self.key_id)
     }
 }
 

@@ -24,6 +24,10 @@
 //!   (`invalid_grant`) or, where the vendor allows a grace period, answered; either way it is
 //!   reported, never retried in a loop. The lease must outlast a whole refresh (two token
 //!   requests and the backoff between them), which [`OAuthSession::shared`] checks.
+//! - **A refresh token is sent once, here too.** When the token endpoint answers 200 with no
+//!   readable pair, the grant is marked *possibly spent* in Redis as well, and every process
+//!   then fails with [`OAuthError::PossiblySpent`] instead of sending that refresh token; after
+//!   the user authorizes again, delete `<prefix>:pair` and start the sessions from the new pair.
 //! - **Redis unreachable.** No refresh token is sent without the lock: a refresh fails with
 //!   [`OAuthError::Shared`] within [`SharedOptions::redis_timeout`], and calls whose access
 //!   token is still valid go on (they do not need Redis). There is no fallback to a
@@ -66,6 +70,14 @@ if version ~= tonumber(ARGV[2]) then return -2 end
 redis.call('HSET', KEYS[2], 'access', ARGV[3], 'refresh', ARGV[4], 'expires_ms', ARGV[5],
   'lifetime_ms', ARGV[6], 'version', version + 1)
 return version + 1
+";
+
+/// Marks the stored grant possibly spent, while holding the lock. KEYS: lock, pair; ARGV:
+/// fence, why.
+const SPENT: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('HSET', KEYS[2], 'spent', ARGV[2])
+return 1
 ";
 
 /// Releases the lock if it still holds this fencing token. KEYS: lock; ARGV: fence.
@@ -146,8 +158,8 @@ impl RedisGrant {
                 "the Redis timeout and the poll interval must not be zero".to_owned(),
             ));
         }
-        let connection = crate::limit::redis::connect(url, options.redis_timeout)
-            .map_err(OAuthError::Config)?;
+        let connection =
+            crate::limit::redis::connect(url, options.redis_timeout).map_err(OAuthError::Config)?;
         let prefix = format!("clientgen:oauth:{grant_id}");
         Ok(RedisGrant {
             connection,
@@ -180,11 +192,19 @@ impl RedisGrant {
         let map: HashMap<String, String> = self
             .redis(
                 "reading the pair",
-                redis::cmd("HGETALL").arg(&self.pair_key).query_async(&mut c),
+                redis::cmd("HGETALL")
+                    .arg(&self.pair_key)
+                    .query_async(&mut c),
             )
             .await?;
         if map.is_empty() {
             return Ok(None);
+        }
+        if let Some(why) = map.get("spent") {
+            return Err(OAuthError::PossiblySpent(format!(
+                "{why} (marked in Redis by the process that sent it; delete `{}` after authorizing again)",
+                self.pair_key
+            )));
         }
         let field = |name: &str| {
             map.get(name).cloned().ok_or_else(|| {
@@ -248,7 +268,11 @@ impl RedisGrant {
             .arg(stored.pair.access_token.expose_secret())
             .arg(stored.pair.refresh_token.expose_secret())
             .arg(millis(stored.pair.expires_at))
-            .arg(stored.lifetime.map_or(String::new(), |l| l.as_millis().to_string()));
+            .arg(
+                stored
+                    .lifetime
+                    .map_or(String::new(), |l| l.as_millis().to_string()),
+            );
         self.redis("writing the new pair", call.invoke_async(&mut c))
             .await
     }
@@ -279,7 +303,11 @@ impl RedisGrant {
         let mine = inner.lock().pair.access_token.clone();
         let give_up = Instant::now() + self.options.lease * 2 + self.options.redis_timeout;
         let fence = loop {
-            let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+            let pending = self
+                .pending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some();
             if !pending {
                 if let Some(stored) = self.read().await? {
                     if self.newer(&stored, &mine, margin) {
@@ -338,7 +366,27 @@ impl RedisGrant {
             Some(stored) => (stored.version, stored.pair.refresh_token),
             None => (0, inner.lock().pair.refresh_token.clone()),
         };
-        let (pair, lifetime) = inner.exchange(old).await?;
+        let (pair, lifetime) = match inner.exchange(old).await {
+            Ok(answer) => answer,
+            Err(OAuthError::PossiblySpent(why)) => {
+                // No other process may send this refresh token either.
+                let mut c = self.connection.clone();
+                let script = Script::new(SPENT);
+                let mut call = script.key(&self.lock_key);
+                call.key(&self.pair_key).arg(fence).arg(&why);
+                if let Err(e) = self
+                    .redis::<i64>(
+                        "marking the grant possibly spent",
+                        call.invoke_async(&mut c),
+                    )
+                    .await
+                {
+                    tracing::error!(error = %e, "could not mark the grant possibly spent in Redis");
+                }
+                return Err(OAuthError::PossiblySpent(why));
+            }
+            Err(e) => return Err(e),
+        };
         let fresh = Stored {
             pair,
             lifetime,
