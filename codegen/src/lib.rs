@@ -154,7 +154,7 @@ pub fn crate_files(apis: &[ir::Api]) -> Result<BTreeMap<String, String>, Error> 
     Ok(files)
 }
 
-/// The generated crate's manifest: one feature per API, all on by default.
+/// The generated crate's manifest: one feature per API, all on by default, and `redis`, off.
 fn manifest(apis: &[ir::Api]) -> String {
     let features: Vec<&str> = apis.iter().map(|a| a.module.as_str()).collect();
     let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
@@ -169,6 +169,9 @@ fn manifest(apis: &[ir::Api]) -> String {
     for f in &features {
         out.push_str(&format!("{f} = []\n"));
     }
+    // Off by default: the shared rate limit and OAuth2 session on Redis (README, "Several
+    // processes, one key").
+    out.push_str("redis = [\"clientgen-runtime/redis\"]\n");
     out.push_str(
         "\n[dependencies]\nclientgen-runtime = { workspace = true }\nserde = { workspace = true }\n\
          serde_json = { workspace = true }\nchrono = { workspace = true }\n\n[lints]\nworkspace = true\n",

@@ -61,6 +61,10 @@ pub enum Error<E: ErrorBody> {
     /// cap, page numbers running out).
     #[error(transparent)]
     Pagination(#[from] crate::paginate::PageError),
+    /// The shared rate limit (`TransportBuilder::limit_backend`) could not be reached, and the
+    /// backend does not fall back to the in-process limit; the call was not sent.
+    #[error(transparent)]
+    RateLimit(crate::limit::LimitError),
 }
 
 impl<E: ErrorBody> Error<E> {
@@ -94,7 +98,8 @@ impl<E: ErrorBody> Error<E> {
             | Error::Transport(_)
             | Error::Auth(_)
             | Error::BodyTooLarge(_)
-            | Error::Pagination(_) => None,
+            | Error::Pagination(_)
+            | Error::RateLimit(_) => None,
         }
     }
 }

@@ -30,7 +30,7 @@ pub use error::{
 };
 pub use extra::{Extra, Unknown};
 pub use http::Method;
-pub use limit::RateLimit;
+pub use limit::{LimitBackend, LimitError, RateLimit};
 pub use patch::Patch;
 pub use request::Request;
 pub use response::{RawResponse, ResponseValue};

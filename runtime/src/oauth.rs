@@ -31,6 +31,9 @@
 //!   [`SessionOptions::refresh_margin`] before it expires, but never earlier than half its
 //!   lifetime, so a token that lives 30 s is not refreshed before every call. After a 401 it is
 //!   refreshed once.
+//! - **One refresh across processes, with feature `redis`.** [`shared::RedisGrant`] adds a
+//!   token store and a refresh lock on Redis shared by every process using the same grant; see
+//!   [`shared`].
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -44,6 +47,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::body::{ReadError, TOKEN_BODY_LIMIT, read_capped};
+
+#[cfg(feature = "redis")]
+pub mod shared;
 
 /// Refresh this long before the access token expires (unless that is more than half its
 /// lifetime), so no request goes out with a token that expires on the way.
@@ -116,6 +122,10 @@ pub enum OAuthError {
     /// The configuration is unusable.
     #[error("OAuth2 configuration: {0}")]
     Config(String),
+    /// The pair store and refresh lock shared with other processes (Redis) could not be used;
+    /// no refresh token was sent.
+    #[error("shared OAuth2 session: {0}")]
+    Shared(String),
 }
 
 /// The integration's registration: what the authorize and token endpoints need.
@@ -364,6 +374,8 @@ struct Inner {
     store: Arc<dyn TokenStore>,
     options: SessionOptions,
     state: Mutex<State>,
+    #[cfg(feature = "redis")]
+    shared: Option<shared::RedisGrant>,
 }
 
 /// A live authorization: the current pair, refreshed as needed and saved on every change.
@@ -406,8 +418,23 @@ impl Inner {
     }
 
     async fn refresh(&self) -> Result<(), OAuthError> {
-        tracing::debug!("refreshing the OAuth2 access token");
+        #[cfg(feature = "redis")]
+        if let Some(grant) = &self.shared {
+            return grant.refresh(self).await;
+        }
         let old = self.lock().pair.refresh_token.clone();
+        let (pair, lifetime) = self.exchange(old).await?;
+        self.install(pair, lifetime);
+        Ok(())
+    }
+
+    /// Sends `old` to the token endpoint (once more after a 5xx) and returns the new pair with
+    /// its lifetime. An unreadable 200 marks the grant possibly spent.
+    async fn exchange(
+        &self,
+        old: SecretString,
+    ) -> Result<(TokenPair, Option<Duration>), OAuthError> {
+        tracing::debug!("refreshing the OAuth2 access token");
         let http = self.config.http(self.options.token_timeout)?;
         let grant = [
             ("refresh_token", old.expose_secret()),
@@ -429,16 +456,21 @@ impl Inner {
             Err(e) => return Err(e),
         };
         // The old refresh token is spent: from here on the new pair is the only one.
-        let mut state = self.lock();
-        state.pair = TokenPair {
+        let pair = TokenPair {
             access_token: answer.access_token,
             refresh_token: answer.refresh_token.unwrap_or(old),
             expires_at: later(SystemTime::now(), answer.lifetime.unwrap_or(MAX_LIFETIME)),
         };
-        state.lifetime = answer.lifetime;
+        Ok((pair, answer.lifetime))
+    }
+
+    /// Makes `pair` the current one, to be saved before it is used.
+    fn install(&self, pair: TokenPair, lifetime: Option<Duration>) {
+        let mut state = self.lock();
+        state.pair = pair;
+        state.lifetime = lifetime;
         state.unsaved = true;
         state.generation += 1;
-        Ok(())
     }
 
     async fn save(&self) -> Result<(), OAuthError> {
@@ -495,12 +527,24 @@ impl OAuthSession {
         store: Arc<dyn TokenStore>,
         options: SessionOptions,
     ) -> Arc<Self> {
+        Self::build(config, pair, store, options, |inner| inner)
+    }
+
+    fn build(
+        config: OAuthConfig,
+        pair: TokenPair,
+        store: Arc<dyn TokenStore>,
+        options: SessionOptions,
+        finish: impl FnOnce(Inner) -> Inner,
+    ) -> Arc<Self> {
         let lifetime = pair.expires_at.duration_since(SystemTime::now()).ok();
         Arc::new(OAuthSession {
-            inner: Arc::new(Inner {
+            inner: Arc::new(finish(Inner {
                 config,
                 store,
                 options,
+                #[cfg(feature = "redis")]
+                shared: None,
                 state: Mutex::new(State {
                     pair,
                     lifetime: Some(lifetime.unwrap_or(Duration::ZERO)),
@@ -509,7 +553,7 @@ impl OAuthSession {
                     spent: None,
                     job: None,
                 }),
-            }),
+            })),
         })
     }
 

@@ -14,7 +14,7 @@ use crate::body::{DEFAULT_MAX_BODY, ERROR_BODY_EXCERPT, ReadError, read_capped, 
 use crate::encode::Pairs;
 use crate::error::{BodyTooLarge, DeadlineExceeded, ResponseParts, TransportErrorKind};
 use crate::error::{InvalidRequest, TransportError};
-use crate::limit::RateLimit;
+use crate::limit::{LimitBackend, LimitError, RateLimit};
 use crate::oauth::{OAuthError, OAuthSession};
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
@@ -139,6 +139,7 @@ pub struct TransportBuilder {
     user_agent: String,
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
+    limit_backend: Option<Arc<dyn LimitBackend>>,
     sleeper: Sleeper,
     require_credential: bool,
 }
@@ -175,6 +176,7 @@ impl TransportBuilder {
             user_agent: format!("saas-clients/{} ({api})", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
             rate_limit: None,
+            limit_backend: None,
             sleeper: Sleeper::tokio(),
             require_credential: false,
         }
@@ -190,6 +192,14 @@ impl TransportBuilder {
     /// Replaces the retry policy (`RetryPolicy::none()` turns retries off).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Counts the rate limit's slots in `backend` (a [`crate::limit::redis::RedisLimiter`]
+    /// shared by every process using the same API key) instead of in this client alone. No
+    /// effect on an API without a rate limit.
+    pub fn limit_backend(mut self, backend: Arc<dyn LimitBackend>) -> Self {
+        self.limit_backend = Some(backend);
         self
     }
 
@@ -383,7 +393,11 @@ impl TransportBuilder {
                 retry: self.retry,
                 rate_limit: self
                     .rate_limit
-                    .and_then(|(calls, per)| RateLimit::new(calls, per)),
+                    .and_then(|(calls, per)| RateLimit::new(calls, per))
+                    .map(|limit| match self.limit_backend {
+                        Some(backend) => limit.with_backend(self.api, backend),
+                        None => limit,
+                    }),
                 sleeper: self.sleeper,
             }),
         })
@@ -438,6 +452,8 @@ enum Attempt {
     TooLarge(BodyTooLarge),
     /// The deadline ran out before or during the attempt.
     Deadline(Box<DeadlineExceeded>),
+    /// The shared rate limit could not be asked; nothing was sent.
+    Limit(LimitError),
 }
 
 impl Attempt {
@@ -455,7 +471,9 @@ impl Attempt {
         match self {
             Attempt::Status(_) => true,
             Attempt::Transport(e) => idempotent || e.kind == TransportErrorKind::Connect,
-            Attempt::Auth(_) | Attempt::TooLarge(_) | Attempt::Deadline(_) => false,
+            Attempt::Auth(_) | Attempt::TooLarge(_) | Attempt::Deadline(_) | Attempt::Limit(_) => {
+                false
+            }
         }
     }
 
@@ -466,6 +484,7 @@ impl Attempt {
             Attempt::Auth(_) => "authorization".to_owned(),
             Attempt::TooLarge(_) => "body too large".to_owned(),
             Attempt::Deadline(_) => "deadline".to_owned(),
+            Attempt::Limit(_) => "rate limit".to_owned(),
         }
     }
 
@@ -476,6 +495,7 @@ impl Attempt {
             Attempt::Auth(e) => Err(e.into()),
             Attempt::TooLarge(e) => Err(e.into()),
             Attempt::Deadline(e) => Err(SendError::Deadline(e)),
+            Attempt::Limit(e) => Err(SendError::RateLimit(e)),
         }
     }
 }
@@ -567,6 +587,9 @@ pub enum SendError {
     /// The call's deadline ran out.
     #[error("{0}")]
     Deadline(Box<DeadlineExceeded>),
+    /// The shared rate limit could not be reached; nothing was sent.
+    #[error(transparent)]
+    RateLimit(LimitError),
 }
 
 impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
@@ -577,6 +600,7 @@ impl<E: crate::error::ErrorBody> From<SendError> for crate::error::Error<E> {
             SendError::Auth(e) => crate::error::Error::Auth(e),
             SendError::BodyTooLarge(e) => crate::error::Error::BodyTooLarge(e),
             SendError::Deadline(e) => crate::error::Error::Deadline(e),
+            SendError::RateLimit(e) => crate::error::Error::RateLimit(e),
         }
     }
 }
@@ -717,12 +741,16 @@ impl Transport {
     ) -> Result<RawResponse, Attempt> {
         let inner = &self.inner;
         if let Some(limit) = &inner.rate_limit {
-            if let Err(wait) = limit.acquire_before(deadline.at).await {
-                return Err(Attempt::Deadline(deadline.exceeded(
-                    format!("the rate limit's wait of {wait:?} would end after it"),
-                    None,
-                    None,
-                )));
+            match limit.acquire_before(deadline.at).await {
+                Ok(()) => {}
+                Err(LimitError::TooLate(wait)) => {
+                    return Err(Attempt::Deadline(deadline.exceeded(
+                        format!("the rate limit's wait of {wait:?} would end after it"),
+                        None,
+                        None,
+                    )));
+                }
+                Err(e) => return Err(Attempt::Limit(e)),
             }
         }
         let bearer = match &inner.oauth {
