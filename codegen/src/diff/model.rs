@@ -128,6 +128,7 @@ pub(super) fn ty_text(ty: &Ty) -> String {
         Ty::UnixTime => "unix_time".into(),
         Ty::Decimal => "decimal".into(),
         Ty::Json => "json".into(),
+        Ty::TemporaryUrl => "temporary_url".into(),
     }
 }
 

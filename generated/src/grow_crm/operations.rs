@@ -17,7 +17,7 @@ impl Client {
     ///
     /// Spec note: The answer is not documented. See note `status-codes`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Archive / activate".
+    /// Source: `004_88aa106e67946db9.txt`, section `Archive / activate`.
     pub fn activate_lead(&self, id: i64) -> ActivateLead<'_> {
         ActivateLead {
             client: self,
@@ -30,7 +30,7 @@ impl Client {
     ///
     /// `POST /leads/{id}/comments`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Add a comment".
+    /// Source: `004_88aa106e67946db9.txt`, section `Add a comment`.
     pub fn add_lead_comment<'a>(
         &'a self,
         id: i64,
@@ -52,7 +52,7 @@ impl Client {
     ///
     /// Spec note: The answer is not documented. See note `status-codes`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Archive / activate".
+    /// Source: `004_88aa106e67946db9.txt`, section `Archive / activate`.
     pub fn archive_lead(&self, id: i64) -> ArchiveLead<'_> {
         ArchiveLead {
             client: self,
@@ -65,7 +65,7 @@ impl Client {
     ///
     /// `POST /leads/{id}/clone`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Clone a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Clone a lead`.
     pub fn clone_lead<'a>(
         &'a self,
         id: i64,
@@ -85,7 +85,7 @@ impl Client {
     ///
     /// Makes a client and its primary user from the lead and moves the lead's proposals to it. The lead is kept and marked converted unless `delete_lead` is `yes`; a welcome email goes out only when `send_welcome_email` is `yes`. Fails with 409 when the lead was already converted, and with 422 when the email is already in use.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Convert to client".
+    /// Source: `004_88aa106e67946db9.txt`, section `Convert to client`.
     pub fn convert_lead<'a>(
         &'a self,
         id: i64,
@@ -105,7 +105,7 @@ impl Client {
     ///
     /// Title, status and category are required, and so are the CRM's required lead custom fields (in `extra`). Fails with 422 when one is missing or invalid. Assign team members afterwards with set_lead_assigned.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Create a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Create a lead`.
     pub fn create_lead<'a>(&'a self, body: &'a types::NewLead) -> CreateLead<'a> {
         CreateLead {
             client: self,
@@ -118,7 +118,7 @@ impl Client {
     ///
     /// `DELETE /leads/{id}`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Delete a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Delete a lead`.
     pub fn delete_lead(&self, id: i64) -> DeleteLead<'_> {
         DeleteLead {
             client: self,
@@ -131,7 +131,7 @@ impl Client {
     ///
     /// `DELETE /leads/{id}/comments/{comment_id}`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Delete a comment".
+    /// Source: `004_88aa106e67946db9.txt`, section `Delete a comment`.
     pub fn delete_lead_comment(
         &self,
         id: i64,
@@ -151,7 +151,7 @@ impl Client {
     ///
     /// The only operation that returns a complete `Lead`, the starting point of an update.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Get a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Get a lead`.
     pub fn get_lead(&self, id: i64) -> GetLead<'_> {
         GetLead {
             client: self,
@@ -164,11 +164,9 @@ impl Client {
     ///
     /// `GET /leads/{id}/comments`
     ///
-    ///
-    ///
     /// Spec note: The status is not stated; see note `status-codes`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "List comments".
+    /// Source: `004_88aa106e67946db9.txt`, section `List comments`.
     pub fn list_lead_comments(&self, id: i64) -> ListLeadComments<'_> {
         ListLeadComments {
             client: self,
@@ -185,7 +183,7 @@ impl Client {
     ///
     /// Spec note: The answer has no envelope key to unwrap; `data`, `meta` and `message` are all kept.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+    /// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
     pub fn list_leads(&self) -> ListLeads<'_> {
         ListLeads {
             client: self,
@@ -211,7 +209,7 @@ impl Client {
     ///
     /// Spec note: Sent as JSON, not as the document's form array, so that an empty list clears. See note `empty-set-encoding`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Set assigned team members".
+    /// Source: `004_88aa106e67946db9.txt`, section `Set assigned team members`.
     pub fn set_lead_assigned<'a>(
         &'a self,
         id: i64,
@@ -229,7 +227,7 @@ impl Client {
     ///
     /// `PUT /leads/{id}/status`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Change status".
+    /// Source: `004_88aa106e67946db9.txt`, section `Change status`.
     pub fn set_lead_status<'a>(
         &'a self,
         id: i64,
@@ -251,7 +249,7 @@ impl Client {
     ///
     /// Spec note: Sent as JSON, not as the document's form array, so that an empty list clears. See note `empty-set-encoding`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Set tags".
+    /// Source: `004_88aa106e67946db9.txt`, section `Set tags`.
     pub fn set_lead_tags<'a>(
         &'a self,
         id: i64,
@@ -273,7 +271,7 @@ impl Client {
     ///
     /// Spec note: The document says PATCH but means a full update, so the body is the whole `Lead`. The operation is retried like a PUT: sending the same full update twice leaves the same lead. See note `full-update`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Update a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Update a lead`.
     pub fn update_lead<'a>(&'a self, id: i64, body: &'a types::Lead) -> UpdateLead<'a> {
         UpdateLead {
             client: self,

@@ -6,7 +6,7 @@
 ///
 /// Spec note: The page names `detail` only for 202; the other statuses are assumed to share the body. See notes `error-body` and `accepted-not-completed`.
 ///
-/// Source: `003_969abd854179cedb.txt`, "Possible Error Codes".
+/// Source: `003_969abd854179cedb.txt`, section `Possible Error Codes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorBody {
     /// Why the call failed or was not completed, in words.
@@ -34,7 +34,7 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
 ///
 /// Spec note: See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "event_type values seen: LINKEDIN_POST_ENGAGEMENT, LINKEDIN_COMMENT_ENGAGEMENT, LINKEDIN_PROFILE_VIEWER, LINKEDIN_PROFILE_FOLLOWER, LINKEDIN_ACCEPTED_CONNECTION, LINKEDIN_COMPANY_PAGE_VISIT, LINKEDIN_PRIVATE_MESSAGE." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `event_type values seen: LINKEDIN_POST_ENGAGEMENT, LINKEDIN_COMMENT_ENGAGEMENT, LINKEDIN_PROFILE_VIEWER, LINKEDIN_PROFILE_FOLLOWER, LINKEDIN_ACCEPTED_CONNECTION, LINKEDIN_COMPANY_PAGE_VISIT, LINKEDIN_PRIVATE_MESSAGE.` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
     /// Engaged with a LinkedIn post.
@@ -51,7 +51,7 @@ pub enum EventType {
     LinkedinCompanyPageVisit,
     /// Exchanged a private message on LinkedIn.
     LinkedinPrivateMessage,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -133,7 +133,7 @@ impl clientgen_runtime::UnknownFields for EventType {
 ///
 /// Spec note: Fields and types come from third-party code only. See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Lead fields used: first_name, last_name, linkedin_url, email, contact_email, phone_number, headline, job_title," (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Lead fields used: first_name, last_name, linkedin_url, email, contact_email, phone_number, headline, job_title,` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lead {
     /// First name.
@@ -257,7 +257,7 @@ impl clientgen_runtime::UnknownFields for Lead {
 ///
 /// Spec note: See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "company { name, website, linkedin_url }, engagement_score, engagement_events_count, picture," (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `company { name, website, linkedin_url }, engagement_score, engagement_events_count, picture,` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LeadCompany {
     /// Company name.
@@ -298,7 +298,7 @@ impl clientgen_runtime::UnknownFields for LeadCompany {
 ///
 /// Spec note: See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "history[] { event_type, description, created_at, post_url }." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `history[] { event_type, description, created_at, post_url }.` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LeadHistoryEvent {
     /// Kind of engagement.
@@ -352,7 +352,7 @@ impl clientgen_runtime::UnknownFields for LeadHistoryEvent {
 ///
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -379,7 +379,7 @@ impl clientgen_runtime::UnknownFields for LeadList {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadsDataEnvelope {
     /// The leads.
@@ -414,7 +414,7 @@ impl clientgen_runtime::UnknownFields for LeadsDataEnvelope {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadsEnvelope {
     /// The leads.
@@ -452,7 +452,7 @@ impl clientgen_runtime::UnknownFields for LeadsEnvelope {
 ///
 /// Spec note: Fields and types come from third-party code only. See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Post fields used: id, activity_urn (e.g. "urn:li:activity:<id>"), post_url, content, author, published_at, likes_num, comments_num, impressions_num, shares_num." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Post fields used: id, activity_urn (e.g. "urn:li:activity:<id>"), post_url, content, author, published_at, likes_num, comments_num, impressions_num, shares_num.` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Post {
     /// Teamfluence's id of the post, as it came.
@@ -553,7 +553,7 @@ impl clientgen_runtime::UnknownFields for Post {
 ///
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -580,7 +580,7 @@ impl clientgen_runtime::UnknownFields for PostList {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostsDataEnvelope {
     /// The posts.
@@ -615,7 +615,7 @@ impl clientgen_runtime::UnknownFields for PostsDataEnvelope {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostsEnvelope {
     /// The posts.

@@ -13,11 +13,9 @@ impl Client {
     ///
     /// `POST /addCallback.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_callback<'a>(&'a self, body: &'a types::AddCallback) -> AddCallback<'a> {
         AddCallback {
             client: self,
@@ -34,7 +32,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCompany | CRM | name | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCompany | CRM | name | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_company<'a>(&'a self, body: &'a types::AddCompany) -> AddCompany<'a> {
         AddCompany {
             client: self,
@@ -51,7 +49,7 @@ impl Client {
     ///
     /// Spec note: The latest page's excerpt ends inside `automerge_by_name`; the rest of the parameter list comes from an earlier version of the page. See notes `excerpts` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+    /// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
     pub fn add_contact<'a>(&'a self, body: &'a types::AddContact) -> AddContact<'a> {
         AddContact {
             client: self,
@@ -64,11 +62,9 @@ impl Client {
     ///
     /// `POST /addContactToMeeting.php`
     ///
-    ///
-    ///
     /// Spec note: See note `errors-in-success-bodies`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Adding a contact to a meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Adding a contact to a meeting`.
     pub fn add_contact_to_meeting<'a>(
         &'a self,
         body: &'a types::AddContactToMeeting,
@@ -84,11 +80,9 @@ impl Client {
     ///
     /// `POST /addCreditnote.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCreditnote | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCreditnote | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_creditnote<'a>(
         &'a self,
         body: &'a types::AddCreditnote,
@@ -104,11 +98,9 @@ impl Client {
     ///
     /// `POST /addCustomFieldOption.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_custom_field_option<'a>(
         &'a self,
         body: &'a types::AddCustomFieldOption,
@@ -128,7 +120,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_deal<'a>(&'a self, body: &'a types::AddDeal) -> AddDeal<'a> {
         AddDeal {
             client: self,
@@ -145,7 +137,7 @@ impl Client {
     ///
     /// Spec note: See notes `numbered-lines` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-external-costs.txt`, "Adding a new external cost".
+    /// Source: `more/teamleader-v1-external-costs.txt`, section `Adding a new external cost`.
     pub fn add_external_cost<'a>(
         &'a self,
         body: &'a types::AddExternalCost,
@@ -165,7 +157,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients; the line fields come from a peer's README example. See notes `peer-only-endpoints` and `numbered-lines`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -` (secondary material, not the vendor's own documentation).
     pub fn add_invoice<'a>(&'a self, body: &'a types::AddInvoice) -> AddInvoice<'a> {
         AddInvoice {
             client: self,
@@ -182,7 +174,7 @@ impl Client {
     ///
     /// Spec note: See notes `errors-in-success-bodies` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Add a new meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Add a new meeting`.
     pub fn add_meeting<'a>(&'a self, body: &'a types::AddMeeting) -> AddMeeting<'a> {
         AddMeeting {
             client: self,
@@ -199,7 +191,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn add_milestone<'a>(
         &'a self,
         body: &'a types::AddMilestone,
@@ -215,11 +207,9 @@ impl Client {
     ///
     /// `POST /addNote.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addNote | Notes | object_type, object_id, note_title | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addNote | Notes | object_type, object_id, note_title | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_note<'a>(&'a self, body: &'a types::AddNote) -> AddNote<'a> {
         AddNote {
             client: self,
@@ -234,7 +224,7 @@ impl Client {
     ///
     /// Custom fields go into `extra` as `custom_field_<ID>`.
     ///
-    /// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
+    /// Source: `more/teamleader-v1-products.txt`, section `Adding a new product`.
     pub fn add_product<'a>(&'a self, body: &'a types::AddProduct) -> AddProduct<'a> {
         AddProduct {
             client: self,
@@ -247,11 +237,9 @@ impl Client {
     ///
     /// `POST /addProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_project<'a>(&'a self, body: &'a types::AddProject) -> AddProject<'a> {
         AddProject {
             client: self,
@@ -268,7 +256,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn add_related_party_to_project<'a>(
         &'a self,
         body: &'a types::AddRelatedPartyToProject,
@@ -288,7 +276,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_subscription<'a>(
         &'a self,
         body: &'a types::AddSubscription,
@@ -308,7 +296,7 @@ impl Client {
     ///
     /// Spec note: Known from the Python peer, which also names the optional parameters and their types. See notes `peer-only-endpoints` and `custom-fields`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -` (secondary material, not the vendor's own documentation).
     pub fn add_task<'a>(&'a self, body: &'a types::AddTask) -> AddTask<'a> {
         AddTask {
             client: self,
@@ -325,7 +313,7 @@ impl Client {
     ///
     /// Spec note: The page lists `client_email` and `client_name` as required but offers `contact_or_company` instead of them; see notes `ticket-client` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-tickets.txt`, "Adding an new ticket".
+    /// Source: `more/teamleader-v1-tickets.txt`, section `Adding an new ticket`.
     pub fn add_ticket<'a>(&'a self, body: &'a types::AddTicket) -> AddTicket<'a> {
         AddTicket {
             client: self,
@@ -338,11 +326,9 @@ impl Client {
     ///
     /// `POST /addTicketMessage.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTicketMessage | Tickets | ticket_id, message | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTicketMessage | Tickets | ticket_id, message | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_ticket_message<'a>(
         &'a self,
         body: &'a types::AddTicketMessage,
@@ -362,7 +348,7 @@ impl Client {
     ///
     /// Spec note: See notes `numbered-lines` and `excerpts`.
     ///
-    /// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+    /// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
     pub fn add_timetracking<'a>(
         &'a self,
         body: &'a types::AddTimetracking,
@@ -378,11 +364,9 @@ impl Client {
     ///
     /// `POST /bookDraftInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "bookDraftInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `bookDraftInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn book_draft_invoice<'a>(
         &'a self,
         body: &'a types::BookDraftInvoice,
@@ -398,11 +382,9 @@ impl Client {
     ///
     /// `POST /deleteCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_company<'a>(
         &'a self,
         body: &'a types::DeleteCompany,
@@ -418,11 +400,9 @@ impl Client {
     ///
     /// `POST /deleteContact.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteContact | CRM | contact_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteContact | CRM | contact_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_contact<'a>(
         &'a self,
         body: &'a types::DeleteContact,
@@ -438,11 +418,9 @@ impl Client {
     ///
     /// `POST /deleteFile.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteFile | Files | file_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteFile | Files | file_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_file<'a>(&'a self, body: &'a types::DeleteFile) -> DeleteFile<'a> {
         DeleteFile {
             client: self,
@@ -455,11 +433,9 @@ impl Client {
     ///
     /// `POST /deleteInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_invoice<'a>(
         &'a self,
         body: &'a types::DeleteInvoice,
@@ -479,7 +455,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn delete_milestone<'a>(
         &'a self,
         body: &'a types::DeleteMilestone,
@@ -495,11 +471,9 @@ impl Client {
     ///
     /// `POST /deleteProduct.php`
     ///
-    ///
-    ///
     /// Spec note: The page's excerpt ends before the parameters; `product_id` comes from the peer clients. See notes `excerpts` and `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-products.txt`, "Deleting a product".
+    /// Source: `more/teamleader-v1-products.txt`, section `Deleting a product`.
     pub fn delete_product<'a>(
         &'a self,
         body: &'a types::DeleteProduct,
@@ -515,11 +489,9 @@ impl Client {
     ///
     /// `POST /deleteSubscription.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_subscription<'a>(
         &'a self,
         body: &'a types::DeleteSubscription,
@@ -535,11 +507,9 @@ impl Client {
     ///
     /// `POST /deleteTask.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteTask | Timetracking & Tasks | task_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteTask | Timetracking & Tasks | task_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_task<'a>(&'a self, body: &'a types::DeleteTask) -> DeleteTask<'a> {
         DeleteTask {
             client: self,
@@ -552,11 +522,9 @@ impl Client {
     ///
     /// `POST /downloadCreditnotePDF.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. The name suggests a PDF, while downloadFile's page answers with JSON holding a link; it is read as JSON, and a PDF body fails to decode with an error that keeps the raw bytes. See notes `peer-only-endpoints` and `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadCreditnotePDF | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadCreditnotePDF | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn download_creditnote_pdf<'a>(
         &'a self,
         body: &'a types::DownloadCreditnotePdf,
@@ -572,7 +540,7 @@ impl Client {
     ///
     /// `POST /downloadFile.php`
     ///
-    /// Source: `more/teamleader-v1-files.txt`, "Downloading a file".
+    /// Source: `more/teamleader-v1-files.txt`, section `Downloading a file`.
     pub fn download_file<'a>(
         &'a self,
         body: &'a types::DownloadFile,
@@ -588,11 +556,9 @@ impl Client {
     ///
     /// `POST /downloadInvoicePDF.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. The name suggests a PDF, while downloadFile's page answers with JSON holding a link; it is read as JSON, and a PDF body fails to decode with an error that keeps the raw bytes. See notes `peer-only-endpoints` and `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadInvoicePDF | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadInvoicePDF | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn download_invoice_pdf<'a>(
         &'a self,
         body: &'a types::DownloadInvoicePdf,
@@ -608,11 +574,9 @@ impl Client {
     ///
     /// `POST /getAllDealPhaseChanges.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getAllDealPhaseChanges | Deals | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getAllDealPhaseChanges | Deals | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_all_deal_phase_changes<'a>(
         &'a self,
         body: &'a types::GetAllDealPhaseChanges,
@@ -628,11 +592,9 @@ impl Client {
     ///
     /// `POST /getBookkeepingAccounts.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBookkeepingAccounts | Invoices | sys_department_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBookkeepingAccounts | Invoices | sys_department_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_bookkeeping_accounts<'a>(
         &'a self,
         body: &'a types::GetBookkeepingAccounts,
@@ -648,11 +610,9 @@ impl Client {
     ///
     /// `POST /getBusinessTypes.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBusinessTypes | CRM | country | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBusinessTypes | CRM | country | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_business_types<'a>(
         &'a self,
         body: &'a types::GetBusinessTypes,
@@ -668,11 +628,9 @@ impl Client {
     ///
     /// `POST /getCall.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCall | Calls | call_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCall | Calls | call_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_call<'a>(&'a self, body: &'a types::GetCall) -> GetCall<'a> {
         GetCall {
             client: self,
@@ -685,11 +643,9 @@ impl Client {
     ///
     /// `POST /getCalls.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCalls | Calls | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCalls | Calls | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_calls<'a>(&'a self, body: &'a types::GetCalls) -> GetCalls<'a> {
         GetCalls {
             client: self,
@@ -702,11 +658,9 @@ impl Client {
     ///
     /// `POST /getCompanies.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompanies | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompanies | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_companies<'a>(
         &'a self,
         body: &'a types::GetCompanies,
@@ -722,11 +676,9 @@ impl Client {
     ///
     /// `POST /getCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON object rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompany | CRM | company_id | - | JSON object" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompany | CRM | company_id | - | JSON object` (secondary material, not the vendor's own documentation).
     pub fn get_company<'a>(&'a self, body: &'a types::GetCompany) -> GetCompany<'a> {
         GetCompany {
             client: self,
@@ -739,11 +691,9 @@ impl Client {
     ///
     /// `POST /getContact.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON object rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)` (secondary material, not the vendor's own documentation).
     pub fn get_contact<'a>(&'a self, body: &'a types::GetContact) -> GetContact<'a> {
         GetContact {
             client: self,
@@ -756,11 +706,9 @@ impl Client {
     ///
     /// `POST /getContactCompanyRelations.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is read as a JSON array because the endpoint pages; no source shows it. See note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactCompanyRelations | CRM | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactCompanyRelations | CRM | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_contact_company_relations<'a>(
         &'a self,
         body: &'a types::GetContactCompanyRelations,
@@ -776,11 +724,9 @@ impl Client {
     ///
     /// `POST /getContacts.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContacts | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContacts | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_contacts<'a>(&'a self, body: &'a types::GetContacts) -> GetContacts<'a> {
         GetContacts {
             client: self,
@@ -793,11 +739,9 @@ impl Client {
     ///
     /// `POST /getContactsByCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactsByCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactsByCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_contacts_by_company<'a>(
         &'a self,
         body: &'a types::GetContactsByCompany,
@@ -817,7 +761,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_cost_per_km<'a>(
         &'a self,
         body: &'a types::GetCostPerKm,
@@ -833,11 +777,9 @@ impl Client {
     ///
     /// `POST /getCreditnote.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnote | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnote | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_creditnote<'a>(
         &'a self,
         body: &'a types::GetCreditnote,
@@ -857,7 +799,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_creditnote_by_nr<'a>(
         &'a self,
         body: &'a types::GetCreditnoteByNr,
@@ -873,11 +815,9 @@ impl Client {
     ///
     /// `POST /getCreditnotes.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotes | Invoices | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotes | Invoices | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_creditnotes<'a>(
         &'a self,
         body: &'a types::GetCreditnotes,
@@ -893,11 +833,9 @@ impl Client {
     ///
     /// `POST /getCreditnotesByProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_creditnotes_by_project<'a>(
         &'a self,
         body: &'a types::GetCreditnotesByProject,
@@ -913,11 +851,9 @@ impl Client {
     ///
     /// `POST /getCustomFieldInfo.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFieldInfo | Custom Fields | custom_field_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFieldInfo | Custom Fields | custom_field_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_custom_field_info<'a>(
         &'a self,
         body: &'a types::GetCustomFieldInfo,
@@ -933,11 +869,9 @@ impl Client {
     ///
     /// `POST /getCustomFields.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFields | Custom Fields | for | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFields | Custom Fields | for | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_custom_fields<'a>(
         &'a self,
         body: &'a types::GetCustomFields,
@@ -957,7 +891,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
     pub fn get_days_off<'a>(&'a self, body: &'a types::GetDaysOff) -> GetDaysOff<'a> {
         GetDaysOff {
             client: self,
@@ -974,7 +908,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
     pub fn get_days_off_by_user<'a>(
         &'a self,
         body: &'a types::GetDaysOffByUser,
@@ -990,11 +924,9 @@ impl Client {
     ///
     /// `POST /getDeal.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal<'a>(&'a self, body: &'a types::GetDeal) -> GetDeal<'a> {
         GetDeal {
             client: self,
@@ -1007,11 +939,9 @@ impl Client {
     ///
     /// `POST /getDealPhaseChanges.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhaseChanges | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhaseChanges | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal_phase_changes<'a>(
         &'a self,
         body: &'a types::GetDealPhaseChanges,
@@ -1031,7 +961,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhases | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhases | Deals | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal_phases<'a>(
         &'a self,
         body: &'a types::GetDealPhases,
@@ -1051,7 +981,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealSources | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealSources | Deals | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal_sources<'a>(
         &'a self,
         body: &'a types::GetDealSources,
@@ -1067,11 +997,9 @@ impl Client {
     ///
     /// `POST /getDeals.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeals | Deals | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeals | Deals | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_deals<'a>(&'a self, body: &'a types::GetDeals) -> GetDeals<'a> {
         GetDeals {
             client: self,
@@ -1084,11 +1012,9 @@ impl Client {
     ///
     /// `POST /getDealsByContactOrCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deals_by_contact_or_company<'a>(
         &'a self,
         body: &'a types::GetDealsByContactOrCompany,
@@ -1104,11 +1030,9 @@ impl Client {
     ///
     /// `POST /getDealsByProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByProject | Deals | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByProject | Deals | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deals_by_project<'a>(
         &'a self,
         body: &'a types::GetDealsByProject,
@@ -1128,7 +1052,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDepartments | General | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDepartments | General | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_departments<'a>(
         &'a self,
         body: &'a types::GetDepartments,
@@ -1144,7 +1068,7 @@ impl Client {
     ///
     /// `POST /getFileInfo.php`
     ///
-    /// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
+    /// Source: `more/teamleader-v1-files.txt`, section `Getting information about a file`.
     pub fn get_file_info<'a>(&'a self, body: &'a types::GetFileInfo) -> GetFileInfo<'a> {
         GetFileInfo {
             client: self,
@@ -1157,11 +1081,9 @@ impl Client {
     ///
     /// `POST /getFiles.php`
     ///
-    ///
-    ///
     /// Spec note: The page says the answer holds either a list of files or an error message; an error message fails to decode. See note `errors-in-success-bodies`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+    /// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
     pub fn get_files<'a>(&'a self, body: &'a types::GetFiles) -> GetFiles<'a> {
         GetFiles {
             client: self,
@@ -1174,11 +1096,9 @@ impl Client {
     ///
     /// `POST /getInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice<'a>(&'a self, body: &'a types::GetInvoice) -> GetInvoice<'a> {
         GetInvoice {
             client: self,
@@ -1195,7 +1115,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_by_nr<'a>(
         &'a self,
         body: &'a types::GetInvoiceByNr,
@@ -1215,7 +1135,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_by_ogm<'a>(
         &'a self,
         body: &'a types::GetInvoiceByOgm,
@@ -1231,11 +1151,9 @@ impl Client {
     ///
     /// `POST /getInvoiceCloudURL.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceCloudURL | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceCloudURL | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_cloud_url<'a>(
         &'a self,
         body: &'a types::GetInvoiceCloudUrl,
@@ -1251,11 +1169,9 @@ impl Client {
     ///
     /// `POST /getInvoiceReminderTemplateContent.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_reminder_template_content<'a>(
         &'a self,
         body: &'a types::GetInvoiceReminderTemplateContent,
@@ -1271,11 +1187,9 @@ impl Client {
     ///
     /// `POST /getInvoiceReminderTemplates.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplates | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplates | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_reminder_templates<'a>(
         &'a self,
         body: &'a types::GetInvoiceReminderTemplates,
@@ -1291,11 +1205,9 @@ impl Client {
     ///
     /// `POST /getInvoices.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices<'a>(&'a self, body: &'a types::GetInvoices) -> GetInvoices<'a> {
         GetInvoices {
             client: self,
@@ -1308,11 +1220,9 @@ impl Client {
     ///
     /// `POST /getInvoicesByDeal.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByDeal | Invoices | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByDeal | Invoices | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices_by_deal<'a>(
         &'a self,
         body: &'a types::GetInvoicesByDeal,
@@ -1328,11 +1238,9 @@ impl Client {
     ///
     /// `POST /getInvoicesByProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices_by_project<'a>(
         &'a self,
         body: &'a types::GetInvoicesByProject,
@@ -1348,11 +1256,9 @@ impl Client {
     ///
     /// `POST /getInvoicesBySubscription.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesBySubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesBySubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices_by_subscription<'a>(
         &'a self,
         body: &'a types::GetInvoicesBySubscription,
@@ -1372,7 +1278,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
     pub fn get_meeting<'a>(&'a self, body: &'a types::GetMeeting) -> GetMeeting<'a> {
         GetMeeting {
             client: self,
@@ -1389,7 +1295,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
     pub fn get_meetings<'a>(&'a self, body: &'a types::GetMeetings) -> GetMeetings<'a> {
         GetMeetings {
             client: self,
@@ -1406,7 +1312,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_milestone<'a>(
         &'a self,
         body: &'a types::GetMilestone,
@@ -1426,7 +1332,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_milestones_by_project<'a>(
         &'a self,
         body: &'a types::GetMilestonesByProject,
@@ -1442,11 +1348,9 @@ impl Client {
     ///
     /// `POST /getNotes.php`
     ///
-    ///
-    ///
     /// Spec note: The Ruby peer posts this to addNote.php, a bug; the endpoint name is the index's. No page size is known, so `stream()` stops at an empty page. See notes `peer-only-endpoints`, `peer-bugs` and `paging-zero-based`. The answer is read as a JSON array because the endpoint pages; no source shows it. See note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getNotes | Notes | object_type, object_id, pageno | - | -   (NOTE: ruby get_notes wrongly POSTs to addNote.php)" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getNotes | Notes | object_type, object_id, pageno | - | - (NOTE: ruby get_notes wrongly POSTs to addNote.php)` (secondary material, not the vendor's own documentation).
     pub fn get_notes<'a>(&'a self, body: &'a types::GetNotes) -> GetNotes<'a> {
         GetNotes {
             client: self,
@@ -1463,7 +1367,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
     pub fn get_planned_tasks<'a>(
         &'a self,
         body: &'a types::GetPlannedTasks,
@@ -1483,7 +1387,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_prepaid_info<'a>(
         &'a self,
         body: &'a types::GetPrepaidInfo,
@@ -1499,11 +1403,9 @@ impl Client {
     ///
     /// `POST /getProduct.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProduct | Products | product_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProduct | Products | product_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_product<'a>(&'a self, body: &'a types::GetProduct) -> GetProduct<'a> {
         GetProduct {
             client: self,
@@ -1516,11 +1418,9 @@ impl Client {
     ///
     /// `POST /getProducts.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is read as a JSON array because the endpoint pages; no source shows it. See note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProducts | Products | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProducts | Products | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_products<'a>(&'a self, body: &'a types::GetProducts) -> GetProducts<'a> {
         GetProducts {
             client: self,
@@ -1533,11 +1433,9 @@ impl Client {
     ///
     /// `POST /getProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProject | Projects | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProject | Projects | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_project<'a>(&'a self, body: &'a types::GetProject) -> GetProject<'a> {
         GetProject {
             client: self,
@@ -1550,11 +1448,9 @@ impl Client {
     ///
     /// `POST /getProjects.php`
     ///
-    ///
-    ///
     /// Spec note: Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+    /// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
     pub fn get_projects<'a>(&'a self, body: &'a types::GetProjects) -> GetProjects<'a> {
         GetProjects {
             client: self,
@@ -1567,7 +1463,7 @@ impl Client {
     ///
     /// `POST /getProjectsByClient.php`
     ///
-    /// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+    /// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
     pub fn get_projects_by_client<'a>(
         &'a self,
         body: &'a types::GetProjectsByClient,
@@ -1587,7 +1483,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_related_parties_by_project<'a>(
         &'a self,
         body: &'a types::GetRelatedPartiesByProject,
@@ -1603,11 +1499,9 @@ impl Client {
     ///
     /// `POST /getRelatedSubscriptionsByInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_related_subscriptions_by_invoice<'a>(
         &'a self,
         body: &'a types::GetRelatedSubscriptionsByInvoice,
@@ -1627,7 +1521,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/general.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/general.php` (secondary material, not the vendor's own documentation).
     pub fn get_segments<'a>(&'a self, body: &'a types::GetSegments) -> GetSegments<'a> {
         GetSegments {
             client: self,
@@ -1640,11 +1534,9 @@ impl Client {
     ///
     /// `POST /getSubscription.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_subscription<'a>(
         &'a self,
         body: &'a types::GetSubscription,
@@ -1660,11 +1552,9 @@ impl Client {
     ///
     /// `POST /getSubscriptions.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_subscriptions<'a>(
         &'a self,
         body: &'a types::GetSubscriptions,
@@ -1680,11 +1570,9 @@ impl Client {
     ///
     /// `POST /getSubscriptionsByContactOrCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_subscriptions_by_contact_or_company<'a>(
         &'a self,
         body: &'a types::GetSubscriptionsByContactOrCompany,
@@ -1700,11 +1588,9 @@ impl Client {
     ///
     /// `POST /getSubscriptionsByDeal.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByDeal | Subscriptions | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByDeal | Subscriptions | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_subscriptions_by_deal<'a>(
         &'a self,
         body: &'a types::GetSubscriptionsByDeal,
@@ -1724,7 +1610,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTags | General | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTags | General | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_tags<'a>(&'a self, body: &'a types::GetTags) -> GetTags<'a> {
         GetTags {
             client: self,
@@ -1737,11 +1623,9 @@ impl Client {
     ///
     /// `POST /getTask.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON object rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTask | Timetracking & Tasks | task_id | - | JSON object" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTask | Timetracking & Tasks | task_id | - | JSON object` (secondary material, not the vendor's own documentation).
     pub fn get_task<'a>(&'a self, body: &'a types::GetTask) -> GetTask<'a> {
         GetTask {
             client: self,
@@ -1758,7 +1642,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_task_types<'a>(
         &'a self,
         body: &'a types::GetTaskTypes,
@@ -1774,11 +1658,9 @@ impl Client {
     ///
     /// `POST /getTasks.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_tasks<'a>(&'a self, body: &'a types::GetTasks) -> GetTasks<'a> {
         GetTasks {
             client: self,
@@ -1795,7 +1677,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_tasks_by_milestone<'a>(
         &'a self,
         body: &'a types::GetTasksByMilestone,
@@ -1815,7 +1697,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
     pub fn get_team<'a>(&'a self, body: &'a types::GetTeam) -> GetTeam<'a> {
         GetTeam {
             client: self,
@@ -1832,7 +1714,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
     pub fn get_teams<'a>(&'a self, body: &'a types::GetTeams) -> GetTeams<'a> {
         GetTeams {
             client: self,
@@ -1845,11 +1727,9 @@ impl Client {
     ///
     /// `POST /getTicket.php`
     ///
-    ///
-    ///
     /// Spec note: The Ruby peer posts this to getTickets.php, a bug; the endpoint name is the index's and the other peer's. See notes `peer-only-endpoints` and `peer-bugs`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicket | Tickets | ticket_id | - | -   (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicket | Tickets | ticket_id | - | - (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)` (secondary material, not the vendor's own documentation).
     pub fn get_ticket<'a>(&'a self, body: &'a types::GetTicket) -> GetTicket<'a> {
         GetTicket {
             client: self,
@@ -1862,11 +1742,9 @@ impl Client {
     ///
     /// `POST /getTicketCloudURL.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketCloudURL | Tickets | ticket_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketCloudURL | Tickets | ticket_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_ticket_cloud_url<'a>(
         &'a self,
         body: &'a types::GetTicketCloudUrl,
@@ -1882,11 +1760,9 @@ impl Client {
     ///
     /// `POST /getTicketMessage.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessage | Tickets | message_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessage | Tickets | message_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_ticket_message<'a>(
         &'a self,
         body: &'a types::GetTicketMessage,
@@ -1902,11 +1778,9 @@ impl Client {
     ///
     /// `POST /getTicketMessages.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_ticket_messages<'a>(
         &'a self,
         body: &'a types::GetTicketMessages,
@@ -1922,11 +1796,9 @@ impl Client {
     ///
     /// `POST /getTickets.php`
     ///
-    ///
-    ///
     /// Spec note: The Python peer pages with `amount` and `pageno`; the Ruby peer sends `type`. See notes `peer-only-endpoints` and `paging-zero-based`. That the answer is a JSON array rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_tickets<'a>(&'a self, body: &'a types::GetTickets) -> GetTickets<'a> {
         GetTickets {
             client: self,
@@ -1939,11 +1811,9 @@ impl Client {
     ///
     /// `POST /getTimetracking.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking<'a>(
         &'a self,
         body: &'a types::GetTimetracking,
@@ -1963,7 +1833,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking_entry<'a>(
         &'a self,
         body: &'a types::GetTimetrackingEntry,
@@ -1983,7 +1853,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking_for_invoice<'a>(
         &'a self,
         body: &'a types::GetTimetrackingForInvoice,
@@ -2003,7 +1873,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking_for_task<'a>(
         &'a self,
         body: &'a types::GetTimetrackingForTask,
@@ -2023,7 +1893,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
     pub fn get_user_access<'a>(
         &'a self,
         body: &'a types::GetUserAccess,
@@ -2043,7 +1913,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only; the Ruby peer passes a parameter hash but names no parameter. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getUsers | General | - | (ruby accepts params hash; none named) | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getUsers | General | - | (ruby accepts params hash; none named) | -` (secondary material, not the vendor's own documentation).
     pub fn get_users<'a>(&'a self, body: &'a types::GetUsers) -> GetUsers<'a> {
         GetUsers {
             client: self,
@@ -2060,7 +1930,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_users_on_project<'a>(
         &'a self,
         body: &'a types::GetUsersOnProject,
@@ -2076,11 +1946,9 @@ impl Client {
     ///
     /// `POST /linkContactToCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -` (secondary material, not the vendor's own documentation).
     pub fn link_contact_to_company<'a>(
         &'a self,
         body: &'a types::LinkContactToCompany,
@@ -2096,11 +1964,9 @@ impl Client {
     ///
     /// `POST /removeContactFromMeeting.php`
     ///
-    ///
-    ///
     /// Spec note: The excerpt ends inside the parameter list; the answer is not shown. See note `excerpts`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Removing a contact from a meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Removing a contact from a meeting`.
     pub fn remove_contact_from_meeting<'a>(
         &'a self,
         body: &'a types::RemoveContactFromMeeting,
@@ -2116,11 +1982,9 @@ impl Client {
     ///
     /// `POST /sendInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -` (secondary material, not the vendor's own documentation).
     pub fn send_invoice<'a>(&'a self, body: &'a types::SendInvoice) -> SendInvoice<'a> {
         SendInvoice {
             client: self,
@@ -2137,7 +2001,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendSaleToClient | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendSaleToClient | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
     pub fn send_sale_to_client<'a>(
         &'a self,
         body: &'a types::SendSaleToClient,
@@ -2157,7 +2021,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn set_hourly_pricing<'a>(
         &'a self,
         body: &'a types::SetHourlyPricing,
@@ -2173,11 +2037,9 @@ impl Client {
     ///
     /// `POST /setInvoicePaymentStatus.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -` (secondary material, not the vendor's own documentation).
     pub fn set_invoice_payment_status<'a>(
         &'a self,
         body: &'a types::SetInvoicePaymentStatus,
@@ -2197,7 +2059,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateCompany | CRM | company_id, track_changes | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateCompany | CRM | company_id, track_changes | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_company<'a>(
         &'a self,
         body: &'a types::UpdateCompany,
@@ -2217,7 +2079,7 @@ impl Client {
     ///
     /// Spec note: The page's excerpt ends after `contact_id`; `track_changes` and `forename` come from the peer clients. See notes `excerpts` and `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-crm.txt`, "Updating contact information".
+    /// Source: `more/teamleader-v1-crm.txt`, section `Updating contact information`.
     pub fn update_contact<'a>(
         &'a self,
         body: &'a types::UpdateContact,
@@ -2237,7 +2099,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_deal<'a>(&'a self, body: &'a types::UpdateDeal) -> UpdateDeal<'a> {
         UpdateDeal {
             client: self,
@@ -2254,7 +2116,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDealItems | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDealItems | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_deal_items<'a>(
         &'a self,
         body: &'a types::UpdateDealItems,
@@ -2274,7 +2136,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_invoice<'a>(
         &'a self,
         body: &'a types::UpdateInvoice,
@@ -2290,11 +2152,9 @@ impl Client {
     ///
     /// `POST /updateInvoiceComments.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoiceComments | Invoices | invoice_id, comments | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoiceComments | Invoices | invoice_id, comments | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_invoice_comments<'a>(
         &'a self,
         body: &'a types::UpdateInvoiceComments,
@@ -2310,11 +2170,9 @@ impl Client {
     ///
     /// `POST /updateMeeting.php`
     ///
-    ///
-    ///
     /// Spec note: See note `errors-in-success-bodies`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Updating an existing meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Updating an existing meeting`.
     pub fn update_meeting<'a>(
         &'a self,
         body: &'a types::UpdateMeeting,
@@ -2334,7 +2192,7 @@ impl Client {
     ///
     /// Spec note: See note `errors-in-success-bodies`.
     ///
-    /// Source: `more/teamleader-v1-products.txt`, "Updating a product".
+    /// Source: `more/teamleader-v1-products.txt`, section `Updating a product`.
     pub fn update_product<'a>(
         &'a self,
         body: &'a types::UpdateProduct,
@@ -2350,11 +2208,9 @@ impl Client {
     ///
     /// `POST /updateProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateProject | Projects | project_id, track_changes, title | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateProject | Projects | project_id, track_changes, title | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_project<'a>(
         &'a self,
         body: &'a types::UpdateProject,
@@ -2374,7 +2230,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_subscription<'a>(
         &'a self,
         body: &'a types::UpdateSubscription,
@@ -2394,7 +2250,7 @@ impl Client {
     ///
     /// Spec note: Known from the Python peer, which also names the optional parameters. See notes `peer-only-endpoints` and `custom-fields`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -` (secondary material, not the vendor's own documentation).
     pub fn update_task<'a>(&'a self, body: &'a types::UpdateTask) -> UpdateTask<'a> {
         UpdateTask {
             client: self,
@@ -2407,11 +2263,9 @@ impl Client {
     ///
     /// `POST /updateTicket.php`
     ///
-    ///
-    ///
     /// Spec note: The excerpt ends inside the description of `status`; further parameters are unknown. See note `excerpts`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
+    /// Source: `more/teamleader-v1-tickets.txt`, section `Updating a ticket`.
     pub fn update_ticket<'a>(
         &'a self,
         body: &'a types::UpdateTicket,
@@ -2431,7 +2285,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn update_timetracking<'a>(
         &'a self,
         body: &'a types::UpdateTimetracking,
@@ -2447,11 +2301,9 @@ impl Client {
     ///
     /// `POST /uploadFile.php`
     ///
-    ///
-    ///
     /// Spec note: The page's excerpt ends at the heading of this section. See notes `peer-only-endpoints` and `excerpts`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -` (secondary material, not the vendor's own documentation).
     pub fn upload_file<'a>(&'a self, body: &'a types::UploadFile) -> UploadFile<'a> {
         UploadFile {
             client: self,

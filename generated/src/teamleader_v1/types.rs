@@ -4,7 +4,7 @@
 
 /// What time or a task is billed to or done for.
 ///
-/// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+/// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityFor {
     /// A contact.
@@ -13,7 +13,7 @@ pub enum ActivityFor {
     Company,
     /// A project milestone.
     ProjectMilestone,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -85,7 +85,7 @@ impl clientgen_runtime::UnknownFields for ActivityFor {
 
 /// The form of add_callback.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddCallback {
     /// Day of the call, as a Unix timestamp (the peer's example: `1538400423`).
@@ -176,7 +176,7 @@ impl AddCallback {
 
 /// The form of add_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCompany | CRM | name | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCompany | CRM | name | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddCompany {
     /// Name of the company.
@@ -225,7 +225,7 @@ impl AddCompany {
 
 /// The form of add_contact.
 ///
-/// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+/// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddContact {
     /// First name.
@@ -648,7 +648,7 @@ impl AddContact {
 
 /// The form of add_contact_to_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Adding a contact to a meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Adding a contact to a meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddContactToMeeting {
     /// Id of the meeting.
@@ -709,7 +709,7 @@ impl AddContactToMeeting {
 
 /// The form of add_creditnote.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCreditnote | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCreditnote | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddCreditnote {
     /// Id of the invoice.
@@ -761,7 +761,7 @@ impl AddCreditnote {
 
 /// The form of add_custom_field_option.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddCustomFieldOption {
     /// Id of the custom field.
@@ -822,7 +822,7 @@ impl AddCustomFieldOption {
 
 /// The form of add_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddDeal {
     /// Whether the id below is a contact's or a company's.
@@ -908,7 +908,7 @@ impl AddDeal {
 
 /// The form of add_external_cost.
 ///
-/// Source: `more/teamleader-v1-external-costs.txt`, "Adding a new external cost".
+/// Source: `more/teamleader-v1-external-costs.txt`, section `Adding a new external cost`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddExternalCost {
     /// What the cost is.
@@ -1061,7 +1061,7 @@ impl AddExternalCost {
 
 /// The form of add_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddInvoice {
     /// Whether the id below is a contact's or a company's.
@@ -1171,7 +1171,7 @@ impl AddInvoice {
 
 /// The form of add_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Add a new meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Add a new meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddMeeting {
     /// Start.
@@ -1277,7 +1277,7 @@ impl AddMeeting {
 
 /// The form of add_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddMilestone {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -1310,7 +1310,7 @@ impl AddMilestone {
 
 /// The form of add_note.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addNote | Notes | object_type, object_id, note_title | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addNote | Notes | object_type, object_id, note_title | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddNote {
     /// Kind of record the note belongs to.
@@ -1382,7 +1382,7 @@ impl AddNote {
 
 /// The form of add_product.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
+/// Source: `more/teamleader-v1-products.txt`, section `Adding a new product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddProduct {
     /// Name of the product.
@@ -1501,7 +1501,7 @@ impl AddProduct {
 
 /// The form of add_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddProject {
     /// Name of the project.
@@ -1645,7 +1645,7 @@ impl AddProject {
 
 /// The form of add_related_party_to_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddRelatedPartyToProject {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -1678,7 +1678,7 @@ impl AddRelatedPartyToProject {
 
 /// The form of add_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddSubscription {
     /// Whether the id below is a contact's or a company's.
@@ -1786,7 +1786,7 @@ impl AddSubscription {
 
 /// The form of add_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTask {
     /// What is to be done.
@@ -1939,7 +1939,7 @@ impl AddTask {
 
 /// The form of add_ticket.
 ///
-/// Source: `more/teamleader-v1-tickets.txt`, "Adding an new ticket".
+/// Source: `more/teamleader-v1-tickets.txt`, section `Adding an new ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTicket {
     /// Email address of the client opening the ticket. Leave it and `client_name` out when `contact_or_company` names the client.
@@ -2091,7 +2091,7 @@ impl AddTicket {
 
 /// The form of add_ticket_message.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTicketMessage | Tickets | ticket_id, message | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTicketMessage | Tickets | ticket_id, message | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTicketMessage {
     /// Id of the ticket.
@@ -2152,7 +2152,7 @@ impl AddTicketMessage {
 
 /// The form of add_timetracking.
 ///
-/// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+/// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTimetracking {
     /// What was done.
@@ -2375,7 +2375,7 @@ impl AddTimetracking {
 
 /// The form of book_draft_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "bookDraftInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `bookDraftInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookDraftInvoice {
     /// Id of the invoice.
@@ -2429,7 +2429,7 @@ impl BookDraftInvoice {
 ///
 /// Spec note: The page's list of fields is cut at `cf_v`; custom field values, if that is what follows, stay in `extra`. See notes `response-field-types` and `excerpts`.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+/// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClientProject {
     /// Id of the project.
@@ -2484,14 +2484,14 @@ impl clientgen_runtime::UnknownFields for ClientProject {
 
 /// Whether an id names a contact or a company.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+/// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactOrCompany {
     /// A contact (person).
     Contact,
     /// A company.
     Company,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2561,7 +2561,7 @@ impl clientgen_runtime::UnknownFields for ContactOrCompany {
 
 /// The form of delete_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteCompany {
     /// Id of the company.
@@ -2613,7 +2613,7 @@ impl DeleteCompany {
 
 /// The form of delete_contact.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteContact | CRM | contact_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteContact | CRM | contact_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteContact {
     /// Id of the contact.
@@ -2665,7 +2665,7 @@ impl DeleteContact {
 
 /// The form of delete_file.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteFile | Files | file_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteFile | Files | file_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteFile {
     /// Id of the file.
@@ -2717,7 +2717,7 @@ impl DeleteFile {
 
 /// The form of delete_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteInvoice {
     /// Id of the invoice.
@@ -2769,7 +2769,7 @@ impl DeleteInvoice {
 
 /// The form of delete_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteMilestone {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -2802,7 +2802,7 @@ impl DeleteMilestone {
 
 /// The form of delete_product.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Deleting a product".
+/// Source: `more/teamleader-v1-products.txt`, section `Deleting a product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteProduct {
     /// Id of the product.
@@ -2854,7 +2854,7 @@ impl DeleteProduct {
 
 /// The form of delete_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteSubscription {
     /// Id of the subscription.
@@ -2906,7 +2906,7 @@ impl DeleteSubscription {
 
 /// The form of delete_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteTask | Timetracking & Tasks | task_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteTask | Timetracking & Tasks | task_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteTask {
     /// Id of the task.
@@ -2958,7 +2958,7 @@ impl DeleteTask {
 
 /// The form of download_creditnote_pdf.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadCreditnotePDF | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadCreditnotePDF | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownloadCreditnotePdf {
     /// Id of the credit note.
@@ -3010,7 +3010,7 @@ impl DownloadCreditnotePdf {
 
 /// The form of download_file.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Downloading a file".
+/// Source: `more/teamleader-v1-files.txt`, section `Downloading a file`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownloadFile {
     /// Id of the file.
@@ -3062,7 +3062,7 @@ impl DownloadFile {
 
 /// The form of download_invoice_pdf.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadInvoicePDF | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadInvoicePDF | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownloadInvoicePdf {
     /// Id of the invoice.
@@ -3116,7 +3116,7 @@ impl DownloadInvoicePdf {
 ///
 /// Spec note: See note `error-handling`.
 ///
-/// Source: `000_9f660c682b103174.txt`, "Failed request".
+/// Source: `000_9f660c682b103174.txt`, section `Failed request`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorBody {
     /// The reason the request failed.
@@ -3154,7 +3154,7 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
 ///
 /// Spec note: See note `response-field-types`.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileEntry {
     /// Id of the file.
@@ -3203,7 +3203,7 @@ impl clientgen_runtime::UnknownFields for FileEntry {
 ///
 /// Spec note: See note `response-field-types`.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting information about a file`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileInfo {
     /// File name.
@@ -3288,7 +3288,7 @@ impl clientgen_runtime::UnknownFields for FileInfo {
 
 /// The kinds of record a file can belong to.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileObjectType {
     /// A contact.
@@ -3303,7 +3303,7 @@ pub enum FileObjectType {
     Project,
     /// A meeting.
     Meeting,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -3383,14 +3383,14 @@ impl clientgen_runtime::UnknownFields for FileObjectType {
 ///
 /// Spec note: See note `flags`.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+/// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Flag {
     /// Off.
     Off,
     /// On.
     On,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(i64),
 }
 
@@ -3451,7 +3451,7 @@ impl clientgen_runtime::UnknownFields for Flag {
 
 /// The gender of a contact, as the page writes it (M/F/U).
 ///
-/// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+/// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Gender {
     /// Male.
@@ -3460,7 +3460,7 @@ pub enum Gender {
     F,
     /// `U`; the page does not spell it out (unknown or unspecified, going by the letter).
     U,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -3532,7 +3532,7 @@ impl clientgen_runtime::UnknownFields for Gender {
 
 /// The form of get_all_deal_phase_changes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getAllDealPhaseChanges | Deals | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getAllDealPhaseChanges | Deals | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAllDealPhaseChanges {
     /// Start of the period.
@@ -3597,7 +3597,7 @@ impl GetAllDealPhaseChanges {
 
 /// The form of get_bookkeeping_accounts.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBookkeepingAccounts | Invoices | sys_department_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBookkeepingAccounts | Invoices | sys_department_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetBookkeepingAccounts {
     /// Id of the department.
@@ -3649,7 +3649,7 @@ impl GetBookkeepingAccounts {
 
 /// The form of get_business_types.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBusinessTypes | CRM | country | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBusinessTypes | CRM | country | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetBusinessTypes {
     /// The country.
@@ -3703,7 +3703,7 @@ impl GetBusinessTypes {
 
 /// The form of get_call.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCall | Calls | call_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCall | Calls | call_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCall {
     /// Id of the call.
@@ -3755,7 +3755,7 @@ impl GetCall {
 
 /// The form of get_calls.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCalls | Calls | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCalls | Calls | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetCalls {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -3810,7 +3810,7 @@ impl GetCalls {
 
 /// The form of get_companies.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompanies | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompanies | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetCompanies {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -3876,7 +3876,7 @@ impl GetCompanies {
 
 /// The form of get_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompany | CRM | company_id | - | JSON object" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompany | CRM | company_id | - | JSON object` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCompany {
     /// Id of the company.
@@ -3928,7 +3928,7 @@ impl GetCompany {
 
 /// The form of get_contact.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetContact {
     /// Id of the contact.
@@ -3980,7 +3980,7 @@ impl GetContact {
 
 /// The form of get_contact_company_relations.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactCompanyRelations | CRM | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactCompanyRelations | CRM | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetContactCompanyRelations {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -4035,7 +4035,7 @@ impl GetContactCompanyRelations {
 
 /// The form of get_contacts.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContacts | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContacts | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetContacts {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -4101,7 +4101,7 @@ impl GetContacts {
 
 /// The form of get_contacts_by_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactsByCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactsByCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetContactsByCompany {
     /// Id of the company.
@@ -4153,7 +4153,7 @@ impl GetContactsByCompany {
 
 /// The form of get_cost_per_km. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetCostPerKm {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4186,7 +4186,7 @@ impl GetCostPerKm {
 
 /// The form of get_creditnote.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnote | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnote | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCreditnote {
     /// Id of the credit note.
@@ -4238,7 +4238,7 @@ impl GetCreditnote {
 
 /// The form of get_creditnote_by_nr. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetCreditnoteByNr {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4271,7 +4271,7 @@ impl GetCreditnoteByNr {
 
 /// The form of get_creditnotes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotes | Invoices | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotes | Invoices | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCreditnotes {
     /// Start of the period.
@@ -4336,7 +4336,7 @@ impl GetCreditnotes {
 
 /// The form of get_creditnotes_by_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCreditnotesByProject {
     /// Id of the project.
@@ -4388,7 +4388,7 @@ impl GetCreditnotesByProject {
 
 /// The form of get_custom_field_info.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFieldInfo | Custom Fields | custom_field_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFieldInfo | Custom Fields | custom_field_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCustomFieldInfo {
     /// Id of the custom field.
@@ -4440,7 +4440,7 @@ impl GetCustomFieldInfo {
 
 /// The form of get_custom_fields.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFields | Custom Fields | for | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFields | Custom Fields | for | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCustomFields {
     /// Kind of record whose custom fields are listed.
@@ -4492,7 +4492,7 @@ impl GetCustomFields {
 
 /// The form of get_days_off. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetDaysOff {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4525,7 +4525,7 @@ impl GetDaysOff {
 
 /// The form of get_days_off_by_user. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetDaysOffByUser {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4558,7 +4558,7 @@ impl GetDaysOffByUser {
 
 /// The form of get_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDeal {
     /// Id of the deal.
@@ -4610,7 +4610,7 @@ impl GetDeal {
 
 /// The form of get_deal_phase_changes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhaseChanges | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhaseChanges | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDealPhaseChanges {
     /// Id of the deal.
@@ -4662,7 +4662,7 @@ impl GetDealPhaseChanges {
 
 /// The form of get_deal_phases. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhases | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhases | Deals | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetDealPhases {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4695,7 +4695,7 @@ impl GetDealPhases {
 
 /// The form of get_deal_sources. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealSources | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealSources | Deals | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetDealSources {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4728,7 +4728,7 @@ impl GetDealSources {
 
 /// The form of get_deals.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeals | Deals | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeals | Deals | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetDeals {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -4783,7 +4783,7 @@ impl GetDeals {
 
 /// The form of get_deals_by_contact_or_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDealsByContactOrCompany {
     /// Whether the id below is a contact's or a company's.
@@ -4847,7 +4847,7 @@ impl GetDealsByContactOrCompany {
 
 /// The form of get_deals_by_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByProject | Deals | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByProject | Deals | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDealsByProject {
     /// Id of the project.
@@ -4899,7 +4899,7 @@ impl GetDealsByProject {
 
 /// The form of get_departments. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDepartments | General | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDepartments | General | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetDepartments {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -4932,7 +4932,7 @@ impl GetDepartments {
 
 /// The form of get_file_info.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting information about a file`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetFileInfo {
     /// Id of the file.
@@ -4984,7 +4984,7 @@ impl GetFileInfo {
 
 /// The form of get_files.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetFiles {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -5079,7 +5079,7 @@ impl GetFiles {
 
 /// The form of get_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoice {
     /// Id of the invoice.
@@ -5131,7 +5131,7 @@ impl GetInvoice {
 
 /// The form of get_invoice_by_nr. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoiceByNr {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5164,7 +5164,7 @@ impl GetInvoiceByNr {
 
 /// The form of get_invoice_by_ogm. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoiceByOgm {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5197,7 +5197,7 @@ impl GetInvoiceByOgm {
 
 /// The form of get_invoice_cloud_url.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceCloudURL | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceCloudURL | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoiceCloudUrl {
     /// Id of the invoice.
@@ -5249,7 +5249,7 @@ impl GetInvoiceCloudUrl {
 
 /// The form of get_invoice_reminder_template_content.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoiceReminderTemplateContent {
     /// Id of the invoice.
@@ -5310,7 +5310,7 @@ impl GetInvoiceReminderTemplateContent {
 
 /// The form of get_invoice_reminder_templates.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplates | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplates | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoiceReminderTemplates {
     /// Id of the invoice.
@@ -5362,7 +5362,7 @@ impl GetInvoiceReminderTemplates {
 
 /// The form of get_invoices.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoices {
     /// Start of the period, such as `01/01/2017`.
@@ -5427,7 +5427,7 @@ impl GetInvoices {
 
 /// The form of get_invoices_by_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByDeal | Invoices | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByDeal | Invoices | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoicesByDeal {
     /// Id of the deal.
@@ -5479,7 +5479,7 @@ impl GetInvoicesByDeal {
 
 /// The form of get_invoices_by_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoicesByProject {
     /// Id of the project.
@@ -5531,7 +5531,7 @@ impl GetInvoicesByProject {
 
 /// The form of get_invoices_by_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesBySubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesBySubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInvoicesBySubscription {
     /// Id of the subscription.
@@ -5583,7 +5583,7 @@ impl GetInvoicesBySubscription {
 
 /// The form of get_meeting. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMeeting {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5616,7 +5616,7 @@ impl GetMeeting {
 
 /// The form of get_meetings. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMeetings {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5649,7 +5649,7 @@ impl GetMeetings {
 
 /// The form of get_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMilestone {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5682,7 +5682,7 @@ impl GetMilestone {
 
 /// The form of get_milestones_by_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMilestonesByProject {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5715,7 +5715,7 @@ impl GetMilestonesByProject {
 
 /// The form of get_notes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getNotes | Notes | object_type, object_id, pageno | - | -   (NOTE: ruby get_notes wrongly POSTs to addNote.php)" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getNotes | Notes | object_type, object_id, pageno | - | - (NOTE: ruby get_notes wrongly POSTs to addNote.php)` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetNotes {
     /// Kind of record.
@@ -5790,7 +5790,7 @@ impl GetNotes {
 
 /// The form of get_planned_tasks. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetPlannedTasks {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5823,7 +5823,7 @@ impl GetPlannedTasks {
 
 /// The form of get_prepaid_info. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetPrepaidInfo {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -5856,7 +5856,7 @@ impl GetPrepaidInfo {
 
 /// The form of get_product.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProduct | Products | product_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProduct | Products | product_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProduct {
     /// Id of the product.
@@ -5908,7 +5908,7 @@ impl GetProduct {
 
 /// The form of get_products.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProducts | Products | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProducts | Products | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetProducts {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -5963,7 +5963,7 @@ impl GetProducts {
 
 /// The form of get_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProject | Projects | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProject | Projects | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProject {
     /// Id of the project.
@@ -6015,7 +6015,7 @@ impl GetProject {
 
 /// The form of get_projects.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+/// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetProjects {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -6097,7 +6097,7 @@ impl GetProjects {
 
 /// The form of get_projects_by_client.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+/// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjectsByClient {
     /// Whether the id below is a contact's or a company's.
@@ -6181,7 +6181,7 @@ impl GetProjectsByClient {
 
 /// The form of get_related_parties_by_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetRelatedPartiesByProject {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6214,7 +6214,7 @@ impl GetRelatedPartiesByProject {
 
 /// The form of get_related_subscriptions_by_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRelatedSubscriptionsByInvoice {
     /// Id of the invoice.
@@ -6266,7 +6266,7 @@ impl GetRelatedSubscriptionsByInvoice {
 
 /// The form of get_segments. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/general.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/general.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetSegments {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6299,7 +6299,7 @@ impl GetSegments {
 
 /// The form of get_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscription {
     /// Id of the subscription.
@@ -6351,7 +6351,7 @@ impl GetSubscription {
 
 /// The form of get_subscriptions.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptions {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -6428,7 +6428,7 @@ impl GetSubscriptions {
 
 /// The form of get_subscriptions_by_contact_or_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptionsByContactOrCompany {
     /// Whether the id below is a contact's or a company's.
@@ -6492,7 +6492,7 @@ impl GetSubscriptionsByContactOrCompany {
 
 /// The form of get_subscriptions_by_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByDeal | Subscriptions | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByDeal | Subscriptions | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptionsByDeal {
     /// Id of the deal.
@@ -6544,7 +6544,7 @@ impl GetSubscriptionsByDeal {
 
 /// The form of get_tags. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTags | General | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTags | General | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTags {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6577,7 +6577,7 @@ impl GetTags {
 
 /// The form of get_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTask | Timetracking & Tasks | task_id | - | JSON object" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTask | Timetracking & Tasks | task_id | - | JSON object` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTask {
     /// Id of the task.
@@ -6629,7 +6629,7 @@ impl GetTask {
 
 /// The form of get_task_types. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTaskTypes {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6662,7 +6662,7 @@ impl GetTaskTypes {
 
 /// The form of get_tasks.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTasks {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -6717,7 +6717,7 @@ impl GetTasks {
 
 /// The form of get_tasks_by_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTasksByMilestone {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6750,7 +6750,7 @@ impl GetTasksByMilestone {
 
 /// The form of get_team. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTeam {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6783,7 +6783,7 @@ impl GetTeam {
 
 /// The form of get_teams. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTeams {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -6816,7 +6816,7 @@ impl GetTeams {
 
 /// The form of get_ticket.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicket | Tickets | ticket_id | - | -   (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicket | Tickets | ticket_id | - | - (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTicket {
     /// Id of the ticket.
@@ -6868,7 +6868,7 @@ impl GetTicket {
 
 /// The form of get_ticket_cloud_url.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketCloudURL | Tickets | ticket_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketCloudURL | Tickets | ticket_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTicketCloudUrl {
     /// Id of the ticket.
@@ -6920,7 +6920,7 @@ impl GetTicketCloudUrl {
 
 /// The form of get_ticket_message.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessage | Tickets | message_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessage | Tickets | message_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTicketMessage {
     /// Id of the message.
@@ -6972,7 +6972,7 @@ impl GetTicketMessage {
 
 /// The form of get_ticket_messages.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTicketMessages {
     /// Id of the ticket.
@@ -7056,7 +7056,7 @@ impl GetTicketMessages {
 
 /// The form of get_tickets.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTickets {
     /// Which tickets to list.
@@ -7119,7 +7119,7 @@ impl GetTickets {
 
 /// The form of get_timetracking.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTimetracking {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -7174,7 +7174,7 @@ impl GetTimetracking {
 
 /// The form of get_timetracking_entry. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTimetrackingEntry {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7207,7 +7207,7 @@ impl GetTimetrackingEntry {
 
 /// The form of get_timetracking_for_invoice. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTimetrackingForInvoice {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7240,7 +7240,7 @@ impl GetTimetrackingForInvoice {
 
 /// The form of get_timetracking_for_task. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetTimetrackingForTask {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7273,7 +7273,7 @@ impl GetTimetrackingForTask {
 
 /// The form of get_user_access. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetUserAccess {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7306,7 +7306,7 @@ impl GetUserAccess {
 
 /// The form of get_users. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getUsers | General | - | (ruby accepts params hash; none named) | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getUsers | General | - | (ruby accepts params hash; none named) | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetUsers {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7339,7 +7339,7 @@ impl GetUsers {
 
 /// The form of get_users_on_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetUsersOnProject {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7372,7 +7372,7 @@ impl GetUsersOnProject {
 
 /// The form of link_contact_to_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinkContactToCompany {
     /// Id of the contact.
@@ -7441,14 +7441,14 @@ impl LinkContactToCompany {
 ///
 /// Spec note: The values come from the peer clients.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkMode {
     /// Make the link.
     Link,
     /// Remove the link.
     Unlink,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -7520,14 +7520,14 @@ impl clientgen_runtime::UnknownFields for LinkMode {
 ///
 /// Spec note: The values come from the peer clients.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentStatus {
     /// Paid.
     Paid,
     /// Not paid.
     NotPaid,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -7599,7 +7599,7 @@ impl clientgen_runtime::UnknownFields for PaymentStatus {
 ///
 /// Spec note: See note `response-field-types`.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+/// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectSummary {
     /// Id of the project.
@@ -7654,14 +7654,14 @@ impl clientgen_runtime::UnknownFields for ProjectSummary {
 
 /// What tracked time relates to.
 ///
-/// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+/// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RelatedObjectType {
     /// Nothing.
     None,
     /// A task; its id goes into `related_object_id`.
     Task,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -7731,7 +7731,7 @@ impl clientgen_runtime::UnknownFields for RelatedObjectType {
 
 /// The form of remove_contact_from_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Removing a contact from a meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Removing a contact from a meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoveContactFromMeeting {
     /// Id of the meeting.
@@ -7794,7 +7794,7 @@ impl RemoveContactFromMeeting {
 
 /// The form of send_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SendInvoice {
     /// Id of the invoice.
@@ -7878,7 +7878,7 @@ impl SendInvoice {
 
 /// The form of send_sale_to_client. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendSaleToClient | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendSaleToClient | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SendSaleToClient {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7911,7 +7911,7 @@ impl SendSaleToClient {
 
 /// The form of set_hourly_pricing. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetHourlyPricing {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -7944,7 +7944,7 @@ impl SetHourlyPricing {
 
 /// The form of set_invoice_payment_status.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetInvoicePaymentStatus {
     /// Id of the invoice.
@@ -8007,7 +8007,7 @@ impl SetInvoicePaymentStatus {
 ///
 /// Spec note: The values come from the Python peer; which end is highest is not documented.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskPriority {
     /// Priority A.
@@ -8018,7 +8018,7 @@ pub enum TaskPriority {
     C,
     /// Priority D.
     D,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8092,7 +8092,7 @@ impl clientgen_runtime::UnknownFields for TaskPriority {
 
 /// The status of a ticket.
 ///
-/// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
+/// Source: `more/teamleader-v1-tickets.txt`, section `Updating a ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketStatus {
     /// Open.
@@ -8101,7 +8101,7 @@ pub enum TicketStatus {
     New,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8173,7 +8173,7 @@ impl clientgen_runtime::UnknownFields for TicketStatus {
 
 /// The form of update_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateCompany | CRM | company_id, track_changes | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateCompany | CRM | company_id, track_changes | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCompany {
     /// Id of the company.
@@ -8236,7 +8236,7 @@ impl UpdateCompany {
 
 /// The form of update_contact.
 ///
-/// Source: `more/teamleader-v1-crm.txt`, "Updating contact information".
+/// Source: `more/teamleader-v1-crm.txt`, section `Updating contact information`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateContact {
     /// Id of the contact.
@@ -8311,7 +8311,7 @@ impl UpdateContact {
 
 /// The form of update_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDeal {
     /// Id of the deal.
@@ -8363,7 +8363,7 @@ impl UpdateDeal {
 
 /// The form of update_deal_items. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDealItems | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDealItems | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDealItems {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -8396,7 +8396,7 @@ impl UpdateDealItems {
 
 /// The form of update_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateInvoice {
     /// Id of the invoice.
@@ -8448,7 +8448,7 @@ impl UpdateInvoice {
 
 /// The form of update_invoice_comments.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoiceComments | Invoices | invoice_id, comments | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoiceComments | Invoices | invoice_id, comments | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateInvoiceComments {
     /// Id of the invoice.
@@ -8509,7 +8509,7 @@ impl UpdateInvoiceComments {
 
 /// The form of update_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Updating an existing meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Updating an existing meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateMeeting {
     /// Id of the meeting.
@@ -8593,7 +8593,7 @@ impl UpdateMeeting {
 
 /// The form of update_product.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Updating a product".
+/// Source: `more/teamleader-v1-products.txt`, section `Updating a product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProduct {
     /// Id of the product.
@@ -8692,7 +8692,7 @@ impl UpdateProduct {
 
 /// The form of update_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateProject | Projects | project_id, track_changes, title | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateProject | Projects | project_id, track_changes, title | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProject {
     /// Id of the project.
@@ -8764,7 +8764,7 @@ impl UpdateProject {
 
 /// The form of update_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSubscription {
     /// Id of the subscription.
@@ -8816,7 +8816,7 @@ impl UpdateSubscription {
 
 /// The form of update_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTask {
     /// Id of the task.
@@ -8927,7 +8927,7 @@ impl UpdateTask {
 
 /// The form of update_ticket.
 ///
-/// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
+/// Source: `more/teamleader-v1-tickets.txt`, section `Updating a ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTicket {
     /// Id of the ticket.
@@ -8989,7 +8989,7 @@ impl UpdateTicket {
 
 /// The form of update_timetracking. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTimetracking {
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -9022,7 +9022,7 @@ impl UpdateTimetracking {
 
 /// The form of upload_file.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadFile {
     /// Kind of record.
@@ -9120,7 +9120,7 @@ impl UploadFile {
 
 /// A VAT tariff code. The pages list the codes without explaining them; the numeric ones read as percentages.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
+/// Source: `more/teamleader-v1-products.txt`, section `Adding a new product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VatTariff {
     /// Tariff 00.
@@ -9139,7 +9139,7 @@ pub enum VatTariff {
     Mc,
     /// Tariff code VCMD.
     Vcmd,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 

@@ -4,7 +4,7 @@
 
 /// Which version of Projects the account uses.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "accounts.projects-v2-status [POST /accounts.projects-v2-status]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `accounts.projects-v2-status [POST /accounts.projects-v2-status]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccountProjectsStatus {
     /// The projects module in use.
@@ -43,14 +43,14 @@ impl clientgen_runtime::UnknownFields for AccountProjectsStatus {
 
 /// Which projects module an account uses.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "accounts.projects-v2-status [POST /accounts.projects-v2-status]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `accounts.projects-v2-status [POST /accounts.projects-v2-status]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountProjectsVersion {
     /// The new projects module (`projects-v2/...` actions).
     ProjectsV2,
     /// The legacy projects module (`projects.*` and `milestones.*`).
     Legacy,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -122,7 +122,7 @@ impl clientgen_runtime::UnknownFields for AccountProjectsVersion {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivityType {
     /// The activity type's UUID.
@@ -161,7 +161,7 @@ impl clientgen_runtime::UnknownFields for ActivityType {
 
 /// Which activity types activityTypes.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityTypeFilter {
     /// Only activity types with these UUIDs.
@@ -186,7 +186,7 @@ impl clientgen_runtime::UnknownFields for ActivityTypeFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivityTypeList {
     /// The activity types on this page.
@@ -227,7 +227,7 @@ impl clientgen_runtime::UnknownFields for ActivityTypeList {
 
 /// The activity kinds migrate.activityType translates.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.activityType [POST /migrate.activityType]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.activityType [POST /migrate.activityType]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityTypeName {
     /// Meetings.
@@ -236,7 +236,7 @@ pub enum ActivityTypeName {
     Call,
     /// Tasks.
     Task,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -308,7 +308,7 @@ impl clientgen_runtime::UnknownFields for ActivityTypeName {
 
 /// A postal address as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressResponse (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressResponse (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// Street and number, such as `Dok Noord 3A 101`.
@@ -363,7 +363,7 @@ impl clientgen_runtime::UnknownFields for Address {
 
 /// What an address of a contact or company is used for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressType {
     /// The main address; it cannot have an addressee.
@@ -374,7 +374,7 @@ pub enum AddressType {
     Delivery,
     /// Visiting address.
     Visiting,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -448,7 +448,7 @@ impl clientgen_runtime::UnknownFields for AddressType {
 
 /// A postal address as returned, with the addressee it is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressWithAddresseeResponse (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressWithAddresseeResponse (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddressWithAddressee {
     /// Street and number, such as `Dok Noord 3A 101`.
@@ -513,7 +513,7 @@ impl clientgen_runtime::UnknownFields for AddressWithAddressee {
 ///
 /// Spec note: Only `title` is documented; any other member the server sends is kept in the unknown fields. See note `error-shape`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Errors".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Errors`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiError {
     /// What went wrong, in words, such as "Company name must not be empty".
@@ -539,7 +539,7 @@ impl clientgen_runtime::UnknownFields for ApiError {
 
 /// A draft invoice to book, and the booking date.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.book [POST /invoices.book]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.book [POST /invoices.book]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookInvoiceRequest {
     /// The invoice's UUID.
@@ -581,7 +581,7 @@ impl clientgen_runtime::UnknownFields for BookInvoiceRequest {
 ///
 /// Spec note: See note `general-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "daysOff.bulkDelete [POST /daysOff.bulkDelete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.bulkDelete [POST /daysOff.bulkDelete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BulkDeleteDaysOffRequest {
     /// UUID of the user the days off belong to.
@@ -624,7 +624,7 @@ impl clientgen_runtime::UnknownFields for BulkDeleteDaysOffRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "businessTypes.list [POST /businessTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `businessTypes.list [POST /businessTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BusinessType {
     /// The business type's UUID, as `business_type_id` of companies.add and companies.update take it.
@@ -674,7 +674,7 @@ impl clientgen_runtime::UnknownFields for BusinessType {
 ///
 /// Spec note: See notes `response-optional` and `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     /// The call's UUID.
@@ -809,7 +809,7 @@ impl clientgen_runtime::UnknownFields for Call {
 
 /// The user a call is assigned to, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallAssignee {
     /// Always `user`.
@@ -848,12 +848,12 @@ impl clientgen_runtime::UnknownFields for CallAssignee {
 
 /// Who a call can be assigned to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CallAssigneeType {
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -921,7 +921,7 @@ impl clientgen_runtime::UnknownFields for CallAssigneeType {
 
 /// Which calls calls.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CallFilter {
     /// Only calls on or after this date.
@@ -977,7 +977,7 @@ impl clientgen_runtime::UnknownFields for CallFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallList {
     /// The calls on this page.
@@ -1018,7 +1018,7 @@ impl clientgen_runtime::UnknownFields for CallList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallListItem {
     /// The call's UUID.
@@ -1135,7 +1135,7 @@ impl clientgen_runtime::UnknownFields for CallListItem {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallOutcome {
     /// The outcome's UUID.
@@ -1176,7 +1176,7 @@ impl clientgen_runtime::UnknownFields for CallOutcome {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallOutcomeList {
     /// The outcomes on this page.
@@ -1219,7 +1219,7 @@ impl clientgen_runtime::UnknownFields for CallOutcomeList {
 ///
 /// Spec note: See note `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CallParticipant {
     /// The company or contact called (type `company` or `contact`).
@@ -1253,14 +1253,14 @@ impl clientgen_runtime::UnknownFields for CallParticipant {
 
 /// Whether a call is done.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CallStatus {
     /// Not done yet.
     Open,
     /// Completed.
     Completed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -1330,7 +1330,7 @@ impl clientgen_runtime::UnknownFields for CallStatus {
 
 /// A project to close.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects-v2/projects.close]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.close [POST /projects-v2/projects.close]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CloseProjectRequest {
     /// The project's UUID.
@@ -1373,7 +1373,7 @@ impl clientgen_runtime::UnknownFields for CloseProjectRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClosingDay {
     /// The closing day's UUID.
@@ -1416,7 +1416,7 @@ impl clientgen_runtime::UnknownFields for ClosingDay {
 ///
 /// Spec note: The document's descriptions of the two filters are swapped; see note `general-closing-days-filter`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClosingDayFilter {
     /// End of the period; closing days on or before this date, such as `2023-12-31`.
@@ -1456,7 +1456,7 @@ impl clientgen_runtime::UnknownFields for ClosingDayFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClosingDayList {
     /// The closing days on this page.
@@ -1495,7 +1495,7 @@ impl clientgen_runtime::UnknownFields for ClosingDayList {
 
 /// The kinds of object whose cloud platform URL can be fetched.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CloudPlatformType {
     /// An invoice.
@@ -1504,7 +1504,7 @@ pub enum CloudPlatformType {
     Quotation,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -1576,7 +1576,7 @@ impl clientgen_runtime::UnknownFields for CloudPlatformType {
 
 /// The cloud platform URL of an invoice, quotation or ticket.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudPlatformUrl {
     /// The URL, such as `https://teamleader.cloud/eyJ0eXAi.../`.
@@ -1599,7 +1599,7 @@ impl clientgen_runtime::UnknownFields for CloudPlatformUrl {
 
 /// The body of cloudPlatforms.url.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CloudPlatformUrlRequest {
     /// The kind of object.
@@ -1640,7 +1640,7 @@ impl clientgen_runtime::UnknownFields for CloudPlatformUrlRequest {
 ///
 /// Spec note: See note `invoicing-commercial-discount`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CommercialDiscount (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CommercialDiscount (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercialDiscount {
     /// Kind of discount.
@@ -1693,7 +1693,7 @@ impl clientgen_runtime::UnknownFields for CommercialDiscount {
 ///
 /// Spec note: See note `invoicing-commercial-discount-list`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "commercialDiscounts.list [POST /commercialDiscounts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `commercialDiscounts.list [POST /commercialDiscounts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CommercialDiscountOption {
     /// Name, such as `My holiday discount`.
@@ -1724,12 +1724,12 @@ impl clientgen_runtime::UnknownFields for CommercialDiscountOption {
 
 /// Kind of a commercial discount.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CommercialDiscount (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CommercialDiscount (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercialDiscountType {
     /// A percentage of the total, between 0 and 100.
     Percentage,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -1799,7 +1799,7 @@ impl clientgen_runtime::UnknownFields for CommercialDiscountType {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Company {
     /// The company's UUID.
@@ -2054,7 +2054,7 @@ impl clientgen_runtime::UnknownFields for Company {
 
 /// An email address of a company.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyEmail {
     /// Kind of address.
@@ -2096,14 +2096,14 @@ impl clientgen_runtime::UnknownFields for CompanyEmail {
 
 /// Kind of a company's email address.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyEmailType {
     /// The primary address.
     Primary,
     /// The address invoices are sent to.
     Invoicing,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2173,7 +2173,7 @@ impl clientgen_runtime::UnknownFields for CompanyEmailType {
 
 /// Which companies companies.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyFilter {
     /// Only companies with this email address.
@@ -2240,7 +2240,7 @@ impl clientgen_runtime::UnknownFields for CompanyFilter {
 
 /// The body of companies.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyInfoRequest {
     /// The company's UUID.
@@ -2293,7 +2293,7 @@ impl clientgen_runtime::UnknownFields for CompanyInfoRequest {
 
 /// A link between a contact and a company, with the contact's role.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.linkToCompany [POST /contacts.linkToCompany]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.linkToCompany [POST /contacts.linkToCompany]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyLinkRequest {
     /// The contact's UUID.
@@ -2354,7 +2354,7 @@ impl clientgen_runtime::UnknownFields for CompanyLinkRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyList {
     /// The companies on this page.
@@ -2406,7 +2406,7 @@ impl clientgen_runtime::UnknownFields for CompanyList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyListItem {
     /// The company's UUID.
@@ -2625,7 +2625,7 @@ impl clientgen_runtime::UnknownFields for CompanyListItem {
 
 /// One sort key of companies.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanySort {
     /// What to sort on.
@@ -2670,7 +2670,7 @@ impl clientgen_runtime::UnknownFields for CompanySort {
 
 /// What companies can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanySortField {
     /// Name.
@@ -2679,7 +2679,7 @@ pub enum CompanySortField {
     AddedAt,
     /// When the company was last changed.
     UpdatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2751,7 +2751,7 @@ impl clientgen_runtime::UnknownFields for CompanySortField {
 
 /// A telephone number of a company.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CompanyTelephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CompanyTelephone (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyTelephone {
     /// Kind of number.
@@ -2795,14 +2795,14 @@ impl clientgen_runtime::UnknownFields for CompanyTelephone {
 ///
 /// Spec note: See note `contact-company-links`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CompanyTelephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CompanyTelephone (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyTelephoneType {
     /// Phone.
     Phone,
     /// Fax.
     Fax,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2872,7 +2872,7 @@ impl clientgen_runtime::UnknownFields for CompanyTelephoneType {
 
 /// A link between a contact and a company to remove.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyUnlinkRequest {
     /// The contact's UUID.
@@ -2913,7 +2913,7 @@ impl clientgen_runtime::UnknownFields for CompanyUnlinkRequest {
 
 /// A call to mark as completed, with its outcome.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.complete [POST /calls.complete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.complete [POST /calls.complete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompleteCallRequest {
     /// The call's UUID.
@@ -2966,7 +2966,7 @@ impl clientgen_runtime::UnknownFields for CompleteCallRequest {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// The contact's UUID.
@@ -3226,7 +3226,7 @@ impl clientgen_runtime::UnknownFields for Contact {
 ///
 /// Spec note: See note `contact-company-links`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactCompanyLink {
     /// The contact's position, such as `Developer`.
@@ -3284,7 +3284,7 @@ impl clientgen_runtime::UnknownFields for ContactCompanyLink {
 
 /// An email address of a contact.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactEmail {
     /// Kind of address.
@@ -3328,12 +3328,12 @@ impl clientgen_runtime::UnknownFields for ContactEmail {
 
 /// Kind of a contact's email address; only `primary` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactEmailType {
     /// The primary address.
     Primary,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -3401,7 +3401,7 @@ impl clientgen_runtime::UnknownFields for ContactEmailType {
 
 /// Which contacts contacts.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactFilter {
     /// Only contacts with this email address.
@@ -3468,7 +3468,7 @@ impl clientgen_runtime::UnknownFields for ContactFilter {
 
 /// The body of contacts.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactInfoRequest {
     /// The contact's UUID.
@@ -3514,7 +3514,7 @@ impl clientgen_runtime::UnknownFields for ContactInfoRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactList {
     /// The contacts on this page.
@@ -3566,7 +3566,7 @@ impl clientgen_runtime::UnknownFields for ContactList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactListItem {
     /// The contact's UUID.
@@ -3788,7 +3788,7 @@ impl clientgen_runtime::UnknownFields for ContactListItem {
 
 /// One sort key of contacts.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactSort {
     /// What to sort on.
@@ -3833,7 +3833,7 @@ impl clientgen_runtime::UnknownFields for ContactSort {
 
 /// What contacts can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactSortField {
     /// When the contact was added.
@@ -3842,7 +3842,7 @@ pub enum ContactSortField {
     Name,
     /// When the contact was last changed.
     UpdatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -3914,7 +3914,7 @@ impl clientgen_runtime::UnknownFields for ContactSortField {
 
 /// A report of a meeting, and what to attach it to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMeetingReportRequest {
     /// The meeting's UUID.
@@ -3975,7 +3975,7 @@ impl clientgen_runtime::UnknownFields for CreateMeetingReportRequest {
 ///
 /// Spec note: "Status codes" shows this object without the `data` envelope; the endpoint sections put it under `data`, which is followed. See note `general-examples`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Status codes".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Status codes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatedReference {
     /// UUID of the new object.
@@ -4014,7 +4014,7 @@ impl clientgen_runtime::UnknownFields for CreatedReference {
 
 /// An invoice to credit partially, with the lines to credit.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.creditPartially [POST /invoices.creditPartially]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.creditPartially [POST /invoices.creditPartially]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditInvoicePartiallyRequest {
     /// The invoice's UUID.
@@ -4075,7 +4075,7 @@ impl clientgen_runtime::UnknownFields for CreditInvoicePartiallyRequest {
 
 /// An invoice to credit completely.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.credit [POST /invoices.credit]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.credit [POST /invoices.credit]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditInvoiceRequest {
     /// The invoice's UUID.
@@ -4121,7 +4121,7 @@ impl clientgen_runtime::UnknownFields for CreditInvoiceRequest {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditNote {
     /// The credit note's UUID.
@@ -4305,14 +4305,14 @@ impl clientgen_runtime::UnknownFields for CreditNote {
 
 /// A file format a credit note can be downloaded in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.download [POST /creditNotes.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.download [POST /creditNotes.download]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditNoteDownloadFormat {
     /// PDF.
     Pdf,
     /// UBL in the Belgian e-FFF format.
     UblEFff,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -4384,7 +4384,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteDownloadFormat {
 
 /// Which credit notes creditNotes.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteFilter {
     /// Only credit notes with these UUIDs.
@@ -4471,7 +4471,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteFilter {
 ///
 /// Spec note: See note `invoicing-grouped-lines-read`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteGroupedLines {
     /// The section the lines are in.
@@ -4507,7 +4507,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteGroupedLines {
 ///
 /// Spec note: See note `invoicing-credit-note-info`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -4529,7 +4529,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteInfoData {
 
 /// The body of creditNotes.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteInfoRequest {
     /// The credit note's UUID.
@@ -4575,7 +4575,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteInfoRequest {
 ///
 /// Spec note: See note `invoicing-customer-references`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -4635,7 +4635,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteInvoicee {
 ///
 /// Spec note: See note `invoicing-grouped-lines-read`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteLine {
     /// The product (type `product`).
@@ -4729,7 +4729,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteLine {
 ///
 /// Spec note: See notes `invoicing-grouped-lines-read` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteLineUnitPrice {
     /// The amount, such as 123.30.
@@ -4774,7 +4774,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteLineUnitPrice {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteList {
     /// The credit notes on this page.
@@ -4826,7 +4826,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteList {
 
 /// Who a credit note is addressed to, as creditNotes.list returns it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteListInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -4867,7 +4867,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteListInvoicee {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteListItem {
     /// The credit note's UUID.
@@ -5004,12 +5004,12 @@ impl clientgen_runtime::UnknownFields for CreditNoteListItem {
 
 /// Where a credit note stands; only `booked` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditNoteStatus {
     /// Booked.
     Booked,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -5079,7 +5079,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteStatus {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteTotal {
     /// Total without tax.
@@ -5131,7 +5131,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteTotal {
 ///
 /// Spec note: See note `currency-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Currency (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Currency (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Currency {
     /// Bosnia and Herzegovina convertible mark.
@@ -5180,7 +5180,7 @@ pub enum Currency {
     Usd,
     /// South African rand.
     Zar,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -5292,7 +5292,7 @@ impl clientgen_runtime::UnknownFields for Currency {
 
 /// The exchange rate applied to a deal in another currency than the account's.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CurrencyExchangeRate {
     /// The deal's currency.
@@ -5325,7 +5325,7 @@ impl clientgen_runtime::UnknownFields for CurrencyExchangeRate {
 
 /// The body of currencies.exchangeRates.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "currencies.exchangeRates [POST /currencies.exchangeRates]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `currencies.exchangeRates [POST /currencies.exchangeRates]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrencyExchangeRatesRequest {
     /// The currency to give the rates from.
@@ -5360,7 +5360,7 @@ impl clientgen_runtime::UnknownFields for CurrencyExchangeRatesRequest {
 ///
 /// Spec note: Not named `CurrencyExchangeRate`, which is the exchange rate object of deals. See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "currencies.exchangeRates [POST /currencies.exchangeRates]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `currencies.exchangeRates [POST /currencies.exchangeRates]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrencyRate {
     /// The listed currency.
@@ -5419,7 +5419,7 @@ impl clientgen_runtime::UnknownFields for CurrencyRate {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrentUser {
     /// The user's UUID.
@@ -5545,7 +5545,7 @@ impl clientgen_runtime::UnknownFields for CurrentUser {
 
 /// A custom field of an object, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomField {
     /// The field's definition (type `customFieldDefinition`).
@@ -5583,7 +5583,7 @@ impl clientgen_runtime::UnknownFields for CustomField {
 ///
 /// Spec note: See note `custom-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -5616,7 +5616,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldData {
 ///
 /// Spec note: customFieldDefinitions.list returns the same object. See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldDefinition {
     /// The definition's UUID.
@@ -5700,7 +5700,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinition {
 
 /// The configuration of a selection field.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldDefinitionConfiguration {
     /// The options; only for `single_select` and `multi_select` fields.
@@ -5734,7 +5734,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionConfiguration {
 
 /// The kind of object a custom field is defined for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionContext {
     /// Contacts.
@@ -5755,7 +5755,7 @@ pub enum CustomFieldDefinitionContext {
     Subscription,
     /// Tickets.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -5841,7 +5841,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionContext {
 
 /// Which definitions customFieldDefinitions.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldDefinitionFilter {
     /// Only definitions with these UUIDs.
@@ -5874,7 +5874,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldDefinitionList {
     /// The definitions on this page.
@@ -5913,7 +5913,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionList {
 
 /// One option of a selection field.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldDefinitionOption {
     /// The option's UUID.
@@ -5944,7 +5944,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionOption {
 
 /// One sort key of customFieldDefinitions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldDefinitionSort {
     /// What to sort on.
@@ -5989,14 +5989,14 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionSort {
 
 /// What custom field definitions can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionSortField {
     /// The label.
     Label,
     /// The context.
     Context,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6068,7 +6068,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionSortField {
 
 /// The kind of value a custom field holds.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionType {
     /// Single line text.
@@ -6105,7 +6105,7 @@ pub enum CustomFieldDefinitionType {
     Product,
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6207,7 +6207,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionType {
 
 /// A Teamleader object held by a custom field.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldObject {
     /// Kind of object.
@@ -6235,7 +6235,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldObject {
 
 /// Kind of Teamleader object a custom field may point to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldObjectType {
     /// A company.
@@ -6246,7 +6246,7 @@ pub enum CustomFieldObjectType {
     Product,
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6322,7 +6322,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldObjectType {
 ///
 /// Spec note: See notes `custom-fields` and `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomFieldValue (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomFieldValue (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomFieldValue {
     /// UUID of the custom field definition.
@@ -6365,12 +6365,12 @@ impl clientgen_runtime::UnknownFields for CustomFieldValue {
 ///
 /// Spec note: See note `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Updating collections".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Updating collections`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldsUpdateStrategy {
     /// Change only the custom fields sent and keep the others. Without it the list sent replaces all custom field values.
     Partial,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6440,7 +6440,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldsUpdateStrategy {
 
 /// A customer, a contact or a company, by type and id.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Customer (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Customer (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerReference {
     /// Whether the customer is a contact or a company.
@@ -6479,14 +6479,14 @@ impl clientgen_runtime::UnknownFields for CustomerReference {
 
 /// Whether a contact or company is active.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerStatus {
     /// Active.
     Active,
     /// Deactivated.
     Deactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6556,14 +6556,14 @@ impl clientgen_runtime::UnknownFields for CustomerStatus {
 
 /// The kind of customer a deal is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Customer (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Customer (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerType {
     /// A contact (a person).
     Contact,
     /// A company.
     Company,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6635,7 +6635,7 @@ impl clientgen_runtime::UnknownFields for CustomerType {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.list [POST /dayOffTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.list [POST /dayOffTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DayOffType {
     /// The day off type's UUID.
@@ -6674,7 +6674,7 @@ impl clientgen_runtime::UnknownFields for DayOffType {
 
 /// The period in which a day off type may be used.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.create [POST /dayOffTypes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.create [POST /dayOffTypes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DayOffTypeValidity {
     /// First day.
@@ -6721,7 +6721,7 @@ impl clientgen_runtime::UnknownFields for DayOffTypeValidity {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Deal {
     /// The deal's UUID.
@@ -6977,7 +6977,7 @@ impl clientgen_runtime::UnknownFields for Deal {
 
 /// The currency of a deal, with its exchange rate.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealCurrency {
     /// The deal's currency.
@@ -7018,7 +7018,7 @@ impl clientgen_runtime::UnknownFields for DealCurrency {
 
 /// Which deals deals.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealFilter {
     /// Only deals with these UUIDs.
@@ -7140,7 +7140,7 @@ impl clientgen_runtime::UnknownFields for DealFilter {
 
 /// The body of deals.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealInfoRequest {
     /// The deal's UUID.
@@ -7184,7 +7184,7 @@ impl clientgen_runtime::UnknownFields for DealInfoRequest {
 
 /// Who a deal is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealLead {
     /// The customer, a contact or a company.
@@ -7220,7 +7220,7 @@ impl clientgen_runtime::UnknownFields for DealLead {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealList {
     /// The deals on this page.
@@ -7272,7 +7272,7 @@ impl clientgen_runtime::UnknownFields for DealList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealListItem {
     /// The deal's UUID.
@@ -7510,7 +7510,7 @@ impl clientgen_runtime::UnknownFields for DealListItem {
 
 /// Why a deal was lost.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealLostReason {
     /// The lost reason chosen (type `lostReason`).
@@ -7546,7 +7546,7 @@ impl clientgen_runtime::UnknownFields for DealLostReason {
 ///
 /// Spec note: See notes `response-optional` and `deals-phase-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealPhase {
     /// The phase's UUID.
@@ -7615,7 +7615,7 @@ impl clientgen_runtime::UnknownFields for DealPhase {
 
 /// A follow-up action Teamleader proposes when a deal enters a phase.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealPhaseAction {
     /// Plan a meeting (calendar event).
@@ -7624,7 +7624,7 @@ pub enum DealPhaseAction {
     CreateCall,
     /// Plan a task.
     CreateTask,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -7696,7 +7696,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseAction {
 
 /// How long a deal may stay in a phase before it requires attention, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealPhaseAttentionPeriod {
     /// Number of units, such as 7.
@@ -7729,14 +7729,14 @@ impl clientgen_runtime::UnknownFields for DealPhaseAttentionPeriod {
 
 /// Unit of the period after which a deal in a phase needs attention.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealPhaseAttentionUnit {
     /// Days.
     Days,
     /// Weeks.
     Weeks,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -7806,7 +7806,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseAttentionUnit {
 
 /// Which phases dealPhases.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealPhaseFilter {
     /// Only phases with these UUIDs.
@@ -7837,7 +7837,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseFilter {
 
 /// A phase a deal went through.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealPhaseHistoryEntry {
     /// The phase (type `dealPhase`).
@@ -7883,7 +7883,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseHistoryEntry {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealPhaseList {
     /// The phases on this page.
@@ -7924,7 +7924,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseList {
 
 /// Where the deals of a phase of a deleted pipeline go.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.delete [POST /dealPipelines.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.delete [POST /dealPipelines.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealPhaseMigration {
     /// UUID of a phase of the pipeline being deleted.
@@ -7970,7 +7970,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseMigration {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealPipeline {
     /// The pipeline's UUID.
@@ -8009,7 +8009,7 @@ impl clientgen_runtime::UnknownFields for DealPipeline {
 
 /// Which pipelines dealPipelines.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealPipelineFilter {
     /// Only pipelines with these UUIDs.
@@ -8042,7 +8042,7 @@ impl clientgen_runtime::UnknownFields for DealPipelineFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealPipelineList {
     /// The pipelines on this page.
@@ -8083,7 +8083,7 @@ impl clientgen_runtime::UnknownFields for DealPipelineList {
 ///
 /// Spec note: See note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealPipelineListMeta {
     /// The page returned.
@@ -8122,14 +8122,14 @@ impl clientgen_runtime::UnknownFields for DealPipelineListMeta {
 
 /// Whether a deal pipeline is in use or about to be deleted.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealPipelineStatus {
     /// In use.
     Open,
     /// Being deleted.
     PendingDeletion,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8199,7 +8199,7 @@ impl clientgen_runtime::UnknownFields for DealPipelineStatus {
 
 /// One sort key of deals.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealSort {
     /// What to sort on.
@@ -8244,14 +8244,14 @@ impl clientgen_runtime::UnknownFields for DealSort {
 
 /// What deals can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealSortField {
     /// When the deal was created.
     CreatedAt,
     /// The weighted value.
     WeightedValue,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8323,7 +8323,7 @@ impl clientgen_runtime::UnknownFields for DealSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealSource {
     /// The source's UUID, the `source_id` of deals.create.
@@ -8362,7 +8362,7 @@ impl clientgen_runtime::UnknownFields for DealSource {
 
 /// Which sources dealSources.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DealSourceFilter {
     /// Only sources with these UUIDs.
@@ -8387,7 +8387,7 @@ impl clientgen_runtime::UnknownFields for DealSourceFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealSourceList {
     /// The sources on this page.
@@ -8430,7 +8430,7 @@ impl clientgen_runtime::UnknownFields for DealSourceList {
 ///
 /// Spec note: See note `deals-source-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DealSourceSort {
     /// What to sort on.
@@ -8477,12 +8477,12 @@ impl clientgen_runtime::UnknownFields for DealSourceSort {
 ///
 /// Spec note: Only the default sort is documented; see note `deals-source-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealSourceSortField {
     /// The name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8552,7 +8552,7 @@ impl clientgen_runtime::UnknownFields for DealSourceSortField {
 ///
 /// Spec note: `new` appears only in the deals.list answer; see note `deal-status`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealStatus {
     /// New.
@@ -8563,7 +8563,7 @@ pub enum DealStatus {
     Won,
     /// Lost.
     Lost,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8637,7 +8637,7 @@ impl clientgen_runtime::UnknownFields for DealStatus {
 
 /// A phase to delete, and where its deals go.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.delete [POST /dealPhases.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.delete [POST /dealPhases.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteDealPhaseRequest {
     /// The phase's UUID.
@@ -8679,7 +8679,7 @@ impl clientgen_runtime::UnknownFields for DeleteDealPhaseRequest {
 
 /// A deal pipeline to delete, and where its deals go.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.delete [POST /dealPipelines.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.delete [POST /dealPipelines.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteDealPipelineRequest {
     /// The pipeline's UUID.
@@ -8721,7 +8721,7 @@ impl clientgen_runtime::UnknownFields for DeleteDealPipelineRequest {
 
 /// A group to delete.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.delete [POST /projects-v2/projectGroups.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.delete [POST /projects-v2/projectGroups.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteProjectGroupRequest {
     /// The group's UUID.
@@ -8762,7 +8762,7 @@ impl clientgen_runtime::UnknownFields for DeleteProjectGroupRequest {
 
 /// A project to delete.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects-v2/projects.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.delete [POST /projects-v2/projects.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteProjectRequest {
     /// The project's UUID.
@@ -8803,7 +8803,7 @@ impl clientgen_runtime::UnknownFields for DeleteProjectRequest {
 
 /// A task to delete.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /projects-v2/tasks.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.delete [POST /projects-v2/tasks.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteProjectTaskRequest {
     /// The task's UUID.
@@ -8846,7 +8846,7 @@ impl clientgen_runtime::UnknownFields for DeleteProjectTaskRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.info [POST /departments.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.info [POST /departments.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Department {
     /// The department's UUID.
@@ -8975,7 +8975,7 @@ impl clientgen_runtime::UnknownFields for Department {
 
 /// Which departments departments.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DepartmentFilter {
     /// Only departments with these UUIDs.
@@ -9008,7 +9008,7 @@ impl clientgen_runtime::UnknownFields for DepartmentFilter {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DepartmentListItem {
     /// The department's UUID.
@@ -9087,7 +9087,7 @@ impl clientgen_runtime::UnknownFields for DepartmentListItem {
 
 /// One sort key of departments.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DepartmentSort {
     /// What to sort on.
@@ -9132,7 +9132,7 @@ impl clientgen_runtime::UnknownFields for DepartmentSort {
 
 /// What departments can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DepartmentSortField {
     /// Whether it is the default department; ascending lists default departments first.
@@ -9141,7 +9141,7 @@ pub enum DepartmentSortField {
     Name,
     /// When the department was created.
     CreatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9213,14 +9213,14 @@ impl clientgen_runtime::UnknownFields for DepartmentSortField {
 
 /// Whether a department is in use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DepartmentStatus {
     /// Active.
     Active,
     /// Archived.
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9292,7 +9292,7 @@ impl clientgen_runtime::UnknownFields for DepartmentStatus {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentTemplate {
     /// The template's UUID.
@@ -9367,7 +9367,7 @@ impl clientgen_runtime::UnknownFields for DocumentTemplate {
 
 /// The kind of document a template is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DocumentTemplateDocumentType {
     /// Delivery notes.
@@ -9384,7 +9384,7 @@ pub enum DocumentTemplateDocumentType {
     TimetrackingReport,
     /// Work orders.
     Workorder,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9466,7 +9466,7 @@ impl clientgen_runtime::UnknownFields for DocumentTemplateDocumentType {
 
 /// Which document templates documentTemplates.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentTemplateFilter {
     /// UUID of the department.
@@ -9522,14 +9522,14 @@ impl clientgen_runtime::UnknownFields for DocumentTemplateFilter {
 
 /// Whether a document template is in use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DocumentTemplateStatus {
     /// Active.
     Active,
     /// Archived.
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9599,7 +9599,7 @@ impl clientgen_runtime::UnknownFields for DocumentTemplateStatus {
 
 /// The credit note to download, and the format.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.download [POST /creditNotes.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.download [POST /creditNotes.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownloadCreditNoteRequest {
     /// The credit note's UUID.
@@ -9640,7 +9640,7 @@ impl clientgen_runtime::UnknownFields for DownloadCreditNoteRequest {
 
 /// The invoice to download, and the format.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownloadInvoiceRequest {
     /// The invoice's UUID.
@@ -9681,7 +9681,7 @@ impl clientgen_runtime::UnknownFields for DownloadInvoiceRequest {
 
 /// A quotation to download, and the format.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownloadQuotationRequest {
     /// The quotation's UUID.
@@ -9722,7 +9722,7 @@ impl clientgen_runtime::UnknownFields for DownloadQuotationRequest {
 
 /// A project to duplicate, and the title of the copy.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.duplicate [POST /projects-v2/projects.duplicate]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.duplicate [POST /projects-v2/projects.duplicate]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DuplicateProjectRequest {
     /// UUID of the project to copy.
@@ -9765,7 +9765,7 @@ impl clientgen_runtime::UnknownFields for DuplicateProjectRequest {
 ///
 /// Spec note: See note `products-integers`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Duration (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Duration (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Duration {
     /// Unit of `value`; always `s`.
@@ -9808,12 +9808,12 @@ impl clientgen_runtime::UnknownFields for Duration {
 
 /// Unit of a `Duration`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Duration (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Duration (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DurationUnit {
     /// Seconds.
     S,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9881,7 +9881,7 @@ impl clientgen_runtime::UnknownFields for DurationUnit {
 
 /// Matches contacts or companies by an email address.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailFilter {
     /// Kind of address to match.
@@ -9923,12 +9923,12 @@ impl clientgen_runtime::UnknownFields for EmailFilter {
 
 /// Kind of email address a list filter matches; only `primary` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailFilterType {
     /// The primary address.
     Primary,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9998,7 +9998,7 @@ impl clientgen_runtime::UnknownFields for EmailFilterType {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailTracking {
     /// The email tracking's UUID.
@@ -10078,7 +10078,7 @@ impl clientgen_runtime::UnknownFields for EmailTracking {
 
 /// Which email trackings emailTracking.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailTrackingFilter {
     /// The object whose emails to return.
@@ -10116,7 +10116,7 @@ impl clientgen_runtime::UnknownFields for EmailTrackingFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailTrackingList {
     /// The email trackings on this page.
@@ -10155,7 +10155,7 @@ impl clientgen_runtime::UnknownFields for EmailTrackingList {
 
 /// The object an email tracking belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailTrackingSubject {
     /// The kind of object.
@@ -10194,7 +10194,7 @@ impl clientgen_runtime::UnknownFields for EmailTrackingSubject {
 
 /// The kinds of object an email tracking can belong to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "EmailTrackingSubjectTypes (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `EmailTrackingSubjectTypes (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailTrackingSubjectTypes {
     /// A contact.
@@ -10215,7 +10215,7 @@ pub enum EmailTrackingSubjectTypes {
     Quotation,
     /// A project of the new projects module.
     NextgenProject,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -10301,14 +10301,14 @@ impl clientgen_runtime::UnknownFields for EmailTrackingSubjectTypes {
 
 /// Whether the user confirmed their email address.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailVerificationStatus {
     /// Not confirmed yet.
     Pending,
     /// Confirmed.
     Confirmed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -10382,7 +10382,7 @@ impl clientgen_runtime::UnknownFields for EmailVerificationStatus {
 ///
 /// Spec note: See note `error-shape`; no 422 is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Errors".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Errors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorBody {
     /// The errors, one object each.
@@ -10420,7 +10420,7 @@ impl clientgen_runtime::UnknownFields for ErrorBody {
 ///
 /// Spec note: See notes `response-optional` and `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// The event's UUID.
@@ -10544,7 +10544,7 @@ impl clientgen_runtime::UnknownFields for Event {
 
 /// An attendee of a calendar event.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventAttendee {
     /// A user or a contact.
@@ -10585,7 +10585,7 @@ impl clientgen_runtime::UnknownFields for EventAttendee {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventAttendeeFilter {
     /// Kind of attendee; only `contact` is documented.
@@ -10626,12 +10626,12 @@ impl clientgen_runtime::UnknownFields for EventAttendeeFilter {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventAttendeeFilterType {
     /// A contact.
     Contact,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -10703,14 +10703,14 @@ impl clientgen_runtime::UnknownFields for EventAttendeeFilterType {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventAttendeeType {
     /// A user.
     User,
     /// A contact.
     Contact,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -10780,7 +10780,7 @@ impl clientgen_runtime::UnknownFields for EventAttendeeType {
 
 /// Which calendar events events.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventFilter {
     /// Only events with these UUIDs.
@@ -10874,7 +10874,7 @@ impl clientgen_runtime::UnknownFields for EventFilter {
 
 /// An object a calendar event is linked to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventLink {
     /// Kind of object.
@@ -10915,7 +10915,7 @@ impl clientgen_runtime::UnknownFields for EventLink {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventLinkType {
     /// A company.
@@ -10926,7 +10926,7 @@ pub enum EventLinkType {
     WorkOrder,
     /// A deal.
     Deal,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11002,7 +11002,7 @@ impl clientgen_runtime::UnknownFields for EventLinkType {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventList {
     /// The events on this page.
@@ -11045,7 +11045,7 @@ impl clientgen_runtime::UnknownFields for EventList {
 
 /// One sort key of events.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventSort {
     /// What to sort on.
@@ -11090,12 +11090,12 @@ impl clientgen_runtime::UnknownFields for EventSort {
 
 /// What calendar events can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventSortField {
     /// When the event starts.
     StartsAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11165,7 +11165,7 @@ impl clientgen_runtime::UnknownFields for EventSortField {
 ///
 /// Spec note: A `One Of` of two property sets told apart only by the value of `method`, written as one object; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ExpectedPaymentMethod (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ExpectedPaymentMethod (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExpectedPaymentMethod {
     /// The payment method.
@@ -11214,7 +11214,7 @@ impl clientgen_runtime::UnknownFields for ExpectedPaymentMethod {
 ///
 /// Spec note: The members of both `One Of` options; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ExpectedPaymentMethod (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ExpectedPaymentMethod (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExpectedPaymentMethodType {
     /// SEPA direct debit; may carry a `reference`.
@@ -11233,7 +11233,7 @@ pub enum ExpectedPaymentMethodType {
     BankTransfer,
     /// Payment card.
     PaymentCard,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11319,7 +11319,7 @@ impl clientgen_runtime::UnknownFields for ExpectedPaymentMethodType {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct File {
     /// The file's UUID.
@@ -11415,13 +11415,13 @@ impl clientgen_runtime::UnknownFields for File {
 ///
 /// Spec note: See note `files-transfer`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.download [POST /files.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.download [POST /files.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileDownloadLocation {
-    /// The temporary URL where the file can be downloaded, such as `https://cdn.teamleader.eu/file`.
+    /// The temporary URL where the file can be downloaded, such as `https://cdn.teamleader.eu/file`; fetch it with `location.download(&transfer)` or `location.download_to(&transfer, &mut file)`.
     ///
     /// Spec note: Required although unmarked; the answer means nothing without it. See note `files-transfer`.
-    pub location: String,
+    pub location: clientgen_runtime::transfer::TemporaryUrl,
     /// When the URL stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -11436,7 +11436,7 @@ pub struct FileDownloadLocation {
 impl FileDownloadLocation {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(location: String) -> Self {
+    pub fn new(location: clientgen_runtime::transfer::TemporaryUrl) -> Self {
         FileDownloadLocation {
             location,
             expires_at: None,
@@ -11464,7 +11464,7 @@ impl clientgen_runtime::UnknownFields for FileDownloadLocation {
 
 /// Which files files.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileFilter {
     /// The object whose files to return.
@@ -11500,7 +11500,7 @@ impl clientgen_runtime::UnknownFields for FileFilter {
 
 /// The object whose files files.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileFilterSubject {
     /// The kind of object.
@@ -11541,7 +11541,7 @@ impl clientgen_runtime::UnknownFields for FileFilterSubject {
 ///
 /// Spec note: See note `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileFilterSubjectType {
     /// A company.
@@ -11562,7 +11562,7 @@ pub enum FileFilterSubjectType {
     NextgenProject,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11648,7 +11648,7 @@ impl clientgen_runtime::UnknownFields for FileFilterSubjectType {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileList {
     /// The files on this page.
@@ -11687,7 +11687,7 @@ impl clientgen_runtime::UnknownFields for FileList {
 
 /// One sort key of files.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileSort {
     /// What to sort on.
@@ -11734,12 +11734,12 @@ impl clientgen_runtime::UnknownFields for FileSort {
 
 /// What files can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileSortField {
     /// When the file was last changed.
     UpdatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11807,7 +11807,7 @@ impl clientgen_runtime::UnknownFields for FileSortField {
 
 /// The object a file belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileSubject {
     /// The kind of object.
@@ -11848,7 +11848,7 @@ impl clientgen_runtime::UnknownFields for FileSubject {
 ///
 /// Spec note: See note `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileSubjectType {
     /// A company.
@@ -11875,7 +11875,7 @@ pub enum FileSubjectType {
     Ticket,
     /// A work order.
     WorkOrder,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11967,13 +11967,13 @@ impl clientgen_runtime::UnknownFields for FileSubjectType {
 ///
 /// Spec note: See note `files-transfer`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileUploadLocation {
-    /// The temporary endpoint where a POST request with the file's contents uploads the file, such as `https://files.teamleader.eu/upload/66726166a`.
+    /// The temporary endpoint where a POST request with the file's contents uploads the file, such as `https://files.teamleader.eu/upload/66726166a`; send them with `location.upload(&transfer, bytes, content_type)`.
     ///
     /// Spec note: Required although unmarked; the answer means nothing without it. See note `files-transfer`.
-    pub location: String,
+    pub location: clientgen_runtime::transfer::TemporaryUrl,
     /// When the endpoint stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -11988,7 +11988,7 @@ pub struct FileUploadLocation {
 impl FileUploadLocation {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(location: String) -> Self {
+    pub fn new(location: clientgen_runtime::transfer::TemporaryUrl) -> Self {
         FileUploadLocation {
             location,
             expires_at: None,
@@ -12016,7 +12016,7 @@ impl clientgen_runtime::UnknownFields for FileUploadLocation {
 
 /// The body of files.upload.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileUploadRequest {
     /// The name to store the file under, with the same extension as the file to upload, such as `Important meeting note from August 2022.docx`.
@@ -12025,7 +12025,7 @@ pub struct FileUploadRequest {
     pub subject: FileUploadSubject,
     /// The folder to store the file in, such as `My monthly notes`.
     ///
-    /// Server default: ``General`, in the account's language`.
+    /// Server default: `` `General`, in the account's language ``.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Fields the spec does not describe, kept as received so that sending this value
@@ -12068,7 +12068,7 @@ impl clientgen_runtime::UnknownFields for FileUploadRequest {
 
 /// The object a file is uploaded to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileUploadSubject {
     /// The kind of object.
@@ -12109,7 +12109,7 @@ impl clientgen_runtime::UnknownFields for FileUploadSubject {
 ///
 /// Spec note: See note `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileUploadSubjectType {
     /// A company.
@@ -12126,7 +12126,7 @@ pub enum FileUploadSubjectType {
     NextgenProject,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -12206,7 +12206,7 @@ impl clientgen_runtime::UnknownFields for FileUploadSubjectType {
 
 /// A contact's gender.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Gender {
     /// Female.
@@ -12219,7 +12219,7 @@ pub enum Gender {
     PrefersNotToSay,
     /// Unknown.
     Unknown_,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -12295,7 +12295,7 @@ impl clientgen_runtime::UnknownFields for Gender {
 
 /// A group of lines with its section title, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupedLineItem {
     /// The section the lines are in.
@@ -12329,7 +12329,7 @@ impl clientgen_runtime::UnknownFields for GroupedLineItem {
 
 /// The discount on a line, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupedLineItemDiscount {
     /// Kind of discount.
@@ -12362,7 +12362,7 @@ impl clientgen_runtime::UnknownFields for GroupedLineItemDiscount {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupedLineItemLine {
     /// The product (type `product`).
@@ -12462,7 +12462,7 @@ impl clientgen_runtime::UnknownFields for GroupedLineItemLine {
 
 /// The section heading of a group of lines, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupedLineItemSection {
     /// The section title; null for lines outside a section.
@@ -12490,7 +12490,7 @@ impl clientgen_runtime::UnknownFields for GroupedLineItemSection {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupedLineItemUnitPrice {
     /// The amount, such as 123.30.
@@ -12523,7 +12523,7 @@ impl clientgen_runtime::UnknownFields for GroupedLineItemUnitPrice {
 
 /// The id of the object an action applies to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.delete [POST /contacts.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.delete [POST /contacts.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdRequest {
     /// The object's UUID.
@@ -12556,7 +12556,7 @@ impl clientgen_runtime::UnknownFields for IdRequest {
 
 /// The body of daysOff.import.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "daysOff.import [POST /daysOff.import]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.import [POST /daysOff.import]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportDaysOffRequest {
     /// UUID of the user the days off belong to.
@@ -12605,7 +12605,7 @@ impl clientgen_runtime::UnknownFields for ImportDaysOffRequest {
 
 /// An existing message to import into a ticket.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.importMessage [POST /tickets.importMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.importMessage [POST /tickets.importMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportTicketMessageRequest {
     /// The ticket's UUID.
@@ -12677,7 +12677,7 @@ impl clientgen_runtime::UnknownFields for ImportTicketMessageRequest {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `invoicing-grouped-lines-read`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invoice {
     /// The invoice's UUID.
@@ -12963,7 +12963,7 @@ impl clientgen_runtime::UnknownFields for Invoice {
 
 /// The currency of an invoice, with its exchange rate.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceCurrency {
     /// The invoice's currency.
@@ -13007,7 +13007,7 @@ impl clientgen_runtime::UnknownFields for InvoiceCurrency {
 ///
 /// Spec note: See note `invoicing-currency-strings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceCurrencyExchangeRate {
     /// The document's currency code, such as `USD`.
@@ -13042,12 +13042,12 @@ impl clientgen_runtime::UnknownFields for InvoiceCurrencyExchangeRate {
 ///
 /// Spec note: See note `invoicing-downloads`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceDownload {
-    /// The temporary URL of the file, such as `https://cdn.teamleader.eu/file`.
+    /// The temporary URL of the file, such as `https://cdn.teamleader.eu/file`; fetch it with `location.download(&transfer)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<clientgen_runtime::transfer::TemporaryUrl>,
     /// When the URL stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -13078,7 +13078,7 @@ impl clientgen_runtime::UnknownFields for InvoiceDownload {
 
 /// A file format an invoice can be downloaded in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceDownloadFormat {
     /// PDF.
@@ -13087,7 +13087,7 @@ pub enum InvoiceDownloadFormat {
     UblEFff,
     /// UBL in the Peppol BIS 3 format.
     UblPeppolBis3,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -13159,7 +13159,7 @@ impl clientgen_runtime::UnknownFields for InvoiceDownloadFormat {
 
 /// Which invoices invoices.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceFilter {
     /// Only invoices with these UUIDs.
@@ -13289,7 +13289,7 @@ impl clientgen_runtime::UnknownFields for InvoiceFilter {
 
 /// The person at the customer an invoice or subscription is addressed to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceForAttentionOf {
     /// The person's name, such as `Radja Nainggolan`.
@@ -13320,7 +13320,7 @@ impl clientgen_runtime::UnknownFields for InvoiceForAttentionOf {
 
 /// What a subscription does with each invoice it generates.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceGenerationAction {
     /// Create a draft invoice.
@@ -13329,7 +13329,7 @@ pub enum InvoiceGenerationAction {
     Book,
     /// Create, book and send the invoice (needs `sending_methods`).
     BookAndSend,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -13405,7 +13405,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGenerationAction {
 ///
 /// Spec note: A `One Of` of three property sets told apart by the value of `action`, written as one object; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceGenerationCreate {
     /// What to do with each generated invoice.
@@ -13459,12 +13459,12 @@ impl clientgen_runtime::UnknownFields for InvoiceGenerationCreate {
 
 /// How generated invoices are paid.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceGenerationPaymentMethod {
     /// By direct debit.
     DirectDebit,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -13536,7 +13536,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGenerationPaymentMethod {
 ///
 /// Spec note: See notes `invoicing-one-of-objects` and `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationUpdate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationUpdate (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceGenerationUpdate {
     /// What to do with each generated invoice.
@@ -13594,7 +13594,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGenerationUpdate {
 
 /// The section heading of a group of lines, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceGroupedLinesSection {
     /// The section title.
@@ -13630,7 +13630,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGroupedLinesSection {
 
 /// A group of invoice lines, with an optional section title, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceGroupedLinesWrite {
     /// The section the lines are in.
@@ -13677,7 +13677,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGroupedLinesWrite {
 ///
 /// Spec note: See note `invoicing-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceInfoRequest {
     /// The invoice's UUID.
@@ -13732,7 +13732,7 @@ impl clientgen_runtime::UnknownFields for InvoiceInfoRequest {
 ///
 /// Spec note: See note `invoicing-customer-references`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -13800,7 +13800,7 @@ impl clientgen_runtime::UnknownFields for InvoiceInvoicee {
 ///
 /// Spec note: The same properties as `LineItem`, with `unit_price` unmarked; see note `invoicing-write-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineItem {
     /// Quantity, such as 3.
@@ -13925,7 +13925,7 @@ impl clientgen_runtime::UnknownFields for InvoiceLineItem {
 ///
 /// Spec note: Unlike in `LineItem`, `tax` carries no `required` mark here; see note `invoicing-write-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineUnitPrice {
     /// The amount, such as 123.30, in the invoice's currency.
@@ -13971,7 +13971,7 @@ impl clientgen_runtime::UnknownFields for InvoiceLineUnitPrice {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceList {
     /// The invoices on this page.
@@ -14023,7 +14023,7 @@ impl clientgen_runtime::UnknownFields for InvoiceList {
 
 /// Who an invoice is addressed to, as invoices.list returns it (no email or identification number).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceListInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -14072,7 +14072,7 @@ impl clientgen_runtime::UnknownFields for InvoiceListInvoicee {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceListItem {
     /// The invoice's UUID.
@@ -14274,7 +14274,7 @@ impl clientgen_runtime::UnknownFields for InvoiceListItem {
 
 /// The totals of an invoice, as invoices.list returns them (no totals before discount, no withheld taxes).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceListTotal {
     /// Total without tax, after discounts.
@@ -14353,7 +14353,7 @@ impl clientgen_runtime::UnknownFields for InvoiceListTotal {
 
 /// The mail an invoice is sent with.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceMailContent {
     /// Subject, such as `Invoice`.
@@ -14407,7 +14407,7 @@ impl clientgen_runtime::UnknownFields for InvoiceMailContent {
 
 /// One recipient of an invoice mail.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceMailRecipient {
     /// The contact or company the address belongs to; left out when unset, `null` when cleared.
@@ -14456,7 +14456,7 @@ impl clientgen_runtime::UnknownFields for InvoiceMailRecipient {
 
 /// Who an invoice mail goes to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceMailRecipients {
     /// The main recipients.
@@ -14489,7 +14489,7 @@ impl clientgen_runtime::UnknownFields for InvoiceMailRecipients {
 
 /// A payment registered on an invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePayment {
     /// When it was paid.
@@ -14525,7 +14525,7 @@ impl clientgen_runtime::UnknownFields for InvoicePayment {
 
 /// One way of sending a generated invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSendingMethod {
     /// The sending method.
@@ -14561,14 +14561,14 @@ impl clientgen_runtime::UnknownFields for InvoiceSendingMethod {
 
 /// A way of sending a generated invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceSendingMethodType {
     /// By email (always needed).
     Email,
     /// By post.
     PostalService,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14640,7 +14640,7 @@ impl clientgen_runtime::UnknownFields for InvoiceSendingMethodType {
 
 /// One sort key of invoices.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSort {
     /// What to sort on.
@@ -14685,14 +14685,14 @@ impl clientgen_runtime::UnknownFields for InvoiceSort {
 
 /// What invoices can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceSortField {
     /// The invoice number.
     InvoiceNumber,
     /// The invoice date.
     InvoiceDate,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14762,7 +14762,7 @@ impl clientgen_runtime::UnknownFields for InvoiceSortField {
 
 /// Where an invoice stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceStatus {
     /// Not booked yet.
@@ -14771,7 +14771,7 @@ pub enum InvoiceStatus {
     Outstanding,
     /// Booked and paid.
     Matched,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14845,7 +14845,7 @@ impl clientgen_runtime::UnknownFields for InvoiceStatus {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceTotal {
     /// Total without tax, after discounts.
@@ -14954,7 +14954,7 @@ impl clientgen_runtime::UnknownFields for InvoiceTotal {
 
 /// The tax at one rate on a document (invoice, credit note, subscription).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceTotalTax {
     /// The tax rate, such as 0.21.
@@ -14990,7 +14990,7 @@ impl clientgen_runtime::UnknownFields for InvoiceTotalTax {
 
 /// Tax withheld at one withholding tax rate on an invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceWithheldTax {
     /// UUID of the withholding tax rate.
@@ -15029,7 +15029,7 @@ impl clientgen_runtime::UnknownFields for InvoiceWithheldTax {
 
 /// The person an invoice is addressed to, as a contact.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceeAttentionContact {
     /// UUID of the contact.
@@ -15065,7 +15065,7 @@ impl clientgen_runtime::UnknownFields for InvoiceeAttentionContact {
 
 /// The person an invoice is addressed to, by name.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceeAttentionName {
     /// The name, such as `Finance Dept.`.
@@ -15100,7 +15100,7 @@ impl clientgen_runtime::UnknownFields for InvoiceeAttentionName {
 ///
 /// Spec note: A `One Of` of two properties; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -15122,7 +15122,7 @@ impl clientgen_runtime::UnknownFields for InvoiceeForAttentionOf {
 
 /// Restricts a list of invoicing settings to one department.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoicingDepartmentFilter {
     /// Only items of this department.
@@ -15148,7 +15148,7 @@ impl clientgen_runtime::UnknownFields for InvoicingDepartmentFilter {
 
 /// How a customer wants to be invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoicingPreferences {
     /// Address for electronic invoices (e-invoicing), if any.
@@ -15179,7 +15179,7 @@ impl clientgen_runtime::UnknownFields for InvoicingPreferences {
 ///
 /// Spec note: See note `general-language`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Language (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Language (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Language {
     /// `en`.
@@ -15252,7 +15252,7 @@ pub enum Language {
     Fi,
     /// `sv`.
     Sv,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -15390,7 +15390,7 @@ impl clientgen_runtime::UnknownFields for Language {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestone {
     /// The milestone's UUID.
@@ -15543,7 +15543,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestone {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestoneActuals {
     /// The billable amount.
@@ -15587,7 +15587,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneActuals {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestoneBudget {
     /// The budget provided.
@@ -15645,7 +15645,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneBudget {
 
 /// Which legacy milestones milestones.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestoneFilter {
     /// Only milestones with these UUIDs.
@@ -15711,7 +15711,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneFilter {
 ///
 /// Spec note: Also the `billing_method` of milestones.create; see note `legacy_projects-billing-method`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyMilestoneInvoicingMethod {
     /// Time and materials.
@@ -15720,7 +15720,7 @@ pub enum LegacyMilestoneInvoicingMethod {
     FixedPrice,
     /// Not invoiced.
     NonInvoiceable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -15796,7 +15796,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneInvoicingMethod {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestoneList {
     /// The milestones on this page.
@@ -15839,7 +15839,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestoneListItem {
     /// The milestone's UUID.
@@ -15972,7 +15972,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneListItem {
 
 /// One sort key of milestones.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyMilestoneSort {
     /// What to sort on.
@@ -16017,14 +16017,14 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneSort {
 
 /// What legacy milestones can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyMilestoneSortField {
     /// Start date.
     StartsOn,
     /// Due date.
     DueOn,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -16096,14 +16096,14 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneSortField {
 
 /// Whether a legacy milestone is open.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyMilestoneStatus {
     /// Open.
     Open,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -16175,7 +16175,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneStatus {
 ///
 /// Spec note: The response uses a different list; see note `migrate-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyObjectType {
     /// An account.
@@ -16218,7 +16218,7 @@ pub enum LegacyObjectType {
     TimeTracking,
     /// A custom field.
     CustomField,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -16326,7 +16326,7 @@ impl clientgen_runtime::UnknownFields for LegacyObjectType {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProject {
     /// The project's UUID.
@@ -16491,7 +16491,7 @@ impl clientgen_runtime::UnknownFields for LegacyProject {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectActuals {
     /// The billable amount.
@@ -16541,7 +16541,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectActuals {
 
 /// A participant to add to a legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addParticipant [POST /projects.addParticipant]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addParticipant [POST /projects.addParticipant]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectAddParticipantRequest {
     /// The project's UUID.
@@ -16592,7 +16592,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectAddParticipantRequest {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectBudget {
     /// The budget provided.
@@ -16650,7 +16650,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectBudget {
 
 /// The part of a legacy project's budget spent, in total and by kind.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectBudgetSpent {
     /// Spent in total.
@@ -16689,7 +16689,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectBudgetSpent {
 
 /// Which legacy projects projects.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectFilter {
     /// Only projects for this customer.
@@ -16748,7 +16748,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectList {
     /// The projects on this page.
@@ -16791,7 +16791,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectListItem {
     /// The project's UUID.
@@ -16931,7 +16931,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectListItem {
 
 /// A participant of a legacy project, with its role.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectParticipant {
     /// The participant.
@@ -16962,7 +16962,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectParticipant {
 
 /// Who participates in a legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectParticipantReference {
     /// Always `user`.
@@ -17001,14 +17001,14 @@ impl clientgen_runtime::UnknownFields for LegacyProjectParticipantReference {
 
 /// The role of a participant in a legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectParticipantRole {
     /// Takes decisions for the project.
     DecisionMaker,
     /// A member.
     Member,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17080,12 +17080,12 @@ impl clientgen_runtime::UnknownFields for LegacyProjectParticipantRole {
 
 /// Kind of a legacy project participant; only `user` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectParticipantType {
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17155,7 +17155,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectParticipantType {
 
 /// One sort key of projects.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectSort {
     /// What to sort on.
@@ -17200,7 +17200,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectSort {
 
 /// What legacy projects can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectSortField {
     /// Due date.
@@ -17209,7 +17209,7 @@ pub enum LegacyProjectSortField {
     Title,
     /// When the project was created.
     CreatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17281,7 +17281,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectSortField {
 
 /// Where a legacy project stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectStatus {
     /// Active.
@@ -17292,7 +17292,7 @@ pub enum LegacyProjectStatus {
     Done,
     /// Cancelled.
     Cancelled,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17368,7 +17368,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectStatus {
 ///
 /// Spec note: See note `legacy_projects-update-participant`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.updateParticipant [POST /projects.updateParticipant]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.updateParticipant [POST /projects.updateParticipant]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyProjectUpdateParticipantRequest {
     /// The project's UUID.
@@ -17417,7 +17417,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectUpdateParticipantRequest 
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "levelTwoAreas.list [POST /levelTwoAreas.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `levelTwoAreas.list [POST /levelTwoAreas.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LevelTwoArea {
     /// The area's UUID, as `area_level_two_id` of addresses takes it.
@@ -17467,7 +17467,7 @@ impl clientgen_runtime::UnknownFields for LevelTwoArea {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItem {
     /// Quantity, such as 3.
@@ -17594,7 +17594,7 @@ impl clientgen_runtime::UnknownFields for LineItem {
 
 /// A discount on one line, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItemDiscount {
     /// The discount, such as 10 (percent).
@@ -17636,12 +17636,12 @@ impl clientgen_runtime::UnknownFields for LineItemDiscount {
 
 /// Kind of discount on a line.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LineItemDiscountType {
     /// A percentage, between 0 and 100.
     Percentage,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17709,7 +17709,7 @@ impl clientgen_runtime::UnknownFields for LineItemDiscountType {
 
 /// The totals of one line.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LineItemTotal {
     /// Total without tax, after the discount.
@@ -17767,7 +17767,7 @@ impl clientgen_runtime::UnknownFields for LineItemTotal {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItemUnitPrice {
     /// The amount, such as 123.30, in the document's currency.
@@ -17810,7 +17810,7 @@ impl clientgen_runtime::UnknownFields for LineItemUnitPrice {
 
 /// The body of activityTypes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListActivityTypesRequest {
     /// Which activity types to return.
@@ -17843,7 +17843,7 @@ impl clientgen_runtime::UnknownFields for ListActivityTypesRequest {
 
 /// The body of businessTypes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "businessTypes.list [POST /businessTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `businessTypes.list [POST /businessTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListBusinessTypesRequest {
     /// Country code, such as `BE`, whose business types to list.
@@ -17869,7 +17869,7 @@ impl clientgen_runtime::UnknownFields for ListBusinessTypesRequest {
 
 /// The body of callOutcomes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCallOutcomesRequest {
     /// Which page to return.
@@ -17894,7 +17894,7 @@ impl clientgen_runtime::UnknownFields for ListCallOutcomesRequest {
 
 /// The body of calls.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCallsRequest {
     /// Which calls to return.
@@ -17937,7 +17937,7 @@ impl clientgen_runtime::UnknownFields for ListCallsRequest {
 
 /// The body of closingDays.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListClosingDaysRequest {
     /// Which closing days to return.
@@ -17980,7 +17980,7 @@ impl clientgen_runtime::UnknownFields for ListClosingDaysRequest {
 
 /// The body of commercialDiscounts.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "commercialDiscounts.list [POST /commercialDiscounts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `commercialDiscounts.list [POST /commercialDiscounts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCommercialDiscountsRequest {
     /// Which commercial discounts to return.
@@ -18006,7 +18006,7 @@ impl clientgen_runtime::UnknownFields for ListCommercialDiscountsRequest {
 
 /// The body of companies.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCompaniesRequest {
     /// Which companies to return.
@@ -18066,7 +18066,7 @@ impl clientgen_runtime::UnknownFields for ListCompaniesRequest {
 
 /// The body of contacts.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactsRequest {
     /// Which contacts to return.
@@ -18126,7 +18126,7 @@ impl clientgen_runtime::UnknownFields for ListContactsRequest {
 
 /// The body of creditNotes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCreditNotesRequest {
     /// Which credit notes to return.
@@ -18169,7 +18169,7 @@ impl clientgen_runtime::UnknownFields for ListCreditNotesRequest {
 
 /// The body of customFieldDefinitions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCustomFieldDefinitionsRequest {
     /// Which definitions to return.
@@ -18209,7 +18209,7 @@ impl clientgen_runtime::UnknownFields for ListCustomFieldDefinitionsRequest {
 
 /// The body of dealPhases.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDealPhasesRequest {
     /// Which phases to return.
@@ -18242,7 +18242,7 @@ impl clientgen_runtime::UnknownFields for ListDealPhasesRequest {
 
 /// The body of dealPipelines.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDealPipelinesRequest {
     /// Which pipelines to return.
@@ -18285,7 +18285,7 @@ impl clientgen_runtime::UnknownFields for ListDealPipelinesRequest {
 
 /// The body of dealSources.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDealSourcesRequest {
     /// Which sources to return.
@@ -18327,7 +18327,7 @@ impl clientgen_runtime::UnknownFields for ListDealSourcesRequest {
 
 /// The body of deals.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDealsRequest {
     /// Which deals to return.
@@ -18387,7 +18387,7 @@ impl clientgen_runtime::UnknownFields for ListDealsRequest {
 
 /// The body of departments.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDepartmentsRequest {
     /// Which departments to return.
@@ -18420,7 +18420,7 @@ impl clientgen_runtime::UnknownFields for ListDepartmentsRequest {
 
 /// The body of documentTemplates.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListDocumentTemplatesRequest {
     /// Which templates to return; department and document type are required.
@@ -18456,7 +18456,7 @@ impl clientgen_runtime::UnknownFields for ListDocumentTemplatesRequest {
 
 /// The body of emailTracking.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListEmailTrackingRequest {
     /// The object whose emails to return.
@@ -18500,7 +18500,7 @@ impl clientgen_runtime::UnknownFields for ListEmailTrackingRequest {
 
 /// The body of events.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEventsRequest {
     /// Which events to return.
@@ -18540,7 +18540,7 @@ impl clientgen_runtime::UnknownFields for ListEventsRequest {
 
 /// The body of files.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFilesRequest {
     /// The object whose files to return.
@@ -18592,7 +18592,7 @@ impl clientgen_runtime::UnknownFields for ListFilesRequest {
 
 /// The body of invoices.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInvoicesRequest {
     /// Which invoices to return.
@@ -18650,7 +18650,7 @@ impl clientgen_runtime::UnknownFields for ListInvoicesRequest {
 
 /// The body of milestones.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListLegacyMilestonesRequest {
     /// Which milestones to return.
@@ -18690,7 +18690,7 @@ impl clientgen_runtime::UnknownFields for ListLegacyMilestonesRequest {
 
 /// The body of projects.list (legacy projects).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListLegacyProjectsRequest {
     /// Which projects to return.
@@ -18730,7 +18730,7 @@ impl clientgen_runtime::UnknownFields for ListLegacyProjectsRequest {
 
 /// The body of levelTwoAreas.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "levelTwoAreas.list [POST /levelTwoAreas.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `levelTwoAreas.list [POST /levelTwoAreas.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListLevelTwoAreasRequest {
     /// Country code, such as `BE`, whose areas to list.
@@ -18779,7 +18779,7 @@ impl clientgen_runtime::UnknownFields for ListLevelTwoAreasRequest {
 
 /// The body of lostReasons.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListLostReasonsRequest {
     /// Which lost reasons to return.
@@ -18819,7 +18819,7 @@ impl clientgen_runtime::UnknownFields for ListLostReasonsRequest {
 
 /// The body of mailTemplates.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListMailTemplatesRequest {
     /// Which templates to return; the document type is required.
@@ -18855,7 +18855,7 @@ impl clientgen_runtime::UnknownFields for ListMailTemplatesRequest {
 
 /// The body of meetings.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListMeetingsRequest {
     /// Which meetings to return.
@@ -18907,7 +18907,7 @@ impl clientgen_runtime::UnknownFields for ListMeetingsRequest {
 ///
 /// Spec note: See note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Responses".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Responses`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListMeta {
     /// The page returned.
@@ -18938,7 +18938,7 @@ impl clientgen_runtime::UnknownFields for ListMeta {
 
 /// The body of notes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListNotesRequest {
     /// The object whose notes to return.
@@ -18982,7 +18982,7 @@ impl clientgen_runtime::UnknownFields for ListNotesRequest {
 
 /// The body of paymentMethods.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPaymentMethodsRequest {
     /// Which payment methods to return.
@@ -19015,7 +19015,7 @@ impl clientgen_runtime::UnknownFields for ListPaymentMethodsRequest {
 
 /// The body of priceLists.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPriceListsRequest {
     /// Which price lists to return.
@@ -19041,7 +19041,7 @@ impl clientgen_runtime::UnknownFields for ListPriceListsRequest {
 
 /// The body of productCategories.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProductCategoriesRequest {
     /// Which categories to return.
@@ -19069,7 +19069,7 @@ impl clientgen_runtime::UnknownFields for ListProductCategoriesRequest {
 ///
 /// Spec note: No paging is documented; see note `products-unpaged`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProductsRequest {
     /// Which products to return.
@@ -19095,7 +19095,7 @@ impl clientgen_runtime::UnknownFields for ListProductsRequest {
 
 /// The body of projectGroups.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProjectGroupsRequest {
     /// Which groups to return.
@@ -19131,7 +19131,7 @@ impl clientgen_runtime::UnknownFields for ListProjectGroupsRequest {
 
 /// The body of projectLines.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListProjectLinesRequest {
     /// The project's UUID.
@@ -19187,7 +19187,7 @@ impl clientgen_runtime::UnknownFields for ListProjectLinesRequest {
 
 /// The body of materials.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProjectMaterialsRequest {
     /// Which materials to return.
@@ -19223,7 +19223,7 @@ impl clientgen_runtime::UnknownFields for ListProjectMaterialsRequest {
 
 /// The body of tasks.list (new projects module).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProjectTasksRequest {
     /// Which tasks to return.
@@ -19266,7 +19266,7 @@ impl clientgen_runtime::UnknownFields for ListProjectTasksRequest {
 
 /// The body of projects.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProjectsRequest {
     /// Which projects to return.
@@ -19326,7 +19326,7 @@ impl clientgen_runtime::UnknownFields for ListProjectsRequest {
 
 /// The body of quotations.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListQuotationsRequest {
     /// Which quotations to return.
@@ -19369,7 +19369,7 @@ impl clientgen_runtime::UnknownFields for ListQuotationsRequest {
 
 /// The body of subscriptions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSubscriptionsRequest {
     /// Which subscriptions to return.
@@ -19417,7 +19417,7 @@ impl clientgen_runtime::UnknownFields for ListSubscriptionsRequest {
 
 /// The body of tags.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTagsRequest {
     /// Which page to return.
@@ -19449,7 +19449,7 @@ impl clientgen_runtime::UnknownFields for ListTagsRequest {
 
 /// The body of tasks.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTasksRequest {
     /// Which tasks to return.
@@ -19491,7 +19491,7 @@ impl clientgen_runtime::UnknownFields for ListTasksRequest {
 ///
 /// Spec note: See note `invoicing-action-attributes`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTaxRatesRequest {
     /// Which tax rates to return.
@@ -19533,7 +19533,7 @@ impl clientgen_runtime::UnknownFields for ListTaxRatesRequest {
 
 /// The body of teams.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTeamsRequest {
     /// Which teams to return.
@@ -19568,7 +19568,7 @@ impl clientgen_runtime::UnknownFields for ListTeamsRequest {
 ///
 /// Spec note: See note `general-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTicketMessagesRequest {
     /// The ticket's UUID.
@@ -19629,7 +19629,7 @@ impl clientgen_runtime::UnknownFields for ListTicketMessagesRequest {
 
 /// The body of ticketStatus.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTicketStatusesRequest {
     /// Which statuses to return.
@@ -19655,7 +19655,7 @@ impl clientgen_runtime::UnknownFields for ListTicketStatusesRequest {
 
 /// The body of tickets.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTicketsRequest {
     /// Which tickets to return.
@@ -19688,7 +19688,7 @@ impl clientgen_runtime::UnknownFields for ListTicketsRequest {
 
 /// The body of timeTracking.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTimeTrackingRequest {
     /// Which entries to return.
@@ -19736,7 +19736,7 @@ impl clientgen_runtime::UnknownFields for ListTimeTrackingRequest {
 
 /// The body of users.listDaysOff.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListUserDaysOffRequest {
     /// The user's UUID.
@@ -19797,7 +19797,7 @@ impl clientgen_runtime::UnknownFields for ListUserDaysOffRequest {
 
 /// The body of users.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUsersRequest {
     /// Which users to return.
@@ -19839,7 +19839,7 @@ impl clientgen_runtime::UnknownFields for ListUsersRequest {
 ///
 /// Spec note: See note `invoicing-action-attributes`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "withholdingTaxRates.list [POST /withholdingTaxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `withholdingTaxRates.list [POST /withholdingTaxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListWithholdingTaxRatesRequest {
     /// Which withholding tax rates to return.
@@ -19865,7 +19865,7 @@ impl clientgen_runtime::UnknownFields for ListWithholdingTaxRatesRequest {
 
 /// The body of workTypes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListWorkTypesRequest {
     /// Which work types to return.
@@ -19907,7 +19907,7 @@ impl clientgen_runtime::UnknownFields for ListWorkTypesRequest {
 
 /// A deal to mark as lost, and why.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.lose [POST /deals.lose]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.lose [POST /deals.lose]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoseDealRequest {
     /// The deal's UUID.
@@ -19960,7 +19960,7 @@ impl clientgen_runtime::UnknownFields for LoseDealRequest {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LostReason {
     /// The lost reason's UUID, the `reason_id` of deals.lose.
@@ -19999,7 +19999,7 @@ impl clientgen_runtime::UnknownFields for LostReason {
 
 /// Which lost reasons lostReasons.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LostReasonFilter {
     /// Only lost reasons with these UUIDs.
@@ -20024,7 +20024,7 @@ impl clientgen_runtime::UnknownFields for LostReasonFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LostReasonList {
     /// The lost reasons on this page.
@@ -20065,7 +20065,7 @@ impl clientgen_runtime::UnknownFields for LostReasonList {
 
 /// One sort key of lostReasons.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LostReasonSort {
     /// What to sort on.
@@ -20110,12 +20110,12 @@ impl clientgen_runtime::UnknownFields for LostReasonSort {
 
 /// What lost reasons can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LostReasonSortField {
     /// The name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20185,7 +20185,7 @@ impl clientgen_runtime::UnknownFields for LostReasonSortField {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MailTemplate {
     /// The template's UUID.
@@ -20259,7 +20259,7 @@ impl clientgen_runtime::UnknownFields for MailTemplate {
 
 /// The text of a mail template.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MailTemplateContent {
     /// The mail's subject, such as `Link for document`.
@@ -20292,7 +20292,7 @@ impl clientgen_runtime::UnknownFields for MailTemplateContent {
 
 /// Which mail templates mailTemplates.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MailTemplateFilter {
     /// Only templates of this department.
@@ -20335,7 +20335,7 @@ impl clientgen_runtime::UnknownFields for MailTemplateFilter {
 
 /// The kind of document a mail template is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MailTemplateType {
     /// Invoices.
@@ -20346,7 +20346,7 @@ pub enum MailTemplateType {
     WorkOrder,
     /// Credit notes.
     CreditNote,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20422,7 +20422,7 @@ impl clientgen_runtime::UnknownFields for MailTemplateType {
 ///
 /// Spec note: See notes `response-optional` and `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meeting {
     /// The meeting's UUID.
@@ -20615,7 +20615,7 @@ impl clientgen_runtime::UnknownFields for Meeting {
 ///
 /// Spec note: See note `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingAttendee {
     /// A user or a contact.
@@ -20654,14 +20654,14 @@ impl clientgen_runtime::UnknownFields for MeetingAttendee {
 
 /// Who attends a meeting.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingAttendeeType {
     /// A user.
     User,
     /// A contact.
     Contact,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20731,7 +20731,7 @@ impl clientgen_runtime::UnknownFields for MeetingAttendeeType {
 
 /// A length of time, such as 60 minutes.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MeetingDuration {
     /// Unit of `value`.
@@ -20764,12 +20764,12 @@ impl clientgen_runtime::UnknownFields for MeetingDuration {
 
 /// Unit of a meeting's duration.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingDurationUnit {
     /// Minutes.
     Min,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20837,7 +20837,7 @@ impl clientgen_runtime::UnknownFields for MeetingDurationUnit {
 
 /// Which meetings meetings.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MeetingFilter {
     /// Only meetings with these UUIDs.
@@ -20909,7 +20909,7 @@ impl clientgen_runtime::UnknownFields for MeetingFilter {
 
 /// The body of meetings.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingInfoRequest {
     /// The meeting's UUID.
@@ -20955,7 +20955,7 @@ impl clientgen_runtime::UnknownFields for MeetingInfoRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingList {
     /// The meetings on this page.
@@ -20998,7 +20998,7 @@ impl clientgen_runtime::UnknownFields for MeetingList {
 ///
 /// Spec note: See notes `request-types` for the derivation and `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingListItem {
     /// The meeting's UUID.
@@ -21156,7 +21156,7 @@ impl clientgen_runtime::UnknownFields for MeetingListItem {
 ///
 /// Spec note: A `One Of` of five property sets told apart by `type`, written as one object; see note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingLocation {
     /// Kind of place.
@@ -21207,7 +21207,7 @@ impl clientgen_runtime::UnknownFields for MeetingLocation {
 ///
 /// Spec note: See note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingLocationType {
     /// Online; no address.
@@ -21222,7 +21222,7 @@ pub enum MeetingLocationType {
     CustomLocation,
     /// At a calendar resource.
     CalendarResource,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21300,7 +21300,7 @@ impl clientgen_runtime::UnknownFields for MeetingLocationType {
 
 /// The project a meeting belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingProject {
     /// Which projects module the project is in.
@@ -21339,14 +21339,14 @@ impl clientgen_runtime::UnknownFields for MeetingProject {
 
 /// The projects module a meeting's project belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingProjectType {
     /// A project of the legacy projects module.
     Project,
     /// A project of the new projects module.
     NextgenProject,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21418,7 +21418,7 @@ impl clientgen_runtime::UnknownFields for MeetingProjectType {
 ///
 /// Spec note: See note `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingReportSubject {
     /// Kind of object.
@@ -21457,7 +21457,7 @@ impl clientgen_runtime::UnknownFields for MeetingReportSubject {
 
 /// What a meeting report can be attached to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingReportSubjectType {
     /// A contact.
@@ -21466,7 +21466,7 @@ pub enum MeetingReportSubjectType {
     Company,
     /// A deal.
     Deal,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21540,7 +21540,7 @@ impl clientgen_runtime::UnknownFields for MeetingReportSubjectType {
 
 /// One sort key of meetings.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeetingSort {
     /// What to sort on.
@@ -21585,12 +21585,12 @@ impl clientgen_runtime::UnknownFields for MeetingSort {
 
 /// What meetings can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingSortField {
     /// When the meeting starts.
     ScheduledAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21658,14 +21658,14 @@ impl clientgen_runtime::UnknownFields for MeetingSortField {
 
 /// Whether a meeting is done.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingStatus {
     /// Not done yet.
     Open,
     /// Done.
     Done,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21735,7 +21735,7 @@ impl clientgen_runtime::UnknownFields for MeetingStatus {
 
 /// The total time tracked on, or estimated for, a meeting.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MeetingTimeTotal {
     /// The total.
@@ -21763,7 +21763,7 @@ impl clientgen_runtime::UnknownFields for MeetingTimeTotal {
 ///
 /// Spec note: See note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.activityType [POST /migrate.activityType]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.activityType [POST /migrate.activityType]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrateActivityTypeRequest {
     /// The activity kind.
@@ -21799,7 +21799,7 @@ impl clientgen_runtime::UnknownFields for MigrateActivityTypeRequest {
 ///
 /// Spec note: See note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrateIdRequest {
     /// The kind of object the id belongs to.
@@ -21842,7 +21842,7 @@ impl clientgen_runtime::UnknownFields for MigrateIdRequest {
 ///
 /// Spec note: See note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.taxRate [POST /migrate.taxRate]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.taxRate [POST /migrate.taxRate]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrateTaxRateRequest {
     /// UUID of the department whose tax rates are meant.
@@ -21886,7 +21886,7 @@ impl clientgen_runtime::UnknownFields for MigrateTaxRateRequest {
 
 /// The API v2 UUID of an API v1 object.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigratedId {
     /// The kind of object.
@@ -21927,7 +21927,7 @@ impl clientgen_runtime::UnknownFields for MigratedId {
 ///
 /// Spec note: Lists `todo` and `event` where the request lists `task`, `meeting` and `call`; see note `migrate-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigratedObjectType {
     /// An account.
@@ -21968,7 +21968,7 @@ pub enum MigratedObjectType {
     TimeTracking,
     /// A custom field.
     CustomField,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -22074,7 +22074,7 @@ impl clientgen_runtime::UnknownFields for MigratedObjectType {
 ///
 /// Spec note: The enum is open, so a file of another media type still decodes.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "MimeType (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `MimeType (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MimeType {
     /// Microsoft Word document (.doc).
@@ -22125,7 +22125,7 @@ pub enum MimeType {
     VideoQuicktime,
     /// AVI video.
     VideoXMsvideo,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -22253,7 +22253,7 @@ impl clientgen_runtime::UnknownFields for MimeType {
 ///
 /// Spec note: The amount is a JSON number on the wire and an f64 here, so it is not exact. See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Money (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Money (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     /// The amount, such as 123.30.
@@ -22299,7 +22299,7 @@ impl clientgen_runtime::UnknownFields for Money {
 
 /// A phase and the phase it is to follow in its pipeline.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.move [POST /dealPhases.move]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.move [POST /dealPhases.move]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveDealPhaseRequest {
     /// UUID of the phase to move.
@@ -22340,7 +22340,7 @@ impl clientgen_runtime::UnknownFields for MoveDealPhaseRequest {
 
 /// A deal and the phase to move it to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.move [POST /deals.move]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.move [POST /deals.move]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveDealRequest {
     /// The deal's UUID.
@@ -22381,7 +22381,7 @@ impl clientgen_runtime::UnknownFields for MoveDealRequest {
 
 /// A postal address to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressRequest (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressRequest (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewAddress {
     /// Street and number; null when unknown.
@@ -22455,7 +22455,7 @@ impl clientgen_runtime::UnknownFields for NewAddress {
 
 /// A postal address to send, with the addressee it is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressWithAddresseeRequest (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressWithAddresseeRequest (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewAddressWithAddressee {
     /// Street and number; null when unknown.
@@ -22540,7 +22540,7 @@ impl clientgen_runtime::UnknownFields for NewAddressWithAddressee {
 ///
 /// Spec note: See note `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewCall {
     /// Description.
@@ -22625,7 +22625,7 @@ impl clientgen_runtime::UnknownFields for NewCall {
 
 /// Who a new call is with.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewCallParticipant {
     /// The company or contact to call.
@@ -22661,7 +22661,7 @@ impl clientgen_runtime::UnknownFields for NewCallParticipant {
 
 /// A closing day to add.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.add [POST /closingDays.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.add [POST /closingDays.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewClosingDay {
     /// The day the account is closed.
@@ -22698,7 +22698,7 @@ impl clientgen_runtime::UnknownFields for NewClosingDay {
 ///
 /// Spec note: See notes `request-types` and `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.add [POST /companies.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.add [POST /companies.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewCompany {
     /// Name.
@@ -22871,7 +22871,7 @@ impl clientgen_runtime::UnknownFields for NewCompany {
 ///
 /// Spec note: See notes `request-types` and `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.add [POST /contacts.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewContact {
     /// First name.
@@ -23045,7 +23045,7 @@ impl clientgen_runtime::UnknownFields for NewContact {
 
 /// One period off to import.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "daysOff.import [POST /daysOff.import]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.import [POST /daysOff.import]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDayOff {
     /// When the period starts.
@@ -23098,7 +23098,7 @@ impl clientgen_runtime::UnknownFields for NewDayOff {
 ///
 /// Spec note: See note `general-create-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.create [POST /dayOffTypes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.create [POST /dayOffTypes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDayOffType {
     /// Name.
@@ -23159,7 +23159,7 @@ impl clientgen_runtime::UnknownFields for NewDayOffType {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDeal {
     /// The customer and contact person.
@@ -23290,7 +23290,7 @@ impl clientgen_runtime::UnknownFields for NewDeal {
 
 /// Who a deal is for, when creating or updating it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDealLead {
     /// The customer, a contact or a company.
@@ -23337,7 +23337,7 @@ impl clientgen_runtime::UnknownFields for NewDealLead {
 ///
 /// Spec note: See note `deals-phase-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.create [POST /dealPhases.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.create [POST /dealPhases.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDealPhase {
     /// Name, such as `Investigation`.
@@ -23411,7 +23411,7 @@ impl clientgen_runtime::UnknownFields for NewDealPhase {
 
 /// How long a deal may stay in a phase before it requires attention, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.create [POST /dealPhases.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.create [POST /dealPhases.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDealPhaseAttentionPeriod {
     /// Number of units, such as 7.
@@ -23454,7 +23454,7 @@ impl clientgen_runtime::UnknownFields for NewDealPhaseAttentionPeriod {
 
 /// A deal pipeline to create.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.create [POST /dealPipelines.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.create [POST /dealPipelines.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewDealPipeline {
     /// Name, such as `Primary Pipeline`.
@@ -23487,7 +23487,7 @@ impl clientgen_runtime::UnknownFields for NewDealPipeline {
 
 /// An email to keep on an object.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.create [POST /emailTracking.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.create [POST /emailTracking.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewEmailTracking {
     /// The object the email belongs to.
@@ -23549,7 +23549,7 @@ impl clientgen_runtime::UnknownFields for NewEmailTracking {
 
 /// A calendar event to create.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewEvent {
     /// Title.
@@ -23667,7 +23667,7 @@ impl clientgen_runtime::UnknownFields for NewEvent {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewEventLink {
     /// Kind of object.
@@ -23708,7 +23708,7 @@ impl clientgen_runtime::UnknownFields for NewEventLink {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewEventLinkType {
     /// A company.
@@ -23717,7 +23717,7 @@ pub enum NewEventLinkType {
     Contact,
     /// A deal; only for events of type meeting or call.
     Deal,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -23791,7 +23791,7 @@ impl clientgen_runtime::UnknownFields for NewEventLinkType {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewInvoice {
     /// Who the invoice is addressed to.
@@ -23938,7 +23938,7 @@ impl clientgen_runtime::UnknownFields for NewInvoice {
 ///
 /// Spec note: See note `invoicing-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewInvoicee {
     /// The customer, a contact or a company.
@@ -23985,7 +23985,7 @@ impl clientgen_runtime::UnknownFields for NewInvoicee {
 ///
 /// Spec note: See notes `legacy_projects-billing-method`, `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.create [POST /milestones.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.create [POST /milestones.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewLegacyMilestone {
     /// UUID of the project.
@@ -24122,7 +24122,7 @@ impl clientgen_runtime::UnknownFields for NewLegacyMilestone {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewLegacyProject {
     /// Title.
@@ -24223,7 +24223,7 @@ impl clientgen_runtime::UnknownFields for NewLegacyProject {
 
 /// A milestone to create with a new legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewLegacyProjectMilestone {
     /// Start date; `null` (cleared) for none.
@@ -24289,7 +24289,7 @@ impl clientgen_runtime::UnknownFields for NewLegacyProjectMilestone {
 
 /// A participant to add to a legacy project, with its role.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewLegacyProjectParticipant {
     /// The participant (type `user`).
@@ -24335,7 +24335,7 @@ impl clientgen_runtime::UnknownFields for NewLegacyProjectParticipant {
 ///
 /// Spec note: See note `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMeeting {
     /// Title.
@@ -24469,7 +24469,7 @@ impl clientgen_runtime::UnknownFields for NewMeeting {
 ///
 /// Spec note: A `One Of` of four property sets told apart by `type`, written as one object; see note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMeetingLocation {
     /// Kind of place.
@@ -24520,7 +24520,7 @@ impl clientgen_runtime::UnknownFields for NewMeetingLocation {
 ///
 /// Spec note: See note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewMeetingLocationType {
     /// Online; no address.
@@ -24533,7 +24533,7 @@ pub enum NewMeetingLocationType {
     Address,
     /// At a custom location of the account (`id`).
     CustomLocation,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -24609,7 +24609,7 @@ impl clientgen_runtime::UnknownFields for NewMeetingLocationType {
 
 /// A note to create.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.create [POST /notes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.create [POST /notes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewNote {
     /// The object the note is on.
@@ -24664,7 +24664,7 @@ impl clientgen_runtime::UnknownFields for NewNote {
 
 /// The object a new note is on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.create [POST /notes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.create [POST /notes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewNoteSubject {
     /// The kind of object.
@@ -24705,7 +24705,7 @@ impl clientgen_runtime::UnknownFields for NewNoteSubject {
 ///
 /// Spec note: See notes `products-name-or-code`, `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.add [POST /products.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.add [POST /products.add]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewProduct {
     /// Name; required unless `code` is given.
@@ -24833,7 +24833,7 @@ impl clientgen_runtime::UnknownFields for NewProduct {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewProject {
     /// Title.
@@ -25069,7 +25069,7 @@ impl clientgen_runtime::UnknownFields for NewProject {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.create [POST /projects-v2/projectGroups.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.create [POST /projects-v2/projectGroups.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewProjectGroup {
     /// UUID of the project.
@@ -25196,7 +25196,7 @@ impl clientgen_runtime::UnknownFields for NewProjectGroup {
 ///
 /// Spec note: See notes `request-types`, `money-as-number` and `projects-after-id`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.create [POST /projects-v2/materials.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.create [POST /projects-v2/materials.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewProjectMaterial {
     /// UUID of the project.
@@ -25381,7 +25381,7 @@ impl clientgen_runtime::UnknownFields for NewProjectMaterial {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /projects-v2/tasks.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /projects-v2/tasks.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewProjectTask {
     /// UUID of the project.
@@ -25547,7 +25547,7 @@ impl clientgen_runtime::UnknownFields for NewProjectTask {
 ///
 /// Spec note: See notes `money-as-number`, `deals-quotation-lines` and `deals-quotation-currency`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewQuotation {
     /// UUID of the deal.
@@ -25634,7 +25634,7 @@ impl clientgen_runtime::UnknownFields for NewQuotation {
 
 /// When a quotation expires and what happens then, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewQuotationExpiry {
     /// The expiry date; left out when unset, `null` for none.
@@ -25685,7 +25685,7 @@ impl clientgen_runtime::UnknownFields for NewQuotationExpiry {
 ///
 /// Spec note: See note `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewQuotationGroupedLine {
     /// The section the lines are in.
@@ -25732,7 +25732,7 @@ impl clientgen_runtime::UnknownFields for NewQuotationGroupedLine {
 ///
 /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewQuotationLineItem {
     /// Quantity, such as 3.
@@ -25867,7 +25867,7 @@ impl clientgen_runtime::UnknownFields for NewQuotationLineItem {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewSubscription {
     /// Who the invoices are addressed to.
@@ -26025,7 +26025,7 @@ impl clientgen_runtime::UnknownFields for NewSubscription {
 
 /// How often a subscription invoices, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewSubscriptionBillingCycle {
     /// How often an invoice is made.
@@ -26074,7 +26074,7 @@ impl clientgen_runtime::UnknownFields for NewSubscriptionBillingCycle {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /tasks.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /tasks.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewTask {
     /// Title.
@@ -26211,7 +26211,7 @@ impl clientgen_runtime::UnknownFields for NewTask {
 
 /// How long a task is expected to take, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /tasks.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /tasks.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewTaskEstimatedDuration {
     /// Unit of `value`; always `min`.
@@ -26256,7 +26256,7 @@ impl clientgen_runtime::UnknownFields for NewTaskEstimatedDuration {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewTicket {
     /// Subject.
@@ -26370,7 +26370,7 @@ impl clientgen_runtime::UnknownFields for NewTicket {
 
 /// A message to add to a ticket, as a reply (tickets.addReply) or as an internal message (tickets.addInternalMessage); both take the same body.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.addReply [POST /tickets.addReply]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.addReply [POST /tickets.addReply]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewTicketMessage {
     /// The ticket's UUID.
@@ -26428,7 +26428,7 @@ impl clientgen_runtime::UnknownFields for NewTicketMessage {
 ///
 /// Spec note: See note `general-reference-enums`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewTicketParticipant {
     /// The participating company (type `company`).
@@ -26466,7 +26466,7 @@ impl clientgen_runtime::UnknownFields for NewTicketParticipant {
 ///
 /// Spec note: See notes `time_tracking-one-of` and `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.add [POST /timeTracking.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.add [POST /timeTracking.add]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewTimeTracking {
     /// UUID of the kind of work.
@@ -26558,7 +26558,7 @@ impl clientgen_runtime::UnknownFields for NewTimeTracking {
 
 /// An address of a contact or company to send, with its use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.add [POST /contacts.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewTypedAddress {
     /// What the address is used for.
@@ -26602,7 +26602,7 @@ impl clientgen_runtime::UnknownFields for NewTypedAddress {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// The note's UUID.
@@ -26664,7 +26664,7 @@ impl clientgen_runtime::UnknownFields for Note {
 
 /// Which notes notes.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NoteFilter {
     /// The object whose notes to return.
@@ -26702,7 +26702,7 @@ impl clientgen_runtime::UnknownFields for NoteFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NoteList {
     /// The notes on this page.
@@ -26743,7 +26743,7 @@ impl clientgen_runtime::UnknownFields for NoteList {
 ///
 /// Spec note: `NoteSubjectTypes` plus `project`; see note `general-note-subjects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteListSubjectType {
     /// A company.
@@ -26766,7 +26766,7 @@ pub enum NoteListSubjectType {
     Quotation,
     /// A subscription.
     Subscription,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -26852,7 +26852,7 @@ impl clientgen_runtime::UnknownFields for NoteListSubjectType {
 
 /// The object a note is on, as notes.list filters on and returns it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NoteSubject {
     /// The kind of object.
@@ -26893,7 +26893,7 @@ impl clientgen_runtime::UnknownFields for NoteSubject {
 ///
 /// Spec note: notes.list lists `project` as well; its subjects are typed `NoteListSubjectType`. See note `general-note-subjects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "NoteSubjectTypes (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `NoteSubjectTypes (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteSubjectTypes {
     /// A company.
@@ -26914,7 +26914,7 @@ pub enum NoteSubjectTypes {
     Quotation,
     /// A subscription.
     Subscription,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -26998,7 +26998,7 @@ impl clientgen_runtime::UnknownFields for NoteSubjectTypes {
 
 /// The page a list answer holds.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Pagination".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Pagination`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageInfo {
     /// Items per page.
@@ -27031,7 +27031,7 @@ impl clientgen_runtime::UnknownFields for PageInfo {
 ///
 /// Spec note: See notes `body-pagination` and `integer-numbers`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Page".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Page`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageRequest {
     /// Items per page.
@@ -27068,7 +27068,7 @@ impl clientgen_runtime::UnknownFields for PageRequest {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethod {
     /// The payment method's UUID.
@@ -27115,7 +27115,7 @@ impl clientgen_runtime::UnknownFields for PaymentMethod {
 
 /// Which payment methods paymentMethods.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodFilter {
     /// Only payment methods with these UUIDs.
@@ -27148,7 +27148,7 @@ impl clientgen_runtime::UnknownFields for PaymentMethodFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodList {
     /// The payment methods on this page.
@@ -27189,14 +27189,14 @@ impl clientgen_runtime::UnknownFields for PaymentMethodList {
 
 /// Whether a payment method can still be used.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentMethodStatus {
     /// Active.
     Active,
     /// Archived.
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27266,7 +27266,7 @@ impl clientgen_runtime::UnknownFields for PaymentMethodStatus {
 
 /// The default payment term of a customer.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PaymentTerm  (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PaymentTerm (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentTerm {
     /// Kind of term.
@@ -27296,7 +27296,7 @@ impl clientgen_runtime::UnknownFields for PaymentTerm {
 
 /// The payment terms, with the default one.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentTermList {
     /// The payment terms.
@@ -27335,7 +27335,7 @@ impl clientgen_runtime::UnknownFields for PaymentTermList {
 
 /// Which payment term is the account's default.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentTermListMeta {
     /// UUID of the default payment term.
@@ -27363,7 +27363,7 @@ impl clientgen_runtime::UnknownFields for PaymentTermListMeta {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentTermOption {
     /// Kind of term.
@@ -27410,7 +27410,7 @@ impl clientgen_runtime::UnknownFields for PaymentTermOption {
 
 /// How an invoice's due date is computed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PaymentTerm  (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PaymentTerm (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentTermType {
     /// Direct payment, often cash.
@@ -27419,7 +27419,7 @@ pub enum PaymentTermType {
     EndOfMonth,
     /// X days after the invoice date.
     AfterInvoiceDate,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27493,7 +27493,7 @@ impl clientgen_runtime::UnknownFields for PaymentTermType {
 ///
 /// Spec note: A `One Of` of three property sets told apart by the value of `unit`, written as one object; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Periodicity (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Periodicity (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Periodicity {
     /// The unit.
@@ -27536,7 +27536,7 @@ impl clientgen_runtime::UnknownFields for Periodicity {
 
 /// The unit of a recurrence period.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Periodicity (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Periodicity (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PeriodicityUnit {
     /// Weeks (period 1, 2 or 4).
@@ -27545,7 +27545,7 @@ pub enum PeriodicityUnit {
     Month,
     /// Years (period 1 to 10).
     Year,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27619,7 +27619,7 @@ impl clientgen_runtime::UnknownFields for PeriodicityUnit {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriceList {
     /// The price list's UUID.
@@ -27667,7 +27667,7 @@ impl clientgen_runtime::UnknownFields for PriceList {
 
 /// How the prices of a price list are set.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PriceListCalculationMethod {
     /// Entered by hand.
@@ -27676,7 +27676,7 @@ pub enum PriceListCalculationMethod {
     BasedOnPriceList,
     /// Derived from the purchase price.
     BasedOnPurchasePrice,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27750,7 +27750,7 @@ impl clientgen_runtime::UnknownFields for PriceListCalculationMethod {
 
 /// Which price lists priceLists.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceListFilter {
     /// Only price lists with these UUIDs.
@@ -27773,7 +27773,7 @@ impl clientgen_runtime::UnknownFields for PriceListFilter {
 
 /// The price of a product in one price list, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PriceListPriceRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PriceListPriceRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceListPriceRead {
     /// The price list.
@@ -27807,7 +27807,7 @@ impl clientgen_runtime::UnknownFields for PriceListPriceRead {
 
 /// The price of a product in one price list, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PriceListPriceWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PriceListPriceWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriceListPriceWrite {
     /// UUID of the price list.
@@ -27853,7 +27853,7 @@ impl clientgen_runtime::UnknownFields for PriceListPriceWrite {
 ///
 /// Spec note: See notes `response-optional` and `uuid-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PriceListRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PriceListRead (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriceListRead {
     /// The price list's UUID.
@@ -27892,7 +27892,7 @@ impl clientgen_runtime::UnknownFields for PriceListRead {
 
 /// Priority of a task, `A`, `B`, `C` or `D`; the document does not say which is highest.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Priority (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Priority (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Priority {
     /// Priority A.
@@ -27903,7 +27903,7 @@ pub enum Priority {
     C,
     /// Priority D.
     D,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27979,7 +27979,7 @@ impl clientgen_runtime::UnknownFields for Priority {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Product {
     /// The product's UUID.
@@ -28145,7 +28145,7 @@ impl clientgen_runtime::UnknownFields for Product {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductCategory {
     /// The category's UUID.
@@ -28193,7 +28193,7 @@ impl clientgen_runtime::UnknownFields for ProductCategory {
 
 /// Which product categories productCategories.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductCategoryFilter {
     /// Only categories of this department.
@@ -28219,7 +28219,7 @@ impl clientgen_runtime::UnknownFields for ProductCategoryFilter {
 
 /// The ledger account a product category is booked on in one department.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductCategoryLedger {
     /// The department (type `department`).
@@ -28253,7 +28253,7 @@ impl clientgen_runtime::UnknownFields for ProductCategoryLedger {
 
 /// A product's configuration, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductConfigurationRead {
     /// The stock threshold; only available when the stock management feature is enabled.
@@ -28279,7 +28279,7 @@ impl clientgen_runtime::UnknownFields for ProductConfigurationRead {
 
 /// A product's configuration, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationWrite (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductConfigurationWrite {
     /// The stock threshold; only available when the stock management feature is enabled. Left out when unset; `null` (cleared) removes it.
@@ -28309,7 +28309,7 @@ impl clientgen_runtime::UnknownFields for ProductConfigurationWrite {
 
 /// Which products products.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductFilter {
     /// Only products with these UUIDs.
@@ -28349,7 +28349,7 @@ impl clientgen_runtime::UnknownFields for ProductFilter {
 ///
 /// Spec note: `id` carries no `required` mark; see note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductInfoRequest {
     /// The product's UUID.
@@ -28393,7 +28393,7 @@ impl clientgen_runtime::UnknownFields for ProductInfoRequest {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductListItem {
     /// The product's UUID.
@@ -28497,7 +28497,7 @@ impl clientgen_runtime::UnknownFields for ProductListItem {
 ///
 /// Spec note: Declared with `currency` as `(string)`, not as `Money`; see note `products-price-list-prices`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductPriceRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductPriceRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductPriceRead {
     /// The amount, such as 100.
@@ -28535,7 +28535,7 @@ impl clientgen_runtime::UnknownFields for ProductPriceRead {
 ///
 /// Spec note: Declared with `currency` as `(string, required)`, not as `Money`; see note `products-price-list-prices`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductPriceWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductPriceWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductPriceWrite {
     /// The amount, such as 100.
@@ -28581,7 +28581,7 @@ impl clientgen_runtime::UnknownFields for ProductPriceWrite {
 
 /// The stock of a product; only available when the stock management feature is enabled.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductStock {
     /// The amount in stock, such as 123; null when not kept.
@@ -28609,7 +28609,7 @@ impl clientgen_runtime::UnknownFields for ProductStock {
 
 /// A supplier of a product, with its terms.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductSupplier {
     /// The supplier, a contact or a company.
@@ -28671,14 +28671,14 @@ impl clientgen_runtime::UnknownFields for ProductSupplier {
 
 /// Whether a supplier is a product's primary or a secondary supplier.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProductSupplierClassification {
     /// The primary supplier.
     Primary,
     /// A secondary supplier.
     Secondary,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -28752,7 +28752,7 @@ impl clientgen_runtime::UnknownFields for ProductSupplierClassification {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `projects-module`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     /// The project's UUID.
@@ -29111,7 +29111,7 @@ impl clientgen_runtime::UnknownFields for Project {
 ///
 /// Spec note: The same body is documented for projects, projectGroups, tasks and materials (assign and unassign); see note `projects-assignees`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAssignRequest {
     /// UUID of the project, group, task or material.
@@ -29154,7 +29154,7 @@ impl clientgen_runtime::UnknownFields for ProjectAssignRequest {
 ///
 /// Spec note: Tasks and materials document only `manual`; projects and groups all three. See note `projects-assignees`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectAssignType {
     /// Assigned directly.
@@ -29163,7 +29163,7 @@ pub enum ProjectAssignType {
     AutoAssigned,
     /// Both assigned directly and included because they are assigned to underlying groups, tasks or materials.
     ManualAndAutoAssigned,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29235,7 +29235,7 @@ impl clientgen_runtime::UnknownFields for ProjectAssignType {
 
 /// A user or a team assigned to a project, group, task or material.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAssignee {
     /// Whether the assignee is a user or a team.
@@ -29274,14 +29274,14 @@ impl clientgen_runtime::UnknownFields for ProjectAssignee {
 
 /// Whether an assignee is a user or a team.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectAssigneeType {
     /// A user.
     User,
     /// A team.
     Team,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29351,7 +29351,7 @@ impl clientgen_runtime::UnknownFields for ProjectAssigneeType {
 
 /// An assignee of a project, group, task or material, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAssignment {
     /// The user or team.
@@ -29385,7 +29385,7 @@ impl clientgen_runtime::UnknownFields for ProjectAssignment {
 
 /// How a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectBillingMethod {
     /// By the time and materials spent.
@@ -29394,7 +29394,7 @@ pub enum ProjectBillingMethod {
     FixedPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29466,7 +29466,7 @@ impl clientgen_runtime::UnknownFields for ProjectBillingMethod {
 
 /// A new billing method for a project, and whether the lines below follow.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectBillingMethodUpdate {
     /// The new billing method; `time_and_materials` can only be set with `update_strategy` `none`, `non_billable` only with `cascade`.
@@ -29513,7 +29513,7 @@ impl clientgen_runtime::UnknownFields for ProjectBillingMethodUpdate {
 
 /// How much of a group, task or material has been invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectBillingStatus {
     /// Not billable.
@@ -29524,7 +29524,7 @@ pub enum ProjectBillingStatus {
     PartiallyBilled,
     /// Fully billed.
     FullyBilled,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29598,14 +29598,14 @@ impl clientgen_runtime::UnknownFields for ProjectBillingStatus {
 
 /// Whether changing the billing method of a project or group also changes the lines below it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectBillingUpdateStrategy {
     /// Don't change the billing method of the underlying groups, tasks and materials.
     None,
     /// Also change the billing method of the underlying groups, tasks and materials, as the new billing method implies.
     Cascade,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29677,14 +29677,14 @@ impl clientgen_runtime::UnknownFields for ProjectBillingUpdateStrategy {
 
 /// What closing a project does to its open tasks and materials.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects-v2/projects.close]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.close [POST /projects-v2/projects.close]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectClosingStrategy {
     /// Mark the tasks and materials as done.
     MarkTasksAndMaterialsAsDone,
     /// Leave them as they are.
     None,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29758,7 +29758,7 @@ impl clientgen_runtime::UnknownFields for ProjectClosingStrategy {
 
 /// The colour of a project or group, one of twelve hex codes.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectColor {
     /// Mint.
@@ -29785,7 +29785,7 @@ pub enum ProjectColor {
     Grey,
     /// Dark grey.
     DarkGrey,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29875,7 +29875,7 @@ impl clientgen_runtime::UnknownFields for ProjectColor {
 
 /// An hourly rate that applies to one user on a project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectCustomUserRate {
     /// The user (type `user`).
@@ -29906,7 +29906,7 @@ impl clientgen_runtime::UnknownFields for ProjectCustomUserRate {
 
 /// A project and a customer to add to it or remove from it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addCustomer [POST /projects-v2/projects.addCustomer]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addCustomer [POST /projects-v2/projects.addCustomer]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectCustomerRequest {
     /// The project's UUID.
@@ -29947,7 +29947,7 @@ impl clientgen_runtime::UnknownFields for ProjectCustomerRequest {
 
 /// A project and a deal to link to it or unlink from it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addDeal [POST /projects-v2/projects.addDeal]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addDeal [POST /projects-v2/projects.addDeal]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectDealRequest {
     /// The project's UUID.
@@ -29988,7 +29988,7 @@ impl clientgen_runtime::UnknownFields for ProjectDealRequest {
 
 /// What deleting a project does to its tasks and time tracked.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects-v2/projects.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.delete [POST /projects-v2/projects.delete]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectDeleteStrategy {
     /// Keep the tasks and time trackings, unlinked from the project.
@@ -29997,7 +29997,7 @@ pub enum ProjectDeleteStrategy {
     DeleteTasksAndTimeTrackings,
     /// Delete the tasks and keep the time trackings, unlinked.
     DeleteTasksUnlinkTimeTrackings,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -30081,7 +30081,7 @@ impl clientgen_runtime::UnknownFields for ProjectDeleteStrategy {
 
 /// Which projects projects.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectFilter {
     /// Only projects with these UUIDs.
@@ -30147,7 +30147,7 @@ impl clientgen_runtime::UnknownFields for ProjectFilter {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectGroup {
     /// The group's UUID.
@@ -30379,7 +30379,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroup {
 
 /// How a group of a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectGroupBillingMethod {
     /// By the time and materials spent.
@@ -30390,7 +30390,7 @@ pub enum ProjectGroupBillingMethod {
     ParentFixedPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -30466,7 +30466,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupBillingMethod {
 
 /// A new billing method for a group, and whether its items follow.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.update [POST /projects-v2/projectGroups.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.update [POST /projects-v2/projectGroups.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectGroupBillingMethodUpdate {
     /// The new billing method; `time_and_materials` can only be set with `update_strategy` `none`, `non_billable` only with `cascade`, `parent_fixed_price` only in a `fixed_price` project.
@@ -30513,7 +30513,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupBillingMethodUpdate {
 
 /// What deleting a group does to its tasks and materials.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.delete [POST /projects-v2/projectGroups.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.delete [POST /projects-v2/projectGroups.delete]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectGroupDeleteStrategy {
     /// Keep the tasks and materials, outside any group.
@@ -30522,7 +30522,7 @@ pub enum ProjectGroupDeleteStrategy {
     DeleteTasksAndMaterials,
     /// Delete the tasks, the materials and the time trackings not billed yet.
     DeleteTasksMaterialsAndUnbilledTimetrackings,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -30608,7 +30608,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupDeleteStrategy {
 
 /// Which groups projectGroups.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectGroupFilter {
     /// Only groups with these UUIDs.
@@ -30639,7 +30639,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupFilter {
 
 /// The body of projectGroups.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectGroupInfoRequest {
     /// The group's UUID.
@@ -30685,7 +30685,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupInfoRequest {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectGroupListItem {
     /// The group's UUID.
@@ -30908,7 +30908,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupListItem {
 
 /// The body of projects.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectInfoRequest {
     /// The project's UUID.
@@ -30961,7 +30961,7 @@ impl clientgen_runtime::UnknownFields for ProjectInfoRequest {
 
 /// A line of a project, and the group it is in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLine {
     /// The task, material or group.
@@ -30994,7 +30994,7 @@ impl clientgen_runtime::UnknownFields for ProjectLine {
 ///
 /// Spec note: See note `projects-unassigned-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -31018,7 +31018,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineAssigneeFilter {
 ///
 /// Spec note: The same body is documented for projectGroups, tasks and materials.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLineDuplicateRequest {
     /// UUID of the group, task or material being duplicated.
@@ -31054,7 +31054,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineDuplicateRequest {
 
 /// Which lines projectLines.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLineFilter {
     /// Only lines of these kinds.
@@ -31090,7 +31090,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineFilter {
 
 /// A task or material and the group to put it in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLineGroupRequest {
     /// UUID of the task or material; not a group.
@@ -31134,7 +31134,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineGroupRequest {
 
 /// A project line (a task, material or group), by type and id.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLineReference {
     /// Whether the line is a task, a material or a group.
@@ -31173,7 +31173,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineReference {
 
 /// Where a task or material stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectLineStatus {
     /// To do.
@@ -31184,7 +31184,7 @@ pub enum ProjectLineStatus {
     OnHold,
     /// Done.
     Done,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -31258,7 +31258,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineStatus {
 
 /// The kind of a project line.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectLineType {
     /// A task.
@@ -31267,7 +31267,7 @@ pub enum ProjectLineType {
     NextgenMaterial,
     /// A group.
     NextgenProjectGroup,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -31339,7 +31339,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineType {
 
 /// A task or material to take out of its group.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLineUngroupRequest {
     /// UUID of the task or material; not a group.
@@ -31377,7 +31377,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineUngroupRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectList {
     /// The projects on this page.
@@ -31429,7 +31429,7 @@ impl clientgen_runtime::UnknownFields for ProjectList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectListItem {
     /// The project's UUID.
@@ -31755,7 +31755,7 @@ impl clientgen_runtime::UnknownFields for ProjectListItem {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectMaterial {
     /// The material's UUID.
@@ -32002,7 +32002,7 @@ impl clientgen_runtime::UnknownFields for ProjectMaterial {
 
 /// How a material of a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectMaterialBillingMethod {
     /// For a fixed price.
@@ -32011,7 +32011,7 @@ pub enum ProjectMaterialBillingMethod {
     UnitPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -32085,7 +32085,7 @@ impl clientgen_runtime::UnknownFields for ProjectMaterialBillingMethod {
 
 /// Which materials materials.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectMaterialFilter {
     /// Only materials with these UUIDs.
@@ -32108,7 +32108,7 @@ impl clientgen_runtime::UnknownFields for ProjectMaterialFilter {
 
 /// The body of materials.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectMaterialInfoRequest {
     /// The material's UUID.
@@ -32154,7 +32154,7 @@ impl clientgen_runtime::UnknownFields for ProjectMaterialInfoRequest {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectMaterialListItem {
     /// The material's UUID.
@@ -32392,7 +32392,7 @@ impl clientgen_runtime::UnknownFields for ProjectMaterialListItem {
 
 /// A project and a user to add as owner or remove as owner.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addOwner [POST /projects-v2/projects.addOwner]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addOwner [POST /projects-v2/projects.addOwner]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectOwnerRequest {
     /// The project's UUID.
@@ -32433,7 +32433,7 @@ impl clientgen_runtime::UnknownFields for ProjectOwnerRequest {
 
 /// A project and a quotation to link to it or unlink from it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addQuotation [POST /projects-v2/projects.addQuotation]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addQuotation [POST /projects-v2/projects.addQuotation]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectQuotationRequest {
     /// The project's UUID.
@@ -32474,7 +32474,7 @@ impl clientgen_runtime::UnknownFields for ProjectQuotationRequest {
 
 /// One sort key of projects.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectSort {
     /// What to sort on.
@@ -32519,7 +32519,7 @@ impl clientgen_runtime::UnknownFields for ProjectSort {
 
 /// What projects can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectSortField {
     /// Amount billed.
@@ -32556,7 +32556,7 @@ pub enum ProjectSortField {
     TimeTracked,
     /// Title.
     Title,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -32656,14 +32656,14 @@ impl clientgen_runtime::UnknownFields for ProjectSortField {
 
 /// Whether a project is open or closed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectStatus {
     /// Open.
     Open,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -32735,7 +32735,7 @@ impl clientgen_runtime::UnknownFields for ProjectStatus {
 ///
 /// Spec note: See note `projects-status`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectStatusFilter {
     /// Only open projects.
@@ -32750,7 +32750,7 @@ pub enum ProjectStatusFilter {
     OverBudget,
     /// Closed projects.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -32830,7 +32830,7 @@ impl clientgen_runtime::UnknownFields for ProjectStatusFilter {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `projects-costs`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectTask {
     /// The task's UUID.
@@ -33110,7 +33110,7 @@ impl clientgen_runtime::UnknownFields for ProjectTask {
 
 /// How a task of a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTaskBillingMethod {
     /// By the rate of the user who tracked the time and the time tracked.
@@ -33125,7 +33125,7 @@ pub enum ProjectTaskBillingMethod {
     ParentFixedPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -33205,14 +33205,14 @@ impl clientgen_runtime::UnknownFields for ProjectTaskBillingMethod {
 
 /// What deleting a task does to the time tracked on it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /projects-v2/tasks.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.delete [POST /projects-v2/tasks.delete]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTaskDeleteStrategy {
     /// Keep the time trackings, unlinked from the task.
     UnlinkTimeTracking,
     /// Delete the time trackings.
     DeleteTimeTracking,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -33284,7 +33284,7 @@ impl clientgen_runtime::UnknownFields for ProjectTaskDeleteStrategy {
 
 /// Which tasks tasks.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectTaskFilter {
     /// Only tasks with these UUIDs.
@@ -33307,7 +33307,7 @@ impl clientgen_runtime::UnknownFields for ProjectTaskFilter {
 
 /// The body of tasks.info (new projects module).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectTaskInfoRequest {
     /// The task's UUID.
@@ -33353,7 +33353,7 @@ impl clientgen_runtime::UnknownFields for ProjectTaskInfoRequest {
 ///
 /// Spec note: Typed without the `data` envelope, as the other paged lists, so that `meta` stays typed; see notes `list-meta` and `projects-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectTaskList {
     /// The tasks on this page.
@@ -33407,7 +33407,7 @@ impl clientgen_runtime::UnknownFields for ProjectTaskList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectTaskListItem {
     /// The task's UUID.
@@ -33671,7 +33671,7 @@ impl clientgen_runtime::UnknownFields for ProjectTaskListItem {
 ///
 /// Spec note: Not the shared `Duration` structure, whose unit is `s`; see note `projects-time`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectTime {
     /// The amount, in `unit`s, such as 43200; whole seconds in answers, and may be fractional in requests (1.5 hours).
@@ -33716,7 +33716,7 @@ impl clientgen_runtime::UnknownFields for ProjectTime {
 ///
 /// Spec note: Answers always use `seconds`; see note `projects-time`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTimeUnit {
     /// Hours (requests only).
@@ -33725,7 +33725,7 @@ pub enum ProjectTimeUnit {
     Minutes,
     /// Seconds; the only unit answers use.
     Seconds,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -33797,7 +33797,7 @@ impl clientgen_runtime::UnknownFields for ProjectTimeUnit {
 
 /// Who may change a project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectUpdateRights {
     /// Its owners.
@@ -33806,7 +33806,7 @@ pub enum ProjectUpdateRights {
     OwnersAndAssignees,
     /// Everyone.
     Everyone,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -33880,7 +33880,7 @@ impl clientgen_runtime::UnknownFields for ProjectUpdateRights {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `deals-quotation-currency`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quotation {
     /// The quotation's UUID.
@@ -34025,7 +34025,7 @@ impl clientgen_runtime::UnknownFields for Quotation {
 ///
 /// Spec note: See note `deals-quotation-currency`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationCurrency {
     /// The quotation's currency.
@@ -34067,12 +34067,12 @@ impl clientgen_runtime::UnknownFields for QuotationCurrency {
 
 /// A temporary link to a quotation's file.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationDownload {
-    /// Temporary URL where the file can be downloaded.
+    /// Temporary URL where the file can be downloaded; fetch it with `location.download(&transfer)`, which never sends the Teamleader token there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<clientgen_runtime::transfer::TemporaryUrl>,
     /// When the link stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -34103,12 +34103,12 @@ impl clientgen_runtime::UnknownFields for QuotationDownload {
 
 /// The file format a quotation can be downloaded in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationDownloadFormat {
     /// PDF.
     Pdf,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -34178,7 +34178,7 @@ impl clientgen_runtime::UnknownFields for QuotationDownloadFormat {
 
 /// When a quotation expires and what happens then, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationExpiry {
     /// The expiry date.
@@ -34214,14 +34214,14 @@ impl clientgen_runtime::UnknownFields for QuotationExpiry {
 
 /// What happens to a quotation when it expires.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationExpiryAction {
     /// It is locked.
     Lock,
     /// Nothing.
     None,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -34291,7 +34291,7 @@ impl clientgen_runtime::UnknownFields for QuotationExpiryAction {
 
 /// Which quotations quotations.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationFilter {
     /// Only quotations with these UUIDs.
@@ -34316,7 +34316,7 @@ impl clientgen_runtime::UnknownFields for QuotationFilter {
 ///
 /// Spec note: See note `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationGroupedLine {
     /// The section the lines are in.
@@ -34350,7 +34350,7 @@ impl clientgen_runtime::UnknownFields for QuotationGroupedLine {
 
 /// The body of quotations.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationInfoRequest {
     /// The quotation's UUID.
@@ -34396,7 +34396,7 @@ impl clientgen_runtime::UnknownFields for QuotationInfoRequest {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationLineItem {
     /// The product (type `product`).
@@ -34498,7 +34498,7 @@ impl clientgen_runtime::UnknownFields for QuotationLineItem {
 ///
 /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationLineUnitPrice {
     /// The amount, such as 123.30.
@@ -34543,7 +34543,7 @@ impl clientgen_runtime::UnknownFields for QuotationLineUnitPrice {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationList {
     /// The quotations on this page.
@@ -34586,7 +34586,7 @@ impl clientgen_runtime::UnknownFields for QuotationList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationListItem {
     /// The quotation's UUID.
@@ -34691,7 +34691,7 @@ impl clientgen_runtime::UnknownFields for QuotationListItem {
 
 /// The sender of a quotation mail.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationMailFrom {
     /// The user or department sending.
@@ -34735,7 +34735,7 @@ impl clientgen_runtime::UnknownFields for QuotationMailFrom {
 
 /// A recipient of a quotation mail.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationMailRecipient {
     /// The contact or company the address belongs to, if any; `null` for none.
@@ -34786,7 +34786,7 @@ impl clientgen_runtime::UnknownFields for QuotationMailRecipient {
 ///
 /// Spec note: See note `deals-quotation-send`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationMailRecipients {
     /// The main recipients.
@@ -34831,7 +34831,7 @@ impl clientgen_runtime::UnknownFields for QuotationMailRecipients {
 
 /// The user or department a quotation is sent on behalf of.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotationSender {
     /// A user or a department.
@@ -34870,14 +34870,14 @@ impl clientgen_runtime::UnknownFields for QuotationSender {
 
 /// Who a quotation is sent on behalf of.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationSenderType {
     /// A user.
     User,
     /// A department.
     Department,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -34947,7 +34947,7 @@ impl clientgen_runtime::UnknownFields for QuotationSenderType {
 
 /// Where a quotation stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationStatus {
     /// Open.
@@ -34960,7 +34960,7 @@ pub enum QuotationStatus {
     Rejected,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -35036,7 +35036,7 @@ impl clientgen_runtime::UnknownFields for QuotationStatus {
 
 /// The tax of one rate on a quotation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationTaxTotal {
     /// The tax rate, such as 0.21.
@@ -35074,7 +35074,7 @@ impl clientgen_runtime::UnknownFields for QuotationTaxTotal {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationTotal {
     /// Total without tax.
@@ -35126,7 +35126,7 @@ impl clientgen_runtime::UnknownFields for QuotationTotal {
 ///
 /// Spec note: See note `uuid-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Sideloading".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Sideloading`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// Object type, such as `user`, `company`, `dealPhase` or `customFieldDefinition`.
@@ -35167,7 +35167,7 @@ impl clientgen_runtime::UnknownFields for Reference {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.registerPayment [POST /invoices.registerPayment]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.registerPayment [POST /invoices.registerPayment]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterInvoicePaymentRequest {
     /// The invoice's UUID.
@@ -35233,7 +35233,7 @@ impl clientgen_runtime::UnknownFields for RegisterInvoicePaymentRequest {
 ///
 /// Spec note: See note `contact-company-links` for `is_decision_maker`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RelatedContact {
     /// Always `contact`.
@@ -35308,7 +35308,7 @@ impl clientgen_runtime::UnknownFields for RelatedContact {
 
 /// One responsible user, or several.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -35332,7 +35332,7 @@ impl clientgen_runtime::UnknownFields for ResponsibleUserFilter {
 ///
 /// Spec note: See note `invoicing-send`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SendInvoiceRequest {
     /// The invoice's UUID.
@@ -35393,7 +35393,7 @@ impl clientgen_runtime::UnknownFields for SendInvoiceRequest {
 ///
 /// Spec note: See note `deals-quotation-send`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SendQuotationRequest {
     /// UUIDs of the quotations to send; they must belong to the same deal.
@@ -35482,14 +35482,14 @@ impl clientgen_runtime::UnknownFields for SendQuotationRequest {
 
 /// Sort direction.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// Ascending.
     Asc,
     /// Descending.
     Desc,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -35559,12 +35559,12 @@ impl clientgen_runtime::UnknownFields for SortOrder {
 
 /// What happens when a product's stock falls below its threshold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationWrite (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StockThresholdAction {
     /// Notify.
     Notify,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -35632,7 +35632,7 @@ impl clientgen_runtime::UnknownFields for StockThresholdAction {
 
 /// The stock threshold of a product, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StockThresholdRead {
     /// The minimum stock.
@@ -35668,7 +35668,7 @@ impl clientgen_runtime::UnknownFields for StockThresholdRead {
 
 /// The stock threshold of a product, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StockThresholdWrite {
     /// The minimum stock; cannot be negative.
@@ -35716,7 +35716,7 @@ impl clientgen_runtime::UnknownFields for StockThresholdWrite {
 ///
 /// Spec note: See notes `response-optional` and `invoicing-subscription-versions`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subscription {
     /// The subscription's UUID.
@@ -35918,7 +35918,7 @@ impl clientgen_runtime::UnknownFields for Subscription {
 
 /// How often a subscription invoices, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionBillingCycle {
     /// How often an invoice is made.
@@ -35954,7 +35954,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionBillingCycle {
 ///
 /// Spec note: Declared `enum[number]`; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionDaysInAdvance {
     /// On the first day of the period.
@@ -35967,7 +35967,7 @@ pub enum SubscriptionDaysInAdvance {
     Days21,
     /// 28 days before.
     Days28,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(i64),
 }
 
@@ -36034,7 +36034,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionDaysInAdvance {
 
 /// Which subscriptions subscriptions.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionFilter {
     /// Only subscriptions with these UUIDs.
@@ -36099,7 +36099,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionFilter {
 ///
 /// Spec note: See note `invoicing-write-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionGroupedLines {
     /// The section the lines are in.
@@ -36144,7 +36144,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionGroupedLines {
 
 /// The body of subscriptions.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionInfoRequest {
     /// The subscription's UUID.
@@ -36188,7 +36188,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionInfoRequest {
 
 /// What a subscription does with the invoices it generates, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionInvoiceGeneration {
     /// What is done with each generated invoice.
@@ -36230,7 +36230,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionInvoiceGeneration {
 
 /// Who a subscription's invoices are addressed to, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionInvoicee {
     /// The customer, a contact or a company.
@@ -36264,7 +36264,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionInvoicee {
 
 /// The section heading of a group of subscription lines, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionLinesSection {
     /// The section title.
@@ -36292,7 +36292,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionLinesSection {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionList {
     /// The subscriptions on this page.
@@ -36346,7 +36346,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionListItem {
     /// The subscription's UUID.
@@ -36492,7 +36492,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionListItem {
 
 /// One sort key of subscriptions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionSort {
     /// What to sort on.
@@ -36537,7 +36537,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionSort {
 
 /// What subscriptions can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionSortField {
     /// Title.
@@ -36546,7 +36546,7 @@ pub enum SubscriptionSortField {
     CreatedAt,
     /// Status.
     Status,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -36618,14 +36618,14 @@ impl clientgen_runtime::UnknownFields for SubscriptionSortField {
 
 /// Whether a subscription is active.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionStatus {
     /// Active.
     Active,
     /// Deactivated.
     Deactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -36697,7 +36697,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionStatus {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionTotal {
     /// Total without tax.
@@ -36741,7 +36741,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionTotal {
 ///
 /// Spec note: See note `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     /// The tag's name, such as `campaign`.
@@ -36776,7 +36776,7 @@ impl clientgen_runtime::UnknownFields for Tag {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagList {
     /// The tags on this page.
@@ -36815,7 +36815,7 @@ impl clientgen_runtime::UnknownFields for TagList {
 
 /// Tags to add to or remove from a contact or company.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.tag [POST /contacts.tag]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.tag [POST /contacts.tag]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagRequest {
     /// UUID of the contact or company.
@@ -36853,7 +36853,7 @@ impl clientgen_runtime::UnknownFields for TagRequest {
 
 /// One sort key of tags.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagSort {
     /// What to sort on.
@@ -36900,12 +36900,12 @@ impl clientgen_runtime::UnknownFields for TagSort {
 
 /// What tags can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TagSortField {
     /// The tag's name.
     Tag,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -36975,7 +36975,7 @@ impl clientgen_runtime::UnknownFields for TagSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     /// The task's UUID.
@@ -37148,7 +37148,7 @@ impl clientgen_runtime::UnknownFields for Task {
 ///
 /// Spec note: See notes `response-optional` and `tasks-null-assignee`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskAssignee {
     /// User or team.
@@ -37187,14 +37187,14 @@ impl clientgen_runtime::UnknownFields for TaskAssignee {
 
 /// Whether a task is assigned to a user or to a team.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskAssigneeType {
     /// A user.
     User,
     /// A team.
     Team,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -37264,12 +37264,12 @@ impl clientgen_runtime::UnknownFields for TaskAssigneeType {
 
 /// Unit of a task's estimated duration.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskDurationUnit {
     /// Minutes.
     Min,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -37337,7 +37337,7 @@ impl clientgen_runtime::UnknownFields for TaskDurationUnit {
 
 /// How long a task is expected to take, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TaskEstimatedDuration {
     /// Unit of `value`; always `min`.
@@ -37370,7 +37370,7 @@ impl clientgen_runtime::UnknownFields for TaskEstimatedDuration {
 
 /// Which tasks tasks.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TaskFilter {
     /// Only tasks with these UUIDs.
@@ -37464,7 +37464,7 @@ impl clientgen_runtime::UnknownFields for TaskFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskList {
     /// The tasks on this page.
@@ -37507,7 +37507,7 @@ impl clientgen_runtime::UnknownFields for TaskList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskListItem {
     /// The task's UUID.
@@ -37680,7 +37680,7 @@ impl clientgen_runtime::UnknownFields for TaskListItem {
 
 /// A task and the time to schedule it in the calendar.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.schedule [POST /tasks.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.schedule [POST /tasks.schedule]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskScheduleRequest {
     /// The task's UUID.
@@ -37737,7 +37737,7 @@ impl clientgen_runtime::UnknownFields for TaskScheduleRequest {
 
 /// One sort key of tasks.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskSort {
     /// What to sort on.
@@ -37782,12 +37782,12 @@ impl clientgen_runtime::UnknownFields for TaskSort {
 
 /// What tasks can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskSortField {
     /// Due date.
     DueOn,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -37857,7 +37857,7 @@ impl clientgen_runtime::UnknownFields for TaskSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaxRate {
     /// The tax rate's UUID.
@@ -37916,7 +37916,7 @@ impl clientgen_runtime::UnknownFields for TaxRate {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaxRateList {
     /// The tax rates on this page.
@@ -37959,7 +37959,7 @@ impl clientgen_runtime::UnknownFields for TaxRateList {
 ///
 /// Spec note: See note `invoicing-tax-rate-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaxRateSort {
     /// What to sort on.
@@ -38006,7 +38006,7 @@ impl clientgen_runtime::UnknownFields for TaxRateSort {
 ///
 /// Spec note: Only named in the default sort; see note `invoicing-tax-rate-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxRateSortField {
     /// The department.
@@ -38015,7 +38015,7 @@ pub enum TaxRateSortField {
     Rate,
     /// The description.
     Description,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -38089,7 +38089,7 @@ impl clientgen_runtime::UnknownFields for TaxRateSortField {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Team {
     /// The team's UUID.
@@ -38146,7 +38146,7 @@ impl clientgen_runtime::UnknownFields for Team {
 
 /// Which teams teams.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TeamFilter {
     /// Only teams with these UUIDs.
@@ -38182,7 +38182,7 @@ impl clientgen_runtime::UnknownFields for TeamFilter {
 
 /// One sort key of teams.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamSort {
     /// What to sort on.
@@ -38227,12 +38227,12 @@ impl clientgen_runtime::UnknownFields for TeamSort {
 
 /// What teams can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TeamSortField {
     /// Name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -38300,7 +38300,7 @@ impl clientgen_runtime::UnknownFields for TeamSortField {
 
 /// A telephone number of a contact or user.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Telephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Telephone (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Telephone {
     /// Kind of number.
@@ -38342,7 +38342,7 @@ impl clientgen_runtime::UnknownFields for Telephone {
 
 /// Kind of a contact's or user's telephone number.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Telephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Telephone (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TelephoneType {
     /// Landline phone.
@@ -38351,7 +38351,7 @@ pub enum TelephoneType {
     Mobile,
     /// Fax.
     Fax,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -38425,7 +38425,7 @@ impl clientgen_runtime::UnknownFields for TelephoneType {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `tickets-envelope`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.info [POST /tickets.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.info [POST /tickets.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
     /// The ticket's UUID.
@@ -38583,7 +38583,7 @@ impl clientgen_runtime::UnknownFields for Ticket {
 
 /// Which tickets tickets.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketFilter {
     /// Only tickets with these UUIDs.
@@ -38630,7 +38630,7 @@ impl clientgen_runtime::UnknownFields for TicketFilter {
 
 /// Tickets to leave out of tickets.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketFilterExclude {
     /// Leave out tickets with one of these statuses.
@@ -38656,14 +38656,14 @@ impl clientgen_runtime::UnknownFields for TicketFilterExclude {
 
 /// Whether creating a ticket sends the configured automatic reply.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketInitialReply {
     /// Create and send an initial autoreply as configured.
     Automatic,
     /// Send no initial reply.
     Disabled,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -38735,7 +38735,7 @@ impl clientgen_runtime::UnknownFields for TicketInitialReply {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketList {
     /// The tickets on this page.
@@ -38776,7 +38776,7 @@ impl clientgen_runtime::UnknownFields for TicketList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketListItem {
     /// The ticket's UUID.
@@ -38918,7 +38918,7 @@ impl clientgen_runtime::UnknownFields for TicketListItem {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `tickets-envelope`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketMessage {
     /// The message's UUID.
@@ -39013,7 +39013,7 @@ impl clientgen_runtime::UnknownFields for TicketMessage {
 
 /// Which messages tickets.listMessages returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketMessageFilter {
     /// Only messages of this kind.
@@ -39058,7 +39058,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketMessageList {
     /// The messages on this page.
@@ -39099,7 +39099,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketMessageListItem {
     /// The message's UUID.
@@ -39178,7 +39178,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageListItem {
 ///
 /// Spec note: See note `general-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketMessageRequest {
     /// The message's UUID.
@@ -39214,7 +39214,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageRequest {
 
 /// Who sent a ticket message.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketMessageSender {
     /// The kind of sender.
@@ -39253,7 +39253,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageSender {
 
 /// The kind of party that sent a ticket message.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketMessageSenderType {
     /// A company.
@@ -39262,7 +39262,7 @@ pub enum TicketMessageSenderType {
     Contact,
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -39336,7 +39336,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageSenderType {
 
 /// Who a ticket message is from or for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketMessageType {
     /// A message to or from the customer.
@@ -39345,7 +39345,7 @@ pub enum TicketMessageType {
     Internal,
     /// A message to or from a third party.
     ThirdParty,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -39417,7 +39417,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageType {
 
 /// The third party taking part in a ticket.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.info [POST /tickets.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.info [POST /tickets.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketParticipant {
     /// The participating company (type `company`).
@@ -39445,7 +39445,7 @@ impl clientgen_runtime::UnknownFields for TicketParticipant {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketStatus {
     /// The status's UUID.
@@ -39496,7 +39496,7 @@ impl clientgen_runtime::UnknownFields for TicketStatus {
 
 /// Which statuses ticketStatus.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TicketStatusFilter {
     /// Only statuses with these UUIDs.
@@ -39519,7 +39519,7 @@ impl clientgen_runtime::UnknownFields for TicketStatusFilter {
 
 /// The kind of a ticket status.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketStatusKind {
     /// New.
@@ -39534,7 +39534,7 @@ pub enum TicketStatusKind {
     Closed,
     /// A custom status, with its own label.
     Custom,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -39614,7 +39614,7 @@ impl clientgen_runtime::UnknownFields for TicketStatusKind {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTracking {
     /// The entry's UUID.
@@ -39780,7 +39780,7 @@ impl clientgen_runtime::UnknownFields for TimeTracking {
 
 /// How tracked time was billed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingBillingInfo {
     /// Invoice or prepaid.
@@ -39811,14 +39811,14 @@ impl clientgen_runtime::UnknownFields for TimeTrackingBillingInfo {
 
 /// How tracked time was billed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingBillingType {
     /// On an invoice.
     Invoice,
     /// From prepaid time.
     Prepaid,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -39890,7 +39890,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingBillingType {
 
 /// Which entries timeTracking.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingFilter {
     /// Only entries with these UUIDs.
@@ -39989,7 +39989,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `time_tracking-info-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingInfo {
     /// The entry.
@@ -40028,7 +40028,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingInfo {
 
 /// What the current user may do with a time tracking entry.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingInfoMeta {
     /// Whether the current user can update the entry, even when it is locked.
@@ -40054,7 +40054,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingInfoMeta {
 
 /// The body of timeTracking.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingInfoRequest {
     /// The entry's UUID.
@@ -40096,7 +40096,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingInfoRequest {
 
 /// How long after the fact a user may still track time ("freeze time tracking after").
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingLimit {
     /// Unit of `value`.
@@ -40129,12 +40129,12 @@ impl clientgen_runtime::UnknownFields for TimeTrackingLimit {
 
 /// Unit of the time tracking freeze limit.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingLimitUnit {
     /// Hours.
     Hour,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40204,7 +40204,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingLimitUnit {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingList {
     /// The entries on this page.
@@ -40247,7 +40247,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingListItem {
     /// The entry's UUID.
@@ -40406,7 +40406,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingListItem {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingMaterial {
     /// The product (type `product`).
@@ -40458,7 +40458,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingMaterial {
 
 /// An object tracked time is linked to, directly or indirectly.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingRelatesTo {
     /// Kind of object.
@@ -40497,7 +40497,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingRelatesTo {
 
 /// Matches tracked time linked directly or indirectly to a milestone or project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingRelatesToFilter {
     /// Milestone or project.
@@ -40536,14 +40536,14 @@ impl clientgen_runtime::UnknownFields for TimeTrackingRelatesToFilter {
 
 /// Kind of object a timeTracking.list `relates_to` filter names.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingRelatesToFilterType {
     /// A (legacy) milestone.
     Milestone,
     /// A (legacy) project.
     Project,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40615,7 +40615,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingRelatesToFilterType {
 
 /// Kind of object a time tracking entry can relate to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "TimeTrackingRelatesToTypes (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `TimeTrackingRelatesToTypes (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingRelatesToTypes {
     /// A contact.
@@ -40632,7 +40632,7 @@ pub enum TimeTrackingRelatesToTypes {
     NextgenProject,
     /// A project group (new projects module).
     NextgenProjectGroup,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40714,7 +40714,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingRelatesToTypes {
 
 /// Tracked time to start a new timer from.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.resume [POST /timeTracking.resume]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.resume [POST /timeTracking.resume]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingResumeRequest {
     /// UUID of the time tracking entry.
@@ -40756,7 +40756,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingResumeRequest {
 
 /// One sort key of timeTracking.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingSort {
     /// What to sort on.
@@ -40801,12 +40801,12 @@ impl clientgen_runtime::UnknownFields for TimeTrackingSort {
 
 /// What time tracking entries can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingSortField {
     /// The start; per day, entries with an automatically generated start time come first.
     StartsOn,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40876,7 +40876,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeTrackingSubject {
     /// Kind of object.
@@ -40915,7 +40915,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingSubject {
 
 /// Kind of object time is tracked on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingSubjectType {
     /// A company.
@@ -40930,7 +40930,7 @@ pub enum TimeTrackingSubjectType {
     Milestone,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -41012,7 +41012,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingSubjectType {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timers.current [POST /timers.current]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timers.current [POST /timers.current]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Timer {
     /// The timer's UUID.
@@ -41098,7 +41098,7 @@ impl clientgen_runtime::UnknownFields for Timer {
 
 /// A timer to start.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timers.start [POST /timers.start]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timers.start [POST /timers.start]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimerStartRequest {
     /// UUID of the kind of work.
@@ -41156,7 +41156,7 @@ impl clientgen_runtime::UnknownFields for TimerStartRequest {
 
 /// An address of a contact or company, with its use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TypedAddress {
     /// What the address is used for.
@@ -41189,7 +41189,7 @@ impl clientgen_runtime::UnknownFields for TypedAddress {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "unitsOfMeasure.list [POST /unitsOfMeasure.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `unitsOfMeasure.list [POST /unitsOfMeasure.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnitOfMeasure {
     /// The unit's UUID.
@@ -41228,12 +41228,12 @@ impl clientgen_runtime::UnknownFields for UnitOfMeasure {
 
 /// Whether a unit price includes tax; only `excluding` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UnitPriceTax {
     /// The price excludes tax.
     Excluding,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -41303,7 +41303,7 @@ impl clientgen_runtime::UnknownFields for UnitPriceTax {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.updateBooked [POST /invoices.updateBooked]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.updateBooked [POST /invoices.updateBooked]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateBookedInvoice {
     /// The invoice's UUID.
@@ -41418,7 +41418,7 @@ impl clientgen_runtime::UnknownFields for UpdateBookedInvoice {
 ///
 /// Spec note: See notes `update-nulls` and `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.update [POST /calls.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.update [POST /calls.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCall {
     /// The call's UUID.
@@ -41513,7 +41513,7 @@ impl clientgen_runtime::UnknownFields for UpdateCall {
 
 /// Who a call is with, when updating it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.update [POST /calls.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.update [POST /calls.update]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCallParticipant {
     /// The company or contact to call.
@@ -41541,7 +41541,7 @@ impl clientgen_runtime::UnknownFields for UpdateCallParticipant {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.update [POST /companies.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.update [POST /companies.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCompany {
     /// The company's UUID.
@@ -41752,7 +41752,7 @@ impl clientgen_runtime::UnknownFields for UpdateCompany {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.update [POST /contacts.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.update [POST /contacts.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateContact {
     /// The contact's UUID.
@@ -41966,7 +41966,7 @@ impl clientgen_runtime::UnknownFields for UpdateContact {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.update [POST /dayOffTypes.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.update [POST /dayOffTypes.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDayOffType {
     /// The day off type's UUID.
@@ -42031,7 +42031,7 @@ impl clientgen_runtime::UnknownFields for UpdateDayOffType {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.update [POST /deals.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.update [POST /deals.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDeal {
     /// The deal's UUID.
@@ -42190,7 +42190,7 @@ impl clientgen_runtime::UnknownFields for UpdateDeal {
 ///
 /// Spec note: See note `deals-phase-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.update [POST /dealPhases.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.update [POST /dealPhases.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDealPhase {
     /// The phase's UUID.
@@ -42263,7 +42263,7 @@ impl clientgen_runtime::UnknownFields for UpdateDealPhase {
 
 /// A deal pipeline's new name.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.update [POST /dealPipelines.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.update [POST /dealPipelines.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDealPipeline {
     /// The pipeline's UUID.
@@ -42303,7 +42303,7 @@ impl clientgen_runtime::UnknownFields for UpdateDealPipeline {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.update [POST /events.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.update [POST /events.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateEvent {
     /// The event's UUID.
@@ -42420,7 +42420,7 @@ impl clientgen_runtime::UnknownFields for UpdateEvent {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.update [POST /invoices.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.update [POST /invoices.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateInvoice {
     /// The invoice's UUID.
@@ -42584,7 +42584,7 @@ impl clientgen_runtime::UnknownFields for UpdateInvoice {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `legacy_projects-update-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.update [POST /milestones.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.update [POST /milestones.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLegacyMilestone {
     /// The milestone's UUID.
@@ -42698,7 +42698,7 @@ impl clientgen_runtime::UnknownFields for UpdateLegacyMilestone {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `legacy_projects-update-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLegacyProject {
     /// The project's UUID.
@@ -42817,7 +42817,7 @@ impl clientgen_runtime::UnknownFields for UpdateLegacyProject {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.update [POST /meetings.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.update [POST /meetings.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateMeeting {
     /// The meeting's UUID.
@@ -42962,7 +42962,7 @@ impl clientgen_runtime::UnknownFields for UpdateMeeting {
 
 /// Changes to a note.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.update [POST /notes.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.update [POST /notes.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateNote {
     /// The note's UUID.
@@ -43006,7 +43006,7 @@ impl clientgen_runtime::UnknownFields for UpdateNote {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.update [POST /products.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.update [POST /products.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProduct {
     /// The product's UUID.
@@ -43180,7 +43180,7 @@ impl clientgen_runtime::UnknownFields for UpdateProduct {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProject {
     /// The project's UUID.
@@ -43366,7 +43366,7 @@ impl clientgen_runtime::UnknownFields for UpdateProject {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.update [POST /projects-v2/projectGroups.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.update [POST /projects-v2/projectGroups.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectGroup {
     /// The group's UUID.
@@ -43494,7 +43494,7 @@ impl clientgen_runtime::UnknownFields for UpdateProjectGroup {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.update [POST /projects-v2/materials.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.update [POST /projects-v2/materials.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectMaterial {
     /// The material's UUID.
@@ -43677,7 +43677,7 @@ impl clientgen_runtime::UnknownFields for UpdateProjectMaterial {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /projects-v2/tasks.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.update [POST /projects-v2/tasks.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProjectTask {
     /// The task's UUID.
@@ -43850,7 +43850,7 @@ impl clientgen_runtime::UnknownFields for UpdateProjectTask {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.update [POST /quotations.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.update [POST /quotations.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateQuotation {
     /// The quotation's UUID.
@@ -43940,7 +43940,7 @@ impl clientgen_runtime::UnknownFields for UpdateQuotation {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.update [POST /subscriptions.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.update [POST /subscriptions.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSubscription {
     /// The subscription's UUID.
@@ -44122,7 +44122,7 @@ impl clientgen_runtime::UnknownFields for UpdateSubscription {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /tasks.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.update [POST /tasks.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTask {
     /// The task's UUID.
@@ -44287,7 +44287,7 @@ impl clientgen_runtime::UnknownFields for UpdateTask {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `tickets-custom-fields-strategy`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.update [POST /tickets.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.update [POST /tickets.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTicket {
     /// The ticket's UUID.
@@ -44420,7 +44420,7 @@ impl clientgen_runtime::UnknownFields for UpdateTicket {
 ///
 /// Spec note: See note `general-reference-enums`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.update [POST /tickets.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.update [POST /tickets.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTicketParticipant {
     /// The participating company (type `company`); null for none.
@@ -44459,7 +44459,7 @@ impl clientgen_runtime::UnknownFields for UpdateTicketParticipant {
 ///
 /// Spec note: See notes `update-nulls` and `time_tracking-one-of`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.update [POST /timeTracking.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.update [POST /timeTracking.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTimeTracking {
     /// The entry's UUID.
@@ -44571,7 +44571,7 @@ impl clientgen_runtime::UnknownFields for UpdateTimeTracking {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timers.update [POST /timers.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timers.update [POST /timers.update]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTimer {
     /// UUID of the kind of work; `null` clears it.
@@ -44643,7 +44643,7 @@ impl clientgen_runtime::UnknownFields for UpdateTimer {
 ///
 /// Spec note: Named after the resource; the `User (object)` data structure of the document, a bare relationship, is `Reference`. See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// The user's UUID.
@@ -44781,7 +44781,7 @@ impl clientgen_runtime::UnknownFields for User {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `general-reference-enums`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserDayOff {
     /// UUID of the day off.
@@ -44860,7 +44860,7 @@ impl clientgen_runtime::UnknownFields for UserDayOff {
 
 /// Which days off users.listDaysOff returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserDayOffFilter {
     /// Start of the period for which to return days off.
@@ -44900,7 +44900,7 @@ impl clientgen_runtime::UnknownFields for UserDayOffFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserDayOffList {
     /// The days off on this page.
@@ -44939,7 +44939,7 @@ impl clientgen_runtime::UnknownFields for UserDayOffList {
 
 /// Whether a day off is approved.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserDayOffStatus {
     /// Approved.
@@ -44948,7 +44948,7 @@ pub enum UserDayOffStatus {
     NotApproved,
     /// Waiting for approval.
     Pending,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -45020,7 +45020,7 @@ impl clientgen_runtime::UnknownFields for UserDayOffStatus {
 
 /// Which users users.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserFilter {
     /// Only users with these UUIDs.
@@ -45056,7 +45056,7 @@ impl clientgen_runtime::UnknownFields for UserFilter {
 
 /// The body of users.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfoRequest {
     /// The user's UUID.
@@ -45098,7 +45098,7 @@ impl clientgen_runtime::UnknownFields for UserInfoRequest {
 
 /// The language and region a user works in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserLanguage {
     /// Danish (Denmark).
@@ -45129,7 +45129,7 @@ pub enum UserLanguage {
     SvSe,
     /// Turkish (Turkey).
     TrTr,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -45225,7 +45225,7 @@ impl clientgen_runtime::UnknownFields for UserLanguage {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserList {
     /// The users on this page.
@@ -45266,7 +45266,7 @@ impl clientgen_runtime::UnknownFields for UserList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserListItem {
     /// The user's UUID.
@@ -45382,7 +45382,7 @@ impl clientgen_runtime::UnknownFields for UserListItem {
 
 /// Preferences of the authenticated user.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserPreferences {
     /// Whether the user's tracked time is invoiceable by default.
@@ -45427,7 +45427,7 @@ impl clientgen_runtime::UnknownFields for UserPreferences {
 
 /// One sort key of users.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserSort {
     /// What to sort on.
@@ -45472,7 +45472,7 @@ impl clientgen_runtime::UnknownFields for UserSort {
 
 /// What users can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSortField {
     /// First name.
@@ -45483,7 +45483,7 @@ pub enum UserSortField {
     Email,
     /// Job function.
     Function,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -45557,14 +45557,14 @@ impl clientgen_runtime::UnknownFields for UserSortField {
 
 /// Whether a user is active.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserStatus {
     /// Active.
     Active,
     /// Deactivated.
     Deactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -45634,7 +45634,7 @@ impl clientgen_runtime::UnknownFields for UserStatus {
 
 /// A user's weekly working schedule.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserWeekSchedule {
     /// The working hours and breaks of the week.
@@ -45660,7 +45660,7 @@ impl clientgen_runtime::UnknownFields for UserWeekSchedule {
 
 /// One period of a user's week schedule.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserWeekSchedulePeriod {
     /// Working hours or a lunch break.
@@ -45696,14 +45696,14 @@ impl clientgen_runtime::UnknownFields for UserWeekSchedulePeriod {
 
 /// What a period of a week schedule is.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserWeekSchedulePeriodType {
     /// Working hours.
     WorkingHours,
     /// A lunch break.
     LunchBreak,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -45775,7 +45775,7 @@ impl clientgen_runtime::UnknownFields for UserWeekSchedulePeriodType {
 
 /// A moment in the week.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserWeekScheduleTime {
     /// The day of the week.
@@ -45805,7 +45805,7 @@ impl clientgen_runtime::UnknownFields for UserWeekScheduleTime {
 ///
 /// Spec note: See note `webhook-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "WebHook (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `WebHook (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Webhook {
     /// The URL Teamleader calls.
@@ -45848,7 +45848,7 @@ impl clientgen_runtime::UnknownFields for Webhook {
 ///
 /// Spec note: See note `webhook-types` for `subscription.add`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "WebHook (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `WebHook (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEventType {
     /// The Teamleader account was deactivated.
@@ -45991,7 +45991,7 @@ pub enum WebhookEventType {
     TimeTrackingUpdated,
     /// A user was deactivated.
     UserDeactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -46201,7 +46201,7 @@ impl clientgen_runtime::UnknownFields for WebhookEventType {
 
 /// A day of the week.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Weekday (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Weekday (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Weekday {
     /// Monday.
@@ -46218,7 +46218,7 @@ pub enum Weekday {
     Saturday,
     /// Sunday.
     Sunday,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -46300,7 +46300,7 @@ impl clientgen_runtime::UnknownFields for Weekday {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "withholdingTaxRates.list [POST /withholdingTaxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `withholdingTaxRates.list [POST /withholdingTaxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WithholdingTaxRate {
     /// The withholding tax rate's UUID.
@@ -46359,7 +46359,7 @@ impl clientgen_runtime::UnknownFields for WithholdingTaxRate {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkType {
     /// The work type's UUID.
@@ -46398,7 +46398,7 @@ impl clientgen_runtime::UnknownFields for WorkType {
 
 /// Which work types workTypes.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkTypeFilter {
     /// Only work types with these UUIDs.
@@ -46428,7 +46428,7 @@ impl clientgen_runtime::UnknownFields for WorkTypeFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkTypeList {
     /// The work types on this page.
@@ -46469,7 +46469,7 @@ impl clientgen_runtime::UnknownFields for WorkTypeList {
 ///
 /// Spec note: See note `general-sorting`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkTypeSort {
     /// What to sort on.
@@ -46516,12 +46516,12 @@ impl clientgen_runtime::UnknownFields for WorkTypeSort {
 ///
 /// Spec note: Only the default sort names a field; see note `general-sorting`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WorkTypeSortField {
     /// Name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
