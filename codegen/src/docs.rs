@@ -135,11 +135,7 @@ pub fn lines(text: &str) -> Vec<String> {
 /// backticks than it contains so that nothing in it is read as Markdown.
 pub fn code(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let ticks = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
         " "
@@ -277,12 +273,15 @@ fn inline(text: &str, refs: &BTreeSet<String>) -> String {
             '\\' => {
                 // An escape already present stays as it is.
                 let next = rest[1..].chars().next();
-                let len = 1 + next.filter(char::is_ascii_punctuation).map_or(0, char::len_utf8);
+                let len = 1 + next
+                    .filter(char::is_ascii_punctuation)
+                    .map_or(0, char::len_utf8);
                 out.push_str(&rest[..len]);
                 i += len;
             }
             '`' => {
-                let len = code_span(rest).unwrap_or_else(|| rest.len() - rest.trim_start_matches('`').len());
+                let len = code_span(rest)
+                    .unwrap_or_else(|| rest.len() - rest.trim_start_matches('`').len());
                 out.push_str(&rest[..len]);
                 i += len;
             }
@@ -378,7 +377,11 @@ fn link(text: &str, refs: &BTreeSet<String>) -> Option<usize> {
     if after.starts_with('[') {
         let end = matching(after, '[', ']')?;
         let reference = &after[1..end];
-        let name = if reference.is_empty() { label } else { reference };
+        let name = if reference.is_empty() {
+            label
+        } else {
+            reference
+        };
         return refs
             .contains(&name.to_lowercase())
             .then_some(close + 1 + end + 1);
@@ -529,9 +532,15 @@ mod tests {
         assert_eq!(sanitize("\n\na\n\n\n\nb\n\n"), "a\n\nb");
         assert!(lines("").is_empty());
         assert!(lines("\n\n\n").is_empty());
-        assert_eq!(lines("Title\n\n\n\n\n\nSource.\n\n"), ["Title", "", "Source."]);
+        assert_eq!(
+            lines("Title\n\n\n\n\n\nSource.\n\n"),
+            ["Title", "", "Source."]
+        );
         // Blank lines inside a code block are content.
-        assert_eq!(lines("```text\na\n\n\nb\n```"), ["```text", "a", "", "", "b", "```"]);
+        assert_eq!(
+            lines("```text\na\n\n\nb\n```"),
+            ["```text", "a", "", "", "b", "```"]
+        );
     }
 
     #[test]
