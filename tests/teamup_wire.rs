@@ -1027,7 +1027,10 @@ async fn path_parameters_are_one_percent_encoded_segment() {
         sent,
         [
             ("/ks73ad7816e7a61b3a/events/a%2Fb%3Fc%20d", None),
-            ("/ks73ad7816e7a61b3a/events/x%23y%25z", Some("version=v%201")),
+            (
+                "/ks73ad7816e7a61b3a/events/x%23y%25z",
+                Some("version=v%201")
+            ),
         ]
     );
 }

@@ -4,9 +4,9 @@
 //! A text diff of the YAML cannot say whether a change breaks anyone; the lowered model can,
 //! because it holds the facts the generated code is made of. So both sides, the specs at a git
 //! revision and the specs in the working tree, go through the normal loader, and the two
-//! models of each API are compared item by item ([`model`] holds the rules). Citations,
-//! notes and documentation do not change the model; they are compared on the parsed spec and
-//! listed on their own, so that "a fact moved to another source" is visible too.
+//! models of each API are compared item by item (the private `model` module holds the rules).
+//! Citations, notes and documentation do not change the model; they are compared on the parsed
+//! spec and listed on their own, so that "a fact moved to another source" is visible too.
 //!
 //! The revision is read with `git ls-tree` and `git cat-file`, never by checking it out, so the
 //! working tree (and any uncommitted edit in it) is left alone.

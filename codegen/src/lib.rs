@@ -6,6 +6,7 @@
 
 pub mod diagnostics;
 pub mod diff;
+pub mod docs;
 pub mod emit;
 pub mod files;
 pub mod ir;

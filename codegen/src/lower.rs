@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
+use crate::docs;
 use crate::files::SpecFiles;
 use crate::ir::{self, Ty};
 use crate::naming::{self, Namespace};
@@ -229,7 +230,7 @@ impl Lowerer<'_> {
             for (j, c) in note.cite.iter().enumerate() {
                 self.cite(&format!("notes[{i}].cite[{j}]"), c);
             }
-            notes.push((note.id.clone(), note.text.clone()));
+            notes.push((note.id.clone(), docs::sanitize(&note.text)));
         }
 
         // Client parameters, credentials and global parameters are all named in the client
@@ -329,7 +330,7 @@ impl Lowerer<'_> {
                 max_backoff_ms: r.max_backoff_ms,
                 retry_statuses: r.retry_statuses.clone(),
                 not_processed_statuses: r.not_processed_statuses.clone(),
-                docs: r.docs.clone(),
+                docs: docs::sanitize(&r.docs),
             }
         });
         if spec.operations.is_empty() {
@@ -345,8 +346,8 @@ impl Lowerer<'_> {
         ir::Api {
             module: spec.api.clone(),
             source: self.files.shown.clone(),
-            title: spec.title.clone(),
-            docs: spec.docs.clone().unwrap_or_default(),
+            title: docs::sanitize(&spec.title),
+            docs: docs::sanitize(spec.docs.as_deref().unwrap_or("")),
             cite,
             sources,
             notes,
@@ -635,7 +636,7 @@ impl Lowerer<'_> {
                     values.push(ir::EnumValue {
                         value: v.value.clone(),
                         rust,
-                        docs: v.docs.clone(),
+                        docs: docs::sanitize(&v.docs),
                     });
                 }
                 ir::TypeBody::Enum { integer, values }
@@ -656,7 +657,7 @@ impl Lowerer<'_> {
                     .map(|((vname, v), rust)| ir::Variant {
                         rust,
                         ty: self.ty(&format!("{path}.variants.{vname}.type"), &v.ty),
-                        docs: v.docs.clone(),
+                        docs: docs::sanitize(&v.docs),
                         boxed: false,
                     })
                     .collect();
@@ -1010,7 +1011,7 @@ impl Lowerer<'_> {
                 ty,
                 encoding: b.encoding,
                 style: b.style,
-                docs: b.docs.clone().unwrap_or_default(),
+                docs: docs::sanitize(b.docs.as_deref().unwrap_or("")),
                 examples: examples(&b.examples),
             }
         });
@@ -1057,7 +1058,7 @@ impl Lowerer<'_> {
                 status: *status,
                 decode,
                 headers: r.headers.clone(),
-                docs: r.docs.clone().unwrap_or_default(),
+                docs: docs::sanitize(r.docs.as_deref().unwrap_or("")),
                 examples: examples(&r.examples),
             });
         }
@@ -1098,7 +1099,7 @@ impl Lowerer<'_> {
             id: id.to_owned(),
             method_name,
             builder,
-            summary: op.summary.clone(),
+            summary: docs::sanitize(&op.summary),
             docs: fold_docs(op.docs.as_deref().unwrap_or(""), None, op.note.as_deref()),
             cite,
             method: op.method,
@@ -1315,21 +1316,21 @@ fn examples(list: &[spec::Example]) -> Vec<ir::Example> {
             name: e.name.clone(),
             test_name: String::new(),
             body: e.body.clone(),
-            fixed: e.fixed.clone(),
+            fixed: e.fixed.as_deref().map(docs::sanitize),
         })
         .collect()
 }
 
-/// Joins documentation with the server default and a reviewer's note.
-fn fold_docs(docs: &str, default: Option<&str>, note: Option<&str>) -> String {
-    let mut out = docs.trim().to_owned();
+/// Joins documentation with the server default and a reviewer's note, sanitised for rustdoc.
+fn fold_docs(text: &str, default: Option<&str>, note: Option<&str>) -> String {
+    let mut out = text.trim().to_owned();
     if let Some(d) = default {
-        out.push_str(&format!("\n\nServer default: `{d}`."));
+        out.push_str(&format!("\n\nServer default: {}.", docs::code(d)));
     }
     if let Some(n) = note {
         out.push_str(&format!("\n\nSpec note: {}", n.trim()));
     }
-    out
+    docs::sanitize(&out)
 }
 
 /// The `{names}` in a template.

@@ -141,7 +141,7 @@ const CLIENT_BUILDER_SCOPE: &[&str] = &["build", "default_transport", "transport
 /// next to what fills the scope (and in `specs/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Namespace {
-    /// Types in an API's `types` module ([`TYPE_SCOPE`] is reserved).
+    /// Types in an API's `types` module (`TYPE_SCOPE` is reserved).
     Type,
     /// Fields of one struct. `extra` holds the fields the spec does not know.
     Field,
@@ -155,10 +155,10 @@ pub enum Namespace {
     /// builder's reserved names apply too.
     ClientBuilder,
     /// Parameters of one operation, which become fields and setters of its request builder
-    /// beside the global parameters ([`REQUEST_BUILDER_SCOPE`] is reserved).
+    /// beside the global parameters (`REQUEST_BUILDER_SCOPE` is reserved).
     Setter,
     /// Request builder structs, which share the API module with the client and the names
-    /// `operations.rs` imports ([`MODULE_SCOPE`] is reserved).
+    /// `operations.rs` imports (`MODULE_SCOPE` is reserved).
     Builder,
     /// The example tests of one API, in its `examples` module beside the `types` import.
     Test,

@@ -320,13 +320,23 @@ fn retry_policy_fn(api: &Api) -> TokenStream {
             }
         };
     };
+    let others = match r.not_processed_statuses.len() {
+        0 => "other calls are not retried".to_owned(),
+        1 => format!(
+            "every call retries on {}, a status that proves the request was not carried out",
+            statuses(&r.not_processed_statuses)
+        ),
+        _ => format!(
+            "every call retries on {}, statuses that prove the request was not carried out",
+            statuses(&r.not_processed_statuses)
+        ),
+    };
     let docs = doc(&format!(
         "The retry policy the spec declares: up to {} attempts; idempotent calls retry on {}; \
-         every call retries on {}, which prove the request was not carried out.\n\n{}",
+         {others}.\n\n{}",
         r.max_attempts,
         statuses(&r.retry_statuses),
-        statuses(&r.not_processed_statuses),
-        r.docs.trim()
+        r.docs
     ));
     use proc_macro2::Literal;
     let attempts = Literal::u32_unsuffixed(r.max_attempts);

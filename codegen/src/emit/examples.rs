@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, inner_doc, output_type, rust_type};
+use super::{doc, ident, inner_doc, output_type, rust_type};
 use crate::ir::{Api, Decode, Example};
 
 /// A raw string literal holding `text`, so that the generated test shows the example as written.
@@ -29,7 +29,7 @@ fn test(ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStre
         .fixed
         .as_ref()
         .map(|f| format!("Fixed from the document: {f}"));
-    let fixed = fixed.map(|f| quote!(#[doc = #f]));
+    let fixed = fixed.map(|f| doc(&f));
     quote! {
         #[test]
         #fixed

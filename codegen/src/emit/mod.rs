@@ -83,17 +83,12 @@ pub(crate) fn ident(name: &str) -> Ident {
     format_ident!("{}", name)
 }
 
+/// The doc-attribute strings for `text`, laid out by [`crate::docs::lines`]: each non-blank
+/// line gets the space a `///` comment has after its slashes.
 fn doc_lines(text: &str) -> Vec<String> {
-    let text = text.trim_end();
-    text.lines()
-        .map(|l| {
-            let l = l.trim_end();
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!(" {l}")
-            }
-        })
+    crate::docs::lines(text)
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
         .collect()
 }
 
@@ -109,14 +104,19 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
     quote! { #(#![doc = #lines])* }
 }
 
-/// "Source: file, "section"" for doc comments.
+/// "Source: `file`, section `heading`" for doc comments; the heading is quoted as code, as
+/// the document spells it, so that nothing in it is read as Markdown.
 pub(crate) fn source_line(cite: &ir::Cite) -> String {
     let secondary = if cite.secondary {
         " (secondary material, not the vendor's own documentation)"
     } else {
         ""
     };
-    format!("Source: `{}`, \"{}\"{secondary}.", cite.file, cite.section)
+    format!(
+        "Source: `{}`, section {}{secondary}.",
+        cite.file,
+        crate::docs::code(&cite.section)
+    )
 }
 
 /// The Rust type of `ty`; named types are reached through `types_path`.

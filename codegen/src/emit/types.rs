@@ -436,7 +436,7 @@ fn open_enum(t: &TypeModel, integer: bool, values: &[crate::ir::EnumValue]) -> T
         let lit = literal(&v.value);
         quote!(#lit => #name::#vn,)
     });
-    let unknown_doc = "A value the spec does not document (yet), kept as received.";
+    let unknown_doc = " A value the spec does not document (yet), kept as received.";
     let body = if integer {
         quote! {
             impl #name {

@@ -38,7 +38,7 @@ fn delete_lead_comment_200_deleted() {
 }
 
 #[test]
-///Fixed from the document: The document shows this object bare under "The lead object"; it is wrapped into `{"data": ..., "message": "Lead retrieved successfully."}`, the envelope and message "Get a lead" describes. See note `lead-object-example`.
+/// Fixed from the document: The document shows this object bare under "The lead object"; it is wrapped into `{"data": ..., "message": "Lead retrieved successfully."}`, the envelope and message "Get a lead" describes. See note `lead-object-example`.
 fn get_lead_200_lead_object() {
     let body = r##"{
   "data": {

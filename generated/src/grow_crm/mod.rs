@@ -63,7 +63,7 @@ pub use operations::*;
 /// The documented base URL.
 pub const BASE_URL: &str = "https://{domain}/api";
 
-/// The retry policy the spec declares: up to 3 attempts; idempotent calls retry on 502, 503, 504; every call retries on 429, which prove the request was not carried out.
+/// The retry policy the spec declares: up to 3 attempts; idempotent calls retry on 502, 503, 504; every call retries on 429, a status that proves the request was not carried out.
 ///
 /// The documents name no server or gateway failure and no rate limit. 502, 503 and 504 are what a web server or proxy in front of the application answers when it is down or slow; they are retried only for idempotent operations (the GETs, the PUT actions, the DELETEs and the full update), since a create, convert, clone or comment that timed out may have been carried out. 500 is not retried: an application error is likely to repeat. 429 is not documented either, but a throttle answers it before the request reaches the application, so it is retried for every operation (see note `undocumented-429`); a `Retry-After` header sets the wait. Three attempts with a short exponential backoff ride out a brief outage without hammering the server.
 pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
@@ -96,7 +96,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Starts a client of the Grow CRM.
     ///
-    /// Source: `more/growcrm-getting-started.txt`, "Base URL".
+    /// Source: `more/growcrm-getting-started.txt`, section `Base URL`.
     pub fn builder(
         domain: impl Into<String>,
         api_key: impl Into<clientgen_runtime::SecretString>,

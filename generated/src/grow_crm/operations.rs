@@ -17,7 +17,7 @@ impl Client {
     ///
     /// Spec note: The answer is not documented. See note `status-codes`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Archive / activate".
+    /// Source: `004_88aa106e67946db9.txt`, section `Archive / activate`.
     pub fn activate_lead(&self, id: i64) -> ActivateLead<'_> {
         ActivateLead {
             client: self,
@@ -31,7 +31,7 @@ impl Client {
     ///
     /// `POST /leads/{id}/comments`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Add a comment".
+    /// Source: `004_88aa106e67946db9.txt`, section `Add a comment`.
     pub fn add_lead_comment<'a>(
         &'a self,
         id: i64,
@@ -54,7 +54,7 @@ impl Client {
     ///
     /// Spec note: The answer is not documented. See note `status-codes`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Archive / activate".
+    /// Source: `004_88aa106e67946db9.txt`, section `Archive / activate`.
     pub fn archive_lead(&self, id: i64) -> ArchiveLead<'_> {
         ArchiveLead {
             client: self,
@@ -68,7 +68,7 @@ impl Client {
     ///
     /// `POST /leads/{id}/clone`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Clone a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Clone a lead`.
     pub fn clone_lead<'a>(
         &'a self,
         id: i64,
@@ -89,7 +89,7 @@ impl Client {
     ///
     /// Makes a client and its primary user from the lead and moves the lead's proposals to it. The lead is kept and marked converted unless `delete_lead` is `yes`; a welcome email goes out only when `send_welcome_email` is `yes`. Fails with 409 when the lead was already converted, and with 422 when the email is already in use.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Convert to client".
+    /// Source: `004_88aa106e67946db9.txt`, section `Convert to client`.
     pub fn convert_lead<'a>(
         &'a self,
         id: i64,
@@ -110,7 +110,7 @@ impl Client {
     ///
     /// Title, status and category are required, and so are the CRM's required lead custom fields (in `extra`). Fails with 422 when one is missing or invalid. Assign team members afterwards with set_lead_assigned.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Create a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Create a lead`.
     pub fn create_lead<'a>(&'a self, body: &'a types::NewLead) -> CreateLead<'a> {
         CreateLead {
             client: self,
@@ -124,7 +124,7 @@ impl Client {
     ///
     /// `DELETE /leads/{id}`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Delete a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Delete a lead`.
     pub fn delete_lead(&self, id: i64) -> DeleteLead<'_> {
         DeleteLead {
             client: self,
@@ -138,7 +138,7 @@ impl Client {
     ///
     /// `DELETE /leads/{id}/comments/{comment_id}`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Delete a comment".
+    /// Source: `004_88aa106e67946db9.txt`, section `Delete a comment`.
     pub fn delete_lead_comment(
         &self,
         id: i64,
@@ -159,7 +159,7 @@ impl Client {
     ///
     /// The only operation that returns a complete `Lead`, the starting point of an update.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Get a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Get a lead`.
     pub fn get_lead(&self, id: i64) -> GetLead<'_> {
         GetLead {
             client: self,
@@ -173,11 +173,9 @@ impl Client {
     ///
     /// `GET /leads/{id}/comments`
     ///
-    ///
-    ///
     /// Spec note: The status is not stated; see note `status-codes`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "List comments".
+    /// Source: `004_88aa106e67946db9.txt`, section `List comments`.
     pub fn list_lead_comments(&self, id: i64) -> ListLeadComments<'_> {
         ListLeadComments {
             client: self,
@@ -195,7 +193,7 @@ impl Client {
     ///
     /// Spec note: The answer has no envelope key to unwrap; `data`, `meta` and `message` are all kept.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+    /// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
     pub fn list_leads(&self) -> ListLeads<'_> {
         ListLeads {
             client: self,
@@ -222,7 +220,7 @@ impl Client {
     ///
     /// Spec note: Sent as JSON, not as the document's form array, so that an empty list clears. See note `empty-set-encoding`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Set assigned team members".
+    /// Source: `004_88aa106e67946db9.txt`, section `Set assigned team members`.
     pub fn set_lead_assigned<'a>(
         &'a self,
         id: i64,
@@ -241,7 +239,7 @@ impl Client {
     ///
     /// `PUT /leads/{id}/status`
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Change status".
+    /// Source: `004_88aa106e67946db9.txt`, section `Change status`.
     pub fn set_lead_status<'a>(
         &'a self,
         id: i64,
@@ -264,7 +262,7 @@ impl Client {
     ///
     /// Spec note: Sent as JSON, not as the document's form array, so that an empty list clears. See note `empty-set-encoding`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Set tags".
+    /// Source: `004_88aa106e67946db9.txt`, section `Set tags`.
     pub fn set_lead_tags<'a>(
         &'a self,
         id: i64,
@@ -287,7 +285,7 @@ impl Client {
     ///
     /// Spec note: The document says PATCH but means a full update, so the body is the whole `Lead`. The operation is retried like a PUT: sending the same full update twice leaves the same lead. See note `full-update`.
     ///
-    /// Source: `004_88aa106e67946db9.txt`, "Update a lead".
+    /// Source: `004_88aa106e67946db9.txt`, section `Update a lead`.
     pub fn update_lead<'a>(&'a self, id: i64, body: &'a types::Lead) -> UpdateLead<'a> {
         UpdateLead {
             client: self,

@@ -47,7 +47,7 @@ pub use operations::*;
 /// The documented base URL.
 pub const BASE_URL: &str = "https://api.teamfluence.app/external";
 
-/// The retry policy the spec declares: up to 4 attempts; idempotent calls retry on 429, 500, 502, 503, 504; every call retries on 429, which prove the request was not carried out.
+/// The retry policy the spec declares: up to 4 attempts; idempotent calls retry on 429, 500, 502, 503, 504; every call retries on 429, a status that proves the request was not carried out.
 ///
 /// The page says a 429 means the personal key hit its per-second rate limit: the request was refused, not carried out, so it is safe to repeat for every operation. 500 is an unexpected server error, and 502, 503 and 504 are what gateways in front of the service answer; both operations are reads, so those are retried too. Because the limit counts requests per second, the first wait is a full second, so that the retry lands in a fresh window, and waits double (with jitter) up to 8 seconds; four attempts in all wait about 7 seconds (1 + 2 + 4) before giving up. A `Retry-After` header, if the service sends one, replaces the computed wait. 202 (accepted but not completed) is not retried: it is a failure the caller must read (see note `accepted-not-completed`), typically a billing limitation that a retry would not cure.
 pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
@@ -82,7 +82,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Starts a client of the Teamfluence.
     ///
-    /// Source: `003_969abd854179cedb.txt`, "Base URL".
+    /// Source: `003_969abd854179cedb.txt`, section `Base URL`.
     pub fn builder(
         profile_id: impl Into<String>,
         api_key: impl Into<clientgen_runtime::SecretString>,

@@ -17,7 +17,7 @@ impl Client {
     ///
     /// Spec note: Path, parameters and response come from third-party code only. See notes `second-endpoint`, `envelope-unconfirmed` and `secondary-types`.
     ///
-    /// Source: `more/teamfluence-endpoints-secondary.txt`, "2) GET {base}/{profile_id}/activity/{activity_id}/leads?qualified_only=false" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamfluence-endpoints-secondary.txt`, section `2) GET {base}/{profile_id}/activity/{activity_id}/leads?qualified_only=false` (secondary material, not the vendor's own documentation).
     pub fn list_activity_leads(
         &self,
         activity_id: impl Into<String>,
@@ -39,7 +39,7 @@ impl Client {
     ///
     /// Spec note: The response shape comes from third-party code. See notes `envelope-unconfirmed`, `secondary-types` and `posts-window`.
     ///
-    /// Source: `003_969abd854179cedb.txt`, "Base URL".
+    /// Source: `003_969abd854179cedb.txt`, section `Base URL`.
     pub fn list_posts(&self) -> ListPosts<'_> {
         ListPosts {
             client: self,

@@ -73,7 +73,7 @@ pub use operations::*;
 /// The documented base URL.
 pub const BASE_URL: &str = "https://app.teamleader.eu/api";
 
-/// The retry policy the spec declares: up to 5 attempts; idempotent calls retry on 505, 502, 503, 504; every call retries on 505, which prove the request was not carried out.
+/// The retry policy the spec declares: up to 5 attempts; idempotent calls retry on 505, 502, 503, 504; every call retries on 505, a status that proves the request was not carried out.
 ///
 /// 505 is Teamleader's answer to more than 25 calls in 5 seconds: an empty body, and the request was not carried out; the document says to retry it later. It is therefore retried for every operation, writes included. The client's own rate limiter keeps this client under 25 calls per 5 seconds, so a 505 means that another program, or another process, is using the same API group at the same time. The first wait is a second and waits grow to 5 seconds, one whole window, so that a retry lands when earlier calls have left the window; five attempts wait about 12 seconds in all before the 505 is returned. 502, 503 and 504 are what gateways in front of the service answer; they are retried for reads only, since a write may have been carried out. 400 (bad input) is never retried, and neither is 500: an application error is likely to repeat.
 pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
@@ -126,7 +126,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Starts a client of the Teamleader API v1.
     ///
-    /// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+    /// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             transport: None,

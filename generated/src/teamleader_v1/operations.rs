@@ -13,11 +13,9 @@ impl Client {
     ///
     /// `POST /addCallback.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_callback<'a>(&'a self, body: &'a types::AddCallback) -> AddCallback<'a> {
         AddCallback {
             client: self,
@@ -35,7 +33,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCompany | CRM | name | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCompany | CRM | name | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_company<'a>(&'a self, body: &'a types::AddCompany) -> AddCompany<'a> {
         AddCompany {
             client: self,
@@ -53,7 +51,7 @@ impl Client {
     ///
     /// Spec note: The latest page's excerpt ends inside `automerge_by_name`; the rest of the parameter list comes from an earlier version of the page. See notes `excerpts` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+    /// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
     pub fn add_contact<'a>(&'a self, body: &'a types::AddContact) -> AddContact<'a> {
         AddContact {
             client: self,
@@ -67,11 +65,9 @@ impl Client {
     ///
     /// `POST /addContactToMeeting.php`
     ///
-    ///
-    ///
     /// Spec note: See note `errors-in-success-bodies`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Adding a contact to a meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Adding a contact to a meeting`.
     pub fn add_contact_to_meeting<'a>(
         &'a self,
         body: &'a types::AddContactToMeeting,
@@ -88,11 +84,9 @@ impl Client {
     ///
     /// `POST /addCreditnote.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCreditnote | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCreditnote | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_creditnote<'a>(
         &'a self,
         body: &'a types::AddCreditnote,
@@ -109,11 +103,9 @@ impl Client {
     ///
     /// `POST /addCustomFieldOption.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_custom_field_option<'a>(
         &'a self,
         body: &'a types::AddCustomFieldOption,
@@ -134,7 +126,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_deal<'a>(&'a self, body: &'a types::AddDeal) -> AddDeal<'a> {
         AddDeal {
             client: self,
@@ -152,7 +144,7 @@ impl Client {
     ///
     /// Spec note: See notes `numbered-lines` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-external-costs.txt`, "Adding a new external cost".
+    /// Source: `more/teamleader-v1-external-costs.txt`, section `Adding a new external cost`.
     pub fn add_external_cost<'a>(
         &'a self,
         body: &'a types::AddExternalCost,
@@ -173,7 +165,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients; the line fields come from a peer's README example. See notes `peer-only-endpoints` and `numbered-lines`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -` (secondary material, not the vendor's own documentation).
     pub fn add_invoice<'a>(&'a self, body: &'a types::AddInvoice) -> AddInvoice<'a> {
         AddInvoice {
             client: self,
@@ -191,7 +183,7 @@ impl Client {
     ///
     /// Spec note: See notes `errors-in-success-bodies` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Add a new meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Add a new meeting`.
     pub fn add_meeting<'a>(&'a self, body: &'a types::AddMeeting) -> AddMeeting<'a> {
         AddMeeting {
             client: self,
@@ -209,7 +201,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn add_milestone<'a>(
         &'a self,
         body: &'a types::AddMilestone,
@@ -226,11 +218,9 @@ impl Client {
     ///
     /// `POST /addNote.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addNote | Notes | object_type, object_id, note_title | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addNote | Notes | object_type, object_id, note_title | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_note<'a>(&'a self, body: &'a types::AddNote) -> AddNote<'a> {
         AddNote {
             client: self,
@@ -246,7 +236,7 @@ impl Client {
     ///
     /// Custom fields go into `extra` as `custom_field_<ID>`.
     ///
-    /// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
+    /// Source: `more/teamleader-v1-products.txt`, section `Adding a new product`.
     pub fn add_product<'a>(&'a self, body: &'a types::AddProduct) -> AddProduct<'a> {
         AddProduct {
             client: self,
@@ -260,11 +250,9 @@ impl Client {
     ///
     /// `POST /addProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_project<'a>(&'a self, body: &'a types::AddProject) -> AddProject<'a> {
         AddProject {
             client: self,
@@ -282,7 +270,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn add_related_party_to_project<'a>(
         &'a self,
         body: &'a types::AddRelatedPartyToProject,
@@ -303,7 +291,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_subscription<'a>(
         &'a self,
         body: &'a types::AddSubscription,
@@ -324,7 +312,7 @@ impl Client {
     ///
     /// Spec note: Known from the Python peer, which also names the optional parameters and their types. See notes `peer-only-endpoints` and `custom-fields`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -` (secondary material, not the vendor's own documentation).
     pub fn add_task<'a>(&'a self, body: &'a types::AddTask) -> AddTask<'a> {
         AddTask {
             client: self,
@@ -342,7 +330,7 @@ impl Client {
     ///
     /// Spec note: The page lists `client_email` and `client_name` as required but offers `contact_or_company` instead of them; see notes `ticket-client` and `custom-fields`.
     ///
-    /// Source: `more/teamleader-v1-tickets.txt`, "Adding an new ticket".
+    /// Source: `more/teamleader-v1-tickets.txt`, section `Adding an new ticket`.
     pub fn add_ticket<'a>(&'a self, body: &'a types::AddTicket) -> AddTicket<'a> {
         AddTicket {
             client: self,
@@ -356,11 +344,9 @@ impl Client {
     ///
     /// `POST /addTicketMessage.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTicketMessage | Tickets | ticket_id, message | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTicketMessage | Tickets | ticket_id, message | - | -` (secondary material, not the vendor's own documentation).
     pub fn add_ticket_message<'a>(
         &'a self,
         body: &'a types::AddTicketMessage,
@@ -381,7 +367,7 @@ impl Client {
     ///
     /// Spec note: See notes `numbered-lines` and `excerpts`.
     ///
-    /// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+    /// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
     pub fn add_timetracking<'a>(
         &'a self,
         body: &'a types::AddTimetracking,
@@ -398,11 +384,9 @@ impl Client {
     ///
     /// `POST /bookDraftInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "bookDraftInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `bookDraftInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn book_draft_invoice<'a>(
         &'a self,
         body: &'a types::BookDraftInvoice,
@@ -419,11 +403,9 @@ impl Client {
     ///
     /// `POST /deleteCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_company<'a>(
         &'a self,
         body: &'a types::DeleteCompany,
@@ -440,11 +422,9 @@ impl Client {
     ///
     /// `POST /deleteContact.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteContact | CRM | contact_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteContact | CRM | contact_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_contact<'a>(
         &'a self,
         body: &'a types::DeleteContact,
@@ -461,11 +441,9 @@ impl Client {
     ///
     /// `POST /deleteFile.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteFile | Files | file_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteFile | Files | file_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_file<'a>(&'a self, body: &'a types::DeleteFile) -> DeleteFile<'a> {
         DeleteFile {
             client: self,
@@ -479,11 +457,9 @@ impl Client {
     ///
     /// `POST /deleteInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_invoice<'a>(
         &'a self,
         body: &'a types::DeleteInvoice,
@@ -504,7 +480,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn delete_milestone<'a>(
         &'a self,
         body: &'a types::DeleteMilestone,
@@ -521,11 +497,9 @@ impl Client {
     ///
     /// `POST /deleteProduct.php`
     ///
-    ///
-    ///
     /// Spec note: The page's excerpt ends before the parameters; `product_id` comes from the peer clients. See notes `excerpts` and `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-products.txt`, "Deleting a product".
+    /// Source: `more/teamleader-v1-products.txt`, section `Deleting a product`.
     pub fn delete_product<'a>(
         &'a self,
         body: &'a types::DeleteProduct,
@@ -542,11 +516,9 @@ impl Client {
     ///
     /// `POST /deleteSubscription.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_subscription<'a>(
         &'a self,
         body: &'a types::DeleteSubscription,
@@ -563,11 +535,9 @@ impl Client {
     ///
     /// `POST /deleteTask.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteTask | Timetracking & Tasks | task_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteTask | Timetracking & Tasks | task_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn delete_task<'a>(&'a self, body: &'a types::DeleteTask) -> DeleteTask<'a> {
         DeleteTask {
             client: self,
@@ -581,11 +551,9 @@ impl Client {
     ///
     /// `POST /downloadCreditnotePDF.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. The name suggests a PDF, while downloadFile's page answers with JSON holding a link; it is read as JSON, and a PDF body fails to decode with an error that keeps the raw bytes. See notes `peer-only-endpoints` and `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadCreditnotePDF | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadCreditnotePDF | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn download_creditnote_pdf<'a>(
         &'a self,
         body: &'a types::DownloadCreditnotePdf,
@@ -602,7 +570,7 @@ impl Client {
     ///
     /// `POST /downloadFile.php`
     ///
-    /// Source: `more/teamleader-v1-files.txt`, "Downloading a file".
+    /// Source: `more/teamleader-v1-files.txt`, section `Downloading a file`.
     pub fn download_file<'a>(
         &'a self,
         body: &'a types::DownloadFile,
@@ -619,11 +587,9 @@ impl Client {
     ///
     /// `POST /downloadInvoicePDF.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. The name suggests a PDF, while downloadFile's page answers with JSON holding a link; it is read as JSON, and a PDF body fails to decode with an error that keeps the raw bytes. See notes `peer-only-endpoints` and `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadInvoicePDF | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadInvoicePDF | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn download_invoice_pdf<'a>(
         &'a self,
         body: &'a types::DownloadInvoicePdf,
@@ -640,11 +606,9 @@ impl Client {
     ///
     /// `POST /getAllDealPhaseChanges.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getAllDealPhaseChanges | Deals | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getAllDealPhaseChanges | Deals | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_all_deal_phase_changes<'a>(
         &'a self,
         body: &'a types::GetAllDealPhaseChanges,
@@ -661,11 +625,9 @@ impl Client {
     ///
     /// `POST /getBookkeepingAccounts.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBookkeepingAccounts | Invoices | sys_department_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBookkeepingAccounts | Invoices | sys_department_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_bookkeeping_accounts<'a>(
         &'a self,
         body: &'a types::GetBookkeepingAccounts,
@@ -682,11 +644,9 @@ impl Client {
     ///
     /// `POST /getBusinessTypes.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBusinessTypes | CRM | country | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBusinessTypes | CRM | country | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_business_types<'a>(
         &'a self,
         body: &'a types::GetBusinessTypes,
@@ -703,11 +663,9 @@ impl Client {
     ///
     /// `POST /getCall.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCall | Calls | call_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCall | Calls | call_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_call<'a>(&'a self, body: &'a types::GetCall) -> GetCall<'a> {
         GetCall {
             client: self,
@@ -721,11 +679,9 @@ impl Client {
     ///
     /// `POST /getCalls.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCalls | Calls | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCalls | Calls | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_calls<'a>(&'a self, body: &'a types::GetCalls) -> GetCalls<'a> {
         GetCalls {
             client: self,
@@ -739,11 +695,9 @@ impl Client {
     ///
     /// `POST /getCompanies.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompanies | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompanies | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_companies<'a>(
         &'a self,
         body: &'a types::GetCompanies,
@@ -760,11 +714,9 @@ impl Client {
     ///
     /// `POST /getCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON object rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompany | CRM | company_id | - | JSON object" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompany | CRM | company_id | - | JSON object` (secondary material, not the vendor's own documentation).
     pub fn get_company<'a>(&'a self, body: &'a types::GetCompany) -> GetCompany<'a> {
         GetCompany {
             client: self,
@@ -778,11 +730,9 @@ impl Client {
     ///
     /// `POST /getContact.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON object rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)` (secondary material, not the vendor's own documentation).
     pub fn get_contact<'a>(&'a self, body: &'a types::GetContact) -> GetContact<'a> {
         GetContact {
             client: self,
@@ -796,11 +746,9 @@ impl Client {
     ///
     /// `POST /getContactCompanyRelations.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is read as a JSON array because the endpoint pages; no source shows it. See note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactCompanyRelations | CRM | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactCompanyRelations | CRM | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_contact_company_relations<'a>(
         &'a self,
         body: &'a types::GetContactCompanyRelations,
@@ -817,11 +765,9 @@ impl Client {
     ///
     /// `POST /getContacts.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContacts | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContacts | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_contacts<'a>(&'a self, body: &'a types::GetContacts) -> GetContacts<'a> {
         GetContacts {
             client: self,
@@ -835,11 +781,9 @@ impl Client {
     ///
     /// `POST /getContactsByCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactsByCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactsByCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_contacts_by_company<'a>(
         &'a self,
         body: &'a types::GetContactsByCompany,
@@ -860,7 +804,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_cost_per_km<'a>(
         &'a self,
         body: &'a types::GetCostPerKm,
@@ -877,11 +821,9 @@ impl Client {
     ///
     /// `POST /getCreditnote.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnote | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnote | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_creditnote<'a>(
         &'a self,
         body: &'a types::GetCreditnote,
@@ -902,7 +844,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_creditnote_by_nr<'a>(
         &'a self,
         body: &'a types::GetCreditnoteByNr,
@@ -919,11 +861,9 @@ impl Client {
     ///
     /// `POST /getCreditnotes.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotes | Invoices | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotes | Invoices | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_creditnotes<'a>(
         &'a self,
         body: &'a types::GetCreditnotes,
@@ -940,11 +880,9 @@ impl Client {
     ///
     /// `POST /getCreditnotesByProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_creditnotes_by_project<'a>(
         &'a self,
         body: &'a types::GetCreditnotesByProject,
@@ -961,11 +899,9 @@ impl Client {
     ///
     /// `POST /getCustomFieldInfo.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFieldInfo | Custom Fields | custom_field_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFieldInfo | Custom Fields | custom_field_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_custom_field_info<'a>(
         &'a self,
         body: &'a types::GetCustomFieldInfo,
@@ -982,11 +918,9 @@ impl Client {
     ///
     /// `POST /getCustomFields.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFields | Custom Fields | for | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFields | Custom Fields | for | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_custom_fields<'a>(
         &'a self,
         body: &'a types::GetCustomFields,
@@ -1007,7 +941,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
     pub fn get_days_off<'a>(&'a self, body: &'a types::GetDaysOff) -> GetDaysOff<'a> {
         GetDaysOff {
             client: self,
@@ -1025,7 +959,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
     pub fn get_days_off_by_user<'a>(
         &'a self,
         body: &'a types::GetDaysOffByUser,
@@ -1042,11 +976,9 @@ impl Client {
     ///
     /// `POST /getDeal.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal<'a>(&'a self, body: &'a types::GetDeal) -> GetDeal<'a> {
         GetDeal {
             client: self,
@@ -1060,11 +992,9 @@ impl Client {
     ///
     /// `POST /getDealPhaseChanges.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhaseChanges | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhaseChanges | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal_phase_changes<'a>(
         &'a self,
         body: &'a types::GetDealPhaseChanges,
@@ -1085,7 +1015,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhases | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhases | Deals | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal_phases<'a>(
         &'a self,
         body: &'a types::GetDealPhases,
@@ -1106,7 +1036,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealSources | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealSources | Deals | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deal_sources<'a>(
         &'a self,
         body: &'a types::GetDealSources,
@@ -1123,11 +1053,9 @@ impl Client {
     ///
     /// `POST /getDeals.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeals | Deals | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeals | Deals | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_deals<'a>(&'a self, body: &'a types::GetDeals) -> GetDeals<'a> {
         GetDeals {
             client: self,
@@ -1141,11 +1069,9 @@ impl Client {
     ///
     /// `POST /getDealsByContactOrCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deals_by_contact_or_company<'a>(
         &'a self,
         body: &'a types::GetDealsByContactOrCompany,
@@ -1162,11 +1088,9 @@ impl Client {
     ///
     /// `POST /getDealsByProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByProject | Deals | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByProject | Deals | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_deals_by_project<'a>(
         &'a self,
         body: &'a types::GetDealsByProject,
@@ -1187,7 +1111,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDepartments | General | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDepartments | General | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_departments<'a>(
         &'a self,
         body: &'a types::GetDepartments,
@@ -1204,7 +1128,7 @@ impl Client {
     ///
     /// `POST /getFileInfo.php`
     ///
-    /// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
+    /// Source: `more/teamleader-v1-files.txt`, section `Getting information about a file`.
     pub fn get_file_info<'a>(&'a self, body: &'a types::GetFileInfo) -> GetFileInfo<'a> {
         GetFileInfo {
             client: self,
@@ -1218,11 +1142,9 @@ impl Client {
     ///
     /// `POST /getFiles.php`
     ///
-    ///
-    ///
     /// Spec note: The page says the answer holds either a list of files or an error message; an error message fails to decode. See note `errors-in-success-bodies`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+    /// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
     pub fn get_files<'a>(&'a self, body: &'a types::GetFiles) -> GetFiles<'a> {
         GetFiles {
             client: self,
@@ -1236,11 +1158,9 @@ impl Client {
     ///
     /// `POST /getInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice<'a>(&'a self, body: &'a types::GetInvoice) -> GetInvoice<'a> {
         GetInvoice {
             client: self,
@@ -1258,7 +1178,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_by_nr<'a>(
         &'a self,
         body: &'a types::GetInvoiceByNr,
@@ -1279,7 +1199,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_by_ogm<'a>(
         &'a self,
         body: &'a types::GetInvoiceByOgm,
@@ -1296,11 +1216,9 @@ impl Client {
     ///
     /// `POST /getInvoiceCloudURL.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceCloudURL | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceCloudURL | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_cloud_url<'a>(
         &'a self,
         body: &'a types::GetInvoiceCloudUrl,
@@ -1317,11 +1235,9 @@ impl Client {
     ///
     /// `POST /getInvoiceReminderTemplateContent.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_reminder_template_content<'a>(
         &'a self,
         body: &'a types::GetInvoiceReminderTemplateContent,
@@ -1338,11 +1254,9 @@ impl Client {
     ///
     /// `POST /getInvoiceReminderTemplates.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplates | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplates | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoice_reminder_templates<'a>(
         &'a self,
         body: &'a types::GetInvoiceReminderTemplates,
@@ -1359,11 +1273,9 @@ impl Client {
     ///
     /// `POST /getInvoices.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices<'a>(&'a self, body: &'a types::GetInvoices) -> GetInvoices<'a> {
         GetInvoices {
             client: self,
@@ -1377,11 +1289,9 @@ impl Client {
     ///
     /// `POST /getInvoicesByDeal.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByDeal | Invoices | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByDeal | Invoices | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices_by_deal<'a>(
         &'a self,
         body: &'a types::GetInvoicesByDeal,
@@ -1398,11 +1308,9 @@ impl Client {
     ///
     /// `POST /getInvoicesByProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices_by_project<'a>(
         &'a self,
         body: &'a types::GetInvoicesByProject,
@@ -1419,11 +1327,9 @@ impl Client {
     ///
     /// `POST /getInvoicesBySubscription.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesBySubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesBySubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_invoices_by_subscription<'a>(
         &'a self,
         body: &'a types::GetInvoicesBySubscription,
@@ -1444,7 +1350,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
     pub fn get_meeting<'a>(&'a self, body: &'a types::GetMeeting) -> GetMeeting<'a> {
         GetMeeting {
             client: self,
@@ -1462,7 +1368,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
     pub fn get_meetings<'a>(&'a self, body: &'a types::GetMeetings) -> GetMeetings<'a> {
         GetMeetings {
             client: self,
@@ -1480,7 +1386,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_milestone<'a>(
         &'a self,
         body: &'a types::GetMilestone,
@@ -1501,7 +1407,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_milestones_by_project<'a>(
         &'a self,
         body: &'a types::GetMilestonesByProject,
@@ -1518,11 +1424,9 @@ impl Client {
     ///
     /// `POST /getNotes.php`
     ///
-    ///
-    ///
     /// Spec note: The Ruby peer posts this to addNote.php, a bug; the endpoint name is the index's. No page size is known, so `stream()` stops at an empty page. See notes `peer-only-endpoints`, `peer-bugs` and `paging-zero-based`. The answer is read as a JSON array because the endpoint pages; no source shows it. See note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getNotes | Notes | object_type, object_id, pageno | - | -   (NOTE: ruby get_notes wrongly POSTs to addNote.php)" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getNotes | Notes | object_type, object_id, pageno | - | - (NOTE: ruby get_notes wrongly POSTs to addNote.php)` (secondary material, not the vendor's own documentation).
     pub fn get_notes<'a>(&'a self, body: &'a types::GetNotes) -> GetNotes<'a> {
         GetNotes {
             client: self,
@@ -1540,7 +1444,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
     pub fn get_planned_tasks<'a>(
         &'a self,
         body: &'a types::GetPlannedTasks,
@@ -1561,7 +1465,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_prepaid_info<'a>(
         &'a self,
         body: &'a types::GetPrepaidInfo,
@@ -1578,11 +1482,9 @@ impl Client {
     ///
     /// `POST /getProduct.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProduct | Products | product_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProduct | Products | product_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_product<'a>(&'a self, body: &'a types::GetProduct) -> GetProduct<'a> {
         GetProduct {
             client: self,
@@ -1596,11 +1498,9 @@ impl Client {
     ///
     /// `POST /getProducts.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is read as a JSON array because the endpoint pages; no source shows it. See note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProducts | Products | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProducts | Products | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_products<'a>(&'a self, body: &'a types::GetProducts) -> GetProducts<'a> {
         GetProducts {
             client: self,
@@ -1614,11 +1514,9 @@ impl Client {
     ///
     /// `POST /getProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProject | Projects | project_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProject | Projects | project_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_project<'a>(&'a self, body: &'a types::GetProject) -> GetProject<'a> {
         GetProject {
             client: self,
@@ -1632,11 +1530,9 @@ impl Client {
     ///
     /// `POST /getProjects.php`
     ///
-    ///
-    ///
     /// Spec note: Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+    /// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
     pub fn get_projects<'a>(&'a self, body: &'a types::GetProjects) -> GetProjects<'a> {
         GetProjects {
             client: self,
@@ -1650,7 +1546,7 @@ impl Client {
     ///
     /// `POST /getProjectsByClient.php`
     ///
-    /// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+    /// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
     pub fn get_projects_by_client<'a>(
         &'a self,
         body: &'a types::GetProjectsByClient,
@@ -1671,7 +1567,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_related_parties_by_project<'a>(
         &'a self,
         body: &'a types::GetRelatedPartiesByProject,
@@ -1688,11 +1584,9 @@ impl Client {
     ///
     /// `POST /getRelatedSubscriptionsByInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_related_subscriptions_by_invoice<'a>(
         &'a self,
         body: &'a types::GetRelatedSubscriptionsByInvoice,
@@ -1713,7 +1607,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/general.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/general.php` (secondary material, not the vendor's own documentation).
     pub fn get_segments<'a>(&'a self, body: &'a types::GetSegments) -> GetSegments<'a> {
         GetSegments {
             client: self,
@@ -1727,11 +1621,9 @@ impl Client {
     ///
     /// `POST /getSubscription.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_subscription<'a>(
         &'a self,
         body: &'a types::GetSubscription,
@@ -1748,11 +1640,9 @@ impl Client {
     ///
     /// `POST /getSubscriptions.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_subscriptions<'a>(
         &'a self,
         body: &'a types::GetSubscriptions,
@@ -1769,11 +1659,9 @@ impl Client {
     ///
     /// `POST /getSubscriptionsByContactOrCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_subscriptions_by_contact_or_company<'a>(
         &'a self,
         body: &'a types::GetSubscriptionsByContactOrCompany,
@@ -1790,11 +1678,9 @@ impl Client {
     ///
     /// `POST /getSubscriptionsByDeal.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByDeal | Subscriptions | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByDeal | Subscriptions | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_subscriptions_by_deal<'a>(
         &'a self,
         body: &'a types::GetSubscriptionsByDeal,
@@ -1815,7 +1701,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTags | General | - | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTags | General | - | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_tags<'a>(&'a self, body: &'a types::GetTags) -> GetTags<'a> {
         GetTags {
             client: self,
@@ -1829,11 +1715,9 @@ impl Client {
     ///
     /// `POST /getTask.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON object rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTask | Timetracking & Tasks | task_id | - | JSON object" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTask | Timetracking & Tasks | task_id | - | JSON object` (secondary material, not the vendor's own documentation).
     pub fn get_task<'a>(&'a self, body: &'a types::GetTask) -> GetTask<'a> {
         GetTask {
             client: self,
@@ -1851,7 +1735,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_task_types<'a>(
         &'a self,
         body: &'a types::GetTaskTypes,
@@ -1868,11 +1752,9 @@ impl Client {
     ///
     /// `POST /getTasks.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_tasks<'a>(&'a self, body: &'a types::GetTasks) -> GetTasks<'a> {
         GetTasks {
             client: self,
@@ -1890,7 +1772,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_tasks_by_milestone<'a>(
         &'a self,
         body: &'a types::GetTasksByMilestone,
@@ -1911,7 +1793,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
     pub fn get_team<'a>(&'a self, body: &'a types::GetTeam) -> GetTeam<'a> {
         GetTeam {
             client: self,
@@ -1929,7 +1811,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
     pub fn get_teams<'a>(&'a self, body: &'a types::GetTeams) -> GetTeams<'a> {
         GetTeams {
             client: self,
@@ -1943,11 +1825,9 @@ impl Client {
     ///
     /// `POST /getTicket.php`
     ///
-    ///
-    ///
     /// Spec note: The Ruby peer posts this to getTickets.php, a bug; the endpoint name is the index's and the other peer's. See notes `peer-only-endpoints` and `peer-bugs`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicket | Tickets | ticket_id | - | -   (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicket | Tickets | ticket_id | - | - (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)` (secondary material, not the vendor's own documentation).
     pub fn get_ticket<'a>(&'a self, body: &'a types::GetTicket) -> GetTicket<'a> {
         GetTicket {
             client: self,
@@ -1961,11 +1841,9 @@ impl Client {
     ///
     /// `POST /getTicketCloudURL.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketCloudURL | Tickets | ticket_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketCloudURL | Tickets | ticket_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_ticket_cloud_url<'a>(
         &'a self,
         body: &'a types::GetTicketCloudUrl,
@@ -1982,11 +1860,9 @@ impl Client {
     ///
     /// `POST /getTicketMessage.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessage | Tickets | message_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessage | Tickets | message_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_ticket_message<'a>(
         &'a self,
         body: &'a types::GetTicketMessage,
@@ -2003,11 +1879,9 @@ impl Client {
     ///
     /// `POST /getTicketMessages.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -` (secondary material, not the vendor's own documentation).
     pub fn get_ticket_messages<'a>(
         &'a self,
         body: &'a types::GetTicketMessages,
@@ -2024,11 +1898,9 @@ impl Client {
     ///
     /// `POST /getTickets.php`
     ///
-    ///
-    ///
     /// Spec note: The Python peer pages with `amount` and `pageno`; the Ruby peer sends `type`. See notes `peer-only-endpoints` and `paging-zero-based`. That the answer is a JSON array rests on the peers; see note `list-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_tickets<'a>(&'a self, body: &'a types::GetTickets) -> GetTickets<'a> {
         GetTickets {
             client: self,
@@ -2042,11 +1914,9 @@ impl Client {
     ///
     /// `POST /getTimetracking.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. That the answer is a JSON array rests on the peers; see note `list-responses`. Pages count from 0; see note `paging-zero-based`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking<'a>(
         &'a self,
         body: &'a types::GetTimetracking,
@@ -2067,7 +1937,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking_entry<'a>(
         &'a self,
         body: &'a types::GetTimetrackingEntry,
@@ -2088,7 +1958,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking_for_invoice<'a>(
         &'a self,
         body: &'a types::GetTimetrackingForInvoice,
@@ -2109,7 +1979,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn get_timetracking_for_task<'a>(
         &'a self,
         body: &'a types::GetTimetrackingForTask,
@@ -2130,7 +2000,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
     pub fn get_user_access<'a>(
         &'a self,
         body: &'a types::GetUserAccess,
@@ -2151,7 +2021,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only; the Ruby peer passes a parameter hash but names no parameter. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getUsers | General | - | (ruby accepts params hash; none named) | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getUsers | General | - | (ruby accepts params hash; none named) | -` (secondary material, not the vendor's own documentation).
     pub fn get_users<'a>(&'a self, body: &'a types::GetUsers) -> GetUsers<'a> {
         GetUsers {
             client: self,
@@ -2169,7 +2039,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
     pub fn get_users_on_project<'a>(
         &'a self,
         body: &'a types::GetUsersOnProject,
@@ -2186,11 +2056,9 @@ impl Client {
     ///
     /// `POST /linkContactToCompany.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -` (secondary material, not the vendor's own documentation).
     pub fn link_contact_to_company<'a>(
         &'a self,
         body: &'a types::LinkContactToCompany,
@@ -2207,11 +2075,9 @@ impl Client {
     ///
     /// `POST /removeContactFromMeeting.php`
     ///
-    ///
-    ///
     /// Spec note: The excerpt ends inside the parameter list; the answer is not shown. See note `excerpts`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Removing a contact from a meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Removing a contact from a meeting`.
     pub fn remove_contact_from_meeting<'a>(
         &'a self,
         body: &'a types::RemoveContactFromMeeting,
@@ -2228,11 +2094,9 @@ impl Client {
     ///
     /// `POST /sendInvoice.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -` (secondary material, not the vendor's own documentation).
     pub fn send_invoice<'a>(&'a self, body: &'a types::SendInvoice) -> SendInvoice<'a> {
         SendInvoice {
             client: self,
@@ -2250,7 +2114,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendSaleToClient | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendSaleToClient | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
     pub fn send_sale_to_client<'a>(
         &'a self,
         body: &'a types::SendSaleToClient,
@@ -2271,7 +2135,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn set_hourly_pricing<'a>(
         &'a self,
         body: &'a types::SetHourlyPricing,
@@ -2288,11 +2152,9 @@ impl Client {
     ///
     /// `POST /setInvoicePaymentStatus.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -` (secondary material, not the vendor's own documentation).
     pub fn set_invoice_payment_status<'a>(
         &'a self,
         body: &'a types::SetInvoicePaymentStatus,
@@ -2313,7 +2175,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateCompany | CRM | company_id, track_changes | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateCompany | CRM | company_id, track_changes | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_company<'a>(
         &'a self,
         body: &'a types::UpdateCompany,
@@ -2334,7 +2196,7 @@ impl Client {
     ///
     /// Spec note: The page's excerpt ends after `contact_id`; `track_changes` and `forename` come from the peer clients. See notes `excerpts` and `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-crm.txt`, "Updating contact information".
+    /// Source: `more/teamleader-v1-crm.txt`, section `Updating contact information`.
     pub fn update_contact<'a>(
         &'a self,
         body: &'a types::UpdateContact,
@@ -2355,7 +2217,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_deal<'a>(&'a self, body: &'a types::UpdateDeal) -> UpdateDeal<'a> {
         UpdateDeal {
             client: self,
@@ -2373,7 +2235,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDealItems | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDealItems | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_deal_items<'a>(
         &'a self,
         body: &'a types::UpdateDealItems,
@@ -2394,7 +2256,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_invoice<'a>(
         &'a self,
         body: &'a types::UpdateInvoice,
@@ -2411,11 +2273,9 @@ impl Client {
     ///
     /// `POST /updateInvoiceComments.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoiceComments | Invoices | invoice_id, comments | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoiceComments | Invoices | invoice_id, comments | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_invoice_comments<'a>(
         &'a self,
         body: &'a types::UpdateInvoiceComments,
@@ -2432,11 +2292,9 @@ impl Client {
     ///
     /// `POST /updateMeeting.php`
     ///
-    ///
-    ///
     /// Spec note: See note `errors-in-success-bodies`.
     ///
-    /// Source: `more/teamleader-v1-meetings.txt`, "Updating an existing meeting".
+    /// Source: `more/teamleader-v1-meetings.txt`, section `Updating an existing meeting`.
     pub fn update_meeting<'a>(
         &'a self,
         body: &'a types::UpdateMeeting,
@@ -2457,7 +2315,7 @@ impl Client {
     ///
     /// Spec note: See note `errors-in-success-bodies`.
     ///
-    /// Source: `more/teamleader-v1-products.txt`, "Updating a product".
+    /// Source: `more/teamleader-v1-products.txt`, section `Updating a product`.
     pub fn update_product<'a>(
         &'a self,
         body: &'a types::UpdateProduct,
@@ -2474,11 +2332,9 @@ impl Client {
     ///
     /// `POST /updateProject.php`
     ///
-    ///
-    ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateProject | Projects | project_id, track_changes, title | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateProject | Projects | project_id, track_changes, title | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_project<'a>(
         &'a self,
         body: &'a types::UpdateProject,
@@ -2499,7 +2355,7 @@ impl Client {
     ///
     /// Spec note: Known from peer clients only: the name and the parameters they require. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
     pub fn update_subscription<'a>(
         &'a self,
         body: &'a types::UpdateSubscription,
@@ -2520,7 +2376,7 @@ impl Client {
     ///
     /// Spec note: Known from the Python peer, which also names the optional parameters. See notes `peer-only-endpoints` and `custom-fields`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -` (secondary material, not the vendor's own documentation).
     pub fn update_task<'a>(&'a self, body: &'a types::UpdateTask) -> UpdateTask<'a> {
         UpdateTask {
             client: self,
@@ -2534,11 +2390,9 @@ impl Client {
     ///
     /// `POST /updateTicket.php`
     ///
-    ///
-    ///
     /// Spec note: The excerpt ends inside the description of `status`; further parameters are unknown. See note `excerpts`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
+    /// Source: `more/teamleader-v1-tickets.txt`, section `Updating a ticket`.
     pub fn update_ticket<'a>(
         &'a self,
         body: &'a types::UpdateTicket,
@@ -2559,7 +2413,7 @@ impl Client {
     ///
     /// Spec note: Known by name only, from a peer client's endpoint table: put the parameters into `extra`. See note `peer-only-endpoints`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
     pub fn update_timetracking<'a>(
         &'a self,
         body: &'a types::UpdateTimetracking,
@@ -2576,11 +2430,9 @@ impl Client {
     ///
     /// `POST /uploadFile.php`
     ///
-    ///
-    ///
     /// Spec note: The page's excerpt ends at the heading of this section. See notes `peer-only-endpoints` and `excerpts`. The answer is not documented; see note `text-responses`.
     ///
-    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -" (secondary material, not the vendor's own documentation).
+    /// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -` (secondary material, not the vendor's own documentation).
     pub fn upload_file<'a>(&'a self, body: &'a types::UploadFile) -> UploadFile<'a> {
         UploadFile {
             client: self,

@@ -985,7 +985,7 @@ fn contacts_info_request_by_id() {
 }
 
 #[test]
-///Fixed from the document: The MSON sample of `companies[].division` is written `'Engineering'`, in single quotes where every other sample uses backticks, which would make the quotes part of the value; the example has "Engineering".
+/// Fixed from the document: The MSON sample of `companies[].division` is written `'Engineering'`, in single quotes where every other sample uses backticks, which would make the quotes part of the value; the example has "Engineering".
 fn contacts_info_200_erlich_bachman() {
     let body = r#"{
   "data": {
@@ -1300,7 +1300,7 @@ fn contacts_update_request_john_smith() {
 }
 
 #[test]
-///Fixed from the document: The request line `POST https://api.focus.teamleader.eu/contacts.update` that precedes the JSON in the "Updating collections" code block is dropped. See note `general-examples`.
+/// Fixed from the document: The request line `POST https://api.focus.teamleader.eu/contacts.update` that precedes the JSON in the "Updating collections" code block is dropped. See note `general-examples`.
 fn contacts_update_request_updating_collections() {
     let body = r#"{
   "id": "f79a44dc-ec94-0d3c-b63e-8dcf41bba54e",
@@ -3160,7 +3160,7 @@ fn files_info_request_by_id() {
 }
 
 #[test]
-///Fixed from the document: The attribute line of `folder` reads `folder : Documents`, with a space before the colon; it is read as the property `folder`.
+/// Fixed from the document: The attribute line of `folder` reads `folder : Documents`, with a space before the colon; it is read as the property `folder`.
 fn files_info_200_meeting_report() {
     let body = r#"{
   "data": {
@@ -3215,7 +3215,7 @@ fn files_list_request_company_files() {
 }
 
 #[test]
-///Fixed from the document: The attribute line of `folder` reads `folder : Documents`, with a space before the colon; it is read as the property `folder`.
+/// Fixed from the document: The attribute line of `folder` reads `folder : Documents`, with a space before the colon; it is read as the property `folder`.
 fn files_list_200_meeting_report() {
     let body = r#"{
   "data": [
@@ -3546,7 +3546,7 @@ fn invoices_info_request_with_late_fees() {
 }
 
 #[test]
-///Fixed from the document: The MSON sample of `note` is written `'Some extra remarks about the invoice'`, in single quotes inside the backticks, which would make the quotes part of the value; the example has "Some extra remarks about the invoice".
+/// Fixed from the document: The MSON sample of `note` is written `'Some extra remarks about the invoice'`, in single quotes inside the backticks, which would make the quotes part of the value; the example has "Some extra remarks about the invoice".
 fn invoices_info_200_outstanding_invoice() {
     let body = r#"{
   "data": {
@@ -3953,7 +3953,7 @@ fn invoices_remove_payments_request_by_id() {
 }
 
 #[test]
-///Fixed from the document: The attribute list is unevenly indented (`bcc` one space left of `to` and `cc`, `attachments` one space left of the other top-level properties); it is read as `bcc` inside `recipients` and `attachments` at the top level. See note `invoicing-send`.
+/// Fixed from the document: The attribute list is unevenly indented (`bcc` one space left of `to` and `cc`, `attachments` one space left of the other top-level properties); it is read as `bcc` inside `recipients` and `attachments` at the top level. See note `invoicing-send`.
 fn invoices_send_request_to_cc_bcc() {
     let body = r#"{
   "id": "d885e5d5-bacb-4607-bde9-abc4a04a901b",
@@ -4003,7 +4003,7 @@ fn invoices_send_request_to_cc_bcc() {
 }
 
 #[test]
-///Fixed from the document: The `One Of` option of `for_attention_of` is written ``name `Finance Dept.` `` without the colon between name and sample; it is read as `name: "Finance Dept."`.
+/// Fixed from the document: The `One Of` option of `for_attention_of` is written ``name `Finance Dept.` `` without the colon between name and sample; it is read as `name: "Finance Dept."`.
 fn invoices_update_request_one_line() {
     let body = r#"{
   "id": "b7023c11-455e-4fa5-bb96-87f37dbc7d07",
@@ -4078,7 +4078,7 @@ fn invoices_update_request_one_line() {
 }
 
 #[test]
-///Fixed from the document: The `One Of` option of `for_attention_of` is written ``name `Finance Dept.` `` without the colon between name and sample; it is read as `name: "Finance Dept."`.
+/// Fixed from the document: The `One Of` option of `for_attention_of` is written ``name `Finance Dept.` `` without the colon between name and sample; it is read as `name: "Finance Dept."`.
 fn invoices_update_booked_request_one_line() {
     let body = r#"{
   "id": "b7023c11-455e-4fa5-bb96-87f37dbc7d07",
@@ -4226,7 +4226,7 @@ fn mail_templates_list_request_invoice_templates() {
 }
 
 #[test]
-///Fixed from the document: The attribute line of `content` reads `content(object)`, without the space before the type; it is read as the object property `content`. The body's sample `#LINK \n<link> Thank you for using our services` is kept as written, with a backslash and an `n` (JSON `\\n`), not a line break; see note `templates-body`.
+/// Fixed from the document: The attribute line of `content` reads `content(object)`, without the space before the type; it is read as the object property `content`. The body's sample `#LINK \n<link> Thank you for using our services` is kept as written, with a backslash and an `n` (JSON `\\n`), not a line break; see note `templates-body`.
 fn mail_templates_list_200_send_link() {
     let body = r##"{
   "data": [
@@ -5182,7 +5182,7 @@ fn product_categories_list_request_by_department() {
 }
 
 #[test]
-///Fixed from the document: The MSON sample of `name` is written `'Asian Flowers'`, in single quotes where every other sample uses backticks, which would make the quotes part of the value; the example has "Asian Flowers".
+/// Fixed from the document: The MSON sample of `name` is written `'Asian Flowers'`, in single quotes where every other sample uses backticks, which would make the quotes part of the value; the example has "Asian Flowers".
 fn product_categories_list_200_asian_flowers() {
     let body = r#"{
   "data": [
@@ -8726,7 +8726,7 @@ fn tasks_complete_request_by_id() {
 }
 
 #[test]
-///Fixed from the document: The required `title` has no sample in the tasks.create attribute list, so the rendered body would lack a required field; the example takes the title sample of tasks.info and tasks.list, "Review code changes". See note `tasks-examples`.
+/// Fixed from the document: The required `title` has no sample in the tasks.create attribute list, so the rendered body would lack a required field; the example takes the title sample of tasks.info and tasks.list, "Review code changes". See note `tasks-examples`.
 fn tasks_create_request_review_code_changes() {
     let body = r#"{
   "title": "Review code changes",
@@ -9729,7 +9729,7 @@ fn time_tracking_info_200_one_hour() {
 }
 
 #[test]
-///Fixed from the document: The MSON sample of `filter.ids` ends in a comma after its second value, which is dropped. `subject_types` has no sample; as an array of an enum it renders a one-element list of the first member (note `mson-examples`).
+/// Fixed from the document: The MSON sample of `filter.ids` ends in a comma after its second value, which is dropped. `subject_types` has no sample; as an array of an enum it renders a one-element list of the first member (note `mson-examples`).
 fn time_tracking_list_request_filtered() {
     let body = r#"{
   "filter": {

@@ -241,7 +241,7 @@ pub use operations::*;
 /// The documented base URL.
 pub const BASE_URL: &str = "https://api.focus.teamleader.eu";
 
-/// The retry policy the spec declares: up to 4 attempts; idempotent calls retry on 502, 503, 504; every call retries on 429, which prove the request was not carried out.
+/// The retry policy the spec declares: up to 4 attempts; idempotent calls retry on 502, 503, 504; every call retries on 429, a status that proves the request was not carried out.
 ///
 /// 429 means the rate limit denied the call before anything was done, so it is retried for every operation, writes included. The document gives no `Retry-After`; it sends `X-RateLimit-Reset`, the moment the oldest counted call leaves the sliding minute, which the runtime does not read, so the wait is the exponential backoff (about 2, 4 and 8 seconds) unless a `Retry-After` does come. 502, 503 and 504 are gateway answers and are retried only for the idempotent operations (the list, info, me and migrate reads): a write that timed out may have been carried out. 500 ("something went wrong on our end") is not retried, since an application error is likely to repeat. The client-side limit of 200 calls a minute keeps a single client under the documented limit; the retries cover other clients of the same integration sharing that limit. See note `rate-limit`.
 pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
@@ -295,7 +295,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Starts a client of the Teamleader Focus API v2.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "Endpoints".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `Endpoints`.
     pub fn builder(
         oauth: std::sync::Arc<clientgen_runtime::oauth::OAuthSession>,
     ) -> ClientBuilder {

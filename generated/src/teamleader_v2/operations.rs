@@ -17,7 +17,7 @@ impl Client {
     ///
     /// Spec note: Sent without a body, and a read; see notes `empty-requests` and `general-reads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "accounts.projects-v2-status [POST /accounts.projects-v2-status]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `accounts.projects-v2-status [POST /accounts.projects-v2-status]`.
     pub fn accounts_projects_v2_status(&self) -> AccountsProjectsV2Status<'_> {
         AccountsProjectsV2Status {
             client: self,
@@ -35,7 +35,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `calendar-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
     pub fn activity_types_list<'a>(
         &'a self,
         body: &'a types::ListActivityTypesRequest,
@@ -57,7 +57,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "businessTypes.list [POST /businessTypes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `businessTypes.list [POST /businessTypes.list]`.
     pub fn business_types_list<'a>(
         &'a self,
         body: &'a types::ListBusinessTypesRequest,
@@ -79,7 +79,7 @@ impl Client {
     ///
     /// Spec note: Sent as a POST; see notes `calendar-call-outcomes-method` and `body-pagination`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
     pub fn call_outcomes_list<'a>(
         &'a self,
         body: &'a types::ListCallOutcomesRequest,
@@ -97,11 +97,9 @@ impl Client {
     ///
     /// `POST /calls.add`
     ///
-    ///
-    ///
     /// Spec note: See note `calendar-calls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
     pub fn calls_add<'a>(&'a self, body: &'a types::NewCall) -> CallsAdd<'a> {
         CallsAdd {
             client: self,
@@ -116,7 +114,7 @@ impl Client {
     ///
     /// `POST /calls.complete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "calls.complete [POST /calls.complete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `calls.complete [POST /calls.complete]`.
     pub fn calls_complete<'a>(
         &'a self,
         body: &'a types::CompleteCallRequest,
@@ -134,11 +132,9 @@ impl Client {
     ///
     /// `POST /calls.info`
     ///
-    ///
-    ///
     /// Spec note: See note `calendar-calls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
     pub fn calls_info<'a>(&'a self, body: &'a types::IdRequest) -> CallsInfo<'a> {
         CallsInfo {
             client: self,
@@ -157,7 +153,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `calendar-list-meta` and `calendar-calls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
     pub fn calls_list<'a>(&'a self, body: &'a types::ListCallsRequest) -> CallsList<'a> {
         CallsList {
             client: self,
@@ -176,7 +172,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `calendar-calls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "calls.update [POST /calls.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `calls.update [POST /calls.update]`.
     pub fn calls_update<'a>(&'a self, body: &'a types::UpdateCall) -> CallsUpdate<'a> {
         CallsUpdate {
             client: self,
@@ -191,7 +187,7 @@ impl Client {
     ///
     /// `POST /closingDays.add`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "closingDays.add [POST /closingDays.add]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.add [POST /closingDays.add]`.
     pub fn closing_days_add<'a>(
         &'a self,
         body: &'a types::NewClosingDay,
@@ -209,7 +205,7 @@ impl Client {
     ///
     /// `POST /closingDays.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "closingDays.delete [POST /closingDays.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.delete [POST /closingDays.delete]`.
     pub fn closing_days_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -231,7 +227,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-closing-days-filter`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
     pub fn closing_days_list<'a>(
         &'a self,
         body: &'a types::ListClosingDaysRequest,
@@ -249,11 +245,9 @@ impl Client {
     ///
     /// `POST /cloudPlatforms.url`
     ///
-    ///
-    ///
     /// Spec note: A read, marked idempotent; see note `general-reads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
     pub fn cloud_platforms_url<'a>(
         &'a self,
         body: &'a types::CloudPlatformUrlRequest,
@@ -271,11 +265,9 @@ impl Client {
     ///
     /// `POST /commercialDiscounts.list`
     ///
-    ///
-    ///
     /// Spec note: Not paged; see note `invoicing-commercial-discount-list`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "commercialDiscounts.list [POST /commercialDiscounts.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `commercialDiscounts.list [POST /commercialDiscounts.list]`.
     pub fn commercial_discounts_list<'a>(
         &'a self,
         body: &'a types::ListCommercialDiscountsRequest,
@@ -293,7 +285,7 @@ impl Client {
     ///
     /// `POST /companies.add`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.add [POST /companies.add]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.add [POST /companies.add]`.
     pub fn companies_add<'a>(&'a self, body: &'a types::NewCompany) -> CompaniesAdd<'a> {
         CompaniesAdd {
             client: self,
@@ -308,7 +300,7 @@ impl Client {
     ///
     /// `POST /companies.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.delete [POST /companies.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.delete [POST /companies.delete]`.
     pub fn companies_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -328,7 +320,7 @@ impl Client {
     ///
     /// With `includes`, the answer also lists the related companies and/or the linked contacts.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
     pub fn companies_info<'a>(
         &'a self,
         body: &'a types::CompanyInfoRequest,
@@ -350,7 +342,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
     pub fn companies_list<'a>(
         &'a self,
         body: &'a types::ListCompaniesRequest,
@@ -368,7 +360,7 @@ impl Client {
     ///
     /// `POST /companies.tag`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.tag [POST /companies.tag]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.tag [POST /companies.tag]`.
     pub fn companies_tag<'a>(&'a self, body: &'a types::TagRequest) -> CompaniesTag<'a> {
         CompaniesTag {
             client: self,
@@ -383,7 +375,7 @@ impl Client {
     ///
     /// `POST /companies.untag`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.untag [POST /companies.untag]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.untag [POST /companies.untag]`.
     pub fn companies_untag<'a>(
         &'a self,
         body: &'a types::TagRequest,
@@ -405,7 +397,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "companies.update [POST /companies.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `companies.update [POST /companies.update]`.
     pub fn companies_update<'a>(
         &'a self,
         body: &'a types::UpdateCompany,
@@ -423,7 +415,7 @@ impl Client {
     ///
     /// `POST /contacts.add`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.add [POST /contacts.add]`.
     pub fn contacts_add<'a>(&'a self, body: &'a types::NewContact) -> ContactsAdd<'a> {
         ContactsAdd {
             client: self,
@@ -438,7 +430,7 @@ impl Client {
     ///
     /// `POST /contacts.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.delete [POST /contacts.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.delete [POST /contacts.delete]`.
     pub fn contacts_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -456,7 +448,7 @@ impl Client {
     ///
     /// `POST /contacts.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
     pub fn contacts_info<'a>(
         &'a self,
         body: &'a types::ContactInfoRequest,
@@ -474,7 +466,7 @@ impl Client {
     ///
     /// `POST /contacts.linkToCompany`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.linkToCompany [POST /contacts.linkToCompany]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.linkToCompany [POST /contacts.linkToCompany]`.
     pub fn contacts_link_to_company<'a>(
         &'a self,
         body: &'a types::CompanyLinkRequest,
@@ -496,7 +488,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
     pub fn contacts_list<'a>(
         &'a self,
         body: &'a types::ListContactsRequest,
@@ -514,7 +506,7 @@ impl Client {
     ///
     /// `POST /contacts.tag`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.tag [POST /contacts.tag]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.tag [POST /contacts.tag]`.
     pub fn contacts_tag<'a>(&'a self, body: &'a types::TagRequest) -> ContactsTag<'a> {
         ContactsTag {
             client: self,
@@ -529,7 +521,7 @@ impl Client {
     ///
     /// `POST /contacts.unlinkFromCompany`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]`.
     pub fn contacts_unlink_from_company<'a>(
         &'a self,
         body: &'a types::CompanyUnlinkRequest,
@@ -547,7 +539,7 @@ impl Client {
     ///
     /// `POST /contacts.untag`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.untag [POST /contacts.untag]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.untag [POST /contacts.untag]`.
     pub fn contacts_untag<'a>(
         &'a self,
         body: &'a types::TagRequest,
@@ -569,7 +561,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.update [POST /contacts.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.update [POST /contacts.update]`.
     pub fn contacts_update<'a>(
         &'a self,
         body: &'a types::UpdateContact,
@@ -587,7 +579,7 @@ impl Client {
     ///
     /// `POST /contacts.updateCompanyLink`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "contacts.updateCompanyLink [POST /contacts.updateCompanyLink]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `contacts.updateCompanyLink [POST /contacts.updateCompanyLink]`.
     pub fn contacts_update_company_link<'a>(
         &'a self,
         body: &'a types::CompanyLinkRequest,
@@ -609,7 +601,7 @@ impl Client {
     ///
     /// Spec note: See note `invoicing-downloads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.download [POST /creditNotes.download]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.download [POST /creditNotes.download]`.
     pub fn credit_notes_download<'a>(
         &'a self,
         body: &'a types::DownloadCreditNoteRequest,
@@ -631,7 +623,7 @@ impl Client {
     ///
     /// Spec note: See notes `invoicing-credit-note-info` and `invoicing-grouped-lines-read`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
     pub fn credit_notes_info<'a>(
         &'a self,
         body: &'a types::CreditNoteInfoRequest,
@@ -653,7 +645,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `invoicing-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
     pub fn credit_notes_list<'a>(
         &'a self,
         body: &'a types::ListCreditNotesRequest,
@@ -671,11 +663,9 @@ impl Client {
     ///
     /// `POST /currencies.exchangeRates`
     ///
-    ///
-    ///
     /// Spec note: A read, marked idempotent; see note `general-reads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "currencies.exchangeRates [POST /currencies.exchangeRates]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `currencies.exchangeRates [POST /currencies.exchangeRates]`.
     pub fn currencies_exchange_rates<'a>(
         &'a self,
         body: &'a types::CurrencyExchangeRatesRequest,
@@ -693,7 +683,7 @@ impl Client {
     ///
     /// `POST /customFieldDefinitions.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
     pub fn custom_field_definitions_info<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -715,7 +705,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
     pub fn custom_field_definitions_list<'a>(
         &'a self,
         body: &'a types::ListCustomFieldDefinitionsRequest,
@@ -733,11 +723,9 @@ impl Client {
     ///
     /// `POST /dayOffTypes.create`
     ///
-    ///
-    ///
     /// Spec note: See note `general-create-nulls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.create [POST /dayOffTypes.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.create [POST /dayOffTypes.create]`.
     pub fn day_off_types_create<'a>(
         &'a self,
         body: &'a types::NewDayOffType,
@@ -755,7 +743,7 @@ impl Client {
     ///
     /// `POST /dayOffTypes.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.delete [POST /dayOffTypes.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.delete [POST /dayOffTypes.delete]`.
     pub fn day_off_types_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -777,7 +765,7 @@ impl Client {
     ///
     /// Spec note: Sent without a body; see notes `empty-requests` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.list [POST /dayOffTypes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.list [POST /dayOffTypes.list]`.
     pub fn day_off_types_list(&self) -> DayOffTypesList<'_> {
         DayOffTypesList {
             client: self,
@@ -795,7 +783,7 @@ impl Client {
     ///
     /// Spec note: See note `update-nulls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.update [POST /dayOffTypes.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.update [POST /dayOffTypes.update]`.
     pub fn day_off_types_update<'a>(
         &'a self,
         body: &'a types::UpdateDayOffType,
@@ -813,11 +801,9 @@ impl Client {
     ///
     /// `POST /daysOff.bulkDelete`
     ///
-    ///
-    ///
     /// Spec note: See note `general-unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "daysOff.bulkDelete [POST /daysOff.bulkDelete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.bulkDelete [POST /daysOff.bulkDelete]`.
     pub fn days_off_bulk_delete<'a>(
         &'a self,
         body: &'a types::BulkDeleteDaysOffRequest,
@@ -835,11 +821,9 @@ impl Client {
     ///
     /// `POST /daysOff.import`
     ///
-    ///
-    ///
     /// Spec note: The 201 answer has no documented body; see note `general-empty-created`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "daysOff.import [POST /daysOff.import]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.import [POST /daysOff.import]`.
     pub fn days_off_import<'a>(
         &'a self,
         body: &'a types::ImportDaysOffRequest,
@@ -857,11 +841,9 @@ impl Client {
     ///
     /// `POST /dealPhases.create`
     ///
-    ///
-    ///
     /// Spec note: See note `deals-phase-fields`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.create [POST /dealPhases.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.create [POST /dealPhases.create]`.
     pub fn deal_phases_create<'a>(
         &'a self,
         body: &'a types::NewDealPhase,
@@ -879,7 +861,7 @@ impl Client {
     ///
     /// `POST /dealPhases.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.delete [POST /dealPhases.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.delete [POST /dealPhases.delete]`.
     pub fn deal_phases_delete<'a>(
         &'a self,
         body: &'a types::DeleteDealPhaseRequest,
@@ -897,7 +879,7 @@ impl Client {
     ///
     /// `POST /dealPhases.duplicate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.duplicate [POST /dealPhases.duplicate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.duplicate [POST /dealPhases.duplicate]`.
     pub fn deal_phases_duplicate<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -919,7 +901,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `deals-list-meta` and `deals-phase-fields`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
     pub fn deal_phases_list<'a>(
         &'a self,
         body: &'a types::ListDealPhasesRequest,
@@ -937,7 +919,7 @@ impl Client {
     ///
     /// `POST /dealPhases.move`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.move [POST /dealPhases.move]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.move [POST /dealPhases.move]`.
     pub fn deal_phases_move<'a>(
         &'a self,
         body: &'a types::MoveDealPhaseRequest,
@@ -959,7 +941,7 @@ impl Client {
     ///
     /// Spec note: See note `deals-phase-fields`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.update [POST /dealPhases.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.update [POST /dealPhases.update]`.
     pub fn deal_phases_update<'a>(
         &'a self,
         body: &'a types::UpdateDealPhase,
@@ -977,7 +959,7 @@ impl Client {
     ///
     /// `POST /dealPipelines.create`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.create [POST /dealPipelines.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.create [POST /dealPipelines.create]`.
     pub fn deal_pipelines_create<'a>(
         &'a self,
         body: &'a types::NewDealPipeline,
@@ -995,7 +977,7 @@ impl Client {
     ///
     /// `POST /dealPipelines.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.delete [POST /dealPipelines.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.delete [POST /dealPipelines.delete]`.
     pub fn deal_pipelines_delete<'a>(
         &'a self,
         body: &'a types::DeleteDealPipelineRequest,
@@ -1013,7 +995,7 @@ impl Client {
     ///
     /// `POST /dealPipelines.duplicate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.duplicate [POST /dealPipelines.duplicate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.duplicate [POST /dealPipelines.duplicate]`.
     pub fn deal_pipelines_duplicate<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1035,7 +1017,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `deals-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
     pub fn deal_pipelines_list<'a>(
         &'a self,
         body: &'a types::ListDealPipelinesRequest,
@@ -1053,11 +1035,9 @@ impl Client {
     ///
     /// `POST /dealPipelines.markAsDefault`
     ///
-    ///
-    ///
     /// Spec note: See note `deals-pipeline-default`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.markAsDefault [POST /dealPipelines.markAsDefault]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.markAsDefault [POST /dealPipelines.markAsDefault]`.
     pub fn deal_pipelines_mark_as_default<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1075,7 +1055,7 @@ impl Client {
     ///
     /// `POST /dealPipelines.update`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.update [POST /dealPipelines.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.update [POST /dealPipelines.update]`.
     pub fn deal_pipelines_update<'a>(
         &'a self,
         body: &'a types::UpdateDealPipeline,
@@ -1097,7 +1077,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `deals-list-meta` and `deals-source-sort`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
     pub fn deal_sources_list<'a>(
         &'a self,
         body: &'a types::ListDealSourcesRequest,
@@ -1115,11 +1095,9 @@ impl Client {
     ///
     /// `POST /deals.create`
     ///
-    ///
-    ///
     /// Spec note: See note `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
     pub fn deals_create<'a>(&'a self, body: &'a types::NewDeal) -> DealsCreate<'a> {
         DealsCreate {
             client: self,
@@ -1134,7 +1112,7 @@ impl Client {
     ///
     /// `POST /deals.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.delete [POST /deals.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.delete [POST /deals.delete]`.
     pub fn deals_delete<'a>(&'a self, body: &'a types::IdRequest) -> DealsDelete<'a> {
         DealsDelete {
             client: self,
@@ -1149,11 +1127,9 @@ impl Client {
     ///
     /// `POST /deals.info`
     ///
-    ///
-    ///
     /// Spec note: Two examples come from the "Sideloading" section; see note `general-examples`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
     pub fn deals_info<'a>(&'a self, body: &'a types::DealInfoRequest) -> DealsInfo<'a> {
         DealsInfo {
             client: self,
@@ -1172,7 +1148,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `deal-status`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
     pub fn deals_list<'a>(&'a self, body: &'a types::ListDealsRequest) -> DealsList<'a> {
         DealsList {
             client: self,
@@ -1187,11 +1163,9 @@ impl Client {
     ///
     /// `POST /deals.lose`
     ///
-    ///
-    ///
     /// Spec note: The reasons come from `lostReasons.list`, which is not transcribed; see note `scope`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.lose [POST /deals.lose]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.lose [POST /deals.lose]`.
     pub fn deals_lose<'a>(&'a self, body: &'a types::LoseDealRequest) -> DealsLose<'a> {
         DealsLose {
             client: self,
@@ -1206,7 +1180,7 @@ impl Client {
     ///
     /// `POST /deals.move`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.move [POST /deals.move]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.move [POST /deals.move]`.
     pub fn deals_move<'a>(&'a self, body: &'a types::MoveDealRequest) -> DealsMove<'a> {
         DealsMove {
             client: self,
@@ -1225,7 +1199,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.update [POST /deals.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.update [POST /deals.update]`.
     pub fn deals_update<'a>(&'a self, body: &'a types::UpdateDeal) -> DealsUpdate<'a> {
         DealsUpdate {
             client: self,
@@ -1240,7 +1214,7 @@ impl Client {
     ///
     /// `POST /deals.win`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "deals.win [POST /deals.win]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `deals.win [POST /deals.win]`.
     pub fn deals_win<'a>(&'a self, body: &'a types::IdRequest) -> DealsWin<'a> {
         DealsWin {
             client: self,
@@ -1255,7 +1229,7 @@ impl Client {
     ///
     /// `POST /departments.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "departments.info [POST /departments.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `departments.info [POST /departments.info]`.
     pub fn departments_info<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1277,7 +1251,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
     pub fn departments_list<'a>(
         &'a self,
         body: &'a types::ListDepartmentsRequest,
@@ -1299,7 +1273,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
     pub fn document_templates_list<'a>(
         &'a self,
         body: &'a types::ListDocumentTemplatesRequest,
@@ -1317,7 +1291,7 @@ impl Client {
     ///
     /// `POST /emailTracking.create`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.create [POST /emailTracking.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.create [POST /emailTracking.create]`.
     pub fn email_tracking_create<'a>(
         &'a self,
         body: &'a types::NewEmailTracking,
@@ -1339,7 +1313,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
     pub fn email_tracking_list<'a>(
         &'a self,
         body: &'a types::ListEmailTrackingRequest,
@@ -1357,7 +1331,7 @@ impl Client {
     ///
     /// `POST /events.cancel`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "events.cancel [POST /events.cancel]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `events.cancel [POST /events.cancel]`.
     pub fn events_cancel<'a>(&'a self, body: &'a types::IdRequest) -> EventsCancel<'a> {
         EventsCancel {
             client: self,
@@ -1372,7 +1346,7 @@ impl Client {
     ///
     /// `POST /events.create`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
     pub fn events_create<'a>(&'a self, body: &'a types::NewEvent) -> EventsCreate<'a> {
         EventsCreate {
             client: self,
@@ -1387,7 +1361,7 @@ impl Client {
     ///
     /// `POST /events.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
     pub fn events_info<'a>(&'a self, body: &'a types::IdRequest) -> EventsInfo<'a> {
         EventsInfo {
             client: self,
@@ -1406,7 +1380,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `calendar-list-meta` and `calendar-events`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
     pub fn events_list<'a>(
         &'a self,
         body: &'a types::ListEventsRequest,
@@ -1428,7 +1402,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls`, `collections-replaced` and `calendar-events`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "events.update [POST /events.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `events.update [POST /events.update]`.
     pub fn events_update<'a>(
         &'a self,
         body: &'a types::UpdateEvent,
@@ -1446,7 +1420,7 @@ impl Client {
     ///
     /// `POST /files.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "files.delete [POST /files.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `files.delete [POST /files.delete]`.
     pub fn files_delete<'a>(&'a self, body: &'a types::IdRequest) -> FilesDelete<'a> {
         FilesDelete {
             client: self,
@@ -1465,7 +1439,7 @@ impl Client {
     ///
     /// Spec note: See notes `files-transfer` and `general-reads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "files.download [POST /files.download]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `files.download [POST /files.download]`.
     pub fn files_download<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1483,7 +1457,7 @@ impl Client {
     ///
     /// `POST /files.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
     pub fn files_info<'a>(&'a self, body: &'a types::IdRequest) -> FilesInfo<'a> {
         FilesInfo {
             client: self,
@@ -1502,7 +1476,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `files-subject-types`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
     pub fn files_list<'a>(&'a self, body: &'a types::ListFilesRequest) -> FilesList<'a> {
         FilesList {
             client: self,
@@ -1521,7 +1495,7 @@ impl Client {
     ///
     /// Spec note: See notes `files-transfer`, `files-subject-types` and `general-reads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
     pub fn files_upload<'a>(
         &'a self,
         body: &'a types::FileUploadRequest,
@@ -1539,7 +1513,7 @@ impl Client {
     ///
     /// `POST /invoices.book`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.book [POST /invoices.book]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.book [POST /invoices.book]`.
     pub fn invoices_book<'a>(
         &'a self,
         body: &'a types::BookInvoiceRequest,
@@ -1557,7 +1531,7 @@ impl Client {
     ///
     /// `POST /invoices.copy`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.copy [POST /invoices.copy]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.copy [POST /invoices.copy]`.
     pub fn invoices_copy<'a>(&'a self, body: &'a types::IdRequest) -> InvoicesCopy<'a> {
         InvoicesCopy {
             client: self,
@@ -1572,7 +1546,7 @@ impl Client {
     ///
     /// `POST /invoices.credit`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.credit [POST /invoices.credit]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.credit [POST /invoices.credit]`.
     pub fn invoices_credit<'a>(
         &'a self,
         body: &'a types::CreditInvoiceRequest,
@@ -1590,11 +1564,9 @@ impl Client {
     ///
     /// `POST /invoices.creditPartially`
     ///
-    ///
-    ///
     /// Spec note: See note `invoicing-write-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.creditPartially [POST /invoices.creditPartially]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.creditPartially [POST /invoices.creditPartially]`.
     pub fn invoices_credit_partially<'a>(
         &'a self,
         body: &'a types::CreditInvoicePartiallyRequest,
@@ -1612,7 +1584,7 @@ impl Client {
     ///
     /// `POST /invoices.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.delete [POST /invoices.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.delete [POST /invoices.delete]`.
     pub fn invoices_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1634,7 +1606,7 @@ impl Client {
     ///
     /// Spec note: See note `invoicing-downloads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
     pub fn invoices_download<'a>(
         &'a self,
         body: &'a types::DownloadInvoiceRequest,
@@ -1656,7 +1628,7 @@ impl Client {
     ///
     /// Spec note: See notes `money-as-number` and `invoicing-write-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
     pub fn invoices_draft<'a>(
         &'a self,
         body: &'a types::NewInvoice,
@@ -1674,11 +1646,9 @@ impl Client {
     ///
     /// `POST /invoices.info`
     ///
-    ///
-    ///
     /// Spec note: See notes `invoicing-unmarked-required` and `invoicing-grouped-lines-read`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
     pub fn invoices_info<'a>(
         &'a self,
         body: &'a types::InvoiceInfoRequest,
@@ -1700,7 +1670,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `invoicing-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
     pub fn invoices_list<'a>(
         &'a self,
         body: &'a types::ListInvoicesRequest,
@@ -1718,11 +1688,9 @@ impl Client {
     ///
     /// `POST /invoices.registerPayment`
     ///
-    ///
-    ///
     /// Spec note: See note `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.registerPayment [POST /invoices.registerPayment]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.registerPayment [POST /invoices.registerPayment]`.
     pub fn invoices_register_payment<'a>(
         &'a self,
         body: &'a types::RegisterInvoicePaymentRequest,
@@ -1742,7 +1710,7 @@ impl Client {
     ///
     /// This also renders the invoice's PDF again.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.removePayments [POST /invoices.removePayments]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.removePayments [POST /invoices.removePayments]`.
     pub fn invoices_remove_payments<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1760,11 +1728,9 @@ impl Client {
     ///
     /// `POST /invoices.send`
     ///
-    ///
-    ///
     /// Spec note: See note `invoicing-send`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
     pub fn invoices_send<'a>(
         &'a self,
         body: &'a types::SendInvoiceRequest,
@@ -1786,7 +1752,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.update [POST /invoices.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.update [POST /invoices.update]`.
     pub fn invoices_update<'a>(
         &'a self,
         body: &'a types::UpdateInvoice,
@@ -1808,7 +1774,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "invoices.updateBooked [POST /invoices.updateBooked]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.updateBooked [POST /invoices.updateBooked]`.
     pub fn invoices_update_booked<'a>(
         &'a self,
         body: &'a types::UpdateBookedInvoice,
@@ -1830,7 +1796,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "levelTwoAreas.list [POST /levelTwoAreas.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `levelTwoAreas.list [POST /levelTwoAreas.list]`.
     pub fn level_two_areas_list<'a>(
         &'a self,
         body: &'a types::ListLevelTwoAreasRequest,
@@ -1852,7 +1818,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `deals-list-meta` and `deals-scope`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
     pub fn lost_reasons_list<'a>(
         &'a self,
         body: &'a types::ListLostReasonsRequest,
@@ -1874,7 +1840,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
     pub fn mail_templates_list<'a>(
         &'a self,
         body: &'a types::ListMailTemplatesRequest,
@@ -1892,7 +1858,7 @@ impl Client {
     ///
     /// `POST /meetings.complete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.complete [POST /meetings.complete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.complete [POST /meetings.complete]`.
     pub fn meetings_complete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1910,11 +1876,9 @@ impl Client {
     ///
     /// `POST /meetings.createReport`
     ///
-    ///
-    ///
     /// Spec note: See note `calendar-meetings`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
     pub fn meetings_create_report<'a>(
         &'a self,
         body: &'a types::CreateMeetingReportRequest,
@@ -1932,7 +1896,7 @@ impl Client {
     ///
     /// `POST /meetings.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.delete [POST /meetings.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.delete [POST /meetings.delete]`.
     pub fn meetings_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -1950,11 +1914,9 @@ impl Client {
     ///
     /// `POST /meetings.info`
     ///
-    ///
-    ///
     /// Spec note: See note `calendar-meeting-location`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
     pub fn meetings_info<'a>(
         &'a self,
         body: &'a types::MeetingInfoRequest,
@@ -1976,7 +1938,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `calendar-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
     pub fn meetings_list<'a>(
         &'a self,
         body: &'a types::ListMeetingsRequest,
@@ -1998,7 +1960,7 @@ impl Client {
     ///
     /// Spec note: See notes `calendar-meetings` and `calendar-meeting-location`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
     pub fn meetings_schedule<'a>(
         &'a self,
         body: &'a types::NewMeeting,
@@ -2020,7 +1982,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `calendar-meeting-location`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "meetings.update [POST /meetings.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `meetings.update [POST /meetings.update]`.
     pub fn meetings_update<'a>(
         &'a self,
         body: &'a types::UpdateMeeting,
@@ -2042,7 +2004,7 @@ impl Client {
     ///
     /// Spec note: See note `unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "migrate.activityType [POST /migrate.activityType]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `migrate.activityType [POST /migrate.activityType]`.
     pub fn migrate_activity_type<'a>(
         &'a self,
         body: &'a types::MigrateActivityTypeRequest,
@@ -2064,7 +2026,7 @@ impl Client {
     ///
     /// Spec note: See notes `migrate-types` and `unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
     pub fn migrate_id<'a>(&'a self, body: &'a types::MigrateIdRequest) -> MigrateId<'a> {
         MigrateId {
             client: self,
@@ -2083,7 +2045,7 @@ impl Client {
     ///
     /// Spec note: See note `unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "migrate.taxRate [POST /migrate.taxRate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `migrate.taxRate [POST /migrate.taxRate]`.
     pub fn migrate_tax_rate<'a>(
         &'a self,
         body: &'a types::MigrateTaxRateRequest,
@@ -2103,7 +2065,7 @@ impl Client {
     ///
     /// Closes its open tasks; open meetings stay open. Closing the last open milestone also closes the project.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.close [POST /milestones.close]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.close [POST /milestones.close]`.
     pub fn milestones_close<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2121,11 +2083,9 @@ impl Client {
     ///
     /// `POST /milestones.create`
     ///
-    ///
-    ///
     /// Spec note: See notes `legacy_projects-billing-method` and `legacy_projects-defaults`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.create [POST /milestones.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.create [POST /milestones.create]`.
     pub fn milestones_create<'a>(
         &'a self,
         body: &'a types::NewLegacyMilestone,
@@ -2143,7 +2103,7 @@ impl Client {
     ///
     /// `POST /milestones.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.delete [POST /milestones.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.delete [POST /milestones.delete]`.
     pub fn milestones_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2161,7 +2121,7 @@ impl Client {
     ///
     /// `POST /milestones.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
     pub fn milestones_info<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2183,7 +2143,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
     pub fn milestones_list<'a>(
         &'a self,
         body: &'a types::ListLegacyMilestonesRequest,
@@ -2203,7 +2163,7 @@ impl Client {
     ///
     /// If the milestone's project is closed, the project is reopened too.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.open [POST /milestones.open]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.open [POST /milestones.open]`.
     pub fn milestones_open<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2225,7 +2185,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `legacy_projects-update-optional`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "milestones.update [POST /milestones.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `milestones.update [POST /milestones.update]`.
     pub fn milestones_update<'a>(
         &'a self,
         body: &'a types::UpdateLegacyMilestone,
@@ -2243,11 +2203,9 @@ impl Client {
     ///
     /// `POST /notes.create`
     ///
-    ///
-    ///
     /// Spec note: See note `general-note-subjects`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "notes.create [POST /notes.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `notes.create [POST /notes.create]`.
     pub fn notes_create<'a>(&'a self, body: &'a types::NewNote) -> NotesCreate<'a> {
         NotesCreate {
             client: self,
@@ -2266,7 +2224,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-note-subjects`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
     pub fn notes_list<'a>(&'a self, body: &'a types::ListNotesRequest) -> NotesList<'a> {
         NotesList {
             client: self,
@@ -2281,7 +2239,7 @@ impl Client {
     ///
     /// `POST /notes.update`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "notes.update [POST /notes.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `notes.update [POST /notes.update]`.
     pub fn notes_update<'a>(&'a self, body: &'a types::UpdateNote) -> NotesUpdate<'a> {
         NotesUpdate {
             client: self,
@@ -2300,7 +2258,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `invoicing-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
     pub fn payment_methods_list<'a>(
         &'a self,
         body: &'a types::ListPaymentMethodsRequest,
@@ -2318,11 +2276,9 @@ impl Client {
     ///
     /// `POST /paymentTerms.list`
     ///
-    ///
-    ///
     /// Spec note: Sent without a body; see notes `empty-requests` and `invoicing-action-attributes`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
     pub fn payment_terms_list(&self) -> PaymentTermsList<'_> {
         PaymentTermsList {
             client: self,
@@ -2336,11 +2292,9 @@ impl Client {
     ///
     /// `POST /priceLists.list`
     ///
-    ///
-    ///
     /// Spec note: Not paged; see note `products-unpaged`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
     pub fn price_lists_list<'a>(
         &'a self,
         body: &'a types::ListPriceListsRequest,
@@ -2358,11 +2312,9 @@ impl Client {
     ///
     /// `POST /productCategories.list`
     ///
-    ///
-    ///
     /// Spec note: Not paged; see note `products-unpaged`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
     pub fn product_categories_list<'a>(
         &'a self,
         body: &'a types::ListProductCategoriesRequest,
@@ -2384,7 +2336,7 @@ impl Client {
     ///
     /// Spec note: See notes `products-name-or-code` and `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "products.add [POST /products.add]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `products.add [POST /products.add]`.
     pub fn products_add<'a>(&'a self, body: &'a types::NewProduct) -> ProductsAdd<'a> {
         ProductsAdd {
             client: self,
@@ -2399,7 +2351,7 @@ impl Client {
     ///
     /// `POST /products.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "products.delete [POST /products.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `products.delete [POST /products.delete]`.
     pub fn products_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2421,7 +2373,7 @@ impl Client {
     ///
     /// Spec note: See note `unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
     pub fn products_info<'a>(
         &'a self,
         body: &'a types::ProductInfoRequest,
@@ -2439,11 +2391,9 @@ impl Client {
     ///
     /// `POST /products.list`
     ///
-    ///
-    ///
     /// Spec note: Not paged; see note `products-unpaged`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
     pub fn products_list<'a>(
         &'a self,
         body: &'a types::ListProductsRequest,
@@ -2465,7 +2415,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "products.update [POST /products.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `products.update [POST /products.update]`.
     pub fn products_update<'a>(
         &'a self,
         body: &'a types::UpdateProduct,
@@ -2483,11 +2433,9 @@ impl Client {
     ///
     /// `POST /projects.addParticipant`
     ///
-    ///
-    ///
     /// Spec note: See note `legacy_projects-defaults` for the example's `role`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addParticipant [POST /projects.addParticipant]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.addParticipant [POST /projects.addParticipant]`.
     pub fn projects_add_participant<'a>(
         &'a self,
         body: &'a types::LegacyProjectAddParticipantRequest,
@@ -2507,7 +2455,7 @@ impl Client {
     ///
     /// Closes the project, all its phases and all the tasks in each phase, but not its meetings.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects.close]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.close [POST /projects.close]`.
     pub fn projects_close<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2525,11 +2473,9 @@ impl Client {
     ///
     /// `POST /projects.create`
     ///
-    ///
-    ///
     /// Spec note: See note `legacy_projects-defaults` for the example's `role`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
     pub fn projects_create<'a>(
         &'a self,
         body: &'a types::NewLegacyProject,
@@ -2547,7 +2493,7 @@ impl Client {
     ///
     /// `POST /projects.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.delete [POST /projects.delete]`.
     pub fn projects_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2565,7 +2511,7 @@ impl Client {
     ///
     /// `POST /projects.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
     pub fn projects_info<'a>(&'a self, body: &'a types::IdRequest) -> ProjectsInfo<'a> {
         ProjectsInfo {
             client: self,
@@ -2584,7 +2530,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
     pub fn projects_list<'a>(
         &'a self,
         body: &'a types::ListLegacyProjectsRequest,
@@ -2604,7 +2550,7 @@ impl Client {
     ///
     /// Sets its status back to `active`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.reopen [POST /projects.reopen]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.reopen [POST /projects.reopen]`.
     pub fn projects_reopen<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2626,7 +2572,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `legacy_projects-update-optional`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects.update]`.
     pub fn projects_update<'a>(
         &'a self,
         body: &'a types::UpdateLegacyProject,
@@ -2644,11 +2590,9 @@ impl Client {
     ///
     /// `POST /projects.updateParticipant`
     ///
-    ///
-    ///
     /// Spec note: See note `legacy_projects-update-participant`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.updateParticipant [POST /projects.updateParticipant]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.updateParticipant [POST /projects.updateParticipant]`.
     pub fn projects_update_participant<'a>(
         &'a self,
         body: &'a types::LegacyProjectUpdateParticipantRequest,
@@ -2666,7 +2610,7 @@ impl Client {
     ///
     /// `POST /projects-v2/materials.assign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.assign [POST /projects-v2/materials.assign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.assign [POST /projects-v2/materials.assign]`.
     pub fn projects_v2_materials_assign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -2688,7 +2632,7 @@ impl Client {
     ///
     /// Spec note: See notes `money-as-number` and `projects-after-id`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.create [POST /projects-v2/materials.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.create [POST /projects-v2/materials.create]`.
     pub fn projects_v2_materials_create<'a>(
         &'a self,
         body: &'a types::NewProjectMaterial,
@@ -2706,7 +2650,7 @@ impl Client {
     ///
     /// `POST /projects-v2/materials.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.delete [POST /projects-v2/materials.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.delete [POST /projects-v2/materials.delete]`.
     pub fn projects_v2_materials_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -2724,7 +2668,7 @@ impl Client {
     ///
     /// `POST /projects-v2/materials.duplicate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.duplicate [POST /projects-v2/materials.duplicate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.duplicate [POST /projects-v2/materials.duplicate]`.
     pub fn projects_v2_materials_duplicate<'a>(
         &'a self,
         body: &'a types::ProjectLineDuplicateRequest,
@@ -2742,7 +2686,7 @@ impl Client {
     ///
     /// `POST /projects-v2/materials.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
     pub fn projects_v2_materials_info<'a>(
         &'a self,
         body: &'a types::ProjectMaterialInfoRequest,
@@ -2764,7 +2708,7 @@ impl Client {
     ///
     /// Spec note: See note `projects-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
     pub fn projects_v2_materials_list<'a>(
         &'a self,
         body: &'a types::ListProjectMaterialsRequest,
@@ -2782,7 +2726,7 @@ impl Client {
     ///
     /// `POST /projects-v2/materials.unassign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.unassign [POST /projects-v2/materials.unassign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.unassign [POST /projects-v2/materials.unassign]`.
     pub fn projects_v2_materials_unassign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -2804,7 +2748,7 @@ impl Client {
     ///
     /// Spec note: See note `update-nulls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "materials.update [POST /projects-v2/materials.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `materials.update [POST /projects-v2/materials.update]`.
     pub fn projects_v2_materials_update<'a>(
         &'a self,
         body: &'a types::UpdateProjectMaterial,
@@ -2822,7 +2766,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectGroups.assign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.assign [POST /projects-v2/projectGroups.assign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.assign [POST /projects-v2/projectGroups.assign]`.
     pub fn projects_v2_project_groups_assign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -2844,7 +2788,7 @@ impl Client {
     ///
     /// Spec note: See note `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.create [POST /projects-v2/projectGroups.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.create [POST /projects-v2/projectGroups.create]`.
     pub fn projects_v2_project_groups_create<'a>(
         &'a self,
         body: &'a types::NewProjectGroup,
@@ -2862,7 +2806,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectGroups.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.delete [POST /projects-v2/projectGroups.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.delete [POST /projects-v2/projectGroups.delete]`.
     pub fn projects_v2_project_groups_delete<'a>(
         &'a self,
         body: &'a types::DeleteProjectGroupRequest,
@@ -2880,7 +2824,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectGroups.duplicate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]`.
     pub fn projects_v2_project_groups_duplicate<'a>(
         &'a self,
         body: &'a types::ProjectLineDuplicateRequest,
@@ -2898,7 +2842,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectGroups.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
     pub fn projects_v2_project_groups_info<'a>(
         &'a self,
         body: &'a types::ProjectGroupInfoRequest,
@@ -2920,7 +2864,7 @@ impl Client {
     ///
     /// Spec note: See note `projects-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
     pub fn projects_v2_project_groups_list<'a>(
         &'a self,
         body: &'a types::ListProjectGroupsRequest,
@@ -2938,7 +2882,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectGroups.unassign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.unassign [POST /projects-v2/projectGroups.unassign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.unassign [POST /projects-v2/projectGroups.unassign]`.
     pub fn projects_v2_project_groups_unassign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -2960,7 +2904,7 @@ impl Client {
     ///
     /// Spec note: See note `update-nulls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.update [POST /projects-v2/projectGroups.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.update [POST /projects-v2/projectGroups.update]`.
     pub fn projects_v2_project_groups_update<'a>(
         &'a self,
         body: &'a types::UpdateProjectGroup,
@@ -2978,7 +2922,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectLines.addToGroup`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]`.
     pub fn projects_v2_project_lines_add_to_group<'a>(
         &'a self,
         body: &'a types::ProjectLineGroupRequest,
@@ -3000,7 +2944,7 @@ impl Client {
     ///
     /// Spec note: See notes `projects-lists`, `projects-sideloading` and `projects-unassigned-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
     pub fn projects_v2_project_lines_list<'a>(
         &'a self,
         body: &'a types::ListProjectLinesRequest,
@@ -3018,7 +2962,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projectLines.removeFromGroup`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]`.
     pub fn projects_v2_project_lines_remove_from_group<'a>(
         &'a self,
         body: &'a types::ProjectLineUngroupRequest,
@@ -3038,7 +2982,7 @@ impl Client {
     ///
     /// Does not fail if the customer was already added.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addCustomer [POST /projects-v2/projects.addCustomer]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.addCustomer [POST /projects-v2/projects.addCustomer]`.
     pub fn projects_v2_projects_add_customer<'a>(
         &'a self,
         body: &'a types::ProjectCustomerRequest,
@@ -3058,7 +3002,7 @@ impl Client {
     ///
     /// Does not fail if the deal was already added.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addDeal [POST /projects-v2/projects.addDeal]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.addDeal [POST /projects-v2/projects.addDeal]`.
     pub fn projects_v2_projects_add_deal<'a>(
         &'a self,
         body: &'a types::ProjectDealRequest,
@@ -3078,7 +3022,7 @@ impl Client {
     ///
     /// Does not fail if the user already is an owner.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addOwner [POST /projects-v2/projects.addOwner]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.addOwner [POST /projects-v2/projects.addOwner]`.
     pub fn projects_v2_projects_add_owner<'a>(
         &'a self,
         body: &'a types::ProjectOwnerRequest,
@@ -3098,7 +3042,7 @@ impl Client {
     ///
     /// Does not fail if the quotation was already added.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.addQuotation [POST /projects-v2/projects.addQuotation]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.addQuotation [POST /projects-v2/projects.addQuotation]`.
     pub fn projects_v2_projects_add_quotation<'a>(
         &'a self,
         body: &'a types::ProjectQuotationRequest,
@@ -3116,7 +3060,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.assign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
     pub fn projects_v2_projects_assign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -3134,7 +3078,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.close`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects-v2/projects.close]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.close [POST /projects-v2/projects.close]`.
     pub fn projects_v2_projects_close<'a>(
         &'a self,
         body: &'a types::CloseProjectRequest,
@@ -3156,7 +3100,7 @@ impl Client {
     ///
     /// Spec note: See note `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
     pub fn projects_v2_projects_create<'a>(
         &'a self,
         body: &'a types::NewProject,
@@ -3174,7 +3118,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects-v2/projects.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.delete [POST /projects-v2/projects.delete]`.
     pub fn projects_v2_projects_delete<'a>(
         &'a self,
         body: &'a types::DeleteProjectRequest,
@@ -3192,7 +3136,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.duplicate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.duplicate [POST /projects-v2/projects.duplicate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.duplicate [POST /projects-v2/projects.duplicate]`.
     pub fn projects_v2_projects_duplicate<'a>(
         &'a self,
         body: &'a types::DuplicateProjectRequest,
@@ -3210,7 +3154,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
     pub fn projects_v2_projects_info<'a>(
         &'a self,
         body: &'a types::ProjectInfoRequest,
@@ -3232,7 +3176,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `projects-module`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
     pub fn projects_v2_projects_list<'a>(
         &'a self,
         body: &'a types::ListProjectsRequest,
@@ -3252,7 +3196,7 @@ impl Client {
     ///
     /// Does not fail if the customer was not added.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeCustomer [POST /projects-v2/projects.removeCustomer]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.removeCustomer [POST /projects-v2/projects.removeCustomer]`.
     pub fn projects_v2_projects_remove_customer<'a>(
         &'a self,
         body: &'a types::ProjectCustomerRequest,
@@ -3272,7 +3216,7 @@ impl Client {
     ///
     /// Does not fail if the deal was already removed.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeDeal [POST /projects-v2/projects.removeDeal]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.removeDeal [POST /projects-v2/projects.removeDeal]`.
     pub fn projects_v2_projects_remove_deal<'a>(
         &'a self,
         body: &'a types::ProjectDealRequest,
@@ -3292,7 +3236,7 @@ impl Client {
     ///
     /// Does not fail if the user was not an owner.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeOwner [POST /projects-v2/projects.removeOwner]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.removeOwner [POST /projects-v2/projects.removeOwner]`.
     pub fn projects_v2_projects_remove_owner<'a>(
         &'a self,
         body: &'a types::ProjectOwnerRequest,
@@ -3312,7 +3256,7 @@ impl Client {
     ///
     /// Does not fail if the quotation was already removed.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.removeQuotation [POST /projects-v2/projects.removeQuotation]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.removeQuotation [POST /projects-v2/projects.removeQuotation]`.
     pub fn projects_v2_projects_remove_quotation<'a>(
         &'a self,
         body: &'a types::ProjectQuotationRequest,
@@ -3330,7 +3274,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.reopen`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.reopen [POST /projects-v2/projects.reopen]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.reopen [POST /projects-v2/projects.reopen]`.
     pub fn projects_v2_projects_reopen<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -3348,7 +3292,7 @@ impl Client {
     ///
     /// `POST /projects-v2/projects.unassign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.unassign [POST /projects-v2/projects.unassign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.unassign [POST /projects-v2/projects.unassign]`.
     pub fn projects_v2_projects_unassign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -3370,7 +3314,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
     pub fn projects_v2_projects_update<'a>(
         &'a self,
         body: &'a types::UpdateProject,
@@ -3388,7 +3332,7 @@ impl Client {
     ///
     /// `POST /projects-v2/tasks.assign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.assign [POST /projects-v2/tasks.assign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.assign [POST /projects-v2/tasks.assign]`.
     pub fn projects_v2_tasks_assign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -3410,7 +3354,7 @@ impl Client {
     ///
     /// Spec note: See notes `money-as-number` and `projects-work-type`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /projects-v2/tasks.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /projects-v2/tasks.create]`.
     pub fn projects_v2_tasks_create<'a>(
         &'a self,
         body: &'a types::NewProjectTask,
@@ -3428,7 +3372,7 @@ impl Client {
     ///
     /// `POST /projects-v2/tasks.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /projects-v2/tasks.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.delete [POST /projects-v2/tasks.delete]`.
     pub fn projects_v2_tasks_delete<'a>(
         &'a self,
         body: &'a types::DeleteProjectTaskRequest,
@@ -3446,7 +3390,7 @@ impl Client {
     ///
     /// `POST /projects-v2/tasks.duplicate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.duplicate [POST /projects-v2/tasks.duplicate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.duplicate [POST /projects-v2/tasks.duplicate]`.
     pub fn projects_v2_tasks_duplicate<'a>(
         &'a self,
         body: &'a types::ProjectLineDuplicateRequest,
@@ -3464,7 +3408,7 @@ impl Client {
     ///
     /// `POST /projects-v2/tasks.info`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
     pub fn projects_v2_tasks_info<'a>(
         &'a self,
         body: &'a types::ProjectTaskInfoRequest,
@@ -3486,7 +3430,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination` and `projects-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
     pub fn projects_v2_tasks_list<'a>(
         &'a self,
         body: &'a types::ListProjectTasksRequest,
@@ -3504,7 +3448,7 @@ impl Client {
     ///
     /// `POST /projects-v2/tasks.unassign`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.unassign [POST /projects-v2/tasks.unassign]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.unassign [POST /projects-v2/tasks.unassign]`.
     pub fn projects_v2_tasks_unassign<'a>(
         &'a self,
         body: &'a types::ProjectAssignRequest,
@@ -3526,7 +3470,7 @@ impl Client {
     ///
     /// Spec note: See note `update-nulls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /projects-v2/tasks.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.update [POST /projects-v2/tasks.update]`.
     pub fn projects_v2_tasks_update<'a>(
         &'a self,
         body: &'a types::UpdateProjectTask,
@@ -3544,7 +3488,7 @@ impl Client {
     ///
     /// `POST /quotations.accept`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.accept [POST /quotations.accept]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.accept [POST /quotations.accept]`.
     pub fn quotations_accept<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -3562,11 +3506,9 @@ impl Client {
     ///
     /// `POST /quotations.create`
     ///
-    ///
-    ///
     /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
     pub fn quotations_create<'a>(
         &'a self,
         body: &'a types::NewQuotation,
@@ -3584,7 +3526,7 @@ impl Client {
     ///
     /// `POST /quotations.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.delete [POST /quotations.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.delete [POST /quotations.delete]`.
     pub fn quotations_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -3604,7 +3546,7 @@ impl Client {
     ///
     /// The answer holds a URL valid until `expires`; fetch the file from there.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
     pub fn quotations_download<'a>(
         &'a self,
         body: &'a types::DownloadQuotationRequest,
@@ -3622,11 +3564,9 @@ impl Client {
     ///
     /// `POST /quotations.info`
     ///
-    ///
-    ///
     /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
     pub fn quotations_info<'a>(
         &'a self,
         body: &'a types::QuotationInfoRequest,
@@ -3648,7 +3588,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `deals-list-meta` and `money-as-number`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
     pub fn quotations_list<'a>(
         &'a self,
         body: &'a types::ListQuotationsRequest,
@@ -3666,11 +3606,9 @@ impl Client {
     ///
     /// `POST /quotations.send`
     ///
-    ///
-    ///
     /// Spec note: See note `deals-quotation-send`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
     pub fn quotations_send<'a>(
         &'a self,
         body: &'a types::SendQuotationRequest,
@@ -3692,7 +3630,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls`, `collections-replaced` and `deals-quotation-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "quotations.update [POST /quotations.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `quotations.update [POST /quotations.update]`.
     pub fn quotations_update<'a>(
         &'a self,
         body: &'a types::UpdateQuotation,
@@ -3710,11 +3648,9 @@ impl Client {
     ///
     /// `POST /subscriptions.create`
     ///
-    ///
-    ///
     /// Spec note: See notes `invoicing-one-of-objects` and `invoicing-write-lines`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
     pub fn subscriptions_create<'a>(
         &'a self,
         body: &'a types::NewSubscription,
@@ -3732,7 +3668,7 @@ impl Client {
     ///
     /// `POST /subscriptions.deactivate`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.deactivate [POST /subscriptions.deactivate]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.deactivate [POST /subscriptions.deactivate]`.
     pub fn subscriptions_deactivate<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -3750,11 +3686,9 @@ impl Client {
     ///
     /// `POST /subscriptions.info`
     ///
-    ///
-    ///
     /// Spec note: See note `invoicing-subscription-versions`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
     pub fn subscriptions_info<'a>(
         &'a self,
         body: &'a types::SubscriptionInfoRequest,
@@ -3776,7 +3710,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `invoicing-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
     pub fn subscriptions_list<'a>(
         &'a self,
         body: &'a types::ListSubscriptionsRequest,
@@ -3798,7 +3732,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.update [POST /subscriptions.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.update [POST /subscriptions.update]`.
     pub fn subscriptions_update<'a>(
         &'a self,
         body: &'a types::UpdateSubscription,
@@ -3820,7 +3754,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
     pub fn tags_list<'a>(&'a self, body: &'a types::ListTagsRequest) -> TagsList<'a> {
         TagsList {
             client: self,
@@ -3835,7 +3769,7 @@ impl Client {
     ///
     /// `POST /tasks.complete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.complete [POST /tasks.complete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.complete [POST /tasks.complete]`.
     pub fn tasks_complete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -3853,11 +3787,9 @@ impl Client {
     ///
     /// `POST /tasks.create`
     ///
-    ///
-    ///
     /// Spec note: See notes `tasks-examples` and `tasks-null-assignee`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /tasks.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /tasks.create]`.
     pub fn tasks_create<'a>(&'a self, body: &'a types::NewTask) -> TasksCreate<'a> {
         TasksCreate {
             client: self,
@@ -3872,7 +3804,7 @@ impl Client {
     ///
     /// `POST /tasks.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /tasks.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.delete [POST /tasks.delete]`.
     pub fn tasks_delete<'a>(&'a self, body: &'a types::IdRequest) -> TasksDelete<'a> {
         TasksDelete {
             client: self,
@@ -3887,11 +3819,9 @@ impl Client {
     ///
     /// `POST /tasks.info`
     ///
-    ///
-    ///
     /// Spec note: See note `tasks-examples`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
     pub fn tasks_info<'a>(&'a self, body: &'a types::IdRequest) -> TasksInfo<'a> {
         TasksInfo {
             client: self,
@@ -3910,7 +3840,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `tasks-examples`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
     pub fn tasks_list<'a>(&'a self, body: &'a types::ListTasksRequest) -> TasksList<'a> {
         TasksList {
             client: self,
@@ -3925,11 +3855,9 @@ impl Client {
     ///
     /// `POST /tasks.reopen`
     ///
-    ///
-    ///
     /// Spec note: The heading has no space before the bracket; the citation spells it as the document does.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.reopen[POST /tasks.reopen]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.reopen[POST /tasks.reopen]`.
     pub fn tasks_reopen<'a>(&'a self, body: &'a types::IdRequest) -> TasksReopen<'a> {
         TasksReopen {
             client: self,
@@ -3946,7 +3874,7 @@ impl Client {
     ///
     /// Creates a calendar event for the task and answers with its reference (type `event`).
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.schedule [POST /tasks.schedule]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.schedule [POST /tasks.schedule]`.
     pub fn tasks_schedule<'a>(
         &'a self,
         body: &'a types::TaskScheduleRequest,
@@ -3968,7 +3896,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `tasks-null-assignee`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /tasks.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tasks.update [POST /tasks.update]`.
     pub fn tasks_update<'a>(&'a self, body: &'a types::UpdateTask) -> TasksUpdate<'a> {
         TasksUpdate {
             client: self,
@@ -3987,7 +3915,7 @@ impl Client {
     ///
     /// Spec note: See notes `invoicing-action-attributes`, `invoicing-tax-rate-sort` and `invoicing-list-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
     pub fn tax_rates_list<'a>(
         &'a self,
         body: &'a types::ListTaxRatesRequest,
@@ -4009,7 +3937,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
     pub fn teams_list<'a>(&'a self, body: &'a types::ListTeamsRequest) -> TeamsList<'a> {
         TeamsList {
             client: self,
@@ -4028,7 +3956,7 @@ impl Client {
     ///
     /// Spec note: See note `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
     pub fn ticket_status_list<'a>(
         &'a self,
         body: &'a types::ListTicketStatusesRequest,
@@ -4046,11 +3974,9 @@ impl Client {
     ///
     /// `POST /tickets.addInternalMessage`
     ///
-    ///
-    ///
     /// Spec note: Answers 200, not 201, with the new message's type and id; see note `tickets-message-answers`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.addInternalMessage [POST /tickets.addInternalMessage]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.addInternalMessage [POST /tickets.addInternalMessage]`.
     pub fn tickets_add_internal_message<'a>(
         &'a self,
         body: &'a types::NewTicketMessage,
@@ -4068,11 +3994,9 @@ impl Client {
     ///
     /// `POST /tickets.addReply`
     ///
-    ///
-    ///
     /// Spec note: Answers 200, not 201, with the new message's type and id; see note `tickets-message-answers`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.addReply [POST /tickets.addReply]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.addReply [POST /tickets.addReply]`.
     pub fn tickets_add_reply<'a>(
         &'a self,
         body: &'a types::NewTicketMessage,
@@ -4092,7 +4016,7 @@ impl Client {
     ///
     /// Unless `initial_reply` is `disabled`, the configured initial autoreply is created and sent.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
     pub fn tickets_create<'a>(
         &'a self,
         body: &'a types::NewTicket,
@@ -4114,7 +4038,7 @@ impl Client {
     ///
     /// Spec note: See notes `tickets-envelope`, `general-reads` and `general-unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
     pub fn tickets_get_message<'a>(
         &'a self,
         body: &'a types::TicketMessageRequest,
@@ -4132,11 +4056,9 @@ impl Client {
     ///
     /// `POST /tickets.importMessage`
     ///
-    ///
-    ///
     /// Spec note: Answers 200, not 201, with the new message's type and id; see note `tickets-message-answers`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.importMessage [POST /tickets.importMessage]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.importMessage [POST /tickets.importMessage]`.
     pub fn tickets_import_message<'a>(
         &'a self,
         body: &'a types::ImportTicketMessageRequest,
@@ -4158,7 +4080,7 @@ impl Client {
     ///
     /// Spec note: See notes `tickets-envelope` and `general-unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.info [POST /tickets.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.info [POST /tickets.info]`.
     pub fn tickets_info<'a>(&'a self, body: &'a types::IdRequest) -> TicketsInfo<'a> {
         TicketsInfo {
             client: self,
@@ -4177,7 +4099,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
     pub fn tickets_list<'a>(
         &'a self,
         body: &'a types::ListTicketsRequest,
@@ -4199,7 +4121,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-unmarked-required`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
     pub fn tickets_list_messages<'a>(
         &'a self,
         body: &'a types::ListTicketMessagesRequest,
@@ -4221,7 +4143,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `collections-replaced`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "tickets.update [POST /tickets.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `tickets.update [POST /tickets.update]`.
     pub fn tickets_update<'a>(
         &'a self,
         body: &'a types::UpdateTicket,
@@ -4243,7 +4165,7 @@ impl Client {
     ///
     /// Spec note: See notes `time_tracking-one-of` and `time_tracking-reference-types`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.add [POST /timeTracking.add]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.add [POST /timeTracking.add]`.
     pub fn time_tracking_add<'a>(
         &'a self,
         body: &'a types::NewTimeTracking,
@@ -4261,7 +4183,7 @@ impl Client {
     ///
     /// `POST /timeTracking.delete`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.delete [POST /timeTracking.delete]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.delete [POST /timeTracking.delete]`.
     pub fn time_tracking_delete<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -4283,7 +4205,7 @@ impl Client {
     ///
     /// Spec note: See note `time_tracking-info-meta`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
     pub fn time_tracking_info<'a>(
         &'a self,
         body: &'a types::TimeTrackingInfoRequest,
@@ -4305,7 +4227,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `time_tracking-null-subject-type`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
     pub fn time_tracking_list<'a>(
         &'a self,
         body: &'a types::ListTimeTrackingRequest,
@@ -4323,7 +4245,7 @@ impl Client {
     ///
     /// `POST /timeTracking.resume`
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.resume [POST /timeTracking.resume]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.resume [POST /timeTracking.resume]`.
     pub fn time_tracking_resume<'a>(
         &'a self,
         body: &'a types::TimeTrackingResumeRequest,
@@ -4345,7 +4267,7 @@ impl Client {
     ///
     /// Spec note: See notes `update-nulls` and `time_tracking-one-of`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.update [POST /timeTracking.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.update [POST /timeTracking.update]`.
     pub fn time_tracking_update<'a>(
         &'a self,
         body: &'a types::UpdateTimeTracking,
@@ -4363,11 +4285,9 @@ impl Client {
     ///
     /// `POST /timers.current`
     ///
-    ///
-    ///
     /// Spec note: Sent without a body; see notes `empty-requests` and `time_tracking-no-timer`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timers.current [POST /timers.current]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timers.current [POST /timers.current]`.
     pub fn timers_current(&self) -> TimersCurrent<'_> {
         TimersCurrent {
             client: self,
@@ -4383,7 +4303,7 @@ impl Client {
     ///
     /// Only one timer runs per user at a time.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timers.start [POST /timers.start]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timers.start [POST /timers.start]`.
     pub fn timers_start<'a>(
         &'a self,
         body: &'a types::TimerStartRequest,
@@ -4401,11 +4321,9 @@ impl Client {
     ///
     /// `POST /timers.stop`
     ///
-    ///
-    ///
     /// Spec note: Sent without a body; see notes `empty-requests` and `time_tracking-reference-types`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timers.stop [POST /timers.stop]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timers.stop [POST /timers.stop]`.
     pub fn timers_stop(&self) -> TimersStop<'_> {
         TimersStop {
             client: self,
@@ -4423,7 +4341,7 @@ impl Client {
     ///
     /// Spec note: See note `update-nulls`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "timers.update [POST /timers.update]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `timers.update [POST /timers.update]`.
     pub fn timers_update<'a>(
         &'a self,
         body: &'a types::UpdateTimer,
@@ -4441,11 +4359,9 @@ impl Client {
     ///
     /// `POST /unitsOfMeasure.list`
     ///
-    ///
-    ///
     /// Spec note: Sent without a body and not paged; see notes `empty-requests` and `products-unpaged`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "unitsOfMeasure.list [POST /unitsOfMeasure.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `unitsOfMeasure.list [POST /unitsOfMeasure.list]`.
     pub fn units_of_measure_list(&self) -> UnitsOfMeasureList<'_> {
         UnitsOfMeasureList {
             client: self,
@@ -4463,7 +4379,7 @@ impl Client {
     ///
     /// Spec note: A read, marked idempotent; see note `general-reads`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
     pub fn users_get_week_schedule<'a>(
         &'a self,
         body: &'a types::IdRequest,
@@ -4483,7 +4399,7 @@ impl Client {
     ///
     /// Deactivated users can be read too. With `includes: "external_rate"` the answer includes the user's external rate.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
     pub fn users_info<'a>(&'a self, body: &'a types::UserInfoRequest) -> UsersInfo<'a> {
         UsersInfo {
             client: self,
@@ -4502,7 +4418,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
     pub fn users_list<'a>(&'a self, body: &'a types::ListUsersRequest) -> UsersList<'a> {
         UsersList {
             client: self,
@@ -4521,7 +4437,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta` and `general-lists`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
     pub fn users_list_days_off<'a>(
         &'a self,
         body: &'a types::ListUserDaysOffRequest,
@@ -4543,7 +4459,7 @@ impl Client {
     ///
     /// Spec note: Sent without a body; see note `empty-requests`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
     pub fn users_me(&self) -> UsersMe<'_> {
         UsersMe {
             client: self,
@@ -4557,11 +4473,9 @@ impl Client {
     ///
     /// `POST /webhooks.list`
     ///
-    ///
-    ///
     /// Spec note: Sent without a body and not paged; see notes `empty-requests` and `webhook-types`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "webhooks.list [POST /webhooks.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `webhooks.list [POST /webhooks.list]`.
     pub fn webhooks_list(&self) -> WebhooksList<'_> {
         WebhooksList {
             client: self,
@@ -4579,7 +4493,7 @@ impl Client {
     ///
     /// Spec note: See note `webhook-types`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "webhooks.register [POST /webhooks.register]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `webhooks.register [POST /webhooks.register]`.
     pub fn webhooks_register<'a>(
         &'a self,
         body: &'a types::Webhook,
@@ -4599,7 +4513,7 @@ impl Client {
     ///
     /// Give the URL and the event types to stop.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "webhooks.unregister [POST /webhooks.unregister]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `webhooks.unregister [POST /webhooks.unregister]`.
     pub fn webhooks_unregister<'a>(
         &'a self,
         body: &'a types::Webhook,
@@ -4617,11 +4531,9 @@ impl Client {
     ///
     /// `POST /withholdingTaxRates.list`
     ///
-    ///
-    ///
     /// Spec note: Not paged; see note `invoicing-action-attributes`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "withholdingTaxRates.list [POST /withholdingTaxRates.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `withholdingTaxRates.list [POST /withholdingTaxRates.list]`.
     pub fn withholding_tax_rates_list<'a>(
         &'a self,
         body: &'a types::ListWithholdingTaxRatesRequest,
@@ -4643,7 +4555,7 @@ impl Client {
     ///
     /// Spec note: See notes `body-pagination`, `list-meta`, `general-lists` and `general-sorting`.
     ///
-    /// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+    /// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
     pub fn work_types_list<'a>(
         &'a self,
         body: &'a types::ListWorkTypesRequest,

@@ -173,7 +173,7 @@ fn get_event_200_all_day_event() {
 }
 
 #[test]
-///Fixed from the document: The first of the two "subcalendar_id" keys (the one holding an array) renamed to "subcalendar_ids"; the trailing comma after "update_dt": null removed. See note `events-list-example`.
+/// Fixed from the document: The first of the two "subcalendar_id" keys (the one holding an array) renamed to "subcalendar_ids"; the trailing comma after "update_dt": null removed. See note `events-list-example`.
 fn list_events_200_one_event() {
     let body = r#"{
     "events": [

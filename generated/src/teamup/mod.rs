@@ -49,7 +49,7 @@ pub use operations::*;
 /// The documented base URL.
 pub const BASE_URL: &str = "https://api.teamup.com";
 
-/// The retry policy the spec declares: up to 3 attempts; idempotent calls retry on 500, 502, 503, 504; every call retries on 503, which prove the request was not carried out.
+/// The retry policy the spec declares: up to 3 attempts; idempotent calls retry on 500, 502, 503, 504; every call retries on 503, a status that proves the request was not carried out.
 ///
 /// The document names 500 (an unexpected application error) and 503 (the service is temporarily offline for maintenance, error id `maintenance_active`, "try again later"); 502 and 504 are what gateways in front of it answer. 503 means the request was not carried out, so it is retried for every operation, creates included. The others are retried only for idempotent operations (GET, PUT, DELETE): a create that failed with 500 may already have made the event. A PUT or DELETE that did succeed before its answer was lost comes back as `event_validation_conflict` (the version moved on) or `event_not_found` rather than being applied twice. No rate limit is documented, so three attempts with a short exponential backoff are enough to ride out a brief outage without hammering the servers.
 pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
@@ -86,7 +86,7 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Starts a client of the Teamup Calendar API.
     ///
-    /// Source: `more/teamup-apidocs-overview.txt`, "General API Guidelines".
+    /// Source: `more/teamup-apidocs-overview.txt`, section `General API Guidelines`.
     pub fn builder(
         calendar_key: impl Into<String>,
         api_key: impl Into<clientgen_runtime::SecretString>,

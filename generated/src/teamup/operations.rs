@@ -15,7 +15,7 @@ impl Client {
     ///
     /// Needs no calendar key; only the API key is checked.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Testing your API key".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Testing your API key`.
     pub fn check_access(&self) -> CheckAccess<'_> {
         CheckAccess {
             client: self,
@@ -32,7 +32,7 @@ impl Client {
     ///
     /// Fails with `no_permission` when the calendar key may not add events (a read-only key, for example). An event made with an add-only key cannot be updated through the API afterwards.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Create a new Event".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Create a new Event`.
     pub fn create_event<'a>(&'a self, body: &'a types::NewEvent) -> CreateEvent<'a> {
         CreateEvent {
             client: self,
@@ -54,7 +54,7 @@ impl Client {
     ///
     /// Spec note: The document's examples are copies of the event examples and are left out; the `subcalendar` envelope comes from the peer clients. See note `subcalendar-examples`. The need for an administration key is stated only by the secondary endpoint index (an MCP connector's tool description).
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Create a new Sub-Calendar".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Create a new Sub-Calendar`.
     pub fn create_subcalendar<'a>(
         &'a self,
         body: &'a types::NewSubcalendar,
@@ -77,7 +77,7 @@ impl Client {
     ///
     /// Spec note: The document sends the whole event as a DELETE body; the spec sends `version` and `redit` as query parameters and no body. See notes `delete-parameters` and `redit-on-delete`.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Delete an Event".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Delete an Event`.
     pub fn delete_event(
         &self,
         event_id: impl Into<String>,
@@ -99,11 +99,9 @@ impl Client {
     ///
     /// `DELETE /{calendarKey}/subcalendars/{subCalendarId}`
     ///
-    ///
-    ///
     /// Spec note: The document's example sends an event body to an event URL, a copy of the event delete; it is left out and no body is sent. See note `subcalendar-examples`.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Delete a Sub-Calendar".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Delete a Sub-Calendar`.
     pub fn delete_subcalendar(&self, sub_calendar_id: i64) -> DeleteSubcalendar<'_> {
         DeleteSubcalendar {
             client: self,
@@ -119,7 +117,7 @@ impl Client {
     ///
     /// `GET /{calendarKey}/configuration`
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
     pub fn get_configuration(&self) -> GetConfiguration<'_> {
         GetConfiguration {
             client: self,
@@ -134,7 +132,7 @@ impl Client {
     ///
     /// `GET /{calendarKey}/events/{eventId}`
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Get a Specific Event".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Get a Specific Event`.
     pub fn get_event(&self, event_id: impl Into<String>) -> GetEvent<'_> {
         GetEvent {
             client: self,
@@ -151,11 +149,9 @@ impl Client {
     ///
     /// `GET /{calendarKey}/subcalendars/{subCalendarId}`
     ///
-    ///
-    ///
     /// Spec note: The document's example is a copy of the event example and is left out; the `subcalendar` envelope comes from the peer clients. See note `subcalendar-examples`.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Get a Specific Sub-Calendar".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Get a Specific Sub-Calendar`.
     pub fn get_subcalendar(&self, sub_calendar_id: i64) -> GetSubcalendar<'_> {
         GetSubcalendar {
             client: self,
@@ -173,7 +169,7 @@ impl Client {
     ///
     /// Returns the events between two dates, both inclusive. With `modifiedSince`, returns the events created, changed or deleted since that moment instead.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Get Events Collection".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Get Events Collection`.
     pub fn list_events(&self) -> ListEvents<'_> {
         ListEvents {
             client: self,
@@ -192,7 +188,7 @@ impl Client {
     ///
     /// `GET /{calendarKey}/subcalendars`
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Get Sub-Calendars Collection".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Get Sub-Calendars Collection`.
     pub fn list_subcalendars(&self) -> ListSubcalendars<'_> {
         ListSubcalendars {
             client: self,
@@ -211,7 +207,7 @@ impl Client {
     ///
     /// Spec note: See notes `redit-on-delete` and `redit-values` for `redit`.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Update an Event".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Update an Event`.
     pub fn update_event<'a>(
         &'a self,
         event_id: impl Into<String>,
@@ -238,7 +234,7 @@ impl Client {
     ///
     /// Spec note: The document's examples are copies of the event examples and are left out; the `subcalendar` envelope comes from the peer clients. See note `subcalendar-examples`.
     ///
-    /// Source: `002_db84e9af49a8955f.txt`, "Update a Sub-Calendar".
+    /// Source: `002_db84e9af49a8955f.txt`, section `Update a Sub-Calendar`.
     pub fn update_subcalendar<'a>(
         &'a self,
         sub_calendar_id: i64,
