@@ -568,6 +568,17 @@ impl Exporter<'_> {
         }
         let mut o = Obj::new();
         o.text("description", &body.docs);
+        if !body.one_of_required.is_empty() {
+            // Which fields a body must set, as alternatives: the Rust client refuses a body that
+            // sets none (an empty list counts as unset), which a schema `anyOf` cannot say for
+            // a form.
+            let alternatives: Vec<Json> = body
+                .one_of_required
+                .iter()
+                .map(|a| Json::from(a.iter().map(|f| Json::from(f.wire.as_str())).collect::<Vec<_>>()))
+                .collect();
+            o.set(&x("one-of-required"), alternatives);
+        }
         o.set("content", Obj::new().with(content_type, media));
         o.set("required", true);
         o.into()
@@ -722,6 +733,10 @@ impl Exporter<'_> {
             r.docs.trim().to_owned()
         };
         o.set("description", description);
+        if let Some(key) = &r.failure_key {
+            // OpenAPI cannot say that a 2xx body reports failure; the extension keeps the fact.
+            o.set(&x("failure-if-key"), key.as_str());
+        }
         if !r.headers.is_empty() {
             let mut headers = Obj::new();
             for h in &r.headers {

@@ -1,11 +1,12 @@
 //! Responses: decoding the body into the documented type, and the value handed to the caller.
 
+use std::collections::HashMap;
 use std::ops::Deref;
 use std::str::FromStr;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, ResponseParts, UnexpectedStatus};
@@ -72,6 +73,14 @@ impl RawResponse {
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         self.parts.status.is_success()
+    }
+
+    /// Whether the body is a JSON object holding `key` (with any value, `null` included): how
+    /// an API that answers "success or failure" with 200 says it failed (a spec's
+    /// `failure_if`). Any other body, an array or a malformed one, does not hold the key.
+    pub fn json_object_has_key(&self, key: &str) -> bool {
+        serde_json::from_slice::<HashMap<String, IgnoredAny>>(&self.parts.body)
+            .is_ok_and(|object| object.contains_key(key))
     }
 
     fn decode_error<E: ErrorBody>(self, path: String, message: String) -> Error<E> {
@@ -159,8 +168,8 @@ impl RawResponse {
         Ok(self.value((), rest))
     }
 
-    /// The error for a failure status: the documented error body if it decodes, otherwise the
-    /// raw response.
+    /// The error for a failure status, or for a success status whose body reports a failure:
+    /// the documented error body if it decodes, otherwise the raw response.
     pub fn error<E: ErrorBody>(self) -> Error<E> {
         match serde_json::from_slice::<E>(&self.parts.body) {
             Ok(body) => Error::Api(Box::new(ApiError {

@@ -1937,7 +1937,9 @@ impl AddTask {
     }
 }
 
-/// The form of add_ticket.
+/// The form of add_ticket. It names the client either by `client_email` and `client_name` or by `contact_or_company` and `contact_or_company_id`; a form with neither pair is refused before sending.
+///
+/// Spec note: See note `ticket-client`.
 ///
 /// Source: `more/teamleader-v1-tickets.txt`, "Adding an new ticket".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4987,16 +4989,14 @@ impl GetFileInfo {
 /// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetFiles {
-    /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
+    /// Items per page, 1 to 100. `stream()` also reads it to tell the last page (one shorter than this).
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Page number, counting from 0. The server requires it; `stream()` sets it for every page.
+    pub amount: i64,
+    /// Page number, counting from 0. `stream()` starts at this page and sets it for every page after.
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pageno: Option<i64>,
+    pub pageno: i64,
     /// Kind of record.
     pub object_type: FileObjectType,
     /// Id of the record.
@@ -5013,10 +5013,15 @@ pub struct GetFiles {
 impl GetFiles {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(object_type: FileObjectType, object_id: i64) -> Self {
+    pub fn new(
+        amount: i64,
+        pageno: i64,
+        object_type: FileObjectType,
+        object_id: i64,
+    ) -> Self {
         GetFiles {
-            amount: None,
-            pageno: None,
+            amount,
+            pageno,
             object_type,
             object_id,
             folder_name: None,
@@ -5065,8 +5070,8 @@ impl GetFiles {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        form.push_opt("amount", self.amount.as_ref());
-        form.push_opt("pageno", self.pageno.as_ref());
+        form.push("amount", &self.amount);
+        form.push("pageno", &self.pageno);
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push_opt("folder_name", self.folder_name.as_ref());
@@ -6016,18 +6021,16 @@ impl GetProject {
 /// The form of get_projects.
 ///
 /// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProjects {
-    /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
+    /// Items per page, 1 to 100. `stream()` also reads it to tell the last page (one shorter than this).
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Page number, counting from 0. The server requires it; `stream()` sets it for every page.
+    pub amount: i64,
+    /// Page number, counting from 0. `stream()` starts at this page and sets it for every page after.
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pageno: Option<i64>,
+    pub pageno: i64,
     /// A search string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
@@ -6041,6 +6044,21 @@ pub struct GetProjects {
     /// back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetProjects {
+    /// A value with every required field given and every optional field unset.
+    #[allow(deprecated, clippy::too_many_arguments)]
+    pub fn new(amount: i64, pageno: i64) -> Self {
+        GetProjects {
+            amount,
+            pageno,
+            searchby: None,
+            show_active_only: None,
+            selected_customfields: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 
 impl clientgen_runtime::UnknownFields for GetProjects {
@@ -6083,8 +6101,8 @@ impl GetProjects {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        form.push_opt("amount", self.amount.as_ref());
-        form.push_opt("pageno", self.pageno.as_ref());
+        form.push("amount", &self.amount);
+        form.push("pageno", &self.pageno);
         form.push_opt("searchby", self.searchby.as_ref());
         form.push_opt("show_active_only", self.show_active_only.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());

@@ -1386,7 +1386,7 @@ impl Client {
     ///
     /// `POST /files.download`
     ///
-    /// The answer is a URL on another host, valid until `expires_at`; fetching the bytes there is not part of this call (see note `files-transfer`).
+    /// The answer is a URL on another host, valid until `expires_at`; fetching the bytes there is not part of this call: `location.download` does it (see note `files-transfer`).
     ///
     /// Spec note: See notes `files-transfer` and `general-reads`.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     ///
     /// `POST /files.upload`
     ///
-    /// The answer is an endpoint on another host, valid until `expires_at`, to which the file's contents are to be sent with a POST; sending them is not part of this call (see note `files-transfer`). Without `folder` the file goes to `General`, in the account's language.
+    /// The answer is an endpoint on another host, valid until `expires_at`, to which the file's contents are to be sent with a POST; sending them is not part of this call: `location.upload` does it (see note `files-transfer`). Without `folder` the file goes to `General`, in the account's language.
     ///
     /// Spec note: See notes `files-transfer`, `files-subject-types` and `general-reads`.
     ///

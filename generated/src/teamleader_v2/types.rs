@@ -11418,10 +11418,10 @@ impl clientgen_runtime::UnknownFields for File {
 /// Source: `more/teamleader-v2-apiary.apib`, "files.download [POST /files.download]".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileDownloadLocation {
-    /// The temporary URL where the file can be downloaded, such as `https://cdn.teamleader.eu/file`.
+    /// The temporary URL where the file can be downloaded, such as `https://cdn.teamleader.eu/file`; fetch it with `location.download(&transfer)` or `location.download_to(&transfer, &mut file)`.
     ///
     /// Spec note: Required although unmarked; the answer means nothing without it. See note `files-transfer`.
-    pub location: String,
+    pub location: clientgen_runtime::transfer::TemporaryUrl,
     /// When the URL stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -11436,7 +11436,7 @@ pub struct FileDownloadLocation {
 impl FileDownloadLocation {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(location: String) -> Self {
+    pub fn new(location: clientgen_runtime::transfer::TemporaryUrl) -> Self {
         FileDownloadLocation {
             location,
             expires_at: None,
@@ -11970,10 +11970,10 @@ impl clientgen_runtime::UnknownFields for FileSubjectType {
 /// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileUploadLocation {
-    /// The temporary endpoint where a POST request with the file's contents uploads the file, such as `https://files.teamleader.eu/upload/66726166a`.
+    /// The temporary endpoint where a POST request with the file's contents uploads the file, such as `https://files.teamleader.eu/upload/66726166a`; send them with `location.upload(&transfer, bytes, content_type)`.
     ///
     /// Spec note: Required although unmarked; the answer means nothing without it. See note `files-transfer`.
-    pub location: String,
+    pub location: clientgen_runtime::transfer::TemporaryUrl,
     /// When the endpoint stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -11988,7 +11988,7 @@ pub struct FileUploadLocation {
 impl FileUploadLocation {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(location: String) -> Self {
+    pub fn new(location: clientgen_runtime::transfer::TemporaryUrl) -> Self {
         FileUploadLocation {
             location,
             expires_at: None,
@@ -13045,9 +13045,9 @@ impl clientgen_runtime::UnknownFields for InvoiceCurrencyExchangeRate {
 /// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceDownload {
-    /// The temporary URL of the file, such as `https://cdn.teamleader.eu/file`.
+    /// The temporary URL of the file, such as `https://cdn.teamleader.eu/file`; fetch it with `location.download(&transfer)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<clientgen_runtime::transfer::TemporaryUrl>,
     /// When the URL stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
@@ -34070,9 +34070,9 @@ impl clientgen_runtime::UnknownFields for QuotationCurrency {
 /// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuotationDownload {
-    /// Temporary URL where the file can be downloaded.
+    /// Temporary URL where the file can be downloaded; fetch it with `location.download(&transfer)`, which never sends the Teamleader token there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<clientgen_runtime::transfer::TemporaryUrl>,
     /// When the link stops working.
     ///
     /// Spec note: Declared `string`; see note `date-types`.
