@@ -379,6 +379,15 @@ impl<'a> CreateEvent<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
+
+        #[allow(deprecated)]
+        let complete = self.body.subcalendar_ids.as_ref().is_some_and(|v| !v.is_empty())
+            || self.body.subcalendar_id.is_some();
+        if !complete {
+            req.refuse(
+                "the body must set `subcalendar_ids`, or `subcalendar_id` (an empty list counts as unset)",
+            );
+        }
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
@@ -1095,6 +1104,15 @@ impl<'a> UpdateEvent<'a> {
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
+
+        #[allow(deprecated)]
+        let complete = self.body.subcalendar_ids.as_ref().is_some_and(|v| !v.is_empty())
+            || self.body.subcalendar_id.is_some();
+        if !complete {
+            req.refuse(
+                "the body must set `subcalendar_ids`, or `subcalendar_id` (an empty list counts as unset)",
+            );
+        }
         req.timeout(self.timeout);
         let resp = self.client.transport.execute(req).await?;
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }

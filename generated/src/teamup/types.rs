@@ -589,7 +589,7 @@ impl clientgen_runtime::UnknownFields for ErrorResponse {
 
 /// A calendar event, as returned by the server and as sent back on update. Read-only attributes are never sent; the update-only `redit` is never returned.
 ///
-/// Spec note: Only `id`, `start_dt`, `end_dt` and `all_day` are required: the documented responses leave out many attributes. The dates are date-times (see note `date-time-types`), and the attribute notes the table refers to are missing (see note `missing-attribute-notes`).
+/// Spec note: Only `id`, `start_dt`, `end_dt` and `all_day` are required: the documented responses leave out many attributes. The dates are date-times (see note `date-time-types`), and the attribute notes the table refers to are missing (see note `missing-attribute-notes`). An update names at least one sub-calendar (see note `event-subcalendars`).
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Event Data Structure".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1095,6 +1095,8 @@ impl clientgen_runtime::UnknownFields for Link {
 }
 
 /// An event to create: the event attributes without the read-only ones and without the server-assigned id, version and occurrence start, and without the update-only `redit`.
+///
+/// Spec note: See note `event-subcalendars`.
 ///
 /// Source: `002_db84e9af49a8955f.txt`, "Create a new Event".
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
