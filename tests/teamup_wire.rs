@@ -252,7 +252,7 @@ async fn get_event_wire_and_example() {
         .unwrap();
 
     let path = format!("{CAL}/events/11449078");
-    let query = Some("format[]=markdown");
+    let query = Some("format=markdown");
     assert_wire(&single_request(&server).await, "GET", &path, query, None);
     assert_eq!(event.unknown_fields(), Vec::<String>::new());
     assert_eq!(event.id, "11449078");
@@ -464,7 +464,7 @@ async fn update_event_wire_and_example() {
         r#""redit":null,"ristart_dt":null,"tz":null,"version":"556db1f949aa6"}"#,
     );
     let path = format!("{CAL}/events/123");
-    assert_wire(&req, "PUT", &path, Some("format[]=html"), Some(body));
+    assert_wire(&req, "PUT", &path, Some("format=html"), Some(body));
     // The documented update body, plus explicit nulls for the nullable `remote_id` and `tz`.
     let mut documented: Value =
         serde_json::from_str(request_example(&api, "update_event", "new_title")).unwrap();
@@ -1194,4 +1194,46 @@ async fn an_event_without_a_sub_calendar_is_refused_before_sending() {
     let sent = body_json(&single_request(&server).await);
     assert_eq!(sent["subcalendar_ids"], json!([730624]));
     assert_eq!(sent["subcalendar_id"], json!(730624));
+}
+
+/// The document types `format` as a string and keeps `?format[]=html&format[]=markdown` for
+/// asking for both (note `notes-format`): one format goes out as `format=html`, both with the
+/// brackets, no format not at all; the same on every operation that takes it.
+#[tokio::test]
+async fn one_note_format_is_a_plain_string_and_two_use_brackets() {
+    let api = load_spec("teamup");
+    let server = serve(200, response_example(&api, "list_events", 200, "one_event")).await;
+    let client = teamup_client(&server);
+    let cases: [(&[types::NoteFormat], Option<&str>); 4] = [
+        (&[types::NoteFormat::Html], Some("format=html")),
+        (&[types::NoteFormat::Markdown], Some("format=markdown")),
+        (
+            &[types::NoteFormat::Html, types::NoteFormat::Markdown],
+            Some("format[]=html&format[]=markdown"),
+        ),
+        (&[], None),
+    ];
+    for (formats, _) in &cases {
+        client.list_events().format(formats.to_vec()).await.unwrap();
+    }
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), cases.len());
+    for (req, (_, query)) in requests.iter().zip(&cases) {
+        assert_wire(req, "GET", &format!("{CAL}/events"), *query, None);
+    }
+
+    let server = serve(200, response_example(&api, "get_event", 200, "all_day_event")).await;
+    teamup_client(&server)
+        .get_event("1")
+        .format(vec![types::NoteFormat::Html, types::NoteFormat::Markdown])
+        .await
+        .unwrap();
+    let query = Some("format[]=html&format[]=markdown");
+    assert_wire(
+        &single_request(&server).await,
+        "GET",
+        &format!("{CAL}/events/1"),
+        query,
+        None,
+    );
 }

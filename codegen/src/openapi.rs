@@ -520,9 +520,15 @@ impl Exporter<'_> {
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
         };
-        if p.ty.is_array() && p.location == ParamLocation::Query && p.style == ArrayStyle::Brackets
+        if p.ty.is_array()
+            && p.location == ParamLocation::Query
+            && matches!(
+                p.style,
+                ArrayStyle::Brackets | ArrayStyle::BracketsUnlessSingle
+            )
         {
-            // PHP style: the brackets are part of the name on the wire.
+            // PHP style: the brackets are part of the name on the wire. OpenAPI cannot say that
+            // a single value goes out without them; `x-clientgen-array-style` does.
             name.push_str("[]");
         }
         o.set("name", name).set("in", location);
@@ -656,7 +662,9 @@ impl Exporter<'_> {
                 continue;
             }
             let mut key = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
-            if f.ty.is_array() && style == ArrayStyle::Brackets {
+            if f.ty.is_array()
+                && matches!(style, ArrayStyle::Brackets | ArrayStyle::BracketsUnlessSingle)
+            {
                 key.push_str("[]");
             }
             let mut schema = self.field_schema(f);
@@ -1276,6 +1284,7 @@ fn style_name(s: ArrayStyle) -> &'static str {
         ArrayStyle::Repeat => "repeat",
         ArrayStyle::Brackets => "brackets",
         ArrayStyle::Comma => "comma",
+        ArrayStyle::BracketsUnlessSingle => "brackets_unless_single",
     }
 }
 

@@ -215,6 +215,9 @@ pub enum ArrayStyle {
     Brackets,
     /// `name=a,b`.
     Comma,
+    /// A single value as a plain parameter, `name=a`; several PHP style, `name[]=a&name[]=b`
+    /// (Teamup's `format`, a string that takes the `format[]=` syntax for both values).
+    BracketsUnlessSingle,
 }
 
 /// An operation parameter.

@@ -66,7 +66,13 @@ pub fn summary(api: &Api) -> String {
             .iter()
             .map(|p| {
                 let opt = if p.required { "" } else { "?" };
-                format!("{}{opt}: {}", p.rust, ty_text(&p.ty))
+                let style = match p.style {
+                    crate::ir::ArrayStyle::Repeat => "",
+                    crate::ir::ArrayStyle::Brackets => " as brackets",
+                    crate::ir::ArrayStyle::Comma => " as comma",
+                    crate::ir::ArrayStyle::BracketsUnlessSingle => " as brackets_unless_single",
+                };
+                format!("{}{opt}: {}{style}", p.rust, ty_text(&p.ty))
             })
             .collect();
         let body = op

@@ -384,6 +384,9 @@ fn style_tokens(style: ArrayStyle) -> TokenStream {
         ArrayStyle::Repeat => quote!(clientgen_runtime::ArrayStyle::Repeat),
         ArrayStyle::Brackets => quote!(clientgen_runtime::ArrayStyle::Brackets),
         ArrayStyle::Comma => quote!(clientgen_runtime::ArrayStyle::Comma),
+        ArrayStyle::BracketsUnlessSingle => {
+            quote!(clientgen_runtime::ArrayStyle::BracketsUnlessSingle)
+        }
     }
 }
 

@@ -373,7 +373,12 @@ impl<'a> CreateEvent<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/events");
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("inputFormat", self.input_format.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
@@ -756,7 +761,12 @@ impl<'a> GetEvent<'a> {
         req.path("/events/");
         req.path_param("eventId", &self.event_id);
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
@@ -935,7 +945,12 @@ impl<'a> ListEvents<'a> {
         req.query().push_opt("startDate", self.start_date.as_ref());
         req.query().push_opt("endDate", self.end_date.as_ref());
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("modifiedSince", self.modified_since.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
@@ -1098,7 +1113,12 @@ impl<'a> UpdateEvent<'a> {
         req.path("/events/");
         req.path_param("eventId", &self.event_id);
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("inputFormat", self.input_format.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
