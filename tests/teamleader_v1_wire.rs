@@ -1048,7 +1048,12 @@ async fn get_files_error_message_is_not_an_empty_list() {
     let server = serve_with(json_answer(200, json!({"errors": ["object not found"]}))).await;
 
     let err = client(&server)
-        .get_files(&types::GetFiles::new(100, 0, types::FileObjectType::Ticket, 5))
+        .get_files(&types::GetFiles::new(
+            100,
+            0,
+            types::FileObjectType::Ticket,
+            5,
+        ))
         .await
         .unwrap_err();
 

@@ -1001,7 +1001,10 @@ async fn path_parameters_are_one_percent_encoded_segment() {
         sent,
         [
             ("/ks73ad7816e7a61b3a/events/a%2Fb%3Fc%20d", None),
-            ("/ks73ad7816e7a61b3a/events/x%23y%25z", Some("version=v%201")),
+            (
+                "/ks73ad7816e7a61b3a/events/x%23y%25z",
+                Some("version=v%201")
+            ),
         ]
     );
 }
@@ -1222,7 +1225,11 @@ async fn one_note_format_is_a_plain_string_and_two_use_brackets() {
         assert_wire(req, "GET", &format!("{CAL}/events"), *query, None);
     }
 
-    let server = serve(200, response_example(&api, "get_event", 200, "all_day_event")).await;
+    let server = serve(
+        200,
+        response_example(&api, "get_event", 200, "all_day_event"),
+    )
+    .await;
     teamup_client(&server)
         .get_event("1")
         .format(vec![types::NoteFormat::Html, types::NoteFormat::Markdown])

@@ -581,7 +581,13 @@ impl Exporter<'_> {
             let alternatives: Vec<Json> = body
                 .one_of_required
                 .iter()
-                .map(|a| Json::from(a.iter().map(|f| Json::from(f.wire.as_str())).collect::<Vec<_>>()))
+                .map(|a| {
+                    Json::from(
+                        a.iter()
+                            .map(|f| Json::from(f.wire.as_str()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
                 .collect();
             o.set(&x("one-of-required"), alternatives);
         }
@@ -663,7 +669,10 @@ impl Exporter<'_> {
             }
             let mut key = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
             if f.ty.is_array()
-                && matches!(style, ArrayStyle::Brackets | ArrayStyle::BracketsUnlessSingle)
+                && matches!(
+                    style,
+                    ArrayStyle::Brackets | ArrayStyle::BracketsUnlessSingle
+                )
             {
                 key.push_str("[]");
             }

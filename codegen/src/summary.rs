@@ -89,7 +89,12 @@ pub fn summary(api: &Api) -> String {
                     let alternatives: Vec<String> = b
                         .one_of_required
                         .iter()
-                        .map(|a| a.iter().map(|f| f.wire.as_str()).collect::<Vec<_>>().join("+"))
+                        .map(|a| {
+                            a.iter()
+                                .map(|f| f.wire.as_str())
+                                .collect::<Vec<_>>()
+                                .join("+")
+                        })
                         .collect();
                     format!(", one of {}", alternatives.join(" | "))
                 };

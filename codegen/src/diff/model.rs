@@ -960,7 +960,12 @@ fn body(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
                     let alternatives: Vec<String> = b
                         .one_of_required
                         .iter()
-                        .map(|a| a.iter().map(|f| f.wire.as_str()).collect::<Vec<_>>().join("+"))
+                        .map(|a| {
+                            a.iter()
+                                .map(|f| f.wire.as_str())
+                                .collect::<Vec<_>>()
+                                .join("+")
+                        })
                         .collect();
                     if alternatives.is_empty() {
                         "none".to_owned()

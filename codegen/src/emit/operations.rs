@@ -354,13 +354,11 @@ fn one_of_required(body: &crate::ir::Body) -> Option<TokenStream> {
                 .join(" and ")
         })
         .collect();
-    let empty = body
-        .one_of_required
-        .iter()
-        .flatten()
-        .any(|f| f.collection)
-        .then_some(" (an empty list counts as unset)")
-        .unwrap_or_default();
+    let empty = if body.one_of_required.iter().flatten().any(|f| f.collection) {
+        " (an empty list counts as unset)"
+    } else {
+        ""
+    };
     let reason = format!("the body must set {}{empty}", text.join(", or "));
     Some(quote! {
         // A deprecated field may be one of the alternatives.
@@ -464,9 +462,9 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
             let required = required_query(param);
             let param = ident(param);
             let (start, value) = if required {
-                (quote!(Some(self.#param)), quote!(number))
+                (quote!(self.#param), quote!(number))
             } else {
-                (quote!(self.#param), quote!(Some(number)))
+                (quote!(self.#param.unwrap_or(#first)), quote!(Some(number)))
             };
             (
                 TokenStream::new(),
@@ -480,8 +478,8 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
         }
         PageField::Body(steps) => {
             let read = match read_path(quote!(base), steps, true) {
-                (chain, true) => chain,
-                (field, false) => quote!(Some(#field)),
+                (chain, true) => quote!(#chain.unwrap_or(#first)),
+                (field, false) => field,
             };
             let value = if steps.last().is_some_and(|s| s.optional) {
                 quote!(Some(number))
@@ -575,7 +573,7 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
         #docs
         pub fn stream(self) -> clientgen_runtime::paginate::ItemStream<'a, #item, Error> {
             #setup
-            let first = #start.unwrap_or(#first);
+            let first = #start;
             let size = #size;
             clientgen_runtime::paginate::pages(first, size, move |number| {
                 #outside

@@ -5438,7 +5438,7 @@ impl<'a> GetFiles<'a> {
         self,
     ) -> clientgen_runtime::paginate::ItemStream<'a, types::FileEntry, Error> {
         let base = self.body.clone();
-        let first = Some(base.pageno).unwrap_or(0);
+        let first = base.pageno;
         let size = Some(base.amount);
         clientgen_runtime::paginate::pages(
             first,
@@ -6467,7 +6467,7 @@ impl<'a> GetProjects<'a> {
         self,
     ) -> clientgen_runtime::paginate::ItemStream<'a, types::ProjectSummary, Error> {
         let base = self.body.clone();
-        let first = Some(base.pageno).unwrap_or(0);
+        let first = base.pageno;
         let size = Some(base.amount);
         clientgen_runtime::paginate::pages(
             first,
