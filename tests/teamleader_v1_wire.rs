@@ -325,8 +325,12 @@ async fn every_operation_posts_its_form_and_decodes_its_answer() {
         => "/getProduct.php", "product_id=1", Json);
     case!(get_products(types::GetProducts::default())
         => "/getProducts.php", "", List);
-    case!(add_ticket(types::AddTicket::new(s("Text 1")))
-        => "/addTicket.php", "subject=Text%201", Id);
+    case!(add_ticket(types::AddTicket {
+            client_email: Some(s("E")),
+            client_name: Some(s("N")),
+            ..types::AddTicket::new(s("Text 1"))
+        })
+        => "/addTicket.php", "client_email=E&client_name=N&subject=Text%201", Id);
     case!(update_ticket(types::UpdateTicket::new(1))
         => "/updateTicket.php", "ticket_id=1", Text);
     case!(add_ticket_message(types::AddTicketMessage::new(1, s("Text 2")))
@@ -393,8 +397,8 @@ async fn every_operation_posts_its_form_and_decodes_its_answer() {
         => "/getDaysOff.php", "", Json);
     case!(get_days_off_by_user(types::GetDaysOffByUser::default())
         => "/getDaysOffByUser.php", "", Json);
-    case!(get_projects(types::GetProjects::default())
-        => "/getProjects.php", "", ProjectSummaries);
+    case!(get_projects(types::GetProjects::new(1, 2))
+        => "/getProjects.php", "amount=1&pageno=2", ProjectSummaries);
     case!(get_projects_by_client(types::GetProjectsByClient::new(types::ContactOrCompany::Company, 2, types::Flag::On))
         => "/getProjectsByClient.php", "contact_or_company=company&contact_or_company_id=2&deep_search=1", ClientProjects);
     case!(get_project(types::GetProject::new(1))
@@ -425,8 +429,8 @@ async fn every_operation_posts_its_form_and_decodes_its_answer() {
         => "/addNote.php", "object_type=Text%201&object_id=2&note_title=Text%203", Text);
     case!(get_notes(types::GetNotes::new(s("Text 1"), 2))
         => "/getNotes.php", "object_type=Text%201&object_id=2", List);
-    case!(get_files(types::GetFiles::new(types::FileObjectType::Project, 2))
-        => "/getFiles.php", "object_type=project&object_id=2", FileEntries);
+    case!(get_files(types::GetFiles::new(1, 2, types::FileObjectType::Project, 3))
+        => "/getFiles.php", "amount=1&pageno=2&object_type=project&object_id=3", FileEntries);
     case!(get_file_info(types::GetFileInfo::new(1))
         => "/getFileInfo.php", "file_id=1", FileInfo);
     case!(download_file(types::DownloadFile::new(1))
@@ -926,6 +930,96 @@ async fn notes_stream_stops_at_an_empty_page() {
     }
 }
 
+/// getProjects' page marks `amount` and `pageno` required, so both are arguments of the form:
+/// the stream starts at the `pageno` given (here 1, skipping page 0), sets it for each page
+/// after, reads `amount` (2) to tell the last page, and stops after the short page 2.
+#[tokio::test]
+async fn stream_with_required_page_fields_starts_at_the_page_given() {
+    let server = paged_server(&[&[9, 9], &[1, 2], &[3]]).await;
+    let form = types::GetProjects {
+        searchby: Some(s("web")),
+        ..types::GetProjects::new(2, 1)
+    };
+
+    let client = client(&server);
+    let projects: Vec<types::ProjectSummary> = tokio::time::timeout(
+        Duration::from_secs(10),
+        client
+            .get_projects(&form)
+            .stream()
+            .map(|item| item.expect("every page decodes"))
+            .collect(),
+    )
+    .await
+    .expect("the stream ends");
+
+    let ids: Vec<Option<i64>> = projects.iter().map(|p| p.id).collect();
+    assert_eq!(ids, [Some(1), Some(2), Some(3)]);
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    for (req, number) in requests.iter().zip([1, 2]) {
+        let fields = format!("amount=2&pageno={number}&searchby=web");
+        assert_credentials_form(req, "/getProjects.php", &fields);
+    }
+    assert_eq!(form.pageno, 1, "the caller's form is not changed");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Ticket client
+
+/// addTicket names the client by `client_email` and `client_name`, or by `contact_or_company`
+/// and its id (note `ticket-client`). A form with neither pair complete is refused before
+/// anything is sent, naming both ways; either pair alone is sent as it is.
+#[tokio::test]
+async fn add_ticket_needs_one_of_the_two_client_pairs() {
+    let server = serve_with(text(200, "41664")).await;
+    let client = client(&server);
+
+    let nobody = types::AddTicket::new(s("Broken"));
+    let half = types::AddTicket {
+        client_email: Some(s("E")),
+        contact_or_company: Some(types::ContactOrCompany::Contact),
+        ..nobody.clone()
+    };
+    for form in [&nobody, &half] {
+        let err = client.add_ticket(form).await.unwrap_err();
+        let teamleader_v1::Error::InvalidRequest(invalid) = &err else {
+            panic!("InvalidRequest expected, got {err:?}")
+        };
+        assert_eq!(
+            invalid.reason,
+            "the body must set `client_email` and `client_name`, or `contact_or_company` and \
+             `contact_or_company_id`"
+        );
+    }
+    assert!(received(&server).await.is_empty(), "nothing is sent");
+
+    let by_email = types::AddTicket {
+        client_email: Some(s("E")),
+        client_name: Some(s("N")),
+        ..nobody.clone()
+    };
+    assert_eq!(*client.add_ticket(&by_email).await.unwrap(), 41664);
+    let by_contact = types::AddTicket {
+        contact_or_company: Some(types::ContactOrCompany::Company),
+        contact_or_company_id: Some(7),
+        ..nobody.clone()
+    };
+    assert_eq!(*client.add_ticket(&by_contact).await.unwrap(), 41664);
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert_credentials_form(
+        &requests[0],
+        "/addTicket.php",
+        "client_email=E&client_name=N&subject=Broken",
+    );
+    assert_credentials_form(
+        &requests[1],
+        "/addTicket.php",
+        "subject=Broken&contact_or_company=company&contact_or_company_id=7",
+    );
+}
+
 // ----------------------------------------------------------------------------------------------
 // Plain-text answers
 
@@ -954,11 +1048,81 @@ async fn get_files_error_message_is_not_an_empty_list() {
     let server = serve_with(json_answer(200, json!({"errors": ["object not found"]}))).await;
 
     let err = client(&server)
-        .get_files(&types::GetFiles::new(types::FileObjectType::Ticket, 5))
+        .get_files(&types::GetFiles::new(
+            100,
+            0,
+            types::FileObjectType::Ticket,
+            5,
+        ))
         .await
         .unwrap_err();
 
     assert!(matches!(err, teamleader_v1::Error::Decode(_)), "{err:?}");
     let body = &err.response().unwrap().body;
     assert_eq!(&body[..], br#"{"errors":["object not found"]}"#);
+}
+
+// ----------------------------------------------------------------------------------------------
+// "Success or failure" answers
+
+/// updateProduct, addMeeting, updateMeeting and addContactToMeeting answer 200 with "a JSON
+/// array indicating success or failure" (note `errors-in-success-bodies`). A body without an
+/// `errors` key is the value; an object with one is an `Err` for each of the four: the
+/// documented error when it also has a `reason`, an unexpected status keeping the raw body
+/// otherwise. Neither failure is retried.
+#[tokio::test]
+async fn success_or_failure_answers_with_errors_are_errors() {
+    macro_rules! check {
+        ($op:ident($body:expr) => $path:literal) => {{
+            let body = $body;
+            // Success: whatever JSON the server sends, `errors` absent.
+            let success = json!({"success": true, "id": 4});
+            let server = serve_with(json_answer(200, success.clone())).await;
+            let value = client(&server).$op(&body).await.unwrap_or_else(|e| {
+                panic!("{}: a body without `errors` is success: {e:?}", stringify!($op))
+            });
+            assert_eq!(value.into_inner(), success, "{}", stringify!($op));
+            assert_eq!(single_request(&server).await.url.path(), $path);
+            // An array holds no key: success too.
+            let server = serve_with(json_answer(200, json!(["errors"]))).await;
+            let value = client(&server).$op(&body).await.expect("an array is success");
+            assert_eq!(value.into_inner(), json!(["errors"]));
+
+            // Failure without the documented `reason`: the raw body is kept.
+            let failure = br#"{"errors":["meeting not found"]}"#;
+            let server = serve_with(
+                ResponseTemplate::new(200).set_body_raw(failure.to_vec(), "application/json"),
+            )
+            .await;
+            let (retrying, waits) = instant_retry_client(&server);
+            let err = retrying.$op(&body).await.unwrap_err();
+            let teamleader_v1::Error::UnexpectedStatus(unexpected) = &err else {
+                panic!("{}: UnexpectedStatus expected, got {err:?}", stringify!($op))
+            };
+            assert_eq!(unexpected.response.status.as_u16(), 200);
+            assert_eq!(&unexpected.response.body[..], &failure[..]);
+            assert!(err.to_string().contains("meeting not found"), "{err}");
+            assert_eq!(received(&server).await.len(), 1, "not retried");
+            assert_eq!(*waits.lock().unwrap(), 0);
+
+            // Failure in the documented error shape: an Api error with the reason. `errors`
+            // counts whatever its value, `null` included.
+            let server =
+                serve_with(json_answer(200, json!({"reason": "no such id", "errors": null}))).await;
+            let err = client(&server).$op(&body).await.unwrap_err();
+            assert_eq!(err.api().map(|b| b.reason.as_str()), Some("no such id"), "{err:?}");
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+        }};
+    }
+    check!(update_product(types::UpdateProduct::new(1)) => "/updateProduct.php");
+    check!(add_meeting(types::AddMeeting::new(
+        UnixTime(1538400423),
+        2,
+        s("Kick-off"),
+        s("Plan"),
+        60
+    )) => "/addMeeting.php");
+    check!(update_meeting(types::UpdateMeeting::new(3)) => "/updateMeeting.php");
+    check!(add_contact_to_meeting(types::AddContactToMeeting::new(3, 4))
+        => "/addContactToMeeting.php");
 }

@@ -252,7 +252,7 @@ async fn get_event_wire_and_example() {
         .unwrap();
 
     let path = format!("{CAL}/events/11449078");
-    let query = Some("format[]=markdown");
+    let query = Some("format=markdown");
     assert_wire(&single_request(&server).await, "GET", &path, query, None);
     assert_eq!(event.unknown_fields(), Vec::<String>::new());
     assert_eq!(event.id, "11449078");
@@ -406,9 +406,15 @@ async fn date_times_are_sent_in_the_documented_form() {
         .unwrap();
     let utc = Utc.with_ymd_and_hms(2015, 1, 31, 11, 0, 0).unwrap();
     let client = teamup_client(&server);
-    let new = types::NewEvent::new(DateTime::floating(floating), DateTime::from(utc), false);
+    let new = types::NewEvent {
+        subcalendar_ids: Some(vec![730624]),
+        ..types::NewEvent::new(DateTime::floating(floating), DateTime::from(utc), false)
+    };
     client.create_event(&new).await.unwrap();
-    let new = types::NewEvent::new(at(-4, 2015, 6, 17, 6, 0), at(5, 2015, 6, 17, 7, 30), false);
+    let new = types::NewEvent {
+        subcalendar_ids: Some(vec![730624]),
+        ..types::NewEvent::new(at(-4, 2015, 6, 17, 6, 0), at(5, 2015, 6, 17, 7, 30), false)
+    };
     client.create_event(&new).await.unwrap();
 
     let requests = received(&server).await;
@@ -458,7 +464,7 @@ async fn update_event_wire_and_example() {
         r#""redit":null,"ristart_dt":null,"tz":null,"version":"556db1f949aa6"}"#,
     );
     let path = format!("{CAL}/events/123");
-    assert_wire(&req, "PUT", &path, Some("format[]=html"), Some(body));
+    assert_wire(&req, "PUT", &path, Some("format=html"), Some(body));
     // The documented update body, plus explicit nulls for the nullable `remote_id` and `tz`.
     let mut documented: Value =
         serde_json::from_str(request_example(&api, "update_event", "new_title")).unwrap();
@@ -910,7 +916,10 @@ async fn documented_error_messages_decode_as_text_and_as_list() {
     assert_eq!(detail.message, Some(types::ErrorMessage::Text(text)));
 
     let server = serve(400, error_example(&api, "event_validation_messages")).await;
-    let new = types::NewEvent::new(at(0, 2015, 6, 1, 0, 0), at(0, 2015, 6, 1, 1, 0), false);
+    let new = types::NewEvent {
+        subcalendar_ids: Some(vec![730624]),
+        ..types::NewEvent::new(at(0, 2015, 6, 1, 0, 0), at(0, 2015, 6, 1, 1, 0), false)
+    };
     let err = teamup_client(&server).create_event(&new).await.unwrap_err();
     assert_eq!(err.code(), Some(&types::ErrorId::ValidationError));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
@@ -1154,4 +1163,119 @@ async fn a_maintenance_503_is_retried_as_the_spec_says() {
 
     assert_eq!(received(&server).await.len(), 2);
     assert_eq!(access.unwrap().access.as_deref(), Some("ok"));
+}
+
+/// "Events are always associated with at least one sub-calendar" (note `event-subcalendars`):
+/// a create or an update naming none, or only an empty `subcalendar_ids`, is refused before
+/// anything is sent. `subcalendar_ids` alone or the deprecated `subcalendar_id` alone (as the
+/// document's examples send it) goes out; an event read with both sends both back unchanged.
+#[tokio::test]
+#[allow(deprecated)]
+async fn an_event_without_a_sub_calendar_is_refused_before_sending() {
+    let api = load_spec("teamup");
+    let server = serve(201, response_example(&api, "create_event", 201, "created")).await;
+    let client = teamup_client(&server);
+    let reason = "the body must set `subcalendar_ids`, or `subcalendar_id` (an empty list counts \
+                  as unset)";
+
+    let bare = types::NewEvent::new(at(0, 2015, 6, 1, 0, 0), at(0, 2015, 6, 1, 1, 0), false);
+    let empty = types::NewEvent {
+        subcalendar_ids: Some(Vec::new()),
+        ..bare.clone()
+    };
+    for new in [&bare, &empty] {
+        let err = client.create_event(new).await.unwrap_err();
+        let teamup::Error::InvalidRequest(invalid) = &err else {
+            panic!("InvalidRequest expected, got {err:?}")
+        };
+        assert_eq!(invalid.reason, reason);
+    }
+    let mut event: types::Event = payload(
+        response_example(&api, "get_event", 200, "all_day_event"),
+        "event",
+    );
+    event.subcalendar_ids = None;
+    event.subcalendar_id = None;
+    let err = client.update_event(&event.id, &event).await.unwrap_err();
+    assert!(matches!(err, teamup::Error::InvalidRequest(_)), "{err:?}");
+    assert!(received(&server).await.is_empty(), "nothing is sent");
+
+    let by_ids = types::NewEvent {
+        subcalendar_ids: Some(vec![730624]),
+        ..bare.clone()
+    };
+    client.create_event(&by_ids).await.unwrap();
+    let by_id = types::NewEvent {
+        subcalendar_id: Some(730624),
+        ..bare.clone()
+    };
+    client.create_event(&by_id).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(body_json(&requests[0])["subcalendar_ids"], json!([730624]));
+    assert!(body_json(&requests[0]).get("subcalendar_id").is_none());
+    assert_eq!(body_json(&requests[1])["subcalendar_id"], json!(730624));
+    assert!(body_json(&requests[1]).get("subcalendar_ids").is_none());
+
+    // Both, as read: both go back.
+    let server = serve(200, response_example(&api, "update_event", 200, "updated")).await;
+    let mut event: types::Event = payload(
+        response_example(&api, "get_event", 200, "all_day_event"),
+        "event",
+    );
+    event.subcalendar_ids = Some(vec![730624]);
+    event.subcalendar_id = Some(730624);
+    teamup_client(&server)
+        .update_event(&event.id, &event)
+        .await
+        .unwrap();
+    let sent = body_json(&single_request(&server).await);
+    assert_eq!(sent["subcalendar_ids"], json!([730624]));
+    assert_eq!(sent["subcalendar_id"], json!(730624));
+}
+
+/// The document types `format` as a string and keeps `?format[]=html&format[]=markdown` for
+/// asking for both (note `notes-format`): one format goes out as `format=html`, both with the
+/// brackets, no format not at all; the same on every operation that takes it.
+#[tokio::test]
+async fn one_note_format_is_a_plain_string_and_two_use_brackets() {
+    let api = load_spec("teamup");
+    let server = serve(200, response_example(&api, "list_events", 200, "one_event")).await;
+    let client = teamup_client(&server);
+    let cases: [(&[types::NoteFormat], Option<&str>); 4] = [
+        (&[types::NoteFormat::Html], Some("format=html")),
+        (&[types::NoteFormat::Markdown], Some("format=markdown")),
+        (
+            &[types::NoteFormat::Html, types::NoteFormat::Markdown],
+            Some("format[]=html&format[]=markdown"),
+        ),
+        (&[], None),
+    ];
+    for (formats, _) in &cases {
+        client.list_events().format(formats.to_vec()).await.unwrap();
+    }
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), cases.len());
+    for (req, (_, query)) in requests.iter().zip(&cases) {
+        assert_wire(req, "GET", &format!("{CAL}/events"), *query, None);
+    }
+
+    let server = serve(
+        200,
+        response_example(&api, "get_event", 200, "all_day_event"),
+    )
+    .await;
+    teamup_client(&server)
+        .get_event("1")
+        .format(vec![types::NoteFormat::Html, types::NoteFormat::Markdown])
+        .await
+        .unwrap();
+    let query = Some("format[]=html&format[]=markdown");
+    assert_wire(
+        &single_request(&server).await,
+        "GET",
+        &format!("{CAL}/events/1"),
+        query,
+        None,
+    );
 }

@@ -306,6 +306,22 @@ pub struct Body {
     pub docs: String,
     /// Documented bodies.
     pub examples: Vec<Example>,
+    /// The body type's `one_of_required`: a body that sets no alternative completely is
+    /// refused before sending. Empty when the type has none.
+    pub one_of_required: Vec<Vec<SetField>>,
+}
+
+/// A field of a `one_of_required` alternative, and how to tell that it is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetField {
+    /// Wire name.
+    pub wire: String,
+    /// Rust field name.
+    pub rust: String,
+    /// Whether the field is an `Option` (set when `Some`).
+    pub optional: bool,
+    /// Whether the value is a list or a map (set only when not empty).
+    pub collection: bool,
 }
 
 /// How a response body becomes a value.
@@ -337,6 +353,8 @@ pub struct Response {
     pub docs: String,
     /// Documented bodies.
     pub examples: Vec<Example>,
+    /// A body that is a JSON object holding this key reports a failure: it is an error.
+    pub failure_key: Option<String>,
 }
 
 /// A documented example.

@@ -22,6 +22,7 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
         lowered: Vec::new(),
         global_names: BTreeSet::new(),
         form_credentials: Vec::new(),
+        one_of_required: BTreeMap::new(),
     };
     let api = cx.api();
     if cx.errors.is_empty() {
@@ -43,6 +44,8 @@ struct Lowerer<'a> {
     global_names: BTreeSet<String>,
     /// Form fields the credentials add to every form body.
     form_credentials: Vec<String>,
+    /// Rust type name to its `one_of_required` alternatives, resolved.
+    one_of_required: BTreeMap<String, Vec<Vec<ir::SetField>>>,
 }
 
 fn join(path: &str, key: impl std::fmt::Display) -> String {
@@ -582,6 +585,10 @@ impl Lowerer<'_> {
                 misplaced(self, "variants", !t.variants.is_empty());
                 misplaced(self, "type", t.repr.is_some());
                 let fields = self.object_fields(&path, t);
+                let alternatives = self.one_of_required(&path, t, &fields);
+                if !alternatives.is_empty() {
+                    self.one_of_required.insert(rust.clone(), alternatives);
+                }
                 ir::TypeBody::Object {
                     fields,
                     keep_unknown: t.keep_unknown_fields,
@@ -589,6 +596,7 @@ impl Lowerer<'_> {
             }
             TypeKind::Enum => {
                 misplaced(self, "fields", !t.fields.is_empty());
+                misplaced(self, "one_of_required", !t.one_of_required.is_empty());
                 misplaced(self, "variants", !t.variants.is_empty());
                 misplaced(self, "from", t.from.is_some());
                 let integer = match t.repr.as_deref() {
@@ -643,6 +651,7 @@ impl Lowerer<'_> {
             }
             TypeKind::Union => {
                 misplaced(self, "fields", !t.fields.is_empty());
+                misplaced(self, "one_of_required", !t.one_of_required.is_empty());
                 misplaced(self, "values", !t.values.is_empty());
                 misplaced(self, "from", t.from.is_some());
                 if t.variants.len() < 2 {
@@ -671,6 +680,61 @@ impl Lowerer<'_> {
             cite,
             body,
         }
+    }
+
+    /// Resolves `one_of_required`: at least two alternatives, each naming fields of the object
+    /// that are sent (not read-only), can be unset (not required unless they are lists or
+    /// maps, which count as unset when empty) and are not three-state `Patch` fields.
+    fn one_of_required(
+        &mut self,
+        path: &str,
+        t: &spec::TypeDef,
+        fields: &[ir::FieldModel],
+    ) -> Vec<Vec<ir::SetField>> {
+        if t.one_of_required.is_empty() {
+            return Vec::new();
+        }
+        let opath = join(path, "one_of_required");
+        if t.one_of_required.len() < 2 {
+            self.error(&opath, "`one_of_required` needs at least two alternatives");
+        }
+        let mut out = Vec::new();
+        for (i, alternative) in t.one_of_required.iter().enumerate() {
+            let apath = format!("{opath}[{i}]");
+            if alternative.fields().is_empty() {
+                self.error(&apath, "an alternative names at least one field");
+            }
+            let mut set = Vec::new();
+            for wire in alternative.fields() {
+                let Some(f) = fields.iter().find(|f| &f.wire == wire) else {
+                    self.error(&apath, format!("`{wire}` is not a field of this object"));
+                    continue;
+                };
+                let collection = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
+                let optional = !f.required || f.nullable;
+                let problem = if f.read_only {
+                    Some("is read-only, so it is never sent")
+                } else if f.clearable {
+                    Some("is `clearable`; a three-state field cannot be an alternative")
+                } else if !optional && !collection {
+                    Some("is required, so it is always set")
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.error(&apath, format!("`{wire}` {problem}"));
+                    continue;
+                }
+                set.push(ir::SetField {
+                    wire: wire.clone(),
+                    rust: f.rust.clone(),
+                    optional,
+                    collection,
+                });
+            }
+            out.push(set);
+        }
+        out
     }
 
     /// The fields of an object, copying them from `from` when given.
@@ -1007,12 +1071,17 @@ impl Lowerer<'_> {
             if op.method == ir::Method::GET {
                 self.error(&bpath, "a GET request has no body");
             }
+            let one_of_required = match &ty {
+                Ty::Named(n) => self.one_of_required.get(n).cloned().unwrap_or_default(),
+                _ => Vec::new(),
+            };
             ir::Body {
                 ty,
                 encoding: b.encoding,
                 style: b.style,
                 docs: docs::sanitize(b.docs.as_deref().unwrap_or("")),
                 examples: examples(&b.examples),
+                one_of_required,
             }
         });
 
@@ -1054,12 +1123,25 @@ impl Lowerer<'_> {
             if *status == 204 && decode != ir::Decode::Empty {
                 self.error(&rpath, "a 204 response has no body: drop `type`");
             }
+            let failure_key = r.failure_if.as_ref().and_then(|f| {
+                let fpath = join(&rpath, "failure_if");
+                if !matches!(decode, ir::Decode::Json { .. }) {
+                    self.error(&fpath, "`failure_if` needs a JSON response with a `type`");
+                    return None;
+                }
+                if f.key.is_empty() {
+                    self.error(&join(&fpath, "key"), "the key is empty");
+                    return None;
+                }
+                Some(f.key.clone())
+            });
             success.push(ir::Response {
                 status: *status,
                 decode,
                 headers: r.headers.clone(),
                 docs: docs::sanitize(r.docs.as_deref().unwrap_or("")),
                 examples: examples(&r.examples),
+                failure_key,
             });
         }
         success.sort_by_key(|r| r.status);
@@ -1074,6 +1156,7 @@ impl Lowerer<'_> {
                 headers: Vec::new(),
                 docs: String::new(),
                 examples: Vec::new(),
+                failure_key: None,
             });
         } else if success.iter().any(|r| r.decode != success[0].decode) {
             self.error(
@@ -1158,9 +1241,11 @@ impl Lowerer<'_> {
         })
     }
 
-    /// A page number or size: an optional integer query parameter of the operation, or else a
-    /// dotted path to an optional integer in the request body whose optional parents can be
-    /// created empty (they have no required fields).
+    /// A page number or size: an integer query parameter of the operation, or else a dotted
+    /// path to an integer in the request body whose optional parents can be created empty (they
+    /// have no required fields). Either may be required (Teamleader v1 marks `amount` and
+    /// `pageno` required): the stream then reads the size from the required value, and sets the
+    /// page on each page, starting from the value the caller gave.
     fn page_field(
         &mut self,
         path: &str,
@@ -1169,13 +1254,10 @@ impl Lowerer<'_> {
         body: Option<&ir::Body>,
     ) -> Option<ir::PageField> {
         if let Some(q) = params.iter().find(|q| q.wire == name) {
-            if q.location == ir::ParamLocation::Query && q.ty == Ty::Integer && !q.required {
+            if q.location == ir::ParamLocation::Query && q.ty == Ty::Integer {
                 return Some(ir::PageField::Query(q.rust.clone()));
             }
-            self.error(
-                path,
-                format!("`{name}` must be an optional integer query parameter"),
-            );
+            self.error(path, format!("`{name}` must be an integer query parameter"));
             return None;
         }
         let Some(body) = body else {
@@ -1201,10 +1283,10 @@ impl Lowerer<'_> {
             }
             parent = field_ty;
         }
-        if ty != Ty::Integer || !steps.last().is_some_and(|s| s.optional) {
+        if ty != Ty::Integer {
             self.error(
                 path,
-                format!("`{name}` must lead to an optional integer field of the body"),
+                format!("`{name}` must lead to an integer field of the body"),
             );
             return None;
         }

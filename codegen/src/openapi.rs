@@ -520,9 +520,15 @@ impl Exporter<'_> {
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
         };
-        if p.ty.is_array() && p.location == ParamLocation::Query && p.style == ArrayStyle::Brackets
+        if p.ty.is_array()
+            && p.location == ParamLocation::Query
+            && matches!(
+                p.style,
+                ArrayStyle::Brackets | ArrayStyle::BracketsUnlessSingle
+            )
         {
-            // PHP style: the brackets are part of the name on the wire.
+            // PHP style: the brackets are part of the name on the wire. OpenAPI cannot say that
+            // a single value goes out without them; `x-clientgen-array-style` does.
             name.push_str("[]");
         }
         o.set("name", name).set("in", location);
@@ -568,6 +574,23 @@ impl Exporter<'_> {
         }
         let mut o = Obj::new();
         o.text("description", &body.docs);
+        if !body.one_of_required.is_empty() {
+            // Which fields a body must set, as alternatives: the Rust client refuses a body that
+            // sets none (an empty list counts as unset), which a schema `anyOf` cannot say for
+            // a form.
+            let alternatives: Vec<Json> = body
+                .one_of_required
+                .iter()
+                .map(|a| {
+                    Json::from(
+                        a.iter()
+                            .map(|f| Json::from(f.wire.as_str()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            o.set(&x("one-of-required"), alternatives);
+        }
         o.set("content", Obj::new().with(content_type, media));
         o.set("required", true);
         o.into()
@@ -645,7 +668,12 @@ impl Exporter<'_> {
                 continue;
             }
             let mut key = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
-            if f.ty.is_array() && style == ArrayStyle::Brackets {
+            if f.ty.is_array()
+                && matches!(
+                    style,
+                    ArrayStyle::Brackets | ArrayStyle::BracketsUnlessSingle
+                )
+            {
                 key.push_str("[]");
             }
             let mut schema = self.field_schema(f);
@@ -722,6 +750,10 @@ impl Exporter<'_> {
             r.docs.trim().to_owned()
         };
         o.set("description", description);
+        if let Some(key) = &r.failure_key {
+            // OpenAPI cannot say that a 2xx body reports failure; the extension keeps the fact.
+            o.set(&x("failure-if-key"), key.as_str());
+        }
         if !r.headers.is_empty() {
             let mut headers = Obj::new();
             for h in &r.headers {
@@ -1261,6 +1293,7 @@ fn style_name(s: ArrayStyle) -> &'static str {
         ArrayStyle::Repeat => "repeat",
         ArrayStyle::Brackets => "brackets",
         ArrayStyle::Comma => "comma",
+        ArrayStyle::BracketsUnlessSingle => "brackets_unless_single",
     }
 }
 

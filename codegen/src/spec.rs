@@ -215,6 +215,9 @@ pub enum ArrayStyle {
     Brackets,
     /// `name=a,b`.
     Comma,
+    /// A single value as a plain parameter, `name=a`; several PHP style, `name[]=a&name[]=b`
+    /// (Teamup's `format`, a string that takes the `format[]=` syntax for both values).
+    BracketsUnlessSingle,
 }
 
 /// An operation parameter.
@@ -338,6 +341,11 @@ pub struct TypeDef {
     /// Object: keep fields the spec does not name, so that read-modify-write loses nothing.
     #[serde(default = "yes")]
     pub keep_unknown_fields: bool,
+    /// Object sent as a request body: the alternatives of which a request must set at least
+    /// one, each a field name or a list of field names that must all be set; a body that sets
+    /// none is refused before sending. An empty list or map counts as unset.
+    #[serde(default)]
+    pub one_of_required: Vec<Alternative>,
     /// Enum: `string` or `integer`.
     #[serde(default, rename = "type")]
     pub repr: Option<String>,
@@ -347,6 +355,26 @@ pub struct TypeDef {
     /// Union: the variants, tried in this order.
     #[serde(default)]
     pub variants: IndexMap<String, Variant>,
+}
+
+/// One alternative of `one_of_required`: a field, or fields that must all be set together.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Alternative {
+    /// One field.
+    Field(String),
+    /// Fields set together.
+    Fields(Vec<String>),
+}
+
+impl Alternative {
+    /// The field names of this alternative.
+    pub fn fields(&self) -> &[String] {
+        match self {
+            Alternative::Field(name) => std::slice::from_ref(name),
+            Alternative::Fields(names) => names,
+        }
+    }
 }
 
 /// An object field.
@@ -571,6 +599,18 @@ pub struct Response {
     /// Documented bodies, each of which must decode.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Which bodies of this success status report a failure (Teamleader v1's "success or
+    /// failure" answers): such a body is returned as an error, never as the value.
+    #[serde(default)]
+    pub failure_if: Option<FailureIf>,
+}
+
+/// A test on a success body that says the call failed.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailureIf {
+    /// A JSON object holding this key (with any value) reports a failure.
+    pub key: String,
 }
 
 /// A documented example body.

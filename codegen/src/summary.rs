@@ -66,7 +66,13 @@ pub fn summary(api: &Api) -> String {
             .iter()
             .map(|p| {
                 let opt = if p.required { "" } else { "?" };
-                format!("{}{opt}: {}", p.rust, ty_text(&p.ty))
+                let style = match p.style {
+                    crate::ir::ArrayStyle::Repeat => "",
+                    crate::ir::ArrayStyle::Brackets => " as brackets",
+                    crate::ir::ArrayStyle::Comma => " as comma",
+                    crate::ir::ArrayStyle::BracketsUnlessSingle => " as brackets_unless_single",
+                };
+                format!("{}{opt}: {}{style}", p.rust, ty_text(&p.ty))
             })
             .collect();
         let body = op
@@ -77,10 +83,32 @@ pub fn summary(api: &Api) -> String {
                     crate::ir::BodyEncoding::Json => "json",
                     crate::ir::BodyEncoding::Form => "form",
                 };
-                format!(" body {} ({encoding})", ty_text(&b.ty))
+                let one_of = if b.one_of_required.is_empty() {
+                    String::new()
+                } else {
+                    let alternatives: Vec<String> = b
+                        .one_of_required
+                        .iter()
+                        .map(|a| {
+                            a.iter()
+                                .map(|f| f.wire.as_str())
+                                .collect::<Vec<_>>()
+                                .join("+")
+                        })
+                        .collect();
+                    format!(", one of {}", alternatives.join(" | "))
+                };
+                format!(" body {} ({encoding}{one_of})", ty_text(&b.ty))
             })
             .unwrap_or_default();
-        let statuses: Vec<String> = op.success.iter().map(|r| r.status.to_string()).collect();
+        let statuses: Vec<String> = op
+            .success
+            .iter()
+            .map(|r| match &r.failure_key {
+                Some(key) => format!("{} (an object with `{key}` is an error)", r.status),
+                None => r.status.to_string(),
+            })
+            .collect();
         let output = match op.output() {
             Decode::Empty => "()".to_owned(),
             Decode::Json {

@@ -45,6 +45,8 @@ pub enum ArrayStyle {
     Brackets,
     /// `name=a,b`
     Comma,
+    /// `name=a` for a single value, `name[]=a&name[]=b` for several.
+    BracketsUnlessSingle,
 }
 
 /// A value that can stand in a path, query string, header or form field.
@@ -103,6 +105,10 @@ impl Pairs {
                 let name = format!("{name}[]");
                 values.iter().for_each(|v| self.push(&name, v));
             }
+            ArrayStyle::BracketsUnlessSingle => match values {
+                [single] => self.push(name, single),
+                several => self.push_array(name, several, ArrayStyle::Brackets),
+            },
             ArrayStyle::Comma if !values.is_empty() => {
                 let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
                 self.0.push((name.to_owned(), joined.join(",")));
@@ -221,9 +227,12 @@ mod tests {
         p.push_array("id", &[1_i64, 2], ArrayStyle::Repeat);
         p.push_array("c", &["a", "b"], ArrayStyle::Comma);
         p.push_array("none", &[] as &[&str], ArrayStyle::Comma);
+        p.push_array("one", &["html"], ArrayStyle::BracketsUnlessSingle);
+        p.push_array("two", &["html", "md"], ArrayStyle::BracketsUnlessSingle);
+        p.push_array("zero", &[] as &[&str], ArrayStyle::BracketsUnlessSingle);
         assert_eq!(
             p.encode(),
-            "format[]=html&format[]=markdown&id=1&id=2&c=a%2Cb"
+            "format[]=html&format[]=markdown&id=1&id=2&c=a%2Cb&one=html&two[]=html&two[]=md"
         );
     }
 

@@ -45,7 +45,8 @@ pub enum Error<E: ErrorBody> {
     #[error("{0}")]
     Api(Box<ApiError<E>>),
     /// The server answered with a failure status and a body that is not the documented error
-    /// body (an HTML page, an empty body).
+    /// body (an HTML page, an empty body), or with a success status and a body that the spec
+    /// says reports a failure (`failure_if`) in a shape other than the error body.
     #[error("{0}")]
     UnexpectedStatus(Box<UnexpectedStatus>),
     /// The server answered with success, but the body does not decode into the documented type.

@@ -7,6 +7,7 @@
 //! when that fails, to say where. A body is decoded twice only when it is wrong.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::Deref;
 use std::str::FromStr;
@@ -14,7 +15,7 @@ use std::str::FromStr;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::Deserializer;
-use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, ResponseParts, UnexpectedStatus};
@@ -97,6 +98,14 @@ impl RawResponse {
         self.parts.status.is_success()
     }
 
+    /// Whether the body is a JSON object holding `key` (with any value, `null` included): how
+    /// an API that answers "success or failure" with 200 says it failed (a spec's
+    /// `failure_if`). Any other body, an array or a malformed one, does not hold the key.
+    pub fn json_object_has_key(&self, key: &str) -> bool {
+        serde_json::from_slice::<HashMap<String, IgnoredAny>>(&self.parts.body)
+            .is_ok_and(|object| object.contains_key(key))
+    }
+
     fn decode_error<E: ErrorBody>(self, path: String, message: String) -> Error<E> {
         Error::Decode(Box::new(DecodeError {
             path,
@@ -162,8 +171,8 @@ impl RawResponse {
         Ok(self.value((), rest))
     }
 
-    /// The error for a failure status: the documented error body if it decodes, otherwise the
-    /// raw response.
+    /// The error for a failure status, or for a success status whose body reports a failure:
+    /// the documented error body if it decodes, otherwise the raw response.
     pub fn error<E: ErrorBody>(self) -> Error<E> {
         match serde_json::from_slice::<E>(&self.parts.body) {
             Ok(body) => Error::Api(Box::new(ApiError {

@@ -955,6 +955,34 @@ fn body(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
                     (WireImpact::Breaking, "old clients write arrays the old way"),
                 );
             }
+            if ob.one_of_required != nb.one_of_required {
+                let text = |b: &crate::ir::Body| {
+                    let alternatives: Vec<String> = b
+                        .one_of_required
+                        .iter()
+                        .map(|a| {
+                            a.iter()
+                                .map(|f| f.wire.as_str())
+                                .collect::<Vec<_>>()
+                                .join("+")
+                        })
+                        .collect();
+                    if alternatives.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        alternatives.join(" | ")
+                    }
+                };
+                d.push(
+                    item,
+                    format!("body one_of_required {} → {}", text(ob), text(nb)),
+                    NONE,
+                    (
+                        WireImpact::Compatible,
+                        "old clients send bodies this one refuses, or refuse ones it sends",
+                    ),
+                );
+            }
         }
         (None, None) => {}
     }
@@ -1035,6 +1063,31 @@ fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
     for s in &old_s {
         if !new_s.contains(s) {
             d.push(item, format!("status {s} removed"), NONE, NO_WIRE);
+        }
+    }
+    for r in &n.success {
+        let Some(old) = o.success.iter().find(|x| x.status == r.status) else {
+            continue;
+        };
+        if old.failure_key != r.failure_key {
+            let text = |k: &Option<String>| {
+                k.as_ref()
+                    .map_or("none".to_owned(), |k| format!("an object with `{k}`"))
+            };
+            d.push(
+                item,
+                format!(
+                    "status {} failure test {} → {}",
+                    r.status,
+                    text(&old.failure_key),
+                    text(&r.failure_key)
+                ),
+                NONE,
+                (
+                    WireImpact::Breaking,
+                    "old clients and this one disagree on which bodies are failures",
+                ),
+            );
         }
     }
 }

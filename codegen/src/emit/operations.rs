@@ -242,6 +242,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    let one_of = op.body.as_ref().and_then(one_of_required);
     let output = output_type(op.output(), &types);
     let decode = match op.output() {
         Decode::Empty => quote!(resp.empty()),
@@ -262,6 +263,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     // A 2xx that the API uses to say "not done" must not look like success.
     let not_failure =
         (!failures.is_empty()).then(|| quote!(&&!matches!(resp.status(), #(#failures)|*)));
+    // A success status whose body reports failure (`failure_if`) must not look like success
+    // either.
+    let not_reported = op.success.iter().filter_map(|r| {
+        let key = r.failure_key.as_ref()?;
+        let status = proc_macro2::Literal::u16_unsuffixed(r.status);
+        Some(quote!(&& !(resp.status() == #status && resp.json_object_has_key(#key))))
+    });
     let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
     quote! {
         #bdoc
@@ -300,10 +308,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 #(#params)*
                 #(#globals)*
                 #body
+                #one_of
                 req.timeout(self.timeout);
                 req.max_body(self.max_body);
                 let resp = self.client.transport.execute(req).await?;
-                if resp.is_success() #not_failure {
+                if resp.is_success() #not_failure #(#not_reported)* {
                     #decode
                 } else {
                     Err(resp.error())
@@ -322,6 +331,55 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The check of the body type's `one_of_required`: a body that sets no alternative completely
+/// is refused before anything is sent. An empty list or map counts as unset.
+fn one_of_required(body: &crate::ir::Body) -> Option<TokenStream> {
+    if body.one_of_required.is_empty() {
+        return None;
+    }
+    let alternatives = body.one_of_required.iter().map(|fields| {
+        let tests = fields.iter().map(|f| {
+            let n = ident(&f.rust);
+            match (f.optional, f.collection) {
+                (true, true) => quote!(self.body.#n.as_ref().is_some_and(|v| !v.is_empty())),
+                (true, false) => quote!(self.body.#n.is_some()),
+                (false, _) => quote!(!self.body.#n.is_empty()),
+            }
+        });
+        let tests: Vec<TokenStream> = tests.collect();
+        if tests.len() == 1 {
+            tests[0].clone()
+        } else {
+            quote!((#(#tests)&&*))
+        }
+    });
+    let text: Vec<String> = body
+        .one_of_required
+        .iter()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| format!("`{}`", f.wire))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect();
+    let empty = if body.one_of_required.iter().flatten().any(|f| f.collection) {
+        " (an empty list counts as unset)"
+    } else {
+        ""
+    };
+    let reason = format!("the body must set {}{empty}", text.join(", or "));
+    Some(quote! {
+        // A deprecated field may be one of the alternatives.
+        #[allow(deprecated)]
+        let complete = #(#alternatives)||*;
+        if !complete {
+            req.refuse(#reason);
+        }
+    })
+}
+
 fn client_wire<'a>(api: &'a Api, field: &str) -> &'a str {
     api.client_params
         .iter()
@@ -334,6 +392,9 @@ fn style_tokens(style: ArrayStyle) -> TokenStream {
         ArrayStyle::Repeat => quote!(clientgen_runtime::ArrayStyle::Repeat),
         ArrayStyle::Brackets => quote!(clientgen_runtime::ArrayStyle::Brackets),
         ArrayStyle::Comma => quote!(clientgen_runtime::ArrayStyle::Comma),
+        ArrayStyle::BracketsUnlessSingle => {
+            quote!(clientgen_runtime::ArrayStyle::BracketsUnlessSingle)
+        }
     }
 }
 
@@ -403,18 +464,38 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
     let builder = ident(&op.builder);
     // The page number: a query setter, or a field of a copy of the body made for each page.
     // `outside` runs in the page closure; `inside` in the future it returns, which owns the copy.
+    // A required page number (a method argument, or a required body field) is not an `Option`:
+    // the caller's value is the first page, and each page replaces it.
+    let required_query = |rust: &str| op.params.iter().any(|q| q.rust == rust && is_argument(q));
     let (setup, start, outside, inside) = match &p.page_param {
         PageField::Query(param) => {
+            let required = required_query(param);
             let param = ident(param);
+            let (start, value) = if required {
+                (quote!(self.#param), quote!(number))
+            } else {
+                (quote!(self.#param.unwrap_or(#first)), quote!(Some(number)))
+            };
             (
                 TokenStream::new(),
-                quote!(self.#param),
-                quote!(let request = self.clone().#param(number);),
+                start,
+                quote! {
+                    let mut request = self.clone();
+                    request.#param = #value;
+                },
                 TokenStream::new(),
             )
         }
         PageField::Body(steps) => {
-            let (read, _) = read_path(quote!(base), steps, true);
+            let read = match read_path(quote!(base), steps, true) {
+                (chain, true) => quote!(#chain.unwrap_or(#first)),
+                (field, false) => field,
+            };
+            let value = if steps.last().is_some_and(|s| s.optional) {
+                quote!(Some(number))
+            } else {
+                quote!(number)
+            };
             let last = steps.len() - 1;
             let place = steps.iter().enumerate().map(|(i, s)| {
                 let f = ident(&s.field);
@@ -429,7 +510,7 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
                 read,
                 quote! {
                     let mut body = base.clone();
-                    body #(#place)* = Some(number);
+                    body #(#place)* = #value;
                     let builder = self.clone();
                 },
                 quote!(let request = #builder { body: &body, ..builder };),
@@ -437,11 +518,18 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
         }
     };
     let size = match &p.size_param {
+        Some(PageField::Query(s)) if required_query(s) => {
+            let s = ident(s);
+            quote!(Some(self.#s))
+        }
         Some(PageField::Query(s)) => {
             let s = ident(s);
             quote!(self.#s)
         }
-        Some(PageField::Body(steps)) => read_path(quote!(base), steps, true).0,
+        Some(PageField::Body(steps)) => match read_path(quote!(base), steps, true) {
+            (chain, true) => chain,
+            (field, false) => quote!(Some(#field)),
+        },
         None => quote!(None),
     };
     let last_page = match &p.last_page {
@@ -470,18 +558,32 @@ fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
                 .join(".")
         ),
     };
+    let page_required = match &p.page_param {
+        PageField::Query(rust) => required_query(rust),
+        PageField::Body(steps) => !steps.last().is_some_and(|s| s.optional),
+    };
+    let (from, given) = if page_required {
+        (
+            format!("from the page given (pages count from {})", p.first_page),
+            "the value given is the first page to read",
+        )
+    } else {
+        (
+            format!("page {} first", p.first_page),
+            "a value given beforehand is the first page to read",
+        )
+    };
     let docs = doc(&format!(
-        "Every item of every page, as a stream: page {} first, each next page fetched only when \
+        "Every item of every page, as a stream: {from}, each next page fetched only when \
          the items of the one before have been read, until the last page. An error ends the \
          stream. Other settings of this builder apply to every page.\n\n{page_name} is set by \
-         the stream; a value given beforehand is the first page to read.",
-        p.first_page
+         the stream; {given}."
     ));
     quote! {
         #docs
         pub fn stream(self) -> clientgen_runtime::paginate::ItemStream<'a, #item, Error> {
             #setup
-            let first = #start.unwrap_or(#first);
+            let first = #start;
             let size = #size;
             clientgen_runtime::paginate::pages(first, size, move |number| {
                 #outside

@@ -930,7 +930,8 @@ impl<'a> ListLeads<'a> {
             first,
             size,
             move |number| {
-                let request = self.clone().page(number);
+                let mut request = self.clone();
+                request.page = Some(number);
                 async move {
                     let value = request.send().await?.into_inner();
                     let last_page = Some(value.meta.last_page);

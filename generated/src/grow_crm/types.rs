@@ -6,14 +6,14 @@
 ///
 /// Spec note: See note `active-state-values`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActiveState {
     /// Active (the state after activate).
     Active,
     /// Archived (the state after archive).
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -83,7 +83,7 @@ impl clientgen_runtime::UnknownFields for ActiveState {
 
 /// The user who wrote a comment.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List comments".
+/// Source: `004_88aa106e67946db9.txt`, section `List comments`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentCreator {
     /// Id of the user.
@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for CommentCreator {
 ///
 /// Spec note: The document never shows a value. See note `date-formats`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -199,7 +199,7 @@ impl clientgen_runtime::UnknownFields for ConversionDate {
 ///
 /// Spec note: See note `convert-response`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Convert to client".
+/// Source: `004_88aa106e67946db9.txt`, section `Convert to client`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConvertedClient {
     /// The client id (`client_id`).
@@ -268,7 +268,7 @@ impl<'de> serde::Deserialize<'de> for ConvertedClient {
 
 /// What remains of a deleted comment, its id.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Delete a comment".
+/// Source: `004_88aa106e67946db9.txt`, section `Delete a comment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedComment {
     /// Id of the deleted comment.
@@ -345,7 +345,7 @@ impl<'de> serde::Deserialize<'de> for DeletedComment {
 
 /// What remains of a deleted lead, its id.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Delete a lead".
+/// Source: `004_88aa106e67946db9.txt`, section `Delete a lead`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedLead {
     /// Id of the deleted lead.
@@ -424,7 +424,7 @@ impl<'de> serde::Deserialize<'de> for DeletedLead {
 ///
 /// Spec note: See note `error-statuses`.
 ///
-/// Source: `more/growcrm-getting-started.txt`, "Errors".
+/// Source: `more/growcrm-getting-started.txt`, section `Errors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// A readable summary of the failure.
@@ -526,7 +526,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
 ///
 /// Spec note: Every field is required so that a lead is always complete; see notes `full-update` and `custom-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Lead {
     /// The lead id (`lead_id`), used in every URL.
@@ -871,7 +871,7 @@ impl Lead {
 ///
 /// Spec note: See note `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadAddress {
     /// Street.
@@ -956,7 +956,7 @@ impl LeadAddress {
 
 /// A team member assigned to a lead.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadAssignee {
     /// Id of the team user.
@@ -1048,7 +1048,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignee {
 ///
 /// Spec note: See note `empty-set-encoding`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Set assigned team members".
+/// Source: `004_88aa106e67946db9.txt`, section `Set assigned team members`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadAssignment {
     /// Ids of team users. Replaces the current assignment; an empty list removes everyone.
@@ -1131,7 +1131,7 @@ impl<'de> serde::Deserialize<'de> for LeadAssignment {
 ///
 /// Spec note: See note `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadCategory {
     /// Id of an existing lead category. Sent on update to change the category.
@@ -1169,7 +1169,7 @@ impl LeadCategory {
 
 /// The new lead made by cloning: its own title and status, optional contact and value overrides, and whether to copy the checklist and files.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Clone a lead".
+/// Source: `004_88aa106e67946db9.txt`, section `Clone a lead`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadClone {
     /// Title of the new lead.
@@ -1460,7 +1460,7 @@ impl LeadClone {
 
 /// A comment on a lead.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List comments".
+/// Source: `004_88aa106e67946db9.txt`, section `List comments`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadComment {
     /// Id of the comment.
@@ -1571,7 +1571,7 @@ impl<'de> serde::Deserialize<'de> for LeadComment {
 ///
 /// Spec note: See note `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadContact {
     /// First name.
@@ -1684,7 +1684,7 @@ impl LeadContact {
 
 /// What converting a lead needs: the primary user of the new client, and options.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Convert to client".
+/// Source: `004_88aa106e67946db9.txt`, section `Convert to client`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadConversion {
     /// First name of the client's primary user.
@@ -1909,7 +1909,7 @@ impl LeadConversion {
 
 /// Whether and into which client a lead was converted. Set by the convert action only.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadConverted {
     /// Whether the lead was converted to a client.
@@ -2021,7 +2021,7 @@ impl<'de> serde::Deserialize<'de> for LeadConverted {
 ///
 /// Spec note: See note `date-formats`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadDates {
     /// Creation time, in UTC.
@@ -2113,7 +2113,7 @@ impl<'de> serde::Deserialize<'de> for LeadDates {
 
 /// One page of a lead list, with its paging information.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+/// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadPage {
     /// The leads on this page.
@@ -2220,7 +2220,7 @@ impl<'de> serde::Deserialize<'de> for LeadPage {
 
 /// The columns a lead list may be sorted by.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+/// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadSort {
     /// By title.
@@ -2231,7 +2231,7 @@ pub enum LeadSort {
     LeadCreated,
     /// By the date of last contact.
     LeadLastContacted,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2307,7 +2307,7 @@ impl clientgen_runtime::UnknownFields for LeadSort {
 ///
 /// Spec note: See note `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeadStatus {
     /// The `leadstatus_id`. Sent on update to change the status.
@@ -2358,7 +2358,7 @@ impl LeadStatus {
 
 /// A new status for a lead.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Change status".
+/// Source: `004_88aa106e67946db9.txt`, section `Change status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadStatusChange {
     /// The new `leadstatus_id`.
@@ -2457,7 +2457,7 @@ impl LeadStatusChange {
 ///
 /// Spec note: See note `lead-summary`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+/// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadSummary {
     /// The lead id (`lead_id`).
@@ -2781,7 +2781,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummary {
 ///
 /// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LeadSummaryAddress {
     /// Street.
@@ -2830,7 +2830,7 @@ impl clientgen_runtime::UnknownFields for LeadSummaryAddress {
 ///
 /// Spec note: Every field is optional; see note `lead-summary`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadSummaryAssignee {
     /// Id of the team user.
@@ -2912,7 +2912,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryAssignee {
 ///
 /// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LeadSummaryCategory {
     /// Id of an existing lead category.
@@ -2937,7 +2937,7 @@ impl clientgen_runtime::UnknownFields for LeadSummaryCategory {
 ///
 /// Spec note: Every field is optional; see notes `lead-summary` and `nested-unknown-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LeadSummaryContact {
     /// First name.
@@ -3008,7 +3008,7 @@ impl clientgen_runtime::UnknownFields for LeadSummaryContact {
 ///
 /// Spec note: Every field is optional; see note `lead-summary`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadSummaryConverted {
     /// Whether the lead was converted to a client.
@@ -3113,7 +3113,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryConverted {
 ///
 /// Spec note: Every field is optional; see note `lead-summary`. See also note `date-formats`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "The lead object".
+/// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadSummaryDates {
     /// Creation time, in UTC.
@@ -3201,7 +3201,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryDates {
 ///
 /// Spec note: See note `lead-summary`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+/// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadSummaryStatus {
     /// The `leadstatus_id`.
@@ -3314,7 +3314,7 @@ impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
 ///
 /// Spec note: See note `empty-set-encoding`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Set tags".
+/// Source: `004_88aa106e67946db9.txt`, section `Set tags`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadTags {
     /// Tag titles. Replaces the current tags; an empty list removes them all.
@@ -3393,7 +3393,7 @@ impl<'de> serde::Deserialize<'de> for LeadTags {
 ///
 /// Spec note: See note `custom-fields`.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Create a lead".
+/// Source: `004_88aa106e67946db9.txt`, section `Create a lead`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLead {
     /// Title of the lead.
@@ -3842,7 +3842,7 @@ impl NewLead {
 
 /// A comment to add to a lead.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Add a comment".
+/// Source: `004_88aa106e67946db9.txt`, section `Add a comment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLeadComment {
     /// The comment text.
@@ -3939,12 +3939,12 @@ impl NewLeadComment {
 
 /// A checkbox-style switch; send `on` to turn it on, leave it out to keep it off.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Clone a lead".
+/// Source: `004_88aa106e67946db9.txt`, section `Clone a lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum On {
     /// On.
     On,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -4012,7 +4012,7 @@ impl clientgen_runtime::UnknownFields for On {
 
 /// Where a page sits in the whole result.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "List / search leads".
+/// Source: `004_88aa106e67946db9.txt`, section `List / search leads`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PageMeta {
     /// Number of this page, from 1.
@@ -4146,14 +4146,14 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
 
 /// Sort direction.
 ///
-/// Source: `more/growcrm-getting-started.txt`, "Pagination, filtering & sorting (list endpoints)".
+/// Source: `more/growcrm-getting-started.txt`, section `Pagination, filtering & sorting (list endpoints)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// Ascending.
     Asc,
     /// Descending (the default).
     Desc,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -4223,14 +4223,14 @@ impl clientgen_runtime::UnknownFields for SortOrder {
 
 /// A yes/no switch written as a word.
 ///
-/// Source: `004_88aa106e67946db9.txt`, "Convert to client".
+/// Source: `004_88aa106e67946db9.txt`, section `Convert to client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum YesNo {
     /// Yes.
     Yes,
     /// No (the default of every switch of this kind).
     No,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 

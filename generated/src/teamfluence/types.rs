@@ -6,7 +6,7 @@
 ///
 /// Spec note: The page names `detail` only for 202; the other statuses are assumed to share the body. See notes `error-body` and `accepted-not-completed`.
 ///
-/// Source: `003_969abd854179cedb.txt`, "Possible Error Codes".
+/// Source: `003_969abd854179cedb.txt`, section `Possible Error Codes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ErrorBody {
     /// Why the call failed or was not completed, in words.
@@ -78,7 +78,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
 ///
 /// Spec note: See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "event_type values seen: LINKEDIN_POST_ENGAGEMENT, LINKEDIN_COMMENT_ENGAGEMENT, LINKEDIN_PROFILE_VIEWER, LINKEDIN_PROFILE_FOLLOWER, LINKEDIN_ACCEPTED_CONNECTION, LINKEDIN_COMPANY_PAGE_VISIT, LINKEDIN_PRIVATE_MESSAGE." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `event_type values seen: LINKEDIN_POST_ENGAGEMENT, LINKEDIN_COMMENT_ENGAGEMENT, LINKEDIN_PROFILE_VIEWER, LINKEDIN_PROFILE_FOLLOWER, LINKEDIN_ACCEPTED_CONNECTION, LINKEDIN_COMPANY_PAGE_VISIT, LINKEDIN_PRIVATE_MESSAGE.` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
     /// Engaged with a LinkedIn post.
@@ -95,7 +95,7 @@ pub enum EventType {
     LinkedinCompanyPageVisit,
     /// Exchanged a private message on LinkedIn.
     LinkedinPrivateMessage,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -177,7 +177,7 @@ impl clientgen_runtime::UnknownFields for EventType {
 ///
 /// Spec note: Fields and types come from third-party code only. See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Lead fields used: first_name, last_name, linkedin_url, email, contact_email, phone_number, headline, job_title," (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Lead fields used: first_name, last_name, linkedin_url, email, contact_email, phone_number, headline, job_title,` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Lead {
     /// First name.
@@ -451,7 +451,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
 ///
 /// Spec note: See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "company { name, website, linkedin_url }, engagement_score, engagement_events_count, picture," (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `company { name, website, linkedin_url }, engagement_score, engagement_events_count, picture,` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadCompany {
     /// Company name.
@@ -554,7 +554,7 @@ impl<'de> serde::Deserialize<'de> for LeadCompany {
 ///
 /// Spec note: See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "history[] { event_type, description, created_at, post_url }." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `history[] { event_type, description, created_at, post_url }.` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LeadHistoryEvent {
     /// Kind of engagement.
@@ -678,7 +678,7 @@ impl<'de> serde::Deserialize<'de> for LeadHistoryEvent {
 ///
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -705,7 +705,7 @@ impl clientgen_runtime::UnknownFields for LeadList {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadsDataEnvelope {
     /// The leads.
@@ -784,7 +784,7 @@ impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data"." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LeadsEnvelope {
     /// The leads.
@@ -867,7 +867,7 @@ impl<'de> serde::Deserialize<'de> for LeadsEnvelope {
 ///
 /// Spec note: Fields and types come from third-party code only. See note `secondary-types`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Post fields used: id, activity_urn (e.g. "urn:li:activity:<id>"), post_url, content, author, published_at, likes_num, comments_num, impressions_num, shares_num." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Post fields used: id, activity_urn (e.g. "urn:li:activity:<id>"), post_url, content, author, published_at, likes_num, comments_num, impressions_num, shares_num.` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Post {
     /// Teamfluence's id of the post, as it came.
@@ -1092,7 +1092,7 @@ impl<'de> serde::Deserialize<'de> for Post {
 ///
 /// Spec note: The shape is not confirmed by any document. See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1119,7 +1119,7 @@ impl clientgen_runtime::UnknownFields for PostList {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PostsDataEnvelope {
     /// The posts.
@@ -1198,7 +1198,7 @@ impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
 ///
 /// Spec note: See note `envelope-unconfirmed`.
 ///
-/// Source: `more/teamfluence-endpoints-secondary.txt`, "Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed)." (secondary material, not the vendor's own documentation).
+/// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PostsEnvelope {
     /// The posts.

@@ -328,7 +328,7 @@ impl Client {
     ///
     /// Custom fields go into `extra` as `custom_field_<ID>`.
     ///
-    /// Spec note: The page lists `client_email` and `client_name` as required but offers `contact_or_company` instead of them; see notes `ticket-client` and `custom-fields`.
+    /// Spec note: The page lists `client_email` and `client_name` as required but offers `contact_or_company` instead of them: the form needs one of the two pairs, or it is refused before sending. See notes `ticket-client` and `custom-fields`.
     ///
     /// Source: `more/teamleader-v1-tickets.txt`, section `Adding an new ticket`.
     pub fn add_ticket<'a>(&'a self, body: &'a types::AddTicket) -> AddTicket<'a> {
@@ -2649,7 +2649,13 @@ impl<'a> AddContactToMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        if resp.is_success()
+            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+        {
+            resp.json(None)
+        } else {
+            Err(resp.error())
+        }
     }
 }
 
@@ -2974,7 +2980,13 @@ impl<'a> AddMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        if resp.is_success()
+            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+        {
+            resp.json(None)
+        } else {
+            Err(resp.error())
+        }
     }
 }
 
@@ -3395,6 +3407,17 @@ impl<'a> AddTicket<'a> {
         match self.body.write_form(&mut form, clientgen_runtime::ArrayStyle::Repeat) {
             Ok(()) => req.form_body(form),
             Err(reason) => req.refuse(reason),
+        }
+
+        #[allow(deprecated)]
+        let complete = (self.body.client_email.is_some()
+            && self.body.client_name.is_some())
+            || (self.body.contact_or_company.is_some()
+                && self.body.contact_or_company_id.is_some());
+        if !complete {
+            req.refuse(
+                "the body must set `client_email` and `client_name`, or `contact_or_company` and `contact_or_company_id`",
+            );
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
@@ -5947,21 +5970,21 @@ impl<'a> GetFiles<'a> {
         self
     }
 
-    /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    /// Every item of every page, as a stream: from the page given (pages count from 0), each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
-    /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
+    /// The body's `pageno` is set by the stream; the value given is the first page to read.
     pub fn stream(
         self,
     ) -> clientgen_runtime::paginate::ItemStream<'a, types::FileEntry, Error> {
         let base = self.body.clone();
-        let first = Some(&base).and_then(|v| v.pageno).unwrap_or(0);
-        let size = Some(&base).and_then(|v| v.amount);
+        let first = base.pageno;
+        let size = Some(base.amount);
         clientgen_runtime::paginate::pages(
             first,
             size,
             move |number| {
                 let mut body = base.clone();
-                body.pageno = Some(number);
+                body.pageno = number;
                 let builder = self.clone();
                 async move {
                     let request = GetFiles { body: &body, ..builder };
@@ -7165,21 +7188,21 @@ impl<'a> GetProjects<'a> {
         self
     }
 
-    /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
+    /// Every item of every page, as a stream: from the page given (pages count from 0), each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
-    /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
+    /// The body's `pageno` is set by the stream; the value given is the first page to read.
     pub fn stream(
         self,
     ) -> clientgen_runtime::paginate::ItemStream<'a, types::ProjectSummary, Error> {
         let base = self.body.clone();
-        let first = Some(&base).and_then(|v| v.pageno).unwrap_or(0);
-        let size = Some(&base).and_then(|v| v.amount);
+        let first = base.pageno;
+        let size = Some(base.amount);
         clientgen_runtime::paginate::pages(
             first,
             size,
             move |number| {
                 let mut body = base.clone();
-                body.pageno = Some(number);
+                body.pageno = number;
                 let builder = self.clone();
                 async move {
                     let request = GetProjects {
@@ -9512,7 +9535,13 @@ impl<'a> UpdateMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        if resp.is_success()
+            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+        {
+            resp.json(None)
+        } else {
+            Err(resp.error())
+        }
     }
 }
 
@@ -9567,7 +9596,13 @@ impl<'a> UpdateProduct<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        if resp.is_success()
+            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+        {
+            resp.json(None)
+        } else {
+            Err(resp.error())
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 /// What time or a task is billed to or done for.
 ///
-/// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+/// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityFor {
     /// A contact.
@@ -13,7 +13,7 @@ pub enum ActivityFor {
     Company,
     /// A project milestone.
     ProjectMilestone,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -85,7 +85,7 @@ impl clientgen_runtime::UnknownFields for ActivityFor {
 
 /// The form of add_callback.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCallback | Calls | due_date (unix ts per README example 1538400423), hour (e.g. '10h15'), user_id, for ('contact'), for_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCallback {
     /// Day of the call, as a Unix timestamp (the peer's example: `1538400423`).
@@ -255,7 +255,7 @@ impl AddCallback {
 
 /// The form of add_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCompany | CRM | name | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCompany | CRM | name | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCompany {
     /// Name of the company.
@@ -348,7 +348,7 @@ impl AddCompany {
 
 /// The form of add_contact.
 ///
-/// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+/// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddContact {
     /// First name.
@@ -1156,7 +1156,7 @@ impl AddContact {
 
 /// The form of add_contact_to_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Adding a contact to a meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Adding a contact to a meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddContactToMeeting {
     /// Id of the meeting.
@@ -1271,7 +1271,7 @@ impl AddContactToMeeting {
 
 /// The form of add_creditnote.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCreditnote | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCreditnote | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCreditnote {
     /// Id of the invoice.
@@ -1368,7 +1368,7 @@ impl AddCreditnote {
 
 /// The form of add_custom_field_option.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addCustomFieldOption | Custom Fields | custom_field_id, option_name | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddCustomFieldOption {
     /// Id of the custom field.
@@ -1489,7 +1489,7 @@ impl AddCustomFieldOption {
 
 /// The form of add_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addDeal | Deals | contact_or_company, contact_or_company_id, title, source | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddDeal {
     /// Whether the id below is a contact's or a company's.
@@ -1655,7 +1655,7 @@ impl AddDeal {
 
 /// The form of add_external_cost.
 ///
-/// Source: `more/teamleader-v1-external-costs.txt`, "Adding a new external cost".
+/// Source: `more/teamleader-v1-external-costs.txt`, section `Adding a new external cost`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddExternalCost {
     /// What the cost is.
@@ -1936,7 +1936,7 @@ impl AddExternalCost {
 
 /// The form of add_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addInvoice | Invoices | contact_or_company, contact_or_company_id, sys_department_id | description_1, price_1, amount_1 (README example; numbered line-item fields _N) | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddInvoice {
     /// Whether the id below is a contact's or a company's.
@@ -2147,7 +2147,7 @@ impl AddInvoice {
 
 /// The form of add_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Add a new meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Add a new meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddMeeting {
     /// Start.
@@ -2346,7 +2346,7 @@ impl AddMeeting {
 
 /// The form of add_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddMilestone {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -2413,7 +2413,7 @@ impl AddMilestone {
 
 /// The form of add_note.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addNote | Notes | object_type, object_id, note_title | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addNote | Notes | object_type, object_id, note_title | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddNote {
     /// Kind of record the note belongs to.
@@ -2550,7 +2550,7 @@ impl AddNote {
 
 /// The form of add_product.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
+/// Source: `more/teamleader-v1-products.txt`, section `Adding a new product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddProduct {
     /// Name of the product.
@@ -2778,7 +2778,7 @@ impl AddProduct {
 
 /// The form of add_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addProject | Projects | project_name, project_budget, project_responsible_user_id, project_start_date (README example "12/01/2017"), milestone_title, milestone_budget, milestone_invoiceable (0/1), milestone_due_date, milestone_responsible_user_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddProject {
     /// Name of the project.
@@ -3077,7 +3077,7 @@ impl AddProject {
 
 /// The form of add_related_party_to_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddRelatedPartyToProject {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -3144,7 +3144,7 @@ impl AddRelatedPartyToProject {
 
 /// The form of add_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addSubscription | Subscriptions | contact_or_company, contact_or_company_id, sys_department_id, date_start, repeat_after, title | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddSubscription {
     /// Whether the id below is a contact's or a company's.
@@ -3356,7 +3356,7 @@ impl AddSubscription {
 
 /// The form of add_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTask {
     /// What is to be done.
@@ -3645,9 +3645,11 @@ impl AddTask {
     }
 }
 
-/// The form of add_ticket.
+/// The form of add_ticket. It names the client either by `client_email` and `client_name` or by `contact_or_company` and `contact_or_company_id`; a form with neither pair is refused before sending.
 ///
-/// Source: `more/teamleader-v1-tickets.txt`, "Adding an new ticket".
+/// Spec note: See note `ticket-client`.
+///
+/// Source: `more/teamleader-v1-tickets.txt`, section `Adding an new ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTicket {
     /// Email address of the client opening the ticket. Leave it and `client_name` out when `contact_or_company` names the client.
@@ -3934,7 +3936,7 @@ impl AddTicket {
 
 /// The form of add_ticket_message.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTicketMessage | Tickets | ticket_id, message | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTicketMessage | Tickets | ticket_id, message | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTicketMessage {
     /// Id of the ticket.
@@ -4049,7 +4051,7 @@ impl AddTicketMessage {
 
 /// The form of add_timetracking.
 ///
-/// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+/// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTimetracking {
     /// What was done.
@@ -4465,7 +4467,7 @@ impl AddTimetracking {
 
 /// The form of book_draft_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "bookDraftInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `bookDraftInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookDraftInvoice {
     /// Id of the invoice.
@@ -4564,7 +4566,7 @@ impl BookDraftInvoice {
 ///
 /// Spec note: The page's list of fields is cut at `cf_v`; custom field values, if that is what follows, stay in `extra`. See notes `response-field-types` and `excerpts`.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+/// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ClientProject {
     /// Id of the project.
@@ -4699,14 +4701,14 @@ impl<'de> serde::Deserialize<'de> for ClientProject {
 
 /// Whether an id names a contact or a company.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+/// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactOrCompany {
     /// A contact (person).
     Contact,
     /// A company.
     Company,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -4776,7 +4778,7 @@ impl clientgen_runtime::UnknownFields for ContactOrCompany {
 
 /// The form of delete_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCompany {
     /// Id of the company.
@@ -4873,7 +4875,7 @@ impl DeleteCompany {
 
 /// The form of delete_contact.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteContact | CRM | contact_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteContact | CRM | contact_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteContact {
     /// Id of the contact.
@@ -4970,7 +4972,7 @@ impl DeleteContact {
 
 /// The form of delete_file.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteFile | Files | file_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteFile | Files | file_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteFile {
     /// Id of the file.
@@ -5067,7 +5069,7 @@ impl DeleteFile {
 
 /// The form of delete_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteInvoice {
     /// Id of the invoice.
@@ -5164,7 +5166,7 @@ impl DeleteInvoice {
 
 /// The form of delete_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeleteMilestone {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -5231,7 +5233,7 @@ impl DeleteMilestone {
 
 /// The form of delete_product.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Deleting a product".
+/// Source: `more/teamleader-v1-products.txt`, section `Deleting a product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteProduct {
     /// Id of the product.
@@ -5328,7 +5330,7 @@ impl DeleteProduct {
 
 /// The form of delete_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteSubscription {
     /// Id of the subscription.
@@ -5429,7 +5431,7 @@ impl DeleteSubscription {
 
 /// The form of delete_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "deleteTask | Timetracking & Tasks | task_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `deleteTask | Timetracking & Tasks | task_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteTask {
     /// Id of the task.
@@ -5526,7 +5528,7 @@ impl DeleteTask {
 
 /// The form of download_creditnote_pdf.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadCreditnotePDF | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadCreditnotePDF | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadCreditnotePdf {
     /// Id of the credit note.
@@ -5627,7 +5629,7 @@ impl DownloadCreditnotePdf {
 
 /// The form of download_file.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Downloading a file".
+/// Source: `more/teamleader-v1-files.txt`, section `Downloading a file`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadFile {
     /// Id of the file.
@@ -5724,7 +5726,7 @@ impl DownloadFile {
 
 /// The form of download_invoice_pdf.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "downloadInvoicePDF | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `downloadInvoicePDF | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadInvoicePdf {
     /// Id of the invoice.
@@ -5823,7 +5825,7 @@ impl DownloadInvoicePdf {
 ///
 /// Spec note: See note `error-handling`.
 ///
-/// Source: `000_9f660c682b103174.txt`, "Failed request".
+/// Source: `000_9f660c682b103174.txt`, section `Failed request`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// The reason the request failed.
@@ -5906,7 +5908,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
 ///
 /// Spec note: See note `response-field-types`.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FileEntry {
     /// Id of the file.
@@ -6027,7 +6029,7 @@ impl<'de> serde::Deserialize<'de> for FileEntry {
 ///
 /// Spec note: See note `response-field-types`.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting information about a file`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FileInfo {
     /// File name.
@@ -6226,7 +6228,7 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
 
 /// The kinds of record a file can belong to.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileObjectType {
     /// A contact.
@@ -6241,7 +6243,7 @@ pub enum FileObjectType {
     Project,
     /// A meeting.
     Meeting,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6321,14 +6323,14 @@ impl clientgen_runtime::UnknownFields for FileObjectType {
 ///
 /// Spec note: See note `flags`.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+/// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Flag {
     /// Off.
     Off,
     /// On.
     On,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(i64),
 }
 
@@ -6389,7 +6391,7 @@ impl clientgen_runtime::UnknownFields for Flag {
 
 /// The gender of a contact, as the page writes it (M/F/U).
 ///
-/// Source: `more/teamleader-v1-crm.txt`, "Adding a contact to Teamleader".
+/// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Gender {
     /// Male.
@@ -6398,7 +6400,7 @@ pub enum Gender {
     F,
     /// `U`; the page does not spell it out (unknown or unspecified, going by the letter).
     U,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6470,7 +6472,7 @@ impl clientgen_runtime::UnknownFields for Gender {
 
 /// The form of get_all_deal_phase_changes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getAllDealPhaseChanges | Deals | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getAllDealPhaseChanges | Deals | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAllDealPhaseChanges {
     /// Start of the period.
@@ -6589,7 +6591,7 @@ impl GetAllDealPhaseChanges {
 
 /// The form of get_bookkeeping_accounts.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBookkeepingAccounts | Invoices | sys_department_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBookkeepingAccounts | Invoices | sys_department_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetBookkeepingAccounts {
     /// Id of the department.
@@ -6690,7 +6692,7 @@ impl GetBookkeepingAccounts {
 
 /// The form of get_business_types.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getBusinessTypes | CRM | country | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getBusinessTypes | CRM | country | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetBusinessTypes {
     /// The country.
@@ -6789,7 +6791,7 @@ impl GetBusinessTypes {
 
 /// The form of get_call.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCall | Calls | call_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCall | Calls | call_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCall {
     /// Id of the call.
@@ -6886,7 +6888,7 @@ impl GetCall {
 
 /// The form of get_calls.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCalls | Calls | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCalls | Calls | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCalls {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -6993,7 +6995,7 @@ impl GetCalls {
 
 /// The form of get_companies.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompanies | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompanies | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCompanies {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -7119,7 +7121,7 @@ impl GetCompanies {
 
 /// The form of get_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCompany | CRM | company_id | - | JSON object" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCompany | CRM | company_id | - | JSON object` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCompany {
     /// Id of the company.
@@ -7216,7 +7218,7 @@ impl GetCompany {
 
 /// The form of get_contact.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContact | CRM | contact_id | - | JSON object (teamleaderApiV1 InfoTLV1)` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetContact {
     /// Id of the contact.
@@ -7313,7 +7315,7 @@ impl GetContact {
 
 /// The form of get_contact_company_relations.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactCompanyRelations | CRM | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactCompanyRelations | CRM | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetContactCompanyRelations {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -7420,7 +7422,7 @@ impl GetContactCompanyRelations {
 
 /// The form of get_contacts.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContacts | CRM | amount, pageno | searchby (README example) | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContacts | CRM | amount, pageno | searchby (README example) | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetContacts {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -7546,7 +7548,7 @@ impl GetContacts {
 
 /// The form of get_contacts_by_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getContactsByCompany | CRM | company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getContactsByCompany | CRM | company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetContactsByCompany {
     /// Id of the company.
@@ -7643,7 +7645,7 @@ impl GetContactsByCompany {
 
 /// The form of get_cost_per_km. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCostPerKm {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -7710,7 +7712,7 @@ impl GetCostPerKm {
 
 /// The form of get_creditnote.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnote | Invoices | creditnote_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnote | Invoices | creditnote_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCreditnote {
     /// Id of the credit note.
@@ -7811,7 +7813,7 @@ impl GetCreditnote {
 
 /// The form of get_creditnote_by_nr. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetCreditnoteByNr {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -7878,7 +7880,7 @@ impl GetCreditnoteByNr {
 
 /// The form of get_creditnotes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotes | Invoices | date_from, date_to | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotes | Invoices | date_from, date_to | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCreditnotes {
     /// Start of the period.
@@ -7997,7 +7999,7 @@ impl GetCreditnotes {
 
 /// The form of get_creditnotes_by_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCreditnotesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCreditnotesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCreditnotesByProject {
     /// Id of the project.
@@ -8094,7 +8096,7 @@ impl GetCreditnotesByProject {
 
 /// The form of get_custom_field_info.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFieldInfo | Custom Fields | custom_field_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFieldInfo | Custom Fields | custom_field_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCustomFieldInfo {
     /// Id of the custom field.
@@ -8195,7 +8197,7 @@ impl GetCustomFieldInfo {
 
 /// The form of get_custom_fields.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getCustomFields | Custom Fields | for | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getCustomFields | Custom Fields | for | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetCustomFields {
     /// Kind of record whose custom fields are listed.
@@ -8291,7 +8293,7 @@ impl GetCustomFields {
 
 /// The form of get_days_off. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDaysOff {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -8358,7 +8360,7 @@ impl GetDaysOff {
 
 /// The form of get_days_off_by_user. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDaysOffByUser {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -8425,7 +8427,7 @@ impl GetDaysOffByUser {
 
 /// The form of get_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDeal {
     /// Id of the deal.
@@ -8522,7 +8524,7 @@ impl GetDeal {
 
 /// The form of get_deal_phase_changes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhaseChanges | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhaseChanges | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDealPhaseChanges {
     /// Id of the deal.
@@ -8619,7 +8621,7 @@ impl GetDealPhaseChanges {
 
 /// The form of get_deal_phases. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealPhases | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealPhases | Deals | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDealPhases {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -8686,7 +8688,7 @@ impl GetDealPhases {
 
 /// The form of get_deal_sources. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealSources | Deals | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealSources | Deals | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDealSources {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -8753,7 +8755,7 @@ impl GetDealSources {
 
 /// The form of get_deals.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDeals | Deals | amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDeals | Deals | amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDeals {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -8860,7 +8862,7 @@ impl GetDeals {
 
 /// The form of get_deals_by_contact_or_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByContactOrCompany | Deals | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDealsByContactOrCompany {
     /// Whether the id below is a contact's or a company's.
@@ -8986,7 +8988,7 @@ impl GetDealsByContactOrCompany {
 
 /// The form of get_deals_by_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDealsByProject | Deals | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDealsByProject | Deals | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetDealsByProject {
     /// Id of the project.
@@ -9083,7 +9085,7 @@ impl GetDealsByProject {
 
 /// The form of get_departments. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getDepartments | General | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getDepartments | General | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetDepartments {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -9150,7 +9152,7 @@ impl GetDepartments {
 
 /// The form of get_file_info.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting information about a file".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting information about a file`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetFileInfo {
     /// Id of the file.
@@ -9247,19 +9249,17 @@ impl GetFileInfo {
 
 /// The form of get_files.
 ///
-/// Source: `more/teamleader-v1-files.txt`, "Getting all files related to an object".
+/// Source: `more/teamleader-v1-files.txt`, section `Getting all files related to an object`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetFiles {
-    /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
+    /// Items per page, 1 to 100. `stream()` also reads it to tell the last page (one shorter than this).
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Page number, counting from 0. The server requires it; `stream()` sets it for every page.
+    pub amount: i64,
+    /// Page number, counting from 0. `stream()` starts at this page and sets it for every page after.
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pageno: Option<i64>,
+    pub pageno: i64,
     /// Kind of record.
     pub object_type: FileObjectType,
     /// Id of the record.
@@ -9276,10 +9276,15 @@ pub struct GetFiles {
 impl GetFiles {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(object_type: FileObjectType, object_id: i64) -> Self {
+    pub fn new(
+        amount: i64,
+        pageno: i64,
+        object_type: FileObjectType,
+        object_id: i64,
+    ) -> Self {
         GetFiles {
-            amount: None,
-            pageno: None,
+            amount,
+            pageno,
             object_type,
             object_id,
             folder_name: None,
@@ -9338,8 +9343,8 @@ impl<'de> serde::Deserialize<'de> for GetFiles {
                 self,
                 mut map: A,
             ) -> Result<GetFiles, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<FileObjectType> = None;
                 let mut slot_3: Option<i64> = None;
                 let mut slot_4: Option<Option<String>> = None;
@@ -9387,8 +9392,10 @@ impl<'de> serde::Deserialize<'de> for GetFiles {
                     }
                 }
                 Ok(GetFiles {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
+                    amount: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
+                    pageno: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("pageno"))?,
                     object_type: slot_2
                         .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
                     object_id: slot_3
@@ -9410,8 +9417,8 @@ impl GetFiles {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        form.push_opt("amount", self.amount.as_ref());
-        form.push_opt("pageno", self.pageno.as_ref());
+        form.push("amount", &self.amount);
+        form.push("pageno", &self.pageno);
         form.push("object_type", &self.object_type);
         form.push("object_id", &self.object_id);
         form.push_opt("folder_name", self.folder_name.as_ref());
@@ -9424,7 +9431,7 @@ impl GetFiles {
 
 /// The form of get_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoice {
     /// Id of the invoice.
@@ -9521,7 +9528,7 @@ impl GetInvoice {
 
 /// The form of get_invoice_by_nr. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetInvoiceByNr {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -9588,7 +9595,7 @@ impl GetInvoiceByNr {
 
 /// The form of get_invoice_by_ogm. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetInvoiceByOgm {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -9655,7 +9662,7 @@ impl GetInvoiceByOgm {
 
 /// The form of get_invoice_cloud_url.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceCloudURL | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceCloudURL | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoiceCloudUrl {
     /// Id of the invoice.
@@ -9752,7 +9759,7 @@ impl GetInvoiceCloudUrl {
 
 /// The form of get_invoice_reminder_template_content.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplateContent | Invoices | invoice_id, template_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoiceReminderTemplateContent {
     /// Id of the invoice.
@@ -9869,7 +9876,7 @@ impl GetInvoiceReminderTemplateContent {
 
 /// The form of get_invoice_reminder_templates.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoiceReminderTemplates | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoiceReminderTemplates | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoiceReminderTemplates {
     /// Id of the invoice.
@@ -9966,7 +9973,7 @@ impl GetInvoiceReminderTemplates {
 
 /// The form of get_invoices.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoices | Invoices | date_from, date_to (README example values "01/01/2017".."01/05/2017"; dd/mm vs mm/dd not stated) | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoices {
     /// Start of the period, such as `01/01/2017`.
@@ -10085,7 +10092,7 @@ impl GetInvoices {
 
 /// The form of get_invoices_by_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByDeal | Invoices | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByDeal | Invoices | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoicesByDeal {
     /// Id of the deal.
@@ -10182,7 +10189,7 @@ impl GetInvoicesByDeal {
 
 /// The form of get_invoices_by_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesByProject | Invoices | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesByProject | Invoices | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoicesByProject {
     /// Id of the project.
@@ -10279,7 +10286,7 @@ impl GetInvoicesByProject {
 
 /// The form of get_invoices_by_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getInvoicesBySubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getInvoicesBySubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetInvoicesBySubscription {
     /// Id of the subscription.
@@ -10380,7 +10387,7 @@ impl GetInvoicesBySubscription {
 
 /// The form of get_meeting. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMeeting {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -10447,7 +10454,7 @@ impl GetMeeting {
 
 /// The form of get_meetings. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/meetings.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/meetings.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMeetings {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -10514,7 +10521,7 @@ impl GetMeetings {
 
 /// The form of get_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMilestone {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -10581,7 +10588,7 @@ impl GetMilestone {
 
 /// The form of get_milestones_by_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetMilestonesByProject {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -10648,7 +10655,7 @@ impl GetMilestonesByProject {
 
 /// The form of get_notes.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getNotes | Notes | object_type, object_id, pageno | - | -   (NOTE: ruby get_notes wrongly POSTs to addNote.php)" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getNotes | Notes | object_type, object_id, pageno | - | - (NOTE: ruby get_notes wrongly POSTs to addNote.php)` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetNotes {
     /// Kind of record.
@@ -10787,7 +10794,7 @@ impl GetNotes {
 
 /// The form of get_planned_tasks. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/planning.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/planning.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetPlannedTasks {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -10854,7 +10861,7 @@ impl GetPlannedTasks {
 
 /// The form of get_prepaid_info. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetPrepaidInfo {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -10921,7 +10928,7 @@ impl GetPrepaidInfo {
 
 /// The form of get_product.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProduct | Products | product_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProduct | Products | product_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProduct {
     /// Id of the product.
@@ -11018,7 +11025,7 @@ impl GetProduct {
 
 /// The form of get_products.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProducts | Products | amount, pageno | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProducts | Products | amount, pageno | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetProducts {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -11125,7 +11132,7 @@ impl GetProducts {
 
 /// The form of get_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getProject | Projects | project_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getProject | Projects | project_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProject {
     /// Id of the project.
@@ -11222,19 +11229,17 @@ impl GetProject {
 
 /// The form of get_projects.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+/// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProjects {
-    /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
+    /// Items per page, 1 to 100. `stream()` also reads it to tell the last page (one shorter than this).
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Page number, counting from 0. The server requires it; `stream()` sets it for every page.
+    pub amount: i64,
+    /// Page number, counting from 0. `stream()` starts at this page and sets it for every page after.
     ///
     /// Spec note: See note `paging-zero-based`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pageno: Option<i64>,
+    pub pageno: i64,
     /// A search string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub searchby: Option<String>,
@@ -11248,6 +11253,21 @@ pub struct GetProjects {
     /// sending this value back loses nothing.
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
+}
+
+impl GetProjects {
+    /// A value with every required field given and every optional field unset.
+    #[allow(deprecated, clippy::too_many_arguments)]
+    pub fn new(amount: i64, pageno: i64) -> Self {
+        GetProjects {
+            amount,
+            pageno,
+            searchby: None,
+            show_active_only: None,
+            selected_customfields: None,
+            extra: clientgen_runtime::Extra::new(),
+        }
+    }
 }
 
 impl clientgen_runtime::UnknownFields for GetProjects {
@@ -11300,8 +11320,8 @@ impl<'de> serde::Deserialize<'de> for GetProjects {
                 self,
                 mut map: A,
             ) -> Result<GetProjects, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<i64> = None;
                 let mut slot_2: Option<Option<String>> = None;
                 let mut slot_3: Option<Option<Flag>> = None;
                 let mut slot_4: Option<Option<String>> = None;
@@ -11349,8 +11369,10 @@ impl<'de> serde::Deserialize<'de> for GetProjects {
                     }
                 }
                 Ok(GetProjects {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
+                    amount: slot_0
+                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
+                    pageno: slot_1
+                        .ok_or_else(|| serde::de::Error::missing_field("pageno"))?,
                     searchby: slot_2.unwrap_or_default(),
                     show_active_only: slot_3.unwrap_or_default(),
                     selected_customfields: slot_4.unwrap_or_default(),
@@ -11370,8 +11392,8 @@ impl GetProjects {
         form: &mut clientgen_runtime::Pairs,
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
-        form.push_opt("amount", self.amount.as_ref());
-        form.push_opt("pageno", self.pageno.as_ref());
+        form.push("amount", &self.amount);
+        form.push("pageno", &self.pageno);
         form.push_opt("searchby", self.searchby.as_ref());
         form.push_opt("show_active_only", self.show_active_only.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
@@ -11384,7 +11406,7 @@ impl GetProjects {
 
 /// The form of get_projects_by_client.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Search active projects by client".
+/// Source: `more/teamleader-v1-projects.txt`, section `Search active projects by client`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetProjectsByClient {
     /// Whether the id below is a contact's or a company's.
@@ -11551,7 +11573,7 @@ impl GetProjectsByClient {
 
 /// The form of get_related_parties_by_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetRelatedPartiesByProject {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -11620,7 +11642,7 @@ impl GetRelatedPartiesByProject {
 
 /// The form of get_related_subscriptions_by_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getRelatedSubscriptionsByInvoice | Subscriptions | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetRelatedSubscriptionsByInvoice {
     /// Id of the invoice.
@@ -11717,7 +11739,7 @@ impl GetRelatedSubscriptionsByInvoice {
 
 /// The form of get_segments. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/general.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/general.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetSegments {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -11784,7 +11806,7 @@ impl GetSegments {
 
 /// The form of get_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetSubscription {
     /// Id of the subscription.
@@ -11885,7 +11907,7 @@ impl GetSubscription {
 
 /// The form of get_subscriptions.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptions | Subscriptions | amount, pageno | selected_customfields, searchby (ruby CHANGELOG 0.17.0) | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetSubscriptions {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -12032,7 +12054,7 @@ impl GetSubscriptions {
 
 /// The form of get_subscriptions_by_contact_or_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByContactOrCompany | Subscriptions | contact_or_company, contact_or_company_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetSubscriptionsByContactOrCompany {
     /// Whether the id below is a contact's or a company's.
@@ -12158,7 +12180,7 @@ impl GetSubscriptionsByContactOrCompany {
 
 /// The form of get_subscriptions_by_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getSubscriptionsByDeal | Subscriptions | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getSubscriptionsByDeal | Subscriptions | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetSubscriptionsByDeal {
     /// Id of the deal.
@@ -12255,7 +12277,7 @@ impl GetSubscriptionsByDeal {
 
 /// The form of get_tags. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTags | General | - | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTags | General | - | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTags {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -12322,7 +12344,7 @@ impl GetTags {
 
 /// The form of get_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTask | Timetracking & Tasks | task_id | - | JSON object" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTask | Timetracking & Tasks | task_id | - | JSON object` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTask {
     /// Id of the task.
@@ -12419,7 +12441,7 @@ impl GetTask {
 
 /// The form of get_task_types. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTaskTypes {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -12486,7 +12508,7 @@ impl GetTaskTypes {
 
 /// The form of get_tasks.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTasks | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTasks {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -12593,7 +12615,7 @@ impl GetTasks {
 
 /// The form of get_tasks_by_milestone. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTasksByMilestone {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -12660,7 +12682,7 @@ impl GetTasksByMilestone {
 
 /// The form of get_team. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTeam {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -12727,7 +12749,7 @@ impl GetTeam {
 
 /// The form of get_teams. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTeams {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -12794,7 +12816,7 @@ impl GetTeams {
 
 /// The form of get_ticket.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicket | Tickets | ticket_id | - | -   (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicket | Tickets | ticket_id | - | - (NOTE: ruby get_ticket wrongly POSTs to getTickets.php)` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicket {
     /// Id of the ticket.
@@ -12891,7 +12913,7 @@ impl GetTicket {
 
 /// The form of get_ticket_cloud_url.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketCloudURL | Tickets | ticket_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketCloudURL | Tickets | ticket_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicketCloudUrl {
     /// Id of the ticket.
@@ -12988,7 +13010,7 @@ impl GetTicketCloudUrl {
 
 /// The form of get_ticket_message.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessage | Tickets | message_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessage | Tickets | message_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicketMessage {
     /// Id of the message.
@@ -13085,7 +13107,7 @@ impl GetTicketMessage {
 
 /// The form of get_ticket_messages.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTicketMessages | Tickets | ticket_id, include_internal_message, include_third_party_message | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetTicketMessages {
     /// Id of the ticket.
@@ -13244,7 +13266,7 @@ impl GetTicketMessages {
 
 /// The form of get_tickets.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTickets | Tickets | type (ruby) ; teamleaderApiV1 sends amount, pageno | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTickets {
     /// Which tickets to list.
@@ -13367,7 +13389,7 @@ impl GetTickets {
 
 /// The form of get_timetracking.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getTimetracking | Timetracking & Tasks | amount, pageno (sent by peer) | - | JSON array` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetracking {
     /// Items per page, 1 to 100. The server requires it; `stream()` also reads it to tell the last page (one shorter than this).
@@ -13474,7 +13496,7 @@ impl GetTimetracking {
 
 /// The form of get_timetracking_entry. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingEntry {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -13541,7 +13563,7 @@ impl GetTimetrackingEntry {
 
 /// The form of get_timetracking_for_invoice. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/invoices.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/invoices.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingForInvoice {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -13608,7 +13630,7 @@ impl GetTimetrackingForInvoice {
 
 /// The form of get_timetracking_for_task. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetTimetrackingForTask {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -13675,7 +13697,7 @@ impl GetTimetrackingForTask {
 
 /// The form of get_user_access. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/users.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/users.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUserAccess {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -13742,7 +13764,7 @@ impl GetUserAccess {
 
 /// The form of get_users. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "getUsers | General | - | (ruby accepts params hash; none named) | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `getUsers | General | - | (ruby accepts params hash; none named) | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUsers {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -13809,7 +13831,7 @@ impl GetUsers {
 
 /// The form of get_users_on_project. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/projects.php" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/projects.php` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetUsersOnProject {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -13876,7 +13898,7 @@ impl GetUsersOnProject {
 
 /// The form of link_contact_to_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LinkContactToCompany {
     /// Id of the contact.
@@ -14007,14 +14029,14 @@ impl LinkContactToCompany {
 ///
 /// Spec note: The values come from the peer clients.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `linkContactToCompany | CRM | contact_id, company_id, mode ('link'|'unlink') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkMode {
     /// Make the link.
     Link,
     /// Remove the link.
     Unlink,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14086,14 +14108,14 @@ impl clientgen_runtime::UnknownFields for LinkMode {
 ///
 /// Spec note: The values come from the peer clients.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentStatus {
     /// Paid.
     Paid,
     /// Not paid.
     NotPaid,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14165,7 +14187,7 @@ impl clientgen_runtime::UnknownFields for PaymentStatus {
 ///
 /// Spec note: See note `response-field-types`.
 ///
-/// Source: `more/teamleader-v1-projects.txt`, "Searching all projects".
+/// Source: `more/teamleader-v1-projects.txt`, section `Searching all projects`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectSummary {
     /// Id of the project.
@@ -14298,14 +14320,14 @@ impl<'de> serde::Deserialize<'de> for ProjectSummary {
 
 /// What tracked time relates to.
 ///
-/// Source: `more/teamleader-v1-timetracking.txt`, "Adding timetracking".
+/// Source: `more/teamleader-v1-timetracking.txt`, section `Adding timetracking`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RelatedObjectType {
     /// Nothing.
     None,
     /// A task; its id goes into `related_object_id`.
     Task,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14375,7 +14397,7 @@ impl clientgen_runtime::UnknownFields for RelatedObjectType {
 
 /// The form of remove_contact_from_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Removing a contact from a meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Removing a contact from a meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveContactFromMeeting {
     /// Id of the meeting.
@@ -14492,7 +14514,7 @@ impl RemoveContactFromMeeting {
 
 /// The form of send_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendInvoice | Invoices | invoice_id, email_to, email_subject, email_text | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SendInvoice {
     /// Id of the invoice.
@@ -14652,7 +14674,7 @@ impl SendInvoice {
 
 /// The form of send_sale_to_client. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "sendSaleToClient | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `sendSaleToClient | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SendSaleToClient {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -14719,7 +14741,7 @@ impl SendSaleToClient {
 
 /// The form of set_hourly_pricing. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetHourlyPricing {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -14786,7 +14808,7 @@ impl SetHourlyPricing {
 
 /// The form of set_invoice_payment_status.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `setInvoicePaymentStatus | Invoices | invoice_id, status ('paid'|'not_paid') | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetInvoicePaymentStatus {
     /// Id of the invoice.
@@ -14903,7 +14925,7 @@ impl SetInvoicePaymentStatus {
 ///
 /// Spec note: The values come from the Python peer; which end is highest is not documented.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `addTask | Timetracking & Tasks | description (str), due_date (int, unix ts), user_id (int), task_type_id (int) [peer defaults] | duration (int), priority (A|B|C|D), for (contact|company|project_milestone), for_id, creator_user_id, related_deal_id, related_ticket_id, custom_field_ID | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskPriority {
     /// Priority A.
@@ -14914,7 +14936,7 @@ pub enum TaskPriority {
     C,
     /// Priority D.
     D,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14988,7 +15010,7 @@ impl clientgen_runtime::UnknownFields for TaskPriority {
 
 /// The status of a ticket.
 ///
-/// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
+/// Source: `more/teamleader-v1-tickets.txt`, section `Updating a ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketStatus {
     /// Open.
@@ -14997,7 +15019,7 @@ pub enum TicketStatus {
     New,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -15069,7 +15091,7 @@ impl clientgen_runtime::UnknownFields for TicketStatus {
 
 /// The form of update_company.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateCompany | CRM | company_id, track_changes | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateCompany | CRM | company_id, track_changes | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCompany {
     /// Id of the company.
@@ -15190,7 +15212,7 @@ impl UpdateCompany {
 
 /// The form of update_contact.
 ///
-/// Source: `more/teamleader-v1-crm.txt`, "Updating contact information".
+/// Source: `more/teamleader-v1-crm.txt`, section `Updating contact information`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateContact {
     /// Id of the contact.
@@ -15331,7 +15353,7 @@ impl UpdateContact {
 
 /// The form of update_deal.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDeal | Deals | deal_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDeal | Deals | deal_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDeal {
     /// Id of the deal.
@@ -15428,7 +15450,7 @@ impl UpdateDeal {
 
 /// The form of update_deal_items. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateDealItems | Deals | (none enforced) | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateDealItems | Deals | (none enforced) | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateDealItems {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -15495,7 +15517,7 @@ impl UpdateDealItems {
 
 /// The form of update_invoice.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoice | Invoices | invoice_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoice | Invoices | invoice_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateInvoice {
     /// Id of the invoice.
@@ -15592,7 +15614,7 @@ impl UpdateInvoice {
 
 /// The form of update_invoice_comments.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateInvoiceComments | Invoices | invoice_id, comments | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateInvoiceComments | Invoices | invoice_id, comments | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateInvoiceComments {
     /// Id of the invoice.
@@ -15707,7 +15729,7 @@ impl UpdateInvoiceComments {
 
 /// The form of update_meeting.
 ///
-/// Source: `more/teamleader-v1-meetings.txt`, "Updating an existing meeting".
+/// Source: `more/teamleader-v1-meetings.txt`, section `Updating an existing meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateMeeting {
     /// Id of the meeting.
@@ -15862,7 +15884,7 @@ impl UpdateMeeting {
 
 /// The form of update_product.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Updating a product".
+/// Source: `more/teamleader-v1-products.txt`, section `Updating a product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProduct {
     /// Id of the product.
@@ -16052,7 +16074,7 @@ impl UpdateProduct {
 
 /// The form of update_project.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateProject | Projects | project_id, track_changes, title | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateProject | Projects | project_id, track_changes, title | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProject {
     /// Id of the project.
@@ -16191,7 +16213,7 @@ impl UpdateProject {
 
 /// The form of update_subscription.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateSubscription | Subscriptions | subscription_id | - | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateSubscription | Subscriptions | subscription_id | - | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateSubscription {
     /// Id of the subscription.
@@ -16292,7 +16314,7 @@ impl UpdateSubscription {
 
 /// The form of update_task.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `updateTask | Timetracking & Tasks | task_id | description, duration, task_type_id, user_id, priority (A-D), done (1|0), custom_field_ID | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTask {
     /// Id of the task.
@@ -16500,7 +16522,7 @@ impl UpdateTask {
 
 /// The form of update_ticket.
 ///
-/// Source: `more/teamleader-v1-tickets.txt`, "Updating a ticket".
+/// Source: `more/teamleader-v1-tickets.txt`, section `Updating a ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTicket {
     /// Id of the ticket.
@@ -16615,7 +16637,7 @@ impl UpdateTicket {
 
 /// The form of update_timetracking. No parameter is documented; put any into `extra`.
 ///
-/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, "// http://apidocs.teamleader.be/timetracking.php   (task has type in teamleader "todo")" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoint-index-from-node-client.txt`, section `// http://apidocs.teamleader.be/timetracking.php (task has type in teamleader "todo")` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateTimetracking {
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -16682,7 +16704,7 @@ impl UpdateTimetracking {
 
 /// The form of upload_file.
 ///
-/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, "uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamleader-v1-endpoints-from-peer-clients.txt`, section `uploadFile | Files | object_type, object_id, file_content (base64), file_name | folder_name (teamleaderApiV1) | -` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadFile {
     /// Kind of record.
@@ -16866,7 +16888,7 @@ impl UploadFile {
 
 /// A VAT tariff code. The pages list the codes without explaining them; the numeric ones read as percentages.
 ///
-/// Source: `more/teamleader-v1-products.txt`, "Adding a new product".
+/// Source: `more/teamleader-v1-products.txt`, section `Adding a new product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VatTariff {
     /// Tariff 00.
@@ -16885,7 +16907,7 @@ pub enum VatTariff {
     Mc,
     /// Tariff code VCMD.
     Vcmd,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 

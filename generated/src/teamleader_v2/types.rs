@@ -4,7 +4,7 @@
 
 /// Which version of Projects the account uses.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "accounts.projects-v2-status [POST /accounts.projects-v2-status]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `accounts.projects-v2-status [POST /accounts.projects-v2-status]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccountProjectsStatus {
     /// The projects module in use.
@@ -99,14 +99,14 @@ impl<'de> serde::Deserialize<'de> for AccountProjectsStatus {
 
 /// Which projects module an account uses.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "accounts.projects-v2-status [POST /accounts.projects-v2-status]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `accounts.projects-v2-status [POST /accounts.projects-v2-status]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountProjectsVersion {
     /// The new projects module (`projects-v2/...` actions).
     ProjectsV2,
     /// The legacy projects module (`projects.*` and `milestones.*`).
     Legacy,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -178,7 +178,7 @@ impl clientgen_runtime::UnknownFields for AccountProjectsVersion {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActivityType {
     /// The activity type's UUID.
@@ -269,7 +269,7 @@ impl<'de> serde::Deserialize<'de> for ActivityType {
 
 /// Which activity types activityTypes.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActivityTypeFilter {
     /// Only activity types with these UUIDs.
@@ -338,7 +338,7 @@ impl<'de> serde::Deserialize<'de> for ActivityTypeFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActivityTypeList {
     /// The activity types on this page.
@@ -431,7 +431,7 @@ impl<'de> serde::Deserialize<'de> for ActivityTypeList {
 
 /// The activity kinds migrate.activityType translates.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.activityType [POST /migrate.activityType]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.activityType [POST /migrate.activityType]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActivityTypeName {
     /// Meetings.
@@ -440,7 +440,7 @@ pub enum ActivityTypeName {
     Call,
     /// Tasks.
     Task,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -512,7 +512,7 @@ impl clientgen_runtime::UnknownFields for ActivityTypeName {
 
 /// A postal address as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressResponse (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressResponse (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Address {
     /// Street and number, such as `Dok Noord 3A 101`.
@@ -647,7 +647,7 @@ impl<'de> serde::Deserialize<'de> for Address {
 
 /// What an address of a contact or company is used for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressType {
     /// The main address; it cannot have an addressee.
@@ -658,7 +658,7 @@ pub enum AddressType {
     Delivery,
     /// Visiting address.
     Visiting,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -732,7 +732,7 @@ impl clientgen_runtime::UnknownFields for AddressType {
 
 /// A postal address as returned, with the addressee it is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressWithAddresseeResponse (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressWithAddresseeResponse (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddressWithAddressee {
     /// Street and number, such as `Dok Noord 3A 101`.
@@ -885,7 +885,7 @@ impl<'de> serde::Deserialize<'de> for AddressWithAddressee {
 ///
 /// Spec note: Only `title` is documented; any other member the server sends is kept in the unknown fields. See note `error-shape`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Errors".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Errors`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ApiError {
     /// What went wrong, in words, such as "Company name must not be empty".
@@ -955,7 +955,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
 
 /// A draft invoice to book, and the booking date.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.book [POST /invoices.book]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.book [POST /invoices.book]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookInvoiceRequest {
     /// The invoice's UUID.
@@ -1049,7 +1049,7 @@ impl<'de> serde::Deserialize<'de> for BookInvoiceRequest {
 ///
 /// Spec note: See note `general-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "daysOff.bulkDelete [POST /daysOff.bulkDelete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.bulkDelete [POST /daysOff.bulkDelete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BulkDeleteDaysOffRequest {
     /// UUID of the user the days off belong to.
@@ -1145,7 +1145,7 @@ impl<'de> serde::Deserialize<'de> for BulkDeleteDaysOffRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "businessTypes.list [POST /businessTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `businessTypes.list [POST /businessTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BusinessType {
     /// The business type's UUID, as `business_type_id` of companies.add and companies.update take it.
@@ -1255,7 +1255,7 @@ impl<'de> serde::Deserialize<'de> for BusinessType {
 ///
 /// Spec note: See notes `response-optional` and `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Call {
     /// The call's UUID.
@@ -1534,7 +1534,7 @@ impl<'de> serde::Deserialize<'de> for Call {
 
 /// The user a call is assigned to, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallAssignee {
     /// Always `user`.
@@ -1626,12 +1626,12 @@ impl<'de> serde::Deserialize<'de> for CallAssignee {
 
 /// Who a call can be assigned to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CallAssigneeType {
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -1699,7 +1699,7 @@ impl clientgen_runtime::UnknownFields for CallAssigneeType {
 
 /// Which calls calls.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CallFilter {
     /// Only calls on or after this date.
@@ -1829,7 +1829,7 @@ impl<'de> serde::Deserialize<'de> for CallFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallList {
     /// The calls on this page.
@@ -1922,7 +1922,7 @@ impl<'de> serde::Deserialize<'de> for CallList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallListItem {
     /// The call's UUID.
@@ -2163,7 +2163,7 @@ impl<'de> serde::Deserialize<'de> for CallListItem {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallOutcome {
     /// The outcome's UUID.
@@ -2256,7 +2256,7 @@ impl<'de> serde::Deserialize<'de> for CallOutcome {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallOutcomeList {
     /// The outcomes on this page.
@@ -2351,7 +2351,7 @@ impl<'de> serde::Deserialize<'de> for CallOutcomeList {
 ///
 /// Spec note: See note `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CallParticipant {
     /// The company or contact called (type `company` or `contact`).
@@ -2437,14 +2437,14 @@ impl<'de> serde::Deserialize<'de> for CallParticipant {
 
 /// Whether a call is done.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.info [POST /calls.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.info [POST /calls.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CallStatus {
     /// Not done yet.
     Open,
     /// Completed.
     Completed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2514,7 +2514,7 @@ impl clientgen_runtime::UnknownFields for CallStatus {
 
 /// A project to close.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects-v2/projects.close]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.close [POST /projects-v2/projects.close]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CloseProjectRequest {
     /// The project's UUID.
@@ -2614,7 +2614,7 @@ impl<'de> serde::Deserialize<'de> for CloseProjectRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ClosingDay {
     /// The closing day's UUID.
@@ -2709,7 +2709,7 @@ impl<'de> serde::Deserialize<'de> for ClosingDay {
 ///
 /// Spec note: The document's descriptions of the two filters are swapped; see note `general-closing-days-filter`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ClosingDayFilter {
     /// End of the period; closing days on or before this date, such as `2023-12-31`.
@@ -2803,7 +2803,7 @@ impl<'de> serde::Deserialize<'de> for ClosingDayFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ClosingDayList {
     /// The closing days on this page.
@@ -2894,7 +2894,7 @@ impl<'de> serde::Deserialize<'de> for ClosingDayList {
 
 /// The kinds of object whose cloud platform URL can be fetched.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CloudPlatformType {
     /// An invoice.
@@ -2903,7 +2903,7 @@ pub enum CloudPlatformType {
     Quotation,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2975,7 +2975,7 @@ impl clientgen_runtime::UnknownFields for CloudPlatformType {
 
 /// The cloud platform URL of an invoice, quotation or ticket.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CloudPlatformUrl {
     /// The URL, such as `https://teamleader.cloud/eyJ0eXAi.../`.
@@ -3042,7 +3042,7 @@ impl<'de> serde::Deserialize<'de> for CloudPlatformUrl {
 
 /// The body of cloudPlatforms.url.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "cloudPlatforms.url [POST /cloudPlatforms.url]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `cloudPlatforms.url [POST /cloudPlatforms.url]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CloudPlatformUrlRequest {
     /// The kind of object.
@@ -3136,7 +3136,7 @@ impl<'de> serde::Deserialize<'de> for CloudPlatformUrlRequest {
 ///
 /// Spec note: See note `invoicing-commercial-discount`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CommercialDiscount (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CommercialDiscount (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommercialDiscount {
     /// Kind of discount.
@@ -3253,7 +3253,7 @@ impl<'de> serde::Deserialize<'de> for CommercialDiscount {
 ///
 /// Spec note: See note `invoicing-commercial-discount-list`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "commercialDiscounts.list [POST /commercialDiscounts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `commercialDiscounts.list [POST /commercialDiscounts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CommercialDiscountOption {
     /// Name, such as `My holiday discount`.
@@ -3336,12 +3336,12 @@ impl<'de> serde::Deserialize<'de> for CommercialDiscountOption {
 
 /// Kind of a commercial discount.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CommercialDiscount (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CommercialDiscount (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommercialDiscountType {
     /// A percentage of the total, between 0 and 100.
     Percentage,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -3411,7 +3411,7 @@ impl clientgen_runtime::UnknownFields for CommercialDiscountType {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Company {
     /// The company's UUID.
@@ -3932,7 +3932,7 @@ impl<'de> serde::Deserialize<'de> for Company {
 
 /// An email address of a company.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyEmail {
     /// Kind of address.
@@ -4028,14 +4028,14 @@ impl<'de> serde::Deserialize<'de> for CompanyEmail {
 
 /// Kind of a company's email address.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyEmailType {
     /// The primary address.
     Primary,
     /// The address invoices are sent to.
     Invoicing,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -4105,7 +4105,7 @@ impl clientgen_runtime::UnknownFields for CompanyEmailType {
 
 /// Which companies companies.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CompanyFilter {
     /// Only companies with this email address.
@@ -4266,7 +4266,7 @@ impl<'de> serde::Deserialize<'de> for CompanyFilter {
 
 /// The body of companies.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyInfoRequest {
     /// The company's UUID.
@@ -4379,7 +4379,7 @@ impl<'de> serde::Deserialize<'de> for CompanyInfoRequest {
 
 /// A link between a contact and a company, with the contact's role.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.linkToCompany [POST /contacts.linkToCompany]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.linkToCompany [POST /contacts.linkToCompany]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyLinkRequest {
     /// The contact's UUID.
@@ -4511,7 +4511,7 @@ impl<'de> serde::Deserialize<'de> for CompanyLinkRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyList {
     /// The companies on this page.
@@ -4625,7 +4625,7 @@ impl<'de> serde::Deserialize<'de> for CompanyList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyListItem {
     /// The company's UUID.
@@ -5074,7 +5074,7 @@ impl<'de> serde::Deserialize<'de> for CompanyListItem {
 
 /// One sort key of companies.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanySort {
     /// What to sort on.
@@ -5172,7 +5172,7 @@ impl<'de> serde::Deserialize<'de> for CompanySort {
 
 /// What companies can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanySortField {
     /// Name.
@@ -5181,7 +5181,7 @@ pub enum CompanySortField {
     AddedAt,
     /// When the company was last changed.
     UpdatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -5253,7 +5253,7 @@ impl clientgen_runtime::UnknownFields for CompanySortField {
 
 /// A telephone number of a company.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CompanyTelephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CompanyTelephone (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyTelephone {
     /// Kind of number.
@@ -5351,14 +5351,14 @@ impl<'de> serde::Deserialize<'de> for CompanyTelephone {
 ///
 /// Spec note: See note `contact-company-links`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CompanyTelephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CompanyTelephone (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyTelephoneType {
     /// Phone.
     Phone,
     /// Fax.
     Fax,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -5428,7 +5428,7 @@ impl clientgen_runtime::UnknownFields for CompanyTelephoneType {
 
 /// A link between a contact and a company to remove.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.unlinkFromCompany [POST /contacts.unlinkFromCompany]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompanyUnlinkRequest {
     /// The contact's UUID.
@@ -5522,7 +5522,7 @@ impl<'de> serde::Deserialize<'de> for CompanyUnlinkRequest {
 
 /// A call to mark as completed, with its outcome.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.complete [POST /calls.complete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.complete [POST /calls.complete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompleteCallRequest {
     /// The call's UUID.
@@ -5639,7 +5639,7 @@ impl<'de> serde::Deserialize<'de> for CompleteCallRequest {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contact {
     /// The contact's UUID.
@@ -6155,7 +6155,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
 ///
 /// Spec note: See note `contact-company-links`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ContactCompanyLink {
     /// The contact's position, such as `Developer`.
@@ -6293,7 +6293,7 @@ impl<'de> serde::Deserialize<'de> for ContactCompanyLink {
 
 /// An email address of a contact.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactEmail {
     /// Kind of address.
@@ -6391,12 +6391,12 @@ impl<'de> serde::Deserialize<'de> for ContactEmail {
 
 /// Kind of a contact's email address; only `primary` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactEmailType {
     /// The primary address.
     Primary,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -6464,7 +6464,7 @@ impl clientgen_runtime::UnknownFields for ContactEmailType {
 
 /// Which contacts contacts.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ContactFilter {
     /// Only contacts with this email address.
@@ -6625,7 +6625,7 @@ impl<'de> serde::Deserialize<'de> for ContactFilter {
 
 /// The body of contacts.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactInfoRequest {
     /// The contact's UUID.
@@ -6723,7 +6723,7 @@ impl<'de> serde::Deserialize<'de> for ContactInfoRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactList {
     /// The contacts on this page.
@@ -6837,7 +6837,7 @@ impl<'de> serde::Deserialize<'de> for ContactList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactListItem {
     /// The contact's UUID.
@@ -7283,7 +7283,7 @@ impl<'de> serde::Deserialize<'de> for ContactListItem {
 
 /// One sort key of contacts.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactSort {
     /// What to sort on.
@@ -7381,7 +7381,7 @@ impl<'de> serde::Deserialize<'de> for ContactSort {
 
 /// What contacts can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactSortField {
     /// When the contact was added.
@@ -7390,7 +7390,7 @@ pub enum ContactSortField {
     Name,
     /// When the contact was last changed.
     UpdatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -7462,7 +7462,7 @@ impl clientgen_runtime::UnknownFields for ContactSortField {
 
 /// A report of a meeting, and what to attach it to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateMeetingReportRequest {
     /// The meeting's UUID.
@@ -7594,7 +7594,7 @@ impl<'de> serde::Deserialize<'de> for CreateMeetingReportRequest {
 ///
 /// Spec note: "Status codes" shows this object without the `data` envelope; the endpoint sections put it under `data`, which is followed. See note `general-examples`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Status codes".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Status codes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatedReference {
     /// UUID of the new object.
@@ -7686,7 +7686,7 @@ impl<'de> serde::Deserialize<'de> for CreatedReference {
 
 /// An invoice to credit partially, with the lines to credit.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.creditPartially [POST /invoices.creditPartially]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.creditPartially [POST /invoices.creditPartially]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreditInvoicePartiallyRequest {
     /// The invoice's UUID.
@@ -7822,7 +7822,7 @@ impl<'de> serde::Deserialize<'de> for CreditInvoicePartiallyRequest {
 
 /// An invoice to credit completely.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.credit [POST /invoices.credit]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.credit [POST /invoices.credit]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreditInvoiceRequest {
     /// The invoice's UUID.
@@ -7922,7 +7922,7 @@ impl<'de> serde::Deserialize<'de> for CreditInvoiceRequest {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreditNote {
     /// The credit note's UUID.
@@ -8288,14 +8288,14 @@ impl<'de> serde::Deserialize<'de> for CreditNote {
 
 /// A file format a credit note can be downloaded in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.download [POST /creditNotes.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.download [POST /creditNotes.download]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditNoteDownloadFormat {
     /// PDF.
     Pdf,
     /// UBL in the Belgian e-FFF format.
     UblEFff,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -8367,7 +8367,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteDownloadFormat {
 
 /// Which credit notes creditNotes.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteFilter {
     /// Only credit notes with these UUIDs.
@@ -8562,7 +8562,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteFilter {
 ///
 /// Spec note: See note `invoicing-grouped-lines-read`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteGroupedLines {
     /// The section the lines are in.
@@ -8650,7 +8650,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteGroupedLines {
 ///
 /// Spec note: See note `invoicing-credit-note-info`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -8672,7 +8672,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteInfoData {
 
 /// The body of creditNotes.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreditNoteInfoRequest {
     /// The credit note's UUID.
@@ -8770,7 +8770,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteInfoRequest {
 ///
 /// Spec note: See note `invoicing-customer-references`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -8910,7 +8910,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteInvoicee {
 ///
 /// Spec note: See note `invoicing-grouped-lines-read`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteLine {
     /// The product (type `product`).
@@ -9126,7 +9126,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteLine {
 ///
 /// Spec note: See notes `invoicing-grouped-lines-read` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteLineUnitPrice {
     /// The amount, such as 123.30.
@@ -9231,7 +9231,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteLineUnitPrice {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreditNoteList {
     /// The credit notes on this page.
@@ -9345,7 +9345,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteList {
 
 /// Who a credit note is addressed to, as creditNotes.list returns it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteListInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -9446,7 +9446,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteListInvoicee {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreditNoteListItem {
     /// The credit note's UUID.
@@ -9719,12 +9719,12 @@ impl<'de> serde::Deserialize<'de> for CreditNoteListItem {
 
 /// Where a credit note stands; only `booked` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditNoteStatus {
     /// Booked.
     Booked,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -9794,7 +9794,7 @@ impl clientgen_runtime::UnknownFields for CreditNoteStatus {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.info [POST /creditNotes.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreditNoteTotal {
     /// Total without tax.
@@ -9918,7 +9918,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteTotal {
 ///
 /// Spec note: See note `currency-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Currency (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Currency (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Currency {
     /// Bosnia and Herzegovina convertible mark.
@@ -9967,7 +9967,7 @@ pub enum Currency {
     Usd,
     /// South African rand.
     Zar,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -10079,7 +10079,7 @@ impl clientgen_runtime::UnknownFields for Currency {
 
 /// The exchange rate applied to a deal in another currency than the account's.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CurrencyExchangeRate {
     /// The deal's currency.
@@ -10172,7 +10172,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyExchangeRate {
 
 /// The body of currencies.exchangeRates.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "currencies.exchangeRates [POST /currencies.exchangeRates]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `currencies.exchangeRates [POST /currencies.exchangeRates]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CurrencyExchangeRatesRequest {
     /// The currency to give the rates from.
@@ -10251,7 +10251,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyExchangeRatesRequest {
 ///
 /// Spec note: Not named `CurrencyExchangeRate`, which is the exchange rate object of deals. See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "currencies.exchangeRates [POST /currencies.exchangeRates]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `currencies.exchangeRates [POST /currencies.exchangeRates]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CurrencyRate {
     /// The listed currency.
@@ -10380,7 +10380,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyRate {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CurrentUser {
     /// The user's UUID.
@@ -10636,7 +10636,7 @@ impl<'de> serde::Deserialize<'de> for CurrentUser {
 
 /// A custom field of an object, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomField {
     /// The field's definition (type `customFieldDefinition`).
@@ -10726,7 +10726,7 @@ impl<'de> serde::Deserialize<'de> for CustomField {
 ///
 /// Spec note: See note `custom-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -10759,7 +10759,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldData {
 ///
 /// Spec note: customFieldDefinitions.list returns the same object. See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomFieldDefinition {
     /// The definition's UUID.
@@ -10937,7 +10937,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinition {
 
 /// The configuration of a selection field.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomFieldDefinitionConfiguration {
     /// The options; only for `single_select` and `multi_select` fields.
@@ -11025,7 +11025,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionConfiguration {
 
 /// The kind of object a custom field is defined for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionContext {
     /// Contacts.
@@ -11046,7 +11046,7 @@ pub enum CustomFieldDefinitionContext {
     Subscription,
     /// Tickets.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11132,7 +11132,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionContext {
 
 /// Which definitions customFieldDefinitions.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomFieldDefinitionFilter {
     /// Only definitions with these UUIDs.
@@ -11217,7 +11217,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomFieldDefinitionList {
     /// The definitions on this page.
@@ -11308,7 +11308,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionList {
 
 /// One option of a selection field.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.info [POST /customFieldDefinitions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.info [POST /customFieldDefinitions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomFieldDefinitionOption {
     /// The option's UUID.
@@ -11391,7 +11391,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionOption {
 
 /// One sort key of customFieldDefinitions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomFieldDefinitionSort {
     /// What to sort on.
@@ -11489,14 +11489,14 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionSort {
 
 /// What custom field definitions can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionSortField {
     /// The label.
     Label,
     /// The context.
     Context,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11568,7 +11568,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionSortField {
 
 /// The kind of value a custom field holds.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionType {
     /// Single line text.
@@ -11605,7 +11605,7 @@ pub enum CustomFieldDefinitionType {
     Product,
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11707,7 +11707,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldDefinitionType {
 
 /// A Teamleader object held by a custom field.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomFieldObject {
     /// Kind of object.
@@ -11787,7 +11787,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldObject {
 
 /// Kind of Teamleader object a custom field may point to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomField (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldObjectType {
     /// A company.
@@ -11798,7 +11798,7 @@ pub enum CustomFieldObjectType {
     Product,
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -11874,7 +11874,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldObjectType {
 ///
 /// Spec note: See notes `custom-fields` and `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "CustomFieldValue (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `CustomFieldValue (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomFieldValue {
     /// UUID of the custom field definition.
@@ -11970,12 +11970,12 @@ impl<'de> serde::Deserialize<'de> for CustomFieldValue {
 ///
 /// Spec note: See note `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Updating collections".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Updating collections`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldsUpdateStrategy {
     /// Change only the custom fields sent and keep the others. Without it the list sent replaces all custom field values.
     Partial,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -12045,7 +12045,7 @@ impl clientgen_runtime::UnknownFields for CustomFieldsUpdateStrategy {
 
 /// A customer, a contact or a company, by type and id.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Customer (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Customer (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerReference {
     /// Whether the customer is a contact or a company.
@@ -12137,14 +12137,14 @@ impl<'de> serde::Deserialize<'de> for CustomerReference {
 
 /// Whether a contact or company is active.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerStatus {
     /// Active.
     Active,
     /// Deactivated.
     Deactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -12214,14 +12214,14 @@ impl clientgen_runtime::UnknownFields for CustomerStatus {
 
 /// The kind of customer a deal is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Customer (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Customer (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerType {
     /// A contact (a person).
     Contact,
     /// A company.
     Company,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -12293,7 +12293,7 @@ impl clientgen_runtime::UnknownFields for CustomerType {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.list [POST /dayOffTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.list [POST /dayOffTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DayOffType {
     /// The day off type's UUID.
@@ -12384,7 +12384,7 @@ impl<'de> serde::Deserialize<'de> for DayOffType {
 
 /// The period in which a day off type may be used.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.create [POST /dayOffTypes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.create [POST /dayOffTypes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DayOffTypeValidity {
     /// First day.
@@ -12484,7 +12484,7 @@ impl<'de> serde::Deserialize<'de> for DayOffTypeValidity {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Deal {
     /// The deal's UUID.
@@ -12998,7 +12998,7 @@ impl<'de> serde::Deserialize<'de> for Deal {
 
 /// The currency of a deal, with its exchange rate.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealCurrency {
     /// The deal's currency.
@@ -13096,7 +13096,7 @@ impl<'de> serde::Deserialize<'de> for DealCurrency {
 
 /// Which deals deals.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealFilter {
     /// Only deals with these UUIDs.
@@ -13368,7 +13368,7 @@ impl<'de> serde::Deserialize<'de> for DealFilter {
 
 /// The body of deals.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealInfoRequest {
     /// The deal's UUID.
@@ -13464,7 +13464,7 @@ impl<'de> serde::Deserialize<'de> for DealInfoRequest {
 
 /// Who a deal is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealLead {
     /// The customer, a contact or a company.
@@ -13554,7 +13554,7 @@ impl<'de> serde::Deserialize<'de> for DealLead {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealList {
     /// The deals on this page.
@@ -13668,7 +13668,7 @@ impl<'de> serde::Deserialize<'de> for DealList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealListItem {
     /// The deal's UUID.
@@ -14146,7 +14146,7 @@ impl<'de> serde::Deserialize<'de> for DealListItem {
 
 /// Why a deal was lost.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealLostReason {
     /// The lost reason chosen (type `lostReason`).
@@ -14234,7 +14234,7 @@ impl<'de> serde::Deserialize<'de> for DealLostReason {
 ///
 /// Spec note: See notes `response-optional` and `deals-phase-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealPhase {
     /// The phase's UUID.
@@ -14385,7 +14385,7 @@ impl<'de> serde::Deserialize<'de> for DealPhase {
 
 /// A follow-up action Teamleader proposes when a deal enters a phase.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealPhaseAction {
     /// Plan a meeting (calendar event).
@@ -14394,7 +14394,7 @@ pub enum DealPhaseAction {
     CreateCall,
     /// Plan a task.
     CreateTask,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14466,7 +14466,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseAction {
 
 /// How long a deal may stay in a phase before it requires attention, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealPhaseAttentionPeriod {
     /// Number of units, such as 7.
@@ -14551,14 +14551,14 @@ impl<'de> serde::Deserialize<'de> for DealPhaseAttentionPeriod {
 
 /// Unit of the period after which a deal in a phase needs attention.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealPhaseAttentionUnit {
     /// Days.
     Days,
     /// Weeks.
     Weeks,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -14628,7 +14628,7 @@ impl clientgen_runtime::UnknownFields for DealPhaseAttentionUnit {
 
 /// Which phases dealPhases.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealPhaseFilter {
     /// Only phases with these UUIDs.
@@ -14713,7 +14713,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseFilter {
 
 /// A phase a deal went through.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.info [POST /deals.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.info [POST /deals.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealPhaseHistoryEntry {
     /// The phase (type `dealPhase`).
@@ -14819,7 +14819,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseHistoryEntry {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealPhaseList {
     /// The phases on this page.
@@ -14912,7 +14912,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseList {
 
 /// Where the deals of a phase of a deleted pipeline go.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.delete [POST /dealPipelines.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.delete [POST /dealPipelines.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealPhaseMigration {
     /// UUID of a phase of the pipeline being deleted.
@@ -15016,7 +15016,7 @@ impl<'de> serde::Deserialize<'de> for DealPhaseMigration {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealPipeline {
     /// The pipeline's UUID.
@@ -15107,7 +15107,7 @@ impl<'de> serde::Deserialize<'de> for DealPipeline {
 
 /// Which pipelines dealPipelines.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealPipelineFilter {
     /// Only pipelines with these UUIDs.
@@ -15192,7 +15192,7 @@ impl<'de> serde::Deserialize<'de> for DealPipelineFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealPipelineList {
     /// The pipelines on this page.
@@ -15285,7 +15285,7 @@ impl<'de> serde::Deserialize<'de> for DealPipelineList {
 ///
 /// Spec note: See note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealPipelineListMeta {
     /// The page returned.
@@ -15384,14 +15384,14 @@ impl<'de> serde::Deserialize<'de> for DealPipelineListMeta {
 
 /// Whether a deal pipeline is in use or about to be deleted.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealPipelineStatus {
     /// In use.
     Open,
     /// Being deleted.
     PendingDeletion,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -15461,7 +15461,7 @@ impl clientgen_runtime::UnknownFields for DealPipelineStatus {
 
 /// One sort key of deals.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealSort {
     /// What to sort on.
@@ -15559,14 +15559,14 @@ impl<'de> serde::Deserialize<'de> for DealSort {
 
 /// What deals can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealSortField {
     /// When the deal was created.
     CreatedAt,
     /// The weighted value.
     WeightedValue,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -15638,7 +15638,7 @@ impl clientgen_runtime::UnknownFields for DealSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealSource {
     /// The source's UUID, the `source_id` of deals.create.
@@ -15729,7 +15729,7 @@ impl<'de> serde::Deserialize<'de> for DealSource {
 
 /// Which sources dealSources.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DealSourceFilter {
     /// Only sources with these UUIDs.
@@ -15798,7 +15798,7 @@ impl<'de> serde::Deserialize<'de> for DealSourceFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealSourceList {
     /// The sources on this page.
@@ -15893,7 +15893,7 @@ impl<'de> serde::Deserialize<'de> for DealSourceList {
 ///
 /// Spec note: See note `deals-source-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DealSourceSort {
     /// What to sort on.
@@ -15993,12 +15993,12 @@ impl<'de> serde::Deserialize<'de> for DealSourceSort {
 ///
 /// Spec note: Only the default sort is documented; see note `deals-source-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealSourceSortField {
     /// The name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -16068,7 +16068,7 @@ impl clientgen_runtime::UnknownFields for DealSourceSortField {
 ///
 /// Spec note: `new` appears only in the deals.list answer; see note `deal-status`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealStatus {
     /// New.
@@ -16079,7 +16079,7 @@ pub enum DealStatus {
     Won,
     /// Lost.
     Lost,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -16153,7 +16153,7 @@ impl clientgen_runtime::UnknownFields for DealStatus {
 
 /// A phase to delete, and where its deals go.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.delete [POST /dealPhases.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.delete [POST /dealPhases.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteDealPhaseRequest {
     /// The phase's UUID.
@@ -16249,7 +16249,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDealPhaseRequest {
 
 /// A deal pipeline to delete, and where its deals go.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.delete [POST /dealPipelines.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.delete [POST /dealPipelines.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteDealPipelineRequest {
     /// The pipeline's UUID.
@@ -16345,7 +16345,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDealPipelineRequest {
 
 /// A group to delete.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.delete [POST /projects-v2/projectGroups.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.delete [POST /projects-v2/projectGroups.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteProjectGroupRequest {
     /// The group's UUID.
@@ -16443,7 +16443,7 @@ impl<'de> serde::Deserialize<'de> for DeleteProjectGroupRequest {
 
 /// A project to delete.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects-v2/projects.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.delete [POST /projects-v2/projects.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteProjectRequest {
     /// The project's UUID.
@@ -16541,7 +16541,7 @@ impl<'de> serde::Deserialize<'de> for DeleteProjectRequest {
 
 /// A task to delete.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /projects-v2/tasks.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.delete [POST /projects-v2/tasks.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteProjectTaskRequest {
     /// The task's UUID.
@@ -16641,7 +16641,7 @@ impl<'de> serde::Deserialize<'de> for DeleteProjectTaskRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.info [POST /departments.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.info [POST /departments.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Department {
     /// The department's UUID.
@@ -16904,7 +16904,7 @@ impl<'de> serde::Deserialize<'de> for Department {
 
 /// Which departments departments.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DepartmentFilter {
     /// Only departments with these UUIDs.
@@ -16989,7 +16989,7 @@ impl<'de> serde::Deserialize<'de> for DepartmentFilter {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DepartmentListItem {
     /// The department's UUID.
@@ -17152,7 +17152,7 @@ impl<'de> serde::Deserialize<'de> for DepartmentListItem {
 
 /// One sort key of departments.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DepartmentSort {
     /// What to sort on.
@@ -17250,7 +17250,7 @@ impl<'de> serde::Deserialize<'de> for DepartmentSort {
 
 /// What departments can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DepartmentSortField {
     /// Whether it is the default department; ascending lists default departments first.
@@ -17259,7 +17259,7 @@ pub enum DepartmentSortField {
     Name,
     /// When the department was created.
     CreatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17331,14 +17331,14 @@ impl clientgen_runtime::UnknownFields for DepartmentSortField {
 
 /// Whether a department is in use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DepartmentStatus {
     /// Active.
     Active,
     /// Archived.
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17410,7 +17410,7 @@ impl clientgen_runtime::UnknownFields for DepartmentStatus {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DocumentTemplate {
     /// The template's UUID.
@@ -17571,7 +17571,7 @@ impl<'de> serde::Deserialize<'de> for DocumentTemplate {
 
 /// The kind of document a template is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DocumentTemplateDocumentType {
     /// Delivery notes.
@@ -17588,7 +17588,7 @@ pub enum DocumentTemplateDocumentType {
     TimetrackingReport,
     /// Work orders.
     Workorder,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17670,7 +17670,7 @@ impl clientgen_runtime::UnknownFields for DocumentTemplateDocumentType {
 
 /// Which document templates documentTemplates.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DocumentTemplateFilter {
     /// UUID of the department.
@@ -17796,14 +17796,14 @@ impl<'de> serde::Deserialize<'de> for DocumentTemplateFilter {
 
 /// Whether a document template is in use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DocumentTemplateStatus {
     /// Active.
     Active,
     /// Archived.
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -17873,7 +17873,7 @@ impl clientgen_runtime::UnknownFields for DocumentTemplateStatus {
 
 /// The credit note to download, and the format.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.download [POST /creditNotes.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.download [POST /creditNotes.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadCreditNoteRequest {
     /// The credit note's UUID.
@@ -17967,7 +17967,7 @@ impl<'de> serde::Deserialize<'de> for DownloadCreditNoteRequest {
 
 /// The invoice to download, and the format.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadInvoiceRequest {
     /// The invoice's UUID.
@@ -18061,7 +18061,7 @@ impl<'de> serde::Deserialize<'de> for DownloadInvoiceRequest {
 
 /// A quotation to download, and the format.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DownloadQuotationRequest {
     /// The quotation's UUID.
@@ -18155,7 +18155,7 @@ impl<'de> serde::Deserialize<'de> for DownloadQuotationRequest {
 
 /// A project to duplicate, and the title of the copy.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.duplicate [POST /projects-v2/projects.duplicate]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.duplicate [POST /projects-v2/projects.duplicate]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DuplicateProjectRequest {
     /// UUID of the project to copy.
@@ -18251,7 +18251,7 @@ impl<'de> serde::Deserialize<'de> for DuplicateProjectRequest {
 ///
 /// Spec note: See note `products-integers`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Duration (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Duration (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Duration {
     /// Unit of `value`; always `s`.
@@ -18347,12 +18347,12 @@ impl<'de> serde::Deserialize<'de> for Duration {
 
 /// Unit of a `Duration`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Duration (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Duration (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DurationUnit {
     /// Seconds.
     S,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -18420,7 +18420,7 @@ impl clientgen_runtime::UnknownFields for DurationUnit {
 
 /// Matches contacts or companies by an email address.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailFilter {
     /// Kind of address to match.
@@ -18516,12 +18516,12 @@ impl<'de> serde::Deserialize<'de> for EmailFilter {
 
 /// Kind of email address a list filter matches; only `primary` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailFilterType {
     /// The primary address.
     Primary,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -18591,7 +18591,7 @@ impl clientgen_runtime::UnknownFields for EmailFilterType {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailTracking {
     /// The email tracking's UUID.
@@ -18757,7 +18757,7 @@ impl<'de> serde::Deserialize<'de> for EmailTracking {
 
 /// Which email trackings emailTracking.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailTrackingFilter {
     /// The object whose emails to return.
@@ -18840,7 +18840,7 @@ impl<'de> serde::Deserialize<'de> for EmailTrackingFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailTrackingList {
     /// The email trackings on this page.
@@ -18931,7 +18931,7 @@ impl<'de> serde::Deserialize<'de> for EmailTrackingList {
 
 /// The object an email tracking belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailTrackingSubject {
     /// The kind of object.
@@ -19023,7 +19023,7 @@ impl<'de> serde::Deserialize<'de> for EmailTrackingSubject {
 
 /// The kinds of object an email tracking can belong to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "EmailTrackingSubjectTypes (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `EmailTrackingSubjectTypes (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailTrackingSubjectTypes {
     /// A contact.
@@ -19044,7 +19044,7 @@ pub enum EmailTrackingSubjectTypes {
     Quotation,
     /// A project of the new projects module.
     NextgenProject,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -19130,14 +19130,14 @@ impl clientgen_runtime::UnknownFields for EmailTrackingSubjectTypes {
 
 /// Whether the user confirmed their email address.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailVerificationStatus {
     /// Not confirmed yet.
     Pending,
     /// Confirmed.
     Confirmed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -19211,7 +19211,7 @@ impl clientgen_runtime::UnknownFields for EmailVerificationStatus {
 ///
 /// Spec note: See note `error-shape`; no 422 is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Errors".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Errors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorBody {
     /// The errors, one object each.
@@ -19294,7 +19294,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
 ///
 /// Spec note: See notes `response-optional` and `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Event {
     /// The event's UUID.
@@ -19546,7 +19546,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 
 /// An attendee of a calendar event.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventAttendee {
     /// A user or a contact.
@@ -19640,7 +19640,7 @@ impl<'de> serde::Deserialize<'de> for EventAttendee {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventAttendeeFilter {
     /// Kind of attendee; only `contact` is documented.
@@ -19734,12 +19734,12 @@ impl<'de> serde::Deserialize<'de> for EventAttendeeFilter {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventAttendeeFilterType {
     /// A contact.
     Contact,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -19811,14 +19811,14 @@ impl clientgen_runtime::UnknownFields for EventAttendeeFilterType {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventAttendeeType {
     /// A user.
     User,
     /// A contact.
     Contact,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -19888,7 +19888,7 @@ impl clientgen_runtime::UnknownFields for EventAttendeeType {
 
 /// Which calendar events events.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EventFilter {
     /// Only events with these UUIDs.
@@ -20102,7 +20102,7 @@ impl<'de> serde::Deserialize<'de> for EventFilter {
 
 /// An object a calendar event is linked to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventLink {
     /// Kind of object.
@@ -20196,7 +20196,7 @@ impl<'de> serde::Deserialize<'de> for EventLink {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.info [POST /events.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.info [POST /events.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventLinkType {
     /// A company.
@@ -20207,7 +20207,7 @@ pub enum EventLinkType {
     WorkOrder,
     /// A deal.
     Deal,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20283,7 +20283,7 @@ impl clientgen_runtime::UnknownFields for EventLinkType {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventList {
     /// The events on this page.
@@ -20378,7 +20378,7 @@ impl<'de> serde::Deserialize<'de> for EventList {
 
 /// One sort key of events.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventSort {
     /// What to sort on.
@@ -20476,12 +20476,12 @@ impl<'de> serde::Deserialize<'de> for EventSort {
 
 /// What calendar events can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventSortField {
     /// When the event starts.
     StartsAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20551,7 +20551,7 @@ impl clientgen_runtime::UnknownFields for EventSortField {
 ///
 /// Spec note: A `One Of` of two property sets told apart only by the value of `method`, written as one object; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ExpectedPaymentMethod (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ExpectedPaymentMethod (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExpectedPaymentMethod {
     /// The payment method.
@@ -20653,7 +20653,7 @@ impl<'de> serde::Deserialize<'de> for ExpectedPaymentMethod {
 ///
 /// Spec note: The members of both `One Of` options; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ExpectedPaymentMethod (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ExpectedPaymentMethod (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExpectedPaymentMethodType {
     /// SEPA direct debit; may carry a `reference`.
@@ -20672,7 +20672,7 @@ pub enum ExpectedPaymentMethodType {
     BankTransfer,
     /// Payment card.
     PaymentCard,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -20758,7 +20758,7 @@ impl clientgen_runtime::UnknownFields for ExpectedPaymentMethodType {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct File {
     /// The file's UUID.
@@ -20956,7 +20956,7 @@ impl<'de> serde::Deserialize<'de> for File {
 ///
 /// Spec note: See note `files-transfer`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.download [POST /files.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.download [POST /files.download]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileDownloadLocation {
     /// The temporary URL where the file can be downloaded, such as `https://cdn.teamleader.eu/file`; fetch it with `location.download(&transfer)` or `location.download_to(&transfer, &mut file)`.
@@ -21058,7 +21058,7 @@ impl<'de> serde::Deserialize<'de> for FileDownloadLocation {
 
 /// Which files files.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileFilter {
     /// The object whose files to return.
@@ -21139,7 +21139,7 @@ impl<'de> serde::Deserialize<'de> for FileFilter {
 
 /// The object whose files files.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileFilterSubject {
     /// The kind of object.
@@ -21233,7 +21233,7 @@ impl<'de> serde::Deserialize<'de> for FileFilterSubject {
 ///
 /// Spec note: See note `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileFilterSubjectType {
     /// A company.
@@ -21254,7 +21254,7 @@ pub enum FileFilterSubjectType {
     NextgenProject,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21340,7 +21340,7 @@ impl clientgen_runtime::UnknownFields for FileFilterSubjectType {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileList {
     /// The files on this page.
@@ -21431,7 +21431,7 @@ impl<'de> serde::Deserialize<'de> for FileList {
 
 /// One sort key of files.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileSort {
     /// What to sort on.
@@ -21531,12 +21531,12 @@ impl<'de> serde::Deserialize<'de> for FileSort {
 
 /// What files can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileSortField {
     /// When the file was last changed.
     UpdatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21604,7 +21604,7 @@ impl clientgen_runtime::UnknownFields for FileSortField {
 
 /// The object a file belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileSubject {
     /// The kind of object.
@@ -21698,7 +21698,7 @@ impl<'de> serde::Deserialize<'de> for FileSubject {
 ///
 /// Spec note: See note `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.info [POST /files.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.info [POST /files.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileSubjectType {
     /// A company.
@@ -21725,7 +21725,7 @@ pub enum FileSubjectType {
     Ticket,
     /// A work order.
     WorkOrder,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -21817,7 +21817,7 @@ impl clientgen_runtime::UnknownFields for FileSubjectType {
 ///
 /// Spec note: See note `files-transfer`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileUploadLocation {
     /// The temporary endpoint where a POST request with the file's contents uploads the file, such as `https://files.teamleader.eu/upload/66726166a`; send them with `location.upload(&transfer, bytes, content_type)`.
@@ -21919,7 +21919,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadLocation {
 
 /// The body of files.upload.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileUploadRequest {
     /// The name to store the file under, with the same extension as the file to upload, such as `Important meeting note from August 2022.docx`.
@@ -21928,7 +21928,7 @@ pub struct FileUploadRequest {
     pub subject: FileUploadSubject,
     /// The folder to store the file in, such as `My monthly notes`.
     ///
-    /// Server default: ``General`, in the account's language`.
+    /// Server default: `` `General`, in the account's language ``.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -22032,7 +22032,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadRequest {
 
 /// The object a file is uploaded to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileUploadSubject {
     /// The kind of object.
@@ -22126,7 +22126,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadSubject {
 ///
 /// Spec note: See note `files-subject-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.upload [POST /files.upload]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.upload [POST /files.upload]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileUploadSubjectType {
     /// A company.
@@ -22143,7 +22143,7 @@ pub enum FileUploadSubjectType {
     NextgenProject,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -22223,7 +22223,7 @@ impl clientgen_runtime::UnknownFields for FileUploadSubjectType {
 
 /// A contact's gender.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Gender {
     /// Female.
@@ -22236,7 +22236,7 @@ pub enum Gender {
     PrefersNotToSay,
     /// Unknown.
     Unknown_,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -22312,7 +22312,7 @@ impl clientgen_runtime::UnknownFields for Gender {
 
 /// A group of lines with its section title, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupedLineItem {
     /// The section the lines are in.
@@ -22398,7 +22398,7 @@ impl<'de> serde::Deserialize<'de> for GroupedLineItem {
 
 /// The discount on a line, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupedLineItemDiscount {
     /// Kind of discount.
@@ -22483,7 +22483,7 @@ impl<'de> serde::Deserialize<'de> for GroupedLineItemDiscount {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupedLineItemLine {
     /// The product (type `product`).
@@ -22715,7 +22715,7 @@ impl<'de> serde::Deserialize<'de> for GroupedLineItemLine {
 
 /// The section heading of a group of lines, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupedLineItemSection {
     /// The section title; null for lines outside a section.
@@ -22787,7 +22787,7 @@ impl<'de> serde::Deserialize<'de> for GroupedLineItemSection {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupedLineItemUnitPrice {
     /// The amount, such as 123.30.
@@ -22872,7 +22872,7 @@ impl<'de> serde::Deserialize<'de> for GroupedLineItemUnitPrice {
 
 /// The id of the object an action applies to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.delete [POST /contacts.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.delete [POST /contacts.delete]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdRequest {
     /// The object's UUID.
@@ -22949,7 +22949,7 @@ impl<'de> serde::Deserialize<'de> for IdRequest {
 
 /// The body of daysOff.import.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "daysOff.import [POST /daysOff.import]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.import [POST /daysOff.import]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportDaysOffRequest {
     /// UUID of the user the days off belong to.
@@ -23064,7 +23064,7 @@ impl<'de> serde::Deserialize<'de> for ImportDaysOffRequest {
 
 /// An existing message to import into a ticket.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.importMessage [POST /tickets.importMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.importMessage [POST /tickets.importMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportTicketMessageRequest {
     /// The ticket's UUID.
@@ -23216,7 +23216,7 @@ impl<'de> serde::Deserialize<'de> for ImportTicketMessageRequest {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `invoicing-grouped-lines-read`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Invoice {
     /// The invoice's UUID.
@@ -23792,7 +23792,7 @@ impl<'de> serde::Deserialize<'de> for Invoice {
 
 /// The currency of an invoice, with its exchange rate.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceCurrency {
     /// The invoice's currency.
@@ -23890,7 +23890,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceCurrency {
 ///
 /// Spec note: See note `invoicing-currency-strings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceCurrencyExchangeRate {
     /// The document's currency code, such as `USD`.
@@ -23985,7 +23985,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceCurrencyExchangeRate {
 ///
 /// Spec note: See note `invoicing-downloads`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceDownload {
     /// The temporary URL of the file, such as `https://cdn.teamleader.eu/file`; fetch it with `location.download(&transfer)`.
@@ -24075,7 +24075,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceDownload {
 
 /// A file format an invoice can be downloaded in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.download [POST /invoices.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.download [POST /invoices.download]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceDownloadFormat {
     /// PDF.
@@ -24084,7 +24084,7 @@ pub enum InvoiceDownloadFormat {
     UblEFff,
     /// UBL in the Peppol BIS 3 format.
     UblPeppolBis3,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -24156,7 +24156,7 @@ impl clientgen_runtime::UnknownFields for InvoiceDownloadFormat {
 
 /// Which invoices invoices.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceFilter {
     /// Only invoices with these UUIDs.
@@ -24450,7 +24450,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceFilter {
 
 /// The person at the customer an invoice or subscription is addressed to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceForAttentionOf {
     /// The person's name, such as `Radja Nainggolan`.
@@ -24533,7 +24533,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceForAttentionOf {
 
 /// What a subscription does with each invoice it generates.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceGenerationAction {
     /// Create a draft invoice.
@@ -24542,7 +24542,7 @@ pub enum InvoiceGenerationAction {
     Book,
     /// Create, book and send the invoice (needs `sending_methods`).
     BookAndSend,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -24618,7 +24618,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGenerationAction {
 ///
 /// Spec note: A `One Of` of three property sets told apart by the value of `action`, written as one object; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceGenerationCreate {
     /// What to do with each generated invoice.
@@ -24737,12 +24737,12 @@ impl<'de> serde::Deserialize<'de> for InvoiceGenerationCreate {
 
 /// How generated invoices are paid.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceGenerationPaymentMethod {
     /// By direct debit.
     DirectDebit,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -24814,7 +24814,7 @@ impl clientgen_runtime::UnknownFields for InvoiceGenerationPaymentMethod {
 ///
 /// Spec note: See notes `invoicing-one-of-objects` and `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationUpdate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationUpdate (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceGenerationUpdate {
     /// What to do with each generated invoice.
@@ -24939,7 +24939,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceGenerationUpdate {
 
 /// The section heading of a group of lines, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceGroupedLinesSection {
     /// The section title.
@@ -25020,7 +25020,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceGroupedLinesSection {
 
 /// A group of invoice lines, with an optional section title, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceGroupedLinesWrite {
     /// The section the lines are in.
@@ -25120,7 +25120,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceGroupedLinesWrite {
 ///
 /// Spec note: See note `invoicing-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceInfoRequest {
     /// The invoice's UUID.
@@ -25235,7 +25235,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceInfoRequest {
 ///
 /// Spec note: See note `invoicing-customer-references`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -25393,7 +25393,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceInvoicee {
 ///
 /// Spec note: The same properties as `LineItem`, with `unit_price` unmarked; see note `invoicing-write-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceLineItem {
     /// Quantity, such as 3.
@@ -25649,7 +25649,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineItem {
 ///
 /// Spec note: Unlike in `LineItem`, `tax` carries no `required` mark here; see note `invoicing-write-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGroupedLinesWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGroupedLinesWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceLineUnitPrice {
     /// The amount, such as 123.30, in the invoice's currency.
@@ -25748,7 +25748,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineUnitPrice {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceList {
     /// The invoices on this page.
@@ -25862,7 +25862,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceList {
 
 /// Who an invoice is addressed to, as invoices.list returns it (no email or identification number).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceListInvoicee {
     /// Name of the customer, such as `De Rode Duivels`.
@@ -25981,7 +25981,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceListInvoicee {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceListItem {
     /// The invoice's UUID.
@@ -26389,7 +26389,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceListItem {
 
 /// The totals of an invoice, as invoices.list returns them (no totals before discount, no withheld taxes).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceListTotal {
     /// Total without tax, after discounts.
@@ -26576,7 +26576,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceListTotal {
 
 /// The mail an invoice is sent with.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceMailContent {
     /// Subject, such as `Invoice`.
@@ -26693,7 +26693,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceMailContent {
 
 /// One recipient of an invoice mail.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceMailRecipient {
     /// The contact or company the address belongs to; left out when unset, `null` when cleared.
@@ -26795,7 +26795,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceMailRecipient {
 
 /// Who an invoice mail goes to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceMailRecipients {
     /// The main recipients.
@@ -26888,7 +26888,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceMailRecipients {
 
 /// A payment registered on an invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoicePayment {
     /// When it was paid.
@@ -26976,7 +26976,7 @@ impl<'de> serde::Deserialize<'de> for InvoicePayment {
 
 /// One way of sending a generated invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceSendingMethod {
     /// The sending method.
@@ -27057,14 +27057,14 @@ impl<'de> serde::Deserialize<'de> for InvoiceSendingMethod {
 
 /// A way of sending a generated invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "InvoiceGenerationCreate (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `InvoiceGenerationCreate (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceSendingMethodType {
     /// By email (always needed).
     Email,
     /// By post.
     PostalService,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27136,7 +27136,7 @@ impl clientgen_runtime::UnknownFields for InvoiceSendingMethodType {
 
 /// One sort key of invoices.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceSort {
     /// What to sort on.
@@ -27234,14 +27234,14 @@ impl<'de> serde::Deserialize<'de> for InvoiceSort {
 
 /// What invoices can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceSortField {
     /// The invoice number.
     InvoiceNumber,
     /// The invoice date.
     InvoiceDate,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27311,7 +27311,7 @@ impl clientgen_runtime::UnknownFields for InvoiceSortField {
 
 /// Where an invoice stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InvoiceStatus {
     /// Not booked yet.
@@ -27320,7 +27320,7 @@ pub enum InvoiceStatus {
     Outstanding,
     /// Booked and paid.
     Matched,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -27394,7 +27394,7 @@ impl clientgen_runtime::UnknownFields for InvoiceStatus {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceTotal {
     /// Total without tax, after discounts.
@@ -27645,7 +27645,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceTotal {
 
 /// The tax at one rate on a document (invoice, credit note, subscription).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceTotalTax {
     /// The tax rate, such as 0.21.
@@ -27741,7 +27741,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceTotalTax {
 
 /// Tax withheld at one withholding tax rate on an invoice.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.info [POST /invoices.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.info [POST /invoices.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceWithheldTax {
     /// UUID of the withholding tax rate.
@@ -27840,7 +27840,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceWithheldTax {
 
 /// The person an invoice is addressed to, as a contact.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceeAttentionContact {
     /// UUID of the contact.
@@ -27921,7 +27921,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceeAttentionContact {
 
 /// The person an invoice is addressed to, by name.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceeAttentionName {
     /// The name, such as `Finance Dept.`.
@@ -28000,7 +28000,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceeAttentionName {
 ///
 /// Spec note: A `One Of` of two properties; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -28022,7 +28022,7 @@ impl clientgen_runtime::UnknownFields for InvoiceeForAttentionOf {
 
 /// Restricts a list of invoicing settings to one department.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoicingDepartmentFilter {
     /// Only items of this department.
@@ -28094,7 +28094,7 @@ impl<'de> serde::Deserialize<'de> for InvoicingDepartmentFilter {
 
 /// How a customer wants to be invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoicingPreferences {
     /// Address for electronic invoices (e-invoicing), if any.
@@ -28173,7 +28173,7 @@ impl<'de> serde::Deserialize<'de> for InvoicingPreferences {
 ///
 /// Spec note: See note `general-language`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Language (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Language (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Language {
     /// `en`.
@@ -28246,7 +28246,7 @@ pub enum Language {
     Fi,
     /// `sv`.
     Sv,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -28384,7 +28384,7 @@ impl clientgen_runtime::UnknownFields for Language {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyMilestone {
     /// The milestone's UUID.
@@ -28695,7 +28695,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestone {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyMilestoneActuals {
     /// The billable amount.
@@ -28801,7 +28801,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestoneActuals {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyMilestoneBudget {
     /// The budget provided.
@@ -28935,7 +28935,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestoneBudget {
 
 /// Which legacy milestones milestones.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyMilestoneFilter {
     /// Only milestones with these UUIDs.
@@ -29085,7 +29085,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestoneFilter {
 ///
 /// Spec note: Also the `billing_method` of milestones.create; see note `legacy_projects-billing-method`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyMilestoneInvoicingMethod {
     /// Time and materials.
@@ -29094,7 +29094,7 @@ pub enum LegacyMilestoneInvoicingMethod {
     FixedPrice,
     /// Not invoiced.
     NonInvoiceable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29170,7 +29170,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneInvoicingMethod {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyMilestoneList {
     /// The milestones on this page.
@@ -29265,7 +29265,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestoneList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyMilestoneListItem {
     /// The milestone's UUID.
@@ -29536,7 +29536,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestoneListItem {
 
 /// One sort key of milestones.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyMilestoneSort {
     /// What to sort on.
@@ -29634,14 +29634,14 @@ impl<'de> serde::Deserialize<'de> for LegacyMilestoneSort {
 
 /// What legacy milestones can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyMilestoneSortField {
     /// Start date.
     StartsOn,
     /// Due date.
     DueOn,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29713,14 +29713,14 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneSortField {
 
 /// Whether a legacy milestone is open.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.info [POST /milestones.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.info [POST /milestones.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyMilestoneStatus {
     /// Open.
     Open,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29792,7 +29792,7 @@ impl clientgen_runtime::UnknownFields for LegacyMilestoneStatus {
 ///
 /// Spec note: The response uses a different list; see note `migrate-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyObjectType {
     /// An account.
@@ -29835,7 +29835,7 @@ pub enum LegacyObjectType {
     TimeTracking,
     /// A custom field.
     CustomField,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -29943,7 +29943,7 @@ impl clientgen_runtime::UnknownFields for LegacyObjectType {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProject {
     /// The project's UUID.
@@ -30272,7 +30272,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProject {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyProjectActuals {
     /// The billable amount.
@@ -30394,7 +30394,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectActuals {
 
 /// A participant to add to a legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addParticipant [POST /projects.addParticipant]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addParticipant [POST /projects.addParticipant]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProjectAddParticipantRequest {
     /// The project's UUID.
@@ -30508,7 +30508,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectAddParticipantRequest {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyProjectBudget {
     /// The budget provided.
@@ -30642,7 +30642,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectBudget {
 
 /// The part of a legacy project's budget spent, in total and by kind.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyProjectBudgetSpent {
     /// Spent in total.
@@ -30741,7 +30741,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectBudgetSpent {
 
 /// Which legacy projects projects.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyProjectFilter {
     /// Only projects for this customer.
@@ -30880,7 +30880,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProjectList {
     /// The projects on this page.
@@ -30975,7 +30975,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProjectListItem {
     /// The project's UUID.
@@ -31249,7 +31249,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectListItem {
 
 /// A participant of a legacy project, with its role.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LegacyProjectParticipant {
     /// The participant.
@@ -31334,7 +31334,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectParticipant {
 
 /// Who participates in a legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProjectParticipantReference {
     /// Always `user`.
@@ -31426,14 +31426,14 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectParticipantReference {
 
 /// The role of a participant in a legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectParticipantRole {
     /// Takes decisions for the project.
     DecisionMaker,
     /// A member.
     Member,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -31505,12 +31505,12 @@ impl clientgen_runtime::UnknownFields for LegacyProjectParticipantRole {
 
 /// Kind of a legacy project participant; only `user` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectParticipantType {
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -31580,7 +31580,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectParticipantType {
 
 /// One sort key of projects.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProjectSort {
     /// What to sort on.
@@ -31678,7 +31678,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectSort {
 
 /// What legacy projects can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectSortField {
     /// Due date.
@@ -31687,7 +31687,7 @@ pub enum LegacyProjectSortField {
     Title,
     /// When the project was created.
     CreatedAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -31759,7 +31759,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectSortField {
 
 /// Where a legacy project stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegacyProjectStatus {
     /// Active.
@@ -31770,7 +31770,7 @@ pub enum LegacyProjectStatus {
     Done,
     /// Cancelled.
     Cancelled,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -31846,7 +31846,7 @@ impl clientgen_runtime::UnknownFields for LegacyProjectStatus {
 ///
 /// Spec note: See note `legacy_projects-update-participant`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.updateParticipant [POST /projects.updateParticipant]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.updateParticipant [POST /projects.updateParticipant]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LegacyProjectUpdateParticipantRequest {
     /// The project's UUID.
@@ -31957,7 +31957,7 @@ impl<'de> serde::Deserialize<'de> for LegacyProjectUpdateParticipantRequest {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "levelTwoAreas.list [POST /levelTwoAreas.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `levelTwoAreas.list [POST /levelTwoAreas.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LevelTwoArea {
     /// The area's UUID, as `area_level_two_id` of addresses takes it.
@@ -32067,7 +32067,7 @@ impl<'de> serde::Deserialize<'de> for LevelTwoArea {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LineItem {
     /// Quantity, such as 3.
@@ -32326,7 +32326,7 @@ impl<'de> serde::Deserialize<'de> for LineItem {
 
 /// A discount on one line, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LineItemDiscount {
     /// The discount, such as 10 (percent).
@@ -32422,12 +32422,12 @@ impl<'de> serde::Deserialize<'de> for LineItemDiscount {
 
 /// Kind of discount on a line.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LineItemDiscountType {
     /// A percentage, between 0 and 100.
     Percentage,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -32495,7 +32495,7 @@ impl clientgen_runtime::UnknownFields for LineItemDiscountType {
 
 /// The totals of one line.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "GroupedLineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `GroupedLineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LineItemTotal {
     /// Total without tax, after the discount.
@@ -32633,7 +32633,7 @@ impl<'de> serde::Deserialize<'de> for LineItemTotal {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LineItemUnitPrice {
     /// The amount, such as 123.30, in the document's currency.
@@ -32729,7 +32729,7 @@ impl<'de> serde::Deserialize<'de> for LineItemUnitPrice {
 
 /// The body of activityTypes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "activityTypes.list [POST /activityTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `activityTypes.list [POST /activityTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListActivityTypesRequest {
     /// Which activity types to return.
@@ -32814,7 +32814,7 @@ impl<'de> serde::Deserialize<'de> for ListActivityTypesRequest {
 
 /// The body of businessTypes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "businessTypes.list [POST /businessTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `businessTypes.list [POST /businessTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListBusinessTypesRequest {
     /// Country code, such as `BE`, whose business types to list.
@@ -32884,7 +32884,7 @@ impl<'de> serde::Deserialize<'de> for ListBusinessTypesRequest {
 
 /// The body of callOutcomes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "callOutcomes.list [GET /callOutcomes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `callOutcomes.list [GET /callOutcomes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCallOutcomesRequest {
     /// Which page to return.
@@ -32953,7 +32953,7 @@ impl<'de> serde::Deserialize<'de> for ListCallOutcomesRequest {
 
 /// The body of calls.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.list [POST /calls.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.list [POST /calls.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCallsRequest {
     /// Which calls to return.
@@ -33056,7 +33056,7 @@ impl<'de> serde::Deserialize<'de> for ListCallsRequest {
 
 /// The body of closingDays.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.list [POST /closingDays.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.list [POST /closingDays.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListClosingDaysRequest {
     /// Which closing days to return.
@@ -33159,7 +33159,7 @@ impl<'de> serde::Deserialize<'de> for ListClosingDaysRequest {
 
 /// The body of commercialDiscounts.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "commercialDiscounts.list [POST /commercialDiscounts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `commercialDiscounts.list [POST /commercialDiscounts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCommercialDiscountsRequest {
     /// Which commercial discounts to return.
@@ -33229,7 +33229,7 @@ impl<'de> serde::Deserialize<'de> for ListCommercialDiscountsRequest {
 
 /// The body of companies.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.list [POST /companies.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.list [POST /companies.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCompaniesRequest {
     /// Which companies to return.
@@ -33365,7 +33365,7 @@ impl<'de> serde::Deserialize<'de> for ListCompaniesRequest {
 
 /// The body of contacts.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListContactsRequest {
     /// Which contacts to return.
@@ -33501,7 +33501,7 @@ impl<'de> serde::Deserialize<'de> for ListContactsRequest {
 
 /// The body of creditNotes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "creditNotes.list [POST /creditNotes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.list [POST /creditNotes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCreditNotesRequest {
     /// Which credit notes to return.
@@ -33604,7 +33604,7 @@ impl<'de> serde::Deserialize<'de> for ListCreditNotesRequest {
 
 /// The body of customFieldDefinitions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "customFieldDefinitions.list [POST /customFieldDefinitions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `customFieldDefinitions.list [POST /customFieldDefinitions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCustomFieldDefinitionsRequest {
     /// Which definitions to return.
@@ -33704,7 +33704,7 @@ impl<'de> serde::Deserialize<'de> for ListCustomFieldDefinitionsRequest {
 
 /// The body of dealPhases.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.list [POST /dealPhases.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.list [POST /dealPhases.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListDealPhasesRequest {
     /// Which phases to return.
@@ -33789,7 +33789,7 @@ impl<'de> serde::Deserialize<'de> for ListDealPhasesRequest {
 
 /// The body of dealPipelines.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.list [POST /dealPipelines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.list [POST /dealPipelines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListDealPipelinesRequest {
     /// Which pipelines to return.
@@ -33892,7 +33892,7 @@ impl<'de> serde::Deserialize<'de> for ListDealPipelinesRequest {
 
 /// The body of dealSources.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealSources.list [POST /dealSources.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealSources.list [POST /dealSources.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListDealSourcesRequest {
     /// Which sources to return.
@@ -33994,7 +33994,7 @@ impl<'de> serde::Deserialize<'de> for ListDealSourcesRequest {
 
 /// The body of deals.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListDealsRequest {
     /// Which deals to return.
@@ -34130,7 +34130,7 @@ impl<'de> serde::Deserialize<'de> for ListDealsRequest {
 
 /// The body of departments.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "departments.list [POST /departments.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `departments.list [POST /departments.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListDepartmentsRequest {
     /// Which departments to return.
@@ -34215,7 +34215,7 @@ impl<'de> serde::Deserialize<'de> for ListDepartmentsRequest {
 
 /// The body of documentTemplates.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "documentTemplates.list [POST /documentTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `documentTemplates.list [POST /documentTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListDocumentTemplatesRequest {
     /// Which templates to return; department and document type are required.
@@ -34296,7 +34296,7 @@ impl<'de> serde::Deserialize<'de> for ListDocumentTemplatesRequest {
 
 /// The body of emailTracking.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.list [POST /emailTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.list [POST /emailTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListEmailTrackingRequest {
     /// The object whose emails to return.
@@ -34393,7 +34393,7 @@ impl<'de> serde::Deserialize<'de> for ListEmailTrackingRequest {
 
 /// The body of events.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.list [POST /events.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.list [POST /events.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListEventsRequest {
     /// Which events to return.
@@ -34493,7 +34493,7 @@ impl<'de> serde::Deserialize<'de> for ListEventsRequest {
 
 /// The body of files.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "files.list [POST /files.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `files.list [POST /files.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListFilesRequest {
     /// The object whose files to return.
@@ -34606,7 +34606,7 @@ impl<'de> serde::Deserialize<'de> for ListFilesRequest {
 
 /// The body of invoices.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.list [POST /invoices.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.list [POST /invoices.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListInvoicesRequest {
     /// Which invoices to return.
@@ -34740,7 +34740,7 @@ impl<'de> serde::Deserialize<'de> for ListInvoicesRequest {
 
 /// The body of milestones.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.list [POST /milestones.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.list [POST /milestones.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListLegacyMilestonesRequest {
     /// Which milestones to return.
@@ -34840,7 +34840,7 @@ impl<'de> serde::Deserialize<'de> for ListLegacyMilestonesRequest {
 
 /// The body of projects.list (legacy projects).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListLegacyProjectsRequest {
     /// Which projects to return.
@@ -34940,7 +34940,7 @@ impl<'de> serde::Deserialize<'de> for ListLegacyProjectsRequest {
 
 /// The body of levelTwoAreas.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "levelTwoAreas.list [POST /levelTwoAreas.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `levelTwoAreas.list [POST /levelTwoAreas.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListLevelTwoAreasRequest {
     /// Country code, such as `BE`, whose areas to list.
@@ -35042,7 +35042,7 @@ impl<'de> serde::Deserialize<'de> for ListLevelTwoAreasRequest {
 
 /// The body of lostReasons.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListLostReasonsRequest {
     /// Which lost reasons to return.
@@ -35142,7 +35142,7 @@ impl<'de> serde::Deserialize<'de> for ListLostReasonsRequest {
 
 /// The body of mailTemplates.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMailTemplatesRequest {
     /// Which templates to return; the document type is required.
@@ -35223,7 +35223,7 @@ impl<'de> serde::Deserialize<'de> for ListMailTemplatesRequest {
 
 /// The body of meetings.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListMeetingsRequest {
     /// Which meetings to return.
@@ -35343,7 +35343,7 @@ impl<'de> serde::Deserialize<'de> for ListMeetingsRequest {
 ///
 /// Spec note: See note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Responses".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Responses`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListMeta {
     /// The page returned.
@@ -35426,7 +35426,7 @@ impl<'de> serde::Deserialize<'de> for ListMeta {
 
 /// The body of notes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListNotesRequest {
     /// The object whose notes to return.
@@ -35523,7 +35523,7 @@ impl<'de> serde::Deserialize<'de> for ListNotesRequest {
 
 /// The body of paymentMethods.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListPaymentMethodsRequest {
     /// Which payment methods to return.
@@ -35608,7 +35608,7 @@ impl<'de> serde::Deserialize<'de> for ListPaymentMethodsRequest {
 
 /// The body of priceLists.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListPriceListsRequest {
     /// Which price lists to return.
@@ -35678,7 +35678,7 @@ impl<'de> serde::Deserialize<'de> for ListPriceListsRequest {
 
 /// The body of productCategories.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListProductCategoriesRequest {
     /// Which categories to return.
@@ -35750,7 +35750,7 @@ impl<'de> serde::Deserialize<'de> for ListProductCategoriesRequest {
 ///
 /// Spec note: No paging is documented; see note `products-unpaged`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListProductsRequest {
     /// Which products to return.
@@ -35820,7 +35820,7 @@ impl<'de> serde::Deserialize<'de> for ListProductsRequest {
 
 /// The body of projectGroups.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListProjectGroupsRequest {
     /// Which groups to return.
@@ -35908,7 +35908,7 @@ impl<'de> serde::Deserialize<'de> for ListProjectGroupsRequest {
 
 /// The body of projectLines.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListProjectLinesRequest {
     /// The project's UUID.
@@ -36025,7 +36025,7 @@ impl<'de> serde::Deserialize<'de> for ListProjectLinesRequest {
 
 /// The body of materials.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListProjectMaterialsRequest {
     /// Which materials to return.
@@ -36113,7 +36113,7 @@ impl<'de> serde::Deserialize<'de> for ListProjectMaterialsRequest {
 
 /// The body of tasks.list (new projects module).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListProjectTasksRequest {
     /// Which tasks to return.
@@ -36216,7 +36216,7 @@ impl<'de> serde::Deserialize<'de> for ListProjectTasksRequest {
 
 /// The body of projects.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListProjectsRequest {
     /// Which projects to return.
@@ -36352,7 +36352,7 @@ impl<'de> serde::Deserialize<'de> for ListProjectsRequest {
 
 /// The body of quotations.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListQuotationsRequest {
     /// Which quotations to return.
@@ -36455,7 +36455,7 @@ impl<'de> serde::Deserialize<'de> for ListQuotationsRequest {
 
 /// The body of subscriptions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListSubscriptionsRequest {
     /// Which subscriptions to return.
@@ -36571,7 +36571,7 @@ impl<'de> serde::Deserialize<'de> for ListSubscriptionsRequest {
 
 /// The body of tags.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTagsRequest {
     /// Which page to return.
@@ -36655,7 +36655,7 @@ impl<'de> serde::Deserialize<'de> for ListTagsRequest {
 
 /// The body of tasks.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTasksRequest {
     /// Which tasks to return.
@@ -36757,7 +36757,7 @@ impl<'de> serde::Deserialize<'de> for ListTasksRequest {
 ///
 /// Spec note: See note `invoicing-action-attributes`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTaxRatesRequest {
     /// Which tax rates to return.
@@ -36859,7 +36859,7 @@ impl<'de> serde::Deserialize<'de> for ListTaxRatesRequest {
 
 /// The body of teams.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTeamsRequest {
     /// Which teams to return.
@@ -36946,7 +36946,7 @@ impl<'de> serde::Deserialize<'de> for ListTeamsRequest {
 ///
 /// Spec note: See note `general-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListTicketMessagesRequest {
     /// The ticket's UUID.
@@ -37075,7 +37075,7 @@ impl<'de> serde::Deserialize<'de> for ListTicketMessagesRequest {
 
 /// The body of ticketStatus.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTicketStatusesRequest {
     /// Which statuses to return.
@@ -37145,7 +37145,7 @@ impl<'de> serde::Deserialize<'de> for ListTicketStatusesRequest {
 
 /// The body of tickets.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTicketsRequest {
     /// Which tickets to return.
@@ -37230,7 +37230,7 @@ impl<'de> serde::Deserialize<'de> for ListTicketsRequest {
 
 /// The body of timeTracking.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTimeTrackingRequest {
     /// Which entries to return.
@@ -37346,7 +37346,7 @@ impl<'de> serde::Deserialize<'de> for ListTimeTrackingRequest {
 
 /// The body of users.listDaysOff.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListUserDaysOffRequest {
     /// The user's UUID.
@@ -37475,7 +37475,7 @@ impl<'de> serde::Deserialize<'de> for ListUserDaysOffRequest {
 
 /// The body of users.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUsersRequest {
     /// Which users to return.
@@ -37577,7 +37577,7 @@ impl<'de> serde::Deserialize<'de> for ListUsersRequest {
 ///
 /// Spec note: See note `invoicing-action-attributes`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "withholdingTaxRates.list [POST /withholdingTaxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `withholdingTaxRates.list [POST /withholdingTaxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListWithholdingTaxRatesRequest {
     /// Which withholding tax rates to return.
@@ -37647,7 +37647,7 @@ impl<'de> serde::Deserialize<'de> for ListWithholdingTaxRatesRequest {
 
 /// The body of workTypes.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListWorkTypesRequest {
     /// Which work types to return.
@@ -37749,7 +37749,7 @@ impl<'de> serde::Deserialize<'de> for ListWorkTypesRequest {
 
 /// A deal to mark as lost, and why.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.lose [POST /deals.lose]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.lose [POST /deals.lose]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoseDealRequest {
     /// The deal's UUID.
@@ -37862,7 +37862,7 @@ impl<'de> serde::Deserialize<'de> for LoseDealRequest {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LostReason {
     /// The lost reason's UUID, the `reason_id` of deals.lose.
@@ -37953,7 +37953,7 @@ impl<'de> serde::Deserialize<'de> for LostReason {
 
 /// Which lost reasons lostReasons.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LostReasonFilter {
     /// Only lost reasons with these UUIDs.
@@ -38022,7 +38022,7 @@ impl<'de> serde::Deserialize<'de> for LostReasonFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LostReasonList {
     /// The lost reasons on this page.
@@ -38115,7 +38115,7 @@ impl<'de> serde::Deserialize<'de> for LostReasonList {
 
 /// One sort key of lostReasons.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LostReasonSort {
     /// What to sort on.
@@ -38213,12 +38213,12 @@ impl<'de> serde::Deserialize<'de> for LostReasonSort {
 
 /// What lost reasons can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "lostReasons.list [POST /lostReasons.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `lostReasons.list [POST /lostReasons.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LostReasonSortField {
     /// The name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -38288,7 +38288,7 @@ impl clientgen_runtime::UnknownFields for LostReasonSortField {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MailTemplate {
     /// The template's UUID.
@@ -38446,7 +38446,7 @@ impl<'de> serde::Deserialize<'de> for MailTemplate {
 
 /// The text of a mail template.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MailTemplateContent {
     /// The mail's subject, such as `Link for document`.
@@ -38531,7 +38531,7 @@ impl<'de> serde::Deserialize<'de> for MailTemplateContent {
 
 /// Which mail templates mailTemplates.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MailTemplateFilter {
     /// Only templates of this department.
@@ -38629,7 +38629,7 @@ impl<'de> serde::Deserialize<'de> for MailTemplateFilter {
 
 /// The kind of document a mail template is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "mailTemplates.list [POST /mailTemplates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `mailTemplates.list [POST /mailTemplates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MailTemplateType {
     /// Invoices.
@@ -38640,7 +38640,7 @@ pub enum MailTemplateType {
     WorkOrder,
     /// Credit notes.
     CreditNote,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -38716,7 +38716,7 @@ impl clientgen_runtime::UnknownFields for MailTemplateType {
 ///
 /// Spec note: See notes `response-optional` and `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meeting {
     /// The meeting's UUID.
@@ -39101,7 +39101,7 @@ impl<'de> serde::Deserialize<'de> for Meeting {
 ///
 /// Spec note: See note `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingAttendee {
     /// A user or a contact.
@@ -39193,14 +39193,14 @@ impl<'de> serde::Deserialize<'de> for MeetingAttendee {
 
 /// Who attends a meeting.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingAttendeeType {
     /// A user.
     User,
     /// A contact.
     Contact,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -39270,7 +39270,7 @@ impl clientgen_runtime::UnknownFields for MeetingAttendeeType {
 
 /// A length of time, such as 60 minutes.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MeetingDuration {
     /// Unit of `value`.
@@ -39355,12 +39355,12 @@ impl<'de> serde::Deserialize<'de> for MeetingDuration {
 
 /// Unit of a meeting's duration.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingDurationUnit {
     /// Minutes.
     Min,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -39428,7 +39428,7 @@ impl clientgen_runtime::UnknownFields for MeetingDurationUnit {
 
 /// Which meetings meetings.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MeetingFilter {
     /// Only meetings with these UUIDs.
@@ -39598,7 +39598,7 @@ impl<'de> serde::Deserialize<'de> for MeetingFilter {
 
 /// The body of meetings.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingInfoRequest {
     /// The meeting's UUID.
@@ -39696,7 +39696,7 @@ impl<'de> serde::Deserialize<'de> for MeetingInfoRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `calendar-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingList {
     /// The meetings on this page.
@@ -39791,7 +39791,7 @@ impl<'de> serde::Deserialize<'de> for MeetingList {
 ///
 /// Spec note: See notes `request-types` for the derivation and `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingListItem {
     /// The meeting's UUID.
@@ -40105,7 +40105,7 @@ impl<'de> serde::Deserialize<'de> for MeetingListItem {
 ///
 /// Spec note: A `One Of` of five property sets told apart by `type`, written as one object; see note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingLocation {
     /// Kind of place.
@@ -40217,7 +40217,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLocation {
 ///
 /// Spec note: See note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingLocationType {
     /// Online; no address.
@@ -40232,7 +40232,7 @@ pub enum MeetingLocationType {
     CustomLocation,
     /// At a calendar resource.
     CalendarResource,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40310,7 +40310,7 @@ impl clientgen_runtime::UnknownFields for MeetingLocationType {
 
 /// The project a meeting belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingProject {
     /// Which projects module the project is in.
@@ -40402,14 +40402,14 @@ impl<'de> serde::Deserialize<'de> for MeetingProject {
 
 /// The projects module a meeting's project belongs to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingProjectType {
     /// A project of the legacy projects module.
     Project,
     /// A project of the new projects module.
     NextgenProject,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40481,7 +40481,7 @@ impl clientgen_runtime::UnknownFields for MeetingProjectType {
 ///
 /// Spec note: See note `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingReportSubject {
     /// Kind of object.
@@ -40573,7 +40573,7 @@ impl<'de> serde::Deserialize<'de> for MeetingReportSubject {
 
 /// What a meeting report can be attached to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.createReport [POST /meetings.createReport]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.createReport [POST /meetings.createReport]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingReportSubjectType {
     /// A contact.
@@ -40582,7 +40582,7 @@ pub enum MeetingReportSubjectType {
     Company,
     /// A deal.
     Deal,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40656,7 +40656,7 @@ impl clientgen_runtime::UnknownFields for MeetingReportSubjectType {
 
 /// One sort key of meetings.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingSort {
     /// What to sort on.
@@ -40754,12 +40754,12 @@ impl<'de> serde::Deserialize<'de> for MeetingSort {
 
 /// What meetings can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.list [POST /meetings.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.list [POST /meetings.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingSortField {
     /// When the meeting starts.
     ScheduledAt,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40827,14 +40827,14 @@ impl clientgen_runtime::UnknownFields for MeetingSortField {
 
 /// Whether a meeting is done.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeetingStatus {
     /// Not done yet.
     Open,
     /// Done.
     Done,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -40904,7 +40904,7 @@ impl clientgen_runtime::UnknownFields for MeetingStatus {
 
 /// The total time tracked on, or estimated for, a meeting.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.info [POST /meetings.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.info [POST /meetings.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MeetingTimeTotal {
     /// The total.
@@ -40976,7 +40976,7 @@ impl<'de> serde::Deserialize<'de> for MeetingTimeTotal {
 ///
 /// Spec note: See note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.activityType [POST /migrate.activityType]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.activityType [POST /migrate.activityType]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateActivityTypeRequest {
     /// The activity kind.
@@ -41057,7 +41057,7 @@ impl<'de> serde::Deserialize<'de> for MigrateActivityTypeRequest {
 ///
 /// Spec note: See note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateIdRequest {
     /// The kind of object the id belongs to.
@@ -41153,7 +41153,7 @@ impl<'de> serde::Deserialize<'de> for MigrateIdRequest {
 ///
 /// Spec note: See note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.taxRate [POST /migrate.taxRate]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.taxRate [POST /migrate.taxRate]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateTaxRateRequest {
     /// UUID of the department whose tax rates are meant.
@@ -41255,7 +41255,7 @@ impl<'de> serde::Deserialize<'de> for MigrateTaxRateRequest {
 
 /// The API v2 UUID of an API v1 object.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigratedId {
     /// The kind of object.
@@ -41349,7 +41349,7 @@ impl<'de> serde::Deserialize<'de> for MigratedId {
 ///
 /// Spec note: Lists `todo` and `event` where the request lists `task`, `meeting` and `call`; see note `migrate-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "migrate.id [POST /migrate.id]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `migrate.id [POST /migrate.id]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigratedObjectType {
     /// An account.
@@ -41390,7 +41390,7 @@ pub enum MigratedObjectType {
     TimeTracking,
     /// A custom field.
     CustomField,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -41496,7 +41496,7 @@ impl clientgen_runtime::UnknownFields for MigratedObjectType {
 ///
 /// Spec note: The enum is open, so a file of another media type still decodes.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "MimeType (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `MimeType (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MimeType {
     /// Microsoft Word document (.doc).
@@ -41547,7 +41547,7 @@ pub enum MimeType {
     VideoQuicktime,
     /// AVI video.
     VideoXMsvideo,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -41675,7 +41675,7 @@ impl clientgen_runtime::UnknownFields for MimeType {
 ///
 /// Spec note: The amount is a JSON number on the wire and an f64 here, so it is not exact. See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Money (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Money (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Money {
     /// The amount, such as 123.30.
@@ -41775,7 +41775,7 @@ impl<'de> serde::Deserialize<'de> for Money {
 
 /// A phase and the phase it is to follow in its pipeline.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.move [POST /dealPhases.move]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.move [POST /dealPhases.move]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MoveDealPhaseRequest {
     /// UUID of the phase to move.
@@ -41873,7 +41873,7 @@ impl<'de> serde::Deserialize<'de> for MoveDealPhaseRequest {
 
 /// A deal and the phase to move it to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.move [POST /deals.move]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.move [POST /deals.move]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MoveDealRequest {
     /// The deal's UUID.
@@ -41967,7 +41967,7 @@ impl<'de> serde::Deserialize<'de> for MoveDealRequest {
 
 /// A postal address to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressRequest (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressRequest (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewAddress {
     /// Street and number; null when unknown.
@@ -42122,7 +42122,7 @@ impl<'de> serde::Deserialize<'de> for NewAddress {
 
 /// A postal address to send, with the addressee it is for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "AddressWithAddresseeRequest (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `AddressWithAddresseeRequest (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewAddressWithAddressee {
     /// Street and number; null when unknown.
@@ -42296,7 +42296,7 @@ impl<'de> serde::Deserialize<'de> for NewAddressWithAddressee {
 ///
 /// Spec note: See note `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewCall {
     /// Description.
@@ -42474,7 +42474,7 @@ impl<'de> serde::Deserialize<'de> for NewCall {
 
 /// Who a new call is with.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.add [POST /calls.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.add [POST /calls.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewCallParticipant {
     /// The company or contact to call.
@@ -42555,7 +42555,7 @@ impl<'de> serde::Deserialize<'de> for NewCallParticipant {
 
 /// A closing day to add.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "closingDays.add [POST /closingDays.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `closingDays.add [POST /closingDays.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewClosingDay {
     /// The day the account is closed.
@@ -42636,7 +42636,7 @@ impl<'de> serde::Deserialize<'de> for NewClosingDay {
 ///
 /// Spec note: See notes `request-types` and `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.add [POST /companies.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.add [POST /companies.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewCompany {
     /// Name.
@@ -42995,7 +42995,7 @@ impl<'de> serde::Deserialize<'de> for NewCompany {
 ///
 /// Spec note: See notes `request-types` and `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.add [POST /contacts.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewContact {
     /// First name.
@@ -43350,7 +43350,7 @@ impl<'de> serde::Deserialize<'de> for NewContact {
 
 /// One period off to import.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "daysOff.import [POST /daysOff.import]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `daysOff.import [POST /daysOff.import]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDayOff {
     /// When the period starts.
@@ -43457,7 +43457,7 @@ impl<'de> serde::Deserialize<'de> for NewDayOff {
 ///
 /// Spec note: See note `general-create-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.create [POST /dayOffTypes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.create [POST /dayOffTypes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDayOffType {
     /// Name.
@@ -43580,7 +43580,7 @@ impl<'de> serde::Deserialize<'de> for NewDayOffType {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDeal {
     /// The customer and contact person.
@@ -43856,7 +43856,7 @@ impl<'de> serde::Deserialize<'de> for NewDeal {
 
 /// Who a deal is for, when creating or updating it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.create [POST /deals.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.create [POST /deals.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDealLead {
     /// The customer, a contact or a company.
@@ -43958,7 +43958,7 @@ impl<'de> serde::Deserialize<'de> for NewDealLead {
 ///
 /// Spec note: See note `deals-phase-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.create [POST /dealPhases.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.create [POST /dealPhases.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDealPhase {
     /// Name, such as `Investigation`.
@@ -44124,7 +44124,7 @@ impl<'de> serde::Deserialize<'de> for NewDealPhase {
 
 /// How long a deal may stay in a phase before it requires attention, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.create [POST /dealPhases.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.create [POST /dealPhases.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDealPhaseAttentionPeriod {
     /// Number of units, such as 7.
@@ -44220,7 +44220,7 @@ impl<'de> serde::Deserialize<'de> for NewDealPhaseAttentionPeriod {
 
 /// A deal pipeline to create.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.create [POST /dealPipelines.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.create [POST /dealPipelines.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewDealPipeline {
     /// Name, such as `Primary Pipeline`.
@@ -44297,7 +44297,7 @@ impl<'de> serde::Deserialize<'de> for NewDealPipeline {
 
 /// An email to keep on an object.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "emailTracking.create [POST /emailTracking.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `emailTracking.create [POST /emailTracking.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewEmailTracking {
     /// The object the email belongs to.
@@ -44431,7 +44431,7 @@ impl<'de> serde::Deserialize<'de> for NewEmailTracking {
 
 /// A calendar event to create.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewEvent {
     /// Title.
@@ -44669,7 +44669,7 @@ impl<'de> serde::Deserialize<'de> for NewEvent {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewEventLink {
     /// Kind of object.
@@ -44763,7 +44763,7 @@ impl<'de> serde::Deserialize<'de> for NewEventLink {
 ///
 /// Spec note: See note `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.create [POST /events.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.create [POST /events.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewEventLinkType {
     /// A company.
@@ -44772,7 +44772,7 @@ pub enum NewEventLinkType {
     Contact,
     /// A deal; only for events of type meeting or call.
     Deal,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -44846,7 +44846,7 @@ impl clientgen_runtime::UnknownFields for NewEventLinkType {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewInvoice {
     /// Who the invoice is addressed to.
@@ -45157,7 +45157,7 @@ impl<'de> serde::Deserialize<'de> for NewInvoice {
 ///
 /// Spec note: See note `invoicing-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.draft [POST /invoices.draft]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewInvoicee {
     /// The customer, a contact or a company.
@@ -45259,7 +45259,7 @@ impl<'de> serde::Deserialize<'de> for NewInvoicee {
 ///
 /// Spec note: See notes `legacy_projects-billing-method`, `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.create [POST /milestones.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.create [POST /milestones.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLegacyMilestone {
     /// UUID of the project.
@@ -45533,7 +45533,7 @@ impl<'de> serde::Deserialize<'de> for NewLegacyMilestone {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLegacyProject {
     /// Title.
@@ -45746,7 +45746,7 @@ impl<'de> serde::Deserialize<'de> for NewLegacyProject {
 
 /// A milestone to create with a new legacy project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLegacyProjectMilestone {
     /// Start date; `null` (cleared) for none.
@@ -45886,7 +45886,7 @@ impl<'de> serde::Deserialize<'de> for NewLegacyProjectMilestone {
 
 /// A participant to add to a legacy project, with its role.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewLegacyProjectParticipant {
     /// The participant (type `user`).
@@ -45987,7 +45987,7 @@ impl<'de> serde::Deserialize<'de> for NewLegacyProjectParticipant {
 ///
 /// Spec note: See note `calendar-meetings`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewMeeting {
     /// Title.
@@ -46257,7 +46257,7 @@ impl<'de> serde::Deserialize<'de> for NewMeeting {
 ///
 /// Spec note: A `One Of` of four property sets told apart by `type`, written as one object; see note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewMeetingLocation {
     /// Kind of place.
@@ -46369,7 +46369,7 @@ impl<'de> serde::Deserialize<'de> for NewMeetingLocation {
 ///
 /// Spec note: See note `calendar-meeting-location`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.schedule [POST /meetings.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.schedule [POST /meetings.schedule]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewMeetingLocationType {
     /// Online; no address.
@@ -46382,7 +46382,7 @@ pub enum NewMeetingLocationType {
     Address,
     /// At a custom location of the account (`id`).
     CustomLocation,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -46458,7 +46458,7 @@ impl clientgen_runtime::UnknownFields for NewMeetingLocationType {
 
 /// A note to create.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.create [POST /notes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.create [POST /notes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewNote {
     /// The object the note is on.
@@ -46575,7 +46575,7 @@ impl<'de> serde::Deserialize<'de> for NewNote {
 
 /// The object a new note is on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.create [POST /notes.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.create [POST /notes.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewNoteSubject {
     /// The kind of object.
@@ -46669,7 +46669,7 @@ impl<'de> serde::Deserialize<'de> for NewNoteSubject {
 ///
 /// Spec note: See notes `products-name-or-code`, `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.add [POST /products.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.add [POST /products.add]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NewProduct {
     /// Name; required unless `code` is given.
@@ -46959,7 +46959,7 @@ impl<'de> serde::Deserialize<'de> for NewProduct {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewProject {
     /// Title.
@@ -47446,7 +47446,7 @@ impl<'de> serde::Deserialize<'de> for NewProject {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.create [POST /projects-v2/projectGroups.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.create [POST /projects-v2/projectGroups.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewProjectGroup {
     /// UUID of the project.
@@ -47709,7 +47709,7 @@ impl<'de> serde::Deserialize<'de> for NewProjectGroup {
 ///
 /// Spec note: See notes `request-types`, `money-as-number` and `projects-after-id`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.create [POST /projects-v2/materials.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.create [POST /projects-v2/materials.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewProjectMaterial {
     /// UUID of the project.
@@ -48078,7 +48078,7 @@ impl<'de> serde::Deserialize<'de> for NewProjectMaterial {
 ///
 /// Spec note: See notes `request-types` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /projects-v2/tasks.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /projects-v2/tasks.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewProjectTask {
     /// UUID of the project.
@@ -48420,7 +48420,7 @@ impl<'de> serde::Deserialize<'de> for NewProjectTask {
 ///
 /// Spec note: See notes `money-as-number`, `deals-quotation-lines` and `deals-quotation-currency`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewQuotation {
     /// UUID of the deal.
@@ -48604,7 +48604,7 @@ impl<'de> serde::Deserialize<'de> for NewQuotation {
 
 /// When a quotation expires and what happens then, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewQuotationExpiry {
     /// The expiry date; left out when unset, `null` for none.
@@ -48714,7 +48714,7 @@ impl<'de> serde::Deserialize<'de> for NewQuotationExpiry {
 ///
 /// Spec note: See note `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewQuotationGroupedLine {
     /// The section the lines are in.
@@ -48814,7 +48814,7 @@ impl<'de> serde::Deserialize<'de> for NewQuotationGroupedLine {
 ///
 /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewQuotationLineItem {
     /// Quantity, such as 3.
@@ -49081,7 +49081,7 @@ impl<'de> serde::Deserialize<'de> for NewQuotationLineItem {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewSubscription {
     /// Who the invoices are addressed to.
@@ -49417,7 +49417,7 @@ impl<'de> serde::Deserialize<'de> for NewSubscription {
 
 /// How often a subscription invoices, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewSubscriptionBillingCycle {
     /// How often an invoice is made.
@@ -49526,7 +49526,7 @@ impl<'de> serde::Deserialize<'de> for NewSubscriptionBillingCycle {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /tasks.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /tasks.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTask {
     /// Title.
@@ -49808,7 +49808,7 @@ impl<'de> serde::Deserialize<'de> for NewTask {
 
 /// How long a task is expected to take, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.create [POST /tasks.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.create [POST /tasks.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTaskEstimatedDuration {
     /// Unit of `value`; always `min`.
@@ -49906,7 +49906,7 @@ impl<'de> serde::Deserialize<'de> for NewTaskEstimatedDuration {
 ///
 /// Spec note: See note `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTicket {
     /// Subject.
@@ -50145,7 +50145,7 @@ impl<'de> serde::Deserialize<'de> for NewTicket {
 
 /// A message to add to a ticket, as a reply (tickets.addReply) or as an internal message (tickets.addInternalMessage); both take the same body.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.addReply [POST /tickets.addReply]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.addReply [POST /tickets.addReply]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTicketMessage {
     /// The ticket's UUID.
@@ -50275,7 +50275,7 @@ impl<'de> serde::Deserialize<'de> for NewTicketMessage {
 ///
 /// Spec note: See note `general-reference-enums`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTicketParticipant {
     /// The participating company (type `company`).
@@ -50358,7 +50358,7 @@ impl<'de> serde::Deserialize<'de> for NewTicketParticipant {
 ///
 /// Spec note: See notes `time_tracking-one-of` and `request-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.add [POST /timeTracking.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.add [POST /timeTracking.add]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NewTimeTracking {
     /// UUID of the kind of work.
@@ -50564,7 +50564,7 @@ impl<'de> serde::Deserialize<'de> for NewTimeTracking {
 
 /// An address of a contact or company to send, with its use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.add [POST /contacts.add]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.add [POST /contacts.add]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewTypedAddress {
     /// What the address is used for.
@@ -50662,7 +50662,7 @@ impl<'de> serde::Deserialize<'de> for NewTypedAddress {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Note {
     /// The note's UUID.
@@ -50792,7 +50792,7 @@ impl<'de> serde::Deserialize<'de> for Note {
 
 /// Which notes notes.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NoteFilter {
     /// The object whose notes to return.
@@ -50875,7 +50875,7 @@ impl<'de> serde::Deserialize<'de> for NoteFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NoteList {
     /// The notes on this page.
@@ -50968,7 +50968,7 @@ impl<'de> serde::Deserialize<'de> for NoteList {
 ///
 /// Spec note: `NoteSubjectTypes` plus `project`; see note `general-note-subjects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteListSubjectType {
     /// A company.
@@ -50991,7 +50991,7 @@ pub enum NoteListSubjectType {
     Quotation,
     /// A subscription.
     Subscription,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -51077,7 +51077,7 @@ impl clientgen_runtime::UnknownFields for NoteListSubjectType {
 
 /// The object a note is on, as notes.list filters on and returns it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.list [POST /notes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.list [POST /notes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NoteSubject {
     /// The kind of object.
@@ -51171,7 +51171,7 @@ impl<'de> serde::Deserialize<'de> for NoteSubject {
 ///
 /// Spec note: notes.list lists `project` as well; its subjects are typed `NoteListSubjectType`. See note `general-note-subjects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "NoteSubjectTypes (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `NoteSubjectTypes (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteSubjectTypes {
     /// A company.
@@ -51192,7 +51192,7 @@ pub enum NoteSubjectTypes {
     Quotation,
     /// A subscription.
     Subscription,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -51276,7 +51276,7 @@ impl clientgen_runtime::UnknownFields for NoteSubjectTypes {
 
 /// The page a list answer holds.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Pagination".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Pagination`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PageInfo {
     /// Items per page.
@@ -51361,7 +51361,7 @@ impl<'de> serde::Deserialize<'de> for PageInfo {
 ///
 /// Spec note: See notes `body-pagination` and `integer-numbers`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Page".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Page`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PageRequest {
     /// Items per page.
@@ -51450,7 +51450,7 @@ impl<'de> serde::Deserialize<'de> for PageRequest {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethod {
     /// The payment method's UUID.
@@ -51558,7 +51558,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethod {
 
 /// Which payment methods paymentMethods.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaymentMethodFilter {
     /// Only payment methods with these UUIDs.
@@ -51643,7 +51643,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodList {
     /// The payment methods on this page.
@@ -51736,14 +51736,14 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodList {
 
 /// Whether a payment method can still be used.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentMethods.list [POST /paymentMethods.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentMethods.list [POST /paymentMethods.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentMethodStatus {
     /// Active.
     Active,
     /// Archived.
     Archived,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -51813,7 +51813,7 @@ impl clientgen_runtime::UnknownFields for PaymentMethodStatus {
 
 /// The default payment term of a customer.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PaymentTerm  (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PaymentTerm (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaymentTerm {
     /// Kind of term.
@@ -51895,7 +51895,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTerm {
 
 /// The payment terms, with the default one.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentTermList {
     /// The payment terms.
@@ -51986,7 +51986,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTermList {
 
 /// Which payment term is the account's default.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaymentTermListMeta {
     /// UUID of the default payment term.
@@ -52058,7 +52058,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTermListMeta {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "paymentTerms.list [POST /paymentTerms.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `paymentTerms.list [POST /paymentTerms.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentTermOption {
     /// Kind of term.
@@ -52165,7 +52165,7 @@ impl<'de> serde::Deserialize<'de> for PaymentTermOption {
 
 /// How an invoice's due date is computed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PaymentTerm  (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PaymentTerm (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentTermType {
     /// Direct payment, often cash.
@@ -52174,7 +52174,7 @@ pub enum PaymentTermType {
     EndOfMonth,
     /// X days after the invoice date.
     AfterInvoiceDate,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -52248,7 +52248,7 @@ impl clientgen_runtime::UnknownFields for PaymentTermType {
 ///
 /// Spec note: A `One Of` of three property sets told apart by the value of `unit`, written as one object; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Periodicity (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Periodicity (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Periodicity {
     /// The unit.
@@ -52344,7 +52344,7 @@ impl<'de> serde::Deserialize<'de> for Periodicity {
 
 /// The unit of a recurrence period.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Periodicity (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Periodicity (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PeriodicityUnit {
     /// Weeks (period 1, 2 or 4).
@@ -52353,7 +52353,7 @@ pub enum PeriodicityUnit {
     Month,
     /// Years (period 1 to 10).
     Year,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -52427,7 +52427,7 @@ impl clientgen_runtime::UnknownFields for PeriodicityUnit {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PriceList {
     /// The price list's UUID.
@@ -52537,7 +52537,7 @@ impl<'de> serde::Deserialize<'de> for PriceList {
 
 /// How the prices of a price list are set.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PriceListCalculationMethod {
     /// Entered by hand.
@@ -52546,7 +52546,7 @@ pub enum PriceListCalculationMethod {
     BasedOnPriceList,
     /// Derived from the purchase price.
     BasedOnPurchasePrice,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -52620,7 +52620,7 @@ impl clientgen_runtime::UnknownFields for PriceListCalculationMethod {
 
 /// Which price lists priceLists.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "priceLists.list [POST /priceLists.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `priceLists.list [POST /priceLists.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PriceListFilter {
     /// Only price lists with these UUIDs.
@@ -52687,7 +52687,7 @@ impl<'de> serde::Deserialize<'de> for PriceListFilter {
 
 /// The price of a product in one price list, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PriceListPriceRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PriceListPriceRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PriceListPriceRead {
     /// The price list.
@@ -52773,7 +52773,7 @@ impl<'de> serde::Deserialize<'de> for PriceListPriceRead {
 
 /// The price of a product in one price list, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PriceListPriceWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PriceListPriceWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PriceListPriceWrite {
     /// UUID of the price list.
@@ -52877,7 +52877,7 @@ impl<'de> serde::Deserialize<'de> for PriceListPriceWrite {
 ///
 /// Spec note: See notes `response-optional` and `uuid-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "PriceListRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `PriceListRead (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PriceListRead {
     /// The price list's UUID.
@@ -52969,7 +52969,7 @@ impl<'de> serde::Deserialize<'de> for PriceListRead {
 
 /// Priority of a task, `A`, `B`, `C` or `D`; the document does not say which is highest.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Priority (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Priority (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Priority {
     /// Priority A.
@@ -52980,7 +52980,7 @@ pub enum Priority {
     C,
     /// Priority D.
     D,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -53056,7 +53056,7 @@ impl clientgen_runtime::UnknownFields for Priority {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Product {
     /// The product's UUID.
@@ -53400,7 +53400,7 @@ impl<'de> serde::Deserialize<'de> for Product {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProductCategory {
     /// The category's UUID.
@@ -53508,7 +53508,7 @@ impl<'de> serde::Deserialize<'de> for ProductCategory {
 
 /// Which product categories productCategories.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductCategoryFilter {
     /// Only categories of this department.
@@ -53580,7 +53580,7 @@ impl<'de> serde::Deserialize<'de> for ProductCategoryFilter {
 
 /// The ledger account a product category is booked on in one department.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "productCategories.list [POST /productCategories.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `productCategories.list [POST /productCategories.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductCategoryLedger {
     /// The department (type `department`).
@@ -53668,7 +53668,7 @@ impl<'de> serde::Deserialize<'de> for ProductCategoryLedger {
 
 /// A product's configuration, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductConfigurationRead {
     /// The stock threshold; only available when the stock management feature is enabled.
@@ -53740,7 +53740,7 @@ impl<'de> serde::Deserialize<'de> for ProductConfigurationRead {
 
 /// A product's configuration, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationWrite (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductConfigurationWrite {
     /// The stock threshold; only available when the stock management feature is enabled. Left out when unset; `null` (cleared) removes it.
@@ -53816,7 +53816,7 @@ impl<'de> serde::Deserialize<'de> for ProductConfigurationWrite {
 
 /// Which products products.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductFilter {
     /// Only products with these UUIDs.
@@ -53918,7 +53918,7 @@ impl<'de> serde::Deserialize<'de> for ProductFilter {
 ///
 /// Spec note: `id` carries no `required` mark; see note `unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProductInfoRequest {
     /// The product's UUID.
@@ -54014,7 +54014,7 @@ impl<'de> serde::Deserialize<'de> for ProductInfoRequest {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.list [POST /products.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.list [POST /products.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProductListItem {
     /// The product's UUID.
@@ -54230,7 +54230,7 @@ impl<'de> serde::Deserialize<'de> for ProductListItem {
 ///
 /// Spec note: Declared with `currency` as `(string)`, not as `Money`; see note `products-price-list-prices`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductPriceRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductPriceRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductPriceRead {
     /// The amount, such as 100.
@@ -54320,7 +54320,7 @@ impl<'de> serde::Deserialize<'de> for ProductPriceRead {
 ///
 /// Spec note: Declared with `currency` as `(string, required)`, not as `Money`; see note `products-price-list-prices`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductPriceWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductPriceWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProductPriceWrite {
     /// The amount, such as 100.
@@ -54420,7 +54420,7 @@ impl<'de> serde::Deserialize<'de> for ProductPriceWrite {
 
 /// The stock of a product; only available when the stock management feature is enabled.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductStock {
     /// The amount in stock, such as 123; null when not kept.
@@ -54492,7 +54492,7 @@ impl<'de> serde::Deserialize<'de> for ProductStock {
 
 /// A supplier of a product, with its terms.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProductSupplier {
     /// The supplier, a contact or a company.
@@ -54638,14 +54638,14 @@ impl<'de> serde::Deserialize<'de> for ProductSupplier {
 
 /// Whether a supplier is a product's primary or a secondary supplier.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.info [POST /products.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.info [POST /products.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProductSupplierClassification {
     /// The primary supplier.
     Primary,
     /// A secondary supplier.
     Secondary,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -54719,7 +54719,7 @@ impl clientgen_runtime::UnknownFields for ProductSupplierClassification {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `projects-module`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Project {
     /// The project's UUID.
@@ -55450,7 +55450,7 @@ impl<'de> serde::Deserialize<'de> for Project {
 ///
 /// Spec note: The same body is documented for projects, projectGroups, tasks and materials (assign and unassign); see note `projects-assignees`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectAssignRequest {
     /// UUID of the project, group, task or material.
@@ -55546,7 +55546,7 @@ impl<'de> serde::Deserialize<'de> for ProjectAssignRequest {
 ///
 /// Spec note: Tasks and materials document only `manual`; projects and groups all three. See note `projects-assignees`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectAssignType {
     /// Assigned directly.
@@ -55555,7 +55555,7 @@ pub enum ProjectAssignType {
     AutoAssigned,
     /// Both assigned directly and included because they are assigned to underlying groups, tasks or materials.
     ManualAndAutoAssigned,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -55627,7 +55627,7 @@ impl clientgen_runtime::UnknownFields for ProjectAssignType {
 
 /// A user or a team assigned to a project, group, task or material.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectAssignee {
     /// Whether the assignee is a user or a team.
@@ -55719,14 +55719,14 @@ impl<'de> serde::Deserialize<'de> for ProjectAssignee {
 
 /// Whether an assignee is a user or a team.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.assign [POST /projects-v2/projects.assign]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.assign [POST /projects-v2/projects.assign]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectAssigneeType {
     /// A user.
     User,
     /// A team.
     Team,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -55796,7 +55796,7 @@ impl clientgen_runtime::UnknownFields for ProjectAssigneeType {
 
 /// An assignee of a project, group, task or material, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectAssignment {
     /// The user or team.
@@ -55884,7 +55884,7 @@ impl<'de> serde::Deserialize<'de> for ProjectAssignment {
 
 /// How a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectBillingMethod {
     /// By the time and materials spent.
@@ -55893,7 +55893,7 @@ pub enum ProjectBillingMethod {
     FixedPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -55965,7 +55965,7 @@ impl clientgen_runtime::UnknownFields for ProjectBillingMethod {
 
 /// A new billing method for a project, and whether the lines below follow.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectBillingMethodUpdate {
     /// The new billing method; `time_and_materials` can only be set with `update_strategy` `none`, `non_billable` only with `cascade`.
@@ -56070,7 +56070,7 @@ impl<'de> serde::Deserialize<'de> for ProjectBillingMethodUpdate {
 
 /// How much of a group, task or material has been invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectBillingStatus {
     /// Not billable.
@@ -56081,7 +56081,7 @@ pub enum ProjectBillingStatus {
     PartiallyBilled,
     /// Fully billed.
     FullyBilled,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -56155,14 +56155,14 @@ impl clientgen_runtime::UnknownFields for ProjectBillingStatus {
 
 /// Whether changing the billing method of a project or group also changes the lines below it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectBillingUpdateStrategy {
     /// Don't change the billing method of the underlying groups, tasks and materials.
     None,
     /// Also change the billing method of the underlying groups, tasks and materials, as the new billing method implies.
     Cascade,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -56234,14 +56234,14 @@ impl clientgen_runtime::UnknownFields for ProjectBillingUpdateStrategy {
 
 /// What closing a project does to its open tasks and materials.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.close [POST /projects-v2/projects.close]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.close [POST /projects-v2/projects.close]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectClosingStrategy {
     /// Mark the tasks and materials as done.
     MarkTasksAndMaterialsAsDone,
     /// Leave them as they are.
     None,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -56315,7 +56315,7 @@ impl clientgen_runtime::UnknownFields for ProjectClosingStrategy {
 
 /// The colour of a project or group, one of twelve hex codes.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectColor {
     /// Mint.
@@ -56342,7 +56342,7 @@ pub enum ProjectColor {
     Grey,
     /// Dark grey.
     DarkGrey,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -56432,7 +56432,7 @@ impl clientgen_runtime::UnknownFields for ProjectColor {
 
 /// An hourly rate that applies to one user on a project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectCustomUserRate {
     /// The user (type `user`).
@@ -56517,7 +56517,7 @@ impl<'de> serde::Deserialize<'de> for ProjectCustomUserRate {
 
 /// A project and a customer to add to it or remove from it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addCustomer [POST /projects-v2/projects.addCustomer]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addCustomer [POST /projects-v2/projects.addCustomer]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectCustomerRequest {
     /// The project's UUID.
@@ -56611,7 +56611,7 @@ impl<'de> serde::Deserialize<'de> for ProjectCustomerRequest {
 
 /// A project and a deal to link to it or unlink from it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addDeal [POST /projects-v2/projects.addDeal]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addDeal [POST /projects-v2/projects.addDeal]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectDealRequest {
     /// The project's UUID.
@@ -56705,7 +56705,7 @@ impl<'de> serde::Deserialize<'de> for ProjectDealRequest {
 
 /// What deleting a project does to its tasks and time tracked.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.delete [POST /projects-v2/projects.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.delete [POST /projects-v2/projects.delete]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectDeleteStrategy {
     /// Keep the tasks and time trackings, unlinked from the project.
@@ -56714,7 +56714,7 @@ pub enum ProjectDeleteStrategy {
     DeleteTasksAndTimeTrackings,
     /// Delete the tasks and keep the time trackings, unlinked.
     DeleteTasksUnlinkTimeTrackings,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -56798,7 +56798,7 @@ impl clientgen_runtime::UnknownFields for ProjectDeleteStrategy {
 
 /// Which projects projects.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectFilter {
     /// Only projects with these UUIDs.
@@ -56950,7 +56950,7 @@ impl<'de> serde::Deserialize<'de> for ProjectFilter {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectGroup {
     /// The group's UUID.
@@ -57428,7 +57428,7 @@ impl<'de> serde::Deserialize<'de> for ProjectGroup {
 
 /// How a group of a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectGroupBillingMethod {
     /// By the time and materials spent.
@@ -57439,7 +57439,7 @@ pub enum ProjectGroupBillingMethod {
     ParentFixedPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -57515,7 +57515,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupBillingMethod {
 
 /// A new billing method for a group, and whether its items follow.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.update [POST /projects-v2/projectGroups.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.update [POST /projects-v2/projectGroups.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectGroupBillingMethodUpdate {
     /// The new billing method; `time_and_materials` can only be set with `update_strategy` `none`, `non_billable` only with `cascade`, `parent_fixed_price` only in a `fixed_price` project.
@@ -57620,7 +57620,7 @@ impl<'de> serde::Deserialize<'de> for ProjectGroupBillingMethodUpdate {
 
 /// What deleting a group does to its tasks and materials.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.delete [POST /projects-v2/projectGroups.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.delete [POST /projects-v2/projectGroups.delete]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectGroupDeleteStrategy {
     /// Keep the tasks and materials, outside any group.
@@ -57629,7 +57629,7 @@ pub enum ProjectGroupDeleteStrategy {
     DeleteTasksAndMaterials,
     /// Delete the tasks, the materials and the time trackings not billed yet.
     DeleteTasksMaterialsAndUnbilledTimetrackings,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -57715,7 +57715,7 @@ impl clientgen_runtime::UnknownFields for ProjectGroupDeleteStrategy {
 
 /// Which groups projectGroups.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectGroupFilter {
     /// Only groups with these UUIDs.
@@ -57798,7 +57798,7 @@ impl<'de> serde::Deserialize<'de> for ProjectGroupFilter {
 
 /// The body of projectGroups.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.info [POST /projects-v2/projectGroups.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.info [POST /projects-v2/projectGroups.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectGroupInfoRequest {
     /// The group's UUID.
@@ -57896,7 +57896,7 @@ impl<'de> serde::Deserialize<'de> for ProjectGroupInfoRequest {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.list [POST /projects-v2/projectGroups.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.list [POST /projects-v2/projectGroups.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectGroupListItem {
     /// The group's UUID.
@@ -58355,7 +58355,7 @@ impl<'de> serde::Deserialize<'de> for ProjectGroupListItem {
 
 /// The body of projects.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectInfoRequest {
     /// The project's UUID.
@@ -58468,7 +58468,7 @@ impl<'de> serde::Deserialize<'de> for ProjectInfoRequest {
 
 /// A line of a project, and the group it is in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectLine {
     /// The task, material or group.
@@ -58553,7 +58553,7 @@ impl<'de> serde::Deserialize<'de> for ProjectLine {
 ///
 /// Spec note: See note `projects-unassigned-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -58577,7 +58577,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineAssigneeFilter {
 ///
 /// Spec note: The same body is documented for projectGroups, tasks and materials.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.duplicate [POST /projects-v2/projectGroups.duplicate]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectLineDuplicateRequest {
     /// UUID of the group, task or material being duplicated.
@@ -58658,7 +58658,7 @@ impl<'de> serde::Deserialize<'de> for ProjectLineDuplicateRequest {
 
 /// Which lines projectLines.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectLineFilter {
     /// Only lines of these kinds.
@@ -58746,7 +58746,7 @@ impl<'de> serde::Deserialize<'de> for ProjectLineFilter {
 
 /// A task or material and the group to put it in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.addToGroup [POST /projects-v2/projectLines.addToGroup]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectLineGroupRequest {
     /// UUID of the task or material; not a group.
@@ -58844,7 +58844,7 @@ impl<'de> serde::Deserialize<'de> for ProjectLineGroupRequest {
 
 /// A project line (a task, material or group), by type and id.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectLineReference {
     /// Whether the line is a task, a material or a group.
@@ -58936,7 +58936,7 @@ impl<'de> serde::Deserialize<'de> for ProjectLineReference {
 
 /// Where a task or material stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectLineStatus {
     /// To do.
@@ -58947,7 +58947,7 @@ pub enum ProjectLineStatus {
     OnHold,
     /// Done.
     Done,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -59021,7 +59021,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineStatus {
 
 /// The kind of a project line.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.list [POST /projects-v2/projectLines.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectLineType {
     /// A task.
@@ -59030,7 +59030,7 @@ pub enum ProjectLineType {
     NextgenMaterial,
     /// A group.
     NextgenProjectGroup,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -59102,7 +59102,7 @@ impl clientgen_runtime::UnknownFields for ProjectLineType {
 
 /// A task or material to take out of its group.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.removeFromGroup [POST /projects-v2/projectLines.removeFromGroup]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectLineUngroupRequest {
     /// UUID of the task or material; not a group.
@@ -59185,7 +59185,7 @@ impl<'de> serde::Deserialize<'de> for ProjectLineUngroupRequest {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectList {
     /// The projects on this page.
@@ -59299,7 +59299,7 @@ impl<'de> serde::Deserialize<'de> for ProjectList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectListItem {
     /// The project's UUID.
@@ -59963,7 +59963,7 @@ impl<'de> serde::Deserialize<'de> for ProjectListItem {
 ///
 /// Spec note: See notes `response-optional` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectMaterial {
     /// The material's UUID.
@@ -60464,7 +60464,7 @@ impl<'de> serde::Deserialize<'de> for ProjectMaterial {
 
 /// How a material of a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectMaterialBillingMethod {
     /// For a fixed price.
@@ -60473,7 +60473,7 @@ pub enum ProjectMaterialBillingMethod {
     UnitPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -60547,7 +60547,7 @@ impl clientgen_runtime::UnknownFields for ProjectMaterialBillingMethod {
 
 /// Which materials materials.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectMaterialFilter {
     /// Only materials with these UUIDs.
@@ -60614,7 +60614,7 @@ impl<'de> serde::Deserialize<'de> for ProjectMaterialFilter {
 
 /// The body of materials.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.info [POST /projects-v2/materials.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.info [POST /projects-v2/materials.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectMaterialInfoRequest {
     /// The material's UUID.
@@ -60712,7 +60712,7 @@ impl<'de> serde::Deserialize<'de> for ProjectMaterialInfoRequest {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.list [POST /projects-v2/materials.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.list [POST /projects-v2/materials.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectMaterialListItem {
     /// The material's UUID.
@@ -61194,7 +61194,7 @@ impl<'de> serde::Deserialize<'de> for ProjectMaterialListItem {
 
 /// A project and a user to add as owner or remove as owner.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addOwner [POST /projects-v2/projects.addOwner]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addOwner [POST /projects-v2/projects.addOwner]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectOwnerRequest {
     /// The project's UUID.
@@ -61288,7 +61288,7 @@ impl<'de> serde::Deserialize<'de> for ProjectOwnerRequest {
 
 /// A project and a quotation to link to it or unlink from it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.addQuotation [POST /projects-v2/projects.addQuotation]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.addQuotation [POST /projects-v2/projects.addQuotation]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectQuotationRequest {
     /// The project's UUID.
@@ -61384,7 +61384,7 @@ impl<'de> serde::Deserialize<'de> for ProjectQuotationRequest {
 
 /// One sort key of projects.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectSort {
     /// What to sort on.
@@ -61482,7 +61482,7 @@ impl<'de> serde::Deserialize<'de> for ProjectSort {
 
 /// What projects can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectSortField {
     /// Amount billed.
@@ -61519,7 +61519,7 @@ pub enum ProjectSortField {
     TimeTracked,
     /// Title.
     Title,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -61619,14 +61619,14 @@ impl clientgen_runtime::UnknownFields for ProjectSortField {
 
 /// Whether a project is open or closed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectStatus {
     /// Open.
     Open,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -61698,7 +61698,7 @@ impl clientgen_runtime::UnknownFields for ProjectStatus {
 ///
 /// Spec note: See note `projects-status`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.list [POST /projects-v2/projects.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.list [POST /projects-v2/projects.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectStatusFilter {
     /// Only open projects.
@@ -61713,7 +61713,7 @@ pub enum ProjectStatusFilter {
     OverBudget,
     /// Closed projects.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -61793,7 +61793,7 @@ impl clientgen_runtime::UnknownFields for ProjectStatusFilter {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `projects-costs`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectTask {
     /// The task's UUID.
@@ -62359,7 +62359,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTask {
 
 /// How a task of a project is invoiced.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTaskBillingMethod {
     /// By the rate of the user who tracked the time and the time tracked.
@@ -62374,7 +62374,7 @@ pub enum ProjectTaskBillingMethod {
     ParentFixedPrice,
     /// Not billable.
     NonBillable,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -62454,14 +62454,14 @@ impl clientgen_runtime::UnknownFields for ProjectTaskBillingMethod {
 
 /// What deleting a task does to the time tracked on it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.delete [POST /projects-v2/tasks.delete]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.delete [POST /projects-v2/tasks.delete]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTaskDeleteStrategy {
     /// Keep the time trackings, unlinked from the task.
     UnlinkTimeTracking,
     /// Delete the time trackings.
     DeleteTimeTracking,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -62533,7 +62533,7 @@ impl clientgen_runtime::UnknownFields for ProjectTaskDeleteStrategy {
 
 /// Which tasks tasks.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectTaskFilter {
     /// Only tasks with these UUIDs.
@@ -62600,7 +62600,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTaskFilter {
 
 /// The body of tasks.info (new projects module).
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /projects-v2/tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /projects-v2/tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectTaskInfoRequest {
     /// The task's UUID.
@@ -62698,7 +62698,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTaskInfoRequest {
 ///
 /// Spec note: Typed without the `data` envelope, as the other paged lists, so that `meta` stays typed; see notes `list-meta` and `projects-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectTaskList {
     /// The tasks on this page.
@@ -62814,7 +62814,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTaskList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /projects-v2/tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /projects-v2/tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectTaskListItem {
     /// The task's UUID.
@@ -63344,7 +63344,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTaskListItem {
 ///
 /// Spec note: Not the shared `Duration` structure, whose unit is `s`; see note `projects-time`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectTime {
     /// The amount, in `unit`s, such as 43200; whole seconds in answers, and may be fractional in requests (1.5 hours).
@@ -63442,7 +63442,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTime {
 ///
 /// Spec note: Answers always use `seconds`; see note `projects-time`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.create [POST /projects-v2/projects.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.create [POST /projects-v2/projects.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTimeUnit {
     /// Hours (requests only).
@@ -63451,7 +63451,7 @@ pub enum ProjectTimeUnit {
     Minutes,
     /// Seconds; the only unit answers use.
     Seconds,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -63523,7 +63523,7 @@ impl clientgen_runtime::UnknownFields for ProjectTimeUnit {
 
 /// Who may change a project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.info [POST /projects-v2/projects.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.info [POST /projects-v2/projects.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectUpdateRights {
     /// Its owners.
@@ -63532,7 +63532,7 @@ pub enum ProjectUpdateRights {
     OwnersAndAssignees,
     /// Everyone.
     Everyone,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -63606,7 +63606,7 @@ impl clientgen_runtime::UnknownFields for ProjectUpdateRights {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `deals-quotation-currency`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Quotation {
     /// The quotation's UUID.
@@ -63897,7 +63897,7 @@ impl<'de> serde::Deserialize<'de> for Quotation {
 ///
 /// Spec note: See note `deals-quotation-currency`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.create [POST /quotations.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.create [POST /quotations.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationCurrency {
     /// The quotation's currency.
@@ -63993,7 +63993,7 @@ impl<'de> serde::Deserialize<'de> for QuotationCurrency {
 
 /// A temporary link to a quotation's file.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationDownload {
     /// Temporary URL where the file can be downloaded; fetch it with `location.download(&transfer)`, which never sends the Teamleader token there.
@@ -64083,12 +64083,12 @@ impl<'de> serde::Deserialize<'de> for QuotationDownload {
 
 /// The file format a quotation can be downloaded in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.download [POST /quotations.download]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.download [POST /quotations.download]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationDownloadFormat {
     /// PDF.
     Pdf,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -64158,7 +64158,7 @@ impl clientgen_runtime::UnknownFields for QuotationDownloadFormat {
 
 /// When a quotation expires and what happens then, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationExpiry {
     /// The expiry date.
@@ -64250,14 +64250,14 @@ impl<'de> serde::Deserialize<'de> for QuotationExpiry {
 
 /// What happens to a quotation when it expires.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationExpiryAction {
     /// It is locked.
     Lock,
     /// Nothing.
     None,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -64327,7 +64327,7 @@ impl clientgen_runtime::UnknownFields for QuotationExpiryAction {
 
 /// Which quotations quotations.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationFilter {
     /// Only quotations with these UUIDs.
@@ -64396,7 +64396,7 @@ impl<'de> serde::Deserialize<'de> for QuotationFilter {
 ///
 /// Spec note: See note `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationGroupedLine {
     /// The section the lines are in.
@@ -64482,7 +64482,7 @@ impl<'de> serde::Deserialize<'de> for QuotationGroupedLine {
 
 /// The body of quotations.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationInfoRequest {
     /// The quotation's UUID.
@@ -64580,7 +64580,7 @@ impl<'de> serde::Deserialize<'de> for QuotationInfoRequest {
 ///
 /// Spec note: See notes `response-optional`, `money-as-number` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationLineItem {
     /// The product (type `product`).
@@ -64814,7 +64814,7 @@ impl<'de> serde::Deserialize<'de> for QuotationLineItem {
 ///
 /// Spec note: See notes `money-as-number` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationLineUnitPrice {
     /// The amount, such as 123.30.
@@ -64919,7 +64919,7 @@ impl<'de> serde::Deserialize<'de> for QuotationLineUnitPrice {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `deals-list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationList {
     /// The quotations on this page.
@@ -65014,7 +65014,7 @@ impl<'de> serde::Deserialize<'de> for QuotationList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.list [POST /quotations.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.list [POST /quotations.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationListItem {
     /// The quotation's UUID.
@@ -65229,7 +65229,7 @@ impl<'de> serde::Deserialize<'de> for QuotationListItem {
 
 /// The sender of a quotation mail.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationMailFrom {
     /// The user or department sending.
@@ -65331,7 +65331,7 @@ impl<'de> serde::Deserialize<'de> for QuotationMailFrom {
 
 /// A recipient of a quotation mail.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationMailRecipient {
     /// The contact or company the address belongs to, if any; `null` for none.
@@ -65439,7 +65439,7 @@ impl<'de> serde::Deserialize<'de> for QuotationMailRecipient {
 ///
 /// Spec note: See note `deals-quotation-send`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationMailRecipients {
     /// The main recipients.
@@ -65544,7 +65544,7 @@ impl<'de> serde::Deserialize<'de> for QuotationMailRecipients {
 
 /// The user or department a quotation is sent on behalf of.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotationSender {
     /// A user or a department.
@@ -65636,14 +65636,14 @@ impl<'de> serde::Deserialize<'de> for QuotationSender {
 
 /// Who a quotation is sent on behalf of.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationSenderType {
     /// A user.
     User,
     /// A department.
     Department,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -65713,7 +65713,7 @@ impl clientgen_runtime::UnknownFields for QuotationSenderType {
 
 /// Where a quotation stands.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuotationStatus {
     /// Open.
@@ -65726,7 +65726,7 @@ pub enum QuotationStatus {
     Rejected,
     /// Closed.
     Closed,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -65802,7 +65802,7 @@ impl clientgen_runtime::UnknownFields for QuotationStatus {
 
 /// The tax of one rate on a quotation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationTaxTotal {
     /// The tax rate, such as 0.21.
@@ -65900,7 +65900,7 @@ impl<'de> serde::Deserialize<'de> for QuotationTaxTotal {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.info [POST /quotations.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.info [POST /quotations.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QuotationTotal {
     /// Total without tax.
@@ -66026,7 +66026,7 @@ impl<'de> serde::Deserialize<'de> for QuotationTotal {
 ///
 /// Spec note: See note `uuid-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Sideloading".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Sideloading`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Reference {
     /// Object type, such as `user`, `company`, `dealPhase` or `customFieldDefinition`.
@@ -66120,7 +66120,7 @@ impl<'de> serde::Deserialize<'de> for Reference {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.registerPayment [POST /invoices.registerPayment]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.registerPayment [POST /invoices.registerPayment]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RegisterInvoicePaymentRequest {
     /// The invoice's UUID.
@@ -66258,7 +66258,7 @@ impl<'de> serde::Deserialize<'de> for RegisterInvoicePaymentRequest {
 ///
 /// Spec note: See note `contact-company-links` for `is_decision_maker`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.info [POST /companies.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.info [POST /companies.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelatedContact {
     /// Always `contact`.
@@ -66422,7 +66422,7 @@ impl<'de> serde::Deserialize<'de> for RelatedContact {
 
 /// One responsible user, or several.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.list [POST /deals.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -66446,7 +66446,7 @@ impl clientgen_runtime::UnknownFields for ResponsibleUserFilter {
 ///
 /// Spec note: See note `invoicing-send`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.send [POST /invoices.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.send [POST /invoices.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SendInvoiceRequest {
     /// The invoice's UUID.
@@ -66578,7 +66578,7 @@ impl<'de> serde::Deserialize<'de> for SendInvoiceRequest {
 ///
 /// Spec note: See note `deals-quotation-send`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.send [POST /quotations.send]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.send [POST /quotations.send]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SendQuotationRequest {
     /// UUIDs of the quotations to send; they must belong to the same deal.
@@ -66766,14 +66766,14 @@ impl<'de> serde::Deserialize<'de> for SendQuotationRequest {
 
 /// Sort direction.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.list [POST /contacts.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.list [POST /contacts.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// Ascending.
     Asc,
     /// Descending.
     Desc,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -66843,12 +66843,12 @@ impl clientgen_runtime::UnknownFields for SortOrder {
 
 /// What happens when a product's stock falls below its threshold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationWrite (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StockThresholdAction {
     /// Notify.
     Notify,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -66916,7 +66916,7 @@ impl clientgen_runtime::UnknownFields for StockThresholdAction {
 
 /// The stock threshold of a product, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationRead (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationRead (object)`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct StockThresholdRead {
     /// The minimum stock.
@@ -67004,7 +67004,7 @@ impl<'de> serde::Deserialize<'de> for StockThresholdRead {
 
 /// The stock threshold of a product, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ProductConfigurationWrite (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ProductConfigurationWrite (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StockThresholdWrite {
     /// The minimum stock; cannot be negative.
@@ -67106,7 +67106,7 @@ impl<'de> serde::Deserialize<'de> for StockThresholdWrite {
 ///
 /// Spec note: See notes `response-optional` and `invoicing-subscription-versions`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Subscription {
     /// The subscription's UUID.
@@ -67510,7 +67510,7 @@ impl<'de> serde::Deserialize<'de> for Subscription {
 
 /// How often a subscription invoices, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionBillingCycle {
     /// How often an invoice is made.
@@ -67602,7 +67602,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionBillingCycle {
 ///
 /// Spec note: Declared `enum[number]`; see note `invoicing-one-of-objects`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionDaysInAdvance {
     /// On the first day of the period.
@@ -67615,7 +67615,7 @@ pub enum SubscriptionDaysInAdvance {
     Days21,
     /// 28 days before.
     Days28,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(i64),
 }
 
@@ -67682,7 +67682,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionDaysInAdvance {
 
 /// Which subscriptions subscriptions.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionFilter {
     /// Only subscriptions with these UUIDs.
@@ -67833,7 +67833,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionFilter {
 ///
 /// Spec note: See note `invoicing-write-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionGroupedLines {
     /// The section the lines are in.
@@ -67931,7 +67931,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionGroupedLines {
 
 /// The body of subscriptions.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionInfoRequest {
     /// The subscription's UUID.
@@ -68027,7 +68027,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionInfoRequest {
 
 /// What a subscription does with the invoices it generates, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionInvoiceGeneration {
     /// What is done with each generated invoice.
@@ -68133,7 +68133,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionInvoiceGeneration {
 
 /// Who a subscription's invoices are addressed to, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionInvoicee {
     /// The customer, a contact or a company.
@@ -68221,7 +68221,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionInvoicee {
 
 /// The section heading of a group of subscription lines, to send.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.create [POST /subscriptions.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.create [POST /subscriptions.create]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionLinesSection {
     /// The section title.
@@ -68293,7 +68293,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionLinesSection {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionList {
     /// The subscriptions on this page.
@@ -68409,7 +68409,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionListItem {
     /// The subscription's UUID.
@@ -68699,7 +68699,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionListItem {
 
 /// One sort key of subscriptions.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionSort {
     /// What to sort on.
@@ -68797,7 +68797,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionSort {
 
 /// What subscriptions can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.list [POST /subscriptions.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.list [POST /subscriptions.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionSortField {
     /// Title.
@@ -68806,7 +68806,7 @@ pub enum SubscriptionSortField {
     CreatedAt,
     /// Status.
     Status,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -68878,14 +68878,14 @@ impl clientgen_runtime::UnknownFields for SubscriptionSortField {
 
 /// Whether a subscription is active.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionStatus {
     /// Active.
     Active,
     /// Deactivated.
     Deactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -68957,7 +68957,7 @@ impl clientgen_runtime::UnknownFields for SubscriptionStatus {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.info [POST /subscriptions.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.info [POST /subscriptions.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionTotal {
     /// Total without tax.
@@ -69065,7 +69065,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionTotal {
 ///
 /// Spec note: See note `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Tag {
     /// The tag's name, such as `campaign`.
@@ -69144,7 +69144,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TagList {
     /// The tags on this page.
@@ -69235,7 +69235,7 @@ impl<'de> serde::Deserialize<'de> for TagList {
 
 /// Tags to add to or remove from a contact or company.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.tag [POST /contacts.tag]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.tag [POST /contacts.tag]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TagRequest {
     /// UUID of the contact or company.
@@ -69325,7 +69325,7 @@ impl<'de> serde::Deserialize<'de> for TagRequest {
 
 /// One sort key of tags.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TagSort {
     /// What to sort on.
@@ -69425,12 +69425,12 @@ impl<'de> serde::Deserialize<'de> for TagSort {
 
 /// What tags can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tags.list [POST /tags.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tags.list [POST /tags.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TagSortField {
     /// The tag's name.
     Tag,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -69500,7 +69500,7 @@ impl clientgen_runtime::UnknownFields for TagSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Task {
     /// The task's UUID.
@@ -69845,7 +69845,7 @@ impl<'de> serde::Deserialize<'de> for Task {
 ///
 /// Spec note: See notes `response-optional` and `tasks-null-assignee`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskAssignee {
     /// User or team.
@@ -69937,14 +69937,14 @@ impl<'de> serde::Deserialize<'de> for TaskAssignee {
 
 /// Whether a task is assigned to a user or to a team.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskAssigneeType {
     /// A user.
     User,
     /// A team.
     Team,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -70014,12 +70014,12 @@ impl clientgen_runtime::UnknownFields for TaskAssigneeType {
 
 /// Unit of a task's estimated duration.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskDurationUnit {
     /// Minutes.
     Min,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -70087,7 +70087,7 @@ impl clientgen_runtime::UnknownFields for TaskDurationUnit {
 
 /// How long a task is expected to take, as returned.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.info [POST /tasks.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.info [POST /tasks.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TaskEstimatedDuration {
     /// Unit of `value`; always `min`.
@@ -70172,7 +70172,7 @@ impl<'de> serde::Deserialize<'de> for TaskEstimatedDuration {
 
 /// Which tasks tasks.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TaskFilter {
     /// Only tasks with these UUIDs.
@@ -70376,7 +70376,7 @@ impl<'de> serde::Deserialize<'de> for TaskFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskList {
     /// The tasks on this page.
@@ -70471,7 +70471,7 @@ impl<'de> serde::Deserialize<'de> for TaskList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskListItem {
     /// The task's UUID.
@@ -70814,7 +70814,7 @@ impl<'de> serde::Deserialize<'de> for TaskListItem {
 
 /// A task and the time to schedule it in the calendar.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.schedule [POST /tasks.schedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.schedule [POST /tasks.schedule]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskScheduleRequest {
     /// The task's UUID.
@@ -70933,7 +70933,7 @@ impl<'de> serde::Deserialize<'de> for TaskScheduleRequest {
 
 /// One sort key of tasks.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskSort {
     /// What to sort on.
@@ -71031,12 +71031,12 @@ impl<'de> serde::Deserialize<'de> for TaskSort {
 
 /// What tasks can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.list [POST /tasks.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.list [POST /tasks.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskSortField {
     /// Due date.
     DueOn,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -71106,7 +71106,7 @@ impl clientgen_runtime::UnknownFields for TaskSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxRate {
     /// The tax rate's UUID.
@@ -71235,7 +71235,7 @@ impl<'de> serde::Deserialize<'de> for TaxRate {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxRateList {
     /// The tax rates on this page.
@@ -71330,7 +71330,7 @@ impl<'de> serde::Deserialize<'de> for TaxRateList {
 ///
 /// Spec note: See note `invoicing-tax-rate-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxRateSort {
     /// What to sort on.
@@ -71430,7 +71430,7 @@ impl<'de> serde::Deserialize<'de> for TaxRateSort {
 ///
 /// Spec note: Only named in the default sort; see note `invoicing-tax-rate-sort`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "taxRates.list [POST /taxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `taxRates.list [POST /taxRates.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxRateSortField {
     /// The department.
@@ -71439,7 +71439,7 @@ pub enum TaxRateSortField {
     Rate,
     /// The description.
     Description,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -71513,7 +71513,7 @@ impl clientgen_runtime::UnknownFields for TaxRateSortField {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Team {
     /// The team's UUID.
@@ -71638,7 +71638,7 @@ impl<'de> serde::Deserialize<'de> for Team {
 
 /// Which teams teams.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TeamFilter {
     /// Only teams with these UUIDs.
@@ -71736,7 +71736,7 @@ impl<'de> serde::Deserialize<'de> for TeamFilter {
 
 /// One sort key of teams.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TeamSort {
     /// What to sort on.
@@ -71834,12 +71834,12 @@ impl<'de> serde::Deserialize<'de> for TeamSort {
 
 /// What teams can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "teams.list [POST /teams.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `teams.list [POST /teams.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TeamSortField {
     /// Name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -71907,7 +71907,7 @@ impl clientgen_runtime::UnknownFields for TeamSortField {
 
 /// A telephone number of a contact or user.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Telephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Telephone (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Telephone {
     /// Kind of number.
@@ -72003,7 +72003,7 @@ impl<'de> serde::Deserialize<'de> for Telephone {
 
 /// Kind of a contact's or user's telephone number.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Telephone (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Telephone (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TelephoneType {
     /// Landline phone.
@@ -72012,7 +72012,7 @@ pub enum TelephoneType {
     Mobile,
     /// Fax.
     Fax,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -72086,7 +72086,7 @@ impl clientgen_runtime::UnknownFields for TelephoneType {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `tickets-envelope`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.info [POST /tickets.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.info [POST /tickets.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ticket {
     /// The ticket's UUID.
@@ -72400,7 +72400,7 @@ impl<'de> serde::Deserialize<'de> for Ticket {
 
 /// Which tickets tickets.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TicketFilter {
     /// Only tickets with these UUIDs.
@@ -72517,7 +72517,7 @@ impl<'de> serde::Deserialize<'de> for TicketFilter {
 
 /// Tickets to leave out of tickets.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TicketFilterExclude {
     /// Leave out tickets with one of these statuses.
@@ -72587,14 +72587,14 @@ impl<'de> serde::Deserialize<'de> for TicketFilterExclude {
 
 /// Whether creating a ticket sends the configured automatic reply.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.create [POST /tickets.create]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.create [POST /tickets.create]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketInitialReply {
     /// Create and send an initial autoreply as configured.
     Automatic,
     /// Send no initial reply.
     Disabled,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -72666,7 +72666,7 @@ impl clientgen_runtime::UnknownFields for TicketInitialReply {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketList {
     /// The tickets on this page.
@@ -72759,7 +72759,7 @@ impl<'de> serde::Deserialize<'de> for TicketList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.list [POST /tickets.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.list [POST /tickets.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketListItem {
     /// The ticket's UUID.
@@ -73037,7 +73037,7 @@ impl<'de> serde::Deserialize<'de> for TicketListItem {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `tickets-envelope`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketMessage {
     /// The message's UUID.
@@ -73235,7 +73235,7 @@ impl<'de> serde::Deserialize<'de> for TicketMessage {
 
 /// Which messages tickets.listMessages returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TicketMessageFilter {
     /// Only messages of this kind.
@@ -73344,7 +73344,7 @@ impl<'de> serde::Deserialize<'de> for TicketMessageFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketMessageList {
     /// The messages on this page.
@@ -73437,7 +73437,7 @@ impl<'de> serde::Deserialize<'de> for TicketMessageList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketMessageListItem {
     /// The message's UUID.
@@ -73603,7 +73603,7 @@ impl<'de> serde::Deserialize<'de> for TicketMessageListItem {
 ///
 /// Spec note: See note `general-unmarked-required`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketMessageRequest {
     /// The message's UUID.
@@ -73684,7 +73684,7 @@ impl<'de> serde::Deserialize<'de> for TicketMessageRequest {
 
 /// Who sent a ticket message.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketMessageSender {
     /// The kind of sender.
@@ -73776,7 +73776,7 @@ impl<'de> serde::Deserialize<'de> for TicketMessageSender {
 
 /// The kind of party that sent a ticket message.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.getMessage [POST /tickets.getMessage]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.getMessage [POST /tickets.getMessage]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketMessageSenderType {
     /// A company.
@@ -73785,7 +73785,7 @@ pub enum TicketMessageSenderType {
     Contact,
     /// A user.
     User,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -73859,7 +73859,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageSenderType {
 
 /// Who a ticket message is from or for.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.listMessages [POST /tickets.listMessages]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.listMessages [POST /tickets.listMessages]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketMessageType {
     /// A message to or from the customer.
@@ -73868,7 +73868,7 @@ pub enum TicketMessageType {
     Internal,
     /// A message to or from a third party.
     ThirdParty,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -73940,7 +73940,7 @@ impl clientgen_runtime::UnknownFields for TicketMessageType {
 
 /// The third party taking part in a ticket.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.info [POST /tickets.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.info [POST /tickets.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TicketParticipant {
     /// The participating company (type `company`).
@@ -74012,7 +74012,7 @@ impl<'de> serde::Deserialize<'de> for TicketParticipant {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketStatus {
     /// The status's UUID.
@@ -74123,7 +74123,7 @@ impl<'de> serde::Deserialize<'de> for TicketStatus {
 
 /// Which statuses ticketStatus.list returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TicketStatusFilter {
     /// Only statuses with these UUIDs.
@@ -74190,7 +74190,7 @@ impl<'de> serde::Deserialize<'de> for TicketStatusFilter {
 
 /// The kind of a ticket status.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "ticketStatus.list [POST /ticketStatus.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `ticketStatus.list [POST /ticketStatus.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketStatusKind {
     /// New.
@@ -74205,7 +74205,7 @@ pub enum TicketStatusKind {
     Closed,
     /// A custom status, with its own label.
     Custom,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -74285,7 +74285,7 @@ impl clientgen_runtime::UnknownFields for TicketStatusKind {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTracking {
     /// The entry's UUID.
@@ -74615,7 +74615,7 @@ impl<'de> serde::Deserialize<'de> for TimeTracking {
 
 /// How tracked time was billed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimeTrackingBillingInfo {
     /// Invoice or prepaid.
@@ -74698,14 +74698,14 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingBillingInfo {
 
 /// How tracked time was billed.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingBillingType {
     /// On an invoice.
     Invoice,
     /// From prepaid time.
     Prepaid,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -74777,7 +74777,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingBillingType {
 
 /// Which entries timeTracking.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimeTrackingFilter {
     /// Only entries with these UUIDs.
@@ -74994,7 +74994,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `time_tracking-info-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingInfo {
     /// The entry.
@@ -75085,7 +75085,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingInfo {
 
 /// What the current user may do with a time tracking entry.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimeTrackingInfoMeta {
     /// Whether the current user can update the entry, even when it is locked.
@@ -75155,7 +75155,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingInfoMeta {
 
 /// The body of timeTracking.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingInfoRequest {
     /// The entry's UUID.
@@ -75249,7 +75249,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingInfoRequest {
 
 /// How long after the fact a user may still track time ("freeze time tracking after").
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimeTrackingLimit {
     /// Unit of `value`.
@@ -75334,12 +75334,12 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingLimit {
 
 /// Unit of the time tracking freeze limit.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingLimitUnit {
     /// Hours.
     Hour,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -75409,7 +75409,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingLimitUnit {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingList {
     /// The entries on this page.
@@ -75504,7 +75504,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingListItem {
     /// The entry's UUID.
@@ -75819,7 +75819,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingListItem {
 ///
 /// Spec note: See note `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimeTrackingMaterial {
     /// The product (type `product`).
@@ -75941,7 +75941,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingMaterial {
 
 /// An object tracked time is linked to, directly or indirectly.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingRelatesTo {
     /// Kind of object.
@@ -76033,7 +76033,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingRelatesTo {
 
 /// Matches tracked time linked directly or indirectly to a milestone or project.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingRelatesToFilter {
     /// Milestone or project.
@@ -76125,14 +76125,14 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingRelatesToFilter {
 
 /// Kind of object a timeTracking.list `relates_to` filter names.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingRelatesToFilterType {
     /// A (legacy) milestone.
     Milestone,
     /// A (legacy) project.
     Project,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -76204,7 +76204,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingRelatesToFilterType {
 
 /// Kind of object a time tracking entry can relate to.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "TimeTrackingRelatesToTypes (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `TimeTrackingRelatesToTypes (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingRelatesToTypes {
     /// A contact.
@@ -76221,7 +76221,7 @@ pub enum TimeTrackingRelatesToTypes {
     NextgenProject,
     /// A project group (new projects module).
     NextgenProjectGroup,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -76303,7 +76303,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingRelatesToTypes {
 
 /// Tracked time to start a new timer from.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.resume [POST /timeTracking.resume]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.resume [POST /timeTracking.resume]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingResumeRequest {
     /// UUID of the time tracking entry.
@@ -76397,7 +76397,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingResumeRequest {
 
 /// One sort key of timeTracking.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingSort {
     /// What to sort on.
@@ -76495,12 +76495,12 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingSort {
 
 /// What time tracking entries can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.list [POST /timeTracking.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.list [POST /timeTracking.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingSortField {
     /// The start; per day, entries with an automatically generated start time come first.
     StartsOn,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -76570,7 +76570,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingSortField {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TimeTrackingSubject {
     /// Kind of object.
@@ -76662,7 +76662,7 @@ impl<'de> serde::Deserialize<'de> for TimeTrackingSubject {
 
 /// Kind of object time is tracked on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.info [POST /timeTracking.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.info [POST /timeTracking.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeTrackingSubjectType {
     /// A company.
@@ -76677,7 +76677,7 @@ pub enum TimeTrackingSubjectType {
     Milestone,
     /// A ticket.
     Ticket,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -76759,7 +76759,7 @@ impl clientgen_runtime::UnknownFields for TimeTrackingSubjectType {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timers.current [POST /timers.current]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timers.current [POST /timers.current]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Timer {
     /// The timer's UUID.
@@ -76941,7 +76941,7 @@ impl<'de> serde::Deserialize<'de> for Timer {
 
 /// A timer to start.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timers.start [POST /timers.start]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timers.start [POST /timers.start]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TimerStartRequest {
     /// UUID of the kind of work.
@@ -77081,7 +77081,7 @@ impl<'de> serde::Deserialize<'de> for TimerStartRequest {
 
 /// An address of a contact or company, with its use.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.info [POST /contacts.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.info [POST /contacts.info]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TypedAddress {
     /// What the address is used for.
@@ -77166,7 +77166,7 @@ impl<'de> serde::Deserialize<'de> for TypedAddress {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "unitsOfMeasure.list [POST /unitsOfMeasure.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `unitsOfMeasure.list [POST /unitsOfMeasure.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnitOfMeasure {
     /// The unit's UUID.
@@ -77257,12 +77257,12 @@ impl<'de> serde::Deserialize<'de> for UnitOfMeasure {
 
 /// Whether a unit price includes tax; only `excluding` is documented.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "LineItem (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `LineItem (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UnitPriceTax {
     /// The price excludes tax.
     Excluding,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -77332,7 +77332,7 @@ impl clientgen_runtime::UnknownFields for UnitPriceTax {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.updateBooked [POST /invoices.updateBooked]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.updateBooked [POST /invoices.updateBooked]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateBookedInvoice {
     /// The invoice's UUID.
@@ -77567,7 +77567,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBookedInvoice {
 ///
 /// Spec note: See notes `update-nulls` and `calendar-calls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.update [POST /calls.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.update [POST /calls.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCall {
     /// The call's UUID.
@@ -77760,7 +77760,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCall {
 
 /// Who a call is with, when updating it.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "calls.update [POST /calls.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `calls.update [POST /calls.update]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateCallParticipant {
     /// The company or contact to call.
@@ -77832,7 +77832,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCallParticipant {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "companies.update [POST /companies.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `companies.update [POST /companies.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCompany {
     /// The company's UUID.
@@ -78249,7 +78249,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCompany {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "contacts.update [POST /contacts.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `contacts.update [POST /contacts.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateContact {
     /// The contact's UUID.
@@ -78663,7 +78663,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContact {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dayOffTypes.update [POST /dayOffTypes.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dayOffTypes.update [POST /dayOffTypes.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDayOffType {
     /// The day off type's UUID.
@@ -78798,7 +78798,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDayOffType {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "deals.update [POST /deals.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `deals.update [POST /deals.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDeal {
     /// The deal's UUID.
@@ -79113,7 +79113,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDeal {
 ///
 /// Spec note: See note `deals-phase-fields`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPhases.update [POST /dealPhases.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPhases.update [POST /dealPhases.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDealPhase {
     /// The phase's UUID.
@@ -79273,7 +79273,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDealPhase {
 
 /// A deal pipeline's new name.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "dealPipelines.update [POST /dealPipelines.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `dealPipelines.update [POST /dealPipelines.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDealPipeline {
     /// The pipeline's UUID.
@@ -79365,7 +79365,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDealPipeline {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `calendar-events`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "events.update [POST /events.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `events.update [POST /events.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateEvent {
     /// The event's UUID.
@@ -79594,7 +79594,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEvent {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "invoices.update [POST /invoices.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `invoices.update [POST /invoices.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateInvoice {
     /// The invoice's UUID.
@@ -79926,7 +79926,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoice {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `legacy_projects-update-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "milestones.update [POST /milestones.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `milestones.update [POST /milestones.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateLegacyMilestone {
     /// The milestone's UUID.
@@ -80156,7 +80156,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLegacyMilestone {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `legacy_projects-update-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateLegacyProject {
     /// The project's UUID.
@@ -80389,7 +80389,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLegacyProject {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "meetings.update [POST /meetings.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `meetings.update [POST /meetings.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateMeeting {
     /// The meeting's UUID.
@@ -80664,7 +80664,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMeeting {
 
 /// Changes to a note.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "notes.update [POST /notes.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `notes.update [POST /notes.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateNote {
     /// The note's UUID.
@@ -80760,7 +80760,7 @@ impl<'de> serde::Deserialize<'de> for UpdateNote {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `money-as-number`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "products.update [POST /products.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `products.update [POST /products.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProduct {
     /// The product's UUID.
@@ -81104,7 +81104,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProduct {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projects.update [POST /projects-v2/projects.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projects.update [POST /projects-v2/projects.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProject {
     /// The project's UUID.
@@ -81468,7 +81468,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProject {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "projectGroups.update [POST /projects-v2/projectGroups.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `projectGroups.update [POST /projects-v2/projectGroups.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProjectGroup {
     /// The group's UUID.
@@ -81722,7 +81722,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectGroup {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "materials.update [POST /projects-v2/materials.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `materials.update [POST /projects-v2/materials.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProjectMaterial {
     /// The material's UUID.
@@ -82071,7 +82071,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectMaterial {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /projects-v2/tasks.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.update [POST /projects-v2/tasks.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProjectTask {
     /// The task's UUID.
@@ -82410,7 +82410,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectTask {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `deals-quotation-lines`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "quotations.update [POST /quotations.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `quotations.update [POST /quotations.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateQuotation {
     /// The quotation's UUID.
@@ -82596,7 +82596,7 @@ impl<'de> serde::Deserialize<'de> for UpdateQuotation {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "subscriptions.update [POST /subscriptions.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `subscriptions.update [POST /subscriptions.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateSubscription {
     /// The subscription's UUID.
@@ -82960,7 +82960,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscription {
 ///
 /// Spec note: See notes `update-nulls` and `collections-replaced`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tasks.update [POST /tasks.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tasks.update [POST /tasks.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTask {
     /// The task's UUID.
@@ -83275,7 +83275,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTask {
 ///
 /// Spec note: See notes `update-nulls`, `collections-replaced` and `tickets-custom-fields-strategy`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.update [POST /tickets.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.update [POST /tickets.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTicket {
     /// The ticket's UUID.
@@ -83540,7 +83540,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTicket {
 ///
 /// Spec note: See note `general-reference-enums`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "tickets.update [POST /tickets.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `tickets.update [POST /tickets.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTicketParticipant {
     /// The participating company (type `company`); null for none.
@@ -83623,7 +83623,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTicketParticipant {
 ///
 /// Spec note: See notes `update-nulls` and `time_tracking-one-of`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timeTracking.update [POST /timeTracking.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timeTracking.update [POST /timeTracking.update]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTimeTracking {
     /// The entry's UUID.
@@ -83841,7 +83841,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTimeTracking {
 ///
 /// Spec note: See note `update-nulls`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "timers.update [POST /timers.update]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `timers.update [POST /timers.update]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateTimer {
     /// UUID of the kind of work; `null` clears it.
@@ -83995,7 +83995,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTimer {
 ///
 /// Spec note: Named after the resource; the `User (object)` data structure of the document, a bare relationship, is `Reference`. See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
     /// The user's UUID.
@@ -84267,7 +84267,7 @@ impl<'de> serde::Deserialize<'de> for User {
 ///
 /// Spec note: See notes `response-optional`, `general-response-ids` and `general-reference-enums`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserDayOff {
     /// UUID of the day off.
@@ -84430,7 +84430,7 @@ impl<'de> serde::Deserialize<'de> for UserDayOff {
 
 /// Which days off users.listDaysOff returns.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserDayOffFilter {
     /// Start of the period for which to return days off.
@@ -84526,7 +84526,7 @@ impl<'de> serde::Deserialize<'de> for UserDayOffFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see note `list-meta`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserDayOffList {
     /// The days off on this page.
@@ -84617,7 +84617,7 @@ impl<'de> serde::Deserialize<'de> for UserDayOffList {
 
 /// Whether a day off is approved.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.listDaysOff [POST /users.listDaysOff]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.listDaysOff [POST /users.listDaysOff]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserDayOffStatus {
     /// Approved.
@@ -84626,7 +84626,7 @@ pub enum UserDayOffStatus {
     NotApproved,
     /// Waiting for approval.
     Pending,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -84698,7 +84698,7 @@ impl clientgen_runtime::UnknownFields for UserDayOffStatus {
 
 /// Which users users.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserFilter {
     /// Only users with these UUIDs.
@@ -84794,7 +84794,7 @@ impl<'de> serde::Deserialize<'de> for UserFilter {
 
 /// The body of users.info.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoRequest {
     /// The user's UUID.
@@ -84888,7 +84888,7 @@ impl<'de> serde::Deserialize<'de> for UserInfoRequest {
 
 /// The language and region a user works in.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserLanguage {
     /// Danish (Denmark).
@@ -84919,7 +84919,7 @@ pub enum UserLanguage {
     SvSe,
     /// Turkish (Turkey).
     TrTr,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -85015,7 +85015,7 @@ impl clientgen_runtime::UnknownFields for UserLanguage {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserList {
     /// The users on this page.
@@ -85108,7 +85108,7 @@ impl<'de> serde::Deserialize<'de> for UserList {
 ///
 /// Spec note: See note `request-types` for the derivation.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserListItem {
     /// The user's UUID.
@@ -85340,7 +85340,7 @@ impl<'de> serde::Deserialize<'de> for UserListItem {
 
 /// Preferences of the authenticated user.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.me [POST /users.me]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.me [POST /users.me]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserPreferences {
     /// Whether the user's tracked time is invoiceable by default.
@@ -85453,7 +85453,7 @@ impl<'de> serde::Deserialize<'de> for UserPreferences {
 
 /// One sort key of users.list.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserSort {
     /// What to sort on.
@@ -85551,7 +85551,7 @@ impl<'de> serde::Deserialize<'de> for UserSort {
 
 /// What users can be sorted on.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.list [POST /users.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.list [POST /users.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserSortField {
     /// First name.
@@ -85562,7 +85562,7 @@ pub enum UserSortField {
     Email,
     /// Job function.
     Function,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -85636,14 +85636,14 @@ impl clientgen_runtime::UnknownFields for UserSortField {
 
 /// Whether a user is active.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.info [POST /users.info]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.info [POST /users.info]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserStatus {
     /// Active.
     Active,
     /// Deactivated.
     Deactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -85713,7 +85713,7 @@ impl clientgen_runtime::UnknownFields for UserStatus {
 
 /// A user's weekly working schedule.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserWeekSchedule {
     /// The working hours and breaks of the week.
@@ -85783,7 +85783,7 @@ impl<'de> serde::Deserialize<'de> for UserWeekSchedule {
 
 /// One period of a user's week schedule.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserWeekSchedulePeriod {
     /// Working hours or a lunch break.
@@ -85879,14 +85879,14 @@ impl<'de> serde::Deserialize<'de> for UserWeekSchedulePeriod {
 
 /// What a period of a week schedule is.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserWeekSchedulePeriodType {
     /// Working hours.
     WorkingHours,
     /// A lunch break.
     LunchBreak,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -85958,7 +85958,7 @@ impl clientgen_runtime::UnknownFields for UserWeekSchedulePeriodType {
 
 /// A moment in the week.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "users.getWeekSchedule [POST /users.getWeekSchedule]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `users.getWeekSchedule [POST /users.getWeekSchedule]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserWeekScheduleTime {
     /// The day of the week.
@@ -86040,7 +86040,7 @@ impl<'de> serde::Deserialize<'de> for UserWeekScheduleTime {
 ///
 /// Spec note: See note `webhook-types`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "WebHook (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `WebHook (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Webhook {
     /// The URL Teamleader calls.
@@ -86136,7 +86136,7 @@ impl<'de> serde::Deserialize<'de> for Webhook {
 ///
 /// Spec note: See note `webhook-types` for `subscription.add`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "WebHook (object)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `WebHook (object)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEventType {
     /// The Teamleader account was deactivated.
@@ -86279,7 +86279,7 @@ pub enum WebhookEventType {
     TimeTrackingUpdated,
     /// A user was deactivated.
     UserDeactivated,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -86489,7 +86489,7 @@ impl clientgen_runtime::UnknownFields for WebhookEventType {
 
 /// A day of the week.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "Weekday (enum)".
+/// Source: `more/teamleader-v2-apiary.apib`, section `Weekday (enum)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Weekday {
     /// Monday.
@@ -86506,7 +86506,7 @@ pub enum Weekday {
     Saturday,
     /// Sunday.
     Sunday,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -86588,7 +86588,7 @@ impl clientgen_runtime::UnknownFields for Weekday {
 ///
 /// Spec note: See note `response-optional`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "withholdingTaxRates.list [POST /withholdingTaxRates.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `withholdingTaxRates.list [POST /withholdingTaxRates.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WithholdingTaxRate {
     /// The withholding tax rate's UUID.
@@ -86717,7 +86717,7 @@ impl<'de> serde::Deserialize<'de> for WithholdingTaxRate {
 ///
 /// Spec note: See notes `response-optional` and `general-response-ids`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkType {
     /// The work type's UUID.
@@ -86808,7 +86808,7 @@ impl<'de> serde::Deserialize<'de> for WorkType {
 
 /// Which work types workTypes.list returns; every condition given must hold.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct WorkTypeFilter {
     /// Only work types with these UUIDs.
@@ -86890,7 +86890,7 @@ impl<'de> serde::Deserialize<'de> for WorkTypeFilter {
 ///
 /// Spec note: Typed without the `data` envelope so that `meta` stays typed; see notes `list-meta` and `general-lists`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkTypeList {
     /// The work types on this page.
@@ -86983,7 +86983,7 @@ impl<'de> serde::Deserialize<'de> for WorkTypeList {
 ///
 /// Spec note: See note `general-sorting`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WorkTypeSort {
     /// What to sort on.
@@ -87083,12 +87083,12 @@ impl<'de> serde::Deserialize<'de> for WorkTypeSort {
 ///
 /// Spec note: Only the default sort names a field; see note `general-sorting`.
 ///
-/// Source: `more/teamleader-v2-apiary.apib`, "workTypes.list [POST /workTypes.list]".
+/// Source: `more/teamleader-v2-apiary.apib`, section `workTypes.list [POST /workTypes.list]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WorkTypeSortField {
     /// Name.
     Name,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 

@@ -398,12 +398,26 @@ impl<'a> CreateEvent<'a> {
         req.path_param("calendarKey", &self.client.calendar_key);
         req.path("/events");
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("inputFormat", self.input_format.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
+
+        #[allow(deprecated)]
+        let complete = self.body.subcalendar_ids.as_ref().is_some_and(|v| !v.is_empty())
+            || self.body.subcalendar_id.is_some();
+        if !complete {
+            req.refuse(
+                "the body must set `subcalendar_ids`, or `subcalendar_id` (an empty list counts as unset)",
+            );
+        }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;
@@ -817,7 +831,12 @@ impl<'a> GetEvent<'a> {
         req.path("/events/");
         req.path_param("eventId", &self.event_id);
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
@@ -1014,7 +1033,12 @@ impl<'a> ListEvents<'a> {
         req.query().push_opt("startDate", self.start_date.as_ref());
         req.query().push_opt("endDate", self.end_date.as_ref());
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("modifiedSince", self.modified_since.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
@@ -1195,12 +1219,26 @@ impl<'a> UpdateEvent<'a> {
         req.path("/events/");
         req.path_param("eventId", &self.event_id);
         if let Some(v) = self.format.as_ref() {
-            req.query().push_array("format", v, clientgen_runtime::ArrayStyle::Brackets);
+            req.query()
+                .push_array(
+                    "format",
+                    v,
+                    clientgen_runtime::ArrayStyle::BracketsUnlessSingle,
+                );
         }
         req.query().push_opt("inputFormat", self.input_format.as_ref());
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.json_body(self.body);
+
+        #[allow(deprecated)]
+        let complete = self.body.subcalendar_ids.as_ref().is_some_and(|v| !v.is_empty())
+            || self.body.subcalendar_id.is_some();
+        if !complete {
+            req.refuse(
+                "the body must set `subcalendar_ids`, or `subcalendar_id` (an empty list counts as unset)",
+            );
+        }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
         let resp = self.client.transport.execute(req).await?;

@@ -4,7 +4,7 @@
 
 /// The answer of the API key check.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Testing your API key".
+/// Source: `002_db84e9af49a8955f.txt`, section `Testing your API key`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessCheck {
     /// `ok` when the API key is valid and was sent correctly.
@@ -74,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for AccessCheck {
 
 /// Calendar view settings.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CalendarViews {
     /// Code of the view shown first, such as `MW` (multi-week).
@@ -475,7 +475,7 @@ impl<'de> serde::Deserialize<'de> for CalendarViews {
 
 /// A calendar's settings, grouped by area. Every field is optional: the document shows one example and no table.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Configuration {
     /// General settings.
@@ -626,7 +626,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
 
 /// Timezone and date settings of a calendar.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DateTimeSettings {
     /// Whether users may change the timezone; the `tz` query parameter is honoured only then.
@@ -829,7 +829,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeSettings {
 
 /// One error: a stable id to act on, and a translated title and message meant for end users.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Error Response Format".
+/// Source: `002_db84e9af49a8955f.txt`, section `Error Response Format`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorDetail {
     /// Constant error id; Teamup promises not to change it.
@@ -942,7 +942,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
 ///
 /// Spec note: `bad_request` and `validation_error` appear only in the examples of "Error Response Format", not in the table. See note `error-ids`.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Error IDs".
+/// Source: `002_db84e9af49a8955f.txt`, section `Error IDs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ErrorId {
     /// 503. The application is in maintenance mode; try again later.
@@ -973,7 +973,7 @@ pub enum ErrorId {
     BadRequest,
     /// 400. Invalid event data, with one message per problem. Seen only in the "Error Response Format" example, not in the table of error ids.
     ValidationError,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -1067,7 +1067,7 @@ impl clientgen_runtime::UnknownFields for ErrorId {
 
 /// An error message, either one text or one text per problem.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Error Response Format".
+/// Source: `002_db84e9af49a8955f.txt`, section `Error Response Format`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1089,7 +1089,7 @@ impl clientgen_runtime::UnknownFields for ErrorMessage {
 
 /// The body of every failure response.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Error Response Format".
+/// Source: `002_db84e9af49a8955f.txt`, section `Error Response Format`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponse {
     /// What went wrong.
@@ -1170,9 +1170,9 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
 
 /// A calendar event, as returned by the server and as sent back on update. Read-only attributes are never sent; the update-only `redit` is never returned.
 ///
-/// Spec note: Only `id`, `start_dt`, `end_dt` and `all_day` are required: the documented responses leave out many attributes. The dates are date-times (see note `date-time-types`), and the attribute notes the table refers to are missing (see note `missing-attribute-notes`).
+/// Spec note: Only `id`, `start_dt`, `end_dt` and `all_day` are required: the documented responses leave out many attributes. The dates are date-times (see note `date-time-types`), and the attribute notes the table refers to are missing (see note `missing-attribute-notes`). An update names at least one sub-calendar (see note `event-subcalendars`).
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Event Data Structure".
+/// Source: `002_db84e9af49a8955f.txt`, section `Event Data Structure`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Event {
     /// Event id, assigned by the server.
@@ -1637,7 +1637,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 
 /// Limits and features of a calendar's plan.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Features {
     /// Most sub-calendars allowed.
@@ -1797,7 +1797,7 @@ impl<'de> serde::Deserialize<'de> for Features {
 
 /// General calendar settings.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GeneralSettings {
     /// Email address of the calendar administrator.
@@ -2014,7 +2014,7 @@ impl<'de> serde::Deserialize<'de> for GeneralSettings {
 
 /// Title and branding of a calendar.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Identity {
     /// Calendar title.
@@ -2170,7 +2170,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
 
 /// The calendar key (sharing link) a request was made with.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Read Configuration".
+/// Source: `002_db84e9af49a8955f.txt`, section `Read Configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Link {
     /// Name of the link, such as `Administrator`.
@@ -2250,7 +2250,9 @@ impl<'de> serde::Deserialize<'de> for Link {
 
 /// An event to create: the event attributes without the read-only ones and without the server-assigned id, version and occurrence start, and without the update-only `redit`.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Create a new Event".
+/// Spec note: See note `event-subcalendars`.
+///
+/// Source: `002_db84e9af49a8955f.txt`, section `Create a new Event`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewEvent {
     /// Optional id of the event in a third-party system; must be unique.
@@ -2541,7 +2543,7 @@ impl<'de> serde::Deserialize<'de> for NewEvent {
 
 /// A sub-calendar to create, without the attributes the server fills in.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Sub-Calendar Data Structure".
+/// Source: `002_db84e9af49a8955f.txt`, section `Sub-Calendar Data Structure`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewSubcalendar {
     /// Name, 1 to 100 characters, unique within the calendar.
@@ -2675,14 +2677,14 @@ impl<'de> serde::Deserialize<'de> for NewSubcalendar {
 
 /// Markup of event notes.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Get Events Collection".
+/// Source: `002_db84e9af49a8955f.txt`, section `Get Events Collection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteFormat {
     /// HTML (the server's default).
     Html,
     /// Markdown.
     Markdown,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2754,7 +2756,7 @@ impl clientgen_runtime::UnknownFields for NoteFormat {
 ///
 /// Spec note: The document's lists of supported values are empty; the values come from peer clients. See note `redit-values`.
 ///
-/// Source: `more/teamup-endpoints-from-peer-clients.txt`, "DELETE /{cal}/events/{eventId}?version=<v>&redit=<single|future|all>" (secondary material, not the vendor's own documentation).
+/// Source: `more/teamup-endpoints-from-peer-clients.txt`, section `DELETE /{cal}/events/{eventId}?version=<v>&redit=<single|future|all>` (secondary material, not the vendor's own documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecurrenceEditMode {
     /// Only this occurrence.
@@ -2763,7 +2765,7 @@ pub enum RecurrenceEditMode {
     Future,
     /// Every occurrence of the series.
     All,
-    ///A value the spec does not document (yet), kept as received.
+    /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
 
@@ -2835,7 +2837,7 @@ impl clientgen_runtime::UnknownFields for RecurrenceEditMode {
 
 /// A sub-calendar: a category of events with its own colour. Every calendar has at least one and every event belongs to at least one.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Sub-Calendar Data Structure".
+/// Source: `002_db84e9af49a8955f.txt`, section `Sub-Calendar Data Structure`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Subcalendar {
     /// Sub-calendar id, assigned by the server.
@@ -3030,7 +3032,7 @@ impl<'de> serde::Deserialize<'de> for Subcalendar {
 
 /// A sub-calendar colour: an id from Teamup's palette of 48 colours (1 to 48; the table "Sub-Calendar Colors" gives each one's hex value, for example 17 is #668CB3), or a custom colour such as `#ABCD12`. Custom colours are not in use yet, but Teamup says to be ready for them.
 ///
-/// Source: `002_db84e9af49a8955f.txt`, "Sub-Calendar Data Structure".
+/// Source: `002_db84e9af49a8955f.txt`, section `Sub-Calendar Data Structure`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
