@@ -214,7 +214,8 @@ impl Op {
         }
         let start = DateTime::from(Utc.with_ymd_and_hms(2015, 6, 17, 10, 0, 0).unwrap());
         let end = DateTime::from(Utc.with_ymd_and_hms(2015, 6, 17, 11, 0, 0).unwrap());
-        let new_event = types::NewEvent::new(start, end, false);
+        let mut new_event = types::NewEvent::new(start, end, false);
+        new_event.subcalendar_ids = Some(vec![730624]); // an event names at least one
         let event: types::Event = serde_json::from_value(event_json()).expect("fixture event");
         let new_subcalendar = types::NewSubcalendar::new("Fault drills".to_owned());
         let subcalendar: types::Subcalendar =

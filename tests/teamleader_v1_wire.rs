@@ -510,8 +510,8 @@ async fn add_contact_sends_the_documented_fields_and_a_custom_field() {
 }
 
 /// An endpoint known by name only (getMilestone) has a form without typed fields, as its docs
-/// say; the parameters a caller puts into `extra` are sent as form fields (in key order, as the
-/// map keeps them), before the credentials, and nothing else is sent.
+/// say; the parameters a caller puts into `extra` are sent as form fields, in the order given,
+/// before the credentials, and nothing else is sent.
 #[tokio::test]
 async fn a_name_only_endpoint_sends_the_fields_put_into_extra() {
     let server = serve_with(json_answer(200, json!({"id": 42}))).await;
@@ -524,7 +524,7 @@ async fn a_name_only_endpoint_sends_the_fields_put_into_extra() {
     assert_credentials_form(
         &single_request(&server).await,
         "/getMilestone.php",
-        "include=tasks%20and%20users&milestone_id=42",
+        "milestone_id=42&include=tasks%20and%20users",
     );
 }
 

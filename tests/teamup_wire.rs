@@ -563,7 +563,8 @@ async fn read_modify_write_loses_no_data() {
 #[tokio::test]
 async fn read_modify_write_keeps_unknown_numbers_exactly() {
     let answer = concat!(
-        r#"{"event": {"id": "77", "start_dt": "2015-06-17T06:00:00-0400", "#,
+        r#"{"event": {"id": "77", "subcalendar_ids": [730624], "#,
+        r#""start_dt": "2015-06-17T06:00:00-0400", "#,
         r#""end_dt": "2015-06-17T07:00:00-0400", "all_day": false, "version": "v1", "#,
         r#""big": 18446744073709551617, "precise": 0.1000000000000000055511151231257827, "#,
         r#""nested": {"ids": [18446744073709551616, -1.50]}, "text": "caf\u00e9"}}"#

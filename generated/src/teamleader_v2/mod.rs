@@ -2,7 +2,7 @@
 
 //! Teamleader Focus API v2
 //!
-//! Teamleader Focus's action-based (RPC style) API: every call is a POST of a JSON body to `https://api.focus.teamleader.eu/<resource>.<action>`. This module covers the authenticated user (`users.me`), the translation of API v1 ids into v2 UUIDs (`migrate.*`), webhook registration, and the CRM's contacts and companies and the deals built on them. Calls are made on behalf of a Teamleader user who authorised the integration through OAuth 2; single objects come back under `data`, lists under `data` with optional paging information under `meta`, and failures as a list of errors under `errors`.
+//! Teamleader Focus's action-based (RPC style) API: every call is a POST of a JSON body to `https://api.focus.teamleader.eu/<resource>.<action>`. This module covers every action the reference documents: users, departments, teams and the account's settings, the CRM (contacts, companies, tags), deals and quotations, the calendar (meetings, calls, events), invoicing (invoices, credit notes, subscriptions), products, the legacy and the new projects modules, tasks, time tracking, tickets, files, mail templates, the translation of API v1 ids into v2 UUIDs (`migrate.*`) and webhook registration. Calls are made on behalf of a Teamleader user who authorised the integration through OAuth 2; single objects come back under `data`, lists under `data` with optional paging information under `meta`, and failures as a list of errors under `errors`.
 //!
 //! Base URL: `https://api.focus.teamleader.eu`.
 //!
