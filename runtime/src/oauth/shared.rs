@@ -13,7 +13,7 @@
 //!   other processes wait (polling every [`SharedOptions::poll`]) until the pair changes, and
 //!   take it.
 //! - **Written before it is used.** The new pair is written to Redis (and then handed to the
-//!   process's own [`TokenStore`](super::TokenStore)) before any request uses it.
+//!   process's own [`TokenStore`]) before any request uses it.
 //! - **Fencing.** The write is one script that succeeds only while the lock still holds this
 //!   session's fencing token and the stored pair is the one it read. A process that stalled
 //!   past its lease (a pause, a slow network) therefore cannot overwrite a newer pair: it
