@@ -203,6 +203,8 @@ pub struct TypeModel {
     pub cite: Cite,
     /// What it is.
     pub body: TypeBody,
+    /// Written as a form body, or nested in one (derived by `facts`).
+    pub form: bool,
 }
 
 /// The shape of a named type.
@@ -256,6 +258,9 @@ pub struct FieldModel {
     pub form_name: Option<String>,
     /// Documentation, with default and note folded in.
     pub docs: String,
+    /// The value can hold something the spec does not describe, so `UnknownFields` searches
+    /// it (derived by `facts`).
+    pub walk: bool,
 }
 
 /// An enum value.

@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+pub mod facts;
 pub mod files;
 pub mod ir;
 pub mod lower;

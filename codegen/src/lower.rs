@@ -345,6 +345,8 @@ impl Lowerer<'_> {
         let mut operations = self.operations(&client_params, &global_params);
         let mut error = error;
         name_example_tests(&mut operations, error.as_mut());
+        let mut types = types;
+        crate::facts::derive(&mut types, &operations);
 
         ir::Api {
             module: spec.api.clone(),
@@ -679,6 +681,7 @@ impl Lowerer<'_> {
             docs: fold_docs(&t.docs, None, t.note.as_deref()),
             cite,
             body,
+            form: false,
         }
     }
 
@@ -820,6 +823,7 @@ impl Lowerer<'_> {
                     deprecated: f.deprecated.clone(),
                     form_name: f.form_name.clone(),
                     docs: fold_docs(&f.docs, f.default.as_deref(), f.note.as_deref()),
+                    walk: false,
                 }
             })
             .collect()

@@ -180,6 +180,7 @@ mod tests {
             deprecated: None,
             form_name: None,
             docs: String::new(),
+            walk: false,
         }
     }
 
@@ -197,6 +198,7 @@ mod tests {
                 fields,
                 keep_unknown: false,
             },
+            form: false,
         }
     }
 

@@ -16,8 +16,92 @@ pub fn preamble(source: &str) -> String {
 pub fn rust(file: &RustFile, source: &str) -> Result<String, String> {
     let parsed: syn::File = syn::parse2(file.tokens.clone())
         .map_err(|e| format!("emitter produced invalid Rust for {}: {e}", file.path))?;
-    let text = separate_items(&prettyplease::unparse(&parsed));
+    let text = separate_items(&unparse(parsed));
     Ok(format!("// {}\n\n{text}", preamble(source)))
+}
+
+/// prettyplease, except for the runtime's table macros (`clientgen_runtime::open_object!` and
+/// the like), whose bodies it can only print as a paragraph of tokens: those get one entry per
+/// line, so that a field added to a spec is one added line in review.
+fn unparse(file: syn::File) -> String {
+    let mut out = String::new();
+    let mut group = syn::File {
+        shebang: None,
+        attrs: file.attrs,
+        items: Vec::new(),
+    };
+    let flush = |out: &mut String, group: &mut syn::File| {
+        if !group.items.is_empty() || !group.attrs.is_empty() {
+            out.push_str(&prettyplease::unparse(group));
+            group.attrs.clear();
+            group.items.clear();
+        }
+    };
+    for item in file.items {
+        match table_macro(&item) {
+            Some(text) => {
+                flush(&mut out, &mut group);
+                out.push_str(&text);
+            }
+            None => group.items.push(item),
+        }
+    }
+    flush(&mut out, &mut group);
+    out
+}
+
+/// `clientgen_runtime::name!(Type { entry, entry, });`, laid out one entry per line; `None`
+/// for any other item.
+fn table_macro(item: &syn::Item) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+
+    let syn::Item::Macro(m) = item else {
+        return None;
+    };
+    let path = &m.mac.path;
+    if path.segments.len() != 2 || path.segments[0].ident != "clientgen_runtime" {
+        return None;
+    }
+    let mut tokens = m.mac.tokens.clone().into_iter();
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
+        (tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut entries: Vec<String> = Vec::new();
+    let mut entry = String::new();
+    for tt in body.stream() {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                entries.push(std::mem::take(&mut entry));
+            }
+            TokenTree::Punct(p) if p.as_char() == ':' => entry.push(':'),
+            _ => {
+                if !entry.is_empty() {
+                    entry.push(' ');
+                }
+                entry.push_str(&tt.to_string());
+            }
+        }
+    }
+    if !entry.is_empty() {
+        entries.push(entry);
+    }
+    let mac = &path.segments[1].ident;
+    let mut text = format!("clientgen_runtime::{mac}!({name} {{");
+    if entries.is_empty() {
+        text.push_str("});\n");
+    } else {
+        text.push('\n');
+        for e in &entries {
+            text.push_str(&format!("    {e},\n"));
+        }
+        text.push_str("});\n");
+    }
+    Some(text)
 }
 
 /// Puts a blank line between items, which prettyplease prints back to back: after the inner

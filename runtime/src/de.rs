@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, Error, Visitor};
+use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
 
 /// An object key, borrowed from the input where possible.
 #[derive(Debug)]
@@ -63,4 +63,48 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
         deserializer.deserialize_str(KeyVisitor)
     }
+}
+
+/// Reads a string, borrowed from the input where possible: the wire text of an open enum,
+/// matched against the documented values without allocating for them.
+pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
+    struct TextVisitor;
+    impl<'de> Visitor<'de> for TextVisitor {
+        type Value = Key<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+            Ok(Key::Borrowed(v))
+        }
+
+        fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
+            Ok(Key::Owned(v.to_owned()))
+        }
+
+        fn visit_string<E: Error>(self, v: String) -> Result<Key<'de>, E> {
+            Ok(Key::Owned(v))
+        }
+    }
+    deserializer.deserialize_str(TextVisitor)
+}
+
+/// Decodes the value of a documented key into its slot; a key given twice is an error, as
+/// with serde's derive.
+pub fn next_value<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    field: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(field));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }

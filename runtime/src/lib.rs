@@ -10,6 +10,7 @@ pub mod decimal;
 pub mod encode;
 pub mod error;
 pub mod extra;
+pub mod impls;
 pub mod limit;
 pub mod oauth;
 pub mod paginate;
@@ -42,3 +43,7 @@ pub use unknown::UnknownFields;
 pub use futures::Stream;
 /// Re-exported so generated code and users name the same versions.
 pub use {chrono, futures, serde_json};
+
+/// The serde the generated impls (see [`impls`]) are written against.
+#[doc(hidden)]
+pub use serde as __serde;

@@ -57,6 +57,13 @@ impl<T: UnknownFields> UnknownFields for Option<T> {
     }
 }
 
+/// A boxed value (a type that contains itself) is searched like the value.
+impl<T: UnknownFields + ?Sized> UnknownFields for Box<T> {
+    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
+        (**self).collect_unknown(path, out);
+    }
+}
+
 impl<T: UnknownFields> UnknownFields for Vec<T> {
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         for (i, v) in self.iter().enumerate() {

@@ -1,69 +1,22 @@
 //! The `types` module of an API: structs, open enums and untagged unions.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc, ident, inner_doc, rust_type, source_line};
-use crate::ir::{Api, BodyEncoding, EnumLiteral, FieldModel, Ty, TypeBody, TypeModel};
-
-/// Object types written as form bodies, and the objects nested in them (flattened into the
-/// same form).
-fn form_types(api: &Api) -> BTreeSet<&str> {
-    let mut pending: Vec<&str> = api
-        .operations
-        .iter()
-        .filter_map(|op| op.body.as_ref())
-        .filter(|b| b.encoding == BodyEncoding::Form)
-        .filter_map(|b| match &b.ty {
-            Ty::Named(n) => Some(n.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut out = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        if !out.insert(name) {
-            continue;
-        }
-        let Some(TypeBody::Object { fields, .. }) =
-            api.types.iter().find(|t| t.rust == name).map(|t| &t.body)
-        else {
-            continue;
-        };
-        for f in fields.iter().filter(|f| !f.read_only) {
-            if let Ty::Named(n) = &f.ty {
-                if api
-                    .types
-                    .iter()
-                    .any(|t| &t.rust == n && matches!(t.body, TypeBody::Object { .. }))
-                {
-                    pending.push(n);
-                }
-            }
-        }
-    }
-    out
-}
+use crate::ir::{Api, EnumLiteral, FieldModel, Ty, TypeBody, TypeModel};
 
 pub(super) fn module(api: &Api) -> TokenStream {
     let header = inner_doc(&format!(
         "Types of the {}, as its spec declares them.",
         api.title
     ));
-    let form_types = form_types(api);
     let items = api.types.iter().map(|t| {
         let item = match &t.body {
             TypeBody::Object {
                 fields,
                 keep_unknown,
-            } => object(
-                api,
-                t,
-                fields,
-                *keep_unknown,
-                form_types.contains(t.rust.as_str()),
-            ),
+            } => object(api, t, fields, *keep_unknown),
             TypeBody::Enum { integer, values } => open_enum(t, *integer, values),
             TypeBody::Union { variants } => union(t, variants),
         };
@@ -144,13 +97,7 @@ fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     (ty, serde)
 }
 
-fn object(
-    api: &Api,
-    t: &TypeModel,
-    fields: &[FieldModel],
-    keep_unknown: bool,
-    form: bool,
-) -> TokenStream {
+fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
     let name = ident(&t.rust);
     let tdoc = type_doc(t);
     let decls = fields.iter().map(|f| {
@@ -213,31 +160,31 @@ fn object(
                 }
             }
         });
-    let unknown_parts = fields.iter().map(|f| {
-        let n = ident(&f.rust);
-        let wire = &f.wire;
-        let at = quote!(&clientgen_runtime::unknown::field_path(path, #wire));
-        // A box reaches the value's own impl by auto-deref, which `Option` and `Patch` of a box
-        // do not: unwrap them first.
-        match (f.boxed, f.clearable, !f.required || f.nullable) {
-            (true, true, _) => quote! {
-                if let Some(v) = self.#n.get() { v.collect_unknown(#at, out); }
-            },
-            (true, false, true) => quote! {
-                if let Some(v) = &self.#n { v.collect_unknown(#at, out); }
-            },
-            _ => quote!(self.#n.collect_unknown(#at, out);),
-        }
-    });
-    let unused = (fields.is_empty() && !keep_unknown).then(|| quote!(let _ = (path, out);));
-    let extra_unknown = keep_unknown.then(|| quote!(self.extra.collect_unknown(path, out);));
-    let form_impl = form.then(|| form_encoder(api, &name, fields, keep_unknown));
-    // With unknown fields kept, `Deserialize` is written out (see `deserialize_impl`); `flatten`
-    // stays on `extra` for `Serialize` only.
-    let (derive_de, de_impl) = if keep_unknown {
-        (None, Some(deserialize_impl(&name, fields)))
+    let form_impl = t.form.then(|| form_encoder(api, &name, fields, keep_unknown));
+    // With unknown fields kept, `Deserialize` comes from the runtime's `open_object!` (one pass
+    // over the keys); `flatten` stays on `extra` for `Serialize` only.
+    let (derive_de, impls) = if keep_unknown {
+        let lines = fields.iter().map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            let required = (f.required && !f.nullable).then(|| quote!(required));
+            let walk = f.walk.then(|| quote!(walk));
+            quote!(#n: #wire #required #walk,)
+        });
+        (
+            None,
+            quote!(clientgen_runtime::open_object!(#name { #(#lines)* });),
+        )
     } else {
-        (Some(quote!(serde::Deserialize)), None)
+        let lines = fields.iter().filter(|f| f.walk).map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            quote!(#n: #wire walk,)
+        });
+        (
+            Some(quote!(serde::Deserialize)),
+            quote!(clientgen_runtime::unknown_fields!(#name { #(#lines)* });),
+        )
     };
     quote! {
         #tdoc
@@ -249,91 +196,9 @@ fn object(
 
         #constructor
 
-        impl clientgen_runtime::UnknownFields for #name {
-            #[allow(deprecated)]
-            fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-                #unused
-                #(#unknown_parts)*
-                #extra_unknown
-            }
-        }
-
-        #de_impl
+        #impls
 
         #form_impl
-    }
-}
-
-/// `Deserialize` for an object that keeps unknown fields, in one pass over its keys: each
-/// documented wire name decodes into its field, every other key into `extra`.
-///
-/// `#[serde(flatten)]` would buffer the whole object into serde's `Content` first (a second
-/// decode of every field, and numbers squeezed through serde's number types). The errors are
-/// the ones serde's derive gives: `missing field`, `duplicate field`, `expected struct ..`.
-fn deserialize_impl(name: &proc_macro2::Ident, fields: &[FieldModel]) -> TokenStream {
-    // Slots are numbered, so no field name can collide with the locals (`map`, `key`, `extra`).
-    let slot = |i: usize| quote::format_ident!("slot_{i}");
-    let slots = fields.iter().enumerate().map(|(i, f)| {
-        let n = slot(i);
-        let ty = field_decl(f).0;
-        quote!(let mut #n: Option<#ty> = None;)
-    });
-    let arms = fields.iter().enumerate().map(|(i, f)| {
-        let n = slot(i);
-        let wire = &f.wire;
-        quote! {
-            #wire => {
-                if #n.is_some() {
-                    return Err(serde::de::Error::duplicate_field(#wire));
-                }
-                #n = Some(map.next_value()?);
-            }
-        }
-    });
-    let inits = fields.iter().enumerate().map(|(i, f)| {
-        let n = ident(&f.rust);
-        let s = slot(i);
-        let wire = &f.wire;
-        if !f.required || f.nullable {
-            quote!(#n: #s.unwrap_or_default(),)
-        } else {
-            quote!(#n: #s.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
-        }
-    });
-    let expecting = format!("struct {name}");
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> serde::de::Visitor<'de> for Fields {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    // An object with no documented fields matches nothing but `_`.
-                    #[allow(deprecated, clippy::match_single_binding)]
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#slots)*
-                        let mut extra = clientgen_runtime::Extra::new();
-                        while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    extra.insert_unknown(key.into_owned(), map.next_value()?);
-                                }
-                            }
-                        }
-                        Ok(#name {
-                            #(#inits)*
-                            extra,
-                        })
-                    }
-                }
-                deserializer.deserialize_map(Fields)
-            }
-        }
     }
 }
 
@@ -426,101 +291,17 @@ fn open_enum(t: &TypeModel, integer: bool, values: &[crate::ir::EnumValue]) -> T
         quote!(#vdoc #vn,)
     });
     let payload = if integer { quote!(i64) } else { quote!(String) };
-    let to_wire = values.iter().map(|v| {
+    let lines = values.iter().map(|v| {
         let vn = ident(&v.rust);
         let lit = literal(&v.value);
-        quote!(#name::#vn => #lit,)
+        quote!(#vn = #lit,)
     });
-    let from_wire = values.iter().map(|v| {
-        let vn = ident(&v.rust);
-        let lit = literal(&v.value);
-        quote!(#lit => #name::#vn,)
-    });
+    let impls = if integer {
+        quote!(clientgen_runtime::open_int_enum!(#name { #(#lines)* });)
+    } else {
+        quote!(clientgen_runtime::open_str_enum!(#name { #(#lines)* });)
+    };
     let unknown_doc = " A value the spec does not document (yet), kept as received.";
-    let body = if integer {
-        quote! {
-            impl #name {
-                /// The value on the wire.
-                pub fn as_i64(&self) -> i64 {
-                    match self {
-                        #(#to_wire)*
-                        #name::Unknown(v) => *v,
-                    }
-                }
-            }
-            impl From<i64> for #name {
-                fn from(value: i64) -> Self {
-                    match value {
-                        #(#from_wire)*
-                        other => #name::Unknown(other),
-                    }
-                }
-            }
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    write!(f, "{}", self.as_i64())
-                }
-            }
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.as_i64())
-                }
-            }
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    i64::deserialize(deserializer).map(#name::from)
-                }
-            }
-        }
-    } else {
-        quote! {
-            impl #name {
-                /// The value on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(#to_wire)*
-                        #name::Unknown(v) => v,
-                    }
-                }
-            }
-            impl From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #(#from_wire)*
-                        other => #name::Unknown(other.to_owned()),
-                    }
-                }
-            }
-            impl From<String> for #name {
-                fn from(value: String) -> Self {
-                    match #name::from(value.as_str()) {
-                        #name::Unknown(_) => #name::Unknown(value),
-                        known => known,
-                    }
-                }
-            }
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    String::deserialize(deserializer).map(#name::from)
-                }
-            }
-        }
-    };
-    let param_value = if integer {
-        quote!(self.as_i64().to_string())
-    } else {
-        quote!(self.as_str().to_owned())
-    };
     quote! {
         #tdoc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -530,21 +311,7 @@ fn open_enum(t: &TypeModel, integer: bool, values: &[crate::ir::EnumValue]) -> T
             Unknown(#payload),
         }
 
-        #body
-
-        impl clientgen_runtime::ToParam for #name {
-            fn to_param(&self) -> String {
-                #param_value
-            }
-        }
-
-        impl clientgen_runtime::UnknownFields for #name {
-            fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-                if let #name::Unknown(v) = self {
-                    out.push(format!("{path} = {v}"));
-                }
-            }
-        }
+        #impls
     }
 }
 
@@ -567,9 +334,9 @@ fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
         }
         quote!(#vdoc #vn(#ty),)
     });
-    let arms = variants.iter().map(|v| {
+    let lines = variants.iter().map(|v| {
         let vn = ident(&v.rust);
-        quote!(#name::#vn(v) => v.collect_unknown(path, out),)
+        quote!(#vn,)
     });
     quote! {
         #tdoc
@@ -582,13 +349,7 @@ fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
             #(#decls)*
         }
 
-        impl clientgen_runtime::UnknownFields for #name {
-            fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
+        clientgen_runtime::union_unknown_fields!(#name { #(#lines)* });
     }
 }
 

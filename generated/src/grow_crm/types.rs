@@ -16,70 +16,10 @@ pub enum ActiveState {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl ActiveState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ActiveState::Active => "active",
-            ActiveState::Archived => "archived",
-            ActiveState::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for ActiveState {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => ActiveState::Active,
-            "archived" => ActiveState::Archived,
-            other => ActiveState::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for ActiveState {
-    fn from(value: String) -> Self {
-        match ActiveState::from(value.as_str()) {
-            ActiveState::Unknown(_) => ActiveState::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for ActiveState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ActiveState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ActiveState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ActiveState::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for ActiveState {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for ActiveState {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let ActiveState::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(ActiveState {
+    Active = "active",
+    Archived = "archived",
+});
 
 /// The user who wrote a comment.
 ///
@@ -107,69 +47,10 @@ impl CommentCreator {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for CommentCreator {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommentCreator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CommentCreator;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CommentCreator")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommentCreator, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CommentCreator {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(CommentCreator {
+    id: "id" required,
+    name: "name" required,
+});
 
 /// When a lead was converted, as a date-time or a plain date.
 ///
@@ -185,15 +66,10 @@ pub enum ConversionDate {
     /// A calendar date.
     Date(chrono::NaiveDate),
 }
-
-impl clientgen_runtime::UnknownFields for ConversionDate {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        match self {
-            ConversionDate::DateTime(v) => v.collect_unknown(path, out),
-            ConversionDate::Date(v) => v.collect_unknown(path, out),
-        }
-    }
-}
+clientgen_runtime::union_unknown_fields!(ConversionDate {
+    DateTime,
+    Date,
+});
 
 /// The client made from a lead. Only its id is typed; every other field is kept as raw JSON in `extra`.
 ///
@@ -212,59 +88,9 @@ pub struct ConvertedClient {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for ConvertedClient {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConvertedClient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ConvertedClient;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConvertedClient")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConvertedClient, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ConvertedClient {
-                    id: slot_0.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ConvertedClient {
+    id: "id",
+});
 
 /// What remains of a deleted comment, its id.
 ///
@@ -289,59 +115,9 @@ impl DeletedComment {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeletedComment {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeletedComment;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeletedComment")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedComment, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeletedComment {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeletedComment {
+    id: "id" required,
+});
 
 /// What remains of a deleted lead, its id.
 ///
@@ -366,59 +142,9 @@ impl DeletedLead {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeletedLead {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeletedLead {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeletedLead;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeletedLead")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedLead, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeletedLead {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeletedLead {
+    id: "id" required,
+});
 
 /// The body of every failure. 401: the API key is missing or invalid. 404: the lead or comment id does not exist. 409: the lead was already converted to a client. 422: validation failed, and `errors` says which fields and why.
 ///
@@ -449,78 +175,10 @@ impl ErrorBody {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for ErrorBody {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.message
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "message"),
-                out,
-            );
-        self.errors
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "errors"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ErrorBody;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorBody")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorBody, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<
-                    Option<std::collections::BTreeMap<String, Vec<String>>>,
-                > = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "message" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "errors" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("errors"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ErrorBody {
-                    message: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    errors: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ErrorBody {
+    message: "message" required,
+    errors: "errors",
+});
 
 /// The lead object: a complete lead as get_lead returns it, and the body of update_lead. To update, read the lead, change it and send it back whole; read-only parts are never sent, and each sent field goes under its form name (`title` as `lead_title`, ...).
 ///
@@ -594,254 +252,23 @@ pub struct Lead {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Lead {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.value
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "value"),
-                out,
-            );
-        self.status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "status"),
-                out,
-            );
-        self.active_state
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "active_state"),
-                out,
-            );
-        self.category
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "category"),
-                out,
-            );
-        self.source
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "source"),
-                out,
-            );
-        self.last_contacted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_contacted"),
-                out,
-            );
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.contact
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact"),
-                out,
-            );
-        self.address
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "address"),
-                out,
-            );
-        self.converted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "converted"),
-                out,
-            );
-        self.assigned
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "assigned"),
-                out,
-            );
-        self.tags
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "tags"), out);
-        self.dates
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "dates"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Lead {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Lead;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Lead")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Lead, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_3: Option<LeadStatus> = None;
-                let mut slot_4: Option<ActiveState> = None;
-                let mut slot_5: Option<LeadCategory> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<chrono::NaiveDate>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<LeadContact> = None;
-                let mut slot_10: Option<LeadAddress> = None;
-                let mut slot_11: Option<LeadConverted> = None;
-                let mut slot_12: Option<Vec<LeadAssignee>> = None;
-                let mut slot_13: Option<Vec<String>> = None;
-                let mut slot_14: Option<LeadDates> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "value" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("value"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "status" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "active_state" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("active_state"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "category" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("category"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "source" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("source"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "last_contacted" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("last_contacted"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "contact" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "address" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("address"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "converted" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("converted"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "assigned" => {
-                            if slot_12.is_some() {
-                                return Err(serde::de::Error::duplicate_field("assigned"));
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "tags" => {
-                            if slot_13.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "dates" => {
-                            if slot_14.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dates"));
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Lead {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    title: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    value: slot_2.unwrap_or_default(),
-                    status: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    active_state: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("active_state"))?,
-                    category: slot_5
-                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
-                    source: slot_6.unwrap_or_default(),
-                    last_contacted: slot_7.unwrap_or_default(),
-                    description: slot_8.unwrap_or_default(),
-                    contact: slot_9
-                        .ok_or_else(|| serde::de::Error::missing_field("contact"))?,
-                    address: slot_10
-                        .ok_or_else(|| serde::de::Error::missing_field("address"))?,
-                    converted: slot_11
-                        .ok_or_else(|| serde::de::Error::missing_field("converted"))?,
-                    assigned: slot_12
-                        .ok_or_else(|| serde::de::Error::missing_field("assigned"))?,
-                    tags: slot_13
-                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
-                    dates: slot_14
-                        .ok_or_else(|| serde::de::Error::missing_field("dates"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Lead {
+    id: "id" required,
+    title: "title" required,
+    value: "value",
+    status: "status" required,
+    active_state: "active_state" required walk,
+    category: "category" required,
+    source: "source",
+    last_contacted: "last_contacted",
+    description: "description",
+    contact: "contact" required,
+    address: "address" required,
+    converted: "converted" required walk,
+    assigned: "assigned" required walk,
+    tags: "tags" required,
+    dates: "dates" required walk,
+});
 
 impl Lead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -910,31 +337,7 @@ impl LeadAddress {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadAddress {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.street
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "street"),
-                out,
-            );
-        self.city
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "city"), out);
-        self.state
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "state"),
-                out,
-            );
-        self.zip
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "zip"), out);
-        self.country
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "country"),
-                out,
-            );
-    }
-}
+clientgen_runtime::unknown_fields!(LeadAddress {});
 
 impl LeadAddress {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -980,69 +383,10 @@ impl LeadAssignee {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadAssignee {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadAssignee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadAssignee;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadAssignee")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadAssignee, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadAssignee {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadAssignee {
+    id: "id" required,
+    name: "name" required,
+});
 
 /// The complete set of team members assigned to a lead.
 ///
@@ -1069,63 +413,9 @@ impl LeadAssignment {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadAssignment {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.assigned
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "assigned"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadAssignment;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadAssignment")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadAssignment, A::Error> {
-                let mut slot_0: Option<Vec<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "assigned" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("assigned"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadAssignment {
-                    assigned: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("assigned"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadAssignment {
+    assigned: "assigned" required,
+});
 
 /// The (lead) category a lead is filed under.
 ///
@@ -1142,16 +432,7 @@ pub struct LeadCategory {
     #[serde(skip_serializing)]
     pub name: String,
 }
-
-impl clientgen_runtime::UnknownFields for LeadCategory {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-    }
-}
+clientgen_runtime::unknown_fields!(LeadCategory {});
 
 impl LeadCategory {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1231,206 +512,19 @@ impl LeadClone {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadClone {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.lead_title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_title"),
-                out,
-            );
-        self.lead_status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_status"),
-                out,
-            );
-        self.lead_firstname
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_firstname"),
-                out,
-            );
-        self.lead_lastname
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_lastname"),
-                out,
-            );
-        self.lead_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_email"),
-                out,
-            );
-        self.lead_phone
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_phone"),
-                out,
-            );
-        self.lead_company_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_company_name"),
-                out,
-            );
-        self.lead_website
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_website"),
-                out,
-            );
-        self.lead_value
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_value"),
-                out,
-            );
-        self.copy_checklist
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "copy_checklist"),
-                out,
-            );
-        self.copy_files
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "copy_files"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadClone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadClone;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadClone")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadClone, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_9: Option<Option<On>> = None;
-                let mut slot_10: Option<Option<On>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "lead_title" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_title"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "lead_status" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_status"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "lead_firstname" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_firstname"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "lead_lastname" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_lastname"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "lead_email" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_email"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "lead_phone" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_phone"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "lead_company_name" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_company_name"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "lead_website" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_website"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "lead_value" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_value"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "copy_checklist" => {
-                            if slot_9.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("copy_checklist"),
-                                );
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "copy_files" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("copy_files"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadClone {
-                    lead_title: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("lead_title"))?,
-                    lead_status: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("lead_status"))?,
-                    lead_firstname: slot_2.unwrap_or_default(),
-                    lead_lastname: slot_3.unwrap_or_default(),
-                    lead_email: slot_4.unwrap_or_default(),
-                    lead_phone: slot_5.unwrap_or_default(),
-                    lead_company_name: slot_6.unwrap_or_default(),
-                    lead_website: slot_7.unwrap_or_default(),
-                    lead_value: slot_8.unwrap_or_default(),
-                    copy_checklist: slot_9.unwrap_or_default(),
-                    copy_files: slot_10.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadClone {
+    lead_title: "lead_title" required,
+    lead_status: "lead_status" required,
+    lead_firstname: "lead_firstname",
+    lead_lastname: "lead_lastname",
+    lead_email: "lead_email",
+    lead_phone: "lead_phone",
+    lead_company_name: "lead_company_name",
+    lead_website: "lead_website",
+    lead_value: "lead_value",
+    copy_checklist: "copy_checklist" walk,
+    copy_files: "copy_files" walk,
+});
 
 impl LeadClone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1489,83 +583,11 @@ impl LeadComment {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadComment {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.text
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "text"), out);
-        self.creator
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creator"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadComment;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadComment")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadComment, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<CommentCreator> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "text" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("text"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "creator" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("creator"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadComment {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    text: slot_1.ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    creator: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("creator"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadComment {
+    id: "id" required,
+    text: "text" required,
+    creator: "creator" required walk,
+});
 
 /// The contact person of a lead and their company.
 ///
@@ -1620,47 +642,7 @@ impl LeadContact {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadContact {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.first_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "first_name"),
-                out,
-            );
-        self.last_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_name"),
-                out,
-            );
-        self.email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email"),
-                out,
-            );
-        self.phone
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "phone"),
-                out,
-            );
-        self.job_position
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "job_position"),
-                out,
-            );
-        self.company_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_name"),
-                out,
-            );
-        self.website
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "website"),
-                out,
-            );
-    }
-}
+clientgen_runtime::unknown_fields!(LeadContact {});
 
 impl LeadContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1731,156 +713,15 @@ impl LeadConversion {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadConversion {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.first_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "first_name"),
-                out,
-            );
-        self.last_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_name"),
-                out,
-            );
-        self.email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email"),
-                out,
-            );
-        self.client_company_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "client_company_name"),
-                out,
-            );
-        self.client_billing_invoice_due_days
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "client_billing_invoice_due_days",
-                ),
-                out,
-            );
-        self.send_welcome_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "send_welcome_email"),
-                out,
-            );
-        self.delete_lead
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "delete_lead"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadConversion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadConversion;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadConversion")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadConversion, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<YesNo>> = None;
-                let mut slot_6: Option<Option<YesNo>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "first_name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("first_name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "last_name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("last_name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "email" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("email"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "client_company_name" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("client_company_name"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "client_billing_invoice_due_days" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "client_billing_invoice_due_days",
-                                    ),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "send_welcome_email" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("send_welcome_email"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "delete_lead" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("delete_lead"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadConversion {
-                    first_name: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("first_name"))?,
-                    last_name: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("last_name"))?,
-                    email: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    client_company_name: slot_3.unwrap_or_default(),
-                    client_billing_invoice_due_days: slot_4.unwrap_or_default(),
-                    send_welcome_email: slot_5.unwrap_or_default(),
-                    delete_lead: slot_6.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadConversion {
+    first_name: "first_name" required,
+    last_name: "last_name" required,
+    email: "email" required,
+    client_company_name: "client_company_name",
+    client_billing_invoice_due_days: "client_billing_invoice_due_days",
+    send_welcome_email: "send_welcome_email" walk,
+    delete_lead: "delete_lead" walk,
+});
 
 impl LeadConversion {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1934,88 +775,11 @@ pub struct LeadConverted {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadConverted {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.is_converted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "is_converted"),
-                out,
-            );
-        self.client_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "client_id"),
-                out,
-            );
-        self.date
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "date"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadConverted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadConverted;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadConverted")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadConverted, A::Error> {
-                let mut slot_0: Option<bool> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<ConversionDate>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "is_converted" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("is_converted"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "client_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("client_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "date" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadConverted {
-                    is_converted: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("is_converted"))?,
-                    client_id: slot_1.unwrap_or_default(),
-                    date: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadConverted {
+    is_converted: "is_converted" required,
+    client_id: "client_id",
+    date: "date",
+});
 
 /// When a lead was created and last changed.
 ///
@@ -2039,77 +803,10 @@ pub struct LeadDates {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadDates {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.created
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "created"),
-                out,
-            );
-        self.updated
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "updated"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadDates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadDates;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadDates")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadDates, A::Error> {
-                let mut slot_0: Option<clientgen_runtime::DateTime> = None;
-                let mut slot_1: Option<clientgen_runtime::DateTime> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "updated" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadDates {
-                    created: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("created"))?,
-                    updated: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("updated"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadDates {
+    created: "created" required,
+    updated: "updated" required,
+});
 
 /// One page of a lead list, with its paging information.
 ///
@@ -2141,82 +838,11 @@ impl LeadPage {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadPage {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.data
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "data"), out);
-        self.meta
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "meta"), out);
-        self.message
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "message"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadPage;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadPage")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadPage, A::Error> {
-                let mut slot_0: Option<Vec<LeadSummary>> = None;
-                let mut slot_1: Option<PageMeta> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "data" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("data"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "meta" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("meta"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "message" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadPage {
-                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    meta: slot_1.ok_or_else(|| serde::de::Error::missing_field("meta"))?,
-                    message: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadPage {
+    data: "data" required walk,
+    meta: "meta" required walk,
+    message: "message",
+});
 
 /// The columns a lead list may be sorted by.
 ///
@@ -2234,74 +860,12 @@ pub enum LeadSort {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl LeadSort {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LeadSort::LeadTitle => "lead_title",
-            LeadSort::LeadValue => "lead_value",
-            LeadSort::LeadCreated => "lead_created",
-            LeadSort::LeadLastContacted => "lead_last_contacted",
-            LeadSort::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for LeadSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "lead_title" => LeadSort::LeadTitle,
-            "lead_value" => LeadSort::LeadValue,
-            "lead_created" => LeadSort::LeadCreated,
-            "lead_last_contacted" => LeadSort::LeadLastContacted,
-            other => LeadSort::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for LeadSort {
-    fn from(value: String) -> Self {
-        match LeadSort::from(value.as_str()) {
-            LeadSort::Unknown(_) => LeadSort::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for LeadSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for LeadSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(LeadSort::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for LeadSort {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for LeadSort {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let LeadSort::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(LeadSort {
+    LeadTitle = "lead_title",
+    LeadValue = "lead_value",
+    LeadCreated = "lead_created",
+    LeadLastContacted = "lead_last_contacted",
+});
 
 /// The status of a lead, one of the lead statuses configured in the CRM.
 ///
@@ -2323,24 +887,7 @@ pub struct LeadStatus {
     #[serde(skip_serializing)]
     pub color: String,
 }
-
-impl clientgen_runtime::UnknownFields for LeadStatus {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.color
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "color"),
-                out,
-            );
-    }
-}
+clientgen_runtime::unknown_fields!(LeadStatus {});
 
 impl LeadStatus {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2379,63 +926,9 @@ impl LeadStatusChange {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadStatusChange {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "status"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadStatusChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadStatusChange;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadStatusChange")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadStatusChange, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "status" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadStatusChange {
-                    status: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadStatusChange {
+    status: "status" required,
+});
 
 impl LeadStatusChange {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2538,244 +1031,23 @@ impl LeadSummary {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummary {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.value
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "value"),
-                out,
-            );
-        self.status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "status"),
-                out,
-            );
-        self.active_state
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "active_state"),
-                out,
-            );
-        self.category
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "category"),
-                out,
-            );
-        self.source
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "source"),
-                out,
-            );
-        self.last_contacted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_contacted"),
-                out,
-            );
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.contact
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact"),
-                out,
-            );
-        self.address
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "address"),
-                out,
-            );
-        self.converted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "converted"),
-                out,
-            );
-        self.assigned
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "assigned"),
-                out,
-            );
-        self.tags
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "tags"), out);
-        self.dates
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "dates"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadSummary;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadSummary")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadSummary, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_3: Option<Option<LeadSummaryStatus>> = None;
-                let mut slot_4: Option<Option<ActiveState>> = None;
-                let mut slot_5: Option<Option<LeadSummaryCategory>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<chrono::NaiveDate>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<LeadSummaryContact>> = None;
-                let mut slot_10: Option<Option<LeadSummaryAddress>> = None;
-                let mut slot_11: Option<Option<LeadSummaryConverted>> = None;
-                let mut slot_12: Option<Option<Vec<LeadSummaryAssignee>>> = None;
-                let mut slot_13: Option<Option<Vec<String>>> = None;
-                let mut slot_14: Option<Option<LeadSummaryDates>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "value" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("value"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "status" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "active_state" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("active_state"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "category" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("category"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "source" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("source"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "last_contacted" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("last_contacted"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "contact" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "address" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("address"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "converted" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("converted"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "assigned" => {
-                            if slot_12.is_some() {
-                                return Err(serde::de::Error::duplicate_field("assigned"));
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "tags" => {
-                            if slot_13.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "dates" => {
-                            if slot_14.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dates"));
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadSummary {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    title: slot_1.unwrap_or_default(),
-                    value: slot_2.unwrap_or_default(),
-                    status: slot_3.unwrap_or_default(),
-                    active_state: slot_4.unwrap_or_default(),
-                    category: slot_5.unwrap_or_default(),
-                    source: slot_6.unwrap_or_default(),
-                    last_contacted: slot_7.unwrap_or_default(),
-                    description: slot_8.unwrap_or_default(),
-                    contact: slot_9.unwrap_or_default(),
-                    address: slot_10.unwrap_or_default(),
-                    converted: slot_11.unwrap_or_default(),
-                    assigned: slot_12.unwrap_or_default(),
-                    tags: slot_13.unwrap_or_default(),
-                    dates: slot_14.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadSummary {
+    id: "id" required,
+    title: "title",
+    value: "value",
+    status: "status" walk,
+    active_state: "active_state" walk,
+    category: "category",
+    source: "source",
+    last_contacted: "last_contacted",
+    description: "description",
+    contact: "contact",
+    address: "address",
+    converted: "converted" walk,
+    assigned: "assigned" walk,
+    tags: "tags",
+    dates: "dates" walk,
+});
 
 /// The postal address of a lead; every part may be null, as a possibly trimmed answer holds it.
 ///
@@ -2800,31 +1072,7 @@ pub struct LeadSummaryAddress {
     #[serde(default)]
     pub country: Option<String>,
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryAddress {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.street
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "street"),
-                out,
-            );
-        self.city
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "city"), out);
-        self.state
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "state"),
-                out,
-            );
-        self.zip
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "zip"), out);
-        self.country
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "country"),
-                out,
-            );
-    }
-}
+clientgen_runtime::unknown_fields!(LeadSummaryAddress {});
 
 /// A team member assigned to a lead, as a possibly trimmed answer holds it.
 ///
@@ -2844,69 +1092,10 @@ pub struct LeadSummaryAssignee {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryAssignee {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadSummaryAssignee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadSummaryAssignee;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadSummaryAssignee")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadSummaryAssignee, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadSummaryAssignee {
-                    id: slot_0.unwrap_or_default(),
-                    name: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadSummaryAssignee {
+    id: "id",
+    name: "name",
+});
 
 /// The (lead) category a lead is filed under, as a possibly trimmed answer holds it.
 ///
@@ -2922,16 +1111,7 @@ pub struct LeadSummaryCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryCategory {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-    }
-}
+clientgen_runtime::unknown_fields!(LeadSummaryCategory {});
 
 /// The contact person of a lead and their company, as a possibly trimmed answer holds it.
 ///
@@ -2962,47 +1142,7 @@ pub struct LeadSummaryContact {
     #[serde(default)]
     pub website: Option<String>,
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryContact {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.first_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "first_name"),
-                out,
-            );
-        self.last_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_name"),
-                out,
-            );
-        self.email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email"),
-                out,
-            );
-        self.phone
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "phone"),
-                out,
-            );
-        self.job_position
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "job_position"),
-                out,
-            );
-        self.company_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_name"),
-                out,
-            );
-        self.website
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "website"),
-                out,
-            );
-    }
-}
+clientgen_runtime::unknown_fields!(LeadSummaryContact {});
 
 /// Whether and into which client a lead was converted. Set by the convert action only, as a possibly trimmed answer holds it.
 ///
@@ -3027,87 +1167,11 @@ pub struct LeadSummaryConverted {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryConverted {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.is_converted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "is_converted"),
-                out,
-            );
-        self.client_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "client_id"),
-                out,
-            );
-        self.date
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "date"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadSummaryConverted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadSummaryConverted;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadSummaryConverted")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadSummaryConverted, A::Error> {
-                let mut slot_0: Option<Option<bool>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<ConversionDate>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "is_converted" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("is_converted"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "client_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("client_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "date" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadSummaryConverted {
-                    is_converted: slot_0.unwrap_or_default(),
-                    client_id: slot_1.unwrap_or_default(),
-                    date: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadSummaryConverted {
+    is_converted: "is_converted",
+    client_id: "client_id",
+    date: "date",
+});
 
 /// When a lead was created and last changed, as a possibly trimmed answer holds it.
 ///
@@ -3127,75 +1191,10 @@ pub struct LeadSummaryDates {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryDates {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.created
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "created"),
-                out,
-            );
-        self.updated
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "updated"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadSummaryDates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadSummaryDates;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadSummaryDates")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadSummaryDates, A::Error> {
-                let mut slot_0: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut slot_1: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "created" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "updated" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadSummaryDates {
-                    created: slot_0.unwrap_or_default(),
-                    updated: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadSummaryDates {
+    created: "created",
+    updated: "updated",
+});
 
 /// The status of a lead as the trimmed answers show it: the id, sometimes the title.
 ///
@@ -3230,85 +1229,11 @@ impl LeadSummaryStatus {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadSummaryStatus {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.color
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "color"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadSummaryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadSummaryStatus;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadSummaryStatus")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadSummaryStatus, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "color" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("color"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadSummaryStatus {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    title: slot_1.unwrap_or_default(),
-                    color: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadSummaryStatus {
+    id: "id" required,
+    title: "title",
+    color: "color",
+});
 
 /// The complete set of tags of a lead.
 ///
@@ -3335,59 +1260,9 @@ impl LeadTags {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadTags {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.tags
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "tags"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadTags;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadTags")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadTags, A::Error> {
-                let mut slot_0: Option<Vec<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "tags" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadTags {
-                    tags: slot_0.ok_or_else(|| serde::de::Error::missing_field("tags"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadTags {
+    tags: "tags" required,
+});
 
 /// A lead to create, as the create form's parameters. Put values of custom fields (the CRM's required lead custom fields must be given) into `extra` under their field names. Team members are assigned afterwards with set_lead_assigned.
 ///
@@ -3486,325 +1361,27 @@ impl NewLead {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for NewLead {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.lead_title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_title"),
-                out,
-            );
-        self.lead_status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_status"),
-                out,
-            );
-        self.lead_categoryid
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_categoryid"),
-                out,
-            );
-        self.lead_firstname
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_firstname"),
-                out,
-            );
-        self.lead_lastname
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_lastname"),
-                out,
-            );
-        self.lead_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_email"),
-                out,
-            );
-        self.lead_phone
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_phone"),
-                out,
-            );
-        self.lead_company_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_company_name"),
-                out,
-            );
-        self.lead_job_position
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_job_position"),
-                out,
-            );
-        self.lead_website
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_website"),
-                out,
-            );
-        self.lead_value
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_value"),
-                out,
-            );
-        self.lead_source
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_source"),
-                out,
-            );
-        self.lead_last_contacted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_last_contacted"),
-                out,
-            );
-        self.lead_description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_description"),
-                out,
-            );
-        self.lead_street
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_street"),
-                out,
-            );
-        self.lead_city
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_city"),
-                out,
-            );
-        self.lead_state
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_state"),
-                out,
-            );
-        self.lead_zip
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_zip"),
-                out,
-            );
-        self.lead_country
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "lead_country"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NewLead {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = NewLead;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NewLead")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewLead, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                let mut slot_12: Option<Option<chrono::NaiveDate>> = None;
-                let mut slot_13: Option<Option<String>> = None;
-                let mut slot_14: Option<Option<String>> = None;
-                let mut slot_15: Option<Option<String>> = None;
-                let mut slot_16: Option<Option<String>> = None;
-                let mut slot_17: Option<Option<String>> = None;
-                let mut slot_18: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "lead_title" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_title"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "lead_status" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_status"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "lead_categoryid" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_categoryid"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "lead_firstname" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_firstname"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "lead_lastname" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_lastname"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "lead_email" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_email"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "lead_phone" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_phone"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "lead_company_name" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_company_name"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "lead_job_position" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_job_position"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "lead_website" => {
-                            if slot_9.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_website"),
-                                );
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "lead_value" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_value"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "lead_source" => {
-                            if slot_11.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_source"),
-                                );
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "lead_last_contacted" => {
-                            if slot_12.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_last_contacted"),
-                                );
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "lead_description" => {
-                            if slot_13.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_description"),
-                                );
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "lead_street" => {
-                            if slot_14.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_street"),
-                                );
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        "lead_city" => {
-                            if slot_15.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_city"));
-                            }
-                            slot_15 = Some(map.next_value()?);
-                        }
-                        "lead_state" => {
-                            if slot_16.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_state"));
-                            }
-                            slot_16 = Some(map.next_value()?);
-                        }
-                        "lead_zip" => {
-                            if slot_17.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lead_zip"));
-                            }
-                            slot_17 = Some(map.next_value()?);
-                        }
-                        "lead_country" => {
-                            if slot_18.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("lead_country"),
-                                );
-                            }
-                            slot_18 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(NewLead {
-                    lead_title: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("lead_title"))?,
-                    lead_status: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("lead_status"))?,
-                    lead_categoryid: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "lead_categoryid",
-                        ))?,
-                    lead_firstname: slot_3.unwrap_or_default(),
-                    lead_lastname: slot_4.unwrap_or_default(),
-                    lead_email: slot_5.unwrap_or_default(),
-                    lead_phone: slot_6.unwrap_or_default(),
-                    lead_company_name: slot_7.unwrap_or_default(),
-                    lead_job_position: slot_8.unwrap_or_default(),
-                    lead_website: slot_9.unwrap_or_default(),
-                    lead_value: slot_10.unwrap_or_default(),
-                    lead_source: slot_11.unwrap_or_default(),
-                    lead_last_contacted: slot_12.unwrap_or_default(),
-                    lead_description: slot_13.unwrap_or_default(),
-                    lead_street: slot_14.unwrap_or_default(),
-                    lead_city: slot_15.unwrap_or_default(),
-                    lead_state: slot_16.unwrap_or_default(),
-                    lead_zip: slot_17.unwrap_or_default(),
-                    lead_country: slot_18.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(NewLead {
+    lead_title: "lead_title" required,
+    lead_status: "lead_status" required,
+    lead_categoryid: "lead_categoryid" required,
+    lead_firstname: "lead_firstname",
+    lead_lastname: "lead_lastname",
+    lead_email: "lead_email",
+    lead_phone: "lead_phone",
+    lead_company_name: "lead_company_name",
+    lead_job_position: "lead_job_position",
+    lead_website: "lead_website",
+    lead_value: "lead_value",
+    lead_source: "lead_source",
+    lead_last_contacted: "lead_last_contacted",
+    lead_description: "lead_description",
+    lead_street: "lead_street",
+    lead_city: "lead_city",
+    lead_state: "lead_state",
+    lead_zip: "lead_zip",
+    lead_country: "lead_country",
+});
 
 impl NewLead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3863,63 +1440,9 @@ impl NewLeadComment {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for NewLeadComment {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.comment
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "comment"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NewLeadComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = NewLeadComment;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NewLeadComment")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewLeadComment, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "comment" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("comment"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(NewLeadComment {
-                    comment: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("comment"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(NewLeadComment {
+    comment: "comment" required,
+});
 
 impl NewLeadComment {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3947,68 +1470,9 @@ pub enum On {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl On {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            On::On => "on",
-            On::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for On {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => On::On,
-            other => On::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for On {
-    fn from(value: String) -> Self {
-        match On::from(value.as_str()) {
-            On::Unknown(_) => On::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for On {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for On {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for On {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(On::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for On {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for On {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let On::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(On {
+    On = "on",
+});
 
 /// Where a page sits in the whole result.
 ///
@@ -4042,107 +1506,12 @@ impl PageMeta {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for PageMeta {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.current_page
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "current_page"),
-                out,
-            );
-        self.per_page
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "per_page"),
-                out,
-            );
-        self.total
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "total"),
-                out,
-            );
-        self.last_page
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_page"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PageMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PageMeta;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PageMeta")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PageMeta, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "current_page" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("current_page"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "per_page" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("per_page"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "total" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("total"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "last_page" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("last_page"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(PageMeta {
-                    current_page: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("current_page"))?,
-                    per_page: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("per_page"))?,
-                    total: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    last_page: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("last_page"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(PageMeta {
+    current_page: "current_page" required,
+    per_page: "per_page" required,
+    total: "total" required,
+    last_page: "last_page" required,
+});
 
 /// Sort direction.
 ///
@@ -4156,70 +1525,10 @@ pub enum SortOrder {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl SortOrder {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SortOrder::Asc => "asc",
-            SortOrder::Desc => "desc",
-            SortOrder::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => SortOrder::Asc,
-            "desc" => SortOrder::Desc,
-            other => SortOrder::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for SortOrder {
-    fn from(value: String) -> Self {
-        match SortOrder::from(value.as_str()) {
-            SortOrder::Unknown(_) => SortOrder::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for SortOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SortOrder::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for SortOrder {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for SortOrder {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let SortOrder::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(SortOrder {
+    Asc = "asc",
+    Desc = "desc",
+});
 
 /// A yes/no switch written as a word.
 ///
@@ -4233,70 +1542,10 @@ pub enum YesNo {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl YesNo {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            YesNo::Yes => "yes",
-            YesNo::No => "no",
-            YesNo::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for YesNo {
-    fn from(value: &str) -> Self {
-        match value {
-            "yes" => YesNo::Yes,
-            "no" => YesNo::No,
-            other => YesNo::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for YesNo {
-    fn from(value: String) -> Self {
-        match YesNo::from(value.as_str()) {
-            YesNo::Unknown(_) => YesNo::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for YesNo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for YesNo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for YesNo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(YesNo::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for YesNo {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for YesNo {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let YesNo::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(YesNo {
+    Yes = "yes",
+    No = "no",
+});
 
 impl clientgen_runtime::ErrorBody for ErrorBody {
     type Code = std::convert::Infallible;

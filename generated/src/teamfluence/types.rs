@@ -17,62 +17,9 @@ pub struct ErrorBody {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for ErrorBody {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.detail
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "detail"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ErrorBody;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorBody")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorBody, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "detail" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("detail"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ErrorBody {
-                    detail: slot_0.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ErrorBody {
+    detail: "detail",
+});
 
 /// Kind of a lead's engagement event. The values are those third-party code was seen to handle; each meaning is read from its name. Other values decode to the unknown variant.
 ///
@@ -98,80 +45,15 @@ pub enum EventType {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl EventType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventType::LinkedinPostEngagement => "LINKEDIN_POST_ENGAGEMENT",
-            EventType::LinkedinCommentEngagement => "LINKEDIN_COMMENT_ENGAGEMENT",
-            EventType::LinkedinProfileViewer => "LINKEDIN_PROFILE_VIEWER",
-            EventType::LinkedinProfileFollower => "LINKEDIN_PROFILE_FOLLOWER",
-            EventType::LinkedinAcceptedConnection => "LINKEDIN_ACCEPTED_CONNECTION",
-            EventType::LinkedinCompanyPageVisit => "LINKEDIN_COMPANY_PAGE_VISIT",
-            EventType::LinkedinPrivateMessage => "LINKEDIN_PRIVATE_MESSAGE",
-            EventType::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for EventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "LINKEDIN_POST_ENGAGEMENT" => EventType::LinkedinPostEngagement,
-            "LINKEDIN_COMMENT_ENGAGEMENT" => EventType::LinkedinCommentEngagement,
-            "LINKEDIN_PROFILE_VIEWER" => EventType::LinkedinProfileViewer,
-            "LINKEDIN_PROFILE_FOLLOWER" => EventType::LinkedinProfileFollower,
-            "LINKEDIN_ACCEPTED_CONNECTION" => EventType::LinkedinAcceptedConnection,
-            "LINKEDIN_COMPANY_PAGE_VISIT" => EventType::LinkedinCompanyPageVisit,
-            "LINKEDIN_PRIVATE_MESSAGE" => EventType::LinkedinPrivateMessage,
-            other => EventType::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for EventType {
-    fn from(value: String) -> Self {
-        match EventType::from(value.as_str()) {
-            EventType::Unknown(_) => EventType::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for EventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(EventType::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for EventType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for EventType {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let EventType::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(EventType {
+    LinkedinPostEngagement = "LINKEDIN_POST_ENGAGEMENT",
+    LinkedinCommentEngagement = "LINKEDIN_COMMENT_ENGAGEMENT",
+    LinkedinProfileViewer = "LINKEDIN_PROFILE_VIEWER",
+    LinkedinProfileFollower = "LINKEDIN_PROFILE_FOLLOWER",
+    LinkedinAcceptedConnection = "LINKEDIN_ACCEPTED_CONNECTION",
+    LinkedinCompanyPageVisit = "LINKEDIN_COMPANY_PAGE_VISIT",
+    LinkedinPrivateMessage = "LINKEDIN_PRIVATE_MESSAGE",
+});
 
 /// A person who engaged with a post (an "engager"), with contact details, company, an engagement score and the history of their engagements.
 ///
@@ -224,228 +106,21 @@ pub struct Lead {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Lead {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.first_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "first_name"),
-                out,
-            );
-        self.last_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "last_name"),
-                out,
-            );
-        self.linkedin_url
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "linkedin_url"),
-                out,
-            );
-        self.email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email"),
-                out,
-            );
-        self.contact_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_email"),
-                out,
-            );
-        self.phone_number
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "phone_number"),
-                out,
-            );
-        self.headline
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "headline"),
-                out,
-            );
-        self.job_title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "job_title"),
-                out,
-            );
-        self.company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company"),
-                out,
-            );
-        self.engagement_score
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "engagement_score"),
-                out,
-            );
-        self.engagement_events_count
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "engagement_events_count"),
-                out,
-            );
-        self.picture
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "picture"),
-                out,
-            );
-        self.history
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "history"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Lead {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Lead;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Lead")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Lead, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<LeadCompany>> = None;
-                let mut slot_9: Option<Option<f64>> = None;
-                let mut slot_10: Option<Option<i64>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                let mut slot_12: Option<Option<Vec<LeadHistoryEvent>>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "first_name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("first_name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "last_name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("last_name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "linkedin_url" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("linkedin_url"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "email" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("email"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "contact_email" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_email"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "phone_number" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("phone_number"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "headline" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("headline"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "job_title" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("job_title"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "company" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("company"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "engagement_score" => {
-                            if slot_9.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("engagement_score"),
-                                );
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "engagement_events_count" => {
-                            if slot_10.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("engagement_events_count"),
-                                );
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "picture" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("picture"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "history" => {
-                            if slot_12.is_some() {
-                                return Err(serde::de::Error::duplicate_field("history"));
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Lead {
-                    first_name: slot_0.unwrap_or_default(),
-                    last_name: slot_1.unwrap_or_default(),
-                    linkedin_url: slot_2.unwrap_or_default(),
-                    email: slot_3.unwrap_or_default(),
-                    contact_email: slot_4.unwrap_or_default(),
-                    phone_number: slot_5.unwrap_or_default(),
-                    headline: slot_6.unwrap_or_default(),
-                    job_title: slot_7.unwrap_or_default(),
-                    company: slot_8.unwrap_or_default(),
-                    engagement_score: slot_9.unwrap_or_default(),
-                    engagement_events_count: slot_10.unwrap_or_default(),
-                    picture: slot_11.unwrap_or_default(),
-                    history: slot_12.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Lead {
+    first_name: "first_name",
+    last_name: "last_name",
+    linkedin_url: "linkedin_url",
+    email: "email",
+    contact_email: "contact_email",
+    phone_number: "phone_number",
+    headline: "headline",
+    job_title: "job_title",
+    company: "company" walk,
+    engagement_score: "engagement_score",
+    engagement_events_count: "engagement_events_count",
+    picture: "picture",
+    history: "history" walk,
+});
 
 /// The company of a lead.
 ///
@@ -468,87 +143,11 @@ pub struct LeadCompany {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.website
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "website"),
-                out,
-            );
-        self.linkedin_url
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "linkedin_url"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadCompany, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "website" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("website"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "linkedin_url" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("linkedin_url"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadCompany {
-                    name: slot_0.unwrap_or_default(),
-                    website: slot_1.unwrap_or_default(),
-                    linkedin_url: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadCompany {
+    name: "name",
+    website: "website",
+    linkedin_url: "linkedin_url",
+});
 
 /// One engagement of a lead, such as a reaction to or comment on a post.
 ///
@@ -576,103 +175,12 @@ pub struct LeadHistoryEvent {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for LeadHistoryEvent {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.event_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "event_type"),
-                out,
-            );
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.created_at
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "created_at"),
-                out,
-            );
-        self.post_url
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "post_url"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadHistoryEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadHistoryEvent;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadHistoryEvent")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadHistoryEvent, A::Error> {
-                let mut slot_0: Option<Option<EventType>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "event_type" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("event_type"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "created_at" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "post_url" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("post_url"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadHistoryEvent {
-                    event_type: slot_0.unwrap_or_default(),
-                    description: slot_1.unwrap_or_default(),
-                    created_at: slot_2.unwrap_or_default(),
-                    post_url: slot_3.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadHistoryEvent {
+    event_type: "event_type" walk,
+    description: "description",
+    created_at: "created_at",
+    post_url: "post_url",
+});
 
 /// The people who engaged with a post, in whichever of the three shapes the service uses: a bare array, or an object holding the array under `leads` or under `data`.
 ///
@@ -690,16 +198,11 @@ pub enum LeadList {
     /// The leads under the key `data`.
     Data(LeadsDataEnvelope),
 }
-
-impl clientgen_runtime::UnknownFields for LeadList {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        match self {
-            LeadList::Array(v) => v.collect_unknown(path, out),
-            LeadList::Leads(v) => v.collect_unknown(path, out),
-            LeadList::Data(v) => v.collect_unknown(path, out),
-        }
-    }
-}
+clientgen_runtime::union_unknown_fields!(LeadList {
+    Array,
+    Leads,
+    Data,
+});
 
 /// An object holding the leads under `data`; its other keys are kept.
 ///
@@ -726,59 +229,9 @@ impl LeadsDataEnvelope {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadsDataEnvelope {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.data
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "data"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadsDataEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadsDataEnvelope;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadsDataEnvelope")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadsDataEnvelope, A::Error> {
-                let mut slot_0: Option<Vec<Lead>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "data" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("data"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadsDataEnvelope {
-                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadsDataEnvelope {
+    data: "data" required walk,
+});
 
 /// An object holding the leads under `leads`; its other keys are kept.
 ///
@@ -805,63 +258,9 @@ impl LeadsEnvelope {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LeadsEnvelope {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.leads
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "leads"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LeadsEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LeadsEnvelope;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LeadsEnvelope")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadsEnvelope, A::Error> {
-                let mut slot_0: Option<Vec<Lead>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "leads" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("leads"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LeadsEnvelope {
-                    leads: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("leads"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LeadsEnvelope {
+    leads: "leads" required walk,
+});
 
 /// A LinkedIn feed post of a team member, with its engagement counts.
 ///
@@ -909,184 +308,18 @@ pub struct Post {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Post {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.activity_urn
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "activity_urn"),
-                out,
-            );
-        self.post_url
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "post_url"),
-                out,
-            );
-        self.content
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "content"),
-                out,
-            );
-        self.author
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "author"),
-                out,
-            );
-        self.published_at
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "published_at"),
-                out,
-            );
-        self.likes_num
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "likes_num"),
-                out,
-            );
-        self.comments_num
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "comments_num"),
-                out,
-            );
-        self.impressions_num
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "impressions_num"),
-                out,
-            );
-        self.shares_num
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "shares_num"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Post {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Post;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Post")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Post, A::Error> {
-                let mut slot_0: Option<Option<serde_json::Value>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<serde_json::Value>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<i64>> = None;
-                let mut slot_7: Option<Option<i64>> = None;
-                let mut slot_8: Option<Option<i64>> = None;
-                let mut slot_9: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "activity_urn" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("activity_urn"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "post_url" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("post_url"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "content" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("content"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "author" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("author"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "published_at" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("published_at"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "likes_num" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("likes_num"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "comments_num" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("comments_num"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "impressions_num" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("impressions_num"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "shares_num" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shares_num"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Post {
-                    id: slot_0.unwrap_or_default(),
-                    activity_urn: slot_1.unwrap_or_default(),
-                    post_url: slot_2.unwrap_or_default(),
-                    content: slot_3.unwrap_or_default(),
-                    author: slot_4.unwrap_or_default(),
-                    published_at: slot_5.unwrap_or_default(),
-                    likes_num: slot_6.unwrap_or_default(),
-                    comments_num: slot_7.unwrap_or_default(),
-                    impressions_num: slot_8.unwrap_or_default(),
-                    shares_num: slot_9.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Post {
+    id: "id",
+    activity_urn: "activity_urn",
+    post_url: "post_url",
+    content: "content",
+    author: "author",
+    published_at: "published_at",
+    likes_num: "likes_num",
+    comments_num: "comments_num",
+    impressions_num: "impressions_num",
+    shares_num: "shares_num",
+});
 
 /// The team members' feed posts, in whichever of the three shapes the service uses: a bare array, or an object holding the array under `posts` or under `data`.
 ///
@@ -1104,16 +337,11 @@ pub enum PostList {
     /// The posts under the key `data`.
     Data(PostsDataEnvelope),
 }
-
-impl clientgen_runtime::UnknownFields for PostList {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        match self {
-            PostList::Array(v) => v.collect_unknown(path, out),
-            PostList::Posts(v) => v.collect_unknown(path, out),
-            PostList::Data(v) => v.collect_unknown(path, out),
-        }
-    }
-}
+clientgen_runtime::union_unknown_fields!(PostList {
+    Array,
+    Posts,
+    Data,
+});
 
 /// An object holding the posts under `data`; its other keys are kept.
 ///
@@ -1140,59 +368,9 @@ impl PostsDataEnvelope {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for PostsDataEnvelope {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.data
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "data"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PostsDataEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PostsDataEnvelope;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PostsDataEnvelope")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PostsDataEnvelope, A::Error> {
-                let mut slot_0: Option<Vec<Post>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "data" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("data"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(PostsDataEnvelope {
-                    data: slot_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(PostsDataEnvelope {
+    data: "data" required walk,
+});
 
 /// An object holding the posts under `posts`; its other keys are kept.
 ///
@@ -1219,63 +397,9 @@ impl PostsEnvelope {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for PostsEnvelope {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.posts
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "posts"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PostsEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = PostsEnvelope;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PostsEnvelope")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PostsEnvelope, A::Error> {
-                let mut slot_0: Option<Vec<Post>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "posts" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("posts"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(PostsEnvelope {
-                    posts: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("posts"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(PostsEnvelope {
+    posts: "posts" required walk,
+});
 
 impl clientgen_runtime::ErrorBody for ErrorBody {
     type Code = std::convert::Infallible;

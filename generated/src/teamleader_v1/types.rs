@@ -16,72 +16,11 @@ pub enum ActivityFor {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl ActivityFor {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ActivityFor::Contact => "contact",
-            ActivityFor::Company => "company",
-            ActivityFor::ProjectMilestone => "project_milestone",
-            ActivityFor::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for ActivityFor {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => ActivityFor::Contact,
-            "company" => ActivityFor::Company,
-            "project_milestone" => ActivityFor::ProjectMilestone,
-            other => ActivityFor::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for ActivityFor {
-    fn from(value: String) -> Self {
-        match ActivityFor::from(value.as_str()) {
-            ActivityFor::Unknown(_) => ActivityFor::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for ActivityFor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ActivityFor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ActivityFor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ActivityFor::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for ActivityFor {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for ActivityFor {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let ActivityFor::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(ActivityFor {
+    Contact = "contact",
+    Company = "company",
+    ProjectMilestone = "project_milestone",
+});
 
 /// The form of add_callback.
 ///
@@ -127,111 +66,13 @@ impl AddCallback {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddCallback {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.due_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "due_date"),
-                out,
-            );
-        self.hour
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "hour"), out);
-        self.user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "user_id"),
-                out,
-            );
-        self.for_
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "for"), out);
-        self.for_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "for_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddCallback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddCallback;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddCallback")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddCallback, A::Error> {
-                let mut slot_0: Option<clientgen_runtime::UnixTime> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "due_date" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("due_date"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "hour" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("hour"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("user_id"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "for" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "for_id" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for_id"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddCallback {
-                    due_date: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("due_date"))?,
-                    hour: slot_1.ok_or_else(|| serde::de::Error::missing_field("hour"))?,
-                    user_id: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
-                    for_: slot_3.ok_or_else(|| serde::de::Error::missing_field("for"))?,
-                    for_id: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("for_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddCallback {
+    due_date: "due_date" required,
+    hour: "hour" required,
+    user_id: "user_id" required,
+    for_: "for" required,
+    for_id: "for_id" required,
+});
 
 impl AddCallback {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -276,59 +117,9 @@ impl AddCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddCompany, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddCompany {
-                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddCompany {
+    name: "name" required,
+});
 
 impl AddCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -527,579 +318,46 @@ impl AddContact {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddContact {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.forename
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "forename"),
-                out,
-            );
-        self.surname
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "surname"),
-                out,
-            );
-        self.email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email"),
-                out,
-            );
-        self.salutation
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "salutation"),
-                out,
-            );
-        self.telephone
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "telephone"),
-                out,
-            );
-        self.gsm
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "gsm"), out);
-        self.website
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "website"),
-                out,
-            );
-        self.country
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "country"),
-                out,
-            );
-        self.zipcode
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "zipcode"),
-                out,
-            );
-        self.city
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "city"), out);
-        self.street
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "street"),
-                out,
-            );
-        self.number
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "number"),
-                out,
-            );
-        self.address_name_delivery
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "address_name_delivery"),
-                out,
-            );
-        self.zipcode_delivery
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "zipcode_delivery"),
-                out,
-            );
-        self.city_delivery
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "city_delivery"),
-                out,
-            );
-        self.street_delivery
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "street_delivery"),
-                out,
-            );
-        self.number_delivery
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "number_delivery"),
-                out,
-            );
-        self.address_name_visiting
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "address_name_visiting"),
-                out,
-            );
-        self.zipcode_visiting
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "zipcode_visiting"),
-                out,
-            );
-        self.city_visiting
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "city_visiting"),
-                out,
-            );
-        self.street_visiting
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "street_visiting"),
-                out,
-            );
-        self.number_visiting
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "number_visiting"),
-                out,
-            );
-        self.address_name_invoicing
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "address_name_invoicing"),
-                out,
-            );
-        self.zipcode_invoicing
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "zipcode_invoicing"),
-                out,
-            );
-        self.city_invoicing
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "city_invoicing"),
-                out,
-            );
-        self.street_invoicing
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "street_invoicing"),
-                out,
-            );
-        self.number_invoicing
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "number_invoicing"),
-                out,
-            );
-        self.invoice_email_address
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_email_address"),
-                out,
-            );
-        self.language
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "language"),
-                out,
-            );
-        self.gender
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "gender"),
-                out,
-            );
-        self.dob
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "dob"), out);
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.newsletter
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "newsletter"),
-                out,
-            );
-        self.add_tag_by_string
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "add_tag_by_string"),
-                out,
-            );
-        self.automerge_by_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "automerge_by_name"),
-                out,
-            );
-        self.automerge_by_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "automerge_by_email"),
-                out,
-            );
-        self.tracking
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "tracking"),
-                out,
-            );
-        self.tracking_long
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "tracking_long"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddContact;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddContact")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddContact, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                let mut slot_12: Option<Option<String>> = None;
-                let mut slot_13: Option<Option<String>> = None;
-                let mut slot_14: Option<Option<String>> = None;
-                let mut slot_15: Option<Option<String>> = None;
-                let mut slot_16: Option<Option<String>> = None;
-                let mut slot_17: Option<Option<String>> = None;
-                let mut slot_18: Option<Option<String>> = None;
-                let mut slot_19: Option<Option<String>> = None;
-                let mut slot_20: Option<Option<String>> = None;
-                let mut slot_21: Option<Option<String>> = None;
-                let mut slot_22: Option<Option<String>> = None;
-                let mut slot_23: Option<Option<String>> = None;
-                let mut slot_24: Option<Option<String>> = None;
-                let mut slot_25: Option<Option<String>> = None;
-                let mut slot_26: Option<Option<String>> = None;
-                let mut slot_27: Option<Option<String>> = None;
-                let mut slot_28: Option<Option<String>> = None;
-                let mut slot_29: Option<Option<Gender>> = None;
-                let mut slot_30: Option<Option<clientgen_runtime::UnixTime>> = None;
-                let mut slot_31: Option<Option<String>> = None;
-                let mut slot_32: Option<Option<Flag>> = None;
-                let mut slot_33: Option<Option<String>> = None;
-                let mut slot_34: Option<Option<Flag>> = None;
-                let mut slot_35: Option<Option<Flag>> = None;
-                let mut slot_36: Option<Option<String>> = None;
-                let mut slot_37: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "forename" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("forename"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "surname" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("surname"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "email" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("email"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "salutation" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("salutation"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "telephone" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("telephone"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "gsm" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("gsm"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "website" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("website"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "country" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("country"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "zipcode" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("zipcode"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "city" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("city"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "street" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("street"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "number" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("number"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "address_name_delivery" => {
-                            if slot_12.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("address_name_delivery"),
-                                );
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "zipcode_delivery" => {
-                            if slot_13.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("zipcode_delivery"),
-                                );
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "city_delivery" => {
-                            if slot_14.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("city_delivery"),
-                                );
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        "street_delivery" => {
-                            if slot_15.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("street_delivery"),
-                                );
-                            }
-                            slot_15 = Some(map.next_value()?);
-                        }
-                        "number_delivery" => {
-                            if slot_16.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("number_delivery"),
-                                );
-                            }
-                            slot_16 = Some(map.next_value()?);
-                        }
-                        "address_name_visiting" => {
-                            if slot_17.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("address_name_visiting"),
-                                );
-                            }
-                            slot_17 = Some(map.next_value()?);
-                        }
-                        "zipcode_visiting" => {
-                            if slot_18.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("zipcode_visiting"),
-                                );
-                            }
-                            slot_18 = Some(map.next_value()?);
-                        }
-                        "city_visiting" => {
-                            if slot_19.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("city_visiting"),
-                                );
-                            }
-                            slot_19 = Some(map.next_value()?);
-                        }
-                        "street_visiting" => {
-                            if slot_20.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("street_visiting"),
-                                );
-                            }
-                            slot_20 = Some(map.next_value()?);
-                        }
-                        "number_visiting" => {
-                            if slot_21.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("number_visiting"),
-                                );
-                            }
-                            slot_21 = Some(map.next_value()?);
-                        }
-                        "address_name_invoicing" => {
-                            if slot_22.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("address_name_invoicing"),
-                                );
-                            }
-                            slot_22 = Some(map.next_value()?);
-                        }
-                        "zipcode_invoicing" => {
-                            if slot_23.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("zipcode_invoicing"),
-                                );
-                            }
-                            slot_23 = Some(map.next_value()?);
-                        }
-                        "city_invoicing" => {
-                            if slot_24.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("city_invoicing"),
-                                );
-                            }
-                            slot_24 = Some(map.next_value()?);
-                        }
-                        "street_invoicing" => {
-                            if slot_25.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("street_invoicing"),
-                                );
-                            }
-                            slot_25 = Some(map.next_value()?);
-                        }
-                        "number_invoicing" => {
-                            if slot_26.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("number_invoicing"),
-                                );
-                            }
-                            slot_26 = Some(map.next_value()?);
-                        }
-                        "invoice_email_address" => {
-                            if slot_27.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("invoice_email_address"),
-                                );
-                            }
-                            slot_27 = Some(map.next_value()?);
-                        }
-                        "language" => {
-                            if slot_28.is_some() {
-                                return Err(serde::de::Error::duplicate_field("language"));
-                            }
-                            slot_28 = Some(map.next_value()?);
-                        }
-                        "gender" => {
-                            if slot_29.is_some() {
-                                return Err(serde::de::Error::duplicate_field("gender"));
-                            }
-                            slot_29 = Some(map.next_value()?);
-                        }
-                        "dob" => {
-                            if slot_30.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dob"));
-                            }
-                            slot_30 = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            if slot_31.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_31 = Some(map.next_value()?);
-                        }
-                        "newsletter" => {
-                            if slot_32.is_some() {
-                                return Err(serde::de::Error::duplicate_field("newsletter"));
-                            }
-                            slot_32 = Some(map.next_value()?);
-                        }
-                        "add_tag_by_string" => {
-                            if slot_33.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("add_tag_by_string"),
-                                );
-                            }
-                            slot_33 = Some(map.next_value()?);
-                        }
-                        "automerge_by_name" => {
-                            if slot_34.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("automerge_by_name"),
-                                );
-                            }
-                            slot_34 = Some(map.next_value()?);
-                        }
-                        "automerge_by_email" => {
-                            if slot_35.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("automerge_by_email"),
-                                );
-                            }
-                            slot_35 = Some(map.next_value()?);
-                        }
-                        "tracking" => {
-                            if slot_36.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tracking"));
-                            }
-                            slot_36 = Some(map.next_value()?);
-                        }
-                        "tracking_long" => {
-                            if slot_37.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("tracking_long"),
-                                );
-                            }
-                            slot_37 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddContact {
-                    forename: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("forename"))?,
-                    surname: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("surname"))?,
-                    email: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    salutation: slot_3.unwrap_or_default(),
-                    telephone: slot_4.unwrap_or_default(),
-                    gsm: slot_5.unwrap_or_default(),
-                    website: slot_6.unwrap_or_default(),
-                    country: slot_7.unwrap_or_default(),
-                    zipcode: slot_8.unwrap_or_default(),
-                    city: slot_9.unwrap_or_default(),
-                    street: slot_10.unwrap_or_default(),
-                    number: slot_11.unwrap_or_default(),
-                    address_name_delivery: slot_12.unwrap_or_default(),
-                    zipcode_delivery: slot_13.unwrap_or_default(),
-                    city_delivery: slot_14.unwrap_or_default(),
-                    street_delivery: slot_15.unwrap_or_default(),
-                    number_delivery: slot_16.unwrap_or_default(),
-                    address_name_visiting: slot_17.unwrap_or_default(),
-                    zipcode_visiting: slot_18.unwrap_or_default(),
-                    city_visiting: slot_19.unwrap_or_default(),
-                    street_visiting: slot_20.unwrap_or_default(),
-                    number_visiting: slot_21.unwrap_or_default(),
-                    address_name_invoicing: slot_22.unwrap_or_default(),
-                    zipcode_invoicing: slot_23.unwrap_or_default(),
-                    city_invoicing: slot_24.unwrap_or_default(),
-                    street_invoicing: slot_25.unwrap_or_default(),
-                    number_invoicing: slot_26.unwrap_or_default(),
-                    invoice_email_address: slot_27.unwrap_or_default(),
-                    language: slot_28.unwrap_or_default(),
-                    gender: slot_29.unwrap_or_default(),
-                    dob: slot_30.unwrap_or_default(),
-                    description: slot_31.unwrap_or_default(),
-                    newsletter: slot_32.unwrap_or_default(),
-                    add_tag_by_string: slot_33.unwrap_or_default(),
-                    automerge_by_name: slot_34.unwrap_or_default(),
-                    automerge_by_email: slot_35.unwrap_or_default(),
-                    tracking: slot_36.unwrap_or_default(),
-                    tracking_long: slot_37.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddContact {
+    forename: "forename" required,
+    surname: "surname" required,
+    email: "email" required,
+    salutation: "salutation",
+    telephone: "telephone",
+    gsm: "gsm",
+    website: "website",
+    country: "country",
+    zipcode: "zipcode",
+    city: "city",
+    street: "street",
+    number: "number",
+    address_name_delivery: "address_name_delivery",
+    zipcode_delivery: "zipcode_delivery",
+    city_delivery: "city_delivery",
+    street_delivery: "street_delivery",
+    number_delivery: "number_delivery",
+    address_name_visiting: "address_name_visiting",
+    zipcode_visiting: "zipcode_visiting",
+    city_visiting: "city_visiting",
+    street_visiting: "street_visiting",
+    number_visiting: "number_visiting",
+    address_name_invoicing: "address_name_invoicing",
+    zipcode_invoicing: "zipcode_invoicing",
+    city_invoicing: "city_invoicing",
+    street_invoicing: "street_invoicing",
+    number_invoicing: "number_invoicing",
+    invoice_email_address: "invoice_email_address",
+    language: "language",
+    gender: "gender" walk,
+    dob: "dob",
+    description: "description",
+    newsletter: "newsletter" walk,
+    add_tag_by_string: "add_tag_by_string",
+    automerge_by_name: "automerge_by_name" walk,
+    automerge_by_email: "automerge_by_email" walk,
+    tracking: "tracking",
+    tracking_long: "tracking_long",
+});
 
 impl AddContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1180,77 +438,10 @@ impl AddContactToMeeting {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddContactToMeeting {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.meeting_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "meeting_id"),
-                out,
-            );
-        self.contact_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddContactToMeeting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddContactToMeeting;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddContactToMeeting")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddContactToMeeting, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "meeting_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("meeting_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddContactToMeeting {
-                    meeting_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("meeting_id"))?,
-                    contact_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddContactToMeeting {
+    meeting_id: "meeting_id" required,
+    contact_id: "contact_id" required,
+});
 
 impl AddContactToMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1292,63 +483,9 @@ impl AddCreditnote {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddCreditnote {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddCreditnote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddCreditnote;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddCreditnote")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddCreditnote, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddCreditnote {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddCreditnote {
+    invoice_id: "invoice_id" required,
+});
 
 impl AddCreditnote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1392,83 +529,10 @@ impl AddCustomFieldOption {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddCustomFieldOption {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.custom_field_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "custom_field_id"),
-                out,
-            );
-        self.option_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "option_name"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddCustomFieldOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddCustomFieldOption;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddCustomFieldOption")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddCustomFieldOption, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "custom_field_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("custom_field_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "option_name" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("option_name"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddCustomFieldOption {
-                    custom_field_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "custom_field_id",
-                        ))?,
-                    option_name: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("option_name"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddCustomFieldOption {
+    custom_field_id: "custom_field_id" required,
+    option_name: "option_name" required,
+});
 
 impl AddCustomFieldOption {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1526,113 +590,12 @@ impl AddDeal {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddDeal {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.source
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "source"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddDeal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddDeal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddDeal")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddDeal, A::Error> {
-                let mut slot_0: Option<ContactOrCompany> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_or_company" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "source" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("source"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddDeal {
-                    contact_or_company: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company",
-                        ))?,
-                    contact_or_company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company_id",
-                        ))?,
-                    title: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    source: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("source"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddDeal {
+    contact_or_company: "contact_or_company" required walk,
+    contact_or_company_id: "contact_or_company_id" required,
+    title: "title" required,
+    source: "source" required,
+});
 
 impl AddDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1726,188 +689,18 @@ impl AddExternalCost {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddExternalCost {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.description_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description_1"),
-                out,
-            );
-        self.price_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "price_1"),
-                out,
-            );
-        self.amount_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount_1"),
-                out,
-            );
-        self.vat_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "vat_1"),
-                out,
-            );
-        self.product_id_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "product_id_1"),
-                out,
-            );
-        self.subtitle_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subtitle_1"),
-                out,
-            );
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.milestone_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "milestone_id"),
-                out,
-            );
-        self.creator_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creator_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddExternalCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddExternalCost;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddExternalCost")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddExternalCost, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<clientgen_runtime::Decimal> = None;
-                let mut slot_3: Option<clientgen_runtime::Decimal> = None;
-                let mut slot_4: Option<VatTariff> = None;
-                let mut slot_5: Option<Option<i64>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<i64>> = None;
-                let mut slot_8: Option<Option<i64>> = None;
-                let mut slot_9: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "description_1" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description_1"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "price_1" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("price_1"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "amount_1" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount_1"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "vat_1" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vat_1"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "product_id_1" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("product_id_1"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "subtitle_1" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("subtitle_1"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "project_id" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "milestone_id" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("milestone_id"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "creator_id" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("creator_id"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddExternalCost {
-                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    description_1: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "description_1",
-                        ))?,
-                    price_1: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("price_1"))?,
-                    amount_1: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("amount_1"))?,
-                    vat_1: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("vat_1"))?,
-                    product_id_1: slot_5.unwrap_or_default(),
-                    subtitle_1: slot_6.unwrap_or_default(),
-                    project_id: slot_7.unwrap_or_default(),
-                    milestone_id: slot_8.unwrap_or_default(),
-                    creator_id: slot_9.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddExternalCost {
+    name: "name" required,
+    description_1: "description_1" required,
+    price_1: "price_1" required,
+    amount_1: "amount_1" required,
+    vat_1: "vat_1" required walk,
+    product_id_1: "product_id_1",
+    subtitle_1: "subtitle_1",
+    project_id: "project_id",
+    milestone_id: "milestone_id",
+    creator_id: "creator_id",
+});
 
 impl AddExternalCost {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -1985,144 +778,14 @@ impl AddInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.sys_department_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "sys_department_id"),
-                out,
-            );
-        self.description_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description_1"),
-                out,
-            );
-        self.price_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "price_1"),
-                out,
-            );
-        self.amount_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount_1"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddInvoice, A::Error> {
-                let mut slot_0: Option<ContactOrCompany> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_5: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_or_company" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "sys_department_id" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("sys_department_id"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "description_1" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description_1"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "price_1" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("price_1"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "amount_1" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount_1"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddInvoice {
-                    contact_or_company: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company",
-                        ))?,
-                    contact_or_company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company_id",
-                        ))?,
-                    sys_department_id: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sys_department_id",
-                        ))?,
-                    description_1: slot_3.unwrap_or_default(),
-                    price_1: slot_4.unwrap_or_default(),
-                    amount_1: slot_5.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddInvoice {
+    contact_or_company: "contact_or_company" required walk,
+    contact_or_company_id: "contact_or_company_id" required,
+    sys_department_id: "sys_department_id" required,
+    description_1: "description_1",
+    price_1: "price_1",
+    amount_1: "amount_1",
+});
 
 impl AddInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2192,136 +855,14 @@ impl AddMeeting {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddMeeting {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.start_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date"),
-                out,
-            );
-        self.user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "user_id"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.duration
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "duration"),
-                out,
-            );
-        self.milestone_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "milestone_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddMeeting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddMeeting;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddMeeting")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddMeeting, A::Error> {
-                let mut slot_0: Option<clientgen_runtime::UnixTime> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<i64> = None;
-                let mut slot_5: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "start_date" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_date"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("user_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "duration" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("duration"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "milestone_id" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("milestone_id"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddMeeting {
-                    start_date: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("start_date"))?,
-                    user_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
-                    title: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    description: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
-                    duration: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("duration"))?,
-                    milestone_id: slot_5.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddMeeting {
+    start_date: "start_date" required,
+    user_id: "user_id" required,
+    title: "title" required,
+    description: "description" required,
+    duration: "duration" required,
+    milestone_id: "milestone_id",
+});
 
 impl AddMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2354,47 +895,7 @@ pub struct AddMilestone {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for AddMilestone {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddMilestone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddMilestone;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddMilestone")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddMilestone, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddMilestone { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddMilestone {});
 
 impl AddMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2442,93 +943,11 @@ impl AddNote {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddNote {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.object_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_type"),
-                out,
-            );
-        self.object_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_id"),
-                out,
-            );
-        self.note_title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "note_title"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddNote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddNote;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddNote")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddNote, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object_type" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("object_type"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "object_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("object_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "note_title" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("note_title"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddNote {
-                    object_type: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
-                    object_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
-                    note_title: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("note_title"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddNote {
+    object_type: "object_type" required,
+    object_id: "object_id" required,
+    note_title: "note_title" required,
+});
 
 impl AddNote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2602,156 +1021,16 @@ impl AddProduct {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddProduct {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.price
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "price"),
-                out,
-            );
-        self.external_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "external_id"),
-                out,
-            );
-        self.vat
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "vat"), out);
-        self.stock_amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "stock_amount"),
-                out,
-            );
-        self.account_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "account_id"),
-                out,
-            );
-        self.automerge_by_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "automerge_by_name"),
-                out,
-            );
-        self.purchase_price
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "purchase_price"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddProduct;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddProduct")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddProduct, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<clientgen_runtime::Decimal> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<VatTariff>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<i64>> = None;
-                let mut slot_6: Option<Option<Flag>> = None;
-                let mut slot_7: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "price" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("price"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "external_id" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("external_id"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "vat" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vat"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "stock_amount" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("stock_amount"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "account_id" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("account_id"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "automerge_by_name" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("automerge_by_name"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "purchase_price" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("purchase_price"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddProduct {
-                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    price: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("price"))?,
-                    external_id: slot_2.unwrap_or_default(),
-                    vat: slot_3.unwrap_or_default(),
-                    stock_amount: slot_4.unwrap_or_default(),
-                    account_id: slot_5.unwrap_or_default(),
-                    automerge_by_name: slot_6.unwrap_or_default(),
-                    purchase_price: slot_7.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddProduct {
+    name: "name" required,
+    price: "price" required,
+    external_id: "external_id",
+    vat: "vat" walk,
+    stock_amount: "stock_amount",
+    account_id: "account_id",
+    automerge_by_name: "automerge_by_name" walk,
+    purchase_price: "purchase_price",
+});
 
 impl AddProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -2837,219 +1116,17 @@ impl AddProject {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.project_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_name"),
-                out,
-            );
-        self.project_budget
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_budget"),
-                out,
-            );
-        self.project_responsible_user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "project_responsible_user_id",
-                ),
-                out,
-            );
-        self.project_start_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_start_date"),
-                out,
-            );
-        self.milestone_title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "milestone_title"),
-                out,
-            );
-        self.milestone_budget
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "milestone_budget"),
-                out,
-            );
-        self.milestone_invoiceable
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "milestone_invoiceable"),
-                out,
-            );
-        self.milestone_due_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "milestone_due_date"),
-                out,
-            );
-        self.milestone_responsible_user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "milestone_responsible_user_id",
-                ),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddProject, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<clientgen_runtime::Decimal> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<String> = None;
-                let mut slot_5: Option<clientgen_runtime::Decimal> = None;
-                let mut slot_6: Option<Flag> = None;
-                let mut slot_7: Option<String> = None;
-                let mut slot_8: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "project_name" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("project_name"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "project_budget" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("project_budget"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "project_responsible_user_id" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "project_responsible_user_id",
-                                    ),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "project_start_date" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("project_start_date"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "milestone_title" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("milestone_title"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "milestone_budget" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("milestone_budget"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "milestone_invoiceable" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("milestone_invoiceable"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "milestone_due_date" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("milestone_due_date"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "milestone_responsible_user_id" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "milestone_responsible_user_id",
-                                    ),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddProject {
-                    project_name: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("project_name"))?,
-                    project_budget: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "project_budget",
-                        ))?,
-                    project_responsible_user_id: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "project_responsible_user_id",
-                        ))?,
-                    project_start_date: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "project_start_date",
-                        ))?,
-                    milestone_title: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "milestone_title",
-                        ))?,
-                    milestone_budget: slot_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "milestone_budget",
-                        ))?,
-                    milestone_invoiceable: slot_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "milestone_invoiceable",
-                        ))?,
-                    milestone_due_date: slot_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "milestone_due_date",
-                        ))?,
-                    milestone_responsible_user_id: slot_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "milestone_responsible_user_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddProject {
+    project_name: "project_name" required,
+    project_budget: "project_budget" required,
+    project_responsible_user_id: "project_responsible_user_id" required,
+    project_start_date: "project_start_date" required,
+    milestone_title: "milestone_title" required,
+    milestone_budget: "milestone_budget" required,
+    milestone_invoiceable: "milestone_invoiceable" required walk,
+    milestone_due_date: "milestone_due_date" required,
+    milestone_responsible_user_id: "milestone_responsible_user_id" required,
+});
 
 impl AddProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3085,47 +1162,7 @@ pub struct AddRelatedPartyToProject {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for AddRelatedPartyToProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddRelatedPartyToProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddRelatedPartyToProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddRelatedPartyToProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddRelatedPartyToProject, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddRelatedPartyToProject { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddRelatedPartyToProject {});
 
 impl AddRelatedPartyToProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3191,147 +1228,14 @@ impl AddSubscription {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddSubscription {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.sys_department_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "sys_department_id"),
-                out,
-            );
-        self.date_start
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_start"),
-                out,
-            );
-        self.repeat_after
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "repeat_after"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddSubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddSubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddSubscription")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddSubscription, A::Error> {
-                let mut slot_0: Option<ContactOrCompany> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<String> = None;
-                let mut slot_5: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_or_company" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "sys_department_id" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("sys_department_id"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "date_start" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_start"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "repeat_after" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("repeat_after"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddSubscription {
-                    contact_or_company: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company",
-                        ))?,
-                    contact_or_company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company_id",
-                        ))?,
-                    sys_department_id: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sys_department_id",
-                        ))?,
-                    date_start: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("date_start"))?,
-                    repeat_after: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("repeat_after"))?,
-                    title: slot_5
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddSubscription {
+    contact_or_company: "contact_or_company" required walk,
+    contact_or_company_id: "contact_or_company_id" required,
+    sys_department_id: "sys_department_id" required,
+    date_start: "date_start" required,
+    repeat_after: "repeat_after" required,
+    title: "title" required,
+});
 
 impl AddSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3421,203 +1325,19 @@ impl AddTask {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddTask {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.due_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "due_date"),
-                out,
-            );
-        self.user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "user_id"),
-                out,
-            );
-        self.task_type_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "task_type_id"),
-                out,
-            );
-        self.duration
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "duration"),
-                out,
-            );
-        self.priority
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "priority"),
-                out,
-            );
-        self.for_
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "for"), out);
-        self.for_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "for_id"),
-                out,
-            );
-        self.creator_user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creator_user_id"),
-                out,
-            );
-        self.related_deal_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "related_deal_id"),
-                out,
-            );
-        self.related_ticket_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "related_ticket_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddTask")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddTask, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<clientgen_runtime::UnixTime> = None;
-                let mut slot_2: Option<i64> = None;
-                let mut slot_3: Option<i64> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<TaskPriority>> = None;
-                let mut slot_6: Option<Option<ActivityFor>> = None;
-                let mut slot_7: Option<Option<i64>> = None;
-                let mut slot_8: Option<Option<i64>> = None;
-                let mut slot_9: Option<Option<i64>> = None;
-                let mut slot_10: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "description" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "due_date" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("due_date"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("user_id"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "task_type_id" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("task_type_id"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "duration" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("duration"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "priority" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("priority"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "for" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "for_id" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for_id"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "creator_user_id" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("creator_user_id"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "related_deal_id" => {
-                            if slot_9.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("related_deal_id"),
-                                );
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "related_ticket_id" => {
-                            if slot_10.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("related_ticket_id"),
-                                );
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddTask {
-                    description: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
-                    due_date: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("due_date"))?,
-                    user_id: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("user_id"))?,
-                    task_type_id: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("task_type_id"))?,
-                    duration: slot_4.unwrap_or_default(),
-                    priority: slot_5.unwrap_or_default(),
-                    for_: slot_6.unwrap_or_default(),
-                    for_id: slot_7.unwrap_or_default(),
-                    creator_user_id: slot_8.unwrap_or_default(),
-                    related_deal_id: slot_9.unwrap_or_default(),
-                    related_ticket_id: slot_10.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddTask {
+    description: "description" required,
+    due_date: "due_date" required,
+    user_id: "user_id" required,
+    task_type_id: "task_type_id" required,
+    duration: "duration",
+    priority: "priority" walk,
+    for_: "for" walk,
+    for_id: "for_id",
+    creator_user_id: "creator_user_id",
+    related_deal_id: "related_deal_id",
+    related_ticket_id: "related_ticket_id",
+});
 
 impl AddTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3710,201 +1430,18 @@ impl AddTicket {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddTicket {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.client_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "client_email"),
-                out,
-            );
-        self.client_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "client_name"),
-                out,
-            );
-        self.subject
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subject"),
-                out,
-            );
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.optional_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "optional_company_id"),
-                out,
-            );
-        self.send_autoreply
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "send_autoreply"),
-                out,
-            );
-        self.description_html
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description_html"),
-                out,
-            );
-        self.responsible_sys_client_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "responsible_sys_client_id",
-                ),
-                out,
-            );
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddTicket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddTicket;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddTicket")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddTicket, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<Option<ContactOrCompany>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<i64>> = None;
-                let mut slot_6: Option<Option<Flag>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<i64>> = None;
-                let mut slot_9: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "client_email" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("client_email"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "client_name" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("client_name"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "subject" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("subject"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "contact_or_company" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "optional_company_id" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("optional_company_id"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "send_autoreply" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("send_autoreply"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "description_html" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description_html"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "responsible_sys_client_id" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "responsible_sys_client_id",
-                                    ),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "project_id" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddTicket {
-                    client_email: slot_0.unwrap_or_default(),
-                    client_name: slot_1.unwrap_or_default(),
-                    subject: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("subject"))?,
-                    contact_or_company: slot_3.unwrap_or_default(),
-                    contact_or_company_id: slot_4.unwrap_or_default(),
-                    optional_company_id: slot_5.unwrap_or_default(),
-                    send_autoreply: slot_6.unwrap_or_default(),
-                    description_html: slot_7.unwrap_or_default(),
-                    responsible_sys_client_id: slot_8.unwrap_or_default(),
-                    project_id: slot_9.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddTicket {
+    client_email: "client_email",
+    client_name: "client_name",
+    subject: "subject" required,
+    contact_or_company: "contact_or_company" walk,
+    contact_or_company_id: "contact_or_company_id",
+    optional_company_id: "optional_company_id",
+    send_autoreply: "send_autoreply" walk,
+    description_html: "description_html",
+    responsible_sys_client_id: "responsible_sys_client_id",
+    project_id: "project_id",
+});
 
 impl AddTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -3960,77 +1497,10 @@ impl AddTicketMessage {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddTicketMessage {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.ticket_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "ticket_id"),
-                out,
-            );
-        self.message
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "message"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddTicketMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddTicketMessage;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddTicketMessage")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddTicketMessage, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "ticket_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ticket_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "message" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddTicketMessage {
-                    ticket_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
-                    message: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddTicketMessage {
+    ticket_id: "ticket_id" required,
+    message: "message" required,
+});
 
 impl AddTicketMessage {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -4150,288 +1620,25 @@ impl AddTimetracking {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for AddTimetracking {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.start_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date"),
-                out,
-            );
-        self.end_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "end_date"),
-                out,
-            );
-        self.worker_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "worker_id"),
-                out,
-            );
-        self.task_type_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "task_type_id"),
-                out,
-            );
-        self.description_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description_1"),
-                out,
-            );
-        self.price_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "price_1"),
-                out,
-            );
-        self.amount_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount_1"),
-                out,
-            );
-        self.vat_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "vat_1"),
-                out,
-            );
-        self.product_id_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "product_id_1"),
-                out,
-            );
-        self.subtitle_1
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subtitle_1"),
-                out,
-            );
-        self.for_
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "for"), out);
-        self.for_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "for_id"),
-                out,
-            );
-        self.invoiceable
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoiceable"),
-                out,
-            );
-        self.subtract_break
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subtract_break"),
-                out,
-            );
-        self.related_object_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "related_object_type"),
-                out,
-            );
-        self.related_object_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "related_object_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddTimetracking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AddTimetracking;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddTimetracking")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddTimetracking, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<clientgen_runtime::UnixTime> = None;
-                let mut slot_2: Option<clientgen_runtime::UnixTime> = None;
-                let mut slot_3: Option<i64> = None;
-                let mut slot_4: Option<i64> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_7: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_8: Option<Option<VatTariff>> = None;
-                let mut slot_9: Option<Option<i64>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<ActivityFor>> = None;
-                let mut slot_12: Option<Option<i64>> = None;
-                let mut slot_13: Option<Option<Flag>> = None;
-                let mut slot_14: Option<Option<Flag>> = None;
-                let mut slot_15: Option<Option<RelatedObjectType>> = None;
-                let mut slot_16: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "description" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "start_date" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_date"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "end_date" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("end_date"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "worker_id" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("worker_id"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "task_type_id" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("task_type_id"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "description_1" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description_1"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "price_1" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("price_1"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "amount_1" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount_1"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "vat_1" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vat_1"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "product_id_1" => {
-                            if slot_9.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("product_id_1"),
-                                );
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "subtitle_1" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("subtitle_1"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "for" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "for_id" => {
-                            if slot_12.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for_id"));
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "invoiceable" => {
-                            if slot_13.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("invoiceable"),
-                                );
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "subtract_break" => {
-                            if slot_14.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subtract_break"),
-                                );
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        "related_object_type" => {
-                            if slot_15.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("related_object_type"),
-                                );
-                            }
-                            slot_15 = Some(map.next_value()?);
-                        }
-                        "related_object_id" => {
-                            if slot_16.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("related_object_id"),
-                                );
-                            }
-                            slot_16 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AddTimetracking {
-                    description: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
-                    start_date: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("start_date"))?,
-                    end_date: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("end_date"))?,
-                    worker_id: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("worker_id"))?,
-                    task_type_id: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("task_type_id"))?,
-                    description_1: slot_5.unwrap_or_default(),
-                    price_1: slot_6.unwrap_or_default(),
-                    amount_1: slot_7.unwrap_or_default(),
-                    vat_1: slot_8.unwrap_or_default(),
-                    product_id_1: slot_9.unwrap_or_default(),
-                    subtitle_1: slot_10.unwrap_or_default(),
-                    for_: slot_11.unwrap_or_default(),
-                    for_id: slot_12.unwrap_or_default(),
-                    invoiceable: slot_13.unwrap_or_default(),
-                    subtract_break: slot_14.unwrap_or_default(),
-                    related_object_type: slot_15.unwrap_or_default(),
-                    related_object_id: slot_16.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AddTimetracking {
+    description: "description" required,
+    start_date: "start_date" required,
+    end_date: "end_date" required,
+    worker_id: "worker_id" required,
+    task_type_id: "task_type_id" required,
+    description_1: "description_1",
+    price_1: "price_1",
+    amount_1: "amount_1",
+    vat_1: "vat_1" walk,
+    product_id_1: "product_id_1",
+    subtitle_1: "subtitle_1",
+    for_: "for" walk,
+    for_id: "for_id",
+    invoiceable: "invoiceable" walk,
+    subtract_break: "subtract_break" walk,
+    related_object_type: "related_object_type" walk,
+    related_object_id: "related_object_id",
+});
 
 impl AddTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -4488,63 +1695,9 @@ impl BookDraftInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for BookDraftInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BookDraftInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = BookDraftInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BookDraftInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BookDraftInvoice, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(BookDraftInvoice {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(BookDraftInvoice {
+    invoice_id: "invoice_id" required,
+});
 
 impl BookDraftInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -4589,115 +1742,13 @@ pub struct ClientProject {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for ClientProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.phase
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "phase"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClientProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ClientProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ClientProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClientProject, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<ContactOrCompany>> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "contact_or_company" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "phase" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("phase"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ClientProject {
-                    id: slot_0.unwrap_or_default(),
-                    title: slot_1.unwrap_or_default(),
-                    contact_or_company: slot_2.unwrap_or_default(),
-                    contact_or_company_id: slot_3.unwrap_or_default(),
-                    phase: slot_4.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ClientProject {
+    id: "id",
+    title: "title",
+    contact_or_company: "contact_or_company" walk,
+    contact_or_company_id: "contact_or_company_id",
+    phase: "phase",
+});
 
 /// Whether an id names a contact or a company.
 ///
@@ -4711,70 +1762,10 @@ pub enum ContactOrCompany {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl ContactOrCompany {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ContactOrCompany::Contact => "contact",
-            ContactOrCompany::Company => "company",
-            ContactOrCompany::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for ContactOrCompany {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => ContactOrCompany::Contact,
-            "company" => ContactOrCompany::Company,
-            other => ContactOrCompany::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for ContactOrCompany {
-    fn from(value: String) -> Self {
-        match ContactOrCompany::from(value.as_str()) {
-            ContactOrCompany::Unknown(_) => ContactOrCompany::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for ContactOrCompany {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ContactOrCompany {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContactOrCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ContactOrCompany::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for ContactOrCompany {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for ContactOrCompany {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let ContactOrCompany::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(ContactOrCompany {
+    Contact = "contact",
+    Company = "company",
+});
 
 /// The form of delete_company.
 ///
@@ -4799,63 +1790,9 @@ impl DeleteCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteCompany, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "company_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("company_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteCompany {
-                    company_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteCompany {
+    company_id: "company_id" required,
+});
 
 impl DeleteCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -4896,63 +1833,9 @@ impl DeleteContact {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteContact {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteContact;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteContact")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteContact, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteContact {
-                    contact_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteContact {
+    contact_id: "contact_id" required,
+});
 
 impl DeleteContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -4993,63 +1876,9 @@ impl DeleteFile {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteFile {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.file_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "file_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteFile;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteFile")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteFile, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "file_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("file_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteFile {
-                    file_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteFile {
+    file_id: "file_id" required,
+});
 
 impl DeleteFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5090,63 +1919,9 @@ impl DeleteInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteInvoice, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteInvoice {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteInvoice {
+    invoice_id: "invoice_id" required,
+});
 
 impl DeleteInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5174,47 +1949,7 @@ pub struct DeleteMilestone {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for DeleteMilestone {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteMilestone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteMilestone;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteMilestone")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteMilestone, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteMilestone { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteMilestone {});
 
 impl DeleteMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5254,63 +1989,9 @@ impl DeleteProduct {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteProduct {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.product_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "product_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteProduct;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteProduct")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteProduct, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "product_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("product_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteProduct {
-                    product_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("product_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteProduct {
+    product_id: "product_id" required,
+});
 
 impl DeleteProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5351,67 +2032,9 @@ impl DeleteSubscription {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteSubscription {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.subscription_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subscription_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteSubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteSubscription")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteSubscription, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "subscription_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subscription_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteSubscription {
-                    subscription_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscription_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteSubscription {
+    subscription_id: "subscription_id" required,
+});
 
 impl DeleteSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5452,63 +2075,9 @@ impl DeleteTask {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DeleteTask {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.task_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "task_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DeleteTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteTask")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteTask, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "task_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("task_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DeleteTask {
-                    task_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("task_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DeleteTask {
+    task_id: "task_id" required,
+});
 
 impl DeleteTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5549,67 +2118,9 @@ impl DownloadCreditnotePdf {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DownloadCreditnotePdf {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.creditnote_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creditnote_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DownloadCreditnotePdf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DownloadCreditnotePdf;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DownloadCreditnotePdf")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DownloadCreditnotePdf, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "creditnote_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("creditnote_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DownloadCreditnotePdf {
-                    creditnote_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "creditnote_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DownloadCreditnotePdf {
+    creditnote_id: "creditnote_id" required,
+});
 
 impl DownloadCreditnotePdf {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5650,63 +2161,9 @@ impl DownloadFile {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DownloadFile {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.file_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "file_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DownloadFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DownloadFile;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DownloadFile")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DownloadFile, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "file_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("file_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DownloadFile {
-                    file_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DownloadFile {
+    file_id: "file_id" required,
+});
 
 impl DownloadFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5747,63 +2204,9 @@ impl DownloadInvoicePdf {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for DownloadInvoicePdf {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DownloadInvoicePdf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DownloadInvoicePdf;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DownloadInvoicePdf")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DownloadInvoicePdf, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DownloadInvoicePdf {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DownloadInvoicePdf {
+    invoice_id: "invoice_id" required,
+});
 
 impl DownloadInvoicePdf {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -5846,63 +2249,9 @@ impl ErrorBody {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for ErrorBody {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.reason
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "reason"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ErrorBody;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorBody")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorBody, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "reason" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("reason"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ErrorBody {
-                    reason: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("reason"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ErrorBody {
+    reason: "reason" required,
+});
 
 /// A file as getFiles lists it.
 ///
@@ -5928,102 +2277,12 @@ pub struct FileEntry {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for FileEntry {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.filename
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "filename"),
-                out,
-            );
-        self.date_last_edited
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_last_edited"),
-                out,
-            );
-        self.filesize_bytes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "filesize_bytes"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = FileEntry;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FileEntry")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileEntry, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<clientgen_runtime::UnixTime>> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "filename" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("filename"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "date_last_edited" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("date_last_edited"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "filesize_bytes" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("filesize_bytes"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(FileEntry {
-                    id: slot_0.unwrap_or_default(),
-                    filename: slot_1.unwrap_or_default(),
-                    date_last_edited: slot_2.unwrap_or_default(),
-                    filesize_bytes: slot_3.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(FileEntry {
+    id: "id",
+    filename: "filename",
+    date_last_edited: "date_last_edited",
+    filesize_bytes: "filesize_bytes",
+});
 
 /// The details of one file.
 ///
@@ -6061,170 +2320,16 @@ pub struct FileInfo {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for FileInfo {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.filename
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "filename"),
-                out,
-            );
-        self.filesize_bytes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "filesize_bytes"),
-                out,
-            );
-        self.uploader_client_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "uploader_client_id"),
-                out,
-            );
-        self.related_object_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "related_object_type"),
-                out,
-            );
-        self.related_object_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "related_object_id"),
-                out,
-            );
-        self.folder
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "folder"),
-                out,
-            );
-        self.date_last_edited
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_last_edited"),
-                out,
-            );
-        self.date_last_edited_formatted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "date_last_edited_formatted",
-                ),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = FileInfo;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FileInfo")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileInfo, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<clientgen_runtime::UnixTime>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "filename" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("filename"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "filesize_bytes" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("filesize_bytes"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "uploader_client_id" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("uploader_client_id"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "related_object_type" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("related_object_type"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "related_object_id" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("related_object_id"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "folder" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("folder"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "date_last_edited" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("date_last_edited"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "date_last_edited_formatted" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "date_last_edited_formatted",
-                                    ),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(FileInfo {
-                    filename: slot_0.unwrap_or_default(),
-                    filesize_bytes: slot_1.unwrap_or_default(),
-                    uploader_client_id: slot_2.unwrap_or_default(),
-                    related_object_type: slot_3.unwrap_or_default(),
-                    related_object_id: slot_4.unwrap_or_default(),
-                    folder: slot_5.unwrap_or_default(),
-                    date_last_edited: slot_6.unwrap_or_default(),
-                    date_last_edited_formatted: slot_7.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(FileInfo {
+    filename: "filename",
+    filesize_bytes: "filesize_bytes",
+    uploader_client_id: "uploader_client_id",
+    related_object_type: "related_object_type",
+    related_object_id: "related_object_id",
+    folder: "folder",
+    date_last_edited: "date_last_edited",
+    date_last_edited_formatted: "date_last_edited_formatted",
+});
 
 /// The kinds of record a file can belong to.
 ///
@@ -6246,78 +2351,14 @@ pub enum FileObjectType {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl FileObjectType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FileObjectType::Contact => "contact",
-            FileObjectType::Company => "company",
-            FileObjectType::Sale => "sale",
-            FileObjectType::Ticket => "ticket",
-            FileObjectType::Project => "project",
-            FileObjectType::Meeting => "meeting",
-            FileObjectType::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for FileObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => FileObjectType::Contact,
-            "company" => FileObjectType::Company,
-            "sale" => FileObjectType::Sale,
-            "ticket" => FileObjectType::Ticket,
-            "project" => FileObjectType::Project,
-            "meeting" => FileObjectType::Meeting,
-            other => FileObjectType::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for FileObjectType {
-    fn from(value: String) -> Self {
-        match FileObjectType::from(value.as_str()) {
-            FileObjectType::Unknown(_) => FileObjectType::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for FileObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FileObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(FileObjectType::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for FileObjectType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for FileObjectType {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let FileObjectType::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(FileObjectType {
+    Contact = "contact",
+    Company = "company",
+    Sale = "sale",
+    Ticket = "ticket",
+    Project = "project",
+    Meeting = "meeting",
+});
 
 /// A switch, written 0 or 1.
 ///
@@ -6333,61 +2374,10 @@ pub enum Flag {
     /// A value the spec does not document (yet), kept as received.
     Unknown(i64),
 }
-
-impl Flag {
-    /// The value on the wire.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Flag::Off => 0,
-            Flag::On => 1,
-            Flag::Unknown(v) => *v,
-        }
-    }
-}
-
-impl From<i64> for Flag {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => Flag::Off,
-            1 => Flag::On,
-            other => Flag::Unknown(other),
-        }
-    }
-}
-
-impl std::fmt::Display for Flag {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.as_i64())
-    }
-}
-
-impl serde::Serialize for Flag {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Flag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Flag::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for Flag {
-    fn to_param(&self) -> String {
-        self.as_i64().to_string()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for Flag {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let Flag::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_int_enum!(Flag {
+    Off = 0,
+    On = 1,
+});
 
 /// The gender of a contact, as the page writes it (M/F/U).
 ///
@@ -6403,72 +2393,11 @@ pub enum Gender {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl Gender {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Gender::M => "M",
-            Gender::F => "F",
-            Gender::U => "U",
-            Gender::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for Gender {
-    fn from(value: &str) -> Self {
-        match value {
-            "M" => Gender::M,
-            "F" => Gender::F,
-            "U" => Gender::U,
-            other => Gender::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Gender {
-    fn from(value: String) -> Self {
-        match Gender::from(value.as_str()) {
-            Gender::Unknown(_) => Gender::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for Gender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Gender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Gender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Gender::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for Gender {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for Gender {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let Gender::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(Gender {
+    M = "M",
+    F = "F",
+    U = "U",
+});
 
 /// The form of get_all_deal_phase_changes.
 ///
@@ -6500,77 +2429,10 @@ impl GetAllDealPhaseChanges {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetAllDealPhaseChanges {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.date_from
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_from"),
-                out,
-            );
-        self.date_to
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_to"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetAllDealPhaseChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetAllDealPhaseChanges;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAllDealPhaseChanges")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetAllDealPhaseChanges, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "date_from" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_from"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "date_to" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_to"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetAllDealPhaseChanges {
-                    date_from: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("date_from"))?,
-                    date_to: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("date_to"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetAllDealPhaseChanges {
+    date_from: "date_from" required,
+    date_to: "date_to" required,
+});
 
 impl GetAllDealPhaseChanges {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -6612,67 +2474,9 @@ impl GetBookkeepingAccounts {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetBookkeepingAccounts {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.sys_department_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "sys_department_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetBookkeepingAccounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetBookkeepingAccounts;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetBookkeepingAccounts")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetBookkeepingAccounts, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "sys_department_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("sys_department_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetBookkeepingAccounts {
-                    sys_department_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sys_department_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetBookkeepingAccounts {
+    sys_department_id: "sys_department_id" required,
+});
 
 impl GetBookkeepingAccounts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -6715,63 +2519,9 @@ impl GetBusinessTypes {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetBusinessTypes {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.country
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "country"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetBusinessTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetBusinessTypes;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetBusinessTypes")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetBusinessTypes, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "country" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("country"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetBusinessTypes {
-                    country: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("country"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetBusinessTypes {
+    country: "country" required,
+});
 
 impl GetBusinessTypes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -6812,63 +2562,9 @@ impl GetCall {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCall {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.call_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "call_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCall;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCall")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCall, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "call_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("call_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCall {
-                    call_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("call_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCall {
+    call_id: "call_id" required,
+});
 
 impl GetCall {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -6906,75 +2602,10 @@ pub struct GetCalls {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetCalls {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCalls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCalls;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCalls")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCalls, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCalls {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCalls {
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetCalls {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7018,88 +2649,11 @@ pub struct GetCompanies {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetCompanies {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.searchby
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "searchby"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCompanies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCompanies;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCompanies")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCompanies, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "searchby" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("searchby"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCompanies {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    searchby: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCompanies {
+    amount: "amount",
+    pageno: "pageno",
+    searchby: "searchby",
+});
 
 impl GetCompanies {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7142,63 +2696,9 @@ impl GetCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCompany, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "company_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("company_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCompany {
-                    company_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCompany {
+    company_id: "company_id" required,
+});
 
 impl GetCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7239,63 +2739,9 @@ impl GetContact {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetContact {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetContact;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetContact")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetContact, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetContact {
-                    contact_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetContact {
+    contact_id: "contact_id" required,
+});
 
 impl GetContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7333,75 +2779,10 @@ pub struct GetContactCompanyRelations {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetContactCompanyRelations {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetContactCompanyRelations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetContactCompanyRelations;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetContactCompanyRelations")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetContactCompanyRelations, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetContactCompanyRelations {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetContactCompanyRelations {
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetContactCompanyRelations {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7445,88 +2826,11 @@ pub struct GetContacts {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetContacts {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.searchby
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "searchby"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetContacts;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetContacts")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetContacts, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "searchby" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("searchby"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetContacts {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    searchby: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetContacts {
+    amount: "amount",
+    pageno: "pageno",
+    searchby: "searchby",
+});
 
 impl GetContacts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7569,63 +2873,9 @@ impl GetContactsByCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetContactsByCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetContactsByCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetContactsByCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetContactsByCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetContactsByCompany, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "company_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("company_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetContactsByCompany {
-                    company_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetContactsByCompany {
+    company_id: "company_id" required,
+});
 
 impl GetContactsByCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7653,47 +2903,7 @@ pub struct GetCostPerKm {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetCostPerKm {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCostPerKm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCostPerKm;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCostPerKm")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCostPerKm, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCostPerKm { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCostPerKm {});
 
 impl GetCostPerKm {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7733,67 +2943,9 @@ impl GetCreditnote {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCreditnote {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.creditnote_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creditnote_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCreditnote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCreditnote;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCreditnote")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCreditnote, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "creditnote_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("creditnote_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCreditnote {
-                    creditnote_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "creditnote_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCreditnote {
+    creditnote_id: "creditnote_id" required,
+});
 
 impl GetCreditnote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7821,47 +2973,7 @@ pub struct GetCreditnoteByNr {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetCreditnoteByNr {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCreditnoteByNr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCreditnoteByNr;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCreditnoteByNr")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCreditnoteByNr, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCreditnoteByNr { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCreditnoteByNr {});
 
 impl GetCreditnoteByNr {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -7908,77 +3020,10 @@ impl GetCreditnotes {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCreditnotes {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.date_from
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_from"),
-                out,
-            );
-        self.date_to
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_to"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCreditnotes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCreditnotes;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCreditnotes")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCreditnotes, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "date_from" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_from"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "date_to" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_to"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCreditnotes {
-                    date_from: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("date_from"))?,
-                    date_to: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("date_to"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCreditnotes {
+    date_from: "date_from" required,
+    date_to: "date_to" required,
+});
 
 impl GetCreditnotes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8020,63 +3065,9 @@ impl GetCreditnotesByProject {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCreditnotesByProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCreditnotesByProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCreditnotesByProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCreditnotesByProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCreditnotesByProject, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "project_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCreditnotesByProject {
-                    project_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCreditnotesByProject {
+    project_id: "project_id" required,
+});
 
 impl GetCreditnotesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8117,67 +3108,9 @@ impl GetCustomFieldInfo {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCustomFieldInfo {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.custom_field_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "custom_field_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCustomFieldInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCustomFieldInfo;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCustomFieldInfo")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCustomFieldInfo, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "custom_field_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("custom_field_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCustomFieldInfo {
-                    custom_field_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "custom_field_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCustomFieldInfo {
+    custom_field_id: "custom_field_id" required,
+});
 
 impl GetCustomFieldInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8221,59 +3154,9 @@ impl GetCustomFields {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetCustomFields {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.for_
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "for"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCustomFields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetCustomFields;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCustomFields")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetCustomFields, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "for" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("for"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetCustomFields {
-                    for_: slot_0.ok_or_else(|| serde::de::Error::missing_field("for"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetCustomFields {
+    for_: "for" required,
+});
 
 impl GetCustomFields {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8301,47 +3184,7 @@ pub struct GetDaysOff {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetDaysOff {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDaysOff {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDaysOff;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDaysOff")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDaysOff, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDaysOff { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDaysOff {});
 
 impl GetDaysOff {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8368,47 +3211,7 @@ pub struct GetDaysOffByUser {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetDaysOffByUser {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDaysOffByUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDaysOffByUser;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDaysOffByUser")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDaysOffByUser, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDaysOffByUser { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDaysOffByUser {});
 
 impl GetDaysOffByUser {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8448,63 +3251,9 @@ impl GetDeal {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetDeal {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.deal_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "deal_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDeal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDeal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDeal")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDeal, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "deal_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deal_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDeal {
-                    deal_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDeal {
+    deal_id: "deal_id" required,
+});
 
 impl GetDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8545,63 +3294,9 @@ impl GetDealPhaseChanges {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetDealPhaseChanges {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.deal_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "deal_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDealPhaseChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDealPhaseChanges;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDealPhaseChanges")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDealPhaseChanges, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "deal_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deal_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDealPhaseChanges {
-                    deal_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDealPhaseChanges {
+    deal_id: "deal_id" required,
+});
 
 impl GetDealPhaseChanges {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8629,47 +3324,7 @@ pub struct GetDealPhases {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetDealPhases {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDealPhases {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDealPhases;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDealPhases")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDealPhases, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDealPhases { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDealPhases {});
 
 impl GetDealPhases {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8696,47 +3351,7 @@ pub struct GetDealSources {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetDealSources {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDealSources {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDealSources;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDealSources")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDealSources, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDealSources { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDealSources {});
 
 impl GetDealSources {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8773,75 +3388,10 @@ pub struct GetDeals {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetDeals {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDeals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDeals;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDeals")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDeals, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDeals {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDeals {
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetDeals {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -8889,85 +3439,10 @@ impl GetDealsByContactOrCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetDealsByContactOrCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDealsByContactOrCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDealsByContactOrCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDealsByContactOrCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDealsByContactOrCompany, A::Error> {
-                let mut slot_0: Option<ContactOrCompany> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_or_company" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDealsByContactOrCompany {
-                    contact_or_company: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company",
-                        ))?,
-                    contact_or_company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDealsByContactOrCompany {
+    contact_or_company: "contact_or_company" required walk,
+    contact_or_company_id: "contact_or_company_id" required,
+});
 
 impl GetDealsByContactOrCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9009,63 +3484,9 @@ impl GetDealsByProject {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetDealsByProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDealsByProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDealsByProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDealsByProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDealsByProject, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "project_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDealsByProject {
-                    project_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDealsByProject {
+    project_id: "project_id" required,
+});
 
 impl GetDealsByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9093,47 +3514,7 @@ pub struct GetDepartments {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetDepartments {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDepartments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetDepartments;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDepartments")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetDepartments, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetDepartments { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetDepartments {});
 
 impl GetDepartments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9173,63 +3554,9 @@ impl GetFileInfo {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetFileInfo {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.file_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "file_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetFileInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetFileInfo;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetFileInfo")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetFileInfo, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "file_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("file_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetFileInfo {
-                    file_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("file_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetFileInfo {
+    file_id: "file_id" required,
+});
 
 impl GetFileInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9292,122 +3619,13 @@ impl GetFiles {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetFiles {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.object_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_type"),
-                out,
-            );
-        self.object_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_id"),
-                out,
-            );
-        self.folder_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "folder_name"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetFiles;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetFiles")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetFiles, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<FileObjectType> = None;
-                let mut slot_3: Option<i64> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "object_type" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("object_type"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "object_id" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("object_id"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "folder_name" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("folder_name"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetFiles {
-                    amount: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
-                    pageno: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("pageno"))?,
-                    object_type: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
-                    object_id: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
-                    folder_name: slot_4.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetFiles {
+    amount: "amount" required,
+    pageno: "pageno" required,
+    object_type: "object_type" required walk,
+    object_id: "object_id" required,
+    folder_name: "folder_name",
+});
 
 impl GetFiles {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9452,63 +3670,9 @@ impl GetInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoice, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoice {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoice {
+    invoice_id: "invoice_id" required,
+});
 
 impl GetInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9536,47 +3700,7 @@ pub struct GetInvoiceByNr {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoiceByNr {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoiceByNr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoiceByNr;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceByNr")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoiceByNr, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoiceByNr { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoiceByNr {});
 
 impl GetInvoiceByNr {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9603,47 +3727,7 @@ pub struct GetInvoiceByOgm {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoiceByOgm {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoiceByOgm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoiceByOgm;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceByOgm")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoiceByOgm, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoiceByOgm { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoiceByOgm {});
 
 impl GetInvoiceByOgm {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9683,63 +3767,9 @@ impl GetInvoiceCloudUrl {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoiceCloudUrl {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoiceCloudUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoiceCloudUrl;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceCloudUrl")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoiceCloudUrl, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoiceCloudUrl {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoiceCloudUrl {
+    invoice_id: "invoice_id" required,
+});
 
 impl GetInvoiceCloudUrl {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9783,79 +3813,10 @@ impl GetInvoiceReminderTemplateContent {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoiceReminderTemplateContent {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.template_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "template_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplateContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoiceReminderTemplateContent;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceReminderTemplateContent")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoiceReminderTemplateContent, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "template_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("template_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoiceReminderTemplateContent {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    template_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("template_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoiceReminderTemplateContent {
+    invoice_id: "invoice_id" required,
+    template_id: "template_id" required,
+});
 
 impl GetInvoiceReminderTemplateContent {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -9897,63 +3858,9 @@ impl GetInvoiceReminderTemplates {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoiceReminderTemplates {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoiceReminderTemplates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoiceReminderTemplates;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceReminderTemplates")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoiceReminderTemplates, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoiceReminderTemplates {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoiceReminderTemplates {
+    invoice_id: "invoice_id" required,
+});
 
 impl GetInvoiceReminderTemplates {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10001,77 +3908,10 @@ impl GetInvoices {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoices {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.date_from
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_from"),
-                out,
-            );
-        self.date_to
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_to"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoices;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoices")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoices, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "date_from" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_from"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "date_to" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_to"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoices {
-                    date_from: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("date_from"))?,
-                    date_to: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("date_to"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoices {
+    date_from: "date_from" required,
+    date_to: "date_to" required,
+});
 
 impl GetInvoices {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10113,63 +3953,9 @@ impl GetInvoicesByDeal {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoicesByDeal {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.deal_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "deal_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoicesByDeal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoicesByDeal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoicesByDeal")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoicesByDeal, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "deal_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deal_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoicesByDeal {
-                    deal_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoicesByDeal {
+    deal_id: "deal_id" required,
+});
 
 impl GetInvoicesByDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10210,63 +3996,9 @@ impl GetInvoicesByProject {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoicesByProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoicesByProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoicesByProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoicesByProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoicesByProject, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "project_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoicesByProject {
-                    project_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoicesByProject {
+    project_id: "project_id" required,
+});
 
 impl GetInvoicesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10307,67 +4039,9 @@ impl GetInvoicesBySubscription {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetInvoicesBySubscription {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.subscription_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subscription_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetInvoicesBySubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetInvoicesBySubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoicesBySubscription")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetInvoicesBySubscription, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "subscription_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subscription_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetInvoicesBySubscription {
-                    subscription_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscription_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetInvoicesBySubscription {
+    subscription_id: "subscription_id" required,
+});
 
 impl GetInvoicesBySubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10395,47 +4069,7 @@ pub struct GetMeeting {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetMeeting {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetMeeting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetMeeting;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMeeting")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetMeeting, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetMeeting { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetMeeting {});
 
 impl GetMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10462,47 +4096,7 @@ pub struct GetMeetings {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetMeetings {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetMeetings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetMeetings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMeetings")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetMeetings, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetMeetings { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetMeetings {});
 
 impl GetMeetings {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10529,47 +4123,7 @@ pub struct GetMilestone {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetMilestone {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetMilestone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetMilestone;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMilestone")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetMilestone, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetMilestone { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetMilestone {});
 
 impl GetMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10596,47 +4150,7 @@ pub struct GetMilestonesByProject {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetMilestonesByProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetMilestonesByProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetMilestonesByProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMilestonesByProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetMilestonesByProject, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetMilestonesByProject { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetMilestonesByProject {});
 
 impl GetMilestonesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10687,92 +4201,11 @@ impl GetNotes {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetNotes {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.object_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_type"),
-                out,
-            );
-        self.object_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_id"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetNotes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetNotes;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetNotes")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetNotes, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object_type" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("object_type"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "object_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("object_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetNotes {
-                    object_type: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
-                    object_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
-                    pageno: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetNotes {
+    object_type: "object_type" required,
+    object_id: "object_id" required,
+    pageno: "pageno",
+});
 
 impl GetNotes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10802,47 +4235,7 @@ pub struct GetPlannedTasks {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetPlannedTasks {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetPlannedTasks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetPlannedTasks;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPlannedTasks")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetPlannedTasks, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetPlannedTasks { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetPlannedTasks {});
 
 impl GetPlannedTasks {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10869,47 +4262,7 @@ pub struct GetPrepaidInfo {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetPrepaidInfo {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetPrepaidInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetPrepaidInfo;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPrepaidInfo")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetPrepaidInfo, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetPrepaidInfo { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetPrepaidInfo {});
 
 impl GetPrepaidInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -10949,63 +4302,9 @@ impl GetProduct {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetProduct {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.product_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "product_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetProduct;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetProduct")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetProduct, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "product_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("product_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetProduct {
-                    product_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("product_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetProduct {
+    product_id: "product_id" required,
+});
 
 impl GetProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11043,75 +4342,10 @@ pub struct GetProducts {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetProducts {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetProducts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetProducts;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetProducts")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetProducts, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetProducts {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetProducts {
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetProducts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11153,63 +4387,9 @@ impl GetProject {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetProject, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "project_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetProject {
-                    project_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetProject {
+    project_id: "project_id" required,
+});
 
 impl GetProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11269,120 +4449,13 @@ impl GetProjects {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetProjects {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.searchby
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "searchby"),
-                out,
-            );
-        self.show_active_only
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_active_only"),
-                out,
-            );
-        self.selected_customfields
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "selected_customfields"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetProjects {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetProjects;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetProjects")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetProjects, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<Flag>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "searchby" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("searchby"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "show_active_only" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_active_only"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "selected_customfields" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("selected_customfields"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetProjects {
-                    amount: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
-                    pageno: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("pageno"))?,
-                    searchby: slot_2.unwrap_or_default(),
-                    show_active_only: slot_3.unwrap_or_default(),
-                    selected_customfields: slot_4.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetProjects {
+    amount: "amount" required,
+    pageno: "pageno" required,
+    searchby: "searchby",
+    show_active_only: "show_active_only" walk,
+    selected_customfields: "selected_customfields",
+});
 
 impl GetProjects {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11441,116 +4514,12 @@ impl GetProjectsByClient {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetProjectsByClient {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.deep_search
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "deep_search"),
-                out,
-            );
-        self.show_inactive_projects
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_inactive_projects"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetProjectsByClient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetProjectsByClient;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetProjectsByClient")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetProjectsByClient, A::Error> {
-                let mut slot_0: Option<ContactOrCompany> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<Flag> = None;
-                let mut slot_3: Option<Option<Flag>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_or_company" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "deep_search" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("deep_search"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "show_inactive_projects" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_inactive_projects"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetProjectsByClient {
-                    contact_or_company: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company",
-                        ))?,
-                    contact_or_company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company_id",
-                        ))?,
-                    deep_search: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("deep_search"))?,
-                    show_inactive_projects: slot_3.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetProjectsByClient {
+    contact_or_company: "contact_or_company" required walk,
+    contact_or_company_id: "contact_or_company_id" required,
+    deep_search: "deep_search" required walk,
+    show_inactive_projects: "show_inactive_projects" walk,
+});
 
 impl GetProjectsByClient {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11581,49 +4550,7 @@ pub struct GetRelatedPartiesByProject {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetRelatedPartiesByProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetRelatedPartiesByProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetRelatedPartiesByProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetRelatedPartiesByProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetRelatedPartiesByProject, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetRelatedPartiesByProject {
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetRelatedPartiesByProject {});
 
 impl GetRelatedPartiesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11663,63 +4590,9 @@ impl GetRelatedSubscriptionsByInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetRelatedSubscriptionsByInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetRelatedSubscriptionsByInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetRelatedSubscriptionsByInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetRelatedSubscriptionsByInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetRelatedSubscriptionsByInvoice, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetRelatedSubscriptionsByInvoice {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetRelatedSubscriptionsByInvoice {
+    invoice_id: "invoice_id" required,
+});
 
 impl GetRelatedSubscriptionsByInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11747,47 +4620,7 @@ pub struct GetSegments {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetSegments {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetSegments;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSegments")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSegments, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetSegments { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetSegments {});
 
 impl GetSegments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11827,67 +4660,9 @@ impl GetSubscription {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetSubscription {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.subscription_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subscription_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetSubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSubscription")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSubscription, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "subscription_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subscription_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetSubscription {
-                    subscription_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscription_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetSubscription {
+    subscription_id: "subscription_id" required,
+});
 
 impl GetSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -11935,103 +4710,12 @@ pub struct GetSubscriptions {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetSubscriptions {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.selected_customfields
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "selected_customfields"),
-                out,
-            );
-        self.searchby
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "searchby"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSubscriptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetSubscriptions;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSubscriptions")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSubscriptions, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "selected_customfields" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("selected_customfields"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "searchby" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("searchby"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetSubscriptions {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    selected_customfields: slot_2.unwrap_or_default(),
-                    searchby: slot_3.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetSubscriptions {
+    amount: "amount",
+    pageno: "pageno",
+    selected_customfields: "selected_customfields",
+    searchby: "searchby",
+});
 
 impl GetSubscriptions {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12081,85 +4765,10 @@ impl GetSubscriptionsByContactOrCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetSubscriptionsByContactOrCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_or_company
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company"),
-                out,
-            );
-        self.contact_or_company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_or_company_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSubscriptionsByContactOrCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetSubscriptionsByContactOrCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSubscriptionsByContactOrCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSubscriptionsByContactOrCompany, A::Error> {
-                let mut slot_0: Option<ContactOrCompany> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_or_company" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_or_company_id" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contact_or_company_id"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetSubscriptionsByContactOrCompany {
-                    contact_or_company: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company",
-                        ))?,
-                    contact_or_company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "contact_or_company_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetSubscriptionsByContactOrCompany {
+    contact_or_company: "contact_or_company" required walk,
+    contact_or_company_id: "contact_or_company_id" required,
+});
 
 impl GetSubscriptionsByContactOrCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12201,63 +4810,9 @@ impl GetSubscriptionsByDeal {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetSubscriptionsByDeal {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.deal_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "deal_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSubscriptionsByDeal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetSubscriptionsByDeal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSubscriptionsByDeal")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSubscriptionsByDeal, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "deal_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deal_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetSubscriptionsByDeal {
-                    deal_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetSubscriptionsByDeal {
+    deal_id: "deal_id" required,
+});
 
 impl GetSubscriptionsByDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12285,47 +4840,7 @@ pub struct GetTags {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTags {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTags;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTags")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTags, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTags { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTags {});
 
 impl GetTags {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12365,63 +4880,9 @@ impl GetTask {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetTask {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.task_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "task_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTask")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTask, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "task_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("task_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTask {
-                    task_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("task_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTask {
+    task_id: "task_id" required,
+});
 
 impl GetTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12449,47 +4910,7 @@ pub struct GetTaskTypes {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTaskTypes {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTaskTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTaskTypes;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTaskTypes")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTaskTypes, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTaskTypes { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTaskTypes {});
 
 impl GetTaskTypes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12526,75 +4947,10 @@ pub struct GetTasks {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTasks {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTasks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTasks;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTasks")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTasks, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTasks {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTasks {
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetTasks {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12623,47 +4979,7 @@ pub struct GetTasksByMilestone {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTasksByMilestone {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTasksByMilestone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTasksByMilestone;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTasksByMilestone")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTasksByMilestone, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTasksByMilestone { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTasksByMilestone {});
 
 impl GetTasksByMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12690,47 +5006,7 @@ pub struct GetTeam {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTeam {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTeam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTeam;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTeam")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTeam, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTeam { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTeam {});
 
 impl GetTeam {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12757,47 +5033,7 @@ pub struct GetTeams {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTeams {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTeams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTeams;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTeams")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTeams, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTeams { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTeams {});
 
 impl GetTeams {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12837,63 +5073,9 @@ impl GetTicket {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetTicket {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.ticket_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "ticket_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTicket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTicket;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTicket")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTicket, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "ticket_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ticket_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTicket {
-                    ticket_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTicket {
+    ticket_id: "ticket_id" required,
+});
 
 impl GetTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -12934,63 +5116,9 @@ impl GetTicketCloudUrl {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetTicketCloudUrl {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.ticket_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "ticket_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTicketCloudUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTicketCloudUrl;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTicketCloudUrl")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTicketCloudUrl, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "ticket_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ticket_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTicketCloudUrl {
-                    ticket_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTicketCloudUrl {
+    ticket_id: "ticket_id" required,
+});
 
 impl GetTicketCloudUrl {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13031,63 +5159,9 @@ impl GetTicketMessage {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetTicketMessage {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.message_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "message_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTicketMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTicketMessage;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTicketMessage")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTicketMessage, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "message_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTicketMessage {
-                    message_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("message_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTicketMessage {
+    message_id: "message_id" required,
+});
 
 impl GetTicketMessage {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13142,109 +5216,11 @@ impl GetTicketMessages {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for GetTicketMessages {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.ticket_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "ticket_id"),
-                out,
-            );
-        self.include_internal_message
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "include_internal_message",
-                ),
-                out,
-            );
-        self.include_third_party_message
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "include_third_party_message",
-                ),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTicketMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTicketMessages;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTicketMessages")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTicketMessages, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "ticket_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ticket_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "include_internal_message" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "include_internal_message",
-                                    ),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "include_third_party_message" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "include_third_party_message",
-                                    ),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTicketMessages {
-                    ticket_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
-                    include_internal_message: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "include_internal_message",
-                        ))?,
-                    include_third_party_message: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "include_third_party_message",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTicketMessages {
+    ticket_id: "ticket_id" required,
+    include_internal_message: "include_internal_message" required,
+    include_third_party_message: "include_third_party_message" required,
+});
 
 impl GetTicketMessages {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13289,85 +5265,11 @@ pub struct GetTickets {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTickets {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.type_
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "type"), out);
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTickets {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTickets;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTickets")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTickets, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "type" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "amount" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTickets {
-                    type_: slot_0.unwrap_or_default(),
-                    amount: slot_1.unwrap_or_default(),
-                    pageno: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTickets {
+    type_: "type",
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetTickets {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13407,75 +5309,10 @@ pub struct GetTimetracking {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTimetracking {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "amount"),
-                out,
-            );
-        self.pageno
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "pageno"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTimetracking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTimetracking;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTimetracking")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTimetracking, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "amount" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "pageno" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageno"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTimetracking {
-                    amount: slot_0.unwrap_or_default(),
-                    pageno: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTimetracking {
+    amount: "amount",
+    pageno: "pageno",
+});
 
 impl GetTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13504,47 +5341,7 @@ pub struct GetTimetrackingEntry {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTimetrackingEntry {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTimetrackingEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTimetrackingEntry;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTimetrackingEntry")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTimetrackingEntry, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTimetrackingEntry { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTimetrackingEntry {});
 
 impl GetTimetrackingEntry {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13571,47 +5368,7 @@ pub struct GetTimetrackingForInvoice {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTimetrackingForInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTimetrackingForInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTimetrackingForInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTimetrackingForInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTimetrackingForInvoice, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTimetrackingForInvoice { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTimetrackingForInvoice {});
 
 impl GetTimetrackingForInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13638,47 +5395,7 @@ pub struct GetTimetrackingForTask {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetTimetrackingForTask {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTimetrackingForTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetTimetrackingForTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetTimetrackingForTask")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetTimetrackingForTask, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetTimetrackingForTask { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetTimetrackingForTask {});
 
 impl GetTimetrackingForTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13705,47 +5422,7 @@ pub struct GetUserAccess {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetUserAccess {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetUserAccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetUserAccess;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetUserAccess")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetUserAccess, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetUserAccess { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetUserAccess {});
 
 impl GetUserAccess {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13772,47 +5449,7 @@ pub struct GetUsers {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetUsers {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetUsers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetUsers;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetUsers")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetUsers, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetUsers { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetUsers {});
 
 impl GetUsers {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13839,47 +5476,7 @@ pub struct GetUsersOnProject {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GetUsersOnProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetUsersOnProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GetUsersOnProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetUsersOnProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetUsersOnProject, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetUsersOnProject { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GetUsersOnProject {});
 
 impl GetUsersOnProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -13925,87 +5522,11 @@ impl LinkContactToCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for LinkContactToCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_id"),
-                out,
-            );
-        self.company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_id"),
-                out,
-            );
-        self.mode
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "mode"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LinkContactToCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = LinkContactToCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LinkContactToCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LinkContactToCompany, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<LinkMode> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "company_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("company_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "mode" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("mode"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(LinkContactToCompany {
-                    contact_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
-                    company_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
-                    mode: slot_2.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(LinkContactToCompany {
+    contact_id: "contact_id" required,
+    company_id: "company_id" required,
+    mode: "mode" required walk,
+});
 
 impl LinkContactToCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -14039,70 +5560,10 @@ pub enum LinkMode {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl LinkMode {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LinkMode::Link => "link",
-            LinkMode::Unlink => "unlink",
-            LinkMode::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for LinkMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "link" => LinkMode::Link,
-            "unlink" => LinkMode::Unlink,
-            other => LinkMode::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for LinkMode {
-    fn from(value: String) -> Self {
-        match LinkMode::from(value.as_str()) {
-            LinkMode::Unknown(_) => LinkMode::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for LinkMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for LinkMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LinkMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(LinkMode::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for LinkMode {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for LinkMode {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let LinkMode::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(LinkMode {
+    Link = "link",
+    Unlink = "unlink",
+});
 
 /// Whether an invoice is paid.
 ///
@@ -14118,70 +5579,10 @@ pub enum PaymentStatus {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl PaymentStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentStatus::Paid => "paid",
-            PaymentStatus::NotPaid => "not_paid",
-            PaymentStatus::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for PaymentStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "paid" => PaymentStatus::Paid,
-            "not_paid" => PaymentStatus::NotPaid,
-            other => PaymentStatus::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for PaymentStatus {
-    fn from(value: String) -> Self {
-        match PaymentStatus::from(value.as_str()) {
-            PaymentStatus::Unknown(_) => PaymentStatus::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for PaymentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(PaymentStatus::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for PaymentStatus {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for PaymentStatus {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let PaymentStatus::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(PaymentStatus {
+    Paid = "paid",
+    NotPaid = "not_paid",
+});
 
 /// A project as getProjects lists it.
 ///
@@ -14210,113 +5611,13 @@ pub struct ProjectSummary {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for ProjectSummary {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.phase
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "phase"),
-                out,
-            );
-        self.start_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date"),
-                out,
-            );
-        self.start_date_formatted
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date_formatted"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProjectSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ProjectSummary;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ProjectSummary")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProjectSummary, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<clientgen_runtime::UnixTime>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "phase" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("phase"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "start_date" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_date"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "start_date_formatted" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("start_date_formatted"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ProjectSummary {
-                    id: slot_0.unwrap_or_default(),
-                    title: slot_1.unwrap_or_default(),
-                    phase: slot_2.unwrap_or_default(),
-                    start_date: slot_3.unwrap_or_default(),
-                    start_date_formatted: slot_4.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ProjectSummary {
+    id: "id",
+    title: "title",
+    phase: "phase",
+    start_date: "start_date",
+    start_date_formatted: "start_date_formatted",
+});
 
 /// What tracked time relates to.
 ///
@@ -14330,70 +5631,10 @@ pub enum RelatedObjectType {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl RelatedObjectType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RelatedObjectType::None => "none",
-            RelatedObjectType::Task => "task",
-            RelatedObjectType::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for RelatedObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => RelatedObjectType::None,
-            "task" => RelatedObjectType::Task,
-            other => RelatedObjectType::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for RelatedObjectType {
-    fn from(value: String) -> Self {
-        match RelatedObjectType::from(value.as_str()) {
-            RelatedObjectType::Unknown(_) => RelatedObjectType::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for RelatedObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RelatedObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RelatedObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(RelatedObjectType::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for RelatedObjectType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for RelatedObjectType {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let RelatedObjectType::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(RelatedObjectType {
+    None = "none",
+    Task = "task",
+});
 
 /// The form of remove_contact_from_meeting.
 ///
@@ -14423,77 +5664,10 @@ impl RemoveContactFromMeeting {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for RemoveContactFromMeeting {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.meeting_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "meeting_id"),
-                out,
-            );
-        self.contact_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoveContactFromMeeting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RemoveContactFromMeeting;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RemoveContactFromMeeting")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemoveContactFromMeeting, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "meeting_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("meeting_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "contact_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(RemoveContactFromMeeting {
-                    meeting_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("meeting_id"))?,
-                    contact_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(RemoveContactFromMeeting {
+    meeting_id: "meeting_id" required,
+    contact_id: "contact_id" required,
+});
 
 impl RemoveContactFromMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -14549,109 +5723,12 @@ impl SendInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for SendInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.email_to
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email_to"),
-                out,
-            );
-        self.email_subject
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email_subject"),
-                out,
-            );
-        self.email_text
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "email_text"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SendInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SendInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SendInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendInvoice, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "email_to" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("email_to"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "email_subject" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("email_subject"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "email_text" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("email_text"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(SendInvoice {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    email_to: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("email_to"))?,
-                    email_subject: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "email_subject",
-                        ))?,
-                    email_text: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("email_text"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(SendInvoice {
+    invoice_id: "invoice_id" required,
+    email_to: "email_to" required,
+    email_subject: "email_subject" required,
+    email_text: "email_text" required,
+});
 
 impl SendInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -14682,47 +5759,7 @@ pub struct SendSaleToClient {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for SendSaleToClient {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SendSaleToClient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SendSaleToClient;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SendSaleToClient")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendSaleToClient, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(SendSaleToClient { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(SendSaleToClient {});
 
 impl SendSaleToClient {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -14749,47 +5786,7 @@ pub struct SetHourlyPricing {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for SetHourlyPricing {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SetHourlyPricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SetHourlyPricing;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetHourlyPricing")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetHourlyPricing, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(SetHourlyPricing { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(SetHourlyPricing {});
 
 impl SetHourlyPricing {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -14832,77 +5829,10 @@ impl SetInvoicePaymentStatus {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for SetInvoicePaymentStatus {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "status"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SetInvoicePaymentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = SetInvoicePaymentStatus;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetInvoicePaymentStatus")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetInvoicePaymentStatus, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<PaymentStatus> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "status" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(SetInvoicePaymentStatus {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    status: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(SetInvoicePaymentStatus {
+    invoice_id: "invoice_id" required,
+    status: "status" required walk,
+});
 
 impl SetInvoicePaymentStatus {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -14939,74 +5869,12 @@ pub enum TaskPriority {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl TaskPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TaskPriority::A => "A",
-            TaskPriority::B => "B",
-            TaskPriority::C => "C",
-            TaskPriority::D => "D",
-            TaskPriority::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for TaskPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "A" => TaskPriority::A,
-            "B" => TaskPriority::B,
-            "C" => TaskPriority::C,
-            "D" => TaskPriority::D,
-            other => TaskPriority::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for TaskPriority {
-    fn from(value: String) -> Self {
-        match TaskPriority::from(value.as_str()) {
-            TaskPriority::Unknown(_) => TaskPriority::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for TaskPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TaskPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(TaskPriority::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for TaskPriority {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for TaskPriority {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let TaskPriority::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(TaskPriority {
+    A = "A",
+    B = "B",
+    C = "C",
+    D = "D",
+});
 
 /// The status of a ticket.
 ///
@@ -15022,72 +5890,11 @@ pub enum TicketStatus {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl TicketStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TicketStatus::Open => "open",
-            TicketStatus::New => "new",
-            TicketStatus::Closed => "closed",
-            TicketStatus::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for TicketStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => TicketStatus::Open,
-            "new" => TicketStatus::New,
-            "closed" => TicketStatus::Closed,
-            other => TicketStatus::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for TicketStatus {
-    fn from(value: String) -> Self {
-        match TicketStatus::from(value.as_str()) {
-            TicketStatus::Unknown(_) => TicketStatus::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for TicketStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TicketStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TicketStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(TicketStatus::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for TicketStatus {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for TicketStatus {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let TicketStatus::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(TicketStatus {
+    Open = "open",
+    New = "new",
+    Closed = "closed",
+});
 
 /// The form of update_company.
 ///
@@ -15117,81 +5924,10 @@ impl UpdateCompany {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateCompany {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.company_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "company_id"),
-                out,
-            );
-        self.track_changes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "track_changes"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateCompany {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateCompany;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateCompany")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateCompany, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "company_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("company_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "track_changes" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("track_changes"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateCompany {
-                    company_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("company_id"))?,
-                    track_changes: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "track_changes",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateCompany {
+    company_id: "company_id" required,
+    track_changes: "track_changes" required,
+});
 
 impl UpdateCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15244,94 +5980,11 @@ impl UpdateContact {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateContact {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.contact_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "contact_id"),
-                out,
-            );
-        self.track_changes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "track_changes"),
-                out,
-            );
-        self.forename
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "forename"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateContact;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateContact")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateContact, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contact_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contact_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "track_changes" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("track_changes"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "forename" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("forename"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateContact {
-                    contact_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("contact_id"))?,
-                    track_changes: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "track_changes",
-                        ))?,
-                    forename: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateContact {
+    contact_id: "contact_id" required,
+    track_changes: "track_changes" required,
+    forename: "forename",
+});
 
 impl UpdateContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15374,63 +6027,9 @@ impl UpdateDeal {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateDeal {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.deal_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "deal_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateDeal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateDeal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateDeal")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateDeal, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "deal_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deal_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateDeal {
-                    deal_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("deal_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateDeal {
+    deal_id: "deal_id" required,
+});
 
 impl UpdateDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15458,47 +6057,7 @@ pub struct UpdateDealItems {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for UpdateDealItems {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateDealItems {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateDealItems;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateDealItems")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateDealItems, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateDealItems { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateDealItems {});
 
 impl UpdateDealItems {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15538,63 +6097,9 @@ impl UpdateInvoice {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateInvoice {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateInvoice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateInvoice")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInvoice, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateInvoice {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateInvoice {
+    invoice_id: "invoice_id" required,
+});
 
 impl UpdateInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15638,77 +6143,10 @@ impl UpdateInvoiceComments {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateInvoiceComments {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.invoice_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "invoice_id"),
-                out,
-            );
-        self.comments
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "comments"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateInvoiceComments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateInvoiceComments;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateInvoiceComments")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInvoiceComments, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "invoice_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("invoice_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "comments" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("comments"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateInvoiceComments {
-                    invoice_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("invoice_id"))?,
-                    comments: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("comments"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateInvoiceComments {
+    invoice_id: "invoice_id" required,
+    comments: "comments" required,
+});
 
 impl UpdateInvoiceComments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15764,104 +6202,12 @@ impl UpdateMeeting {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateMeeting {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.meeting_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "meeting_id"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.start_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date"),
-                out,
-            );
-        self.duration_minutes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "duration_minutes"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateMeeting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateMeeting;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMeeting")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateMeeting, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<clientgen_runtime::UnixTime>> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "meeting_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("meeting_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "start_date" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_date"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "duration_minutes" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("duration_minutes"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateMeeting {
-                    meeting_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("meeting_id"))?,
-                    title: slot_1.unwrap_or_default(),
-                    start_date: slot_2.unwrap_or_default(),
-                    duration_minutes: slot_3.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateMeeting {
+    meeting_id: "meeting_id" required,
+    title: "title",
+    start_date: "start_date",
+    duration_minutes: "duration_minutes",
+});
 
 impl UpdateMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -15925,131 +6271,14 @@ impl UpdateProduct {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateProduct {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.product_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "product_id"),
-                out,
-            );
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.price
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "price"),
-                out,
-            );
-        self.external_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "external_id"),
-                out,
-            );
-        self.stock_amount
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "stock_amount"),
-                out,
-            );
-        self.purchase_price
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "purchase_price"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateProduct;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateProduct")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateProduct, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<clientgen_runtime::Decimal>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "product_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("product_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "price" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("price"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "external_id" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("external_id"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "stock_amount" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("stock_amount"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "purchase_price" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("purchase_price"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateProduct {
-                    product_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("product_id"))?,
-                    name: slot_1.unwrap_or_default(),
-                    price: slot_2.unwrap_or_default(),
-                    external_id: slot_3.unwrap_or_default(),
-                    stock_amount: slot_4.unwrap_or_default(),
-                    purchase_price: slot_5.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateProduct {
+    product_id: "product_id" required,
+    name: "name",
+    price: "price",
+    external_id: "external_id",
+    stock_amount: "stock_amount",
+    purchase_price: "purchase_price",
+});
 
 impl UpdateProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16103,95 +6332,11 @@ impl UpdateProject {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateProject {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.project_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "project_id"),
-                out,
-            );
-        self.track_changes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "track_changes"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateProject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateProject")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateProject, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "project_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "track_changes" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("track_changes"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateProject {
-                    project_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("project_id"))?,
-                    track_changes: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "track_changes",
-                        ))?,
-                    title: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateProject {
+    project_id: "project_id" required,
+    track_changes: "track_changes" required,
+    title: "title" required,
+});
 
 impl UpdateProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16234,67 +6379,9 @@ impl UpdateSubscription {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateSubscription {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.subscription_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subscription_id"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateSubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateSubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateSubscription")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSubscription, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "subscription_id" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subscription_id"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateSubscription {
-                    subscription_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "subscription_id",
-                        ))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateSubscription {
+    subscription_id: "subscription_id" required,
+});
 
 impl UpdateSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16361,142 +6448,15 @@ impl UpdateTask {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateTask {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.task_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "task_id"),
-                out,
-            );
-        self.description
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "description"),
-                out,
-            );
-        self.duration
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "duration"),
-                out,
-            );
-        self.task_type_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "task_type_id"),
-                out,
-            );
-        self.user_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "user_id"),
-                out,
-            );
-        self.priority
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "priority"),
-                out,
-            );
-        self.done
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "done"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateTask")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateTask, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<TaskPriority>> = None;
-                let mut slot_6: Option<Option<Flag>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "task_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("task_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "description" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "duration" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("duration"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "task_type_id" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("task_type_id"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "user_id" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("user_id"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "priority" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("priority"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "done" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("done"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateTask {
-                    task_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("task_id"))?,
-                    description: slot_1.unwrap_or_default(),
-                    duration: slot_2.unwrap_or_default(),
-                    task_type_id: slot_3.unwrap_or_default(),
-                    user_id: slot_4.unwrap_or_default(),
-                    priority: slot_5.unwrap_or_default(),
-                    done: slot_6.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateTask {
+    task_id: "task_id" required,
+    description: "description",
+    duration: "duration",
+    task_type_id: "task_type_id",
+    user_id: "user_id",
+    priority: "priority" walk,
+    done: "done" walk,
+});
 
 impl UpdateTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16547,76 +6507,10 @@ impl UpdateTicket {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UpdateTicket {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.ticket_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "ticket_id"),
-                out,
-            );
-        self.status
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "status"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateTicket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateTicket;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateTicket")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateTicket, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<Option<TicketStatus>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "ticket_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ticket_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "status" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateTicket {
-                    ticket_id: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("ticket_id"))?,
-                    status: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateTicket {
+    ticket_id: "ticket_id" required,
+    status: "status" walk,
+});
 
 impl UpdateTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16645,47 +6539,7 @@ pub struct UpdateTimetracking {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for UpdateTimetracking {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateTimetracking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateTimetracking;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateTimetracking")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateTimetracking, A::Error> {
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdateTimetracking { extra })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UpdateTimetracking {});
 
 impl UpdateTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16747,124 +6601,13 @@ impl UploadFile {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for UploadFile {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.object_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_type"),
-                out,
-            );
-        self.object_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "object_id"),
-                out,
-            );
-        self.file_content
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "file_content"),
-                out,
-            );
-        self.file_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "file_name"),
-                out,
-            );
-        self.folder_name
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "folder_name"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UploadFile;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UploadFile")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadFile, A::Error> {
-                let mut slot_0: Option<FileObjectType> = None;
-                let mut slot_1: Option<i64> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "object_type" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("object_type"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "object_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("object_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "file_content" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("file_content"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "file_name" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("file_name"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "folder_name" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("folder_name"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UploadFile {
-                    object_type: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("object_type"))?,
-                    object_id: slot_1
-                        .ok_or_else(|| serde::de::Error::missing_field("object_id"))?,
-                    file_content: slot_2
-                        .ok_or_else(|| serde::de::Error::missing_field("file_content"))?,
-                    file_name: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("file_name"))?,
-                    folder_name: slot_4.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(UploadFile {
+    object_type: "object_type" required walk,
+    object_id: "object_id" required,
+    file_content: "file_content" required,
+    file_name: "file_name" required,
+    folder_name: "folder_name",
+});
 
 impl UploadFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
@@ -16910,82 +6653,16 @@ pub enum VatTariff {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl VatTariff {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VatTariff::V00 => "00",
-            VatTariff::V06 => "06",
-            VatTariff::V12 => "12",
-            VatTariff::V21 => "21",
-            VatTariff::Cm => "CM",
-            VatTariff::Ex => "EX",
-            VatTariff::Mc => "MC",
-            VatTariff::Vcmd => "VCMD",
-            VatTariff::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for VatTariff {
-    fn from(value: &str) -> Self {
-        match value {
-            "00" => VatTariff::V00,
-            "06" => VatTariff::V06,
-            "12" => VatTariff::V12,
-            "21" => VatTariff::V21,
-            "CM" => VatTariff::Cm,
-            "EX" => VatTariff::Ex,
-            "MC" => VatTariff::Mc,
-            "VCMD" => VatTariff::Vcmd,
-            other => VatTariff::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for VatTariff {
-    fn from(value: String) -> Self {
-        match VatTariff::from(value.as_str()) {
-            VatTariff::Unknown(_) => VatTariff::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for VatTariff {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for VatTariff {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VatTariff {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(VatTariff::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for VatTariff {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for VatTariff {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let VatTariff::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(VatTariff {
+    V00 = "00",
+    V06 = "06",
+    V12 = "12",
+    V21 = "21",
+    Cm = "CM",
+    Ex = "EX",
+    Mc = "MC",
+    Vcmd = "VCMD",
+});
 
 impl clientgen_runtime::ErrorBody for ErrorBody {
     type Code = std::convert::Infallible;

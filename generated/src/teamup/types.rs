@@ -15,62 +15,9 @@ pub struct AccessCheck {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for AccessCheck {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.access
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "access"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = AccessCheck;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AccessCheck")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessCheck, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "access" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("access"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AccessCheck {
-                    access: slot_0.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(AccessCheck {
+    access: "access",
+});
 
 /// Calendar view settings.
 ///
@@ -139,339 +86,27 @@ pub struct CalendarViews {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for CalendarViews {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.default_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "default_view"),
-                out,
-            );
-        self.show_day_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_day_view"),
-                out,
-            );
-        self.show_week_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_week_view"),
-                out,
-            );
-        self.show_multiday_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_multiday_view"),
-                out,
-            );
-        self.show_multiweek_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_multiweek_view"),
-                out,
-            );
-        self.show_month_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_month_view"),
-                out,
-            );
-        self.show_agenda_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_agenda_view"),
-                out,
-            );
-        self.show_list_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_list_view"),
-                out,
-            );
-        self.show_scheduler_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_scheduler_view"),
-                out,
-            );
-        self.show_year_view
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_year_view"),
-                out,
-            );
-        self.week_hide_weekend
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "week_hide_weekend"),
-                out,
-            );
-        self.multiweek_number_of_weeks
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "multiweek_number_of_weeks",
-                ),
-                out,
-            );
-        self.multiday_number_of_days
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "multiday_number_of_days"),
-                out,
-            );
-        self.agenda_date_range
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "agenda_date_range"),
-                out,
-            );
-        self.agenda_show_details
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "agenda_show_details"),
-                out,
-            );
-        self.list_date_range
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "list_date_range"),
-                out,
-            );
-        self.list_group_by
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "list_group_by"),
-                out,
-            );
-        self.list_show_details
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "list_show_details"),
-                out,
-            );
-        self.year_number_of_months
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "year_number_of_months"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CalendarViews {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CalendarViews;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CalendarViews")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CalendarViews, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<bool>> = None;
-                let mut slot_2: Option<Option<bool>> = None;
-                let mut slot_3: Option<Option<bool>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                let mut slot_5: Option<Option<bool>> = None;
-                let mut slot_6: Option<Option<bool>> = None;
-                let mut slot_7: Option<Option<bool>> = None;
-                let mut slot_8: Option<Option<bool>> = None;
-                let mut slot_9: Option<Option<bool>> = None;
-                let mut slot_10: Option<Option<bool>> = None;
-                let mut slot_11: Option<Option<i64>> = None;
-                let mut slot_12: Option<Option<i64>> = None;
-                let mut slot_13: Option<Option<String>> = None;
-                let mut slot_14: Option<Option<bool>> = None;
-                let mut slot_15: Option<Option<String>> = None;
-                let mut slot_16: Option<Option<String>> = None;
-                let mut slot_17: Option<Option<bool>> = None;
-                let mut slot_18: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "default_view" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("default_view"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "show_day_view" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_day_view"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "show_week_view" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_week_view"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "show_multiday_view" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_multiday_view"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "show_multiweek_view" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_multiweek_view"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "show_month_view" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_month_view"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "show_agenda_view" => {
-                            if slot_6.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_agenda_view"),
-                                );
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "show_list_view" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_list_view"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "show_scheduler_view" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_scheduler_view"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "show_year_view" => {
-                            if slot_9.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_year_view"),
-                                );
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "week_hide_weekend" => {
-                            if slot_10.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("week_hide_weekend"),
-                                );
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "multiweek_number_of_weeks" => {
-                            if slot_11.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "multiweek_number_of_weeks",
-                                    ),
-                                );
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "multiday_number_of_days" => {
-                            if slot_12.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("multiday_number_of_days"),
-                                );
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "agenda_date_range" => {
-                            if slot_13.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("agenda_date_range"),
-                                );
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "agenda_show_details" => {
-                            if slot_14.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("agenda_show_details"),
-                                );
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        "list_date_range" => {
-                            if slot_15.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("list_date_range"),
-                                );
-                            }
-                            slot_15 = Some(map.next_value()?);
-                        }
-                        "list_group_by" => {
-                            if slot_16.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("list_group_by"),
-                                );
-                            }
-                            slot_16 = Some(map.next_value()?);
-                        }
-                        "list_show_details" => {
-                            if slot_17.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("list_show_details"),
-                                );
-                            }
-                            slot_17 = Some(map.next_value()?);
-                        }
-                        "year_number_of_months" => {
-                            if slot_18.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("year_number_of_months"),
-                                );
-                            }
-                            slot_18 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CalendarViews {
-                    default_view: slot_0.unwrap_or_default(),
-                    show_day_view: slot_1.unwrap_or_default(),
-                    show_week_view: slot_2.unwrap_or_default(),
-                    show_multiday_view: slot_3.unwrap_or_default(),
-                    show_multiweek_view: slot_4.unwrap_or_default(),
-                    show_month_view: slot_5.unwrap_or_default(),
-                    show_agenda_view: slot_6.unwrap_or_default(),
-                    show_list_view: slot_7.unwrap_or_default(),
-                    show_scheduler_view: slot_8.unwrap_or_default(),
-                    show_year_view: slot_9.unwrap_or_default(),
-                    week_hide_weekend: slot_10.unwrap_or_default(),
-                    multiweek_number_of_weeks: slot_11.unwrap_or_default(),
-                    multiday_number_of_days: slot_12.unwrap_or_default(),
-                    agenda_date_range: slot_13.unwrap_or_default(),
-                    agenda_show_details: slot_14.unwrap_or_default(),
-                    list_date_range: slot_15.unwrap_or_default(),
-                    list_group_by: slot_16.unwrap_or_default(),
-                    list_show_details: slot_17.unwrap_or_default(),
-                    year_number_of_months: slot_18.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(CalendarViews {
+    default_view: "default_view",
+    show_day_view: "show_day_view",
+    show_week_view: "show_week_view",
+    show_multiday_view: "show_multiday_view",
+    show_multiweek_view: "show_multiweek_view",
+    show_month_view: "show_month_view",
+    show_agenda_view: "show_agenda_view",
+    show_list_view: "show_list_view",
+    show_scheduler_view: "show_scheduler_view",
+    show_year_view: "show_year_view",
+    week_hide_weekend: "week_hide_weekend",
+    multiweek_number_of_weeks: "multiweek_number_of_weeks",
+    multiday_number_of_days: "multiday_number_of_days",
+    agenda_date_range: "agenda_date_range",
+    agenda_show_details: "agenda_show_details",
+    list_date_range: "list_date_range",
+    list_group_by: "list_group_by",
+    list_show_details: "list_show_details",
+    year_number_of_months: "year_number_of_months",
+});
 
 /// A calendar's settings, grouped by area. Every field is optional: the document shows one example and no table.
 ///
@@ -501,128 +136,14 @@ pub struct Configuration {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Configuration {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.general_settings
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "general_settings"),
-                out,
-            );
-        self.calendar_views
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "calendar_views"),
-                out,
-            );
-        self.date_time
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "date_time"),
-                out,
-            );
-        self.identity
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "identity"),
-                out,
-            );
-        self.link
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "link"), out);
-        self.features
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "features"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Configuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Configuration;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Configuration")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Configuration, A::Error> {
-                let mut slot_0: Option<Option<GeneralSettings>> = None;
-                let mut slot_1: Option<Option<CalendarViews>> = None;
-                let mut slot_2: Option<Option<DateTimeSettings>> = None;
-                let mut slot_3: Option<Option<Identity>> = None;
-                let mut slot_4: Option<Option<Link>> = None;
-                let mut slot_5: Option<Option<Features>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "general_settings" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("general_settings"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "calendar_views" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("calendar_views"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "date_time" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("date_time"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "identity" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("identity"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "link" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("link"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "features" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("features"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Configuration {
-                    general_settings: slot_0.unwrap_or_default(),
-                    calendar_views: slot_1.unwrap_or_default(),
-                    date_time: slot_2.unwrap_or_default(),
-                    identity: slot_3.unwrap_or_default(),
-                    link: slot_4.unwrap_or_default(),
-                    features: slot_5.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Configuration {
+    general_settings: "general_settings" walk,
+    calendar_views: "calendar_views" walk,
+    date_time: "date_time" walk,
+    identity: "identity" walk,
+    link: "link" walk,
+    features: "features" walk,
+});
 
 /// Timezone and date settings of a calendar.
 ///
@@ -661,171 +182,17 @@ pub struct DateTimeSettings {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for DateTimeSettings {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.tz_dynamic
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "tz_dynamic"),
-                out,
-            );
-        self.tz
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "tz"), out);
-        self.tz_show
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "tz_show"),
-                out,
-            );
-        self.time_range_start
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "time_range_start"),
-                out,
-            );
-        self.time_range_end
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "time_range_end"),
-                out,
-            );
-        self.start_date_type
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date_type"),
-                out,
-            );
-        self.start_date
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date"),
-                out,
-            );
-        self.start_date_pattern
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_date_pattern"),
-                out,
-            );
-        self.week_start
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "week_start"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DateTimeSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = DateTimeSettings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DateTimeSettings")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DateTimeSettings, A::Error> {
-                let mut slot_0: Option<Option<bool>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<bool>> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<chrono::NaiveDate>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<i64>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "tz_dynamic" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tz_dynamic"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "tz" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tz"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "tz_show" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tz_show"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "time_range_start" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("time_range_start"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "time_range_end" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("time_range_end"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "start_date_type" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("start_date_type"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "start_date" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_date"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "start_date_pattern" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("start_date_pattern"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "week_start" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("week_start"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DateTimeSettings {
-                    tz_dynamic: slot_0.unwrap_or_default(),
-                    tz: slot_1.unwrap_or_default(),
-                    tz_show: slot_2.unwrap_or_default(),
-                    time_range_start: slot_3.unwrap_or_default(),
-                    time_range_end: slot_4.unwrap_or_default(),
-                    start_date_type: slot_5.unwrap_or_default(),
-                    start_date: slot_6.unwrap_or_default(),
-                    start_date_pattern: slot_7.unwrap_or_default(),
-                    week_start: slot_8.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(DateTimeSettings {
+    tz_dynamic: "tz_dynamic",
+    tz: "tz",
+    tz_show: "tz_show",
+    time_range_start: "time_range_start",
+    time_range_end: "time_range_end",
+    start_date_type: "start_date_type",
+    start_date: "start_date",
+    start_date_pattern: "start_date_pattern",
+    week_start: "week_start",
+});
 
 /// One error: a stable id to act on, and a translated title and message meant for end users.
 ///
@@ -858,85 +225,11 @@ impl ErrorDetail {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for ErrorDetail {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.message
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "message"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ErrorDetail;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorDetail")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorDetail, A::Error> {
-                let mut slot_0: Option<ErrorId> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<ErrorMessage>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "message" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ErrorDetail {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    title: slot_1.unwrap_or_default(),
-                    message: slot_2.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ErrorDetail {
+    id: "id" required walk,
+    title: "title",
+    message: "message",
+});
 
 /// The error ids Teamup documents; the HTTP status each comes with is in the value docs.
 ///
@@ -976,94 +269,22 @@ pub enum ErrorId {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl ErrorId {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorId::MaintenanceActive => "maintenance_active",
-            ErrorId::UnexpectedError => "unexpected_error",
-            ErrorId::AuthRequired => "auth_required",
-            ErrorId::NoPermission => "no_permission",
-            ErrorId::EventAddOnlyPermissionExpired => "event_add_only_permission_expired",
-            ErrorId::CalendarNotFound => "calendar_not_found",
-            ErrorId::EventNotFound => "event_not_found",
-            ErrorId::EventOverlapping => "event_overlapping",
-            ErrorId::EventValidation => "event_validation",
-            ErrorId::EventValidationConflict => "event_validation_conflict",
-            ErrorId::InvalidTimezoneIdentifier => "invalid_timezone_identifier",
-            ErrorId::InvalidApiKey => "invalid_api_key",
-            ErrorId::BadRequest => "bad_request",
-            ErrorId::ValidationError => "validation_error",
-            ErrorId::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for ErrorId {
-    fn from(value: &str) -> Self {
-        match value {
-            "maintenance_active" => ErrorId::MaintenanceActive,
-            "unexpected_error" => ErrorId::UnexpectedError,
-            "auth_required" => ErrorId::AuthRequired,
-            "no_permission" => ErrorId::NoPermission,
-            "event_add_only_permission_expired" => ErrorId::EventAddOnlyPermissionExpired,
-            "calendar_not_found" => ErrorId::CalendarNotFound,
-            "event_not_found" => ErrorId::EventNotFound,
-            "event_overlapping" => ErrorId::EventOverlapping,
-            "event_validation" => ErrorId::EventValidation,
-            "event_validation_conflict" => ErrorId::EventValidationConflict,
-            "invalid_timezone_identifier" => ErrorId::InvalidTimezoneIdentifier,
-            "invalid_api_key" => ErrorId::InvalidApiKey,
-            "bad_request" => ErrorId::BadRequest,
-            "validation_error" => ErrorId::ValidationError,
-            other => ErrorId::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for ErrorId {
-    fn from(value: String) -> Self {
-        match ErrorId::from(value.as_str()) {
-            ErrorId::Unknown(_) => ErrorId::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for ErrorId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ErrorId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ErrorId::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for ErrorId {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for ErrorId {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let ErrorId::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(ErrorId {
+    MaintenanceActive = "maintenance_active",
+    UnexpectedError = "unexpected_error",
+    AuthRequired = "auth_required",
+    NoPermission = "no_permission",
+    EventAddOnlyPermissionExpired = "event_add_only_permission_expired",
+    CalendarNotFound = "calendar_not_found",
+    EventNotFound = "event_not_found",
+    EventOverlapping = "event_overlapping",
+    EventValidation = "event_validation",
+    EventValidationConflict = "event_validation_conflict",
+    InvalidTimezoneIdentifier = "invalid_timezone_identifier",
+    InvalidApiKey = "invalid_api_key",
+    BadRequest = "bad_request",
+    ValidationError = "validation_error",
+});
 
 /// An error message, either one text or one text per problem.
 ///
@@ -1077,15 +298,10 @@ pub enum ErrorMessage {
     /// Several messages, one per problem.
     List(Vec<String>),
 }
-
-impl clientgen_runtime::UnknownFields for ErrorMessage {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        match self {
-            ErrorMessage::Text(v) => v.collect_unknown(path, out),
-            ErrorMessage::List(v) => v.collect_unknown(path, out),
-        }
-    }
-}
+clientgen_runtime::union_unknown_fields!(ErrorMessage {
+    Text,
+    List,
+});
 
 /// The body of every failure response.
 ///
@@ -1110,63 +326,9 @@ impl ErrorResponse {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for ErrorResponse {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.error
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "error"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ErrorResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorResponse")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut slot_0: Option<ErrorDetail> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "error" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("error"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ErrorResponse {
-                    error: slot_0
-                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(ErrorResponse {
+    error: "error" required walk,
+});
 
 /// A calendar event, as returned by the server and as sent back on update. Read-only attributes are never sent; the update-only `redit` is never returned.
 ///
@@ -1318,322 +480,29 @@ impl Event {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for Event {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.remote_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "remote_id"),
-                out,
-            );
-        self.series_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "series_id"),
-                out,
-            );
-        self.subcalendar_ids
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subcalendar_ids"),
-                out,
-            );
-        self.subcalendar_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subcalendar_id"),
-                out,
-            );
-        self.start_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_dt"),
-                out,
-            );
-        self.end_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "end_dt"),
-                out,
-            );
-        self.all_day
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "all_day"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.who
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "who"), out);
-        self.location
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "location"),
-                out,
-            );
-        self.notes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "notes"),
-                out,
-            );
-        self.rrule
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "rrule"),
-                out,
-            );
-        self.redit
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "redit"),
-                out,
-            );
-        self.ristart_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "ristart_dt"),
-                out,
-            );
-        self.rsstart_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "rsstart_dt"),
-                out,
-            );
-        self.tz
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "tz"), out);
-        self.version
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "version"),
-                out,
-            );
-        self.readonly
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "readonly"),
-                out,
-            );
-        self.creation_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creation_dt"),
-                out,
-            );
-        self.update_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "update_dt"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Event;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Event")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Event, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut slot_3: Option<Option<Vec<i64>>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<clientgen_runtime::DateTime> = None;
-                let mut slot_6: Option<clientgen_runtime::DateTime> = None;
-                let mut slot_7: Option<bool> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                let mut slot_12: Option<Option<String>> = None;
-                let mut slot_13: Option<Option<RecurrenceEditMode>> = None;
-                let mut slot_14: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut slot_15: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut slot_16: Option<Option<String>> = None;
-                let mut slot_17: Option<Option<String>> = None;
-                let mut slot_18: Option<Option<bool>> = None;
-                let mut slot_19: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut slot_20: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "remote_id" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("remote_id"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "series_id" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("series_id"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "subcalendar_ids" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subcalendar_ids"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "subcalendar_id" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subcalendar_id"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "start_dt" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_dt"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "end_dt" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("end_dt"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "all_day" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("all_day"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "who" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("who"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "location" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("location"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "notes" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("notes"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        "rrule" => {
-                            if slot_12.is_some() {
-                                return Err(serde::de::Error::duplicate_field("rrule"));
-                            }
-                            slot_12 = Some(map.next_value()?);
-                        }
-                        "redit" => {
-                            if slot_13.is_some() {
-                                return Err(serde::de::Error::duplicate_field("redit"));
-                            }
-                            slot_13 = Some(map.next_value()?);
-                        }
-                        "ristart_dt" => {
-                            if slot_14.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ristart_dt"));
-                            }
-                            slot_14 = Some(map.next_value()?);
-                        }
-                        "rsstart_dt" => {
-                            if slot_15.is_some() {
-                                return Err(serde::de::Error::duplicate_field("rsstart_dt"));
-                            }
-                            slot_15 = Some(map.next_value()?);
-                        }
-                        "tz" => {
-                            if slot_16.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tz"));
-                            }
-                            slot_16 = Some(map.next_value()?);
-                        }
-                        "version" => {
-                            if slot_17.is_some() {
-                                return Err(serde::de::Error::duplicate_field("version"));
-                            }
-                            slot_17 = Some(map.next_value()?);
-                        }
-                        "readonly" => {
-                            if slot_18.is_some() {
-                                return Err(serde::de::Error::duplicate_field("readonly"));
-                            }
-                            slot_18 = Some(map.next_value()?);
-                        }
-                        "creation_dt" => {
-                            if slot_19.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("creation_dt"),
-                                );
-                            }
-                            slot_19 = Some(map.next_value()?);
-                        }
-                        "update_dt" => {
-                            if slot_20.is_some() {
-                                return Err(serde::de::Error::duplicate_field("update_dt"));
-                            }
-                            slot_20 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Event {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    remote_id: slot_1.unwrap_or_default(),
-                    series_id: slot_2.unwrap_or_default(),
-                    subcalendar_ids: slot_3.unwrap_or_default(),
-                    subcalendar_id: slot_4.unwrap_or_default(),
-                    start_dt: slot_5
-                        .ok_or_else(|| serde::de::Error::missing_field("start_dt"))?,
-                    end_dt: slot_6
-                        .ok_or_else(|| serde::de::Error::missing_field("end_dt"))?,
-                    all_day: slot_7
-                        .ok_or_else(|| serde::de::Error::missing_field("all_day"))?,
-                    title: slot_8.unwrap_or_default(),
-                    who: slot_9.unwrap_or_default(),
-                    location: slot_10.unwrap_or_default(),
-                    notes: slot_11.unwrap_or_default(),
-                    rrule: slot_12.unwrap_or_default(),
-                    redit: slot_13.unwrap_or_default(),
-                    ristart_dt: slot_14.unwrap_or_default(),
-                    rsstart_dt: slot_15.unwrap_or_default(),
-                    tz: slot_16.unwrap_or_default(),
-                    version: slot_17.unwrap_or_default(),
-                    readonly: slot_18.unwrap_or_default(),
-                    creation_dt: slot_19.unwrap_or_default(),
-                    update_dt: slot_20.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Event {
+    id: "id" required,
+    remote_id: "remote_id",
+    series_id: "series_id",
+    subcalendar_ids: "subcalendar_ids",
+    subcalendar_id: "subcalendar_id",
+    start_dt: "start_dt" required,
+    end_dt: "end_dt" required,
+    all_day: "all_day" required,
+    title: "title",
+    who: "who",
+    location: "location",
+    notes: "notes",
+    rrule: "rrule",
+    redit: "redit" walk,
+    ristart_dt: "ristart_dt",
+    rsstart_dt: "rsstart_dt",
+    tz: "tz",
+    version: "version",
+    readonly: "readonly",
+    creation_dt: "creation_dt",
+    update_dt: "update_dt",
+});
 
 /// Limits and features of a calendar's plan.
 ///
@@ -1663,137 +532,14 @@ pub struct Features {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Features {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.calendar_limit
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "calendar_limit"),
-                out,
-            );
-        self.history
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "history"),
-                out,
-            );
-        self.daily_agenda
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "daily_agenda"),
-                out,
-            );
-        self.file_upload
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "file_upload"),
-                out,
-            );
-        self.notification_for_past
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "notification_for_past"),
-                out,
-            );
-        self.import_feed_frequency
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "import_feed_frequency"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Features {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Features;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Features")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Features, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<i64>> = None;
-                let mut slot_2: Option<Option<bool>> = None;
-                let mut slot_3: Option<Option<bool>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                let mut slot_5: Option<Option<Vec<i64>>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "calendar_limit" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("calendar_limit"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "history" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("history"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "daily_agenda" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("daily_agenda"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "file_upload" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("file_upload"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "notification_for_past" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("notification_for_past"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "import_feed_frequency" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("import_feed_frequency"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Features {
-                    calendar_limit: slot_0.unwrap_or_default(),
-                    history: slot_1.unwrap_or_default(),
-                    daily_agenda: slot_2.unwrap_or_default(),
-                    file_upload: slot_3.unwrap_or_default(),
-                    notification_for_past: slot_4.unwrap_or_default(),
-                    import_feed_frequency: slot_5.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Features {
+    calendar_limit: "calendar_limit",
+    history: "history",
+    daily_agenda: "daily_agenda",
+    file_upload: "file_upload",
+    notification_for_past: "notification_for_past",
+    import_feed_frequency: "import_feed_frequency",
+});
 
 /// General calendar settings.
 ///
@@ -1832,185 +578,17 @@ pub struct GeneralSettings {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for GeneralSettings {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.admin_email
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "admin_email"),
-                out,
-            );
-        self.language
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "language"),
-                out,
-            );
-        self.control_panel_default_state
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(
-                    path,
-                    "control_panel_default_state",
-                ),
-                out,
-            );
-        self.onetomany_enabled
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "onetomany_enabled"),
-                out,
-            );
-        self.user_signup_enabled
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "user_signup_enabled"),
-                out,
-            );
-        self.icsfeeds_enabled
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "icsfeeds_enabled"),
-                out,
-            );
-        self.about
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "about"),
-                out,
-            );
-        self.about_enabled
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "about_enabled"),
-                out,
-            );
-        self.about_title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "about_title"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GeneralSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = GeneralSettings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GeneralSettings")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GeneralSettings, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<bool>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                let mut slot_5: Option<Option<bool>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<bool>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "admin_email" => {
-                            if slot_0.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("admin_email"),
-                                );
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "language" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("language"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "control_panel_default_state" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "control_panel_default_state",
-                                    ),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "onetomany_enabled" => {
-                            if slot_3.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("onetomany_enabled"),
-                                );
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "user_signup_enabled" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("user_signup_enabled"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "icsfeeds_enabled" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("icsfeeds_enabled"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "about" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("about"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "about_enabled" => {
-                            if slot_7.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("about_enabled"),
-                                );
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "about_title" => {
-                            if slot_8.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("about_title"),
-                                );
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GeneralSettings {
-                    admin_email: slot_0.unwrap_or_default(),
-                    language: slot_1.unwrap_or_default(),
-                    control_panel_default_state: slot_2.unwrap_or_default(),
-                    onetomany_enabled: slot_3.unwrap_or_default(),
-                    user_signup_enabled: slot_4.unwrap_or_default(),
-                    icsfeeds_enabled: slot_5.unwrap_or_default(),
-                    about: slot_6.unwrap_or_default(),
-                    about_enabled: slot_7.unwrap_or_default(),
-                    about_title: slot_8.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(GeneralSettings {
+    admin_email: "admin_email",
+    language: "language",
+    control_panel_default_state: "control_panel_default_state",
+    onetomany_enabled: "onetomany_enabled",
+    user_signup_enabled: "user_signup_enabled",
+    icsfeeds_enabled: "icsfeeds_enabled",
+    about: "about",
+    about_enabled: "about_enabled",
+    about_title: "about_title",
+});
 
 /// Title and branding of a calendar.
 ///
@@ -2040,133 +618,14 @@ pub struct Identity {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Identity {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.customize
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "customize"),
-                out,
-            );
-        self.show_custom_logo
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "show_custom_logo"),
-                out,
-            );
-        self.logo_uri
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "logo_uri"),
-                out,
-            );
-        self.header_background_color
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "header_background_color"),
-                out,
-            );
-        self.header_font_color
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "header_font_color"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Identity;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Identity")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Identity, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<bool>> = None;
-                let mut slot_2: Option<Option<bool>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "title" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "customize" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("customize"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "show_custom_logo" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("show_custom_logo"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "logo_uri" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("logo_uri"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "header_background_color" => {
-                            if slot_4.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("header_background_color"),
-                                );
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "header_font_color" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("header_font_color"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Identity {
-                    title: slot_0.unwrap_or_default(),
-                    customize: slot_1.unwrap_or_default(),
-                    show_custom_logo: slot_2.unwrap_or_default(),
-                    logo_uri: slot_3.unwrap_or_default(),
-                    header_background_color: slot_4.unwrap_or_default(),
-                    header_font_color: slot_5.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Identity {
+    title: "title",
+    customize: "customize",
+    show_custom_logo: "show_custom_logo",
+    logo_uri: "logo_uri",
+    header_background_color: "header_background_color",
+    header_font_color: "header_font_color",
+});
 
 /// The calendar key (sharing link) a request was made with.
 ///
@@ -2184,69 +643,10 @@ pub struct Link {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Link {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.key
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "key"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Link;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Link")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Link, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "key" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("key"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Link {
-                    name: slot_0.unwrap_or_default(),
-                    key: slot_1.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Link {
+    name: "name",
+    key: "key",
+});
 
 /// An event to create: the event attributes without the read-only ones and without the server-assigned id, version and occurrence start, and without the update-only `redit`.
 ///
@@ -2340,206 +740,20 @@ impl NewEvent {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for NewEvent {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.remote_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "remote_id"),
-                out,
-            );
-        self.subcalendar_ids
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subcalendar_ids"),
-                out,
-            );
-        self.subcalendar_id
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "subcalendar_id"),
-                out,
-            );
-        self.start_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "start_dt"),
-                out,
-            );
-        self.end_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "end_dt"),
-                out,
-            );
-        self.all_day
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "all_day"),
-                out,
-            );
-        self.title
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "title"),
-                out,
-            );
-        self.who
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "who"), out);
-        self.location
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "location"),
-                out,
-            );
-        self.notes
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "notes"),
-                out,
-            );
-        self.rrule
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "rrule"),
-                out,
-            );
-        self.tz
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "tz"), out);
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NewEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = NewEvent;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NewEvent")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewEvent, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<Vec<i64>>> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut slot_3: Option<clientgen_runtime::DateTime> = None;
-                let mut slot_4: Option<clientgen_runtime::DateTime> = None;
-                let mut slot_5: Option<bool> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "remote_id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("remote_id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "subcalendar_ids" => {
-                            if slot_1.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subcalendar_ids"),
-                                );
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "subcalendar_id" => {
-                            if slot_2.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("subcalendar_id"),
-                                );
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "start_dt" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_dt"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "end_dt" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("end_dt"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "all_day" => {
-                            if slot_5.is_some() {
-                                return Err(serde::de::Error::duplicate_field("all_day"));
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "title" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "who" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("who"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        "location" => {
-                            if slot_8.is_some() {
-                                return Err(serde::de::Error::duplicate_field("location"));
-                            }
-                            slot_8 = Some(map.next_value()?);
-                        }
-                        "notes" => {
-                            if slot_9.is_some() {
-                                return Err(serde::de::Error::duplicate_field("notes"));
-                            }
-                            slot_9 = Some(map.next_value()?);
-                        }
-                        "rrule" => {
-                            if slot_10.is_some() {
-                                return Err(serde::de::Error::duplicate_field("rrule"));
-                            }
-                            slot_10 = Some(map.next_value()?);
-                        }
-                        "tz" => {
-                            if slot_11.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tz"));
-                            }
-                            slot_11 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(NewEvent {
-                    remote_id: slot_0.unwrap_or_default(),
-                    subcalendar_ids: slot_1.unwrap_or_default(),
-                    subcalendar_id: slot_2.unwrap_or_default(),
-                    start_dt: slot_3
-                        .ok_or_else(|| serde::de::Error::missing_field("start_dt"))?,
-                    end_dt: slot_4
-                        .ok_or_else(|| serde::de::Error::missing_field("end_dt"))?,
-                    all_day: slot_5
-                        .ok_or_else(|| serde::de::Error::missing_field("all_day"))?,
-                    title: slot_6.unwrap_or_default(),
-                    who: slot_7.unwrap_or_default(),
-                    location: slot_8.unwrap_or_default(),
-                    notes: slot_9.unwrap_or_default(),
-                    rrule: slot_10.unwrap_or_default(),
-                    tz: slot_11.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(NewEvent {
+    remote_id: "remote_id",
+    subcalendar_ids: "subcalendar_ids",
+    subcalendar_id: "subcalendar_id",
+    start_dt: "start_dt" required,
+    end_dt: "end_dt" required,
+    all_day: "all_day" required,
+    title: "title",
+    who: "who",
+    location: "location",
+    notes: "notes",
+    rrule: "rrule",
+    tz: "tz",
+});
 
 /// A sub-calendar to create, without the attributes the server fills in.
 ///
@@ -2582,98 +796,12 @@ impl NewSubcalendar {
         }
     }
 }
-
-impl clientgen_runtime::UnknownFields for NewSubcalendar {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.active
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "active"),
-                out,
-            );
-        self.color
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "color"),
-                out,
-            );
-        self.overlap
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "overlap"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NewSubcalendar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = NewSubcalendar;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NewSubcalendar")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewSubcalendar, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<bool>> = None;
-                let mut slot_2: Option<Option<SubcalendarColor>> = None;
-                let mut slot_3: Option<Option<bool>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "active" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("active"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "color" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("color"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "overlap" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("overlap"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(NewSubcalendar {
-                    name: slot_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    active: slot_1.unwrap_or_default(),
-                    color: slot_2.unwrap_or_default(),
-                    overlap: slot_3.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(NewSubcalendar {
+    name: "name" required,
+    active: "active",
+    color: "color",
+    overlap: "overlap",
+});
 
 /// Markup of event notes.
 ///
@@ -2687,70 +815,10 @@ pub enum NoteFormat {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl NoteFormat {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            NoteFormat::Html => "html",
-            NoteFormat::Markdown => "markdown",
-            NoteFormat::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for NoteFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "html" => NoteFormat::Html,
-            "markdown" => NoteFormat::Markdown,
-            other => NoteFormat::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for NoteFormat {
-    fn from(value: String) -> Self {
-        match NoteFormat::from(value.as_str()) {
-            NoteFormat::Unknown(_) => NoteFormat::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for NoteFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for NoteFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NoteFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(NoteFormat::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for NoteFormat {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for NoteFormat {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let NoteFormat::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(NoteFormat {
+    Html = "html",
+    Markdown = "markdown",
+});
 
 /// Which occurrences of a recurring event an update or delete applies to.
 ///
@@ -2768,72 +836,11 @@ pub enum RecurrenceEditMode {
     /// A value the spec does not document (yet), kept as received.
     Unknown(String),
 }
-
-impl RecurrenceEditMode {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RecurrenceEditMode::Single => "single",
-            RecurrenceEditMode::Future => "future",
-            RecurrenceEditMode::All => "all",
-            RecurrenceEditMode::Unknown(v) => v,
-        }
-    }
-}
-
-impl From<&str> for RecurrenceEditMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => RecurrenceEditMode::Single,
-            "future" => RecurrenceEditMode::Future,
-            "all" => RecurrenceEditMode::All,
-            other => RecurrenceEditMode::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for RecurrenceEditMode {
-    fn from(value: String) -> Self {
-        match RecurrenceEditMode::from(value.as_str()) {
-            RecurrenceEditMode::Unknown(_) => RecurrenceEditMode::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for RecurrenceEditMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RecurrenceEditMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RecurrenceEditMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(RecurrenceEditMode::from)
-    }
-}
-
-impl clientgen_runtime::ToParam for RecurrenceEditMode {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-impl clientgen_runtime::UnknownFields for RecurrenceEditMode {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        if let RecurrenceEditMode::Unknown(v) = self {
-            out.push(format!("{path} = {v}"));
-        }
-    }
-}
+clientgen_runtime::open_str_enum!(RecurrenceEditMode {
+    Single = "single",
+    Future = "future",
+    All = "all",
+});
 
 /// A sub-calendar: a category of events with its own colour. Every calendar has at least one and every event belongs to at least one.
 ///
@@ -2886,149 +893,16 @@ pub struct Subcalendar {
     #[serde(flatten)]
     pub extra: clientgen_runtime::Extra,
 }
-
-impl clientgen_runtime::UnknownFields for Subcalendar {
-    #[allow(deprecated)]
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        self.id
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "id"), out);
-        self.name
-            .collect_unknown(&clientgen_runtime::unknown::field_path(path, "name"), out);
-        self.active
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "active"),
-                out,
-            );
-        self.color
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "color"),
-                out,
-            );
-        self.overlap
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "overlap"),
-                out,
-            );
-        self.creation_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "creation_dt"),
-                out,
-            );
-        self.update_dt
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "update_dt"),
-                out,
-            );
-        self.readonly
-            .collect_unknown(
-                &clientgen_runtime::unknown::field_path(path, "readonly"),
-                out,
-            );
-        self.extra.collect_unknown(path, out);
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Subcalendar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Subcalendar;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Subcalendar")
-            }
-
-            #[allow(deprecated, clippy::match_single_binding)]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Subcalendar, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<bool>> = None;
-                let mut slot_3: Option<Option<SubcalendarColor>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                let mut slot_5: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut slot_6: Option<Option<clientgen_runtime::DateTime>> = None;
-                let mut slot_7: Option<Option<bool>> = None;
-                let mut extra = clientgen_runtime::Extra::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => {
-                            if slot_0.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            slot_0 = Some(map.next_value()?);
-                        }
-                        "name" => {
-                            if slot_1.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            slot_1 = Some(map.next_value()?);
-                        }
-                        "active" => {
-                            if slot_2.is_some() {
-                                return Err(serde::de::Error::duplicate_field("active"));
-                            }
-                            slot_2 = Some(map.next_value()?);
-                        }
-                        "color" => {
-                            if slot_3.is_some() {
-                                return Err(serde::de::Error::duplicate_field("color"));
-                            }
-                            slot_3 = Some(map.next_value()?);
-                        }
-                        "overlap" => {
-                            if slot_4.is_some() {
-                                return Err(serde::de::Error::duplicate_field("overlap"));
-                            }
-                            slot_4 = Some(map.next_value()?);
-                        }
-                        "creation_dt" => {
-                            if slot_5.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("creation_dt"),
-                                );
-                            }
-                            slot_5 = Some(map.next_value()?);
-                        }
-                        "update_dt" => {
-                            if slot_6.is_some() {
-                                return Err(serde::de::Error::duplicate_field("update_dt"));
-                            }
-                            slot_6 = Some(map.next_value()?);
-                        }
-                        "readonly" => {
-                            if slot_7.is_some() {
-                                return Err(serde::de::Error::duplicate_field("readonly"));
-                            }
-                            slot_7 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            extra.insert_unknown(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Subcalendar {
-                    id: slot_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: slot_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    active: slot_2.unwrap_or_default(),
-                    color: slot_3.unwrap_or_default(),
-                    overlap: slot_4.unwrap_or_default(),
-                    creation_dt: slot_5.unwrap_or_default(),
-                    update_dt: slot_6.unwrap_or_default(),
-                    readonly: slot_7.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+clientgen_runtime::open_object!(Subcalendar {
+    id: "id" required,
+    name: "name" required,
+    active: "active",
+    color: "color",
+    overlap: "overlap",
+    creation_dt: "creation_dt",
+    update_dt: "update_dt",
+    readonly: "readonly",
+});
 
 /// A sub-calendar colour: an id from Teamup's palette of 48 colours (1 to 48; the table "Sub-Calendar Colors" gives each one's hex value, for example 17 is #668CB3), or a custom colour such as `#ABCD12`. Custom colours are not in use yet, but Teamup says to be ready for them.
 ///
@@ -3042,15 +916,10 @@ pub enum SubcalendarColor {
     /// A custom colour in hex notation.
     Custom(String),
 }
-
-impl clientgen_runtime::UnknownFields for SubcalendarColor {
-    fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
-        match self {
-            SubcalendarColor::Id(v) => v.collect_unknown(path, out),
-            SubcalendarColor::Custom(v) => v.collect_unknown(path, out),
-        }
-    }
-}
+clientgen_runtime::union_unknown_fields!(SubcalendarColor {
+    Id,
+    Custom,
+});
 
 impl clientgen_runtime::ErrorBody for ErrorResponse {
     type Code = ErrorId;

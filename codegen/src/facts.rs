@@ -1,0 +1,220 @@
+//! Facts derived from the lowered types, computed once so that emitters only read them.
+//!
+//! - **Can hold something undescribed** (`FieldModel::walk`): an object that keeps unknown
+//!   fields, an open enum, or anything containing one. `UnknownFields` searches only such
+//!   fields; a string or a closed object of numbers can never report anything, and searching
+//!   it would cost a path string per field on every call.
+//! - **Written as a form** (`TypeModel::form`): the body type of a form-encoded operation, and
+//!   every object nested in one (flattened into the same form); such types get `write_form`.
+//!
+//! Both are fixpoints over the type graph, which may be cyclic (see `recursion`), so they are
+//! computed by iterating to a fixed point rather than by recursion.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{BodyEncoding, Operation, Ty, TypeBody, TypeModel};
+
+/// Sets `walk` on every field and `form` on every type.
+pub fn derive(types: &mut [TypeModel], operations: &[Operation]) {
+    let holds = holds_unknown(types);
+    let form = form_types(types, operations);
+    for t in types.iter_mut() {
+        t.form = form.contains(&t.rust);
+        if let TypeBody::Object { fields, .. } = &mut t.body {
+            for f in fields {
+                f.walk = ty_holds(&f.ty, &holds);
+            }
+        }
+    }
+}
+
+fn ty_holds(ty: &Ty, holds: &BTreeSet<String>) -> bool {
+    match ty {
+        Ty::Array(inner) | Ty::Map(inner) => ty_holds(inner, holds),
+        Ty::Named(name) => holds.contains(name),
+        _ => false,
+    }
+}
+
+/// Names of the types that can hold something their spec does not describe.
+fn holds_unknown(types: &[TypeModel]) -> BTreeSet<String> {
+    let mut holds = BTreeSet::new();
+    loop {
+        let before = holds.len();
+        for t in types {
+            let yes = match &t.body {
+                TypeBody::Enum { .. } => true,
+                TypeBody::Object {
+                    keep_unknown: true, ..
+                } => true,
+                TypeBody::Object { fields, .. } => fields.iter().any(|f| ty_holds(&f.ty, &holds)),
+                TypeBody::Union { variants } => variants.iter().any(|v| ty_holds(&v.ty, &holds)),
+            };
+            if yes {
+                holds.insert(t.rust.clone());
+            }
+        }
+        if holds.len() == before {
+            return holds;
+        }
+    }
+}
+
+/// Object types written as form bodies, and the objects nested in their sent fields.
+fn form_types(types: &[TypeModel], operations: &[Operation]) -> BTreeSet<String> {
+    let objects: BTreeMap<&str, &TypeModel> = types
+        .iter()
+        .filter(|t| matches!(t.body, TypeBody::Object { .. }))
+        .map(|t| (t.rust.as_str(), t))
+        .collect();
+    let mut pending: Vec<&str> = operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| b.encoding == BodyEncoding::Form)
+        .filter_map(|b| match &b.ty {
+            Ty::Named(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        let Some(t) = objects.get(name) else {
+            continue;
+        };
+        if !out.insert(name.to_owned()) {
+            continue;
+        }
+        if let TypeBody::Object { fields, .. } = &t.body {
+            for f in fields.iter().filter(|f| !f.read_only) {
+                if let Ty::Named(n) = &f.ty {
+                    pending.push(n);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Cite, EnumLiteral, EnumValue, FieldModel};
+
+    fn field(wire: &str, ty: Ty) -> FieldModel {
+        FieldModel {
+            wire: wire.to_owned(),
+            rust: wire.to_owned(),
+            ty,
+            required: false,
+            nullable: false,
+            clearable: false,
+            boxed: false,
+            read_only: false,
+            write_only: false,
+            deprecated: None,
+            form_name: None,
+            docs: String::new(),
+            walk: false,
+        }
+    }
+
+    fn ty(name: &str, body: TypeBody) -> TypeModel {
+        TypeModel {
+            spec_name: name.to_owned(),
+            rust: name.to_owned(),
+            docs: String::new(),
+            cite: Cite {
+                file: String::new(),
+                section: String::new(),
+                secondary: false,
+            },
+            body,
+            form: false,
+        }
+    }
+
+    fn object(name: &str, keep_unknown: bool, fields: Vec<FieldModel>) -> TypeModel {
+        ty(
+            name,
+            TypeBody::Object {
+                fields,
+                keep_unknown,
+            },
+        )
+    }
+
+    fn walks(types: &[TypeModel], name: &str) -> Vec<bool> {
+        let t = types.iter().find(|t| t.rust == name).unwrap();
+        match &t.body {
+            TypeBody::Object { fields, .. } => fields.iter().map(|f| f.walk).collect(),
+            _ => panic!("{name} is not an object"),
+        }
+    }
+
+    #[test]
+    fn only_fields_that_can_report_something_are_walked() {
+        let colour = ty(
+            "Colour",
+            TypeBody::Enum {
+                integer: false,
+                values: vec![EnumValue {
+                    value: EnumLiteral::Str("red".into()),
+                    rust: "Red".into(),
+                    docs: String::new(),
+                }],
+            },
+        );
+        let mut types = vec![
+            colour,
+            object("Closed", false, vec![field("n", Ty::Integer)]),
+            object("Open", true, vec![field("s", Ty::String)]),
+            // Closed, but holds an enum two levels down, through a list and a map.
+            object(
+                "Outer",
+                false,
+                vec![
+                    field("plain", Ty::Named("Closed".into())),
+                    field("open", Ty::Named("Open".into())),
+                    field(
+                        "deep",
+                        Ty::Array(Box::new(Ty::Map(Box::new(Ty::Named("Colour".into()))))),
+                    ),
+                    field("json", Ty::Json),
+                ],
+            ),
+        ];
+        derive(&mut types, &[]);
+        assert_eq!(walks(&types, "Outer"), [false, true, true, false]);
+        assert_eq!(walks(&types, "Closed"), [false]);
+    }
+
+    #[test]
+    fn a_cycle_holds_unknown_when_any_member_does() {
+        // A → B → A, and only B holds an enum: both hold something undescribed.
+        let mut types = vec![
+            object("A", false, vec![field("b", Ty::Named("B".into()))]),
+            object(
+                "B",
+                false,
+                vec![
+                    field("a", Ty::Named("A".into())),
+                    field("c", Ty::Named("C".into())),
+                ],
+            ),
+            ty(
+                "C",
+                TypeBody::Enum {
+                    integer: true,
+                    values: Vec::new(),
+                },
+            ),
+            // A closed cycle with nothing open in it holds nothing.
+            object("X", false, vec![field("y", Ty::Named("Y".into()))]),
+            object("Y", false, vec![field("x", Ty::Named("X".into()))]),
+        ];
+        derive(&mut types, &[]);
+        assert_eq!(walks(&types, "A"), [true]);
+        assert_eq!(walks(&types, "B"), [true, true]);
+        assert_eq!(walks(&types, "X"), [false]);
+    }
+}
