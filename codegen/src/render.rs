@@ -62,10 +62,20 @@ fn table_macro(item: &syn::Item) -> Option<String> {
     if path.segments.len() != 2 || path.segments[0].ident != "clientgen_runtime" {
         return None;
     }
+    let mac = &path.segments[1].ident;
     let mut tokens = m.mac.tokens.clone().into_iter();
-    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
-        (tokens.next(), tokens.next(), tokens.next())
-    else {
+    let Some(TokenTree::Ident(name)) = tokens.next() else {
+        return None;
+    };
+    let rest: Vec<TokenTree> = tokens.collect();
+    // `Name => Type`: printed as a Rust programmer writes a type.
+    if let [TokenTree::Punct(eq), TokenTree::Punct(gt), ty @ ..] = rest.as_slice() {
+        if eq.as_char() == '=' && gt.as_char() == '>' && !ty.is_empty() {
+            let ty = tight(ty.iter().cloned());
+            return Some(format!("clientgen_runtime::{mac}!({name} => {ty});\n"));
+        }
+    }
+    let [TokenTree::Group(body)] = rest.as_slice() else {
         return None;
     };
     if body.delimiter() != Delimiter::Brace {
@@ -90,7 +100,6 @@ fn table_macro(item: &syn::Item) -> Option<String> {
     if !entry.is_empty() {
         entries.push(entry);
     }
-    let mac = &path.segments[1].ident;
     let mut text = format!("clientgen_runtime::{mac}!({name} {{");
     if entries.is_empty() {
         text.push_str("});\n");
@@ -144,4 +153,67 @@ fn separate_items(text: &str) -> String {
         prev = Some(line);
     }
     out
+}
+
+/// Tokens of a type as written by hand: `Result<ResponseValue<Vec<types::Event>>, Error>`.
+fn tight(tokens: impl Iterator<Item = proc_macro2::TokenTree>) -> String {
+    use proc_macro2::{Delimiter, TokenTree};
+
+    let mut out = String::new();
+    for tt in tokens {
+        let piece = match &tt {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                format!("{open}{}{close}", tight(g.stream().into_iter()))
+            }
+            other => other.to_string(),
+        };
+        let glued_to_previous = matches!(piece.as_str(), "," | "<" | ">" | ":")
+            || out.is_empty()
+            || out.ends_with(['<', ':', '&', '\'', '(', '[']);
+        if !glued_to_previous {
+            out.push(' ');
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(tokens: proc_macro2::TokenStream) -> String {
+        unparse(syn::parse2(tokens).unwrap())
+    }
+
+    #[test]
+    fn table_macros_get_one_entry_per_line_and_types_read_as_written() {
+        let text = render(quote::quote! {
+            pub struct A { pub r#type: String }
+            clientgen_runtime::open_object!(A { r#type: "type" required walk, b: "b,c", });
+            clientgen_runtime::unknown_fields!(B {});
+            clientgen_runtime::request_builder!(
+                GetA => Result<ResponseValue<Vec<types::A>>, Error>
+            );
+            other::table!(A { x: "x", });
+        });
+        let expected = "pub struct A {
+    pub r#type: String,
+}
+clientgen_runtime::open_object!(A {
+    r#type: \"type\" required walk,
+    b: \"b,c\",
+});
+clientgen_runtime::unknown_fields!(B {});
+clientgen_runtime::request_builder!(GetA => Result<ResponseValue<Vec<types::A>>, Error>);
+other::table!(A { x : \"x\", });
+";
+        assert_eq!(text, expected);
+    }
 }

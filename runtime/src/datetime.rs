@@ -251,23 +251,21 @@ impl Serialize for DateTime {
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // A visitor rather than `String`/`Cow`: the text is parsed where it lies, unallocated.
-        // The parse error is raised after the string has been read, as before, so serde_json
-        // reports the same position.
+        // The parse error is raised inside the visitor, so serde_json places it at the string
+        // itself, which is how a failure is located (`crate::json_path`).
         struct Text;
         impl serde::de::Visitor<'_> for Text {
-            type Value = Result<DateTime, ParseError>;
+            type Value = DateTime;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
 
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(DateTime::parse(text))
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateTime, E> {
+                DateTime::parse(text).map_err(E::custom)
             }
         }
-        deserializer
-            .deserialize_str(Text)?
-            .map_err(serde::de::Error::custom)
+        deserializer.deserialize_str(Text)
     }
 }
 

@@ -229,6 +229,44 @@ impl Extra {
         }
     }
 
+    /// Appends a field read from the wire, without looking for an earlier one of the same name:
+    /// the decoders call [`Extra::dedup`] once the object is read, so that an object with many
+    /// undescribed keys (a hostile server's million) costs linear time, not quadratic.
+    #[doc(hidden)]
+    pub fn push_unknown(&mut self, name: String, value: Unknown) {
+        self.0.push((name, value));
+    }
+
+    /// Makes names unique after [`Extra::push_unknown`], as [`Extra::insert_unknown`] would
+    /// have: a name given twice keeps its first position and its last value.
+    #[doc(hidden)]
+    pub fn dedup(&mut self) {
+        let n = self.0.len();
+        let repeated = if n < 2 {
+            false
+        } else if n <= 16 {
+            (1..n).any(|i| self.0[..i].iter().any(|(k, _)| *k == self.0[i].0))
+        } else {
+            let mut seen = std::collections::HashSet::with_capacity(n);
+            !self.0.iter().all(|(k, _)| seen.insert(k.as_str()))
+        };
+        if !repeated {
+            return;
+        }
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut out: Vec<(String, Unknown)> = Vec::with_capacity(n);
+        for (k, v) in self.0.drain(..) {
+            match at.get(&k) {
+                Some(&i) => out[i].1 = v,
+                None => {
+                    at.insert(k.clone(), out.len());
+                    out.push((k, v));
+                }
+            }
+        }
+        self.0 = out;
+    }
+
     /// Removes a field.
     pub fn remove(&mut self, name: &str) -> Option<Unknown> {
         let at = self.0.iter().position(|(k, _)| k == name)?;
@@ -278,8 +316,9 @@ impl<'de> Deserialize<'de> for Extra {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
                 let mut out = Extra::new();
                 while let Some((k, v)) = map.next_entry()? {
-                    out.insert_unknown(k, v);
+                    out.push_unknown(k, v);
                 }
+                out.dedup();
                 Ok(out)
             }
         }
@@ -337,5 +376,31 @@ mod tests {
         // A name given twice keeps the last value.
         let twice: Extra = serde_json::from_str(r#"{"a": 1, "a": 2}"#).unwrap();
         assert_eq!((twice.len(), twice.value("a")), (1, Some(2.into())));
+    }
+
+    #[test]
+    fn repeated_names_keep_the_first_place_and_the_last_value_in_both_dedup_paths() {
+        // Few keys take the pairwise path, many the hashed one; both must agree with
+        // `insert_unknown`.
+        for n in [3usize, 40] {
+            let mut text = String::from("{");
+            for i in 0..n {
+                text.push_str(&format!("\"k{i}\": {i}, "));
+            }
+            text.push_str("\"k1\": \"again\", \"k0\": \"last\"}");
+            let extra: Extra = serde_json::from_str(&text).unwrap();
+            let mut expected = Extra::new();
+            for i in 0..n {
+                expected.insert(format!("k{i}"), i.into());
+            }
+            expected.insert("k1".into(), "again".into());
+            expected.insert("k0".into(), "last".into());
+            assert_eq!(extra.len(), n, "{n} keys");
+            let keys: Vec<&str> = extra.keys().collect();
+            let want: Vec<&str> = expected.keys().collect();
+            assert_eq!(keys, want, "{n} keys keep their first places");
+            assert_eq!(extra.value("k0"), Some("last".into()));
+            assert_eq!(extra.value("k1"), Some("again".into()));
+        }
     }
 }

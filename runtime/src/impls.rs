@@ -63,11 +63,10 @@ macro_rules! open_object {
                         {
                             match key.as_str() {
                                 $($wire => $crate::de::next_value(&mut map, &mut $field, $wire)?,)*
-                                _ => {
-                                    extra.insert_unknown(key.into_owned(), map.next_value()?);
-                                }
+                                _ => extra.push_unknown(key.into_owned(), map.next_value()?),
                             }
                         }
+                        extra.dedup();
                         ::core::result::Result::Ok($name {
                             $($field: $crate::open_object!(
                                 @take $field, $wire, A::Error, $($flag)*
@@ -272,6 +271,44 @@ macro_rules! open_enum_common {
                 if let $name::Unknown(v) = self {
                     out.push(::std::format!("{path} = {v}"));
                 }
+            }
+        }
+    };
+}
+
+/// What every generated request builder has besides its parameters: the per-call `timeout` and
+/// `max_body` settings, and `IntoFuture`, so that awaiting a builder sends it. The builder is a
+/// struct with a lifetime `'a`, fields `timeout: Option<Duration>` and `max_body: Option<u64>`,
+/// and an `async fn send(self)` whose output is the type given.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_builder {
+    ($builder:ident => $output:ty) => {
+        impl<'a> $builder<'a> {
+            /// Overrides the client's total timeout for this call: one deadline for the whole
+            /// call, waits and retries included.
+            pub fn timeout(mut self, value: ::core::time::Duration) -> Self {
+                self.timeout = ::core::option::Option::Some(value);
+                self
+            }
+
+            /// Overrides the client's response body cap, in bytes, for this call.
+            pub fn max_body(mut self, bytes: ::core::primitive::u64) -> Self {
+                self.max_body = ::core::option::Option::Some(bytes);
+                self
+            }
+        }
+
+        impl<'a> ::core::future::IntoFuture for $builder<'a> {
+            type Output = $output;
+            type IntoFuture = ::core::pin::Pin<
+                ::std::boxed::Box<
+                    dyn ::core::future::Future<Output = $output> + ::core::marker::Send + 'a,
+                >,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
             }
         }
     };

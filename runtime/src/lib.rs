@@ -11,6 +11,7 @@ pub mod encode;
 pub mod error;
 pub mod extra;
 pub mod impls;
+pub mod json_path;
 pub mod limit;
 pub mod oauth;
 pub mod paginate;

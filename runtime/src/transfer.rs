@@ -321,8 +321,20 @@ impl serde::Serialize for TemporaryUrl {
 
 impl<'de> serde::Deserialize<'de> for TemporaryUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        TemporaryUrl::parse(&text).map_err(serde::de::Error::custom)
+        // Parsed inside the visitor, so that serde_json places an error at the string itself.
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = TemporaryUrl;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a URL string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<TemporaryUrl, E> {
+                TemporaryUrl::parse(text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Text)
     }
 }
 

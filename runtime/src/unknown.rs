@@ -101,14 +101,11 @@ pub fn check_example<T>(text: &str, envelope: Option<&str>) -> Result<Vec<String
 where
     T: serde::de::DeserializeOwned + UnknownFields,
 {
-    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if let Some(key) = envelope {
-        value = value
-            .as_object_mut()
-            .and_then(|o| o.remove(key))
-            .ok_or_else(|| format!("the example has no `{key}` key"))?;
-    }
-    let decoded: T = serde_path_to_error::deserialize(value)
-        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+    let (decoded, _) = crate::response::decode_json::<T>(text.as_bytes(), envelope).map_err(
+        |(path, message)| match path.as_str() {
+            "" => message,
+            path => format!("at `{path}`: {message}"),
+        },
+    )?;
     Ok(decoded.unknown_fields())
 }

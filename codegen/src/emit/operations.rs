@@ -36,8 +36,6 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
         #header
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
         use std::time::Duration;
 
         use clientgen_runtime::{Method, Request, ResponseValue};
@@ -183,10 +181,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         .map(|p| {
             let n = ident(&p.rust);
             let is_global = api.global_params.iter().any(|g| g.rust == p.rust);
+            // The parameter is documented once, on the client builder.
             let text = if is_global {
                 format!(
-                    "Overrides the client's `{}` for this call.\n\n{}",
-                    p.wire, p.docs
+                    "Overrides the client's [`{}`](super::ClientBuilder::{}) for this call.",
+                    p.wire, p.rust
                 )
             } else {
                 p.docs.clone()
@@ -286,19 +285,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         impl #lt_decl #name #lt_use {
             #(#setters)*
 
-            /// Overrides the client's total timeout for this call: one deadline for the whole
-            /// call, waits and retries included.
-            pub fn timeout(mut self, value: Duration) -> Self {
-                self.timeout = Some(value);
-                self
-            }
-
-            /// Overrides the client's response body cap, in bytes, for this call.
-            pub fn max_body(mut self, bytes: u64) -> Self {
-                self.max_body = Some(bytes);
-                self
-            }
-
             #stream
 
             /// Sends the request and decodes the response.
@@ -320,14 +306,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
 
-        impl #lt_decl IntoFuture for #name #lt_use {
-            type Output = Result<ResponseValue<#output>, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        // `timeout`, `max_body`, and `IntoFuture` (awaiting the builder sends it).
+        clientgen_runtime::request_builder!(#name => Result<ResponseValue<#output>, Error>);
     }
 }
 

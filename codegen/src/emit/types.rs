@@ -100,6 +100,7 @@ fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
 fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
     let name = ident(&t.rust);
     let tdoc = type_doc(t);
+    let any_deprecated = fields.iter().any(|f| f.deprecated.is_some());
     let decls = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let fdoc = doc(&field_doc(f));
@@ -150,17 +151,24 @@ fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -
                 }
             });
             let extra_init = keep_unknown.then(|| quote!(extra: clientgen_runtime::Extra::new(),));
+            let allow = allow(
+                any_deprecated,
+                // clippy's `too_many_arguments` counts more than seven.
+                required.len() > 7,
+            );
             quote! {
                 impl #name {
                     /// A value with every required field given and every optional field unset.
-                    #[allow(deprecated, clippy::too_many_arguments)]
+                    #allow
                     pub fn new(#(#args),*) -> Self {
                         #name { #(#inits,)* #extra_init }
                     }
                 }
             }
         });
-    let form_impl = t.form.then(|| form_encoder(api, &name, fields, keep_unknown));
+    let form_impl = t
+        .form
+        .then(|| form_encoder(api, &name, fields, keep_unknown, any_deprecated));
     // With unknown fields kept, `Deserialize` comes from the runtime's `open_object!` (one pass
     // over the keys); `flatten` stays on `extra` for `Serialize` only.
     let (derive_de, impls) = if keep_unknown {
@@ -209,6 +217,7 @@ fn form_encoder(
     name: &proc_macro2::Ident,
     fields: &[FieldModel],
     keep_unknown: bool,
+    any_deprecated: bool,
 ) -> TokenStream {
     let is_object = |ty: &Ty| match ty {
         Ty::Named(n) => api
@@ -264,10 +273,11 @@ fn form_encoder(
             .iter()
             .any(|f| !f.read_only && (f.ty.is_array() || f.ty == Ty::Json || is_object(&f.ty)));
     let unused_style = (!uses_style).then(|| quote!(let _ = style;));
+    let allow = allow(any_deprecated, false);
     quote! {
         impl #name {
             /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-            #[allow(deprecated)]
+            #allow
             pub fn write_form(
                 &self,
                 form: &mut clientgen_runtime::Pairs,
@@ -280,6 +290,19 @@ fn form_encoder(
             }
         }
     }
+}
+
+/// `#[allow(..)]` for a function that reads deprecated fields or has many arguments, and
+/// nothing when it does neither.
+fn allow(deprecated: bool, many_arguments: bool) -> Option<TokenStream> {
+    let mut lints = Vec::new();
+    if deprecated {
+        lints.push(quote!(deprecated));
+    }
+    if many_arguments {
+        lints.push(quote!(clippy::too_many_arguments));
+    }
+    (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]))
 }
 
 fn open_enum(t: &TypeModel, integer: bool, values: &[crate::ir::EnumValue]) -> TokenStream {

@@ -2,8 +2,6 @@
 
 //! Operations of the Grow CRM: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 use clientgen_runtime::{Method, Request, ResponseValue};
 use super::{types, Client, Error};
@@ -308,19 +306,6 @@ pub struct ActivateLead<'a> {
 }
 
 impl<'a> ActivateLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new(
@@ -338,16 +323,7 @@ impl<'a> ActivateLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ActivateLead<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ActivateLead => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::add_lead_comment`]: `POST /leads/{id}/comments`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -361,19 +337,6 @@ pub struct AddLeadComment<'a> {
 }
 
 impl<'a> AddLeadComment<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadComment>, Error> {
         let mut req = Request::new(
@@ -396,16 +359,7 @@ impl<'a> AddLeadComment<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddLeadComment<'a> {
-    type Output = Result<ResponseValue<types::LeadComment>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddLeadComment => Result<ResponseValue<types::LeadComment>, Error>);
 
 /// Request builder for [`Client::archive_lead`]: `PUT /leads/{id}/archive`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -418,19 +372,6 @@ pub struct ArchiveLead<'a> {
 }
 
 impl<'a> ArchiveLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new(
@@ -448,16 +389,7 @@ impl<'a> ArchiveLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ArchiveLead<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ArchiveLead => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::clone_lead`]: `POST /leads/{id}/clone`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -471,19 +403,6 @@ pub struct CloneLead<'a> {
 }
 
 impl<'a> CloneLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new(
@@ -506,16 +425,7 @@ impl<'a> CloneLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CloneLead<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CloneLead => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::convert_lead`]: `POST /leads/{id}/convert`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -529,19 +439,6 @@ pub struct ConvertLead<'a> {
 }
 
 impl<'a> ConvertLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::ConvertedClient>, Error> {
         let mut req = Request::new(
@@ -564,16 +461,7 @@ impl<'a> ConvertLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ConvertLead<'a> {
-    type Output = Result<ResponseValue<types::ConvertedClient>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ConvertLead => Result<ResponseValue<types::ConvertedClient>, Error>);
 
 /// Request builder for [`Client::create_lead`]: `POST /leads`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -586,19 +474,6 @@ pub struct CreateLead<'a> {
 }
 
 impl<'a> CreateLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new("create_lead", Method::POST, "/leads", false);
@@ -614,16 +489,7 @@ impl<'a> CreateLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CreateLead<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CreateLead => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::delete_lead`]: `DELETE /leads/{id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -636,19 +502,6 @@ pub struct DeleteLead<'a> {
 }
 
 impl<'a> DeleteLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::DeletedLead>, Error> {
         let mut req = Request::new("delete_lead", Method::DELETE, "/leads/{id}", true);
@@ -660,16 +513,7 @@ impl<'a> DeleteLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteLead<'a> {
-    type Output = Result<ResponseValue<types::DeletedLead>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteLead => Result<ResponseValue<types::DeletedLead>, Error>);
 
 /// Request builder for [`Client::delete_lead_comment`]: `DELETE /leads/{id}/comments/{comment_id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -683,19 +527,6 @@ pub struct DeleteLeadComment<'a> {
 }
 
 impl<'a> DeleteLeadComment<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::DeletedComment>, Error> {
         let mut req = Request::new(
@@ -714,16 +545,7 @@ impl<'a> DeleteLeadComment<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteLeadComment<'a> {
-    type Output = Result<ResponseValue<types::DeletedComment>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteLeadComment => Result<ResponseValue<types::DeletedComment>, Error>);
 
 /// Request builder for [`Client::get_lead`]: `GET /leads/{id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -736,19 +558,6 @@ pub struct GetLead<'a> {
 }
 
 impl<'a> GetLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Lead>, Error> {
         let mut req = Request::new("get_lead", Method::GET, "/leads/{id}", true);
@@ -760,16 +569,7 @@ impl<'a> GetLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetLead<'a> {
-    type Output = Result<ResponseValue<types::Lead>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetLead => Result<ResponseValue<types::Lead>, Error>);
 
 /// Request builder for [`Client::list_lead_comments`]: `GET /leads/{id}/comments`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -782,19 +582,6 @@ pub struct ListLeadComments<'a> {
 }
 
 impl<'a> ListLeadComments<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Vec<types::LeadComment>>, Error> {
         let mut req = Request::new(
@@ -812,16 +599,7 @@ impl<'a> ListLeadComments<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ListLeadComments<'a> {
-    type Output = Result<ResponseValue<Vec<types::LeadComment>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ListLeadComments => Result<ResponseValue<Vec<types::LeadComment>>, Error>);
 
 /// Request builder for [`Client::list_leads`]: `GET /leads`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -905,19 +683,6 @@ impl<'a> ListLeads<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 1 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// `page` is set by the stream; a value given beforehand is the first page to read.
@@ -965,16 +730,7 @@ impl<'a> ListLeads<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ListLeads<'a> {
-    type Output = Result<ResponseValue<types::LeadPage>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ListLeads => Result<ResponseValue<types::LeadPage>, Error>);
 
 /// Request builder for [`Client::set_lead_assigned`]: `PUT /leads/{id}/assigned`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -988,19 +744,6 @@ pub struct SetLeadAssigned<'a> {
 }
 
 impl<'a> SetLeadAssigned<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new(
@@ -1019,16 +762,7 @@ impl<'a> SetLeadAssigned<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SetLeadAssigned<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SetLeadAssigned => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::set_lead_status`]: `PUT /leads/{id}/status`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1042,19 +776,6 @@ pub struct SetLeadStatus<'a> {
 }
 
 impl<'a> SetLeadStatus<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new(
@@ -1077,16 +798,7 @@ impl<'a> SetLeadStatus<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SetLeadStatus<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SetLeadStatus => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::set_lead_tags`]: `PUT /leads/{id}/tags`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1100,19 +812,6 @@ pub struct SetLeadTags<'a> {
 }
 
 impl<'a> SetLeadTags<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new(
@@ -1131,16 +830,7 @@ impl<'a> SetLeadTags<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SetLeadTags<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SetLeadTags => Result<ResponseValue<types::LeadSummary>, Error>);
 
 /// Request builder for [`Client::update_lead`]: `PATCH /leads/{id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1154,19 +844,6 @@ pub struct UpdateLead<'a> {
 }
 
 impl<'a> UpdateLead<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
         let mut req = Request::new("update_lead", Method::PATCH, "/leads/{id}", true);
@@ -1183,13 +860,4 @@ impl<'a> UpdateLead<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateLead<'a> {
-    type Output = Result<ResponseValue<types::LeadSummary>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateLead => Result<ResponseValue<types::LeadSummary>, Error>);

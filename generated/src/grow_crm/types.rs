@@ -38,7 +38,6 @@ pub struct CommentCreator {
 
 impl CommentCreator {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64, name: String) -> Self {
         CommentCreator {
             id,
@@ -107,7 +106,6 @@ pub struct DeletedComment {
 
 impl DeletedComment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         DeletedComment {
             id,
@@ -134,7 +132,6 @@ pub struct DeletedLead {
 
 impl DeletedLead {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         DeletedLead {
             id,
@@ -166,7 +163,6 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(message: String) -> Self {
         ErrorBody {
             message,
@@ -272,7 +268,6 @@ clientgen_runtime::open_object!(Lead {
 
 impl Lead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -320,7 +315,6 @@ pub struct LeadAddress {
 
 impl LeadAddress {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         street: Option<String>,
         city: Option<String>,
@@ -341,7 +335,6 @@ clientgen_runtime::unknown_fields!(LeadAddress {});
 
 impl LeadAddress {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -374,7 +367,6 @@ pub struct LeadAssignee {
 
 impl LeadAssignee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64, name: String) -> Self {
         LeadAssignee {
             id,
@@ -405,7 +397,6 @@ pub struct LeadAssignment {
 
 impl LeadAssignment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(assigned: Vec<i64>) -> Self {
         LeadAssignment {
             assigned,
@@ -436,7 +427,6 @@ clientgen_runtime::unknown_fields!(LeadCategory {});
 
 impl LeadCategory {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -494,7 +484,6 @@ pub struct LeadClone {
 
 impl LeadClone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(lead_title: String, lead_status: i64) -> Self {
         LeadClone {
             lead_title,
@@ -528,7 +517,6 @@ clientgen_runtime::open_object!(LeadClone {
 
 impl LeadClone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -573,7 +561,6 @@ pub struct LeadComment {
 
 impl LeadComment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64, text: String, creator: CommentCreator) -> Self {
         LeadComment {
             id,
@@ -621,7 +608,6 @@ pub struct LeadContact {
 
 impl LeadContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         first_name: Option<String>,
         last_name: Option<String>,
@@ -646,7 +632,6 @@ clientgen_runtime::unknown_fields!(LeadContact {});
 
 impl LeadContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -699,7 +684,6 @@ pub struct LeadConversion {
 
 impl LeadConversion {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(first_name: String, last_name: String, email: String) -> Self {
         LeadConversion {
             first_name,
@@ -725,7 +709,6 @@ clientgen_runtime::open_object!(LeadConversion {
 
 impl LeadConversion {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -828,7 +811,6 @@ pub struct LeadPage {
 
 impl LeadPage {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<LeadSummary>, meta: PageMeta) -> Self {
         LeadPage {
             data,
@@ -891,7 +873,6 @@ clientgen_runtime::unknown_fields!(LeadStatus {});
 
 impl LeadStatus {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -918,7 +899,6 @@ pub struct LeadStatusChange {
 
 impl LeadStatusChange {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(status: i64) -> Self {
         LeadStatusChange {
             status,
@@ -932,7 +912,6 @@ clientgen_runtime::open_object!(LeadStatusChange {
 
 impl LeadStatusChange {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1009,7 +988,6 @@ pub struct LeadSummary {
 
 impl LeadSummary {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         LeadSummary {
             id,
@@ -1219,7 +1197,6 @@ pub struct LeadSummaryStatus {
 
 impl LeadSummaryStatus {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: i64) -> Self {
         LeadSummaryStatus {
             id,
@@ -1252,7 +1229,6 @@ pub struct LeadTags {
 
 impl LeadTags {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(tags: Vec<String>) -> Self {
         LeadTags {
             tags,
@@ -1335,7 +1311,6 @@ pub struct NewLead {
 
 impl NewLead {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(lead_title: String, lead_status: i64, lead_categoryid: i64) -> Self {
         NewLead {
             lead_title,
@@ -1385,7 +1360,6 @@ clientgen_runtime::open_object!(NewLead {
 
 impl NewLead {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1432,7 +1406,6 @@ pub struct NewLeadComment {
 
 impl NewLeadComment {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(comment: String) -> Self {
         NewLeadComment {
             comment,
@@ -1446,7 +1419,6 @@ clientgen_runtime::open_object!(NewLeadComment {
 
 impl NewLeadComment {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1495,7 +1467,6 @@ pub struct PageMeta {
 
 impl PageMeta {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(current_page: i64, per_page: i64, total: i64, last_page: i64) -> Self {
         PageMeta {
             current_page,

@@ -2,8 +2,6 @@
 
 //! Operations of the Teamfluence: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 use clientgen_runtime::{Method, Request, ResponseValue};
 use super::{types, Client, Error};
@@ -69,19 +67,6 @@ impl<'a> ListActivityLeads<'a> {
         self
     }
 
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LeadList>, Error> {
         let mut req = Request::new(
@@ -106,16 +91,7 @@ impl<'a> ListActivityLeads<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for ListActivityLeads<'a> {
-    type Output = Result<ResponseValue<types::LeadList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ListActivityLeads => Result<ResponseValue<types::LeadList>, Error>);
 
 /// Request builder for [`Client::list_posts`]: `GET /{profile_id}/posts`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -127,19 +103,6 @@ pub struct ListPosts<'a> {
 }
 
 impl<'a> ListPosts<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::PostList>, Error> {
         let mut req = Request::new(
@@ -161,13 +124,4 @@ impl<'a> ListPosts<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for ListPosts<'a> {
-    type Output = Result<ResponseValue<types::PostList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ListPosts => Result<ResponseValue<types::PostList>, Error>);

@@ -221,7 +221,6 @@ pub struct LeadsDataEnvelope {
 
 impl LeadsDataEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Lead>) -> Self {
         LeadsDataEnvelope {
             data,
@@ -250,7 +249,6 @@ pub struct LeadsEnvelope {
 
 impl LeadsEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(leads: Vec<Lead>) -> Self {
         LeadsEnvelope {
             leads,
@@ -360,7 +358,6 @@ pub struct PostsDataEnvelope {
 
 impl PostsDataEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Post>) -> Self {
         PostsDataEnvelope {
             data,
@@ -389,7 +386,6 @@ pub struct PostsEnvelope {
 
 impl PostsEnvelope {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(posts: Vec<Post>) -> Self {
         PostsEnvelope {
             posts,

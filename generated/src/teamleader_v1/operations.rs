@@ -2,8 +2,6 @@
 
 //! Operations of the Teamleader API v1: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 use clientgen_runtime::{Method, Request, ResponseValue};
 use super::{types, Client, Error};
@@ -2454,19 +2452,6 @@ pub struct AddCallback<'a> {
 }
 
 impl<'a> AddCallback<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -2487,16 +2472,7 @@ impl<'a> AddCallback<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddCallback<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddCallback => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_company`]: `POST /addCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2509,19 +2485,6 @@ pub struct AddCompany<'a> {
 }
 
 impl<'a> AddCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -2542,16 +2505,7 @@ impl<'a> AddCompany<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddCompany<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddCompany => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_contact`]: `POST /addContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2564,19 +2518,6 @@ pub struct AddContact<'a> {
 }
 
 impl<'a> AddContact<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
         let mut req = Request::new(
@@ -2597,16 +2538,7 @@ impl<'a> AddContact<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddContact<'a> {
-    type Output = Result<ResponseValue<i64>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddContact => Result<ResponseValue<i64>, Error>);
 
 /// Request builder for [`Client::add_contact_to_meeting`]: `POST /addContactToMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2619,19 +2551,6 @@ pub struct AddContactToMeeting<'a> {
 }
 
 impl<'a> AddContactToMeeting<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -2658,16 +2577,7 @@ impl<'a> AddContactToMeeting<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for AddContactToMeeting<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddContactToMeeting => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::add_creditnote`]: `POST /addCreditnote.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2680,19 +2590,6 @@ pub struct AddCreditnote<'a> {
 }
 
 impl<'a> AddCreditnote<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -2713,16 +2610,7 @@ impl<'a> AddCreditnote<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddCreditnote<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddCreditnote => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_custom_field_option`]: `POST /addCustomFieldOption.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2735,19 +2623,6 @@ pub struct AddCustomFieldOption<'a> {
 }
 
 impl<'a> AddCustomFieldOption<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -2768,16 +2643,7 @@ impl<'a> AddCustomFieldOption<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddCustomFieldOption<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddCustomFieldOption => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_deal`]: `POST /addDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2790,19 +2656,6 @@ pub struct AddDeal<'a> {
 }
 
 impl<'a> AddDeal<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new("add_deal", Method::POST, "/addDeal.php", false);
@@ -2818,16 +2671,7 @@ impl<'a> AddDeal<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddDeal<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddDeal => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_external_cost`]: `POST /addExternalCost.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2840,19 +2684,6 @@ pub struct AddExternalCost<'a> {
 }
 
 impl<'a> AddExternalCost<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
         let mut req = Request::new(
@@ -2873,16 +2704,7 @@ impl<'a> AddExternalCost<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddExternalCost<'a> {
-    type Output = Result<ResponseValue<i64>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddExternalCost => Result<ResponseValue<i64>, Error>);
 
 /// Request builder for [`Client::add_invoice`]: `POST /addInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2895,19 +2717,6 @@ pub struct AddInvoice<'a> {
 }
 
 impl<'a> AddInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -2928,16 +2737,7 @@ impl<'a> AddInvoice<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddInvoice<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddInvoice => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_meeting`]: `POST /addMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2950,19 +2750,6 @@ pub struct AddMeeting<'a> {
 }
 
 impl<'a> AddMeeting<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -2989,16 +2776,7 @@ impl<'a> AddMeeting<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for AddMeeting<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddMeeting => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::add_milestone`]: `POST /addMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3011,19 +2789,6 @@ pub struct AddMilestone<'a> {
 }
 
 impl<'a> AddMilestone<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3044,16 +2809,7 @@ impl<'a> AddMilestone<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddMilestone<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddMilestone => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_note`]: `POST /addNote.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3066,19 +2822,6 @@ pub struct AddNote<'a> {
 }
 
 impl<'a> AddNote<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new("add_note", Method::POST, "/addNote.php", false);
@@ -3094,16 +2837,7 @@ impl<'a> AddNote<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddNote<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddNote => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_product`]: `POST /addProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3116,19 +2850,6 @@ pub struct AddProduct<'a> {
 }
 
 impl<'a> AddProduct<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
         let mut req = Request::new(
@@ -3149,16 +2870,7 @@ impl<'a> AddProduct<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddProduct<'a> {
-    type Output = Result<ResponseValue<i64>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddProduct => Result<ResponseValue<i64>, Error>);
 
 /// Request builder for [`Client::add_project`]: `POST /addProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3171,19 +2883,6 @@ pub struct AddProject<'a> {
 }
 
 impl<'a> AddProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3204,16 +2903,7 @@ impl<'a> AddProject<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddProject<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddProject => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_related_party_to_project`]: `POST /addRelatedPartyToProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3226,19 +2916,6 @@ pub struct AddRelatedPartyToProject<'a> {
 }
 
 impl<'a> AddRelatedPartyToProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3259,16 +2936,7 @@ impl<'a> AddRelatedPartyToProject<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddRelatedPartyToProject<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddRelatedPartyToProject => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_subscription`]: `POST /addSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3281,19 +2949,6 @@ pub struct AddSubscription<'a> {
 }
 
 impl<'a> AddSubscription<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3314,16 +2969,7 @@ impl<'a> AddSubscription<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddSubscription<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddSubscription => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_task`]: `POST /addTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3336,19 +2982,6 @@ pub struct AddTask<'a> {
 }
 
 impl<'a> AddTask<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new("add_task", Method::POST, "/addTask.php", false);
@@ -3364,16 +2997,7 @@ impl<'a> AddTask<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddTask<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddTask => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_ticket`]: `POST /addTicket.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3386,19 +3010,6 @@ pub struct AddTicket<'a> {
 }
 
 impl<'a> AddTicket<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
         let mut req = Request::new("add_ticket", Method::POST, "/addTicket.php", false);
@@ -3425,16 +3036,7 @@ impl<'a> AddTicket<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddTicket<'a> {
-    type Output = Result<ResponseValue<i64>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddTicket => Result<ResponseValue<i64>, Error>);
 
 /// Request builder for [`Client::add_ticket_message`]: `POST /addTicketMessage.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3447,19 +3049,6 @@ pub struct AddTicketMessage<'a> {
 }
 
 impl<'a> AddTicketMessage<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3480,16 +3069,7 @@ impl<'a> AddTicketMessage<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddTicketMessage<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddTicketMessage => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::add_timetracking`]: `POST /addTimetracking.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3502,19 +3082,6 @@ pub struct AddTimetracking<'a> {
 }
 
 impl<'a> AddTimetracking<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3535,16 +3102,7 @@ impl<'a> AddTimetracking<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AddTimetracking<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AddTimetracking => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::book_draft_invoice`]: `POST /bookDraftInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3557,19 +3115,6 @@ pub struct BookDraftInvoice<'a> {
 }
 
 impl<'a> BookDraftInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3590,16 +3135,7 @@ impl<'a> BookDraftInvoice<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for BookDraftInvoice<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(BookDraftInvoice => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_company`]: `POST /deleteCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3612,19 +3148,6 @@ pub struct DeleteCompany<'a> {
 }
 
 impl<'a> DeleteCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3645,16 +3168,7 @@ impl<'a> DeleteCompany<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteCompany<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteCompany => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_contact`]: `POST /deleteContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3667,19 +3181,6 @@ pub struct DeleteContact<'a> {
 }
 
 impl<'a> DeleteContact<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3700,16 +3201,7 @@ impl<'a> DeleteContact<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteContact<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteContact => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_file`]: `POST /deleteFile.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3722,19 +3214,6 @@ pub struct DeleteFile<'a> {
 }
 
 impl<'a> DeleteFile<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3755,16 +3234,7 @@ impl<'a> DeleteFile<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteFile<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteFile => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_invoice`]: `POST /deleteInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3777,19 +3247,6 @@ pub struct DeleteInvoice<'a> {
 }
 
 impl<'a> DeleteInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3810,16 +3267,7 @@ impl<'a> DeleteInvoice<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteInvoice<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteInvoice => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_milestone`]: `POST /deleteMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3832,19 +3280,6 @@ pub struct DeleteMilestone<'a> {
 }
 
 impl<'a> DeleteMilestone<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3865,16 +3300,7 @@ impl<'a> DeleteMilestone<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteMilestone<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteMilestone => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_product`]: `POST /deleteProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3887,19 +3313,6 @@ pub struct DeleteProduct<'a> {
 }
 
 impl<'a> DeleteProduct<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3920,16 +3333,7 @@ impl<'a> DeleteProduct<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteProduct<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteProduct => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_subscription`]: `POST /deleteSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3942,19 +3346,6 @@ pub struct DeleteSubscription<'a> {
 }
 
 impl<'a> DeleteSubscription<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -3975,16 +3366,7 @@ impl<'a> DeleteSubscription<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteSubscription<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteSubscription => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::delete_task`]: `POST /deleteTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3997,19 +3379,6 @@ pub struct DeleteTask<'a> {
 }
 
 impl<'a> DeleteTask<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -4030,16 +3399,7 @@ impl<'a> DeleteTask<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteTask<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteTask => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::download_creditnote_pdf`]: `POST /downloadCreditnotePDF.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4052,19 +3412,6 @@ pub struct DownloadCreditnotePdf<'a> {
 }
 
 impl<'a> DownloadCreditnotePdf<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4085,16 +3432,7 @@ impl<'a> DownloadCreditnotePdf<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DownloadCreditnotePdf<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DownloadCreditnotePdf => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::download_file`]: `POST /downloadFile.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4107,19 +3445,6 @@ pub struct DownloadFile<'a> {
 }
 
 impl<'a> DownloadFile<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4140,16 +3465,7 @@ impl<'a> DownloadFile<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DownloadFile<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DownloadFile => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::download_invoice_pdf`]: `POST /downloadInvoicePDF.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4162,19 +3478,6 @@ pub struct DownloadInvoicePdf<'a> {
 }
 
 impl<'a> DownloadInvoicePdf<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4195,16 +3498,7 @@ impl<'a> DownloadInvoicePdf<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DownloadInvoicePdf<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DownloadInvoicePdf => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_all_deal_phase_changes`]: `POST /getAllDealPhaseChanges.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4217,19 +3511,6 @@ pub struct GetAllDealPhaseChanges<'a> {
 }
 
 impl<'a> GetAllDealPhaseChanges<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4250,16 +3531,7 @@ impl<'a> GetAllDealPhaseChanges<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetAllDealPhaseChanges<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetAllDealPhaseChanges => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_bookkeeping_accounts`]: `POST /getBookkeepingAccounts.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4272,19 +3544,6 @@ pub struct GetBookkeepingAccounts<'a> {
 }
 
 impl<'a> GetBookkeepingAccounts<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4305,16 +3564,7 @@ impl<'a> GetBookkeepingAccounts<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetBookkeepingAccounts<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetBookkeepingAccounts => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_business_types`]: `POST /getBusinessTypes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4327,19 +3577,6 @@ pub struct GetBusinessTypes<'a> {
 }
 
 impl<'a> GetBusinessTypes<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4360,16 +3597,7 @@ impl<'a> GetBusinessTypes<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetBusinessTypes<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetBusinessTypes => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_call`]: `POST /getCall.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4382,19 +3610,6 @@ pub struct GetCall<'a> {
 }
 
 impl<'a> GetCall<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_call", Method::POST, "/getCall.php", true);
@@ -4410,16 +3625,7 @@ impl<'a> GetCall<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCall<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCall => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_calls`]: `POST /getCalls.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4432,19 +3638,6 @@ pub struct GetCalls<'a> {
 }
 
 impl<'a> GetCalls<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -4490,16 +3683,7 @@ impl<'a> GetCalls<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCalls<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCalls => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_companies`]: `POST /getCompanies.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4512,19 +3696,6 @@ pub struct GetCompanies<'a> {
 }
 
 impl<'a> GetCompanies<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -4578,16 +3749,7 @@ impl<'a> GetCompanies<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCompanies<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCompanies => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_company`]: `POST /getCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4600,19 +3762,6 @@ pub struct GetCompany<'a> {
 }
 
 impl<'a> GetCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4633,19 +3782,7 @@ impl<'a> GetCompany<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCompany<'a> {
-    type Output = Result<
-        ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-        Error,
-    >;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCompany => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_contact`]: `POST /getContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4658,19 +3795,6 @@ pub struct GetContact<'a> {
 }
 
 impl<'a> GetContact<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4691,19 +3815,7 @@ impl<'a> GetContact<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetContact<'a> {
-    type Output = Result<
-        ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-        Error,
-    >;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetContact => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_contact_company_relations`]: `POST /getContactCompanyRelations.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4716,19 +3828,6 @@ pub struct GetContactCompanyRelations<'a> {
 }
 
 impl<'a> GetContactCompanyRelations<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -4782,16 +3881,7 @@ impl<'a> GetContactCompanyRelations<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetContactCompanyRelations<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetContactCompanyRelations => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_contacts`]: `POST /getContacts.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4804,19 +3894,6 @@ pub struct GetContacts<'a> {
 }
 
 impl<'a> GetContacts<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -4870,16 +3947,7 @@ impl<'a> GetContacts<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetContacts<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetContacts => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_contacts_by_company`]: `POST /getContactsByCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4892,19 +3960,6 @@ pub struct GetContactsByCompany<'a> {
 }
 
 impl<'a> GetContactsByCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4925,16 +3980,7 @@ impl<'a> GetContactsByCompany<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetContactsByCompany<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetContactsByCompany => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_cost_per_km`]: `POST /getCostPerKm.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4947,19 +3993,6 @@ pub struct GetCostPerKm<'a> {
 }
 
 impl<'a> GetCostPerKm<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -4980,16 +4013,7 @@ impl<'a> GetCostPerKm<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCostPerKm<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCostPerKm => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_creditnote`]: `POST /getCreditnote.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5002,19 +4026,6 @@ pub struct GetCreditnote<'a> {
 }
 
 impl<'a> GetCreditnote<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5035,16 +4046,7 @@ impl<'a> GetCreditnote<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCreditnote<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCreditnote => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_creditnote_by_nr`]: `POST /getCreditnoteByNr.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5057,19 +4059,6 @@ pub struct GetCreditnoteByNr<'a> {
 }
 
 impl<'a> GetCreditnoteByNr<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5090,16 +4079,7 @@ impl<'a> GetCreditnoteByNr<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCreditnoteByNr<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCreditnoteByNr => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_creditnotes`]: `POST /getCreditnotes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5112,19 +4092,6 @@ pub struct GetCreditnotes<'a> {
 }
 
 impl<'a> GetCreditnotes<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5145,16 +4112,7 @@ impl<'a> GetCreditnotes<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCreditnotes<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCreditnotes => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_creditnotes_by_project`]: `POST /getCreditnotesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5167,19 +4125,6 @@ pub struct GetCreditnotesByProject<'a> {
 }
 
 impl<'a> GetCreditnotesByProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5200,16 +4145,7 @@ impl<'a> GetCreditnotesByProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCreditnotesByProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCreditnotesByProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_custom_field_info`]: `POST /getCustomFieldInfo.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5222,19 +4158,6 @@ pub struct GetCustomFieldInfo<'a> {
 }
 
 impl<'a> GetCustomFieldInfo<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5255,16 +4178,7 @@ impl<'a> GetCustomFieldInfo<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCustomFieldInfo<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCustomFieldInfo => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_custom_fields`]: `POST /getCustomFields.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5277,19 +4191,6 @@ pub struct GetCustomFields<'a> {
 }
 
 impl<'a> GetCustomFields<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5310,16 +4211,7 @@ impl<'a> GetCustomFields<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetCustomFields<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetCustomFields => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_days_off`]: `POST /getDaysOff.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5332,19 +4224,6 @@ pub struct GetDaysOff<'a> {
 }
 
 impl<'a> GetDaysOff<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5365,16 +4244,7 @@ impl<'a> GetDaysOff<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDaysOff<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDaysOff => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_days_off_by_user`]: `POST /getDaysOffByUser.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5387,19 +4257,6 @@ pub struct GetDaysOffByUser<'a> {
 }
 
 impl<'a> GetDaysOffByUser<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5420,16 +4277,7 @@ impl<'a> GetDaysOffByUser<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDaysOffByUser<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDaysOffByUser => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_deal`]: `POST /getDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5442,19 +4290,6 @@ pub struct GetDeal<'a> {
 }
 
 impl<'a> GetDeal<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_deal", Method::POST, "/getDeal.php", true);
@@ -5470,16 +4305,7 @@ impl<'a> GetDeal<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDeal<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDeal => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_deal_phase_changes`]: `POST /getDealPhaseChanges.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5492,19 +4318,6 @@ pub struct GetDealPhaseChanges<'a> {
 }
 
 impl<'a> GetDealPhaseChanges<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5525,16 +4338,7 @@ impl<'a> GetDealPhaseChanges<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDealPhaseChanges<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDealPhaseChanges => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_deal_phases`]: `POST /getDealPhases.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5547,19 +4351,6 @@ pub struct GetDealPhases<'a> {
 }
 
 impl<'a> GetDealPhases<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5580,16 +4371,7 @@ impl<'a> GetDealPhases<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDealPhases<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDealPhases => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_deal_sources`]: `POST /getDealSources.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5602,19 +4384,6 @@ pub struct GetDealSources<'a> {
 }
 
 impl<'a> GetDealSources<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5635,16 +4404,7 @@ impl<'a> GetDealSources<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDealSources<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDealSources => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_deals`]: `POST /getDeals.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5657,19 +4417,6 @@ pub struct GetDeals<'a> {
 }
 
 impl<'a> GetDeals<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -5715,16 +4462,7 @@ impl<'a> GetDeals<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDeals<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDeals => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_deals_by_contact_or_company`]: `POST /getDealsByContactOrCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5737,19 +4475,6 @@ pub struct GetDealsByContactOrCompany<'a> {
 }
 
 impl<'a> GetDealsByContactOrCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5770,16 +4495,7 @@ impl<'a> GetDealsByContactOrCompany<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDealsByContactOrCompany<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDealsByContactOrCompany => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_deals_by_project`]: `POST /getDealsByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5792,19 +4508,6 @@ pub struct GetDealsByProject<'a> {
 }
 
 impl<'a> GetDealsByProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5825,16 +4528,7 @@ impl<'a> GetDealsByProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDealsByProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDealsByProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_departments`]: `POST /getDepartments.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5847,19 +4541,6 @@ pub struct GetDepartments<'a> {
 }
 
 impl<'a> GetDepartments<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -5880,16 +4561,7 @@ impl<'a> GetDepartments<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetDepartments<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetDepartments => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_file_info`]: `POST /getFileInfo.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5902,19 +4574,6 @@ pub struct GetFileInfo<'a> {
 }
 
 impl<'a> GetFileInfo<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::FileInfo>, Error> {
         let mut req = Request::new(
@@ -5935,16 +4594,7 @@ impl<'a> GetFileInfo<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetFileInfo<'a> {
-    type Output = Result<ResponseValue<types::FileInfo>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetFileInfo => Result<ResponseValue<types::FileInfo>, Error>);
 
 /// Request builder for [`Client::get_files`]: `POST /getFiles.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5957,19 +4607,6 @@ pub struct GetFiles<'a> {
 }
 
 impl<'a> GetFiles<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: from the page given (pages count from 0), each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; the value given is the first page to read.
@@ -6015,16 +4652,7 @@ impl<'a> GetFiles<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetFiles<'a> {
-    type Output = Result<ResponseValue<Vec<types::FileEntry>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetFiles => Result<ResponseValue<Vec<types::FileEntry>>, Error>);
 
 /// Request builder for [`Client::get_invoice`]: `POST /getInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6037,19 +4665,6 @@ pub struct GetInvoice<'a> {
 }
 
 impl<'a> GetInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_invoice", Method::POST, "/getInvoice.php", true);
@@ -6065,16 +4680,7 @@ impl<'a> GetInvoice<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoice<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoice => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoice_by_nr`]: `POST /getInvoiceByNr.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6087,19 +4693,6 @@ pub struct GetInvoiceByNr<'a> {
 }
 
 impl<'a> GetInvoiceByNr<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6120,16 +4713,7 @@ impl<'a> GetInvoiceByNr<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoiceByNr<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoiceByNr => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoice_by_ogm`]: `POST /getInvoiceByOGM.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6142,19 +4726,6 @@ pub struct GetInvoiceByOgm<'a> {
 }
 
 impl<'a> GetInvoiceByOgm<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6175,16 +4746,7 @@ impl<'a> GetInvoiceByOgm<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoiceByOgm<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoiceByOgm => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoice_cloud_url`]: `POST /getInvoiceCloudURL.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6197,19 +4759,6 @@ pub struct GetInvoiceCloudUrl<'a> {
 }
 
 impl<'a> GetInvoiceCloudUrl<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6230,16 +4779,7 @@ impl<'a> GetInvoiceCloudUrl<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoiceCloudUrl<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoiceCloudUrl => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoice_reminder_template_content`]: `POST /getInvoiceReminderTemplateContent.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6252,19 +4792,6 @@ pub struct GetInvoiceReminderTemplateContent<'a> {
 }
 
 impl<'a> GetInvoiceReminderTemplateContent<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6285,16 +4812,7 @@ impl<'a> GetInvoiceReminderTemplateContent<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoiceReminderTemplateContent<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoiceReminderTemplateContent => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoice_reminder_templates`]: `POST /getInvoiceReminderTemplates.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6307,19 +4825,6 @@ pub struct GetInvoiceReminderTemplates<'a> {
 }
 
 impl<'a> GetInvoiceReminderTemplates<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6340,16 +4845,7 @@ impl<'a> GetInvoiceReminderTemplates<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoiceReminderTemplates<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoiceReminderTemplates => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoices`]: `POST /getInvoices.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6362,19 +4858,6 @@ pub struct GetInvoices<'a> {
 }
 
 impl<'a> GetInvoices<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6395,16 +4878,7 @@ impl<'a> GetInvoices<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoices<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoices => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoices_by_deal`]: `POST /getInvoicesByDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6417,19 +4891,6 @@ pub struct GetInvoicesByDeal<'a> {
 }
 
 impl<'a> GetInvoicesByDeal<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6450,16 +4911,7 @@ impl<'a> GetInvoicesByDeal<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoicesByDeal<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoicesByDeal => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoices_by_project`]: `POST /getInvoicesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6472,19 +4924,6 @@ pub struct GetInvoicesByProject<'a> {
 }
 
 impl<'a> GetInvoicesByProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6505,16 +4944,7 @@ impl<'a> GetInvoicesByProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoicesByProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoicesByProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_invoices_by_subscription`]: `POST /getInvoicesBySubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6527,19 +4957,6 @@ pub struct GetInvoicesBySubscription<'a> {
 }
 
 impl<'a> GetInvoicesBySubscription<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6560,16 +4977,7 @@ impl<'a> GetInvoicesBySubscription<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetInvoicesBySubscription<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetInvoicesBySubscription => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_meeting`]: `POST /getMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6582,19 +4990,6 @@ pub struct GetMeeting<'a> {
 }
 
 impl<'a> GetMeeting<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_meeting", Method::POST, "/getMeeting.php", true);
@@ -6610,16 +5005,7 @@ impl<'a> GetMeeting<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetMeeting<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetMeeting => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_meetings`]: `POST /getMeetings.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6632,19 +5018,6 @@ pub struct GetMeetings<'a> {
 }
 
 impl<'a> GetMeetings<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6665,16 +5038,7 @@ impl<'a> GetMeetings<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetMeetings<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetMeetings => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_milestone`]: `POST /getMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6687,19 +5051,6 @@ pub struct GetMilestone<'a> {
 }
 
 impl<'a> GetMilestone<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6720,16 +5071,7 @@ impl<'a> GetMilestone<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetMilestone<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetMilestone => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_milestones_by_project`]: `POST /getMilestonesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6742,19 +5084,6 @@ pub struct GetMilestonesByProject<'a> {
 }
 
 impl<'a> GetMilestonesByProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6775,16 +5104,7 @@ impl<'a> GetMilestonesByProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetMilestonesByProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetMilestonesByProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_notes`]: `POST /getNotes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6797,19 +5117,6 @@ pub struct GetNotes<'a> {
 }
 
 impl<'a> GetNotes<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -6855,16 +5162,7 @@ impl<'a> GetNotes<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetNotes<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetNotes => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_planned_tasks`]: `POST /getPlannedTasks.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6877,19 +5175,6 @@ pub struct GetPlannedTasks<'a> {
 }
 
 impl<'a> GetPlannedTasks<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6910,16 +5195,7 @@ impl<'a> GetPlannedTasks<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetPlannedTasks<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetPlannedTasks => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_prepaid_info`]: `POST /getPrepaidInfo.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6932,19 +5208,6 @@ pub struct GetPrepaidInfo<'a> {
 }
 
 impl<'a> GetPrepaidInfo<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -6965,16 +5228,7 @@ impl<'a> GetPrepaidInfo<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetPrepaidInfo<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetPrepaidInfo => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_product`]: `POST /getProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6987,19 +5241,6 @@ pub struct GetProduct<'a> {
 }
 
 impl<'a> GetProduct<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_product", Method::POST, "/getProduct.php", true);
@@ -7015,16 +5256,7 @@ impl<'a> GetProduct<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetProduct<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetProduct => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_products`]: `POST /getProducts.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7037,19 +5269,6 @@ pub struct GetProducts<'a> {
 }
 
 impl<'a> GetProducts<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -7103,16 +5322,7 @@ impl<'a> GetProducts<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetProducts<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetProducts => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_project`]: `POST /getProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7125,19 +5335,6 @@ pub struct GetProject<'a> {
 }
 
 impl<'a> GetProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_project", Method::POST, "/getProject.php", true);
@@ -7153,16 +5350,7 @@ impl<'a> GetProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_projects`]: `POST /getProjects.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7175,19 +5363,6 @@ pub struct GetProjects<'a> {
 }
 
 impl<'a> GetProjects<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: from the page given (pages count from 0), each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; the value given is the first page to read.
@@ -7241,16 +5416,7 @@ impl<'a> GetProjects<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetProjects<'a> {
-    type Output = Result<ResponseValue<Vec<types::ProjectSummary>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetProjects => Result<ResponseValue<Vec<types::ProjectSummary>>, Error>);
 
 /// Request builder for [`Client::get_projects_by_client`]: `POST /getProjectsByClient.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7263,19 +5429,6 @@ pub struct GetProjectsByClient<'a> {
 }
 
 impl<'a> GetProjectsByClient<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Vec<types::ClientProject>>, Error> {
         let mut req = Request::new(
@@ -7296,16 +5449,7 @@ impl<'a> GetProjectsByClient<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetProjectsByClient<'a> {
-    type Output = Result<ResponseValue<Vec<types::ClientProject>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetProjectsByClient => Result<ResponseValue<Vec<types::ClientProject>>, Error>);
 
 /// Request builder for [`Client::get_related_parties_by_project`]: `POST /getRelatedPartiesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7318,19 +5462,6 @@ pub struct GetRelatedPartiesByProject<'a> {
 }
 
 impl<'a> GetRelatedPartiesByProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7351,16 +5482,7 @@ impl<'a> GetRelatedPartiesByProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetRelatedPartiesByProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetRelatedPartiesByProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_related_subscriptions_by_invoice`]: `POST /getRelatedSubscriptionsByInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7373,19 +5495,6 @@ pub struct GetRelatedSubscriptionsByInvoice<'a> {
 }
 
 impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7406,16 +5515,7 @@ impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetRelatedSubscriptionsByInvoice<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetRelatedSubscriptionsByInvoice => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_segments`]: `POST /getSegments.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7428,19 +5528,6 @@ pub struct GetSegments<'a> {
 }
 
 impl<'a> GetSegments<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7461,16 +5548,7 @@ impl<'a> GetSegments<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetSegments<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetSegments => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_subscription`]: `POST /getSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7483,19 +5561,6 @@ pub struct GetSubscription<'a> {
 }
 
 impl<'a> GetSubscription<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7516,16 +5581,7 @@ impl<'a> GetSubscription<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetSubscription<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetSubscription => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_subscriptions`]: `POST /getSubscriptions.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7538,19 +5594,6 @@ pub struct GetSubscriptions<'a> {
 }
 
 impl<'a> GetSubscriptions<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -7604,16 +5647,7 @@ impl<'a> GetSubscriptions<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetSubscriptions<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetSubscriptions => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_subscriptions_by_contact_or_company`]: `POST /getSubscriptionsByContactOrCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7626,19 +5660,6 @@ pub struct GetSubscriptionsByContactOrCompany<'a> {
 }
 
 impl<'a> GetSubscriptionsByContactOrCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7659,16 +5680,7 @@ impl<'a> GetSubscriptionsByContactOrCompany<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetSubscriptionsByContactOrCompany<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetSubscriptionsByContactOrCompany => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_subscriptions_by_deal`]: `POST /getSubscriptionsByDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7681,19 +5693,6 @@ pub struct GetSubscriptionsByDeal<'a> {
 }
 
 impl<'a> GetSubscriptionsByDeal<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7714,16 +5713,7 @@ impl<'a> GetSubscriptionsByDeal<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetSubscriptionsByDeal<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetSubscriptionsByDeal => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_tags`]: `POST /getTags.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7736,19 +5726,6 @@ pub struct GetTags<'a> {
 }
 
 impl<'a> GetTags<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_tags", Method::POST, "/getTags.php", true);
@@ -7764,16 +5741,7 @@ impl<'a> GetTags<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTags<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTags => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_task`]: `POST /getTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7786,19 +5754,6 @@ pub struct GetTask<'a> {
 }
 
 impl<'a> GetTask<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -7819,19 +5774,7 @@ impl<'a> GetTask<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTask<'a> {
-    type Output = Result<
-        ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-        Error,
-    >;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTask => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_task_types`]: `POST /getTaskTypes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7844,19 +5787,6 @@ pub struct GetTaskTypes<'a> {
 }
 
 impl<'a> GetTaskTypes<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -7877,16 +5807,7 @@ impl<'a> GetTaskTypes<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTaskTypes<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTaskTypes => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_tasks`]: `POST /getTasks.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7899,19 +5820,6 @@ pub struct GetTasks<'a> {
 }
 
 impl<'a> GetTasks<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -7957,16 +5865,7 @@ impl<'a> GetTasks<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTasks<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTasks => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_tasks_by_milestone`]: `POST /getTasksByMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7979,19 +5878,6 @@ pub struct GetTasksByMilestone<'a> {
 }
 
 impl<'a> GetTasksByMilestone<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8012,16 +5898,7 @@ impl<'a> GetTasksByMilestone<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTasksByMilestone<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTasksByMilestone => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_team`]: `POST /getTeam.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8034,19 +5911,6 @@ pub struct GetTeam<'a> {
 }
 
 impl<'a> GetTeam<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_team", Method::POST, "/getTeam.php", true);
@@ -8062,16 +5926,7 @@ impl<'a> GetTeam<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTeam<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTeam => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_teams`]: `POST /getTeams.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8084,19 +5939,6 @@ pub struct GetTeams<'a> {
 }
 
 impl<'a> GetTeams<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_teams", Method::POST, "/getTeams.php", true);
@@ -8112,16 +5954,7 @@ impl<'a> GetTeams<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTeams<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTeams => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_ticket`]: `POST /getTicket.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8134,19 +5967,6 @@ pub struct GetTicket<'a> {
 }
 
 impl<'a> GetTicket<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_ticket", Method::POST, "/getTicket.php", true);
@@ -8162,16 +5982,7 @@ impl<'a> GetTicket<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTicket<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTicket => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_ticket_cloud_url`]: `POST /getTicketCloudURL.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8184,19 +5995,6 @@ pub struct GetTicketCloudUrl<'a> {
 }
 
 impl<'a> GetTicketCloudUrl<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8217,16 +6015,7 @@ impl<'a> GetTicketCloudUrl<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTicketCloudUrl<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTicketCloudUrl => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_ticket_message`]: `POST /getTicketMessage.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8239,19 +6028,6 @@ pub struct GetTicketMessage<'a> {
 }
 
 impl<'a> GetTicketMessage<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8272,16 +6048,7 @@ impl<'a> GetTicketMessage<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTicketMessage<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTicketMessage => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_ticket_messages`]: `POST /getTicketMessages.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8294,19 +6061,6 @@ pub struct GetTicketMessages<'a> {
 }
 
 impl<'a> GetTicketMessages<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8327,16 +6081,7 @@ impl<'a> GetTicketMessages<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTicketMessages<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTicketMessages => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_tickets`]: `POST /getTickets.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8349,19 +6094,6 @@ pub struct GetTickets<'a> {
 }
 
 impl<'a> GetTickets<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -8410,16 +6142,7 @@ impl<'a> GetTickets<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTickets<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTickets => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_timetracking`]: `POST /getTimetracking.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8432,19 +6155,6 @@ pub struct GetTimetracking<'a> {
 }
 
 impl<'a> GetTimetracking<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Every item of every page, as a stream: page 0 first, each next page fetched only when the items of the one before have been read, until the last page. An error ends the stream. Other settings of this builder apply to every page.
     ///
     /// The body's `pageno` is set by the stream; a value given beforehand is the first page to read.
@@ -8498,16 +6208,7 @@ impl<'a> GetTimetracking<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTimetracking<'a> {
-    type Output = Result<ResponseValue<Vec<serde_json::Value>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTimetracking => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
 
 /// Request builder for [`Client::get_timetracking_entry`]: `POST /getTimetrackingEntry.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8520,19 +6221,6 @@ pub struct GetTimetrackingEntry<'a> {
 }
 
 impl<'a> GetTimetrackingEntry<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8553,16 +6241,7 @@ impl<'a> GetTimetrackingEntry<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTimetrackingEntry<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTimetrackingEntry => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_timetracking_for_invoice`]: `POST /getTimetrackingForInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8575,19 +6254,6 @@ pub struct GetTimetrackingForInvoice<'a> {
 }
 
 impl<'a> GetTimetrackingForInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8608,16 +6274,7 @@ impl<'a> GetTimetrackingForInvoice<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTimetrackingForInvoice<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTimetrackingForInvoice => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_timetracking_for_task`]: `POST /getTimetrackingForTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8630,19 +6287,6 @@ pub struct GetTimetrackingForTask<'a> {
 }
 
 impl<'a> GetTimetrackingForTask<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8663,16 +6307,7 @@ impl<'a> GetTimetrackingForTask<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetTimetrackingForTask<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetTimetrackingForTask => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_user_access`]: `POST /getUserAccess.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8685,19 +6320,6 @@ pub struct GetUserAccess<'a> {
 }
 
 impl<'a> GetUserAccess<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8718,16 +6340,7 @@ impl<'a> GetUserAccess<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetUserAccess<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetUserAccess => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_users`]: `POST /getUsers.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8740,19 +6353,6 @@ pub struct GetUsers<'a> {
 }
 
 impl<'a> GetUsers<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new("get_users", Method::POST, "/getUsers.php", true);
@@ -8768,16 +6368,7 @@ impl<'a> GetUsers<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetUsers<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetUsers => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::get_users_on_project`]: `POST /getUsersOnProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8790,19 +6381,6 @@ pub struct GetUsersOnProject<'a> {
 }
 
 impl<'a> GetUsersOnProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -8823,16 +6401,7 @@ impl<'a> GetUsersOnProject<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetUsersOnProject<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetUsersOnProject => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::link_contact_to_company`]: `POST /linkContactToCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8845,19 +6414,6 @@ pub struct LinkContactToCompany<'a> {
 }
 
 impl<'a> LinkContactToCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -8878,16 +6434,7 @@ impl<'a> LinkContactToCompany<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for LinkContactToCompany<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(LinkContactToCompany => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::remove_contact_from_meeting`]: `POST /removeContactFromMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8900,19 +6447,6 @@ pub struct RemoveContactFromMeeting<'a> {
 }
 
 impl<'a> RemoveContactFromMeeting<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -8933,16 +6467,7 @@ impl<'a> RemoveContactFromMeeting<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for RemoveContactFromMeeting<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(RemoveContactFromMeeting => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::send_invoice`]: `POST /sendInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8955,19 +6480,6 @@ pub struct SendInvoice<'a> {
 }
 
 impl<'a> SendInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -8988,16 +6500,7 @@ impl<'a> SendInvoice<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SendInvoice<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SendInvoice => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::send_sale_to_client`]: `POST /sendSaleToClient.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9010,19 +6513,6 @@ pub struct SendSaleToClient<'a> {
 }
 
 impl<'a> SendSaleToClient<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9043,16 +6533,7 @@ impl<'a> SendSaleToClient<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SendSaleToClient<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SendSaleToClient => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::set_hourly_pricing`]: `POST /setHourlyPricing.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9065,19 +6546,6 @@ pub struct SetHourlyPricing<'a> {
 }
 
 impl<'a> SetHourlyPricing<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9098,16 +6566,7 @@ impl<'a> SetHourlyPricing<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SetHourlyPricing<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SetHourlyPricing => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::set_invoice_payment_status`]: `POST /setInvoicePaymentStatus.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9120,19 +6579,6 @@ pub struct SetInvoicePaymentStatus<'a> {
 }
 
 impl<'a> SetInvoicePaymentStatus<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9153,16 +6599,7 @@ impl<'a> SetInvoicePaymentStatus<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SetInvoicePaymentStatus<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SetInvoicePaymentStatus => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_company`]: `POST /updateCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9175,19 +6612,6 @@ pub struct UpdateCompany<'a> {
 }
 
 impl<'a> UpdateCompany<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9208,16 +6632,7 @@ impl<'a> UpdateCompany<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateCompany<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateCompany => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_contact`]: `POST /updateContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9230,19 +6645,6 @@ pub struct UpdateContact<'a> {
 }
 
 impl<'a> UpdateContact<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9263,16 +6665,7 @@ impl<'a> UpdateContact<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateContact<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateContact => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_deal`]: `POST /updateDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9285,19 +6678,6 @@ pub struct UpdateDeal<'a> {
 }
 
 impl<'a> UpdateDeal<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9318,16 +6698,7 @@ impl<'a> UpdateDeal<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateDeal<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateDeal => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_deal_items`]: `POST /updateDealItems.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9340,19 +6711,6 @@ pub struct UpdateDealItems<'a> {
 }
 
 impl<'a> UpdateDealItems<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9373,16 +6731,7 @@ impl<'a> UpdateDealItems<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateDealItems<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateDealItems => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_invoice`]: `POST /updateInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9395,19 +6744,6 @@ pub struct UpdateInvoice<'a> {
 }
 
 impl<'a> UpdateInvoice<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9428,16 +6764,7 @@ impl<'a> UpdateInvoice<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateInvoice<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateInvoice => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_invoice_comments`]: `POST /updateInvoiceComments.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9450,19 +6777,6 @@ pub struct UpdateInvoiceComments<'a> {
 }
 
 impl<'a> UpdateInvoiceComments<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9483,16 +6797,7 @@ impl<'a> UpdateInvoiceComments<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateInvoiceComments<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateInvoiceComments => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_meeting`]: `POST /updateMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9505,19 +6810,6 @@ pub struct UpdateMeeting<'a> {
 }
 
 impl<'a> UpdateMeeting<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -9544,16 +6836,7 @@ impl<'a> UpdateMeeting<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for UpdateMeeting<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateMeeting => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::update_product`]: `POST /updateProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9566,19 +6849,6 @@ pub struct UpdateProduct<'a> {
 }
 
 impl<'a> UpdateProduct<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
         let mut req = Request::new(
@@ -9605,16 +6875,7 @@ impl<'a> UpdateProduct<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for UpdateProduct<'a> {
-    type Output = Result<ResponseValue<serde_json::Value>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateProduct => Result<ResponseValue<serde_json::Value>, Error>);
 
 /// Request builder for [`Client::update_project`]: `POST /updateProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9627,19 +6888,6 @@ pub struct UpdateProject<'a> {
 }
 
 impl<'a> UpdateProject<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9660,16 +6908,7 @@ impl<'a> UpdateProject<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateProject<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateProject => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_subscription`]: `POST /updateSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9682,19 +6921,6 @@ pub struct UpdateSubscription<'a> {
 }
 
 impl<'a> UpdateSubscription<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9715,16 +6941,7 @@ impl<'a> UpdateSubscription<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateSubscription<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateSubscription => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_task`]: `POST /updateTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9737,19 +6954,6 @@ pub struct UpdateTask<'a> {
 }
 
 impl<'a> UpdateTask<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9770,16 +6974,7 @@ impl<'a> UpdateTask<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateTask<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateTask => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_ticket`]: `POST /updateTicket.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9792,19 +6987,6 @@ pub struct UpdateTicket<'a> {
 }
 
 impl<'a> UpdateTicket<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9825,16 +7007,7 @@ impl<'a> UpdateTicket<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateTicket<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateTicket => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::update_timetracking`]: `POST /updateTimetracking.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9847,19 +7020,6 @@ pub struct UpdateTimetracking<'a> {
 }
 
 impl<'a> UpdateTimetracking<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9880,16 +7040,7 @@ impl<'a> UpdateTimetracking<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateTimetracking<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateTimetracking => Result<ResponseValue<String>, Error>);
 
 /// Request builder for [`Client::upload_file`]: `POST /uploadFile.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9902,19 +7053,6 @@ pub struct UploadFile<'a> {
 }
 
 impl<'a> UploadFile<'a> {
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<String>, Error> {
         let mut req = Request::new(
@@ -9935,13 +7073,4 @@ impl<'a> UploadFile<'a> {
         if resp.is_success() { resp.text() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UploadFile<'a> {
-    type Output = Result<ResponseValue<String>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UploadFile => Result<ResponseValue<String>, Error>);

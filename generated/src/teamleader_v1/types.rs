@@ -48,7 +48,6 @@ pub struct AddCallback {
 
 impl AddCallback {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         due_date: clientgen_runtime::UnixTime,
         hour: String,
@@ -76,7 +75,6 @@ clientgen_runtime::open_object!(AddCallback {
 
 impl AddCallback {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -109,7 +107,6 @@ pub struct AddCompany {
 
 impl AddCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         AddCompany {
             name,
@@ -123,7 +120,6 @@ clientgen_runtime::open_object!(AddCompany {
 
 impl AddCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -273,7 +269,6 @@ pub struct AddContact {
 
 impl AddContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(forename: String, surname: String, email: String) -> Self {
         AddContact {
             forename,
@@ -361,7 +356,6 @@ clientgen_runtime::open_object!(AddContact {
 
 impl AddContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -429,7 +423,6 @@ pub struct AddContactToMeeting {
 
 impl AddContactToMeeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(meeting_id: i64, contact_id: i64) -> Self {
         AddContactToMeeting {
             meeting_id,
@@ -445,7 +438,6 @@ clientgen_runtime::open_object!(AddContactToMeeting {
 
 impl AddContactToMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -475,7 +467,6 @@ pub struct AddCreditnote {
 
 impl AddCreditnote {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         AddCreditnote {
             invoice_id,
@@ -489,7 +480,6 @@ clientgen_runtime::open_object!(AddCreditnote {
 
 impl AddCreditnote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -520,7 +510,6 @@ pub struct AddCustomFieldOption {
 
 impl AddCustomFieldOption {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(custom_field_id: i64, option_name: String) -> Self {
         AddCustomFieldOption {
             custom_field_id,
@@ -536,7 +525,6 @@ clientgen_runtime::open_object!(AddCustomFieldOption {
 
 impl AddCustomFieldOption {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -574,7 +562,6 @@ pub struct AddDeal {
 
 impl AddDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         contact_or_company: ContactOrCompany,
         contact_or_company_id: i64,
@@ -599,7 +586,6 @@ clientgen_runtime::open_object!(AddDeal {
 
 impl AddDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -666,7 +652,6 @@ pub struct AddExternalCost {
 
 impl AddExternalCost {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         name: String,
         description_1: String,
@@ -704,7 +689,6 @@ clientgen_runtime::open_object!(AddExternalCost {
 
 impl AddExternalCost {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -761,7 +745,6 @@ pub struct AddInvoice {
 
 impl AddInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         contact_or_company: ContactOrCompany,
         contact_or_company_id: i64,
@@ -789,7 +772,6 @@ clientgen_runtime::open_object!(AddInvoice {
 
 impl AddInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -836,7 +818,6 @@ pub struct AddMeeting {
 
 impl AddMeeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         start_date: clientgen_runtime::UnixTime,
         user_id: i64,
@@ -866,7 +847,6 @@ clientgen_runtime::open_object!(AddMeeting {
 
 impl AddMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -899,7 +879,6 @@ clientgen_runtime::open_object!(AddMilestone {});
 
 impl AddMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -933,7 +912,6 @@ pub struct AddNote {
 
 impl AddNote {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(object_type: String, object_id: i64, note_title: String) -> Self {
         AddNote {
             object_type,
@@ -951,7 +929,6 @@ clientgen_runtime::open_object!(AddNote {
 
 impl AddNote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1006,7 +983,6 @@ pub struct AddProduct {
 
 impl AddProduct {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String, price: clientgen_runtime::Decimal) -> Self {
         AddProduct {
             name,
@@ -1034,7 +1010,6 @@ clientgen_runtime::open_object!(AddProduct {
 
 impl AddProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1090,7 +1065,7 @@ pub struct AddProject {
 
 impl AddProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         project_name: String,
         project_budget: clientgen_runtime::Decimal,
@@ -1130,7 +1105,6 @@ clientgen_runtime::open_object!(AddProject {
 
 impl AddProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1166,7 +1140,6 @@ clientgen_runtime::open_object!(AddRelatedPartyToProject {});
 
 impl AddRelatedPartyToProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1208,7 +1181,6 @@ pub struct AddSubscription {
 
 impl AddSubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         contact_or_company: ContactOrCompany,
         contact_or_company_id: i64,
@@ -1239,7 +1211,6 @@ clientgen_runtime::open_object!(AddSubscription {
 
 impl AddSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1302,7 +1273,6 @@ pub struct AddTask {
 
 impl AddTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         description: String,
         due_date: clientgen_runtime::UnixTime,
@@ -1341,7 +1311,6 @@ clientgen_runtime::open_object!(AddTask {
 
 impl AddTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1413,7 +1382,6 @@ pub struct AddTicket {
 
 impl AddTicket {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: String) -> Self {
         AddTicket {
             client_email: None,
@@ -1445,7 +1413,6 @@ clientgen_runtime::open_object!(AddTicket {
 
 impl AddTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1488,7 +1455,6 @@ pub struct AddTicketMessage {
 
 impl AddTicketMessage {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(ticket_id: i64, message: String) -> Self {
         AddTicketMessage {
             ticket_id,
@@ -1504,7 +1470,6 @@ clientgen_runtime::open_object!(AddTicketMessage {
 
 impl AddTicketMessage {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1590,7 +1555,6 @@ pub struct AddTimetracking {
 
 impl AddTimetracking {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         description: String,
         start_date: clientgen_runtime::UnixTime,
@@ -1642,7 +1606,6 @@ clientgen_runtime::open_object!(AddTimetracking {
 
 impl AddTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1687,7 +1650,6 @@ pub struct BookDraftInvoice {
 
 impl BookDraftInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         BookDraftInvoice {
             invoice_id,
@@ -1701,7 +1663,6 @@ clientgen_runtime::open_object!(BookDraftInvoice {
 
 impl BookDraftInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1782,7 +1743,6 @@ pub struct DeleteCompany {
 
 impl DeleteCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(company_id: i64) -> Self {
         DeleteCompany {
             company_id,
@@ -1796,7 +1756,6 @@ clientgen_runtime::open_object!(DeleteCompany {
 
 impl DeleteCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1825,7 +1784,6 @@ pub struct DeleteContact {
 
 impl DeleteContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(contact_id: i64) -> Self {
         DeleteContact {
             contact_id,
@@ -1839,7 +1797,6 @@ clientgen_runtime::open_object!(DeleteContact {
 
 impl DeleteContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1868,7 +1825,6 @@ pub struct DeleteFile {
 
 impl DeleteFile {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(file_id: i64) -> Self {
         DeleteFile {
             file_id,
@@ -1882,7 +1838,6 @@ clientgen_runtime::open_object!(DeleteFile {
 
 impl DeleteFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1911,7 +1866,6 @@ pub struct DeleteInvoice {
 
 impl DeleteInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         DeleteInvoice {
             invoice_id,
@@ -1925,7 +1879,6 @@ clientgen_runtime::open_object!(DeleteInvoice {
 
 impl DeleteInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1953,7 +1906,6 @@ clientgen_runtime::open_object!(DeleteMilestone {});
 
 impl DeleteMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -1981,7 +1933,6 @@ pub struct DeleteProduct {
 
 impl DeleteProduct {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(product_id: i64) -> Self {
         DeleteProduct {
             product_id,
@@ -1995,7 +1946,6 @@ clientgen_runtime::open_object!(DeleteProduct {
 
 impl DeleteProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2024,7 +1974,6 @@ pub struct DeleteSubscription {
 
 impl DeleteSubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subscription_id: i64) -> Self {
         DeleteSubscription {
             subscription_id,
@@ -2038,7 +1987,6 @@ clientgen_runtime::open_object!(DeleteSubscription {
 
 impl DeleteSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2067,7 +2015,6 @@ pub struct DeleteTask {
 
 impl DeleteTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(task_id: i64) -> Self {
         DeleteTask {
             task_id,
@@ -2081,7 +2028,6 @@ clientgen_runtime::open_object!(DeleteTask {
 
 impl DeleteTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2110,7 +2056,6 @@ pub struct DownloadCreditnotePdf {
 
 impl DownloadCreditnotePdf {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(creditnote_id: i64) -> Self {
         DownloadCreditnotePdf {
             creditnote_id,
@@ -2124,7 +2069,6 @@ clientgen_runtime::open_object!(DownloadCreditnotePdf {
 
 impl DownloadCreditnotePdf {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2153,7 +2097,6 @@ pub struct DownloadFile {
 
 impl DownloadFile {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(file_id: i64) -> Self {
         DownloadFile {
             file_id,
@@ -2167,7 +2110,6 @@ clientgen_runtime::open_object!(DownloadFile {
 
 impl DownloadFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2196,7 +2138,6 @@ pub struct DownloadInvoicePdf {
 
 impl DownloadInvoicePdf {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         DownloadInvoicePdf {
             invoice_id,
@@ -2210,7 +2151,6 @@ clientgen_runtime::open_object!(DownloadInvoicePdf {
 
 impl DownloadInvoicePdf {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2241,7 +2181,6 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(reason: String) -> Self {
         ErrorBody {
             reason,
@@ -2420,7 +2359,6 @@ pub struct GetAllDealPhaseChanges {
 
 impl GetAllDealPhaseChanges {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(date_from: String, date_to: String) -> Self {
         GetAllDealPhaseChanges {
             date_from,
@@ -2436,7 +2374,6 @@ clientgen_runtime::open_object!(GetAllDealPhaseChanges {
 
 impl GetAllDealPhaseChanges {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2466,7 +2403,6 @@ pub struct GetBookkeepingAccounts {
 
 impl GetBookkeepingAccounts {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(sys_department_id: i64) -> Self {
         GetBookkeepingAccounts {
             sys_department_id,
@@ -2480,7 +2416,6 @@ clientgen_runtime::open_object!(GetBookkeepingAccounts {
 
 impl GetBookkeepingAccounts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2511,7 +2446,6 @@ pub struct GetBusinessTypes {
 
 impl GetBusinessTypes {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(country: String) -> Self {
         GetBusinessTypes {
             country,
@@ -2525,7 +2459,6 @@ clientgen_runtime::open_object!(GetBusinessTypes {
 
 impl GetBusinessTypes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2554,7 +2487,6 @@ pub struct GetCall {
 
 impl GetCall {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(call_id: i64) -> Self {
         GetCall {
             call_id,
@@ -2568,7 +2500,6 @@ clientgen_runtime::open_object!(GetCall {
 
 impl GetCall {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2609,7 +2540,6 @@ clientgen_runtime::open_object!(GetCalls {
 
 impl GetCalls {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2657,7 +2587,6 @@ clientgen_runtime::open_object!(GetCompanies {
 
 impl GetCompanies {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2688,7 +2617,6 @@ pub struct GetCompany {
 
 impl GetCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(company_id: i64) -> Self {
         GetCompany {
             company_id,
@@ -2702,7 +2630,6 @@ clientgen_runtime::open_object!(GetCompany {
 
 impl GetCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2731,7 +2658,6 @@ pub struct GetContact {
 
 impl GetContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(contact_id: i64) -> Self {
         GetContact {
             contact_id,
@@ -2745,7 +2671,6 @@ clientgen_runtime::open_object!(GetContact {
 
 impl GetContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2786,7 +2711,6 @@ clientgen_runtime::open_object!(GetContactCompanyRelations {
 
 impl GetContactCompanyRelations {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2834,7 +2758,6 @@ clientgen_runtime::open_object!(GetContacts {
 
 impl GetContacts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2865,7 +2788,6 @@ pub struct GetContactsByCompany {
 
 impl GetContactsByCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(company_id: i64) -> Self {
         GetContactsByCompany {
             company_id,
@@ -2879,7 +2801,6 @@ clientgen_runtime::open_object!(GetContactsByCompany {
 
 impl GetContactsByCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2907,7 +2828,6 @@ clientgen_runtime::open_object!(GetCostPerKm {});
 
 impl GetCostPerKm {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2935,7 +2855,6 @@ pub struct GetCreditnote {
 
 impl GetCreditnote {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(creditnote_id: i64) -> Self {
         GetCreditnote {
             creditnote_id,
@@ -2949,7 +2868,6 @@ clientgen_runtime::open_object!(GetCreditnote {
 
 impl GetCreditnote {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -2977,7 +2895,6 @@ clientgen_runtime::open_object!(GetCreditnoteByNr {});
 
 impl GetCreditnoteByNr {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3011,7 +2928,6 @@ pub struct GetCreditnotes {
 
 impl GetCreditnotes {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(date_from: String, date_to: String) -> Self {
         GetCreditnotes {
             date_from,
@@ -3027,7 +2943,6 @@ clientgen_runtime::open_object!(GetCreditnotes {
 
 impl GetCreditnotes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3057,7 +2972,6 @@ pub struct GetCreditnotesByProject {
 
 impl GetCreditnotesByProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: i64) -> Self {
         GetCreditnotesByProject {
             project_id,
@@ -3071,7 +2985,6 @@ clientgen_runtime::open_object!(GetCreditnotesByProject {
 
 impl GetCreditnotesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3100,7 +3013,6 @@ pub struct GetCustomFieldInfo {
 
 impl GetCustomFieldInfo {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(custom_field_id: i64) -> Self {
         GetCustomFieldInfo {
             custom_field_id,
@@ -3114,7 +3026,6 @@ clientgen_runtime::open_object!(GetCustomFieldInfo {
 
 impl GetCustomFieldInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3146,7 +3057,6 @@ pub struct GetCustomFields {
 
 impl GetCustomFields {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(for_: String) -> Self {
         GetCustomFields {
             for_,
@@ -3160,7 +3070,6 @@ clientgen_runtime::open_object!(GetCustomFields {
 
 impl GetCustomFields {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3188,7 +3097,6 @@ clientgen_runtime::open_object!(GetDaysOff {});
 
 impl GetDaysOff {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3215,7 +3123,6 @@ clientgen_runtime::open_object!(GetDaysOffByUser {});
 
 impl GetDaysOffByUser {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3243,7 +3150,6 @@ pub struct GetDeal {
 
 impl GetDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(deal_id: i64) -> Self {
         GetDeal {
             deal_id,
@@ -3257,7 +3163,6 @@ clientgen_runtime::open_object!(GetDeal {
 
 impl GetDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3286,7 +3191,6 @@ pub struct GetDealPhaseChanges {
 
 impl GetDealPhaseChanges {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(deal_id: i64) -> Self {
         GetDealPhaseChanges {
             deal_id,
@@ -3300,7 +3204,6 @@ clientgen_runtime::open_object!(GetDealPhaseChanges {
 
 impl GetDealPhaseChanges {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3328,7 +3231,6 @@ clientgen_runtime::open_object!(GetDealPhases {});
 
 impl GetDealPhases {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3355,7 +3257,6 @@ clientgen_runtime::open_object!(GetDealSources {});
 
 impl GetDealSources {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3395,7 +3296,6 @@ clientgen_runtime::open_object!(GetDeals {
 
 impl GetDeals {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3427,7 +3327,6 @@ pub struct GetDealsByContactOrCompany {
 
 impl GetDealsByContactOrCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         contact_or_company: ContactOrCompany,
         contact_or_company_id: i64,
@@ -3446,7 +3345,6 @@ clientgen_runtime::open_object!(GetDealsByContactOrCompany {
 
 impl GetDealsByContactOrCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3476,7 +3374,6 @@ pub struct GetDealsByProject {
 
 impl GetDealsByProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: i64) -> Self {
         GetDealsByProject {
             project_id,
@@ -3490,7 +3387,6 @@ clientgen_runtime::open_object!(GetDealsByProject {
 
 impl GetDealsByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3518,7 +3414,6 @@ clientgen_runtime::open_object!(GetDepartments {});
 
 impl GetDepartments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3546,7 +3441,6 @@ pub struct GetFileInfo {
 
 impl GetFileInfo {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(file_id: i64) -> Self {
         GetFileInfo {
             file_id,
@@ -3560,7 +3454,6 @@ clientgen_runtime::open_object!(GetFileInfo {
 
 impl GetFileInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3602,7 +3495,6 @@ pub struct GetFiles {
 
 impl GetFiles {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         amount: i64,
         pageno: i64,
@@ -3629,7 +3521,6 @@ clientgen_runtime::open_object!(GetFiles {
 
 impl GetFiles {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3662,7 +3553,6 @@ pub struct GetInvoice {
 
 impl GetInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         GetInvoice {
             invoice_id,
@@ -3676,7 +3566,6 @@ clientgen_runtime::open_object!(GetInvoice {
 
 impl GetInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3704,7 +3593,6 @@ clientgen_runtime::open_object!(GetInvoiceByNr {});
 
 impl GetInvoiceByNr {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3731,7 +3619,6 @@ clientgen_runtime::open_object!(GetInvoiceByOgm {});
 
 impl GetInvoiceByOgm {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3759,7 +3646,6 @@ pub struct GetInvoiceCloudUrl {
 
 impl GetInvoiceCloudUrl {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         GetInvoiceCloudUrl {
             invoice_id,
@@ -3773,7 +3659,6 @@ clientgen_runtime::open_object!(GetInvoiceCloudUrl {
 
 impl GetInvoiceCloudUrl {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3804,7 +3689,6 @@ pub struct GetInvoiceReminderTemplateContent {
 
 impl GetInvoiceReminderTemplateContent {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64, template_id: i64) -> Self {
         GetInvoiceReminderTemplateContent {
             invoice_id,
@@ -3820,7 +3704,6 @@ clientgen_runtime::open_object!(GetInvoiceReminderTemplateContent {
 
 impl GetInvoiceReminderTemplateContent {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3850,7 +3733,6 @@ pub struct GetInvoiceReminderTemplates {
 
 impl GetInvoiceReminderTemplates {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         GetInvoiceReminderTemplates {
             invoice_id,
@@ -3864,7 +3746,6 @@ clientgen_runtime::open_object!(GetInvoiceReminderTemplates {
 
 impl GetInvoiceReminderTemplates {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3899,7 +3780,6 @@ pub struct GetInvoices {
 
 impl GetInvoices {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(date_from: String, date_to: String) -> Self {
         GetInvoices {
             date_from,
@@ -3915,7 +3795,6 @@ clientgen_runtime::open_object!(GetInvoices {
 
 impl GetInvoices {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3945,7 +3824,6 @@ pub struct GetInvoicesByDeal {
 
 impl GetInvoicesByDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(deal_id: i64) -> Self {
         GetInvoicesByDeal {
             deal_id,
@@ -3959,7 +3837,6 @@ clientgen_runtime::open_object!(GetInvoicesByDeal {
 
 impl GetInvoicesByDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -3988,7 +3865,6 @@ pub struct GetInvoicesByProject {
 
 impl GetInvoicesByProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: i64) -> Self {
         GetInvoicesByProject {
             project_id,
@@ -4002,7 +3878,6 @@ clientgen_runtime::open_object!(GetInvoicesByProject {
 
 impl GetInvoicesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4031,7 +3906,6 @@ pub struct GetInvoicesBySubscription {
 
 impl GetInvoicesBySubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subscription_id: i64) -> Self {
         GetInvoicesBySubscription {
             subscription_id,
@@ -4045,7 +3919,6 @@ clientgen_runtime::open_object!(GetInvoicesBySubscription {
 
 impl GetInvoicesBySubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4073,7 +3946,6 @@ clientgen_runtime::open_object!(GetMeeting {});
 
 impl GetMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4100,7 +3972,6 @@ clientgen_runtime::open_object!(GetMeetings {});
 
 impl GetMeetings {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4127,7 +3998,6 @@ clientgen_runtime::open_object!(GetMilestone {});
 
 impl GetMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4154,7 +4024,6 @@ clientgen_runtime::open_object!(GetMilestonesByProject {});
 
 impl GetMilestonesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4191,7 +4060,6 @@ pub struct GetNotes {
 
 impl GetNotes {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(object_type: String, object_id: i64) -> Self {
         GetNotes {
             object_type,
@@ -4209,7 +4077,6 @@ clientgen_runtime::open_object!(GetNotes {
 
 impl GetNotes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4239,7 +4106,6 @@ clientgen_runtime::open_object!(GetPlannedTasks {});
 
 impl GetPlannedTasks {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4266,7 +4132,6 @@ clientgen_runtime::open_object!(GetPrepaidInfo {});
 
 impl GetPrepaidInfo {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4294,7 +4159,6 @@ pub struct GetProduct {
 
 impl GetProduct {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(product_id: i64) -> Self {
         GetProduct {
             product_id,
@@ -4308,7 +4172,6 @@ clientgen_runtime::open_object!(GetProduct {
 
 impl GetProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4349,7 +4212,6 @@ clientgen_runtime::open_object!(GetProducts {
 
 impl GetProducts {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4379,7 +4241,6 @@ pub struct GetProject {
 
 impl GetProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: i64) -> Self {
         GetProject {
             project_id,
@@ -4393,7 +4254,6 @@ clientgen_runtime::open_object!(GetProject {
 
 impl GetProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4437,7 +4297,6 @@ pub struct GetProjects {
 
 impl GetProjects {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(amount: i64, pageno: i64) -> Self {
         GetProjects {
             amount,
@@ -4459,7 +4318,6 @@ clientgen_runtime::open_object!(GetProjects {
 
 impl GetProjects {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4499,7 +4357,6 @@ pub struct GetProjectsByClient {
 
 impl GetProjectsByClient {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         contact_or_company: ContactOrCompany,
         contact_or_company_id: i64,
@@ -4523,7 +4380,6 @@ clientgen_runtime::open_object!(GetProjectsByClient {
 
 impl GetProjectsByClient {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4554,7 +4410,6 @@ clientgen_runtime::open_object!(GetRelatedPartiesByProject {});
 
 impl GetRelatedPartiesByProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4582,7 +4437,6 @@ pub struct GetRelatedSubscriptionsByInvoice {
 
 impl GetRelatedSubscriptionsByInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         GetRelatedSubscriptionsByInvoice {
             invoice_id,
@@ -4596,7 +4450,6 @@ clientgen_runtime::open_object!(GetRelatedSubscriptionsByInvoice {
 
 impl GetRelatedSubscriptionsByInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4624,7 +4477,6 @@ clientgen_runtime::open_object!(GetSegments {});
 
 impl GetSegments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4652,7 +4504,6 @@ pub struct GetSubscription {
 
 impl GetSubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subscription_id: i64) -> Self {
         GetSubscription {
             subscription_id,
@@ -4666,7 +4517,6 @@ clientgen_runtime::open_object!(GetSubscription {
 
 impl GetSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4719,7 +4569,6 @@ clientgen_runtime::open_object!(GetSubscriptions {
 
 impl GetSubscriptions {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4753,7 +4602,6 @@ pub struct GetSubscriptionsByContactOrCompany {
 
 impl GetSubscriptionsByContactOrCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         contact_or_company: ContactOrCompany,
         contact_or_company_id: i64,
@@ -4772,7 +4620,6 @@ clientgen_runtime::open_object!(GetSubscriptionsByContactOrCompany {
 
 impl GetSubscriptionsByContactOrCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4802,7 +4649,6 @@ pub struct GetSubscriptionsByDeal {
 
 impl GetSubscriptionsByDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(deal_id: i64) -> Self {
         GetSubscriptionsByDeal {
             deal_id,
@@ -4816,7 +4662,6 @@ clientgen_runtime::open_object!(GetSubscriptionsByDeal {
 
 impl GetSubscriptionsByDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4844,7 +4689,6 @@ clientgen_runtime::open_object!(GetTags {});
 
 impl GetTags {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4872,7 +4716,6 @@ pub struct GetTask {
 
 impl GetTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(task_id: i64) -> Self {
         GetTask {
             task_id,
@@ -4886,7 +4729,6 @@ clientgen_runtime::open_object!(GetTask {
 
 impl GetTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4914,7 +4756,6 @@ clientgen_runtime::open_object!(GetTaskTypes {});
 
 impl GetTaskTypes {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4954,7 +4795,6 @@ clientgen_runtime::open_object!(GetTasks {
 
 impl GetTasks {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -4983,7 +4823,6 @@ clientgen_runtime::open_object!(GetTasksByMilestone {});
 
 impl GetTasksByMilestone {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5010,7 +4849,6 @@ clientgen_runtime::open_object!(GetTeam {});
 
 impl GetTeam {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5037,7 +4875,6 @@ clientgen_runtime::open_object!(GetTeams {});
 
 impl GetTeams {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5065,7 +4902,6 @@ pub struct GetTicket {
 
 impl GetTicket {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(ticket_id: i64) -> Self {
         GetTicket {
             ticket_id,
@@ -5079,7 +4915,6 @@ clientgen_runtime::open_object!(GetTicket {
 
 impl GetTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5108,7 +4943,6 @@ pub struct GetTicketCloudUrl {
 
 impl GetTicketCloudUrl {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(ticket_id: i64) -> Self {
         GetTicketCloudUrl {
             ticket_id,
@@ -5122,7 +4956,6 @@ clientgen_runtime::open_object!(GetTicketCloudUrl {
 
 impl GetTicketCloudUrl {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5151,7 +4984,6 @@ pub struct GetTicketMessage {
 
 impl GetTicketMessage {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(message_id: i64) -> Self {
         GetTicketMessage {
             message_id,
@@ -5165,7 +4997,6 @@ clientgen_runtime::open_object!(GetTicketMessage {
 
 impl GetTicketMessage {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5202,7 +5033,6 @@ pub struct GetTicketMessages {
 
 impl GetTicketMessages {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         ticket_id: i64,
         include_internal_message: String,
@@ -5224,7 +5054,6 @@ clientgen_runtime::open_object!(GetTicketMessages {
 
 impl GetTicketMessages {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5273,7 +5102,6 @@ clientgen_runtime::open_object!(GetTickets {
 
 impl GetTickets {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5316,7 +5144,6 @@ clientgen_runtime::open_object!(GetTimetracking {
 
 impl GetTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5345,7 +5172,6 @@ clientgen_runtime::open_object!(GetTimetrackingEntry {});
 
 impl GetTimetrackingEntry {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5372,7 +5198,6 @@ clientgen_runtime::open_object!(GetTimetrackingForInvoice {});
 
 impl GetTimetrackingForInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5399,7 +5224,6 @@ clientgen_runtime::open_object!(GetTimetrackingForTask {});
 
 impl GetTimetrackingForTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5426,7 +5250,6 @@ clientgen_runtime::open_object!(GetUserAccess {});
 
 impl GetUserAccess {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5453,7 +5276,6 @@ clientgen_runtime::open_object!(GetUsers {});
 
 impl GetUsers {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5480,7 +5302,6 @@ clientgen_runtime::open_object!(GetUsersOnProject {});
 
 impl GetUsersOnProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5512,7 +5333,6 @@ pub struct LinkContactToCompany {
 
 impl LinkContactToCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(contact_id: i64, company_id: i64, mode: LinkMode) -> Self {
         LinkContactToCompany {
             contact_id,
@@ -5530,7 +5350,6 @@ clientgen_runtime::open_object!(LinkContactToCompany {
 
 impl LinkContactToCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5655,7 +5474,6 @@ pub struct RemoveContactFromMeeting {
 
 impl RemoveContactFromMeeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(meeting_id: i64, contact_id: i64) -> Self {
         RemoveContactFromMeeting {
             meeting_id,
@@ -5671,7 +5489,6 @@ clientgen_runtime::open_object!(RemoveContactFromMeeting {
 
 impl RemoveContactFromMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5707,7 +5524,6 @@ pub struct SendInvoice {
 
 impl SendInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         invoice_id: i64,
         email_to: String,
@@ -5732,7 +5548,6 @@ clientgen_runtime::open_object!(SendInvoice {
 
 impl SendInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5763,7 +5578,6 @@ clientgen_runtime::open_object!(SendSaleToClient {});
 
 impl SendSaleToClient {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5790,7 +5604,6 @@ clientgen_runtime::open_object!(SetHourlyPricing {});
 
 impl SetHourlyPricing {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5820,7 +5633,6 @@ pub struct SetInvoicePaymentStatus {
 
 impl SetInvoicePaymentStatus {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64, status: PaymentStatus) -> Self {
         SetInvoicePaymentStatus {
             invoice_id,
@@ -5836,7 +5648,6 @@ clientgen_runtime::open_object!(SetInvoicePaymentStatus {
 
 impl SetInvoicePaymentStatus {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5915,7 +5726,6 @@ pub struct UpdateCompany {
 
 impl UpdateCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(company_id: i64, track_changes: String) -> Self {
         UpdateCompany {
             company_id,
@@ -5931,7 +5741,6 @@ clientgen_runtime::open_object!(UpdateCompany {
 
 impl UpdateCompany {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -5970,7 +5779,6 @@ pub struct UpdateContact {
 
 impl UpdateContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(contact_id: i64, track_changes: String) -> Self {
         UpdateContact {
             contact_id,
@@ -5988,7 +5796,6 @@ clientgen_runtime::open_object!(UpdateContact {
 
 impl UpdateContact {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6019,7 +5826,6 @@ pub struct UpdateDeal {
 
 impl UpdateDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(deal_id: i64) -> Self {
         UpdateDeal {
             deal_id,
@@ -6033,7 +5839,6 @@ clientgen_runtime::open_object!(UpdateDeal {
 
 impl UpdateDeal {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6061,7 +5866,6 @@ clientgen_runtime::open_object!(UpdateDealItems {});
 
 impl UpdateDealItems {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6089,7 +5893,6 @@ pub struct UpdateInvoice {
 
 impl UpdateInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64) -> Self {
         UpdateInvoice {
             invoice_id,
@@ -6103,7 +5906,6 @@ clientgen_runtime::open_object!(UpdateInvoice {
 
 impl UpdateInvoice {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6134,7 +5936,6 @@ pub struct UpdateInvoiceComments {
 
 impl UpdateInvoiceComments {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(invoice_id: i64, comments: String) -> Self {
         UpdateInvoiceComments {
             invoice_id,
@@ -6150,7 +5951,6 @@ clientgen_runtime::open_object!(UpdateInvoiceComments {
 
 impl UpdateInvoiceComments {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6191,7 +5991,6 @@ pub struct UpdateMeeting {
 
 impl UpdateMeeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(meeting_id: i64) -> Self {
         UpdateMeeting {
             meeting_id,
@@ -6211,7 +6010,6 @@ clientgen_runtime::open_object!(UpdateMeeting {
 
 impl UpdateMeeting {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6258,7 +6056,6 @@ pub struct UpdateProduct {
 
 impl UpdateProduct {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(product_id: i64) -> Self {
         UpdateProduct {
             product_id,
@@ -6282,7 +6079,6 @@ clientgen_runtime::open_object!(UpdateProduct {
 
 impl UpdateProduct {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6322,7 +6118,6 @@ pub struct UpdateProject {
 
 impl UpdateProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: i64, track_changes: String, title: String) -> Self {
         UpdateProject {
             project_id,
@@ -6340,7 +6135,6 @@ clientgen_runtime::open_object!(UpdateProject {
 
 impl UpdateProject {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6371,7 +6165,6 @@ pub struct UpdateSubscription {
 
 impl UpdateSubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subscription_id: i64) -> Self {
         UpdateSubscription {
             subscription_id,
@@ -6385,7 +6178,6 @@ clientgen_runtime::open_object!(UpdateSubscription {
 
 impl UpdateSubscription {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6434,7 +6226,6 @@ pub struct UpdateTask {
 
 impl UpdateTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(task_id: i64) -> Self {
         UpdateTask {
             task_id,
@@ -6460,7 +6251,6 @@ clientgen_runtime::open_object!(UpdateTask {
 
 impl UpdateTask {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6498,7 +6288,6 @@ pub struct UpdateTicket {
 
 impl UpdateTicket {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(ticket_id: i64) -> Self {
         UpdateTicket {
             ticket_id,
@@ -6514,7 +6303,6 @@ clientgen_runtime::open_object!(UpdateTicket {
 
 impl UpdateTicket {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6543,7 +6331,6 @@ clientgen_runtime::open_object!(UpdateTimetracking {});
 
 impl UpdateTimetracking {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,
@@ -6584,7 +6371,6 @@ pub struct UploadFile {
 
 impl UploadFile {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         object_type: FileObjectType,
         object_id: i64,
@@ -6611,7 +6397,6 @@ clientgen_runtime::open_object!(UploadFile {
 
 impl UploadFile {
     /// Writes this value as form fields (`application/x-www-form-urlencoded`).
-    #[allow(deprecated)]
     pub fn write_form(
         &self,
         form: &mut clientgen_runtime::Pairs,

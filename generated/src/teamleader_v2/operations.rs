@@ -2,8 +2,6 @@
 
 //! Operations of the Teamleader Focus API v2: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 use clientgen_runtime::{Method, Request, ResponseValue};
 use super::{types, Client, Error};
@@ -4581,28 +4579,9 @@ pub struct AccountsProjectsV2Status<'a> {
 }
 
 impl<'a> AccountsProjectsV2Status<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -4630,16 +4609,7 @@ impl<'a> AccountsProjectsV2Status<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for AccountsProjectsV2Status<'a> {
-    type Output = Result<ResponseValue<types::AccountProjectsStatus>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(AccountsProjectsV2Status => Result<ResponseValue<types::AccountProjectsStatus>, Error>);
 
 /// Request builder for [`Client::activity_types_list`]: `POST /activityTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4653,28 +4623,9 @@ pub struct ActivityTypesList<'a> {
 }
 
 impl<'a> ActivityTypesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -4737,16 +4688,7 @@ impl<'a> ActivityTypesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ActivityTypesList<'a> {
-    type Output = Result<ResponseValue<types::ActivityTypeList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ActivityTypesList => Result<ResponseValue<types::ActivityTypeList>, Error>);
 
 /// Request builder for [`Client::business_types_list`]: `POST /businessTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4760,28 +4702,9 @@ pub struct BusinessTypesList<'a> {
 }
 
 impl<'a> BusinessTypesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -4808,16 +4731,7 @@ impl<'a> BusinessTypesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for BusinessTypesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::BusinessType>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(BusinessTypesList => Result<ResponseValue<Vec<types::BusinessType>>, Error>);
 
 /// Request builder for [`Client::call_outcomes_list`]: `POST /callOutcomes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4831,28 +4745,9 @@ pub struct CallOutcomesList<'a> {
 }
 
 impl<'a> CallOutcomesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -4915,16 +4810,7 @@ impl<'a> CallOutcomesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CallOutcomesList<'a> {
-    type Output = Result<ResponseValue<types::CallOutcomeList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CallOutcomesList => Result<ResponseValue<types::CallOutcomeList>, Error>);
 
 /// Request builder for [`Client::calls_add`]: `POST /calls.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4938,28 +4824,9 @@ pub struct CallsAdd<'a> {
 }
 
 impl<'a> CallsAdd<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -4981,16 +4848,7 @@ impl<'a> CallsAdd<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CallsAdd<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CallsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::calls_complete`]: `POST /calls.complete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5004,28 +4862,9 @@ pub struct CallsComplete<'a> {
 }
 
 impl<'a> CallsComplete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5052,16 +4891,7 @@ impl<'a> CallsComplete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CallsComplete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CallsComplete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::calls_info`]: `POST /calls.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5075,28 +4905,9 @@ pub struct CallsInfo<'a> {
 }
 
 impl<'a> CallsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5118,16 +4929,7 @@ impl<'a> CallsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CallsInfo<'a> {
-    type Output = Result<ResponseValue<types::Call>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CallsInfo => Result<ResponseValue<types::Call>, Error>);
 
 /// Request builder for [`Client::calls_list`]: `POST /calls.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5141,28 +4943,9 @@ pub struct CallsList<'a> {
 }
 
 impl<'a> CallsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5220,16 +5003,7 @@ impl<'a> CallsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CallsList<'a> {
-    type Output = Result<ResponseValue<types::CallList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CallsList => Result<ResponseValue<types::CallList>, Error>);
 
 /// Request builder for [`Client::calls_update`]: `POST /calls.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5243,28 +5017,9 @@ pub struct CallsUpdate<'a> {
 }
 
 impl<'a> CallsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5286,16 +5041,7 @@ impl<'a> CallsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CallsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CallsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::closing_days_add`]: `POST /closingDays.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5309,28 +5055,9 @@ pub struct ClosingDaysAdd<'a> {
 }
 
 impl<'a> ClosingDaysAdd<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5357,16 +5084,7 @@ impl<'a> ClosingDaysAdd<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ClosingDaysAdd<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ClosingDaysAdd => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::closing_days_delete`]: `POST /closingDays.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5380,28 +5098,9 @@ pub struct ClosingDaysDelete<'a> {
 }
 
 impl<'a> ClosingDaysDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5428,16 +5127,7 @@ impl<'a> ClosingDaysDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ClosingDaysDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ClosingDaysDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::closing_days_list`]: `POST /closingDays.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5451,28 +5141,9 @@ pub struct ClosingDaysList<'a> {
 }
 
 impl<'a> ClosingDaysList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5535,16 +5206,7 @@ impl<'a> ClosingDaysList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ClosingDaysList<'a> {
-    type Output = Result<ResponseValue<types::ClosingDayList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ClosingDaysList => Result<ResponseValue<types::ClosingDayList>, Error>);
 
 /// Request builder for [`Client::cloud_platforms_url`]: `POST /cloudPlatforms.url`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5558,28 +5220,9 @@ pub struct CloudPlatformsUrl<'a> {
 }
 
 impl<'a> CloudPlatformsUrl<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5606,16 +5249,7 @@ impl<'a> CloudPlatformsUrl<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CloudPlatformsUrl<'a> {
-    type Output = Result<ResponseValue<types::CloudPlatformUrl>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CloudPlatformsUrl => Result<ResponseValue<types::CloudPlatformUrl>, Error>);
 
 /// Request builder for [`Client::commercial_discounts_list`]: `POST /commercialDiscounts.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5629,28 +5263,9 @@ pub struct CommercialDiscountsList<'a> {
 }
 
 impl<'a> CommercialDiscountsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5679,16 +5294,7 @@ impl<'a> CommercialDiscountsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CommercialDiscountsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CommercialDiscountsList => Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>);
 
 /// Request builder for [`Client::companies_add`]: `POST /companies.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5702,28 +5308,9 @@ pub struct CompaniesAdd<'a> {
 }
 
 impl<'a> CompaniesAdd<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5750,16 +5337,7 @@ impl<'a> CompaniesAdd<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesAdd<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesAdd => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::companies_delete`]: `POST /companies.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5773,28 +5351,9 @@ pub struct CompaniesDelete<'a> {
 }
 
 impl<'a> CompaniesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5821,16 +5380,7 @@ impl<'a> CompaniesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::companies_info`]: `POST /companies.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5844,28 +5394,9 @@ pub struct CompaniesInfo<'a> {
 }
 
 impl<'a> CompaniesInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5892,16 +5423,7 @@ impl<'a> CompaniesInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesInfo<'a> {
-    type Output = Result<ResponseValue<types::Company>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesInfo => Result<ResponseValue<types::Company>, Error>);
 
 /// Request builder for [`Client::companies_list`]: `POST /companies.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5915,28 +5437,9 @@ pub struct CompaniesList<'a> {
 }
 
 impl<'a> CompaniesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -5999,16 +5502,7 @@ impl<'a> CompaniesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesList<'a> {
-    type Output = Result<ResponseValue<types::CompanyList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesList => Result<ResponseValue<types::CompanyList>, Error>);
 
 /// Request builder for [`Client::companies_tag`]: `POST /companies.tag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6022,28 +5516,9 @@ pub struct CompaniesTag<'a> {
 }
 
 impl<'a> CompaniesTag<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6070,16 +5545,7 @@ impl<'a> CompaniesTag<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesTag<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesTag => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::companies_untag`]: `POST /companies.untag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6093,28 +5559,9 @@ pub struct CompaniesUntag<'a> {
 }
 
 impl<'a> CompaniesUntag<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6141,16 +5588,7 @@ impl<'a> CompaniesUntag<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesUntag<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesUntag => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::companies_update`]: `POST /companies.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6164,28 +5602,9 @@ pub struct CompaniesUpdate<'a> {
 }
 
 impl<'a> CompaniesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6212,16 +5631,7 @@ impl<'a> CompaniesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CompaniesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CompaniesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_add`]: `POST /contacts.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6235,28 +5645,9 @@ pub struct ContactsAdd<'a> {
 }
 
 impl<'a> ContactsAdd<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6278,16 +5669,7 @@ impl<'a> ContactsAdd<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsAdd<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::contacts_delete`]: `POST /contacts.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6301,28 +5683,9 @@ pub struct ContactsDelete<'a> {
 }
 
 impl<'a> ContactsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6349,16 +5712,7 @@ impl<'a> ContactsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_info`]: `POST /contacts.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6372,28 +5726,9 @@ pub struct ContactsInfo<'a> {
 }
 
 impl<'a> ContactsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6420,16 +5755,7 @@ impl<'a> ContactsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsInfo<'a> {
-    type Output = Result<ResponseValue<types::Contact>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsInfo => Result<ResponseValue<types::Contact>, Error>);
 
 /// Request builder for [`Client::contacts_link_to_company`]: `POST /contacts.linkToCompany`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6443,28 +5769,9 @@ pub struct ContactsLinkToCompany<'a> {
 }
 
 impl<'a> ContactsLinkToCompany<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6491,16 +5798,7 @@ impl<'a> ContactsLinkToCompany<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsLinkToCompany<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsLinkToCompany => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_list`]: `POST /contacts.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6514,28 +5812,9 @@ pub struct ContactsList<'a> {
 }
 
 impl<'a> ContactsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6598,16 +5877,7 @@ impl<'a> ContactsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsList<'a> {
-    type Output = Result<ResponseValue<types::ContactList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsList => Result<ResponseValue<types::ContactList>, Error>);
 
 /// Request builder for [`Client::contacts_tag`]: `POST /contacts.tag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6621,28 +5891,9 @@ pub struct ContactsTag<'a> {
 }
 
 impl<'a> ContactsTag<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6664,16 +5915,7 @@ impl<'a> ContactsTag<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsTag<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsTag => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_unlink_from_company`]: `POST /contacts.unlinkFromCompany`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6687,28 +5929,9 @@ pub struct ContactsUnlinkFromCompany<'a> {
 }
 
 impl<'a> ContactsUnlinkFromCompany<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6735,16 +5958,7 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsUnlinkFromCompany<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsUnlinkFromCompany => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_untag`]: `POST /contacts.untag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6758,28 +5972,9 @@ pub struct ContactsUntag<'a> {
 }
 
 impl<'a> ContactsUntag<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6806,16 +6001,7 @@ impl<'a> ContactsUntag<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsUntag<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsUntag => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_update`]: `POST /contacts.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6829,28 +6015,9 @@ pub struct ContactsUpdate<'a> {
 }
 
 impl<'a> ContactsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6877,16 +6044,7 @@ impl<'a> ContactsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::contacts_update_company_link`]: `POST /contacts.updateCompanyLink`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6900,28 +6058,9 @@ pub struct ContactsUpdateCompanyLink<'a> {
 }
 
 impl<'a> ContactsUpdateCompanyLink<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -6948,16 +6087,7 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ContactsUpdateCompanyLink<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ContactsUpdateCompanyLink => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::credit_notes_download`]: `POST /creditNotes.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6971,28 +6101,9 @@ pub struct CreditNotesDownload<'a> {
 }
 
 impl<'a> CreditNotesDownload<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7019,16 +6130,7 @@ impl<'a> CreditNotesDownload<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CreditNotesDownload<'a> {
-    type Output = Result<ResponseValue<types::InvoiceDownload>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CreditNotesDownload => Result<ResponseValue<types::InvoiceDownload>, Error>);
 
 /// Request builder for [`Client::credit_notes_info`]: `POST /creditNotes.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7042,28 +6144,9 @@ pub struct CreditNotesInfo<'a> {
 }
 
 impl<'a> CreditNotesInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7090,16 +6173,7 @@ impl<'a> CreditNotesInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CreditNotesInfo<'a> {
-    type Output = Result<ResponseValue<types::CreditNoteInfoData>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CreditNotesInfo => Result<ResponseValue<types::CreditNoteInfoData>, Error>);
 
 /// Request builder for [`Client::credit_notes_list`]: `POST /creditNotes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7113,28 +6187,9 @@ pub struct CreditNotesList<'a> {
 }
 
 impl<'a> CreditNotesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7197,16 +6252,7 @@ impl<'a> CreditNotesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CreditNotesList<'a> {
-    type Output = Result<ResponseValue<types::CreditNoteList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CreditNotesList => Result<ResponseValue<types::CreditNoteList>, Error>);
 
 /// Request builder for [`Client::currencies_exchange_rates`]: `POST /currencies.exchangeRates`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7220,28 +6266,9 @@ pub struct CurrenciesExchangeRates<'a> {
 }
 
 impl<'a> CurrenciesExchangeRates<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7268,16 +6295,7 @@ impl<'a> CurrenciesExchangeRates<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CurrenciesExchangeRates<'a> {
-    type Output = Result<ResponseValue<Vec<types::CurrencyRate>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CurrenciesExchangeRates => Result<ResponseValue<Vec<types::CurrencyRate>>, Error>);
 
 /// Request builder for [`Client::custom_field_definitions_info`]: `POST /customFieldDefinitions.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7291,28 +6309,9 @@ pub struct CustomFieldDefinitionsInfo<'a> {
 }
 
 impl<'a> CustomFieldDefinitionsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7341,16 +6340,7 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CustomFieldDefinitionsInfo<'a> {
-    type Output = Result<ResponseValue<types::CustomFieldDefinition>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CustomFieldDefinitionsInfo => Result<ResponseValue<types::CustomFieldDefinition>, Error>);
 
 /// Request builder for [`Client::custom_field_definitions_list`]: `POST /customFieldDefinitions.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7364,28 +6354,9 @@ pub struct CustomFieldDefinitionsList<'a> {
 }
 
 impl<'a> CustomFieldDefinitionsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7454,16 +6425,7 @@ impl<'a> CustomFieldDefinitionsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CustomFieldDefinitionsList<'a> {
-    type Output = Result<ResponseValue<types::CustomFieldDefinitionList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CustomFieldDefinitionsList => Result<ResponseValue<types::CustomFieldDefinitionList>, Error>);
 
 /// Request builder for [`Client::day_off_types_create`]: `POST /dayOffTypes.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7477,28 +6439,9 @@ pub struct DayOffTypesCreate<'a> {
 }
 
 impl<'a> DayOffTypesCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7525,16 +6468,7 @@ impl<'a> DayOffTypesCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DayOffTypesCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DayOffTypesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::day_off_types_delete`]: `POST /dayOffTypes.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7548,28 +6482,9 @@ pub struct DayOffTypesDelete<'a> {
 }
 
 impl<'a> DayOffTypesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7596,16 +6511,7 @@ impl<'a> DayOffTypesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DayOffTypesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DayOffTypesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::day_off_types_list`]: `POST /dayOffTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7618,28 +6524,9 @@ pub struct DayOffTypesList<'a> {
 }
 
 impl<'a> DayOffTypesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7665,16 +6552,7 @@ impl<'a> DayOffTypesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DayOffTypesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::DayOffType>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DayOffTypesList => Result<ResponseValue<Vec<types::DayOffType>>, Error>);
 
 /// Request builder for [`Client::day_off_types_update`]: `POST /dayOffTypes.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7688,28 +6566,9 @@ pub struct DayOffTypesUpdate<'a> {
 }
 
 impl<'a> DayOffTypesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7736,16 +6595,7 @@ impl<'a> DayOffTypesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DayOffTypesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DayOffTypesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::days_off_bulk_delete`]: `POST /daysOff.bulkDelete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7759,28 +6609,9 @@ pub struct DaysOffBulkDelete<'a> {
 }
 
 impl<'a> DaysOffBulkDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7807,16 +6638,7 @@ impl<'a> DaysOffBulkDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DaysOffBulkDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DaysOffBulkDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::days_off_import`]: `POST /daysOff.import`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7830,28 +6652,9 @@ pub struct DaysOffImport<'a> {
 }
 
 impl<'a> DaysOffImport<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7878,16 +6681,7 @@ impl<'a> DaysOffImport<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DaysOffImport<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DaysOffImport => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_phases_create`]: `POST /dealPhases.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7901,28 +6695,9 @@ pub struct DealPhasesCreate<'a> {
 }
 
 impl<'a> DealPhasesCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -7949,16 +6724,7 @@ impl<'a> DealPhasesCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPhasesCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPhasesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::deal_phases_delete`]: `POST /dealPhases.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7972,28 +6738,9 @@ pub struct DealPhasesDelete<'a> {
 }
 
 impl<'a> DealPhasesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8020,16 +6767,7 @@ impl<'a> DealPhasesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPhasesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPhasesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_phases_duplicate`]: `POST /dealPhases.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8043,28 +6781,9 @@ pub struct DealPhasesDuplicate<'a> {
 }
 
 impl<'a> DealPhasesDuplicate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8091,16 +6810,7 @@ impl<'a> DealPhasesDuplicate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPhasesDuplicate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPhasesDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::deal_phases_list`]: `POST /dealPhases.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8114,28 +6824,9 @@ pub struct DealPhasesList<'a> {
 }
 
 impl<'a> DealPhasesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8198,16 +6889,7 @@ impl<'a> DealPhasesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPhasesList<'a> {
-    type Output = Result<ResponseValue<types::DealPhaseList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPhasesList => Result<ResponseValue<types::DealPhaseList>, Error>);
 
 /// Request builder for [`Client::deal_phases_move`]: `POST /dealPhases.move`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8221,28 +6903,9 @@ pub struct DealPhasesMove<'a> {
 }
 
 impl<'a> DealPhasesMove<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8269,16 +6932,7 @@ impl<'a> DealPhasesMove<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPhasesMove<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPhasesMove => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_phases_update`]: `POST /dealPhases.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8292,28 +6946,9 @@ pub struct DealPhasesUpdate<'a> {
 }
 
 impl<'a> DealPhasesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8340,16 +6975,7 @@ impl<'a> DealPhasesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPhasesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPhasesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_pipelines_create`]: `POST /dealPipelines.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8363,28 +6989,9 @@ pub struct DealPipelinesCreate<'a> {
 }
 
 impl<'a> DealPipelinesCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8411,16 +7018,7 @@ impl<'a> DealPipelinesCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPipelinesCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPipelinesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::deal_pipelines_delete`]: `POST /dealPipelines.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8434,28 +7032,9 @@ pub struct DealPipelinesDelete<'a> {
 }
 
 impl<'a> DealPipelinesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8482,16 +7061,7 @@ impl<'a> DealPipelinesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPipelinesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPipelinesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_pipelines_duplicate`]: `POST /dealPipelines.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8505,28 +7075,9 @@ pub struct DealPipelinesDuplicate<'a> {
 }
 
 impl<'a> DealPipelinesDuplicate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8553,16 +7104,7 @@ impl<'a> DealPipelinesDuplicate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPipelinesDuplicate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPipelinesDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::deal_pipelines_list`]: `POST /dealPipelines.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8576,28 +7118,9 @@ pub struct DealPipelinesList<'a> {
 }
 
 impl<'a> DealPipelinesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8660,16 +7183,7 @@ impl<'a> DealPipelinesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPipelinesList<'a> {
-    type Output = Result<ResponseValue<types::DealPipelineList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPipelinesList => Result<ResponseValue<types::DealPipelineList>, Error>);
 
 /// Request builder for [`Client::deal_pipelines_mark_as_default`]: `POST /dealPipelines.markAsDefault`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8683,28 +7197,9 @@ pub struct DealPipelinesMarkAsDefault<'a> {
 }
 
 impl<'a> DealPipelinesMarkAsDefault<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8731,16 +7226,7 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPipelinesMarkAsDefault<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPipelinesMarkAsDefault => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_pipelines_update`]: `POST /dealPipelines.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8754,28 +7240,9 @@ pub struct DealPipelinesUpdate<'a> {
 }
 
 impl<'a> DealPipelinesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8802,16 +7269,7 @@ impl<'a> DealPipelinesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealPipelinesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealPipelinesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deal_sources_list`]: `POST /dealSources.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8825,28 +7283,9 @@ pub struct DealSourcesList<'a> {
 }
 
 impl<'a> DealSourcesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8909,16 +7348,7 @@ impl<'a> DealSourcesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealSourcesList<'a> {
-    type Output = Result<ResponseValue<types::DealSourceList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealSourcesList => Result<ResponseValue<types::DealSourceList>, Error>);
 
 /// Request builder for [`Client::deals_create`]: `POST /deals.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8932,28 +7362,9 @@ pub struct DealsCreate<'a> {
 }
 
 impl<'a> DealsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -8975,16 +7386,7 @@ impl<'a> DealsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::deals_delete`]: `POST /deals.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8998,28 +7400,9 @@ pub struct DealsDelete<'a> {
 }
 
 impl<'a> DealsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9041,16 +7424,7 @@ impl<'a> DealsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deals_info`]: `POST /deals.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9064,28 +7438,9 @@ pub struct DealsInfo<'a> {
 }
 
 impl<'a> DealsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9107,16 +7462,7 @@ impl<'a> DealsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsInfo<'a> {
-    type Output = Result<ResponseValue<types::Deal>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsInfo => Result<ResponseValue<types::Deal>, Error>);
 
 /// Request builder for [`Client::deals_list`]: `POST /deals.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9130,28 +7476,9 @@ pub struct DealsList<'a> {
 }
 
 impl<'a> DealsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9209,16 +7536,7 @@ impl<'a> DealsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsList<'a> {
-    type Output = Result<ResponseValue<types::DealList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsList => Result<ResponseValue<types::DealList>, Error>);
 
 /// Request builder for [`Client::deals_lose`]: `POST /deals.lose`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9232,28 +7550,9 @@ pub struct DealsLose<'a> {
 }
 
 impl<'a> DealsLose<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9275,16 +7574,7 @@ impl<'a> DealsLose<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsLose<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsLose => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deals_move`]: `POST /deals.move`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9298,28 +7588,9 @@ pub struct DealsMove<'a> {
 }
 
 impl<'a> DealsMove<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9341,16 +7612,7 @@ impl<'a> DealsMove<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsMove<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsMove => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deals_update`]: `POST /deals.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9364,28 +7626,9 @@ pub struct DealsUpdate<'a> {
 }
 
 impl<'a> DealsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9407,16 +7650,7 @@ impl<'a> DealsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::deals_win`]: `POST /deals.win`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9430,28 +7664,9 @@ pub struct DealsWin<'a> {
 }
 
 impl<'a> DealsWin<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9473,16 +7688,7 @@ impl<'a> DealsWin<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DealsWin<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DealsWin => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::departments_info`]: `POST /departments.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9496,28 +7702,9 @@ pub struct DepartmentsInfo<'a> {
 }
 
 impl<'a> DepartmentsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9544,16 +7731,7 @@ impl<'a> DepartmentsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DepartmentsInfo<'a> {
-    type Output = Result<ResponseValue<types::Department>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DepartmentsInfo => Result<ResponseValue<types::Department>, Error>);
 
 /// Request builder for [`Client::departments_list`]: `POST /departments.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9567,28 +7745,9 @@ pub struct DepartmentsList<'a> {
 }
 
 impl<'a> DepartmentsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9617,16 +7776,7 @@ impl<'a> DepartmentsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DepartmentsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DepartmentsList => Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>);
 
 /// Request builder for [`Client::document_templates_list`]: `POST /documentTemplates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9640,28 +7790,9 @@ pub struct DocumentTemplatesList<'a> {
 }
 
 impl<'a> DocumentTemplatesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9690,16 +7821,7 @@ impl<'a> DocumentTemplatesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DocumentTemplatesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DocumentTemplatesList => Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>);
 
 /// Request builder for [`Client::email_tracking_create`]: `POST /emailTracking.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9713,28 +7835,9 @@ pub struct EmailTrackingCreate<'a> {
 }
 
 impl<'a> EmailTrackingCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9761,16 +7864,7 @@ impl<'a> EmailTrackingCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EmailTrackingCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EmailTrackingCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::email_tracking_list`]: `POST /emailTracking.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9784,28 +7878,9 @@ pub struct EmailTrackingList<'a> {
 }
 
 impl<'a> EmailTrackingList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9868,16 +7943,7 @@ impl<'a> EmailTrackingList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EmailTrackingList<'a> {
-    type Output = Result<ResponseValue<types::EmailTrackingList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EmailTrackingList => Result<ResponseValue<types::EmailTrackingList>, Error>);
 
 /// Request builder for [`Client::events_cancel`]: `POST /events.cancel`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9891,28 +7957,9 @@ pub struct EventsCancel<'a> {
 }
 
 impl<'a> EventsCancel<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -9939,16 +7986,7 @@ impl<'a> EventsCancel<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EventsCancel<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EventsCancel => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::events_create`]: `POST /events.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9962,28 +8000,9 @@ pub struct EventsCreate<'a> {
 }
 
 impl<'a> EventsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10010,16 +8029,7 @@ impl<'a> EventsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EventsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EventsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::events_info`]: `POST /events.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10033,28 +8043,9 @@ pub struct EventsInfo<'a> {
 }
 
 impl<'a> EventsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10076,16 +8067,7 @@ impl<'a> EventsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EventsInfo<'a> {
-    type Output = Result<ResponseValue<types::Event>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EventsInfo => Result<ResponseValue<types::Event>, Error>);
 
 /// Request builder for [`Client::events_list`]: `POST /events.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10099,28 +8081,9 @@ pub struct EventsList<'a> {
 }
 
 impl<'a> EventsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10178,16 +8141,7 @@ impl<'a> EventsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EventsList<'a> {
-    type Output = Result<ResponseValue<types::EventList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EventsList => Result<ResponseValue<types::EventList>, Error>);
 
 /// Request builder for [`Client::events_update`]: `POST /events.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10201,28 +8155,9 @@ pub struct EventsUpdate<'a> {
 }
 
 impl<'a> EventsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10249,16 +8184,7 @@ impl<'a> EventsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for EventsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(EventsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::files_delete`]: `POST /files.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10272,28 +8198,9 @@ pub struct FilesDelete<'a> {
 }
 
 impl<'a> FilesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10315,16 +8222,7 @@ impl<'a> FilesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for FilesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(FilesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::files_download`]: `POST /files.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10338,28 +8236,9 @@ pub struct FilesDownload<'a> {
 }
 
 impl<'a> FilesDownload<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10388,16 +8267,7 @@ impl<'a> FilesDownload<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for FilesDownload<'a> {
-    type Output = Result<ResponseValue<types::FileDownloadLocation>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(FilesDownload => Result<ResponseValue<types::FileDownloadLocation>, Error>);
 
 /// Request builder for [`Client::files_info`]: `POST /files.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10411,28 +8281,9 @@ pub struct FilesInfo<'a> {
 }
 
 impl<'a> FilesInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10454,16 +8305,7 @@ impl<'a> FilesInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for FilesInfo<'a> {
-    type Output = Result<ResponseValue<types::File>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(FilesInfo => Result<ResponseValue<types::File>, Error>);
 
 /// Request builder for [`Client::files_list`]: `POST /files.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10477,28 +8319,9 @@ pub struct FilesList<'a> {
 }
 
 impl<'a> FilesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10556,16 +8379,7 @@ impl<'a> FilesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for FilesList<'a> {
-    type Output = Result<ResponseValue<types::FileList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(FilesList => Result<ResponseValue<types::FileList>, Error>);
 
 /// Request builder for [`Client::files_upload`]: `POST /files.upload`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10579,28 +8393,9 @@ pub struct FilesUpload<'a> {
 }
 
 impl<'a> FilesUpload<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10622,16 +8417,7 @@ impl<'a> FilesUpload<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for FilesUpload<'a> {
-    type Output = Result<ResponseValue<types::FileUploadLocation>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(FilesUpload => Result<ResponseValue<types::FileUploadLocation>, Error>);
 
 /// Request builder for [`Client::invoices_book`]: `POST /invoices.book`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10645,28 +8431,9 @@ pub struct InvoicesBook<'a> {
 }
 
 impl<'a> InvoicesBook<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10693,16 +8460,7 @@ impl<'a> InvoicesBook<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesBook<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesBook => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::invoices_copy`]: `POST /invoices.copy`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10716,28 +8474,9 @@ pub struct InvoicesCopy<'a> {
 }
 
 impl<'a> InvoicesCopy<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10764,16 +8503,7 @@ impl<'a> InvoicesCopy<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesCopy<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesCopy => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::invoices_credit`]: `POST /invoices.credit`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10787,28 +8517,9 @@ pub struct InvoicesCredit<'a> {
 }
 
 impl<'a> InvoicesCredit<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10835,16 +8546,7 @@ impl<'a> InvoicesCredit<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesCredit<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesCredit => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::invoices_credit_partially`]: `POST /invoices.creditPartially`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10858,28 +8560,9 @@ pub struct InvoicesCreditPartially<'a> {
 }
 
 impl<'a> InvoicesCreditPartially<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10906,16 +8589,7 @@ impl<'a> InvoicesCreditPartially<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesCreditPartially<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesCreditPartially => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::invoices_delete`]: `POST /invoices.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10929,28 +8603,9 @@ pub struct InvoicesDelete<'a> {
 }
 
 impl<'a> InvoicesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -10977,16 +8632,7 @@ impl<'a> InvoicesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::invoices_download`]: `POST /invoices.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11000,28 +8646,9 @@ pub struct InvoicesDownload<'a> {
 }
 
 impl<'a> InvoicesDownload<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11048,16 +8675,7 @@ impl<'a> InvoicesDownload<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesDownload<'a> {
-    type Output = Result<ResponseValue<types::InvoiceDownload>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesDownload => Result<ResponseValue<types::InvoiceDownload>, Error>);
 
 /// Request builder for [`Client::invoices_draft`]: `POST /invoices.draft`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11071,28 +8689,9 @@ pub struct InvoicesDraft<'a> {
 }
 
 impl<'a> InvoicesDraft<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11119,16 +8718,7 @@ impl<'a> InvoicesDraft<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesDraft<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesDraft => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::invoices_info`]: `POST /invoices.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11142,28 +8732,9 @@ pub struct InvoicesInfo<'a> {
 }
 
 impl<'a> InvoicesInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11190,16 +8761,7 @@ impl<'a> InvoicesInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesInfo<'a> {
-    type Output = Result<ResponseValue<types::Invoice>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesInfo => Result<ResponseValue<types::Invoice>, Error>);
 
 /// Request builder for [`Client::invoices_list`]: `POST /invoices.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11213,28 +8775,9 @@ pub struct InvoicesList<'a> {
 }
 
 impl<'a> InvoicesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11297,16 +8840,7 @@ impl<'a> InvoicesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesList<'a> {
-    type Output = Result<ResponseValue<types::InvoiceList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesList => Result<ResponseValue<types::InvoiceList>, Error>);
 
 /// Request builder for [`Client::invoices_register_payment`]: `POST /invoices.registerPayment`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11320,28 +8854,9 @@ pub struct InvoicesRegisterPayment<'a> {
 }
 
 impl<'a> InvoicesRegisterPayment<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11368,16 +8883,7 @@ impl<'a> InvoicesRegisterPayment<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesRegisterPayment<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesRegisterPayment => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::invoices_remove_payments`]: `POST /invoices.removePayments`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11391,28 +8897,9 @@ pub struct InvoicesRemovePayments<'a> {
 }
 
 impl<'a> InvoicesRemovePayments<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11439,16 +8926,7 @@ impl<'a> InvoicesRemovePayments<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesRemovePayments<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesRemovePayments => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::invoices_send`]: `POST /invoices.send`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11462,28 +8940,9 @@ pub struct InvoicesSend<'a> {
 }
 
 impl<'a> InvoicesSend<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11510,16 +8969,7 @@ impl<'a> InvoicesSend<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesSend<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesSend => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::invoices_update`]: `POST /invoices.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11533,28 +8983,9 @@ pub struct InvoicesUpdate<'a> {
 }
 
 impl<'a> InvoicesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11581,16 +9012,7 @@ impl<'a> InvoicesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::invoices_update_booked`]: `POST /invoices.updateBooked`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11604,28 +9026,9 @@ pub struct InvoicesUpdateBooked<'a> {
 }
 
 impl<'a> InvoicesUpdateBooked<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11652,16 +9055,7 @@ impl<'a> InvoicesUpdateBooked<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for InvoicesUpdateBooked<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(InvoicesUpdateBooked => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::level_two_areas_list`]: `POST /levelTwoAreas.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11675,28 +9069,9 @@ pub struct LevelTwoAreasList<'a> {
 }
 
 impl<'a> LevelTwoAreasList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11723,16 +9098,7 @@ impl<'a> LevelTwoAreasList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for LevelTwoAreasList<'a> {
-    type Output = Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(LevelTwoAreasList => Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>);
 
 /// Request builder for [`Client::lost_reasons_list`]: `POST /lostReasons.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11746,28 +9112,9 @@ pub struct LostReasonsList<'a> {
 }
 
 impl<'a> LostReasonsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11830,16 +9177,7 @@ impl<'a> LostReasonsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for LostReasonsList<'a> {
-    type Output = Result<ResponseValue<types::LostReasonList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(LostReasonsList => Result<ResponseValue<types::LostReasonList>, Error>);
 
 /// Request builder for [`Client::mail_templates_list`]: `POST /mailTemplates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11853,28 +9191,9 @@ pub struct MailTemplatesList<'a> {
 }
 
 impl<'a> MailTemplatesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11901,16 +9220,7 @@ impl<'a> MailTemplatesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MailTemplatesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::MailTemplate>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MailTemplatesList => Result<ResponseValue<Vec<types::MailTemplate>>, Error>);
 
 /// Request builder for [`Client::meetings_complete`]: `POST /meetings.complete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11924,28 +9234,9 @@ pub struct MeetingsComplete<'a> {
 }
 
 impl<'a> MeetingsComplete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -11972,16 +9263,7 @@ impl<'a> MeetingsComplete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsComplete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsComplete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::meetings_create_report`]: `POST /meetings.createReport`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11995,28 +9277,9 @@ pub struct MeetingsCreateReport<'a> {
 }
 
 impl<'a> MeetingsCreateReport<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12043,16 +9306,7 @@ impl<'a> MeetingsCreateReport<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsCreateReport<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsCreateReport => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::meetings_delete`]: `POST /meetings.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12066,28 +9320,9 @@ pub struct MeetingsDelete<'a> {
 }
 
 impl<'a> MeetingsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12114,16 +9349,7 @@ impl<'a> MeetingsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::meetings_info`]: `POST /meetings.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12137,28 +9363,9 @@ pub struct MeetingsInfo<'a> {
 }
 
 impl<'a> MeetingsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12185,16 +9392,7 @@ impl<'a> MeetingsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsInfo<'a> {
-    type Output = Result<ResponseValue<types::Meeting>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsInfo => Result<ResponseValue<types::Meeting>, Error>);
 
 /// Request builder for [`Client::meetings_list`]: `POST /meetings.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12208,28 +9406,9 @@ pub struct MeetingsList<'a> {
 }
 
 impl<'a> MeetingsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12292,16 +9471,7 @@ impl<'a> MeetingsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsList<'a> {
-    type Output = Result<ResponseValue<types::MeetingList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsList => Result<ResponseValue<types::MeetingList>, Error>);
 
 /// Request builder for [`Client::meetings_schedule`]: `POST /meetings.schedule`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12315,28 +9485,9 @@ pub struct MeetingsSchedule<'a> {
 }
 
 impl<'a> MeetingsSchedule<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12363,16 +9514,7 @@ impl<'a> MeetingsSchedule<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsSchedule<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsSchedule => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::meetings_update`]: `POST /meetings.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12386,28 +9528,9 @@ pub struct MeetingsUpdate<'a> {
 }
 
 impl<'a> MeetingsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12434,16 +9557,7 @@ impl<'a> MeetingsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MeetingsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MeetingsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::migrate_activity_type`]: `POST /migrate.activityType`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12457,28 +9571,9 @@ pub struct MigrateActivityType<'a> {
 }
 
 impl<'a> MigrateActivityType<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12505,16 +9600,7 @@ impl<'a> MigrateActivityType<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MigrateActivityType<'a> {
-    type Output = Result<ResponseValue<types::Reference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MigrateActivityType => Result<ResponseValue<types::Reference>, Error>);
 
 /// Request builder for [`Client::migrate_id`]: `POST /migrate.id`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12528,28 +9614,9 @@ pub struct MigrateId<'a> {
 }
 
 impl<'a> MigrateId<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12571,16 +9638,7 @@ impl<'a> MigrateId<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MigrateId<'a> {
-    type Output = Result<ResponseValue<types::MigratedId>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MigrateId => Result<ResponseValue<types::MigratedId>, Error>);
 
 /// Request builder for [`Client::migrate_tax_rate`]: `POST /migrate.taxRate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12594,28 +9652,9 @@ pub struct MigrateTaxRate<'a> {
 }
 
 impl<'a> MigrateTaxRate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12642,16 +9681,7 @@ impl<'a> MigrateTaxRate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MigrateTaxRate<'a> {
-    type Output = Result<ResponseValue<types::Reference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MigrateTaxRate => Result<ResponseValue<types::Reference>, Error>);
 
 /// Request builder for [`Client::milestones_close`]: `POST /milestones.close`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12665,28 +9695,9 @@ pub struct MilestonesClose<'a> {
 }
 
 impl<'a> MilestonesClose<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12713,16 +9724,7 @@ impl<'a> MilestonesClose<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesClose<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesClose => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::milestones_create`]: `POST /milestones.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12736,28 +9738,9 @@ pub struct MilestonesCreate<'a> {
 }
 
 impl<'a> MilestonesCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12784,16 +9767,7 @@ impl<'a> MilestonesCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::milestones_delete`]: `POST /milestones.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12807,28 +9781,9 @@ pub struct MilestonesDelete<'a> {
 }
 
 impl<'a> MilestonesDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12855,16 +9810,7 @@ impl<'a> MilestonesDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::milestones_info`]: `POST /milestones.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12878,28 +9824,9 @@ pub struct MilestonesInfo<'a> {
 }
 
 impl<'a> MilestonesInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -12926,16 +9853,7 @@ impl<'a> MilestonesInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesInfo<'a> {
-    type Output = Result<ResponseValue<types::LegacyMilestone>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesInfo => Result<ResponseValue<types::LegacyMilestone>, Error>);
 
 /// Request builder for [`Client::milestones_list`]: `POST /milestones.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12949,28 +9867,9 @@ pub struct MilestonesList<'a> {
 }
 
 impl<'a> MilestonesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13037,16 +9936,7 @@ impl<'a> MilestonesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesList<'a> {
-    type Output = Result<ResponseValue<types::LegacyMilestoneList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesList => Result<ResponseValue<types::LegacyMilestoneList>, Error>);
 
 /// Request builder for [`Client::milestones_open`]: `POST /milestones.open`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13060,28 +9950,9 @@ pub struct MilestonesOpen<'a> {
 }
 
 impl<'a> MilestonesOpen<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13108,16 +9979,7 @@ impl<'a> MilestonesOpen<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesOpen<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesOpen => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::milestones_update`]: `POST /milestones.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13131,28 +9993,9 @@ pub struct MilestonesUpdate<'a> {
 }
 
 impl<'a> MilestonesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13179,16 +10022,7 @@ impl<'a> MilestonesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for MilestonesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(MilestonesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::notes_create`]: `POST /notes.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13202,28 +10036,9 @@ pub struct NotesCreate<'a> {
 }
 
 impl<'a> NotesCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13245,16 +10060,7 @@ impl<'a> NotesCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for NotesCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(NotesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::notes_list`]: `POST /notes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13268,28 +10074,9 @@ pub struct NotesList<'a> {
 }
 
 impl<'a> NotesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13347,16 +10134,7 @@ impl<'a> NotesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for NotesList<'a> {
-    type Output = Result<ResponseValue<types::NoteList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(NotesList => Result<ResponseValue<types::NoteList>, Error>);
 
 /// Request builder for [`Client::notes_update`]: `POST /notes.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13370,28 +10148,9 @@ pub struct NotesUpdate<'a> {
 }
 
 impl<'a> NotesUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13413,16 +10172,7 @@ impl<'a> NotesUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for NotesUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(NotesUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::payment_methods_list`]: `POST /paymentMethods.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13436,28 +10186,9 @@ pub struct PaymentMethodsList<'a> {
 }
 
 impl<'a> PaymentMethodsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13520,16 +10251,7 @@ impl<'a> PaymentMethodsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for PaymentMethodsList<'a> {
-    type Output = Result<ResponseValue<types::PaymentMethodList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(PaymentMethodsList => Result<ResponseValue<types::PaymentMethodList>, Error>);
 
 /// Request builder for [`Client::payment_terms_list`]: `POST /paymentTerms.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13542,28 +10264,9 @@ pub struct PaymentTermsList<'a> {
 }
 
 impl<'a> PaymentTermsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13589,16 +10292,7 @@ impl<'a> PaymentTermsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for PaymentTermsList<'a> {
-    type Output = Result<ResponseValue<types::PaymentTermList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(PaymentTermsList => Result<ResponseValue<types::PaymentTermList>, Error>);
 
 /// Request builder for [`Client::price_lists_list`]: `POST /priceLists.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13612,28 +10306,9 @@ pub struct PriceListsList<'a> {
 }
 
 impl<'a> PriceListsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13660,16 +10335,7 @@ impl<'a> PriceListsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for PriceListsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::PriceList>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(PriceListsList => Result<ResponseValue<Vec<types::PriceList>>, Error>);
 
 /// Request builder for [`Client::product_categories_list`]: `POST /productCategories.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13683,28 +10349,9 @@ pub struct ProductCategoriesList<'a> {
 }
 
 impl<'a> ProductCategoriesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13733,16 +10380,7 @@ impl<'a> ProductCategoriesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProductCategoriesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::ProductCategory>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProductCategoriesList => Result<ResponseValue<Vec<types::ProductCategory>>, Error>);
 
 /// Request builder for [`Client::products_add`]: `POST /products.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13756,28 +10394,9 @@ pub struct ProductsAdd<'a> {
 }
 
 impl<'a> ProductsAdd<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13799,16 +10418,7 @@ impl<'a> ProductsAdd<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProductsAdd<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProductsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::products_delete`]: `POST /products.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13822,28 +10432,9 @@ pub struct ProductsDelete<'a> {
 }
 
 impl<'a> ProductsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13870,16 +10461,7 @@ impl<'a> ProductsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProductsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProductsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::products_info`]: `POST /products.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13893,28 +10475,9 @@ pub struct ProductsInfo<'a> {
 }
 
 impl<'a> ProductsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -13941,16 +10504,7 @@ impl<'a> ProductsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProductsInfo<'a> {
-    type Output = Result<ResponseValue<types::Product>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProductsInfo => Result<ResponseValue<types::Product>, Error>);
 
 /// Request builder for [`Client::products_list`]: `POST /products.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13964,28 +10518,9 @@ pub struct ProductsList<'a> {
 }
 
 impl<'a> ProductsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14014,16 +10549,7 @@ impl<'a> ProductsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProductsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::ProductListItem>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProductsList => Result<ResponseValue<Vec<types::ProductListItem>>, Error>);
 
 /// Request builder for [`Client::products_update`]: `POST /products.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14037,28 +10563,9 @@ pub struct ProductsUpdate<'a> {
 }
 
 impl<'a> ProductsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14085,16 +10592,7 @@ impl<'a> ProductsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProductsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProductsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_add_participant`]: `POST /projects.addParticipant`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14108,28 +10606,9 @@ pub struct ProjectsAddParticipant<'a> {
 }
 
 impl<'a> ProjectsAddParticipant<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14156,16 +10635,7 @@ impl<'a> ProjectsAddParticipant<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsAddParticipant<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsAddParticipant => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_close`]: `POST /projects.close`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14179,28 +10649,9 @@ pub struct ProjectsClose<'a> {
 }
 
 impl<'a> ProjectsClose<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14227,16 +10678,7 @@ impl<'a> ProjectsClose<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsClose<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsClose => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_create`]: `POST /projects.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14250,28 +10692,9 @@ pub struct ProjectsCreate<'a> {
 }
 
 impl<'a> ProjectsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14298,16 +10721,7 @@ impl<'a> ProjectsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_delete`]: `POST /projects.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14321,28 +10735,9 @@ pub struct ProjectsDelete<'a> {
 }
 
 impl<'a> ProjectsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14369,16 +10764,7 @@ impl<'a> ProjectsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_info`]: `POST /projects.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14392,28 +10778,9 @@ pub struct ProjectsInfo<'a> {
 }
 
 impl<'a> ProjectsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14440,16 +10807,7 @@ impl<'a> ProjectsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsInfo<'a> {
-    type Output = Result<ResponseValue<types::LegacyProject>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsInfo => Result<ResponseValue<types::LegacyProject>, Error>);
 
 /// Request builder for [`Client::projects_list`]: `POST /projects.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14463,28 +10821,9 @@ pub struct ProjectsList<'a> {
 }
 
 impl<'a> ProjectsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14551,16 +10890,7 @@ impl<'a> ProjectsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsList<'a> {
-    type Output = Result<ResponseValue<types::LegacyProjectList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsList => Result<ResponseValue<types::LegacyProjectList>, Error>);
 
 /// Request builder for [`Client::projects_reopen`]: `POST /projects.reopen`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14574,28 +10904,9 @@ pub struct ProjectsReopen<'a> {
 }
 
 impl<'a> ProjectsReopen<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14622,16 +10933,7 @@ impl<'a> ProjectsReopen<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsReopen<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsReopen => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_update`]: `POST /projects.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14645,28 +10947,9 @@ pub struct ProjectsUpdate<'a> {
 }
 
 impl<'a> ProjectsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14693,16 +10976,7 @@ impl<'a> ProjectsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_update_participant`]: `POST /projects.updateParticipant`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14716,28 +10990,9 @@ pub struct ProjectsUpdateParticipant<'a> {
 }
 
 impl<'a> ProjectsUpdateParticipant<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14764,16 +11019,7 @@ impl<'a> ProjectsUpdateParticipant<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsUpdateParticipant<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsUpdateParticipant => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_assign`]: `POST /projects-v2/materials.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14787,28 +11033,9 @@ pub struct ProjectsV2MaterialsAssign<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsAssign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14835,16 +11062,7 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsAssign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsAssign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_create`]: `POST /projects-v2/materials.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14858,28 +11076,9 @@ pub struct ProjectsV2MaterialsCreate<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14906,16 +11105,7 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_delete`]: `POST /projects-v2/materials.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14929,28 +11119,9 @@ pub struct ProjectsV2MaterialsDelete<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -14977,16 +11148,7 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_duplicate`]: `POST /projects-v2/materials.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15000,28 +11162,9 @@ pub struct ProjectsV2MaterialsDuplicate<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsDuplicate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15048,16 +11191,7 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsDuplicate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_info`]: `POST /projects-v2/materials.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15071,28 +11205,9 @@ pub struct ProjectsV2MaterialsInfo<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15119,16 +11234,7 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsInfo<'a> {
-    type Output = Result<ResponseValue<types::ProjectMaterial>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsInfo => Result<ResponseValue<types::ProjectMaterial>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_list`]: `POST /projects-v2/materials.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15142,28 +11248,9 @@ pub struct ProjectsV2MaterialsList<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15192,16 +11279,7 @@ impl<'a> ProjectsV2MaterialsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsList => Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_unassign`]: `POST /projects-v2/materials.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15215,28 +11293,9 @@ pub struct ProjectsV2MaterialsUnassign<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsUnassign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15263,16 +11322,7 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsUnassign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsUnassign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_materials_update`]: `POST /projects-v2/materials.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15286,28 +11336,9 @@ pub struct ProjectsV2MaterialsUpdate<'a> {
 }
 
 impl<'a> ProjectsV2MaterialsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15334,16 +11365,7 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2MaterialsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2MaterialsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_assign`]: `POST /projects-v2/projectGroups.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15357,28 +11379,9 @@ pub struct ProjectsV2ProjectGroupsAssign<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15405,16 +11408,7 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsAssign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsAssign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_create`]: `POST /projects-v2/projectGroups.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15428,28 +11422,9 @@ pub struct ProjectsV2ProjectGroupsCreate<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15476,16 +11451,7 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_delete`]: `POST /projects-v2/projectGroups.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15499,28 +11465,9 @@ pub struct ProjectsV2ProjectGroupsDelete<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15547,16 +11494,7 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_duplicate`]: `POST /projects-v2/projectGroups.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15570,28 +11508,9 @@ pub struct ProjectsV2ProjectGroupsDuplicate<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15618,16 +11537,7 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsDuplicate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_info`]: `POST /projects-v2/projectGroups.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15641,28 +11551,9 @@ pub struct ProjectsV2ProjectGroupsInfo<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15689,16 +11580,7 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsInfo<'a> {
-    type Output = Result<ResponseValue<types::ProjectGroup>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsInfo => Result<ResponseValue<types::ProjectGroup>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_list`]: `POST /projects-v2/projectGroups.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15712,28 +11594,9 @@ pub struct ProjectsV2ProjectGroupsList<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15762,16 +11625,7 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsList => Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_unassign`]: `POST /projects-v2/projectGroups.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15785,28 +11639,9 @@ pub struct ProjectsV2ProjectGroupsUnassign<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15833,16 +11668,7 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsUnassign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUnassign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_groups_update`]: `POST /projects-v2/projectGroups.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15856,28 +11682,9 @@ pub struct ProjectsV2ProjectGroupsUpdate<'a> {
 }
 
 impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15904,16 +11711,7 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectGroupsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_lines_add_to_group`]: `POST /projects-v2/projectLines.addToGroup`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15927,28 +11725,9 @@ pub struct ProjectsV2ProjectLinesAddToGroup<'a> {
 }
 
 impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -15975,16 +11754,7 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectLinesAddToGroup<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectLinesAddToGroup => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_lines_list`]: `POST /projects-v2/projectLines.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15998,28 +11768,9 @@ pub struct ProjectsV2ProjectLinesList<'a> {
 }
 
 impl<'a> ProjectsV2ProjectLinesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16046,16 +11797,7 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectLinesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::ProjectLine>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectLinesList => Result<ResponseValue<Vec<types::ProjectLine>>, Error>);
 
 /// Request builder for [`Client::projects_v2_project_lines_remove_from_group`]: `POST /projects-v2/projectLines.removeFromGroup`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16069,28 +11811,9 @@ pub struct ProjectsV2ProjectLinesRemoveFromGroup<'a> {
 }
 
 impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16117,16 +11840,7 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectLinesRemoveFromGroup<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectLinesRemoveFromGroup => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_add_customer`]: `POST /projects-v2/projects.addCustomer`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16140,28 +11854,9 @@ pub struct ProjectsV2ProjectsAddCustomer<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16188,16 +11883,7 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsAddCustomer<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddCustomer => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_add_deal`]: `POST /projects-v2/projects.addDeal`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16211,28 +11897,9 @@ pub struct ProjectsV2ProjectsAddDeal<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsAddDeal<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16259,16 +11926,7 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsAddDeal<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddDeal => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_add_owner`]: `POST /projects-v2/projects.addOwner`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16282,28 +11940,9 @@ pub struct ProjectsV2ProjectsAddOwner<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsAddOwner<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16330,16 +11969,7 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsAddOwner<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddOwner => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_add_quotation`]: `POST /projects-v2/projects.addQuotation`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16353,28 +11983,9 @@ pub struct ProjectsV2ProjectsAddQuotation<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16401,16 +12012,7 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsAddQuotation<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddQuotation => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_assign`]: `POST /projects-v2/projects.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16424,28 +12026,9 @@ pub struct ProjectsV2ProjectsAssign<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsAssign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16472,16 +12055,7 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsAssign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAssign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_close`]: `POST /projects-v2/projects.close`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16495,28 +12069,9 @@ pub struct ProjectsV2ProjectsClose<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsClose<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16543,16 +12098,7 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsClose<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsClose => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_create`]: `POST /projects-v2/projects.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16566,28 +12112,9 @@ pub struct ProjectsV2ProjectsCreate<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16614,16 +12141,7 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_delete`]: `POST /projects-v2/projects.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16637,28 +12155,9 @@ pub struct ProjectsV2ProjectsDelete<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16685,16 +12184,7 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_duplicate`]: `POST /projects-v2/projects.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16708,28 +12198,9 @@ pub struct ProjectsV2ProjectsDuplicate<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsDuplicate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16756,16 +12227,7 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsDuplicate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_info`]: `POST /projects-v2/projects.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16779,28 +12241,9 @@ pub struct ProjectsV2ProjectsInfo<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16827,16 +12270,7 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsInfo<'a> {
-    type Output = Result<ResponseValue<types::Project>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsInfo => Result<ResponseValue<types::Project>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_list`]: `POST /projects-v2/projects.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16850,28 +12284,9 @@ pub struct ProjectsV2ProjectsList<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -16934,16 +12349,7 @@ impl<'a> ProjectsV2ProjectsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsList<'a> {
-    type Output = Result<ResponseValue<types::ProjectList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsList => Result<ResponseValue<types::ProjectList>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_customer`]: `POST /projects-v2/projects.removeCustomer`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16957,28 +12363,9 @@ pub struct ProjectsV2ProjectsRemoveCustomer<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17005,16 +12392,7 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsRemoveCustomer<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveCustomer => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_deal`]: `POST /projects-v2/projects.removeDeal`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17028,28 +12406,9 @@ pub struct ProjectsV2ProjectsRemoveDeal<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17076,16 +12435,7 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsRemoveDeal<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveDeal => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_owner`]: `POST /projects-v2/projects.removeOwner`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17099,28 +12449,9 @@ pub struct ProjectsV2ProjectsRemoveOwner<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17147,16 +12478,7 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsRemoveOwner<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveOwner => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_quotation`]: `POST /projects-v2/projects.removeQuotation`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17170,28 +12492,9 @@ pub struct ProjectsV2ProjectsRemoveQuotation<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17218,16 +12521,7 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsRemoveQuotation<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveQuotation => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_reopen`]: `POST /projects-v2/projects.reopen`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17241,28 +12535,9 @@ pub struct ProjectsV2ProjectsReopen<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsReopen<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17289,16 +12564,7 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsReopen<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsReopen => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_unassign`]: `POST /projects-v2/projects.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17312,28 +12578,9 @@ pub struct ProjectsV2ProjectsUnassign<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsUnassign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17360,16 +12607,7 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsUnassign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsUnassign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_projects_update`]: `POST /projects-v2/projects.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17383,28 +12621,9 @@ pub struct ProjectsV2ProjectsUpdate<'a> {
 }
 
 impl<'a> ProjectsV2ProjectsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17431,16 +12650,7 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2ProjectsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2ProjectsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_assign`]: `POST /projects-v2/tasks.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17454,28 +12664,9 @@ pub struct ProjectsV2TasksAssign<'a> {
 }
 
 impl<'a> ProjectsV2TasksAssign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17502,16 +12693,7 @@ impl<'a> ProjectsV2TasksAssign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksAssign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksAssign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_create`]: `POST /projects-v2/tasks.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17525,28 +12707,9 @@ pub struct ProjectsV2TasksCreate<'a> {
 }
 
 impl<'a> ProjectsV2TasksCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17573,16 +12736,7 @@ impl<'a> ProjectsV2TasksCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_delete`]: `POST /projects-v2/tasks.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17596,28 +12750,9 @@ pub struct ProjectsV2TasksDelete<'a> {
 }
 
 impl<'a> ProjectsV2TasksDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17644,16 +12779,7 @@ impl<'a> ProjectsV2TasksDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_duplicate`]: `POST /projects-v2/tasks.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17667,28 +12793,9 @@ pub struct ProjectsV2TasksDuplicate<'a> {
 }
 
 impl<'a> ProjectsV2TasksDuplicate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17715,16 +12822,7 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksDuplicate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_info`]: `POST /projects-v2/tasks.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17738,28 +12836,9 @@ pub struct ProjectsV2TasksInfo<'a> {
 }
 
 impl<'a> ProjectsV2TasksInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17786,16 +12865,7 @@ impl<'a> ProjectsV2TasksInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksInfo<'a> {
-    type Output = Result<ResponseValue<types::ProjectTask>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksInfo => Result<ResponseValue<types::ProjectTask>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_list`]: `POST /projects-v2/tasks.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17809,28 +12879,9 @@ pub struct ProjectsV2TasksList<'a> {
 }
 
 impl<'a> ProjectsV2TasksList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17893,16 +12944,7 @@ impl<'a> ProjectsV2TasksList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksList<'a> {
-    type Output = Result<ResponseValue<types::ProjectTaskList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksList => Result<ResponseValue<types::ProjectTaskList>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_unassign`]: `POST /projects-v2/tasks.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17916,28 +12958,9 @@ pub struct ProjectsV2TasksUnassign<'a> {
 }
 
 impl<'a> ProjectsV2TasksUnassign<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -17964,16 +12987,7 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksUnassign<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksUnassign => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::projects_v2_tasks_update`]: `POST /projects-v2/tasks.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -17987,28 +13001,9 @@ pub struct ProjectsV2TasksUpdate<'a> {
 }
 
 impl<'a> ProjectsV2TasksUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18035,16 +13030,7 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ProjectsV2TasksUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ProjectsV2TasksUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::quotations_accept`]: `POST /quotations.accept`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18058,28 +13044,9 @@ pub struct QuotationsAccept<'a> {
 }
 
 impl<'a> QuotationsAccept<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18106,16 +13073,7 @@ impl<'a> QuotationsAccept<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsAccept<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsAccept => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::quotations_create`]: `POST /quotations.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18129,28 +13087,9 @@ pub struct QuotationsCreate<'a> {
 }
 
 impl<'a> QuotationsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18177,16 +13116,7 @@ impl<'a> QuotationsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::quotations_delete`]: `POST /quotations.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18200,28 +13130,9 @@ pub struct QuotationsDelete<'a> {
 }
 
 impl<'a> QuotationsDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18248,16 +13159,7 @@ impl<'a> QuotationsDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::quotations_download`]: `POST /quotations.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18271,28 +13173,9 @@ pub struct QuotationsDownload<'a> {
 }
 
 impl<'a> QuotationsDownload<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18319,16 +13202,7 @@ impl<'a> QuotationsDownload<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsDownload<'a> {
-    type Output = Result<ResponseValue<types::QuotationDownload>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsDownload => Result<ResponseValue<types::QuotationDownload>, Error>);
 
 /// Request builder for [`Client::quotations_info`]: `POST /quotations.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18342,28 +13216,9 @@ pub struct QuotationsInfo<'a> {
 }
 
 impl<'a> QuotationsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18390,16 +13245,7 @@ impl<'a> QuotationsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsInfo<'a> {
-    type Output = Result<ResponseValue<types::Quotation>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsInfo => Result<ResponseValue<types::Quotation>, Error>);
 
 /// Request builder for [`Client::quotations_list`]: `POST /quotations.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18413,28 +13259,9 @@ pub struct QuotationsList<'a> {
 }
 
 impl<'a> QuotationsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18497,16 +13324,7 @@ impl<'a> QuotationsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsList<'a> {
-    type Output = Result<ResponseValue<types::QuotationList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsList => Result<ResponseValue<types::QuotationList>, Error>);
 
 /// Request builder for [`Client::quotations_send`]: `POST /quotations.send`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18520,28 +13338,9 @@ pub struct QuotationsSend<'a> {
 }
 
 impl<'a> QuotationsSend<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18568,16 +13367,7 @@ impl<'a> QuotationsSend<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsSend<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsSend => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::quotations_update`]: `POST /quotations.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18591,28 +13381,9 @@ pub struct QuotationsUpdate<'a> {
 }
 
 impl<'a> QuotationsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18639,16 +13410,7 @@ impl<'a> QuotationsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for QuotationsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(QuotationsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::subscriptions_create`]: `POST /subscriptions.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18662,28 +13424,9 @@ pub struct SubscriptionsCreate<'a> {
 }
 
 impl<'a> SubscriptionsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18710,16 +13453,7 @@ impl<'a> SubscriptionsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SubscriptionsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SubscriptionsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::subscriptions_deactivate`]: `POST /subscriptions.deactivate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18733,28 +13467,9 @@ pub struct SubscriptionsDeactivate<'a> {
 }
 
 impl<'a> SubscriptionsDeactivate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18781,16 +13496,7 @@ impl<'a> SubscriptionsDeactivate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SubscriptionsDeactivate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SubscriptionsDeactivate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::subscriptions_info`]: `POST /subscriptions.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18804,28 +13510,9 @@ pub struct SubscriptionsInfo<'a> {
 }
 
 impl<'a> SubscriptionsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18852,16 +13539,7 @@ impl<'a> SubscriptionsInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SubscriptionsInfo<'a> {
-    type Output = Result<ResponseValue<types::Subscription>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SubscriptionsInfo => Result<ResponseValue<types::Subscription>, Error>);
 
 /// Request builder for [`Client::subscriptions_list`]: `POST /subscriptions.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18875,28 +13553,9 @@ pub struct SubscriptionsList<'a> {
 }
 
 impl<'a> SubscriptionsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -18963,16 +13622,7 @@ impl<'a> SubscriptionsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SubscriptionsList<'a> {
-    type Output = Result<ResponseValue<types::SubscriptionList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SubscriptionsList => Result<ResponseValue<types::SubscriptionList>, Error>);
 
 /// Request builder for [`Client::subscriptions_update`]: `POST /subscriptions.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -18986,28 +13636,9 @@ pub struct SubscriptionsUpdate<'a> {
 }
 
 impl<'a> SubscriptionsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19034,16 +13665,7 @@ impl<'a> SubscriptionsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for SubscriptionsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(SubscriptionsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::tags_list`]: `POST /tags.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19057,28 +13679,9 @@ pub struct TagsList<'a> {
 }
 
 impl<'a> TagsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19133,16 +13736,7 @@ impl<'a> TagsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TagsList<'a> {
-    type Output = Result<ResponseValue<types::TagList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TagsList => Result<ResponseValue<types::TagList>, Error>);
 
 /// Request builder for [`Client::tasks_complete`]: `POST /tasks.complete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19156,28 +13750,9 @@ pub struct TasksComplete<'a> {
 }
 
 impl<'a> TasksComplete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19204,16 +13779,7 @@ impl<'a> TasksComplete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksComplete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksComplete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::tasks_create`]: `POST /tasks.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19227,28 +13793,9 @@ pub struct TasksCreate<'a> {
 }
 
 impl<'a> TasksCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19270,16 +13817,7 @@ impl<'a> TasksCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::tasks_delete`]: `POST /tasks.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19293,28 +13831,9 @@ pub struct TasksDelete<'a> {
 }
 
 impl<'a> TasksDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19336,16 +13855,7 @@ impl<'a> TasksDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::tasks_info`]: `POST /tasks.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19359,28 +13869,9 @@ pub struct TasksInfo<'a> {
 }
 
 impl<'a> TasksInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19402,16 +13893,7 @@ impl<'a> TasksInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksInfo<'a> {
-    type Output = Result<ResponseValue<types::Task>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksInfo => Result<ResponseValue<types::Task>, Error>);
 
 /// Request builder for [`Client::tasks_list`]: `POST /tasks.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19425,28 +13907,9 @@ pub struct TasksList<'a> {
 }
 
 impl<'a> TasksList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19504,16 +13967,7 @@ impl<'a> TasksList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksList<'a> {
-    type Output = Result<ResponseValue<types::TaskList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksList => Result<ResponseValue<types::TaskList>, Error>);
 
 /// Request builder for [`Client::tasks_reopen`]: `POST /tasks.reopen`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19527,28 +13981,9 @@ pub struct TasksReopen<'a> {
 }
 
 impl<'a> TasksReopen<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19570,16 +14005,7 @@ impl<'a> TasksReopen<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksReopen<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksReopen => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::tasks_schedule`]: `POST /tasks.schedule`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19593,28 +14019,9 @@ pub struct TasksSchedule<'a> {
 }
 
 impl<'a> TasksSchedule<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19641,16 +14048,7 @@ impl<'a> TasksSchedule<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksSchedule<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksSchedule => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::tasks_update`]: `POST /tasks.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19664,28 +14062,9 @@ pub struct TasksUpdate<'a> {
 }
 
 impl<'a> TasksUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19707,16 +14086,7 @@ impl<'a> TasksUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TasksUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TasksUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::tax_rates_list`]: `POST /taxRates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19730,28 +14100,9 @@ pub struct TaxRatesList<'a> {
 }
 
 impl<'a> TaxRatesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19814,16 +14165,7 @@ impl<'a> TaxRatesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TaxRatesList<'a> {
-    type Output = Result<ResponseValue<types::TaxRateList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TaxRatesList => Result<ResponseValue<types::TaxRateList>, Error>);
 
 /// Request builder for [`Client::teams_list`]: `POST /teams.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19837,28 +14179,9 @@ pub struct TeamsList<'a> {
 }
 
 impl<'a> TeamsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19880,16 +14203,7 @@ impl<'a> TeamsList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TeamsList<'a> {
-    type Output = Result<ResponseValue<Vec<types::Team>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TeamsList => Result<ResponseValue<Vec<types::Team>>, Error>);
 
 /// Request builder for [`Client::ticket_status_list`]: `POST /ticketStatus.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19903,28 +14217,9 @@ pub struct TicketStatusList<'a> {
 }
 
 impl<'a> TicketStatusList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -19951,16 +14246,7 @@ impl<'a> TicketStatusList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketStatusList<'a> {
-    type Output = Result<ResponseValue<Vec<types::TicketStatus>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketStatusList => Result<ResponseValue<Vec<types::TicketStatus>>, Error>);
 
 /// Request builder for [`Client::tickets_add_internal_message`]: `POST /tickets.addInternalMessage`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -19974,28 +14260,9 @@ pub struct TicketsAddInternalMessage<'a> {
 }
 
 impl<'a> TicketsAddInternalMessage<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20022,16 +14289,7 @@ impl<'a> TicketsAddInternalMessage<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsAddInternalMessage<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsAddInternalMessage => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::tickets_add_reply`]: `POST /tickets.addReply`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20045,28 +14303,9 @@ pub struct TicketsAddReply<'a> {
 }
 
 impl<'a> TicketsAddReply<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20093,16 +14332,7 @@ impl<'a> TicketsAddReply<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsAddReply<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsAddReply => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::tickets_create`]: `POST /tickets.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20116,28 +14346,9 @@ pub struct TicketsCreate<'a> {
 }
 
 impl<'a> TicketsCreate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20164,16 +14375,7 @@ impl<'a> TicketsCreate<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsCreate<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::tickets_get_message`]: `POST /tickets.getMessage`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20187,28 +14389,9 @@ pub struct TicketsGetMessage<'a> {
 }
 
 impl<'a> TicketsGetMessage<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20235,16 +14418,7 @@ impl<'a> TicketsGetMessage<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsGetMessage<'a> {
-    type Output = Result<ResponseValue<types::TicketMessage>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsGetMessage => Result<ResponseValue<types::TicketMessage>, Error>);
 
 /// Request builder for [`Client::tickets_import_message`]: `POST /tickets.importMessage`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20258,28 +14432,9 @@ pub struct TicketsImportMessage<'a> {
 }
 
 impl<'a> TicketsImportMessage<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20306,16 +14461,7 @@ impl<'a> TicketsImportMessage<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsImportMessage<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsImportMessage => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::tickets_info`]: `POST /tickets.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20329,28 +14475,9 @@ pub struct TicketsInfo<'a> {
 }
 
 impl<'a> TicketsInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20372,16 +14499,7 @@ impl<'a> TicketsInfo<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsInfo<'a> {
-    type Output = Result<ResponseValue<types::Ticket>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsInfo => Result<ResponseValue<types::Ticket>, Error>);
 
 /// Request builder for [`Client::tickets_list`]: `POST /tickets.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20395,28 +14513,9 @@ pub struct TicketsList<'a> {
 }
 
 impl<'a> TicketsList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20474,16 +14573,7 @@ impl<'a> TicketsList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsList<'a> {
-    type Output = Result<ResponseValue<types::TicketList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsList => Result<ResponseValue<types::TicketList>, Error>);
 
 /// Request builder for [`Client::tickets_list_messages`]: `POST /tickets.listMessages`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20497,28 +14587,9 @@ pub struct TicketsListMessages<'a> {
 }
 
 impl<'a> TicketsListMessages<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20585,16 +14656,7 @@ impl<'a> TicketsListMessages<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsListMessages<'a> {
-    type Output = Result<ResponseValue<types::TicketMessageList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsListMessages => Result<ResponseValue<types::TicketMessageList>, Error>);
 
 /// Request builder for [`Client::tickets_update`]: `POST /tickets.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20608,28 +14670,9 @@ pub struct TicketsUpdate<'a> {
 }
 
 impl<'a> TicketsUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20656,16 +14699,7 @@ impl<'a> TicketsUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TicketsUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TicketsUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::time_tracking_add`]: `POST /timeTracking.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20679,28 +14713,9 @@ pub struct TimeTrackingAdd<'a> {
 }
 
 impl<'a> TimeTrackingAdd<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20727,16 +14742,7 @@ impl<'a> TimeTrackingAdd<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimeTrackingAdd<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimeTrackingAdd => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::time_tracking_delete`]: `POST /timeTracking.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20750,28 +14756,9 @@ pub struct TimeTrackingDelete<'a> {
 }
 
 impl<'a> TimeTrackingDelete<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20798,16 +14785,7 @@ impl<'a> TimeTrackingDelete<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimeTrackingDelete<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimeTrackingDelete => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::time_tracking_info`]: `POST /timeTracking.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20821,28 +14799,9 @@ pub struct TimeTrackingInfo<'a> {
 }
 
 impl<'a> TimeTrackingInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20869,16 +14828,7 @@ impl<'a> TimeTrackingInfo<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimeTrackingInfo<'a> {
-    type Output = Result<ResponseValue<types::TimeTrackingInfo>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimeTrackingInfo => Result<ResponseValue<types::TimeTrackingInfo>, Error>);
 
 /// Request builder for [`Client::time_tracking_list`]: `POST /timeTracking.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -20892,28 +14842,9 @@ pub struct TimeTrackingList<'a> {
 }
 
 impl<'a> TimeTrackingList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -20980,16 +14911,7 @@ impl<'a> TimeTrackingList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimeTrackingList<'a> {
-    type Output = Result<ResponseValue<types::TimeTrackingList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimeTrackingList => Result<ResponseValue<types::TimeTrackingList>, Error>);
 
 /// Request builder for [`Client::time_tracking_resume`]: `POST /timeTracking.resume`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21003,28 +14925,9 @@ pub struct TimeTrackingResume<'a> {
 }
 
 impl<'a> TimeTrackingResume<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21051,16 +14954,7 @@ impl<'a> TimeTrackingResume<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimeTrackingResume<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimeTrackingResume => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::time_tracking_update`]: `POST /timeTracking.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21074,28 +14968,9 @@ pub struct TimeTrackingUpdate<'a> {
 }
 
 impl<'a> TimeTrackingUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21122,16 +14997,7 @@ impl<'a> TimeTrackingUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimeTrackingUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimeTrackingUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::timers_current`]: `POST /timers.current`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21144,28 +15010,9 @@ pub struct TimersCurrent<'a> {
 }
 
 impl<'a> TimersCurrent<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21191,16 +15038,7 @@ impl<'a> TimersCurrent<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimersCurrent<'a> {
-    type Output = Result<ResponseValue<types::Timer>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimersCurrent => Result<ResponseValue<types::Timer>, Error>);
 
 /// Request builder for [`Client::timers_start`]: `POST /timers.start`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21214,28 +15052,9 @@ pub struct TimersStart<'a> {
 }
 
 impl<'a> TimersStart<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21257,16 +15076,7 @@ impl<'a> TimersStart<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimersStart<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimersStart => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::timers_stop`]: `POST /timers.stop`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21279,28 +15089,9 @@ pub struct TimersStop<'a> {
 }
 
 impl<'a> TimersStop<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21321,16 +15112,7 @@ impl<'a> TimersStop<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimersStop<'a> {
-    type Output = Result<ResponseValue<types::CreatedReference>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimersStop => Result<ResponseValue<types::CreatedReference>, Error>);
 
 /// Request builder for [`Client::timers_update`]: `POST /timers.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21344,28 +15126,9 @@ pub struct TimersUpdate<'a> {
 }
 
 impl<'a> TimersUpdate<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21392,16 +15155,7 @@ impl<'a> TimersUpdate<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for TimersUpdate<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(TimersUpdate => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::units_of_measure_list`]: `POST /unitsOfMeasure.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21414,28 +15168,9 @@ pub struct UnitsOfMeasureList<'a> {
 }
 
 impl<'a> UnitsOfMeasureList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21461,16 +15196,7 @@ impl<'a> UnitsOfMeasureList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UnitsOfMeasureList<'a> {
-    type Output = Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UnitsOfMeasureList => Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>);
 
 /// Request builder for [`Client::users_get_week_schedule`]: `POST /users.getWeekSchedule`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21484,28 +15210,9 @@ pub struct UsersGetWeekSchedule<'a> {
 }
 
 impl<'a> UsersGetWeekSchedule<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21532,16 +15239,7 @@ impl<'a> UsersGetWeekSchedule<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UsersGetWeekSchedule<'a> {
-    type Output = Result<ResponseValue<types::UserWeekSchedule>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UsersGetWeekSchedule => Result<ResponseValue<types::UserWeekSchedule>, Error>);
 
 /// Request builder for [`Client::users_info`]: `POST /users.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21555,28 +15253,9 @@ pub struct UsersInfo<'a> {
 }
 
 impl<'a> UsersInfo<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21598,16 +15277,7 @@ impl<'a> UsersInfo<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UsersInfo<'a> {
-    type Output = Result<ResponseValue<types::User>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UsersInfo => Result<ResponseValue<types::User>, Error>);
 
 /// Request builder for [`Client::users_list`]: `POST /users.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21621,28 +15291,9 @@ pub struct UsersList<'a> {
 }
 
 impl<'a> UsersList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21700,16 +15351,7 @@ impl<'a> UsersList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UsersList<'a> {
-    type Output = Result<ResponseValue<types::UserList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UsersList => Result<ResponseValue<types::UserList>, Error>);
 
 /// Request builder for [`Client::users_list_days_off`]: `POST /users.listDaysOff`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21723,28 +15365,9 @@ pub struct UsersListDaysOff<'a> {
 }
 
 impl<'a> UsersListDaysOff<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21807,16 +15430,7 @@ impl<'a> UsersListDaysOff<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UsersListDaysOff<'a> {
-    type Output = Result<ResponseValue<types::UserDayOffList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UsersListDaysOff => Result<ResponseValue<types::UserDayOffList>, Error>);
 
 /// Request builder for [`Client::users_me`]: `POST /users.me`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21829,28 +15443,9 @@ pub struct UsersMe<'a> {
 }
 
 impl<'a> UsersMe<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21871,16 +15466,7 @@ impl<'a> UsersMe<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UsersMe<'a> {
-    type Output = Result<ResponseValue<types::CurrentUser>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UsersMe => Result<ResponseValue<types::CurrentUser>, Error>);
 
 /// Request builder for [`Client::webhooks_list`]: `POST /webhooks.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21893,28 +15479,9 @@ pub struct WebhooksList<'a> {
 }
 
 impl<'a> WebhooksList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -21940,16 +15507,7 @@ impl<'a> WebhooksList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for WebhooksList<'a> {
-    type Output = Result<ResponseValue<Vec<types::Webhook>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(WebhooksList => Result<ResponseValue<Vec<types::Webhook>>, Error>);
 
 /// Request builder for [`Client::webhooks_register`]: `POST /webhooks.register`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -21963,28 +15521,9 @@ pub struct WebhooksRegister<'a> {
 }
 
 impl<'a> WebhooksRegister<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -22011,16 +15550,7 @@ impl<'a> WebhooksRegister<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for WebhooksRegister<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(WebhooksRegister => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::webhooks_unregister`]: `POST /webhooks.unregister`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -22034,28 +15564,9 @@ pub struct WebhooksUnregister<'a> {
 }
 
 impl<'a> WebhooksUnregister<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -22082,16 +15593,7 @@ impl<'a> WebhooksUnregister<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for WebhooksUnregister<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(WebhooksUnregister => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::withholding_tax_rates_list`]: `POST /withholdingTaxRates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -22105,28 +15607,9 @@ pub struct WithholdingTaxRatesList<'a> {
 }
 
 impl<'a> WithholdingTaxRatesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -22155,16 +15638,7 @@ impl<'a> WithholdingTaxRatesList<'a> {
         if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for WithholdingTaxRatesList<'a> {
-    type Output = Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(WithholdingTaxRatesList => Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>);
 
 /// Request builder for [`Client::work_types_list`]: `POST /workTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -22178,28 +15652,9 @@ pub struct WorkTypesList<'a> {
 }
 
 impl<'a> WorkTypesList<'a> {
-    /// Overrides the client's `X-Api-Version` for this call.
-    ///
-    /// Dated API version for this call, such as `2023-09-26`, to use a newer version than the one assigned to the integration. Every response reports the version used in its own `X-Api-Version` header. The types of this module follow the latest version the document describes, 2023-09-26.
-    ///
-    /// Server default: `the version assigned to the integration when it was created`.
-    ///
-    /// Spec note: See note `api-version`.
+    /// Overrides the client's [`X-Api-Version`](super::ClientBuilder::x_api_version) for this call.
     pub fn x_api_version(mut self, value: impl Into<String>) -> Self {
         self.x_api_version = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -22262,13 +15717,4 @@ impl<'a> WorkTypesList<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for WorkTypesList<'a> {
-    type Output = Result<ResponseValue<types::WorkTypeList>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(WorkTypesList => Result<ResponseValue<types::WorkTypeList>, Error>);

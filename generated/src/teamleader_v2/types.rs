@@ -62,7 +62,6 @@ pub struct ActivityType {
 
 impl ActivityType {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ActivityType {
             id,
@@ -115,7 +114,6 @@ pub struct ActivityTypeList {
 
 impl ActivityTypeList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<ActivityType>) -> Self {
         ActivityTypeList {
             data,
@@ -280,7 +278,6 @@ pub struct BookInvoiceRequest {
 
 impl BookInvoiceRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, on: chrono::NaiveDate) -> Self {
         BookInvoiceRequest {
             id,
@@ -313,7 +310,6 @@ pub struct BulkDeleteDaysOffRequest {
 
 impl BulkDeleteDaysOffRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(user_id: String, ids: Vec<String>) -> Self {
         BulkDeleteDaysOffRequest {
             user_id,
@@ -350,7 +346,6 @@ pub struct BusinessType {
 
 impl BusinessType {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         BusinessType {
             id,
@@ -422,7 +417,6 @@ pub struct Call {
 
 impl Call {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Call {
             id,
@@ -474,7 +468,6 @@ pub struct CallAssignee {
 
 impl CallAssignee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: CallAssigneeType, id: String) -> Self {
         CallAssignee {
             type_,
@@ -555,7 +548,6 @@ pub struct CallList {
 
 impl CallList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<CallListItem>) -> Self {
         CallList {
             data,
@@ -617,7 +609,6 @@ pub struct CallListItem {
 
 impl CallListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CallListItem {
             id,
@@ -667,7 +658,6 @@ pub struct CallOutcome {
 
 impl CallOutcome {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CallOutcome {
             id,
@@ -703,7 +693,6 @@ pub struct CallOutcomeList {
 
 impl CallOutcomeList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<CallOutcome>) -> Self {
         CallOutcomeList {
             data,
@@ -774,7 +763,6 @@ pub struct CloseProjectRequest {
 
 impl CloseProjectRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, closing_strategy: ProjectClosingStrategy) -> Self {
         CloseProjectRequest {
             id,
@@ -810,7 +798,6 @@ pub struct ClosingDay {
 
 impl ClosingDay {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ClosingDay {
             id,
@@ -871,7 +858,6 @@ pub struct ClosingDayList {
 
 impl ClosingDayList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<ClosingDay>) -> Self {
         ClosingDayList {
             data,
@@ -940,7 +926,6 @@ pub struct CloudPlatformUrlRequest {
 
 impl CloudPlatformUrlRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: CloudPlatformType, id: String) -> Self {
         CloudPlatformUrlRequest {
             type_,
@@ -977,7 +962,6 @@ pub struct CommercialDiscount {
 
 impl CommercialDiscount {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: CommercialDiscountType, value: f64) -> Self {
         CommercialDiscount {
             type_,
@@ -1128,7 +1112,6 @@ pub struct Company {
 
 impl Company {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Company {
             id,
@@ -1208,7 +1191,6 @@ pub struct CompanyEmail {
 
 impl CompanyEmail {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: CompanyEmailType, email: String) -> Self {
         CompanyEmail {
             type_,
@@ -1305,7 +1287,6 @@ pub struct CompanyInfoRequest {
 
 impl CompanyInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CompanyInfoRequest {
             id,
@@ -1344,7 +1325,6 @@ pub struct CompanyLinkRequest {
 
 impl CompanyLinkRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, company_id: String) -> Self {
         CompanyLinkRequest {
             id,
@@ -1387,7 +1367,6 @@ pub struct CompanyList {
 
 impl CompanyList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<CompanyListItem>) -> Self {
         CompanyList {
             data,
@@ -1489,7 +1468,6 @@ pub struct CompanyListItem {
 
 impl CompanyListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CompanyListItem {
             id,
@@ -1561,7 +1539,6 @@ pub struct CompanySort {
 
 impl CompanySort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: CompanySortField) -> Self {
         CompanySort {
             field,
@@ -1613,7 +1590,6 @@ pub struct CompanyTelephone {
 
 impl CompanyTelephone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: CompanyTelephoneType, number: String) -> Self {
         CompanyTelephone {
             type_,
@@ -1663,7 +1639,6 @@ pub struct CompanyUnlinkRequest {
 
 impl CompanyUnlinkRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, company_id: String) -> Self {
         CompanyUnlinkRequest {
             id,
@@ -1698,7 +1673,6 @@ pub struct CompleteCallRequest {
 
 impl CompleteCallRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CompleteCallRequest {
             id,
@@ -1812,7 +1786,6 @@ pub struct Contact {
 
 impl Contact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Contact {
             id,
@@ -1929,7 +1902,6 @@ pub struct ContactEmail {
 
 impl ContactEmail {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: ContactEmailType, email: String) -> Self {
         ContactEmail {
             type_,
@@ -2020,7 +1992,6 @@ pub struct ContactInfoRequest {
 
 impl ContactInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ContactInfoRequest {
             id,
@@ -2059,7 +2030,6 @@ pub struct ContactList {
 
 impl ContactList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<ContactListItem>) -> Self {
         ContactList {
             data,
@@ -2161,7 +2131,6 @@ pub struct ContactListItem {
 
 impl ContactListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ContactListItem {
             id,
@@ -2233,7 +2202,6 @@ pub struct ContactSort {
 
 impl ContactSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: ContactSortField) -> Self {
         ContactSort {
             field,
@@ -2290,7 +2258,6 @@ pub struct CreateMeetingReportRequest {
 
 impl CreateMeetingReportRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, attach_to: MeetingReportSubject) -> Self {
         CreateMeetingReportRequest {
             id,
@@ -2328,7 +2295,6 @@ pub struct CreatedReference {
 
 impl CreatedReference {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, type_: String) -> Self {
         CreatedReference {
             id,
@@ -2367,7 +2333,6 @@ pub struct CreditInvoicePartiallyRequest {
 
 impl CreditInvoicePartiallyRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, grouped_lines: Vec<InvoiceGroupedLinesWrite>) -> Self {
         CreditInvoicePartiallyRequest {
             id,
@@ -2405,7 +2370,6 @@ pub struct CreditInvoiceRequest {
 
 impl CreditInvoiceRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CreditInvoiceRequest {
             id,
@@ -2494,7 +2458,6 @@ pub struct CreditNote {
 
 impl CreditNote {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CreditNote {
             id,
@@ -2668,7 +2631,6 @@ pub struct CreditNoteInfoRequest {
 
 impl CreditNoteInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CreditNoteInfoRequest {
             id,
@@ -2830,7 +2792,6 @@ pub struct CreditNoteList {
 
 impl CreditNoteList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<CreditNoteListItem>) -> Self {
         CreditNoteList {
             data,
@@ -2929,7 +2890,6 @@ pub struct CreditNoteListItem {
 
 impl CreditNoteListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CreditNoteListItem {
             id,
@@ -3130,7 +3090,6 @@ pub struct CurrencyExchangeRatesRequest {
 
 impl CurrencyExchangeRatesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(base: Currency) -> Self {
         CurrencyExchangeRatesRequest {
             base,
@@ -3168,7 +3127,6 @@ pub struct CurrencyRate {
 
 impl CurrencyRate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(code: Currency) -> Self {
         CurrencyRate {
             code,
@@ -3233,7 +3191,6 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CurrentUser {
             id,
@@ -3351,7 +3308,6 @@ pub struct CustomFieldDefinition {
 
 impl CustomFieldDefinition {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         CustomFieldDefinition {
             id,
@@ -3475,7 +3431,6 @@ pub struct CustomFieldDefinitionList {
 
 impl CustomFieldDefinitionList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<CustomFieldDefinition>) -> Self {
         CustomFieldDefinitionList {
             data,
@@ -3528,7 +3483,6 @@ pub struct CustomFieldDefinitionSort {
 
 impl CustomFieldDefinitionSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: CustomFieldDefinitionSortField) -> Self {
         CustomFieldDefinitionSort {
             field,
@@ -3684,7 +3638,6 @@ pub struct CustomFieldValue {
 
 impl CustomFieldValue {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, value: CustomFieldData) -> Self {
         CustomFieldValue {
             id,
@@ -3732,7 +3685,6 @@ pub struct CustomerReference {
 
 impl CustomerReference {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: CustomerType, id: String) -> Self {
         CustomerReference {
             type_,
@@ -3800,7 +3752,6 @@ pub struct DayOffType {
 
 impl DayOffType {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DayOffType {
             id,
@@ -3835,7 +3786,6 @@ pub struct DayOffTypeValidity {
 
 impl DayOffTypeValidity {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(from: chrono::NaiveDate, until: chrono::NaiveDate) -> Self {
         DayOffTypeValidity {
             from,
@@ -3948,7 +3898,6 @@ pub struct Deal {
 
 impl Deal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Deal {
             id,
@@ -4025,7 +3974,6 @@ pub struct DealCurrency {
 
 impl DealCurrency {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(code: Currency, exchange_rate: f64) -> Self {
         DealCurrency {
             code,
@@ -4128,7 +4076,6 @@ pub struct DealInfoRequest {
 
 impl DealInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DealInfoRequest {
             id,
@@ -4188,7 +4135,6 @@ pub struct DealList {
 
 impl DealList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<DealListItem>) -> Self {
         DealList {
             data,
@@ -4297,7 +4243,6 @@ pub struct DealListItem {
 
 impl DealListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DealListItem {
             id,
@@ -4403,7 +4348,6 @@ pub struct DealPhase {
 
 impl DealPhase {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DealPhase {
             id,
@@ -4553,7 +4497,6 @@ pub struct DealPhaseList {
 
 impl DealPhaseList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<DealPhase>) -> Self {
         DealPhaseList {
             data,
@@ -4584,7 +4527,6 @@ pub struct DealPhaseMigration {
 
 impl DealPhaseMigration {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(old_phase_id: String, new_phase_id: String) -> Self {
         DealPhaseMigration {
             old_phase_id,
@@ -4618,7 +4560,6 @@ pub struct DealPipeline {
 
 impl DealPipeline {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DealPipeline {
             id,
@@ -4673,7 +4614,6 @@ pub struct DealPipelineList {
 
 impl DealPipelineList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<DealPipeline>) -> Self {
         DealPipelineList {
             data,
@@ -4749,7 +4689,6 @@ pub struct DealSort {
 
 impl DealSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: DealSortField) -> Self {
         DealSort {
             field,
@@ -4800,7 +4739,6 @@ pub struct DealSource {
 
 impl DealSource {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DealSource {
             id,
@@ -4853,7 +4791,6 @@ pub struct DealSourceList {
 
 impl DealSourceList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<DealSource>) -> Self {
         DealSourceList {
             data,
@@ -4887,7 +4824,6 @@ pub struct DealSourceSort {
 
 impl DealSourceSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: DealSourceSortField) -> Self {
         DealSourceSort {
             field,
@@ -4960,7 +4896,6 @@ pub struct DeleteDealPhaseRequest {
 
 impl DeleteDealPhaseRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DeleteDealPhaseRequest {
             id,
@@ -4992,7 +4927,6 @@ pub struct DeleteDealPipelineRequest {
 
 impl DeleteDealPipelineRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DeleteDealPipelineRequest {
             id,
@@ -5023,7 +4957,6 @@ pub struct DeleteProjectGroupRequest {
 
 impl DeleteProjectGroupRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, delete_strategy: ProjectGroupDeleteStrategy) -> Self {
         DeleteProjectGroupRequest {
             id,
@@ -5054,7 +4987,6 @@ pub struct DeleteProjectRequest {
 
 impl DeleteProjectRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, delete_strategy: ProjectDeleteStrategy) -> Self {
         DeleteProjectRequest {
             id,
@@ -5085,7 +5017,6 @@ pub struct DeleteProjectTaskRequest {
 
 impl DeleteProjectTaskRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, delete_strategy: ProjectTaskDeleteStrategy) -> Self {
         DeleteProjectTaskRequest {
             id,
@@ -5155,7 +5086,6 @@ pub struct Department {
 
 impl Department {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Department {
             id,
@@ -5246,7 +5176,6 @@ pub struct DepartmentListItem {
 
 impl DepartmentListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DepartmentListItem {
             id,
@@ -5286,7 +5215,6 @@ pub struct DepartmentSort {
 
 impl DepartmentSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: DepartmentSortField) -> Self {
         DepartmentSort {
             field,
@@ -5369,7 +5297,6 @@ pub struct DocumentTemplate {
 
 impl DocumentTemplate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         DocumentTemplate {
             id,
@@ -5443,7 +5370,6 @@ pub struct DocumentTemplateFilter {
 
 impl DocumentTemplateFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         department_id: String,
         document_type: DocumentTemplateDocumentType,
@@ -5496,7 +5422,6 @@ pub struct DownloadCreditNoteRequest {
 
 impl DownloadCreditNoteRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, format: CreditNoteDownloadFormat) -> Self {
         DownloadCreditNoteRequest {
             id,
@@ -5527,7 +5452,6 @@ pub struct DownloadInvoiceRequest {
 
 impl DownloadInvoiceRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, format: InvoiceDownloadFormat) -> Self {
         DownloadInvoiceRequest {
             id,
@@ -5558,7 +5482,6 @@ pub struct DownloadQuotationRequest {
 
 impl DownloadQuotationRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, format: QuotationDownloadFormat) -> Self {
         DownloadQuotationRequest {
             id,
@@ -5589,7 +5512,6 @@ pub struct DuplicateProjectRequest {
 
 impl DuplicateProjectRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, title: String) -> Self {
         DuplicateProjectRequest {
             id,
@@ -5624,7 +5546,6 @@ pub struct Duration {
 
 impl Duration {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(unit: DurationUnit, value: i64) -> Self {
         Duration {
             unit,
@@ -5670,7 +5591,6 @@ pub struct EmailFilter {
 
 impl EmailFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: EmailFilterType, email: String) -> Self {
         EmailFilter {
             type_,
@@ -5732,7 +5652,6 @@ pub struct EmailTracking {
 
 impl EmailTracking {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         EmailTracking {
             id,
@@ -5769,7 +5688,6 @@ pub struct EmailTrackingFilter {
 
 impl EmailTrackingFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: EmailTrackingSubject) -> Self {
         EmailTrackingFilter {
             subject,
@@ -5801,7 +5719,6 @@ pub struct EmailTrackingList {
 
 impl EmailTrackingList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<EmailTracking>) -> Self {
         EmailTrackingList {
             data,
@@ -5833,7 +5750,6 @@ pub struct EmailTrackingSubject {
 
 impl EmailTrackingSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: EmailTrackingSubjectTypes, id: String) -> Self {
         EmailTrackingSubject {
             type_,
@@ -5919,7 +5835,6 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(errors: Vec<ApiError>) -> Self {
         ErrorBody {
             errors,
@@ -5982,7 +5897,6 @@ pub struct Event {
 
 impl Event {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Event {
             id,
@@ -6032,7 +5946,6 @@ pub struct EventAttendee {
 
 impl EventAttendee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: EventAttendeeType, id: String) -> Self {
         EventAttendee {
             type_,
@@ -6066,7 +5979,6 @@ pub struct EventAttendeeFilter {
 
 impl EventAttendeeFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: EventAttendeeFilterType, id: String) -> Self {
         EventAttendeeFilter {
             type_,
@@ -6194,7 +6106,6 @@ pub struct EventLink {
 
 impl EventLink {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: EventLinkType, id: String) -> Self {
         EventLink {
             type_,
@@ -6257,7 +6168,6 @@ pub struct EventList {
 
 impl EventList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Event>) -> Self {
         EventList {
             data,
@@ -6289,7 +6199,6 @@ pub struct EventSort {
 
 impl EventSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: EventSortField) -> Self {
         EventSort {
             field,
@@ -6339,7 +6248,6 @@ pub struct ExpectedPaymentMethod {
 
 impl ExpectedPaymentMethod {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(method: ExpectedPaymentMethodType) -> Self {
         ExpectedPaymentMethod {
             method,
@@ -6432,7 +6340,6 @@ pub struct File {
 
 impl File {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         File {
             id,
@@ -6482,7 +6389,6 @@ pub struct FileDownloadLocation {
 
 impl FileDownloadLocation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(location: clientgen_runtime::transfer::TemporaryUrl) -> Self {
         FileDownloadLocation {
             location,
@@ -6511,7 +6417,6 @@ pub struct FileFilter {
 
 impl FileFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: FileFilterSubject) -> Self {
         FileFilter {
             subject,
@@ -6541,7 +6446,6 @@ pub struct FileFilterSubject {
 
 impl FileFilterSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: FileFilterSubjectType, id: String) -> Self {
         FileFilterSubject {
             type_,
@@ -6615,7 +6519,6 @@ pub struct FileList {
 
 impl FileList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<File>) -> Self {
         FileList {
             data,
@@ -6649,7 +6552,6 @@ pub struct FileSort {
 
 impl FileSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: FileSortField) -> Self {
         FileSort {
             field,
@@ -6695,7 +6597,6 @@ pub struct FileSubject {
 
 impl FileSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: FileSubjectType, id: String) -> Self {
         FileSubject {
             type_,
@@ -6782,7 +6683,6 @@ pub struct FileUploadLocation {
 
 impl FileUploadLocation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(location: clientgen_runtime::transfer::TemporaryUrl) -> Self {
         FileUploadLocation {
             location,
@@ -6818,7 +6718,6 @@ pub struct FileUploadRequest {
 
 impl FileUploadRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String, subject: FileUploadSubject) -> Self {
         FileUploadRequest {
             name,
@@ -6852,7 +6751,6 @@ pub struct FileUploadSubject {
 
 impl FileUploadSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: FileUploadSubjectType, id: String) -> Self {
         FileUploadSubject {
             type_,
@@ -7084,7 +6982,6 @@ pub struct IdRequest {
 
 impl IdRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         IdRequest {
             id,
@@ -7115,7 +7012,6 @@ pub struct ImportDaysOffRequest {
 
 impl ImportDaysOffRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(user_id: String, leave_type_id: String, days: Vec<NewDayOff>) -> Self {
         ImportDaysOffRequest {
             user_id,
@@ -7157,7 +7053,6 @@ pub struct ImportTicketMessageRequest {
 
 impl ImportTicketMessageRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         id: String,
         body: String,
@@ -7299,7 +7194,6 @@ pub struct Invoice {
 
 impl Invoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Invoice {
             id,
@@ -7385,7 +7279,6 @@ pub struct InvoiceCurrency {
 
 impl InvoiceCurrency {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(code: Currency) -> Self {
         InvoiceCurrency {
             code,
@@ -7610,7 +7503,6 @@ pub struct InvoiceGenerationCreate {
 
 impl InvoiceGenerationCreate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(action: InvoiceGenerationAction) -> Self {
         InvoiceGenerationCreate {
             action,
@@ -7667,7 +7559,6 @@ pub struct InvoiceGenerationUpdate {
 
 impl InvoiceGenerationUpdate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(action: InvoiceGenerationAction) -> Self {
         InvoiceGenerationUpdate {
             action,
@@ -7698,7 +7589,6 @@ pub struct InvoiceGroupedLinesSection {
 
 impl InvoiceGroupedLinesSection {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(title: String) -> Self {
         InvoiceGroupedLinesSection {
             title,
@@ -7728,7 +7618,6 @@ pub struct InvoiceGroupedLinesWrite {
 
 impl InvoiceGroupedLinesWrite {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(line_items: Vec<InvoiceLineItem>) -> Self {
         InvoiceGroupedLinesWrite {
             section: None,
@@ -7767,7 +7656,6 @@ pub struct InvoiceInfoRequest {
 
 impl InvoiceInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         InvoiceInfoRequest {
             id,
@@ -7872,7 +7760,6 @@ pub struct InvoiceLineItem {
 
 impl InvoiceLineItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(quantity: f64, description: String, tax_rate_id: String) -> Self {
         InvoiceLineItem {
             quantity,
@@ -7924,7 +7811,6 @@ pub struct InvoiceLineUnitPrice {
 
 impl InvoiceLineUnitPrice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(amount: f64) -> Self {
         InvoiceLineUnitPrice {
             amount,
@@ -7965,7 +7851,6 @@ pub struct InvoiceList {
 
 impl InvoiceList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<InvoiceListItem>) -> Self {
         InvoiceList {
             data,
@@ -8094,7 +7979,6 @@ pub struct InvoiceListItem {
 
 impl InvoiceListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         InvoiceListItem {
             id,
@@ -8213,7 +8097,6 @@ pub struct InvoiceMailContent {
 
 impl InvoiceMailContent {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: String, body: String) -> Self {
         InvoiceMailContent {
             subject,
@@ -8251,7 +8134,6 @@ pub struct InvoiceMailRecipient {
 
 impl InvoiceMailRecipient {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(email: String) -> Self {
         InvoiceMailRecipient {
             customer: clientgen_runtime::Patch::Unset,
@@ -8328,7 +8210,6 @@ pub struct InvoiceSendingMethod {
 
 impl InvoiceSendingMethod {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(method: InvoiceSendingMethodType) -> Self {
         InvoiceSendingMethod {
             method,
@@ -8375,7 +8256,6 @@ pub struct InvoiceSort {
 
 impl InvoiceSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: InvoiceSortField) -> Self {
         InvoiceSort {
             field,
@@ -8550,7 +8430,6 @@ pub struct InvoiceeAttentionContact {
 
 impl InvoiceeAttentionContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(contact_id: String) -> Self {
         InvoiceeAttentionContact {
             contact_id,
@@ -8577,7 +8456,6 @@ pub struct InvoiceeAttentionName {
 
 impl InvoiceeAttentionName {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         InvoiceeAttentionName {
             name,
@@ -8820,7 +8698,6 @@ pub struct LegacyMilestone {
 
 impl LegacyMilestone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LegacyMilestone {
             id,
@@ -9005,7 +8882,6 @@ pub struct LegacyMilestoneList {
 
 impl LegacyMilestoneList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<LegacyMilestoneListItem>) -> Self {
         LegacyMilestoneList {
             data,
@@ -9073,7 +8949,6 @@ pub struct LegacyMilestoneListItem {
 
 impl LegacyMilestoneListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LegacyMilestoneListItem {
             id,
@@ -9125,7 +9000,6 @@ pub struct LegacyMilestoneSort {
 
 impl LegacyMilestoneSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: LegacyMilestoneSortField) -> Self {
         LegacyMilestoneSort {
             field,
@@ -9309,7 +9183,6 @@ pub struct LegacyProject {
 
 impl LegacyProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LegacyProject {
             id,
@@ -9402,7 +9275,6 @@ pub struct LegacyProjectAddParticipantRequest {
 
 impl LegacyProjectAddParticipantRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, participant: Reference) -> Self {
         LegacyProjectAddParticipantRequest {
             id,
@@ -9535,7 +9407,6 @@ pub struct LegacyProjectList {
 
 impl LegacyProjectList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<LegacyProjectListItem>) -> Self {
         LegacyProjectList {
             data,
@@ -9607,7 +9478,6 @@ pub struct LegacyProjectListItem {
 
 impl LegacyProjectListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LegacyProjectListItem {
             id,
@@ -9680,7 +9550,6 @@ pub struct LegacyProjectParticipantReference {
 
 impl LegacyProjectParticipantReference {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: LegacyProjectParticipantType, id: String) -> Self {
         LegacyProjectParticipantReference {
             type_,
@@ -9743,7 +9612,6 @@ pub struct LegacyProjectSort {
 
 impl LegacyProjectSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: LegacyProjectSortField) -> Self {
         LegacyProjectSort {
             field,
@@ -9822,7 +9690,6 @@ pub struct LegacyProjectUpdateParticipantRequest {
 
 impl LegacyProjectUpdateParticipantRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, role: LegacyProjectParticipantRole) -> Self {
         LegacyProjectUpdateParticipantRequest {
             id,
@@ -9861,7 +9728,6 @@ pub struct LevelTwoArea {
 
 impl LevelTwoArea {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LevelTwoArea {
             id,
@@ -9926,7 +9792,6 @@ pub struct LineItem {
 
 impl LineItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         quantity: f64,
         description: String,
@@ -9979,7 +9844,6 @@ pub struct LineItemDiscount {
 
 impl LineItemDiscount {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(value: f64, type_: LineItemDiscountType) -> Self {
         LineItemDiscount {
             value,
@@ -10057,7 +9921,6 @@ pub struct LineItemUnitPrice {
 
 impl LineItemUnitPrice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(amount: f64, tax: UnitPriceTax) -> Self {
         LineItemUnitPrice {
             amount,
@@ -10507,7 +10370,6 @@ pub struct ListDocumentTemplatesRequest {
 
 impl ListDocumentTemplatesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(filter: DocumentTemplateFilter) -> Self {
         ListDocumentTemplatesRequest {
             filter,
@@ -10539,7 +10401,6 @@ pub struct ListEmailTrackingRequest {
 
 impl ListEmailTrackingRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(filter: EmailTrackingFilter) -> Self {
         ListEmailTrackingRequest {
             filter,
@@ -10607,7 +10468,6 @@ pub struct ListFilesRequest {
 
 impl ListFilesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(filter: FileFilter) -> Self {
         ListFilesRequest {
             filter,
@@ -10742,7 +10602,6 @@ pub struct ListLevelTwoAreasRequest {
 
 impl ListLevelTwoAreasRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(country: String) -> Self {
         ListLevelTwoAreasRequest {
             country,
@@ -10800,7 +10659,6 @@ pub struct ListMailTemplatesRequest {
 
 impl ListMailTemplatesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(filter: MailTemplateFilter) -> Self {
         ListMailTemplatesRequest {
             filter,
@@ -10890,7 +10748,6 @@ pub struct ListNotesRequest {
 
 impl ListNotesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(filter: NoteFilter) -> Self {
         ListNotesRequest {
             filter,
@@ -11026,7 +10883,6 @@ pub struct ListProjectLinesRequest {
 
 impl ListProjectLinesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: String) -> Self {
         ListProjectLinesRequest {
             project_id,
@@ -11337,7 +11193,6 @@ pub struct ListTicketMessagesRequest {
 
 impl ListTicketMessagesRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ListTicketMessagesRequest {
             id,
@@ -11456,7 +11311,6 @@ pub struct ListUserDaysOffRequest {
 
 impl ListUserDaysOffRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ListUserDaysOffRequest {
             id,
@@ -11574,7 +11428,6 @@ pub struct LoseDealRequest {
 
 impl LoseDealRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LoseDealRequest {
             id,
@@ -11610,7 +11463,6 @@ pub struct LostReason {
 
 impl LostReason {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         LostReason {
             id,
@@ -11663,7 +11515,6 @@ pub struct LostReasonList {
 
 impl LostReasonList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<LostReason>) -> Self {
         LostReasonList {
             data,
@@ -11695,7 +11546,6 @@ pub struct LostReasonSort {
 
 impl LostReasonSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: LostReasonSortField) -> Self {
         LostReasonSort {
             field,
@@ -11757,7 +11607,6 @@ pub struct MailTemplate {
 
 impl MailTemplate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         MailTemplate {
             id,
@@ -11821,7 +11670,6 @@ pub struct MailTemplateFilter {
 
 impl MailTemplateFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: MailTemplateType) -> Self {
         MailTemplateFilter {
             department_id: None,
@@ -11934,7 +11782,6 @@ pub struct Meeting {
 
 impl Meeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Meeting {
             id,
@@ -12000,7 +11847,6 @@ pub struct MeetingAttendee {
 
 impl MeetingAttendee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: MeetingAttendeeType, id: String) -> Self {
         MeetingAttendee {
             type_,
@@ -12133,7 +11979,6 @@ pub struct MeetingInfoRequest {
 
 impl MeetingInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         MeetingInfoRequest {
             id,
@@ -12169,7 +12014,6 @@ pub struct MeetingList {
 
 impl MeetingList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<MeetingListItem>) -> Self {
         MeetingList {
             data,
@@ -12245,7 +12089,6 @@ pub struct MeetingListItem {
 
 impl MeetingListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         MeetingListItem {
             id,
@@ -12307,7 +12150,6 @@ pub struct MeetingLocation {
 
 impl MeetingLocation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: MeetingLocationType) -> Self {
         MeetingLocation {
             type_,
@@ -12372,7 +12214,6 @@ pub struct MeetingProject {
 
 impl MeetingProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: MeetingProjectType, id: String) -> Self {
         MeetingProject {
             type_,
@@ -12423,7 +12264,6 @@ pub struct MeetingReportSubject {
 
 impl MeetingReportSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: MeetingReportSubjectType, id: String) -> Self {
         MeetingReportSubject {
             type_,
@@ -12475,7 +12315,6 @@ pub struct MeetingSort {
 
 impl MeetingSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: MeetingSortField) -> Self {
         MeetingSort {
             field,
@@ -12555,7 +12394,6 @@ pub struct MigrateActivityTypeRequest {
 
 impl MigrateActivityTypeRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: ActivityTypeName) -> Self {
         MigrateActivityTypeRequest {
             type_,
@@ -12589,7 +12427,6 @@ pub struct MigrateIdRequest {
 
 impl MigrateIdRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: LegacyObjectType, id: i64) -> Self {
         MigrateIdRequest {
             type_,
@@ -12622,7 +12459,6 @@ pub struct MigrateTaxRateRequest {
 
 impl MigrateTaxRateRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(department_id: String, tax_rate: String) -> Self {
         MigrateTaxRateRequest {
             department_id,
@@ -12654,7 +12490,6 @@ pub struct MigratedId {
 
 impl MigratedId {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: MigratedObjectType, id: String) -> Self {
         MigratedId {
             type_,
@@ -12844,7 +12679,6 @@ pub struct Money {
 
 impl Money {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(amount: f64, currency: Currency) -> Self {
         Money {
             amount,
@@ -12875,7 +12709,6 @@ pub struct MoveDealPhaseRequest {
 
 impl MoveDealPhaseRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, after_phase_id: String) -> Self {
         MoveDealPhaseRequest {
             id,
@@ -12906,7 +12739,6 @@ pub struct MoveDealRequest {
 
 impl MoveDealRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, phase_id: String) -> Self {
         MoveDealRequest {
             id,
@@ -12947,7 +12779,6 @@ pub struct NewAddress {
 
 impl NewAddress {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         line_1: Option<String>,
         postal_code: Option<String>,
@@ -13002,7 +12833,6 @@ pub struct NewAddressWithAddressee {
 
 impl NewAddressWithAddressee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         line_1: Option<String>,
         postal_code: Option<String>,
@@ -13061,7 +12891,6 @@ pub struct NewCall {
 
 impl NewCall {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         participant: NewCallParticipant,
         due_at: clientgen_runtime::DateTime,
@@ -13102,7 +12931,6 @@ pub struct NewCallParticipant {
 
 impl NewCallParticipant {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(customer: CustomerReference) -> Self {
         NewCallParticipant {
             customer,
@@ -13131,7 +12959,6 @@ pub struct NewClosingDay {
 
 impl NewClosingDay {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(day: chrono::NaiveDate) -> Self {
         NewClosingDay {
             day,
@@ -13208,7 +13035,6 @@ pub struct NewCompany {
 
 impl NewCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         NewCompany {
             name,
@@ -13317,7 +13143,6 @@ pub struct NewContact {
 
 impl NewContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(last_name: String) -> Self {
         NewContact {
             first_name: None,
@@ -13382,7 +13207,6 @@ pub struct NewDayOff {
 
 impl NewDayOff {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         starts_at: clientgen_runtime::DateTime,
         ends_at: clientgen_runtime::DateTime,
@@ -13430,7 +13254,6 @@ pub struct NewDayOffType {
 
 impl NewDayOffType {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         NewDayOffType {
             name,
@@ -13495,7 +13318,6 @@ pub struct NewDeal {
 
 impl NewDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(lead: NewDealLead, title: String) -> Self {
         NewDeal {
             lead,
@@ -13547,7 +13369,6 @@ pub struct NewDealLead {
 
 impl NewDealLead {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(customer: CustomerReference) -> Self {
         NewDealLead {
             customer,
@@ -13588,7 +13409,6 @@ pub struct NewDealPhase {
 
 impl NewDealPhase {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         name: String,
         deal_pipeline_id: String,
@@ -13631,7 +13451,6 @@ pub struct NewDealPhaseAttentionPeriod {
 
 impl NewDealPhaseAttentionPeriod {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(amount: i64, unit: DealPhaseAttentionUnit) -> Self {
         NewDealPhaseAttentionPeriod {
             amount,
@@ -13660,7 +13479,6 @@ pub struct NewDealPipeline {
 
 impl NewDealPipeline {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         NewDealPipeline {
             name,
@@ -13695,7 +13513,6 @@ pub struct NewEmailTracking {
 
 impl NewEmailTracking {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: EmailTrackingSubject, content: String) -> Self {
         NewEmailTracking {
             subject,
@@ -13755,7 +13572,6 @@ pub struct NewEvent {
 
 impl NewEvent {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         title: String,
         activity_type_id: String,
@@ -13808,7 +13624,6 @@ pub struct NewEventLink {
 
 impl NewEventLink {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: NewEventLinkType, id: String) -> Self {
         NewEventLink {
             type_,
@@ -13896,7 +13711,6 @@ pub struct NewInvoice {
 
 impl NewInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         invoicee: NewInvoicee,
         department_id: String,
@@ -13957,7 +13771,6 @@ pub struct NewInvoicee {
 
 impl NewInvoicee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(customer: CustomerReference) -> Self {
         NewInvoicee {
             customer,
@@ -14025,7 +13838,6 @@ pub struct NewLegacyMilestone {
 
 impl NewLegacyMilestone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         project_id: String,
         due_on: chrono::NaiveDate,
@@ -14097,7 +13909,6 @@ pub struct NewLegacyProject {
 
 impl NewLegacyProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         title: String,
         starts_on: chrono::NaiveDate,
@@ -14154,7 +13965,6 @@ pub struct NewLegacyProjectMilestone {
 
 impl NewLegacyProjectMilestone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         due_on: chrono::NaiveDate,
         name: String,
@@ -14196,7 +14006,6 @@ pub struct NewLegacyProjectParticipant {
 
 impl NewLegacyProjectParticipant {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(participant: Reference) -> Self {
         NewLegacyProjectParticipant {
             participant,
@@ -14258,7 +14067,6 @@ pub struct NewMeeting {
 
 impl NewMeeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         title: String,
         starts_at: clientgen_runtime::DateTime,
@@ -14319,7 +14127,6 @@ pub struct NewMeetingLocation {
 
 impl NewMeetingLocation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: NewMeetingLocationType) -> Self {
         NewMeetingLocation {
             type_,
@@ -14385,7 +14192,6 @@ pub struct NewNote {
 
 impl NewNote {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: NewNoteSubject, content: String) -> Self {
         NewNote {
             subject,
@@ -14419,7 +14225,6 @@ pub struct NewNoteSubject {
 
 impl NewNoteSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: NoteSubjectTypes, id: String) -> Self {
         NewNoteSubject {
             type_,
@@ -14593,7 +14398,6 @@ pub struct NewProject {
 
 impl NewProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(title: String) -> Self {
         NewProject {
             title,
@@ -14695,7 +14499,6 @@ pub struct NewProjectGroup {
 
 impl NewProjectGroup {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: String, title: String) -> Self {
         NewProjectGroup {
             project_id,
@@ -14795,7 +14598,6 @@ pub struct NewProjectMaterial {
 
 impl NewProjectMaterial {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(project_id: String, title: String) -> Self {
         NewProjectMaterial {
             project_id,
@@ -14900,7 +14702,7 @@ pub struct NewProjectTask {
 
 impl NewProjectTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(project_id: String, title: String) -> Self {
         NewProjectTask {
             project_id,
@@ -14975,7 +14777,6 @@ pub struct NewQuotation {
 
 impl NewQuotation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(deal_id: String) -> Self {
         NewQuotation {
             deal_id,
@@ -15021,7 +14822,6 @@ pub struct NewQuotationExpiry {
 
 impl NewQuotationExpiry {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(action_after_expiry: QuotationExpiryAction) -> Self {
         NewQuotationExpiry {
             expires_after: clientgen_runtime::Patch::Unset,
@@ -15055,7 +14855,6 @@ pub struct NewQuotationGroupedLine {
 
 impl NewQuotationGroupedLine {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(line_items: Vec<NewQuotationLineItem>) -> Self {
         NewQuotationGroupedLine {
             section: None,
@@ -15124,7 +14923,6 @@ pub struct NewQuotationLineItem {
 
 impl NewQuotationLineItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         quantity: f64,
         description: String,
@@ -15214,7 +15012,7 @@ pub struct NewSubscription {
 
 impl NewSubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         invoicee: NewInvoicee,
         department_id: String,
@@ -15278,7 +15076,6 @@ pub struct NewSubscriptionBillingCycle {
 
 impl NewSubscriptionBillingCycle {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         periodicity: Periodicity,
         days_in_advance: SubscriptionDaysInAdvance,
@@ -15347,7 +15144,6 @@ pub struct NewTask {
 
 impl NewTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(title: String, due_on: chrono::NaiveDate, work_type_id: String) -> Self {
         NewTask {
             title,
@@ -15400,7 +15196,6 @@ pub struct NewTaskEstimatedDuration {
 
 impl NewTaskEstimatedDuration {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(unit: TaskDurationUnit, value: i64) -> Self {
         NewTaskEstimatedDuration {
             unit,
@@ -15457,7 +15252,6 @@ pub struct NewTicket {
 
 impl NewTicket {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         subject: String,
         customer: CustomerReference,
@@ -15512,7 +15306,6 @@ pub struct NewTicketMessage {
 
 impl NewTicketMessage {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, body: String) -> Self {
         NewTicketMessage {
             id,
@@ -15547,7 +15340,6 @@ pub struct NewTicketParticipant {
 
 impl NewTicketParticipant {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(customer: Reference) -> Self {
         NewTicketParticipant {
             customer,
@@ -15630,7 +15422,6 @@ pub struct NewTypedAddress {
 
 impl NewTypedAddress {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: AddressType, address: NewAddressWithAddressee) -> Self {
         NewTypedAddress {
             type_,
@@ -15672,7 +15463,6 @@ pub struct Note {
 
 impl Note {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Note {
             id,
@@ -15705,7 +15495,6 @@ pub struct NoteFilter {
 
 impl NoteFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(subject: NoteSubject) -> Self {
         NoteFilter {
             subject,
@@ -15737,7 +15526,6 @@ pub struct NoteList {
 
 impl NoteList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Note>) -> Self {
         NoteList {
             data,
@@ -15812,7 +15600,6 @@ pub struct NoteSubject {
 
 impl NoteSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: NoteListSubjectType, id: String) -> Self {
         NoteSubject {
             type_,
@@ -15936,7 +15723,6 @@ pub struct PaymentMethod {
 
 impl PaymentMethod {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, status: PaymentMethodStatus) -> Self {
         PaymentMethod {
             id,
@@ -15995,7 +15781,6 @@ pub struct PaymentMethodList {
 
 impl PaymentMethodList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<PaymentMethod>) -> Self {
         PaymentMethodList {
             data,
@@ -16067,7 +15852,6 @@ pub struct PaymentTermList {
 
 impl PaymentTermList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<PaymentTermOption>) -> Self {
         PaymentTermList {
             data,
@@ -16123,7 +15907,6 @@ pub struct PaymentTermOption {
 
 impl PaymentTermOption {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         PaymentTermOption {
             type_: None,
@@ -16180,7 +15963,6 @@ pub struct Periodicity {
 
 impl Periodicity {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(unit: PeriodicityUnit, period: i64) -> Self {
         Periodicity {
             unit,
@@ -16237,7 +16019,6 @@ pub struct PriceList {
 
 impl PriceList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         PriceList {
             id,
@@ -16328,7 +16109,6 @@ pub struct PriceListPriceWrite {
 
 impl PriceListPriceWrite {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(price_list_id: String, price: ProductPriceWrite) -> Self {
         PriceListPriceWrite {
             price_list_id,
@@ -16362,7 +16142,6 @@ pub struct PriceListRead {
 
 impl PriceListRead {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, type_: String) -> Self {
         PriceListRead {
             id,
@@ -16469,7 +16248,6 @@ pub struct Product {
 
 impl Product {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Product {
             id,
@@ -16534,7 +16312,6 @@ pub struct ProductCategory {
 
 impl ProductCategory {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProductCategory {
             id,
@@ -16673,7 +16450,6 @@ pub struct ProductInfoRequest {
 
 impl ProductInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProductInfoRequest {
             id,
@@ -16734,7 +16510,6 @@ pub struct ProductListItem {
 
 impl ProductListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProductListItem {
             id,
@@ -16808,7 +16583,6 @@ pub struct ProductPriceWrite {
 
 impl ProductPriceWrite {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(amount: f64, currency: String) -> Self {
         ProductPriceWrite {
             amount,
@@ -17023,7 +16797,6 @@ pub struct Project {
 
 impl Project {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Project {
             id,
@@ -17124,7 +16897,6 @@ pub struct ProjectAssignRequest {
 
 impl ProjectAssignRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, assignee: ProjectAssignee) -> Self {
         ProjectAssignRequest {
             id,
@@ -17178,7 +16950,6 @@ pub struct ProjectAssignee {
 
 impl ProjectAssignee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: ProjectAssigneeType, id: String) -> Self {
         ProjectAssignee {
             type_,
@@ -17267,7 +17038,6 @@ pub struct ProjectBillingMethodUpdate {
 
 impl ProjectBillingMethodUpdate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         value: ProjectBillingMethod,
         update_strategy: ProjectBillingUpdateStrategy,
@@ -17426,7 +17196,6 @@ pub struct ProjectCustomerRequest {
 
 impl ProjectCustomerRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, customer: CustomerReference) -> Self {
         ProjectCustomerRequest {
             id,
@@ -17457,7 +17226,6 @@ pub struct ProjectDealRequest {
 
 impl ProjectDealRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, deal_id: String) -> Self {
         ProjectDealRequest {
             id,
@@ -17619,7 +17387,6 @@ pub struct ProjectGroup {
 
 impl ProjectGroup {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectGroup {
             id,
@@ -17715,7 +17482,6 @@ pub struct ProjectGroupBillingMethodUpdate {
 
 impl ProjectGroupBillingMethodUpdate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         value: ProjectGroupBillingMethod,
         update_strategy: ProjectBillingUpdateStrategy,
@@ -17793,7 +17559,6 @@ pub struct ProjectGroupInfoRequest {
 
 impl ProjectGroupInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectGroupInfoRequest {
             id,
@@ -17891,7 +17656,6 @@ pub struct ProjectGroupListItem {
 
 impl ProjectGroupListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectGroupListItem {
             id,
@@ -17968,7 +17732,6 @@ pub struct ProjectInfoRequest {
 
 impl ProjectInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectInfoRequest {
             id,
@@ -18041,7 +17804,6 @@ pub struct ProjectLineDuplicateRequest {
 
 impl ProjectLineDuplicateRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(origin_id: String) -> Self {
         ProjectLineDuplicateRequest {
             origin_id,
@@ -18093,7 +17855,6 @@ pub struct ProjectLineGroupRequest {
 
 impl ProjectLineGroupRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(line_id: String, group_id: String) -> Self {
         ProjectLineGroupRequest {
             line_id,
@@ -18125,7 +17886,6 @@ pub struct ProjectLineReference {
 
 impl ProjectLineReference {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: ProjectLineType, id: String) -> Self {
         ProjectLineReference {
             type_,
@@ -18197,7 +17957,6 @@ pub struct ProjectLineUngroupRequest {
 
 impl ProjectLineUngroupRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(line_id: String) -> Self {
         ProjectLineUngroupRequest {
             line_id,
@@ -18234,7 +17993,6 @@ pub struct ProjectList {
 
 impl ProjectList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<ProjectListItem>) -> Self {
         ProjectList {
             data,
@@ -18369,7 +18127,6 @@ pub struct ProjectListItem {
 
 impl ProjectListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectListItem {
             id,
@@ -18538,7 +18295,6 @@ pub struct ProjectMaterial {
 
 impl ProjectMaterial {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectMaterial {
             id,
@@ -18655,7 +18411,6 @@ pub struct ProjectMaterialInfoRequest {
 
 impl ProjectMaterialInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectMaterialInfoRequest {
             id,
@@ -18759,7 +18514,6 @@ pub struct ProjectMaterialListItem {
 
 impl ProjectMaterialListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectMaterialListItem {
             id,
@@ -18834,7 +18588,6 @@ pub struct ProjectOwnerRequest {
 
 impl ProjectOwnerRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, user_id: String) -> Self {
         ProjectOwnerRequest {
             id,
@@ -18865,7 +18618,6 @@ pub struct ProjectQuotationRequest {
 
 impl ProjectQuotationRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, quotation_id: String) -> Self {
         ProjectQuotationRequest {
             id,
@@ -18897,7 +18649,6 @@ pub struct ProjectSort {
 
 impl ProjectSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: ProjectSortField) -> Self {
         ProjectSort {
             field,
@@ -19126,7 +18877,7 @@ pub struct ProjectTask {
 
 impl ProjectTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(id: String) -> Self {
         ProjectTask {
             id,
@@ -19275,7 +19026,6 @@ pub struct ProjectTaskInfoRequest {
 
 impl ProjectTaskInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         ProjectTaskInfoRequest {
             id,
@@ -19316,7 +19066,6 @@ pub struct ProjectTaskList {
 
 impl ProjectTaskList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<ProjectTaskListItem>) -> Self {
         ProjectTaskList {
             data,
@@ -19431,7 +19180,7 @@ pub struct ProjectTaskListItem {
 
 impl ProjectTaskListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(id: String) -> Self {
         ProjectTaskListItem {
             id,
@@ -19514,7 +19263,6 @@ pub struct ProjectTime {
 
 impl ProjectTime {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(value: f64, unit: ProjectTimeUnit) -> Self {
         ProjectTime {
             value,
@@ -19631,7 +19379,6 @@ pub struct Quotation {
 
 impl Quotation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Quotation {
             id,
@@ -19687,7 +19434,6 @@ pub struct QuotationCurrency {
 
 impl QuotationCurrency {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(code: Currency) -> Self {
         QuotationCurrency {
             code,
@@ -19838,7 +19584,6 @@ pub struct QuotationInfoRequest {
 
 impl QuotationInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         QuotationInfoRequest {
             id,
@@ -19964,7 +19709,6 @@ pub struct QuotationList {
 
 impl QuotationList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<QuotationListItem>) -> Self {
         QuotationList {
             data,
@@ -20025,7 +19769,6 @@ pub struct QuotationListItem {
 
 impl QuotationListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         QuotationListItem {
             id,
@@ -20070,7 +19813,6 @@ pub struct QuotationMailFrom {
 
 impl QuotationMailFrom {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(sender: QuotationSender, email_address: String) -> Self {
         QuotationMailFrom {
             sender,
@@ -20106,7 +19848,6 @@ pub struct QuotationMailRecipient {
 
 impl QuotationMailRecipient {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         QuotationMailRecipient {
             customer: clientgen_runtime::Patch::Unset,
@@ -20143,7 +19884,6 @@ pub struct QuotationMailRecipients {
 
 impl QuotationMailRecipients {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(to: Vec<QuotationMailRecipient>) -> Self {
         QuotationMailRecipients {
             to,
@@ -20177,7 +19917,6 @@ pub struct QuotationSender {
 
 impl QuotationSender {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: QuotationSenderType, id: String) -> Self {
         QuotationSender {
             type_,
@@ -20310,7 +20049,6 @@ pub struct Reference {
 
 impl Reference {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: String, id: String) -> Self {
         Reference {
             type_,
@@ -20350,7 +20088,6 @@ pub struct RegisterInvoicePaymentRequest {
 
 impl RegisterInvoicePaymentRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         id: String,
         payment: Money,
@@ -20404,7 +20141,6 @@ pub struct RelatedContact {
 
 impl RelatedContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: String, id: String) -> Self {
         RelatedContact {
             type_,
@@ -20468,7 +20204,6 @@ pub struct SendInvoiceRequest {
 
 impl SendInvoiceRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, content: InvoiceMailContent) -> Self {
         SendInvoiceRequest {
             id,
@@ -20517,7 +20252,6 @@ pub struct SendQuotationRequest {
 
 impl SendQuotationRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         quotations: Vec<String>,
         recipients: QuotationMailRecipients,
@@ -20620,7 +20354,6 @@ pub struct StockThresholdWrite {
 
 impl StockThresholdWrite {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(minimum: f64, action: StockThresholdAction) -> Self {
         StockThresholdWrite {
             minimum,
@@ -20715,7 +20448,6 @@ pub struct Subscription {
 
 impl Subscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Subscription {
             id,
@@ -20869,7 +20601,6 @@ pub struct SubscriptionGroupedLines {
 
 impl SubscriptionGroupedLines {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(line_items: Vec<LineItem>) -> Self {
         SubscriptionGroupedLines {
             section: None,
@@ -20903,7 +20634,6 @@ pub struct SubscriptionInfoRequest {
 
 impl SubscriptionInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         SubscriptionInfoRequest {
             id,
@@ -21007,7 +20737,6 @@ pub struct SubscriptionList {
 
 impl SubscriptionList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<SubscriptionListItem>) -> Self {
         SubscriptionList {
             data,
@@ -21084,7 +20813,6 @@ pub struct SubscriptionListItem {
 
 impl SubscriptionListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         SubscriptionListItem {
             id,
@@ -21138,7 +20866,6 @@ pub struct SubscriptionSort {
 
 impl SubscriptionSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: SubscriptionSortField) -> Self {
         SubscriptionSort {
             field,
@@ -21233,7 +20960,6 @@ pub struct Tag {
 
 impl Tag {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(tag: String) -> Self {
         Tag {
             tag,
@@ -21265,7 +20991,6 @@ pub struct TagList {
 
 impl TagList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<Tag>) -> Self {
         TagList {
             data,
@@ -21296,7 +21021,6 @@ pub struct TagRequest {
 
 impl TagRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, tags: Vec<String>) -> Self {
         TagRequest {
             id,
@@ -21330,7 +21054,6 @@ pub struct TagSort {
 
 impl TagSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: TagSortField) -> Self {
         TagSort {
             field,
@@ -21426,7 +21149,6 @@ pub struct Task {
 
 impl Task {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Task {
             id,
@@ -21488,7 +21210,6 @@ pub struct TaskAssignee {
 
 impl TaskAssignee {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: TaskAssigneeType, id: String) -> Self {
         TaskAssignee {
             type_,
@@ -21635,7 +21356,6 @@ pub struct TaskList {
 
 impl TaskList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<TaskListItem>) -> Self {
         TaskList {
             data,
@@ -21719,7 +21439,6 @@ pub struct TaskListItem {
 
 impl TaskListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TaskListItem {
             id,
@@ -21784,7 +21503,6 @@ pub struct TaskScheduleRequest {
 
 impl TaskScheduleRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         id: String,
         starts_at: clientgen_runtime::DateTime,
@@ -21822,7 +21540,6 @@ pub struct TaskSort {
 
 impl TaskSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: TaskSortField) -> Self {
         TaskSort {
             field,
@@ -21876,7 +21593,6 @@ pub struct TaxRate {
 
 impl TaxRate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TaxRate {
             id,
@@ -21916,7 +21632,6 @@ pub struct TaxRateList {
 
 impl TaxRateList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<TaxRate>) -> Self {
         TaxRateList {
             data,
@@ -21950,7 +21665,6 @@ pub struct TaxRateSort {
 
 impl TaxRateSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: TaxRateSortField) -> Self {
         TaxRateSort {
             field,
@@ -22012,7 +21726,6 @@ pub struct Team {
 
 impl Team {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Team {
             id,
@@ -22073,7 +21786,6 @@ pub struct TeamSort {
 
 impl TeamSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: TeamSortField) -> Self {
         TeamSort {
             field,
@@ -22119,7 +21831,6 @@ pub struct Telephone {
 
 impl Telephone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: TelephoneType, number: String) -> Self {
         Telephone {
             type_,
@@ -22217,7 +21928,6 @@ pub struct Ticket {
 
 impl Ticket {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Ticket {
             id,
@@ -22338,7 +22048,6 @@ pub struct TicketList {
 
 impl TicketList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<TicketListItem>) -> Self {
         TicketList {
             data,
@@ -22410,7 +22119,6 @@ pub struct TicketListItem {
 
 impl TicketListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TicketListItem {
             id,
@@ -22484,7 +22192,6 @@ pub struct TicketMessage {
 
 impl TicketMessage {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(message_id: String) -> Self {
         TicketMessage {
             message_id,
@@ -22559,7 +22266,6 @@ pub struct TicketMessageList {
 
 impl TicketMessageList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<TicketMessageListItem>) -> Self {
         TicketMessageList {
             data,
@@ -22607,7 +22313,6 @@ pub struct TicketMessageListItem {
 
 impl TicketMessageListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(message_id: String) -> Self {
         TicketMessageListItem {
             message_id,
@@ -22646,7 +22351,6 @@ pub struct TicketMessageRequest {
 
 impl TicketMessageRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(message_id: String) -> Self {
         TicketMessageRequest {
             message_id,
@@ -22676,7 +22380,6 @@ pub struct TicketMessageSender {
 
 impl TicketMessageSender {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: TicketMessageSenderType, id: String) -> Self {
         TicketMessageSender {
             type_,
@@ -22770,7 +22473,6 @@ pub struct TicketStatus {
 
 impl TicketStatus {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TicketStatus {
             id,
@@ -22901,7 +22603,6 @@ pub struct TimeTracking {
 
 impl TimeTracking {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TimeTracking {
             id,
@@ -23058,7 +22759,6 @@ pub struct TimeTrackingInfo {
 
 impl TimeTrackingInfo {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: TimeTracking) -> Self {
         TimeTrackingInfo {
             data,
@@ -23107,7 +22807,6 @@ pub struct TimeTrackingInfoRequest {
 
 impl TimeTrackingInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TimeTrackingInfoRequest {
             id,
@@ -23180,7 +22879,6 @@ pub struct TimeTrackingList {
 
 impl TimeTrackingList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<TimeTrackingListItem>) -> Self {
         TimeTrackingList {
             data,
@@ -23260,7 +22958,6 @@ pub struct TimeTrackingListItem {
 
 impl TimeTrackingListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TimeTrackingListItem {
             id,
@@ -23349,7 +23046,6 @@ pub struct TimeTrackingRelatesTo {
 
 impl TimeTrackingRelatesTo {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: TimeTrackingRelatesToTypes, id: String) -> Self {
         TimeTrackingRelatesTo {
             type_,
@@ -23381,7 +23077,6 @@ pub struct TimeTrackingRelatesToFilter {
 
 impl TimeTrackingRelatesToFilter {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: TimeTrackingRelatesToFilterType, id: String) -> Self {
         TimeTrackingRelatesToFilter {
             type_,
@@ -23462,7 +23157,6 @@ pub struct TimeTrackingResumeRequest {
 
 impl TimeTrackingResumeRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         TimeTrackingResumeRequest {
             id,
@@ -23494,7 +23188,6 @@ pub struct TimeTrackingSort {
 
 impl TimeTrackingSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: TimeTrackingSortField) -> Self {
         TimeTrackingSort {
             field,
@@ -23542,7 +23235,6 @@ pub struct TimeTrackingSubject {
 
 impl TimeTrackingSubject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(type_: TimeTrackingSubjectType, id: String) -> Self {
         TimeTrackingSubject {
             type_,
@@ -23622,7 +23314,6 @@ pub struct Timer {
 
 impl Timer {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         Timer {
             id,
@@ -23720,7 +23411,6 @@ pub struct UnitOfMeasure {
 
 impl UnitOfMeasure {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UnitOfMeasure {
             id,
@@ -23797,7 +23487,6 @@ pub struct UpdateBookedInvoice {
 
 impl UpdateBookedInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateBookedInvoice {
             id,
@@ -23868,7 +23557,6 @@ pub struct UpdateCall {
 
 impl UpdateCall {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateCall {
             id,
@@ -24000,7 +23688,6 @@ pub struct UpdateCompany {
 
 impl UpdateCompany {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateCompany {
             id,
@@ -24139,7 +23826,6 @@ pub struct UpdateContact {
 
 impl UpdateContact {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateContact {
             id,
@@ -24219,7 +23905,6 @@ pub struct UpdateDayOffType {
 
 impl UpdateDayOffType {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateDayOffType {
             id,
@@ -24306,7 +23991,6 @@ pub struct UpdateDeal {
 
 impl UpdateDeal {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateDeal {
             id,
@@ -24372,7 +24056,6 @@ pub struct UpdateDealPhase {
 
 impl UpdateDealPhase {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(
         id: String,
         requires_attention_after: NewDealPhaseAttentionPeriod,
@@ -24412,7 +24095,6 @@ pub struct UpdateDealPipeline {
 
 impl UpdateDealPipeline {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String, name: String) -> Self {
         UpdateDealPipeline {
             id,
@@ -24477,7 +24159,6 @@ pub struct UpdateEvent {
 
 impl UpdateEvent {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateEvent {
             id,
@@ -24573,7 +24254,6 @@ pub struct UpdateInvoice {
 
 impl UpdateInvoice {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateInvoice {
             id,
@@ -24662,7 +24342,6 @@ pub struct UpdateLegacyMilestone {
 
 impl UpdateLegacyMilestone {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateLegacyMilestone {
             id,
@@ -24743,7 +24422,6 @@ pub struct UpdateLegacyProject {
 
 impl UpdateLegacyProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateLegacyProject {
             id,
@@ -24840,7 +24518,6 @@ pub struct UpdateMeeting {
 
 impl UpdateMeeting {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateMeeting {
             id,
@@ -24890,7 +24567,6 @@ pub struct UpdateNote {
 
 impl UpdateNote {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateNote {
             id,
@@ -24988,7 +24664,6 @@ pub struct UpdateProduct {
 
 impl UpdateProduct {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateProduct {
             id,
@@ -25107,7 +24782,6 @@ pub struct UpdateProject {
 
 impl UpdateProject {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateProject {
             id,
@@ -25203,7 +24877,6 @@ pub struct UpdateProjectGroup {
 
 impl UpdateProjectGroup {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateProjectGroup {
             id,
@@ -25314,7 +24987,6 @@ pub struct UpdateProjectMaterial {
 
 impl UpdateProjectMaterial {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateProjectMaterial {
             id,
@@ -25431,7 +25103,7 @@ pub struct UpdateProjectTask {
 
 impl UpdateProjectTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(id: String) -> Self {
         UpdateProjectTask {
             id,
@@ -25508,7 +25180,6 @@ pub struct UpdateQuotation {
 
 impl UpdateQuotation {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateQuotation {
             id,
@@ -25606,7 +25277,6 @@ pub struct UpdateSubscription {
 
 impl UpdateSubscription {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateSubscription {
             id,
@@ -25723,7 +25393,6 @@ pub struct UpdateTask {
 
 impl UpdateTask {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateTask {
             id,
@@ -25817,7 +25486,6 @@ pub struct UpdateTicket {
 
 impl UpdateTicket {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateTicket {
             id,
@@ -25865,7 +25533,6 @@ pub struct UpdateTicketParticipant {
 
 impl UpdateTicketParticipant {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(customer: Option<Reference>) -> Self {
         UpdateTicketParticipant {
             customer,
@@ -25929,7 +25596,6 @@ pub struct UpdateTimeTracking {
 
 impl UpdateTimeTracking {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UpdateTimeTracking {
             id,
@@ -26056,7 +25722,6 @@ pub struct User {
 
 impl User {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         User {
             id,
@@ -26126,7 +25791,6 @@ pub struct UserDayOff {
 
 impl UserDayOff {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UserDayOff {
             id,
@@ -26193,7 +25857,6 @@ pub struct UserDayOffList {
 
 impl UserDayOffList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<UserDayOff>) -> Self {
         UserDayOffList {
             data,
@@ -26270,7 +25933,6 @@ pub struct UserInfoRequest {
 
 impl UserInfoRequest {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UserInfoRequest {
             id,
@@ -26357,7 +26019,6 @@ pub struct UserList {
 
 impl UserList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<UserListItem>) -> Self {
         UserList {
             data,
@@ -26417,7 +26078,6 @@ pub struct UserListItem {
 
 impl UserListItem {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         UserListItem {
             id,
@@ -26490,7 +26150,6 @@ pub struct UserSort {
 
 impl UserSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: UserSortField) -> Self {
         UserSort {
             field,
@@ -26643,7 +26302,6 @@ pub struct Webhook {
 
 impl Webhook {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(url: String, types: Vec<WebhookEventType>) -> Self {
         Webhook {
             url,
@@ -26938,7 +26596,6 @@ pub struct WithholdingTaxRate {
 
 impl WithholdingTaxRate {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         WithholdingTaxRate {
             id,
@@ -26976,7 +26633,6 @@ pub struct WorkType {
 
 impl WorkType {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: String) -> Self {
         WorkType {
             id,
@@ -27031,7 +26687,6 @@ pub struct WorkTypeList {
 
 impl WorkTypeList {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(data: Vec<WorkType>) -> Self {
         WorkTypeList {
             data,
@@ -27065,7 +26720,6 @@ pub struct WorkTypeSort {
 
 impl WorkTypeSort {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(field: WorkTypeSortField) -> Self {
         WorkTypeSort {
             field,

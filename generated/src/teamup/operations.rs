@@ -2,8 +2,6 @@
 
 //! Operations of the Teamup Calendar API: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 use clientgen_runtime::{Method, Request, ResponseValue};
 use super::{types, Client, Error};
@@ -264,36 +262,15 @@ pub struct CheckAccess<'a> {
 }
 
 impl<'a> CheckAccess<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -309,16 +286,7 @@ impl<'a> CheckAccess<'a> {
         if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CheckAccess<'a> {
-    type Output = Result<ResponseValue<types::AccessCheck>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CheckAccess => Result<ResponseValue<types::AccessCheck>, Error>);
 
 /// Request builder for [`Client::create_event`]: `POST /{calendarKey}/events`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -353,36 +321,15 @@ impl<'a> CreateEvent<'a> {
         self
     }
 
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -424,16 +371,7 @@ impl<'a> CreateEvent<'a> {
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for CreateEvent<'a> {
-    type Output = Result<ResponseValue<types::Event>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CreateEvent => Result<ResponseValue<types::Event>, Error>);
 
 /// Request builder for [`Client::create_subcalendar`]: `POST /{calendarKey}/subcalendars`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -448,36 +386,15 @@ pub struct CreateSubcalendar<'a> {
 }
 
 impl<'a> CreateSubcalendar<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -505,16 +422,7 @@ impl<'a> CreateSubcalendar<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for CreateSubcalendar<'a> {
-    type Output = Result<ResponseValue<types::Subcalendar>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(CreateSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
 
 /// Request builder for [`Client::delete_event`]: `DELETE /{calendarKey}/events/{eventId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -539,36 +447,15 @@ impl<'a> DeleteEvent<'a> {
         self
     }
 
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -594,16 +481,7 @@ impl<'a> DeleteEvent<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteEvent<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteEvent => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::delete_subcalendar`]: `DELETE /{calendarKey}/subcalendars/{subCalendarId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -618,36 +496,15 @@ pub struct DeleteSubcalendar<'a> {
 }
 
 impl<'a> DeleteSubcalendar<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -671,16 +528,7 @@ impl<'a> DeleteSubcalendar<'a> {
         if resp.is_success() { resp.empty() } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for DeleteSubcalendar<'a> {
-    type Output = Result<ResponseValue<()>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(DeleteSubcalendar => Result<ResponseValue<()>, Error>);
 
 /// Request builder for [`Client::get_configuration`]: `GET /{calendarKey}/configuration`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -694,36 +542,15 @@ pub struct GetConfiguration<'a> {
 }
 
 impl<'a> GetConfiguration<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -750,16 +577,7 @@ impl<'a> GetConfiguration<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for GetConfiguration<'a> {
-    type Output = Result<ResponseValue<types::Configuration>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetConfiguration => Result<ResponseValue<types::Configuration>, Error>);
 
 /// Request builder for [`Client::get_event`]: `GET /{calendarKey}/events/{eventId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -785,36 +603,15 @@ impl<'a> GetEvent<'a> {
         self
     }
 
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -846,16 +643,7 @@ impl<'a> GetEvent<'a> {
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for GetEvent<'a> {
-    type Output = Result<ResponseValue<types::Event>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetEvent => Result<ResponseValue<types::Event>, Error>);
 
 /// Request builder for [`Client::get_subcalendar`]: `GET /{calendarKey}/subcalendars/{subCalendarId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -870,36 +658,15 @@ pub struct GetSubcalendar<'a> {
 }
 
 impl<'a> GetSubcalendar<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -927,16 +694,7 @@ impl<'a> GetSubcalendar<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for GetSubcalendar<'a> {
-    type Output = Result<ResponseValue<types::Subcalendar>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(GetSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
 
 /// Request builder for [`Client::list_events`]: `GET /{calendarKey}/events`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -986,36 +744,15 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -1049,16 +786,7 @@ impl<'a> ListEvents<'a> {
         if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for ListEvents<'a> {
-    type Output = Result<ResponseValue<Vec<types::Event>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ListEvents => Result<ResponseValue<Vec<types::Event>>, Error>);
 
 /// Request builder for [`Client::list_subcalendars`]: `GET /{calendarKey}/subcalendars`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1072,36 +800,15 @@ pub struct ListSubcalendars<'a> {
 }
 
 impl<'a> ListSubcalendars<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -1128,16 +835,7 @@ impl<'a> ListSubcalendars<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for ListSubcalendars<'a> {
-    type Output = Result<ResponseValue<Vec<types::Subcalendar>>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(ListSubcalendars => Result<ResponseValue<Vec<types::Subcalendar>>, Error>);
 
 /// Request builder for [`Client::update_event`]: `PUT /{calendarKey}/events/{eventId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1173,36 +871,15 @@ impl<'a> UpdateEvent<'a> {
         self
     }
 
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -1245,16 +922,7 @@ impl<'a> UpdateEvent<'a> {
         if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
     }
 }
-
-impl<'a> IntoFuture for UpdateEvent<'a> {
-    type Output = Result<ResponseValue<types::Event>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateEvent => Result<ResponseValue<types::Event>, Error>);
 
 /// Request builder for [`Client::update_subcalendar`]: `PUT /{calendarKey}/subcalendars/{subCalendarId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1270,36 +938,15 @@ pub struct UpdateSubcalendar<'a> {
 }
 
 impl<'a> UpdateSubcalendar<'a> {
-    /// Overrides the client's `tz` for this call.
-    ///
-    /// Timezone of the request, as a TZ database name (`UTC`, `America/New_York`, ...). Date-times without an offset are read in it. The server honours it only when the calendar lets users change the timezone (calendar settings, Date & Time); an unknown name fails with `invalid_timezone_identifier`.
-    ///
-    /// Server default: `calendar timezone`.
+    /// Overrides the client's [`tz`](super::ClientBuilder::tz) for this call.
     pub fn tz(mut self, value: impl Into<String>) -> Self {
         self.tz = Some(value.into());
         self
     }
 
-    /// Overrides the client's `lang` for this call.
-    ///
-    /// Language of translated text in responses, such as error titles and messages. Documented values: `en`, `en_GB`, `fr`, `de`, `es`, `hu`. Kept a string because the list may grow.
-    ///
-    /// Server default: `calendar language`.
+    /// Overrides the client's [`lang`](super::ClientBuilder::lang) for this call.
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's total timeout for this call: one deadline for the whole
-    /// call, waits and retries included.
-    pub fn timeout(mut self, value: Duration) -> Self {
-        self.timeout = Some(value);
-        self
-    }
-
-    /// Overrides the client's response body cap, in bytes, for this call.
-    pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
         self
     }
 
@@ -1328,13 +975,4 @@ impl<'a> UpdateSubcalendar<'a> {
         }
     }
 }
-
-impl<'a> IntoFuture for UpdateSubcalendar<'a> {
-    type Output = Result<ResponseValue<types::Subcalendar>, Error>;
-
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+clientgen_runtime::request_builder!(UpdateSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);

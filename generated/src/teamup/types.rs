@@ -215,7 +215,6 @@ pub struct ErrorDetail {
 
 impl ErrorDetail {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(id: ErrorId) -> Self {
         ErrorDetail {
             id,
@@ -318,7 +317,6 @@ pub struct ErrorResponse {
 
 impl ErrorResponse {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(error: ErrorDetail) -> Self {
         ErrorResponse {
             error,
@@ -447,7 +445,7 @@ pub struct Event {
 
 impl Event {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(
         id: String,
         start_dt: clientgen_runtime::DateTime,
@@ -717,7 +715,7 @@ pub struct NewEvent {
 
 impl NewEvent {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
+    #[allow(deprecated)]
     pub fn new(
         start_dt: clientgen_runtime::DateTime,
         end_dt: clientgen_runtime::DateTime,
@@ -785,7 +783,6 @@ pub struct NewSubcalendar {
 
 impl NewSubcalendar {
     /// A value with every required field given and every optional field unset.
-    #[allow(deprecated, clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         NewSubcalendar {
             name,
