@@ -602,13 +602,17 @@ impl Lowerer<'_> {
                 let integer = match t.repr.as_deref() {
                     Some("string") => false,
                     Some("integer") => true,
-                    other => {
+                    Some(other) => {
                         self.error(
                             &join(&path, "type"),
                             format!(
-                                "an enum needs `type: string` or `type: integer`, found {other:?}"
+                                "an enum needs `type: string` or `type: integer`, found `{other}`"
                             ),
                         );
+                        false
+                    }
+                    None => {
+                        self.error(&path, "an enum needs `type: string` or `type: integer`");
                         false
                     }
                 };
@@ -624,7 +628,12 @@ impl Lowerer<'_> {
                     })
                     .collect();
                 let borrowed: Vec<_> = entries.iter().map(|(w, r)| (w.as_str(), *r)).collect();
-                let names = self.names(Namespace::Variant, &join(&path, "values"), &borrowed);
+                // A value's `rust_name` is at `values[i].rust_name`: the list is indexed, not
+                // keyed by the value.
+                let vpaths: Vec<String> =
+                    (0..t.values.len()).map(|i| format!("{path}.values[{i}]")).collect();
+                let names =
+                    self.names_at(Namespace::Variant, &BTreeSet::new(), &borrowed, &vpaths);
                 let mut seen = BTreeSet::new();
                 let mut values = Vec::new();
                 for (i, (v, rust)) in t.values.iter().zip(names).enumerate() {
@@ -712,17 +721,23 @@ impl Lowerer<'_> {
                 };
                 let collection = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
                 let optional = !f.required || f.nullable;
-                let problem = if f.read_only {
-                    Some("is read-only, so it is never sent")
-                } else if f.clearable {
-                    Some("is `clearable`; a three-state field cannot be an alternative")
-                } else if !optional && !collection {
-                    Some("is required, so it is always set")
-                } else {
-                    None
-                };
-                if let Some(problem) = problem {
-                    self.error(&apath, format!("`{wire}` {problem}"));
+                // Each message is written whole at its call, so that the test that every
+                // diagnostic has a fixture (tests/snapshots.rs) can find it.
+                if f.read_only {
+                    self.error(&apath, format!("`{wire}` is read-only, so it is never sent"));
+                    continue;
+                }
+                if f.clearable {
+                    self.error(
+                        &apath,
+                        format!(
+                            "`{wire}` is `clearable`; a three-state field cannot be an alternative"
+                        ),
+                    );
+                    continue;
+                }
+                if !optional && !collection {
+                    self.error(&apath, format!("`{wire}` is required, so it is always set"));
                     continue;
                 }
                 set.push(ir::SetField {
@@ -782,7 +797,9 @@ impl Lowerer<'_> {
             .iter()
             .map(|(w, _, f)| (w.as_str(), f.rust_name.as_deref()))
             .collect();
-        let names = self.names(Namespace::Field, &join(path, "fields"), &entries);
+        // A copied field's `rust_name` is where the field is written: in the source type.
+        let fpaths: Vec<String> = fields.iter().map(|(_, p, _)| p.clone()).collect();
+        let names = self.names_at(Namespace::Field, &BTreeSet::new(), &entries, &fpaths);
         fields
             .iter()
             .zip(names)
@@ -790,22 +807,25 @@ impl Lowerer<'_> {
                 if f.read_only && f.write_only {
                     self.error(fpath, "a field cannot be both `read_only` and `write_only`");
                 }
-                if f.clearable {
-                    let clash = if f.required {
-                        Some("`required`: a required field is always sent")
-                    } else if f.nullable {
-                        Some("`nullable`: a nullable field is already sent as `null` when unset")
-                    } else if f.read_only {
-                        Some("`read_only`: a read-only field is never sent")
-                    } else {
-                        None
-                    };
-                    if let Some(why) = clash {
-                        self.error(
-                            &join(fpath, "clearable"),
-                            format!("`clearable` cannot be combined with {why}"),
-                        );
-                    }
+                let cpath = join(fpath, "clearable");
+                if f.clearable && f.required {
+                    self.error(
+                        &cpath,
+                        "`clearable` cannot be combined with `required`: a required field is \
+                         always sent",
+                    );
+                } else if f.clearable && f.nullable {
+                    self.error(
+                        &cpath,
+                        "`clearable` cannot be combined with `nullable`: a nullable field is \
+                         already sent as `null` when unset",
+                    );
+                } else if f.clearable && f.read_only {
+                    self.error(
+                        &cpath,
+                        "`clearable` cannot be combined with `read_only`: a read-only field is \
+                         never sent",
+                    );
                 }
                 ir::FieldModel {
                     wire: wire.clone(),
@@ -1008,8 +1028,11 @@ impl Lowerer<'_> {
         // Path template: every placeholder is an operation or client parameter, and every path
         // parameter appears.
         let mut parts = Vec::new();
-        match split_path(&op.path) {
-            Err(msg) => self.error(&join(&path, "path"), msg),
+        let parsed = match split_path(&op.path) {
+            Err(msg) => {
+                self.error(&join(&path, "path"), msg);
+                false
+            }
             Ok(split) => {
                 if !op.path.starts_with('/') {
                     self.error(&join(&path, "path"), "a path starts with `/`");
@@ -1036,10 +1059,13 @@ impl Lowerer<'_> {
                         }
                     }
                 }
+                true
             }
-        }
+        };
+        // A path that does not parse has already been reported; its parameters are not missing.
         for p in &params {
-            if p.location == ir::ParamLocation::Path
+            if parsed
+                && p.location == ir::ParamLocation::Path
                 && !parts.contains(&ir::PathPart::Param(p.rust.clone()))
             {
                 self.key_error(
@@ -1337,7 +1363,7 @@ impl Lowerer<'_> {
             let Some(f) = found else {
                 self.error(
                     path,
-                    format!("`{segment}` is not a field of the response at this point"),
+                    format!("`{segment}` is not a field of the object at this point"),
                 );
                 return None;
             };
