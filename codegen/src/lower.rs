@@ -1454,6 +1454,9 @@ fn split_path(template: &str) -> Result<Vec<Result<String, String>>, String> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
+        if rest[..open].contains('}') {
+            return Err(format!("unmatched `}}` in `{template}`"));
+        }
         if open > 0 {
             out.push(Ok(rest[..open].to_owned()));
         }
@@ -1474,4 +1477,80 @@ fn split_path(template: &str) -> Result<Vec<Result<String, String>>, String> {
         out.push(Ok(rest.to_owned()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{placeholders, split_path};
+
+    fn lit(s: &str) -> Result<String, String> {
+        Ok(s.to_owned())
+    }
+
+    fn param(s: &str) -> Result<String, String> {
+        Err(s.to_owned())
+    }
+
+    #[test]
+    fn splits_literals_and_placeholders() {
+        assert_eq!(
+            split_path("/events/{id}").unwrap(),
+            [lit("/events/"), param("id")]
+        );
+        assert_eq!(
+            split_path("/{calendarKey}/events/{eventId}/history").unwrap(),
+            [
+                lit("/"),
+                param("calendarKey"),
+                lit("/events/"),
+                param("eventId"),
+                lit("/history")
+            ]
+        );
+        // Adjacent placeholders, and one that is the whole template.
+        assert_eq!(
+            split_path("/{a}{b}.json").unwrap(),
+            [lit("/"), param("a"), param("b"), lit(".json")]
+        );
+        assert_eq!(split_path("{host}").unwrap(), [param("host")]);
+        // A template without placeholders is one literal; an empty one is nothing.
+        assert_eq!(split_path("/ping").unwrap(), [lit("/ping")]);
+        assert_eq!(split_path("").unwrap(), []);
+        // Names are taken as written: dots, dashes and non-ASCII text are the spec's business.
+        assert_eq!(
+            split_path("/files/{file.id}/{é-x}").unwrap(),
+            [lit("/files/"), param("file.id"), lit("/"), param("é-x")]
+        );
+    }
+
+    #[test]
+    fn base_urls_have_placeholders_too() {
+        assert_eq!(
+            placeholders("https://{subdomain}.example.com/{version}/").unwrap(),
+            ["subdomain", "version"]
+        );
+        assert_eq!(
+            placeholders("https://api.example.com").unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_templates_saying_what_is_wrong() {
+        let cases = [
+            ("/events/{id", "unclosed `{` in `/events/{id`"),
+            ("/events/{", "unclosed `{` in `/events/{`"),
+            ("/events/{}", "malformed placeholder in `/events/{}`"),
+            ("/events/{a{b}", "malformed placeholder in `/events/{a{b}`"),
+            ("/events/id}", "unmatched `}` in `/events/id}`"),
+            ("/events/{id}}", "unmatched `}` in `/events/{id}}`"),
+            ("}", "unmatched `}` in `}`"),
+            // A stray `}` before a placeholder is found too, not taken as literal text.
+            ("/a}/{b}", "unmatched `}` in `/a}/{b}`"),
+        ];
+        for (template, message) in cases {
+            assert_eq!(split_path(template), Err(message.to_owned()), "{template}");
+            assert_eq!(placeholders(template), Err(message.to_owned()), "{template}");
+        }
+    }
 }
