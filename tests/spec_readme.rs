@@ -88,7 +88,12 @@ fn model() -> Vec<(String, Vec<String>)> {
     definitions
         .iter()
         .filter_map(|(name, def)| {
-            let keys = def.get("properties")?.as_object()?.keys().cloned().collect();
+            let keys = def
+                .get("properties")?
+                .as_object()?
+                .keys()
+                .cloned()
+                .collect();
             Some((name.clone(), keys))
         })
         .collect()
@@ -105,7 +110,11 @@ fn every_key_of_the_spec_model_is_documented() {
         "specs/schema.json has only {} objects with {keys} keys",
         model.len()
     );
-    for (object, key) in [("Spec", "operations"), ("Operation", "path"), ("Field", "type")] {
+    for (object, key) in [
+        ("Spec", "operations"),
+        ("Operation", "path"),
+        ("Field", "type"),
+    ] {
         assert!(
             model
                 .iter()
@@ -123,12 +132,16 @@ fn every_key_of_the_spec_model_is_documented() {
             continue;
         };
         let Some(text) = section(&readme, title) else {
-            missing.push(format!("no section \"{title}\" in specs/README.md for `{object}`"));
+            missing.push(format!(
+                "no section \"{title}\" in specs/README.md for `{object}`"
+            ));
             continue;
         };
         for key in keys {
             if !documents(text, key) {
-                missing.push(format!("`{object}.{key}` is not documented under \"{title}\""));
+                missing.push(format!(
+                    "`{object}.{key}` is not documented under \"{title}\""
+                ));
             }
         }
     }

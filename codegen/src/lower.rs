@@ -630,10 +630,10 @@ impl Lowerer<'_> {
                 let borrowed: Vec<_> = entries.iter().map(|(w, r)| (w.as_str(), *r)).collect();
                 // A value's `rust_name` is at `values[i].rust_name`: the list is indexed, not
                 // keyed by the value.
-                let vpaths: Vec<String> =
-                    (0..t.values.len()).map(|i| format!("{path}.values[{i}]")).collect();
-                let names =
-                    self.names_at(Namespace::Variant, &BTreeSet::new(), &borrowed, &vpaths);
+                let vpaths: Vec<String> = (0..t.values.len())
+                    .map(|i| format!("{path}.values[{i}]"))
+                    .collect();
+                let names = self.names_at(Namespace::Variant, &BTreeSet::new(), &borrowed, &vpaths);
                 let mut seen = BTreeSet::new();
                 let mut values = Vec::new();
                 for (i, (v, rust)) in t.values.iter().zip(names).enumerate() {
@@ -724,7 +724,10 @@ impl Lowerer<'_> {
                 // Each message is written whole at its call, so that the test that every
                 // diagnostic has a fixture (tests/snapshots.rs) can find it.
                 if f.read_only {
-                    self.error(&apath, format!("`{wire}` is read-only, so it is never sent"));
+                    self.error(
+                        &apath,
+                        format!("`{wire}` is read-only, so it is never sent"),
+                    );
                     continue;
                 }
                 if f.clearable {
@@ -1550,7 +1553,11 @@ mod tests {
         ];
         for (template, message) in cases {
             assert_eq!(split_path(template), Err(message.to_owned()), "{template}");
-            assert_eq!(placeholders(template), Err(message.to_owned()), "{template}");
+            assert_eq!(
+                placeholders(template),
+                Err(message.to_owned()),
+                "{template}"
+            );
         }
     }
 }

@@ -79,7 +79,10 @@ mod tests {
 
     /// A checkout's shape: workspace manifest, `specs/`, `xtask/`, and member crates.
     fn checkout(s: &Scratch) {
-        s.file("Cargo.toml", "[workspace] # all crates\nmembers = [\"tests\", \"xtask\"]\n");
+        s.file(
+            "Cargo.toml",
+            "[workspace] # all crates\nmembers = [\"tests\", \"xtask\"]\n",
+        );
         s.file("tests/Cargo.toml", "[package]\nname = \"t\"\n");
         s.dir("specs/teamleader_v2");
         s.dir("xtask/src");
@@ -101,7 +104,10 @@ mod tests {
         let s = Scratch::new("nested");
         checkout(&s);
         // `fuzz/` is a workspace of its own, outside the project's.
-        s.file("fuzz/Cargo.toml", "[package]\nname = \"f\"\n\n[workspace]\n");
+        s.file(
+            "fuzz/Cargo.toml",
+            "[package]\nname = \"f\"\n\n[workspace]\n",
+        );
         s.dir("fuzz/specs");
         assert_eq!(find(&s.dir("fuzz/fuzz_targets")).unwrap(), s.0);
     }

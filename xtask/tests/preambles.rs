@@ -41,7 +41,11 @@ fn preambles_name_specs_that_exist() {
             None if spec.ends_with('/') => root.join(spec).join("api.yaml").is_file(),
             None => root.join(spec).is_file(),
         };
-        assert!(exists, "{}: names {spec}, which does not exist", file.display());
+        assert!(
+            exists,
+            "{}: names {spec}, which does not exist",
+            file.display()
+        );
         named.insert(spec.to_owned());
     }
     // Fixture modules name their fixture specs.
