@@ -128,7 +128,7 @@ pub fn merge(
             file: shown.to_owned(),
             path: String::new(),
             position: None,
-            message: format!("a spec folder needs an `{API_FILE}`"),
+            message: format!("a spec folder needs an `{API_FILE}` with the top-level keys"),
         }]);
     };
     let head = yaml::parse::<Spec>(api_name, api_text);

@@ -77,9 +77,10 @@ pub fn load_spec(root: &Path, rel: &Path) -> Result<ir::Api, Error> {
     for p in parts {
         texts.push((rel.join(p.file_name().unwrap_or_default()), read(&p)?));
     }
-    if texts
+    // A folder without `api.yaml` (parts alone, or no YAML at all) has no top level.
+    if !texts
         .first()
-        .is_some_and(|(name, _)| !name.ends_with(files::API_FILE))
+        .is_some_and(|(name, _)| name.ends_with(files::API_FILE))
     {
         return Err(Error::Specs(Diagnostics(vec![Diagnostic {
             file: rel.to_owned(),
@@ -107,14 +108,22 @@ pub fn load_dir(root: &Path, dir: &str) -> Result<Vec<ir::Api>, Error> {
             Err(e) => return Err(e),
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = BTreeMap::new();
     for api in &apis {
-        if !seen.insert(api.module.clone()) {
+        if let Some(first) = seen.insert(api.module.clone(), api.source.clone()) {
+            // The later spec is the one to rename; a folder's `api` key is in its `api.yaml`.
+            let file = match api.source.strip_suffix('/') {
+                Some(folder) => Path::new(folder).join(files::API_FILE),
+                None => PathBuf::from(&api.source),
+            };
             problems.push(Diagnostic {
-                file: PathBuf::from(dir),
+                file,
                 path: "api".to_owned(),
                 position: None,
-                message: format!("two specs declare `api: {}`", api.module),
+                message: format!(
+                    "`api: {}` is declared by {first} too: every spec needs its own module name",
+                    api.module
+                ),
             });
         }
     }

@@ -604,13 +604,17 @@ impl Lowerer<'_> {
                 let integer = match t.repr.as_deref() {
                     Some("string") => false,
                     Some("integer") => true,
-                    other => {
+                    Some(other) => {
                         self.error(
                             &join(&path, "type"),
                             format!(
-                                "an enum needs `type: string` or `type: integer`, found {other:?}"
+                                "an enum needs `type: string` or `type: integer`, found `{other}`"
                             ),
                         );
+                        false
+                    }
+                    None => {
+                        self.error(&path, "an enum needs `type: string` or `type: integer`");
                         false
                     }
                 };
@@ -626,7 +630,12 @@ impl Lowerer<'_> {
                     })
                     .collect();
                 let borrowed: Vec<_> = entries.iter().map(|(w, r)| (w.as_str(), *r)).collect();
-                let names = self.names(Namespace::Variant, &join(&path, "values"), &borrowed);
+                // A value's `rust_name` is at `values[i].rust_name`: the list is indexed, not
+                // keyed by the value.
+                let vpaths: Vec<String> = (0..t.values.len())
+                    .map(|i| format!("{path}.values[{i}]"))
+                    .collect();
+                let names = self.names_at(Namespace::Variant, &BTreeSet::new(), &borrowed, &vpaths);
                 let mut seen = BTreeSet::new();
                 let mut values = Vec::new();
                 for (i, (v, rust)) in t.values.iter().zip(names).enumerate() {
@@ -715,17 +724,26 @@ impl Lowerer<'_> {
                 };
                 let collection = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
                 let optional = !f.required || f.nullable;
-                let problem = if f.read_only {
-                    Some("is read-only, so it is never sent")
-                } else if f.clearable {
-                    Some("is `clearable`; a three-state field cannot be an alternative")
-                } else if !optional && !collection {
-                    Some("is required, so it is always set")
-                } else {
-                    None
-                };
-                if let Some(problem) = problem {
-                    self.error(&apath, format!("`{wire}` {problem}"));
+                // Each message is written whole at its call, so that the test that every
+                // diagnostic has a fixture (tests/snapshots.rs) can find it.
+                if f.read_only {
+                    self.error(
+                        &apath,
+                        format!("`{wire}` is read-only, so it is never sent"),
+                    );
+                    continue;
+                }
+                if f.clearable {
+                    self.error(
+                        &apath,
+                        format!(
+                            "`{wire}` is `clearable`; a three-state field cannot be an alternative"
+                        ),
+                    );
+                    continue;
+                }
+                if !optional && !collection {
+                    self.error(&apath, format!("`{wire}` is required, so it is always set"));
                     continue;
                 }
                 set.push(ir::SetField {
@@ -785,7 +803,9 @@ impl Lowerer<'_> {
             .iter()
             .map(|(w, _, f)| (w.as_str(), f.rust_name.as_deref()))
             .collect();
-        let names = self.names(Namespace::Field, &join(path, "fields"), &entries);
+        // A copied field's `rust_name` is where the field is written: in the source type.
+        let fpaths: Vec<String> = fields.iter().map(|(_, p, _)| p.clone()).collect();
+        let names = self.names_at(Namespace::Field, &BTreeSet::new(), &entries, &fpaths);
         fields
             .iter()
             .zip(names)
@@ -793,22 +813,25 @@ impl Lowerer<'_> {
                 if f.read_only && f.write_only {
                     self.error(fpath, "a field cannot be both `read_only` and `write_only`");
                 }
-                if f.clearable {
-                    let clash = if f.required {
-                        Some("`required`: a required field is always sent")
-                    } else if f.nullable {
-                        Some("`nullable`: a nullable field is already sent as `null` when unset")
-                    } else if f.read_only {
-                        Some("`read_only`: a read-only field is never sent")
-                    } else {
-                        None
-                    };
-                    if let Some(why) = clash {
-                        self.error(
-                            &join(fpath, "clearable"),
-                            format!("`clearable` cannot be combined with {why}"),
-                        );
-                    }
+                let cpath = join(fpath, "clearable");
+                if f.clearable && f.required {
+                    self.error(
+                        &cpath,
+                        "`clearable` cannot be combined with `required`: a required field is \
+                         always sent",
+                    );
+                } else if f.clearable && f.nullable {
+                    self.error(
+                        &cpath,
+                        "`clearable` cannot be combined with `nullable`: a nullable field is \
+                         already sent as `null` when unset",
+                    );
+                } else if f.clearable && f.read_only {
+                    self.error(
+                        &cpath,
+                        "`clearable` cannot be combined with `read_only`: a read-only field is \
+                         never sent",
+                    );
                 }
                 ir::FieldModel {
                     wire: wire.clone(),
@@ -1012,8 +1035,11 @@ impl Lowerer<'_> {
         // Path template: every placeholder is an operation or client parameter, and every path
         // parameter appears.
         let mut parts = Vec::new();
-        match split_path(&op.path) {
-            Err(msg) => self.error(&join(&path, "path"), msg),
+        let parsed = match split_path(&op.path) {
+            Err(msg) => {
+                self.error(&join(&path, "path"), msg);
+                false
+            }
             Ok(split) => {
                 if !op.path.starts_with('/') {
                     self.error(&join(&path, "path"), "a path starts with `/`");
@@ -1040,10 +1066,13 @@ impl Lowerer<'_> {
                         }
                     }
                 }
+                true
             }
-        }
+        };
+        // A path that does not parse has already been reported; its parameters are not missing.
         for p in &params {
-            if p.location == ir::ParamLocation::Path
+            if parsed
+                && p.location == ir::ParamLocation::Path
                 && !parts.contains(&ir::PathPart::Param(p.rust.clone()))
             {
                 self.key_error(
@@ -1341,7 +1370,7 @@ impl Lowerer<'_> {
             let Some(f) = found else {
                 self.error(
                     path,
-                    format!("`{segment}` is not a field of the response at this point"),
+                    format!("`{segment}` is not a field of the object at this point"),
                 );
                 return None;
             };
@@ -1432,6 +1461,9 @@ fn split_path(template: &str) -> Result<Vec<Result<String, String>>, String> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
+        if rest[..open].contains('}') {
+            return Err(format!("unmatched `}}` in `{template}`"));
+        }
         if open > 0 {
             out.push(Ok(rest[..open].to_owned()));
         }
@@ -1452,4 +1484,84 @@ fn split_path(template: &str) -> Result<Vec<Result<String, String>>, String> {
         out.push(Ok(rest.to_owned()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{placeholders, split_path};
+
+    fn lit(s: &str) -> Result<String, String> {
+        Ok(s.to_owned())
+    }
+
+    fn param(s: &str) -> Result<String, String> {
+        Err(s.to_owned())
+    }
+
+    #[test]
+    fn splits_literals_and_placeholders() {
+        assert_eq!(
+            split_path("/events/{id}").unwrap(),
+            [lit("/events/"), param("id")]
+        );
+        assert_eq!(
+            split_path("/{calendarKey}/events/{eventId}/history").unwrap(),
+            [
+                lit("/"),
+                param("calendarKey"),
+                lit("/events/"),
+                param("eventId"),
+                lit("/history")
+            ]
+        );
+        // Adjacent placeholders, and one that is the whole template.
+        assert_eq!(
+            split_path("/{a}{b}.json").unwrap(),
+            [lit("/"), param("a"), param("b"), lit(".json")]
+        );
+        assert_eq!(split_path("{host}").unwrap(), [param("host")]);
+        // A template without placeholders is one literal; an empty one is nothing.
+        assert_eq!(split_path("/ping").unwrap(), [lit("/ping")]);
+        assert_eq!(split_path("").unwrap(), []);
+        // Names are taken as written: dots, dashes and non-ASCII text are the spec's business.
+        assert_eq!(
+            split_path("/files/{file.id}/{é-x}").unwrap(),
+            [lit("/files/"), param("file.id"), lit("/"), param("é-x")]
+        );
+    }
+
+    #[test]
+    fn base_urls_have_placeholders_too() {
+        assert_eq!(
+            placeholders("https://{subdomain}.example.com/{version}/").unwrap(),
+            ["subdomain", "version"]
+        );
+        assert_eq!(
+            placeholders("https://api.example.com").unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_templates_saying_what_is_wrong() {
+        let cases = [
+            ("/events/{id", "unclosed `{` in `/events/{id`"),
+            ("/events/{", "unclosed `{` in `/events/{`"),
+            ("/events/{}", "malformed placeholder in `/events/{}`"),
+            ("/events/{a{b}", "malformed placeholder in `/events/{a{b}`"),
+            ("/events/id}", "unmatched `}` in `/events/id}`"),
+            ("/events/{id}}", "unmatched `}` in `/events/{id}}`"),
+            ("}", "unmatched `}` in `}`"),
+            // A stray `}` before a placeholder is found too, not taken as literal text.
+            ("/a}/{b}", "unmatched `}` in `/a}/{b}`"),
+        ];
+        for (template, message) in cases {
+            assert_eq!(split_path(template), Err(message.to_owned()), "{template}");
+            assert_eq!(
+                placeholders(template),
+                Err(message.to_owned()),
+                "{template}"
+            );
+        }
+    }
 }

@@ -9,35 +9,24 @@
 //!
 //! The checkout to work on is found when the command runs, never baked in at build time: two
 //! clones sharing one `CARGO_TARGET_DIR` share one xtask binary, and a path compiled into it
-//! would make one clone regenerate the other's tree.
+//! would make one clone regenerate the other's tree (see `checkout`).
 
-use std::path::{Path, PathBuf};
+mod checkout;
+
+use std::path::Path;
 use std::process::ExitCode;
-
-/// The workspace root this run belongs to: `cargo run` sets `CARGO_MANIFEST_DIR` to the xtask
-/// package of the checkout it was invoked in (its parent is the root); run directly, the
-/// nearest ancestor of the current directory that holds the workspace manifest and `specs/`.
-fn checkout() -> Option<PathBuf> {
-    let is_root = |dir: &Path| dir.join("Cargo.toml").is_file() && dir.join("specs").is_dir();
-    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
-        let root = Path::new(&dir).parent().map(Path::to_path_buf)?;
-        return is_root(&root).then_some(root);
-    }
-    let cwd = std::env::current_dir().ok()?;
-    cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf)
-}
 
 const USAGE: &str = "usage: cargo xtask gen [--check]\n       cargo xtask openapi [--check]\n       cargo xtask schema [--check]\n       cargo xtask diff [<git-rev>] [--deny breaking]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let Some(root) = checkout() else {
-        eprintln!(
-            "cannot find the checkout: run `cargo xtask` inside it (a directory with \
-             `Cargo.toml` and `specs/`)"
-        );
-        return ExitCode::FAILURE;
+    let root = match checkout::current() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
     };
     match args.as_slice() {
         ["gen"] => generate(&root, clientgen::Mode::Write),
