@@ -156,7 +156,10 @@ async fn remaining_zero_holds_the_next_call_of_every_clone() {
     first.unwrap();
     second.unwrap();
 
-    let reset = reset.lock().unwrap().expect("the first answer named a reset");
+    let reset = reset
+        .lock()
+        .unwrap()
+        .expect("the first answer named a reset");
     let arrivals = arrivals.lock().unwrap();
     assert_eq!(arrivals.len(), 3, "every call was sent once");
     for (i, at) in arrivals[1..].iter().enumerate() {
@@ -186,7 +189,10 @@ async fn remaining_zero_waits_for_the_reset_it_names() {
     let client = client_with(&server, Some(sleeper));
 
     delete(&client, None).await.unwrap();
-    assert!(waits.lock().unwrap().is_empty(), "the first call is not held");
+    assert!(
+        waits.lock().unwrap().is_empty(),
+        "the first call is not held"
+    );
     delete(&client.clone(), None).await.unwrap();
 
     let waits = waits.lock().unwrap().clone();
@@ -238,7 +244,10 @@ async fn a_429_is_retried_at_its_reset_once() {
         "the retry waits for the reset, not the 2 s backoff: {waits:?}"
     );
     let total: Duration = waits.iter().sum();
-    assert!(total < Duration::from_millis(1100), "no wait twice: {waits:?}");
+    assert!(
+        total < Duration::from_millis(1100),
+        "no wait twice: {waits:?}"
+    );
 }
 
 /// `Remaining: 0` with a reset 20 s ahead and a call with 5 s left: refused at once with
@@ -260,7 +269,11 @@ async fn a_hold_past_the_deadline_fails_at_once() {
     };
     assert!(e.during.contains("rate-limit reset"), "{err}");
     assert!(took < Duration::from_secs(4), "waited {took:?}");
-    assert_eq!(arrivals.lock().unwrap().len(), 1, "the second call was not sent");
+    assert_eq!(
+        arrivals.lock().unwrap().len(),
+        1,
+        "the second call was not sent"
+    );
     println!("refused after {took:?}: {err}");
 }
 
@@ -325,10 +338,8 @@ async fn hostile_values_never_hold_the_next_call() {
         assert_eq!(arrivals.lock().unwrap().len(), 2);
     }
     // No `X-RateLimit-Reset` at all.
-    let (server, _) = serve(|_| {
-        ResponseTemplate::new(204).insert_header("X-RateLimit-Remaining", "0")
-    })
-    .await;
+    let (server, _) =
+        serve(|_| ResponseTemplate::new(204).insert_header("X-RateLimit-Remaining", "0")).await;
     let (sleeper, waits) = recording();
     let client = client_with(&server, Some(sleeper));
     delete(&client, None).await.unwrap();
@@ -348,7 +359,11 @@ async fn a_429_with_a_huge_reset_is_returned() {
 
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429), "{err:?}");
     assert_eq!(arrivals.lock().unwrap().len(), 1);
-    assert!(waits.lock().unwrap().is_empty(), "{:?}", waits.lock().unwrap());
+    assert!(
+        waits.lock().unwrap().is_empty(),
+        "{:?}",
+        waits.lock().unwrap()
+    );
     // 119 s is under the cap: waited for (here, recorded), then retried.
     let (server, arrivals) = serve(|n| match n {
         0 => too_many(&iso_reset(Duration::from_secs(119)).1),

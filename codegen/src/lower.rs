@@ -511,7 +511,11 @@ impl Lowerer<'_> {
         let path = "rate_limit.headers";
         let cite = self.cite(&join(path, "cite"), &h.cite);
         let mut seen: Vec<(&str, String)> = Vec::new();
-        let named = [("limit", h.limit.as_ref()), ("remaining", Some(&h.remaining)), ("reset", Some(&h.reset))];
+        let named = [
+            ("limit", h.limit.as_ref()),
+            ("remaining", Some(&h.remaining)),
+            ("reset", Some(&h.reset)),
+        ];
         for (key, name) in named {
             let Some(name) = name else { continue };
             let at = join(path, key);
@@ -523,7 +527,9 @@ impl Lowerer<'_> {
             if ["retry-after", "date"].contains(&lower.as_str()) {
                 self.error(
                     &at,
-                    format!("`{name}` is read by the runtime on its own; name the API's own header"),
+                    format!(
+                        "`{name}` is read by the runtime on its own; name the API's own header"
+                    ),
                 );
             }
             seen.push((key, lower));

@@ -60,7 +60,11 @@ pub fn summary(api: &Api) -> String {
         let _ = writeln!(out, "rate limit: {calls} per {secs}s");
     }
     if let Some(h) = &api.rate_limit_headers {
-        let limit = h.limit.as_deref().map(|l| format!(", limit {l}")).unwrap_or_default();
+        let limit = h
+            .limit
+            .as_deref()
+            .map(|l| format!(", limit {l}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "rate-limit headers: remaining {}, reset {} ({}){limit}",

@@ -189,9 +189,9 @@ impl RateLimitHeaders {
         let value = headers.get(&self.reset)?.to_str().ok()?.trim();
         let at = match self.reset_format {
             ResetFormat::Seconds => return seconds(value),
-            ResetFormat::UnixSeconds => {
-                SystemTime::UNIX_EPOCH.checked_add(seconds(value)?).unwrap_or(far_future(now))
-            }
+            ResetFormat::UnixSeconds => SystemTime::UNIX_EPOCH
+                .checked_add(seconds(value)?)
+                .unwrap_or(far_future(now)),
             ResetFormat::Iso8601 => {
                 let instant = crate::datetime::DateTime::parse(value).ok()?.to_chrono()?;
                 let nanos = i128::from(instant.timestamp()) * 1_000_000_000
@@ -205,7 +205,10 @@ impl RateLimitHeaders {
                     .unwrap_or(far_future(now))
             }
         };
-        Some(at.duration_since(server_now(headers, now)).unwrap_or(Duration::ZERO))
+        Some(
+            at.duration_since(server_now(headers, now))
+                .unwrap_or(Duration::ZERO),
+        )
     }
 }
 
@@ -378,7 +381,10 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_623_750_683);
         let iso = teamleader(ResetFormat::Iso8601);
         for (value, wait) in [
-            ("2021-06-15T10:51:23.035+0100", Some(Duration::from_millis(35))),
+            (
+                "2021-06-15T10:51:23.035+0100",
+                Some(Duration::from_millis(35)),
+            ),
             ("2021-06-15T09:51:25Z", Some(Duration::from_secs(2))),
             ("2021-06-15T11:51:24+02:00", Some(Duration::from_secs(1))),
             ("2021-06-15T10:50:00+0100", Some(Duration::ZERO)), // past: no wait
@@ -428,7 +434,12 @@ mod tests {
         let rate = teamleader(ResetFormat::Iso8601);
         let mut h = HeaderMap::new();
         assert_eq!(rate.remaining(&h), None);
-        for (value, count) in [("0", Some(0)), (" 78 ", Some(78)), ("-1", None), ("none", None)] {
+        for (value, count) in [
+            ("0", Some(0)),
+            (" 78 ", Some(78)),
+            ("-1", None),
+            ("none", None),
+        ] {
             h.insert("x-ratelimit-remaining", value.parse().unwrap());
             assert_eq!(rate.remaining(&h), count, "{value}");
         }
@@ -447,7 +458,10 @@ mod tests {
         let ahead = server + Duration::from_secs(300);
         assert_eq!(rate.reset_wait(&h, ahead), Some(Duration::from_secs(10)));
         let close = server + Duration::from_millis(1500);
-        assert_eq!(rate.reset_wait(&h, close), Some(Duration::from_millis(8500)));
+        assert_eq!(
+            rate.reset_wait(&h, close),
+            Some(Duration::from_millis(8500))
+        );
         h.insert("date", "garbage".parse().unwrap());
         assert_eq!(rate.reset_wait(&h, behind), Some(Duration::from_secs(310)));
     }

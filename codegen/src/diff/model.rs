@@ -462,7 +462,11 @@ fn api_level(d: &mut Diff<'_>) {
 fn rate_limit_headers(d: &mut Diff<'_>) {
     let text = |h: &Option<crate::ir::RateLimitHeadersModel>| {
         h.as_ref().map(|h| {
-            let limit = h.limit.as_deref().map(|l| format!(", limit `{l}`")).unwrap_or_default();
+            let limit = h
+                .limit
+                .as_deref()
+                .map(|l| format!(", limit `{l}`"))
+                .unwrap_or_default();
             format!(
                 "remaining `{}`, reset `{}` ({}){limit}",
                 h.remaining,
@@ -471,7 +475,10 @@ fn rate_limit_headers(d: &mut Diff<'_>) {
             )
         })
     };
-    match (text(&d.old.api.rate_limit_headers), text(&d.new.api.rate_limit_headers)) {
+    match (
+        text(&d.old.api.rate_limit_headers),
+        text(&d.new.api.rate_limit_headers),
+    ) {
         (None, Some(n)) => d.push(
             "rate-limit headers",
             format!("added: {n}"),
