@@ -506,7 +506,8 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// Checks `rate_limit.headers`: valid header names, three different ones.
+    /// Checks `rate_limit.headers`: valid header names, all different, and none of the headers
+    /// the runtime reads for itself (`Retry-After`, `Date`), whose meaning is fixed by HTTP.
     fn rate_limit_headers(&mut self, h: &spec::RateLimitHeaders) -> ir::RateLimitHeadersModel {
         let path = "rate_limit.headers";
         let cite = self.cite(&join(path, "cite"), &h.cite);
