@@ -26,9 +26,15 @@ const LIMIT: Duration = Duration::from_secs(15);
 
 const ID: &str = "cde0bc5f-8602-4e12-b5d3-f03436b54c0d";
 
-/// The reset `ahead` from now, written as the document writes it (`+0100`, milliseconds).
+/// The reset `ahead` from now, written as the document writes it (`+0100`, milliseconds), and
+/// the instant it names (cut to the millisecond, as written).
 fn iso_reset(ahead: Duration) -> (SystemTime, String) {
-    let at = SystemTime::now() + ahead;
+    let exact = SystemTime::now() + ahead;
+    let millis = exact
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let at = SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).unwrap());
     let text = chrono::DateTime::<Utc>::from(at)
         .with_timezone(&FixedOffset::east_opt(3600).unwrap())
         .format("%Y-%m-%dT%H:%M:%S%.3f%z")
@@ -247,6 +253,10 @@ async fn a_429_is_retried_at_its_reset_once() {
     assert!(
         total < Duration::from_millis(1100),
         "no wait twice: {waits:?}"
+    );
+    println!(
+        "429 with a reset 1 s ahead: retried once after waiting {total:?}, {:?} after the reset",
+        arrivals[1].duration_since(reset).unwrap()
     );
 }
 
