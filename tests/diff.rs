@@ -64,6 +64,7 @@ const RULES: &[(&str, R, W)] = &[
     ("retry_not_processed_dropped", R::None, W::Breaking),
     ("retry_attempts_changed", R::None, W::Compatible),
     ("rate_limit_tightened", R::None, W::Compatible),
+    ("rate_limit_headers_added", R::None, W::Compatible),
     ("citation_moved", R::None, W::None),
     ("note_changed", R::None, W::None),
     ("docs_changed", R::None, W::None),

@@ -6,7 +6,7 @@
 //! the wire, variants tried in turn) keep the spec's order.
 
 pub use crate::spec::{
-    ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation,
+    ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation, ResetFormat,
 };
 
 /// A resolved type: what a field, parameter or body holds.
@@ -87,6 +87,8 @@ pub struct Api {
     pub error: Option<ErrorModel>,
     /// At most `.0` calls in any `.1` seconds.
     pub rate_limit: Option<(u32, u32)>,
+    /// The server's rate-limit headers, when the spec declares them.
+    pub rate_limit_headers: Option<RateLimitHeadersModel>,
     /// Retry policy.
     pub retry: Option<RetryModel>,
     /// Types, sorted by Rust name.
@@ -171,6 +173,32 @@ pub struct ErrorModel {
     pub examples: Vec<Example>,
     /// 2xx statuses that mean the call did not complete.
     pub failure_statuses: Vec<u16>,
+}
+
+/// The rate-limit headers of an API, names lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitHeadersModel {
+    /// Calls allowed per window (documentation only).
+    pub limit: Option<String>,
+    /// Calls left in the window.
+    pub remaining: String,
+    /// When the window frees a slot.
+    pub reset: String,
+    /// How `reset` is written.
+    pub reset_format: ResetFormat,
+    /// Where the spec takes the headers from.
+    pub cite: Cite,
+}
+
+impl ResetFormat {
+    /// The spec's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResetFormat::Iso8601 => "iso8601",
+            ResetFormat::Seconds => "seconds",
+            ResetFormat::UnixSeconds => "unix_seconds",
+        }
+    }
 }
 
 /// Retry policy.

@@ -317,6 +317,11 @@ impl Lowerer<'_> {
             }
             (r.calls, r.per_seconds)
         });
+        let rate_limit_headers = spec
+            .rate_limit
+            .as_ref()
+            .and_then(|r| r.headers.as_ref())
+            .map(|h| self.rate_limit_headers(h));
         let retry = spec.retry.as_ref().map(|r| {
             if r.max_attempts == 0 {
                 self.error("retry.max_attempts", "at least one attempt is needed");
@@ -362,6 +367,7 @@ impl Lowerer<'_> {
             global_params,
             error,
             rate_limit,
+            rate_limit_headers,
             retry,
             types,
             operations,
@@ -500,6 +506,44 @@ impl Lowerer<'_> {
                 }
             })
             .collect()
+    }
+
+    /// Checks `rate_limit.headers`: valid header names, all different, and none of the headers
+    /// the runtime reads for itself (`Retry-After`, `Date`), whose meaning is fixed by HTTP.
+    fn rate_limit_headers(&mut self, h: &spec::RateLimitHeaders) -> ir::RateLimitHeadersModel {
+        let path = "rate_limit.headers";
+        let cite = self.cite(&join(path, "cite"), &h.cite);
+        let mut seen: Vec<(&str, String)> = Vec::new();
+        let named = [
+            ("limit", h.limit.as_ref()),
+            ("remaining", Some(&h.remaining)),
+            ("reset", Some(&h.reset)),
+        ];
+        for (key, name) in named {
+            let Some(name) = name else { continue };
+            let at = join(path, key);
+            self.check_header_name(&at, name);
+            let lower = name.to_ascii_lowercase();
+            if let Some((other, _)) = seen.iter().find(|(_, n)| *n == lower) {
+                self.error(&at, format!("`{name}` is already the `{other}` header"));
+            }
+            if ["retry-after", "date"].contains(&lower.as_str()) {
+                self.error(
+                    &at,
+                    format!(
+                        "`{name}` is read by the runtime on its own; name the API's own header"
+                    ),
+                );
+            }
+            seen.push((key, lower));
+        }
+        ir::RateLimitHeadersModel {
+            limit: h.limit.as_ref().map(|n| n.to_ascii_lowercase()),
+            remaining: h.remaining.to_ascii_lowercase(),
+            reset: h.reset.to_ascii_lowercase(),
+            reset_format: h.reset_format,
+            cite,
+        }
     }
 
     fn check_header_name(&mut self, path: &str, name: &str) {

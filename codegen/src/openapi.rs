@@ -371,10 +371,20 @@ impl Exporter<'_> {
             doc.set(&x("form-credentials"), form);
         }
         if let Some((calls, per)) = api.rate_limit {
-            doc.set(
-                &x("rate-limit"),
-                Obj::new().with("calls", calls).with("perSeconds", per),
-            );
+            let mut limit = Obj::new().with("calls", calls).with("perSeconds", per);
+            if let Some(h) = &api.rate_limit_headers {
+                let mut headers = Obj::new();
+                if let Some(name) = &h.limit {
+                    headers.set("limit", name.as_str());
+                }
+                headers
+                    .set("remaining", h.remaining.as_str())
+                    .set("reset", h.reset.as_str())
+                    .set("resetFormat", h.reset_format.as_str())
+                    .set("cite", cite(&h.cite));
+                limit.set("headers", headers);
+            }
+            doc.set(&x("rate-limit"), limit);
         }
         if let Some(r) = &api.retry {
             let mut retry = Obj::new();

@@ -280,6 +280,40 @@ pub struct RateLimit {
     pub per_seconds: u32,
     /// Where the spec takes this from.
     pub cite: Citation,
+    /// The headers in which the server reports its own count on every answer.
+    #[serde(default)]
+    pub headers: Option<RateLimitHeaders>,
+}
+
+/// Rate-limit headers an API sends on its answers: how many calls are left in the server's
+/// window and when it frees a slot. The runtime holds calls after `remaining: 0` and waits for
+/// `reset` after a 429.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitHeaders {
+    /// The header with the calls allowed per window (documentation only).
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// The header with the calls left in the window.
+    pub remaining: String,
+    /// The header with the moment the window frees a slot.
+    pub reset: String,
+    /// How `reset` is written.
+    pub reset_format: ResetFormat,
+    /// Where the spec takes the headers from.
+    pub cite: Citation,
+}
+
+/// How a rate-limit reset header is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetFormat {
+    /// An ISO 8601 date-time with an offset (`2021-06-15T10:51:23.035+0100`).
+    Iso8601,
+    /// Seconds from now (`30`, `1.5`).
+    Seconds,
+    /// A Unix time in seconds (`1623750683`).
+    UnixSeconds,
 }
 
 /// Retry policy of an API.

@@ -59,6 +59,20 @@ pub fn summary(api: &Api) -> String {
     if let Some((calls, secs)) = api.rate_limit {
         let _ = writeln!(out, "rate limit: {calls} per {secs}s");
     }
+    if let Some(h) = &api.rate_limit_headers {
+        let limit = h
+            .limit
+            .as_deref()
+            .map(|l| format!(", limit {l}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "rate-limit headers: remaining {}, reset {} ({}){limit}",
+            h.remaining,
+            h.reset,
+            h.reset_format.as_str()
+        );
+    }
     let _ = writeln!(out, "\noperations:");
     for op in &api.operations {
         let params: Vec<String> = op

@@ -32,11 +32,11 @@ pub use error::{
 };
 pub use extra::{Extra, Unknown};
 pub use http::Method;
-pub use limit::{LimitBackend, LimitError, RateLimit};
+pub use limit::{LimitBackend, LimitError, RateLimit, ServerWindow};
 pub use patch::Patch;
 pub use request::Request;
 pub use response::{RawResponse, ResponseValue};
-pub use retry::{RetryPolicy, Sleeper};
+pub use retry::{RateLimitHeaders, ResetFormat, RetryPolicy, Sleeper};
 pub use secrecy::SecretString;
 pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
 pub use unknown::UnknownFields;

@@ -14,11 +14,16 @@
 //! Where the slots are counted is a [`LimitBackend`]. Without one, every clone of a client
 //! shares the in-process GCRA above; a limit that belongs to an API key used by several
 //! processes needs a counter they all see, such as [`redis::RedisLimiter`] (feature `redis`).
+//!
+//! The spacing keeps one client under the documented limit, but the server counts every client
+//! of the same key. When an answer says no calls are left (Teamleader v2's
+//! `X-RateLimit-Remaining: 0`), [`ServerWindow`] holds every later call of every clone until the
+//! reset the answer names: a call sent earlier would only be refused.
 
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
@@ -164,5 +169,37 @@ impl RateLimit {
                 }
             }
         }
+    }
+}
+
+/// The server's own word on its window: the moment before which, by the last answer that said
+/// no calls are left, no call should be sent. Shared by every clone of one client.
+#[derive(Debug, Default)]
+pub struct ServerWindow {
+    until: Mutex<Option<Instant>>,
+}
+
+impl ServerWindow {
+    /// Holds later calls until `wait` from now. An earlier hold that ends later stands: answers
+    /// to calls sent at once arrive in any order, and the later reset is the safe one.
+    pub fn hold_for(&self, wait: Duration) {
+        let Some(end) = Instant::now().checked_add(wait) else {
+            return;
+        };
+        let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
+        if until.is_none_or(|u| u < end) {
+            *until = Some(end);
+        }
+    }
+
+    /// How long a call must still wait, `None` when it may go now (the hold is then dropped).
+    pub fn wait(&self) -> Option<Duration> {
+        let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
+        let left = (*until)?.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            *until = None;
+            return None;
+        }
+        Some(left)
     }
 }

@@ -7,13 +7,22 @@
 //! `Retry-After` header, in seconds or as an HTTP date, replaces the computed delay. The delays
 //! are computed here with saturating arithmetic, because backon's jitter multiplies in `f32`
 //! and can overflow a `Duration::MAX` backoff; the call's deadline bounds every delay anyway.
+//!
+//! An API that says on each answer how many calls are left and when its window frees a slot
+//! (Teamleader v2's `X-RateLimit-Remaining` and `X-RateLimit-Reset`) declares those headers in
+//! its spec ([`RateLimitHeaders`]). The server knows what a client cannot see, the calls the
+//! other processes of the same integration made, so its reset is a better wait than a blind
+//! backoff: a 429 waits until it, and after `Remaining: 0` the transport holds the next call
+//! until it. Server values are hostile input: an absolute reset is read against the server's own
+//! `Date` when the clocks disagree by more than [`CLOCK_SKEW_TOLERANCE`], a past reset means no
+//! wait, garbage means no value, and nothing waits longer than [`MAX_RETRY_AFTER`].
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// The longest `Retry-After` the client waits out; a server asking for more gets its reply
 /// returned to the caller instead.
@@ -129,6 +138,125 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// How a rate-limit reset header writes when the window frees a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetFormat {
+    /// An ISO 8601 date-time with an offset (Teamleader v2: `2021-06-15T10:51:23.035+0100`).
+    Iso8601,
+    /// Seconds from now, an integer or a decimal (`30`, `1.5`).
+    Seconds,
+    /// A Unix time in seconds, an integer or a decimal (`1623750683`).
+    UnixSeconds,
+}
+
+/// The difference between the local clock and the server's `Date` below which the local clock
+/// is trusted for an absolute reset time. `Date` has whole seconds and is written before the
+/// answer travels, so a smaller difference is noise; a larger one is a skewed clock, and the
+/// reset is then measured from the server's `Date` instead (which may wait up to a second
+/// longer than needed, never shorter).
+pub const CLOCK_SKEW_TOLERANCE: Duration = Duration::from_secs(2);
+
+/// The rate-limit headers an API sends on its answers, as its spec declares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// Calls allowed in the server's window (documentation; the client-side limit comes from
+    /// the spec's `rate_limit`).
+    pub limit: Option<HeaderName>,
+    /// Calls left in the window; `0` holds the next call until the reset.
+    pub remaining: HeaderName,
+    /// When the window frees a slot, in `reset_format`.
+    pub reset: HeaderName,
+    /// How `reset` is written.
+    pub reset_format: ResetFormat,
+}
+
+impl RateLimitHeaders {
+    /// The calls left, when the answer says so as a non-negative integer.
+    pub fn remaining(&self, headers: &HeaderMap) -> Option<u64> {
+        headers
+            .get(&self.remaining)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// How long from `now` until the reset the answer names: `Duration::ZERO` for a reset in
+    /// the past, `Duration::MAX` for one too far ahead to represent, `None` when the header is
+    /// missing or does not parse in the declared format.
+    pub fn reset_wait(&self, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+        let value = headers.get(&self.reset)?.to_str().ok()?.trim();
+        let at = match self.reset_format {
+            ResetFormat::Seconds => return seconds(value),
+            ResetFormat::UnixSeconds => SystemTime::UNIX_EPOCH
+                .checked_add(seconds(value)?)
+                .unwrap_or(far_future(now)),
+            ResetFormat::Iso8601 => {
+                let instant = crate::datetime::DateTime::parse(value).ok()?.to_chrono()?;
+                let nanos = i128::from(instant.timestamp()) * 1_000_000_000
+                    + i128::from(instant.timestamp_subsec_nanos());
+                if nanos <= 0 {
+                    return Some(Duration::ZERO);
+                }
+                let nanos = u64::try_from(nanos).unwrap_or(u64::MAX);
+                SystemTime::UNIX_EPOCH
+                    .checked_add(Duration::from_nanos(nanos))
+                    .unwrap_or(far_future(now))
+            }
+        };
+        Some(
+            at.duration_since(server_now(headers, now))
+                .unwrap_or(Duration::ZERO),
+        )
+    }
+}
+
+/// A time later than any wait anyone takes, for values past what `SystemTime` holds.
+fn far_future(now: SystemTime) -> SystemTime {
+    now.checked_add(Duration::from_secs(u64::from(u32::MAX)))
+        .unwrap_or(now)
+}
+
+/// Non-negative seconds, whole or decimal; `Duration::MAX` for more than a `Duration` holds.
+fn seconds(value: &str) -> Option<Duration> {
+    if let Ok(whole) = value.parse::<u64>() {
+        return Some(Duration::from_secs(whole));
+    }
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::MAX);
+    }
+    // Decimals only: `f64::from_str` also takes `inf`, `NaN` and exponents, which no header means.
+    if !value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let secs: f64 = value.parse().ok()?;
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+}
+
+/// The clock an absolute reset is measured against: the local one, unless the answer's `Date`
+/// shows the two clocks more than [`CLOCK_SKEW_TOLERANCE`] apart.
+fn server_now(headers: &HeaderMap, now: SystemTime) -> SystemTime {
+    let Some(date) = headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v.trim()).ok())
+        .and_then(|d| u64::try_from(d.timestamp()).ok())
+        .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+    else {
+        return now;
+    };
+    let apart = date
+        .duration_since(now)
+        .or_else(|_| now.duration_since(date))
+        .unwrap_or(Duration::ZERO);
+    if apart > CLOCK_SKEW_TOLERANCE {
+        date
+    } else {
+        now
+    }
+}
+
 /// A sleep future, as the transport awaits it between attempts.
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -230,6 +358,112 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("retry-after", "99999999999999999999999".parse().unwrap());
         assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::MAX));
+    }
+
+    fn teamleader(format: ResetFormat) -> RateLimitHeaders {
+        RateLimitHeaders {
+            limit: Some(HeaderName::from_static("x-ratelimit-limit")),
+            remaining: HeaderName::from_static("x-ratelimit-remaining"),
+            reset: HeaderName::from_static("x-ratelimit-reset"),
+            reset_format: format,
+        }
+    }
+
+    fn reset(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn reset_in_every_format() {
+        // 2021-06-15T09:51:23Z, the document's example written in UTC.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_623_750_683);
+        let iso = teamleader(ResetFormat::Iso8601);
+        for (value, wait) in [
+            (
+                "2021-06-15T10:51:23.035+0100",
+                Some(Duration::from_millis(35)),
+            ),
+            ("2021-06-15T09:51:25Z", Some(Duration::from_secs(2))),
+            ("2021-06-15T11:51:24+02:00", Some(Duration::from_secs(1))),
+            ("2021-06-15T10:50:00+0100", Some(Duration::ZERO)), // past: no wait
+            ("1900-01-01T00:00:00Z", Some(Duration::ZERO)),
+            ("2021-06-15T10:51:23", None), // no offset: not an instant
+            ("soon", None),
+            ("", None),
+        ] {
+            assert_eq!(iso.reset_wait(&reset(value), now), wait, "{value}");
+        }
+        let far = iso.reset_wait(&reset("9999-12-31T23:59:59Z"), now).unwrap();
+        assert!(far > MAX_RETRY_AFTER, "{far:?}");
+
+        let secs = teamleader(ResetFormat::Seconds);
+        for (value, wait) in [
+            ("30", Some(Duration::from_secs(30))),
+            ("1.5", Some(Duration::from_millis(1500))),
+            ("0", Some(Duration::ZERO)),
+            ("99999999999999999999999", Some(Duration::MAX)),
+            ("-3", None),
+            ("inf", None),
+            ("NaN", None),
+            ("1e9", None),
+            ("1.2.3", None),
+        ] {
+            assert_eq!(secs.reset_wait(&reset(value), now), wait, "{value}");
+        }
+
+        let unix = teamleader(ResetFormat::UnixSeconds);
+        assert_eq!(
+            unix.reset_wait(&reset("1623750690"), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            unix.reset_wait(&reset("1623750000"), now),
+            Some(Duration::ZERO)
+        );
+        let huge = unix
+            .reset_wait(&reset("99999999999999999999999"), now)
+            .unwrap();
+        assert!(huge > MAX_RETRY_AFTER, "{huge:?}");
+        assert_eq!(unix.reset_wait(&HeaderMap::new(), now), None, "no header");
+    }
+
+    #[test]
+    fn remaining_reads_only_counts() {
+        let rate = teamleader(ResetFormat::Iso8601);
+        let mut h = HeaderMap::new();
+        assert_eq!(rate.remaining(&h), None);
+        for (value, count) in [
+            ("0", Some(0)),
+            (" 78 ", Some(78)),
+            ("-1", None),
+            ("none", None),
+        ] {
+            h.insert("x-ratelimit-remaining", value.parse().unwrap());
+            assert_eq!(rate.remaining(&h), count, "{value}");
+        }
+    }
+
+    /// A server clock far from ours: the reset is measured from its `Date`; within the
+    /// tolerance the local clock, which has milliseconds, is used.
+    #[test]
+    fn an_absolute_reset_follows_a_skewed_server_clock() {
+        let server = SystemTime::UNIX_EPOCH + Duration::from_secs(1_623_750_683); // 09:51:23 UTC
+        let mut h = reset("2021-06-15T09:51:33Z");
+        h.insert("date", "Tue, 15 Jun 2021 09:51:23 GMT".parse().unwrap());
+        let rate = teamleader(ResetFormat::Iso8601);
+        let behind = server - Duration::from_secs(300);
+        assert_eq!(rate.reset_wait(&h, behind), Some(Duration::from_secs(10)));
+        let ahead = server + Duration::from_secs(300);
+        assert_eq!(rate.reset_wait(&h, ahead), Some(Duration::from_secs(10)));
+        let close = server + Duration::from_millis(1500);
+        assert_eq!(
+            rate.reset_wait(&h, close),
+            Some(Duration::from_millis(8500))
+        );
+        h.insert("date", "garbage".parse().unwrap());
+        assert_eq!(rate.reset_wait(&h, behind), Some(Duration::from_secs(310)));
     }
 
     #[test]

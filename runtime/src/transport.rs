@@ -14,11 +14,11 @@ use crate::body::{DEFAULT_MAX_BODY, ERROR_BODY_EXCERPT, ReadError, read_capped, 
 use crate::encode::Pairs;
 use crate::error::{BodyTooLarge, DeadlineExceeded, ResponseParts, TransportErrorKind};
 use crate::error::{InvalidRequest, TransportError};
-use crate::limit::{LimitBackend, LimitError, RateLimit};
+use crate::limit::{LimitBackend, LimitError, RateLimit, ServerWindow};
 use crate::oauth::{OAuthError, OAuthSession};
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
-use crate::retry::{Backoff, MAX_RETRY_AFTER, RetryPolicy, Sleeper, retry_after};
+use crate::retry::{Backoff, MAX_RETRY_AFTER, RateLimitHeaders, RetryPolicy, Sleeper, retry_after};
 
 /// Total time one call may take unless the client or the call says otherwise: one deadline
 /// for the rate-limit wait, the access token, every attempt and every wait between attempts.
@@ -139,6 +139,7 @@ pub struct TransportBuilder {
     user_agent: String,
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
+    rate_limit_headers: Option<RateLimitHeaders>,
     limit_backend: Option<Arc<dyn LimitBackend>>,
     sleeper: Sleeper,
     require_credential: bool,
@@ -157,6 +158,7 @@ impl std::fmt::Debug for TransportBuilder {
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_headers", &self.rate_limit_headers)
             .finish_non_exhaustive()
     }
 }
@@ -176,6 +178,7 @@ impl TransportBuilder {
             user_agent: format!("saas-clients/{} ({api})", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
             rate_limit: None,
+            rate_limit_headers: None,
             limit_backend: None,
             sleeper: Sleeper::tokio(),
             require_credential: false,
@@ -208,6 +211,19 @@ impl TransportBuilder {
     /// removes the limit. `build` refuses a zero `per` and a spacing `per / calls` over a day.
     pub fn rate_limit(mut self, calls: u32, per: Duration) -> Self {
         self.rate_limit = (calls > 0).then_some((calls, per));
+        self
+    }
+
+    /// Reads the server's rate-limit headers on every answer (`None`: ignores them). After an
+    /// answer whose `remaining` is `0`, every clone of the client holds its next call until the
+    /// `reset` the answer names; a retried 429 waits until its `reset` instead of the backoff or
+    /// `Retry-After`. Either wait counts against the call's deadline (a wait that would end
+    /// after it fails the call at once with `Error::Deadline`); a reset in the past means no
+    /// wait, one that does not parse is ignored, and one more than [`MAX_RETRY_AFTER`] away is
+    /// not waited for (a 429 is then returned as it is). The generated clients set the headers
+    /// their spec declares.
+    pub fn rate_limit_headers(mut self, headers: Option<RateLimitHeaders>) -> Self {
+        self.rate_limit_headers = headers;
         self
     }
 
@@ -398,6 +414,8 @@ impl TransportBuilder {
                         Some(backend) => limit.with_backend(self.api, backend),
                         None => limit,
                     }),
+                rate_limit_headers: self.rate_limit_headers,
+                window: ServerWindow::default(),
                 sleeper: self.sleeper,
             }),
         })
@@ -437,6 +455,9 @@ struct Inner {
     oauth: Option<Arc<OAuthSession>>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    rate_limit_headers: Option<RateLimitHeaders>,
+    /// Where an answer's `remaining: 0` holds the next calls of every clone.
+    window: ServerWindow,
     sleeper: Sleeper,
 }
 
@@ -457,11 +478,20 @@ enum Attempt {
 }
 
 impl Attempt {
-    fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Attempt::Status(r) => retry_after(&r.parts.headers, SystemTime::now()),
-            _ => None,
+    /// The wait the reply asks for, and what asked: a 429's rate-limit reset, when the API
+    /// declares one and the reply carries one that parses, else a `Retry-After`.
+    fn asked_wait(&self, rate: Option<&RateLimitHeaders>) -> Option<(Duration, &'static str)> {
+        let Attempt::Status(r) = self else {
+            return None;
+        };
+        let now = SystemTime::now();
+        let reset = rate
+            .filter(|_| r.parts.status == http::StatusCode::TOO_MANY_REQUESTS)
+            .and_then(|h| h.reset_wait(&r.parts.headers, now));
+        if let Some(wait) = reset {
+            return Some((wait, "rate-limit reset"));
         }
+        retry_after(&r.parts.headers, now).map(|wait| (wait, "Retry-After"))
     }
 
     /// A status in the policy is retried (the policy already weighed idempotency). A transport
@@ -695,10 +725,17 @@ impl Transport {
                 return failed.finish();
             }
             let computed = backoff.next_delay();
-            let (delay, what) = match failed.retry_after() {
-                // A `Retry-After` only replaces the delay of a retry the policy allows anyway.
-                Some(asked) if asked > MAX_RETRY_AFTER => return failed.finish(),
-                Some(asked) => (asked, "Retry-After"),
+            let (delay, what) = match failed.asked_wait(self.inner.rate_limit_headers.as_ref()) {
+                // A server's wait only replaces the delay of a retry the policy allows anyway.
+                Some((asked, what)) if asked > MAX_RETRY_AFTER => {
+                    tracing::warn!(
+                        asked_ms = u64::try_from(asked.as_millis()).unwrap_or(u64::MAX),
+                        what,
+                        "the server asks for a longer wait than the client takes; returning its answer"
+                    );
+                    return failed.finish();
+                }
+                Some(asked) => asked,
                 None => (computed, "backoff"),
             };
             if deadline.refuses(delay) {
@@ -732,6 +769,31 @@ impl Transport {
         }
     }
 
+    /// After an answer that says no calls are left, holds the next calls until its reset.
+    fn note_window(&self, rate: &RateLimitHeaders, headers: &http::HeaderMap) {
+        if rate.remaining(headers) != Some(0) {
+            return;
+        }
+        match rate.reset_wait(headers, SystemTime::now()) {
+            Some(wait) if wait.is_zero() => {}
+            Some(wait) if wait > MAX_RETRY_AFTER => tracing::warn!(
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "no calls left, but the rate-limit reset is further away than the client waits; \
+                 not holding the next calls"
+            ),
+            Some(wait) => {
+                tracing::debug!(
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    "no calls left: holding the next calls until the rate-limit reset"
+                );
+                self.inner.window.hold_for(wait);
+            }
+            None => tracing::debug!(
+                "no calls left, and no rate-limit reset that parses; the next call is not held"
+            ),
+        }
+    }
+
     async fn attempt(
         &self,
         request: &Request,
@@ -740,6 +802,23 @@ impl Transport {
         deadline: &Deadline,
     ) -> Result<RawResponse, Attempt> {
         let inner = &self.inner;
+        if let Some(wait) = inner.window.wait() {
+            if deadline.refuses(wait) {
+                return Err(Attempt::Deadline(deadline.exceeded(
+                    format!(
+                        "the server's rate-limit reset, {wait:?} away after an answer with no \
+                         calls left, would come after it"
+                    ),
+                    None,
+                    None,
+                )));
+            }
+            tracing::info!(
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "the server said no calls are left: waiting for its rate-limit reset"
+            );
+            (inner.sleeper.0)(wait).await;
+        }
         if let Some(limit) = &inner.rate_limit {
             match limit.acquire_before(deadline.at).await {
                 Ok(()) => {}
@@ -828,6 +907,9 @@ impl Transport {
         let status = response.status();
         // Taken, not cloned: the response is consumed by reading its body anyway.
         let headers = std::mem::take(response.headers_mut());
+        if let Some(rate) = &inner.rate_limit_headers {
+            self.note_window(rate, &headers);
+        }
         let body = if status.is_success() {
             let limit = request.max_body.unwrap_or(inner.max_body);
             match read_capped(response, limit).await {

@@ -455,7 +455,60 @@ fn api_level(d: &mut Diff<'_>) {
         }
         _ => {}
     }
+    rate_limit_headers(d);
     retry(d);
+}
+
+fn rate_limit_headers(d: &mut Diff<'_>) {
+    let text = |h: &Option<crate::ir::RateLimitHeadersModel>| {
+        h.as_ref().map(|h| {
+            let limit = h
+                .limit
+                .as_deref()
+                .map(|l| format!(", limit `{l}`"))
+                .unwrap_or_default();
+            format!(
+                "remaining `{}`, reset `{}` ({}){limit}",
+                h.remaining,
+                h.reset,
+                h.reset_format.as_str()
+            )
+        })
+    };
+    match (
+        text(&d.old.api.rate_limit_headers),
+        text(&d.new.api.rate_limit_headers),
+    ) {
+        (None, Some(n)) => d.push(
+            "rate-limit headers",
+            format!("added: {n}"),
+            NONE,
+            (
+                WireImpact::Compatible,
+                "old clients do not wait for the server's reset and may be answered 429",
+            ),
+        ),
+        (Some(o), None) => d.push(
+            "rate-limit headers",
+            format!("removed (were {o})"),
+            NONE,
+            (
+                WireImpact::None,
+                "old clients wait only where an answer carries the old headers",
+            ),
+        ),
+        (Some(o), Some(n)) if o != n => d.push(
+            "rate-limit headers",
+            format!("{o} → {n}"),
+            NONE,
+            (
+                WireImpact::Compatible,
+                "old clients read the old headers: they ignore what no longer parses and may be \
+                 answered 429",
+            ),
+        ),
+        _ => {}
+    }
 }
 
 fn required(r: bool) -> &'static str {

@@ -17,6 +17,20 @@ fn module_doc(api: &Api) -> TokenStream {
             "\nDocumented rate limit: {calls} calls in any {secs} seconds.\n"
         ));
     }
+    if let Some(h) = &api.rate_limit_headers {
+        text.push_str(&format!(
+            "\nThe server reports its own count in `{}` (calls left) and `{}` (when its window \
+             frees a slot, {}): after an answer with no calls left, every clone of the client \
+             holds its next call until then, and a 429 is retried then.\n",
+            h.remaining,
+            h.reset,
+            match h.reset_format {
+                crate::ir::ResetFormat::Iso8601 => "an ISO 8601 time",
+                crate::ir::ResetFormat::Seconds => "seconds from now",
+                crate::ir::ResetFormat::UnixSeconds => "a Unix time",
+            }
+        ));
+    }
     text.push_str("\n# Sources\n");
     for s in &api.sources {
         let tag = if s.secondary {
@@ -205,6 +219,26 @@ pub(super) fn module(api: &Api) -> TokenStream {
         );
         quote!(.rate_limit(#calls, std::time::Duration::from_secs(#secs)))
     });
+    let rate_limit_headers = api.rate_limit_headers.as_ref().map(|h| {
+        let (remaining, reset) = (&h.remaining, &h.reset);
+        let limit = match &h.limit {
+            Some(name) => quote!(Some(clientgen_runtime::transport::header_name(#name))),
+            None => quote!(None),
+        };
+        let format = match h.reset_format {
+            crate::ir::ResetFormat::Iso8601 => quote!(Iso8601),
+            crate::ir::ResetFormat::Seconds => quote!(Seconds),
+            crate::ir::ResetFormat::UnixSeconds => quote!(UnixSeconds),
+        };
+        quote! {
+            .rate_limit_headers(Some(clientgen_runtime::RateLimitHeaders {
+                limit: #limit,
+                remaining: clientgen_runtime::transport::header_name(#remaining),
+                reset: clientgen_runtime::transport::header_name(#reset),
+                reset_format: clientgen_runtime::ResetFormat::#format,
+            }))
+        }
+    });
     let retry_fn = retry_policy_fn(api);
     let mutability = (!credentials.is_empty()).then(|| quote!(mut));
     let client_doc = doc(&format!(
@@ -284,6 +318,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
                 clientgen_runtime::TransportBuilder::new(#module, #base_url_expr)
                     .retry(retry_policy())
                     #rate_limit
+                    #rate_limit_headers
             }
 
             /// Builds the client.

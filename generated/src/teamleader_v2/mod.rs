@@ -8,6 +8,8 @@
 //!
 //! Documented rate limit: 200 calls in any 60 seconds.
 //!
+//! The server reports its own count in `x-ratelimit-remaining` (calls left) and `x-ratelimit-reset` (when its window frees a slot, an ISO 8601 time): after an answer with no calls left, every clone of the client holds its next call until then, and a 429 is retried then.
+//!
 //! # Sources
 //!
 //! - `more/teamleader-v2-apiary.apib`
@@ -23,7 +25,7 @@
 //!
 //! **money-as-number**: Money is `{"amount": 123.30, "currency": "EUR"}` with `amount` declared `(number)` in the `Money` structure, and the v2 examples write amounts as JSON numbers, not strings. They are typed `number` (f64) as sent. The client therefore cannot keep an amount exact: a decimal such as 123.30 has no exact binary value, and keeping the digits as written would need arbitrary-precision JSON parsing, which the runtime does not do. Round amounts to the currency's minor unit before showing or summing them. Probabilities and exchange rates are plain numbers as well.
 //!
-//! **rate-limit**: "Rate limiting" counts the calls of one integration (client id) to one Teamleader account over a sliding minute and answers `429 Too Many Requests` beyond the limit. The number is given by the `X-RateLimit-Limit: 200` example, commented "the number of requests we allow per sliding minute"; `X-RateLimit-Remaining` says how many calls are left and `X-RateLimit-Reset` (an ISO 8601 time such as `2021-06-15T10:51:23.035+0100`) when the oldest counted call drops out of the window. The spec's `rate_limit` is 200 calls per 60 seconds, which the runtime enforces by spacing calls at least 300 ms apart. The limit is shared by every client of the integration on the same account (other processes, other machines), which the runtime cannot see; those cases end in 429, which is retried for every operation (see `retry`). The document names no `Retry-After` header; the runtime honours one if it comes, and does not read `X-RateLimit-Reset`, so a caller that wants to wait exactly can read the headers itself. The document's advice (use `.list` with `ids` instead of many `.info` calls, `updated_since` filters, webhooks, sideloading) is for the application.
+//! **rate-limit**: "Rate limiting" counts the calls of one integration (client id) to one Teamleader account over a sliding minute and answers `429 Too Many Requests` beyond the limit. The number is given by the `X-RateLimit-Limit: 200` example, commented "the number of requests we allow per sliding minute"; `X-RateLimit-Remaining` says how many calls are left and `X-RateLimit-Reset` (an ISO 8601 time such as `2021-06-15T10:51:23.035+0100`) when the oldest counted call drops out of the window. The spec's `rate_limit` is 200 calls per 60 seconds, which the runtime enforces by spacing calls at least 300 ms apart. The limit is shared by every client of the integration on the same account (other processes, other machines), which the runtime cannot see; those cases end in 429, which is retried for every operation (see `retry`). The headers are declared under `rate_limit.headers`, and the runtime follows the document's two suggestions: after an answer with `X-RateLimit-Remaining: 0` every clone of the client holds its next call until `X-RateLimit-Reset` ("avoid making calls that will be denied anyways"), and a 429 is retried at that time rather than after a blind backoff ("postpone execution until `X-RateLimit-Reset`"). The document names no `Retry-After` header; the runtime honours one when a 429 has no reset that parses. `X-RateLimit-Limit` is declared for the record; the client-side spacing stays the spec's 200 a minute. The document's advice (use `.list` with `ids` instead of many `.info` calls, `updated_since` filters, webhooks, sideloading) is for the application.
 //!
 //! **error-shape**: The "Errors" section says failures carry a list of error objects under `errors`, and its one example holds only `title`. No `code`, `detail`, `status` or `meta` member is documented, so `ApiError` types only `title`, optional, and keeps every other member it receives in its unknown fields; there is no documented error code to point `errors.code` at. "Types of changes" also says Teamleader may still change the error format. The statuses are those of "Status codes": 400 for invalid data or references to missing resources (the document names no 422; validation failures are 400), 401 for a missing, invalid or expired access token (refresh it, see `auth`), 403 for a resource the token may not access (a scope not granted, say), 404 for a resource that does not exist, 429 for the rate limit and 500 for a server failure.
 //!
@@ -243,7 +245,7 @@ pub const BASE_URL: &str = "https://api.focus.teamleader.eu";
 
 /// The retry policy the spec declares: up to 4 attempts; idempotent calls retry on 502, 503, 504; every call retries on 429, a status that proves the request was not carried out.
 ///
-/// 429 means the rate limit denied the call before anything was done, so it is retried for every operation, writes included. The document gives no `Retry-After`; it sends `X-RateLimit-Reset`, the moment the oldest counted call leaves the sliding minute, which the runtime does not read, so the wait is the exponential backoff (about 2, 4 and 8 seconds) unless a `Retry-After` does come. 502, 503 and 504 are gateway answers and are retried only for the idempotent operations (the list, info, me and migrate reads): a write that timed out may have been carried out. 500 ("something went wrong on our end") is not retried, since an application error is likely to repeat. The client-side limit of 200 calls a minute keeps a single client under the documented limit; the retries cover other clients of the same integration sharing that limit. See note `rate-limit`.
+/// 429 means the rate limit denied the call before anything was done, so it is retried for every operation, writes included. The document gives no `Retry-After`; it sends `X-RateLimit-Reset`, the moment the oldest counted call leaves the sliding minute, and the retry waits until then (at most 120 seconds; a 429 asking for more is returned). Without a reset that parses, the wait is a `Retry-After` if one comes, else the exponential backoff (about 2, 4 and 8 seconds). 502, 503 and 504 are gateway answers and are retried only for the idempotent operations (the list, info, me and migrate reads): a write that timed out may have been carried out. 500 ("something went wrong on our end") is not retried, since an application error is likely to repeat. The client-side limit of 200 calls a minute keeps a single client under the documented limit; the retries cover other clients of the same integration sharing that limit. See note `rate-limit`.
 pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
     clientgen_runtime::RetryPolicy {
         max_attempts: 4,
@@ -343,6 +345,20 @@ impl ClientBuilder {
         clientgen_runtime::TransportBuilder::new("teamleader_v2", BASE_URL.to_owned())
             .retry(retry_policy())
             .rate_limit(200, std::time::Duration::from_secs(60))
+            .rate_limit_headers(
+                Some(clientgen_runtime::RateLimitHeaders {
+                    limit: Some(
+                        clientgen_runtime::transport::header_name("x-ratelimit-limit"),
+                    ),
+                    remaining: clientgen_runtime::transport::header_name(
+                        "x-ratelimit-remaining",
+                    ),
+                    reset: clientgen_runtime::transport::header_name(
+                        "x-ratelimit-reset",
+                    ),
+                    reset_format: clientgen_runtime::ResetFormat::Iso8601,
+                }),
+            )
     }
 
     /// Builds the client.
