@@ -11,6 +11,8 @@ pub mod encode;
 pub mod error;
 pub mod extra;
 pub mod limit;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod oauth;
 pub mod paginate;
 pub mod patch;

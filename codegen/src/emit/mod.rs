@@ -4,6 +4,7 @@
 
 mod client;
 mod examples;
+mod mock;
 mod operations;
 mod types;
 
@@ -37,6 +38,10 @@ pub fn api_files(api: &Api) -> Vec<RustFile> {
             tokens: operations::module(api),
         },
     ];
+    files.push(RustFile {
+        path: format!("{dir}/mock.rs"),
+        tokens: mock::module(api),
+    });
     if let Some(tokens) = examples::module(api) {
         files.push(RustFile {
             path: format!("{dir}/examples.rs"),
