@@ -111,7 +111,7 @@ fn wire_impls(api: &Api, set: &BTreeSet<String>) -> Vec<TokenStream> {
             };
             quote! {
                 #[allow(deprecated)]
-                impl kit::Wire for types::#name {
+                impl kit::Wire for super::types::#name {
                     fn wire(&self) -> Result<serde_json::Value, String> {
                         #body
                     }
@@ -150,7 +150,7 @@ fn param_matcher(api: &Api, p: &Param) -> Option<TokenStream> {
     let (arg, conv) = if p.ty == Ty::String {
         (quote!(impl Into<String>), quote!(value.into()))
     } else {
-        let ty = rust_type(&p.ty, &quote!(types::));
+        let ty = rust_type(&p.ty, &quote!(super::types::));
         (
             ty,
             quote!(clientgen_runtime::ToParam::to_param(&value)),
@@ -164,9 +164,53 @@ fn param_matcher(api: &Api, p: &Param) -> Option<TokenStream> {
     })
 }
 
-fn operation(api: &Api, op: &Operation, set: &BTreeSet<String>) -> (TokenStream, TokenStream) {
-    let types = quote!(types::);
-    let method = ident(&op.method_name);
+/// Methods of `MockServer` (its own and, through `Deref`, the runtime server's) that an
+/// operation's expectation method must not take or hide.
+const SERVER_METHODS: &[&str] = &[
+    "addr",
+    "base_url",
+    "calls",
+    "clear_calls",
+    "client",
+    "client_builder",
+    "deref",
+    "expect",
+    "oauth_session",
+    "start",
+    "try_start",
+    "unmet",
+    "verify",
+];
+
+/// The expectation method of each operation, in order: its client method's name, with a `_`
+/// appended while that is a [`SERVER_METHODS`] name or taken by another operation.
+fn method_names(api: &Api) -> Vec<String> {
+    let taken: BTreeSet<&str> = api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    let mut used = BTreeSet::new();
+    api.operations
+        .iter()
+        .map(|op| {
+            let mut name = op.method_name.clone();
+            if SERVER_METHODS.contains(&name.as_str()) {
+                name.push('_');
+                while taken.contains(name.as_str()) || used.contains(&name) {
+                    name.push('_');
+                }
+            }
+            used.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+fn operation(
+    api: &Api,
+    op: &Operation,
+    method: &str,
+    set: &BTreeSet<String>,
+) -> (TokenStream, TokenStream) {
+    let types = quote!(super::types::);
+    let method_id = ident(method);
     let name = ident(&op.builder);
     let op_id = &op.method_name;
     let line = format!("`{:?} {}`", op.method, op.path_template);
@@ -185,13 +229,13 @@ fn operation(api: &Api, op: &Operation, set: &BTreeSet<String>) -> (TokenStream,
     ));
     let expect_method = quote! {
         #method_doc
-        pub fn #method(&self) -> #name<'_> {
+        pub fn #method_id(&self) -> #name<'_> {
             #name(self.0.expect(#op_id, #wire))
         }
     };
     let type_doc = doc(&format!(
         "An expectation of {line} ([`Client::{op_id}`](super::Client::{op_id})), from \
-         [`MockServer::{op_id}`]."
+         [`MockServer::{method}`]."
     ));
     let mut setters: Vec<TokenStream> = op
         .params
@@ -372,7 +416,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let (methods, items): (Vec<_>, Vec<_>) = api
         .operations
         .iter()
-        .map(|op| operation(api, op, &set))
+        .zip(method_names(api))
+        .map(|(op, method)| operation(api, op, &method, &set))
         .unzip();
     let wire = wire_impls(api, &set);
     let builder = client_builder(api);
@@ -385,8 +430,6 @@ pub(super) fn module(api: &Api) -> TokenStream {
     quote! {
         #header
         use clientgen_runtime::mock as kit;
-
-        use super::types;
 
         static ROUTES: &[kit::Route] = &[#(#routes)*];
 

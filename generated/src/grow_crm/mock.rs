@@ -14,7 +14,6 @@
 //! An expectation matches calls of its operation (and, with `with_<param>`, `with_body` or `matching`, only some of them); the first one set that matches answers. A call no expectation matches gets the operation's documented example; an operation without one answers 501 with a body that says so. The machinery is `clientgen_runtime::mock`.
 
 use clientgen_runtime::mock as kit;
-use super::types;
 static ROUTES: &[kit::Route] = &[
     kit::Route {
         operation: "activate_lead",
@@ -242,42 +241,54 @@ impl MockServer {
     /// Sets what `PUT /leads/{id}/activate` ([`Client::activate_lead`](super::Client::activate_lead)) answers; nothing is set until [`ActivateLead::respond`], [`ActivateLead::fails`] or [`ActivateLead::reply`].
     pub fn activate_lead(&self) -> ActivateLead<'_> {
         ActivateLead(
-            self.0.expect("activate_lead", kit::serde_wire::<types::LeadSummary>),
+            self.0.expect("activate_lead", kit::serde_wire::<super::types::LeadSummary>),
         )
     }
 
     /// Sets what `POST /leads/{id}/comments` ([`Client::add_lead_comment`](super::Client::add_lead_comment)) answers; nothing is set until [`AddLeadComment::respond`], [`AddLeadComment::fails`] or [`AddLeadComment::reply`].
     pub fn add_lead_comment(&self) -> AddLeadComment<'_> {
         AddLeadComment(
-            self.0.expect("add_lead_comment", kit::serde_wire::<types::LeadComment>),
+            self
+                .0
+                .expect("add_lead_comment", kit::serde_wire::<super::types::LeadComment>),
         )
     }
 
     /// Sets what `PUT /leads/{id}/archive` ([`Client::archive_lead`](super::Client::archive_lead)) answers; nothing is set until [`ArchiveLead::respond`], [`ArchiveLead::fails`] or [`ArchiveLead::reply`].
     pub fn archive_lead(&self) -> ArchiveLead<'_> {
-        ArchiveLead(self.0.expect("archive_lead", kit::serde_wire::<types::LeadSummary>))
+        ArchiveLead(
+            self.0.expect("archive_lead", kit::serde_wire::<super::types::LeadSummary>),
+        )
     }
 
     /// Sets what `POST /leads/{id}/clone` ([`Client::clone_lead`](super::Client::clone_lead)) answers; nothing is set until [`CloneLead::respond`], [`CloneLead::fails`] or [`CloneLead::reply`].
     pub fn clone_lead(&self) -> CloneLead<'_> {
-        CloneLead(self.0.expect("clone_lead", kit::serde_wire::<types::LeadSummary>))
+        CloneLead(
+            self.0.expect("clone_lead", kit::serde_wire::<super::types::LeadSummary>),
+        )
     }
 
     /// Sets what `POST /leads/{id}/convert` ([`Client::convert_lead`](super::Client::convert_lead)) answers; nothing is set until [`ConvertLead::respond`], [`ConvertLead::fails`] or [`ConvertLead::reply`].
     pub fn convert_lead(&self) -> ConvertLead<'_> {
         ConvertLead(
-            self.0.expect("convert_lead", kit::serde_wire::<types::ConvertedClient>),
+            self
+                .0
+                .expect("convert_lead", kit::serde_wire::<super::types::ConvertedClient>),
         )
     }
 
     /// Sets what `POST /leads` ([`Client::create_lead`](super::Client::create_lead)) answers; nothing is set until [`CreateLead::respond`], [`CreateLead::fails`] or [`CreateLead::reply`].
     pub fn create_lead(&self) -> CreateLead<'_> {
-        CreateLead(self.0.expect("create_lead", kit::serde_wire::<types::LeadSummary>))
+        CreateLead(
+            self.0.expect("create_lead", kit::serde_wire::<super::types::LeadSummary>),
+        )
     }
 
     /// Sets what `DELETE /leads/{id}` ([`Client::delete_lead`](super::Client::delete_lead)) answers; nothing is set until [`DeleteLead::respond`], [`DeleteLead::fails`] or [`DeleteLead::reply`].
     pub fn delete_lead(&self) -> DeleteLead<'_> {
-        DeleteLead(self.0.expect("delete_lead", kit::serde_wire::<types::DeletedLead>))
+        DeleteLead(
+            self.0.expect("delete_lead", kit::serde_wire::<super::types::DeletedLead>),
+        )
     }
 
     /// Sets what `DELETE /leads/{id}/comments/{comment_id}` ([`Client::delete_lead_comment`](super::Client::delete_lead_comment)) answers; nothing is set until [`DeleteLeadComment::respond`], [`DeleteLeadComment::fails`] or [`DeleteLeadComment::reply`].
@@ -285,13 +296,16 @@ impl MockServer {
         DeleteLeadComment(
             self
                 .0
-                .expect("delete_lead_comment", kit::serde_wire::<types::DeletedComment>),
+                .expect(
+                    "delete_lead_comment",
+                    kit::serde_wire::<super::types::DeletedComment>,
+                ),
         )
     }
 
     /// Sets what `GET /leads/{id}` ([`Client::get_lead`](super::Client::get_lead)) answers; nothing is set until [`GetLead::respond`], [`GetLead::fails`] or [`GetLead::reply`].
     pub fn get_lead(&self) -> GetLead<'_> {
-        GetLead(self.0.expect("get_lead", <types::Lead as kit::Wire>::wire))
+        GetLead(self.0.expect("get_lead", <super::types::Lead as kit::Wire>::wire))
     }
 
     /// Sets what `GET /leads/{id}/comments` ([`Client::list_lead_comments`](super::Client::list_lead_comments)) answers; nothing is set until [`ListLeadComments::respond`], [`ListLeadComments::fails`] or [`ListLeadComments::reply`].
@@ -299,45 +313,57 @@ impl MockServer {
         ListLeadComments(
             self
                 .0
-                .expect("list_lead_comments", kit::serde_wire::<Vec<types::LeadComment>>),
+                .expect(
+                    "list_lead_comments",
+                    kit::serde_wire::<Vec<super::types::LeadComment>>,
+                ),
         )
     }
 
     /// Sets what `GET /leads` ([`Client::list_leads`](super::Client::list_leads)) answers; nothing is set until [`ListLeads::respond`], [`ListLeads::fails`] or [`ListLeads::reply`].
     pub fn list_leads(&self) -> ListLeads<'_> {
-        ListLeads(self.0.expect("list_leads", kit::serde_wire::<types::LeadPage>))
+        ListLeads(self.0.expect("list_leads", kit::serde_wire::<super::types::LeadPage>))
     }
 
     /// Sets what `PUT /leads/{id}/assigned` ([`Client::set_lead_assigned`](super::Client::set_lead_assigned)) answers; nothing is set until [`SetLeadAssigned::respond`], [`SetLeadAssigned::fails`] or [`SetLeadAssigned::reply`].
     pub fn set_lead_assigned(&self) -> SetLeadAssigned<'_> {
         SetLeadAssigned(
-            self.0.expect("set_lead_assigned", kit::serde_wire::<types::LeadSummary>),
+            self
+                .0
+                .expect(
+                    "set_lead_assigned",
+                    kit::serde_wire::<super::types::LeadSummary>,
+                ),
         )
     }
 
     /// Sets what `PUT /leads/{id}/status` ([`Client::set_lead_status`](super::Client::set_lead_status)) answers; nothing is set until [`SetLeadStatus::respond`], [`SetLeadStatus::fails`] or [`SetLeadStatus::reply`].
     pub fn set_lead_status(&self) -> SetLeadStatus<'_> {
         SetLeadStatus(
-            self.0.expect("set_lead_status", kit::serde_wire::<types::LeadSummary>),
+            self
+                .0
+                .expect("set_lead_status", kit::serde_wire::<super::types::LeadSummary>),
         )
     }
 
     /// Sets what `PUT /leads/{id}/tags` ([`Client::set_lead_tags`](super::Client::set_lead_tags)) answers; nothing is set until [`SetLeadTags::respond`], [`SetLeadTags::fails`] or [`SetLeadTags::reply`].
     pub fn set_lead_tags(&self) -> SetLeadTags<'_> {
         SetLeadTags(
-            self.0.expect("set_lead_tags", kit::serde_wire::<types::LeadSummary>),
+            self.0.expect("set_lead_tags", kit::serde_wire::<super::types::LeadSummary>),
         )
     }
 
     /// Sets what `PATCH /leads/{id}` ([`Client::update_lead`](super::Client::update_lead)) answers; nothing is set until [`UpdateLead::respond`], [`UpdateLead::fails`] or [`UpdateLead::reply`].
     pub fn update_lead(&self) -> UpdateLead<'_> {
-        UpdateLead(self.0.expect("update_lead", kit::serde_wire::<types::LeadSummary>))
+        UpdateLead(
+            self.0.expect("update_lead", kit::serde_wire::<super::types::LeadSummary>),
+        )
     }
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /leads/{id}/activate` ([`Client::activate_lead`](super::Client::activate_lead)), from [`MockServer::activate_lead`]."]
-    ActivateLead : types::LeadSummary, types::ErrorBody
+    ActivateLead : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl ActivateLead<'_> {
@@ -349,7 +375,7 @@ impl ActivateLead<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /leads/{id}/comments` ([`Client::add_lead_comment`](super::Client::add_lead_comment)), from [`MockServer::add_lead_comment`]."]
-    AddLeadComment : types::LeadComment, types::ErrorBody
+    AddLeadComment : super::types::LeadComment, super::types::ErrorBody
 }
 
 impl AddLeadComment<'_> {
@@ -361,7 +387,7 @@ impl AddLeadComment<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /leads/{id}/archive` ([`Client::archive_lead`](super::Client::archive_lead)), from [`MockServer::archive_lead`]."]
-    ArchiveLead : types::LeadSummary, types::ErrorBody
+    ArchiveLead : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl ArchiveLead<'_> {
@@ -373,7 +399,7 @@ impl ArchiveLead<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /leads/{id}/clone` ([`Client::clone_lead`](super::Client::clone_lead)), from [`MockServer::clone_lead`]."]
-    CloneLead : types::LeadSummary, types::ErrorBody
+    CloneLead : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl CloneLead<'_> {
@@ -385,7 +411,7 @@ impl CloneLead<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /leads/{id}/convert` ([`Client::convert_lead`](super::Client::convert_lead)), from [`MockServer::convert_lead`]."]
-    ConvertLead : types::ConvertedClient, types::ErrorBody
+    ConvertLead : super::types::ConvertedClient, super::types::ErrorBody
 }
 
 impl ConvertLead<'_> {
@@ -397,12 +423,12 @@ impl ConvertLead<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /leads` ([`Client::create_lead`](super::Client::create_lead)), from [`MockServer::create_lead`]."]
-    CreateLead : types::LeadSummary, types::ErrorBody
+    CreateLead : super::types::LeadSummary, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `DELETE /leads/{id}` ([`Client::delete_lead`](super::Client::delete_lead)), from [`MockServer::delete_lead`]."]
-    DeleteLead : types::DeletedLead, types::ErrorBody
+    DeleteLead : super::types::DeletedLead, super::types::ErrorBody
 }
 
 impl DeleteLead<'_> {
@@ -414,7 +440,7 @@ impl DeleteLead<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `DELETE /leads/{id}/comments/{comment_id}` ([`Client::delete_lead_comment`](super::Client::delete_lead_comment)), from [`MockServer::delete_lead_comment`]."]
-    DeleteLeadComment : types::DeletedComment, types::ErrorBody
+    DeleteLeadComment : super::types::DeletedComment, super::types::ErrorBody
 }
 
 impl DeleteLeadComment<'_> {
@@ -433,7 +459,7 @@ impl DeleteLeadComment<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /leads/{id}` ([`Client::get_lead`](super::Client::get_lead)), from [`MockServer::get_lead`]."]
-    GetLead : types::Lead, types::ErrorBody
+    GetLead : super::types::Lead, super::types::ErrorBody
 }
 
 impl GetLead<'_> {
@@ -445,7 +471,7 @@ impl GetLead<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /leads/{id}/comments` ([`Client::list_lead_comments`](super::Client::list_lead_comments)), from [`MockServer::list_lead_comments`]."]
-    ListLeadComments : Vec < types::LeadComment >, types::ErrorBody
+    ListLeadComments : Vec < super::types::LeadComment >, super::types::ErrorBody
 }
 
 impl ListLeadComments<'_> {
@@ -457,7 +483,7 @@ impl ListLeadComments<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /leads` ([`Client::list_leads`](super::Client::list_leads)), from [`MockServer::list_leads`]."]
-    ListLeads : types::LeadPage, types::ErrorBody
+    ListLeads : super::types::LeadPage, super::types::ErrorBody
 }
 
 impl ListLeads<'_> {
@@ -481,7 +507,7 @@ impl ListLeads<'_> {
     }
 
     /// Matches only calls whose query parameter `active_state` is `value`.
-    pub fn with_active_state(self, value: types::ActiveState) -> Self {
+    pub fn with_active_state(self, value: super::types::ActiveState) -> Self {
         Self(
             self
                 .0
@@ -510,12 +536,12 @@ impl ListLeads<'_> {
     }
 
     /// Matches only calls whose query parameter `sort` is `value`.
-    pub fn with_sort(self, value: types::LeadSort) -> Self {
+    pub fn with_sort(self, value: super::types::LeadSort) -> Self {
         Self(self.0.query_param("sort", clientgen_runtime::ToParam::to_param(&value)))
     }
 
     /// Matches only calls whose query parameter `order` is `value`.
-    pub fn with_order(self, value: types::SortOrder) -> Self {
+    pub fn with_order(self, value: super::types::SortOrder) -> Self {
         Self(self.0.query_param("order", clientgen_runtime::ToParam::to_param(&value)))
     }
 
@@ -532,7 +558,7 @@ impl ListLeads<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /leads/{id}/assigned` ([`Client::set_lead_assigned`](super::Client::set_lead_assigned)), from [`MockServer::set_lead_assigned`]."]
-    SetLeadAssigned : types::LeadSummary, types::ErrorBody
+    SetLeadAssigned : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl SetLeadAssigned<'_> {
@@ -544,7 +570,7 @@ impl SetLeadAssigned<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::LeadAssignment) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::LeadAssignment) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -552,7 +578,7 @@ impl SetLeadAssigned<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /leads/{id}/status` ([`Client::set_lead_status`](super::Client::set_lead_status)), from [`MockServer::set_lead_status`]."]
-    SetLeadStatus : types::LeadSummary, types::ErrorBody
+    SetLeadStatus : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl SetLeadStatus<'_> {
@@ -564,7 +590,7 @@ impl SetLeadStatus<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /leads/{id}/tags` ([`Client::set_lead_tags`](super::Client::set_lead_tags)), from [`MockServer::set_lead_tags`]."]
-    SetLeadTags : types::LeadSummary, types::ErrorBody
+    SetLeadTags : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl SetLeadTags<'_> {
@@ -576,7 +602,7 @@ impl SetLeadTags<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::LeadTags) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::LeadTags) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -584,7 +610,7 @@ impl SetLeadTags<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PATCH /leads/{id}` ([`Client::update_lead`](super::Client::update_lead)), from [`MockServer::update_lead`]."]
-    UpdateLead : types::LeadSummary, types::ErrorBody
+    UpdateLead : super::types::LeadSummary, super::types::ErrorBody
 }
 
 impl UpdateLead<'_> {
@@ -595,7 +621,7 @@ impl UpdateLead<'_> {
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::Lead {
+impl kit::Wire for super::types::Lead {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;
@@ -612,7 +638,7 @@ impl kit::Wire for types::Lead {
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::LeadCategory {
+impl kit::Wire for super::types::LeadCategory {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;
@@ -622,7 +648,7 @@ impl kit::Wire for types::LeadCategory {
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::LeadConverted {
+impl kit::Wire for super::types::LeadConverted {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;
@@ -648,7 +674,7 @@ impl kit::Wire for types::LeadConverted {
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::LeadDates {
+impl kit::Wire for super::types::LeadDates {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;
@@ -659,7 +685,7 @@ impl kit::Wire for types::LeadDates {
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::LeadStatus {
+impl kit::Wire for super::types::LeadStatus {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;

@@ -14,7 +14,6 @@
 //! An expectation matches calls of its operation (and, with `with_<param>`, `with_body` or `matching`, only some of them); the first one set that matches answers. A call no expectation matches gets the operation's documented example; an operation without one answers 501 with a body that says so. The machinery is `clientgen_runtime::mock`.
 
 use clientgen_runtime::mock as kit;
-use super::types;
 static ROUTES: &[kit::Route] = &[
     kit::Route {
         operation: "list_activity_leads",
@@ -95,19 +94,21 @@ impl MockServer {
     /// Sets what `GET /{profile_id}/activity/{activity_id}/leads` ([`Client::list_activity_leads`](super::Client::list_activity_leads)) answers; nothing is set until [`ListActivityLeads::respond`], [`ListActivityLeads::fails`] or [`ListActivityLeads::reply`].
     pub fn list_activity_leads(&self) -> ListActivityLeads<'_> {
         ListActivityLeads(
-            self.0.expect("list_activity_leads", kit::serde_wire::<types::LeadList>),
+            self
+                .0
+                .expect("list_activity_leads", kit::serde_wire::<super::types::LeadList>),
         )
     }
 
     /// Sets what `GET /{profile_id}/posts` ([`Client::list_posts`](super::Client::list_posts)) answers; nothing is set until [`ListPosts::respond`], [`ListPosts::fails`] or [`ListPosts::reply`].
     pub fn list_posts(&self) -> ListPosts<'_> {
-        ListPosts(self.0.expect("list_posts", kit::serde_wire::<types::PostList>))
+        ListPosts(self.0.expect("list_posts", kit::serde_wire::<super::types::PostList>))
     }
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{profile_id}/activity/{activity_id}/leads` ([`Client::list_activity_leads`](super::Client::list_activity_leads)), from [`MockServer::list_activity_leads`]."]
-    ListActivityLeads : types::LeadList, types::ErrorBody
+    ListActivityLeads : super::types::LeadList, super::types::ErrorBody
 }
 
 impl ListActivityLeads<'_> {
@@ -131,5 +132,5 @@ impl ListActivityLeads<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{profile_id}/posts` ([`Client::list_posts`](super::Client::list_posts)), from [`MockServer::list_posts`]."]
-    ListPosts : types::PostList, types::ErrorBody
+    ListPosts : super::types::PostList, super::types::ErrorBody
 }

@@ -14,7 +14,6 @@
 //! An expectation matches calls of its operation (and, with `with_<param>`, `with_body` or `matching`, only some of them); the first one set that matches answers. A call no expectation matches gets the operation's documented example; an operation without one answers 501 with a body that says so. The machinery is `clientgen_runtime::mock`.
 
 use clientgen_runtime::mock as kit;
-use super::types;
 static ROUTES: &[kit::Route] = &[
     kit::Route {
         operation: "add_callback",
@@ -1687,12 +1686,16 @@ impl MockServer {
 
     /// Sets what `POST /getFileInfo.php` ([`Client::get_file_info`](super::Client::get_file_info)) answers; nothing is set until [`GetFileInfo::respond`], [`GetFileInfo::fails`] or [`GetFileInfo::reply`].
     pub fn get_file_info(&self) -> GetFileInfo<'_> {
-        GetFileInfo(self.0.expect("get_file_info", kit::serde_wire::<types::FileInfo>))
+        GetFileInfo(
+            self.0.expect("get_file_info", kit::serde_wire::<super::types::FileInfo>),
+        )
     }
 
     /// Sets what `POST /getFiles.php` ([`Client::get_files`](super::Client::get_files)) answers; nothing is set until [`GetFiles::respond`], [`GetFiles::fails`] or [`GetFiles::reply`].
     pub fn get_files(&self) -> GetFiles<'_> {
-        GetFiles(self.0.expect("get_files", kit::serde_wire::<Vec<types::FileEntry>>))
+        GetFiles(
+            self.0.expect("get_files", kit::serde_wire::<Vec<super::types::FileEntry>>),
+        )
     }
 
     /// Sets what `POST /getInvoice.php` ([`Client::get_invoice`](super::Client::get_invoice)) answers; nothing is set until [`GetInvoice::respond`], [`GetInvoice::fails`] or [`GetInvoice::reply`].
@@ -1848,7 +1851,12 @@ impl MockServer {
     /// Sets what `POST /getProjects.php` ([`Client::get_projects`](super::Client::get_projects)) answers; nothing is set until [`GetProjects::respond`], [`GetProjects::fails`] or [`GetProjects::reply`].
     pub fn get_projects(&self) -> GetProjects<'_> {
         GetProjects(
-            self.0.expect("get_projects", kit::serde_wire::<Vec<types::ProjectSummary>>),
+            self
+                .0
+                .expect(
+                    "get_projects",
+                    kit::serde_wire::<Vec<super::types::ProjectSummary>>,
+                ),
         )
     }
 
@@ -1859,7 +1867,7 @@ impl MockServer {
                 .0
                 .expect(
                     "get_projects_by_client",
-                    kit::serde_wire::<Vec<types::ClientProject>>,
+                    kit::serde_wire::<Vec<super::types::ClientProject>>,
                 ),
         )
     }
@@ -2192,652 +2200,653 @@ impl MockServer {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addCallback.php` ([`Client::add_callback`](super::Client::add_callback)), from [`MockServer::add_callback`]."]
-    AddCallback : String, types::ErrorBody
+    AddCallback : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addCompany.php` ([`Client::add_company`](super::Client::add_company)), from [`MockServer::add_company`]."]
-    AddCompany : String, types::ErrorBody
+    AddCompany : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addContact.php` ([`Client::add_contact`](super::Client::add_contact)), from [`MockServer::add_contact`]."]
-    AddContact : i64, types::ErrorBody
+    AddContact : i64, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addContactToMeeting.php` ([`Client::add_contact_to_meeting`](super::Client::add_contact_to_meeting)), from [`MockServer::add_contact_to_meeting`]."]
-    AddContactToMeeting : serde_json::Value, types::ErrorBody
+    AddContactToMeeting : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addCreditnote.php` ([`Client::add_creditnote`](super::Client::add_creditnote)), from [`MockServer::add_creditnote`]."]
-    AddCreditnote : String, types::ErrorBody
+    AddCreditnote : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addCustomFieldOption.php` ([`Client::add_custom_field_option`](super::Client::add_custom_field_option)), from [`MockServer::add_custom_field_option`]."]
-    AddCustomFieldOption : String, types::ErrorBody
+    AddCustomFieldOption : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addDeal.php` ([`Client::add_deal`](super::Client::add_deal)), from [`MockServer::add_deal`]."]
-    AddDeal : String, types::ErrorBody
+    AddDeal : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addExternalCost.php` ([`Client::add_external_cost`](super::Client::add_external_cost)), from [`MockServer::add_external_cost`]."]
-    AddExternalCost : i64, types::ErrorBody
+    AddExternalCost : i64, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addInvoice.php` ([`Client::add_invoice`](super::Client::add_invoice)), from [`MockServer::add_invoice`]."]
-    AddInvoice : String, types::ErrorBody
+    AddInvoice : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addMeeting.php` ([`Client::add_meeting`](super::Client::add_meeting)), from [`MockServer::add_meeting`]."]
-    AddMeeting : serde_json::Value, types::ErrorBody
+    AddMeeting : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addMilestone.php` ([`Client::add_milestone`](super::Client::add_milestone)), from [`MockServer::add_milestone`]."]
-    AddMilestone : String, types::ErrorBody
+    AddMilestone : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addNote.php` ([`Client::add_note`](super::Client::add_note)), from [`MockServer::add_note`]."]
-    AddNote : String, types::ErrorBody
+    AddNote : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addProduct.php` ([`Client::add_product`](super::Client::add_product)), from [`MockServer::add_product`]."]
-    AddProduct : i64, types::ErrorBody
+    AddProduct : i64, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addProject.php` ([`Client::add_project`](super::Client::add_project)), from [`MockServer::add_project`]."]
-    AddProject : String, types::ErrorBody
+    AddProject : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addRelatedPartyToProject.php` ([`Client::add_related_party_to_project`](super::Client::add_related_party_to_project)), from [`MockServer::add_related_party_to_project`]."]
-    AddRelatedPartyToProject : String, types::ErrorBody
+    AddRelatedPartyToProject : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addSubscription.php` ([`Client::add_subscription`](super::Client::add_subscription)), from [`MockServer::add_subscription`]."]
-    AddSubscription : String, types::ErrorBody
+    AddSubscription : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addTask.php` ([`Client::add_task`](super::Client::add_task)), from [`MockServer::add_task`]."]
-    AddTask : String, types::ErrorBody
+    AddTask : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addTicket.php` ([`Client::add_ticket`](super::Client::add_ticket)), from [`MockServer::add_ticket`]."]
-    AddTicket : i64, types::ErrorBody
+    AddTicket : i64, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addTicketMessage.php` ([`Client::add_ticket_message`](super::Client::add_ticket_message)), from [`MockServer::add_ticket_message`]."]
-    AddTicketMessage : String, types::ErrorBody
+    AddTicketMessage : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /addTimetracking.php` ([`Client::add_timetracking`](super::Client::add_timetracking)), from [`MockServer::add_timetracking`]."]
-    AddTimetracking : String, types::ErrorBody
+    AddTimetracking : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /bookDraftInvoice.php` ([`Client::book_draft_invoice`](super::Client::book_draft_invoice)), from [`MockServer::book_draft_invoice`]."]
-    BookDraftInvoice : String, types::ErrorBody
+    BookDraftInvoice : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteCompany.php` ([`Client::delete_company`](super::Client::delete_company)), from [`MockServer::delete_company`]."]
-    DeleteCompany : String, types::ErrorBody
+    DeleteCompany : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteContact.php` ([`Client::delete_contact`](super::Client::delete_contact)), from [`MockServer::delete_contact`]."]
-    DeleteContact : String, types::ErrorBody
+    DeleteContact : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteFile.php` ([`Client::delete_file`](super::Client::delete_file)), from [`MockServer::delete_file`]."]
-    DeleteFile : String, types::ErrorBody
+    DeleteFile : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteInvoice.php` ([`Client::delete_invoice`](super::Client::delete_invoice)), from [`MockServer::delete_invoice`]."]
-    DeleteInvoice : String, types::ErrorBody
+    DeleteInvoice : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteMilestone.php` ([`Client::delete_milestone`](super::Client::delete_milestone)), from [`MockServer::delete_milestone`]."]
-    DeleteMilestone : String, types::ErrorBody
+    DeleteMilestone : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteProduct.php` ([`Client::delete_product`](super::Client::delete_product)), from [`MockServer::delete_product`]."]
-    DeleteProduct : String, types::ErrorBody
+    DeleteProduct : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteSubscription.php` ([`Client::delete_subscription`](super::Client::delete_subscription)), from [`MockServer::delete_subscription`]."]
-    DeleteSubscription : String, types::ErrorBody
+    DeleteSubscription : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deleteTask.php` ([`Client::delete_task`](super::Client::delete_task)), from [`MockServer::delete_task`]."]
-    DeleteTask : String, types::ErrorBody
+    DeleteTask : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /downloadCreditnotePDF.php` ([`Client::download_creditnote_pdf`](super::Client::download_creditnote_pdf)), from [`MockServer::download_creditnote_pdf`]."]
-    DownloadCreditnotePdf : serde_json::Value, types::ErrorBody
+    DownloadCreditnotePdf : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /downloadFile.php` ([`Client::download_file`](super::Client::download_file)), from [`MockServer::download_file`]."]
-    DownloadFile : serde_json::Value, types::ErrorBody
+    DownloadFile : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /downloadInvoicePDF.php` ([`Client::download_invoice_pdf`](super::Client::download_invoice_pdf)), from [`MockServer::download_invoice_pdf`]."]
-    DownloadInvoicePdf : serde_json::Value, types::ErrorBody
+    DownloadInvoicePdf : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getAllDealPhaseChanges.php` ([`Client::get_all_deal_phase_changes`](super::Client::get_all_deal_phase_changes)), from [`MockServer::get_all_deal_phase_changes`]."]
-    GetAllDealPhaseChanges : serde_json::Value, types::ErrorBody
+    GetAllDealPhaseChanges : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getBookkeepingAccounts.php` ([`Client::get_bookkeeping_accounts`](super::Client::get_bookkeeping_accounts)), from [`MockServer::get_bookkeeping_accounts`]."]
-    GetBookkeepingAccounts : serde_json::Value, types::ErrorBody
+    GetBookkeepingAccounts : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getBusinessTypes.php` ([`Client::get_business_types`](super::Client::get_business_types)), from [`MockServer::get_business_types`]."]
-    GetBusinessTypes : serde_json::Value, types::ErrorBody
+    GetBusinessTypes : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCall.php` ([`Client::get_call`](super::Client::get_call)), from [`MockServer::get_call`]."]
-    GetCall : serde_json::Value, types::ErrorBody
+    GetCall : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCalls.php` ([`Client::get_calls`](super::Client::get_calls)), from [`MockServer::get_calls`]."]
-    GetCalls : Vec < serde_json::Value >, types::ErrorBody
+    GetCalls : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCompanies.php` ([`Client::get_companies`](super::Client::get_companies)), from [`MockServer::get_companies`]."]
-    GetCompanies : Vec < serde_json::Value >, types::ErrorBody
+    GetCompanies : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCompany.php` ([`Client::get_company`](super::Client::get_company)), from [`MockServer::get_company`]."]
     GetCompany : std::collections::BTreeMap < String, serde_json::Value >,
-    types::ErrorBody
+    super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getContact.php` ([`Client::get_contact`](super::Client::get_contact)), from [`MockServer::get_contact`]."]
     GetContact : std::collections::BTreeMap < String, serde_json::Value >,
-    types::ErrorBody
+    super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getContactCompanyRelations.php` ([`Client::get_contact_company_relations`](super::Client::get_contact_company_relations)), from [`MockServer::get_contact_company_relations`]."]
-    GetContactCompanyRelations : Vec < serde_json::Value >, types::ErrorBody
+    GetContactCompanyRelations : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getContacts.php` ([`Client::get_contacts`](super::Client::get_contacts)), from [`MockServer::get_contacts`]."]
-    GetContacts : Vec < serde_json::Value >, types::ErrorBody
+    GetContacts : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getContactsByCompany.php` ([`Client::get_contacts_by_company`](super::Client::get_contacts_by_company)), from [`MockServer::get_contacts_by_company`]."]
-    GetContactsByCompany : serde_json::Value, types::ErrorBody
+    GetContactsByCompany : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCostPerKm.php` ([`Client::get_cost_per_km`](super::Client::get_cost_per_km)), from [`MockServer::get_cost_per_km`]."]
-    GetCostPerKm : serde_json::Value, types::ErrorBody
+    GetCostPerKm : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCreditnote.php` ([`Client::get_creditnote`](super::Client::get_creditnote)), from [`MockServer::get_creditnote`]."]
-    GetCreditnote : serde_json::Value, types::ErrorBody
+    GetCreditnote : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCreditnoteByNr.php` ([`Client::get_creditnote_by_nr`](super::Client::get_creditnote_by_nr)), from [`MockServer::get_creditnote_by_nr`]."]
-    GetCreditnoteByNr : serde_json::Value, types::ErrorBody
+    GetCreditnoteByNr : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCreditnotes.php` ([`Client::get_creditnotes`](super::Client::get_creditnotes)), from [`MockServer::get_creditnotes`]."]
-    GetCreditnotes : serde_json::Value, types::ErrorBody
+    GetCreditnotes : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCreditnotesByProject.php` ([`Client::get_creditnotes_by_project`](super::Client::get_creditnotes_by_project)), from [`MockServer::get_creditnotes_by_project`]."]
-    GetCreditnotesByProject : serde_json::Value, types::ErrorBody
+    GetCreditnotesByProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCustomFieldInfo.php` ([`Client::get_custom_field_info`](super::Client::get_custom_field_info)), from [`MockServer::get_custom_field_info`]."]
-    GetCustomFieldInfo : serde_json::Value, types::ErrorBody
+    GetCustomFieldInfo : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getCustomFields.php` ([`Client::get_custom_fields`](super::Client::get_custom_fields)), from [`MockServer::get_custom_fields`]."]
-    GetCustomFields : serde_json::Value, types::ErrorBody
+    GetCustomFields : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDaysOff.php` ([`Client::get_days_off`](super::Client::get_days_off)), from [`MockServer::get_days_off`]."]
-    GetDaysOff : serde_json::Value, types::ErrorBody
+    GetDaysOff : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDaysOffByUser.php` ([`Client::get_days_off_by_user`](super::Client::get_days_off_by_user)), from [`MockServer::get_days_off_by_user`]."]
-    GetDaysOffByUser : serde_json::Value, types::ErrorBody
+    GetDaysOffByUser : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDeal.php` ([`Client::get_deal`](super::Client::get_deal)), from [`MockServer::get_deal`]."]
-    GetDeal : serde_json::Value, types::ErrorBody
+    GetDeal : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDealPhaseChanges.php` ([`Client::get_deal_phase_changes`](super::Client::get_deal_phase_changes)), from [`MockServer::get_deal_phase_changes`]."]
-    GetDealPhaseChanges : serde_json::Value, types::ErrorBody
+    GetDealPhaseChanges : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDealPhases.php` ([`Client::get_deal_phases`](super::Client::get_deal_phases)), from [`MockServer::get_deal_phases`]."]
-    GetDealPhases : serde_json::Value, types::ErrorBody
+    GetDealPhases : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDealSources.php` ([`Client::get_deal_sources`](super::Client::get_deal_sources)), from [`MockServer::get_deal_sources`]."]
-    GetDealSources : serde_json::Value, types::ErrorBody
+    GetDealSources : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDeals.php` ([`Client::get_deals`](super::Client::get_deals)), from [`MockServer::get_deals`]."]
-    GetDeals : Vec < serde_json::Value >, types::ErrorBody
+    GetDeals : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDealsByContactOrCompany.php` ([`Client::get_deals_by_contact_or_company`](super::Client::get_deals_by_contact_or_company)), from [`MockServer::get_deals_by_contact_or_company`]."]
-    GetDealsByContactOrCompany : serde_json::Value, types::ErrorBody
+    GetDealsByContactOrCompany : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDealsByProject.php` ([`Client::get_deals_by_project`](super::Client::get_deals_by_project)), from [`MockServer::get_deals_by_project`]."]
-    GetDealsByProject : serde_json::Value, types::ErrorBody
+    GetDealsByProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getDepartments.php` ([`Client::get_departments`](super::Client::get_departments)), from [`MockServer::get_departments`]."]
-    GetDepartments : serde_json::Value, types::ErrorBody
+    GetDepartments : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getFileInfo.php` ([`Client::get_file_info`](super::Client::get_file_info)), from [`MockServer::get_file_info`]."]
-    GetFileInfo : types::FileInfo, types::ErrorBody
+    GetFileInfo : super::types::FileInfo, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getFiles.php` ([`Client::get_files`](super::Client::get_files)), from [`MockServer::get_files`]."]
-    GetFiles : Vec < types::FileEntry >, types::ErrorBody
+    GetFiles : Vec < super::types::FileEntry >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoice.php` ([`Client::get_invoice`](super::Client::get_invoice)), from [`MockServer::get_invoice`]."]
-    GetInvoice : serde_json::Value, types::ErrorBody
+    GetInvoice : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoiceByNr.php` ([`Client::get_invoice_by_nr`](super::Client::get_invoice_by_nr)), from [`MockServer::get_invoice_by_nr`]."]
-    GetInvoiceByNr : serde_json::Value, types::ErrorBody
+    GetInvoiceByNr : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoiceByOGM.php` ([`Client::get_invoice_by_ogm`](super::Client::get_invoice_by_ogm)), from [`MockServer::get_invoice_by_ogm`]."]
-    GetInvoiceByOgm : serde_json::Value, types::ErrorBody
+    GetInvoiceByOgm : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoiceCloudURL.php` ([`Client::get_invoice_cloud_url`](super::Client::get_invoice_cloud_url)), from [`MockServer::get_invoice_cloud_url`]."]
-    GetInvoiceCloudUrl : serde_json::Value, types::ErrorBody
+    GetInvoiceCloudUrl : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoiceReminderTemplateContent.php` ([`Client::get_invoice_reminder_template_content`](super::Client::get_invoice_reminder_template_content)), from [`MockServer::get_invoice_reminder_template_content`]."]
-    GetInvoiceReminderTemplateContent : serde_json::Value, types::ErrorBody
+    GetInvoiceReminderTemplateContent : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoiceReminderTemplates.php` ([`Client::get_invoice_reminder_templates`](super::Client::get_invoice_reminder_templates)), from [`MockServer::get_invoice_reminder_templates`]."]
-    GetInvoiceReminderTemplates : serde_json::Value, types::ErrorBody
+    GetInvoiceReminderTemplates : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoices.php` ([`Client::get_invoices`](super::Client::get_invoices)), from [`MockServer::get_invoices`]."]
-    GetInvoices : serde_json::Value, types::ErrorBody
+    GetInvoices : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoicesByDeal.php` ([`Client::get_invoices_by_deal`](super::Client::get_invoices_by_deal)), from [`MockServer::get_invoices_by_deal`]."]
-    GetInvoicesByDeal : serde_json::Value, types::ErrorBody
+    GetInvoicesByDeal : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoicesByProject.php` ([`Client::get_invoices_by_project`](super::Client::get_invoices_by_project)), from [`MockServer::get_invoices_by_project`]."]
-    GetInvoicesByProject : serde_json::Value, types::ErrorBody
+    GetInvoicesByProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getInvoicesBySubscription.php` ([`Client::get_invoices_by_subscription`](super::Client::get_invoices_by_subscription)), from [`MockServer::get_invoices_by_subscription`]."]
-    GetInvoicesBySubscription : serde_json::Value, types::ErrorBody
+    GetInvoicesBySubscription : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getMeeting.php` ([`Client::get_meeting`](super::Client::get_meeting)), from [`MockServer::get_meeting`]."]
-    GetMeeting : serde_json::Value, types::ErrorBody
+    GetMeeting : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getMeetings.php` ([`Client::get_meetings`](super::Client::get_meetings)), from [`MockServer::get_meetings`]."]
-    GetMeetings : serde_json::Value, types::ErrorBody
+    GetMeetings : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getMilestone.php` ([`Client::get_milestone`](super::Client::get_milestone)), from [`MockServer::get_milestone`]."]
-    GetMilestone : serde_json::Value, types::ErrorBody
+    GetMilestone : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getMilestonesByProject.php` ([`Client::get_milestones_by_project`](super::Client::get_milestones_by_project)), from [`MockServer::get_milestones_by_project`]."]
-    GetMilestonesByProject : serde_json::Value, types::ErrorBody
+    GetMilestonesByProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getNotes.php` ([`Client::get_notes`](super::Client::get_notes)), from [`MockServer::get_notes`]."]
-    GetNotes : Vec < serde_json::Value >, types::ErrorBody
+    GetNotes : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getPlannedTasks.php` ([`Client::get_planned_tasks`](super::Client::get_planned_tasks)), from [`MockServer::get_planned_tasks`]."]
-    GetPlannedTasks : serde_json::Value, types::ErrorBody
+    GetPlannedTasks : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getPrepaidInfo.php` ([`Client::get_prepaid_info`](super::Client::get_prepaid_info)), from [`MockServer::get_prepaid_info`]."]
-    GetPrepaidInfo : serde_json::Value, types::ErrorBody
+    GetPrepaidInfo : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getProduct.php` ([`Client::get_product`](super::Client::get_product)), from [`MockServer::get_product`]."]
-    GetProduct : serde_json::Value, types::ErrorBody
+    GetProduct : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getProducts.php` ([`Client::get_products`](super::Client::get_products)), from [`MockServer::get_products`]."]
-    GetProducts : Vec < serde_json::Value >, types::ErrorBody
+    GetProducts : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getProject.php` ([`Client::get_project`](super::Client::get_project)), from [`MockServer::get_project`]."]
-    GetProject : serde_json::Value, types::ErrorBody
+    GetProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getProjects.php` ([`Client::get_projects`](super::Client::get_projects)), from [`MockServer::get_projects`]."]
-    GetProjects : Vec < types::ProjectSummary >, types::ErrorBody
+    GetProjects : Vec < super::types::ProjectSummary >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getProjectsByClient.php` ([`Client::get_projects_by_client`](super::Client::get_projects_by_client)), from [`MockServer::get_projects_by_client`]."]
-    GetProjectsByClient : Vec < types::ClientProject >, types::ErrorBody
+    GetProjectsByClient : Vec < super::types::ClientProject >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getRelatedPartiesByProject.php` ([`Client::get_related_parties_by_project`](super::Client::get_related_parties_by_project)), from [`MockServer::get_related_parties_by_project`]."]
-    GetRelatedPartiesByProject : serde_json::Value, types::ErrorBody
+    GetRelatedPartiesByProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getRelatedSubscriptionsByInvoice.php` ([`Client::get_related_subscriptions_by_invoice`](super::Client::get_related_subscriptions_by_invoice)), from [`MockServer::get_related_subscriptions_by_invoice`]."]
-    GetRelatedSubscriptionsByInvoice : serde_json::Value, types::ErrorBody
+    GetRelatedSubscriptionsByInvoice : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getSegments.php` ([`Client::get_segments`](super::Client::get_segments)), from [`MockServer::get_segments`]."]
-    GetSegments : serde_json::Value, types::ErrorBody
+    GetSegments : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getSubscription.php` ([`Client::get_subscription`](super::Client::get_subscription)), from [`MockServer::get_subscription`]."]
-    GetSubscription : serde_json::Value, types::ErrorBody
+    GetSubscription : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getSubscriptions.php` ([`Client::get_subscriptions`](super::Client::get_subscriptions)), from [`MockServer::get_subscriptions`]."]
-    GetSubscriptions : Vec < serde_json::Value >, types::ErrorBody
+    GetSubscriptions : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getSubscriptionsByContactOrCompany.php` ([`Client::get_subscriptions_by_contact_or_company`](super::Client::get_subscriptions_by_contact_or_company)), from [`MockServer::get_subscriptions_by_contact_or_company`]."]
-    GetSubscriptionsByContactOrCompany : serde_json::Value, types::ErrorBody
+    GetSubscriptionsByContactOrCompany : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getSubscriptionsByDeal.php` ([`Client::get_subscriptions_by_deal`](super::Client::get_subscriptions_by_deal)), from [`MockServer::get_subscriptions_by_deal`]."]
-    GetSubscriptionsByDeal : serde_json::Value, types::ErrorBody
+    GetSubscriptionsByDeal : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTags.php` ([`Client::get_tags`](super::Client::get_tags)), from [`MockServer::get_tags`]."]
-    GetTags : serde_json::Value, types::ErrorBody
+    GetTags : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTask.php` ([`Client::get_task`](super::Client::get_task)), from [`MockServer::get_task`]."]
-    GetTask : std::collections::BTreeMap < String, serde_json::Value >, types::ErrorBody
+    GetTask : std::collections::BTreeMap < String, serde_json::Value >,
+    super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTaskTypes.php` ([`Client::get_task_types`](super::Client::get_task_types)), from [`MockServer::get_task_types`]."]
-    GetTaskTypes : serde_json::Value, types::ErrorBody
+    GetTaskTypes : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTasks.php` ([`Client::get_tasks`](super::Client::get_tasks)), from [`MockServer::get_tasks`]."]
-    GetTasks : Vec < serde_json::Value >, types::ErrorBody
+    GetTasks : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTasksByMilestone.php` ([`Client::get_tasks_by_milestone`](super::Client::get_tasks_by_milestone)), from [`MockServer::get_tasks_by_milestone`]."]
-    GetTasksByMilestone : serde_json::Value, types::ErrorBody
+    GetTasksByMilestone : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTeam.php` ([`Client::get_team`](super::Client::get_team)), from [`MockServer::get_team`]."]
-    GetTeam : serde_json::Value, types::ErrorBody
+    GetTeam : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTeams.php` ([`Client::get_teams`](super::Client::get_teams)), from [`MockServer::get_teams`]."]
-    GetTeams : serde_json::Value, types::ErrorBody
+    GetTeams : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTicket.php` ([`Client::get_ticket`](super::Client::get_ticket)), from [`MockServer::get_ticket`]."]
-    GetTicket : serde_json::Value, types::ErrorBody
+    GetTicket : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTicketCloudURL.php` ([`Client::get_ticket_cloud_url`](super::Client::get_ticket_cloud_url)), from [`MockServer::get_ticket_cloud_url`]."]
-    GetTicketCloudUrl : serde_json::Value, types::ErrorBody
+    GetTicketCloudUrl : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTicketMessage.php` ([`Client::get_ticket_message`](super::Client::get_ticket_message)), from [`MockServer::get_ticket_message`]."]
-    GetTicketMessage : serde_json::Value, types::ErrorBody
+    GetTicketMessage : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTicketMessages.php` ([`Client::get_ticket_messages`](super::Client::get_ticket_messages)), from [`MockServer::get_ticket_messages`]."]
-    GetTicketMessages : serde_json::Value, types::ErrorBody
+    GetTicketMessages : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTickets.php` ([`Client::get_tickets`](super::Client::get_tickets)), from [`MockServer::get_tickets`]."]
-    GetTickets : Vec < serde_json::Value >, types::ErrorBody
+    GetTickets : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTimetracking.php` ([`Client::get_timetracking`](super::Client::get_timetracking)), from [`MockServer::get_timetracking`]."]
-    GetTimetracking : Vec < serde_json::Value >, types::ErrorBody
+    GetTimetracking : Vec < serde_json::Value >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTimetrackingEntry.php` ([`Client::get_timetracking_entry`](super::Client::get_timetracking_entry)), from [`MockServer::get_timetracking_entry`]."]
-    GetTimetrackingEntry : serde_json::Value, types::ErrorBody
+    GetTimetrackingEntry : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTimetrackingForInvoice.php` ([`Client::get_timetracking_for_invoice`](super::Client::get_timetracking_for_invoice)), from [`MockServer::get_timetracking_for_invoice`]."]
-    GetTimetrackingForInvoice : serde_json::Value, types::ErrorBody
+    GetTimetrackingForInvoice : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getTimetrackingForTask.php` ([`Client::get_timetracking_for_task`](super::Client::get_timetracking_for_task)), from [`MockServer::get_timetracking_for_task`]."]
-    GetTimetrackingForTask : serde_json::Value, types::ErrorBody
+    GetTimetrackingForTask : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getUserAccess.php` ([`Client::get_user_access`](super::Client::get_user_access)), from [`MockServer::get_user_access`]."]
-    GetUserAccess : serde_json::Value, types::ErrorBody
+    GetUserAccess : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getUsers.php` ([`Client::get_users`](super::Client::get_users)), from [`MockServer::get_users`]."]
-    GetUsers : serde_json::Value, types::ErrorBody
+    GetUsers : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /getUsersOnProject.php` ([`Client::get_users_on_project`](super::Client::get_users_on_project)), from [`MockServer::get_users_on_project`]."]
-    GetUsersOnProject : serde_json::Value, types::ErrorBody
+    GetUsersOnProject : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /linkContactToCompany.php` ([`Client::link_contact_to_company`](super::Client::link_contact_to_company)), from [`MockServer::link_contact_to_company`]."]
-    LinkContactToCompany : String, types::ErrorBody
+    LinkContactToCompany : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /removeContactFromMeeting.php` ([`Client::remove_contact_from_meeting`](super::Client::remove_contact_from_meeting)), from [`MockServer::remove_contact_from_meeting`]."]
-    RemoveContactFromMeeting : String, types::ErrorBody
+    RemoveContactFromMeeting : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /sendInvoice.php` ([`Client::send_invoice`](super::Client::send_invoice)), from [`MockServer::send_invoice`]."]
-    SendInvoice : String, types::ErrorBody
+    SendInvoice : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /sendSaleToClient.php` ([`Client::send_sale_to_client`](super::Client::send_sale_to_client)), from [`MockServer::send_sale_to_client`]."]
-    SendSaleToClient : String, types::ErrorBody
+    SendSaleToClient : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /setHourlyPricing.php` ([`Client::set_hourly_pricing`](super::Client::set_hourly_pricing)), from [`MockServer::set_hourly_pricing`]."]
-    SetHourlyPricing : String, types::ErrorBody
+    SetHourlyPricing : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /setInvoicePaymentStatus.php` ([`Client::set_invoice_payment_status`](super::Client::set_invoice_payment_status)), from [`MockServer::set_invoice_payment_status`]."]
-    SetInvoicePaymentStatus : String, types::ErrorBody
+    SetInvoicePaymentStatus : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateCompany.php` ([`Client::update_company`](super::Client::update_company)), from [`MockServer::update_company`]."]
-    UpdateCompany : String, types::ErrorBody
+    UpdateCompany : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateContact.php` ([`Client::update_contact`](super::Client::update_contact)), from [`MockServer::update_contact`]."]
-    UpdateContact : String, types::ErrorBody
+    UpdateContact : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateDeal.php` ([`Client::update_deal`](super::Client::update_deal)), from [`MockServer::update_deal`]."]
-    UpdateDeal : String, types::ErrorBody
+    UpdateDeal : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateDealItems.php` ([`Client::update_deal_items`](super::Client::update_deal_items)), from [`MockServer::update_deal_items`]."]
-    UpdateDealItems : String, types::ErrorBody
+    UpdateDealItems : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateInvoice.php` ([`Client::update_invoice`](super::Client::update_invoice)), from [`MockServer::update_invoice`]."]
-    UpdateInvoice : String, types::ErrorBody
+    UpdateInvoice : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateInvoiceComments.php` ([`Client::update_invoice_comments`](super::Client::update_invoice_comments)), from [`MockServer::update_invoice_comments`]."]
-    UpdateInvoiceComments : String, types::ErrorBody
+    UpdateInvoiceComments : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateMeeting.php` ([`Client::update_meeting`](super::Client::update_meeting)), from [`MockServer::update_meeting`]."]
-    UpdateMeeting : serde_json::Value, types::ErrorBody
+    UpdateMeeting : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateProduct.php` ([`Client::update_product`](super::Client::update_product)), from [`MockServer::update_product`]."]
-    UpdateProduct : serde_json::Value, types::ErrorBody
+    UpdateProduct : serde_json::Value, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateProject.php` ([`Client::update_project`](super::Client::update_project)), from [`MockServer::update_project`]."]
-    UpdateProject : String, types::ErrorBody
+    UpdateProject : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateSubscription.php` ([`Client::update_subscription`](super::Client::update_subscription)), from [`MockServer::update_subscription`]."]
-    UpdateSubscription : String, types::ErrorBody
+    UpdateSubscription : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateTask.php` ([`Client::update_task`](super::Client::update_task)), from [`MockServer::update_task`]."]
-    UpdateTask : String, types::ErrorBody
+    UpdateTask : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateTicket.php` ([`Client::update_ticket`](super::Client::update_ticket)), from [`MockServer::update_ticket`]."]
-    UpdateTicket : String, types::ErrorBody
+    UpdateTicket : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /updateTimetracking.php` ([`Client::update_timetracking`](super::Client::update_timetracking)), from [`MockServer::update_timetracking`]."]
-    UpdateTimetracking : String, types::ErrorBody
+    UpdateTimetracking : String, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /uploadFile.php` ([`Client::upload_file`](super::Client::upload_file)), from [`MockServer::upload_file`]."]
-    UploadFile : String, types::ErrorBody
+    UploadFile : String, super::types::ErrorBody
 }

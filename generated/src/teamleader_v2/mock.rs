@@ -14,7 +14,6 @@
 //! An expectation matches calls of its operation (and, with `with_<param>`, `with_body` or `matching`, only some of them); the first one set that matches answers. A call no expectation matches gets the operation's documented example; an operation without one answers 501 with a body that says so. The machinery is `clientgen_runtime::mock`.
 
 use clientgen_runtime::mock as kit;
-use super::types;
 static ROUTES: &[kit::Route] = &[
     kit::Route {
         operation: "accounts_projects_v2_status",
@@ -2935,7 +2934,7 @@ impl MockServer {
                 .0
                 .expect(
                     "accounts_projects_v2_status",
-                    kit::serde_wire::<types::AccountProjectsStatus>,
+                    kit::serde_wire::<super::types::AccountProjectsStatus>,
                 ),
         )
     }
@@ -2947,7 +2946,7 @@ impl MockServer {
                 .0
                 .expect(
                     "activity_types_list",
-                    kit::serde_wire::<types::ActivityTypeList>,
+                    kit::serde_wire::<super::types::ActivityTypeList>,
                 ),
         )
     }
@@ -2959,7 +2958,7 @@ impl MockServer {
                 .0
                 .expect(
                     "business_types_list",
-                    kit::serde_wire::<Vec<types::BusinessType>>,
+                    kit::serde_wire::<Vec<super::types::BusinessType>>,
                 ),
         )
     }
@@ -2969,13 +2968,18 @@ impl MockServer {
         CallOutcomesList(
             self
                 .0
-                .expect("call_outcomes_list", kit::serde_wire::<types::CallOutcomeList>),
+                .expect(
+                    "call_outcomes_list",
+                    kit::serde_wire::<super::types::CallOutcomeList>,
+                ),
         )
     }
 
     /// Sets what `POST /calls.add` ([`Client::calls_add`](super::Client::calls_add)) answers; nothing is set until [`CallsAdd::respond`], [`CallsAdd::fails`] or [`CallsAdd::reply`].
     pub fn calls_add(&self) -> CallsAdd<'_> {
-        CallsAdd(self.0.expect("calls_add", kit::serde_wire::<types::CreatedReference>))
+        CallsAdd(
+            self.0.expect("calls_add", kit::serde_wire::<super::types::CreatedReference>),
+        )
     }
 
     /// Sets what `POST /calls.complete` ([`Client::calls_complete`](super::Client::calls_complete)) answers; nothing is set until [`CallsComplete::respond`], [`CallsComplete::fails`] or [`CallsComplete::reply`].
@@ -2985,12 +2989,12 @@ impl MockServer {
 
     /// Sets what `POST /calls.info` ([`Client::calls_info`](super::Client::calls_info)) answers; nothing is set until [`CallsInfo::respond`], [`CallsInfo::fails`] or [`CallsInfo::reply`].
     pub fn calls_info(&self) -> CallsInfo<'_> {
-        CallsInfo(self.0.expect("calls_info", kit::serde_wire::<types::Call>))
+        CallsInfo(self.0.expect("calls_info", kit::serde_wire::<super::types::Call>))
     }
 
     /// Sets what `POST /calls.list` ([`Client::calls_list`](super::Client::calls_list)) answers; nothing is set until [`CallsList::respond`], [`CallsList::fails`] or [`CallsList::reply`].
     pub fn calls_list(&self) -> CallsList<'_> {
-        CallsList(self.0.expect("calls_list", kit::serde_wire::<types::CallList>))
+        CallsList(self.0.expect("calls_list", kit::serde_wire::<super::types::CallList>))
     }
 
     /// Sets what `POST /calls.update` ([`Client::calls_update`](super::Client::calls_update)) answers; nothing is set until [`CallsUpdate::respond`], [`CallsUpdate::fails`] or [`CallsUpdate::reply`].
@@ -3001,7 +3005,12 @@ impl MockServer {
     /// Sets what `POST /closingDays.add` ([`Client::closing_days_add`](super::Client::closing_days_add)) answers; nothing is set until [`ClosingDaysAdd::respond`], [`ClosingDaysAdd::fails`] or [`ClosingDaysAdd::reply`].
     pub fn closing_days_add(&self) -> ClosingDaysAdd<'_> {
         ClosingDaysAdd(
-            self.0.expect("closing_days_add", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "closing_days_add",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3013,7 +3022,12 @@ impl MockServer {
     /// Sets what `POST /closingDays.list` ([`Client::closing_days_list`](super::Client::closing_days_list)) answers; nothing is set until [`ClosingDaysList::respond`], [`ClosingDaysList::fails`] or [`ClosingDaysList::reply`].
     pub fn closing_days_list(&self) -> ClosingDaysList<'_> {
         ClosingDaysList(
-            self.0.expect("closing_days_list", kit::serde_wire::<types::ClosingDayList>),
+            self
+                .0
+                .expect(
+                    "closing_days_list",
+                    kit::serde_wire::<super::types::ClosingDayList>,
+                ),
         )
     }
 
@@ -3024,7 +3038,7 @@ impl MockServer {
                 .0
                 .expect(
                     "cloud_platforms_url",
-                    kit::serde_wire::<types::CloudPlatformUrl>,
+                    kit::serde_wire::<super::types::CloudPlatformUrl>,
                 ),
         )
     }
@@ -3036,7 +3050,7 @@ impl MockServer {
                 .0
                 .expect(
                     "commercial_discounts_list",
-                    kit::serde_wire::<Vec<types::CommercialDiscountOption>>,
+                    kit::serde_wire::<Vec<super::types::CommercialDiscountOption>>,
                 ),
         )
     }
@@ -3044,7 +3058,12 @@ impl MockServer {
     /// Sets what `POST /companies.add` ([`Client::companies_add`](super::Client::companies_add)) answers; nothing is set until [`CompaniesAdd::respond`], [`CompaniesAdd::fails`] or [`CompaniesAdd::reply`].
     pub fn companies_add(&self) -> CompaniesAdd<'_> {
         CompaniesAdd(
-            self.0.expect("companies_add", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "companies_add",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3055,13 +3074,15 @@ impl MockServer {
 
     /// Sets what `POST /companies.info` ([`Client::companies_info`](super::Client::companies_info)) answers; nothing is set until [`CompaniesInfo::respond`], [`CompaniesInfo::fails`] or [`CompaniesInfo::reply`].
     pub fn companies_info(&self) -> CompaniesInfo<'_> {
-        CompaniesInfo(self.0.expect("companies_info", kit::serde_wire::<types::Company>))
+        CompaniesInfo(
+            self.0.expect("companies_info", kit::serde_wire::<super::types::Company>),
+        )
     }
 
     /// Sets what `POST /companies.list` ([`Client::companies_list`](super::Client::companies_list)) answers; nothing is set until [`CompaniesList::respond`], [`CompaniesList::fails`] or [`CompaniesList::reply`].
     pub fn companies_list(&self) -> CompaniesList<'_> {
         CompaniesList(
-            self.0.expect("companies_list", kit::serde_wire::<types::CompanyList>),
+            self.0.expect("companies_list", kit::serde_wire::<super::types::CompanyList>),
         )
     }
 
@@ -3083,7 +3104,12 @@ impl MockServer {
     /// Sets what `POST /contacts.add` ([`Client::contacts_add`](super::Client::contacts_add)) answers; nothing is set until [`ContactsAdd::respond`], [`ContactsAdd::fails`] or [`ContactsAdd::reply`].
     pub fn contacts_add(&self) -> ContactsAdd<'_> {
         ContactsAdd(
-            self.0.expect("contacts_add", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "contacts_add",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3094,7 +3120,9 @@ impl MockServer {
 
     /// Sets what `POST /contacts.info` ([`Client::contacts_info`](super::Client::contacts_info)) answers; nothing is set until [`ContactsInfo::respond`], [`ContactsInfo::fails`] or [`ContactsInfo::reply`].
     pub fn contacts_info(&self) -> ContactsInfo<'_> {
-        ContactsInfo(self.0.expect("contacts_info", kit::serde_wire::<types::Contact>))
+        ContactsInfo(
+            self.0.expect("contacts_info", kit::serde_wire::<super::types::Contact>),
+        )
     }
 
     /// Sets what `POST /contacts.linkToCompany` ([`Client::contacts_link_to_company`](super::Client::contacts_link_to_company)) answers; nothing is set until [`ContactsLinkToCompany::respond`], [`ContactsLinkToCompany::fails`] or [`ContactsLinkToCompany::reply`].
@@ -3107,7 +3135,7 @@ impl MockServer {
     /// Sets what `POST /contacts.list` ([`Client::contacts_list`](super::Client::contacts_list)) answers; nothing is set until [`ContactsList::respond`], [`ContactsList::fails`] or [`ContactsList::reply`].
     pub fn contacts_list(&self) -> ContactsList<'_> {
         ContactsList(
-            self.0.expect("contacts_list", kit::serde_wire::<types::ContactList>),
+            self.0.expect("contacts_list", kit::serde_wire::<super::types::ContactList>),
         )
     }
 
@@ -3147,7 +3175,7 @@ impl MockServer {
                 .0
                 .expect(
                     "credit_notes_download",
-                    kit::serde_wire::<types::InvoiceDownload>,
+                    kit::serde_wire::<super::types::InvoiceDownload>,
                 ),
         )
     }
@@ -3159,7 +3187,7 @@ impl MockServer {
                 .0
                 .expect(
                     "credit_notes_info",
-                    kit::serde_wire::<types::CreditNoteInfoData>,
+                    kit::serde_wire::<super::types::CreditNoteInfoData>,
                 ),
         )
     }
@@ -3167,7 +3195,12 @@ impl MockServer {
     /// Sets what `POST /creditNotes.list` ([`Client::credit_notes_list`](super::Client::credit_notes_list)) answers; nothing is set until [`CreditNotesList::respond`], [`CreditNotesList::fails`] or [`CreditNotesList::reply`].
     pub fn credit_notes_list(&self) -> CreditNotesList<'_> {
         CreditNotesList(
-            self.0.expect("credit_notes_list", kit::serde_wire::<types::CreditNoteList>),
+            self
+                .0
+                .expect(
+                    "credit_notes_list",
+                    kit::serde_wire::<super::types::CreditNoteList>,
+                ),
         )
     }
 
@@ -3178,7 +3211,7 @@ impl MockServer {
                 .0
                 .expect(
                     "currencies_exchange_rates",
-                    kit::serde_wire::<Vec<types::CurrencyRate>>,
+                    kit::serde_wire::<Vec<super::types::CurrencyRate>>,
                 ),
         )
     }
@@ -3190,7 +3223,7 @@ impl MockServer {
                 .0
                 .expect(
                     "custom_field_definitions_info",
-                    kit::serde_wire::<types::CustomFieldDefinition>,
+                    kit::serde_wire::<super::types::CustomFieldDefinition>,
                 ),
         )
     }
@@ -3202,7 +3235,7 @@ impl MockServer {
                 .0
                 .expect(
                     "custom_field_definitions_list",
-                    kit::serde_wire::<types::CustomFieldDefinitionList>,
+                    kit::serde_wire::<super::types::CustomFieldDefinitionList>,
                 ),
         )
     }
@@ -3214,7 +3247,7 @@ impl MockServer {
                 .0
                 .expect(
                     "day_off_types_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3229,7 +3262,10 @@ impl MockServer {
         DayOffTypesList(
             self
                 .0
-                .expect("day_off_types_list", kit::serde_wire::<Vec<types::DayOffType>>),
+                .expect(
+                    "day_off_types_list",
+                    kit::serde_wire::<Vec<super::types::DayOffType>>,
+                ),
         )
     }
 
@@ -3253,7 +3289,10 @@ impl MockServer {
         DealPhasesCreate(
             self
                 .0
-                .expect("deal_phases_create", kit::serde_wire::<types::CreatedReference>),
+                .expect(
+                    "deal_phases_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3269,7 +3308,7 @@ impl MockServer {
                 .0
                 .expect(
                     "deal_phases_duplicate",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3277,7 +3316,12 @@ impl MockServer {
     /// Sets what `POST /dealPhases.list` ([`Client::deal_phases_list`](super::Client::deal_phases_list)) answers; nothing is set until [`DealPhasesList::respond`], [`DealPhasesList::fails`] or [`DealPhasesList::reply`].
     pub fn deal_phases_list(&self) -> DealPhasesList<'_> {
         DealPhasesList(
-            self.0.expect("deal_phases_list", kit::serde_wire::<types::DealPhaseList>),
+            self
+                .0
+                .expect(
+                    "deal_phases_list",
+                    kit::serde_wire::<super::types::DealPhaseList>,
+                ),
         )
     }
 
@@ -3298,7 +3342,7 @@ impl MockServer {
                 .0
                 .expect(
                     "deal_pipelines_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3317,7 +3361,7 @@ impl MockServer {
                 .0
                 .expect(
                     "deal_pipelines_duplicate",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3329,7 +3373,7 @@ impl MockServer {
                 .0
                 .expect(
                     "deal_pipelines_list",
-                    kit::serde_wire::<types::DealPipelineList>,
+                    kit::serde_wire::<super::types::DealPipelineList>,
                 ),
         )
     }
@@ -3351,14 +3395,24 @@ impl MockServer {
     /// Sets what `POST /dealSources.list` ([`Client::deal_sources_list`](super::Client::deal_sources_list)) answers; nothing is set until [`DealSourcesList::respond`], [`DealSourcesList::fails`] or [`DealSourcesList::reply`].
     pub fn deal_sources_list(&self) -> DealSourcesList<'_> {
         DealSourcesList(
-            self.0.expect("deal_sources_list", kit::serde_wire::<types::DealSourceList>),
+            self
+                .0
+                .expect(
+                    "deal_sources_list",
+                    kit::serde_wire::<super::types::DealSourceList>,
+                ),
         )
     }
 
     /// Sets what `POST /deals.create` ([`Client::deals_create`](super::Client::deals_create)) answers; nothing is set until [`DealsCreate::respond`], [`DealsCreate::fails`] or [`DealsCreate::reply`].
     pub fn deals_create(&self) -> DealsCreate<'_> {
         DealsCreate(
-            self.0.expect("deals_create", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "deals_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3369,12 +3423,12 @@ impl MockServer {
 
     /// Sets what `POST /deals.info` ([`Client::deals_info`](super::Client::deals_info)) answers; nothing is set until [`DealsInfo::respond`], [`DealsInfo::fails`] or [`DealsInfo::reply`].
     pub fn deals_info(&self) -> DealsInfo<'_> {
-        DealsInfo(self.0.expect("deals_info", kit::serde_wire::<types::Deal>))
+        DealsInfo(self.0.expect("deals_info", kit::serde_wire::<super::types::Deal>))
     }
 
     /// Sets what `POST /deals.list` ([`Client::deals_list`](super::Client::deals_list)) answers; nothing is set until [`DealsList::respond`], [`DealsList::fails`] or [`DealsList::reply`].
     pub fn deals_list(&self) -> DealsList<'_> {
-        DealsList(self.0.expect("deals_list", kit::serde_wire::<types::DealList>))
+        DealsList(self.0.expect("deals_list", kit::serde_wire::<super::types::DealList>))
     }
 
     /// Sets what `POST /deals.lose` ([`Client::deals_lose`](super::Client::deals_lose)) answers; nothing is set until [`DealsLose::respond`], [`DealsLose::fails`] or [`DealsLose::reply`].
@@ -3400,7 +3454,9 @@ impl MockServer {
     /// Sets what `POST /departments.info` ([`Client::departments_info`](super::Client::departments_info)) answers; nothing is set until [`DepartmentsInfo::respond`], [`DepartmentsInfo::fails`] or [`DepartmentsInfo::reply`].
     pub fn departments_info(&self) -> DepartmentsInfo<'_> {
         DepartmentsInfo(
-            self.0.expect("departments_info", kit::serde_wire::<types::Department>),
+            self
+                .0
+                .expect("departments_info", kit::serde_wire::<super::types::Department>),
         )
     }
 
@@ -3411,7 +3467,7 @@ impl MockServer {
                 .0
                 .expect(
                     "departments_list",
-                    kit::serde_wire::<Vec<types::DepartmentListItem>>,
+                    kit::serde_wire::<Vec<super::types::DepartmentListItem>>,
                 ),
         )
     }
@@ -3423,7 +3479,7 @@ impl MockServer {
                 .0
                 .expect(
                     "document_templates_list",
-                    kit::serde_wire::<Vec<types::DocumentTemplate>>,
+                    kit::serde_wire::<Vec<super::types::DocumentTemplate>>,
                 ),
         )
     }
@@ -3435,7 +3491,7 @@ impl MockServer {
                 .0
                 .expect(
                     "email_tracking_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3447,7 +3503,7 @@ impl MockServer {
                 .0
                 .expect(
                     "email_tracking_list",
-                    kit::serde_wire::<types::EmailTrackingList>,
+                    kit::serde_wire::<super::types::EmailTrackingList>,
                 ),
         )
     }
@@ -3460,18 +3516,25 @@ impl MockServer {
     /// Sets what `POST /events.create` ([`Client::events_create`](super::Client::events_create)) answers; nothing is set until [`EventsCreate::respond`], [`EventsCreate::fails`] or [`EventsCreate::reply`].
     pub fn events_create(&self) -> EventsCreate<'_> {
         EventsCreate(
-            self.0.expect("events_create", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "events_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /events.info` ([`Client::events_info`](super::Client::events_info)) answers; nothing is set until [`EventsInfo::respond`], [`EventsInfo::fails`] or [`EventsInfo::reply`].
     pub fn events_info(&self) -> EventsInfo<'_> {
-        EventsInfo(self.0.expect("events_info", kit::serde_wire::<types::Event>))
+        EventsInfo(self.0.expect("events_info", kit::serde_wire::<super::types::Event>))
     }
 
     /// Sets what `POST /events.list` ([`Client::events_list`](super::Client::events_list)) answers; nothing is set until [`EventsList::respond`], [`EventsList::fails`] or [`EventsList::reply`].
     pub fn events_list(&self) -> EventsList<'_> {
-        EventsList(self.0.expect("events_list", kit::serde_wire::<types::EventList>))
+        EventsList(
+            self.0.expect("events_list", kit::serde_wire::<super::types::EventList>),
+        )
     }
 
     /// Sets what `POST /events.update` ([`Client::events_update`](super::Client::events_update)) answers; nothing is set until [`EventsUpdate::respond`], [`EventsUpdate::fails`] or [`EventsUpdate::reply`].
@@ -3489,24 +3552,32 @@ impl MockServer {
         FilesDownload(
             self
                 .0
-                .expect("files_download", kit::serde_wire::<types::FileDownloadLocation>),
+                .expect(
+                    "files_download",
+                    kit::serde_wire::<super::types::FileDownloadLocation>,
+                ),
         )
     }
 
     /// Sets what `POST /files.info` ([`Client::files_info`](super::Client::files_info)) answers; nothing is set until [`FilesInfo::respond`], [`FilesInfo::fails`] or [`FilesInfo::reply`].
     pub fn files_info(&self) -> FilesInfo<'_> {
-        FilesInfo(self.0.expect("files_info", kit::serde_wire::<types::File>))
+        FilesInfo(self.0.expect("files_info", kit::serde_wire::<super::types::File>))
     }
 
     /// Sets what `POST /files.list` ([`Client::files_list`](super::Client::files_list)) answers; nothing is set until [`FilesList::respond`], [`FilesList::fails`] or [`FilesList::reply`].
     pub fn files_list(&self) -> FilesList<'_> {
-        FilesList(self.0.expect("files_list", kit::serde_wire::<types::FileList>))
+        FilesList(self.0.expect("files_list", kit::serde_wire::<super::types::FileList>))
     }
 
     /// Sets what `POST /files.upload` ([`Client::files_upload`](super::Client::files_upload)) answers; nothing is set until [`FilesUpload::respond`], [`FilesUpload::fails`] or [`FilesUpload::reply`].
     pub fn files_upload(&self) -> FilesUpload<'_> {
         FilesUpload(
-            self.0.expect("files_upload", kit::serde_wire::<types::FileUploadLocation>),
+            self
+                .0
+                .expect(
+                    "files_upload",
+                    kit::serde_wire::<super::types::FileUploadLocation>,
+                ),
         )
     }
 
@@ -3518,14 +3589,24 @@ impl MockServer {
     /// Sets what `POST /invoices.copy` ([`Client::invoices_copy`](super::Client::invoices_copy)) answers; nothing is set until [`InvoicesCopy::respond`], [`InvoicesCopy::fails`] or [`InvoicesCopy::reply`].
     pub fn invoices_copy(&self) -> InvoicesCopy<'_> {
         InvoicesCopy(
-            self.0.expect("invoices_copy", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "invoices_copy",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /invoices.credit` ([`Client::invoices_credit`](super::Client::invoices_credit)) answers; nothing is set until [`InvoicesCredit::respond`], [`InvoicesCredit::fails`] or [`InvoicesCredit::reply`].
     pub fn invoices_credit(&self) -> InvoicesCredit<'_> {
         InvoicesCredit(
-            self.0.expect("invoices_credit", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "invoices_credit",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3536,7 +3617,7 @@ impl MockServer {
                 .0
                 .expect(
                     "invoices_credit_partially",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3549,26 +3630,38 @@ impl MockServer {
     /// Sets what `POST /invoices.download` ([`Client::invoices_download`](super::Client::invoices_download)) answers; nothing is set until [`InvoicesDownload::respond`], [`InvoicesDownload::fails`] or [`InvoicesDownload::reply`].
     pub fn invoices_download(&self) -> InvoicesDownload<'_> {
         InvoicesDownload(
-            self.0.expect("invoices_download", kit::serde_wire::<types::InvoiceDownload>),
+            self
+                .0
+                .expect(
+                    "invoices_download",
+                    kit::serde_wire::<super::types::InvoiceDownload>,
+                ),
         )
     }
 
     /// Sets what `POST /invoices.draft` ([`Client::invoices_draft`](super::Client::invoices_draft)) answers; nothing is set until [`InvoicesDraft::respond`], [`InvoicesDraft::fails`] or [`InvoicesDraft::reply`].
     pub fn invoices_draft(&self) -> InvoicesDraft<'_> {
         InvoicesDraft(
-            self.0.expect("invoices_draft", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "invoices_draft",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /invoices.info` ([`Client::invoices_info`](super::Client::invoices_info)) answers; nothing is set until [`InvoicesInfo::respond`], [`InvoicesInfo::fails`] or [`InvoicesInfo::reply`].
     pub fn invoices_info(&self) -> InvoicesInfo<'_> {
-        InvoicesInfo(self.0.expect("invoices_info", kit::serde_wire::<types::Invoice>))
+        InvoicesInfo(
+            self.0.expect("invoices_info", kit::serde_wire::<super::types::Invoice>),
+        )
     }
 
     /// Sets what `POST /invoices.list` ([`Client::invoices_list`](super::Client::invoices_list)) answers; nothing is set until [`InvoicesList::respond`], [`InvoicesList::fails`] or [`InvoicesList::reply`].
     pub fn invoices_list(&self) -> InvoicesList<'_> {
         InvoicesList(
-            self.0.expect("invoices_list", kit::serde_wire::<types::InvoiceList>),
+            self.0.expect("invoices_list", kit::serde_wire::<super::types::InvoiceList>),
         )
     }
 
@@ -3610,7 +3703,7 @@ impl MockServer {
                 .0
                 .expect(
                     "level_two_areas_list",
-                    kit::serde_wire::<Vec<types::LevelTwoArea>>,
+                    kit::serde_wire::<Vec<super::types::LevelTwoArea>>,
                 ),
         )
     }
@@ -3618,7 +3711,12 @@ impl MockServer {
     /// Sets what `POST /lostReasons.list` ([`Client::lost_reasons_list`](super::Client::lost_reasons_list)) answers; nothing is set until [`LostReasonsList::respond`], [`LostReasonsList::fails`] or [`LostReasonsList::reply`].
     pub fn lost_reasons_list(&self) -> LostReasonsList<'_> {
         LostReasonsList(
-            self.0.expect("lost_reasons_list", kit::serde_wire::<types::LostReasonList>),
+            self
+                .0
+                .expect(
+                    "lost_reasons_list",
+                    kit::serde_wire::<super::types::LostReasonList>,
+                ),
         )
     }
 
@@ -3629,7 +3727,7 @@ impl MockServer {
                 .0
                 .expect(
                     "mail_templates_list",
-                    kit::serde_wire::<Vec<types::MailTemplate>>,
+                    kit::serde_wire::<Vec<super::types::MailTemplate>>,
                 ),
         )
     }
@@ -3646,7 +3744,7 @@ impl MockServer {
                 .0
                 .expect(
                     "meetings_create_report",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3658,13 +3756,15 @@ impl MockServer {
 
     /// Sets what `POST /meetings.info` ([`Client::meetings_info`](super::Client::meetings_info)) answers; nothing is set until [`MeetingsInfo::respond`], [`MeetingsInfo::fails`] or [`MeetingsInfo::reply`].
     pub fn meetings_info(&self) -> MeetingsInfo<'_> {
-        MeetingsInfo(self.0.expect("meetings_info", kit::serde_wire::<types::Meeting>))
+        MeetingsInfo(
+            self.0.expect("meetings_info", kit::serde_wire::<super::types::Meeting>),
+        )
     }
 
     /// Sets what `POST /meetings.list` ([`Client::meetings_list`](super::Client::meetings_list)) answers; nothing is set until [`MeetingsList::respond`], [`MeetingsList::fails`] or [`MeetingsList::reply`].
     pub fn meetings_list(&self) -> MeetingsList<'_> {
         MeetingsList(
-            self.0.expect("meetings_list", kit::serde_wire::<types::MeetingList>),
+            self.0.expect("meetings_list", kit::serde_wire::<super::types::MeetingList>),
         )
     }
 
@@ -3673,7 +3773,10 @@ impl MockServer {
         MeetingsSchedule(
             self
                 .0
-                .expect("meetings_schedule", kit::serde_wire::<types::CreatedReference>),
+                .expect(
+                    "meetings_schedule",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3685,19 +3788,26 @@ impl MockServer {
     /// Sets what `POST /migrate.activityType` ([`Client::migrate_activity_type`](super::Client::migrate_activity_type)) answers; nothing is set until [`MigrateActivityType::respond`], [`MigrateActivityType::fails`] or [`MigrateActivityType::reply`].
     pub fn migrate_activity_type(&self) -> MigrateActivityType<'_> {
         MigrateActivityType(
-            self.0.expect("migrate_activity_type", kit::serde_wire::<types::Reference>),
+            self
+                .0
+                .expect(
+                    "migrate_activity_type",
+                    kit::serde_wire::<super::types::Reference>,
+                ),
         )
     }
 
     /// Sets what `POST /migrate.id` ([`Client::migrate_id`](super::Client::migrate_id)) answers; nothing is set until [`MigrateId::respond`], [`MigrateId::fails`] or [`MigrateId::reply`].
     pub fn migrate_id(&self) -> MigrateId<'_> {
-        MigrateId(self.0.expect("migrate_id", kit::serde_wire::<types::MigratedId>))
+        MigrateId(
+            self.0.expect("migrate_id", kit::serde_wire::<super::types::MigratedId>),
+        )
     }
 
     /// Sets what `POST /migrate.taxRate` ([`Client::migrate_tax_rate`](super::Client::migrate_tax_rate)) answers; nothing is set until [`MigrateTaxRate::respond`], [`MigrateTaxRate::fails`] or [`MigrateTaxRate::reply`].
     pub fn migrate_tax_rate(&self) -> MigrateTaxRate<'_> {
         MigrateTaxRate(
-            self.0.expect("migrate_tax_rate", kit::serde_wire::<types::Reference>),
+            self.0.expect("migrate_tax_rate", kit::serde_wire::<super::types::Reference>),
         )
     }
 
@@ -3711,7 +3821,10 @@ impl MockServer {
         MilestonesCreate(
             self
                 .0
-                .expect("milestones_create", kit::serde_wire::<types::CreatedReference>),
+                .expect(
+                    "milestones_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3723,7 +3836,12 @@ impl MockServer {
     /// Sets what `POST /milestones.info` ([`Client::milestones_info`](super::Client::milestones_info)) answers; nothing is set until [`MilestonesInfo::respond`], [`MilestonesInfo::fails`] or [`MilestonesInfo::reply`].
     pub fn milestones_info(&self) -> MilestonesInfo<'_> {
         MilestonesInfo(
-            self.0.expect("milestones_info", kit::serde_wire::<types::LegacyMilestone>),
+            self
+                .0
+                .expect(
+                    "milestones_info",
+                    kit::serde_wire::<super::types::LegacyMilestone>,
+                ),
         )
     }
 
@@ -3732,7 +3850,10 @@ impl MockServer {
         MilestonesList(
             self
                 .0
-                .expect("milestones_list", kit::serde_wire::<types::LegacyMilestoneList>),
+                .expect(
+                    "milestones_list",
+                    kit::serde_wire::<super::types::LegacyMilestoneList>,
+                ),
         )
     }
 
@@ -3749,13 +3870,18 @@ impl MockServer {
     /// Sets what `POST /notes.create` ([`Client::notes_create`](super::Client::notes_create)) answers; nothing is set until [`NotesCreate::respond`], [`NotesCreate::fails`] or [`NotesCreate::reply`].
     pub fn notes_create(&self) -> NotesCreate<'_> {
         NotesCreate(
-            self.0.expect("notes_create", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "notes_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /notes.list` ([`Client::notes_list`](super::Client::notes_list)) answers; nothing is set until [`NotesList::respond`], [`NotesList::fails`] or [`NotesList::reply`].
     pub fn notes_list(&self) -> NotesList<'_> {
-        NotesList(self.0.expect("notes_list", kit::serde_wire::<types::NoteList>))
+        NotesList(self.0.expect("notes_list", kit::serde_wire::<super::types::NoteList>))
     }
 
     /// Sets what `POST /notes.update` ([`Client::notes_update`](super::Client::notes_update)) answers; nothing is set until [`NotesUpdate::respond`], [`NotesUpdate::fails`] or [`NotesUpdate::reply`].
@@ -3770,7 +3896,7 @@ impl MockServer {
                 .0
                 .expect(
                     "payment_methods_list",
-                    kit::serde_wire::<types::PaymentMethodList>,
+                    kit::serde_wire::<super::types::PaymentMethodList>,
                 ),
         )
     }
@@ -3780,14 +3906,22 @@ impl MockServer {
         PaymentTermsList(
             self
                 .0
-                .expect("payment_terms_list", kit::serde_wire::<types::PaymentTermList>),
+                .expect(
+                    "payment_terms_list",
+                    kit::serde_wire::<super::types::PaymentTermList>,
+                ),
         )
     }
 
     /// Sets what `POST /priceLists.list` ([`Client::price_lists_list`](super::Client::price_lists_list)) answers; nothing is set until [`PriceListsList::respond`], [`PriceListsList::fails`] or [`PriceListsList::reply`].
     pub fn price_lists_list(&self) -> PriceListsList<'_> {
         PriceListsList(
-            self.0.expect("price_lists_list", kit::serde_wire::<Vec<types::PriceList>>),
+            self
+                .0
+                .expect(
+                    "price_lists_list",
+                    kit::serde_wire::<Vec<super::types::PriceList>>,
+                ),
         )
     }
 
@@ -3798,7 +3932,7 @@ impl MockServer {
                 .0
                 .expect(
                     "product_categories_list",
-                    kit::serde_wire::<Vec<types::ProductCategory>>,
+                    kit::serde_wire::<Vec<super::types::ProductCategory>>,
                 ),
         )
     }
@@ -3806,7 +3940,12 @@ impl MockServer {
     /// Sets what `POST /products.add` ([`Client::products_add`](super::Client::products_add)) answers; nothing is set until [`ProductsAdd::respond`], [`ProductsAdd::fails`] or [`ProductsAdd::reply`].
     pub fn products_add(&self) -> ProductsAdd<'_> {
         ProductsAdd(
-            self.0.expect("products_add", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "products_add",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3817,7 +3956,9 @@ impl MockServer {
 
     /// Sets what `POST /products.info` ([`Client::products_info`](super::Client::products_info)) answers; nothing is set until [`ProductsInfo::respond`], [`ProductsInfo::fails`] or [`ProductsInfo::reply`].
     pub fn products_info(&self) -> ProductsInfo<'_> {
-        ProductsInfo(self.0.expect("products_info", kit::serde_wire::<types::Product>))
+        ProductsInfo(
+            self.0.expect("products_info", kit::serde_wire::<super::types::Product>),
+        )
     }
 
     /// Sets what `POST /products.list` ([`Client::products_list`](super::Client::products_list)) answers; nothing is set until [`ProductsList::respond`], [`ProductsList::fails`] or [`ProductsList::reply`].
@@ -3825,7 +3966,10 @@ impl MockServer {
         ProductsList(
             self
                 .0
-                .expect("products_list", kit::serde_wire::<Vec<types::ProductListItem>>),
+                .expect(
+                    "products_list",
+                    kit::serde_wire::<Vec<super::types::ProductListItem>>,
+                ),
         )
     }
 
@@ -3849,7 +3993,12 @@ impl MockServer {
     /// Sets what `POST /projects.create` ([`Client::projects_create`](super::Client::projects_create)) answers; nothing is set until [`ProjectsCreate::respond`], [`ProjectsCreate::fails`] or [`ProjectsCreate::reply`].
     pub fn projects_create(&self) -> ProjectsCreate<'_> {
         ProjectsCreate(
-            self.0.expect("projects_create", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "projects_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -3861,14 +4010,21 @@ impl MockServer {
     /// Sets what `POST /projects.info` ([`Client::projects_info`](super::Client::projects_info)) answers; nothing is set until [`ProjectsInfo::respond`], [`ProjectsInfo::fails`] or [`ProjectsInfo::reply`].
     pub fn projects_info(&self) -> ProjectsInfo<'_> {
         ProjectsInfo(
-            self.0.expect("projects_info", kit::serde_wire::<types::LegacyProject>),
+            self
+                .0
+                .expect("projects_info", kit::serde_wire::<super::types::LegacyProject>),
         )
     }
 
     /// Sets what `POST /projects.list` ([`Client::projects_list`](super::Client::projects_list)) answers; nothing is set until [`ProjectsList::respond`], [`ProjectsList::fails`] or [`ProjectsList::reply`].
     pub fn projects_list(&self) -> ProjectsList<'_> {
         ProjectsList(
-            self.0.expect("projects_list", kit::serde_wire::<types::LegacyProjectList>),
+            self
+                .0
+                .expect(
+                    "projects_list",
+                    kit::serde_wire::<super::types::LegacyProjectList>,
+                ),
         )
     }
 
@@ -3903,7 +4059,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_materials_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3922,7 +4078,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_materials_duplicate",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -3934,7 +4090,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_materials_info",
-                    kit::serde_wire::<types::ProjectMaterial>,
+                    kit::serde_wire::<super::types::ProjectMaterial>,
                 ),
         )
     }
@@ -3946,7 +4102,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_materials_list",
-                    kit::serde_wire::<Vec<types::ProjectMaterialListItem>>,
+                    kit::serde_wire::<Vec<super::types::ProjectMaterialListItem>>,
                 ),
         )
     }
@@ -3983,7 +4139,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_project_groups_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4006,7 +4162,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_project_groups_duplicate",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4018,7 +4174,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_project_groups_info",
-                    kit::serde_wire::<types::ProjectGroup>,
+                    kit::serde_wire::<super::types::ProjectGroup>,
                 ),
         )
     }
@@ -4030,7 +4186,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_project_groups_list",
-                    kit::serde_wire::<Vec<types::ProjectGroupListItem>>,
+                    kit::serde_wire::<Vec<super::types::ProjectGroupListItem>>,
                 ),
         )
     }
@@ -4071,7 +4227,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_project_lines_list",
-                    kit::serde_wire::<Vec<types::ProjectLine>>,
+                    kit::serde_wire::<Vec<super::types::ProjectLine>>,
                 ),
         )
     }
@@ -4143,7 +4299,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_projects_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4162,7 +4318,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_projects_duplicate",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4170,7 +4326,12 @@ impl MockServer {
     /// Sets what `POST /projects-v2/projects.info` ([`Client::projects_v2_projects_info`](super::Client::projects_v2_projects_info)) answers; nothing is set until [`ProjectsV2ProjectsInfo::respond`], [`ProjectsV2ProjectsInfo::fails`] or [`ProjectsV2ProjectsInfo::reply`].
     pub fn projects_v2_projects_info(&self) -> ProjectsV2ProjectsInfo<'_> {
         ProjectsV2ProjectsInfo(
-            self.0.expect("projects_v2_projects_info", kit::serde_wire::<types::Project>),
+            self
+                .0
+                .expect(
+                    "projects_v2_projects_info",
+                    kit::serde_wire::<super::types::Project>,
+                ),
         )
     }
 
@@ -4181,7 +4342,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_projects_list",
-                    kit::serde_wire::<types::ProjectList>,
+                    kit::serde_wire::<super::types::ProjectList>,
                 ),
         )
     }
@@ -4255,7 +4416,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_tasks_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4274,7 +4435,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_tasks_duplicate",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4284,7 +4445,10 @@ impl MockServer {
         ProjectsV2TasksInfo(
             self
                 .0
-                .expect("projects_v2_tasks_info", kit::serde_wire::<types::ProjectTask>),
+                .expect(
+                    "projects_v2_tasks_info",
+                    kit::serde_wire::<super::types::ProjectTask>,
+                ),
         )
     }
 
@@ -4295,7 +4459,7 @@ impl MockServer {
                 .0
                 .expect(
                     "projects_v2_tasks_list",
-                    kit::serde_wire::<types::ProjectTaskList>,
+                    kit::serde_wire::<super::types::ProjectTaskList>,
                 ),
         )
     }
@@ -4324,7 +4488,10 @@ impl MockServer {
         QuotationsCreate(
             self
                 .0
-                .expect("quotations_create", kit::serde_wire::<types::CreatedReference>),
+                .expect(
+                    "quotations_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -4340,7 +4507,7 @@ impl MockServer {
                 .0
                 .expect(
                     "quotations_download",
-                    kit::serde_wire::<types::QuotationDownload>,
+                    kit::serde_wire::<super::types::QuotationDownload>,
                 ),
         )
     }
@@ -4348,14 +4515,19 @@ impl MockServer {
     /// Sets what `POST /quotations.info` ([`Client::quotations_info`](super::Client::quotations_info)) answers; nothing is set until [`QuotationsInfo::respond`], [`QuotationsInfo::fails`] or [`QuotationsInfo::reply`].
     pub fn quotations_info(&self) -> QuotationsInfo<'_> {
         QuotationsInfo(
-            self.0.expect("quotations_info", kit::serde_wire::<types::Quotation>),
+            self.0.expect("quotations_info", kit::serde_wire::<super::types::Quotation>),
         )
     }
 
     /// Sets what `POST /quotations.list` ([`Client::quotations_list`](super::Client::quotations_list)) answers; nothing is set until [`QuotationsList::respond`], [`QuotationsList::fails`] or [`QuotationsList::reply`].
     pub fn quotations_list(&self) -> QuotationsList<'_> {
         QuotationsList(
-            self.0.expect("quotations_list", kit::serde_wire::<types::QuotationList>),
+            self
+                .0
+                .expect(
+                    "quotations_list",
+                    kit::serde_wire::<super::types::QuotationList>,
+                ),
         )
     }
 
@@ -4376,7 +4548,7 @@ impl MockServer {
                 .0
                 .expect(
                     "subscriptions_create",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4391,7 +4563,12 @@ impl MockServer {
     /// Sets what `POST /subscriptions.info` ([`Client::subscriptions_info`](super::Client::subscriptions_info)) answers; nothing is set until [`SubscriptionsInfo::respond`], [`SubscriptionsInfo::fails`] or [`SubscriptionsInfo::reply`].
     pub fn subscriptions_info(&self) -> SubscriptionsInfo<'_> {
         SubscriptionsInfo(
-            self.0.expect("subscriptions_info", kit::serde_wire::<types::Subscription>),
+            self
+                .0
+                .expect(
+                    "subscriptions_info",
+                    kit::serde_wire::<super::types::Subscription>,
+                ),
         )
     }
 
@@ -4400,7 +4577,10 @@ impl MockServer {
         SubscriptionsList(
             self
                 .0
-                .expect("subscriptions_list", kit::serde_wire::<types::SubscriptionList>),
+                .expect(
+                    "subscriptions_list",
+                    kit::serde_wire::<super::types::SubscriptionList>,
+                ),
         )
     }
 
@@ -4411,7 +4591,7 @@ impl MockServer {
 
     /// Sets what `POST /tags.list` ([`Client::tags_list`](super::Client::tags_list)) answers; nothing is set until [`TagsList::respond`], [`TagsList::fails`] or [`TagsList::reply`].
     pub fn tags_list(&self) -> TagsList<'_> {
-        TagsList(self.0.expect("tags_list", kit::serde_wire::<types::TagList>))
+        TagsList(self.0.expect("tags_list", kit::serde_wire::<super::types::TagList>))
     }
 
     /// Sets what `POST /tasks.complete` ([`Client::tasks_complete`](super::Client::tasks_complete)) answers; nothing is set until [`TasksComplete::respond`], [`TasksComplete::fails`] or [`TasksComplete::reply`].
@@ -4422,7 +4602,12 @@ impl MockServer {
     /// Sets what `POST /tasks.create` ([`Client::tasks_create`](super::Client::tasks_create)) answers; nothing is set until [`TasksCreate::respond`], [`TasksCreate::fails`] or [`TasksCreate::reply`].
     pub fn tasks_create(&self) -> TasksCreate<'_> {
         TasksCreate(
-            self.0.expect("tasks_create", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "tasks_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -4433,12 +4618,12 @@ impl MockServer {
 
     /// Sets what `POST /tasks.info` ([`Client::tasks_info`](super::Client::tasks_info)) answers; nothing is set until [`TasksInfo::respond`], [`TasksInfo::fails`] or [`TasksInfo::reply`].
     pub fn tasks_info(&self) -> TasksInfo<'_> {
-        TasksInfo(self.0.expect("tasks_info", kit::serde_wire::<types::Task>))
+        TasksInfo(self.0.expect("tasks_info", kit::serde_wire::<super::types::Task>))
     }
 
     /// Sets what `POST /tasks.list` ([`Client::tasks_list`](super::Client::tasks_list)) answers; nothing is set until [`TasksList::respond`], [`TasksList::fails`] or [`TasksList::reply`].
     pub fn tasks_list(&self) -> TasksList<'_> {
-        TasksList(self.0.expect("tasks_list", kit::serde_wire::<types::TaskList>))
+        TasksList(self.0.expect("tasks_list", kit::serde_wire::<super::types::TaskList>))
     }
 
     /// Sets what `POST /tasks.reopen` ([`Client::tasks_reopen`](super::Client::tasks_reopen)) answers; nothing is set until [`TasksReopen::respond`], [`TasksReopen::fails`] or [`TasksReopen::reply`].
@@ -4449,7 +4634,12 @@ impl MockServer {
     /// Sets what `POST /tasks.schedule` ([`Client::tasks_schedule`](super::Client::tasks_schedule)) answers; nothing is set until [`TasksSchedule::respond`], [`TasksSchedule::fails`] or [`TasksSchedule::reply`].
     pub fn tasks_schedule(&self) -> TasksSchedule<'_> {
         TasksSchedule(
-            self.0.expect("tasks_schedule", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "tasks_schedule",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -4461,13 +4651,15 @@ impl MockServer {
     /// Sets what `POST /taxRates.list` ([`Client::tax_rates_list`](super::Client::tax_rates_list)) answers; nothing is set until [`TaxRatesList::respond`], [`TaxRatesList::fails`] or [`TaxRatesList::reply`].
     pub fn tax_rates_list(&self) -> TaxRatesList<'_> {
         TaxRatesList(
-            self.0.expect("tax_rates_list", kit::serde_wire::<types::TaxRateList>),
+            self.0.expect("tax_rates_list", kit::serde_wire::<super::types::TaxRateList>),
         )
     }
 
     /// Sets what `POST /teams.list` ([`Client::teams_list`](super::Client::teams_list)) answers; nothing is set until [`TeamsList::respond`], [`TeamsList::fails`] or [`TeamsList::reply`].
     pub fn teams_list(&self) -> TeamsList<'_> {
-        TeamsList(self.0.expect("teams_list", kit::serde_wire::<Vec<types::Team>>))
+        TeamsList(
+            self.0.expect("teams_list", kit::serde_wire::<Vec<super::types::Team>>),
+        )
     }
 
     /// Sets what `POST /ticketStatus.list` ([`Client::ticket_status_list`](super::Client::ticket_status_list)) answers; nothing is set until [`TicketStatusList::respond`], [`TicketStatusList::fails`] or [`TicketStatusList::reply`].
@@ -4477,7 +4669,7 @@ impl MockServer {
                 .0
                 .expect(
                     "ticket_status_list",
-                    kit::serde_wire::<Vec<types::TicketStatus>>,
+                    kit::serde_wire::<Vec<super::types::TicketStatus>>,
                 ),
         )
     }
@@ -4489,7 +4681,7 @@ impl MockServer {
                 .0
                 .expect(
                     "tickets_add_internal_message",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4499,21 +4691,34 @@ impl MockServer {
         TicketsAddReply(
             self
                 .0
-                .expect("tickets_add_reply", kit::serde_wire::<types::CreatedReference>),
+                .expect(
+                    "tickets_add_reply",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /tickets.create` ([`Client::tickets_create`](super::Client::tickets_create)) answers; nothing is set until [`TicketsCreate::respond`], [`TicketsCreate::fails`] or [`TicketsCreate::reply`].
     pub fn tickets_create(&self) -> TicketsCreate<'_> {
         TicketsCreate(
-            self.0.expect("tickets_create", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "tickets_create",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /tickets.getMessage` ([`Client::tickets_get_message`](super::Client::tickets_get_message)) answers; nothing is set until [`TicketsGetMessage::respond`], [`TicketsGetMessage::fails`] or [`TicketsGetMessage::reply`].
     pub fn tickets_get_message(&self) -> TicketsGetMessage<'_> {
         TicketsGetMessage(
-            self.0.expect("tickets_get_message", kit::serde_wire::<types::TicketMessage>),
+            self
+                .0
+                .expect(
+                    "tickets_get_message",
+                    kit::serde_wire::<super::types::TicketMessage>,
+                ),
         )
     }
 
@@ -4524,19 +4729,23 @@ impl MockServer {
                 .0
                 .expect(
                     "tickets_import_message",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
 
     /// Sets what `POST /tickets.info` ([`Client::tickets_info`](super::Client::tickets_info)) answers; nothing is set until [`TicketsInfo::respond`], [`TicketsInfo::fails`] or [`TicketsInfo::reply`].
     pub fn tickets_info(&self) -> TicketsInfo<'_> {
-        TicketsInfo(self.0.expect("tickets_info", kit::serde_wire::<types::Ticket>))
+        TicketsInfo(
+            self.0.expect("tickets_info", kit::serde_wire::<super::types::Ticket>),
+        )
     }
 
     /// Sets what `POST /tickets.list` ([`Client::tickets_list`](super::Client::tickets_list)) answers; nothing is set until [`TicketsList::respond`], [`TicketsList::fails`] or [`TicketsList::reply`].
     pub fn tickets_list(&self) -> TicketsList<'_> {
-        TicketsList(self.0.expect("tickets_list", kit::serde_wire::<types::TicketList>))
+        TicketsList(
+            self.0.expect("tickets_list", kit::serde_wire::<super::types::TicketList>),
+        )
     }
 
     /// Sets what `POST /tickets.listMessages` ([`Client::tickets_list_messages`](super::Client::tickets_list_messages)) answers; nothing is set until [`TicketsListMessages::respond`], [`TicketsListMessages::fails`] or [`TicketsListMessages::reply`].
@@ -4546,7 +4755,7 @@ impl MockServer {
                 .0
                 .expect(
                     "tickets_list_messages",
-                    kit::serde_wire::<types::TicketMessageList>,
+                    kit::serde_wire::<super::types::TicketMessageList>,
                 ),
         )
     }
@@ -4561,7 +4770,10 @@ impl MockServer {
         TimeTrackingAdd(
             self
                 .0
-                .expect("time_tracking_add", kit::serde_wire::<types::CreatedReference>),
+                .expect(
+                    "time_tracking_add",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
@@ -4575,7 +4787,10 @@ impl MockServer {
         TimeTrackingInfo(
             self
                 .0
-                .expect("time_tracking_info", kit::serde_wire::<types::TimeTrackingInfo>),
+                .expect(
+                    "time_tracking_info",
+                    kit::serde_wire::<super::types::TimeTrackingInfo>,
+                ),
         )
     }
 
@@ -4584,7 +4799,10 @@ impl MockServer {
         TimeTrackingList(
             self
                 .0
-                .expect("time_tracking_list", kit::serde_wire::<types::TimeTrackingList>),
+                .expect(
+                    "time_tracking_list",
+                    kit::serde_wire::<super::types::TimeTrackingList>,
+                ),
         )
     }
 
@@ -4595,7 +4813,7 @@ impl MockServer {
                 .0
                 .expect(
                     "time_tracking_resume",
-                    kit::serde_wire::<types::CreatedReference>,
+                    kit::serde_wire::<super::types::CreatedReference>,
                 ),
         )
     }
@@ -4607,20 +4825,29 @@ impl MockServer {
 
     /// Sets what `POST /timers.current` ([`Client::timers_current`](super::Client::timers_current)) answers; nothing is set until [`TimersCurrent::respond`], [`TimersCurrent::fails`] or [`TimersCurrent::reply`].
     pub fn timers_current(&self) -> TimersCurrent<'_> {
-        TimersCurrent(self.0.expect("timers_current", kit::serde_wire::<types::Timer>))
+        TimersCurrent(
+            self.0.expect("timers_current", kit::serde_wire::<super::types::Timer>),
+        )
     }
 
     /// Sets what `POST /timers.start` ([`Client::timers_start`](super::Client::timers_start)) answers; nothing is set until [`TimersStart::respond`], [`TimersStart::fails`] or [`TimersStart::reply`].
     pub fn timers_start(&self) -> TimersStart<'_> {
         TimersStart(
-            self.0.expect("timers_start", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect(
+                    "timers_start",
+                    kit::serde_wire::<super::types::CreatedReference>,
+                ),
         )
     }
 
     /// Sets what `POST /timers.stop` ([`Client::timers_stop`](super::Client::timers_stop)) answers; nothing is set until [`TimersStop::respond`], [`TimersStop::fails`] or [`TimersStop::reply`].
     pub fn timers_stop(&self) -> TimersStop<'_> {
         TimersStop(
-            self.0.expect("timers_stop", kit::serde_wire::<types::CreatedReference>),
+            self
+                .0
+                .expect("timers_stop", kit::serde_wire::<super::types::CreatedReference>),
         )
     }
 
@@ -4636,7 +4863,7 @@ impl MockServer {
                 .0
                 .expect(
                     "units_of_measure_list",
-                    kit::serde_wire::<Vec<types::UnitOfMeasure>>,
+                    kit::serde_wire::<Vec<super::types::UnitOfMeasure>>,
                 ),
         )
     }
@@ -4648,19 +4875,19 @@ impl MockServer {
                 .0
                 .expect(
                     "users_get_week_schedule",
-                    kit::serde_wire::<types::UserWeekSchedule>,
+                    kit::serde_wire::<super::types::UserWeekSchedule>,
                 ),
         )
     }
 
     /// Sets what `POST /users.info` ([`Client::users_info`](super::Client::users_info)) answers; nothing is set until [`UsersInfo::respond`], [`UsersInfo::fails`] or [`UsersInfo::reply`].
     pub fn users_info(&self) -> UsersInfo<'_> {
-        UsersInfo(self.0.expect("users_info", kit::serde_wire::<types::User>))
+        UsersInfo(self.0.expect("users_info", kit::serde_wire::<super::types::User>))
     }
 
     /// Sets what `POST /users.list` ([`Client::users_list`](super::Client::users_list)) answers; nothing is set until [`UsersList::respond`], [`UsersList::fails`] or [`UsersList::reply`].
     pub fn users_list(&self) -> UsersList<'_> {
-        UsersList(self.0.expect("users_list", kit::serde_wire::<types::UserList>))
+        UsersList(self.0.expect("users_list", kit::serde_wire::<super::types::UserList>))
     }
 
     /// Sets what `POST /users.listDaysOff` ([`Client::users_list_days_off`](super::Client::users_list_days_off)) answers; nothing is set until [`UsersListDaysOff::respond`], [`UsersListDaysOff::fails`] or [`UsersListDaysOff::reply`].
@@ -4668,19 +4895,22 @@ impl MockServer {
         UsersListDaysOff(
             self
                 .0
-                .expect("users_list_days_off", kit::serde_wire::<types::UserDayOffList>),
+                .expect(
+                    "users_list_days_off",
+                    kit::serde_wire::<super::types::UserDayOffList>,
+                ),
         )
     }
 
     /// Sets what `POST /users.me` ([`Client::users_me`](super::Client::users_me)) answers; nothing is set until [`UsersMe::respond`], [`UsersMe::fails`] or [`UsersMe::reply`].
     pub fn users_me(&self) -> UsersMe<'_> {
-        UsersMe(self.0.expect("users_me", kit::serde_wire::<types::CurrentUser>))
+        UsersMe(self.0.expect("users_me", kit::serde_wire::<super::types::CurrentUser>))
     }
 
     /// Sets what `POST /webhooks.list` ([`Client::webhooks_list`](super::Client::webhooks_list)) answers; nothing is set until [`WebhooksList::respond`], [`WebhooksList::fails`] or [`WebhooksList::reply`].
     pub fn webhooks_list(&self) -> WebhooksList<'_> {
         WebhooksList(
-            self.0.expect("webhooks_list", kit::serde_wire::<Vec<types::Webhook>>),
+            self.0.expect("webhooks_list", kit::serde_wire::<Vec<super::types::Webhook>>),
         )
     }
 
@@ -4701,7 +4931,7 @@ impl MockServer {
                 .0
                 .expect(
                     "withholding_tax_rates_list",
-                    kit::serde_wire::<Vec<types::WithholdingTaxRate>>,
+                    kit::serde_wire::<Vec<super::types::WithholdingTaxRate>>,
                 ),
         )
     }
@@ -4709,26 +4939,31 @@ impl MockServer {
     /// Sets what `POST /workTypes.list` ([`Client::work_types_list`](super::Client::work_types_list)) answers; nothing is set until [`WorkTypesList::respond`], [`WorkTypesList::fails`] or [`WorkTypesList::reply`].
     pub fn work_types_list(&self) -> WorkTypesList<'_> {
         WorkTypesList(
-            self.0.expect("work_types_list", kit::serde_wire::<types::WorkTypeList>),
+            self
+                .0
+                .expect("work_types_list", kit::serde_wire::<super::types::WorkTypeList>),
         )
     }
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /accounts.projects-v2-status` ([`Client::accounts_projects_v2_status`](super::Client::accounts_projects_v2_status)), from [`MockServer::accounts_projects_v2_status`]."]
-    AccountsProjectsV2Status : types::AccountProjectsStatus, types::ErrorBody
+    AccountsProjectsV2Status : super::types::AccountProjectsStatus,
+    super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /activityTypes.list` ([`Client::activity_types_list`](super::Client::activity_types_list)), from [`MockServer::activity_types_list`]."]
-    ActivityTypesList : types::ActivityTypeList, types::ErrorBody
+    ActivityTypesList : super::types::ActivityTypeList, super::types::ErrorBody
 }
 
 impl ActivityTypesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListActivityTypesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListActivityTypesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4736,14 +4971,16 @@ impl ActivityTypesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /businessTypes.list` ([`Client::business_types_list`](super::Client::business_types_list)), from [`MockServer::business_types_list`]."]
-    BusinessTypesList : Vec < types::BusinessType >, types::ErrorBody
+    BusinessTypesList : Vec < super::types::BusinessType >, super::types::ErrorBody
 }
 
 impl BusinessTypesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListBusinessTypesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListBusinessTypesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4751,14 +4988,16 @@ impl BusinessTypesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /callOutcomes.list` ([`Client::call_outcomes_list`](super::Client::call_outcomes_list)), from [`MockServer::call_outcomes_list`]."]
-    CallOutcomesList : types::CallOutcomeList, types::ErrorBody
+    CallOutcomesList : super::types::CallOutcomeList, super::types::ErrorBody
 }
 
 impl CallOutcomesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListCallOutcomesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListCallOutcomesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4766,14 +5005,14 @@ impl CallOutcomesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /calls.add` ([`Client::calls_add`](super::Client::calls_add)), from [`MockServer::calls_add`]."]
-    CallsAdd : types::CreatedReference, types::ErrorBody
+    CallsAdd : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl CallsAdd<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewCall) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewCall) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4781,14 +5020,16 @@ impl CallsAdd<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /calls.complete` ([`Client::calls_complete`](super::Client::calls_complete)), from [`MockServer::calls_complete`]."]
-    CallsComplete : (), types::ErrorBody
+    CallsComplete : (), super::types::ErrorBody
 }
 
 impl CallsComplete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CompleteCallRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CompleteCallRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4796,14 +5037,14 @@ impl CallsComplete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /calls.info` ([`Client::calls_info`](super::Client::calls_info)), from [`MockServer::calls_info`]."]
-    CallsInfo : types::Call, types::ErrorBody
+    CallsInfo : super::types::Call, super::types::ErrorBody
 }
 
 impl CallsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4811,14 +5052,14 @@ impl CallsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /calls.list` ([`Client::calls_list`](super::Client::calls_list)), from [`MockServer::calls_list`]."]
-    CallsList : types::CallList, types::ErrorBody
+    CallsList : super::types::CallList, super::types::ErrorBody
 }
 
 impl CallsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListCallsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListCallsRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4826,14 +5067,14 @@ impl CallsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /calls.update` ([`Client::calls_update`](super::Client::calls_update)), from [`MockServer::calls_update`]."]
-    CallsUpdate : (), types::ErrorBody
+    CallsUpdate : (), super::types::ErrorBody
 }
 
 impl CallsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateCall) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateCall) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4841,14 +5082,14 @@ impl CallsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /closingDays.add` ([`Client::closing_days_add`](super::Client::closing_days_add)), from [`MockServer::closing_days_add`]."]
-    ClosingDaysAdd : types::CreatedReference, types::ErrorBody
+    ClosingDaysAdd : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ClosingDaysAdd<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewClosingDay) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewClosingDay) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4856,14 +5097,14 @@ impl ClosingDaysAdd<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /closingDays.delete` ([`Client::closing_days_delete`](super::Client::closing_days_delete)), from [`MockServer::closing_days_delete`]."]
-    ClosingDaysDelete : (), types::ErrorBody
+    ClosingDaysDelete : (), super::types::ErrorBody
 }
 
 impl ClosingDaysDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4871,14 +5112,16 @@ impl ClosingDaysDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /closingDays.list` ([`Client::closing_days_list`](super::Client::closing_days_list)), from [`MockServer::closing_days_list`]."]
-    ClosingDaysList : types::ClosingDayList, types::ErrorBody
+    ClosingDaysList : super::types::ClosingDayList, super::types::ErrorBody
 }
 
 impl ClosingDaysList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListClosingDaysRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListClosingDaysRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4886,14 +5129,16 @@ impl ClosingDaysList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /cloudPlatforms.url` ([`Client::cloud_platforms_url`](super::Client::cloud_platforms_url)), from [`MockServer::cloud_platforms_url`]."]
-    CloudPlatformsUrl : types::CloudPlatformUrl, types::ErrorBody
+    CloudPlatformsUrl : super::types::CloudPlatformUrl, super::types::ErrorBody
 }
 
 impl CloudPlatformsUrl<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CloudPlatformUrlRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CloudPlatformUrlRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4901,7 +5146,8 @@ impl CloudPlatformsUrl<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /commercialDiscounts.list` ([`Client::commercial_discounts_list`](super::Client::commercial_discounts_list)), from [`MockServer::commercial_discounts_list`]."]
-    CommercialDiscountsList : Vec < types::CommercialDiscountOption >, types::ErrorBody
+    CommercialDiscountsList : Vec < super::types::CommercialDiscountOption >,
+    super::types::ErrorBody
 }
 
 impl CommercialDiscountsList<'_> {
@@ -4909,7 +5155,7 @@ impl CommercialDiscountsList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListCommercialDiscountsRequest,
+            &super::types::ListCommercialDiscountsRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -4918,14 +5164,14 @@ impl CommercialDiscountsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.add` ([`Client::companies_add`](super::Client::companies_add)), from [`MockServer::companies_add`]."]
-    CompaniesAdd : types::CreatedReference, types::ErrorBody
+    CompaniesAdd : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl CompaniesAdd<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewCompany) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewCompany) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4933,14 +5179,14 @@ impl CompaniesAdd<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.delete` ([`Client::companies_delete`](super::Client::companies_delete)), from [`MockServer::companies_delete`]."]
-    CompaniesDelete : (), types::ErrorBody
+    CompaniesDelete : (), super::types::ErrorBody
 }
 
 impl CompaniesDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4948,14 +5194,16 @@ impl CompaniesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.info` ([`Client::companies_info`](super::Client::companies_info)), from [`MockServer::companies_info`]."]
-    CompaniesInfo : types::Company, types::ErrorBody
+    CompaniesInfo : super::types::Company, super::types::ErrorBody
 }
 
 impl CompaniesInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CompanyInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CompanyInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4963,14 +5211,16 @@ impl CompaniesInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.list` ([`Client::companies_list`](super::Client::companies_list)), from [`MockServer::companies_list`]."]
-    CompaniesList : types::CompanyList, types::ErrorBody
+    CompaniesList : super::types::CompanyList, super::types::ErrorBody
 }
 
 impl CompaniesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListCompaniesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListCompaniesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4978,14 +5228,14 @@ impl CompaniesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.tag` ([`Client::companies_tag`](super::Client::companies_tag)), from [`MockServer::companies_tag`]."]
-    CompaniesTag : (), types::ErrorBody
+    CompaniesTag : (), super::types::ErrorBody
 }
 
 impl CompaniesTag<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TagRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::TagRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -4993,14 +5243,14 @@ impl CompaniesTag<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.untag` ([`Client::companies_untag`](super::Client::companies_untag)), from [`MockServer::companies_untag`]."]
-    CompaniesUntag : (), types::ErrorBody
+    CompaniesUntag : (), super::types::ErrorBody
 }
 
 impl CompaniesUntag<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TagRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::TagRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5008,14 +5258,14 @@ impl CompaniesUntag<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /companies.update` ([`Client::companies_update`](super::Client::companies_update)), from [`MockServer::companies_update`]."]
-    CompaniesUpdate : (), types::ErrorBody
+    CompaniesUpdate : (), super::types::ErrorBody
 }
 
 impl CompaniesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateCompany) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateCompany) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5023,14 +5273,14 @@ impl CompaniesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.add` ([`Client::contacts_add`](super::Client::contacts_add)), from [`MockServer::contacts_add`]."]
-    ContactsAdd : types::CreatedReference, types::ErrorBody
+    ContactsAdd : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ContactsAdd<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewContact) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewContact) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5038,14 +5288,14 @@ impl ContactsAdd<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.delete` ([`Client::contacts_delete`](super::Client::contacts_delete)), from [`MockServer::contacts_delete`]."]
-    ContactsDelete : (), types::ErrorBody
+    ContactsDelete : (), super::types::ErrorBody
 }
 
 impl ContactsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5053,14 +5303,16 @@ impl ContactsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.info` ([`Client::contacts_info`](super::Client::contacts_info)), from [`MockServer::contacts_info`]."]
-    ContactsInfo : types::Contact, types::ErrorBody
+    ContactsInfo : super::types::Contact, super::types::ErrorBody
 }
 
 impl ContactsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ContactInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ContactInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5068,14 +5320,16 @@ impl ContactsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.linkToCompany` ([`Client::contacts_link_to_company`](super::Client::contacts_link_to_company)), from [`MockServer::contacts_link_to_company`]."]
-    ContactsLinkToCompany : (), types::ErrorBody
+    ContactsLinkToCompany : (), super::types::ErrorBody
 }
 
 impl ContactsLinkToCompany<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CompanyLinkRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CompanyLinkRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5083,14 +5337,16 @@ impl ContactsLinkToCompany<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.list` ([`Client::contacts_list`](super::Client::contacts_list)), from [`MockServer::contacts_list`]."]
-    ContactsList : types::ContactList, types::ErrorBody
+    ContactsList : super::types::ContactList, super::types::ErrorBody
 }
 
 impl ContactsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListContactsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListContactsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5098,14 +5354,14 @@ impl ContactsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.tag` ([`Client::contacts_tag`](super::Client::contacts_tag)), from [`MockServer::contacts_tag`]."]
-    ContactsTag : (), types::ErrorBody
+    ContactsTag : (), super::types::ErrorBody
 }
 
 impl ContactsTag<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TagRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::TagRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5113,14 +5369,16 @@ impl ContactsTag<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.unlinkFromCompany` ([`Client::contacts_unlink_from_company`](super::Client::contacts_unlink_from_company)), from [`MockServer::contacts_unlink_from_company`]."]
-    ContactsUnlinkFromCompany : (), types::ErrorBody
+    ContactsUnlinkFromCompany : (), super::types::ErrorBody
 }
 
 impl ContactsUnlinkFromCompany<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CompanyUnlinkRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CompanyUnlinkRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5128,14 +5386,14 @@ impl ContactsUnlinkFromCompany<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.untag` ([`Client::contacts_untag`](super::Client::contacts_untag)), from [`MockServer::contacts_untag`]."]
-    ContactsUntag : (), types::ErrorBody
+    ContactsUntag : (), super::types::ErrorBody
 }
 
 impl ContactsUntag<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TagRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::TagRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5143,14 +5401,14 @@ impl ContactsUntag<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.update` ([`Client::contacts_update`](super::Client::contacts_update)), from [`MockServer::contacts_update`]."]
-    ContactsUpdate : (), types::ErrorBody
+    ContactsUpdate : (), super::types::ErrorBody
 }
 
 impl ContactsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateContact) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateContact) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5158,14 +5416,16 @@ impl ContactsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /contacts.updateCompanyLink` ([`Client::contacts_update_company_link`](super::Client::contacts_update_company_link)), from [`MockServer::contacts_update_company_link`]."]
-    ContactsUpdateCompanyLink : (), types::ErrorBody
+    ContactsUpdateCompanyLink : (), super::types::ErrorBody
 }
 
 impl ContactsUpdateCompanyLink<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CompanyLinkRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CompanyLinkRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5173,7 +5433,7 @@ impl ContactsUpdateCompanyLink<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /creditNotes.download` ([`Client::credit_notes_download`](super::Client::credit_notes_download)), from [`MockServer::credit_notes_download`]."]
-    CreditNotesDownload : types::InvoiceDownload, types::ErrorBody
+    CreditNotesDownload : super::types::InvoiceDownload, super::types::ErrorBody
 }
 
 impl CreditNotesDownload<'_> {
@@ -5181,7 +5441,7 @@ impl CreditNotesDownload<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::DownloadCreditNoteRequest,
+            &super::types::DownloadCreditNoteRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -5190,14 +5450,16 @@ impl CreditNotesDownload<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /creditNotes.info` ([`Client::credit_notes_info`](super::Client::credit_notes_info)), from [`MockServer::credit_notes_info`]."]
-    CreditNotesInfo : types::CreditNoteInfoData, types::ErrorBody
+    CreditNotesInfo : super::types::CreditNoteInfoData, super::types::ErrorBody
 }
 
 impl CreditNotesInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CreditNoteInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CreditNoteInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5205,14 +5467,16 @@ impl CreditNotesInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /creditNotes.list` ([`Client::credit_notes_list`](super::Client::credit_notes_list)), from [`MockServer::credit_notes_list`]."]
-    CreditNotesList : types::CreditNoteList, types::ErrorBody
+    CreditNotesList : super::types::CreditNoteList, super::types::ErrorBody
 }
 
 impl CreditNotesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListCreditNotesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListCreditNotesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5220,7 +5484,7 @@ impl CreditNotesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /currencies.exchangeRates` ([`Client::currencies_exchange_rates`](super::Client::currencies_exchange_rates)), from [`MockServer::currencies_exchange_rates`]."]
-    CurrenciesExchangeRates : Vec < types::CurrencyRate >, types::ErrorBody
+    CurrenciesExchangeRates : Vec < super::types::CurrencyRate >, super::types::ErrorBody
 }
 
 impl CurrenciesExchangeRates<'_> {
@@ -5228,7 +5492,7 @@ impl CurrenciesExchangeRates<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::CurrencyExchangeRatesRequest,
+            &super::types::CurrencyExchangeRatesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -5237,14 +5501,15 @@ impl CurrenciesExchangeRates<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /customFieldDefinitions.info` ([`Client::custom_field_definitions_info`](super::Client::custom_field_definitions_info)), from [`MockServer::custom_field_definitions_info`]."]
-    CustomFieldDefinitionsInfo : types::CustomFieldDefinition, types::ErrorBody
+    CustomFieldDefinitionsInfo : super::types::CustomFieldDefinition,
+    super::types::ErrorBody
 }
 
 impl CustomFieldDefinitionsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5252,7 +5517,8 @@ impl CustomFieldDefinitionsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /customFieldDefinitions.list` ([`Client::custom_field_definitions_list`](super::Client::custom_field_definitions_list)), from [`MockServer::custom_field_definitions_list`]."]
-    CustomFieldDefinitionsList : types::CustomFieldDefinitionList, types::ErrorBody
+    CustomFieldDefinitionsList : super::types::CustomFieldDefinitionList,
+    super::types::ErrorBody
 }
 
 impl CustomFieldDefinitionsList<'_> {
@@ -5260,7 +5526,7 @@ impl CustomFieldDefinitionsList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListCustomFieldDefinitionsRequest,
+            &super::types::ListCustomFieldDefinitionsRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -5269,14 +5535,14 @@ impl CustomFieldDefinitionsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dayOffTypes.create` ([`Client::day_off_types_create`](super::Client::day_off_types_create)), from [`MockServer::day_off_types_create`]."]
-    DayOffTypesCreate : types::CreatedReference, types::ErrorBody
+    DayOffTypesCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl DayOffTypesCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewDayOffType) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewDayOffType) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5284,14 +5550,14 @@ impl DayOffTypesCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dayOffTypes.delete` ([`Client::day_off_types_delete`](super::Client::day_off_types_delete)), from [`MockServer::day_off_types_delete`]."]
-    DayOffTypesDelete : (), types::ErrorBody
+    DayOffTypesDelete : (), super::types::ErrorBody
 }
 
 impl DayOffTypesDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5299,19 +5565,19 @@ impl DayOffTypesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dayOffTypes.list` ([`Client::day_off_types_list`](super::Client::day_off_types_list)), from [`MockServer::day_off_types_list`]."]
-    DayOffTypesList : Vec < types::DayOffType >, types::ErrorBody
+    DayOffTypesList : Vec < super::types::DayOffType >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dayOffTypes.update` ([`Client::day_off_types_update`](super::Client::day_off_types_update)), from [`MockServer::day_off_types_update`]."]
-    DayOffTypesUpdate : (), types::ErrorBody
+    DayOffTypesUpdate : (), super::types::ErrorBody
 }
 
 impl DayOffTypesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateDayOffType) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateDayOffType) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5319,14 +5585,16 @@ impl DayOffTypesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /daysOff.bulkDelete` ([`Client::days_off_bulk_delete`](super::Client::days_off_bulk_delete)), from [`MockServer::days_off_bulk_delete`]."]
-    DaysOffBulkDelete : (), types::ErrorBody
+    DaysOffBulkDelete : (), super::types::ErrorBody
 }
 
 impl DaysOffBulkDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::BulkDeleteDaysOffRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::BulkDeleteDaysOffRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5334,14 +5602,16 @@ impl DaysOffBulkDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /daysOff.import` ([`Client::days_off_import`](super::Client::days_off_import)), from [`MockServer::days_off_import`]."]
-    DaysOffImport : (), types::ErrorBody
+    DaysOffImport : (), super::types::ErrorBody
 }
 
 impl DaysOffImport<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ImportDaysOffRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ImportDaysOffRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5349,14 +5619,14 @@ impl DaysOffImport<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPhases.create` ([`Client::deal_phases_create`](super::Client::deal_phases_create)), from [`MockServer::deal_phases_create`]."]
-    DealPhasesCreate : types::CreatedReference, types::ErrorBody
+    DealPhasesCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl DealPhasesCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewDealPhase) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewDealPhase) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5364,14 +5634,16 @@ impl DealPhasesCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPhases.delete` ([`Client::deal_phases_delete`](super::Client::deal_phases_delete)), from [`MockServer::deal_phases_delete`]."]
-    DealPhasesDelete : (), types::ErrorBody
+    DealPhasesDelete : (), super::types::ErrorBody
 }
 
 impl DealPhasesDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DeleteDealPhaseRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::DeleteDealPhaseRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5379,14 +5651,14 @@ impl DealPhasesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPhases.duplicate` ([`Client::deal_phases_duplicate`](super::Client::deal_phases_duplicate)), from [`MockServer::deal_phases_duplicate`]."]
-    DealPhasesDuplicate : types::CreatedReference, types::ErrorBody
+    DealPhasesDuplicate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl DealPhasesDuplicate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5394,14 +5666,16 @@ impl DealPhasesDuplicate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPhases.list` ([`Client::deal_phases_list`](super::Client::deal_phases_list)), from [`MockServer::deal_phases_list`]."]
-    DealPhasesList : types::DealPhaseList, types::ErrorBody
+    DealPhasesList : super::types::DealPhaseList, super::types::ErrorBody
 }
 
 impl DealPhasesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListDealPhasesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListDealPhasesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5409,14 +5683,16 @@ impl DealPhasesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPhases.move` ([`Client::deal_phases_move`](super::Client::deal_phases_move)), from [`MockServer::deal_phases_move`]."]
-    DealPhasesMove : (), types::ErrorBody
+    DealPhasesMove : (), super::types::ErrorBody
 }
 
 impl DealPhasesMove<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::MoveDealPhaseRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::MoveDealPhaseRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5424,14 +5700,14 @@ impl DealPhasesMove<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPhases.update` ([`Client::deal_phases_update`](super::Client::deal_phases_update)), from [`MockServer::deal_phases_update`]."]
-    DealPhasesUpdate : (), types::ErrorBody
+    DealPhasesUpdate : (), super::types::ErrorBody
 }
 
 impl DealPhasesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateDealPhase) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateDealPhase) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5439,14 +5715,14 @@ impl DealPhasesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPipelines.create` ([`Client::deal_pipelines_create`](super::Client::deal_pipelines_create)), from [`MockServer::deal_pipelines_create`]."]
-    DealPipelinesCreate : types::CreatedReference, types::ErrorBody
+    DealPipelinesCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl DealPipelinesCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewDealPipeline) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewDealPipeline) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5454,7 +5730,7 @@ impl DealPipelinesCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPipelines.delete` ([`Client::deal_pipelines_delete`](super::Client::deal_pipelines_delete)), from [`MockServer::deal_pipelines_delete`]."]
-    DealPipelinesDelete : (), types::ErrorBody
+    DealPipelinesDelete : (), super::types::ErrorBody
 }
 
 impl DealPipelinesDelete<'_> {
@@ -5462,7 +5738,7 @@ impl DealPipelinesDelete<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::DeleteDealPipelineRequest,
+            &super::types::DeleteDealPipelineRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -5471,14 +5747,14 @@ impl DealPipelinesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPipelines.duplicate` ([`Client::deal_pipelines_duplicate`](super::Client::deal_pipelines_duplicate)), from [`MockServer::deal_pipelines_duplicate`]."]
-    DealPipelinesDuplicate : types::CreatedReference, types::ErrorBody
+    DealPipelinesDuplicate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl DealPipelinesDuplicate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5486,14 +5762,16 @@ impl DealPipelinesDuplicate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPipelines.list` ([`Client::deal_pipelines_list`](super::Client::deal_pipelines_list)), from [`MockServer::deal_pipelines_list`]."]
-    DealPipelinesList : types::DealPipelineList, types::ErrorBody
+    DealPipelinesList : super::types::DealPipelineList, super::types::ErrorBody
 }
 
 impl DealPipelinesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListDealPipelinesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListDealPipelinesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5501,14 +5779,14 @@ impl DealPipelinesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPipelines.markAsDefault` ([`Client::deal_pipelines_mark_as_default`](super::Client::deal_pipelines_mark_as_default)), from [`MockServer::deal_pipelines_mark_as_default`]."]
-    DealPipelinesMarkAsDefault : (), types::ErrorBody
+    DealPipelinesMarkAsDefault : (), super::types::ErrorBody
 }
 
 impl DealPipelinesMarkAsDefault<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5516,14 +5794,16 @@ impl DealPipelinesMarkAsDefault<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealPipelines.update` ([`Client::deal_pipelines_update`](super::Client::deal_pipelines_update)), from [`MockServer::deal_pipelines_update`]."]
-    DealPipelinesUpdate : (), types::ErrorBody
+    DealPipelinesUpdate : (), super::types::ErrorBody
 }
 
 impl DealPipelinesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateDealPipeline) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateDealPipeline,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5531,14 +5811,16 @@ impl DealPipelinesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /dealSources.list` ([`Client::deal_sources_list`](super::Client::deal_sources_list)), from [`MockServer::deal_sources_list`]."]
-    DealSourcesList : types::DealSourceList, types::ErrorBody
+    DealSourcesList : super::types::DealSourceList, super::types::ErrorBody
 }
 
 impl DealSourcesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListDealSourcesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListDealSourcesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5546,14 +5828,14 @@ impl DealSourcesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.create` ([`Client::deals_create`](super::Client::deals_create)), from [`MockServer::deals_create`]."]
-    DealsCreate : types::CreatedReference, types::ErrorBody
+    DealsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl DealsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewDeal) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewDeal) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5561,14 +5843,14 @@ impl DealsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.delete` ([`Client::deals_delete`](super::Client::deals_delete)), from [`MockServer::deals_delete`]."]
-    DealsDelete : (), types::ErrorBody
+    DealsDelete : (), super::types::ErrorBody
 }
 
 impl DealsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5576,14 +5858,14 @@ impl DealsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.info` ([`Client::deals_info`](super::Client::deals_info)), from [`MockServer::deals_info`]."]
-    DealsInfo : types::Deal, types::ErrorBody
+    DealsInfo : super::types::Deal, super::types::ErrorBody
 }
 
 impl DealsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DealInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::DealInfoRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5591,14 +5873,14 @@ impl DealsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.list` ([`Client::deals_list`](super::Client::deals_list)), from [`MockServer::deals_list`]."]
-    DealsList : types::DealList, types::ErrorBody
+    DealsList : super::types::DealList, super::types::ErrorBody
 }
 
 impl DealsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListDealsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListDealsRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5606,14 +5888,14 @@ impl DealsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.lose` ([`Client::deals_lose`](super::Client::deals_lose)), from [`MockServer::deals_lose`]."]
-    DealsLose : (), types::ErrorBody
+    DealsLose : (), super::types::ErrorBody
 }
 
 impl DealsLose<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::LoseDealRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::LoseDealRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5621,14 +5903,14 @@ impl DealsLose<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.move` ([`Client::deals_move`](super::Client::deals_move)), from [`MockServer::deals_move`]."]
-    DealsMove : (), types::ErrorBody
+    DealsMove : (), super::types::ErrorBody
 }
 
 impl DealsMove<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::MoveDealRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::MoveDealRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5636,14 +5918,14 @@ impl DealsMove<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.update` ([`Client::deals_update`](super::Client::deals_update)), from [`MockServer::deals_update`]."]
-    DealsUpdate : (), types::ErrorBody
+    DealsUpdate : (), super::types::ErrorBody
 }
 
 impl DealsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateDeal) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateDeal) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5651,14 +5933,14 @@ impl DealsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /deals.win` ([`Client::deals_win`](super::Client::deals_win)), from [`MockServer::deals_win`]."]
-    DealsWin : (), types::ErrorBody
+    DealsWin : (), super::types::ErrorBody
 }
 
 impl DealsWin<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5666,14 +5948,14 @@ impl DealsWin<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /departments.info` ([`Client::departments_info`](super::Client::departments_info)), from [`MockServer::departments_info`]."]
-    DepartmentsInfo : types::Department, types::ErrorBody
+    DepartmentsInfo : super::types::Department, super::types::ErrorBody
 }
 
 impl DepartmentsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5681,14 +5963,16 @@ impl DepartmentsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /departments.list` ([`Client::departments_list`](super::Client::departments_list)), from [`MockServer::departments_list`]."]
-    DepartmentsList : Vec < types::DepartmentListItem >, types::ErrorBody
+    DepartmentsList : Vec < super::types::DepartmentListItem >, super::types::ErrorBody
 }
 
 impl DepartmentsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListDepartmentsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListDepartmentsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5696,7 +5980,8 @@ impl DepartmentsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /documentTemplates.list` ([`Client::document_templates_list`](super::Client::document_templates_list)), from [`MockServer::document_templates_list`]."]
-    DocumentTemplatesList : Vec < types::DocumentTemplate >, types::ErrorBody
+    DocumentTemplatesList : Vec < super::types::DocumentTemplate >,
+    super::types::ErrorBody
 }
 
 impl DocumentTemplatesList<'_> {
@@ -5704,7 +5989,7 @@ impl DocumentTemplatesList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListDocumentTemplatesRequest,
+            &super::types::ListDocumentTemplatesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -5713,14 +5998,14 @@ impl DocumentTemplatesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /emailTracking.create` ([`Client::email_tracking_create`](super::Client::email_tracking_create)), from [`MockServer::email_tracking_create`]."]
-    EmailTrackingCreate : types::CreatedReference, types::ErrorBody
+    EmailTrackingCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl EmailTrackingCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewEmailTracking) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewEmailTracking) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5728,14 +6013,16 @@ impl EmailTrackingCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /emailTracking.list` ([`Client::email_tracking_list`](super::Client::email_tracking_list)), from [`MockServer::email_tracking_list`]."]
-    EmailTrackingList : types::EmailTrackingList, types::ErrorBody
+    EmailTrackingList : super::types::EmailTrackingList, super::types::ErrorBody
 }
 
 impl EmailTrackingList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListEmailTrackingRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListEmailTrackingRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5743,14 +6030,14 @@ impl EmailTrackingList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /events.cancel` ([`Client::events_cancel`](super::Client::events_cancel)), from [`MockServer::events_cancel`]."]
-    EventsCancel : (), types::ErrorBody
+    EventsCancel : (), super::types::ErrorBody
 }
 
 impl EventsCancel<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5758,14 +6045,14 @@ impl EventsCancel<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /events.create` ([`Client::events_create`](super::Client::events_create)), from [`MockServer::events_create`]."]
-    EventsCreate : types::CreatedReference, types::ErrorBody
+    EventsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl EventsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewEvent) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewEvent) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5773,14 +6060,14 @@ impl EventsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /events.info` ([`Client::events_info`](super::Client::events_info)), from [`MockServer::events_info`]."]
-    EventsInfo : types::Event, types::ErrorBody
+    EventsInfo : super::types::Event, super::types::ErrorBody
 }
 
 impl EventsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5788,14 +6075,14 @@ impl EventsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /events.list` ([`Client::events_list`](super::Client::events_list)), from [`MockServer::events_list`]."]
-    EventsList : types::EventList, types::ErrorBody
+    EventsList : super::types::EventList, super::types::ErrorBody
 }
 
 impl EventsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListEventsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListEventsRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5803,14 +6090,14 @@ impl EventsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /events.update` ([`Client::events_update`](super::Client::events_update)), from [`MockServer::events_update`]."]
-    EventsUpdate : (), types::ErrorBody
+    EventsUpdate : (), super::types::ErrorBody
 }
 
 impl EventsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateEvent) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateEvent) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5818,14 +6105,14 @@ impl EventsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /files.delete` ([`Client::files_delete`](super::Client::files_delete)), from [`MockServer::files_delete`]."]
-    FilesDelete : (), types::ErrorBody
+    FilesDelete : (), super::types::ErrorBody
 }
 
 impl FilesDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5833,14 +6120,14 @@ impl FilesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /files.download` ([`Client::files_download`](super::Client::files_download)), from [`MockServer::files_download`]."]
-    FilesDownload : types::FileDownloadLocation, types::ErrorBody
+    FilesDownload : super::types::FileDownloadLocation, super::types::ErrorBody
 }
 
 impl FilesDownload<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5848,14 +6135,14 @@ impl FilesDownload<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /files.info` ([`Client::files_info`](super::Client::files_info)), from [`MockServer::files_info`]."]
-    FilesInfo : types::File, types::ErrorBody
+    FilesInfo : super::types::File, super::types::ErrorBody
 }
 
 impl FilesInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5863,14 +6150,14 @@ impl FilesInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /files.list` ([`Client::files_list`](super::Client::files_list)), from [`MockServer::files_list`]."]
-    FilesList : types::FileList, types::ErrorBody
+    FilesList : super::types::FileList, super::types::ErrorBody
 }
 
 impl FilesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListFilesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListFilesRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5878,14 +6165,14 @@ impl FilesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /files.upload` ([`Client::files_upload`](super::Client::files_upload)), from [`MockServer::files_upload`]."]
-    FilesUpload : types::FileUploadLocation, types::ErrorBody
+    FilesUpload : super::types::FileUploadLocation, super::types::ErrorBody
 }
 
 impl FilesUpload<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::FileUploadRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::FileUploadRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5893,14 +6180,16 @@ impl FilesUpload<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.book` ([`Client::invoices_book`](super::Client::invoices_book)), from [`MockServer::invoices_book`]."]
-    InvoicesBook : (), types::ErrorBody
+    InvoicesBook : (), super::types::ErrorBody
 }
 
 impl InvoicesBook<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::BookInvoiceRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::BookInvoiceRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5908,14 +6197,14 @@ impl InvoicesBook<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.copy` ([`Client::invoices_copy`](super::Client::invoices_copy)), from [`MockServer::invoices_copy`]."]
-    InvoicesCopy : types::CreatedReference, types::ErrorBody
+    InvoicesCopy : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl InvoicesCopy<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5923,14 +6212,16 @@ impl InvoicesCopy<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.credit` ([`Client::invoices_credit`](super::Client::invoices_credit)), from [`MockServer::invoices_credit`]."]
-    InvoicesCredit : types::CreatedReference, types::ErrorBody
+    InvoicesCredit : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl InvoicesCredit<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CreditInvoiceRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CreditInvoiceRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5938,7 +6229,7 @@ impl InvoicesCredit<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.creditPartially` ([`Client::invoices_credit_partially`](super::Client::invoices_credit_partially)), from [`MockServer::invoices_credit_partially`]."]
-    InvoicesCreditPartially : types::CreatedReference, types::ErrorBody
+    InvoicesCreditPartially : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl InvoicesCreditPartially<'_> {
@@ -5946,7 +6237,7 @@ impl InvoicesCreditPartially<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::CreditInvoicePartiallyRequest,
+            &super::types::CreditInvoicePartiallyRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -5955,14 +6246,14 @@ impl InvoicesCreditPartially<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.delete` ([`Client::invoices_delete`](super::Client::invoices_delete)), from [`MockServer::invoices_delete`]."]
-    InvoicesDelete : (), types::ErrorBody
+    InvoicesDelete : (), super::types::ErrorBody
 }
 
 impl InvoicesDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5970,14 +6261,16 @@ impl InvoicesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.download` ([`Client::invoices_download`](super::Client::invoices_download)), from [`MockServer::invoices_download`]."]
-    InvoicesDownload : types::InvoiceDownload, types::ErrorBody
+    InvoicesDownload : super::types::InvoiceDownload, super::types::ErrorBody
 }
 
 impl InvoicesDownload<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DownloadInvoiceRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::DownloadInvoiceRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -5985,14 +6278,14 @@ impl InvoicesDownload<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.draft` ([`Client::invoices_draft`](super::Client::invoices_draft)), from [`MockServer::invoices_draft`]."]
-    InvoicesDraft : types::CreatedReference, types::ErrorBody
+    InvoicesDraft : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl InvoicesDraft<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewInvoice) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewInvoice) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6000,14 +6293,16 @@ impl InvoicesDraft<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.info` ([`Client::invoices_info`](super::Client::invoices_info)), from [`MockServer::invoices_info`]."]
-    InvoicesInfo : types::Invoice, types::ErrorBody
+    InvoicesInfo : super::types::Invoice, super::types::ErrorBody
 }
 
 impl InvoicesInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::InvoiceInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::InvoiceInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6015,14 +6310,16 @@ impl InvoicesInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.list` ([`Client::invoices_list`](super::Client::invoices_list)), from [`MockServer::invoices_list`]."]
-    InvoicesList : types::InvoiceList, types::ErrorBody
+    InvoicesList : super::types::InvoiceList, super::types::ErrorBody
 }
 
 impl InvoicesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListInvoicesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListInvoicesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6030,7 +6327,7 @@ impl InvoicesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.registerPayment` ([`Client::invoices_register_payment`](super::Client::invoices_register_payment)), from [`MockServer::invoices_register_payment`]."]
-    InvoicesRegisterPayment : (), types::ErrorBody
+    InvoicesRegisterPayment : (), super::types::ErrorBody
 }
 
 impl InvoicesRegisterPayment<'_> {
@@ -6038,7 +6335,7 @@ impl InvoicesRegisterPayment<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::RegisterInvoicePaymentRequest,
+            &super::types::RegisterInvoicePaymentRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6047,14 +6344,14 @@ impl InvoicesRegisterPayment<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.removePayments` ([`Client::invoices_remove_payments`](super::Client::invoices_remove_payments)), from [`MockServer::invoices_remove_payments`]."]
-    InvoicesRemovePayments : (), types::ErrorBody
+    InvoicesRemovePayments : (), super::types::ErrorBody
 }
 
 impl InvoicesRemovePayments<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6062,14 +6359,16 @@ impl InvoicesRemovePayments<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.send` ([`Client::invoices_send`](super::Client::invoices_send)), from [`MockServer::invoices_send`]."]
-    InvoicesSend : (), types::ErrorBody
+    InvoicesSend : (), super::types::ErrorBody
 }
 
 impl InvoicesSend<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::SendInvoiceRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::SendInvoiceRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6077,14 +6376,14 @@ impl InvoicesSend<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.update` ([`Client::invoices_update`](super::Client::invoices_update)), from [`MockServer::invoices_update`]."]
-    InvoicesUpdate : (), types::ErrorBody
+    InvoicesUpdate : (), super::types::ErrorBody
 }
 
 impl InvoicesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateInvoice) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateInvoice) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6092,14 +6391,16 @@ impl InvoicesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /invoices.updateBooked` ([`Client::invoices_update_booked`](super::Client::invoices_update_booked)), from [`MockServer::invoices_update_booked`]."]
-    InvoicesUpdateBooked : (), types::ErrorBody
+    InvoicesUpdateBooked : (), super::types::ErrorBody
 }
 
 impl InvoicesUpdateBooked<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateBookedInvoice) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateBookedInvoice,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6107,14 +6408,16 @@ impl InvoicesUpdateBooked<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /levelTwoAreas.list` ([`Client::level_two_areas_list`](super::Client::level_two_areas_list)), from [`MockServer::level_two_areas_list`]."]
-    LevelTwoAreasList : Vec < types::LevelTwoArea >, types::ErrorBody
+    LevelTwoAreasList : Vec < super::types::LevelTwoArea >, super::types::ErrorBody
 }
 
 impl LevelTwoAreasList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListLevelTwoAreasRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListLevelTwoAreasRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6122,14 +6425,16 @@ impl LevelTwoAreasList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /lostReasons.list` ([`Client::lost_reasons_list`](super::Client::lost_reasons_list)), from [`MockServer::lost_reasons_list`]."]
-    LostReasonsList : types::LostReasonList, types::ErrorBody
+    LostReasonsList : super::types::LostReasonList, super::types::ErrorBody
 }
 
 impl LostReasonsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListLostReasonsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListLostReasonsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6137,14 +6442,16 @@ impl LostReasonsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /mailTemplates.list` ([`Client::mail_templates_list`](super::Client::mail_templates_list)), from [`MockServer::mail_templates_list`]."]
-    MailTemplatesList : Vec < types::MailTemplate >, types::ErrorBody
+    MailTemplatesList : Vec < super::types::MailTemplate >, super::types::ErrorBody
 }
 
 impl MailTemplatesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListMailTemplatesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListMailTemplatesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6152,14 +6459,14 @@ impl MailTemplatesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.complete` ([`Client::meetings_complete`](super::Client::meetings_complete)), from [`MockServer::meetings_complete`]."]
-    MeetingsComplete : (), types::ErrorBody
+    MeetingsComplete : (), super::types::ErrorBody
 }
 
 impl MeetingsComplete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6167,7 +6474,7 @@ impl MeetingsComplete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.createReport` ([`Client::meetings_create_report`](super::Client::meetings_create_report)), from [`MockServer::meetings_create_report`]."]
-    MeetingsCreateReport : types::CreatedReference, types::ErrorBody
+    MeetingsCreateReport : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl MeetingsCreateReport<'_> {
@@ -6175,7 +6482,7 @@ impl MeetingsCreateReport<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::CreateMeetingReportRequest,
+            &super::types::CreateMeetingReportRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6184,14 +6491,14 @@ impl MeetingsCreateReport<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.delete` ([`Client::meetings_delete`](super::Client::meetings_delete)), from [`MockServer::meetings_delete`]."]
-    MeetingsDelete : (), types::ErrorBody
+    MeetingsDelete : (), super::types::ErrorBody
 }
 
 impl MeetingsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6199,14 +6506,16 @@ impl MeetingsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.info` ([`Client::meetings_info`](super::Client::meetings_info)), from [`MockServer::meetings_info`]."]
-    MeetingsInfo : types::Meeting, types::ErrorBody
+    MeetingsInfo : super::types::Meeting, super::types::ErrorBody
 }
 
 impl MeetingsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::MeetingInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::MeetingInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6214,14 +6523,16 @@ impl MeetingsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.list` ([`Client::meetings_list`](super::Client::meetings_list)), from [`MockServer::meetings_list`]."]
-    MeetingsList : types::MeetingList, types::ErrorBody
+    MeetingsList : super::types::MeetingList, super::types::ErrorBody
 }
 
 impl MeetingsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListMeetingsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListMeetingsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6229,14 +6540,14 @@ impl MeetingsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.schedule` ([`Client::meetings_schedule`](super::Client::meetings_schedule)), from [`MockServer::meetings_schedule`]."]
-    MeetingsSchedule : types::CreatedReference, types::ErrorBody
+    MeetingsSchedule : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl MeetingsSchedule<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewMeeting) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewMeeting) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6244,14 +6555,14 @@ impl MeetingsSchedule<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /meetings.update` ([`Client::meetings_update`](super::Client::meetings_update)), from [`MockServer::meetings_update`]."]
-    MeetingsUpdate : (), types::ErrorBody
+    MeetingsUpdate : (), super::types::ErrorBody
 }
 
 impl MeetingsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateMeeting) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateMeeting) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6259,7 +6570,7 @@ impl MeetingsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /migrate.activityType` ([`Client::migrate_activity_type`](super::Client::migrate_activity_type)), from [`MockServer::migrate_activity_type`]."]
-    MigrateActivityType : types::Reference, types::ErrorBody
+    MigrateActivityType : super::types::Reference, super::types::ErrorBody
 }
 
 impl MigrateActivityType<'_> {
@@ -6267,7 +6578,7 @@ impl MigrateActivityType<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::MigrateActivityTypeRequest,
+            &super::types::MigrateActivityTypeRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6276,14 +6587,14 @@ impl MigrateActivityType<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /migrate.id` ([`Client::migrate_id`](super::Client::migrate_id)), from [`MockServer::migrate_id`]."]
-    MigrateId : types::MigratedId, types::ErrorBody
+    MigrateId : super::types::MigratedId, super::types::ErrorBody
 }
 
 impl MigrateId<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::MigrateIdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::MigrateIdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6291,14 +6602,16 @@ impl MigrateId<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /migrate.taxRate` ([`Client::migrate_tax_rate`](super::Client::migrate_tax_rate)), from [`MockServer::migrate_tax_rate`]."]
-    MigrateTaxRate : types::Reference, types::ErrorBody
+    MigrateTaxRate : super::types::Reference, super::types::ErrorBody
 }
 
 impl MigrateTaxRate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::MigrateTaxRateRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::MigrateTaxRateRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6306,14 +6619,14 @@ impl MigrateTaxRate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.close` ([`Client::milestones_close`](super::Client::milestones_close)), from [`MockServer::milestones_close`]."]
-    MilestonesClose : (), types::ErrorBody
+    MilestonesClose : (), super::types::ErrorBody
 }
 
 impl MilestonesClose<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6321,14 +6634,16 @@ impl MilestonesClose<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.create` ([`Client::milestones_create`](super::Client::milestones_create)), from [`MockServer::milestones_create`]."]
-    MilestonesCreate : types::CreatedReference, types::ErrorBody
+    MilestonesCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl MilestonesCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewLegacyMilestone) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::NewLegacyMilestone,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6336,14 +6651,14 @@ impl MilestonesCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.delete` ([`Client::milestones_delete`](super::Client::milestones_delete)), from [`MockServer::milestones_delete`]."]
-    MilestonesDelete : (), types::ErrorBody
+    MilestonesDelete : (), super::types::ErrorBody
 }
 
 impl MilestonesDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6351,14 +6666,14 @@ impl MilestonesDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.info` ([`Client::milestones_info`](super::Client::milestones_info)), from [`MockServer::milestones_info`]."]
-    MilestonesInfo : types::LegacyMilestone, types::ErrorBody
+    MilestonesInfo : super::types::LegacyMilestone, super::types::ErrorBody
 }
 
 impl MilestonesInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6366,7 +6681,7 @@ impl MilestonesInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.list` ([`Client::milestones_list`](super::Client::milestones_list)), from [`MockServer::milestones_list`]."]
-    MilestonesList : types::LegacyMilestoneList, types::ErrorBody
+    MilestonesList : super::types::LegacyMilestoneList, super::types::ErrorBody
 }
 
 impl MilestonesList<'_> {
@@ -6374,7 +6689,7 @@ impl MilestonesList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListLegacyMilestonesRequest,
+            &super::types::ListLegacyMilestonesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6383,14 +6698,14 @@ impl MilestonesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.open` ([`Client::milestones_open`](super::Client::milestones_open)), from [`MockServer::milestones_open`]."]
-    MilestonesOpen : (), types::ErrorBody
+    MilestonesOpen : (), super::types::ErrorBody
 }
 
 impl MilestonesOpen<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6398,14 +6713,16 @@ impl MilestonesOpen<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /milestones.update` ([`Client::milestones_update`](super::Client::milestones_update)), from [`MockServer::milestones_update`]."]
-    MilestonesUpdate : (), types::ErrorBody
+    MilestonesUpdate : (), super::types::ErrorBody
 }
 
 impl MilestonesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateLegacyMilestone) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateLegacyMilestone,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6413,14 +6730,14 @@ impl MilestonesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /notes.create` ([`Client::notes_create`](super::Client::notes_create)), from [`MockServer::notes_create`]."]
-    NotesCreate : types::CreatedReference, types::ErrorBody
+    NotesCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl NotesCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewNote) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewNote) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6428,14 +6745,14 @@ impl NotesCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /notes.list` ([`Client::notes_list`](super::Client::notes_list)), from [`MockServer::notes_list`]."]
-    NotesList : types::NoteList, types::ErrorBody
+    NotesList : super::types::NoteList, super::types::ErrorBody
 }
 
 impl NotesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListNotesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListNotesRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6443,14 +6760,14 @@ impl NotesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /notes.update` ([`Client::notes_update`](super::Client::notes_update)), from [`MockServer::notes_update`]."]
-    NotesUpdate : (), types::ErrorBody
+    NotesUpdate : (), super::types::ErrorBody
 }
 
 impl NotesUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateNote) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateNote) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6458,7 +6775,7 @@ impl NotesUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /paymentMethods.list` ([`Client::payment_methods_list`](super::Client::payment_methods_list)), from [`MockServer::payment_methods_list`]."]
-    PaymentMethodsList : types::PaymentMethodList, types::ErrorBody
+    PaymentMethodsList : super::types::PaymentMethodList, super::types::ErrorBody
 }
 
 impl PaymentMethodsList<'_> {
@@ -6466,7 +6783,7 @@ impl PaymentMethodsList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListPaymentMethodsRequest,
+            &super::types::ListPaymentMethodsRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6475,19 +6792,21 @@ impl PaymentMethodsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /paymentTerms.list` ([`Client::payment_terms_list`](super::Client::payment_terms_list)), from [`MockServer::payment_terms_list`]."]
-    PaymentTermsList : types::PaymentTermList, types::ErrorBody
+    PaymentTermsList : super::types::PaymentTermList, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /priceLists.list` ([`Client::price_lists_list`](super::Client::price_lists_list)), from [`MockServer::price_lists_list`]."]
-    PriceListsList : Vec < types::PriceList >, types::ErrorBody
+    PriceListsList : Vec < super::types::PriceList >, super::types::ErrorBody
 }
 
 impl PriceListsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListPriceListsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListPriceListsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6495,7 +6814,8 @@ impl PriceListsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /productCategories.list` ([`Client::product_categories_list`](super::Client::product_categories_list)), from [`MockServer::product_categories_list`]."]
-    ProductCategoriesList : Vec < types::ProductCategory >, types::ErrorBody
+    ProductCategoriesList : Vec < super::types::ProductCategory >,
+    super::types::ErrorBody
 }
 
 impl ProductCategoriesList<'_> {
@@ -6503,7 +6823,7 @@ impl ProductCategoriesList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListProductCategoriesRequest,
+            &super::types::ListProductCategoriesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6512,14 +6832,14 @@ impl ProductCategoriesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /products.add` ([`Client::products_add`](super::Client::products_add)), from [`MockServer::products_add`]."]
-    ProductsAdd : types::CreatedReference, types::ErrorBody
+    ProductsAdd : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProductsAdd<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewProduct) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewProduct) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6527,14 +6847,14 @@ impl ProductsAdd<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /products.delete` ([`Client::products_delete`](super::Client::products_delete)), from [`MockServer::products_delete`]."]
-    ProductsDelete : (), types::ErrorBody
+    ProductsDelete : (), super::types::ErrorBody
 }
 
 impl ProductsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6542,14 +6862,16 @@ impl ProductsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /products.info` ([`Client::products_info`](super::Client::products_info)), from [`MockServer::products_info`]."]
-    ProductsInfo : types::Product, types::ErrorBody
+    ProductsInfo : super::types::Product, super::types::ErrorBody
 }
 
 impl ProductsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProductInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProductInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6557,14 +6879,16 @@ impl ProductsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /products.list` ([`Client::products_list`](super::Client::products_list)), from [`MockServer::products_list`]."]
-    ProductsList : Vec < types::ProductListItem >, types::ErrorBody
+    ProductsList : Vec < super::types::ProductListItem >, super::types::ErrorBody
 }
 
 impl ProductsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListProductsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListProductsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6572,14 +6896,14 @@ impl ProductsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /products.update` ([`Client::products_update`](super::Client::products_update)), from [`MockServer::products_update`]."]
-    ProductsUpdate : (), types::ErrorBody
+    ProductsUpdate : (), super::types::ErrorBody
 }
 
 impl ProductsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateProduct) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateProduct) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6587,7 +6911,7 @@ impl ProductsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.addParticipant` ([`Client::projects_add_participant`](super::Client::projects_add_participant)), from [`MockServer::projects_add_participant`]."]
-    ProjectsAddParticipant : (), types::ErrorBody
+    ProjectsAddParticipant : (), super::types::ErrorBody
 }
 
 impl ProjectsAddParticipant<'_> {
@@ -6595,7 +6919,7 @@ impl ProjectsAddParticipant<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::LegacyProjectAddParticipantRequest,
+            &super::types::LegacyProjectAddParticipantRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6604,14 +6928,14 @@ impl ProjectsAddParticipant<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.close` ([`Client::projects_close`](super::Client::projects_close)), from [`MockServer::projects_close`]."]
-    ProjectsClose : (), types::ErrorBody
+    ProjectsClose : (), super::types::ErrorBody
 }
 
 impl ProjectsClose<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6619,14 +6943,14 @@ impl ProjectsClose<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.create` ([`Client::projects_create`](super::Client::projects_create)), from [`MockServer::projects_create`]."]
-    ProjectsCreate : types::CreatedReference, types::ErrorBody
+    ProjectsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProjectsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewLegacyProject) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewLegacyProject) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6634,14 +6958,14 @@ impl ProjectsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.delete` ([`Client::projects_delete`](super::Client::projects_delete)), from [`MockServer::projects_delete`]."]
-    ProjectsDelete : (), types::ErrorBody
+    ProjectsDelete : (), super::types::ErrorBody
 }
 
 impl ProjectsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6649,14 +6973,14 @@ impl ProjectsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.info` ([`Client::projects_info`](super::Client::projects_info)), from [`MockServer::projects_info`]."]
-    ProjectsInfo : types::LegacyProject, types::ErrorBody
+    ProjectsInfo : super::types::LegacyProject, super::types::ErrorBody
 }
 
 impl ProjectsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6664,7 +6988,7 @@ impl ProjectsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.list` ([`Client::projects_list`](super::Client::projects_list)), from [`MockServer::projects_list`]."]
-    ProjectsList : types::LegacyProjectList, types::ErrorBody
+    ProjectsList : super::types::LegacyProjectList, super::types::ErrorBody
 }
 
 impl ProjectsList<'_> {
@@ -6672,7 +6996,7 @@ impl ProjectsList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListLegacyProjectsRequest,
+            &super::types::ListLegacyProjectsRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6681,14 +7005,14 @@ impl ProjectsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.reopen` ([`Client::projects_reopen`](super::Client::projects_reopen)), from [`MockServer::projects_reopen`]."]
-    ProjectsReopen : (), types::ErrorBody
+    ProjectsReopen : (), super::types::ErrorBody
 }
 
 impl ProjectsReopen<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6696,14 +7020,16 @@ impl ProjectsReopen<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.update` ([`Client::projects_update`](super::Client::projects_update)), from [`MockServer::projects_update`]."]
-    ProjectsUpdate : (), types::ErrorBody
+    ProjectsUpdate : (), super::types::ErrorBody
 }
 
 impl ProjectsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateLegacyProject) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateLegacyProject,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6711,7 +7037,7 @@ impl ProjectsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects.updateParticipant` ([`Client::projects_update_participant`](super::Client::projects_update_participant)), from [`MockServer::projects_update_participant`]."]
-    ProjectsUpdateParticipant : (), types::ErrorBody
+    ProjectsUpdateParticipant : (), super::types::ErrorBody
 }
 
 impl ProjectsUpdateParticipant<'_> {
@@ -6719,7 +7045,7 @@ impl ProjectsUpdateParticipant<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::LegacyProjectUpdateParticipantRequest,
+            &super::types::LegacyProjectUpdateParticipantRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6728,14 +7054,16 @@ impl ProjectsUpdateParticipant<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.assign` ([`Client::projects_v2_materials_assign`](super::Client::projects_v2_materials_assign)), from [`MockServer::projects_v2_materials_assign`]."]
-    ProjectsV2MaterialsAssign : (), types::ErrorBody
+    ProjectsV2MaterialsAssign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsAssign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6743,14 +7071,16 @@ impl ProjectsV2MaterialsAssign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.create` ([`Client::projects_v2_materials_create`](super::Client::projects_v2_materials_create)), from [`MockServer::projects_v2_materials_create`]."]
-    ProjectsV2MaterialsCreate : types::CreatedReference, types::ErrorBody
+    ProjectsV2MaterialsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewProjectMaterial) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::NewProjectMaterial,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6758,14 +7088,14 @@ impl ProjectsV2MaterialsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.delete` ([`Client::projects_v2_materials_delete`](super::Client::projects_v2_materials_delete)), from [`MockServer::projects_v2_materials_delete`]."]
-    ProjectsV2MaterialsDelete : (), types::ErrorBody
+    ProjectsV2MaterialsDelete : (), super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6773,7 +7103,8 @@ impl ProjectsV2MaterialsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.duplicate` ([`Client::projects_v2_materials_duplicate`](super::Client::projects_v2_materials_duplicate)), from [`MockServer::projects_v2_materials_duplicate`]."]
-    ProjectsV2MaterialsDuplicate : types::CreatedReference, types::ErrorBody
+    ProjectsV2MaterialsDuplicate : super::types::CreatedReference,
+    super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsDuplicate<'_> {
@@ -6781,7 +7112,7 @@ impl ProjectsV2MaterialsDuplicate<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ProjectLineDuplicateRequest,
+            &super::types::ProjectLineDuplicateRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6790,7 +7121,7 @@ impl ProjectsV2MaterialsDuplicate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.info` ([`Client::projects_v2_materials_info`](super::Client::projects_v2_materials_info)), from [`MockServer::projects_v2_materials_info`]."]
-    ProjectsV2MaterialsInfo : types::ProjectMaterial, types::ErrorBody
+    ProjectsV2MaterialsInfo : super::types::ProjectMaterial, super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsInfo<'_> {
@@ -6798,7 +7129,7 @@ impl ProjectsV2MaterialsInfo<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ProjectMaterialInfoRequest,
+            &super::types::ProjectMaterialInfoRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6807,7 +7138,8 @@ impl ProjectsV2MaterialsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.list` ([`Client::projects_v2_materials_list`](super::Client::projects_v2_materials_list)), from [`MockServer::projects_v2_materials_list`]."]
-    ProjectsV2MaterialsList : Vec < types::ProjectMaterialListItem >, types::ErrorBody
+    ProjectsV2MaterialsList : Vec < super::types::ProjectMaterialListItem >,
+    super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsList<'_> {
@@ -6815,7 +7147,7 @@ impl ProjectsV2MaterialsList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListProjectMaterialsRequest,
+            &super::types::ListProjectMaterialsRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6824,14 +7156,16 @@ impl ProjectsV2MaterialsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.unassign` ([`Client::projects_v2_materials_unassign`](super::Client::projects_v2_materials_unassign)), from [`MockServer::projects_v2_materials_unassign`]."]
-    ProjectsV2MaterialsUnassign : (), types::ErrorBody
+    ProjectsV2MaterialsUnassign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsUnassign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6839,14 +7173,16 @@ impl ProjectsV2MaterialsUnassign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/materials.update` ([`Client::projects_v2_materials_update`](super::Client::projects_v2_materials_update)), from [`MockServer::projects_v2_materials_update`]."]
-    ProjectsV2MaterialsUpdate : (), types::ErrorBody
+    ProjectsV2MaterialsUpdate : (), super::types::ErrorBody
 }
 
 impl ProjectsV2MaterialsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateProjectMaterial) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateProjectMaterial,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6854,14 +7190,16 @@ impl ProjectsV2MaterialsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.assign` ([`Client::projects_v2_project_groups_assign`](super::Client::projects_v2_project_groups_assign)), from [`MockServer::projects_v2_project_groups_assign`]."]
-    ProjectsV2ProjectGroupsAssign : (), types::ErrorBody
+    ProjectsV2ProjectGroupsAssign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsAssign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6869,14 +7207,15 @@ impl ProjectsV2ProjectGroupsAssign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.create` ([`Client::projects_v2_project_groups_create`](super::Client::projects_v2_project_groups_create)), from [`MockServer::projects_v2_project_groups_create`]."]
-    ProjectsV2ProjectGroupsCreate : types::CreatedReference, types::ErrorBody
+    ProjectsV2ProjectGroupsCreate : super::types::CreatedReference,
+    super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewProjectGroup) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewProjectGroup) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6884,7 +7223,7 @@ impl ProjectsV2ProjectGroupsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.delete` ([`Client::projects_v2_project_groups_delete`](super::Client::projects_v2_project_groups_delete)), from [`MockServer::projects_v2_project_groups_delete`]."]
-    ProjectsV2ProjectGroupsDelete : (), types::ErrorBody
+    ProjectsV2ProjectGroupsDelete : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsDelete<'_> {
@@ -6892,7 +7231,7 @@ impl ProjectsV2ProjectGroupsDelete<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::DeleteProjectGroupRequest,
+            &super::types::DeleteProjectGroupRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6901,7 +7240,8 @@ impl ProjectsV2ProjectGroupsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.duplicate` ([`Client::projects_v2_project_groups_duplicate`](super::Client::projects_v2_project_groups_duplicate)), from [`MockServer::projects_v2_project_groups_duplicate`]."]
-    ProjectsV2ProjectGroupsDuplicate : types::CreatedReference, types::ErrorBody
+    ProjectsV2ProjectGroupsDuplicate : super::types::CreatedReference,
+    super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsDuplicate<'_> {
@@ -6909,7 +7249,7 @@ impl ProjectsV2ProjectGroupsDuplicate<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ProjectLineDuplicateRequest,
+            &super::types::ProjectLineDuplicateRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -6918,14 +7258,16 @@ impl ProjectsV2ProjectGroupsDuplicate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.info` ([`Client::projects_v2_project_groups_info`](super::Client::projects_v2_project_groups_info)), from [`MockServer::projects_v2_project_groups_info`]."]
-    ProjectsV2ProjectGroupsInfo : types::ProjectGroup, types::ErrorBody
+    ProjectsV2ProjectGroupsInfo : super::types::ProjectGroup, super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectGroupInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectGroupInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6933,14 +7275,17 @@ impl ProjectsV2ProjectGroupsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.list` ([`Client::projects_v2_project_groups_list`](super::Client::projects_v2_project_groups_list)), from [`MockServer::projects_v2_project_groups_list`]."]
-    ProjectsV2ProjectGroupsList : Vec < types::ProjectGroupListItem >, types::ErrorBody
+    ProjectsV2ProjectGroupsList : Vec < super::types::ProjectGroupListItem >,
+    super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListProjectGroupsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListProjectGroupsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6948,14 +7293,16 @@ impl ProjectsV2ProjectGroupsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.unassign` ([`Client::projects_v2_project_groups_unassign`](super::Client::projects_v2_project_groups_unassign)), from [`MockServer::projects_v2_project_groups_unassign`]."]
-    ProjectsV2ProjectGroupsUnassign : (), types::ErrorBody
+    ProjectsV2ProjectGroupsUnassign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsUnassign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6963,14 +7310,16 @@ impl ProjectsV2ProjectGroupsUnassign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectGroups.update` ([`Client::projects_v2_project_groups_update`](super::Client::projects_v2_project_groups_update)), from [`MockServer::projects_v2_project_groups_update`]."]
-    ProjectsV2ProjectGroupsUpdate : (), types::ErrorBody
+    ProjectsV2ProjectGroupsUpdate : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectGroupsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateProjectGroup) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateProjectGroup,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6978,14 +7327,16 @@ impl ProjectsV2ProjectGroupsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectLines.addToGroup` ([`Client::projects_v2_project_lines_add_to_group`](super::Client::projects_v2_project_lines_add_to_group)), from [`MockServer::projects_v2_project_lines_add_to_group`]."]
-    ProjectsV2ProjectLinesAddToGroup : (), types::ErrorBody
+    ProjectsV2ProjectLinesAddToGroup : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectLinesAddToGroup<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectLineGroupRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectLineGroupRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -6993,14 +7344,17 @@ impl ProjectsV2ProjectLinesAddToGroup<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectLines.list` ([`Client::projects_v2_project_lines_list`](super::Client::projects_v2_project_lines_list)), from [`MockServer::projects_v2_project_lines_list`]."]
-    ProjectsV2ProjectLinesList : Vec < types::ProjectLine >, types::ErrorBody
+    ProjectsV2ProjectLinesList : Vec < super::types::ProjectLine >,
+    super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectLinesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListProjectLinesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListProjectLinesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7008,7 +7362,7 @@ impl ProjectsV2ProjectLinesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projectLines.removeFromGroup` ([`Client::projects_v2_project_lines_remove_from_group`](super::Client::projects_v2_project_lines_remove_from_group)), from [`MockServer::projects_v2_project_lines_remove_from_group`]."]
-    ProjectsV2ProjectLinesRemoveFromGroup : (), types::ErrorBody
+    ProjectsV2ProjectLinesRemoveFromGroup : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectLinesRemoveFromGroup<'_> {
@@ -7016,7 +7370,7 @@ impl ProjectsV2ProjectLinesRemoveFromGroup<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ProjectLineUngroupRequest,
+            &super::types::ProjectLineUngroupRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -7025,14 +7379,16 @@ impl ProjectsV2ProjectLinesRemoveFromGroup<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.addCustomer` ([`Client::projects_v2_projects_add_customer`](super::Client::projects_v2_projects_add_customer)), from [`MockServer::projects_v2_projects_add_customer`]."]
-    ProjectsV2ProjectsAddCustomer : (), types::ErrorBody
+    ProjectsV2ProjectsAddCustomer : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsAddCustomer<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectCustomerRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectCustomerRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7040,14 +7396,16 @@ impl ProjectsV2ProjectsAddCustomer<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.addDeal` ([`Client::projects_v2_projects_add_deal`](super::Client::projects_v2_projects_add_deal)), from [`MockServer::projects_v2_projects_add_deal`]."]
-    ProjectsV2ProjectsAddDeal : (), types::ErrorBody
+    ProjectsV2ProjectsAddDeal : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsAddDeal<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectDealRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectDealRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7055,14 +7413,16 @@ impl ProjectsV2ProjectsAddDeal<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.addOwner` ([`Client::projects_v2_projects_add_owner`](super::Client::projects_v2_projects_add_owner)), from [`MockServer::projects_v2_projects_add_owner`]."]
-    ProjectsV2ProjectsAddOwner : (), types::ErrorBody
+    ProjectsV2ProjectsAddOwner : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsAddOwner<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectOwnerRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectOwnerRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7070,14 +7430,16 @@ impl ProjectsV2ProjectsAddOwner<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.addQuotation` ([`Client::projects_v2_projects_add_quotation`](super::Client::projects_v2_projects_add_quotation)), from [`MockServer::projects_v2_projects_add_quotation`]."]
-    ProjectsV2ProjectsAddQuotation : (), types::ErrorBody
+    ProjectsV2ProjectsAddQuotation : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsAddQuotation<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectQuotationRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectQuotationRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7085,14 +7447,16 @@ impl ProjectsV2ProjectsAddQuotation<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.assign` ([`Client::projects_v2_projects_assign`](super::Client::projects_v2_projects_assign)), from [`MockServer::projects_v2_projects_assign`]."]
-    ProjectsV2ProjectsAssign : (), types::ErrorBody
+    ProjectsV2ProjectsAssign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsAssign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7100,14 +7464,16 @@ impl ProjectsV2ProjectsAssign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.close` ([`Client::projects_v2_projects_close`](super::Client::projects_v2_projects_close)), from [`MockServer::projects_v2_projects_close`]."]
-    ProjectsV2ProjectsClose : (), types::ErrorBody
+    ProjectsV2ProjectsClose : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsClose<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::CloseProjectRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::CloseProjectRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7115,14 +7481,14 @@ impl ProjectsV2ProjectsClose<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.create` ([`Client::projects_v2_projects_create`](super::Client::projects_v2_projects_create)), from [`MockServer::projects_v2_projects_create`]."]
-    ProjectsV2ProjectsCreate : types::CreatedReference, types::ErrorBody
+    ProjectsV2ProjectsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewProject) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewProject) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7130,14 +7496,16 @@ impl ProjectsV2ProjectsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.delete` ([`Client::projects_v2_projects_delete`](super::Client::projects_v2_projects_delete)), from [`MockServer::projects_v2_projects_delete`]."]
-    ProjectsV2ProjectsDelete : (), types::ErrorBody
+    ProjectsV2ProjectsDelete : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DeleteProjectRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::DeleteProjectRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7145,14 +7513,16 @@ impl ProjectsV2ProjectsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.duplicate` ([`Client::projects_v2_projects_duplicate`](super::Client::projects_v2_projects_duplicate)), from [`MockServer::projects_v2_projects_duplicate`]."]
-    ProjectsV2ProjectsDuplicate : types::CreatedReference, types::ErrorBody
+    ProjectsV2ProjectsDuplicate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsDuplicate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DuplicateProjectRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::DuplicateProjectRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7160,14 +7530,16 @@ impl ProjectsV2ProjectsDuplicate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.info` ([`Client::projects_v2_projects_info`](super::Client::projects_v2_projects_info)), from [`MockServer::projects_v2_projects_info`]."]
-    ProjectsV2ProjectsInfo : types::Project, types::ErrorBody
+    ProjectsV2ProjectsInfo : super::types::Project, super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7175,14 +7547,16 @@ impl ProjectsV2ProjectsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.list` ([`Client::projects_v2_projects_list`](super::Client::projects_v2_projects_list)), from [`MockServer::projects_v2_projects_list`]."]
-    ProjectsV2ProjectsList : types::ProjectList, types::ErrorBody
+    ProjectsV2ProjectsList : super::types::ProjectList, super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListProjectsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListProjectsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7190,14 +7564,16 @@ impl ProjectsV2ProjectsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.removeCustomer` ([`Client::projects_v2_projects_remove_customer`](super::Client::projects_v2_projects_remove_customer)), from [`MockServer::projects_v2_projects_remove_customer`]."]
-    ProjectsV2ProjectsRemoveCustomer : (), types::ErrorBody
+    ProjectsV2ProjectsRemoveCustomer : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsRemoveCustomer<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectCustomerRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectCustomerRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7205,14 +7581,16 @@ impl ProjectsV2ProjectsRemoveCustomer<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.removeDeal` ([`Client::projects_v2_projects_remove_deal`](super::Client::projects_v2_projects_remove_deal)), from [`MockServer::projects_v2_projects_remove_deal`]."]
-    ProjectsV2ProjectsRemoveDeal : (), types::ErrorBody
+    ProjectsV2ProjectsRemoveDeal : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsRemoveDeal<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectDealRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectDealRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7220,14 +7598,16 @@ impl ProjectsV2ProjectsRemoveDeal<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.removeOwner` ([`Client::projects_v2_projects_remove_owner`](super::Client::projects_v2_projects_remove_owner)), from [`MockServer::projects_v2_projects_remove_owner`]."]
-    ProjectsV2ProjectsRemoveOwner : (), types::ErrorBody
+    ProjectsV2ProjectsRemoveOwner : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsRemoveOwner<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectOwnerRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectOwnerRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7235,14 +7615,16 @@ impl ProjectsV2ProjectsRemoveOwner<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.removeQuotation` ([`Client::projects_v2_projects_remove_quotation`](super::Client::projects_v2_projects_remove_quotation)), from [`MockServer::projects_v2_projects_remove_quotation`]."]
-    ProjectsV2ProjectsRemoveQuotation : (), types::ErrorBody
+    ProjectsV2ProjectsRemoveQuotation : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsRemoveQuotation<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectQuotationRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectQuotationRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7250,14 +7632,14 @@ impl ProjectsV2ProjectsRemoveQuotation<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.reopen` ([`Client::projects_v2_projects_reopen`](super::Client::projects_v2_projects_reopen)), from [`MockServer::projects_v2_projects_reopen`]."]
-    ProjectsV2ProjectsReopen : (), types::ErrorBody
+    ProjectsV2ProjectsReopen : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsReopen<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7265,14 +7647,16 @@ impl ProjectsV2ProjectsReopen<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.unassign` ([`Client::projects_v2_projects_unassign`](super::Client::projects_v2_projects_unassign)), from [`MockServer::projects_v2_projects_unassign`]."]
-    ProjectsV2ProjectsUnassign : (), types::ErrorBody
+    ProjectsV2ProjectsUnassign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsUnassign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7280,14 +7664,14 @@ impl ProjectsV2ProjectsUnassign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/projects.update` ([`Client::projects_v2_projects_update`](super::Client::projects_v2_projects_update)), from [`MockServer::projects_v2_projects_update`]."]
-    ProjectsV2ProjectsUpdate : (), types::ErrorBody
+    ProjectsV2ProjectsUpdate : (), super::types::ErrorBody
 }
 
 impl ProjectsV2ProjectsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateProject) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateProject) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7295,14 +7679,16 @@ impl ProjectsV2ProjectsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.assign` ([`Client::projects_v2_tasks_assign`](super::Client::projects_v2_tasks_assign)), from [`MockServer::projects_v2_tasks_assign`]."]
-    ProjectsV2TasksAssign : (), types::ErrorBody
+    ProjectsV2TasksAssign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2TasksAssign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7310,14 +7696,14 @@ impl ProjectsV2TasksAssign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.create` ([`Client::projects_v2_tasks_create`](super::Client::projects_v2_tasks_create)), from [`MockServer::projects_v2_tasks_create`]."]
-    ProjectsV2TasksCreate : types::CreatedReference, types::ErrorBody
+    ProjectsV2TasksCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProjectsV2TasksCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewProjectTask) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewProjectTask) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7325,14 +7711,16 @@ impl ProjectsV2TasksCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.delete` ([`Client::projects_v2_tasks_delete`](super::Client::projects_v2_tasks_delete)), from [`MockServer::projects_v2_tasks_delete`]."]
-    ProjectsV2TasksDelete : (), types::ErrorBody
+    ProjectsV2TasksDelete : (), super::types::ErrorBody
 }
 
 impl ProjectsV2TasksDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DeleteProjectTaskRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::DeleteProjectTaskRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7340,7 +7728,7 @@ impl ProjectsV2TasksDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.duplicate` ([`Client::projects_v2_tasks_duplicate`](super::Client::projects_v2_tasks_duplicate)), from [`MockServer::projects_v2_tasks_duplicate`]."]
-    ProjectsV2TasksDuplicate : types::CreatedReference, types::ErrorBody
+    ProjectsV2TasksDuplicate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl ProjectsV2TasksDuplicate<'_> {
@@ -7348,7 +7736,7 @@ impl ProjectsV2TasksDuplicate<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ProjectLineDuplicateRequest,
+            &super::types::ProjectLineDuplicateRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -7357,14 +7745,16 @@ impl ProjectsV2TasksDuplicate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.info` ([`Client::projects_v2_tasks_info`](super::Client::projects_v2_tasks_info)), from [`MockServer::projects_v2_tasks_info`]."]
-    ProjectsV2TasksInfo : types::ProjectTask, types::ErrorBody
+    ProjectsV2TasksInfo : super::types::ProjectTask, super::types::ErrorBody
 }
 
 impl ProjectsV2TasksInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectTaskInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectTaskInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7372,14 +7762,16 @@ impl ProjectsV2TasksInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.list` ([`Client::projects_v2_tasks_list`](super::Client::projects_v2_tasks_list)), from [`MockServer::projects_v2_tasks_list`]."]
-    ProjectsV2TasksList : types::ProjectTaskList, types::ErrorBody
+    ProjectsV2TasksList : super::types::ProjectTaskList, super::types::ErrorBody
 }
 
 impl ProjectsV2TasksList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListProjectTasksRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListProjectTasksRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7387,14 +7779,16 @@ impl ProjectsV2TasksList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.unassign` ([`Client::projects_v2_tasks_unassign`](super::Client::projects_v2_tasks_unassign)), from [`MockServer::projects_v2_tasks_unassign`]."]
-    ProjectsV2TasksUnassign : (), types::ErrorBody
+    ProjectsV2TasksUnassign : (), super::types::ErrorBody
 }
 
 impl ProjectsV2TasksUnassign<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ProjectAssignRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ProjectAssignRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7402,14 +7796,14 @@ impl ProjectsV2TasksUnassign<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /projects-v2/tasks.update` ([`Client::projects_v2_tasks_update`](super::Client::projects_v2_tasks_update)), from [`MockServer::projects_v2_tasks_update`]."]
-    ProjectsV2TasksUpdate : (), types::ErrorBody
+    ProjectsV2TasksUpdate : (), super::types::ErrorBody
 }
 
 impl ProjectsV2TasksUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateProjectTask) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateProjectTask) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7417,14 +7811,14 @@ impl ProjectsV2TasksUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.accept` ([`Client::quotations_accept`](super::Client::quotations_accept)), from [`MockServer::quotations_accept`]."]
-    QuotationsAccept : (), types::ErrorBody
+    QuotationsAccept : (), super::types::ErrorBody
 }
 
 impl QuotationsAccept<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7432,14 +7826,14 @@ impl QuotationsAccept<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.create` ([`Client::quotations_create`](super::Client::quotations_create)), from [`MockServer::quotations_create`]."]
-    QuotationsCreate : types::CreatedReference, types::ErrorBody
+    QuotationsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl QuotationsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewQuotation) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewQuotation) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7447,14 +7841,14 @@ impl QuotationsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.delete` ([`Client::quotations_delete`](super::Client::quotations_delete)), from [`MockServer::quotations_delete`]."]
-    QuotationsDelete : (), types::ErrorBody
+    QuotationsDelete : (), super::types::ErrorBody
 }
 
 impl QuotationsDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7462,14 +7856,16 @@ impl QuotationsDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.download` ([`Client::quotations_download`](super::Client::quotations_download)), from [`MockServer::quotations_download`]."]
-    QuotationsDownload : types::QuotationDownload, types::ErrorBody
+    QuotationsDownload : super::types::QuotationDownload, super::types::ErrorBody
 }
 
 impl QuotationsDownload<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::DownloadQuotationRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::DownloadQuotationRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7477,14 +7873,16 @@ impl QuotationsDownload<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.info` ([`Client::quotations_info`](super::Client::quotations_info)), from [`MockServer::quotations_info`]."]
-    QuotationsInfo : types::Quotation, types::ErrorBody
+    QuotationsInfo : super::types::Quotation, super::types::ErrorBody
 }
 
 impl QuotationsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::QuotationInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::QuotationInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7492,14 +7890,16 @@ impl QuotationsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.list` ([`Client::quotations_list`](super::Client::quotations_list)), from [`MockServer::quotations_list`]."]
-    QuotationsList : types::QuotationList, types::ErrorBody
+    QuotationsList : super::types::QuotationList, super::types::ErrorBody
 }
 
 impl QuotationsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListQuotationsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListQuotationsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7507,14 +7907,16 @@ impl QuotationsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.send` ([`Client::quotations_send`](super::Client::quotations_send)), from [`MockServer::quotations_send`]."]
-    QuotationsSend : (), types::ErrorBody
+    QuotationsSend : (), super::types::ErrorBody
 }
 
 impl QuotationsSend<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::SendQuotationRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::SendQuotationRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7522,14 +7924,14 @@ impl QuotationsSend<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /quotations.update` ([`Client::quotations_update`](super::Client::quotations_update)), from [`MockServer::quotations_update`]."]
-    QuotationsUpdate : (), types::ErrorBody
+    QuotationsUpdate : (), super::types::ErrorBody
 }
 
 impl QuotationsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateQuotation) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateQuotation) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7537,14 +7939,14 @@ impl QuotationsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /subscriptions.create` ([`Client::subscriptions_create`](super::Client::subscriptions_create)), from [`MockServer::subscriptions_create`]."]
-    SubscriptionsCreate : types::CreatedReference, types::ErrorBody
+    SubscriptionsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl SubscriptionsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewSubscription) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewSubscription) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7552,14 +7954,14 @@ impl SubscriptionsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /subscriptions.deactivate` ([`Client::subscriptions_deactivate`](super::Client::subscriptions_deactivate)), from [`MockServer::subscriptions_deactivate`]."]
-    SubscriptionsDeactivate : (), types::ErrorBody
+    SubscriptionsDeactivate : (), super::types::ErrorBody
 }
 
 impl SubscriptionsDeactivate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7567,14 +7969,16 @@ impl SubscriptionsDeactivate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /subscriptions.info` ([`Client::subscriptions_info`](super::Client::subscriptions_info)), from [`MockServer::subscriptions_info`]."]
-    SubscriptionsInfo : types::Subscription, types::ErrorBody
+    SubscriptionsInfo : super::types::Subscription, super::types::ErrorBody
 }
 
 impl SubscriptionsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::SubscriptionInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::SubscriptionInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7582,14 +7986,16 @@ impl SubscriptionsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /subscriptions.list` ([`Client::subscriptions_list`](super::Client::subscriptions_list)), from [`MockServer::subscriptions_list`]."]
-    SubscriptionsList : types::SubscriptionList, types::ErrorBody
+    SubscriptionsList : super::types::SubscriptionList, super::types::ErrorBody
 }
 
 impl SubscriptionsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListSubscriptionsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListSubscriptionsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7597,14 +8003,16 @@ impl SubscriptionsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /subscriptions.update` ([`Client::subscriptions_update`](super::Client::subscriptions_update)), from [`MockServer::subscriptions_update`]."]
-    SubscriptionsUpdate : (), types::ErrorBody
+    SubscriptionsUpdate : (), super::types::ErrorBody
 }
 
 impl SubscriptionsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateSubscription) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateSubscription,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7612,14 +8020,14 @@ impl SubscriptionsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tags.list` ([`Client::tags_list`](super::Client::tags_list)), from [`MockServer::tags_list`]."]
-    TagsList : types::TagList, types::ErrorBody
+    TagsList : super::types::TagList, super::types::ErrorBody
 }
 
 impl TagsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListTagsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListTagsRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7627,14 +8035,14 @@ impl TagsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.complete` ([`Client::tasks_complete`](super::Client::tasks_complete)), from [`MockServer::tasks_complete`]."]
-    TasksComplete : (), types::ErrorBody
+    TasksComplete : (), super::types::ErrorBody
 }
 
 impl TasksComplete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7642,14 +8050,14 @@ impl TasksComplete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.create` ([`Client::tasks_create`](super::Client::tasks_create)), from [`MockServer::tasks_create`]."]
-    TasksCreate : types::CreatedReference, types::ErrorBody
+    TasksCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TasksCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewTask) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewTask) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7657,14 +8065,14 @@ impl TasksCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.delete` ([`Client::tasks_delete`](super::Client::tasks_delete)), from [`MockServer::tasks_delete`]."]
-    TasksDelete : (), types::ErrorBody
+    TasksDelete : (), super::types::ErrorBody
 }
 
 impl TasksDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7672,14 +8080,14 @@ impl TasksDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.info` ([`Client::tasks_info`](super::Client::tasks_info)), from [`MockServer::tasks_info`]."]
-    TasksInfo : types::Task, types::ErrorBody
+    TasksInfo : super::types::Task, super::types::ErrorBody
 }
 
 impl TasksInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7687,14 +8095,14 @@ impl TasksInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.list` ([`Client::tasks_list`](super::Client::tasks_list)), from [`MockServer::tasks_list`]."]
-    TasksList : types::TaskList, types::ErrorBody
+    TasksList : super::types::TaskList, super::types::ErrorBody
 }
 
 impl TasksList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListTasksRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListTasksRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7702,14 +8110,14 @@ impl TasksList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.reopen` ([`Client::tasks_reopen`](super::Client::tasks_reopen)), from [`MockServer::tasks_reopen`]."]
-    TasksReopen : (), types::ErrorBody
+    TasksReopen : (), super::types::ErrorBody
 }
 
 impl TasksReopen<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7717,14 +8125,16 @@ impl TasksReopen<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.schedule` ([`Client::tasks_schedule`](super::Client::tasks_schedule)), from [`MockServer::tasks_schedule`]."]
-    TasksSchedule : types::CreatedReference, types::ErrorBody
+    TasksSchedule : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TasksSchedule<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TaskScheduleRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::TaskScheduleRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7732,14 +8142,14 @@ impl TasksSchedule<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tasks.update` ([`Client::tasks_update`](super::Client::tasks_update)), from [`MockServer::tasks_update`]."]
-    TasksUpdate : (), types::ErrorBody
+    TasksUpdate : (), super::types::ErrorBody
 }
 
 impl TasksUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateTask) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateTask) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7747,14 +8157,16 @@ impl TasksUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /taxRates.list` ([`Client::tax_rates_list`](super::Client::tax_rates_list)), from [`MockServer::tax_rates_list`]."]
-    TaxRatesList : types::TaxRateList, types::ErrorBody
+    TaxRatesList : super::types::TaxRateList, super::types::ErrorBody
 }
 
 impl TaxRatesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListTaxRatesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListTaxRatesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7762,14 +8174,14 @@ impl TaxRatesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /teams.list` ([`Client::teams_list`](super::Client::teams_list)), from [`MockServer::teams_list`]."]
-    TeamsList : Vec < types::Team >, types::ErrorBody
+    TeamsList : Vec < super::types::Team >, super::types::ErrorBody
 }
 
 impl TeamsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListTeamsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListTeamsRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7777,7 +8189,7 @@ impl TeamsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /ticketStatus.list` ([`Client::ticket_status_list`](super::Client::ticket_status_list)), from [`MockServer::ticket_status_list`]."]
-    TicketStatusList : Vec < types::TicketStatus >, types::ErrorBody
+    TicketStatusList : Vec < super::types::TicketStatus >, super::types::ErrorBody
 }
 
 impl TicketStatusList<'_> {
@@ -7785,7 +8197,7 @@ impl TicketStatusList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListTicketStatusesRequest,
+            &super::types::ListTicketStatusesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -7794,14 +8206,14 @@ impl TicketStatusList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.addInternalMessage` ([`Client::tickets_add_internal_message`](super::Client::tickets_add_internal_message)), from [`MockServer::tickets_add_internal_message`]."]
-    TicketsAddInternalMessage : types::CreatedReference, types::ErrorBody
+    TicketsAddInternalMessage : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TicketsAddInternalMessage<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewTicketMessage) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewTicketMessage) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7809,14 +8221,14 @@ impl TicketsAddInternalMessage<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.addReply` ([`Client::tickets_add_reply`](super::Client::tickets_add_reply)), from [`MockServer::tickets_add_reply`]."]
-    TicketsAddReply : types::CreatedReference, types::ErrorBody
+    TicketsAddReply : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TicketsAddReply<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewTicketMessage) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewTicketMessage) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7824,14 +8236,14 @@ impl TicketsAddReply<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.create` ([`Client::tickets_create`](super::Client::tickets_create)), from [`MockServer::tickets_create`]."]
-    TicketsCreate : types::CreatedReference, types::ErrorBody
+    TicketsCreate : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TicketsCreate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewTicket) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewTicket) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7839,14 +8251,16 @@ impl TicketsCreate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.getMessage` ([`Client::tickets_get_message`](super::Client::tickets_get_message)), from [`MockServer::tickets_get_message`]."]
-    TicketsGetMessage : types::TicketMessage, types::ErrorBody
+    TicketsGetMessage : super::types::TicketMessage, super::types::ErrorBody
 }
 
 impl TicketsGetMessage<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TicketMessageRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::TicketMessageRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7854,7 +8268,7 @@ impl TicketsGetMessage<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.importMessage` ([`Client::tickets_import_message`](super::Client::tickets_import_message)), from [`MockServer::tickets_import_message`]."]
-    TicketsImportMessage : types::CreatedReference, types::ErrorBody
+    TicketsImportMessage : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TicketsImportMessage<'_> {
@@ -7862,7 +8276,7 @@ impl TicketsImportMessage<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ImportTicketMessageRequest,
+            &super::types::ImportTicketMessageRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -7871,14 +8285,14 @@ impl TicketsImportMessage<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.info` ([`Client::tickets_info`](super::Client::tickets_info)), from [`MockServer::tickets_info`]."]
-    TicketsInfo : types::Ticket, types::ErrorBody
+    TicketsInfo : super::types::Ticket, super::types::ErrorBody
 }
 
 impl TicketsInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7886,14 +8300,16 @@ impl TicketsInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.list` ([`Client::tickets_list`](super::Client::tickets_list)), from [`MockServer::tickets_list`]."]
-    TicketsList : types::TicketList, types::ErrorBody
+    TicketsList : super::types::TicketList, super::types::ErrorBody
 }
 
 impl TicketsList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListTicketsRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListTicketsRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7901,7 +8317,7 @@ impl TicketsList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.listMessages` ([`Client::tickets_list_messages`](super::Client::tickets_list_messages)), from [`MockServer::tickets_list_messages`]."]
-    TicketsListMessages : types::TicketMessageList, types::ErrorBody
+    TicketsListMessages : super::types::TicketMessageList, super::types::ErrorBody
 }
 
 impl TicketsListMessages<'_> {
@@ -7909,7 +8325,7 @@ impl TicketsListMessages<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListTicketMessagesRequest,
+            &super::types::ListTicketMessagesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -7918,14 +8334,14 @@ impl TicketsListMessages<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /tickets.update` ([`Client::tickets_update`](super::Client::tickets_update)), from [`MockServer::tickets_update`]."]
-    TicketsUpdate : (), types::ErrorBody
+    TicketsUpdate : (), super::types::ErrorBody
 }
 
 impl TicketsUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateTicket) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateTicket) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7933,14 +8349,14 @@ impl TicketsUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timeTracking.add` ([`Client::time_tracking_add`](super::Client::time_tracking_add)), from [`MockServer::time_tracking_add`]."]
-    TimeTrackingAdd : types::CreatedReference, types::ErrorBody
+    TimeTrackingAdd : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TimeTrackingAdd<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewTimeTracking) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewTimeTracking) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7948,14 +8364,14 @@ impl TimeTrackingAdd<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timeTracking.delete` ([`Client::time_tracking_delete`](super::Client::time_tracking_delete)), from [`MockServer::time_tracking_delete`]."]
-    TimeTrackingDelete : (), types::ErrorBody
+    TimeTrackingDelete : (), super::types::ErrorBody
 }
 
 impl TimeTrackingDelete<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7963,14 +8379,16 @@ impl TimeTrackingDelete<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timeTracking.info` ([`Client::time_tracking_info`](super::Client::time_tracking_info)), from [`MockServer::time_tracking_info`]."]
-    TimeTrackingInfo : types::TimeTrackingInfo, types::ErrorBody
+    TimeTrackingInfo : super::types::TimeTrackingInfo, super::types::ErrorBody
 }
 
 impl TimeTrackingInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TimeTrackingInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::TimeTrackingInfoRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7978,14 +8396,16 @@ impl TimeTrackingInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timeTracking.list` ([`Client::time_tracking_list`](super::Client::time_tracking_list)), from [`MockServer::time_tracking_list`]."]
-    TimeTrackingList : types::TimeTrackingList, types::ErrorBody
+    TimeTrackingList : super::types::TimeTrackingList, super::types::ErrorBody
 }
 
 impl TimeTrackingList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListTimeTrackingRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListTimeTrackingRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -7993,7 +8413,7 @@ impl TimeTrackingList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timeTracking.resume` ([`Client::time_tracking_resume`](super::Client::time_tracking_resume)), from [`MockServer::time_tracking_resume`]."]
-    TimeTrackingResume : types::CreatedReference, types::ErrorBody
+    TimeTrackingResume : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TimeTrackingResume<'_> {
@@ -8001,7 +8421,7 @@ impl TimeTrackingResume<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::TimeTrackingResumeRequest,
+            &super::types::TimeTrackingResumeRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -8010,14 +8430,16 @@ impl TimeTrackingResume<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timeTracking.update` ([`Client::time_tracking_update`](super::Client::time_tracking_update)), from [`MockServer::time_tracking_update`]."]
-    TimeTrackingUpdate : (), types::ErrorBody
+    TimeTrackingUpdate : (), super::types::ErrorBody
 }
 
 impl TimeTrackingUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateTimeTracking) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::UpdateTimeTracking,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8025,19 +8447,19 @@ impl TimeTrackingUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timers.current` ([`Client::timers_current`](super::Client::timers_current)), from [`MockServer::timers_current`]."]
-    TimersCurrent : types::Timer, types::ErrorBody
+    TimersCurrent : super::types::Timer, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timers.start` ([`Client::timers_start`](super::Client::timers_start)), from [`MockServer::timers_start`]."]
-    TimersStart : types::CreatedReference, types::ErrorBody
+    TimersStart : super::types::CreatedReference, super::types::ErrorBody
 }
 
 impl TimersStart<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::TimerStartRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::TimerStartRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8045,19 +8467,19 @@ impl TimersStart<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timers.stop` ([`Client::timers_stop`](super::Client::timers_stop)), from [`MockServer::timers_stop`]."]
-    TimersStop : types::CreatedReference, types::ErrorBody
+    TimersStop : super::types::CreatedReference, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /timers.update` ([`Client::timers_update`](super::Client::timers_update)), from [`MockServer::timers_update`]."]
-    TimersUpdate : (), types::ErrorBody
+    TimersUpdate : (), super::types::ErrorBody
 }
 
 impl TimersUpdate<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UpdateTimer) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UpdateTimer) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8065,19 +8487,19 @@ impl TimersUpdate<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /unitsOfMeasure.list` ([`Client::units_of_measure_list`](super::Client::units_of_measure_list)), from [`MockServer::units_of_measure_list`]."]
-    UnitsOfMeasureList : Vec < types::UnitOfMeasure >, types::ErrorBody
+    UnitsOfMeasureList : Vec < super::types::UnitOfMeasure >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /users.getWeekSchedule` ([`Client::users_get_week_schedule`](super::Client::users_get_week_schedule)), from [`MockServer::users_get_week_schedule`]."]
-    UsersGetWeekSchedule : types::UserWeekSchedule, types::ErrorBody
+    UsersGetWeekSchedule : super::types::UserWeekSchedule, super::types::ErrorBody
 }
 
 impl UsersGetWeekSchedule<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::IdRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::IdRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8085,14 +8507,14 @@ impl UsersGetWeekSchedule<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /users.info` ([`Client::users_info`](super::Client::users_info)), from [`MockServer::users_info`]."]
-    UsersInfo : types::User, types::ErrorBody
+    UsersInfo : super::types::User, super::types::ErrorBody
 }
 
 impl UsersInfo<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::UserInfoRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::UserInfoRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8100,14 +8522,14 @@ impl UsersInfo<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /users.list` ([`Client::users_list`](super::Client::users_list)), from [`MockServer::users_list`]."]
-    UsersList : types::UserList, types::ErrorBody
+    UsersList : super::types::UserList, super::types::ErrorBody
 }
 
 impl UsersList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListUsersRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::ListUsersRequest) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8115,14 +8537,16 @@ impl UsersList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /users.listDaysOff` ([`Client::users_list_days_off`](super::Client::users_list_days_off)), from [`MockServer::users_list_days_off`]."]
-    UsersListDaysOff : types::UserDayOffList, types::ErrorBody
+    UsersListDaysOff : super::types::UserDayOffList, super::types::ErrorBody
 }
 
 impl UsersListDaysOff<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListUserDaysOffRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListUserDaysOffRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8130,24 +8554,24 @@ impl UsersListDaysOff<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /users.me` ([`Client::users_me`](super::Client::users_me)), from [`MockServer::users_me`]."]
-    UsersMe : types::CurrentUser, types::ErrorBody
+    UsersMe : super::types::CurrentUser, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /webhooks.list` ([`Client::webhooks_list`](super::Client::webhooks_list)), from [`MockServer::webhooks_list`]."]
-    WebhooksList : Vec < types::Webhook >, types::ErrorBody
+    WebhooksList : Vec < super::types::Webhook >, super::types::ErrorBody
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /webhooks.register` ([`Client::webhooks_register`](super::Client::webhooks_register)), from [`MockServer::webhooks_register`]."]
-    WebhooksRegister : (), types::ErrorBody
+    WebhooksRegister : (), super::types::ErrorBody
 }
 
 impl WebhooksRegister<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::Webhook) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::Webhook) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8155,14 +8579,14 @@ impl WebhooksRegister<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /webhooks.unregister` ([`Client::webhooks_unregister`](super::Client::webhooks_unregister)), from [`MockServer::webhooks_unregister`]."]
-    WebhooksUnregister : (), types::ErrorBody
+    WebhooksUnregister : (), super::types::ErrorBody
 }
 
 impl WebhooksUnregister<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::Webhook) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::Webhook) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -8170,7 +8594,8 @@ impl WebhooksUnregister<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /withholdingTaxRates.list` ([`Client::withholding_tax_rates_list`](super::Client::withholding_tax_rates_list)), from [`MockServer::withholding_tax_rates_list`]."]
-    WithholdingTaxRatesList : Vec < types::WithholdingTaxRate >, types::ErrorBody
+    WithholdingTaxRatesList : Vec < super::types::WithholdingTaxRate >,
+    super::types::ErrorBody
 }
 
 impl WithholdingTaxRatesList<'_> {
@@ -8178,7 +8603,7 @@ impl WithholdingTaxRatesList<'_> {
     pub fn with_body(
         self,
         accept: impl Fn(
-            &types::ListWithholdingTaxRatesRequest,
+            &super::types::ListWithholdingTaxRatesRequest,
         ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
@@ -8187,14 +8612,16 @@ impl WithholdingTaxRatesList<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /workTypes.list` ([`Client::work_types_list`](super::Client::work_types_list)), from [`MockServer::work_types_list`]."]
-    WorkTypesList : types::WorkTypeList, types::ErrorBody
+    WorkTypesList : super::types::WorkTypeList, super::types::ErrorBody
 }
 
 impl WorkTypesList<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::ListWorkTypesRequest) -> bool + Send + Sync + 'static,
+        accept: impl Fn(
+            &super::types::ListWorkTypesRequest,
+        ) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }

@@ -14,7 +14,6 @@
 //! An expectation matches calls of its operation (and, with `with_<param>`, `with_body` or `matching`, only some of them); the first one set that matches answers. A call no expectation matches gets the operation's documented example; an operation without one answers 501 with a body that says so. The machinery is `clientgen_runtime::mock`.
 
 use clientgen_runtime::mock as kit;
-use super::types;
 static ROUTES: &[kit::Route] = &[
     kit::Route {
         operation: "check_access",
@@ -214,18 +213,27 @@ impl MockServer {
 
     /// Sets what `GET /check-access` ([`Client::check_access`](super::Client::check_access)) answers; nothing is set until [`CheckAccess::respond`], [`CheckAccess::fails`] or [`CheckAccess::reply`].
     pub fn check_access(&self) -> CheckAccess<'_> {
-        CheckAccess(self.0.expect("check_access", kit::serde_wire::<types::AccessCheck>))
+        CheckAccess(
+            self.0.expect("check_access", kit::serde_wire::<super::types::AccessCheck>),
+        )
     }
 
     /// Sets what `POST /{calendarKey}/events` ([`Client::create_event`](super::Client::create_event)) answers; nothing is set until [`CreateEvent::respond`], [`CreateEvent::fails`] or [`CreateEvent::reply`].
     pub fn create_event(&self) -> CreateEvent<'_> {
-        CreateEvent(self.0.expect("create_event", <types::Event as kit::Wire>::wire))
+        CreateEvent(
+            self.0.expect("create_event", <super::types::Event as kit::Wire>::wire),
+        )
     }
 
     /// Sets what `POST /{calendarKey}/subcalendars` ([`Client::create_subcalendar`](super::Client::create_subcalendar)) answers; nothing is set until [`CreateSubcalendar::respond`], [`CreateSubcalendar::fails`] or [`CreateSubcalendar::reply`].
     pub fn create_subcalendar(&self) -> CreateSubcalendar<'_> {
         CreateSubcalendar(
-            self.0.expect("create_subcalendar", <types::Subcalendar as kit::Wire>::wire),
+            self
+                .0
+                .expect(
+                    "create_subcalendar",
+                    <super::types::Subcalendar as kit::Wire>::wire,
+                ),
         )
     }
 
@@ -242,25 +250,37 @@ impl MockServer {
     /// Sets what `GET /{calendarKey}/configuration` ([`Client::get_configuration`](super::Client::get_configuration)) answers; nothing is set until [`GetConfiguration::respond`], [`GetConfiguration::fails`] or [`GetConfiguration::reply`].
     pub fn get_configuration(&self) -> GetConfiguration<'_> {
         GetConfiguration(
-            self.0.expect("get_configuration", kit::serde_wire::<types::Configuration>),
+            self
+                .0
+                .expect(
+                    "get_configuration",
+                    kit::serde_wire::<super::types::Configuration>,
+                ),
         )
     }
 
     /// Sets what `GET /{calendarKey}/events/{eventId}` ([`Client::get_event`](super::Client::get_event)) answers; nothing is set until [`GetEvent::respond`], [`GetEvent::fails`] or [`GetEvent::reply`].
     pub fn get_event(&self) -> GetEvent<'_> {
-        GetEvent(self.0.expect("get_event", <types::Event as kit::Wire>::wire))
+        GetEvent(self.0.expect("get_event", <super::types::Event as kit::Wire>::wire))
     }
 
     /// Sets what `GET /{calendarKey}/subcalendars/{subCalendarId}` ([`Client::get_subcalendar`](super::Client::get_subcalendar)) answers; nothing is set until [`GetSubcalendar::respond`], [`GetSubcalendar::fails`] or [`GetSubcalendar::reply`].
     pub fn get_subcalendar(&self) -> GetSubcalendar<'_> {
         GetSubcalendar(
-            self.0.expect("get_subcalendar", <types::Subcalendar as kit::Wire>::wire),
+            self
+                .0
+                .expect(
+                    "get_subcalendar",
+                    <super::types::Subcalendar as kit::Wire>::wire,
+                ),
         )
     }
 
     /// Sets what `GET /{calendarKey}/events` ([`Client::list_events`](super::Client::list_events)) answers; nothing is set until [`ListEvents::respond`], [`ListEvents::fails`] or [`ListEvents::reply`].
     pub fn list_events(&self) -> ListEvents<'_> {
-        ListEvents(self.0.expect("list_events", <Vec<types::Event> as kit::Wire>::wire))
+        ListEvents(
+            self.0.expect("list_events", <Vec<super::types::Event> as kit::Wire>::wire),
+        )
     }
 
     /// Sets what `GET /{calendarKey}/subcalendars` ([`Client::list_subcalendars`](super::Client::list_subcalendars)) answers; nothing is set until [`ListSubcalendars::respond`], [`ListSubcalendars::fails`] or [`ListSubcalendars::reply`].
@@ -270,37 +290,44 @@ impl MockServer {
                 .0
                 .expect(
                     "list_subcalendars",
-                    <Vec<types::Subcalendar> as kit::Wire>::wire,
+                    <Vec<super::types::Subcalendar> as kit::Wire>::wire,
                 ),
         )
     }
 
     /// Sets what `PUT /{calendarKey}/events/{eventId}` ([`Client::update_event`](super::Client::update_event)) answers; nothing is set until [`UpdateEvent::respond`], [`UpdateEvent::fails`] or [`UpdateEvent::reply`].
     pub fn update_event(&self) -> UpdateEvent<'_> {
-        UpdateEvent(self.0.expect("update_event", <types::Event as kit::Wire>::wire))
+        UpdateEvent(
+            self.0.expect("update_event", <super::types::Event as kit::Wire>::wire),
+        )
     }
 
     /// Sets what `PUT /{calendarKey}/subcalendars/{subCalendarId}` ([`Client::update_subcalendar`](super::Client::update_subcalendar)) answers; nothing is set until [`UpdateSubcalendar::respond`], [`UpdateSubcalendar::fails`] or [`UpdateSubcalendar::reply`].
     pub fn update_subcalendar(&self) -> UpdateSubcalendar<'_> {
         UpdateSubcalendar(
-            self.0.expect("update_subcalendar", <types::Subcalendar as kit::Wire>::wire),
+            self
+                .0
+                .expect(
+                    "update_subcalendar",
+                    <super::types::Subcalendar as kit::Wire>::wire,
+                ),
         )
     }
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /check-access` ([`Client::check_access`](super::Client::check_access)), from [`MockServer::check_access`]."]
-    CheckAccess : types::AccessCheck, types::ErrorResponse
+    CheckAccess : super::types::AccessCheck, super::types::ErrorResponse
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /{calendarKey}/events` ([`Client::create_event`](super::Client::create_event)), from [`MockServer::create_event`]."]
-    CreateEvent : types::Event, types::ErrorResponse
+    CreateEvent : super::types::Event, super::types::ErrorResponse
 }
 
 impl CreateEvent<'_> {
     /// Matches only calls whose query parameter `inputFormat` is `value`.
-    pub fn with_input_format(self, value: types::NoteFormat) -> Self {
+    pub fn with_input_format(self, value: super::types::NoteFormat) -> Self {
         Self(
             self
                 .0
@@ -311,7 +338,7 @@ impl CreateEvent<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewEvent) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewEvent) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -319,14 +346,14 @@ impl CreateEvent<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `POST /{calendarKey}/subcalendars` ([`Client::create_subcalendar`](super::Client::create_subcalendar)), from [`MockServer::create_subcalendar`]."]
-    CreateSubcalendar : types::Subcalendar, types::ErrorResponse
+    CreateSubcalendar : super::types::Subcalendar, super::types::ErrorResponse
 }
 
 impl CreateSubcalendar<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::NewSubcalendar) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::NewSubcalendar) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -334,7 +361,7 @@ impl CreateSubcalendar<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `DELETE /{calendarKey}/events/{eventId}` ([`Client::delete_event`](super::Client::delete_event)), from [`MockServer::delete_event`]."]
-    DeleteEvent : (), types::ErrorResponse
+    DeleteEvent : (), super::types::ErrorResponse
 }
 
 impl DeleteEvent<'_> {
@@ -349,14 +376,14 @@ impl DeleteEvent<'_> {
     }
 
     /// Matches only calls whose query parameter `redit` is `value`.
-    pub fn with_redit(self, value: types::RecurrenceEditMode) -> Self {
+    pub fn with_redit(self, value: super::types::RecurrenceEditMode) -> Self {
         Self(self.0.query_param("redit", clientgen_runtime::ToParam::to_param(&value)))
     }
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `DELETE /{calendarKey}/subcalendars/{subCalendarId}` ([`Client::delete_subcalendar`](super::Client::delete_subcalendar)), from [`MockServer::delete_subcalendar`]."]
-    DeleteSubcalendar : (), types::ErrorResponse
+    DeleteSubcalendar : (), super::types::ErrorResponse
 }
 
 impl DeleteSubcalendar<'_> {
@@ -375,12 +402,12 @@ impl DeleteSubcalendar<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{calendarKey}/configuration` ([`Client::get_configuration`](super::Client::get_configuration)), from [`MockServer::get_configuration`]."]
-    GetConfiguration : types::Configuration, types::ErrorResponse
+    GetConfiguration : super::types::Configuration, super::types::ErrorResponse
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{calendarKey}/events/{eventId}` ([`Client::get_event`](super::Client::get_event)), from [`MockServer::get_event`]."]
-    GetEvent : types::Event, types::ErrorResponse
+    GetEvent : super::types::Event, super::types::ErrorResponse
 }
 
 impl GetEvent<'_> {
@@ -392,7 +419,7 @@ impl GetEvent<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{calendarKey}/subcalendars/{subCalendarId}` ([`Client::get_subcalendar`](super::Client::get_subcalendar)), from [`MockServer::get_subcalendar`]."]
-    GetSubcalendar : types::Subcalendar, types::ErrorResponse
+    GetSubcalendar : super::types::Subcalendar, super::types::ErrorResponse
 }
 
 impl GetSubcalendar<'_> {
@@ -411,7 +438,7 @@ impl GetSubcalendar<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{calendarKey}/events` ([`Client::list_events`](super::Client::list_events)), from [`MockServer::list_events`]."]
-    ListEvents : Vec < types::Event >, types::ErrorResponse
+    ListEvents : Vec < super::types::Event >, super::types::ErrorResponse
 }
 
 impl ListEvents<'_> {
@@ -442,12 +469,12 @@ impl ListEvents<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `GET /{calendarKey}/subcalendars` ([`Client::list_subcalendars`](super::Client::list_subcalendars)), from [`MockServer::list_subcalendars`]."]
-    ListSubcalendars : Vec < types::Subcalendar >, types::ErrorResponse
+    ListSubcalendars : Vec < super::types::Subcalendar >, super::types::ErrorResponse
 }
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /{calendarKey}/events/{eventId}` ([`Client::update_event`](super::Client::update_event)), from [`MockServer::update_event`]."]
-    UpdateEvent : types::Event, types::ErrorResponse
+    UpdateEvent : super::types::Event, super::types::ErrorResponse
 }
 
 impl UpdateEvent<'_> {
@@ -457,7 +484,7 @@ impl UpdateEvent<'_> {
     }
 
     /// Matches only calls whose query parameter `inputFormat` is `value`.
-    pub fn with_input_format(self, value: types::NoteFormat) -> Self {
+    pub fn with_input_format(self, value: super::types::NoteFormat) -> Self {
         Self(
             self
                 .0
@@ -468,7 +495,7 @@ impl UpdateEvent<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::Event) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::Event) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
@@ -476,7 +503,7 @@ impl UpdateEvent<'_> {
 clientgen_runtime::mock_expectation! {
     #[doc =
     " An expectation of `PUT /{calendarKey}/subcalendars/{subCalendarId}` ([`Client::update_subcalendar`](super::Client::update_subcalendar)), from [`MockServer::update_subcalendar`]."]
-    UpdateSubcalendar : types::Subcalendar, types::ErrorResponse
+    UpdateSubcalendar : super::types::Subcalendar, super::types::ErrorResponse
 }
 
 impl UpdateSubcalendar<'_> {
@@ -495,14 +522,14 @@ impl UpdateSubcalendar<'_> {
     /// Matches only calls whose JSON body decodes and passes `accept`.
     pub fn with_body(
         self,
-        accept: impl Fn(&types::Subcalendar) -> bool + Send + Sync + 'static,
+        accept: impl Fn(&super::types::Subcalendar) -> bool + Send + Sync + 'static,
     ) -> Self {
         Self(self.0.json_body(accept))
     }
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::Event {
+impl kit::Wire for super::types::Event {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;
@@ -551,7 +578,7 @@ impl kit::Wire for types::Event {
 }
 
 #[allow(deprecated)]
-impl kit::Wire for types::Subcalendar {
+impl kit::Wire for super::types::Subcalendar {
     fn wire(&self) -> Result<serde_json::Value, String> {
         let v = self;
         let mut out = kit::serde_wire(v)?;
