@@ -544,3 +544,58 @@ fn teamleader_v2_unmet_expectation_panics_on_drop() {
     .expect("the drop panics");
     assert!(message.contains("`calls_info`: expected 1 call, got 0"), "{message}");
 }
+
+// ---- The README's test, word for word --------------------------------------------------------
+
+mod readme {
+    use saas_clients::teamup::{self, mock::MockServer, types};
+
+    /// The code under test: the title of one event, or a fallback when it was changed meanwhile.
+    async fn title_of(client: &teamup::Client, id: &str) -> Result<String, teamup::Error> {
+        match client.get_event(id).await {
+            Ok(event) => Ok(event.title.clone().unwrap_or_default()),
+            Err(e) if e.code() == Some(&types::ErrorId::EventValidationConflict) => Ok("(changed)".into()),
+            Err(e) => Err(e),
+        }
+    }
+
+    #[tokio::test]
+    async fn reads_the_title_and_survives_a_conflict() -> Result<(), Box<dyn std::error::Error>> {
+        let mock = MockServer::start().await; // every operation answers its documented example
+        let start: saas_clients::runtime::DateTime = "2026-06-17T06:00:00Z".parse()?;
+        let mut event = types::Event::new("123".into(), start.clone(), start, false);
+        event.title = Some("Planning".into());
+        mock.get_event().with_event_id("123").times(1).respond(event);
+        let conflict = types::ErrorResponse::new(types::ErrorDetail::new(
+            types::ErrorId::EventValidationConflict,
+        ));
+        mock.get_event().with_event_id("456").fails(409, &conflict);
+
+        let client = mock.client(); // or `mock.client_builder()`, or your builder with `mock.base_url()`
+        assert_eq!(title_of(&client, "123").await?, "Planning");
+        assert_eq!(title_of(&client, "456").await?, "(changed)");
+        assert_eq!(mock.calls()[0].path, "/mock-calendarKey/events/123"); // what crossed the wire
+        Ok(()) // dropping `mock` here panics if an expectation was not met
+    }
+}
+
+/// The README's block and the module `readme` above stay the same text.
+#[test]
+fn readme_block_is_the_tested_one() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("```rust,ignore\nuse saas_clients::teamup::{self, mock::MockServer")
+        .expect("the README shows the mock kit test");
+    let block = &readme[start..];
+    let block = &block[block.find('\n').expect("a line") + 1..];
+    let block = &block[..block.find("```\n").expect("the block ends")];
+
+    let this = include_str!("mock_kit.rs");
+    let module = &this[this.find("mod readme {\n").expect("the module") + "mod readme {\n".len()..];
+    let module = &module[..module.find("\n}\n").expect("the module ends") + 1];
+    let dedented: String = module
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    assert_eq!(dedented, block, "README.md and tests/mock_kit.rs (mod readme) differ");
+}
