@@ -8,7 +8,10 @@ use saas_clients::grow_crm;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let domain = env("GROW_CRM_DOMAIN", "the installation's host name, e.g. crm.example.com")?;
+    let domain = env(
+        "GROW_CRM_DOMAIN",
+        "the installation's host name, e.g. crm.example.com",
+    )?;
     let api_key = env("GROW_CRM_API_KEY", "an API token of the installation")?;
     let client = grow_crm::Client::builder(domain, api_key).build()?;
 

@@ -32,7 +32,10 @@ impl TokenStore for FileStore {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client_id = env("TEAMLEADER_CLIENT_ID", "the integration's client id")?;
-    let secret = env("TEAMLEADER_CLIENT_SECRET", "the integration's client secret")?;
+    let secret = env(
+        "TEAMLEADER_CLIENT_SECRET",
+        "the integration's client secret",
+    )?;
     let redirect = env("TEAMLEADER_REDIRECT_URI", "the integration's redirect URI")?;
     let token_file = env("TEAMLEADER_TOKEN_FILE", "a file holding the refresh token")?;
     let refresh_token = std::fs::read_to_string(&token_file)
@@ -50,7 +53,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let session = OAuthSession::new(config, pair, Arc::new(FileStore(token_file)));
     let client = teamleader_v2::Client::builder(session).build()?;
 
-    let contacts = client.contacts_list(&ListContactsRequest::default()).await?;
+    let contacts = client
+        .contacts_list(&ListContactsRequest::default())
+        .await?;
     for contact in contacts.data.iter().take(10) {
         println!(
             "{}  {} {}",

@@ -51,7 +51,10 @@ async fn teamup_default_answer_is_the_documented_example() {
     bounded(async {
         let mock = teamup::mock::MockServer::start().await;
         let client = mock.client();
-        let event = client.get_event("any-id").await.expect("the example decodes");
+        let event = client
+            .get_event("any-id")
+            .await
+            .expect("the example decodes");
         assert!(event.all_day, "the documented example is an all-day event");
         let events = client.list_events().await.expect("the example decodes");
         assert_eq!(events.len(), 1);
@@ -93,7 +96,10 @@ async fn teamup_typed_respond_round_trips_with_read_only_fields() {
             .respond(event.clone());
 
         let client = mock.client();
-        let got = client.get_event("123").await.expect("the typed answer decodes");
+        let got = client
+            .get_event("123")
+            .await
+            .expect("the typed answer decodes");
         assert_eq!(*got, event);
         // Another id does not match the expectation: the documented example answers.
         let other = client.get_event("456").await.expect("the example decodes");
@@ -222,14 +228,15 @@ async fn teamup_operation_without_example_answers_that_none_exists() {
 fn teamup_unmet_expectation_panics_on_drop() {
     let message = panic_message(async || {
         let mock = teamup::mock::MockServer::start().await;
-        mock.get_event().with_event_id("123").times(1).respond(
-            teamup::types::Event::new(
+        mock.get_event()
+            .with_event_id("123")
+            .times(1)
+            .respond(teamup::types::Event::new(
                 "123".into(),
                 dt("2026-06-17T06:00:00Z"),
                 dt("2026-06-17T07:00:00Z"),
                 false,
-            ),
-        );
+            ));
         mock.list_events().respond(Vec::new());
         // Another id: the expectation is not met.
         let _ = mock.client().get_event("456").await;
@@ -314,7 +321,10 @@ async fn unknown_paths_answer_404_and_big_bodies_413() {
             .expect("answered");
         assert_eq!(answer.status(), 404);
         let text = answer.text().await.expect("text");
-        assert!(text.contains("no operation of the teamup mock has GET /nowhere"), "{text}");
+        assert!(
+            text.contains("no operation of the teamup mock has GET /nowhere"),
+            "{text}"
+        );
 
         let big = vec![b'x'; clientgen_runtime::mock::MAX_BODY + 1];
         let answer = http
@@ -373,7 +383,10 @@ async fn grow_crm_example_respond_and_fails() {
         let calls = mock.calls();
         assert_eq!(calls[1].path, "/leads/59");
         assert_eq!(calls[2].query.as_deref(), Some("page=2"));
-        assert_eq!(calls[2].header("authorization"), Some("Bearer mock-api_key"));
+        assert_eq!(
+            calls[2].header("authorization"),
+            Some("Bearer mock-api_key")
+        );
     })
     .await;
 }
@@ -382,7 +395,9 @@ async fn grow_crm_example_respond_and_fails() {
 fn grow_crm_unmet_expectation_panics_on_drop() {
     let message = panic_message(async || {
         let mock = grow_crm::mock::MockServer::start().await;
-        mock.delete_lead().with_id(1).reply(200, r#"{"message": "ok"}"#);
+        mock.delete_lead()
+            .with_id(1)
+            .reply(200, r#"{"message": "ok"}"#);
     })
     .expect("the drop panics");
     assert!(
@@ -401,7 +416,10 @@ async fn teamfluence_respond_fails_and_no_example() {
         let mock = teamfluence::mock::MockServer::start().await;
         let client = mock.client();
         // No operation of this spec has an example.
-        let err = client.list_posts().await.expect_err("nothing to answer with");
+        let err = client
+            .list_posts()
+            .await
+            .expect_err("nothing to answer with");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(501));
 
         let post = teamfluence::types::Post {
@@ -444,7 +462,10 @@ fn teamfluence_unmet_expectation_panics_on_drop() {
         mock.client().list_posts().await.expect("answered");
     })
     .expect("the drop panics");
-    assert!(message.contains("`list_posts`: expected 2 calls, got 1"), "{message}");
+    assert!(
+        message.contains("`list_posts`: expected 2 calls, got 1"),
+        "{message}"
+    );
 }
 
 // ---- Teamleader v1 -----------------------------------------------------------------------
@@ -481,7 +502,10 @@ async fn teamleader_v1_text_answer_form_bytes_and_fails() {
         let body = teamleader_v1::types::ErrorBody::new("Invalid API key".into());
         mock.add_contact().fails(400, &body);
         let err = client.add_contact(&contact).await.expect_err("fails");
-        assert_eq!(err.api().map(|b| b.reason.as_str()), Some("Invalid API key"));
+        assert_eq!(
+            err.api().map(|b| b.reason.as_str()),
+            Some("Invalid API key")
+        );
     })
     .await;
 }
@@ -542,7 +566,10 @@ fn teamleader_v2_unmet_expectation_panics_on_drop() {
         mock.calls_info().times(1).reply(200, "{}");
     })
     .expect("the drop panics");
-    assert!(message.contains("`calls_info`: expected 1 call, got 0"), "{message}");
+    assert!(
+        message.contains("`calls_info`: expected 1 call, got 0"),
+        "{message}"
+    );
 }
 
 // ---- The README's test, word for word --------------------------------------------------------
@@ -554,7 +581,9 @@ mod readme {
     async fn title_of(client: &teamup::Client, id: &str) -> Result<String, teamup::Error> {
         match client.get_event(id).await {
             Ok(event) => Ok(event.title.clone().unwrap_or_default()),
-            Err(e) if e.code() == Some(&types::ErrorId::EventValidationConflict) => Ok("(changed)".into()),
+            Err(e) if e.code() == Some(&types::ErrorId::EventValidationConflict) => {
+                Ok("(changed)".into())
+            }
             Err(e) => Err(e),
         }
     }
@@ -563,9 +592,12 @@ mod readme {
     async fn reads_the_title_and_survives_a_conflict() -> Result<(), Box<dyn std::error::Error>> {
         let mock = MockServer::start().await; // every operation answers its documented example
         let start: saas_clients::runtime::DateTime = "2026-06-17T06:00:00Z".parse()?;
-        let mut event = types::Event::new("123".into(), start.clone(), start, false);
+        let mut event = types::Event::new("123".into(), start, start, false);
         event.title = Some("Planning".into());
-        mock.get_event().with_event_id("123").times(1).respond(event);
+        mock.get_event()
+            .with_event_id("123")
+            .times(1)
+            .respond(event);
         let conflict = types::ErrorResponse::new(types::ErrorDetail::new(
             types::ErrorId::EventValidationConflict,
         ));
@@ -597,5 +629,8 @@ fn readme_block_is_the_tested_one() {
         .lines()
         .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
         .collect();
-    assert_eq!(dedented, block, "README.md and tests/mock_kit.rs (mod readme) differ");
+    assert_eq!(
+        dedented, block,
+        "README.md and tests/mock_kit.rs (mod readme) differ"
+    );
 }

@@ -119,7 +119,7 @@ pub struct Call {
     pub body: Bytes,
     /// The answer it got.
     pub answer: Answer,
-    path_params: Vec<(&'static str, String)>,
+    path_params: PathParams,
 }
 
 impl Call {
@@ -609,7 +609,10 @@ pub trait Wire {
 
 impl<T: Wire> Wire for Vec<T> {
     fn wire(&self) -> Result<serde_json::Value, String> {
-        self.iter().map(Wire::wire).collect::<Result<_, _>>().map(serde_json::Value::Array)
+        self.iter()
+            .map(Wire::wire)
+            .collect::<Result<_, _>>()
+            .map(serde_json::Value::Array)
     }
 }
 
@@ -749,15 +752,18 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// The values of a route's path placeholders, by name.
+type PathParams = Vec<(&'static str, String)>;
+
 /// The route of `method path`: among the operations whose template matches, the one with the
 /// most literal segments, and the values of its placeholders.
 fn route(
     routes: &'static [Route],
     method: &Method,
     path: &str,
-) -> Option<(&'static Route, Vec<(&'static str, String)>)> {
+) -> Option<(&'static Route, PathParams)> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let mut best: Option<(usize, &'static Route, Vec<(&'static str, String)>)> = None;
+    let mut best: Option<(usize, &'static Route, PathParams)> = None;
     for r in routes.iter().filter(|r| r.method == method.as_str()) {
         let template: Vec<&'static str> = r.path.trim_start_matches('/').split('/').collect();
         if template.len() != segments.len() {

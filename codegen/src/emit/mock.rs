@@ -19,8 +19,8 @@ use quote::quote;
 
 use super::{doc, error_body, ident, inner_doc, output_type, rust_type};
 use crate::ir::{
-    Api, AuthKind, BodyEncoding, ClientParamLocation, Decode, Operation, Param, ParamLocation,
-    Ty, TypeBody,
+    Api, AuthKind, BodyEncoding, ClientParamLocation, Decode, Operation, Param, ParamLocation, Ty,
+    TypeBody,
 };
 
 /// Named types whose wire form is not their serde form: objects with a read-only field, and
@@ -151,10 +151,7 @@ fn param_matcher(api: &Api, p: &Param) -> Option<TokenStream> {
         (quote!(impl Into<String>), quote!(value.into()))
     } else {
         let ty = rust_type(&p.ty, &quote!(super::types::));
-        (
-            ty,
-            quote!(clientgen_runtime::ToParam::to_param(&value)),
-        )
+        (ty, quote!(clientgen_runtime::ToParam::to_param(&value)))
     };
     Some(quote! {
         #docs
@@ -185,7 +182,11 @@ const SERVER_METHODS: &[&str] = &[
 /// The expectation method of each operation, in order: its client method's name, with a `_`
 /// appended while that is a [`SERVER_METHODS`] name or taken by another operation.
 fn method_names(api: &Api) -> Vec<String> {
-    let taken: BTreeSet<&str> = api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    let taken: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
     let mut used = BTreeSet::new();
     api.operations
         .iter()
@@ -242,7 +243,11 @@ fn operation(
         .iter()
         .filter_map(|p| param_matcher(api, p))
         .collect();
-    if let Some(body) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json) {
+    if let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|b| b.encoding == BodyEncoding::Json)
+    {
         let ty = rust_type(&body.ty, &types);
         setters.push(quote! {
             /// Matches only calls whose JSON body decodes and passes `accept`.
