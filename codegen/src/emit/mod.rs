@@ -37,11 +37,11 @@ pub fn api_files(api: &Api) -> Vec<RustFile> {
             path: format!("{dir}/operations.rs"),
             tokens: operations::module(api),
         },
+        RustFile {
+            path: format!("{dir}/mock.rs"),
+            tokens: mock::module(api),
+        },
     ];
-    files.push(RustFile {
-        path: format!("{dir}/mock.rs"),
-        tokens: mock::module(api),
-    });
     if let Some(tokens) = examples::module(api) {
         files.push(RustFile {
             path: format!("{dir}/examples.rs"),
