@@ -183,6 +183,8 @@ fn manifest(apis: &[ir::Api]) -> String {
     // Off by default: the shared rate limit and OAuth2 session on Redis (README, "Several
     // processes, one key").
     out.push_str("redis = [\"clientgen-runtime/redis\"]\n");
+    // Off by default: a `mock` module per API, a local server for the user's own tests.
+    out.push_str("mock = [\"clientgen-runtime/mock\"]\n");
     out.push_str(
         "\n[dependencies]\nclientgen-runtime = { workspace = true }\nserde = { workspace = true }\n\
          serde_json = { workspace = true }\nchrono = { workspace = true }\n\n[lints]\nworkspace = true\n",

@@ -13,6 +13,8 @@ pub mod extra;
 pub mod impls;
 pub mod json_path;
 pub mod limit;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod oauth;
 pub mod paginate;
 pub mod patch;

@@ -257,6 +257,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
         mod operations;
         pub mod types;
         #examples_mod
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         pub use operations::*;
 

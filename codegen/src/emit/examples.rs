@@ -8,7 +8,7 @@ use super::{doc, ident, inner_doc, output_type, rust_type};
 use crate::ir::{Api, Decode, Example};
 
 /// A raw string literal holding `text`, so that the generated test shows the example as written.
-fn raw_literal(text: &str) -> Literal {
+pub(super) fn raw_literal(text: &str) -> Literal {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');

@@ -4,6 +4,7 @@
 
 mod client;
 mod examples;
+mod mock;
 mod operations;
 mod types;
 
@@ -35,6 +36,10 @@ pub fn api_files(api: &Api) -> Vec<RustFile> {
         RustFile {
             path: format!("{dir}/operations.rs"),
             tokens: operations::module(api),
+        },
+        RustFile {
+            path: format!("{dir}/mock.rs"),
+            tokens: mock::module(api),
         },
     ];
     if let Some(tokens) = examples::module(api) {

@@ -42,6 +42,9 @@ mod operations;
 
 pub mod types;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use operations::*;
 
 /// The documented base URL.

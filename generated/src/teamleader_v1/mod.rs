@@ -68,6 +68,9 @@ mod operations;
 
 pub mod types;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use operations::*;
 
 /// The documented base URL.

@@ -46,6 +46,9 @@ pub mod types;
 #[cfg(test)]
 mod examples;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use operations::*;
 
 /// The documented base URL.
