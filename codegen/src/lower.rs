@@ -350,7 +350,6 @@ impl Lowerer<'_> {
         let mut operations = self.operations(&client_params, &global_params);
         let mut error = error;
         name_example_tests(&mut operations, error.as_mut());
-        let mut types = types;
         crate::facts::derive(&mut types, &operations);
 
         ir::Api {
