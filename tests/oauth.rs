@@ -110,9 +110,8 @@ async fn setup(expires_at: SystemTime) -> Setup {
         .mount(&server)
         .await;
     let store = Arc::new(RecordingStore::default());
-    let mut config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    let config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "A0".into(),
         refresh_token: "R0".into(),
@@ -482,9 +481,8 @@ async fn hostile(
         .mount(&server)
         .await;
     let store = Arc::new(MoodyStore::default());
-    let mut config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    let config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "A0".into(),
         refresh_token: "R0".into(),

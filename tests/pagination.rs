@@ -66,7 +66,7 @@ async fn grow(responder: impl Respond + 'static) -> (MockServer, grow_crm::Clien
         .respond_with(responder)
         .mount(&server)
         .await;
-    let client = grow_crm::Client::builder("crm.example.com", "key")
+    let client = grow_crm::Client::builder("key")
         .transport(|t| t.base_url(format!("{}/api", server.uri())).allow_http(true))
         .build()
         .unwrap();

@@ -113,9 +113,8 @@ async fn servers(tokens: &Tokens) -> MockServer {
 /// A session on `server`'s token endpoint starting from the expired pair `A0`/`R0`, sharing
 /// the grant `grant` on the Redis at `redis`.
 fn session(server: &str, redis: &str, store: Arc<RecordingStore>) -> Arc<OAuthSession> {
-    let mut config = teamleader_v2::oauth_config("id", "secret".to_owned(), "https://app/cb");
-    config.token_url = format!("{server}/token");
-    config.allow_http = true;
+    let config = teamleader_v2::oauth_config("id", "secret".to_owned(), "https://app/cb")
+        .with_token_url(format!("{server}/token"));
     let options = SessionOptions {
         token_timeout: Duration::from_secs(1),
         retry_backoff: Duration::from_millis(100),

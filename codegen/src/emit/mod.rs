@@ -73,7 +73,17 @@ pub fn lib_file(apis: &[Api]) -> RustFile {
         path: "lib.rs".to_owned(),
         tokens: quote! {
             #crate_doc
+            /// The hand-written runtime every client runs on: transport, errors, OAuth2
+            /// sessions, rate limits, date-times. Its most used items are in [`prelude`].
             pub use clientgen_runtime as runtime;
+            pub use clientgen_runtime::prelude;
+            /// The chrono the clients' date-times use (`saas_clients::chrono::NaiveDate`).
+            pub use clientgen_runtime::chrono;
+            /// The futures the streams use (`saas_clients::futures::StreamExt`, also in
+            /// [`prelude`]).
+            pub use clientgen_runtime::futures;
+            /// The serde_json of raw values (`Extra::value`, `raw_request`).
+            pub use clientgen_runtime::serde_json;
             #(#mods)*
         },
     }
