@@ -152,7 +152,7 @@ async fn a_clamped_page_size_does_not_end_the_stream_early() {
         .mount(&server)
         .await;
     let client = teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .unwrap();

@@ -34,7 +34,7 @@ fn client(server: &MockServer) -> teamleader_v1::Client {
 
 fn builder(server: &MockServer) -> teamleader_v1::ClientBuilder {
     teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
 }
 
