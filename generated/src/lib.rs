@@ -14,7 +14,14 @@
 
 /// The hand-written runtime every client runs on: transport, errors, OAuth2
 /// sessions, rate limits, date-times. Its most used items are in [`prelude`].
-pub use clientgen_runtime as runtime;
+///
+/// A module with a glob re-export, not `pub use clientgen_runtime as runtime`:
+/// rustc names a renamed crate root by its own name, so its "import this trait"
+/// suggestions pointed at `saas_clients::clientgen_runtime::…`, which does not exist.
+pub mod runtime {
+    #[doc(inline)]
+    pub use clientgen_runtime::*;
+}
 
 pub use clientgen_runtime::prelude;
 

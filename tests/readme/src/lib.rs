@@ -10,9 +10,7 @@
 mod tests {
     /// The first ```` ```rust ```` block of the README, without its fence.
     fn first_rust_block(readme: &str) -> &str {
-        let start = readme
-            .find("```rust")
-            .expect("the README has a Rust block");
+        let start = readme.find("```rust").expect("the README has a Rust block");
         let body = &readme[start..];
         let body = &body[body.find('\n').expect("a fence line") + 1..];
         &body[..body.find("```").expect("a closing fence")]
