@@ -1,5 +1,14 @@
 //! OAuth2 authorization-code flow with single-use refresh tokens (Teamleader Focus).
 //!
+//! Setting up: an API module's `oauth_config(client_id, secret, redirect_uri)` gives the
+//! [`OAuthConfig`] with the documented endpoints ([`OAuthConfig::with_token_url`] redirects the
+//! token requests, e.g. to a test server); it builds the authorize URL and exchanges the code
+//! for the first [`TokenPair`]. A session starts from that pair ([`OAuthSession::new`]) or from
+//! a stored refresh token alone ([`OAuthSession::from_refresh_token`]: the first call
+//! refreshes). A plain-HTTP token URL is allowed by the same `allow_http(true)` as the API's
+//! base URL, on the transport of a client that takes the session. Users reach all of this as
+//! `saas_clients::prelude::*` or `saas_clients::runtime::oauth`.
+//!
 //! A refresh token works once, and each refresh returns a new pair. Lose the new pair and the
 //! integration is locked out until a person authorizes it again; send a spent refresh token and
 //! a server that detects reuse may revoke the whole grant. So a session guarantees:

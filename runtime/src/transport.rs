@@ -266,7 +266,7 @@ impl TransportBuilder {
                 setting: name,
                 reason: format!(
                     "the base URL `{}` needs `.{name}(..)`, or give a whole base URL with `.base_url(..)`",
-                    self.base_url
+                    redacted(&self.base_url)
                 ),
             });
         }
