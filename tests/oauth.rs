@@ -838,10 +838,12 @@ async fn a_session_from_a_refresh_token_alone_refreshes_before_the_first_call() 
         .await
         .expect("bounded");
     assert_eq!(answers, (0..16).collect::<Vec<_>>());
-    let state = tokens.state.lock().unwrap();
-    assert_eq!(state.refreshes, 1);
-    assert_eq!(state.reused_refresh_tokens, 0);
-    assert_eq!(state.unauthorized, 0, "no call went out before the refresh");
+    {
+        let state = tokens.state.lock().unwrap();
+        assert_eq!(state.refreshes, 1);
+        assert_eq!(state.reused_refresh_tokens, 0);
+        assert_eq!(state.unauthorized, 0, "no call went out before the refresh");
+    }
     assert_eq!(
         *store.saved.lock().unwrap(),
         [("A1".to_owned(), "R1".to_owned())]
