@@ -179,15 +179,12 @@ async fn query_arrays_in_every_style() {
 /// response.
 #[tokio::test]
 async fn form_body_with_credentials_and_text_response() {
-    use secrecy::SecretString;
     let server = serve_with(ResponseTemplate::new(200).set_body_string("418164\n")).await;
-    let client = fx_forms::Client::builder(
-        "crm.example.com",
-        [SecretString::from("g1"), SecretString::from("s&cret")],
-    )
-    .transport(|t| t.base_url(server.uri()).allow_http(true))
-    .build()
-    .unwrap();
+    // Form credentials taken as plain text (`&str`, `String` or `SecretString`).
+    let client = fx_forms::Client::builder(["g1", "s&cret"])
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap();
     let mut body = fx_forms::types::Assign::new("Acme – web".into(), vec![53, 8], None);
     body.value = Some("2500.00".parse().unwrap());
     body.flag = Some(false);
@@ -215,11 +212,12 @@ async fn form_body_with_credentials_and_text_response() {
 fn base_url_placeholder_and_https_only() {
     use secrecy::SecretString;
     let creds = || [SecretString::from("g"), SecretString::from("s")];
-    let client = fx_forms::Client::builder("crm.example.com", creds())
+    let client = fx_forms::Client::builder(creds())
+        .domain("crm.example.com")
         .build()
         .unwrap();
     assert!(format!("{client:?}").contains("https://crm.example.com/api"));
-    let err = fx_forms::Client::builder("x", creds())
+    let err = fx_forms::Client::builder(creds())
         .transport(|t| t.base_url("http://127.0.0.1:1"))
         .build()
         .unwrap_err();
@@ -513,7 +511,10 @@ fn base_url_values_can_only_name_a_host() {
         "a b",
         ".example",
     ] {
-        let err = fx_forms::Client::builder(bad, creds()).build().unwrap_err();
+        let err = fx_forms::Client::builder(creds())
+            .domain(bad)
+            .build()
+            .unwrap_err();
         assert!(
             err.to_string().contains("may only name a host"),
             "{bad}: {err}"
@@ -521,7 +522,10 @@ fn base_url_values_can_only_name_a_host() {
     }
     for good in ["crm.example.com", "crm-1.example.com:8443", "127.0.0.1"] {
         assert!(
-            fx_forms::Client::builder(good, creds()).build().is_ok(),
+            fx_forms::Client::builder(creds())
+                .domain(good)
+                .build()
+                .is_ok(),
             "{good}"
         );
     }

@@ -34,7 +34,7 @@ fn client(server: &MockServer) -> grow_crm::Client {
 }
 
 fn builder(server: &MockServer) -> grow_crm::ClientBuilder {
-    grow_crm::Client::builder("crm.example.com", KEY)
+    grow_crm::Client::builder(KEY)
         .transport(|t| t.base_url(format!("{}/api", server.uri())).allow_http(true))
 }
 
@@ -1480,7 +1480,8 @@ async fn a_503_is_retried_only_for_idempotent_calls() {
 /// checked through `Debug`, which shows the base URL and never the key.
 #[tokio::test]
 async fn the_default_base_url_is_the_account_domain() {
-    let client = grow_crm::Client::builder("crm.example.com", "secret_key_9f2")
+    let client = grow_crm::Client::builder("secret_key_9f2")
+        .domain("crm.example.com")
         .build()
         .unwrap();
 
@@ -1488,4 +1489,57 @@ async fn the_default_base_url_is_the_account_domain() {
 
     assert!(shown.contains("https://crm.example.com/api"), "{shown}");
     assert!(!shown.contains("secret_key_9f2"), "{shown}");
+}
+
+/// A whole base URL (a sandbox, a proxy, this test server) replaces the account domain: no
+/// `.domain(..)` is needed, and the calls go to that URL, key included.
+#[tokio::test]
+async fn a_client_from_a_full_base_url_needs_no_domain() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/crm/api/leads/7"))
+        .and(wiremock::matchers::header("authorization", "Bearer k"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = grow_crm::Client::builder("k")
+        .base_url(format!("{}/crm/api", server.uri()))
+        .transport(|t| t.allow_http(true))
+        .build()
+        .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(10), client.get_lead(7))
+        .await
+        .unwrap();
+    assert_eq!(answer.unwrap_err().status().map(|s| s.as_u16()), Some(404));
+}
+
+/// Neither a domain nor a base URL: `build` says which two settings would do.
+#[test]
+fn neither_a_domain_nor_a_base_url_is_a_clear_build_error() {
+    let err = grow_crm::Client::builder("k").build().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            saas_clients::runtime::BuildError::Missing {
+                setting: "domain",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains(".domain(..)") && text.contains(".base_url(..)"),
+        "{text}"
+    );
+    // A domain that would move the key elsewhere is still refused.
+    let err = grow_crm::Client::builder("k")
+        .domain("evil.example/")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, saas_clients::runtime::BuildError::BaseUrl { .. }),
+        "{err:?}"
+    );
 }

@@ -110,9 +110,8 @@ async fn setup(expires_at: SystemTime) -> Setup {
         .mount(&server)
         .await;
     let store = Arc::new(RecordingStore::default());
-    let mut config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    let config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "A0".into(),
         refresh_token: "R0".into(),
@@ -302,7 +301,7 @@ async fn one_of_the_alternative_schemes_is_needed() {
     );
     let server = clientgen_tests::serve(200, "9").await;
     let client = fx_oauth::Client::builder()
-        .credentials(["g".into(), "s".into()])
+        .credentials(["g", "s"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .unwrap();
@@ -482,9 +481,8 @@ async fn hostile(
         .mount(&server)
         .await;
     let store = Arc::new(MoodyStore::default());
-    let mut config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    let config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "A0".into(),
         refresh_token: "R0".into(),
@@ -804,4 +802,122 @@ async fn a_slow_token_endpoint_is_bounded_by_the_call_deadline() {
     );
     assert_eq!(ping(&h.client, 2).await.unwrap(), 2);
     assert_eq!(counts(&h), (1, 1, 0));
+}
+
+/// Mounts the token endpoint and the API of generation 0 on a new server.
+async fn token_server() -> (MockServer, Tokens) {
+    let server = MockServer::start().await;
+    let tokens = Tokens::default();
+    Mock::given(path("/oauth2/access_token"))
+        .respond_with(TokenEndpoint(tokens.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/ping.php"))
+        .respond_with(Api(tokens.clone()))
+        .mount(&server)
+        .await;
+    (server, tokens)
+}
+
+/// A session started from a stored refresh token alone refreshes before its first call: the
+/// API never sees a request without a valid token, the refresh token is sent once, and the new
+/// pair is saved before it is used. Racing first calls share that one refresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_session_from_a_refresh_token_alone_refreshes_before_the_first_call() {
+    let (server, tokens) = token_server().await;
+    let store = Arc::new(RecordingStore::default());
+    let config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
+    let session = OAuthSession::from_refresh_token(config, "R0", store.clone());
+    let client = fx_oauth::Client::builder()
+        .oauth(session.clone())
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap();
+    let answers = tokio::time::timeout(Duration::from_secs(20), race(&client, 16))
+        .await
+        .expect("bounded");
+    assert_eq!(answers, (0..16).collect::<Vec<_>>());
+    {
+        let state = tokens.state.lock().unwrap();
+        assert_eq!(state.refreshes, 1);
+        assert_eq!(state.reused_refresh_tokens, 0);
+        assert_eq!(state.unauthorized, 0, "no call went out before the refresh");
+    }
+    assert_eq!(
+        *store.saved.lock().unwrap(),
+        [("A1".to_owned(), "R1".to_owned())]
+    );
+    let pings = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == "/ping.php")
+        .count();
+    assert_eq!(pings, 16);
+}
+
+/// The token endpoint is redirected through `with_token_url`, and a plain-HTTP one is used
+/// only by a session whose client allows plain HTTP: the one `allow_http` of the transport.
+#[tokio::test]
+async fn a_plain_http_token_url_follows_the_clients_allow_http() {
+    let (server, tokens) = token_server().await;
+    let config = fx_oauth::oauth_config("client-1", "s3cret", "https://app.example/callback")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
+    assert_eq!(
+        config.token_url(),
+        format!("{}/oauth2/access_token", server.uri())
+    );
+    // No client allows plain HTTP yet: nothing is sent to the token endpoint.
+    let err = config.exchange_code("the-code").await.unwrap_err();
+    assert!(err.to_string().contains("allow_http(true)"), "{err}");
+    let session =
+        OAuthSession::from_refresh_token(config.clone(), "R0", Arc::new(RecordingStore::default()));
+    // A client over https refuses the plain-HTTP token URL at build time.
+    let err = fx_oauth::Client::builder()
+        .oauth(session.clone())
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("token URL needs `allow_http(true)`"),
+        "{err}"
+    );
+    assert_eq!(tokens.state.lock().unwrap().generation, 0);
+    // The client that allows it lets the session (and the config it was made from) use it.
+    let client = fx_oauth::Client::builder()
+        .oauth(session)
+        .transport(|t| t.base_url(server.uri()).allow_http(true))
+        .build()
+        .unwrap();
+    let answer = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.ping(&fx_oauth::types::Ping::new(3)),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(*answer, 3);
+    assert_eq!(tokens.state.lock().unwrap().refreshes, 1);
+    let pair = config.exchange_code("the-code").await.unwrap();
+    assert_eq!(
+        (pair.access_token_str(), pair.refresh_token_str()),
+        ("A2", "R2")
+    );
+}
+
+/// `TokenPair::new` takes text; the accessors give it back; `Debug` hides both.
+#[test]
+fn a_token_pair_is_built_and_read_as_text() {
+    let at = SystemTime::now();
+    let pair = TokenPair::new("access-1", String::from("refresh-1"), at);
+    assert_eq!(pair.access_token_str(), "access-1");
+    assert_eq!(pair.refresh_token_str(), "refresh-1");
+    assert_eq!(pair.expires_at, at);
+    let shown = format!("{pair:?}");
+    assert!(
+        !shown.contains("access-1") && !shown.contains("refresh-1"),
+        "{shown}"
+    );
 }

@@ -66,7 +66,7 @@ async fn grow(responder: impl Respond + 'static) -> (MockServer, grow_crm::Clien
         .respond_with(responder)
         .mount(&server)
         .await;
-    let client = grow_crm::Client::builder("crm.example.com", "key")
+    let client = grow_crm::Client::builder("key")
         .transport(|t| t.base_url(format!("{}/api", server.uri())).allow_http(true))
         .build()
         .unwrap();
@@ -152,7 +152,7 @@ async fn a_clamped_page_size_does_not_end_the_stream_early() {
         .mount(&server)
         .await;
     let client = teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .unwrap();

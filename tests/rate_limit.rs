@@ -15,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> teamleader_v1::Client {
     teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .unwrap()
@@ -90,7 +90,7 @@ async fn a_505_from_someone_else_is_retried_once_processed() {
     // where another test may take it over.
     let uri = server.uri();
     let client = teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(move |t| {
             t.base_url(uri)
                 .allow_http(true)

@@ -31,7 +31,7 @@ const PER: Duration = Duration::from_secs(5);
 fn client(base: &str, limiter: RedisLimiter) -> teamleader_v1::Client {
     let base = base.to_owned();
     teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(move |t| {
             t.base_url(base)
                 .allow_http(true)

@@ -34,7 +34,7 @@ fn client(server: &MockServer) -> teamleader_v1::Client {
 
 fn builder(server: &MockServer) -> teamleader_v1::ClientBuilder {
     teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
 }
 
@@ -638,9 +638,8 @@ async fn get_file_info_decodes_typed_fields() {
 
 /// A session holding access token `AT`, valid for an hour, whose token URL is on `server`.
 fn session(server: &MockServer, store: Arc<RecordingStore>) -> Arc<OAuthSession> {
-    let mut config = teamleader_v1::oauth_config("client", "secret", "https://app.example/cb");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    let config = teamleader_v1::oauth_config("client", "secret", "https://app.example/cb")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "AT".into(),
         refresh_token: "RT".into(),

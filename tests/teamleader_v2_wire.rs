@@ -38,9 +38,8 @@ fn session(
     expires_at: SystemTime,
 ) -> (Arc<OAuthSession>, Arc<RecordingStore>) {
     let store = Arc::new(RecordingStore::default());
-    let mut config = teamleader_v2::oauth_config("client", "secret", "https://app.example/cb");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    let config = teamleader_v2::oauth_config("client", "secret", "https://app.example/cb")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "AT".into(),
         refresh_token: "RT".into(),

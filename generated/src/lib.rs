@@ -12,7 +12,28 @@
 //!
 //! Everything here is generated from `specs/*.yaml` by `cargo xtask gen`.
 
-pub use clientgen_runtime as runtime;
+/// The hand-written runtime every client runs on: transport, errors, OAuth2
+/// sessions, rate limits, date-times. Its most used items are in [`prelude`].
+///
+/// A module with a glob re-export, not `pub use clientgen_runtime as runtime`:
+/// rustc names a renamed crate root by its own name, so its "import this trait"
+/// suggestions pointed at `saas_clients::clientgen_runtime::…`, which does not exist.
+pub mod runtime {
+    #[doc(inline)]
+    pub use clientgen_runtime::*;
+}
+
+pub use clientgen_runtime::prelude;
+
+/// The chrono the clients' date-times use (`saas_clients::chrono::NaiveDate`).
+pub use clientgen_runtime::chrono;
+
+/// The futures the streams use (`saas_clients::futures::StreamExt`, also in
+/// [`prelude`]).
+pub use clientgen_runtime::futures;
+
+/// The serde_json of raw values (`Extra::value`, `raw_request`).
+pub use clientgen_runtime::serde_json;
 
 /// Grow CRM client.
 #[cfg(feature = "grow_crm")]

@@ -2,6 +2,10 @@
 //! no spec describes. Transport, credentials, errors, parameter encoding and date-times live
 //! here so that the generated modules stay declarations and calls, in the way progenitor's
 //! clients depend on `progenitor-client`.
+//!
+//! Users reach this crate as `saas_clients::runtime`, and what their own code names most
+//! often as `saas_clients::prelude` (this crate's [`prelude`]); they never depend on it
+//! directly, so every path in the documentation starts at `saas_clients`.
 
 pub mod body;
 pub mod datetime;
@@ -18,6 +22,8 @@ pub mod mock;
 pub mod oauth;
 pub mod paginate;
 pub mod patch;
+pub mod prelude;
+pub mod raw;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -39,7 +45,7 @@ pub use patch::Patch;
 pub use request::Request;
 pub use response::{RawResponse, ResponseValue};
 pub use retry::{RateLimitHeaders, ResetFormat, RetryPolicy, Sleeper};
-pub use secrecy::SecretString;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
 pub use unknown::UnknownFields;
 

@@ -1,5 +1,14 @@
 //! OAuth2 authorization-code flow with single-use refresh tokens (Teamleader Focus).
 //!
+//! Setting up: an API module's `oauth_config(client_id, secret, redirect_uri)` gives the
+//! [`OAuthConfig`] with the documented endpoints ([`OAuthConfig::with_token_url`] redirects the
+//! token requests, e.g. to a test server); it builds the authorize URL and exchanges the code
+//! for the first [`TokenPair`]. A session starts from that pair ([`OAuthSession::new`]) or from
+//! a stored refresh token alone ([`OAuthSession::from_refresh_token`]: the first call
+//! refreshes). A plain-HTTP token URL is allowed by the same `allow_http(true)` as the API's
+//! base URL, on the transport of a client that takes the session. Users reach all of this as
+//! `saas_clients::prelude::*` or `saas_clients::runtime::oauth`.
+//!
 //! A refresh token works once, and each refresh returns a new pair. Lose the new pair and the
 //! integration is locked out until a person authorizes it again; send a spent refresh token and
 //! a server that detects reuse may revoke the whole grant. So a session guarantees:
@@ -38,6 +47,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -59,6 +69,11 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 const MAX_LIFETIME: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// An access token with the refresh token that replaces it.
+///
+/// A [`TokenStore`] reads the tokens it is given with [`TokenPair::access_token_str`] and
+/// [`TokenPair::refresh_token_str`] (or with `ExposeSecret`, re-exported as
+/// `saas_clients::prelude::ExposeSecret`), and builds the pair it read back with
+/// [`TokenPair::new`]; it needs no `secrecy` dependency of its own.
 #[derive(Clone)]
 pub struct TokenPair {
     /// Sent as `Authorization: Bearer`.
@@ -76,6 +91,43 @@ impl std::fmt::Debug for TokenPair {
             .field("refresh_token", &"[REDACTED]")
             .field("expires_at", &self.expires_at)
             .finish()
+    }
+}
+
+impl TokenPair {
+    /// A pair as read back from storage: the tokens as text (or `SecretString`s) and when the
+    /// access token expires.
+    pub fn new(
+        access_token: impl Into<SecretString>,
+        refresh_token: impl Into<SecretString>,
+        expires_at: SystemTime,
+    ) -> Self {
+        TokenPair {
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+            expires_at,
+        }
+    }
+
+    /// A pair holding only a stored refresh token, for [`OAuthSession::with_options`] and
+    /// `OAuthSession::shared` ([`OAuthSession::from_refresh_token`] uses it): it has no access
+    /// token, so the session refreshes before the first call is sent.
+    pub fn refresh_only(refresh_token: impl Into<SecretString>) -> Self {
+        TokenPair {
+            access_token: SecretString::from(""),
+            refresh_token: refresh_token.into(),
+            expires_at: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    /// The access token as text, to store it. Keep it out of logs.
+    pub fn access_token_str(&self) -> &str {
+        self.access_token.expose_secret()
+    }
+
+    /// The refresh token as text, to store it. Keep it out of logs.
+    pub fn refresh_token_str(&self) -> &str {
+        self.refresh_token.expose_secret()
     }
 }
 
@@ -129,20 +181,23 @@ pub enum OAuthError {
 }
 
 /// The integration's registration: what the authorize and token endpoints need.
+///
+/// Built by the API module (`teamleader_v2::oauth_config(client_id, secret, redirect_uri)`)
+/// with the documented endpoints; [`OAuthConfig::with_token_url`] points the token requests
+/// elsewhere (a test server, a proxy). A plain-HTTP token URL is used only once a client
+/// whose transport allows plain HTTP (`.transport(|t| t.allow_http(true))`) takes a session
+/// made from this configuration (or a clone of it): the same one setting as for the API's
+/// base URL, not a second one.
 #[derive(Clone)]
 pub struct OAuthConfig {
-    /// Where the user authorizes the integration.
-    pub authorize_url: String,
-    /// Where codes and refresh tokens are exchanged.
-    pub token_url: String,
-    /// The integration's client id.
-    pub client_id: String,
-    /// The integration's client secret.
-    pub client_secret: SecretString,
-    /// Where the user is sent back with the code.
-    pub redirect_uri: String,
-    /// Accept a plain-HTTP token URL (tests on 127.0.0.1 only).
-    pub allow_http: bool,
+    authorize_url: String,
+    token_url: String,
+    client_id: String,
+    client_secret: SecretString,
+    redirect_uri: String,
+    /// Set by a transport built with `allow_http(true)` that uses a session of this config;
+    /// shared by clones.
+    http_allowed: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for OAuthConfig {
@@ -204,6 +259,70 @@ fn later(at: SystemTime, d: Duration) -> SystemTime {
 }
 
 impl OAuthConfig {
+    /// A registration with these endpoints. The API modules' `oauth_config` functions fill in
+    /// the documented endpoints; use this for an API the spec does not describe.
+    pub fn new(
+        authorize_url: impl Into<String>,
+        token_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+        redirect_uri: impl Into<String>,
+    ) -> Self {
+        OAuthConfig {
+            authorize_url: authorize_url.into(),
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            redirect_uri: redirect_uri.into(),
+            http_allowed: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Sends code exchanges and refreshes to `url` instead of the documented token endpoint (a
+    /// test server, a proxy). It must use https, unless the client that takes the session
+    /// allows plain HTTP (see [`OAuthConfig`]).
+    pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = url.into();
+        self
+    }
+
+    /// Sends the user to `url` instead of the documented authorize endpoint.
+    pub fn with_authorize_url(mut self, url: impl Into<String>) -> Self {
+        self.authorize_url = url.into();
+        self
+    }
+
+    /// Where codes and refresh tokens are exchanged.
+    pub fn token_url(&self) -> &str {
+        &self.token_url
+    }
+
+    /// Where the user authorizes the integration (without the query [`OAuthConfig::authorize_url`]
+    /// adds).
+    pub fn authorize_endpoint(&self) -> &str {
+        &self.authorize_url
+    }
+
+    /// The integration's client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// Where the user is sent back with the code.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// Whether the token URL is plain HTTP.
+    pub(crate) fn token_url_is_http(&self) -> bool {
+        self.token_url.starts_with("http://")
+    }
+
+    /// Called by a transport built with `allow_http(true)` that uses a session of this config.
+    pub(crate) fn allow_http(&self) {
+        self.http_allowed.store(true, Ordering::Relaxed);
+    }
+
     /// The URL to send the user to; `state` comes back with the code and must be checked by the
     /// caller against the one it sent (it protects against cross-site request forgery).
     pub fn authorize_url(&self, state: &str) -> String {
@@ -221,10 +340,11 @@ impl OAuthConfig {
     }
 
     fn http(&self, timeout: Duration) -> Result<reqwest::Client, OAuthError> {
-        let plain_allowed = self.allow_http && self.token_url.starts_with("http://");
+        let plain_allowed = self.token_url_is_http() && self.http_allowed.load(Ordering::Relaxed);
         if !(self.token_url.starts_with("https://") || plain_allowed) {
             return Err(OAuthError::Config(format!(
-                "the token URL `{}` must use https",
+                "the token URL `{}` must use https (plain HTTP only once a client built with \
+                 `.transport(|t| t.allow_http(true))` takes a session of this configuration)",
                 self.token_url
             )));
         }
@@ -281,6 +401,11 @@ impl OAuthConfig {
             let start: String = String::from_utf8_lossy(&body).chars().take(80).collect();
             OAuthError::Decode(format!("{e}; body starts `{start}`"))
         })?;
+        if t.access_token.is_empty() {
+            return Err(OAuthError::Decode(
+                "the answer's access_token is empty".to_owned(),
+            ));
+        }
         Ok(Answer {
             access_token: t.access_token.into(),
             refresh_token: t.refresh_token.map(SecretString::from),
@@ -520,6 +645,21 @@ impl OAuthSession {
         Self::with_options(config, pair, store, SessionOptions::default())
     }
 
+    /// A session that starts from a stored refresh token alone: the first call that needs an
+    /// access token refreshes (and saves the new pair to `store`) before anything is sent.
+    pub fn from_refresh_token(
+        config: OAuthConfig,
+        refresh_token: impl Into<SecretString>,
+        store: Arc<dyn TokenStore>,
+    ) -> Arc<Self> {
+        Self::with_options(
+            config,
+            TokenPair::refresh_only(refresh_token),
+            store,
+            SessionOptions::default(),
+        )
+    }
+
     /// Like [`OAuthSession::new`], with other refresh and store settings.
     pub fn with_options(
         config: OAuthConfig,
@@ -601,9 +741,11 @@ impl OAuthSession {
         if let Some(why) = &state.spent {
             return Err(OAuthError::PossiblySpent(why.clone()));
         }
+        // A pair without an access token (`TokenPair::refresh_only`) is never sent as it is.
         let stale = refresh
             || (may_refresh
-                && state.needs_refresh(self.inner.options.refresh_margin, SystemTime::now()));
+                && (state.pair.access_token.expose_secret().is_empty()
+                    || state.needs_refresh(self.inner.options.refresh_margin, SystemTime::now())));
         if stale {
             return self.start(&mut state, Work::Refresh).map(Err);
         }

@@ -58,6 +58,16 @@ impl<T> ResponseValue<T> {
     pub fn rest(&self) -> &Map<String, Value> {
         &self.rest
     }
+
+    /// The same response with its value changed by `f` (status, headers and rest kept).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            rest: self.rest,
+        }
+    }
 }
 
 impl<T> Deref for ResponseValue<T> {
@@ -105,6 +115,17 @@ impl RawResponse {
     pub fn json_object_has_key(&self, key: &str) -> bool {
         serde_json::from_slice::<HashMap<String, IgnoredAny>>(&self.parts.body)
             .is_ok_and(|object| object.contains_key(key))
+    }
+
+    /// The body as it came, in a [`ResponseValue`] with the status and headers.
+    pub fn into_bytes(self) -> ResponseValue<Bytes> {
+        let body = self.parts.body.clone();
+        self.value(body, Map::new())
+    }
+
+    /// Whether the body is empty or only white space.
+    pub(crate) fn body_is_blank(&self) -> bool {
+        self.parts.body.iter().all(u8::is_ascii_whitespace)
     }
 
     fn decode_error<E: ErrorBody>(self, path: String, message: String) -> Error<E> {

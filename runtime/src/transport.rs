@@ -80,6 +80,15 @@ pub enum BuildError {
     /// The API needs one of its credentials and none was given.
     #[error("no credential was given; this API needs one")]
     NoCredential,
+    /// A setting the client cannot do without was not given (Grow CRM's `domain`, when the
+    /// base URL is not replaced as a whole).
+    #[error("missing setting `{setting}`: {reason}")]
+    Missing {
+        /// Which setting.
+        setting: &'static str,
+        /// What to give instead.
+        reason: String,
+    },
     /// A setting cannot be used (a zero timeout, zero attempts, a rate limit that would wait
     /// for ages).
     #[error("invalid setting `{setting}`: {reason}")]
@@ -255,6 +264,31 @@ impl TransportBuilder {
         self
     }
 
+    /// Fills the base URL's `{name}` placeholder (Grow CRM's `{domain}`) with `value`, checked
+    /// by [`check_url_part`]. A base URL without the placeholder was replaced (`base_url(..)`)
+    /// and needs no value; one that still has it and no value fails with
+    /// [`BuildError::Missing`], which names both ways out.
+    pub fn fill_base_url(
+        mut self,
+        name: &'static str,
+        value: Option<&str>,
+    ) -> Result<Self, BuildError> {
+        let placeholder = format!("{{{name}}}");
+        if let Some(value) = value {
+            check_url_part(name, value)?;
+            self.base_url = self.base_url.replace(&placeholder, value);
+        } else if self.base_url.contains(&placeholder) {
+            return Err(BuildError::Missing {
+                setting: name,
+                reason: format!(
+                    "the base URL `{}` needs `.{name}(..)`, or give a whole base URL with `.base_url(..)`",
+                    redacted(&self.base_url)
+                ),
+            });
+        }
+        Ok(self)
+    }
+
     /// Allows a plain-HTTP base URL. Off by default: credentials would travel in clear text.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
@@ -387,6 +421,18 @@ impl TransportBuilder {
             Credential::OAuth(session) => Some(session.clone()),
             _ => None,
         });
+        // One `allow_http` for the API and its token endpoint.
+        if let Some(config) = oauth.as_ref().map(|s| s.config()) {
+            if config.token_url_is_http() {
+                if !self.allow_http {
+                    return Err(BuildError::BaseUrl {
+                        url: redacted(config.token_url()),
+                        reason: "a plain-HTTP token URL needs `allow_http(true)`".to_owned(),
+                    });
+                }
+                config.allow_http();
+            }
+        }
         Ok(Transport {
             inner: Arc::new(Inner {
                 api: self.api,

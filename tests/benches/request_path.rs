@@ -447,7 +447,7 @@ impl Generated {
                 .map(|n| (*n, teamup(&format!("n{n}"))))
                 .collect(),
             single: teamup("cal"),
-            crm: saas_clients::grow_crm::Client::builder("unused.example", "key")
+            crm: saas_clients::grow_crm::Client::builder("key")
                 .transport(|t| t.base_url(format!("{base}/api")).allow_http(true))
                 .build()
                 .expect("client"),

@@ -131,7 +131,7 @@ async fn run(total: usize) -> (f64, usize, usize) {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut uri)
         .expect("server address");
-    let client = saas_clients::grow_crm::Client::builder("unused.example", "key")
+    let client = saas_clients::grow_crm::Client::builder("key")
         .transport(|t| t.base_url(format!("{}/api", uri.trim())).allow_http(true))
         .build()
         .expect("client");

@@ -29,7 +29,7 @@ async fn main() {
         .mount(&server)
         .await;
     let client = teamleader_v1::Client::builder()
-        .credentials(["GROUP".into(), "SECRET".into()])
+        .credentials(["GROUP", "SECRET"])
         .transport(|t| t.base_url(server.uri()).allow_http(true))
         .build()
         .expect("client");

@@ -209,14 +209,14 @@ impl clientgen_runtime::oauth::TokenStore for RecordingStore {
         &'a self,
         pair: &'a clientgen_runtime::oauth::TokenPair,
     ) -> clientgen_runtime::oauth::StoreFuture<'a> {
-        use secrecy::ExposeSecret;
         Box::pin(async move {
             if *self.fail.lock().unwrap() {
                 return Err("the database is down".to_owned());
             }
+            // The accessors, as a user's store would read them: no `secrecy` needed.
             self.saved.lock().unwrap().push((
-                pair.access_token.expose_secret().to_owned(),
-                pair.refresh_token.expose_secret().to_owned(),
+                pair.access_token_str().to_owned(),
+                pair.refresh_token_str().to_owned(),
             ));
             Ok(())
         })

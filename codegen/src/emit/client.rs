@@ -85,26 +85,41 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let mut client_fields = Vec::new();
     let mut client_inits = Vec::new();
     let mut credentials = Vec::new();
-    let mut base_url_expr = quote!(BASE_URL.to_owned());
     let mut url_checks = Vec::new();
 
     for p in &api.client_params {
         let n = ident(&p.rust);
-        args.push(quote!(#n: impl Into<String>));
-        builder_fields.push(quote!(#n: String,));
-        builder_inits.push(quote!(#n: #n.into(),));
         match p.location {
             ClientParamLocation::Path => {
+                args.push(quote!(#n: impl Into<String>));
+                builder_fields.push(quote!(#n: String,));
+                builder_inits.push(quote!(#n: #n.into(),));
                 let pdoc = doc(&p.docs);
                 client_fields.push(quote!(#pdoc pub(crate) #n: String,));
                 client_inits.push(quote!(#n: self.#n,));
             }
+            // A base URL part is a setter, not an argument: a whole base URL given with
+            // `.base_url(..)` makes it unnecessary, and `build` names both when neither is given.
             ClientParamLocation::BaseUrl => {
-                let placeholder = format!("{{{}}}", p.wire);
-                base_url_expr = quote!(#base_url_expr.replace(#placeholder, &self.#n));
+                builder_fields.push(quote!(#n: Option<String>,));
+                builder_inits.push(quote!(#n: None,));
                 let wire = &p.wire;
-                url_checks
-                    .push(quote!(clientgen_runtime::transport::check_url_part(#wire, &self.#n)?;));
+                let pdoc = doc(&format!(
+                    "{}\n\nFills `{{{wire}}}` in the base URL [`BASE_URL`]; not needed when \
+                     [`ClientBuilder::base_url`] gives a whole base URL, required otherwise \
+                     (`build` fails with `BuildError::Missing`).",
+                    p.docs.trim()
+                ));
+                setters.push(quote! {
+                    #pdoc
+                    pub fn #n(mut self, value: impl Into<String>) -> Self {
+                        self.#n = Some(value.into());
+                        self
+                    }
+                });
+                url_checks.push(quote!(
+                    transport = transport.fill_base_url(#wire, self.#n.as_deref())?;
+                ));
             }
         }
     }
@@ -121,8 +136,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
                 let n_fields = fields.len();
                 (
                     quote!([clientgen_runtime::SecretString; #n_fields]),
-                    quote!([clientgen_runtime::SecretString; #n_fields]),
-                    quote!(#n),
+                    quote!([impl Into<clientgen_runtime::SecretString>; #n_fields]),
+                    quote!(#n.map(Into::into)),
                 )
             }
             _ => (
@@ -154,23 +169,20 @@ pub(super) fn module(api: &Api) -> TokenStream {
         if a.required {
             args.push(quote!(#n: #arg));
             builder_fields.push(quote!(#n: #stored,));
-            builder_inits.push(
-                if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. }) {
-                    quote!(#n,)
-                } else {
-                    quote!(#n: #conv,)
-                },
-            );
+            builder_inits.push(if matches!(a.kind, AuthKind::Oauth2 { .. }) {
+                quote!(#n,)
+            } else {
+                quote!(#n: #conv,)
+            });
             let c = credential(quote!(self.#n));
             credentials.push(quote!(transport = transport.credential(#c);));
         } else {
             builder_fields.push(quote!(#n: Option<#stored>,));
             builder_inits.push(quote!(#n: None,));
-            let value_conv = if matches!(a.kind, AuthKind::FormFields(_) | AuthKind::Oauth2 { .. })
-            {
-                quote!(value)
-            } else {
-                quote!(value.into())
+            let value_conv = match a.kind {
+                AuthKind::Oauth2 { .. } => quote!(value),
+                AuthKind::FormFields(_) => quote!(value.map(Into::into)),
+                _ => quote!(value.into()),
             };
             setters.push(quote! {
                 #adoc
@@ -240,7 +252,22 @@ pub(super) fn module(api: &Api) -> TokenStream {
         }
     });
     let retry_fn = retry_policy_fn(api);
-    let mutability = (!credentials.is_empty()).then(|| quote!(mut));
+    let mutability = (!credentials.is_empty() || !url_checks.is_empty()).then(|| quote!(mut));
+    let base_url_doc = doc(&format!(
+        "Sends every call to `url` instead of [`BASE_URL`] (`{base_url}`): a sandbox, a proxy, \
+         a test server. Paths are appended to it as they are to the documented one, so keep \
+         its path part (`/api`, `/v1`) if the API has one. `https` only, unless \
+         `.transport(|t| t.allow_http(true))`; a URL with user info is refused. The same as \
+         `.transport(|t| t.base_url(url))`."
+    ));
+    let raw_doc = doc(&format!(
+        "A call the spec does not describe, sent through this client's transport with its \
+         credentials, rate limit, retry policy, timeouts and body cap. `path` is relative to the \
+         base URL (`{base_url}`); a scheme, host, query or `..` segment is refused before \
+         anything is sent. The answer is JSON (`.send()`) or bytes (`.bytes()`); failure \
+         statuses are this API's [`Error`]. Global parameters of the client builder are not \
+         added."
+    ));
     let client_doc = doc(&format!(
         "A client of the {}. Cheap to clone: clones share one connection pool.",
         api.title
@@ -288,6 +315,15 @@ pub(super) fn module(api: &Api) -> TokenStream {
         }
 
         impl Client {
+            #raw_doc
+            pub fn raw_request(
+                &self,
+                method: clientgen_runtime::Method,
+                path: &str,
+            ) -> clientgen_runtime::raw::RawRequest<'_, #body> {
+                clientgen_runtime::raw::RawRequest::new(&self.transport, method, path)
+            }
+
             #builder_doc
             pub fn builder(#(#args),*) -> ClientBuilder {
                 ClientBuilder {
@@ -306,6 +342,11 @@ pub(super) fn module(api: &Api) -> TokenStream {
         impl ClientBuilder {
             #(#setters)*
 
+            #base_url_doc
+            pub fn base_url(self, url: impl Into<String>) -> Self {
+                self.transport(|t| t.base_url(url))
+            }
+
             /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
             pub fn transport(
                 mut self,
@@ -317,7 +358,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
             }
 
             fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
-                clientgen_runtime::TransportBuilder::new(#module, #base_url_expr)
+                clientgen_runtime::TransportBuilder::new(#module, BASE_URL)
                     .retry(retry_policy())
                     #rate_limit
                     #rate_limit_headers
@@ -325,8 +366,8 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
             /// Builds the client.
             pub fn build(mut self) -> Result<Client, clientgen_runtime::BuildError> {
-                #(#url_checks)*
                 let #mutability transport = self.transport.take().unwrap_or_else(|| self.default_transport());
+                #(#url_checks)*
                 #(#credentials)*
                 Ok(Client {
                     transport: transport.build()?,
@@ -412,7 +453,11 @@ fn oauth_config_fn(a: &crate::ir::Auth) -> Option<TokenStream> {
         "The OAuth2 settings of an integration: the documented endpoints (`{authorize_url}`, \
          `{token_url}`) with the integration's own client id, secret and redirect URI. Build \
          the authorize URL with it, exchange the code, then start a session with \
-         `OAuthSession::new(config, pair, store)`.\n\n{}",
+         `OAuthSession::new(config, pair, store)`, or from a stored refresh token alone with \
+         `OAuthSession::from_refresh_token(config, refresh_token, store)` (both in \
+         `saas_clients::prelude`). `.with_token_url(url)` sends the token requests elsewhere \
+         (a test server); a plain-HTTP one needs the client's \
+         `.transport(|t| t.allow_http(true))`.\n\n{}",
         a.docs
     ));
     Some(quote! {
@@ -422,14 +467,13 @@ fn oauth_config_fn(a: &crate::ir::Auth) -> Option<TokenStream> {
             client_secret: impl Into<clientgen_runtime::SecretString>,
             redirect_uri: impl Into<String>,
         ) -> clientgen_runtime::oauth::OAuthConfig {
-            clientgen_runtime::oauth::OAuthConfig {
-                authorize_url: #authorize_url.to_owned(),
-                token_url: #token_url.to_owned(),
-                client_id: client_id.into(),
-                client_secret: client_secret.into(),
-                redirect_uri: redirect_uri.into(),
-                allow_http: false,
-            }
+            clientgen_runtime::oauth::OAuthConfig::new(
+                #authorize_url,
+                #token_url,
+                client_id,
+                client_secret,
+                redirect_uri,
+            )
         }
     })
 }

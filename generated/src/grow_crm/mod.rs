@@ -97,16 +97,24 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A call the spec does not describe, sent through this client's transport with its credentials, rate limit, retry policy, timeouts and body cap. `path` is relative to the base URL (`https://{domain}/api`); a scheme, host, query or `..` segment is refused before anything is sent. The answer is JSON (`.send()`) or bytes (`.bytes()`); failure statuses are this API's [`Error`]. Global parameters of the client builder are not added.
+    pub fn raw_request(
+        &self,
+        method: clientgen_runtime::Method,
+        path: &str,
+    ) -> clientgen_runtime::raw::RawRequest<'_, types::ErrorBody> {
+        clientgen_runtime::raw::RawRequest::new(&self.transport, method, path)
+    }
+
     /// Starts a client of the Grow CRM.
     ///
     /// Source: `more/growcrm-getting-started.txt`, section `Base URL`.
     pub fn builder(
-        domain: impl Into<String>,
         api_key: impl Into<clientgen_runtime::SecretString>,
     ) -> ClientBuilder {
         ClientBuilder {
             transport: None,
-            domain: domain.into(),
+            domain: None,
             api_key: api_key.into(),
         }
     }
@@ -115,11 +123,24 @@ impl Client {
 /// Settings of a [`Client`]; finish with [`ClientBuilder::build`].
 pub struct ClientBuilder {
     transport: Option<clientgen_runtime::TransportBuilder>,
-    domain: String,
+    domain: Option<String>,
     api_key: clientgen_runtime::SecretString,
 }
 
 impl ClientBuilder {
+    /// The host name of your own Grow CRM installation or, on the multitenant (SaaS) edition, of your own account, such as `crm.example.com`. On SaaS the domain is what identifies the account; no account id goes into the key or the URL.
+    ///
+    /// Fills `{domain}` in the base URL [`BASE_URL`]; not needed when [`ClientBuilder::base_url`] gives a whole base URL, required otherwise (`build` fails with `BuildError::Missing`).
+    pub fn domain(mut self, value: impl Into<String>) -> Self {
+        self.domain = Some(value.into());
+        self
+    }
+
+    /// Sends every call to `url` instead of [`BASE_URL`] (`https://{domain}/api`): a sandbox, a proxy, a test server. Paths are appended to it as they are to the documented one, so keep its path part (`/api`, `/v1`) if the API has one. `https` only, unless `.transport(|t| t.allow_http(true))`; a URL with user info is refused. The same as `.transport(|t| t.base_url(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.transport(|t| t.base_url(url))
+    }
+
     /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
     pub fn transport(
         mut self,
@@ -133,20 +154,17 @@ impl ClientBuilder {
     }
 
     fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
-        clientgen_runtime::TransportBuilder::new(
-                "grow_crm",
-                BASE_URL.to_owned().replace("{domain}", &self.domain),
-            )
+        clientgen_runtime::TransportBuilder::new("grow_crm", BASE_URL)
             .retry(retry_policy())
     }
 
     /// Builds the client.
     pub fn build(mut self) -> Result<Client, clientgen_runtime::BuildError> {
-        clientgen_runtime::transport::check_url_part("domain", &self.domain)?;
         let mut transport = self
             .transport
             .take()
             .unwrap_or_else(|| self.default_transport());
+        transport = transport.fill_base_url("domain", self.domain.as_deref())?;
         transport = transport
             .credential(clientgen_runtime::Credential::Bearer(self.api_key));
         Ok(Client {

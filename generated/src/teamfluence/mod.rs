@@ -83,6 +83,15 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A call the spec does not describe, sent through this client's transport with its credentials, rate limit, retry policy, timeouts and body cap. `path` is relative to the base URL (`https://api.teamfluence.app/external`); a scheme, host, query or `..` segment is refused before anything is sent. The answer is JSON (`.send()`) or bytes (`.bytes()`); failure statuses are this API's [`Error`]. Global parameters of the client builder are not added.
+    pub fn raw_request(
+        &self,
+        method: clientgen_runtime::Method,
+        path: &str,
+    ) -> clientgen_runtime::raw::RawRequest<'_, types::ErrorBody> {
+        clientgen_runtime::raw::RawRequest::new(&self.transport, method, path)
+    }
+
     /// Starts a client of the Teamfluence.
     ///
     /// Source: `003_969abd854179cedb.txt`, section `Base URL`.
@@ -106,6 +115,11 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// Sends every call to `url` instead of [`BASE_URL`] (`https://api.teamfluence.app/external`): a sandbox, a proxy, a test server. Paths are appended to it as they are to the documented one, so keep its path part (`/api`, `/v1`) if the API has one. `https` only, unless `.transport(|t| t.allow_http(true))`; a URL with user info is refused. The same as `.transport(|t| t.base_url(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.transport(|t| t.base_url(url))
+    }
+
     /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
     pub fn transport(
         mut self,
@@ -119,7 +133,7 @@ impl ClientBuilder {
     }
 
     fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
-        clientgen_runtime::TransportBuilder::new("teamfluence", BASE_URL.to_owned())
+        clientgen_runtime::TransportBuilder::new("teamfluence", BASE_URL)
             .retry(retry_policy())
     }
 

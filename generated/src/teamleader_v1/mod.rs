@@ -89,7 +89,7 @@ pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
     }
 }
 
-/// The OAuth2 settings of an integration: the documented endpoints (`https://focus.teamleader.eu/oauth2/authorize`, `https://focus.teamleader.eu/oauth2/access_token`) with the integration's own client id, secret and redirect URI. Build the authorize URL with it, exchange the code, then start a session with `OAuthSession::new(config, pair, store)`.
+/// The OAuth2 settings of an integration: the documented endpoints (`https://focus.teamleader.eu/oauth2/authorize`, `https://focus.teamleader.eu/oauth2/access_token`) with the integration's own client id, secret and redirect URI. Build the authorize URL with it, exchange the code, then start a session with `OAuthSession::new(config, pair, store)`, or from a stored refresh token alone with `OAuthSession::from_refresh_token(config, refresh_token, store)` (both in `saas_clients::prelude`). `.with_token_url(url)` sends the token requests elsewhere (a test server); a plain-HTTP one needs the client's `.transport(|t| t.allow_http(true))`.
 ///
 /// An OAuth2 session of a Teamleader (API v2) integration registered on the Teamleader Marketplace: its access token, from the authorization-code flow and renewed with the refresh token, is sent as a bearer token instead of the API group and secret. Give this or the API group and secret (at least one).
 ///
@@ -99,14 +99,13 @@ pub fn oauth_config(
     client_secret: impl Into<clientgen_runtime::SecretString>,
     redirect_uri: impl Into<String>,
 ) -> clientgen_runtime::oauth::OAuthConfig {
-    clientgen_runtime::oauth::OAuthConfig {
-        authorize_url: "https://focus.teamleader.eu/oauth2/authorize".to_owned(),
-        token_url: "https://focus.teamleader.eu/oauth2/access_token".to_owned(),
-        client_id: client_id.into(),
-        client_secret: client_secret.into(),
-        redirect_uri: redirect_uri.into(),
-        allow_http: false,
-    }
+    clientgen_runtime::oauth::OAuthConfig::new(
+        "https://focus.teamleader.eu/oauth2/authorize",
+        "https://focus.teamleader.eu/oauth2/access_token",
+        client_id,
+        client_secret,
+        redirect_uri,
+    )
 }
 
 /// Error of every call to the Teamleader API v1: the shared runtime error with this API's error body.
@@ -127,6 +126,15 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A call the spec does not describe, sent through this client's transport with its credentials, rate limit, retry policy, timeouts and body cap. `path` is relative to the base URL (`https://app.teamleader.eu/api`); a scheme, host, query or `..` segment is refused before anything is sent. The answer is JSON (`.send()`) or bytes (`.bytes()`); failure statuses are this API's [`Error`]. Global parameters of the client builder are not added.
+    pub fn raw_request(
+        &self,
+        method: clientgen_runtime::Method,
+        path: &str,
+    ) -> clientgen_runtime::raw::RawRequest<'_, types::ErrorBody> {
+        clientgen_runtime::raw::RawRequest::new(&self.transport, method, path)
+    }
+
     /// Starts a client of the Teamleader API v1.
     ///
     /// Source: `more/teamleader-v1-crm.txt`, section `Adding a contact to Teamleader`.
@@ -152,9 +160,9 @@ impl ClientBuilder {
     /// Spec note: See note `auth-alternatives`.
     pub fn credentials(
         mut self,
-        value: [clientgen_runtime::SecretString; 2usize],
+        value: [impl Into<clientgen_runtime::SecretString>; 2usize],
     ) -> Self {
-        self.credentials = Some(value);
+        self.credentials = Some(value.map(Into::into));
         self
     }
 
@@ -167,6 +175,11 @@ impl ClientBuilder {
     ) -> Self {
         self.oauth = Some(value);
         self
+    }
+
+    /// Sends every call to `url` instead of [`BASE_URL`] (`https://app.teamleader.eu/api`): a sandbox, a proxy, a test server. Paths are appended to it as they are to the documented one, so keep its path part (`/api`, `/v1`) if the API has one. `https` only, unless `.transport(|t| t.allow_http(true))`; a URL with user info is refused. The same as `.transport(|t| t.base_url(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.transport(|t| t.base_url(url))
     }
 
     /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
@@ -182,7 +195,7 @@ impl ClientBuilder {
     }
 
     fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
-        clientgen_runtime::TransportBuilder::new("teamleader_v1", BASE_URL.to_owned())
+        clientgen_runtime::TransportBuilder::new("teamleader_v1", BASE_URL)
             .retry(retry_policy())
             .rate_limit(25, std::time::Duration::from_secs(5))
     }

@@ -45,7 +45,7 @@
 //!
 //! **unmarked-required**: Some request properties carry no `required` mark although the call means nothing without them: `type` and `id` of migrate.id, `department_id` and `tax_rate` of migrate.taxRate, `type` of migrate.activityType. They are required in the spec. Others without a mark are left optional: `national_identification_number` of contacts.add and contacts.update and `iban` of companies.add (the neighbouring fields say `optional`, and a contact or company without one is ordinary). In custom field values `id` is required (it names the field).
 //!
-//! **update-nulls**: The update sections mark many properties `optional, nullable`: leave them out to keep the value, send `null` to clear it. Those fields of the update requests of contacts, companies and deals are `clearable: true`, generated as `clientgen_runtime::Patch<T>`: `Unset` (the default) leaves the key out, `Set(v)` sends the value and `Clear` sends `null`. A `nullable` field could not say this, as it is sent as `null` whenever it is unset, which would clear every field a partial update does not set. Two "nullable" properties that are not update fields stay as they are: the `estimated_closing_date` filter of deals.list (`nullable`, presumably to find deals without a date; the spec sends it only when set) and the `email` of a contact email on update (`required, nullable`, but an email entry without an address means nothing, so the spec requires a string).
+//! **update-nulls**: The update sections mark many properties `optional, nullable`: leave them out to keep the value, send `null` to clear it. Those fields of the update requests of contacts, companies and deals are `clearable: true`, generated as `saas_clients::prelude::Patch<T>`: `Unset` (the default) leaves the key out, `Set(v)` sends the value and `Clear` sends `null`. A `nullable` field could not say this, as it is sent as `null` whenever it is unset, which would clear every field a partial update does not set. Two "nullable" properties that are not update fields stay as they are: the `estimated_closing_date` filter of deals.list (`nullable`, presumably to find deals without a date; the spec sends it only when set) and the `email` of a contact email on update (`required, nullable`, but an email entry without an address means nothing, so the spec requires a string).
 //!
 //! **collections-replaced**: "Updating collections" says collections (addresses, emails, telephones, tags, custom fields) are replaced as a whole on update: every value to keep must be sent again. The one exception is custom fields with `custom_fields_update_strategy: partial` in the body, which changes only the custom fields sent; that parameter is added to the three update request types, though their own sections do not list it.
 //!
@@ -259,7 +259,7 @@ pub fn retry_policy() -> clientgen_runtime::RetryPolicy {
     }
 }
 
-/// The OAuth2 settings of an integration: the documented endpoints (`https://focus.teamleader.eu/oauth2/authorize`, `https://focus.teamleader.eu/oauth2/access_token`) with the integration's own client id, secret and redirect URI. Build the authorize URL with it, exchange the code, then start a session with `OAuthSession::new(config, pair, store)`.
+/// The OAuth2 settings of an integration: the documented endpoints (`https://focus.teamleader.eu/oauth2/authorize`, `https://focus.teamleader.eu/oauth2/access_token`) with the integration's own client id, secret and redirect URI. Build the authorize URL with it, exchange the code, then start a session with `OAuthSession::new(config, pair, store)`, or from a stored refresh token alone with `OAuthSession::from_refresh_token(config, refresh_token, store)` (both in `saas_clients::prelude`). `.with_token_url(url)` sends the token requests elsewhere (a test server); a plain-HTTP one needs the client's `.transport(|t| t.allow_http(true))`.
 ///
 /// OAuth 2 authorization code grant; every call carries the resulting access token as `Authorization: Bearer <token>`. Register the integration on the Teamleader Marketplace to get a `client_id` and `client_secret` (keep the secret out of client-side code), whitelist its redirect URIs and pick its scopes there. Send the user to the authorize URL with `client_id`, `response_type=code`, `redirect_uri` and an optional `state`; after the user logs in and approves, Teamleader redirects to the redirect URI with `code` and the same `state` (a different `state` means the answer may be forged and must be ignored), or with `error=access_denied`. The code may be exchanged once, within 10 minutes: POST `client_id`, `client_secret`, `code`, `grant_type=authorization_code` and the same `redirect_uri` to the token URL (form or JSON body). The answer holds `token_type` (`Bearer`), `expires_in`, `access_token` and `refresh_token`. Access tokens are short-lived, usually one hour (`expires_in: 3600` in the document's example). When one has expired, POST `client_id`, `client_secret`, `refresh_token` and `grant_type=refresh_token` to the same token URL: the answer is a new access token and a new refresh token. A refresh token works only once, so the new one must be stored before the old pair is dropped; refresh tokens keep working until the user revokes them or uninstalls the integration. There is no machine-to-machine flow: a user must log in once. The same tokens also authorise API v1 calls.
 ///
@@ -269,14 +269,13 @@ pub fn oauth_config(
     client_secret: impl Into<clientgen_runtime::SecretString>,
     redirect_uri: impl Into<String>,
 ) -> clientgen_runtime::oauth::OAuthConfig {
-    clientgen_runtime::oauth::OAuthConfig {
-        authorize_url: "https://focus.teamleader.eu/oauth2/authorize".to_owned(),
-        token_url: "https://focus.teamleader.eu/oauth2/access_token".to_owned(),
-        client_id: client_id.into(),
-        client_secret: client_secret.into(),
-        redirect_uri: redirect_uri.into(),
-        allow_http: false,
-    }
+    clientgen_runtime::oauth::OAuthConfig::new(
+        "https://focus.teamleader.eu/oauth2/authorize",
+        "https://focus.teamleader.eu/oauth2/access_token",
+        client_id,
+        client_secret,
+        redirect_uri,
+    )
 }
 
 /// Error of every call to the Teamleader Focus API v2: the shared runtime error with this API's error body.
@@ -298,6 +297,15 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A call the spec does not describe, sent through this client's transport with its credentials, rate limit, retry policy, timeouts and body cap. `path` is relative to the base URL (`https://api.focus.teamleader.eu`); a scheme, host, query or `..` segment is refused before anything is sent. The answer is JSON (`.send()`) or bytes (`.bytes()`); failure statuses are this API's [`Error`]. Global parameters of the client builder are not added.
+    pub fn raw_request(
+        &self,
+        method: clientgen_runtime::Method,
+        path: &str,
+    ) -> clientgen_runtime::raw::RawRequest<'_, types::ErrorBody> {
+        clientgen_runtime::raw::RawRequest::new(&self.transport, method, path)
+    }
+
     /// Starts a client of the Teamleader Focus API v2.
     ///
     /// Source: `more/teamleader-v2-apiary.apib`, section `Endpoints`.
@@ -332,6 +340,11 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every call to `url` instead of [`BASE_URL`] (`https://api.focus.teamleader.eu`): a sandbox, a proxy, a test server. Paths are appended to it as they are to the documented one, so keep its path part (`/api`, `/v1`) if the API has one. `https` only, unless `.transport(|t| t.allow_http(true))`; a URL with user info is refused. The same as `.transport(|t| t.base_url(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.transport(|t| t.base_url(url))
+    }
+
     /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
     pub fn transport(
         mut self,
@@ -345,7 +358,7 @@ impl ClientBuilder {
     }
 
     fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
-        clientgen_runtime::TransportBuilder::new("teamleader_v2", BASE_URL.to_owned())
+        clientgen_runtime::TransportBuilder::new("teamleader_v2", BASE_URL)
             .retry(retry_policy())
             .rate_limit(200, std::time::Duration::from_secs(60))
             .rate_limit_headers(

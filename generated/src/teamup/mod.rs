@@ -89,6 +89,15 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A call the spec does not describe, sent through this client's transport with its credentials, rate limit, retry policy, timeouts and body cap. `path` is relative to the base URL (`https://api.teamup.com`); a scheme, host, query or `..` segment is refused before anything is sent. The answer is JSON (`.send()`) or bytes (`.bytes()`); failure statuses are this API's [`Error`]. Global parameters of the client builder are not added.
+    pub fn raw_request(
+        &self,
+        method: clientgen_runtime::Method,
+        path: &str,
+    ) -> clientgen_runtime::raw::RawRequest<'_, types::ErrorResponse> {
+        clientgen_runtime::raw::RawRequest::new(&self.transport, method, path)
+    }
+
     /// Starts a client of the Teamup Calendar API.
     ///
     /// Source: `more/teamup-apidocs-overview.txt`, section `General API Guidelines`.
@@ -147,6 +156,11 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every call to `url` instead of [`BASE_URL`] (`https://api.teamup.com`): a sandbox, a proxy, a test server. Paths are appended to it as they are to the documented one, so keep its path part (`/api`, `/v1`) if the API has one. `https` only, unless `.transport(|t| t.allow_http(true))`; a URL with user info is refused. The same as `.transport(|t| t.base_url(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.transport(|t| t.base_url(url))
+    }
+
     /// Adjusts the transport: base URL, timeouts, plain HTTP for tests.
     pub fn transport(
         mut self,
@@ -160,7 +174,7 @@ impl ClientBuilder {
     }
 
     fn default_transport(&self) -> clientgen_runtime::TransportBuilder {
-        clientgen_runtime::TransportBuilder::new("teamup", BASE_URL.to_owned())
+        clientgen_runtime::TransportBuilder::new("teamup", BASE_URL)
             .retry(retry_policy())
     }
 
