@@ -13,7 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "the installation's host name, e.g. crm.example.com",
     )?;
     let api_key = env("GROW_CRM_API_KEY", "an API token of the installation")?;
-    let client = grow_crm::Client::builder(domain, api_key).build()?;
+    let client = grow_crm::Client::builder(api_key).domain(domain).build()?;
 
     // Only the pages needed for ten leads are fetched.
     let mut leads = client.list_leads().limit(5).stream().take(10);

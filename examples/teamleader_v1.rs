@@ -11,7 +11,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let group = env("TEAMLEADER_API_GROUP", "the account's API group")?;
     let secret = env("TEAMLEADER_API_SECRET", "the account's API secret")?;
     let client = teamleader_v1::Client::builder()
-        .credentials([group.into(), secret.into()])
+        .credentials([group, secret])
         .build()?;
 
     // The v1 answer is untyped JSON (the vendor documents no shape for it).

@@ -7,12 +7,10 @@
 //! TEAMLEADER_TOKEN_FILE=… cargo run -p clientgen-examples --example teamleader_v2`
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use clientgen_examples::env;
 use saas_clients::runtime::oauth::{OAuthSession, StoreFuture, TokenPair, TokenStore};
 use saas_clients::teamleader_v2::{self, types::ListContactsRequest};
-use secrecy::ExposeSecret;
 
 /// Keeps the refresh token in one file, replaced whole on every save.
 struct FileStore(String);
@@ -22,7 +20,7 @@ impl TokenStore for FileStore {
         Box::pin(async move {
             // Write beside the file, then rename: a crash leaves the old token or the new one.
             let temporary = format!("{}.new", self.0);
-            std::fs::write(&temporary, pair.refresh_token.expose_secret())
+            std::fs::write(&temporary, pair.refresh_token_str())
                 .and_then(|()| std::fs::rename(&temporary, &self.0))
                 .map_err(|e| format!("{}: {e}", self.0))
         })
@@ -44,13 +42,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .to_owned();
 
     let config = teamleader_v2::oauth_config(client_id, secret, redirect);
-    // No access token yet: one that expired long ago makes the first call refresh.
-    let pair = TokenPair {
-        access_token: String::new().into(),
-        refresh_token: refresh_token.into(),
-        expires_at: SystemTime::UNIX_EPOCH,
-    };
-    let session = OAuthSession::new(config, pair, Arc::new(FileStore(token_file)));
+    // No access token yet: the first call refreshes, and the store saves the new pair.
+    let session =
+        OAuthSession::from_refresh_token(config, refresh_token, Arc::new(FileStore(token_file)));
     let client = teamleader_v2::Client::builder(session).build()?;
 
     let contacts = client

@@ -73,9 +73,9 @@ async fn serve(
 }
 
 fn client_with(server: &MockServer, sleeper: Option<Sleeper>) -> teamleader_v2::Client {
-    let mut config = teamleader_v2::oauth_config("client", "secret", "https://app.example/cb");
-    config.token_url = format!("{}/oauth2/access_token", server.uri());
-    config.allow_http = true;
+    // The client's `allow_http(true)` below lets the session use this plain-HTTP token URL.
+    let config = teamleader_v2::oauth_config("client", "secret", "https://app.example/cb")
+        .with_token_url(format!("{}/oauth2/access_token", server.uri()));
     let pair = TokenPair {
         access_token: "AT".into(),
         refresh_token: "RT".into(),

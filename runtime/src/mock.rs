@@ -367,9 +367,10 @@ impl MockServer {
 
     /// An OAuth2 session for a client of this server: a pair that stays valid for a year
     /// (no refresh is made), saved nowhere, with `config`'s token endpoint moved to this server.
-    pub fn oauth_session(&self, mut config: OAuthConfig) -> Arc<OAuthSession> {
-        config.token_url = format!("{}/oauth2/access_token", self.base_url());
-        config.allow_http = true;
+    pub fn oauth_session(&self, config: OAuthConfig) -> Arc<OAuthSession> {
+        let config = config.with_token_url(format!("{}/oauth2/access_token", self.base_url()));
+        // This server is plain HTTP on 127.0.0.1.
+        config.allow_http();
         let pair = TokenPair {
             access_token: "mock-access-token".into(),
             refresh_token: "mock-refresh-token".into(),

@@ -354,13 +354,12 @@ fn compact_json(text: &str) -> String {
 /// What `client_builder()` passes for the builder's arguments and the one credential it sets.
 fn client_builder(api: &Api) -> TokenStream {
     let mut args = Vec::new();
+    // A base-URL parameter (Grow CRM's domain) is a setter the server's URL makes unnecessary.
     for p in &api.client_params {
-        let value = match p.location {
-            ClientParamLocation::Path => format!("mock-{}", p.wire),
-            // Replaced with the server's URL; only needs to be a valid host.
-            ClientParamLocation::BaseUrl => "mock.invalid".to_owned(),
-        };
-        args.push(quote!(#value));
+        if p.location == ClientParamLocation::Path {
+            let value = format!("mock-{}", p.wire);
+            args.push(quote!(#value));
+        }
     }
     let credential = |kind: &AuthKind, rust: &str| match kind {
         AuthKind::Oauth2 { .. } => {
@@ -371,7 +370,7 @@ fn client_builder(api: &Api) -> TokenStream {
                 "http://127.0.0.1/callback",
             )))
         }
-        AuthKind::FormFields(_) => quote!(std::array::from_fn(|_| "mock-secret".into())),
+        AuthKind::FormFields(_) => quote!(std::array::from_fn(|_| "mock-secret")),
         _ => {
             let value = format!("mock-{rust}");
             quote!(#value)

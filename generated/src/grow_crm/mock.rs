@@ -222,7 +222,7 @@ impl MockServer {
     /// A client builder pointed at this server, with placeholder credentials.
     pub fn client_builder(&self) -> super::ClientBuilder {
         let url = self.0.base_url();
-        super::Client::builder("mock.invalid", "mock-api_key")
+        super::Client::builder("mock-api_key")
             .transport(|t| t.base_url(url).allow_http(true))
     }
 

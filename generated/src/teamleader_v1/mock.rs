@@ -1268,7 +1268,7 @@ impl MockServer {
     pub fn client_builder(&self) -> super::ClientBuilder {
         let url = self.0.base_url();
         super::Client::builder()
-            .credentials(std::array::from_fn(|_| "mock-secret".into()))
+            .credentials(std::array::from_fn(|_| "mock-secret"))
             .transport(|t| t.base_url(url).allow_http(true))
     }
 
