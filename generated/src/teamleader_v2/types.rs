@@ -9133,7 +9133,7 @@ pub struct CreditNoteLineUnitPrice {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// The currency; no longer returned from API version 2023-09-26 on (the document's currency is in the credit note's `currency`).
     ///
     /// Spec note: See note `invoicing-grouped-lines-read`.
@@ -9185,7 +9185,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteLineUnitPrice {
                 self,
                 mut map: A,
             ) -> Result<CreditNoteLineUnitPrice, A::Error> {
-                let mut slot_0: Option<Option<f64>> = None;
+                let mut slot_0: Option<Option<clientgen_runtime::DecimalNumber>> = None;
                 let mut slot_1: Option<Option<Currency>> = None;
                 let mut slot_2: Option<Option<UnitPriceTax>> = None;
                 let mut extra = clientgen_runtime::Extra::new();
@@ -22794,7 +22794,7 @@ pub struct GroupedLineItemUnitPrice {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// Whether the amount includes tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<UnitPriceTax>,
@@ -22836,7 +22836,7 @@ impl<'de> serde::Deserialize<'de> for GroupedLineItemUnitPrice {
                 self,
                 mut map: A,
             ) -> Result<GroupedLineItemUnitPrice, A::Error> {
-                let mut slot_0: Option<Option<f64>> = None;
+                let mut slot_0: Option<Option<clientgen_runtime::DecimalNumber>> = None;
                 let mut slot_1: Option<Option<UnitPriceTax>> = None;
                 let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -25655,7 +25655,7 @@ pub struct InvoiceLineUnitPrice {
     /// The amount, such as 123.30, in the invoice's currency.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Whether the amount includes tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<UnitPriceTax>,
@@ -25668,7 +25668,7 @@ pub struct InvoiceLineUnitPrice {
 impl InvoiceLineUnitPrice {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(amount: f64) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber) -> Self {
         InvoiceLineUnitPrice {
             amount,
             tax: None,
@@ -25709,7 +25709,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineUnitPrice {
                 self,
                 mut map: A,
             ) -> Result<InvoiceLineUnitPrice, A::Error> {
-                let mut slot_0: Option<f64> = None;
+                let mut slot_0: Option<clientgen_runtime::DecimalNumber> = None;
                 let mut slot_1: Option<Option<UnitPriceTax>> = None;
                 let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -32639,7 +32639,7 @@ pub struct LineItemUnitPrice {
     /// The amount, such as 123.30, in the document's currency.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Whether the amount includes tax.
     pub tax: UnitPriceTax,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -32651,7 +32651,7 @@ pub struct LineItemUnitPrice {
 impl LineItemUnitPrice {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(amount: f64, tax: UnitPriceTax) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber, tax: UnitPriceTax) -> Self {
         LineItemUnitPrice {
             amount,
             tax,
@@ -32692,7 +32692,7 @@ impl<'de> serde::Deserialize<'de> for LineItemUnitPrice {
                 self,
                 mut map: A,
             ) -> Result<LineItemUnitPrice, A::Error> {
-                let mut slot_0: Option<f64> = None;
+                let mut slot_0: Option<clientgen_runtime::DecimalNumber> = None;
                 let mut slot_1: Option<UnitPriceTax> = None;
                 let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -41673,7 +41673,7 @@ impl clientgen_runtime::UnknownFields for MimeType {
 
 /// An amount of money in a currency.
 ///
-/// Spec note: The amount is a JSON number on the wire and an f64 here, so it is not exact. See note `money-as-number`.
+/// Spec note: The amount is a JSON number on the wire, kept here with its digits as written. See note `money-as-number`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `Money (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -41681,7 +41681,7 @@ pub struct Money {
     /// The amount, such as 123.30.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Its currency.
     pub currency: Currency,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -41693,7 +41693,7 @@ pub struct Money {
 impl Money {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(amount: f64, currency: Currency) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber, currency: Currency) -> Self {
         Money {
             amount,
             currency,
@@ -41737,7 +41737,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                 self,
                 mut map: A,
             ) -> Result<Money, A::Error> {
-                let mut slot_0: Option<f64> = None;
+                let mut slot_0: Option<clientgen_runtime::DecimalNumber> = None;
                 let mut slot_1: Option<Currency> = None;
                 let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -54237,7 +54237,7 @@ pub struct ProductPriceRead {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// Currency code, such as `EUR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -54282,7 +54282,7 @@ impl<'de> serde::Deserialize<'de> for ProductPriceRead {
                 self,
                 mut map: A,
             ) -> Result<ProductPriceRead, A::Error> {
-                let mut slot_0: Option<Option<f64>> = None;
+                let mut slot_0: Option<Option<clientgen_runtime::DecimalNumber>> = None;
                 let mut slot_1: Option<Option<String>> = None;
                 let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -54326,7 +54326,7 @@ pub struct ProductPriceWrite {
     /// The amount, such as 100.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Currency code, such as `EUR`.
     pub currency: String,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -54338,7 +54338,7 @@ pub struct ProductPriceWrite {
 impl ProductPriceWrite {
     /// A value with every required field given and every optional field unset.
     #[allow(deprecated, clippy::too_many_arguments)]
-    pub fn new(amount: f64, currency: String) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber, currency: String) -> Self {
         ProductPriceWrite {
             amount,
             currency,
@@ -54382,7 +54382,7 @@ impl<'de> serde::Deserialize<'de> for ProductPriceWrite {
                 self,
                 mut map: A,
             ) -> Result<ProductPriceWrite, A::Error> {
-                let mut slot_0: Option<f64> = None;
+                let mut slot_0: Option<clientgen_runtime::DecimalNumber> = None;
                 let mut slot_1: Option<String> = None;
                 let mut extra = clientgen_runtime::Extra::new();
                 while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
@@ -64821,7 +64821,7 @@ pub struct QuotationLineUnitPrice {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// The currency; no longer returned since API version 2023-09-26.
     ///
     /// Spec note: See note `deals-quotation-lines`.
@@ -64873,7 +64873,7 @@ impl<'de> serde::Deserialize<'de> for QuotationLineUnitPrice {
                 self,
                 mut map: A,
             ) -> Result<QuotationLineUnitPrice, A::Error> {
-                let mut slot_0: Option<Option<f64>> = None;
+                let mut slot_0: Option<Option<clientgen_runtime::DecimalNumber>> = None;
                 let mut slot_1: Option<Option<Currency>> = None;
                 let mut slot_2: Option<Option<UnitPriceTax>> = None;
                 let mut extra = clientgen_runtime::Extra::new();
