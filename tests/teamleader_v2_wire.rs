@@ -670,9 +670,13 @@ async fn deals_info_decodes_money_dates_and_references() {
 /// `estimated` and `weighted`, written into the answer as JSON text, unparsed.
 fn deal_answer_with(estimated: &str, weighted: &str) -> String {
     let api = load_spec("teamleader_v2");
-    let mut body: Value =
-        serde_json::from_str(response_example(&api, "deals_info", 200, "interesting_deal"))
-            .expect("example is JSON");
+    let mut body: Value = serde_json::from_str(response_example(
+        &api,
+        "deals_info",
+        200,
+        "interesting_deal",
+    ))
+    .expect("example is JSON");
     body["data"]["estimated_value"] = json!("@estimated@");
     body["data"]["weighted_value"] = json!("@weighted@");
     body.to_string()
@@ -688,7 +692,10 @@ async fn amounts_decode_with_the_digits_as_written() {
         r#"{"amount": 123.30, "currency": "EUR"}"#,
         r#"{"amount": 1234567890123456.78, "currency": "USD"}"#,
     );
-    assert!(answer.contains(r#""amount": 1234567890123456.78"#), "{answer}");
+    assert!(
+        answer.contains(r#""amount": 1234567890123456.78"#),
+        "{answer}"
+    );
     let server = serve(200, &answer).await;
 
     let deal = tokio::time::timeout(
@@ -706,7 +713,11 @@ async fn amounts_decode_with_the_digits_as_written() {
     let weighted = deal.weighted_value.as_ref().unwrap();
     assert_eq!(weighted.amount.as_str(), "1234567890123456.78");
     assert_eq!(weighted.currency, types::Currency::Usd);
-    assert!(deal.unknown_fields().is_empty(), "{:?}", deal.unknown_fields());
+    assert!(
+        deal.unknown_fields().is_empty(),
+        "{:?}",
+        deal.unknown_fields()
+    );
 }
 
 /// An amount given as a decimal goes out as exactly those digits, as a JSON number: no quotes,
@@ -715,16 +726,16 @@ async fn amounts_decode_with_the_digits_as_written() {
 async fn an_amount_is_sent_as_the_same_digits_unquoted() {
     let server = serve_with(no_content().0).await;
     let mut update = types::UpdateDeal::new(s(ID));
-    update.estimated_value = types::Money::new(
-        "123.30".parse().expect("a decimal"),
-        types::Currency::Eur,
-    )
-    .into();
+    update.estimated_value =
+        types::Money::new("123.30".parse().expect("a decimal"), types::Currency::Eur).into();
 
-    tokio::time::timeout(Duration::from_secs(10), client(&server).deals_update(&update))
-        .await
-        .expect("the call completes")
-        .unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client(&server).deals_update(&update),
+    )
+    .await
+    .expect("the call completes")
+    .unwrap();
 
     let req = single_request(&server).await;
     let body = r#"{"id":"cde0bc5f-8602-4e12-b5d3-f03436b54c0d","estimated_value":{"amount":123.30,"currency":"EUR"}}"#;
@@ -846,8 +857,13 @@ fn amounts_decode_through_a_value_as_exactly_as_a_float_allows() {
     let value: Value = serde_json::from_str(text).unwrap();
     let money: types::Money = serde_json::from_value(value["data"].clone()).unwrap();
     assert_eq!(money.amount.as_str(), "123.3");
-    let money: types::Money = serde_json::from_str(r#"{"amount": 123.30, "currency": "EUR"}"#).unwrap();
-    assert_eq!(money.amount.as_str(), "123.30", "from the text: the digits as written");
+    let money: types::Money =
+        serde_json::from_str(r#"{"amount": 123.30, "currency": "EUR"}"#).unwrap();
+    assert_eq!(
+        money.amount.as_str(),
+        "123.30",
+        "from the text: the digits as written"
+    );
 }
 
 /// The one answer whose amounts are not exact (note `money-as-number`): creditNotes.info's
@@ -871,7 +887,10 @@ async fn credit_notes_info_amounts_pass_through_a_float() {
 
     let api = load_spec("teamleader_v2");
     let documented = response_example(&api, "credit_notes_info", 200, "booked_credit_note");
-    assert!(documented.contains(r#""amount": 123.30"#), "the example writes 123.30");
+    assert!(
+        documented.contains(r#""amount": 123.30"#),
+        "the example writes 123.30"
+    );
     let sent_back = serde_json::to_string(&*answer).unwrap();
     assert!(sent_back.contains(r#""amount":123.3,"#), "{sent_back}");
     assert!(!sent_back.contains("123.30"), "{sent_back}");

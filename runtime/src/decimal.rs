@@ -103,6 +103,10 @@ impl<'de> Deserialize<'de> for Decimal {
 /// `7.50`). How a value that went through a `serde_json::Value` loses digits is in the
 /// [module documentation](self).
 ///
+/// It is written for serde_json: `serde_json::to_string`/`to_vec`/`to_writer` write the digits,
+/// `serde_json::to_value` reads them into a `Number` (an f64 again); other serde formats see
+/// the struct through which serde_json passes raw text, so convert to [`Decimal`] for those.
+///
 /// ```
 /// use clientgen_runtime::DecimalNumber;
 ///
@@ -265,22 +269,20 @@ fn from_number_text(text: &str) -> Result<Decimal, String> {
     let Some(exponent) = exponent else {
         return Ok(without_leading_zeros(mantissa));
     };
+    let out_of_range = || {
+        format!(
+            "`{text}` is out of range: a decimal number's exponent must lie within ±{MAX_EXPONENT}"
+        )
+    };
     let exponent: i32 = match exponent.parse() {
         Ok(e) if (-MAX_EXPONENT..=MAX_EXPONENT).contains(&e) => e,
-        Ok(_) => {
-            return Err(format!(
-                "`{text}` is out of range: a decimal number's exponent must lie within \
-                 ±{MAX_EXPONENT}"
-            ))
-        }
+        Ok(_) => return Err(out_of_range()),
+        // Digits that do not fit an i32 are out of range too; anything else is malformed.
         Err(_) => {
-            // Digits that do not fit an i32 are out of range too; anything else is malformed.
             let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-            return Err(if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                format!(
-                    "`{text}` is out of range: a decimal number's exponent must lie within \
-                     ±{MAX_EXPONENT}"
-                )
+            let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            return Err(if all_digits {
+                out_of_range()
             } else {
                 not_decimal()
             });
@@ -389,7 +391,11 @@ mod tests {
         assert_eq!(n.as_str(), "123.30");
         assert_eq!(serde_json::to_string(&n).unwrap(), "123.30");
         let n: DecimalNumber = serde_json::from_str(r#""007.50""#).unwrap();
-        assert_eq!(serde_json::to_string(&n).unwrap(), "7.50", "no leading zeros in JSON");
+        assert_eq!(
+            serde_json::to_string(&n).unwrap(),
+            "7.50",
+            "no leading zeros in JSON"
+        );
         let n: DecimalNumber = "-00.5".parse().unwrap();
         assert_eq!(n.as_str(), "-0.5");
         let n: DecimalNumber = "000".parse().unwrap();
@@ -417,7 +423,10 @@ mod tests {
     fn bad_input_is_a_clear_error() {
         for (json, says) in [
             (r#""12a""#, "`12a` is not a decimal number"),
-            ("true", "invalid type: boolean `true`, expected a decimal number"),
+            (
+                "true",
+                "invalid type: boolean `true`, expected a decimal number",
+            ),
             ("null", "invalid type: null, expected a decimal number"),
             ("[1]", "invalid type: sequence"),
             (r#"{"a": 1}"#, "invalid type: map"),

@@ -71,7 +71,18 @@ macro_rules! display_param {
     )*};
 }
 display_param!(
-    str, String, i64, i32, u32, u64, f64, bool, DateTime, UnixTime, Decimal, DecimalNumber
+    str,
+    String,
+    i64,
+    i32,
+    u32,
+    u64,
+    f64,
+    bool,
+    DateTime,
+    UnixTime,
+    Decimal,
+    DecimalNumber
 );
 
 impl ToParam for chrono::NaiveDate {
