@@ -466,6 +466,26 @@ mod tests {
         assert!(err.to_string().contains("boolean"), "{err}");
     }
 
+    /// Through serde_path_to_error (the clients' second pass over a body that did not decode)
+    /// the text still arrives, and an error names the field.
+    #[test]
+    fn path_tracking_keeps_the_text_and_names_the_field() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Line {
+            price: DecimalNumber,
+        }
+        let mut de = serde_json::Deserializer::from_str(r#"{"price": 123.30}"#);
+        let line: Line = serde_path_to_error::deserialize(&mut de).unwrap();
+        assert_eq!(line.price.as_str(), "123.30");
+        let mut de = serde_json::Deserializer::from_str(r#"{"price": 1e400}"#);
+        let err = serde_path_to_error::deserialize::<_, Line>(&mut de).unwrap_err();
+        assert_eq!(err.path().to_string(), "price");
+        assert!(
+            err.inner().to_string().contains("`1e400` is out of range"),
+            "{err}"
+        );
+    }
+
     /// Inside an untagged union serde buffers the value, and the float route applies.
     #[test]
     fn buffered_values_decode_as_floats() {
