@@ -28,6 +28,8 @@ pub enum Ty {
     UnixTime,
     /// The runtime's `Decimal`.
     Decimal,
+    /// The runtime's `DecimalNumber`.
+    DecimalNumber,
     /// `serde_json::Value`
     Json,
     /// The runtime's `transfer::TemporaryUrl`.

@@ -108,6 +108,7 @@ impl Lowerer<'_> {
             TypeExpr::DateTime => Ty::DateTime,
             TypeExpr::UnixTime => Ty::UnixTime,
             TypeExpr::Decimal => Ty::Decimal,
+            TypeExpr::DecimalNumber => Ty::DecimalNumber,
             TypeExpr::Json => Ty::Json,
             TypeExpr::TemporaryUrl => Ty::TemporaryUrl,
             TypeExpr::Array(t) => Ty::Array(Box::new(self.resolve(path, t))),

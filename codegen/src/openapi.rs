@@ -1067,6 +1067,9 @@ impl Exporter<'_> {
                 .with("format", "int64")
                 .with(&x("format"), "unix-time")
                 .into(),
+            // A JSON number whose digits matter: OpenAPI's format registry defines `decimal`
+            // for `number` as well as `string`.
+            Ty::DecimalNumber => scalar("number").with("format", "decimal").into(),
             Ty::Decimal => {
                 let s = scalar("string").with("format", "decimal");
                 self.one_of(vec![s.into(), scalar("number").into()])

@@ -18,6 +18,7 @@ fn ty_text(ty: &Ty) -> String {
         Ty::DateTime => "datetime".into(),
         Ty::UnixTime => "unix_time".into(),
         Ty::Decimal => "decimal".into(),
+        Ty::DecimalNumber => "decimal_number".into(),
         Ty::Json => "json".into(),
         Ty::TemporaryUrl => "temporary_url".into(),
     }

@@ -9,7 +9,7 @@ pub enum TypeExpr {
     String,
     /// A 64-bit signed integer.
     Integer,
-    /// A 64-bit float. Never used for money: see `Decimal`.
+    /// A 64-bit float. Never used for money: see `Decimal` and `DecimalNumber`.
     Number,
     /// `true` or `false`.
     Boolean,
@@ -21,6 +21,8 @@ pub enum TypeExpr {
     UnixTime,
     /// A decimal number sent as a string (`"2500.00"`), kept exact.
     Decimal,
+    /// A decimal number sent as a JSON number (`123.30`), kept exact.
+    DecimalNumber,
     /// Any JSON value, kept as it came.
     Json,
     /// A temporary URL on another host for a file's bytes; its query and path are secret.
@@ -42,6 +44,7 @@ const PRIMITIVES: &[(&str, TypeExpr)] = &[
     ("datetime", TypeExpr::DateTime),
     ("unix_time", TypeExpr::UnixTime),
     ("decimal", TypeExpr::Decimal),
+    ("decimal_number", TypeExpr::DecimalNumber),
     ("json", TypeExpr::Json),
     ("temporary_url", TypeExpr::TemporaryUrl),
 ];
@@ -160,6 +163,9 @@ mod tests {
             "map<array<integer>>",
             "datetime",
             "temporary_url",
+            "decimal",
+            "decimal_number",
+            "map<decimal_number>",
         ] {
             assert_eq!(TypeExpr::parse(text).unwrap().to_string(), text);
         }

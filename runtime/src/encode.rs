@@ -7,7 +7,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::datetime::{DateTime, UnixTime};
-use crate::decimal::Decimal;
+use crate::decimal::{Decimal, DecimalNumber};
 
 /// Characters escaped in a query or form value: all but RFC 3986's unreserved characters.
 const VALUE: &AsciiSet = &NON_ALPHANUMERIC
@@ -71,7 +71,18 @@ macro_rules! display_param {
     )*};
 }
 display_param!(
-    str, String, i64, i32, u32, u64, f64, bool, DateTime, UnixTime, Decimal
+    str,
+    String,
+    i64,
+    i32,
+    u32,
+    u64,
+    f64,
+    bool,
+    DateTime,
+    UnixTime,
+    Decimal,
+    DecimalNumber
 );
 
 impl ToParam for chrono::NaiveDate {

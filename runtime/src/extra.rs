@@ -94,7 +94,7 @@ impl<'de> Deserialize<'de> for Unknown {
 /// The name under which serde_json's parser yields raw text (`serde_json::value::RawValue`).
 /// Should it ever change, values arrive through `visit_newtype_struct` as `Value`s, which is
 /// today's behaviour; the tests of exactness would then fail and say so.
-const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+pub(crate) const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 
 struct UnknownVisitor;
 

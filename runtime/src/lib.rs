@@ -32,7 +32,7 @@ pub mod transport;
 pub mod unknown;
 
 pub use datetime::{DateTime, UnixTime};
-pub use decimal::Decimal;
+pub use decimal::{Decimal, DecimalNumber};
 pub use encode::{ArrayStyle, Pairs, ToParam};
 pub use error::{
     ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest,

@@ -45,6 +45,7 @@ nothing_unknown!(
     crate::DateTime,
     crate::UnixTime,
     crate::Decimal,
+    crate::DecimalNumber,
     serde_json::Value,
     ()
 );

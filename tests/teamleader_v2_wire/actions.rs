@@ -56,7 +56,8 @@ struct Answer<T> {
     status: u16,
     /// The body as documented; `None` for an answer without one.
     body: Option<String>,
-    /// The payload decoded by serde on its own, or why it does not decode.
+    /// The payload decoded by serde on its own (from the text, so that amounts keep their
+    /// digits), or why it does not decode.
     expected: Result<T, String>,
 }
 
@@ -74,15 +75,7 @@ impl<T: DeserializeOwned> Answer<T> {
             .iter()
             .map(|&name| {
                 let text = response_example(api, op, status, name);
-                let expected = serde_json::from_str::<Value>(text)
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut body| {
-                        let payload = match envelope {
-                            Some(key) => body[key].take(),
-                            None => body,
-                        };
-                        serde_json::from_value(payload).map_err(|e| e.to_string())
-                    });
+                let expected = super::decode_documented(text, envelope);
                 Answer {
                     name: name.to_owned(),
                     status,

@@ -78,6 +78,9 @@ impl<'a> Side<'a> {
                 .to_string(),
             Ty::Array(t) => format!("array<{}>", self.wire_ty(t)),
             Ty::Map(t) => format!("map<{}>", self.wire_ty(t)),
+            // The same JSON number as `number`: a deployed client reading it as an f64 still
+            // decodes it, and sends what it read as a number.
+            Ty::DecimalNumber => "number".into(),
             other => ty_text(other),
         }
     }
@@ -127,6 +130,7 @@ pub(super) fn ty_text(ty: &Ty) -> String {
         Ty::DateTime => "datetime".into(),
         Ty::UnixTime => "unix_time".into(),
         Ty::Decimal => "decimal".into(),
+        Ty::DecimalNumber => "decimal_number".into(),
         Ty::Json => "json".into(),
         Ty::TemporaryUrl => "temporary_url".into(),
     }

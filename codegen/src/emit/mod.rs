@@ -152,6 +152,7 @@ pub(crate) fn rust_type(ty: &Ty, types_path: &TokenStream) -> TokenStream {
         Ty::DateTime => quote!(clientgen_runtime::DateTime),
         Ty::UnixTime => quote!(clientgen_runtime::UnixTime),
         Ty::Decimal => quote!(clientgen_runtime::Decimal),
+        Ty::DecimalNumber => quote!(clientgen_runtime::DecimalNumber),
         Ty::Json => quote!(serde_json::Value),
         Ty::TemporaryUrl => quote!(clientgen_runtime::transfer::TemporaryUrl),
         Ty::Array(inner) => {
