@@ -2745,7 +2745,7 @@ pub struct CreditNoteLineUnitPrice {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// The currency; no longer returned from API version 2023-09-26 on (the document's currency is in the credit note's `currency`).
     ///
     /// Spec note: See note `invoicing-grouped-lines-read`.
@@ -6953,7 +6953,7 @@ pub struct GroupedLineItemUnitPrice {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// Whether the amount includes tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<UnitPriceTax>,
@@ -7799,7 +7799,7 @@ pub struct InvoiceLineUnitPrice {
     /// The amount, such as 123.30, in the invoice's currency.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Whether the amount includes tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<UnitPriceTax>,
@@ -7811,7 +7811,7 @@ pub struct InvoiceLineUnitPrice {
 
 impl InvoiceLineUnitPrice {
     /// A value with every required field given and every optional field unset.
-    pub fn new(amount: f64) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber) -> Self {
         InvoiceLineUnitPrice {
             amount,
             tax: None,
@@ -9910,7 +9910,7 @@ pub struct LineItemUnitPrice {
     /// The amount, such as 123.30, in the document's currency.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Whether the amount includes tax.
     pub tax: UnitPriceTax,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -9921,7 +9921,7 @@ pub struct LineItemUnitPrice {
 
 impl LineItemUnitPrice {
     /// A value with every required field given and every optional field unset.
-    pub fn new(amount: f64, tax: UnitPriceTax) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber, tax: UnitPriceTax) -> Self {
         LineItemUnitPrice {
             amount,
             tax,
@@ -12660,7 +12660,7 @@ clientgen_runtime::open_str_enum!(MimeType {
 
 /// An amount of money in a currency.
 ///
-/// Spec note: The amount is a JSON number on the wire and an f64 here, so it is not exact. See note `money-as-number`.
+/// Spec note: The amount is a JSON number on the wire, kept here with its digits as written. See note `money-as-number`.
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `Money (object)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -12668,7 +12668,7 @@ pub struct Money {
     /// The amount, such as 123.30.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Its currency.
     pub currency: Currency,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -12679,7 +12679,7 @@ pub struct Money {
 
 impl Money {
     /// A value with every required field given and every optional field unset.
-    pub fn new(amount: f64, currency: Currency) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber, currency: Currency) -> Self {
         Money {
             amount,
             currency,
@@ -16548,7 +16548,7 @@ pub struct ProductPriceRead {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// Currency code, such as `EUR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -16572,7 +16572,7 @@ pub struct ProductPriceWrite {
     /// The amount, such as 100.
     ///
     /// Spec note: See note `money-as-number`.
-    pub amount: f64,
+    pub amount: clientgen_runtime::DecimalNumber,
     /// Currency code, such as `EUR`.
     pub currency: String,
     /// Fields the spec does not describe, kept as the exact JSON text received so that
@@ -16583,7 +16583,7 @@ pub struct ProductPriceWrite {
 
 impl ProductPriceWrite {
     /// A value with every required field given and every optional field unset.
-    pub fn new(amount: f64, currency: String) -> Self {
+    pub fn new(amount: clientgen_runtime::DecimalNumber, currency: String) -> Self {
         ProductPriceWrite {
             amount,
             currency,
@@ -19667,7 +19667,7 @@ pub struct QuotationLineUnitPrice {
     ///
     /// Spec note: See note `money-as-number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<clientgen_runtime::DecimalNumber>,
     /// The currency; no longer returned since API version 2023-09-26.
     ///
     /// Spec note: See note `deals-quotation-lines`.
