@@ -108,7 +108,8 @@ impl<'de> Deserialize<'de> for Decimal {
 /// the struct through which serde_json passes raw text, so convert to [`Decimal`] for those.
 ///
 /// ```
-/// use clientgen_runtime::DecimalNumber;
+/// # mod saas_clients { pub use clientgen_runtime as runtime; }
+/// use saas_clients::runtime::DecimalNumber;
 ///
 /// let amount: DecimalNumber = serde_json::from_str("123.30").unwrap();
 /// assert_eq!(amount.as_str(), "123.30");
@@ -466,24 +467,33 @@ mod tests {
         assert!(err.to_string().contains("boolean"), "{err}");
     }
 
-    /// Through serde_path_to_error (the clients' second pass over a body that did not decode)
-    /// the text still arrives, and an error names the field.
+    /// Through the clients' decoder the text arrives, and a failure is located at the field
+    /// (`crate::json_path` reads serde_json's position, so the error must be raised there).
     #[test]
-    fn path_tracking_keeps_the_text_and_names_the_field() {
+    fn the_clients_decoder_keeps_the_text_and_names_the_field() {
         #[derive(Debug, serde::Deserialize)]
         struct Line {
             price: DecimalNumber,
+            #[allow(dead_code)]
+            name: String,
         }
-        let mut de = serde_json::Deserializer::from_str(r#"{"price": 123.30}"#);
-        let line: Line = serde_path_to_error::deserialize(&mut de).unwrap();
+        let (line, _) =
+            crate::response::decode_json::<Line>(br#"{"price": 123.30, "name": "a"}"#, None)
+                .unwrap();
         assert_eq!(line.price.as_str(), "123.30");
-        let mut de = serde_json::Deserializer::from_str(r#"{"price": 1e400}"#);
-        let err = serde_path_to_error::deserialize::<_, Line>(&mut de).unwrap_err();
-        assert_eq!(err.path().to_string(), "price");
-        assert!(
-            err.inner().to_string().contains("`1e400` is out of range"),
-            "{err}"
-        );
+        for body in [
+            &br#"{"price": 1e400, "name": "a"}"#[..],
+            br#"{"price": "12a", "name": "a"}"#,
+            br#"{"price": true, "name": "a"}"#,
+        ] {
+            let (path, message) = crate::response::decode_json::<Line>(body, None).unwrap_err();
+            let body = String::from_utf8_lossy(body);
+            assert_eq!(path, "price", "{body}: {message}");
+        }
+        let (_, message) =
+            crate::response::decode_json::<Line>(br#"{"price": 1e400, "name": "a"}"#, None)
+                .unwrap_err();
+        assert!(message.contains("`1e400` is out of range"), "{message}");
     }
 
     /// Inside an untagged union serde buffers the value, and the float route applies.

@@ -19,7 +19,8 @@ use crate::unknown::UnknownFields;
 /// (`Clear`).
 ///
 /// ```
-/// use clientgen_runtime::Patch;
+/// # mod saas_clients { pub use clientgen_runtime as runtime; }
+/// use saas_clients::runtime::Patch;
 ///
 /// let mut name: Patch<String> = Patch::default(); // left out of the body
 /// assert!(name.is_unset());

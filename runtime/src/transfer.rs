@@ -457,7 +457,8 @@ impl fmt::Display for TransferStatus {
 /// and keep it.
 ///
 /// ```no_run
-/// use clientgen_runtime::transfer::{TemporaryUrl, TransferClient, TransferError};
+/// # mod saas_clients { pub use clientgen_runtime as runtime; }
+/// use saas_clients::runtime::transfer::{TemporaryUrl, TransferClient, TransferError};
 ///
 /// // `file` is, for example, a `tokio::fs::File` opened for writing.
 /// async fn save(
