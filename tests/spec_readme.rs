@@ -23,6 +23,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("AuthScheme", "`auth`"),
     ("ErrorSpec", "`errors`"),
     ("RateLimit", "`rate_limit`"),
+    ("RateLimitHeaders", "`rate_limit`"),
     ("Retry", "`retry`"),
     ("Note", "`notes`"),
     ("TypeDef", "Types"),

@@ -179,7 +179,10 @@ mod tests {
             (r#"{"id": "x", "tags": [], "meta": {}}"#, "id"),
             (r#"{"id": 1.5, "tags": [], "meta": {}}"#, "id"),
             (r#"{"id": 1, "tags": ["a", 2], "meta": {}}"#, "tags[1]"),
-            (r#"{"id": 1, "tags": [], "meta": {"a": 1, "b": 300}}"#, "meta.b"),
+            (
+                r#"{"id": 1, "tags": [], "meta": {"a": 1, "b": 300}}"#,
+                "meta.b",
+            ),
             (r#"{"id": 1, "tags": {}, "meta": {}}"#, "tags"),
             (r#"{"id": 1, "tags": []}"#, ""),
             (r#"{"id": 1, "tags": [], "meta": {}} junk"#, ""),
@@ -191,7 +194,11 @@ mod tests {
         }
         let nested = r#"[{"id": 1, "tags": [], "meta": {}}, {"id": 2, "tags": [], "meta": {}, "x": [1,
   2]}, {"tags": []}]"#;
-        assert_eq!(path_of::<Vec<Item>>(nested), "[2]", "missing field, on a later line");
+        assert_eq!(
+            path_of::<Vec<Item>>(nested),
+            "[2]",
+            "missing field, on a later line"
+        );
         let cut = r#"{"id": 1, "tags": ["a", "b"#;
         assert_eq!(path_of::<Item>(cut), "tags[1]", "a body cut off mid-string");
     }

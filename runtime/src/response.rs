@@ -397,7 +397,10 @@ mod tests {
         for (body, envelope, path, message) in cases {
             let got = decode::<Vec<Item>>(&body, envelope).unwrap_err();
             if got != (path.to_owned(), message.to_owned()) {
-                wrong.push(format!("{body}\n  got {got:?}\n want {:?}", (path, message)));
+                wrong.push(format!(
+                    "{body}\n  got {got:?}\n want {:?}",
+                    (path, message)
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
