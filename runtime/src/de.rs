@@ -41,54 +41,37 @@ impl Key<'_> {
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-
-            fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(v))
-            }
-
-            fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v.to_owned()))
-            }
-
-            fn visit_string<E: Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_str(BorrowedText("an object key"))
     }
 }
 
 /// Reads a string, borrowed from the input where possible: the wire text of an open enum,
 /// matched against the documented values without allocating for them.
 pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
-    struct TextVisitor;
-    impl<'de> Visitor<'de> for TextVisitor {
-        type Value = Key<'de>;
+    deserializer.deserialize_str(BorrowedText("a string"))
+}
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
+/// A string, borrowed when the input allows; the text says what was expected, for errors.
+struct BorrowedText(&'static str);
 
-        fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-            Ok(Key::Borrowed(v))
-        }
+impl<'de> Visitor<'de> for BorrowedText {
+    type Value = Key<'de>;
 
-        fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
-            Ok(Key::Owned(v.to_owned()))
-        }
-
-        fn visit_string<E: Error>(self, v: String) -> Result<Key<'de>, E> {
-            Ok(Key::Owned(v))
-        }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
     }
-    deserializer.deserialize_str(TextVisitor)
+
+    fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v))
+    }
 }
 
 /// Decodes the value of a documented key into its slot; a key given twice is an error, as
