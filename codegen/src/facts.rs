@@ -4,6 +4,7 @@
 //!   fields, an open enum, or anything containing one. `UnknownFields` searches only such
 //!   fields; a string or a closed object of numbers can never report anything, and searching
 //!   it would cost a path string per field on every call.
+//! - **Holds an object** (`FieldModel::object`): a form writes such a field's fields in place.
 //! - **Written as a form** (`TypeModel::form`): the body type of a form-encoded operation, and
 //!   every object nested in one (flattened into the same form); such types get `write_form`.
 //!
@@ -14,15 +15,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{BodyEncoding, Operation, Ty, TypeBody, TypeModel};
 
-/// Sets `walk` on every field and `form` on every type.
+/// Sets `walk` and `object` on every field and `form` on every type.
 pub fn derive(types: &mut [TypeModel], operations: &[Operation]) {
     let holds = holds_unknown(types);
     let form = form_types(types, operations);
+    let objects: BTreeSet<String> = types
+        .iter()
+        .filter(|t| matches!(t.body, TypeBody::Object { .. }))
+        .map(|t| t.rust.clone())
+        .collect();
     for t in types.iter_mut() {
         t.form = form.contains(&t.rust);
         if let TypeBody::Object { fields, .. } = &mut t.body {
             for f in fields {
                 f.walk = ty_holds(&f.ty, &holds);
+                f.object = matches!(&f.ty, Ty::Named(n) if objects.contains(n));
             }
         }
     }
@@ -115,6 +122,7 @@ mod tests {
             form_name: None,
             docs: String::new(),
             walk: false,
+            object: false,
         }
     }
 
@@ -185,6 +193,15 @@ mod tests {
         ];
         derive(&mut types, &[]);
         assert_eq!(walks(&types, "Outer"), [false, true, true, false]);
+        let TypeBody::Object { fields, .. } = &types[3].body else {
+            panic!("Outer is an object");
+        };
+        let objects: Vec<bool> = fields.iter().map(|f| f.object).collect();
+        assert_eq!(
+            objects,
+            [true, true, false, false],
+            "only named objects, not lists of them"
+        );
         assert_eq!(walks(&types, "Closed"), [false]);
     }
 

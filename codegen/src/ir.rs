@@ -291,6 +291,9 @@ pub struct FieldModel {
     /// The value can hold something the spec does not describe, so `UnknownFields` searches
     /// it (derived by `facts`).
     pub walk: bool,
+    /// The value is an object of this API, so a form writes its fields in place (derived by
+    /// `facts`).
+    pub object: bool,
 }
 
 /// An enum value.

@@ -891,6 +891,7 @@ impl Lowerer<'_> {
                     form_name: f.form_name.clone(),
                     docs: fold_docs(&f.docs, f.default.as_deref(), f.note.as_deref()),
                     walk: false,
+                    object: false,
                 }
             })
             .collect()

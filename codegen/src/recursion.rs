@@ -181,6 +181,7 @@ mod tests {
             form_name: None,
             docs: String::new(),
             walk: false,
+            object: false,
         }
     }
 

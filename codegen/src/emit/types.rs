@@ -16,7 +16,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
             TypeBody::Object {
                 fields,
                 keep_unknown,
-            } => object(api, t, fields, *keep_unknown),
+            } => object(t, fields, *keep_unknown),
             TypeBody::Enum { integer, values } => open_enum(t, *integer, values),
             TypeBody::Union { variants } => union(t, variants),
         };
@@ -97,7 +97,7 @@ fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     (ty, serde)
 }
 
-fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
+fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
     let name = ident(&t.rust);
     let tdoc = type_doc(t);
     let any_deprecated = fields.iter().any(|f| f.deprecated.is_some());
@@ -168,7 +168,7 @@ fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -
         });
     let form_impl = t
         .form
-        .then(|| form_encoder(api, &name, fields, keep_unknown, any_deprecated));
+        .then(|| form_encoder(&name, fields, keep_unknown, any_deprecated));
     // With unknown fields kept, `Deserialize` comes from the runtime's `open_object!` (one pass
     // over the keys); `flatten` stays on `extra` for `Serialize` only.
     let (derive_de, impls) = if keep_unknown {
@@ -213,30 +213,22 @@ fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -
 /// `write_form`: the fields of a form body in wire order, nested objects flattened into the
 /// same form, then the undescribed extras (custom fields).
 fn form_encoder(
-    api: &Api,
     name: &proc_macro2::Ident,
     fields: &[FieldModel],
     keep_unknown: bool,
     any_deprecated: bool,
 ) -> TokenStream {
-    let is_object = |ty: &Ty| match ty {
-        Ty::Named(n) => api
-            .types
-            .iter()
-            .any(|t| &t.rust == n && matches!(t.body, TypeBody::Object { .. })),
-        _ => false,
-    };
     let pushes = fields.iter().filter(|f| !f.read_only).map(|f| {
         let n = ident(&f.rust);
         let form_name = f.form_name.as_deref().unwrap_or(&f.wire);
         let push = |value: TokenStream| match &f.ty {
-            ty if is_object(ty) => quote!(#value.write_form(form, style)?;),
+            _ if f.object => quote!(#value.write_form(form, style)?;),
             Ty::Array(_) => quote!(form.push_array(#form_name, #value, style);),
             Ty::Json => quote!(form.push_json(#form_name, #value, style)?;),
             _ => quote!(form.push(#form_name, #value);),
         };
         match (f.required, f.nullable) {
-            (true, false) if is_object(&f.ty) => push(quote!(self.#n)),
+            (true, false) if f.object => push(quote!(self.#n)),
             (true, false) => push(quote!(&self.#n)),
             // Always sent: an unset value is sent empty, which clears it.
             (true, true) if matches!(f.ty, Ty::Array(_) | Ty::Json) => {
@@ -248,10 +240,10 @@ fn form_encoder(
                     }
                 }
             }
-            (true, true) if !is_object(&f.ty) => {
+            (true, true) if !f.object => {
                 quote!(form.push_or_empty(#form_name, self.#n.as_ref());)
             }
-            _ if !matches!(f.ty, Ty::Array(_) | Ty::Json) && !is_object(&f.ty) => {
+            _ if !matches!(f.ty, Ty::Array(_) | Ty::Json) && !f.object => {
                 quote!(form.push_opt(#form_name, self.#n.as_ref());)
             }
             _ => {
@@ -271,7 +263,7 @@ fn form_encoder(
     let uses_style = keep_unknown
         || fields
             .iter()
-            .any(|f| !f.read_only && (f.ty.is_array() || f.ty == Ty::Json || is_object(&f.ty)));
+            .any(|f| !f.read_only && (f.ty.is_array() || f.ty == Ty::Json || f.object));
     let unused_style = (!uses_style).then(|| quote!(let _ = style;));
     let allow = allow(any_deprecated, false);
     quote! {
