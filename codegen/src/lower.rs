@@ -299,15 +299,22 @@ impl Lowerer<'_> {
             .collect();
         types.sort_by(|a, b| a.rust.cmp(&b.rust));
         for t in crate::recursion::box_cycles(&mut types) {
-            self.key_error(
-                &format!("types.{}", t.spec_name),
-                format!(
+            let message = match t.through {
+                crate::recursion::Through::RequiredFields => format!(
                     "`{}` contains itself through required fields only ({}), so no finite value \
                      has this shape: make one of them optional or nullable",
                     t.spec_name,
                     t.cycle.join(" → ")
                 ),
-            );
+                crate::recursion::Through::UnionVariants => format!(
+                    "`{}` contains itself through union variants only ({}), so decoding a value \
+                     that matches no other variant would try the same union again without end: \
+                     put an object or a list between them",
+                    t.spec_name,
+                    t.cycle.join(" → ")
+                ),
+            };
+            self.key_error(&format!("types.{}", t.spec_name), message);
         }
         self.lowered = types.clone();
         let error = spec.errors.as_ref().map(|e| self.error_model(e));
