@@ -11,7 +11,8 @@ use crate::encode::{Pairs, ToParam, push_path_segment};
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     None,
-    Json(Vec<u8>),
+    /// Shared, so that each attempt of a retried call sends it without a copy.
+    Json(bytes::Bytes),
     Form(Pairs),
 }
 
@@ -93,7 +94,7 @@ impl Request {
     /// Sets a JSON body.
     pub fn json_body<T: Serialize>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Body::Json(bytes),
+            Ok(bytes) => self.body = Body::Json(bytes.into()),
             Err(e) => self.refuse(format!("the body does not serialize: {e}")),
         }
     }
