@@ -11,31 +11,27 @@
 //! Both are fixpoints over the type graph, which may be cyclic (see `recursion`), so they are
 //! computed by iterating to a fixed point rather than by recursion.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::ir::{BodyEncoding, Operation, Ty, TypeBody, TypeModel};
+use crate::ir::{BodyEncoding, Operation, Ty, TypeBody, TypeId, TypeModel};
 
 /// Sets `walk` and `object` on every field and `form` on every type.
 pub fn derive(types: &mut [TypeModel], operations: &[Operation]) {
     let holds = holds_unknown(types);
     let form = form_types(types, operations);
-    let objects: BTreeSet<String> = types
-        .iter()
-        .filter(|t| matches!(t.body, TypeBody::Object { .. }))
-        .map(|t| t.rust.clone())
-        .collect();
-    for t in types.iter_mut() {
-        t.form = form.contains(&t.rust);
+    let objects: Vec<bool> = types.iter().map(TypeModel::is_object).collect();
+    for (i, t) in types.iter_mut().enumerate() {
+        t.form = form.contains(&TypeId::new(i));
         if let TypeBody::Object { fields, .. } = &mut t.body {
             for f in fields {
                 f.walk = ty_holds(&f.ty, &holds);
-                f.object = matches!(&f.ty, Ty::Named(n) if objects.contains(n));
+                f.object = matches!(&f.ty, Ty::Named(n) if objects[n.index()]);
             }
         }
     }
 }
 
-fn ty_holds(ty: &Ty, holds: &BTreeSet<String>) -> bool {
+fn ty_holds(ty: &Ty, holds: &BTreeSet<TypeId>) -> bool {
     match ty {
         Ty::Array(inner) | Ty::Map(inner) => ty_holds(inner, holds),
         Ty::Named(name) => holds.contains(name),
@@ -43,12 +39,12 @@ fn ty_holds(ty: &Ty, holds: &BTreeSet<String>) -> bool {
     }
 }
 
-/// Names of the types that can hold something their spec does not describe.
-fn holds_unknown(types: &[TypeModel]) -> BTreeSet<String> {
+/// The types that can hold something their spec does not describe.
+fn holds_unknown(types: &[TypeModel]) -> BTreeSet<TypeId> {
     let mut holds = BTreeSet::new();
     loop {
         let before = holds.len();
-        for t in types {
+        for (i, t) in types.iter().enumerate() {
             let yes = match &t.body {
                 TypeBody::Enum { .. } => true,
                 TypeBody::Object {
@@ -58,7 +54,7 @@ fn holds_unknown(types: &[TypeModel]) -> BTreeSet<String> {
                 TypeBody::Union { variants } => variants.iter().any(|v| ty_holds(&v.ty, &holds)),
             };
             if yes {
-                holds.insert(t.rust.clone());
+                holds.insert(TypeId::new(i));
             }
         }
         if holds.len() == before {
@@ -68,34 +64,27 @@ fn holds_unknown(types: &[TypeModel]) -> BTreeSet<String> {
 }
 
 /// Object types written as form bodies, and the objects nested in their sent fields.
-fn form_types(types: &[TypeModel], operations: &[Operation]) -> BTreeSet<String> {
-    let objects: BTreeMap<&str, &TypeModel> = types
-        .iter()
-        .filter(|t| matches!(t.body, TypeBody::Object { .. }))
-        .map(|t| (t.rust.as_str(), t))
-        .collect();
-    let mut pending: Vec<&str> = operations
+fn form_types(types: &[TypeModel], operations: &[Operation]) -> BTreeSet<TypeId> {
+    let mut pending: Vec<TypeId> = operations
         .iter()
         .filter_map(|op| op.body.as_ref())
         .filter(|b| b.encoding == BodyEncoding::Form)
         .filter_map(|b| match &b.ty {
-            Ty::Named(n) => Some(n.as_str()),
+            Ty::Named(n) => Some(*n),
             _ => None,
         })
         .collect();
     let mut out = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        let Some(t) = objects.get(name) else {
+    while let Some(id) = pending.pop() {
+        let Some(fields) = types[id.index()].fields() else {
             continue;
         };
-        if !out.insert(name.to_owned()) {
+        if !out.insert(id) {
             continue;
         }
-        if let TypeBody::Object { fields, .. } = &t.body {
-            for f in fields.iter().filter(|f| !f.read_only) {
-                if let Ty::Named(n) = &f.ty {
-                    pending.push(n);
-                }
+        for f in fields.iter().filter(|f| !f.read_only) {
+            if let Ty::Named(n) = &f.ty {
+                pending.push(*n);
             }
         }
     }
@@ -151,6 +140,12 @@ mod tests {
         )
     }
 
+    /// The type named `name` in `table`, by its place there.
+    fn named(table: &[&str], name: &str) -> Ty {
+        let i = table.iter().position(|t| *t == name);
+        Ty::Named(TypeId::new(i.unwrap_or(usize::MAX)))
+    }
+
     fn walks(types: &[TypeModel], name: &str) -> Vec<bool> {
         let t = types.iter().find(|t| t.rust == name).unwrap();
         match &t.body {
@@ -172,6 +167,8 @@ mod tests {
                 }],
             },
         );
+        let table = ["Colour", "Closed", "Open", "Outer"];
+        let n = |name| named(&table, name);
         let mut types = vec![
             colour,
             object("Closed", false, vec![field("n", Ty::Integer)]),
@@ -181,12 +178,9 @@ mod tests {
                 "Outer",
                 false,
                 vec![
-                    field("plain", Ty::Named("Closed".into())),
-                    field("open", Ty::Named("Open".into())),
-                    field(
-                        "deep",
-                        Ty::Array(Box::new(Ty::Map(Box::new(Ty::Named("Colour".into()))))),
-                    ),
+                    field("plain", n("Closed")),
+                    field("open", n("Open")),
+                    field("deep", Ty::Array(Box::new(Ty::Map(Box::new(n("Colour")))))),
                     field("json", Ty::Json),
                 ],
             ),
@@ -208,16 +202,11 @@ mod tests {
     #[test]
     fn a_cycle_holds_unknown_when_any_member_does() {
         // A → B → A, and only B holds an enum: both hold something undescribed.
+        let table = ["A", "B", "C", "X", "Y"];
+        let n = |name| named(&table, name);
         let mut types = vec![
-            object("A", false, vec![field("b", Ty::Named("B".into()))]),
-            object(
-                "B",
-                false,
-                vec![
-                    field("a", Ty::Named("A".into())),
-                    field("c", Ty::Named("C".into())),
-                ],
-            ),
+            object("A", false, vec![field("b", n("B"))]),
+            object("B", false, vec![field("a", n("A")), field("c", n("C"))]),
             ty(
                 "C",
                 TypeBody::Enum {
@@ -226,8 +215,8 @@ mod tests {
                 },
             ),
             // A closed cycle with nothing open in it holds nothing.
-            object("X", false, vec![field("y", Ty::Named("Y".into()))]),
-            object("Y", false, vec![field("x", Ty::Named("X".into()))]),
+            object("X", false, vec![field("y", n("Y"))]),
+            object("Y", false, vec![field("x", n("X"))]),
         ];
         derive(&mut types, &[]);
         assert_eq!(walks(&types, "A"), [true]);

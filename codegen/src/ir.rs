@@ -9,6 +9,26 @@ pub use crate::spec::{
     ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation, ResetFormat,
 };
 
+/// A named type of one API: its index in [`Api::types`], which is sorted by Rust name.
+///
+/// Ids are assigned once the names are resolved and sorted, so the table's order (and with it
+/// the output's) follows from the names alone. An id means something only in the API whose
+/// lowering made it: compare types of two APIs (as `diff` does) by name, never by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(usize);
+
+impl TypeId {
+    /// The id of the type at `index` of [`Api::types`].
+    pub fn new(index: usize) -> Self {
+        TypeId(index)
+    }
+
+    /// The index in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// A resolved type: what a field, parameter or body holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
@@ -38,8 +58,8 @@ pub enum Ty {
     Array(Box<Ty>),
     /// `BTreeMap<String, T>`
     Map(Box<Ty>),
-    /// A type of this API, by its Rust name.
-    Named(String),
+    /// A type of this API, by its id.
+    Named(TypeId),
 }
 
 impl Ty {
@@ -97,6 +117,95 @@ pub struct Api {
     pub types: Vec<TypeModel>,
     /// Operations, sorted by Rust method name.
     pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The type table, for queries that follow types through one another.
+    pub fn space(&self) -> TypeSpace<'_> {
+        TypeSpace::new(&self.types)
+    }
+
+    /// The type with this id.
+    pub fn ty(&self, id: TypeId) -> &TypeModel {
+        self.space().get(id)
+    }
+
+    /// The Rust name of the type with this id.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.ty(id).rust
+    }
+}
+
+/// The types of one API, indexed by [`TypeId`], with the queries that look from one type into
+/// another. Lowering asks them of the table it is building; emitters ask them through
+/// [`Api::space`]. Nothing else searches the type list.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeSpace<'a>(&'a [TypeModel]);
+
+impl<'a> TypeSpace<'a> {
+    /// Queries on `types`, whose positions are their ids.
+    pub fn new(types: &'a [TypeModel]) -> Self {
+        TypeSpace(types)
+    }
+
+    /// The type with this id. Ids come from the lowering that built the table, so every id
+    /// indexes it.
+    pub fn get(self, id: TypeId) -> &'a TypeModel {
+        &self.0[id.0]
+    }
+
+    /// Every type with its id, in table (Rust name) order.
+    pub fn iter(self) -> impl Iterator<Item = (TypeId, &'a TypeModel)> {
+        self.0.iter().enumerate().map(|(i, t)| (TypeId(i), t))
+    }
+
+    /// The fields of `ty` when it is a named object type.
+    pub fn fields(self, ty: &Ty) -> Option<&'a [FieldModel]> {
+        match ty {
+            Ty::Named(id) => self.get(*id).fields(),
+            _ => None,
+        }
+    }
+
+    /// The field with Rust name `rust` of object type `ty`.
+    pub fn field(self, ty: &Ty, rust: &str) -> Option<&'a FieldModel> {
+        self.fields(ty)?.iter().find(|f| f.rust == rust)
+    }
+
+    /// The field with wire name `wire` of object type `ty`.
+    pub fn field_by_wire(self, ty: &Ty, wire: &str) -> Option<&'a FieldModel> {
+        self.fields(ty)?.iter().find(|f| f.wire == wire)
+    }
+
+    /// Whether `ty` is a named object type.
+    pub fn is_object(self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(id) if self.get(*id).is_object())
+    }
+
+    /// Whether `ty` is a named enum type.
+    pub fn is_enum(self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(id) if self.get(*id).is_enum())
+    }
+
+    /// The wire names along `steps` (Rust field names) from `start`; a step that is not a
+    /// field of the value it starts from is given as written.
+    pub fn wire_path(self, start: &Ty, steps: &[Step]) -> Vec<String> {
+        let mut ty = Some(start);
+        let mut out = Vec::new();
+        for step in steps {
+            match ty.and_then(|t| self.field(t, &step.field)) {
+                Some(f) => {
+                    out.push(f.wire.clone());
+                    ty = Some(&f.ty);
+                }
+                None => {
+                    out.push(step.field.clone());
+                    ty = None;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A value given once to the client.
@@ -170,7 +279,7 @@ pub struct ErrorModel {
     /// Rust field names from the body to the code, when the API has codes.
     pub code_path: Vec<Step>,
     /// The code's enum type.
-    pub code_ty: Option<String>,
+    pub code_ty: Option<TypeId>,
     /// Documented bodies.
     pub examples: Vec<Example>,
     /// 2xx statuses that mean the call did not complete.
@@ -235,6 +344,32 @@ pub struct TypeModel {
     pub body: TypeBody,
     /// Written as a form body, or nested in one (derived by `facts`).
     pub form: bool,
+}
+
+impl TypeModel {
+    /// The fields, when the type is an object.
+    pub fn fields(&self) -> Option<&[FieldModel]> {
+        match &self.body {
+            TypeBody::Object { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// Whether the type is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self.body, TypeBody::Object { .. })
+    }
+
+    /// Whether the type is an enum.
+    pub fn is_enum(&self) -> bool {
+        matches!(self.body, TypeBody::Enum { .. })
+    }
+
+    /// Whether the type is an object with a required field, which the caller must give: such
+    /// a type has no `Default` and cannot be created empty.
+    pub fn has_required_fields(&self) -> bool {
+        self.fields().is_some_and(|f| f.iter().any(|f| f.required))
+    }
 }
 
 /// The shape of a named type.

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostics::Diagnostic;
 use crate::docs;
 use crate::files::SpecFiles;
-use crate::ir::{self, Ty};
+use crate::ir::{self, Ty, TypeId, TypeSpace};
 use crate::naming::{self, Namespace};
 use crate::spec::{self, Citation, ResponseEncoding, TypeKind};
 use crate::typeexpr::TypeExpr;
@@ -19,6 +19,8 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
         spec,
         errors: Vec::new(),
         type_names: BTreeMap::new(),
+        type_ids: BTreeMap::new(),
+        by_id: Vec::new(),
         lowered: Vec::new(),
         global_names: BTreeSet::new(),
         form_credentials: Vec::new(),
@@ -38,14 +40,18 @@ struct Lowerer<'a> {
     errors: Vec<Diagnostic>,
     /// Spec type name to Rust type name.
     type_names: BTreeMap<String, String>,
+    /// Spec type name to id: its place in the table sorted by Rust name.
+    type_ids: BTreeMap<String, TypeId>,
+    /// Spec type names, by id.
+    by_id: Vec<String>,
     /// The lowered types, once they are done.
     lowered: Vec<ir::TypeModel>,
     /// Rust names of the global parameters, taken in every request builder.
     global_names: BTreeSet<String>,
     /// Form fields the credentials add to every form body.
     form_credentials: Vec<String>,
-    /// Rust type name to its `one_of_required` alternatives, resolved.
-    one_of_required: BTreeMap<String, Vec<Vec<ir::SetField>>>,
+    /// Object type to its `one_of_required` alternatives, resolved.
+    one_of_required: BTreeMap<TypeId, Vec<Vec<ir::SetField>>>,
 }
 
 fn join(path: &str, key: impl std::fmt::Display) -> String {
@@ -113,8 +119,8 @@ impl Lowerer<'_> {
             TypeExpr::TemporaryUrl => Ty::TemporaryUrl,
             TypeExpr::Array(t) => Ty::Array(Box::new(self.resolve(path, t))),
             TypeExpr::Map(t) => Ty::Map(Box::new(self.resolve(path, t))),
-            TypeExpr::Named(name) => match self.type_names.get(name) {
-                Some(rust) => Ty::Named(rust.clone()),
+            TypeExpr::Named(name) => match self.type_ids.get(name) {
+                Some(id) => Ty::Named(*id),
                 None => {
                     let hint = self
                         .type_names
@@ -132,9 +138,14 @@ impl Lowerer<'_> {
         }
     }
 
-    fn kind_of(&self, rust: &str) -> Option<TypeKind> {
-        let spec_name = self.type_names.iter().find(|(_, r)| *r == rust)?.0;
+    fn kind_of(&self, id: TypeId) -> Option<TypeKind> {
+        let spec_name = self.by_id.get(id.index())?;
         self.spec.types.get(spec_name).map(|t| t.kind)
+    }
+
+    /// The types lowered so far, for queries across them.
+    fn space(&self) -> TypeSpace<'_> {
+        TypeSpace::new(&self.lowered)
     }
 
     /// Names for one namespace, reporting explicit `rust_name`s that collide or are invalid.
@@ -208,6 +219,21 @@ impl Lowerer<'_> {
             .collect();
         let names = self.names(Namespace::Type, "types", &entries);
         self.type_names = spec.types.keys().cloned().zip(names).collect();
+        // Ids follow the Rust names' order (ties, which only clashing names have, keep the
+        // spec's order), so the table is sorted by construction.
+        let mut sorted: Vec<(&String, &String)> = spec
+            .types
+            .keys()
+            .map(|n| (&self.type_names[n], n))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        self.by_id = sorted.into_iter().map(|(_, n)| n.clone()).collect();
+        self.type_ids = self
+            .by_id
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), TypeId::new(i)))
+            .collect();
 
         let cite = self.cite("cite", &spec.cite);
         let sources = spec
@@ -292,12 +318,12 @@ impl Lowerer<'_> {
             }
         }
         self.global_names = global_params.iter().map(|p| p.rust.clone()).collect();
-        let mut types: Vec<_> = spec
-            .types
+        let order = self.by_id.clone();
+        let mut types: Vec<_> = order
             .iter()
-            .map(|(name, t)| self.type_def(name, t))
+            .enumerate()
+            .map(|(i, name)| self.type_def(TypeId::new(i), name, &spec.types[name]))
             .collect();
-        types.sort_by(|a, b| a.rust.cmp(&b.rust));
         for t in crate::recursion::box_cycles(&mut types) {
             self.key_error(
                 &format!("types.{}", t.spec_name),
@@ -595,7 +621,7 @@ impl Lowerer<'_> {
                     );
                 }
                 if let Ty::Named(n) = &ty {
-                    if self.kind_of(n) == Some(TypeKind::Object) {
+                    if self.kind_of(*n) == Some(TypeKind::Object) {
                         self.error(&join(&path, "type"), "a parameter cannot be an object");
                     }
                 }
@@ -612,7 +638,7 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    fn type_def(&mut self, name: &str, t: &spec::TypeDef) -> ir::TypeModel {
+    fn type_def(&mut self, id: TypeId, name: &str, t: &spec::TypeDef) -> ir::TypeModel {
         let path = format!("types.{name}");
         let cite = self.cite(&join(&path, "cite"), &t.cite);
         let rust = self.type_names[name].clone();
@@ -633,7 +659,7 @@ impl Lowerer<'_> {
                 let fields = self.object_fields(&path, t);
                 let alternatives = self.one_of_required(&path, t, &fields);
                 if !alternatives.is_empty() {
-                    self.one_of_required.insert(rust.clone(), alternatives);
+                    self.one_of_required.insert(id, alternatives);
                 }
                 ir::TypeBody::Object {
                     fields,
@@ -909,9 +935,9 @@ impl Lowerer<'_> {
             .and_then(|code| self.value_path("errors.code", &ty, code))
         {
             match &end {
-                Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Enum) => {
+                Ty::Named(n) if self.kind_of(*n) == Some(TypeKind::Enum) => {
                     code_path = steps;
-                    code_ty = Some(n.clone());
+                    code_ty = Some(*n);
                 }
                 _ => self.error("errors.code", "the code must lead to an enum type"),
             }
@@ -949,25 +975,22 @@ impl Lowerer<'_> {
         &mut self,
         path: &str,
         ty: &Ty,
-        seen: &mut BTreeSet<String>,
+        seen: &mut BTreeSet<TypeId>,
         names: &mut BTreeMap<String, String>,
     ) {
-        let Ty::Named(name) = ty else { return };
+        let Ty::Named(id) = ty else { return };
+        let id = *id;
+        let name = self.space().get(id).rust.clone();
         // `seen` holds the objects being flattened around this one: meeting one again would
         // flatten it into itself without end.
-        if !seen.insert(name.clone()) {
+        if !seen.insert(id) {
             self.error(
                 path,
                 format!("`{name}` contains itself, so it cannot be flattened into a form"),
             );
             return;
         }
-        let Some(ir::TypeBody::Object { fields, .. }) = self
-            .lowered
-            .iter()
-            .find(|t| &t.rust == name)
-            .map(|t| t.body.clone())
-        else {
+        let Some(fields) = self.space().fields(ty).map(<[_]>::to_vec) else {
             return;
         };
         for f in fields.iter().filter(|f| !f.read_only) {
@@ -986,7 +1009,7 @@ impl Lowerer<'_> {
                 Ty::Array(inner) => inner.as_ref(),
                 other => other,
             };
-            let nested = matches!(element, Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Object))
+            let nested = matches!(element, Ty::Named(n) if self.kind_of(*n) == Some(TypeKind::Object))
                 && !f.ty.is_array();
             if !nested {
                 let form_name = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
@@ -1006,7 +1029,7 @@ impl Lowerer<'_> {
             }
             let ok = match element {
                 Ty::Map(_) | Ty::Array(_) => false,
-                Ty::Named(n) => match self.kind_of(n) {
+                Ty::Named(n) => match self.kind_of(*n) {
                     Some(TypeKind::Enum) => true,
                     Some(TypeKind::Object) if !f.ty.is_array() => {
                         self.check_form_type(path, &f.ty, seen, names);
@@ -1026,7 +1049,7 @@ impl Lowerer<'_> {
                 );
             }
         }
-        seen.remove(name);
+        seen.remove(&id);
     }
 
     fn operations(
@@ -1131,7 +1154,7 @@ impl Lowerer<'_> {
             let bpath = join(&path, "body");
             let ty = self.ty(&join(&bpath, "type"), &b.ty);
             match &ty {
-                Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Object) => {}
+                Ty::Named(n) if self.kind_of(*n) == Some(TypeKind::Object) => {}
                 _ => self.error(
                     &join(&bpath, "type"),
                     "a request body must be an object type",
@@ -1350,9 +1373,14 @@ impl Lowerer<'_> {
         // fields.
         let mut parent = body.ty.clone();
         for (i, step) in steps.iter().enumerate() {
-            let field_ty = self.field_type(&parent, &step.field);
+            let field_ty = self
+                .space()
+                .field(&parent, &step.field)
+                .map_or(Ty::Json, |f| f.ty.clone());
             if let (true, true, Ty::Named(n)) = (i + 1 < steps.len(), step.optional, &field_ty) {
-                if self.has_required_fields(n) {
+                let t = self.space().get(*n);
+                if t.has_required_fields() {
+                    let n = t.rust.clone();
                     self.error(
                         path,
                         format!("`{n}` has required fields, so it cannot be created empty"),
@@ -1371,47 +1399,12 @@ impl Lowerer<'_> {
         Some(ir::PageField::Body(steps))
     }
 
-    /// The type of the field with Rust name `field` of object type `parent`.
-    fn field_type(&self, parent: &Ty, field: &str) -> Ty {
-        let Ty::Named(n) = parent else {
-            return Ty::Json;
-        };
-        self.lowered
-            .iter()
-            .find(|t| &t.rust == n)
-            .and_then(|t| match &t.body {
-                ir::TypeBody::Object { fields, .. } => fields.iter().find(|f| f.rust == field),
-                _ => None,
-            })
-            .map_or(Ty::Json, |f| f.ty.clone())
-    }
-
-    fn has_required_fields(&self, type_name: &str) -> bool {
-        self.lowered.iter().any(|t| {
-            t.rust == type_name
-                && matches!(&t.body, ir::TypeBody::Object { fields, .. } if fields.iter().any(|f| f.required))
-        })
-    }
-
     /// Resolves a dotted path through object fields, starting at `ty`.
     fn value_path(&mut self, path: &str, ty: &Ty, text: &str) -> Option<(Vec<ir::Step>, Ty)> {
         let mut steps = Vec::new();
         let mut current = ty.clone();
         for segment in text.split('.').filter(|s| !s.is_empty()) {
-            let found = match &current {
-                Ty::Named(n) => {
-                    self.lowered
-                        .iter()
-                        .find(|t| &t.rust == n)
-                        .and_then(|t| match &t.body {
-                            ir::TypeBody::Object { fields, .. } => {
-                                fields.iter().find(|f| f.wire == segment).cloned()
-                            }
-                            _ => None,
-                        })
-                }
-                _ => None,
-            };
+            let found = self.space().field_by_wire(&current, segment).cloned();
             let Some(f) = found else {
                 self.error(
                     path,

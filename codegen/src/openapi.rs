@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::ir::{
     Api, ArrayStyle, Auth, AuthKind, Body, BodyEncoding, Cite, ClientParamLocation, Decode,
     EnumLiteral, Example, FieldModel, Method, Operation, PageField, Param, ParamLocation, PathPart,
-    Response, Step, Ty, TypeBody, TypeModel,
+    Response, Step, Ty, TypeBody, TypeId, TypeModel,
 };
 use crate::write;
 
@@ -615,9 +615,9 @@ impl Exporter<'_> {
         let mut encoding = Obj::new();
         let mut seen = BTreeSet::new();
         match &body.ty {
-            Ty::Named(name) => {
+            Ty::Named(id) => {
                 self.form_fields(
-                    name,
+                    *id,
                     "",
                     true,
                     body.style,
@@ -634,8 +634,8 @@ impl Exporter<'_> {
         if !required.is_empty() {
             schema.set("required", strings(&required));
         }
-        if let Ty::Named(name) = &body.ty {
-            schema.set(&x("form-of"), self.reference(name));
+        if let Ty::Named(id) = &body.ty {
+            schema.set(&x("form-of"), self.reference(self.api.type_name(*id)));
         }
         (schema.into(), encoding)
     }
@@ -643,30 +643,26 @@ impl Exporter<'_> {
     #[allow(clippy::too_many_arguments)]
     fn form_fields(
         &self,
-        type_name: &str,
+        id: TypeId,
         json_prefix: &str,
         required_here: bool,
         style: ArrayStyle,
         props: &mut Obj,
         required: &mut Vec<String>,
         encoding: &mut Obj,
-        seen: &mut BTreeSet<String>,
+        seen: &mut BTreeSet<TypeId>,
     ) {
-        let Some(TypeModel {
-            body: TypeBody::Object { fields, .. },
-            ..
-        }) = self.type_named(type_name)
-        else {
+        let Some(fields) = self.api.ty(id).fields() else {
             return;
         };
-        if !seen.insert(type_name.to_owned()) {
+        if !seen.insert(id) {
             return; // a cycle: the runtime could not flatten it either
         }
         for f in fields.iter().filter(|f| !f.read_only) {
-            let is_object = matches!(&f.ty, Ty::Named(n) if self.is_object(n));
+            let is_object = self.api.space().is_object(&f.ty);
             if let (true, Ty::Named(n)) = (is_object, &f.ty) {
                 self.form_fields(
-                    n,
+                    *n,
                     &format!("{json_prefix}{}.", f.wire),
                     required_here && f.required && !f.nullable,
                     style,
@@ -710,7 +706,7 @@ impl Exporter<'_> {
             }
             props.set(&key, schema);
         }
-        seen.remove(type_name);
+        seen.remove(&id);
     }
 
     fn responses(&self, op: &Operation) -> Json {
@@ -817,12 +813,12 @@ impl Exporter<'_> {
                 media.set("examples", ex);
             }
             o.set("content", Obj::new().with("application/json", media));
-            if let (Some(code_ty), Ty::Named(body)) = (&err.code_ty, &err.ty) {
+            if let (Some(code_ty), Ty::Named(_)) = (err.code_ty, &err.ty) {
                 o.set(
                     &x("error-code"),
                     Obj::new()
-                        .with("path", self.wire_path(body, &err.code_path).join("."))
-                        .with("schema", self.reference(code_ty)),
+                        .with("path", self.wire_path(&err.ty, &err.code_path).join("."))
+                        .with("schema", self.reference(self.api.type_name(code_ty))),
                 );
             }
         }
@@ -843,7 +839,7 @@ impl Exporter<'_> {
                 }
                 PageField::Body(steps) => {
                     let path = match op.body.as_ref().map(|b| &b.ty) {
-                        Some(Ty::Named(n)) => self.wire_path(n, steps),
+                        Some(ty @ Ty::Named(_)) => self.wire_path(ty, steps),
                         _ => steps.iter().map(|s| s.field.clone()).collect(),
                     };
                     Obj::new()
@@ -860,8 +856,9 @@ impl Exporter<'_> {
         }
         let output = match op.output() {
             Decode::Json {
-                ty: Ty::Named(n), ..
-            } => Some(n.as_str()),
+                ty: ty @ Ty::Named(_),
+                ..
+            } => Some(ty),
             _ => None,
         };
         let path = |steps: &[Step]| match output {
@@ -880,40 +877,15 @@ impl Exporter<'_> {
     }
 
     /// Rust field names from the type `start` on, as wire names.
-    fn wire_path(&self, start: &str, steps: &[Step]) -> Vec<String> {
-        let mut ty = Some(start.to_owned());
-        let mut out = Vec::new();
-        for step in steps {
-            let field = ty.as_deref().and_then(|n| match self.type_named(n) {
-                Some(TypeModel {
-                    body: TypeBody::Object { fields, .. },
-                    ..
-                }) => fields.iter().find(|f| f.rust == step.field),
-                _ => None,
-            });
-            match field {
-                Some(f) => {
-                    out.push(f.wire.clone());
-                    ty = match &f.ty {
-                        Ty::Named(n) => Some(n.clone()),
-                        _ => None,
-                    };
-                }
-                None => {
-                    out.push(step.field.clone());
-                    ty = None;
-                }
-            }
-        }
-        out
+    fn wire_path(&self, start: &Ty, steps: &[Step]) -> Vec<String> {
+        self.api.space().wire_path(start, steps)
     }
 
     fn components(&self) -> Json {
         let mut c = Obj::new();
         let mut schemas = Obj::new();
-        let mut types: Vec<&TypeModel> = self.api.types.iter().collect();
-        types.sort_by(|a, b| a.rust.cmp(&b.rust));
-        for t in types {
+        // The table is sorted by Rust name by construction (see `ir::TypeId`).
+        for t in &self.api.types {
             schemas.set(&t.rust, self.type_schema(t));
         }
         c.set("schemas", schemas);
@@ -1036,15 +1008,6 @@ impl Exporter<'_> {
     // -----------------------------------------------------------------------------------------
     // Schemas.
 
-    fn type_named(&self, rust: &str) -> Option<&TypeModel> {
-        self.api.types.iter().find(|t| t.rust == rust)
-    }
-
-    fn is_object(&self, rust: &str) -> bool {
-        self.type_named(rust)
-            .is_some_and(|t| matches!(t.body, TypeBody::Object { .. }))
-    }
-
     fn reference(&self, rust: &str) -> Json {
         Obj::new()
             .with("$ref", format!("#/components/schemas/{rust}"))
@@ -1084,7 +1047,7 @@ impl Exporter<'_> {
             Ty::Map(value) => scalar("object")
                 .with("additionalProperties", self.schema(value))
                 .into(),
-            Ty::Named(n) => self.reference(n),
+            Ty::Named(id) => self.reference(self.api.type_name(*id)),
         }
     }
 

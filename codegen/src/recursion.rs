@@ -8,15 +8,15 @@
 //! cycle (rather than a minimal set) keeps the rule simple to state and the output stable when
 //! a spec adds a type elsewhere.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::ir::{Ty, TypeBody, TypeModel};
+use crate::ir::{Ty, TypeBody, TypeId, TypeModel};
 
 /// One way a type holds another by value: a field of an object or a variant of a union.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Edge {
-    from: String,
-    to: String,
+    from: TypeId,
+    to: TypeId,
     /// Index of the field or variant in its type.
     slot: usize,
     /// A field that every value must have (required, not nullable).
@@ -25,14 +25,15 @@ struct Edge {
 
 fn edges(types: &[TypeModel]) -> Vec<Edge> {
     let mut out = Vec::new();
-    for t in types {
+    for (i, t) in types.iter().enumerate() {
+        let from = TypeId::new(i);
         match &t.body {
             TypeBody::Object { fields, .. } => {
                 for (slot, f) in fields.iter().enumerate() {
                     if let Ty::Named(to) = &f.ty {
                         out.push(Edge {
-                            from: t.rust.clone(),
-                            to: to.clone(),
+                            from,
+                            to: *to,
                             slot,
                             mandatory: f.required && !f.nullable,
                         });
@@ -43,8 +44,8 @@ fn edges(types: &[TypeModel]) -> Vec<Edge> {
                 for (slot, v) in variants.iter().enumerate() {
                     if let Ty::Named(to) = &v.ty {
                         out.push(Edge {
-                            from: t.rust.clone(),
-                            to: to.clone(),
+                            from,
+                            to: *to,
                             slot,
                             mandatory: false,
                         });
@@ -58,7 +59,7 @@ fn edges(types: &[TypeModel]) -> Vec<Edge> {
 }
 
 /// Whether `goal` can be reached from `start` along `edges`.
-fn reaches(edges: &[&Edge], start: &str, goal: &str) -> bool {
+fn reaches(edges: &[&Edge], start: TypeId, goal: TypeId) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack = vec![start];
     while let Some(t) = stack.pop() {
@@ -66,7 +67,7 @@ fn reaches(edges: &[&Edge], start: &str, goal: &str) -> bool {
             return true;
         }
         if seen.insert(t) {
-            stack.extend(edges.iter().filter(|e| e.from == t).map(|e| e.to.as_str()));
+            stack.extend(edges.iter().filter(|e| e.from == t).map(|e| e.to));
         }
     }
     false
@@ -89,38 +90,30 @@ pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
     let refs: Vec<&Edge> = all.iter().collect();
     let on_cycle: Vec<&Edge> = all
         .iter()
-        .filter(|e| reaches(&refs, &e.to, &e.from))
+        .filter(|e| reaches(&refs, e.to, e.from))
         .collect();
     let mandatory: Vec<&Edge> = all.iter().filter(|e| e.mandatory).collect();
     let mut unbuildable = Vec::new();
     let slot_name = |types: &[TypeModel], e: &Edge| -> String {
-        let t = types.iter().find(|t| t.rust == e.from);
-        let field = match t.map(|t| &t.body) {
-            Some(TypeBody::Object { fields, .. }) => fields[e.slot].wire.clone(),
-            Some(TypeBody::Union { variants }) => variants[e.slot].rust.clone(),
-            _ => String::new(),
+        let t = &types[e.from.index()];
+        let field = match &t.body {
+            TypeBody::Object { fields, .. } => fields[e.slot].wire.clone(),
+            TypeBody::Union { variants } => variants[e.slot].rust.clone(),
+            TypeBody::Enum { .. } => String::new(),
         };
-        format!("{}.{field}", e.from)
+        format!("{}.{field}", t.rust)
     };
-    let by_name: BTreeMap<&str, &str> = types
-        .iter()
-        .map(|t| (t.rust.as_str(), t.spec_name.as_str()))
-        .collect();
-    for t in types.iter() {
-        if let Some(cycle) = mandatory_cycle(&mandatory, &t.rust) {
+    for (i, t) in types.iter().enumerate() {
+        if let Some(cycle) = mandatory_cycle(&mandatory, TypeId::new(i)) {
             unbuildable.push(Unbuildable {
-                spec_name: by_name
-                    .get(t.rust.as_str())
-                    .copied()
-                    .unwrap_or("")
-                    .to_owned(),
+                spec_name: t.spec_name.clone(),
                 cycle: cycle.iter().map(|e| slot_name(types, e)).collect(),
             });
         }
     }
-    let to_box: Vec<(String, usize)> = on_cycle.iter().map(|e| (e.from.clone(), e.slot)).collect();
-    for t in types.iter_mut() {
-        for (_, slot) in to_box.iter().filter(|(from, _)| *from == t.rust) {
+    let to_box: Vec<(TypeId, usize)> = on_cycle.iter().map(|e| (e.from, e.slot)).collect();
+    for (i, t) in types.iter_mut().enumerate() {
+        for (_, slot) in to_box.iter().filter(|(from, _)| from.index() == i) {
             match &mut t.body {
                 TypeBody::Object { fields, .. } => fields[*slot].boxed = true,
                 TypeBody::Union { variants } => variants[*slot].boxed = true,
@@ -132,7 +125,7 @@ pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
 }
 
 /// The shortest cycle of mandatory edges from `start` back to it, if any.
-fn mandatory_cycle<'a>(edges: &[&'a Edge], start: &str) -> Option<Vec<&'a Edge>> {
+fn mandatory_cycle<'a>(edges: &[&'a Edge], start: TypeId) -> Option<Vec<&'a Edge>> {
     // Breadth first, so the reported cycle is the shortest.
     let mut paths: Vec<Vec<&Edge>> = edges
         .iter()
@@ -143,11 +136,13 @@ fn mandatory_cycle<'a>(edges: &[&'a Edge], start: &str) -> Option<Vec<&'a Edge>>
     while !paths.is_empty() {
         let mut next = Vec::new();
         for path in paths {
-            let end = path.last().map_or("", |e| e.to.as_str());
+            let Some(end) = path.last().map(|e| e.to) else {
+                continue;
+            };
             if end == start {
                 return Some(path);
             }
-            if !seen.insert(end.to_owned()) {
+            if !seen.insert(end) {
                 continue;
             }
             for e in edges.iter().filter(|e| e.from == end) {
@@ -213,7 +208,13 @@ mod tests {
 
     #[test]
     fn direct_and_indirect_cycles_are_boxed_lists_are_not() {
-        let named = |n: &str| Ty::Named(n.into());
+        // Ids are places in the table: Node, Person, Leaf, Tree.
+        let named = |n: &str| {
+            let i = ["Node", "Person", "Leaf", "Tree"]
+                .iter()
+                .position(|t| *t == n);
+            Ty::Named(TypeId::new(i.unwrap_or(0)))
+        };
         let mut types = vec![
             object(
                 "Node",
@@ -246,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_cycle_of_required_fields_is_unbuildable() {
-        let named = |n: &str| Ty::Named(n.into());
+        let named = |n: &str| Ty::Named(TypeId::new(usize::from(n == "B")));
         let mut types = vec![
             object("A", vec![field("b", named("B"), true)]),
             object("B", vec![field("a", named("A"), true)]),
