@@ -172,6 +172,11 @@ impl<'a> TypeSpace<'a> {
         self.fields(ty)?.iter().find(|f| f.rust == rust)
     }
 
+    /// The field a flattened form field stands for.
+    pub fn form_field(self, f: &FormField) -> Option<&'a FieldModel> {
+        self.get(f.owner).fields()?.get(f.index)
+    }
+
     /// The field with wire name `wire` of object type `ty`.
     pub fn field_by_wire(self, ty: &Ty, wire: &str) -> Option<&'a FieldModel> {
         self.fields(ty)?.iter().find(|f| f.wire == wire)
@@ -344,6 +349,10 @@ pub struct TypeModel {
     pub body: TypeBody,
     /// Written as a form body, or nested in one (derived by `facts`).
     pub form: bool,
+    /// A value holds a read-only field (not a clearable one), itself or in a type it holds:
+    /// its `Serialize`, made for requests, leaves something out that a response carries
+    /// (derived by `facts`).
+    pub holds_read_only: bool,
 }
 
 impl TypeModel {
@@ -431,6 +440,13 @@ pub struct FieldModel {
     pub object: bool,
 }
 
+impl FieldModel {
+    /// Whether the Rust field is an `Option`: it may be absent, or `null`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
 /// An enum value.
 #[derive(Debug, Clone)]
 pub struct EnumValue {
@@ -482,6 +498,25 @@ pub struct Body {
     /// The body type's `one_of_required`: a body that sets no alternative completely is
     /// refused before sending. Empty when the type has none.
     pub one_of_required: Vec<Vec<SetField>>,
+    /// A form body's fields as they go over the wire, nested objects flattened in place, in
+    /// the order they are written (derived by `facts`; lowering refuses a form whose names are
+    /// not unique). Empty for a JSON body.
+    pub form_fields: Vec<FormField>,
+}
+
+/// One field of a form body once nested objects are flattened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    /// Name in the form (the field's `form_name`, or else its wire name).
+    pub name: String,
+    /// Wire names from the body down to the field, nested objects first.
+    pub json_path: Vec<String>,
+    /// The object type that declares the field.
+    pub owner: TypeId,
+    /// The field's index in its owner's fields.
+    pub index: usize,
+    /// Every form carries it: the field is required, and so is every object around it.
+    pub required: bool,
 }
 
 /// A field of a `one_of_required` alternative, and how to tell that it is set.

@@ -761,6 +761,7 @@ impl Lowerer<'_> {
             cite,
             body,
             form: false,
+            holds_read_only: false,
         }
     }
 
@@ -793,7 +794,7 @@ impl Lowerer<'_> {
                     continue;
                 };
                 let collection = matches!(f.ty, Ty::Array(_) | Ty::Map(_));
-                let optional = !f.required || f.nullable;
+                let optional = f.optional();
                 // Each message is written whole at its call, so that the test that every
                 // diagnostic has a fixture (tests/snapshots.rs) can find it.
                 if f.read_only {
@@ -962,22 +963,36 @@ impl Lowerer<'_> {
     /// A form body carries scalars, enums, arrays of those, and raw JSON, plus nested objects
     /// whose fields are flattened into the same form.
     /// Every name the flattened form holds is unique, the credentials' form fields included.
-    fn check_form_fields(&mut self, path: &str, ty: &Ty) {
-        let mut seen = BTreeSet::new();
+    fn check_form_fields(&mut self, path: &str, ty: &Ty, flat: &[ir::FormField]) {
         let mut names = BTreeMap::new();
         for f in &self.form_credentials {
             names.insert(f.clone(), format!("the credential field `{f}`"));
         }
-        self.check_form_type(path, ty, &mut seen, &mut names);
+        for ff in flat {
+            let space = self.space();
+            // A clearable field is refused on its own (below); it claims no name.
+            let Some(f) = space.form_field(ff).filter(|f| !f.clearable) else {
+                continue;
+            };
+            let this = format!("field `{}` of `{}`", f.wire, space.get(ff.owner).rust);
+            let form_name = &ff.name;
+            if let Some(first) = names.get(form_name) {
+                let first = first.clone();
+                self.error(
+                    path,
+                    format!(
+                        "the form sends `{form_name}` twice once nested objects are \
+                         flattened: {this} and {first}"
+                    ),
+                );
+            } else {
+                names.insert(form_name.clone(), this);
+            }
+        }
+        self.check_form_type(path, ty, &mut BTreeSet::new());
     }
 
-    fn check_form_type(
-        &mut self,
-        path: &str,
-        ty: &Ty,
-        seen: &mut BTreeSet<TypeId>,
-        names: &mut BTreeMap<String, String>,
-    ) {
+    fn check_form_type(&mut self, path: &str, ty: &Ty, seen: &mut BTreeSet<TypeId>) {
         let Ty::Named(id) = ty else { return };
         let id = *id;
         let name = self.space().get(id).rust.clone();
@@ -1009,30 +1024,12 @@ impl Lowerer<'_> {
                 Ty::Array(inner) => inner.as_ref(),
                 other => other,
             };
-            let nested = matches!(element, Ty::Named(n) if self.kind_of(*n) == Some(TypeKind::Object))
-                && !f.ty.is_array();
-            if !nested {
-                let form_name = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
-                let this = format!("field `{}` of `{name}`", f.wire);
-                if let Some(first) = names.get(&form_name) {
-                    let first = first.clone();
-                    self.error(
-                        path,
-                        format!(
-                            "the form sends `{form_name}` twice once nested objects are \
-                             flattened: {this} and {first}"
-                        ),
-                    );
-                } else {
-                    names.insert(form_name, this);
-                }
-            }
             let ok = match element {
                 Ty::Map(_) | Ty::Array(_) => false,
                 Ty::Named(n) => match self.kind_of(*n) {
                     Some(TypeKind::Enum) => true,
                     Some(TypeKind::Object) if !f.ty.is_array() => {
-                        self.check_form_type(path, &f.ty, seen, names);
+                        self.check_form_type(path, &f.ty, seen);
                         true
                     }
                     _ => false,
@@ -1160,8 +1157,12 @@ impl Lowerer<'_> {
                     "a request body must be an object type",
                 ),
             }
+            let form_fields = match b.encoding {
+                ir::BodyEncoding::Form => crate::facts::form_fields(self.space(), &ty),
+                ir::BodyEncoding::Json => Vec::new(),
+            };
             if b.encoding == ir::BodyEncoding::Form {
-                self.check_form_fields(&join(&bpath, "type"), &ty);
+                self.check_form_fields(&join(&bpath, "type"), &ty, &form_fields);
             }
             if b.encoding == ir::BodyEncoding::Json && b.style != ir::ArrayStyle::Repeat {
                 self.error(
@@ -1183,6 +1184,7 @@ impl Lowerer<'_> {
                 docs: docs::sanitize(b.docs.as_deref().unwrap_or("")),
                 examples: examples(&b.examples),
                 one_of_required,
+                form_fields,
             }
         });
 
@@ -1421,7 +1423,7 @@ impl Lowerer<'_> {
             }
             steps.push(ir::Step {
                 field: f.rust.clone(),
-                optional: !f.required || f.nullable,
+                optional: f.optional(),
             });
             current = f.ty.clone();
         }

@@ -17,14 +17,14 @@
 //! has none (paths, schemas), so a spec change shows as a small diff and nothing depends on the
 //! machine.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::ir::{
     Api, ArrayStyle, Auth, AuthKind, Body, BodyEncoding, Cite, ClientParamLocation, Decode,
     EnumLiteral, Example, FieldModel, Method, Operation, PageField, Param, ParamLocation, PathPart,
-    Response, Step, Ty, TypeBody, TypeId, TypeModel,
+    Response, Step, Ty, TypeBody, TypeModel,
 };
 use crate::write;
 
@@ -606,74 +606,23 @@ impl Exporter<'_> {
         o.into()
     }
 
-    /// A form body's fields as they go over the wire: form names, nested objects flattened into
-    /// the same form, read-only fields left out, PHP-style array names with their brackets. The
-    /// result is its own schema, because the type's JSON schema uses the JSON names.
+    /// A form body's fields as they go over the wire (`Body::form_fields`: form names, nested
+    /// objects flattened into the same form, read-only fields left out), with PHP-style array
+    /// names with their brackets. The result is its own schema, because the type's JSON schema
+    /// uses the JSON names.
     fn form_schema(&self, body: &Body) -> (Json, Obj) {
         let mut props = Obj::new();
         let mut required = Vec::new();
         let mut encoding = Obj::new();
-        let mut seen = BTreeSet::new();
-        match &body.ty {
-            Ty::Named(id) => {
-                self.form_fields(
-                    *id,
-                    "",
-                    true,
-                    body.style,
-                    &mut props,
-                    &mut required,
-                    &mut encoding,
-                    &mut seen,
-                );
-            }
-            other => return (self.schema(other), encoding),
-        }
-        let mut schema = Obj::new().with("type", "object");
-        schema.set("properties", props);
-        if !required.is_empty() {
-            schema.set("required", strings(&required));
-        }
-        if let Ty::Named(id) = &body.ty {
-            schema.set(&x("form-of"), self.reference(self.api.type_name(*id)));
-        }
-        (schema.into(), encoding)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn form_fields(
-        &self,
-        id: TypeId,
-        json_prefix: &str,
-        required_here: bool,
-        style: ArrayStyle,
-        props: &mut Obj,
-        required: &mut Vec<String>,
-        encoding: &mut Obj,
-        seen: &mut BTreeSet<TypeId>,
-    ) {
-        let Some(fields) = self.api.ty(id).fields() else {
-            return;
+        let Ty::Named(id) = &body.ty else {
+            return (self.schema(&body.ty), encoding);
         };
-        if !seen.insert(id) {
-            return; // a cycle: the runtime could not flatten it either
-        }
-        for f in fields.iter().filter(|f| !f.read_only) {
-            let is_object = self.api.space().is_object(&f.ty);
-            if let (true, Ty::Named(n)) = (is_object, &f.ty) {
-                self.form_fields(
-                    *n,
-                    &format!("{json_prefix}{}.", f.wire),
-                    required_here && f.required && !f.nullable,
-                    style,
-                    props,
-                    required,
-                    encoding,
-                    seen,
-                );
+        let style = body.style;
+        for form_field in &body.form_fields {
+            let Some(f) = self.api.space().form_field(form_field) else {
                 continue;
-            }
-            let mut key = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
+            };
+            let mut key = form_field.name.clone();
             if f.ty.is_array()
                 && matches!(
                     style,
@@ -683,7 +632,7 @@ impl Exporter<'_> {
                 key.push_str("[]");
             }
             let mut schema = self.field_schema(f);
-            let json_path = format!("{json_prefix}{}", f.wire);
+            let json_path = form_field.json_path.join(".");
             if let Json::Obj(o) = &mut schema {
                 o.remove(&x("form-name"));
                 if json_path != key {
@@ -701,12 +650,18 @@ impl Exporter<'_> {
             } else if f.ty == Ty::Json {
                 encoding.set(&key, Obj::new().with("contentType", "application/json"));
             }
-            if required_here && f.required {
+            if form_field.required {
                 required.push(key.clone());
             }
             props.set(&key, schema);
         }
-        seen.remove(&id);
+        let mut schema = Obj::new().with("type", "object");
+        schema.set("properties", props);
+        if !required.is_empty() {
+            schema.set("required", strings(&required));
+        }
+        schema.set(&x("form-of"), self.reference(self.api.type_name(*id)));
+        (schema.into(), encoding)
     }
 
     fn responses(&self, op: &Operation) -> Json {

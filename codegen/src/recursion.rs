@@ -195,6 +195,7 @@ mod tests {
                 keep_unknown: false,
             },
             form: false,
+            holds_read_only: false,
         }
     }
 

@@ -1595,7 +1595,7 @@ fn field_changed(
             wire,
         );
     }
-    let option = |f: &FieldModel| !f.required || f.nullable;
+    let option = FieldModel::optional;
     if o.required != n.required || o.nullable != n.nullable {
         let what = format!(
             "{} → {}",

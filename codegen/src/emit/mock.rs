@@ -24,27 +24,13 @@ use crate::ir::{
 };
 
 /// Named types whose wire form is not their serde form: objects with a read-only field, and
-/// objects and unions that hold such a type (through lists, maps, options and boxes).
+/// objects and unions that hold such a type (`TypeModel::holds_read_only`).
 fn wire_types(api: &Api) -> BTreeSet<TypeId> {
-    let mut set = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for (id, t) in api.space().iter() {
-            let involved = match &t.body {
-                TypeBody::Object { fields, .. } => fields
-                    .iter()
-                    .any(|f| !f.clearable && (f.read_only || mentions(&f.ty, &set))),
-                TypeBody::Union { variants } => variants.iter().any(|v| mentions(&v.ty, &set)),
-                TypeBody::Enum { .. } => false,
-            };
-            if involved {
-                set.insert(id);
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
+    api.space()
+        .iter()
+        .filter(|(_, t)| t.holds_read_only)
+        .map(|(id, _)| id)
+        .collect()
 }
 
 fn mentions(ty: &Ty, set: &BTreeSet<TypeId>) -> bool {
@@ -77,7 +63,7 @@ fn wire_impls(api: &Api, set: &BTreeSet<TypeId>) -> Vec<TokenStream> {
                         .map(|f| {
                             let n = ident(&f.rust);
                             let wire = &f.wire;
-                            let optional = !f.required || f.nullable;
+                            let optional = f.optional();
                             let value = if optional {
                                 let x = encode(&f.ty, quote!(x));
                                 let absent = if f.nullable {

@@ -73,7 +73,7 @@ fn field_decl(api: &Api, f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
         ));
         return (quote!(clientgen_runtime::Patch<#base>), serde);
     }
-    let optional = !f.required || f.nullable;
+    let optional = f.optional();
     let ty = if optional {
         quote!(Option<#base>)
     } else {
