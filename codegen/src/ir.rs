@@ -1,9 +1,17 @@
 //! The intermediate model: one API with every name resolved and every reference checked.
 //!
-//! `lower` builds it from a validated spec; the emitters read only this, never the YAML. Lists
-//! that have no meaningful order of their own (types, operations) are sorted, so the output does
-//! not depend on how the spec happens to be ordered; lists whose order is meaningful (fields on
-//! the wire, variants tried in turn) keep the spec's order.
+//! `lower` builds it from a validated spec, pass by pass; the emitters read only this, never
+//! the YAML. Lists that have no meaningful order of their own (types, operations) are sorted,
+//! so the output does not depend on how the spec happens to be ordered; lists whose order is
+//! meaningful (fields on the wire, variants tried in turn) keep the spec's order.
+//!
+//! Types live in one table, [`Api::types`], sorted by Rust name, and are referred to by
+//! [`TypeId`], their place in it (as in typify's `TypeSpace`): a reference cannot name a type
+//! that is not there, and following one is an index, not a search. What is derived from the
+//! types (whether a field can hold an unknown value, whether a type is written as a form, a
+//! form's flattened fields, whether a type holds a read-only field) is computed once, by
+//! `facts`, and stored here; what is read across types (the field at a path, the wire names of
+//! a path) is a query on [`TypeSpace`]. Emitters ask; they do not walk the table themselves.
 
 pub use crate::spec::{
     ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation, ResetFormat,

@@ -78,6 +78,7 @@ impl Lowerer<'_> {
         types
     }
 
+    /// One named type: the keys its kind does not use are refused, then its body.
     pub(super) fn type_def(&mut self, id: TypeId, name: &str, t: &spec::TypeDef) -> ir::TypeModel {
         let path = format!("types.{name}");
         let cite = self.cite(&join(&path, "cite"), &t.cite);
@@ -111,87 +112,14 @@ impl Lowerer<'_> {
                 misplaced(self, "one_of_required", !t.one_of_required.is_empty());
                 misplaced(self, "variants", !t.variants.is_empty());
                 misplaced(self, "from", t.from.is_some());
-                let integer = match t.repr.as_deref() {
-                    Some("string") => false,
-                    Some("integer") => true,
-                    Some(other) => {
-                        self.error(
-                            &join(&path, "type"),
-                            format!(
-                                "an enum needs `type: string` or `type: integer`, found `{other}`"
-                            ),
-                        );
-                        false
-                    }
-                    None => {
-                        self.error(&path, "an enum needs `type: string` or `type: integer`");
-                        false
-                    }
-                };
-                if t.values.is_empty() {
-                    self.error(&path, "an enum needs at least one value");
-                }
-                let entries: Vec<_> = t
-                    .values
-                    .iter()
-                    .map(|v| match &v.value {
-                        spec::EnumLiteral::Str(s) => (s.clone(), v.rust_name.as_deref()),
-                        spec::EnumLiteral::Int(i) => (i.to_string(), v.rust_name.as_deref()),
-                    })
-                    .collect();
-                let borrowed: Vec<_> = entries.iter().map(|(w, r)| (w.as_str(), *r)).collect();
-                // A value's `rust_name` is at `values[i].rust_name`: the list is indexed, not
-                // keyed by the value.
-                let vpaths: Vec<String> = (0..t.values.len())
-                    .map(|i| format!("{path}.values[{i}]"))
-                    .collect();
-                let names = self.names_at(Namespace::Variant, &BTreeSet::new(), &borrowed, &vpaths);
-                let mut seen = BTreeSet::new();
-                let mut values = Vec::new();
-                for (i, (v, rust)) in t.values.iter().zip(names).enumerate() {
-                    let vpath = format!("{path}.values[{i}].value");
-                    if !seen.insert(v.value.clone()) {
-                        self.error(&vpath, "this value is listed twice");
-                    }
-                    match (&v.value, integer) {
-                        (spec::EnumLiteral::Int(_), false) => {
-                            self.error(&vpath, "a string enum needs string values (quote it)")
-                        }
-                        (spec::EnumLiteral::Str(_), true) => {
-                            self.error(&vpath, "an integer enum needs integer values")
-                        }
-                        _ => {}
-                    }
-                    values.push(ir::EnumValue {
-                        value: v.value.clone(),
-                        rust,
-                        docs: docs::sanitize(&v.docs),
-                    });
-                }
-                ir::TypeBody::Enum { integer, values }
+                self.enum_body(&path, t)
             }
             TypeKind::Union => {
                 misplaced(self, "fields", !t.fields.is_empty());
                 misplaced(self, "one_of_required", !t.one_of_required.is_empty());
                 misplaced(self, "values", !t.values.is_empty());
                 misplaced(self, "from", t.from.is_some());
-                if t.variants.len() < 2 {
-                    self.error(&path, "a union needs at least two variants");
-                }
-                let entries: Vec<_> = t.variants.keys().map(|k| (k.as_str(), None)).collect();
-                let names = self.names(Namespace::Variant, &join(&path, "variants"), &entries);
-                let variants = t
-                    .variants
-                    .iter()
-                    .zip(names)
-                    .map(|((vname, v), rust)| ir::Variant {
-                        rust,
-                        ty: self.ty(&format!("{path}.variants.{vname}.type"), &v.ty),
-                        docs: docs::sanitize(&v.docs),
-                        boxed: false,
-                    })
-                    .collect();
-                ir::TypeBody::Union { variants }
+                self.union_body(&path, t)
             }
         };
         ir::TypeModel {
@@ -203,6 +131,87 @@ impl Lowerer<'_> {
             form: false,
             holds_read_only: false,
         }
+    }
+
+    /// An open enum: its representation, and its values, each once, named as variants.
+    fn enum_body(&mut self, path: &str, t: &spec::TypeDef) -> ir::TypeBody {
+        let integer = match t.repr.as_deref() {
+            Some("string") => false,
+            Some("integer") => true,
+            Some(other) => {
+                self.error(
+                    &join(path, "type"),
+                    format!("an enum needs `type: string` or `type: integer`, found `{other}`"),
+                );
+                false
+            }
+            None => {
+                self.error(path, "an enum needs `type: string` or `type: integer`");
+                false
+            }
+        };
+        if t.values.is_empty() {
+            self.error(path, "an enum needs at least one value");
+        }
+        let entries: Vec<_> = t
+            .values
+            .iter()
+            .map(|v| match &v.value {
+                spec::EnumLiteral::Str(s) => (s.clone(), v.rust_name.as_deref()),
+                spec::EnumLiteral::Int(i) => (i.to_string(), v.rust_name.as_deref()),
+            })
+            .collect();
+        let borrowed: Vec<_> = entries.iter().map(|(w, r)| (w.as_str(), *r)).collect();
+        // A value's `rust_name` is at `values[i].rust_name`: the list is indexed, not
+        // keyed by the value.
+        let vpaths: Vec<String> = (0..t.values.len())
+            .map(|i| format!("{path}.values[{i}]"))
+            .collect();
+        let names = self.names_at(Namespace::Variant, &BTreeSet::new(), &borrowed, &vpaths);
+        let mut seen = BTreeSet::new();
+        let mut values = Vec::new();
+        for (i, (v, rust)) in t.values.iter().zip(names).enumerate() {
+            let vpath = format!("{path}.values[{i}].value");
+            if !seen.insert(v.value.clone()) {
+                self.error(&vpath, "this value is listed twice");
+            }
+            match (&v.value, integer) {
+                (spec::EnumLiteral::Int(_), false) => {
+                    self.error(&vpath, "a string enum needs string values (quote it)")
+                }
+                (spec::EnumLiteral::Str(_), true) => {
+                    self.error(&vpath, "an integer enum needs integer values")
+                }
+                _ => {}
+            }
+            values.push(ir::EnumValue {
+                value: v.value.clone(),
+                rust,
+                docs: docs::sanitize(&v.docs),
+            });
+        }
+        ir::TypeBody::Enum { integer, values }
+    }
+
+    /// An untagged union: at least two variants, tried in spec order.
+    fn union_body(&mut self, path: &str, t: &spec::TypeDef) -> ir::TypeBody {
+        if t.variants.len() < 2 {
+            self.error(path, "a union needs at least two variants");
+        }
+        let entries: Vec<_> = t.variants.keys().map(|k| (k.as_str(), None)).collect();
+        let names = self.names(Namespace::Variant, &join(path, "variants"), &entries);
+        let variants = t
+            .variants
+            .iter()
+            .zip(names)
+            .map(|((vname, v), rust)| ir::Variant {
+                rust,
+                ty: self.ty(&format!("{path}.variants.{vname}.type"), &v.ty),
+                docs: docs::sanitize(&v.docs),
+                boxed: false,
+            })
+            .collect();
+        ir::TypeBody::Union { variants }
     }
 
     /// Resolves `one_of_required`: at least two alternatives, each naming fields of the object
