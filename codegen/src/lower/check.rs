@@ -227,3 +227,87 @@ pub(super) fn path_params_appear(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{SPEC, lower_err, lower_ok};
+
+    /// A form body whose nested object is flattened beside the outer fields; `{name}` is the
+    /// form name of the outer field.
+    fn form_spec(name: &str) -> String {
+        format!(
+            "{SPEC}  send:
+    summary: Send.
+    cite: {{doc: d, section: s}}
+    method: POST
+    path: /send
+    body: {{type: Outer, encoding: form}}
+    responses:
+      204: {{docs: Done.}}
+types:
+  Outer:
+    kind: object
+    docs: x
+    cite: {{doc: d, section: s}}
+    fields:
+      name: {{type: string, form_name: {name}, docs: x}}
+      inner: {{type: Inner, required: true, docs: x}}
+  Inner:
+    kind: object
+    docs: x
+    cite: {{doc: d, section: s}}
+    fields:
+      n: {{type: string, required: true, docs: x}}
+"
+        )
+    }
+
+    #[test]
+    fn a_form_is_flattened_once_and_its_names_are_unique() {
+        let api = lower_ok(&form_spec("full_name"));
+        let body = api.operations[1].body.as_ref().expect("send has a body");
+        let flat: Vec<(&str, String, bool)> = body
+            .form_fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.json_path.join("."), f.required))
+            .collect();
+        assert_eq!(
+            flat,
+            [
+                ("full_name", "name".to_owned(), false),
+                ("n", "inner.n".to_owned(), true)
+            ]
+        );
+        assert!(
+            api.types.iter().all(|t| t.form),
+            "both are written as forms"
+        );
+
+        let errors = lower_err(&form_spec("n"));
+        assert_eq!(
+            errors,
+            [
+                "operations.send.body.type: the form sends `n` twice once nested objects are \
+                 flattened: field `n` of `Inner` and field `name` of `Outer`"
+            ]
+        );
+    }
+
+    #[test]
+    fn base_url_placeholders_and_client_parameters_match() {
+        let spec = SPEC.replace(
+            "base_url: https://api.example.com",
+            "base_url: http://{host}.example.com
+client_params:
+  region: {in: base_url, docs: x, cite: {doc: d, section: s}}",
+        );
+        assert_eq!(
+            lower_err(&spec),
+            [
+                "base_url: a base URL must use https",
+                "base_url: placeholder `{host}` needs a client parameter with `in: base_url`",
+                "client_params.region: `base_url` has no placeholder `{region}`",
+            ]
+        );
+    }
+}
