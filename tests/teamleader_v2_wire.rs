@@ -864,12 +864,11 @@ fn amounts_decode_through_a_value_as_exactly_as_a_float_allows() {
     );
 }
 
-/// The one answer whose amounts are not exact (note `money-as-number`): creditNotes.info's
-/// `data` is an untagged union (a list, or one credit note), which serde buffers before trying
-/// each shape, reading every number as a float on the way. Should union decoding keep the text
-/// one day, this test fails and the note is to be updated.
+/// creditNotes.info's `data` is an untagged union (a list, or one credit note). Its variants are
+/// tried on the value's text, not on serde's buffered copy with its numbers as floats, so the
+/// amounts in it keep their digits (note `money-as-number`): `123.30` is sent back as `123.30`.
 #[tokio::test]
-async fn credit_notes_info_amounts_pass_through_a_float() {
+async fn credit_notes_info_amounts_are_exact_inside_the_union() {
     let (template, _) =
         data::<types::CreditNoteInfoData>("credit_notes_info", 200, "booked_credit_note");
     let server = serve_with(template).await;
@@ -890,8 +889,8 @@ async fn credit_notes_info_amounts_pass_through_a_float() {
         "the example writes 123.30"
     );
     let sent_back = serde_json::to_string(&*answer).unwrap();
-    assert!(sent_back.contains(r#""amount":123.3,"#), "{sent_back}");
-    assert!(!sent_back.contains("123.30"), "{sent_back}");
+    assert!(sent_back.contains(r#""amount":123.30,"#), "{sent_back}");
+    assert!(!sent_back.contains("123.3,"), "{sent_back}");
 }
 
 /// A custom field's value is not nullable (the document's `One Of` has no null), yet a `null`

@@ -1,6 +1,8 @@
 //! Recursive types: a pass over the lowered types that boxes every field and union variant
 //! through which a type contains itself, and refuses a type that contains itself through
-//! required fields only (no finite JSON value has that shape).
+//! required fields only (no finite JSON value has that shape) or through union variants only
+//! (a union decodes by trying its variants on the same value, so a value that matches none of
+//! the others would be tried against the union again, without end).
 //!
 //! A Rust struct that holds itself, directly or through other types, by value or in an
 //! `Option`, has infinite size and does not compile; a `Vec` or a map already holds its items
@@ -21,6 +23,8 @@ struct Edge {
     slot: usize,
     /// A field that every value must have (required, not nullable).
     mandatory: bool,
+    /// A variant of a union: the same JSON value, not one nested inside it.
+    variant: bool,
 }
 
 fn edges(types: &[TypeModel]) -> Vec<Edge> {
@@ -36,6 +40,7 @@ fn edges(types: &[TypeModel]) -> Vec<Edge> {
                             to: *to,
                             slot,
                             mandatory: f.required && !f.nullable,
+                            variant: false,
                         });
                     }
                 }
@@ -48,6 +53,7 @@ fn edges(types: &[TypeModel]) -> Vec<Edge> {
                             to: *to,
                             slot,
                             mandatory: false,
+                            variant: true,
                         });
                     }
                 }
@@ -73,14 +79,25 @@ fn reaches(edges: &[&Edge], start: TypeId, goal: TypeId) -> bool {
     false
 }
 
-/// A type that contains itself through required fields only: its spec name and the cycle, as
-/// `Type.field` steps.
+/// A type that contains itself through required fields only, or through union variants only:
+/// its spec name and the cycle, as `Type.field` (or `Union.Variant`) steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unbuildable {
     /// Spec name of the type.
     pub spec_name: String,
     /// The cycle, one `Type.field` per step.
     pub cycle: Vec<String>,
+    /// Which kind of cycle it is.
+    pub through: Through,
+}
+
+/// What a refused cycle goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// Required, non-nullable fields: no finite value has the shape.
+    RequiredFields,
+    /// Union variants: decoding would try the union on the same value again.
+    UnionVariants,
 }
 
 /// Boxes every field and variant that lies on a cycle; returns the types that can hold no
@@ -93,6 +110,7 @@ pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
         .filter(|e| reaches(&refs, e.to, e.from))
         .collect();
     let mandatory: Vec<&Edge> = all.iter().filter(|e| e.mandatory).collect();
+    let variants: Vec<&Edge> = all.iter().filter(|e| e.variant).collect();
     let mut unbuildable = Vec::new();
     let slot_name = |types: &[TypeModel], e: &Edge| -> String {
         let t = &types[e.from.index()];
@@ -104,10 +122,18 @@ pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
         format!("{}.{field}", t.rust)
     };
     for (i, t) in types.iter().enumerate() {
-        if let Some(cycle) = mandatory_cycle(&mandatory, TypeId::new(i)) {
+        let id = TypeId::new(i);
+        let found = [
+            (Through::RequiredFields, &mandatory),
+            (Through::UnionVariants, &variants),
+        ]
+        .into_iter()
+        .find_map(|(through, edges)| Some((through, shortest_cycle(edges, id)?)));
+        if let Some((through, cycle)) = found {
             unbuildable.push(Unbuildable {
                 spec_name: t.spec_name.clone(),
                 cycle: cycle.iter().map(|e| slot_name(types, e)).collect(),
+                through,
             });
         }
     }
@@ -124,8 +150,8 @@ pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
     unbuildable
 }
 
-/// The shortest cycle of mandatory edges from `start` back to it, if any.
-fn mandatory_cycle<'a>(edges: &[&'a Edge], start: TypeId) -> Option<Vec<&'a Edge>> {
+/// The shortest cycle of `edges` from `start` back to it, if any.
+fn shortest_cycle<'a>(edges: &[&'a Edge], start: TypeId) -> Option<Vec<&'a Edge>> {
     // Breadth first, so the reported cycle is the shortest.
     let mut paths: Vec<Vec<&Edge>> = edges
         .iter()
@@ -209,13 +235,8 @@ mod tests {
 
     #[test]
     fn direct_and_indirect_cycles_are_boxed_lists_are_not() {
-        // Ids are places in the table: Node, Person, Leaf, Tree.
-        let named = |n: &str| {
-            let i = ["Node", "Person", "Leaf", "Tree"]
-                .iter()
-                .position(|t| *t == n);
-            Ty::Named(TypeId::new(i.unwrap_or(0)))
-        };
+        let table = ["Node", "Person", "Leaf", "Tree", "Branch"];
+        let named = |n: &str| named_in(&table, n);
         let mut types = vec![
             object(
                 "Node",
@@ -227,28 +248,77 @@ mod tests {
             ),
             object("Person", vec![field("home", named("Node"), false)]),
             object("Leaf", vec![field("node", named("Node"), true)]),
+            union(&table, "Tree", &["Branch"]),
+            object("Branch", vec![field("tree", named("Tree"), true)]),
         ];
-        types.push(TypeModel {
-            body: TypeBody::Union {
-                variants: vec![Variant {
-                    rust: "One".into(),
-                    ty: named("Tree"),
-                    docs: String::new(),
-                    boxed: false,
-                }],
-            },
-            ..object("Tree", Vec::new())
-        });
         assert!(box_cycles(&mut types).is_empty());
         assert_eq!(boxed(&types[0]), [true, false, true]);
         assert_eq!(boxed(&types[1]), [true]);
         assert_eq!(boxed(&types[2]), [false], "Leaf is outside the cycle");
-        assert_eq!(boxed(&types[3]), [true], "a union holding itself");
+        assert_eq!(
+            boxed(&types[3]),
+            [true],
+            "a union holding itself through an object"
+        );
+        assert_eq!(boxed(&types[4]), [true]);
+    }
+
+    /// The named type `n` of `table`, by its place there (as lowering assigns ids).
+    fn named_in(table: &[&str], n: &str) -> Ty {
+        let i = table
+            .iter()
+            .position(|t| *t == n)
+            .expect("a type of the table");
+        Ty::Named(TypeId::new(i))
+    }
+
+    fn union(table: &[&str], name: &str, variants: &[&str]) -> TypeModel {
+        TypeModel {
+            body: TypeBody::Union {
+                variants: variants
+                    .iter()
+                    .map(|v| Variant {
+                        rust: (*v).into(),
+                        ty: named_in(table, v),
+                        docs: String::new(),
+                        boxed: false,
+                    })
+                    .collect(),
+            },
+            ..object(name, Vec::new())
+        }
+    }
+
+    #[test]
+    fn a_cycle_of_union_variants_alone_is_refused() {
+        let table = ["A", "B", "C", "D"];
+        let mut types = vec![
+            union(&table, "A", &["B"]),
+            union(&table, "B", &["A", "C"]),
+            object("C", Vec::new()),
+            union(&table, "D", &["D"]),
+        ];
+        let found = box_cycles(&mut types);
+        let cycles: Vec<(&str, Vec<&str>, Through)> = found
+            .iter()
+            .map(|u| {
+                let steps = u.cycle.iter().map(String::as_str).collect();
+                (u.spec_name.as_str(), steps, u.through)
+            })
+            .collect();
+        assert_eq!(
+            cycles,
+            [
+                ("A", vec!["A.B", "B.A"], Through::UnionVariants),
+                ("B", vec!["B.A", "A.B"], Through::UnionVariants),
+                ("D", vec!["D.D"], Through::UnionVariants),
+            ]
+        );
     }
 
     #[test]
     fn a_cycle_of_required_fields_is_unbuildable() {
-        let named = |n: &str| Ty::Named(TypeId::new(usize::from(n == "B")));
+        let named = |n: &str| named_in(&["A", "B"], n);
         let mut types = vec![
             object("A", vec![field("b", named("B"), true)]),
             object("B", vec![field("a", named("A"), true)]),
@@ -259,11 +329,13 @@ mod tests {
             [
                 Unbuildable {
                     spec_name: "A".into(),
-                    cycle: vec!["A.b".into(), "B.a".into()]
+                    cycle: vec!["A.b".into(), "B.a".into()],
+                    through: Through::RequiredFields,
                 },
                 Unbuildable {
                     spec_name: "B".into(),
-                    cycle: vec!["B.a".into(), "A.b".into()]
+                    cycle: vec!["B.a".into(), "A.b".into()],
+                    through: Through::RequiredFields,
                 }
             ]
         );

@@ -7,10 +7,17 @@
 //! matching each key against the documented wire names and sending every other key to `extra`.
 //! [`Key`] is the key they match on: borrowed from the input when it has no escapes, so a
 //! documented key costs no allocation.
+//!
+//! Untagged unions are decoded here too, without serde's `#[serde(untagged)]`: that buffers the
+//! value into serde's `Content`, which holds numbers as `f64`, so an exact amount inside a
+//! union (`123.30`) came out as `123.3`. [`Union`] keeps the value's JSON text instead (the way
+//! [`crate::Extra`] does) and decodes each variant from that text in turn.
 
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error, MapAccess, Visitor};
+
+use crate::extra::Unknown;
 
 /// An object key, borrowed from the input where possible.
 #[derive(Debug)]
@@ -90,4 +97,202 @@ where
     }
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+/// How deep the text of an untagged union may nest: serde_json's own limit.
+pub const UNION_DEPTH: usize = 128;
+
+/// The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not
+/// count).
+fn nesting(text: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for &b in text {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The value of an untagged union, held while its variants are tried in order: the exact JSON
+/// text when the deserializer is serde_json's parser, otherwise the value as a
+/// `serde_json::Value` (a buffered route, where numbers are already `f64`). The generated
+/// `Deserialize` of a union calls [`Union::variant`] once per variant and [`Union::fail`] when
+/// none matches.
+pub struct Union {
+    value: Unknown,
+    errors: Vec<(&'static str, serde_json::Error)>,
+}
+
+impl Union {
+    /// Reads the whole value, keeping its text where the deserializer gives it.
+    ///
+    /// The text is refused when it nests deeper than [`UNION_DEPTH`]. Each variant is decoded
+    /// by a fresh serde_json parser, whose own depth limit starts again at 128; a union that
+    /// holds itself through an object would otherwise let a hostile body nest without bound,
+    /// one union at a time, until the stack overflows. With the limit, a union's text bounds
+    /// the depth of every union inside it too, since their texts lie within its own.
+    pub fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Union, D::Error> {
+        let value = Unknown::deserialize(deserializer)?;
+        if let Unknown::Raw(raw) = &value {
+            if nesting(raw.get().as_bytes()) > UNION_DEPTH {
+                return Err(D::Error::custom(format_args!(
+                    "a value of an untagged union nests more than {UNION_DEPTH} levels deep"
+                )));
+            }
+        }
+        Ok(Union {
+            value,
+            errors: Vec::new(),
+        })
+    }
+
+    /// The value decoded as one variant's type, or `None` (the reason kept for
+    /// [`Union::fail`]). `variant` is the variant's name, for that message.
+    pub fn variant<T: DeserializeOwned>(&mut self, variant: &'static str) -> Option<T> {
+        let decoded = match &self.value {
+            Unknown::Raw(raw) => serde_json::from_str(raw.get()),
+            Unknown::Value(value) => T::deserialize(value),
+        };
+        decoded.map_err(|e| self.errors.push((variant, e))).ok()
+    }
+
+    /// The error when no variant matched: each variant's reason, in the order tried.
+    pub fn fail<E: Error>(self, union: &'static str) -> E {
+        let mut message = format!("the value matches no variant of `{union}`");
+        for (i, (variant, error)) in self.errors.iter().enumerate() {
+            // A variant's error counts lines and columns within the union's own text, which
+            // would mislead next to the position in the whole body that the caller sees.
+            let text = error.to_string();
+            let at = format!(" at line {} column {}", error.line(), error.column());
+            let reason = text.strip_suffix(&at).unwrap_or(&text);
+            let sep = if i == 0 { ": " } else { "; " };
+            message.push_str(&format!("{sep}not `{variant}` ({reason})"));
+        }
+        E::custom(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::DecimalNumber;
+
+    /// A union as the generator writes one, with a boxed variant.
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum Amounts {
+        One(DecimalNumber),
+        Many(Vec<DecimalNumber>),
+        Boxed(Box<DecimalNumber>),
+    }
+    crate::untagged_union!(Amounts { One, Many, Boxed });
+
+    #[test]
+    fn a_union_decodes_its_variants_from_the_text() {
+        let many: Amounts = serde_json::from_str("[123.30, 1e2]").unwrap();
+        assert_eq!(serde_json::to_string(&many).unwrap(), "[123.30,100]");
+        let one: Amounts = serde_json::from_str(r#""007.50""#).unwrap();
+        assert_eq!(serde_json::to_string(&one).unwrap(), "7.50");
+    }
+
+    #[test]
+    fn a_union_read_from_a_value_still_decodes() {
+        let value = serde_json::json!([1.25]);
+        let many: Amounts = serde_json::from_value(value).unwrap();
+        assert_eq!(serde_json::to_string(&many).unwrap(), "[1.25]");
+    }
+
+    #[test]
+    fn a_value_of_no_variant_says_why_for_each() {
+        let err = serde_json::from_str::<Amounts>(r#"{"a": 1}"#).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("the value matches no variant of `Amounts`: not `One` ("),
+            "{text}"
+        );
+        assert!(
+            text.contains("; not `Many` (invalid type: map, expected a sequence); not `Boxed` ("),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_failing_union_inside_a_body_is_located_at_its_key() {
+        let body = br#"{"amounts": {"a": 1}, "other": 2}"#;
+        let (path, text) = crate::response::decode_json::<Wrapper>(body, None).unwrap_err();
+        assert_eq!(path, "amounts");
+        assert!(text.contains("matches no variant of `Amounts`"), "{text}");
+        assert!(text.ends_with("at line 1 column 20"), "{text}");
+    }
+
+    /// A union that holds itself through an object, as `Tree` in the hostile-names fixture.
+    #[derive(Debug, serde::Serialize)]
+    #[serde(untagged)]
+    enum Tree {
+        Leaf(String),
+        Branch(Box<Branch>),
+    }
+    crate::untagged_union!(Tree { Leaf, Branch });
+
+    #[derive(Debug, serde::Serialize)]
+    struct Branch {
+        tree: Tree,
+        #[serde(flatten)]
+        extra: crate::Extra,
+    }
+    crate::open_object!(Branch { tree: "tree" required, });
+
+    fn tree(depth: usize) -> String {
+        format!(
+            "{}\"leaf\"{}",
+            r#"{"tree": "#.repeat(depth),
+            "}".repeat(depth)
+        )
+    }
+
+    #[test]
+    fn a_recursive_union_decodes_to_the_depth_limit_and_refuses_beyond() {
+        let deep: Tree = serde_json::from_str(&tree(100)).unwrap();
+        assert_eq!(
+            serde_json::to_string(&deep).unwrap(),
+            tree(100).replace(' ', "")
+        );
+        for depth in [129, 100_000] {
+            let err = serde_json::from_str::<Tree>(&tree(depth)).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("a value of an untagged union nests more than 128"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings() {
+        assert_eq!(super::nesting(br#"[{"a": "[[[\"{"}, []]"#), 2);
+        assert_eq!(super::nesting(b"1"), 0);
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    struct Wrapper {
+        amounts: Amounts,
+        extra: crate::Extra,
+    }
+    crate::open_object!(Wrapper { amounts: "amounts" required, });
 }

@@ -116,11 +116,30 @@ macro_rules! unknown_fields {
     };
 }
 
-/// `UnknownFields` for a generated untagged union: the variant held is searched.
+/// `Deserialize` and `UnknownFields` for a generated untagged union: each variant is decoded in
+/// turn from the value's JSON text ([`crate::de::Union`]), the first that fits is taken; the
+/// variant held is what `UnknownFields` searches. (`Serialize` is serde's `untagged` derive,
+/// which writes the variant's value alone.)
 #[doc(hidden)]
 #[macro_export]
-macro_rules! union_unknown_fields {
-    ($name:ident { $($variant:ident,)* }) => {
+macro_rules! untagged_union {
+    ($name:ident { $($variant:ident),* $(,)? }) => {
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let mut value = $crate::de::Union::read(deserializer)?;
+                $(
+                    if let ::core::option::Option::Some(v) =
+                        value.variant(::core::stringify!($variant))
+                    {
+                        return ::core::result::Result::Ok($name::$variant(v));
+                    }
+                )*
+                ::core::result::Result::Err(value.fail(::core::stringify!($name)))
+            }
+        }
+
         impl $crate::UnknownFields for $name {
             fn collect_unknown(
                 &self,

@@ -358,13 +358,13 @@ fn union(api: &Api, t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStre
         // A variant holds the decoded value itself, for the caller to match on; boxing the
         // large ones would change the types the caller sees to save the size of one answer.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#decls)*
         }
 
-        clientgen_runtime::union_unknown_fields!(#name { #(#lines)* });
+        clientgen_runtime::untagged_union!(#name { #(#lines)* });
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::ctxt::Ctxt;
 use super::path::placeholders;
 use crate::ir::{self, FormField, Ty, TypeId, TypeSpace};
-use crate::recursion::Unbuildable;
+use crate::recursion::{Through, Unbuildable};
 use crate::spec;
 
 /// The base URL is an https URL whose placeholders are exactly the client parameters with
@@ -149,18 +149,26 @@ pub(super) fn form_shape(
     seen.remove(&id);
 }
 
-/// No type contains itself through required fields only (`recursion` found those).
+/// No type contains itself through required fields only, or through union variants only
+/// (`recursion` found those).
 pub(super) fn finite_types(cx: &mut Ctxt<'_>, unbuildable: &[Unbuildable]) {
     for t in unbuildable {
-        cx.key_error(
-            &format!("types.{}", t.spec_name),
-            format!(
+        let message = match t.through {
+            Through::RequiredFields => format!(
                 "`{}` contains itself through required fields only ({}), so no finite value \
                  has this shape: make one of them optional or nullable",
                 t.spec_name,
                 t.cycle.join(" → ")
             ),
-        );
+            Through::UnionVariants => format!(
+                "`{}` contains itself through union variants only ({}), so decoding a value \
+                 that matches no other variant would try the same union again without end: \
+                 put an object or a list between them",
+                t.spec_name,
+                t.cycle.join(" → ")
+            ),
+        };
+        cx.key_error(&format!("types.{}", t.spec_name), message);
     }
 }
 

@@ -57,7 +57,7 @@ clientgen_runtime::open_object!(CommentCreator {
 ///
 /// Source: `004_88aa106e67946db9.txt`, section `The lead object`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ConversionDate {
     /// A date and time.
@@ -65,7 +65,7 @@ pub enum ConversionDate {
     /// A calendar date.
     Date(chrono::NaiveDate),
 }
-clientgen_runtime::union_unknown_fields!(ConversionDate {
+clientgen_runtime::untagged_union!(ConversionDate {
     DateTime,
     Date,
 });

@@ -188,7 +188,7 @@ clientgen_runtime::open_object!(LeadHistoryEvent {
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, section `activity_id = last segment of the post's activity_urn. Returns engagers ("leads") of a post; handled as an array or object with "leads"/"data".` (secondary material, not the vendor's own documentation).
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum LeadList {
     /// The leads as a bare array.
@@ -198,7 +198,7 @@ pub enum LeadList {
     /// The leads under the key `data`.
     Data(LeadsDataEnvelope),
 }
-clientgen_runtime::union_unknown_fields!(LeadList {
+clientgen_runtime::untagged_union!(LeadList {
     Array,
     Leads,
     Data,
@@ -325,7 +325,7 @@ clientgen_runtime::open_object!(Post {
 ///
 /// Source: `more/teamfluence-endpoints-secondary.txt`, section `Response handled as a JSON array, or an object with "posts" or "data" array (client is defensive - exact envelope unconfirmed).` (secondary material, not the vendor's own documentation).
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PostList {
     /// The posts as a bare array.
@@ -335,7 +335,7 @@ pub enum PostList {
     /// The posts under the key `data`.
     Data(PostsDataEnvelope),
 }
-clientgen_runtime::union_unknown_fields!(PostList {
+clientgen_runtime::untagged_union!(PostList {
     Array,
     Posts,
     Data,

@@ -2598,7 +2598,7 @@ clientgen_runtime::open_object!(CreditNoteGroupedLines {
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `creditNotes.info [POST /creditNotes.info]`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreditNoteInfoData {
     /// A list of credit notes, as the document shows.
@@ -2606,7 +2606,7 @@ pub enum CreditNoteInfoData {
     /// The credit note itself, as every other info action answers.
     Single(CreditNote),
 }
-clientgen_runtime::union_unknown_fields!(CreditNoteInfoData {
+clientgen_runtime::untagged_union!(CreditNoteInfoData {
     List,
     Single,
 });
@@ -3251,7 +3251,7 @@ clientgen_runtime::open_object!(CustomField {
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `CustomField (object)`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CustomFieldData {
     /// Text, and other fields written as text.
@@ -3265,7 +3265,7 @@ pub enum CustomFieldData {
     /// Fields that point to a Teamleader object.
     Object(CustomFieldObject),
 }
-clientgen_runtime::union_unknown_fields!(CustomFieldData {
+clientgen_runtime::untagged_union!(CustomFieldData {
     Text,
     Number,
     Options,
@@ -8473,7 +8473,7 @@ clientgen_runtime::open_object!(InvoiceeAttentionName {
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `invoices.draft [POST /invoices.draft]`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum InvoiceeForAttentionOf {
     /// By name.
@@ -8481,7 +8481,7 @@ pub enum InvoiceeForAttentionOf {
     /// As a contact.
     Contact(InvoiceeAttentionContact),
 }
-clientgen_runtime::union_unknown_fields!(InvoiceeForAttentionOf {
+clientgen_runtime::untagged_union!(InvoiceeForAttentionOf {
     Name,
     Contact,
 });
@@ -17774,7 +17774,7 @@ clientgen_runtime::open_object!(ProjectLine {
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `projectLines.list [POST /projects-v2/projectLines.list]`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ProjectLineAssigneeFilter {
     /// Lines assigned to this user or team.
@@ -17782,7 +17782,7 @@ pub enum ProjectLineAssigneeFilter {
     /// Give JSON `null` (`serde_json::Value::Null`) for lines without an assignee; no other value is documented.
     Unassigned(serde_json::Value),
 }
-clientgen_runtime::union_unknown_fields!(ProjectLineAssigneeFilter {
+clientgen_runtime::untagged_union!(ProjectLineAssigneeFilter {
     Assignee,
     Unassigned,
 });
@@ -20166,7 +20166,7 @@ clientgen_runtime::open_object!(RelatedContact {
 ///
 /// Source: `more/teamleader-v2-apiary.apib`, section `deals.list [POST /deals.list]`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ResponsibleUserFilter {
     /// One user's UUID.
@@ -20174,7 +20174,7 @@ pub enum ResponsibleUserFilter {
     /// Several users' UUIDs; deals of any of them.
     Many(Vec<String>),
 }
-clientgen_runtime::union_unknown_fields!(ResponsibleUserFilter {
+clientgen_runtime::untagged_union!(ResponsibleUserFilter {
     One,
     Many,
 });

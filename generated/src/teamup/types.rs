@@ -289,7 +289,7 @@ clientgen_runtime::open_str_enum!(ErrorId {
 ///
 /// Source: `002_db84e9af49a8955f.txt`, section `Error Response Format`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ErrorMessage {
     /// A single message.
@@ -297,7 +297,7 @@ pub enum ErrorMessage {
     /// Several messages, one per problem.
     List(Vec<String>),
 }
-clientgen_runtime::union_unknown_fields!(ErrorMessage {
+clientgen_runtime::untagged_union!(ErrorMessage {
     Text,
     List,
 });
@@ -905,7 +905,7 @@ clientgen_runtime::open_object!(Subcalendar {
 ///
 /// Source: `002_db84e9af49a8955f.txt`, section `Sub-Calendar Data Structure`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SubcalendarColor {
     /// A palette colour id, 1 to 48.
@@ -913,7 +913,7 @@ pub enum SubcalendarColor {
     /// A custom colour in hex notation.
     Custom(String),
 }
-clientgen_runtime::union_unknown_fields!(SubcalendarColor {
+clientgen_runtime::untagged_union!(SubcalendarColor {
     Id,
     Custom,
 });
