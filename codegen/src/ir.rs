@@ -26,8 +26,9 @@ pub use crate::spec::{
 pub struct TypeId(usize);
 
 impl TypeId {
-    /// The id of the type at `index` of [`Api::types`].
-    pub fn new(index: usize) -> Self {
+    /// The id of the type at `index` of [`Api::types`]. Only lowering (and the crate's own
+    /// tests) make ids, so every id indexes the table of the API it came from.
+    pub(crate) fn new(index: usize) -> Self {
         TypeId(index)
     }
 

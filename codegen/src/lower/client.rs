@@ -205,3 +205,59 @@ impl Lowerer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{SPEC, lower_err, lower_ok};
+    use crate::ir::{AuthKind, ClientParamLocation, ParamLocation, Ty};
+
+    const CLIENT: &str = "client_params:
+  calendarKey: {in: path, docs: x, cite: {doc: d, section: s}}
+auth:
+  token: {kind: header, header: X-Token, required: true, docs: x, cite: {doc: d, section: s}}
+global_params:
+  tz: {in: query, type: string, docs: x}
+rate_limit: {calls: 10, per_seconds: 2, cite: {doc: d, section: s}}
+";
+
+    #[test]
+    fn the_client_holds_its_parameters_credentials_and_limits() {
+        let spec = format!(
+            "{CLIENT}{}",
+            SPEC.replace("path: /thing", "path: /{calendarKey}/t")
+        );
+        let api = lower_ok(&spec);
+        let c = &api.client_params[0];
+        assert_eq!(
+            (c.wire.as_str(), c.rust.as_str(), c.location),
+            ("calendarKey", "calendar_key", ClientParamLocation::Path)
+        );
+        assert_eq!(api.auth[0].rust, "token");
+        assert_eq!(api.auth[0].kind, AuthKind::Header("X-Token".into()));
+        let g = &api.global_params[0];
+        assert_eq!((g.rust.as_str(), g.location), ("tz", ParamLocation::Query));
+        assert_eq!(g.ty, Ty::String);
+        assert_eq!(api.rate_limit, Some((10, 2)));
+        assert!(api.retry.is_none());
+    }
+
+    #[test]
+    fn client_problems_are_all_reported() {
+        let spec = format!(
+            "{}{SPEC}",
+            CLIENT
+                .replace("header: X-Token", "header: X Token")
+                .replace("calls: 10", "calls: 0")
+                .replace("in: query", "in: path, required: true")
+        );
+        assert_eq!(
+            lower_err(&spec),
+            [
+                "auth.token.header: `X Token` is not a valid HTTP header name",
+                "global_params.tz.in: global parameters go in the query or a header; path values \
+                 are `client_params`",
+                "rate_limit: `calls` and `per_seconds` must be positive",
+            ]
+        );
+    }
+}

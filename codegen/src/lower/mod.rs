@@ -7,10 +7,10 @@
 //! 1. `names`: every Rust name, scope by scope (`naming` holds the policy), and the type
 //!    table: type names resolved and sorted, then an [`ir::TypeId`] per place, so that the
 //!    table is in output order by construction and every type expression resolves to an id.
-//! 2. `types`: type expressions and the named types, in table order; then `recursion` boxes
+//! 2. `client`: client parameters, credentials, base URL and global parameters (named
+//!    together in the client builder); later, rate limit and retry.
+//! 3. `types`: type expressions and the named types, in table order; then `recursion` boxes
 //!    the fields on a cycle.
-//! 3. `client`: client parameters, credentials, base URL, global parameters, rate limit and
-//!    retry.
 //! 4. `pagination` (with the error model): dotted value paths through the lowered types.
 //! 5. `operations`: parameters, body, responses; `path` splits path templates; pagination.
 //! 6. `facts` (outside this module): what the emitters would otherwise derive by searching

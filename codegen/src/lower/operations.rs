@@ -284,3 +284,90 @@ impl Lowerer<'_> {
         success
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{SPEC, lower_err, lower_ok};
+    use crate::ir::{BodyEncoding, Decode, PathPart, Ty};
+
+    const OPS: &str = "  updateThing:
+    summary: Update.
+    cite: {doc: d, section: s}
+    method: PUT
+    path: /things/{thingId}
+    params:
+      thingId: {in: path, type: integer, required: true, docs: x}
+    body: {type: Thing, encoding: json}
+    responses:
+      200: {docs: Updated., type: Thing}
+  addThing:
+    summary: Add.
+    cite: {doc: d, section: s}
+    method: POST
+    path: /things
+    responses:
+      201: {docs: Added., type: Thing}
+types:
+  Thing:
+    kind: object
+    docs: x
+    cite: {doc: d, section: s}
+    fields:
+      name: {type: string, docs: x}
+";
+
+    #[test]
+    fn operations_are_sorted_with_their_path_body_and_output() {
+        let api = lower_ok(&format!("{SPEC}{OPS}"));
+        let names: Vec<&str> = api
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(names, ["add_thing", "get_thing", "update_thing"]);
+        let update = &api.operations[2];
+        assert_eq!(
+            update.path,
+            [
+                PathPart::Literal("/things/".into()),
+                PathPart::Param("thing_id".into())
+            ]
+        );
+        assert!(
+            update.idempotent,
+            "PUT is idempotent unless the spec says otherwise"
+        );
+        assert!(!api.operations[0].idempotent, "POST is not");
+        let body = update.body.as_ref().expect("updateThing has a body");
+        assert_eq!(body.encoding, BodyEncoding::Json);
+        assert!(body.form_fields.is_empty(), "only a form is flattened");
+        let thing = Ty::Named(crate::ir::TypeId::new(0));
+        assert_eq!(body.ty, thing);
+        assert_eq!(
+            update.output(),
+            &Decode::Json {
+                ty: thing,
+                envelope: None
+            }
+        );
+        assert_eq!(api.operations[1].output(), &Decode::Empty);
+    }
+
+    #[test]
+    fn operation_problems_are_all_reported() {
+        let broken = OPS
+            .replace("path: /things/{thingId}", "path: /things")
+            .replace(
+                "method: POST",
+                "method: GET\n    body: {type: Thing, encoding: json}",
+            );
+        assert_eq!(
+            lower_err(&format!("{SPEC}{broken}")),
+            [
+                "operations.updateThing.params.thingId: path parameter `thingId` does not appear \
+                 in `path`",
+                "operations.addThing.body: a GET request has no body",
+            ]
+        );
+    }
+}
