@@ -6,6 +6,12 @@
 #   [CONFIGS="teamup all progenitor"] scripts/build-times.sh [rounds] [profile...]
 #   e.g. scripts/build-times.sh 5 dev release
 #
+# `teamup+caller` and `progenitor+caller` time the client crate and a program that calls every
+# Teamup operation once (examples/every_teamup_call.rs, and
+# interop/progenitor-teamup/examples/every_call.rs), built together: code that waits for a
+# caller to be compiled (progenitor's `async fn`s, serde impls generic over the deserializer)
+# is then counted where it is compiled, so the two clients are compared on the same work.
+#
 # Dependencies are built first and not counted: each timed build touches only the crate under
 # test, so what is measured is rustc on the generated code, in the default dev profile (full
 # debug info) and in release. Configurations are built round-robin,
@@ -20,7 +26,7 @@ profiles=("$@")
 export CARGO_INCREMENTAL=0 CARGO_TERM_COLOR=never
 
 # CONFIGS="teamup all progenitor" narrows the set.
-read -r -a configs <<<"${CONFIGS:-teamup grow_crm teamfluence teamleader_v1 teamleader_v2 all progenitor}"
+read -r -a configs <<<"${CONFIGS:-teamup grow_crm teamfluence teamleader_v1 teamleader_v2 all progenitor teamup+caller progenitor+caller}"
 
 build() { # config profile
   local flags=(--profile "$2" --locked -q)
@@ -31,7 +37,14 @@ build() { # config profile
   case $1 in
     progenitor)
       touch interop/progenitor-teamup/src/lib.rs
-      cargo build --manifest-path interop/progenitor-teamup/Cargo.toml "${flags[@]}" ;;
+      cargo build --manifest-path interop/progenitor-teamup/Cargo.toml --lib "${flags[@]}" ;;
+    progenitor+caller)
+      touch interop/progenitor-teamup/src/lib.rs interop/progenitor-teamup/examples/every_call.rs
+      cargo build --manifest-path interop/progenitor-teamup/Cargo.toml --example every_call "${flags[@]}" ;;
+    teamup+caller)
+      touch generated/src/lib.rs examples/every_teamup_call.rs
+      cargo build -p clientgen-examples --no-default-features --features teamup \
+        --example every_teamup_call "${flags[@]}" "${ours[@]}" ;;
     all)
       touch generated/src/lib.rs
       cargo build -p saas-clients "${flags[@]}" "${ours[@]}" ;;
@@ -63,7 +76,7 @@ done
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
 echo
-echo "build time of the crate alone, seconds: median of $rounds (min..max); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "build time (the crate alone, or with the caller: +caller), seconds: median of $rounds (min..max); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for profile in "${profiles[@]}"; do
   for c in "${configs[@]}"; do
     t=${times[$profile.$c]}

@@ -20,7 +20,7 @@ fn json_outputs(api: &str) -> Vec<(String, String)> {
         .expect("generated operations");
     let mut found = Vec::new();
     for send in code
-        .split("pub async fn send(self) -> Result<ResponseValue<")
+        .split("pub fn send(self) -> Call<'a, Result<ResponseValue<")
         .skip(1)
     {
         let Some((ty, rest)) = send.split_once(">, Error>") else {

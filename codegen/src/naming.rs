@@ -93,6 +93,7 @@ const TYPE_SCOPE: &[&str] = &[
 const MODULE_SCOPE: &[&str] = &[
     "BASE_URL",
     "Box",
+    "Call",
     "Client",
     "ClientBuilder",
     "Duration",
@@ -105,6 +106,7 @@ const MODULE_SCOPE: &[&str] = &[
     "Ok",
     "Option",
     "Pin",
+    "RawResponse",
     "Request",
     "ResponseValue",
     "Result",

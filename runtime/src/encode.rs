@@ -4,6 +4,8 @@
 //! Names keep `[` and `]` unescaped (PHP-style `format[]=html`, as the vendors document them);
 //! everything outside RFC 3986's unreserved set is percent-encoded, spaces as `%20`.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::datetime::{DateTime, UnixTime};
@@ -53,11 +55,41 @@ pub enum ArrayStyle {
 pub trait ToParam {
     /// The value as text, before any escaping.
     fn to_param(&self) -> String;
+
+    /// The same text, borrowed when the value holds it already (a string), so that writing
+    /// it into a path allocates nothing of its own.
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_param())
+    }
 }
 
 impl<T: ToParam + ?Sized> ToParam for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
+    }
+
+    fn param_text(&self) -> Cow<'_, str> {
+        (**self).param_text()
+    }
+}
+
+impl ToParam for str {
+    fn to_param(&self) -> String {
+        self.to_owned()
+    }
+
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ToParam for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
     }
 }
 
@@ -71,8 +103,6 @@ macro_rules! display_param {
     )*};
 }
 display_param!(
-    str,
-    String,
     i64,
     i32,
     u32,
@@ -220,10 +250,20 @@ pub enum PathError {
 
 /// Escapes one path segment, refusing values that would change which resource is addressed.
 pub fn path_segment(name: &str, value: &str) -> Result<String, PathError> {
+    let mut out = String::new();
+    push_path_segment(&mut out, name, value)?;
+    Ok(out)
+}
+
+/// [`path_segment`], written onto the end of `path`.
+pub fn push_path_segment(path: &mut String, name: &str, value: &str) -> Result<(), PathError> {
     match value {
         "" => Err(PathError::Empty(name.to_owned())),
         "." | ".." => Err(PathError::DotSegment(name.to_owned())),
-        _ => Ok(utf8_percent_encode(value, SEGMENT).to_string()),
+        _ => {
+            path.extend(utf8_percent_encode(value, SEGMENT));
+            Ok(())
+        }
     }
 }
 

@@ -298,7 +298,7 @@ macro_rules! open_enum_common {
 /// What every generated request builder has besides its parameters: the per-call `timeout` and
 /// `max_body` settings, and `IntoFuture`, so that awaiting a builder sends it. The builder is a
 /// struct with a lifetime `'a`, fields `timeout: Option<Duration>` and `max_body: Option<u64>`,
-/// and an `async fn send(self)` whose output is the type given.
+/// and a `fn send(self) -> Call<'a, $output>`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! request_builder {
@@ -320,14 +320,10 @@ macro_rules! request_builder {
 
         impl<'a> ::core::future::IntoFuture for $builder<'a> {
             type Output = $output;
-            type IntoFuture = ::core::pin::Pin<
-                ::std::boxed::Box<
-                    dyn ::core::future::Future<Output = $output> + ::core::marker::Send + 'a,
-                >,
-            >;
+            type IntoFuture = $crate::Call<'a, $output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.send()
             }
         }
     };

@@ -8,6 +8,7 @@
 //! directly, so every path in the documentation starts at `saas_clients`.
 
 pub mod body;
+pub mod call;
 pub mod datetime;
 pub mod de;
 pub mod decimal;
@@ -31,6 +32,7 @@ pub mod transfer;
 pub mod transport;
 pub mod unknown;
 
+pub use call::{Call, CallOutput};
 pub use datetime::{DateTime, UnixTime};
 pub use decimal::{Decimal, DecimalNumber};
 pub use encode::{ArrayStyle, Pairs, ToParam};

@@ -5,7 +5,7 @@ use std::time::Duration;
 use http::{HeaderName, HeaderValue, Method};
 use serde::Serialize;
 
-use crate::encode::{Pairs, ToParam, path_segment};
+use crate::encode::{Pairs, ToParam, push_path_segment};
 
 /// The body of a request.
 #[derive(Debug, Clone)]
@@ -45,7 +45,8 @@ impl Request {
             operation,
             method,
             template,
-            path: String::new(),
+            // The template's length is the path's, give or take its parameters' values.
+            path: String::with_capacity(template.len() + 16),
             query: Pairs::default(),
             headers: Vec::new(),
             body: Body::None,
@@ -68,9 +69,8 @@ impl Request {
 
     /// Appends one escaped path segment.
     pub fn path_param(&mut self, name: &str, value: &impl ToParam) {
-        match path_segment(name, &value.to_param()) {
-            Ok(segment) => self.path.push_str(&segment),
-            Err(e) => self.refuse(e.to_string()),
+        if let Err(e) = push_path_segment(&mut self.path, name, &value.param_text()) {
+            self.refuse(e.to_string());
         }
     }
 

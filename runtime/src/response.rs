@@ -201,31 +201,43 @@ impl RawResponse {
 
 /// Decodes a JSON body into `T`, unwrapped from `envelope` when given; on failure, the path
 /// (`items[1].at`, empty for the whole body) and the message.
+///
+/// This is compiled once per response type, so what does not depend on `T` (locating an error,
+/// the keys beside the payload) is in functions of its own, compiled once.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     body: &[u8],
     envelope: Option<&str>,
 ) -> Result<(T, Map<String, Value>), (String, String)> {
-    let located = |e: serde_json::Error| {
-        let path = crate::json_path::path_at(body, e.line(), e.column());
-        (path, e.to_string())
-    };
     let Some(key) = envelope else {
-        return serde_json::from_slice::<T>(body)
-            .map(|value| (value, Map::new()))
-            .map_err(located);
+        return match serde_json::from_slice::<T>(body) {
+            Ok(value) => Ok((value, Map::new())),
+            Err(e) => Err(located(body, e)),
+        };
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let (payload, rest) = Envelope::<T> {
+    let decoded = Envelope::<T> {
         key,
         payload: PhantomData,
     }
     .deserialize(&mut de)
-    .and_then(|decoded| de.end().map(|()| decoded))
-    .map_err(located)?;
-    match payload {
-        Some(value) => Ok((value, rest)),
-        None => Err((String::new(), format!("the key `{key}` is missing"))),
+    .and_then(|decoded| de.end().map(|()| decoded));
+    match decoded {
+        Ok((Some(value), rest)) => Ok((value, rest)),
+        Ok((None, _)) => Err(missing_key(key)),
+        Err(e) => Err(located(body, e)),
     }
+}
+
+/// The path and message of a failed decode of `body`.
+#[inline(never)]
+fn located(body: &[u8], e: serde_json::Error) -> (String, String) {
+    let path = crate::json_path::path_at(body, e.line(), e.column());
+    (path, e.to_string())
+}
+
+#[inline(never)]
+fn missing_key(key: &str) -> (String, String) {
+    (String::new(), format!("the key `{key}` is missing"))
 }
 
 /// A [`DeserializeSeed`] over the top-level object of an enveloped response: the payload key goes
@@ -247,7 +259,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
     type Value = (Option<T>, Map<String, Value>);
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a JSON object with key `{}`", self.key)
+        expecting_envelope(self.key, f)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -258,11 +270,28 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
             if name == self.key {
                 payload = Some(map.next_value::<T>()?);
             } else {
-                rest.insert(name.into_owned(), map.next_value::<Value>()?);
+                keep_other(&mut map, name, &mut rest)?;
             }
         }
         Ok((payload, rest))
     }
+}
+
+#[inline(never)]
+fn expecting_envelope(key: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    write!(f, "a JSON object with key `{key}`")
+}
+
+/// A key beside the payload, into the rest: generic over the map only, so compiled once for
+/// serde_json's, whatever the payload's type.
+#[inline(never)]
+fn keep_other<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    name: Cow<'de, str>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    rest.insert(name.into_owned(), map.next_value::<Value>()?);
+    Ok(())
 }
 
 impl ResponseParts {

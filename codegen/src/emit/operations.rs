@@ -38,7 +38,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         #header
         use std::time::Duration;
 
-        use clientgen_runtime::{Method, Request, ResponseValue};
+        use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 
         #types_import
 
@@ -287,8 +287,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             #stream
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<ResponseValue<#output>, Error> {
+            /// Sends the request and decodes the response. The request is assembled now and
+            /// sent when the returned future is awaited.
+            pub fn send(self) -> Call<'a, Result<ResponseValue<#output>, Error>> {
                 let mut req = Request::new(#op_id, #http, #template, #idempotent);
                 #(#path)*
                 #(#params)*
@@ -297,12 +298,14 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 #one_of
                 req.timeout(self.timeout);
                 req.max_body(self.max_body);
-                let resp = self.client.transport.execute(req).await?;
-                if resp.is_success() #not_failure #(#not_reported)* {
-                    #decode
-                } else {
-                    Err(resp.error())
+                fn decode(resp: RawResponse) -> Result<ResponseValue<#output>, Error> {
+                    if resp.is_success() #not_failure #(#not_reported)* {
+                        #decode
+                    } else {
+                        Err(resp.error())
+                    }
                 }
+                self.client.transport.call(req, decode)
             }
         }
 

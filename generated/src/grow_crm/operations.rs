@@ -3,7 +3,7 @@
 //! Operations of the Grow CRM: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
 use std::time::Duration;
-use clientgen_runtime::{Method, Request, ResponseValue};
+use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
 impl Client {
@@ -306,8 +306,9 @@ pub struct ActivateLead<'a> {
 }
 
 impl<'a> ActivateLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new(
             "activate_lead",
             Method::PUT,
@@ -319,8 +320,13 @@ impl<'a> ActivateLead<'a> {
         req.path("/activate");
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ActivateLead => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -337,8 +343,9 @@ pub struct AddLeadComment<'a> {
 }
 
 impl<'a> AddLeadComment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadComment>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadComment>, Error>> {
         let mut req = Request::new(
             "add_lead_comment",
             Method::POST,
@@ -355,8 +362,13 @@ impl<'a> AddLeadComment<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadComment>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddLeadComment => Result<ResponseValue<types::LeadComment>, Error>);
@@ -372,8 +384,9 @@ pub struct ArchiveLead<'a> {
 }
 
 impl<'a> ArchiveLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new(
             "archive_lead",
             Method::PUT,
@@ -385,8 +398,13 @@ impl<'a> ArchiveLead<'a> {
         req.path("/archive");
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ArchiveLead => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -403,8 +421,9 @@ pub struct CloneLead<'a> {
 }
 
 impl<'a> CloneLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new(
             "clone_lead",
             Method::POST,
@@ -421,8 +440,13 @@ impl<'a> CloneLead<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CloneLead => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -439,8 +463,9 @@ pub struct ConvertLead<'a> {
 }
 
 impl<'a> ConvertLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ConvertedClient>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ConvertedClient>, Error>> {
         let mut req = Request::new(
             "convert_lead",
             Method::POST,
@@ -457,8 +482,13 @@ impl<'a> ConvertLead<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ConvertedClient>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ConvertLead => Result<ResponseValue<types::ConvertedClient>, Error>);
@@ -474,8 +504,9 @@ pub struct CreateLead<'a> {
 }
 
 impl<'a> CreateLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new("create_lead", Method::POST, "/leads", false);
         req.path("/leads");
         let mut form = clientgen_runtime::Pairs::default();
@@ -485,8 +516,13 @@ impl<'a> CreateLead<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CreateLead => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -502,15 +538,21 @@ pub struct DeleteLead<'a> {
 }
 
 impl<'a> DeleteLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::DeletedLead>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DeletedLead>, Error>> {
         let mut req = Request::new("delete_lead", Method::DELETE, "/leads/{id}", true);
         req.path("/leads/");
         req.path_param("id", &self.id);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::DeletedLead>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteLead => Result<ResponseValue<types::DeletedLead>, Error>);
@@ -527,8 +569,9 @@ pub struct DeleteLeadComment<'a> {
 }
 
 impl<'a> DeleteLeadComment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::DeletedComment>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DeletedComment>, Error>> {
         let mut req = Request::new(
             "delete_lead_comment",
             Method::DELETE,
@@ -541,8 +584,13 @@ impl<'a> DeleteLeadComment<'a> {
         req.path_param("comment_id", &self.comment_id);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::DeletedComment>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteLeadComment => Result<ResponseValue<types::DeletedComment>, Error>);
@@ -558,15 +606,19 @@ pub struct GetLead<'a> {
 }
 
 impl<'a> GetLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Lead>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Lead>, Error>> {
         let mut req = Request::new("get_lead", Method::GET, "/leads/{id}", true);
         req.path("/leads/");
         req.path_param("id", &self.id);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Lead>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetLead => Result<ResponseValue<types::Lead>, Error>);
@@ -582,8 +634,11 @@ pub struct ListLeadComments<'a> {
 }
 
 impl<'a> ListLeadComments<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::LeadComment>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::LeadComment>>, Error>> {
         let mut req = Request::new(
             "list_lead_comments",
             Method::GET,
@@ -595,8 +650,13 @@ impl<'a> ListLeadComments<'a> {
         req.path("/comments");
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::LeadComment>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ListLeadComments => Result<ResponseValue<Vec<types::LeadComment>>, Error>);
@@ -710,8 +770,9 @@ impl<'a> ListLeads<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadPage>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadPage>, Error>> {
         let mut req = Request::new("list_leads", Method::GET, "/leads", true);
         req.path("/leads");
         req.query().push_opt("status", self.status.as_ref());
@@ -726,8 +787,11 @@ impl<'a> ListLeads<'a> {
         req.query().push_opt("page", self.page.as_ref());
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::LeadPage>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ListLeads => Result<ResponseValue<types::LeadPage>, Error>);
@@ -744,8 +808,9 @@ pub struct SetLeadAssigned<'a> {
 }
 
 impl<'a> SetLeadAssigned<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new(
             "set_lead_assigned",
             Method::PUT,
@@ -758,8 +823,13 @@ impl<'a> SetLeadAssigned<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SetLeadAssigned => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -776,8 +846,9 @@ pub struct SetLeadStatus<'a> {
 }
 
 impl<'a> SetLeadStatus<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new(
             "set_lead_status",
             Method::PUT,
@@ -794,8 +865,13 @@ impl<'a> SetLeadStatus<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SetLeadStatus => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -812,8 +888,9 @@ pub struct SetLeadTags<'a> {
 }
 
 impl<'a> SetLeadTags<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new(
             "set_lead_tags",
             Method::PUT,
@@ -826,8 +903,13 @@ impl<'a> SetLeadTags<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SetLeadTags => Result<ResponseValue<types::LeadSummary>, Error>);
@@ -844,8 +926,9 @@ pub struct UpdateLead<'a> {
 }
 
 impl<'a> UpdateLead<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadSummary>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
         let mut req = Request::new("update_lead", Method::PATCH, "/leads/{id}", true);
         req.path("/leads/");
         req.path_param("id", &self.id);
@@ -856,8 +939,13 @@ impl<'a> UpdateLead<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateLead => Result<ResponseValue<types::LeadSummary>, Error>);

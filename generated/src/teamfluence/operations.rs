@@ -3,7 +3,7 @@
 //! Operations of the Teamfluence: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
 use std::time::Duration;
-use clientgen_runtime::{Method, Request, ResponseValue};
+use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
 impl Client {
@@ -67,8 +67,9 @@ impl<'a> ListActivityLeads<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LeadList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadList>, Error>> {
         let mut req = Request::new(
             "list_activity_leads",
             Method::GET,
@@ -83,12 +84,15 @@ impl<'a> ListActivityLeads<'a> {
         req.query().push_opt("qualified_only", self.qualified_only.as_ref());
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() && !matches!(resp.status(), 202) {
-            resp.json(None)
-        } else {
-            Err(resp.error())
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::LeadList>, Error> {
+            if resp.is_success() && !matches!(resp.status(), 202) {
+                resp.json(None)
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ListActivityLeads => Result<ResponseValue<types::LeadList>, Error>);
@@ -103,8 +107,9 @@ pub struct ListPosts<'a> {
 }
 
 impl<'a> ListPosts<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::PostList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::PostList>, Error>> {
         let mut req = Request::new(
             "list_posts",
             Method::GET,
@@ -116,12 +121,15 @@ impl<'a> ListPosts<'a> {
         req.path("/posts");
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() && !matches!(resp.status(), 202) {
-            resp.json(None)
-        } else {
-            Err(resp.error())
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::PostList>, Error> {
+            if resp.is_success() && !matches!(resp.status(), 202) {
+                resp.json(None)
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ListPosts => Result<ResponseValue<types::PostList>, Error>);

@@ -3,7 +3,7 @@
 //! Operations of the Teamleader API v1: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
 use std::time::Duration;
-use clientgen_runtime::{Method, Request, ResponseValue};
+use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
 impl Client {
@@ -2452,8 +2452,9 @@ pub struct AddCallback<'a> {
 }
 
 impl<'a> AddCallback<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_callback",
             Method::POST,
@@ -2468,8 +2469,11 @@ impl<'a> AddCallback<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddCallback => Result<ResponseValue<String>, Error>);
@@ -2485,8 +2489,9 @@ pub struct AddCompany<'a> {
 }
 
 impl<'a> AddCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_company",
             Method::POST,
@@ -2501,8 +2506,11 @@ impl<'a> AddCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddCompany => Result<ResponseValue<String>, Error>);
@@ -2518,8 +2526,9 @@ pub struct AddContact<'a> {
 }
 
 impl<'a> AddContact<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
         let mut req = Request::new(
             "add_contact",
             Method::POST,
@@ -2534,8 +2543,11 @@ impl<'a> AddContact<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddContact => Result<ResponseValue<i64>, Error>);
@@ -2551,8 +2563,9 @@ pub struct AddContactToMeeting<'a> {
 }
 
 impl<'a> AddContactToMeeting<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "add_contact_to_meeting",
             Method::POST,
@@ -2567,14 +2580,17 @@ impl<'a> AddContactToMeeting<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success()
-            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
-        {
-            resp.json(None)
-        } else {
-            Err(resp.error())
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success()
+                && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+            {
+                resp.json(None)
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddContactToMeeting => Result<ResponseValue<serde_json::Value>, Error>);
@@ -2590,8 +2606,9 @@ pub struct AddCreditnote<'a> {
 }
 
 impl<'a> AddCreditnote<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_creditnote",
             Method::POST,
@@ -2606,8 +2623,11 @@ impl<'a> AddCreditnote<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddCreditnote => Result<ResponseValue<String>, Error>);
@@ -2623,8 +2643,9 @@ pub struct AddCustomFieldOption<'a> {
 }
 
 impl<'a> AddCustomFieldOption<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_custom_field_option",
             Method::POST,
@@ -2639,8 +2660,11 @@ impl<'a> AddCustomFieldOption<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddCustomFieldOption => Result<ResponseValue<String>, Error>);
@@ -2656,8 +2680,9 @@ pub struct AddDeal<'a> {
 }
 
 impl<'a> AddDeal<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new("add_deal", Method::POST, "/addDeal.php", false);
         req.path("/addDeal.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -2667,8 +2692,11 @@ impl<'a> AddDeal<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddDeal => Result<ResponseValue<String>, Error>);
@@ -2684,8 +2712,9 @@ pub struct AddExternalCost<'a> {
 }
 
 impl<'a> AddExternalCost<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
         let mut req = Request::new(
             "add_external_cost",
             Method::POST,
@@ -2700,8 +2729,11 @@ impl<'a> AddExternalCost<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddExternalCost => Result<ResponseValue<i64>, Error>);
@@ -2717,8 +2749,9 @@ pub struct AddInvoice<'a> {
 }
 
 impl<'a> AddInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_invoice",
             Method::POST,
@@ -2733,8 +2766,11 @@ impl<'a> AddInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddInvoice => Result<ResponseValue<String>, Error>);
@@ -2750,8 +2786,9 @@ pub struct AddMeeting<'a> {
 }
 
 impl<'a> AddMeeting<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "add_meeting",
             Method::POST,
@@ -2766,14 +2803,17 @@ impl<'a> AddMeeting<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success()
-            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
-        {
-            resp.json(None)
-        } else {
-            Err(resp.error())
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success()
+                && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+            {
+                resp.json(None)
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddMeeting => Result<ResponseValue<serde_json::Value>, Error>);
@@ -2789,8 +2829,9 @@ pub struct AddMilestone<'a> {
 }
 
 impl<'a> AddMilestone<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_milestone",
             Method::POST,
@@ -2805,8 +2846,11 @@ impl<'a> AddMilestone<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddMilestone => Result<ResponseValue<String>, Error>);
@@ -2822,8 +2866,9 @@ pub struct AddNote<'a> {
 }
 
 impl<'a> AddNote<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new("add_note", Method::POST, "/addNote.php", false);
         req.path("/addNote.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -2833,8 +2878,11 @@ impl<'a> AddNote<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddNote => Result<ResponseValue<String>, Error>);
@@ -2850,8 +2898,9 @@ pub struct AddProduct<'a> {
 }
 
 impl<'a> AddProduct<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
         let mut req = Request::new(
             "add_product",
             Method::POST,
@@ -2866,8 +2915,11 @@ impl<'a> AddProduct<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddProduct => Result<ResponseValue<i64>, Error>);
@@ -2883,8 +2935,9 @@ pub struct AddProject<'a> {
 }
 
 impl<'a> AddProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_project",
             Method::POST,
@@ -2899,8 +2952,11 @@ impl<'a> AddProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddProject => Result<ResponseValue<String>, Error>);
@@ -2916,8 +2972,9 @@ pub struct AddRelatedPartyToProject<'a> {
 }
 
 impl<'a> AddRelatedPartyToProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_related_party_to_project",
             Method::POST,
@@ -2932,8 +2989,11 @@ impl<'a> AddRelatedPartyToProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddRelatedPartyToProject => Result<ResponseValue<String>, Error>);
@@ -2949,8 +3009,9 @@ pub struct AddSubscription<'a> {
 }
 
 impl<'a> AddSubscription<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_subscription",
             Method::POST,
@@ -2965,8 +3026,11 @@ impl<'a> AddSubscription<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddSubscription => Result<ResponseValue<String>, Error>);
@@ -2982,8 +3046,9 @@ pub struct AddTask<'a> {
 }
 
 impl<'a> AddTask<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new("add_task", Method::POST, "/addTask.php", false);
         req.path("/addTask.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -2993,8 +3058,11 @@ impl<'a> AddTask<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddTask => Result<ResponseValue<String>, Error>);
@@ -3010,8 +3078,9 @@ pub struct AddTicket<'a> {
 }
 
 impl<'a> AddTicket<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<i64>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
         let mut req = Request::new("add_ticket", Method::POST, "/addTicket.php", false);
         req.path("/addTicket.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3032,8 +3101,11 @@ impl<'a> AddTicket<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddTicket => Result<ResponseValue<i64>, Error>);
@@ -3049,8 +3121,9 @@ pub struct AddTicketMessage<'a> {
 }
 
 impl<'a> AddTicketMessage<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_ticket_message",
             Method::POST,
@@ -3065,8 +3138,11 @@ impl<'a> AddTicketMessage<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddTicketMessage => Result<ResponseValue<String>, Error>);
@@ -3082,8 +3158,9 @@ pub struct AddTimetracking<'a> {
 }
 
 impl<'a> AddTimetracking<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "add_timetracking",
             Method::POST,
@@ -3098,8 +3175,11 @@ impl<'a> AddTimetracking<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AddTimetracking => Result<ResponseValue<String>, Error>);
@@ -3115,8 +3195,9 @@ pub struct BookDraftInvoice<'a> {
 }
 
 impl<'a> BookDraftInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "book_draft_invoice",
             Method::POST,
@@ -3131,8 +3212,11 @@ impl<'a> BookDraftInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(BookDraftInvoice => Result<ResponseValue<String>, Error>);
@@ -3148,8 +3232,9 @@ pub struct DeleteCompany<'a> {
 }
 
 impl<'a> DeleteCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_company",
             Method::POST,
@@ -3164,8 +3249,11 @@ impl<'a> DeleteCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteCompany => Result<ResponseValue<String>, Error>);
@@ -3181,8 +3269,9 @@ pub struct DeleteContact<'a> {
 }
 
 impl<'a> DeleteContact<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_contact",
             Method::POST,
@@ -3197,8 +3286,11 @@ impl<'a> DeleteContact<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteContact => Result<ResponseValue<String>, Error>);
@@ -3214,8 +3306,9 @@ pub struct DeleteFile<'a> {
 }
 
 impl<'a> DeleteFile<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_file",
             Method::POST,
@@ -3230,8 +3323,11 @@ impl<'a> DeleteFile<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteFile => Result<ResponseValue<String>, Error>);
@@ -3247,8 +3343,9 @@ pub struct DeleteInvoice<'a> {
 }
 
 impl<'a> DeleteInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_invoice",
             Method::POST,
@@ -3263,8 +3360,11 @@ impl<'a> DeleteInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteInvoice => Result<ResponseValue<String>, Error>);
@@ -3280,8 +3380,9 @@ pub struct DeleteMilestone<'a> {
 }
 
 impl<'a> DeleteMilestone<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_milestone",
             Method::POST,
@@ -3296,8 +3397,11 @@ impl<'a> DeleteMilestone<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteMilestone => Result<ResponseValue<String>, Error>);
@@ -3313,8 +3417,9 @@ pub struct DeleteProduct<'a> {
 }
 
 impl<'a> DeleteProduct<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_product",
             Method::POST,
@@ -3329,8 +3434,11 @@ impl<'a> DeleteProduct<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteProduct => Result<ResponseValue<String>, Error>);
@@ -3346,8 +3454,9 @@ pub struct DeleteSubscription<'a> {
 }
 
 impl<'a> DeleteSubscription<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_subscription",
             Method::POST,
@@ -3362,8 +3471,11 @@ impl<'a> DeleteSubscription<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteSubscription => Result<ResponseValue<String>, Error>);
@@ -3379,8 +3491,9 @@ pub struct DeleteTask<'a> {
 }
 
 impl<'a> DeleteTask<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "delete_task",
             Method::POST,
@@ -3395,8 +3508,11 @@ impl<'a> DeleteTask<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteTask => Result<ResponseValue<String>, Error>);
@@ -3412,8 +3528,9 @@ pub struct DownloadCreditnotePdf<'a> {
 }
 
 impl<'a> DownloadCreditnotePdf<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "download_creditnote_pdf",
             Method::POST,
@@ -3428,8 +3545,11 @@ impl<'a> DownloadCreditnotePdf<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DownloadCreditnotePdf => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3445,8 +3565,9 @@ pub struct DownloadFile<'a> {
 }
 
 impl<'a> DownloadFile<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "download_file",
             Method::POST,
@@ -3461,8 +3582,11 @@ impl<'a> DownloadFile<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DownloadFile => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3478,8 +3602,9 @@ pub struct DownloadInvoicePdf<'a> {
 }
 
 impl<'a> DownloadInvoicePdf<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "download_invoice_pdf",
             Method::POST,
@@ -3494,8 +3619,11 @@ impl<'a> DownloadInvoicePdf<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DownloadInvoicePdf => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3511,8 +3639,9 @@ pub struct GetAllDealPhaseChanges<'a> {
 }
 
 impl<'a> GetAllDealPhaseChanges<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_all_deal_phase_changes",
             Method::POST,
@@ -3527,8 +3656,11 @@ impl<'a> GetAllDealPhaseChanges<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetAllDealPhaseChanges => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3544,8 +3676,9 @@ pub struct GetBookkeepingAccounts<'a> {
 }
 
 impl<'a> GetBookkeepingAccounts<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_bookkeeping_accounts",
             Method::POST,
@@ -3560,8 +3693,11 @@ impl<'a> GetBookkeepingAccounts<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetBookkeepingAccounts => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3577,8 +3713,9 @@ pub struct GetBusinessTypes<'a> {
 }
 
 impl<'a> GetBusinessTypes<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_business_types",
             Method::POST,
@@ -3593,8 +3730,11 @@ impl<'a> GetBusinessTypes<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetBusinessTypes => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3610,8 +3750,9 @@ pub struct GetCall<'a> {
 }
 
 impl<'a> GetCall<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_call", Method::POST, "/getCall.php", true);
         req.path("/getCall.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3621,8 +3762,11 @@ impl<'a> GetCall<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCall => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3668,8 +3812,9 @@ impl<'a> GetCalls<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new("get_calls", Method::POST, "/getCalls.php", true);
         req.path("/getCalls.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3679,8 +3824,13 @@ impl<'a> GetCalls<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCalls => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -3729,8 +3879,9 @@ impl<'a> GetCompanies<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new(
             "get_companies",
             Method::POST,
@@ -3745,8 +3896,13 @@ impl<'a> GetCompanies<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCompanies => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -3762,12 +3918,16 @@ pub struct GetCompany<'a> {
 }
 
 impl<'a> GetCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<
-        ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-        Error,
+    ) -> Call<
+        'a,
+        Result<
+            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
+            Error,
+        >,
     > {
         let mut req = Request::new("get_company", Method::POST, "/getCompany.php", true);
         req.path("/getCompany.php");
@@ -3778,8 +3938,16 @@ impl<'a> GetCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<
+            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
+            Error,
+        > {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCompany => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
@@ -3795,12 +3963,16 @@ pub struct GetContact<'a> {
 }
 
 impl<'a> GetContact<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<
-        ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-        Error,
+    ) -> Call<
+        'a,
+        Result<
+            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
+            Error,
+        >,
     > {
         let mut req = Request::new("get_contact", Method::POST, "/getContact.php", true);
         req.path("/getContact.php");
@@ -3811,8 +3983,16 @@ impl<'a> GetContact<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<
+            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
+            Error,
+        > {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetContact => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
@@ -3861,8 +4041,9 @@ impl<'a> GetContactCompanyRelations<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new(
             "get_contact_company_relations",
             Method::POST,
@@ -3877,8 +4058,13 @@ impl<'a> GetContactCompanyRelations<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetContactCompanyRelations => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -3927,8 +4113,9 @@ impl<'a> GetContacts<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new(
             "get_contacts",
             Method::POST,
@@ -3943,8 +4130,13 @@ impl<'a> GetContacts<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetContacts => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -3960,8 +4152,9 @@ pub struct GetContactsByCompany<'a> {
 }
 
 impl<'a> GetContactsByCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_contacts_by_company",
             Method::POST,
@@ -3976,8 +4169,11 @@ impl<'a> GetContactsByCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetContactsByCompany => Result<ResponseValue<serde_json::Value>, Error>);
@@ -3993,8 +4189,9 @@ pub struct GetCostPerKm<'a> {
 }
 
 impl<'a> GetCostPerKm<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_cost_per_km",
             Method::POST,
@@ -4009,8 +4206,11 @@ impl<'a> GetCostPerKm<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCostPerKm => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4026,8 +4226,9 @@ pub struct GetCreditnote<'a> {
 }
 
 impl<'a> GetCreditnote<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_creditnote",
             Method::POST,
@@ -4042,8 +4243,11 @@ impl<'a> GetCreditnote<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCreditnote => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4059,8 +4263,9 @@ pub struct GetCreditnoteByNr<'a> {
 }
 
 impl<'a> GetCreditnoteByNr<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_creditnote_by_nr",
             Method::POST,
@@ -4075,8 +4280,11 @@ impl<'a> GetCreditnoteByNr<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCreditnoteByNr => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4092,8 +4300,9 @@ pub struct GetCreditnotes<'a> {
 }
 
 impl<'a> GetCreditnotes<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_creditnotes",
             Method::POST,
@@ -4108,8 +4317,11 @@ impl<'a> GetCreditnotes<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCreditnotes => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4125,8 +4337,9 @@ pub struct GetCreditnotesByProject<'a> {
 }
 
 impl<'a> GetCreditnotesByProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_creditnotes_by_project",
             Method::POST,
@@ -4141,8 +4354,11 @@ impl<'a> GetCreditnotesByProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCreditnotesByProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4158,8 +4374,9 @@ pub struct GetCustomFieldInfo<'a> {
 }
 
 impl<'a> GetCustomFieldInfo<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_custom_field_info",
             Method::POST,
@@ -4174,8 +4391,11 @@ impl<'a> GetCustomFieldInfo<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCustomFieldInfo => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4191,8 +4411,9 @@ pub struct GetCustomFields<'a> {
 }
 
 impl<'a> GetCustomFields<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_custom_fields",
             Method::POST,
@@ -4207,8 +4428,11 @@ impl<'a> GetCustomFields<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetCustomFields => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4224,8 +4448,9 @@ pub struct GetDaysOff<'a> {
 }
 
 impl<'a> GetDaysOff<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_days_off",
             Method::POST,
@@ -4240,8 +4465,11 @@ impl<'a> GetDaysOff<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDaysOff => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4257,8 +4485,9 @@ pub struct GetDaysOffByUser<'a> {
 }
 
 impl<'a> GetDaysOffByUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_days_off_by_user",
             Method::POST,
@@ -4273,8 +4502,11 @@ impl<'a> GetDaysOffByUser<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDaysOffByUser => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4290,8 +4522,9 @@ pub struct GetDeal<'a> {
 }
 
 impl<'a> GetDeal<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_deal", Method::POST, "/getDeal.php", true);
         req.path("/getDeal.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4301,8 +4534,11 @@ impl<'a> GetDeal<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDeal => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4318,8 +4554,9 @@ pub struct GetDealPhaseChanges<'a> {
 }
 
 impl<'a> GetDealPhaseChanges<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_deal_phase_changes",
             Method::POST,
@@ -4334,8 +4571,11 @@ impl<'a> GetDealPhaseChanges<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDealPhaseChanges => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4351,8 +4591,9 @@ pub struct GetDealPhases<'a> {
 }
 
 impl<'a> GetDealPhases<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_deal_phases",
             Method::POST,
@@ -4367,8 +4608,11 @@ impl<'a> GetDealPhases<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDealPhases => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4384,8 +4628,9 @@ pub struct GetDealSources<'a> {
 }
 
 impl<'a> GetDealSources<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_deal_sources",
             Method::POST,
@@ -4400,8 +4645,11 @@ impl<'a> GetDealSources<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDealSources => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4447,8 +4695,9 @@ impl<'a> GetDeals<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new("get_deals", Method::POST, "/getDeals.php", true);
         req.path("/getDeals.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4458,8 +4707,13 @@ impl<'a> GetDeals<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDeals => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -4475,8 +4729,9 @@ pub struct GetDealsByContactOrCompany<'a> {
 }
 
 impl<'a> GetDealsByContactOrCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_deals_by_contact_or_company",
             Method::POST,
@@ -4491,8 +4746,11 @@ impl<'a> GetDealsByContactOrCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDealsByContactOrCompany => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4508,8 +4766,9 @@ pub struct GetDealsByProject<'a> {
 }
 
 impl<'a> GetDealsByProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_deals_by_project",
             Method::POST,
@@ -4524,8 +4783,11 @@ impl<'a> GetDealsByProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDealsByProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4541,8 +4803,9 @@ pub struct GetDepartments<'a> {
 }
 
 impl<'a> GetDepartments<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_departments",
             Method::POST,
@@ -4557,8 +4820,11 @@ impl<'a> GetDepartments<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetDepartments => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4574,8 +4840,9 @@ pub struct GetFileInfo<'a> {
 }
 
 impl<'a> GetFileInfo<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::FileInfo>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::FileInfo>, Error>> {
         let mut req = Request::new(
             "get_file_info",
             Method::POST,
@@ -4590,8 +4857,11 @@ impl<'a> GetFileInfo<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::FileInfo>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetFileInfo => Result<ResponseValue<types::FileInfo>, Error>);
@@ -4637,8 +4907,9 @@ impl<'a> GetFiles<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::FileEntry>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::FileEntry>>, Error>> {
         let mut req = Request::new("get_files", Method::POST, "/getFiles.php", true);
         req.path("/getFiles.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4648,8 +4919,13 @@ impl<'a> GetFiles<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::FileEntry>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetFiles => Result<ResponseValue<Vec<types::FileEntry>>, Error>);
@@ -4665,8 +4941,9 @@ pub struct GetInvoice<'a> {
 }
 
 impl<'a> GetInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_invoice", Method::POST, "/getInvoice.php", true);
         req.path("/getInvoice.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4676,8 +4953,11 @@ impl<'a> GetInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoice => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4693,8 +4973,9 @@ pub struct GetInvoiceByNr<'a> {
 }
 
 impl<'a> GetInvoiceByNr<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoice_by_nr",
             Method::POST,
@@ -4709,8 +4990,11 @@ impl<'a> GetInvoiceByNr<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoiceByNr => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4726,8 +5010,9 @@ pub struct GetInvoiceByOgm<'a> {
 }
 
 impl<'a> GetInvoiceByOgm<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoice_by_ogm",
             Method::POST,
@@ -4742,8 +5027,11 @@ impl<'a> GetInvoiceByOgm<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoiceByOgm => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4759,8 +5047,9 @@ pub struct GetInvoiceCloudUrl<'a> {
 }
 
 impl<'a> GetInvoiceCloudUrl<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoice_cloud_url",
             Method::POST,
@@ -4775,8 +5064,11 @@ impl<'a> GetInvoiceCloudUrl<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoiceCloudUrl => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4792,8 +5084,9 @@ pub struct GetInvoiceReminderTemplateContent<'a> {
 }
 
 impl<'a> GetInvoiceReminderTemplateContent<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoice_reminder_template_content",
             Method::POST,
@@ -4808,8 +5101,11 @@ impl<'a> GetInvoiceReminderTemplateContent<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoiceReminderTemplateContent => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4825,8 +5121,9 @@ pub struct GetInvoiceReminderTemplates<'a> {
 }
 
 impl<'a> GetInvoiceReminderTemplates<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoice_reminder_templates",
             Method::POST,
@@ -4841,8 +5138,11 @@ impl<'a> GetInvoiceReminderTemplates<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoiceReminderTemplates => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4858,8 +5158,9 @@ pub struct GetInvoices<'a> {
 }
 
 impl<'a> GetInvoices<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoices",
             Method::POST,
@@ -4874,8 +5175,11 @@ impl<'a> GetInvoices<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoices => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4891,8 +5195,9 @@ pub struct GetInvoicesByDeal<'a> {
 }
 
 impl<'a> GetInvoicesByDeal<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoices_by_deal",
             Method::POST,
@@ -4907,8 +5212,11 @@ impl<'a> GetInvoicesByDeal<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoicesByDeal => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4924,8 +5232,9 @@ pub struct GetInvoicesByProject<'a> {
 }
 
 impl<'a> GetInvoicesByProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoices_by_project",
             Method::POST,
@@ -4940,8 +5249,11 @@ impl<'a> GetInvoicesByProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoicesByProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4957,8 +5269,9 @@ pub struct GetInvoicesBySubscription<'a> {
 }
 
 impl<'a> GetInvoicesBySubscription<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_invoices_by_subscription",
             Method::POST,
@@ -4973,8 +5286,11 @@ impl<'a> GetInvoicesBySubscription<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetInvoicesBySubscription => Result<ResponseValue<serde_json::Value>, Error>);
@@ -4990,8 +5306,9 @@ pub struct GetMeeting<'a> {
 }
 
 impl<'a> GetMeeting<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_meeting", Method::POST, "/getMeeting.php", true);
         req.path("/getMeeting.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5001,8 +5318,11 @@ impl<'a> GetMeeting<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetMeeting => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5018,8 +5338,9 @@ pub struct GetMeetings<'a> {
 }
 
 impl<'a> GetMeetings<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_meetings",
             Method::POST,
@@ -5034,8 +5355,11 @@ impl<'a> GetMeetings<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetMeetings => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5051,8 +5375,9 @@ pub struct GetMilestone<'a> {
 }
 
 impl<'a> GetMilestone<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_milestone",
             Method::POST,
@@ -5067,8 +5392,11 @@ impl<'a> GetMilestone<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetMilestone => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5084,8 +5412,9 @@ pub struct GetMilestonesByProject<'a> {
 }
 
 impl<'a> GetMilestonesByProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_milestones_by_project",
             Method::POST,
@@ -5100,8 +5429,11 @@ impl<'a> GetMilestonesByProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetMilestonesByProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5147,8 +5479,9 @@ impl<'a> GetNotes<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new("get_notes", Method::POST, "/getNotes.php", true);
         req.path("/getNotes.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5158,8 +5491,13 @@ impl<'a> GetNotes<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetNotes => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -5175,8 +5513,9 @@ pub struct GetPlannedTasks<'a> {
 }
 
 impl<'a> GetPlannedTasks<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_planned_tasks",
             Method::POST,
@@ -5191,8 +5530,11 @@ impl<'a> GetPlannedTasks<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetPlannedTasks => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5208,8 +5550,9 @@ pub struct GetPrepaidInfo<'a> {
 }
 
 impl<'a> GetPrepaidInfo<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_prepaid_info",
             Method::POST,
@@ -5224,8 +5567,11 @@ impl<'a> GetPrepaidInfo<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetPrepaidInfo => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5241,8 +5587,9 @@ pub struct GetProduct<'a> {
 }
 
 impl<'a> GetProduct<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_product", Method::POST, "/getProduct.php", true);
         req.path("/getProduct.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5252,8 +5599,11 @@ impl<'a> GetProduct<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetProduct => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5302,8 +5652,9 @@ impl<'a> GetProducts<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new(
             "get_products",
             Method::POST,
@@ -5318,8 +5669,13 @@ impl<'a> GetProducts<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetProducts => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -5335,8 +5691,9 @@ pub struct GetProject<'a> {
 }
 
 impl<'a> GetProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_project", Method::POST, "/getProject.php", true);
         req.path("/getProject.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5346,8 +5703,11 @@ impl<'a> GetProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5396,8 +5756,11 @@ impl<'a> GetProjects<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::ProjectSummary>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectSummary>>, Error>> {
         let mut req = Request::new(
             "get_projects",
             Method::POST,
@@ -5412,8 +5775,13 @@ impl<'a> GetProjects<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ProjectSummary>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetProjects => Result<ResponseValue<Vec<types::ProjectSummary>>, Error>);
@@ -5429,8 +5797,11 @@ pub struct GetProjectsByClient<'a> {
 }
 
 impl<'a> GetProjectsByClient<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::ClientProject>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ClientProject>>, Error>> {
         let mut req = Request::new(
             "get_projects_by_client",
             Method::POST,
@@ -5445,8 +5816,13 @@ impl<'a> GetProjectsByClient<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ClientProject>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetProjectsByClient => Result<ResponseValue<Vec<types::ClientProject>>, Error>);
@@ -5462,8 +5838,9 @@ pub struct GetRelatedPartiesByProject<'a> {
 }
 
 impl<'a> GetRelatedPartiesByProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_related_parties_by_project",
             Method::POST,
@@ -5478,8 +5855,11 @@ impl<'a> GetRelatedPartiesByProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetRelatedPartiesByProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5495,8 +5875,9 @@ pub struct GetRelatedSubscriptionsByInvoice<'a> {
 }
 
 impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_related_subscriptions_by_invoice",
             Method::POST,
@@ -5511,8 +5892,11 @@ impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetRelatedSubscriptionsByInvoice => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5528,8 +5912,9 @@ pub struct GetSegments<'a> {
 }
 
 impl<'a> GetSegments<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_segments",
             Method::POST,
@@ -5544,8 +5929,11 @@ impl<'a> GetSegments<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetSegments => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5561,8 +5949,9 @@ pub struct GetSubscription<'a> {
 }
 
 impl<'a> GetSubscription<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_subscription",
             Method::POST,
@@ -5577,8 +5966,11 @@ impl<'a> GetSubscription<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetSubscription => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5627,8 +6019,9 @@ impl<'a> GetSubscriptions<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new(
             "get_subscriptions",
             Method::POST,
@@ -5643,8 +6036,13 @@ impl<'a> GetSubscriptions<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetSubscriptions => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -5660,8 +6058,9 @@ pub struct GetSubscriptionsByContactOrCompany<'a> {
 }
 
 impl<'a> GetSubscriptionsByContactOrCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_subscriptions_by_contact_or_company",
             Method::POST,
@@ -5676,8 +6075,11 @@ impl<'a> GetSubscriptionsByContactOrCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetSubscriptionsByContactOrCompany => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5693,8 +6095,9 @@ pub struct GetSubscriptionsByDeal<'a> {
 }
 
 impl<'a> GetSubscriptionsByDeal<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_subscriptions_by_deal",
             Method::POST,
@@ -5709,8 +6112,11 @@ impl<'a> GetSubscriptionsByDeal<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetSubscriptionsByDeal => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5726,8 +6132,9 @@ pub struct GetTags<'a> {
 }
 
 impl<'a> GetTags<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_tags", Method::POST, "/getTags.php", true);
         req.path("/getTags.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5737,8 +6144,11 @@ impl<'a> GetTags<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTags => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5754,12 +6164,16 @@ pub struct GetTask<'a> {
 }
 
 impl<'a> GetTask<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<
-        ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-        Error,
+    ) -> Call<
+        'a,
+        Result<
+            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
+            Error,
+        >,
     > {
         let mut req = Request::new("get_task", Method::POST, "/getTask.php", true);
         req.path("/getTask.php");
@@ -5770,8 +6184,16 @@ impl<'a> GetTask<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<
+            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
+            Error,
+        > {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTask => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
@@ -5787,8 +6209,9 @@ pub struct GetTaskTypes<'a> {
 }
 
 impl<'a> GetTaskTypes<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_task_types",
             Method::POST,
@@ -5803,8 +6226,11 @@ impl<'a> GetTaskTypes<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTaskTypes => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5850,8 +6276,9 @@ impl<'a> GetTasks<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new("get_tasks", Method::POST, "/getTasks.php", true);
         req.path("/getTasks.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5861,8 +6288,13 @@ impl<'a> GetTasks<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTasks => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -5878,8 +6310,9 @@ pub struct GetTasksByMilestone<'a> {
 }
 
 impl<'a> GetTasksByMilestone<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_tasks_by_milestone",
             Method::POST,
@@ -5894,8 +6327,11 @@ impl<'a> GetTasksByMilestone<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTasksByMilestone => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5911,8 +6347,9 @@ pub struct GetTeam<'a> {
 }
 
 impl<'a> GetTeam<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_team", Method::POST, "/getTeam.php", true);
         req.path("/getTeam.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5922,8 +6359,11 @@ impl<'a> GetTeam<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTeam => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5939,8 +6379,9 @@ pub struct GetTeams<'a> {
 }
 
 impl<'a> GetTeams<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_teams", Method::POST, "/getTeams.php", true);
         req.path("/getTeams.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5950,8 +6391,11 @@ impl<'a> GetTeams<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTeams => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5967,8 +6411,9 @@ pub struct GetTicket<'a> {
 }
 
 impl<'a> GetTicket<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_ticket", Method::POST, "/getTicket.php", true);
         req.path("/getTicket.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5978,8 +6423,11 @@ impl<'a> GetTicket<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTicket => Result<ResponseValue<serde_json::Value>, Error>);
@@ -5995,8 +6443,9 @@ pub struct GetTicketCloudUrl<'a> {
 }
 
 impl<'a> GetTicketCloudUrl<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_ticket_cloud_url",
             Method::POST,
@@ -6011,8 +6460,11 @@ impl<'a> GetTicketCloudUrl<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTicketCloudUrl => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6028,8 +6480,9 @@ pub struct GetTicketMessage<'a> {
 }
 
 impl<'a> GetTicketMessage<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_ticket_message",
             Method::POST,
@@ -6044,8 +6497,11 @@ impl<'a> GetTicketMessage<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTicketMessage => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6061,8 +6517,9 @@ pub struct GetTicketMessages<'a> {
 }
 
 impl<'a> GetTicketMessages<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_ticket_messages",
             Method::POST,
@@ -6077,8 +6534,11 @@ impl<'a> GetTicketMessages<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTicketMessages => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6127,8 +6587,9 @@ impl<'a> GetTickets<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new("get_tickets", Method::POST, "/getTickets.php", true);
         req.path("/getTickets.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6138,8 +6599,13 @@ impl<'a> GetTickets<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTickets => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -6188,8 +6654,9 @@ impl<'a> GetTimetracking<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
         let mut req = Request::new(
             "get_timetracking",
             Method::POST,
@@ -6204,8 +6671,13 @@ impl<'a> GetTimetracking<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTimetracking => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
@@ -6221,8 +6693,9 @@ pub struct GetTimetrackingEntry<'a> {
 }
 
 impl<'a> GetTimetrackingEntry<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_timetracking_entry",
             Method::POST,
@@ -6237,8 +6710,11 @@ impl<'a> GetTimetrackingEntry<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTimetrackingEntry => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6254,8 +6730,9 @@ pub struct GetTimetrackingForInvoice<'a> {
 }
 
 impl<'a> GetTimetrackingForInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_timetracking_for_invoice",
             Method::POST,
@@ -6270,8 +6747,11 @@ impl<'a> GetTimetrackingForInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTimetrackingForInvoice => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6287,8 +6767,9 @@ pub struct GetTimetrackingForTask<'a> {
 }
 
 impl<'a> GetTimetrackingForTask<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_timetracking_for_task",
             Method::POST,
@@ -6303,8 +6784,11 @@ impl<'a> GetTimetrackingForTask<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetTimetrackingForTask => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6320,8 +6804,9 @@ pub struct GetUserAccess<'a> {
 }
 
 impl<'a> GetUserAccess<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_user_access",
             Method::POST,
@@ -6336,8 +6821,11 @@ impl<'a> GetUserAccess<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetUserAccess => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6353,8 +6841,9 @@ pub struct GetUsers<'a> {
 }
 
 impl<'a> GetUsers<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new("get_users", Method::POST, "/getUsers.php", true);
         req.path("/getUsers.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6364,8 +6853,11 @@ impl<'a> GetUsers<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetUsers => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6381,8 +6873,9 @@ pub struct GetUsersOnProject<'a> {
 }
 
 impl<'a> GetUsersOnProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "get_users_on_project",
             Method::POST,
@@ -6397,8 +6890,11 @@ impl<'a> GetUsersOnProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetUsersOnProject => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6414,8 +6910,9 @@ pub struct LinkContactToCompany<'a> {
 }
 
 impl<'a> LinkContactToCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "link_contact_to_company",
             Method::POST,
@@ -6430,8 +6927,11 @@ impl<'a> LinkContactToCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(LinkContactToCompany => Result<ResponseValue<String>, Error>);
@@ -6447,8 +6947,9 @@ pub struct RemoveContactFromMeeting<'a> {
 }
 
 impl<'a> RemoveContactFromMeeting<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "remove_contact_from_meeting",
             Method::POST,
@@ -6463,8 +6964,11 @@ impl<'a> RemoveContactFromMeeting<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(RemoveContactFromMeeting => Result<ResponseValue<String>, Error>);
@@ -6480,8 +6984,9 @@ pub struct SendInvoice<'a> {
 }
 
 impl<'a> SendInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "send_invoice",
             Method::POST,
@@ -6496,8 +7001,11 @@ impl<'a> SendInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SendInvoice => Result<ResponseValue<String>, Error>);
@@ -6513,8 +7021,9 @@ pub struct SendSaleToClient<'a> {
 }
 
 impl<'a> SendSaleToClient<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "send_sale_to_client",
             Method::POST,
@@ -6529,8 +7038,11 @@ impl<'a> SendSaleToClient<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SendSaleToClient => Result<ResponseValue<String>, Error>);
@@ -6546,8 +7058,9 @@ pub struct SetHourlyPricing<'a> {
 }
 
 impl<'a> SetHourlyPricing<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "set_hourly_pricing",
             Method::POST,
@@ -6562,8 +7075,11 @@ impl<'a> SetHourlyPricing<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SetHourlyPricing => Result<ResponseValue<String>, Error>);
@@ -6579,8 +7095,9 @@ pub struct SetInvoicePaymentStatus<'a> {
 }
 
 impl<'a> SetInvoicePaymentStatus<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "set_invoice_payment_status",
             Method::POST,
@@ -6595,8 +7112,11 @@ impl<'a> SetInvoicePaymentStatus<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SetInvoicePaymentStatus => Result<ResponseValue<String>, Error>);
@@ -6612,8 +7132,9 @@ pub struct UpdateCompany<'a> {
 }
 
 impl<'a> UpdateCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_company",
             Method::POST,
@@ -6628,8 +7149,11 @@ impl<'a> UpdateCompany<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateCompany => Result<ResponseValue<String>, Error>);
@@ -6645,8 +7169,9 @@ pub struct UpdateContact<'a> {
 }
 
 impl<'a> UpdateContact<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_contact",
             Method::POST,
@@ -6661,8 +7186,11 @@ impl<'a> UpdateContact<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateContact => Result<ResponseValue<String>, Error>);
@@ -6678,8 +7206,9 @@ pub struct UpdateDeal<'a> {
 }
 
 impl<'a> UpdateDeal<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_deal",
             Method::POST,
@@ -6694,8 +7223,11 @@ impl<'a> UpdateDeal<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateDeal => Result<ResponseValue<String>, Error>);
@@ -6711,8 +7243,9 @@ pub struct UpdateDealItems<'a> {
 }
 
 impl<'a> UpdateDealItems<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_deal_items",
             Method::POST,
@@ -6727,8 +7260,11 @@ impl<'a> UpdateDealItems<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateDealItems => Result<ResponseValue<String>, Error>);
@@ -6744,8 +7280,9 @@ pub struct UpdateInvoice<'a> {
 }
 
 impl<'a> UpdateInvoice<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_invoice",
             Method::POST,
@@ -6760,8 +7297,11 @@ impl<'a> UpdateInvoice<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateInvoice => Result<ResponseValue<String>, Error>);
@@ -6777,8 +7317,9 @@ pub struct UpdateInvoiceComments<'a> {
 }
 
 impl<'a> UpdateInvoiceComments<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_invoice_comments",
             Method::POST,
@@ -6793,8 +7334,11 @@ impl<'a> UpdateInvoiceComments<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateInvoiceComments => Result<ResponseValue<String>, Error>);
@@ -6810,8 +7354,9 @@ pub struct UpdateMeeting<'a> {
 }
 
 impl<'a> UpdateMeeting<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "update_meeting",
             Method::POST,
@@ -6826,14 +7371,17 @@ impl<'a> UpdateMeeting<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success()
-            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
-        {
-            resp.json(None)
-        } else {
-            Err(resp.error())
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success()
+                && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+            {
+                resp.json(None)
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateMeeting => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6849,8 +7397,9 @@ pub struct UpdateProduct<'a> {
 }
 
 impl<'a> UpdateProduct<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
         let mut req = Request::new(
             "update_product",
             Method::POST,
@@ -6865,14 +7414,17 @@ impl<'a> UpdateProduct<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success()
-            && !(resp.status() == 200 && resp.json_object_has_key("errors"))
-        {
-            resp.json(None)
-        } else {
-            Err(resp.error())
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+            if resp.is_success()
+                && !(resp.status() == 200 && resp.json_object_has_key("errors"))
+            {
+                resp.json(None)
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateProduct => Result<ResponseValue<serde_json::Value>, Error>);
@@ -6888,8 +7440,9 @@ pub struct UpdateProject<'a> {
 }
 
 impl<'a> UpdateProject<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_project",
             Method::POST,
@@ -6904,8 +7457,11 @@ impl<'a> UpdateProject<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateProject => Result<ResponseValue<String>, Error>);
@@ -6921,8 +7477,9 @@ pub struct UpdateSubscription<'a> {
 }
 
 impl<'a> UpdateSubscription<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_subscription",
             Method::POST,
@@ -6937,8 +7494,11 @@ impl<'a> UpdateSubscription<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateSubscription => Result<ResponseValue<String>, Error>);
@@ -6954,8 +7514,9 @@ pub struct UpdateTask<'a> {
 }
 
 impl<'a> UpdateTask<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_task",
             Method::POST,
@@ -6970,8 +7531,11 @@ impl<'a> UpdateTask<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateTask => Result<ResponseValue<String>, Error>);
@@ -6987,8 +7551,9 @@ pub struct UpdateTicket<'a> {
 }
 
 impl<'a> UpdateTicket<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_ticket",
             Method::POST,
@@ -7003,8 +7568,11 @@ impl<'a> UpdateTicket<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateTicket => Result<ResponseValue<String>, Error>);
@@ -7020,8 +7588,9 @@ pub struct UpdateTimetracking<'a> {
 }
 
 impl<'a> UpdateTimetracking<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "update_timetracking",
             Method::POST,
@@ -7036,8 +7605,11 @@ impl<'a> UpdateTimetracking<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateTimetracking => Result<ResponseValue<String>, Error>);
@@ -7053,8 +7625,9 @@ pub struct UploadFile<'a> {
 }
 
 impl<'a> UploadFile<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<String>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
         let mut req = Request::new(
             "upload_file",
             Method::POST,
@@ -7069,8 +7642,11 @@ impl<'a> UploadFile<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.text() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+            if resp.is_success() { resp.text() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UploadFile => Result<ResponseValue<String>, Error>);

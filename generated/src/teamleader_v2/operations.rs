@@ -3,7 +3,7 @@
 //! Operations of the Teamleader Focus API v2: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
 use std::time::Duration;
-use clientgen_runtime::{Method, Request, ResponseValue};
+use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
 impl Client {
@@ -4585,10 +4585,11 @@ impl<'a> AccountsProjectsV2Status<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::AccountProjectsStatus>, Error> {
+    ) -> Call<'a, Result<ResponseValue<types::AccountProjectsStatus>, Error>> {
         let mut req = Request::new(
             "accounts_projects_v2_status",
             Method::POST,
@@ -4605,8 +4606,13 @@ impl<'a> AccountsProjectsV2Status<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::AccountProjectsStatus>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(AccountsProjectsV2Status => Result<ResponseValue<types::AccountProjectsStatus>, Error>);
@@ -4665,8 +4671,11 @@ impl<'a> ActivityTypesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ActivityTypeList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::ActivityTypeList>, Error>> {
         let mut req = Request::new(
             "activity_types_list",
             Method::POST,
@@ -4684,8 +4693,13 @@ impl<'a> ActivityTypesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ActivityTypeList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ActivityTypesList => Result<ResponseValue<types::ActivityTypeList>, Error>);
@@ -4708,8 +4722,11 @@ impl<'a> BusinessTypesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::BusinessType>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::BusinessType>>, Error>> {
         let mut req = Request::new(
             "business_types_list",
             Method::POST,
@@ -4727,8 +4744,13 @@ impl<'a> BusinessTypesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::BusinessType>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(BusinessTypesList => Result<ResponseValue<Vec<types::BusinessType>>, Error>);
@@ -4787,8 +4809,9 @@ impl<'a> CallOutcomesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CallOutcomeList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CallOutcomeList>, Error>> {
         let mut req = Request::new(
             "call_outcomes_list",
             Method::POST,
@@ -4806,8 +4829,13 @@ impl<'a> CallOutcomesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CallOutcomeList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CallOutcomesList => Result<ResponseValue<types::CallOutcomeList>, Error>);
@@ -4830,8 +4858,11 @@ impl<'a> CallsAdd<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("calls_add", Method::POST, "/calls.add", false);
         req.path("/calls.add");
         if let Some(v) = self
@@ -4844,8 +4875,13 @@ impl<'a> CallsAdd<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CallsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -4868,8 +4904,9 @@ impl<'a> CallsComplete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "calls_complete",
             Method::POST,
@@ -4887,8 +4924,11 @@ impl<'a> CallsComplete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CallsComplete => Result<ResponseValue<()>, Error>);
@@ -4911,8 +4951,9 @@ impl<'a> CallsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Call>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Call>, Error>> {
         let mut req = Request::new("calls_info", Method::POST, "/calls.info", true);
         req.path("/calls.info");
         if let Some(v) = self
@@ -4925,8 +4966,11 @@ impl<'a> CallsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Call>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CallsInfo => Result<ResponseValue<types::Call>, Error>);
@@ -4985,8 +5029,9 @@ impl<'a> CallsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CallList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CallList>, Error>> {
         let mut req = Request::new("calls_list", Method::POST, "/calls.list", true);
         req.path("/calls.list");
         if let Some(v) = self
@@ -4999,8 +5044,11 @@ impl<'a> CallsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::CallList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CallsList => Result<ResponseValue<types::CallList>, Error>);
@@ -5023,8 +5071,9 @@ impl<'a> CallsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("calls_update", Method::POST, "/calls.update", false);
         req.path("/calls.update");
         if let Some(v) = self
@@ -5037,8 +5086,11 @@ impl<'a> CallsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CallsUpdate => Result<ResponseValue<()>, Error>);
@@ -5061,8 +5113,11 @@ impl<'a> ClosingDaysAdd<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "closing_days_add",
             Method::POST,
@@ -5080,8 +5135,13 @@ impl<'a> ClosingDaysAdd<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ClosingDaysAdd => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -5104,8 +5164,9 @@ impl<'a> ClosingDaysDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "closing_days_delete",
             Method::POST,
@@ -5123,8 +5184,11 @@ impl<'a> ClosingDaysDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ClosingDaysDelete => Result<ResponseValue<()>, Error>);
@@ -5183,8 +5247,9 @@ impl<'a> ClosingDaysList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ClosingDayList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ClosingDayList>, Error>> {
         let mut req = Request::new(
             "closing_days_list",
             Method::POST,
@@ -5202,8 +5267,13 @@ impl<'a> ClosingDaysList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ClosingDayList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ClosingDaysList => Result<ResponseValue<types::ClosingDayList>, Error>);
@@ -5226,8 +5296,11 @@ impl<'a> CloudPlatformsUrl<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CloudPlatformUrl>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CloudPlatformUrl>, Error>> {
         let mut req = Request::new(
             "cloud_platforms_url",
             Method::POST,
@@ -5245,8 +5318,13 @@ impl<'a> CloudPlatformsUrl<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CloudPlatformUrl>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CloudPlatformsUrl => Result<ResponseValue<types::CloudPlatformUrl>, Error>);
@@ -5269,10 +5347,11 @@ impl<'a> CommercialDiscountsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>> {
         let mut req = Request::new(
             "commercial_discounts_list",
             Method::POST,
@@ -5290,8 +5369,13 @@ impl<'a> CommercialDiscountsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CommercialDiscountsList => Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>);
@@ -5314,8 +5398,11 @@ impl<'a> CompaniesAdd<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "companies_add",
             Method::POST,
@@ -5333,8 +5420,13 @@ impl<'a> CompaniesAdd<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesAdd => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -5357,8 +5449,9 @@ impl<'a> CompaniesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "companies_delete",
             Method::POST,
@@ -5376,8 +5469,11 @@ impl<'a> CompaniesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesDelete => Result<ResponseValue<()>, Error>);
@@ -5400,8 +5496,9 @@ impl<'a> CompaniesInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Company>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Company>, Error>> {
         let mut req = Request::new(
             "companies_info",
             Method::POST,
@@ -5419,8 +5516,11 @@ impl<'a> CompaniesInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Company>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesInfo => Result<ResponseValue<types::Company>, Error>);
@@ -5479,8 +5579,9 @@ impl<'a> CompaniesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CompanyList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CompanyList>, Error>> {
         let mut req = Request::new(
             "companies_list",
             Method::POST,
@@ -5498,8 +5599,13 @@ impl<'a> CompaniesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CompanyList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesList => Result<ResponseValue<types::CompanyList>, Error>);
@@ -5522,8 +5628,9 @@ impl<'a> CompaniesTag<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "companies_tag",
             Method::POST,
@@ -5541,8 +5648,11 @@ impl<'a> CompaniesTag<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesTag => Result<ResponseValue<()>, Error>);
@@ -5565,8 +5675,9 @@ impl<'a> CompaniesUntag<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "companies_untag",
             Method::POST,
@@ -5584,8 +5695,11 @@ impl<'a> CompaniesUntag<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesUntag => Result<ResponseValue<()>, Error>);
@@ -5608,8 +5722,9 @@ impl<'a> CompaniesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "companies_update",
             Method::POST,
@@ -5627,8 +5742,11 @@ impl<'a> CompaniesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CompaniesUpdate => Result<ResponseValue<()>, Error>);
@@ -5651,8 +5769,11 @@ impl<'a> ContactsAdd<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("contacts_add", Method::POST, "/contacts.add", false);
         req.path("/contacts.add");
         if let Some(v) = self
@@ -5665,8 +5786,13 @@ impl<'a> ContactsAdd<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -5689,8 +5815,9 @@ impl<'a> ContactsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "contacts_delete",
             Method::POST,
@@ -5708,8 +5835,11 @@ impl<'a> ContactsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsDelete => Result<ResponseValue<()>, Error>);
@@ -5732,8 +5862,9 @@ impl<'a> ContactsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Contact>, Error>> {
         let mut req = Request::new(
             "contacts_info",
             Method::POST,
@@ -5751,8 +5882,11 @@ impl<'a> ContactsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Contact>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsInfo => Result<ResponseValue<types::Contact>, Error>);
@@ -5775,8 +5909,9 @@ impl<'a> ContactsLinkToCompany<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "contacts_link_to_company",
             Method::POST,
@@ -5794,8 +5929,11 @@ impl<'a> ContactsLinkToCompany<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsLinkToCompany => Result<ResponseValue<()>, Error>);
@@ -5854,8 +5992,9 @@ impl<'a> ContactsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ContactList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ContactList>, Error>> {
         let mut req = Request::new(
             "contacts_list",
             Method::POST,
@@ -5873,8 +6012,13 @@ impl<'a> ContactsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ContactList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsList => Result<ResponseValue<types::ContactList>, Error>);
@@ -5897,8 +6041,9 @@ impl<'a> ContactsTag<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("contacts_tag", Method::POST, "/contacts.tag", false);
         req.path("/contacts.tag");
         if let Some(v) = self
@@ -5911,8 +6056,11 @@ impl<'a> ContactsTag<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsTag => Result<ResponseValue<()>, Error>);
@@ -5935,8 +6083,9 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "contacts_unlink_from_company",
             Method::POST,
@@ -5954,8 +6103,11 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsUnlinkFromCompany => Result<ResponseValue<()>, Error>);
@@ -5978,8 +6130,9 @@ impl<'a> ContactsUntag<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "contacts_untag",
             Method::POST,
@@ -5997,8 +6150,11 @@ impl<'a> ContactsUntag<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsUntag => Result<ResponseValue<()>, Error>);
@@ -6021,8 +6177,9 @@ impl<'a> ContactsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "contacts_update",
             Method::POST,
@@ -6040,8 +6197,11 @@ impl<'a> ContactsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsUpdate => Result<ResponseValue<()>, Error>);
@@ -6064,8 +6224,9 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "contacts_update_company_link",
             Method::POST,
@@ -6083,8 +6244,11 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ContactsUpdateCompanyLink => Result<ResponseValue<()>, Error>);
@@ -6107,8 +6271,9 @@ impl<'a> CreditNotesDownload<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::InvoiceDownload>, Error>> {
         let mut req = Request::new(
             "credit_notes_download",
             Method::POST,
@@ -6126,8 +6291,13 @@ impl<'a> CreditNotesDownload<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CreditNotesDownload => Result<ResponseValue<types::InvoiceDownload>, Error>);
@@ -6150,8 +6320,11 @@ impl<'a> CreditNotesInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreditNoteInfoData>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreditNoteInfoData>, Error>> {
         let mut req = Request::new(
             "credit_notes_info",
             Method::POST,
@@ -6169,8 +6342,13 @@ impl<'a> CreditNotesInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreditNoteInfoData>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CreditNotesInfo => Result<ResponseValue<types::CreditNoteInfoData>, Error>);
@@ -6229,8 +6407,9 @@ impl<'a> CreditNotesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreditNoteList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CreditNoteList>, Error>> {
         let mut req = Request::new(
             "credit_notes_list",
             Method::POST,
@@ -6248,8 +6427,13 @@ impl<'a> CreditNotesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreditNoteList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CreditNotesList => Result<ResponseValue<types::CreditNoteList>, Error>);
@@ -6272,8 +6456,11 @@ impl<'a> CurrenciesExchangeRates<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::CurrencyRate>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::CurrencyRate>>, Error>> {
         let mut req = Request::new(
             "currencies_exchange_rates",
             Method::POST,
@@ -6291,8 +6478,13 @@ impl<'a> CurrenciesExchangeRates<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::CurrencyRate>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CurrenciesExchangeRates => Result<ResponseValue<Vec<types::CurrencyRate>>, Error>);
@@ -6315,10 +6507,11 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::CustomFieldDefinition>, Error> {
+    ) -> Call<'a, Result<ResponseValue<types::CustomFieldDefinition>, Error>> {
         let mut req = Request::new(
             "custom_field_definitions_info",
             Method::POST,
@@ -6336,8 +6529,13 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CustomFieldDefinition>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CustomFieldDefinitionsInfo => Result<ResponseValue<types::CustomFieldDefinition>, Error>);
@@ -6400,10 +6598,11 @@ impl<'a> CustomFieldDefinitionsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::CustomFieldDefinitionList>, Error> {
+    ) -> Call<'a, Result<ResponseValue<types::CustomFieldDefinitionList>, Error>> {
         let mut req = Request::new(
             "custom_field_definitions_list",
             Method::POST,
@@ -6421,8 +6620,13 @@ impl<'a> CustomFieldDefinitionsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CustomFieldDefinitionList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CustomFieldDefinitionsList => Result<ResponseValue<types::CustomFieldDefinitionList>, Error>);
@@ -6445,8 +6649,11 @@ impl<'a> DayOffTypesCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "day_off_types_create",
             Method::POST,
@@ -6464,8 +6671,13 @@ impl<'a> DayOffTypesCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DayOffTypesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -6488,8 +6700,9 @@ impl<'a> DayOffTypesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "day_off_types_delete",
             Method::POST,
@@ -6507,8 +6720,11 @@ impl<'a> DayOffTypesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DayOffTypesDelete => Result<ResponseValue<()>, Error>);
@@ -6530,8 +6746,9 @@ impl<'a> DayOffTypesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::DayOffType>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::DayOffType>>, Error>> {
         let mut req = Request::new(
             "day_off_types_list",
             Method::POST,
@@ -6548,8 +6765,13 @@ impl<'a> DayOffTypesList<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::DayOffType>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DayOffTypesList => Result<ResponseValue<Vec<types::DayOffType>>, Error>);
@@ -6572,8 +6794,9 @@ impl<'a> DayOffTypesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "day_off_types_update",
             Method::POST,
@@ -6591,8 +6814,11 @@ impl<'a> DayOffTypesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DayOffTypesUpdate => Result<ResponseValue<()>, Error>);
@@ -6615,8 +6841,9 @@ impl<'a> DaysOffBulkDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "days_off_bulk_delete",
             Method::POST,
@@ -6634,8 +6861,11 @@ impl<'a> DaysOffBulkDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DaysOffBulkDelete => Result<ResponseValue<()>, Error>);
@@ -6658,8 +6888,9 @@ impl<'a> DaysOffImport<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "days_off_import",
             Method::POST,
@@ -6677,8 +6908,11 @@ impl<'a> DaysOffImport<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DaysOffImport => Result<ResponseValue<()>, Error>);
@@ -6701,8 +6935,11 @@ impl<'a> DealPhasesCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "deal_phases_create",
             Method::POST,
@@ -6720,8 +6957,13 @@ impl<'a> DealPhasesCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPhasesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -6744,8 +6986,9 @@ impl<'a> DealPhasesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "deal_phases_delete",
             Method::POST,
@@ -6763,8 +7006,11 @@ impl<'a> DealPhasesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPhasesDelete => Result<ResponseValue<()>, Error>);
@@ -6787,8 +7033,11 @@ impl<'a> DealPhasesDuplicate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "deal_phases_duplicate",
             Method::POST,
@@ -6806,8 +7055,13 @@ impl<'a> DealPhasesDuplicate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPhasesDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -6866,8 +7120,9 @@ impl<'a> DealPhasesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::DealPhaseList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DealPhaseList>, Error>> {
         let mut req = Request::new(
             "deal_phases_list",
             Method::POST,
@@ -6885,8 +7140,13 @@ impl<'a> DealPhasesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::DealPhaseList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPhasesList => Result<ResponseValue<types::DealPhaseList>, Error>);
@@ -6909,8 +7169,9 @@ impl<'a> DealPhasesMove<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "deal_phases_move",
             Method::POST,
@@ -6928,8 +7189,11 @@ impl<'a> DealPhasesMove<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPhasesMove => Result<ResponseValue<()>, Error>);
@@ -6952,8 +7216,9 @@ impl<'a> DealPhasesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "deal_phases_update",
             Method::POST,
@@ -6971,8 +7236,11 @@ impl<'a> DealPhasesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPhasesUpdate => Result<ResponseValue<()>, Error>);
@@ -6995,8 +7263,11 @@ impl<'a> DealPipelinesCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "deal_pipelines_create",
             Method::POST,
@@ -7014,8 +7285,13 @@ impl<'a> DealPipelinesCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPipelinesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -7038,8 +7314,9 @@ impl<'a> DealPipelinesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "deal_pipelines_delete",
             Method::POST,
@@ -7057,8 +7334,11 @@ impl<'a> DealPipelinesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPipelinesDelete => Result<ResponseValue<()>, Error>);
@@ -7081,8 +7361,11 @@ impl<'a> DealPipelinesDuplicate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "deal_pipelines_duplicate",
             Method::POST,
@@ -7100,8 +7383,13 @@ impl<'a> DealPipelinesDuplicate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPipelinesDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -7160,8 +7448,11 @@ impl<'a> DealPipelinesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::DealPipelineList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::DealPipelineList>, Error>> {
         let mut req = Request::new(
             "deal_pipelines_list",
             Method::POST,
@@ -7179,8 +7470,13 @@ impl<'a> DealPipelinesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::DealPipelineList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPipelinesList => Result<ResponseValue<types::DealPipelineList>, Error>);
@@ -7203,8 +7499,9 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "deal_pipelines_mark_as_default",
             Method::POST,
@@ -7222,8 +7519,11 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPipelinesMarkAsDefault => Result<ResponseValue<()>, Error>);
@@ -7246,8 +7546,9 @@ impl<'a> DealPipelinesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "deal_pipelines_update",
             Method::POST,
@@ -7265,8 +7566,11 @@ impl<'a> DealPipelinesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealPipelinesUpdate => Result<ResponseValue<()>, Error>);
@@ -7325,8 +7629,9 @@ impl<'a> DealSourcesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::DealSourceList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DealSourceList>, Error>> {
         let mut req = Request::new(
             "deal_sources_list",
             Method::POST,
@@ -7344,8 +7649,13 @@ impl<'a> DealSourcesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::DealSourceList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealSourcesList => Result<ResponseValue<types::DealSourceList>, Error>);
@@ -7368,8 +7678,11 @@ impl<'a> DealsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("deals_create", Method::POST, "/deals.create", false);
         req.path("/deals.create");
         if let Some(v) = self
@@ -7382,8 +7695,13 @@ impl<'a> DealsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -7406,8 +7724,9 @@ impl<'a> DealsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("deals_delete", Method::POST, "/deals.delete", false);
         req.path("/deals.delete");
         if let Some(v) = self
@@ -7420,8 +7739,11 @@ impl<'a> DealsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsDelete => Result<ResponseValue<()>, Error>);
@@ -7444,8 +7766,9 @@ impl<'a> DealsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Deal>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Deal>, Error>> {
         let mut req = Request::new("deals_info", Method::POST, "/deals.info", true);
         req.path("/deals.info");
         if let Some(v) = self
@@ -7458,8 +7781,11 @@ impl<'a> DealsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Deal>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsInfo => Result<ResponseValue<types::Deal>, Error>);
@@ -7518,8 +7844,9 @@ impl<'a> DealsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::DealList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DealList>, Error>> {
         let mut req = Request::new("deals_list", Method::POST, "/deals.list", true);
         req.path("/deals.list");
         if let Some(v) = self
@@ -7532,8 +7859,11 @@ impl<'a> DealsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::DealList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsList => Result<ResponseValue<types::DealList>, Error>);
@@ -7556,8 +7886,9 @@ impl<'a> DealsLose<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("deals_lose", Method::POST, "/deals.lose", false);
         req.path("/deals.lose");
         if let Some(v) = self
@@ -7570,8 +7901,11 @@ impl<'a> DealsLose<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsLose => Result<ResponseValue<()>, Error>);
@@ -7594,8 +7928,9 @@ impl<'a> DealsMove<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("deals_move", Method::POST, "/deals.move", false);
         req.path("/deals.move");
         if let Some(v) = self
@@ -7608,8 +7943,11 @@ impl<'a> DealsMove<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsMove => Result<ResponseValue<()>, Error>);
@@ -7632,8 +7970,9 @@ impl<'a> DealsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("deals_update", Method::POST, "/deals.update", false);
         req.path("/deals.update");
         if let Some(v) = self
@@ -7646,8 +7985,11 @@ impl<'a> DealsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsUpdate => Result<ResponseValue<()>, Error>);
@@ -7670,8 +8012,9 @@ impl<'a> DealsWin<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("deals_win", Method::POST, "/deals.win", false);
         req.path("/deals.win");
         if let Some(v) = self
@@ -7684,8 +8027,11 @@ impl<'a> DealsWin<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DealsWin => Result<ResponseValue<()>, Error>);
@@ -7708,8 +8054,9 @@ impl<'a> DepartmentsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Department>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Department>, Error>> {
         let mut req = Request::new(
             "departments_info",
             Method::POST,
@@ -7727,8 +8074,11 @@ impl<'a> DepartmentsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Department>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DepartmentsInfo => Result<ResponseValue<types::Department>, Error>);
@@ -7751,10 +8101,11 @@ impl<'a> DepartmentsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::DepartmentListItem>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>> {
         let mut req = Request::new(
             "departments_list",
             Method::POST,
@@ -7772,8 +8123,13 @@ impl<'a> DepartmentsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::DepartmentListItem>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DepartmentsList => Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>);
@@ -7796,10 +8152,11 @@ impl<'a> DocumentTemplatesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::DocumentTemplate>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>> {
         let mut req = Request::new(
             "document_templates_list",
             Method::POST,
@@ -7817,8 +8174,13 @@ impl<'a> DocumentTemplatesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::DocumentTemplate>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DocumentTemplatesList => Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>);
@@ -7841,8 +8203,11 @@ impl<'a> EmailTrackingCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "email_tracking_create",
             Method::POST,
@@ -7860,8 +8225,13 @@ impl<'a> EmailTrackingCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EmailTrackingCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -7920,8 +8290,11 @@ impl<'a> EmailTrackingList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::EmailTrackingList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::EmailTrackingList>, Error>> {
         let mut req = Request::new(
             "email_tracking_list",
             Method::POST,
@@ -7939,8 +8312,13 @@ impl<'a> EmailTrackingList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::EmailTrackingList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EmailTrackingList => Result<ResponseValue<types::EmailTrackingList>, Error>);
@@ -7963,8 +8341,9 @@ impl<'a> EventsCancel<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "events_cancel",
             Method::POST,
@@ -7982,8 +8361,11 @@ impl<'a> EventsCancel<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EventsCancel => Result<ResponseValue<()>, Error>);
@@ -8006,8 +8388,11 @@ impl<'a> EventsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "events_create",
             Method::POST,
@@ -8025,8 +8410,13 @@ impl<'a> EventsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EventsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -8049,8 +8439,9 @@ impl<'a> EventsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Event>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
         let mut req = Request::new("events_info", Method::POST, "/events.info", true);
         req.path("/events.info");
         if let Some(v) = self
@@ -8063,8 +8454,11 @@ impl<'a> EventsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EventsInfo => Result<ResponseValue<types::Event>, Error>);
@@ -8123,8 +8517,9 @@ impl<'a> EventsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::EventList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::EventList>, Error>> {
         let mut req = Request::new("events_list", Method::POST, "/events.list", true);
         req.path("/events.list");
         if let Some(v) = self
@@ -8137,8 +8532,11 @@ impl<'a> EventsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::EventList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EventsList => Result<ResponseValue<types::EventList>, Error>);
@@ -8161,8 +8559,9 @@ impl<'a> EventsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "events_update",
             Method::POST,
@@ -8180,8 +8579,11 @@ impl<'a> EventsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(EventsUpdate => Result<ResponseValue<()>, Error>);
@@ -8204,8 +8606,9 @@ impl<'a> FilesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("files_delete", Method::POST, "/files.delete", false);
         req.path("/files.delete");
         if let Some(v) = self
@@ -8218,8 +8621,11 @@ impl<'a> FilesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(FilesDelete => Result<ResponseValue<()>, Error>);
@@ -8242,10 +8648,11 @@ impl<'a> FilesDownload<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::FileDownloadLocation>, Error> {
+    ) -> Call<'a, Result<ResponseValue<types::FileDownloadLocation>, Error>> {
         let mut req = Request::new(
             "files_download",
             Method::POST,
@@ -8263,8 +8670,13 @@ impl<'a> FilesDownload<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::FileDownloadLocation>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(FilesDownload => Result<ResponseValue<types::FileDownloadLocation>, Error>);
@@ -8287,8 +8699,9 @@ impl<'a> FilesInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::File>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::File>, Error>> {
         let mut req = Request::new("files_info", Method::POST, "/files.info", true);
         req.path("/files.info");
         if let Some(v) = self
@@ -8301,8 +8714,11 @@ impl<'a> FilesInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::File>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(FilesInfo => Result<ResponseValue<types::File>, Error>);
@@ -8361,8 +8777,9 @@ impl<'a> FilesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::FileList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::FileList>, Error>> {
         let mut req = Request::new("files_list", Method::POST, "/files.list", true);
         req.path("/files.list");
         if let Some(v) = self
@@ -8375,8 +8792,11 @@ impl<'a> FilesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::FileList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(FilesList => Result<ResponseValue<types::FileList>, Error>);
@@ -8399,8 +8819,11 @@ impl<'a> FilesUpload<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::FileUploadLocation>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::FileUploadLocation>, Error>> {
         let mut req = Request::new("files_upload", Method::POST, "/files.upload", false);
         req.path("/files.upload");
         if let Some(v) = self
@@ -8413,8 +8836,13 @@ impl<'a> FilesUpload<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::FileUploadLocation>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(FilesUpload => Result<ResponseValue<types::FileUploadLocation>, Error>);
@@ -8437,8 +8865,9 @@ impl<'a> InvoicesBook<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_book",
             Method::POST,
@@ -8456,8 +8885,11 @@ impl<'a> InvoicesBook<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesBook => Result<ResponseValue<()>, Error>);
@@ -8480,8 +8912,11 @@ impl<'a> InvoicesCopy<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "invoices_copy",
             Method::POST,
@@ -8499,8 +8934,13 @@ impl<'a> InvoicesCopy<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesCopy => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -8523,8 +8963,11 @@ impl<'a> InvoicesCredit<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "invoices_credit",
             Method::POST,
@@ -8542,8 +8985,13 @@ impl<'a> InvoicesCredit<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesCredit => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -8566,8 +9014,11 @@ impl<'a> InvoicesCreditPartially<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "invoices_credit_partially",
             Method::POST,
@@ -8585,8 +9036,13 @@ impl<'a> InvoicesCreditPartially<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesCreditPartially => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -8609,8 +9065,9 @@ impl<'a> InvoicesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_delete",
             Method::POST,
@@ -8628,8 +9085,11 @@ impl<'a> InvoicesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesDelete => Result<ResponseValue<()>, Error>);
@@ -8652,8 +9112,9 @@ impl<'a> InvoicesDownload<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::InvoiceDownload>, Error>> {
         let mut req = Request::new(
             "invoices_download",
             Method::POST,
@@ -8671,8 +9132,13 @@ impl<'a> InvoicesDownload<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesDownload => Result<ResponseValue<types::InvoiceDownload>, Error>);
@@ -8695,8 +9161,11 @@ impl<'a> InvoicesDraft<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "invoices_draft",
             Method::POST,
@@ -8714,8 +9183,13 @@ impl<'a> InvoicesDraft<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesDraft => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -8738,8 +9212,9 @@ impl<'a> InvoicesInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Invoice>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Invoice>, Error>> {
         let mut req = Request::new(
             "invoices_info",
             Method::POST,
@@ -8757,8 +9232,11 @@ impl<'a> InvoicesInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Invoice>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesInfo => Result<ResponseValue<types::Invoice>, Error>);
@@ -8817,8 +9295,9 @@ impl<'a> InvoicesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::InvoiceList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::InvoiceList>, Error>> {
         let mut req = Request::new(
             "invoices_list",
             Method::POST,
@@ -8836,8 +9315,13 @@ impl<'a> InvoicesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::InvoiceList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesList => Result<ResponseValue<types::InvoiceList>, Error>);
@@ -8860,8 +9344,9 @@ impl<'a> InvoicesRegisterPayment<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_register_payment",
             Method::POST,
@@ -8879,8 +9364,11 @@ impl<'a> InvoicesRegisterPayment<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesRegisterPayment => Result<ResponseValue<()>, Error>);
@@ -8903,8 +9391,9 @@ impl<'a> InvoicesRemovePayments<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_remove_payments",
             Method::POST,
@@ -8922,8 +9411,11 @@ impl<'a> InvoicesRemovePayments<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesRemovePayments => Result<ResponseValue<()>, Error>);
@@ -8946,8 +9438,9 @@ impl<'a> InvoicesSend<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_send",
             Method::POST,
@@ -8965,8 +9458,11 @@ impl<'a> InvoicesSend<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesSend => Result<ResponseValue<()>, Error>);
@@ -8989,8 +9485,9 @@ impl<'a> InvoicesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_update",
             Method::POST,
@@ -9008,8 +9505,11 @@ impl<'a> InvoicesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesUpdate => Result<ResponseValue<()>, Error>);
@@ -9032,8 +9532,9 @@ impl<'a> InvoicesUpdateBooked<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "invoices_update_booked",
             Method::POST,
@@ -9051,8 +9552,11 @@ impl<'a> InvoicesUpdateBooked<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(InvoicesUpdateBooked => Result<ResponseValue<()>, Error>);
@@ -9075,8 +9579,11 @@ impl<'a> LevelTwoAreasList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::LevelTwoArea>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>> {
         let mut req = Request::new(
             "level_two_areas_list",
             Method::POST,
@@ -9094,8 +9601,13 @@ impl<'a> LevelTwoAreasList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::LevelTwoArea>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(LevelTwoAreasList => Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>);
@@ -9154,8 +9666,9 @@ impl<'a> LostReasonsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LostReasonList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LostReasonList>, Error>> {
         let mut req = Request::new(
             "lost_reasons_list",
             Method::POST,
@@ -9173,8 +9686,13 @@ impl<'a> LostReasonsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LostReasonList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(LostReasonsList => Result<ResponseValue<types::LostReasonList>, Error>);
@@ -9197,8 +9715,11 @@ impl<'a> MailTemplatesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::MailTemplate>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::MailTemplate>>, Error>> {
         let mut req = Request::new(
             "mail_templates_list",
             Method::POST,
@@ -9216,8 +9737,13 @@ impl<'a> MailTemplatesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::MailTemplate>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MailTemplatesList => Result<ResponseValue<Vec<types::MailTemplate>>, Error>);
@@ -9240,8 +9766,9 @@ impl<'a> MeetingsComplete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "meetings_complete",
             Method::POST,
@@ -9259,8 +9786,11 @@ impl<'a> MeetingsComplete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsComplete => Result<ResponseValue<()>, Error>);
@@ -9283,8 +9813,11 @@ impl<'a> MeetingsCreateReport<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "meetings_create_report",
             Method::POST,
@@ -9302,8 +9835,13 @@ impl<'a> MeetingsCreateReport<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsCreateReport => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -9326,8 +9864,9 @@ impl<'a> MeetingsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "meetings_delete",
             Method::POST,
@@ -9345,8 +9884,11 @@ impl<'a> MeetingsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsDelete => Result<ResponseValue<()>, Error>);
@@ -9369,8 +9911,9 @@ impl<'a> MeetingsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Meeting>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Meeting>, Error>> {
         let mut req = Request::new(
             "meetings_info",
             Method::POST,
@@ -9388,8 +9931,11 @@ impl<'a> MeetingsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Meeting>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsInfo => Result<ResponseValue<types::Meeting>, Error>);
@@ -9448,8 +9994,9 @@ impl<'a> MeetingsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::MeetingList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::MeetingList>, Error>> {
         let mut req = Request::new(
             "meetings_list",
             Method::POST,
@@ -9467,8 +10014,13 @@ impl<'a> MeetingsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::MeetingList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsList => Result<ResponseValue<types::MeetingList>, Error>);
@@ -9491,8 +10043,11 @@ impl<'a> MeetingsSchedule<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "meetings_schedule",
             Method::POST,
@@ -9510,8 +10065,13 @@ impl<'a> MeetingsSchedule<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsSchedule => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -9534,8 +10094,9 @@ impl<'a> MeetingsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "meetings_update",
             Method::POST,
@@ -9553,8 +10114,11 @@ impl<'a> MeetingsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MeetingsUpdate => Result<ResponseValue<()>, Error>);
@@ -9577,8 +10141,9 @@ impl<'a> MigrateActivityType<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Reference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Reference>, Error>> {
         let mut req = Request::new(
             "migrate_activity_type",
             Method::POST,
@@ -9596,8 +10161,11 @@ impl<'a> MigrateActivityType<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Reference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MigrateActivityType => Result<ResponseValue<types::Reference>, Error>);
@@ -9620,8 +10188,9 @@ impl<'a> MigrateId<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::MigratedId>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::MigratedId>, Error>> {
         let mut req = Request::new("migrate_id", Method::POST, "/migrate.id", true);
         req.path("/migrate.id");
         if let Some(v) = self
@@ -9634,8 +10203,11 @@ impl<'a> MigrateId<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::MigratedId>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MigrateId => Result<ResponseValue<types::MigratedId>, Error>);
@@ -9658,8 +10230,9 @@ impl<'a> MigrateTaxRate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Reference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Reference>, Error>> {
         let mut req = Request::new(
             "migrate_tax_rate",
             Method::POST,
@@ -9677,8 +10250,11 @@ impl<'a> MigrateTaxRate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Reference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MigrateTaxRate => Result<ResponseValue<types::Reference>, Error>);
@@ -9701,8 +10277,9 @@ impl<'a> MilestonesClose<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "milestones_close",
             Method::POST,
@@ -9720,8 +10297,11 @@ impl<'a> MilestonesClose<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesClose => Result<ResponseValue<()>, Error>);
@@ -9744,8 +10324,11 @@ impl<'a> MilestonesCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "milestones_create",
             Method::POST,
@@ -9763,8 +10346,13 @@ impl<'a> MilestonesCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -9787,8 +10375,9 @@ impl<'a> MilestonesDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "milestones_delete",
             Method::POST,
@@ -9806,8 +10395,11 @@ impl<'a> MilestonesDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesDelete => Result<ResponseValue<()>, Error>);
@@ -9830,8 +10422,9 @@ impl<'a> MilestonesInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LegacyMilestone>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LegacyMilestone>, Error>> {
         let mut req = Request::new(
             "milestones_info",
             Method::POST,
@@ -9849,8 +10442,13 @@ impl<'a> MilestonesInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LegacyMilestone>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesInfo => Result<ResponseValue<types::LegacyMilestone>, Error>);
@@ -9913,8 +10511,11 @@ impl<'a> MilestonesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LegacyMilestoneList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::LegacyMilestoneList>, Error>> {
         let mut req = Request::new(
             "milestones_list",
             Method::POST,
@@ -9932,8 +10533,13 @@ impl<'a> MilestonesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LegacyMilestoneList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesList => Result<ResponseValue<types::LegacyMilestoneList>, Error>);
@@ -9956,8 +10562,9 @@ impl<'a> MilestonesOpen<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "milestones_open",
             Method::POST,
@@ -9975,8 +10582,11 @@ impl<'a> MilestonesOpen<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesOpen => Result<ResponseValue<()>, Error>);
@@ -9999,8 +10609,9 @@ impl<'a> MilestonesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "milestones_update",
             Method::POST,
@@ -10018,8 +10629,11 @@ impl<'a> MilestonesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(MilestonesUpdate => Result<ResponseValue<()>, Error>);
@@ -10042,8 +10656,11 @@ impl<'a> NotesCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("notes_create", Method::POST, "/notes.create", false);
         req.path("/notes.create");
         if let Some(v) = self
@@ -10056,8 +10673,13 @@ impl<'a> NotesCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(NotesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -10116,8 +10738,9 @@ impl<'a> NotesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::NoteList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::NoteList>, Error>> {
         let mut req = Request::new("notes_list", Method::POST, "/notes.list", true);
         req.path("/notes.list");
         if let Some(v) = self
@@ -10130,8 +10753,11 @@ impl<'a> NotesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::NoteList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(NotesList => Result<ResponseValue<types::NoteList>, Error>);
@@ -10154,8 +10780,9 @@ impl<'a> NotesUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("notes_update", Method::POST, "/notes.update", false);
         req.path("/notes.update");
         if let Some(v) = self
@@ -10168,8 +10795,11 @@ impl<'a> NotesUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(NotesUpdate => Result<ResponseValue<()>, Error>);
@@ -10228,8 +10858,11 @@ impl<'a> PaymentMethodsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::PaymentMethodList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::PaymentMethodList>, Error>> {
         let mut req = Request::new(
             "payment_methods_list",
             Method::POST,
@@ -10247,8 +10880,13 @@ impl<'a> PaymentMethodsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::PaymentMethodList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(PaymentMethodsList => Result<ResponseValue<types::PaymentMethodList>, Error>);
@@ -10270,8 +10908,9 @@ impl<'a> PaymentTermsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::PaymentTermList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::PaymentTermList>, Error>> {
         let mut req = Request::new(
             "payment_terms_list",
             Method::POST,
@@ -10288,8 +10927,13 @@ impl<'a> PaymentTermsList<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::PaymentTermList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(PaymentTermsList => Result<ResponseValue<types::PaymentTermList>, Error>);
@@ -10312,8 +10956,9 @@ impl<'a> PriceListsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::PriceList>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::PriceList>>, Error>> {
         let mut req = Request::new(
             "price_lists_list",
             Method::POST,
@@ -10331,8 +10976,13 @@ impl<'a> PriceListsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::PriceList>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(PriceListsList => Result<ResponseValue<Vec<types::PriceList>>, Error>);
@@ -10355,10 +11005,11 @@ impl<'a> ProductCategoriesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::ProductCategory>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ProductCategory>>, Error>> {
         let mut req = Request::new(
             "product_categories_list",
             Method::POST,
@@ -10376,8 +11027,13 @@ impl<'a> ProductCategoriesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ProductCategory>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProductCategoriesList => Result<ResponseValue<Vec<types::ProductCategory>>, Error>);
@@ -10400,8 +11056,11 @@ impl<'a> ProductsAdd<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("products_add", Method::POST, "/products.add", false);
         req.path("/products.add");
         if let Some(v) = self
@@ -10414,8 +11073,13 @@ impl<'a> ProductsAdd<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProductsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -10438,8 +11102,9 @@ impl<'a> ProductsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "products_delete",
             Method::POST,
@@ -10457,8 +11122,11 @@ impl<'a> ProductsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProductsDelete => Result<ResponseValue<()>, Error>);
@@ -10481,8 +11149,9 @@ impl<'a> ProductsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Product>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Product>, Error>> {
         let mut req = Request::new(
             "products_info",
             Method::POST,
@@ -10500,8 +11169,11 @@ impl<'a> ProductsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Product>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProductsInfo => Result<ResponseValue<types::Product>, Error>);
@@ -10524,10 +11196,11 @@ impl<'a> ProductsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::ProductListItem>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ProductListItem>>, Error>> {
         let mut req = Request::new(
             "products_list",
             Method::POST,
@@ -10545,8 +11218,13 @@ impl<'a> ProductsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ProductListItem>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProductsList => Result<ResponseValue<Vec<types::ProductListItem>>, Error>);
@@ -10569,8 +11247,9 @@ impl<'a> ProductsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "products_update",
             Method::POST,
@@ -10588,8 +11267,11 @@ impl<'a> ProductsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProductsUpdate => Result<ResponseValue<()>, Error>);
@@ -10612,8 +11294,9 @@ impl<'a> ProjectsAddParticipant<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_add_participant",
             Method::POST,
@@ -10631,8 +11314,11 @@ impl<'a> ProjectsAddParticipant<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsAddParticipant => Result<ResponseValue<()>, Error>);
@@ -10655,8 +11341,9 @@ impl<'a> ProjectsClose<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_close",
             Method::POST,
@@ -10674,8 +11361,11 @@ impl<'a> ProjectsClose<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsClose => Result<ResponseValue<()>, Error>);
@@ -10698,8 +11388,11 @@ impl<'a> ProjectsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_create",
             Method::POST,
@@ -10717,8 +11410,13 @@ impl<'a> ProjectsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -10741,8 +11439,9 @@ impl<'a> ProjectsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_delete",
             Method::POST,
@@ -10760,8 +11459,11 @@ impl<'a> ProjectsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsDelete => Result<ResponseValue<()>, Error>);
@@ -10784,8 +11486,9 @@ impl<'a> ProjectsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LegacyProject>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LegacyProject>, Error>> {
         let mut req = Request::new(
             "projects_info",
             Method::POST,
@@ -10803,8 +11506,13 @@ impl<'a> ProjectsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LegacyProject>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsInfo => Result<ResponseValue<types::LegacyProject>, Error>);
@@ -10867,8 +11575,11 @@ impl<'a> ProjectsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::LegacyProjectList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::LegacyProjectList>, Error>> {
         let mut req = Request::new(
             "projects_list",
             Method::POST,
@@ -10886,8 +11597,13 @@ impl<'a> ProjectsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::LegacyProjectList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsList => Result<ResponseValue<types::LegacyProjectList>, Error>);
@@ -10910,8 +11626,9 @@ impl<'a> ProjectsReopen<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_reopen",
             Method::POST,
@@ -10929,8 +11646,11 @@ impl<'a> ProjectsReopen<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsReopen => Result<ResponseValue<()>, Error>);
@@ -10953,8 +11673,9 @@ impl<'a> ProjectsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_update",
             Method::POST,
@@ -10972,8 +11693,11 @@ impl<'a> ProjectsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsUpdate => Result<ResponseValue<()>, Error>);
@@ -10996,8 +11720,9 @@ impl<'a> ProjectsUpdateParticipant<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_update_participant",
             Method::POST,
@@ -11015,8 +11740,11 @@ impl<'a> ProjectsUpdateParticipant<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsUpdateParticipant => Result<ResponseValue<()>, Error>);
@@ -11039,8 +11767,9 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_assign",
             Method::POST,
@@ -11058,8 +11787,11 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsAssign => Result<ResponseValue<()>, Error>);
@@ -11082,8 +11814,11 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_create",
             Method::POST,
@@ -11101,8 +11836,13 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -11125,8 +11865,9 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_delete",
             Method::POST,
@@ -11144,8 +11885,11 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsDelete => Result<ResponseValue<()>, Error>);
@@ -11168,8 +11912,11 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_duplicate",
             Method::POST,
@@ -11187,8 +11934,13 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -11211,8 +11963,9 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ProjectMaterial>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectMaterial>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_info",
             Method::POST,
@@ -11230,8 +11983,13 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ProjectMaterial>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsInfo => Result<ResponseValue<types::ProjectMaterial>, Error>);
@@ -11254,10 +12012,11 @@ impl<'a> ProjectsV2MaterialsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_list",
             Method::POST,
@@ -11275,8 +12034,13 @@ impl<'a> ProjectsV2MaterialsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsList => Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>);
@@ -11299,8 +12063,9 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_unassign",
             Method::POST,
@@ -11318,8 +12083,11 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsUnassign => Result<ResponseValue<()>, Error>);
@@ -11342,8 +12110,9 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_materials_update",
             Method::POST,
@@ -11361,8 +12130,11 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2MaterialsUpdate => Result<ResponseValue<()>, Error>);
@@ -11385,8 +12157,9 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_assign",
             Method::POST,
@@ -11404,8 +12177,11 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsAssign => Result<ResponseValue<()>, Error>);
@@ -11428,8 +12204,11 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_create",
             Method::POST,
@@ -11447,8 +12226,13 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -11471,8 +12255,9 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_delete",
             Method::POST,
@@ -11490,8 +12275,11 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDelete => Result<ResponseValue<()>, Error>);
@@ -11514,8 +12302,11 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_duplicate",
             Method::POST,
@@ -11533,8 +12324,13 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -11557,8 +12353,9 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ProjectGroup>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectGroup>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_info",
             Method::POST,
@@ -11576,8 +12373,13 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ProjectGroup>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsInfo => Result<ResponseValue<types::ProjectGroup>, Error>);
@@ -11600,10 +12402,11 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_list",
             Method::POST,
@@ -11621,8 +12424,13 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsList => Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>);
@@ -11645,8 +12453,9 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_unassign",
             Method::POST,
@@ -11664,8 +12473,11 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUnassign => Result<ResponseValue<()>, Error>);
@@ -11688,8 +12500,9 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_groups_update",
             Method::POST,
@@ -11707,8 +12520,11 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUpdate => Result<ResponseValue<()>, Error>);
@@ -11731,8 +12547,9 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_lines_add_to_group",
             Method::POST,
@@ -11750,8 +12567,11 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectLinesAddToGroup => Result<ResponseValue<()>, Error>);
@@ -11774,8 +12594,11 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::ProjectLine>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectLine>>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_lines_list",
             Method::POST,
@@ -11793,8 +12616,13 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::ProjectLine>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectLinesList => Result<ResponseValue<Vec<types::ProjectLine>>, Error>);
@@ -11817,8 +12645,9 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_project_lines_remove_from_group",
             Method::POST,
@@ -11836,8 +12665,11 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectLinesRemoveFromGroup => Result<ResponseValue<()>, Error>);
@@ -11860,8 +12692,9 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_add_customer",
             Method::POST,
@@ -11879,8 +12712,11 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsAddCustomer => Result<ResponseValue<()>, Error>);
@@ -11903,8 +12739,9 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_add_deal",
             Method::POST,
@@ -11922,8 +12759,11 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsAddDeal => Result<ResponseValue<()>, Error>);
@@ -11946,8 +12786,9 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_add_owner",
             Method::POST,
@@ -11965,8 +12806,11 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsAddOwner => Result<ResponseValue<()>, Error>);
@@ -11989,8 +12833,9 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_add_quotation",
             Method::POST,
@@ -12008,8 +12853,11 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsAddQuotation => Result<ResponseValue<()>, Error>);
@@ -12032,8 +12880,9 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_assign",
             Method::POST,
@@ -12051,8 +12900,11 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsAssign => Result<ResponseValue<()>, Error>);
@@ -12075,8 +12927,9 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_close",
             Method::POST,
@@ -12094,8 +12947,11 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsClose => Result<ResponseValue<()>, Error>);
@@ -12118,8 +12974,11 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_create",
             Method::POST,
@@ -12137,8 +12996,13 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -12161,8 +13025,9 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_delete",
             Method::POST,
@@ -12180,8 +13045,11 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsDelete => Result<ResponseValue<()>, Error>);
@@ -12204,8 +13072,11 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_duplicate",
             Method::POST,
@@ -12223,8 +13094,13 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -12247,8 +13123,9 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Project>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Project>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_info",
             Method::POST,
@@ -12266,8 +13143,11 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Project>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsInfo => Result<ResponseValue<types::Project>, Error>);
@@ -12326,8 +13206,9 @@ impl<'a> ProjectsV2ProjectsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ProjectList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectList>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_list",
             Method::POST,
@@ -12345,8 +13226,13 @@ impl<'a> ProjectsV2ProjectsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ProjectList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsList => Result<ResponseValue<types::ProjectList>, Error>);
@@ -12369,8 +13255,9 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_customer",
             Method::POST,
@@ -12388,8 +13275,11 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveCustomer => Result<ResponseValue<()>, Error>);
@@ -12412,8 +13302,9 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_deal",
             Method::POST,
@@ -12431,8 +13322,11 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveDeal => Result<ResponseValue<()>, Error>);
@@ -12455,8 +13349,9 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_owner",
             Method::POST,
@@ -12474,8 +13369,11 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveOwner => Result<ResponseValue<()>, Error>);
@@ -12498,8 +13396,9 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_quotation",
             Method::POST,
@@ -12517,8 +13416,11 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveQuotation => Result<ResponseValue<()>, Error>);
@@ -12541,8 +13443,9 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_reopen",
             Method::POST,
@@ -12560,8 +13463,11 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsReopen => Result<ResponseValue<()>, Error>);
@@ -12584,8 +13490,9 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_unassign",
             Method::POST,
@@ -12603,8 +13510,11 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsUnassign => Result<ResponseValue<()>, Error>);
@@ -12627,8 +13537,9 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_projects_update",
             Method::POST,
@@ -12646,8 +13557,11 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2ProjectsUpdate => Result<ResponseValue<()>, Error>);
@@ -12670,8 +13584,9 @@ impl<'a> ProjectsV2TasksAssign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_assign",
             Method::POST,
@@ -12689,8 +13604,11 @@ impl<'a> ProjectsV2TasksAssign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksAssign => Result<ResponseValue<()>, Error>);
@@ -12713,8 +13631,11 @@ impl<'a> ProjectsV2TasksCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_create",
             Method::POST,
@@ -12732,8 +13653,13 @@ impl<'a> ProjectsV2TasksCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -12756,8 +13682,9 @@ impl<'a> ProjectsV2TasksDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_delete",
             Method::POST,
@@ -12775,8 +13702,11 @@ impl<'a> ProjectsV2TasksDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksDelete => Result<ResponseValue<()>, Error>);
@@ -12799,8 +13729,11 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_duplicate",
             Method::POST,
@@ -12818,8 +13751,13 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -12842,8 +13780,9 @@ impl<'a> ProjectsV2TasksInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ProjectTask>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectTask>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_info",
             Method::POST,
@@ -12861,8 +13800,13 @@ impl<'a> ProjectsV2TasksInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ProjectTask>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksInfo => Result<ResponseValue<types::ProjectTask>, Error>);
@@ -12921,8 +13865,9 @@ impl<'a> ProjectsV2TasksList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::ProjectTaskList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectTaskList>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_list",
             Method::POST,
@@ -12940,8 +13885,13 @@ impl<'a> ProjectsV2TasksList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::ProjectTaskList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksList => Result<ResponseValue<types::ProjectTaskList>, Error>);
@@ -12964,8 +13914,9 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_unassign",
             Method::POST,
@@ -12983,8 +13934,11 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksUnassign => Result<ResponseValue<()>, Error>);
@@ -13007,8 +13961,9 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "projects_v2_tasks_update",
             Method::POST,
@@ -13026,8 +13981,11 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ProjectsV2TasksUpdate => Result<ResponseValue<()>, Error>);
@@ -13050,8 +14008,9 @@ impl<'a> QuotationsAccept<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "quotations_accept",
             Method::POST,
@@ -13069,8 +14028,11 @@ impl<'a> QuotationsAccept<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsAccept => Result<ResponseValue<()>, Error>);
@@ -13093,8 +14055,11 @@ impl<'a> QuotationsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "quotations_create",
             Method::POST,
@@ -13112,8 +14077,13 @@ impl<'a> QuotationsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -13136,8 +14106,9 @@ impl<'a> QuotationsDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "quotations_delete",
             Method::POST,
@@ -13155,8 +14126,11 @@ impl<'a> QuotationsDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsDelete => Result<ResponseValue<()>, Error>);
@@ -13179,8 +14153,11 @@ impl<'a> QuotationsDownload<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::QuotationDownload>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::QuotationDownload>, Error>> {
         let mut req = Request::new(
             "quotations_download",
             Method::POST,
@@ -13198,8 +14175,13 @@ impl<'a> QuotationsDownload<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::QuotationDownload>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsDownload => Result<ResponseValue<types::QuotationDownload>, Error>);
@@ -13222,8 +14204,9 @@ impl<'a> QuotationsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Quotation>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Quotation>, Error>> {
         let mut req = Request::new(
             "quotations_info",
             Method::POST,
@@ -13241,8 +14224,11 @@ impl<'a> QuotationsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Quotation>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsInfo => Result<ResponseValue<types::Quotation>, Error>);
@@ -13301,8 +14287,9 @@ impl<'a> QuotationsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::QuotationList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::QuotationList>, Error>> {
         let mut req = Request::new(
             "quotations_list",
             Method::POST,
@@ -13320,8 +14307,13 @@ impl<'a> QuotationsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::QuotationList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsList => Result<ResponseValue<types::QuotationList>, Error>);
@@ -13344,8 +14336,9 @@ impl<'a> QuotationsSend<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "quotations_send",
             Method::POST,
@@ -13363,8 +14356,11 @@ impl<'a> QuotationsSend<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsSend => Result<ResponseValue<()>, Error>);
@@ -13387,8 +14383,9 @@ impl<'a> QuotationsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "quotations_update",
             Method::POST,
@@ -13406,8 +14403,11 @@ impl<'a> QuotationsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(QuotationsUpdate => Result<ResponseValue<()>, Error>);
@@ -13430,8 +14430,11 @@ impl<'a> SubscriptionsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "subscriptions_create",
             Method::POST,
@@ -13449,8 +14452,13 @@ impl<'a> SubscriptionsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SubscriptionsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -13473,8 +14481,9 @@ impl<'a> SubscriptionsDeactivate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "subscriptions_deactivate",
             Method::POST,
@@ -13492,8 +14501,11 @@ impl<'a> SubscriptionsDeactivate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SubscriptionsDeactivate => Result<ResponseValue<()>, Error>);
@@ -13516,8 +14528,9 @@ impl<'a> SubscriptionsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Subscription>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subscription>, Error>> {
         let mut req = Request::new(
             "subscriptions_info",
             Method::POST,
@@ -13535,8 +14548,13 @@ impl<'a> SubscriptionsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::Subscription>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SubscriptionsInfo => Result<ResponseValue<types::Subscription>, Error>);
@@ -13599,8 +14617,11 @@ impl<'a> SubscriptionsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::SubscriptionList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::SubscriptionList>, Error>> {
         let mut req = Request::new(
             "subscriptions_list",
             Method::POST,
@@ -13618,8 +14639,13 @@ impl<'a> SubscriptionsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::SubscriptionList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SubscriptionsList => Result<ResponseValue<types::SubscriptionList>, Error>);
@@ -13642,8 +14668,9 @@ impl<'a> SubscriptionsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "subscriptions_update",
             Method::POST,
@@ -13661,8 +14688,11 @@ impl<'a> SubscriptionsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(SubscriptionsUpdate => Result<ResponseValue<()>, Error>);
@@ -13718,8 +14748,9 @@ impl<'a> TagsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TagList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TagList>, Error>> {
         let mut req = Request::new("tags_list", Method::POST, "/tags.list", true);
         req.path("/tags.list");
         if let Some(v) = self
@@ -13732,8 +14763,11 @@ impl<'a> TagsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::TagList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TagsList => Result<ResponseValue<types::TagList>, Error>);
@@ -13756,8 +14790,9 @@ impl<'a> TasksComplete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "tasks_complete",
             Method::POST,
@@ -13775,8 +14810,11 @@ impl<'a> TasksComplete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksComplete => Result<ResponseValue<()>, Error>);
@@ -13799,8 +14837,11 @@ impl<'a> TasksCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("tasks_create", Method::POST, "/tasks.create", false);
         req.path("/tasks.create");
         if let Some(v) = self
@@ -13813,8 +14854,13 @@ impl<'a> TasksCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -13837,8 +14883,9 @@ impl<'a> TasksDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("tasks_delete", Method::POST, "/tasks.delete", false);
         req.path("/tasks.delete");
         if let Some(v) = self
@@ -13851,8 +14898,11 @@ impl<'a> TasksDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksDelete => Result<ResponseValue<()>, Error>);
@@ -13875,8 +14925,9 @@ impl<'a> TasksInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Task>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Task>, Error>> {
         let mut req = Request::new("tasks_info", Method::POST, "/tasks.info", true);
         req.path("/tasks.info");
         if let Some(v) = self
@@ -13889,8 +14940,11 @@ impl<'a> TasksInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Task>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksInfo => Result<ResponseValue<types::Task>, Error>);
@@ -13949,8 +15003,9 @@ impl<'a> TasksList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TaskList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TaskList>, Error>> {
         let mut req = Request::new("tasks_list", Method::POST, "/tasks.list", true);
         req.path("/tasks.list");
         if let Some(v) = self
@@ -13963,8 +15018,11 @@ impl<'a> TasksList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::TaskList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksList => Result<ResponseValue<types::TaskList>, Error>);
@@ -13987,8 +15045,9 @@ impl<'a> TasksReopen<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("tasks_reopen", Method::POST, "/tasks.reopen", false);
         req.path("/tasks.reopen");
         if let Some(v) = self
@@ -14001,8 +15060,11 @@ impl<'a> TasksReopen<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksReopen => Result<ResponseValue<()>, Error>);
@@ -14025,8 +15087,11 @@ impl<'a> TasksSchedule<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "tasks_schedule",
             Method::POST,
@@ -14044,8 +15109,13 @@ impl<'a> TasksSchedule<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksSchedule => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14068,8 +15138,9 @@ impl<'a> TasksUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new("tasks_update", Method::POST, "/tasks.update", false);
         req.path("/tasks.update");
         if let Some(v) = self
@@ -14082,8 +15153,11 @@ impl<'a> TasksUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TasksUpdate => Result<ResponseValue<()>, Error>);
@@ -14142,8 +15216,9 @@ impl<'a> TaxRatesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TaxRateList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TaxRateList>, Error>> {
         let mut req = Request::new(
             "tax_rates_list",
             Method::POST,
@@ -14161,8 +15236,13 @@ impl<'a> TaxRatesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::TaxRateList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TaxRatesList => Result<ResponseValue<types::TaxRateList>, Error>);
@@ -14185,8 +15265,9 @@ impl<'a> TeamsList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::Team>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::Team>>, Error>> {
         let mut req = Request::new("teams_list", Method::POST, "/teams.list", true);
         req.path("/teams.list");
         if let Some(v) = self
@@ -14199,8 +15280,11 @@ impl<'a> TeamsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<Vec<types::Team>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TeamsList => Result<ResponseValue<Vec<types::Team>>, Error>);
@@ -14223,8 +15307,11 @@ impl<'a> TicketStatusList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::TicketStatus>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::TicketStatus>>, Error>> {
         let mut req = Request::new(
             "ticket_status_list",
             Method::POST,
@@ -14242,8 +15329,13 @@ impl<'a> TicketStatusList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::TicketStatus>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketStatusList => Result<ResponseValue<Vec<types::TicketStatus>>, Error>);
@@ -14266,8 +15358,11 @@ impl<'a> TicketsAddInternalMessage<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "tickets_add_internal_message",
             Method::POST,
@@ -14285,8 +15380,13 @@ impl<'a> TicketsAddInternalMessage<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsAddInternalMessage => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14309,8 +15409,11 @@ impl<'a> TicketsAddReply<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "tickets_add_reply",
             Method::POST,
@@ -14328,8 +15431,13 @@ impl<'a> TicketsAddReply<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsAddReply => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14352,8 +15460,11 @@ impl<'a> TicketsCreate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "tickets_create",
             Method::POST,
@@ -14371,8 +15482,13 @@ impl<'a> TicketsCreate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14395,8 +15511,9 @@ impl<'a> TicketsGetMessage<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TicketMessage>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TicketMessage>, Error>> {
         let mut req = Request::new(
             "tickets_get_message",
             Method::POST,
@@ -14414,8 +15531,13 @@ impl<'a> TicketsGetMessage<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::TicketMessage>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsGetMessage => Result<ResponseValue<types::TicketMessage>, Error>);
@@ -14438,8 +15560,11 @@ impl<'a> TicketsImportMessage<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "tickets_import_message",
             Method::POST,
@@ -14457,8 +15582,13 @@ impl<'a> TicketsImportMessage<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsImportMessage => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14481,8 +15611,9 @@ impl<'a> TicketsInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Ticket>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Ticket>, Error>> {
         let mut req = Request::new("tickets_info", Method::POST, "/tickets.info", true);
         req.path("/tickets.info");
         if let Some(v) = self
@@ -14495,8 +15626,11 @@ impl<'a> TicketsInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Ticket>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsInfo => Result<ResponseValue<types::Ticket>, Error>);
@@ -14555,8 +15689,9 @@ impl<'a> TicketsList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TicketList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TicketList>, Error>> {
         let mut req = Request::new("tickets_list", Method::POST, "/tickets.list", true);
         req.path("/tickets.list");
         if let Some(v) = self
@@ -14569,8 +15704,11 @@ impl<'a> TicketsList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::TicketList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsList => Result<ResponseValue<types::TicketList>, Error>);
@@ -14633,8 +15771,11 @@ impl<'a> TicketsListMessages<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TicketMessageList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::TicketMessageList>, Error>> {
         let mut req = Request::new(
             "tickets_list_messages",
             Method::POST,
@@ -14652,8 +15793,13 @@ impl<'a> TicketsListMessages<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::TicketMessageList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsListMessages => Result<ResponseValue<types::TicketMessageList>, Error>);
@@ -14676,8 +15822,9 @@ impl<'a> TicketsUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "tickets_update",
             Method::POST,
@@ -14695,8 +15842,11 @@ impl<'a> TicketsUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TicketsUpdate => Result<ResponseValue<()>, Error>);
@@ -14719,8 +15869,11 @@ impl<'a> TimeTrackingAdd<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "time_tracking_add",
             Method::POST,
@@ -14738,8 +15891,13 @@ impl<'a> TimeTrackingAdd<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimeTrackingAdd => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14762,8 +15920,9 @@ impl<'a> TimeTrackingDelete<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "time_tracking_delete",
             Method::POST,
@@ -14781,8 +15940,11 @@ impl<'a> TimeTrackingDelete<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimeTrackingDelete => Result<ResponseValue<()>, Error>);
@@ -14805,8 +15967,11 @@ impl<'a> TimeTrackingInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TimeTrackingInfo>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::TimeTrackingInfo>, Error>> {
         let mut req = Request::new(
             "time_tracking_info",
             Method::POST,
@@ -14824,8 +15989,13 @@ impl<'a> TimeTrackingInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::TimeTrackingInfo>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimeTrackingInfo => Result<ResponseValue<types::TimeTrackingInfo>, Error>);
@@ -14888,8 +16058,11 @@ impl<'a> TimeTrackingList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::TimeTrackingList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::TimeTrackingList>, Error>> {
         let mut req = Request::new(
             "time_tracking_list",
             Method::POST,
@@ -14907,8 +16080,13 @@ impl<'a> TimeTrackingList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::TimeTrackingList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimeTrackingList => Result<ResponseValue<types::TimeTrackingList>, Error>);
@@ -14931,8 +16109,11 @@ impl<'a> TimeTrackingResume<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new(
             "time_tracking_resume",
             Method::POST,
@@ -14950,8 +16131,13 @@ impl<'a> TimeTrackingResume<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimeTrackingResume => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -14974,8 +16160,9 @@ impl<'a> TimeTrackingUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "time_tracking_update",
             Method::POST,
@@ -14993,8 +16180,11 @@ impl<'a> TimeTrackingUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimeTrackingUpdate => Result<ResponseValue<()>, Error>);
@@ -15016,8 +16206,9 @@ impl<'a> TimersCurrent<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Timer>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Timer>, Error>> {
         let mut req = Request::new(
             "timers_current",
             Method::POST,
@@ -15034,8 +16225,11 @@ impl<'a> TimersCurrent<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Timer>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimersCurrent => Result<ResponseValue<types::Timer>, Error>);
@@ -15058,8 +16252,11 @@ impl<'a> TimersStart<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("timers_start", Method::POST, "/timers.start", false);
         req.path("/timers.start");
         if let Some(v) = self
@@ -15072,8 +16269,13 @@ impl<'a> TimersStart<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimersStart => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -15095,8 +16297,11 @@ impl<'a> TimersStop<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CreatedReference>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
         let mut req = Request::new("timers_stop", Method::POST, "/timers.stop", false);
         req.path("/timers.stop");
         if let Some(v) = self
@@ -15108,8 +16313,13 @@ impl<'a> TimersStop<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimersStop => Result<ResponseValue<types::CreatedReference>, Error>);
@@ -15132,8 +16342,9 @@ impl<'a> TimersUpdate<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "timers_update",
             Method::POST,
@@ -15151,8 +16362,11 @@ impl<'a> TimersUpdate<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(TimersUpdate => Result<ResponseValue<()>, Error>);
@@ -15174,8 +16388,11 @@ impl<'a> UnitsOfMeasureList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>> {
         let mut req = Request::new(
             "units_of_measure_list",
             Method::POST,
@@ -15192,8 +16409,13 @@ impl<'a> UnitsOfMeasureList<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UnitsOfMeasureList => Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>);
@@ -15216,8 +16438,11 @@ impl<'a> UsersGetWeekSchedule<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::UserWeekSchedule>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<types::UserWeekSchedule>, Error>> {
         let mut req = Request::new(
             "users_get_week_schedule",
             Method::POST,
@@ -15235,8 +16460,13 @@ impl<'a> UsersGetWeekSchedule<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::UserWeekSchedule>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UsersGetWeekSchedule => Result<ResponseValue<types::UserWeekSchedule>, Error>);
@@ -15259,8 +16489,9 @@ impl<'a> UsersInfo<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::User>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::User>, Error>> {
         let mut req = Request::new("users_info", Method::POST, "/users.info", true);
         req.path("/users.info");
         if let Some(v) = self
@@ -15273,8 +16504,11 @@ impl<'a> UsersInfo<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::User>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UsersInfo => Result<ResponseValue<types::User>, Error>);
@@ -15333,8 +16567,9 @@ impl<'a> UsersList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::UserList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::UserList>, Error>> {
         let mut req = Request::new("users_list", Method::POST, "/users.list", true);
         req.path("/users.list");
         if let Some(v) = self
@@ -15347,8 +16582,11 @@ impl<'a> UsersList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::UserList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UsersList => Result<ResponseValue<types::UserList>, Error>);
@@ -15407,8 +16645,9 @@ impl<'a> UsersListDaysOff<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::UserDayOffList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::UserDayOffList>, Error>> {
         let mut req = Request::new(
             "users_list_days_off",
             Method::POST,
@@ -15426,8 +16665,13 @@ impl<'a> UsersListDaysOff<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::UserDayOffList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UsersListDaysOff => Result<ResponseValue<types::UserDayOffList>, Error>);
@@ -15449,8 +16693,9 @@ impl<'a> UsersMe<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::CurrentUser>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CurrentUser>, Error>> {
         let mut req = Request::new("users_me", Method::POST, "/users.me", true);
         req.path("/users.me");
         if let Some(v) = self
@@ -15462,8 +16707,13 @@ impl<'a> UsersMe<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::CurrentUser>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UsersMe => Result<ResponseValue<types::CurrentUser>, Error>);
@@ -15485,8 +16735,9 @@ impl<'a> WebhooksList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::Webhook>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::Webhook>>, Error>> {
         let mut req = Request::new(
             "webhooks_list",
             Method::POST,
@@ -15503,8 +16754,13 @@ impl<'a> WebhooksList<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::Webhook>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(WebhooksList => Result<ResponseValue<Vec<types::Webhook>>, Error>);
@@ -15527,8 +16783,9 @@ impl<'a> WebhooksRegister<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "webhooks_register",
             Method::POST,
@@ -15546,8 +16803,11 @@ impl<'a> WebhooksRegister<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(WebhooksRegister => Result<ResponseValue<()>, Error>);
@@ -15570,8 +16830,9 @@ impl<'a> WebhooksUnregister<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "webhooks_unregister",
             Method::POST,
@@ -15589,8 +16850,11 @@ impl<'a> WebhooksUnregister<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(WebhooksUnregister => Result<ResponseValue<()>, Error>);
@@ -15613,10 +16877,11 @@ impl<'a> WithholdingTaxRatesList<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error> {
+    ) -> Call<'a, Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>> {
         let mut req = Request::new(
             "withholding_tax_rates_list",
             Method::POST,
@@ -15634,8 +16899,13 @@ impl<'a> WithholdingTaxRatesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error> {
+            if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(WithholdingTaxRatesList => Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>);
@@ -15694,8 +16964,9 @@ impl<'a> WorkTypesList<'a> {
         )
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::WorkTypeList>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::WorkTypeList>, Error>> {
         let mut req = Request::new(
             "work_types_list",
             Method::POST,
@@ -15713,8 +16984,13 @@ impl<'a> WorkTypesList<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::WorkTypeList>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(WorkTypesList => Result<ResponseValue<types::WorkTypeList>, Error>);

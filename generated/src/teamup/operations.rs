@@ -3,7 +3,7 @@
 //! Operations of the Teamup Calendar API: a method on [`Client`](super::Client) per operation, returning a builder that is sent with `.send()` or `.await`.
 
 use std::time::Duration;
-use clientgen_runtime::{Method, Request, ResponseValue};
+use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
 impl Client {
@@ -274,16 +274,22 @@ impl<'a> CheckAccess<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::AccessCheck>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::AccessCheck>, Error>> {
         let mut req = Request::new("check_access", Method::GET, "/check-access", true);
         req.path("/check-access");
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::AccessCheck>, Error> {
+            if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CheckAccess => Result<ResponseValue<types::AccessCheck>, Error>);
@@ -333,8 +339,9 @@ impl<'a> CreateEvent<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Event>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
         let mut req = Request::new(
             "create_event",
             Method::POST,
@@ -367,8 +374,11 @@ impl<'a> CreateEvent<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+            if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CreateEvent => Result<ResponseValue<types::Event>, Error>);
@@ -398,8 +408,9 @@ impl<'a> CreateSubcalendar<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Subcalendar>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subcalendar>, Error>> {
         let mut req = Request::new(
             "create_subcalendar",
             Method::POST,
@@ -414,12 +425,17 @@ impl<'a> CreateSubcalendar<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() {
-            resp.json(Some("subcalendar"))
-        } else {
-            Err(resp.error())
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::Subcalendar>, Error> {
+            if resp.is_success() {
+                resp.json(Some("subcalendar"))
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(CreateSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
@@ -459,8 +475,9 @@ impl<'a> DeleteEvent<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "delete_event",
             Method::DELETE,
@@ -477,8 +494,11 @@ impl<'a> DeleteEvent<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteEvent => Result<ResponseValue<()>, Error>);
@@ -508,8 +528,9 @@ impl<'a> DeleteSubcalendar<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
         let mut req = Request::new(
             "delete_subcalendar",
             Method::DELETE,
@@ -524,8 +545,11 @@ impl<'a> DeleteSubcalendar<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+            if resp.is_success() { resp.empty() } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(DeleteSubcalendar => Result<ResponseValue<()>, Error>);
@@ -554,8 +578,9 @@ impl<'a> GetConfiguration<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Configuration>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Configuration>, Error>> {
         let mut req = Request::new(
             "get_configuration",
             Method::GET,
@@ -569,12 +594,17 @@ impl<'a> GetConfiguration<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() {
-            resp.json(Some("configuration"))
-        } else {
-            Err(resp.error())
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::Configuration>, Error> {
+            if resp.is_success() {
+                resp.json(Some("configuration"))
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetConfiguration => Result<ResponseValue<types::Configuration>, Error>);
@@ -615,8 +645,9 @@ impl<'a> GetEvent<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Event>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
         let mut req = Request::new(
             "get_event",
             Method::GET,
@@ -639,8 +670,11 @@ impl<'a> GetEvent<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+            if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetEvent => Result<ResponseValue<types::Event>, Error>);
@@ -670,8 +704,9 @@ impl<'a> GetSubcalendar<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Subcalendar>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subcalendar>, Error>> {
         let mut req = Request::new(
             "get_subcalendar",
             Method::GET,
@@ -686,12 +721,17 @@ impl<'a> GetSubcalendar<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() {
-            resp.json(Some("subcalendar"))
-        } else {
-            Err(resp.error())
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::Subcalendar>, Error> {
+            if resp.is_success() {
+                resp.json(Some("subcalendar"))
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(GetSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
@@ -756,8 +796,9 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::Event>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::Event>>, Error>> {
         let mut req = Request::new(
             "list_events",
             Method::GET,
@@ -782,8 +823,11 @@ impl<'a> ListEvents<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<Vec<types::Event>>, Error> {
+            if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ListEvents => Result<ResponseValue<Vec<types::Event>>, Error>);
@@ -812,8 +856,11 @@ impl<'a> ListSubcalendars<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<Vec<types::Subcalendar>>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> Call<'a, Result<ResponseValue<Vec<types::Subcalendar>>, Error>> {
         let mut req = Request::new(
             "list_subcalendars",
             Method::GET,
@@ -827,12 +874,17 @@ impl<'a> ListSubcalendars<'a> {
         req.query().push_opt("lang", self.lang.as_ref().or(self.client.lang.as_ref()));
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() {
-            resp.json(Some("subcalendars"))
-        } else {
-            Err(resp.error())
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<Vec<types::Subcalendar>>, Error> {
+            if resp.is_success() {
+                resp.json(Some("subcalendars"))
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(ListSubcalendars => Result<ResponseValue<Vec<types::Subcalendar>>, Error>);
@@ -883,8 +935,9 @@ impl<'a> UpdateEvent<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Event>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
         let mut req = Request::new(
             "update_event",
             Method::PUT,
@@ -918,8 +971,11 @@ impl<'a> UpdateEvent<'a> {
         }
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
+
+        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+            if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
+        }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateEvent => Result<ResponseValue<types::Event>, Error>);
@@ -950,8 +1006,9 @@ impl<'a> UpdateSubcalendar<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<ResponseValue<types::Subcalendar>, Error> {
+    /// Sends the request and decodes the response. The request is assembled now and
+    /// sent when the returned future is awaited.
+    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subcalendar>, Error>> {
         let mut req = Request::new(
             "update_subcalendar",
             Method::PUT,
@@ -967,12 +1024,17 @@ impl<'a> UpdateSubcalendar<'a> {
         req.json_body(self.body);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
-        let resp = self.client.transport.execute(req).await?;
-        if resp.is_success() {
-            resp.json(Some("subcalendar"))
-        } else {
-            Err(resp.error())
+
+        fn decode(
+            resp: RawResponse,
+        ) -> Result<ResponseValue<types::Subcalendar>, Error> {
+            if resp.is_success() {
+                resp.json(Some("subcalendar"))
+            } else {
+                Err(resp.error())
+            }
         }
+        self.client.transport.call(req, decode)
     }
 }
 clientgen_runtime::request_builder!(UpdateSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
