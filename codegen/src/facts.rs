@@ -13,14 +13,15 @@
 //!   objects written in place, so that the uniqueness check and the OpenAPI export read one
 //!   list instead of each flattening the types again.
 //!
-//! The first two are fixpoints over the type graph, which may be cyclic (see `recursion`), so they are
-//! computed by iterating to a fixed point rather than by recursion.
+//! The facts about types are fixpoints over the type graph, which may be cyclic (see
+//! `recursion`), so they are computed by iterating to a fixed point rather than by recursion;
+//! a form's flattening stops at an object it is already inside.
 
 use std::collections::BTreeSet;
 
 use crate::ir::{BodyEncoding, FormField, Operation, Ty, TypeBody, TypeId, TypeModel, TypeSpace};
 
-/// Sets `walk` and `object` on every field and `form` on every type.
+/// Sets `walk` and `object` on every field, and `form` and `holds_read_only` on every type.
 pub fn derive(types: &mut [TypeModel], operations: &[Operation]) {
     let holds = holds_unknown(types);
     let read_only = holds_read_only(types);

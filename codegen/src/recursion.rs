@@ -101,7 +101,7 @@ pub enum Through {
 }
 
 /// Boxes every field and variant that lies on a cycle; returns the types that can hold no
-/// finite value.
+/// finite value. `types` is the whole table: a type's id is its index in it.
 pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
     let all = edges(types);
     let refs: Vec<&Edge> = all.iter().collect();
