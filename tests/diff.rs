@@ -254,3 +254,24 @@ fn the_command_against_the_working_tree() {
     );
     assert_eq!(stdout, report.markdown());
 }
+
+/// Types refer to each other by their place in a table sorted by name, so a type added in
+/// front moves every other type's id: the report still shows the one addition, because the two
+/// models are compared by name, never by id.
+#[test]
+fn a_type_added_in_front_of_the_others_changes_nothing_else() {
+    let before = input("type_added", "before");
+    let mut after = input("type_added", "after");
+    // `Aardvark` sorts before every other type; `Tag` sorted after them.
+    after.files[0].1 = after.files[0].1.replace("  Tag:", "  Aardvark:");
+    assert!(after.files[0].1.contains("Aardvark"));
+    let report = compare(&[before], &[after]);
+    let changes = report.changes();
+    assert_eq!(changes.len(), 1, "{}", report.markdown());
+    assert_eq!((changes[0].rust, changes[0].wire), (R::Additive, W::None));
+    assert!(
+        changes[0].item.contains("Aardvark"),
+        "{}",
+        report.markdown()
+    );
+}

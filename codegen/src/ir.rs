@@ -1,13 +1,42 @@
 //! The intermediate model: one API with every name resolved and every reference checked.
 //!
-//! `lower` builds it from a validated spec; the emitters read only this, never the YAML. Lists
-//! that have no meaningful order of their own (types, operations) are sorted, so the output does
-//! not depend on how the spec happens to be ordered; lists whose order is meaningful (fields on
-//! the wire, variants tried in turn) keep the spec's order.
+//! `lower` builds it from a validated spec, pass by pass; the emitters read only this, never
+//! the YAML. Lists that have no meaningful order of their own (types, operations) are sorted,
+//! so the output does not depend on how the spec happens to be ordered; lists whose order is
+//! meaningful (fields on the wire, variants tried in turn) keep the spec's order.
+//!
+//! Types live in one table, [`Api::types`], sorted by Rust name, and are referred to by
+//! [`TypeId`], their place in it (as in typify's `TypeSpace`): a reference cannot name a type
+//! that is not there, and following one is an index, not a search. What is derived from the
+//! types (whether a field can hold an unknown value, whether a type is written as a form, a
+//! form's flattened fields, whether a type holds a read-only field) is computed once, by
+//! `facts`, and stored here; what is read across types (the field at a path, the wire names of
+//! a path) is a query on [`TypeSpace`]. Emitters ask; they do not walk the table themselves.
 
 pub use crate::spec::{
     ArrayStyle, BodyEncoding, ClientParamLocation, EnumLiteral, Method, ParamLocation, ResetFormat,
 };
+
+/// A named type of one API: its index in [`Api::types`], which is sorted by Rust name.
+///
+/// Ids are assigned once the names are resolved and sorted, so the table's order (and with it
+/// the output's) follows from the names alone. An id means something only in the API whose
+/// lowering made it: compare types of two APIs (as `diff` does) by name, never by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(usize);
+
+impl TypeId {
+    /// The id of the type at `index` of [`Api::types`]. Only lowering (and the crate's own
+    /// tests) make ids, so every id indexes the table of the API it came from.
+    pub(crate) fn new(index: usize) -> Self {
+        TypeId(index)
+    }
+
+    /// The index in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A resolved type: what a field, parameter or body holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +67,8 @@ pub enum Ty {
     Array(Box<Ty>),
     /// `BTreeMap<String, T>`
     Map(Box<Ty>),
-    /// A type of this API, by its Rust name.
-    Named(String),
+    /// A type of this API, by its id.
+    Named(TypeId),
 }
 
 impl Ty {
@@ -97,6 +126,100 @@ pub struct Api {
     pub types: Vec<TypeModel>,
     /// Operations, sorted by Rust method name.
     pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The type table, for queries that follow types through one another.
+    pub fn space(&self) -> TypeSpace<'_> {
+        TypeSpace::new(&self.types)
+    }
+
+    /// The type with this id.
+    pub fn ty(&self, id: TypeId) -> &TypeModel {
+        self.space().get(id)
+    }
+
+    /// The Rust name of the type with this id.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.ty(id).rust
+    }
+}
+
+/// The types of one API, indexed by [`TypeId`], with the queries that look from one type into
+/// another. Lowering asks them of the table it is building; emitters ask them through
+/// [`Api::space`]. Nothing else searches the type list.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeSpace<'a>(&'a [TypeModel]);
+
+impl<'a> TypeSpace<'a> {
+    /// Queries on `types`, whose positions are their ids.
+    pub fn new(types: &'a [TypeModel]) -> Self {
+        TypeSpace(types)
+    }
+
+    /// The type with this id. Ids come from the lowering that built the table, so every id
+    /// indexes it.
+    pub fn get(self, id: TypeId) -> &'a TypeModel {
+        &self.0[id.0]
+    }
+
+    /// Every type with its id, in table (Rust name) order.
+    pub fn iter(self) -> impl Iterator<Item = (TypeId, &'a TypeModel)> {
+        self.0.iter().enumerate().map(|(i, t)| (TypeId(i), t))
+    }
+
+    /// The fields of `ty` when it is a named object type.
+    pub fn fields(self, ty: &Ty) -> Option<&'a [FieldModel]> {
+        match ty {
+            Ty::Named(id) => self.get(*id).fields(),
+            _ => None,
+        }
+    }
+
+    /// The field with Rust name `rust` of object type `ty`.
+    pub fn field(self, ty: &Ty, rust: &str) -> Option<&'a FieldModel> {
+        self.fields(ty)?.iter().find(|f| f.rust == rust)
+    }
+
+    /// The field a flattened form field stands for.
+    pub fn form_field(self, f: &FormField) -> Option<&'a FieldModel> {
+        self.get(f.owner).fields()?.get(f.index)
+    }
+
+    /// The field with wire name `wire` of object type `ty`.
+    pub fn field_by_wire(self, ty: &Ty, wire: &str) -> Option<&'a FieldModel> {
+        self.fields(ty)?.iter().find(|f| f.wire == wire)
+    }
+
+    /// Whether `ty` is a named object type.
+    pub fn is_object(self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(id) if self.get(*id).is_object())
+    }
+
+    /// Whether `ty` is a named enum type.
+    pub fn is_enum(self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(id) if self.get(*id).is_enum())
+    }
+
+    /// The wire names along `steps` (Rust field names) from `start`; a step that is not a
+    /// field of the value it starts from is given as written.
+    pub fn wire_path(self, start: &Ty, steps: &[Step]) -> Vec<String> {
+        let mut ty = Some(start);
+        let mut out = Vec::new();
+        for step in steps {
+            match ty.and_then(|t| self.field(t, &step.field)) {
+                Some(f) => {
+                    out.push(f.wire.clone());
+                    ty = Some(&f.ty);
+                }
+                None => {
+                    out.push(step.field.clone());
+                    ty = None;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A value given once to the client.
@@ -170,7 +293,7 @@ pub struct ErrorModel {
     /// Rust field names from the body to the code, when the API has codes.
     pub code_path: Vec<Step>,
     /// The code's enum type.
-    pub code_ty: Option<String>,
+    pub code_ty: Option<TypeId>,
     /// Documented bodies.
     pub examples: Vec<Example>,
     /// 2xx statuses that mean the call did not complete.
@@ -235,6 +358,36 @@ pub struct TypeModel {
     pub body: TypeBody,
     /// Written as a form body, or nested in one (derived by `facts`).
     pub form: bool,
+    /// A value holds a read-only field (not a clearable one), itself or in a type it holds:
+    /// its `Serialize`, made for requests, leaves something out that a response carries
+    /// (derived by `facts`).
+    pub holds_read_only: bool,
+}
+
+impl TypeModel {
+    /// The fields, when the type is an object.
+    pub fn fields(&self) -> Option<&[FieldModel]> {
+        match &self.body {
+            TypeBody::Object { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// Whether the type is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self.body, TypeBody::Object { .. })
+    }
+
+    /// Whether the type is an enum.
+    pub fn is_enum(&self) -> bool {
+        matches!(self.body, TypeBody::Enum { .. })
+    }
+
+    /// Whether the type is an object with a required field, which the caller must give: such
+    /// a type has no `Default` and cannot be created empty.
+    pub fn has_required_fields(&self) -> bool {
+        self.fields().is_some_and(|f| f.iter().any(|f| f.required))
+    }
 }
 
 /// The shape of a named type.
@@ -296,6 +449,13 @@ pub struct FieldModel {
     pub object: bool,
 }
 
+impl FieldModel {
+    /// Whether the Rust field is an `Option`: it may be absent, or `null`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
 /// An enum value.
 #[derive(Debug, Clone)]
 pub struct EnumValue {
@@ -347,6 +507,25 @@ pub struct Body {
     /// The body type's `one_of_required`: a body that sets no alternative completely is
     /// refused before sending. Empty when the type has none.
     pub one_of_required: Vec<Vec<SetField>>,
+    /// A form body's fields as they go over the wire, nested objects flattened in place, in
+    /// the order they are written (derived by `facts`; lowering refuses a form whose names are
+    /// not unique). Empty for a JSON body.
+    pub form_fields: Vec<FormField>,
+}
+
+/// One field of a form body once nested objects are flattened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    /// Name in the form (the field's `form_name`, or else its wire name).
+    pub name: String,
+    /// Wire names from the body down to the field, nested objects first.
+    pub json_path: Vec<String>,
+    /// The object type that declares the field.
+    pub owner: TypeId,
+    /// The field's index in its owner's fields.
+    pub index: usize,
+    /// Every form carries it: the field is required, and so is every object around it.
+    pub required: bool,
 }
 
 /// A field of a `one_of_required` alternative, and how to tell that it is set.

@@ -17,7 +17,7 @@
 //! has none (paths, schemas), so a spec change shows as a small diff and nothing depends on the
 //! machine.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -606,78 +606,23 @@ impl Exporter<'_> {
         o.into()
     }
 
-    /// A form body's fields as they go over the wire: form names, nested objects flattened into
-    /// the same form, read-only fields left out, PHP-style array names with their brackets. The
-    /// result is its own schema, because the type's JSON schema uses the JSON names.
+    /// A form body's fields as they go over the wire (`Body::form_fields`: form names, nested
+    /// objects flattened into the same form, read-only fields left out), with PHP-style array
+    /// names with their brackets. The result is its own schema, because the type's JSON schema
+    /// uses the JSON names.
     fn form_schema(&self, body: &Body) -> (Json, Obj) {
         let mut props = Obj::new();
         let mut required = Vec::new();
         let mut encoding = Obj::new();
-        let mut seen = BTreeSet::new();
-        match &body.ty {
-            Ty::Named(name) => {
-                self.form_fields(
-                    name,
-                    "",
-                    true,
-                    body.style,
-                    &mut props,
-                    &mut required,
-                    &mut encoding,
-                    &mut seen,
-                );
-            }
-            other => return (self.schema(other), encoding),
-        }
-        let mut schema = Obj::new().with("type", "object");
-        schema.set("properties", props);
-        if !required.is_empty() {
-            schema.set("required", strings(&required));
-        }
-        if let Ty::Named(name) = &body.ty {
-            schema.set(&x("form-of"), self.reference(name));
-        }
-        (schema.into(), encoding)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn form_fields(
-        &self,
-        type_name: &str,
-        json_prefix: &str,
-        required_here: bool,
-        style: ArrayStyle,
-        props: &mut Obj,
-        required: &mut Vec<String>,
-        encoding: &mut Obj,
-        seen: &mut BTreeSet<String>,
-    ) {
-        let Some(TypeModel {
-            body: TypeBody::Object { fields, .. },
-            ..
-        }) = self.type_named(type_name)
-        else {
-            return;
+        let Ty::Named(id) = &body.ty else {
+            return (self.schema(&body.ty), encoding);
         };
-        if !seen.insert(type_name.to_owned()) {
-            return; // a cycle: the runtime could not flatten it either
-        }
-        for f in fields.iter().filter(|f| !f.read_only) {
-            let is_object = matches!(&f.ty, Ty::Named(n) if self.is_object(n));
-            if let (true, Ty::Named(n)) = (is_object, &f.ty) {
-                self.form_fields(
-                    n,
-                    &format!("{json_prefix}{}.", f.wire),
-                    required_here && f.required && !f.nullable,
-                    style,
-                    props,
-                    required,
-                    encoding,
-                    seen,
-                );
+        let style = body.style;
+        for form_field in &body.form_fields {
+            let Some(f) = self.api.space().form_field(form_field) else {
                 continue;
-            }
-            let mut key = f.form_name.clone().unwrap_or_else(|| f.wire.clone());
+            };
+            let mut key = form_field.name.clone();
             if f.ty.is_array()
                 && matches!(
                     style,
@@ -687,7 +632,7 @@ impl Exporter<'_> {
                 key.push_str("[]");
             }
             let mut schema = self.field_schema(f);
-            let json_path = format!("{json_prefix}{}", f.wire);
+            let json_path = form_field.json_path.join(".");
             if let Json::Obj(o) = &mut schema {
                 o.remove(&x("form-name"));
                 if json_path != key {
@@ -705,12 +650,18 @@ impl Exporter<'_> {
             } else if f.ty == Ty::Json {
                 encoding.set(&key, Obj::new().with("contentType", "application/json"));
             }
-            if required_here && f.required {
+            if form_field.required {
                 required.push(key.clone());
             }
             props.set(&key, schema);
         }
-        seen.remove(type_name);
+        let mut schema = Obj::new().with("type", "object");
+        schema.set("properties", props);
+        if !required.is_empty() {
+            schema.set("required", strings(&required));
+        }
+        schema.set(&x("form-of"), self.reference(self.api.type_name(*id)));
+        (schema.into(), encoding)
     }
 
     fn responses(&self, op: &Operation) -> Json {
@@ -817,12 +768,12 @@ impl Exporter<'_> {
                 media.set("examples", ex);
             }
             o.set("content", Obj::new().with("application/json", media));
-            if let (Some(code_ty), Ty::Named(body)) = (&err.code_ty, &err.ty) {
+            if let (Some(code_ty), Ty::Named(_)) = (err.code_ty, &err.ty) {
                 o.set(
                     &x("error-code"),
                     Obj::new()
-                        .with("path", self.wire_path(body, &err.code_path).join("."))
-                        .with("schema", self.reference(code_ty)),
+                        .with("path", self.wire_path(&err.ty, &err.code_path).join("."))
+                        .with("schema", self.reference(self.api.type_name(code_ty))),
                 );
             }
         }
@@ -843,7 +794,7 @@ impl Exporter<'_> {
                 }
                 PageField::Body(steps) => {
                     let path = match op.body.as_ref().map(|b| &b.ty) {
-                        Some(Ty::Named(n)) => self.wire_path(n, steps),
+                        Some(ty @ Ty::Named(_)) => self.wire_path(ty, steps),
                         _ => steps.iter().map(|s| s.field.clone()).collect(),
                     };
                     Obj::new()
@@ -860,8 +811,9 @@ impl Exporter<'_> {
         }
         let output = match op.output() {
             Decode::Json {
-                ty: Ty::Named(n), ..
-            } => Some(n.as_str()),
+                ty: ty @ Ty::Named(_),
+                ..
+            } => Some(ty),
             _ => None,
         };
         let path = |steps: &[Step]| match output {
@@ -880,40 +832,15 @@ impl Exporter<'_> {
     }
 
     /// Rust field names from the type `start` on, as wire names.
-    fn wire_path(&self, start: &str, steps: &[Step]) -> Vec<String> {
-        let mut ty = Some(start.to_owned());
-        let mut out = Vec::new();
-        for step in steps {
-            let field = ty.as_deref().and_then(|n| match self.type_named(n) {
-                Some(TypeModel {
-                    body: TypeBody::Object { fields, .. },
-                    ..
-                }) => fields.iter().find(|f| f.rust == step.field),
-                _ => None,
-            });
-            match field {
-                Some(f) => {
-                    out.push(f.wire.clone());
-                    ty = match &f.ty {
-                        Ty::Named(n) => Some(n.clone()),
-                        _ => None,
-                    };
-                }
-                None => {
-                    out.push(step.field.clone());
-                    ty = None;
-                }
-            }
-        }
-        out
+    fn wire_path(&self, start: &Ty, steps: &[Step]) -> Vec<String> {
+        self.api.space().wire_path(start, steps)
     }
 
     fn components(&self) -> Json {
         let mut c = Obj::new();
         let mut schemas = Obj::new();
-        let mut types: Vec<&TypeModel> = self.api.types.iter().collect();
-        types.sort_by(|a, b| a.rust.cmp(&b.rust));
-        for t in types {
+        // The table is sorted by Rust name by construction (see `ir::TypeId`).
+        for t in &self.api.types {
             schemas.set(&t.rust, self.type_schema(t));
         }
         c.set("schemas", schemas);
@@ -1036,15 +963,6 @@ impl Exporter<'_> {
     // -----------------------------------------------------------------------------------------
     // Schemas.
 
-    fn type_named(&self, rust: &str) -> Option<&TypeModel> {
-        self.api.types.iter().find(|t| t.rust == rust)
-    }
-
-    fn is_object(&self, rust: &str) -> bool {
-        self.type_named(rust)
-            .is_some_and(|t| matches!(t.body, TypeBody::Object { .. }))
-    }
-
     fn reference(&self, rust: &str) -> Json {
         Obj::new()
             .with("$ref", format!("#/components/schemas/{rust}"))
@@ -1084,7 +1002,7 @@ impl Exporter<'_> {
             Ty::Map(value) => scalar("object")
                 .with("additionalProperties", self.schema(value))
                 .into(),
-            Ty::Named(n) => self.reference(n),
+            Ty::Named(id) => self.reference(self.api.type_name(*id)),
         }
     }
 

@@ -10,15 +10,15 @@
 //! cycle (rather than a minimal set) keeps the rule simple to state and the output stable when
 //! a spec adds a type elsewhere.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::ir::{Ty, TypeBody, TypeModel};
+use crate::ir::{Ty, TypeBody, TypeId, TypeModel};
 
 /// One way a type holds another by value: a field of an object or a variant of a union.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Edge {
-    from: String,
-    to: String,
+    from: TypeId,
+    to: TypeId,
     /// Index of the field or variant in its type.
     slot: usize,
     /// A field that every value must have (required, not nullable).
@@ -29,14 +29,15 @@ struct Edge {
 
 fn edges(types: &[TypeModel]) -> Vec<Edge> {
     let mut out = Vec::new();
-    for t in types {
+    for (i, t) in types.iter().enumerate() {
+        let from = TypeId::new(i);
         match &t.body {
             TypeBody::Object { fields, .. } => {
                 for (slot, f) in fields.iter().enumerate() {
                     if let Ty::Named(to) = &f.ty {
                         out.push(Edge {
-                            from: t.rust.clone(),
-                            to: to.clone(),
+                            from,
+                            to: *to,
                             slot,
                             mandatory: f.required && !f.nullable,
                             variant: false,
@@ -48,8 +49,8 @@ fn edges(types: &[TypeModel]) -> Vec<Edge> {
                 for (slot, v) in variants.iter().enumerate() {
                     if let Ty::Named(to) = &v.ty {
                         out.push(Edge {
-                            from: t.rust.clone(),
-                            to: to.clone(),
+                            from,
+                            to: *to,
                             slot,
                             mandatory: false,
                             variant: true,
@@ -64,7 +65,7 @@ fn edges(types: &[TypeModel]) -> Vec<Edge> {
 }
 
 /// Whether `goal` can be reached from `start` along `edges`.
-fn reaches(edges: &[&Edge], start: &str, goal: &str) -> bool {
+fn reaches(edges: &[&Edge], start: TypeId, goal: TypeId) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack = vec![start];
     while let Some(t) = stack.pop() {
@@ -72,7 +73,7 @@ fn reaches(edges: &[&Edge], start: &str, goal: &str) -> bool {
             return true;
         }
         if seen.insert(t) {
-            stack.extend(edges.iter().filter(|e| e.from == t).map(|e| e.to.as_str()));
+            stack.extend(edges.iter().filter(|e| e.from == t).map(|e| e.to));
         }
     }
     false
@@ -100,52 +101,45 @@ pub enum Through {
 }
 
 /// Boxes every field and variant that lies on a cycle; returns the types that can hold no
-/// finite value.
+/// finite value. `types` is the whole table: a type's id is its index in it.
 pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
     let all = edges(types);
     let refs: Vec<&Edge> = all.iter().collect();
     let on_cycle: Vec<&Edge> = all
         .iter()
-        .filter(|e| reaches(&refs, &e.to, &e.from))
+        .filter(|e| reaches(&refs, e.to, e.from))
         .collect();
     let mandatory: Vec<&Edge> = all.iter().filter(|e| e.mandatory).collect();
     let variants: Vec<&Edge> = all.iter().filter(|e| e.variant).collect();
     let mut unbuildable = Vec::new();
     let slot_name = |types: &[TypeModel], e: &Edge| -> String {
-        let t = types.iter().find(|t| t.rust == e.from);
-        let field = match t.map(|t| &t.body) {
-            Some(TypeBody::Object { fields, .. }) => fields[e.slot].wire.clone(),
-            Some(TypeBody::Union { variants }) => variants[e.slot].rust.clone(),
-            _ => String::new(),
+        let t = &types[e.from.index()];
+        let field = match &t.body {
+            TypeBody::Object { fields, .. } => fields[e.slot].wire.clone(),
+            TypeBody::Union { variants } => variants[e.slot].rust.clone(),
+            TypeBody::Enum { .. } => String::new(),
         };
-        format!("{}.{field}", e.from)
+        format!("{}.{field}", t.rust)
     };
-    let by_name: BTreeMap<&str, &str> = types
-        .iter()
-        .map(|t| (t.rust.as_str(), t.spec_name.as_str()))
-        .collect();
-    for t in types.iter() {
+    for (i, t) in types.iter().enumerate() {
+        let id = TypeId::new(i);
         let found = [
             (Through::RequiredFields, &mandatory),
             (Through::UnionVariants, &variants),
         ]
         .into_iter()
-        .find_map(|(through, edges)| Some((through, shortest_cycle(edges, &t.rust)?)));
+        .find_map(|(through, edges)| Some((through, shortest_cycle(edges, id)?)));
         if let Some((through, cycle)) = found {
             unbuildable.push(Unbuildable {
-                spec_name: by_name
-                    .get(t.rust.as_str())
-                    .copied()
-                    .unwrap_or("")
-                    .to_owned(),
+                spec_name: t.spec_name.clone(),
                 cycle: cycle.iter().map(|e| slot_name(types, e)).collect(),
                 through,
             });
         }
     }
-    let to_box: Vec<(String, usize)> = on_cycle.iter().map(|e| (e.from.clone(), e.slot)).collect();
-    for t in types.iter_mut() {
-        for (_, slot) in to_box.iter().filter(|(from, _)| *from == t.rust) {
+    let to_box: Vec<(TypeId, usize)> = on_cycle.iter().map(|e| (e.from, e.slot)).collect();
+    for (i, t) in types.iter_mut().enumerate() {
+        for (_, slot) in to_box.iter().filter(|(from, _)| from.index() == i) {
             match &mut t.body {
                 TypeBody::Object { fields, .. } => fields[*slot].boxed = true,
                 TypeBody::Union { variants } => variants[*slot].boxed = true,
@@ -157,7 +151,7 @@ pub fn box_cycles(types: &mut [TypeModel]) -> Vec<Unbuildable> {
 }
 
 /// The shortest cycle of `edges` from `start` back to it, if any.
-fn shortest_cycle<'a>(edges: &[&'a Edge], start: &str) -> Option<Vec<&'a Edge>> {
+fn shortest_cycle<'a>(edges: &[&'a Edge], start: TypeId) -> Option<Vec<&'a Edge>> {
     // Breadth first, so the reported cycle is the shortest.
     let mut paths: Vec<Vec<&Edge>> = edges
         .iter()
@@ -168,11 +162,13 @@ fn shortest_cycle<'a>(edges: &[&'a Edge], start: &str) -> Option<Vec<&'a Edge>> 
     while !paths.is_empty() {
         let mut next = Vec::new();
         for path in paths {
-            let end = path.last().map_or("", |e| e.to.as_str());
+            let Some(end) = path.last().map(|e| e.to) else {
+                continue;
+            };
             if end == start {
                 return Some(path);
             }
-            if !seen.insert(end.to_owned()) {
+            if !seen.insert(end) {
                 continue;
             }
             for e in edges.iter().filter(|e| e.from == end) {
@@ -225,6 +221,7 @@ mod tests {
                 keep_unknown: false,
             },
             form: false,
+            holds_read_only: false,
         }
     }
 
@@ -238,7 +235,8 @@ mod tests {
 
     #[test]
     fn direct_and_indirect_cycles_are_boxed_lists_are_not() {
-        let named = |n: &str| Ty::Named(n.into());
+        let table = ["Node", "Person", "Leaf", "Tree", "Branch"];
+        let named = |n: &str| named_in(&table, n);
         let mut types = vec![
             object(
                 "Node",
@@ -250,7 +248,7 @@ mod tests {
             ),
             object("Person", vec![field("home", named("Node"), false)]),
             object("Leaf", vec![field("node", named("Node"), true)]),
-            union("Tree", &["Branch"]),
+            union(&table, "Tree", &["Branch"]),
             object("Branch", vec![field("tree", named("Tree"), true)]),
         ];
         assert!(box_cycles(&mut types).is_empty());
@@ -265,14 +263,23 @@ mod tests {
         assert_eq!(boxed(&types[4]), [true]);
     }
 
-    fn union(name: &str, variants: &[&str]) -> TypeModel {
+    /// The named type `n` of `table`, by its place there (as lowering assigns ids).
+    fn named_in(table: &[&str], n: &str) -> Ty {
+        let i = table
+            .iter()
+            .position(|t| *t == n)
+            .expect("a type of the table");
+        Ty::Named(TypeId::new(i))
+    }
+
+    fn union(table: &[&str], name: &str, variants: &[&str]) -> TypeModel {
         TypeModel {
             body: TypeBody::Union {
                 variants: variants
                     .iter()
                     .map(|v| Variant {
                         rust: (*v).into(),
-                        ty: Ty::Named((*v).into()),
+                        ty: named_in(table, v),
                         docs: String::new(),
                         boxed: false,
                     })
@@ -284,11 +291,12 @@ mod tests {
 
     #[test]
     fn a_cycle_of_union_variants_alone_is_refused() {
+        let table = ["A", "B", "C", "D"];
         let mut types = vec![
-            union("A", &["B"]),
-            union("B", &["A", "C"]),
+            union(&table, "A", &["B"]),
+            union(&table, "B", &["A", "C"]),
             object("C", Vec::new()),
-            union("D", &["D"]),
+            union(&table, "D", &["D"]),
         ];
         let found = box_cycles(&mut types);
         let cycles: Vec<(&str, Vec<&str>, Through)> = found
@@ -310,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_cycle_of_required_fields_is_unbuildable() {
-        let named = |n: &str| Ty::Named(n.into());
+        let named = |n: &str| named_in(&["A", "B"], n);
         let mut types = vec![
             object("A", vec![field("b", named("B"), true)]),
             object("B", vec![field("a", named("A"), true)]),

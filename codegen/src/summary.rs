@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 
 use crate::ir::{Api, AuthKind, Decode, Ty, TypeBody};
 
-fn ty_text(ty: &Ty) -> String {
+fn ty_text(api: &Api, ty: &Ty) -> String {
     match ty {
-        Ty::Array(t) => format!("[{}]", ty_text(t)),
-        Ty::Map(t) => format!("{{string: {}}}", ty_text(t)),
-        Ty::Named(n) => n.clone(),
+        Ty::Array(t) => format!("[{}]", ty_text(api, t)),
+        Ty::Map(t) => format!("{{string: {}}}", ty_text(api, t)),
+        Ty::Named(id) => api.type_name(*id).to_owned(),
         Ty::String => "string".into(),
         Ty::Integer => "integer".into(),
         Ty::Number => "number".into(),
@@ -48,7 +48,7 @@ pub fn summary(api: &Api) -> String {
             "global param: {} -> {}: {}",
             g.wire,
             g.rust,
-            ty_text(&g.ty)
+            ty_text(api, &g.ty)
         );
     }
     if let Some(e) = &api.error {
@@ -87,7 +87,7 @@ pub fn summary(api: &Api) -> String {
                     crate::ir::ArrayStyle::Comma => " as comma",
                     crate::ir::ArrayStyle::BracketsUnlessSingle => " as brackets_unless_single",
                 };
-                format!("{}{opt}: {}{style}", p.rust, ty_text(&p.ty))
+                format!("{}{opt}: {}{style}", p.rust, ty_text(api, &p.ty))
             })
             .collect();
         let body = op
@@ -113,7 +113,7 @@ pub fn summary(api: &Api) -> String {
                         .collect();
                     format!(", one of {}", alternatives.join(" | "))
                 };
-                format!(" body {} ({encoding}{one_of})", ty_text(&b.ty))
+                format!(" body {} ({encoding}{one_of})", ty_text(api, &b.ty))
             })
             .unwrap_or_default();
         let statuses: Vec<String> = op
@@ -129,9 +129,9 @@ pub fn summary(api: &Api) -> String {
             Decode::Json {
                 ty,
                 envelope: Some(k),
-            } => format!("{{{k}: {}}}", ty_text(ty)),
-            Decode::Json { ty, envelope: None } => ty_text(ty),
-            Decode::Text(ty) => format!("text {}", ty_text(ty)),
+            } => format!("{{{k}: {}}}", ty_text(api, ty)),
+            Decode::Json { ty, envelope: None } => ty_text(api, ty),
+            Decode::Text(ty) => format!("text {}", ty_text(api, ty)),
         };
         let stream = op
             .pagination
@@ -186,7 +186,7 @@ pub fn summary(api: &Api) -> String {
                     } else {
                         format!(" [{}]", flags.join(", "))
                     };
-                    let _ = writeln!(out, "    {}: {}{flags}", f.wire, ty_text(&f.ty));
+                    let _ = writeln!(out, "    {}: {}{flags}", f.wire, ty_text(api, &f.ty));
                 }
             }
             TypeBody::Enum { integer, values } => {
@@ -207,7 +207,7 @@ pub fn summary(api: &Api) -> String {
             TypeBody::Union { variants } => {
                 let vs: Vec<String> = variants
                     .iter()
-                    .map(|v| format!("{}({})", v.rust, ty_text(&v.ty)))
+                    .map(|v| format!("{}({})", v.rust, ty_text(api, &v.ty)))
                     .collect();
                 let _ = writeln!(out, "  {} (union): {}", t.rust, vs.join(" | "));
             }

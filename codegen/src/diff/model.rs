@@ -19,8 +19,6 @@ use crate::ir::{
 /// What the old and the new model know about where types travel.
 struct Side<'a> {
     api: &'a Api,
-    /// Rust name to spec name.
-    spec_names: BTreeMap<&'a str, &'a str>,
     /// Types (Rust names) that are sent: request bodies, parameters, and what they contain.
     sent: BTreeSet<String>,
     /// Types that are decoded from responses and error bodies.
@@ -31,11 +29,6 @@ struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn new(api: &'a Api) -> Self {
-        let spec_names = api
-            .types
-            .iter()
-            .map(|t| (t.rust.as_str(), t.spec_name.as_str()))
-            .collect();
         let mut sent_roots = Vec::new();
         let mut received_roots = Vec::new();
         let mut form_roots = Vec::new();
@@ -60,7 +53,6 @@ impl<'a> Side<'a> {
         }
         Side {
             api,
-            spec_names,
             sent: reach(api, sent_roots, true),
             received: reach(api, received_roots, false),
             form: reach(api, form_roots, true),
@@ -71,17 +63,28 @@ impl<'a> Side<'a> {
     /// only a Rust name changed.
     fn wire_ty(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Named(n) => self
-                .spec_names
-                .get(n.as_str())
-                .unwrap_or(&n.as_str())
-                .to_string(),
+            Ty::Named(id) => self.api.ty(*id).spec_name.clone(),
             Ty::Array(t) => format!("array<{}>", self.wire_ty(t)),
             Ty::Map(t) => format!("map<{}>", self.wire_ty(t)),
             // The same JSON number as `number`: a deployed client reading it as an f64 still
             // decodes it, and sends what it read as a number.
             Ty::DecimalNumber => "number".into(),
-            other => ty_text(other),
+            other => ty_text(self.api, other),
+        }
+    }
+
+    /// The type as the spec writes it, named types by their Rust name: what a Rust user sees,
+    /// and what two sides are compared by (ids mean nothing across two models).
+    fn text(&self, ty: &Ty) -> String {
+        ty_text(self.api, ty)
+    }
+
+    /// What a decode is, comparable across the two sides.
+    fn decode_key(&self, decode: &Decode) -> (u8, String, Option<String>) {
+        match decode {
+            Decode::Empty => (0, String::new(), None),
+            Decode::Json { ty, envelope } => (1, self.text(ty), envelope.clone()),
+            Decode::Text(ty) => (2, self.text(ty), None),
         }
     }
 }
@@ -93,21 +96,20 @@ fn reach(api: &Api, roots: Vec<&Ty>, sending: bool) -> BTreeSet<String> {
     while let Some(ty) = pending.pop() {
         match ty {
             Ty::Array(t) | Ty::Map(t) => pending.push(t),
-            Ty::Named(n) => {
-                if !out.insert(n.clone()) {
+            Ty::Named(id) => {
+                let t = api.ty(*id);
+                if !out.insert(t.rust.clone()) {
                     continue;
                 }
-                match api.types.iter().find(|t| &t.rust == n).map(|t| &t.body) {
-                    Some(TypeBody::Object { fields, .. }) => pending.extend(
+                match &t.body {
+                    TypeBody::Object { fields, .. } => pending.extend(
                         fields
                             .iter()
                             .filter(|f| !(sending && f.read_only))
                             .map(|f| &f.ty),
                     ),
-                    Some(TypeBody::Union { variants }) => {
-                        pending.extend(variants.iter().map(|v| &v.ty))
-                    }
-                    _ => {}
+                    TypeBody::Union { variants } => pending.extend(variants.iter().map(|v| &v.ty)),
+                    TypeBody::Enum { .. } => {}
                 }
             }
             _ => {}
@@ -117,11 +119,11 @@ fn reach(api: &Api, roots: Vec<&Ty>, sending: bool) -> BTreeSet<String> {
 }
 
 /// A type expression as the spec writes it (named types by their Rust name).
-pub(super) fn ty_text(ty: &Ty) -> String {
+pub(super) fn ty_text(api: &Api, ty: &Ty) -> String {
     match ty {
-        Ty::Array(t) => format!("array<{}>", ty_text(t)),
-        Ty::Map(t) => format!("map<{}>", ty_text(t)),
-        Ty::Named(n) => n.clone(),
+        Ty::Array(t) => format!("array<{}>", ty_text(api, t)),
+        Ty::Map(t) => format!("map<{}>", ty_text(api, t)),
+        Ty::Named(id) => api.type_name(*id).to_owned(),
         Ty::String => "string".into(),
         Ty::Integer => "integer".into(),
         Ty::Number => "number".into(),
@@ -403,7 +405,7 @@ fn api_level(d: &mut Diff<'_>) {
         match pair {
             (None, Some(n)) => d.push(
                 item,
-                format!("added: `{}`", ty_text(&n.ty)),
+                format!("added: `{}`", d.new.text(&n.ty)),
                 (
                     RustImpact::Additive,
                     "new setters on the client and every call",
@@ -592,13 +594,13 @@ fn error_model(d: &mut Diff<'_>) {
         match (&d.old.api.error, &d.new.api.error) {
             (None, Some(n)) => d.push(
                 "error body",
-                format!("added: `{}`", ty_text(&n.ty)),
+                format!("added: `{}`", d.new.text(&n.ty)),
                 (RustImpact::Breaking, "the API's `Error` type changes"),
                 NO_WIRE,
             ),
             (Some(o), None) => d.push(
                 "error body",
-                format!("removed (was `{}`)", ty_text(&o.ty)),
+                format!("removed (was `{}`)", d.old.text(&o.ty)),
                 (RustImpact::Breaking, "the API's `Error` type changes"),
                 NO_WIRE,
             ),
@@ -607,10 +609,11 @@ fn error_model(d: &mut Diff<'_>) {
         return;
     };
     let (ow, nw) = (d.old.wire_ty(&o.ty), d.new.wire_ty(&n.ty));
-    if o.ty != n.ty {
+    let (ot, nt) = (d.old.text(&o.ty), d.new.text(&n.ty));
+    if ot != nt {
         d.push(
             "error body",
-            format!("`{}` → `{}`", ty_text(&o.ty), ty_text(&n.ty)),
+            format!("`{ot}` → `{nt}`"),
             (RustImpact::Breaking, "the API's `Error` type changes"),
             if ow != nw {
                 (
@@ -629,14 +632,12 @@ fn error_model(d: &mut Diff<'_>) {
             .collect::<Vec<_>>()
             .join(".")
     };
-    if o.code_ty != n.code_ty {
+    let oc = o.code_ty.map_or("none", |c| d.old.api.type_name(c));
+    let nc = n.code_ty.map_or("none", |c| d.new.api.type_name(c));
+    if oc != nc {
         d.push(
             "error code",
-            format!(
-                "type `{}` → `{}`",
-                o.code_ty.as_deref().unwrap_or("none"),
-                n.code_ty.as_deref().unwrap_or("none")
-            ),
+            format!("type `{oc}` → `{nc}`"),
             (RustImpact::Breaking, "`err.code()` returns another type"),
             NO_WIRE,
         );
@@ -839,7 +840,7 @@ fn operation(d: &mut Diff<'_>, o: &Operation, n: &Operation) {
                     "parameter added: {} {:?} `{}`",
                     required(is_argument(p)),
                     p.location,
-                    ty_text(&p.ty)
+                    d.new.text(&p.ty)
                 );
                 if is_argument(p) {
                     d.push(
@@ -916,10 +917,11 @@ fn param(d: &mut Diff<'_>, item: &str, o: &Param, n: &Param, global: bool) {
         );
     }
     let (ow, nw) = (d.old.wire_ty(&o.ty), d.new.wire_ty(&n.ty));
-    if o.ty != n.ty {
+    let (ot, nt) = (d.old.text(&o.ty), d.new.text(&n.ty));
+    if ot != nt {
         d.push(
             item,
-            format!("type `{}` → `{}`", ty_text(&o.ty), ty_text(&n.ty)),
+            format!("type `{ot}` → `{nt}`"),
             (RustImpact::Breaking, "it takes another type"),
             if ow != nw {
                 (WireImpact::Breaking, "old clients send the old type")
@@ -964,7 +966,7 @@ fn body(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
     match (&o.body, &n.body) {
         (None, Some(b)) => d.push(
             item,
-            format!("body added: `{}` ({:?})", ty_text(&b.ty), b.encoding),
+            format!("body added: `{}` ({:?})", d.new.text(&b.ty), b.encoding),
             (
                 RustImpact::Breaking,
                 &format!("`{}()` takes the body as an argument", n.method_name),
@@ -982,10 +984,11 @@ fn body(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
         ),
         (Some(ob), Some(nb)) => {
             let (ow, nw) = (d.old.wire_ty(&ob.ty), d.new.wire_ty(&nb.ty));
-            if ob.ty != nb.ty {
+            let (ot, nt) = (d.old.text(&ob.ty), d.new.text(&nb.ty));
+            if ot != nt {
                 d.push(
                     item,
-                    format!("body `{}` → `{}`", ty_text(&ob.ty), ty_text(&nb.ty)),
+                    format!("body `{ot}` → `{nt}`"),
                     (RustImpact::Breaking, "the body argument takes another type"),
                     if ow != nw {
                         (WireImpact::Breaking, "old clients send the old type")
@@ -1045,15 +1048,15 @@ fn body(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
     }
 }
 
-fn decode_text(decode: &Decode) -> String {
+fn decode_text(side: &Side<'_>, decode: &Decode) -> String {
     match decode {
         Decode::Empty => "no body".to_owned(),
-        Decode::Json { ty, envelope: None } => format!("`{}`", ty_text(ty)),
+        Decode::Json { ty, envelope: None } => format!("`{}`", side.text(ty)),
         Decode::Json {
             ty,
             envelope: Some(k),
-        } => format!("`{}` in envelope `{k}`", ty_text(ty)),
-        Decode::Text(ty) => format!("text `{}`", ty_text(ty)),
+        } => format!("`{}` in envelope `{k}`", side.text(ty)),
+        Decode::Text(ty) => format!("text `{}`", side.text(ty)),
     }
 }
 
@@ -1068,8 +1071,8 @@ fn output_ty(decode: &Decode) -> Option<&Ty> {
 fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
     // Every 2xx is decoded the way the first documented response says.
     let (od, nd) = (o.output(), n.output());
-    if od != nd {
-        let rust = if output_ty(od) != output_ty(nd) {
+    if d.old.decode_key(od) != d.new.decode_key(nd) {
+        let rust = if output_ty(od).map(|t| d.old.text(t)) != output_ty(nd).map(|t| d.new.text(t)) {
             (RustImpact::Breaking, "the call returns another type")
         } else {
             NONE
@@ -1089,7 +1092,11 @@ fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
         };
         d.push(
             item,
-            format!("response {} → {}", decode_text(od), decode_text(nd)),
+            format!(
+                "response {} → {}",
+                decode_text(&d.old, od),
+                decode_text(&d.new, nd)
+            ),
             rust,
             wire,
         );
@@ -1098,7 +1105,7 @@ fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
     let new_s: Vec<u16> = n.success.iter().map(|r| r.status).collect();
     for r in &n.success {
         if !old_s.contains(&r.status) {
-            let wire = if &r.decode == od {
+            let wire = if d.new.decode_key(&r.decode) == d.old.decode_key(od) {
                 (
                     WireImpact::None,
                     "old clients read it as they read the others",
@@ -1111,7 +1118,11 @@ fn responses(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
             };
             d.push(
                 item,
-                format!("status {} added ({})", r.status, decode_text(&r.decode)),
+                format!(
+                    "status {} added ({})",
+                    r.status,
+                    decode_text(&d.new, &r.decode)
+                ),
                 NONE,
                 wire,
             );
@@ -1193,19 +1204,24 @@ fn pagination(d: &mut Diff<'_>, item: &str, o: &Operation, n: &Operation) {
             (RustImpact::Breaking, "the builder loses `stream()`"),
             NO_WIRE,
         ),
-        (Some(op), Some(np)) if text(op) != text(np) || op.item_ty != np.item_ty => d.push(
-            item,
-            format!("pagination {} → {}", text(op), text(np)),
-            if op.item_ty != np.item_ty {
-                (RustImpact::Breaking, "`stream()` yields another type")
-            } else {
-                NONE
-            },
-            (
-                WireImpact::Breaking,
-                "old clients' `stream()` pages the old way and may skip, repeat or stop early",
-            ),
-        ),
+        (Some(op), Some(np))
+            if text(op) != text(np) || d.old.text(&op.item_ty) != d.new.text(&np.item_ty) =>
+        {
+            let item_changed = d.old.text(&op.item_ty) != d.new.text(&np.item_ty);
+            d.push(
+                item,
+                format!("pagination {} → {}", text(op), text(np)),
+                if item_changed {
+                    (RustImpact::Breaking, "`stream()` yields another type")
+                } else {
+                    NONE
+                },
+                (
+                    WireImpact::Breaking,
+                    "old clients' `stream()` pages the old way and may skip, repeat or stop early",
+                ),
+            )
+        }
         _ => {}
     }
 }
@@ -1373,7 +1389,7 @@ fn type_model(d: &mut Diff<'_>, o: &TypeModel, n: &TypeModel) {
                 match pair {
                     (None, Some(v)) => d.push(
                         vitem,
-                        format!("union variant added: `{}`", ty_text(&v.ty)),
+                        format!("union variant added: `{}`", d.new.text(&v.ty)),
                         (
                             RustImpact::Breaking,
                             "a new variant: a `match` without a wildcard no longer compiles \
@@ -1403,10 +1419,11 @@ fn type_model(d: &mut Diff<'_>, o: &TypeModel, n: &TypeModel) {
                     ),
                     (Some(a), Some(b)) => {
                         let (aw, bw) = (d.old.wire_ty(&a.ty), d.new.wire_ty(&b.ty));
-                        if a.ty != b.ty {
+                        let (at, bt) = (d.old.text(&a.ty), d.new.text(&b.ty));
+                        if at != bt {
                             d.push(
                                 vitem,
-                                format!("variant type `{}` → `{}`", ty_text(&a.ty), ty_text(&b.ty)),
+                                format!("variant type `{at}` → `{bt}`"),
                                 (RustImpact::Breaking, "the variant holds another type"),
                                 if aw != bw {
                                     (
@@ -1465,7 +1482,7 @@ struct Direction {
     form: bool,
 }
 
-fn field_text(f: &FieldModel) -> String {
+fn field_text(side: &Side<'_>, f: &FieldModel) -> String {
     let mut flags = vec![required(f.required)];
     if f.nullable {
         flags.push("nullable");
@@ -1476,7 +1493,7 @@ fn field_text(f: &FieldModel) -> String {
     if f.write_only {
         flags.push("write-only");
     }
-    format!("{} `{}`", flags.join(" "), ty_text(&f.ty))
+    format!("{} `{}`", flags.join(" "), side.text(&f.ty))
 }
 
 fn field(
@@ -1512,7 +1529,7 @@ fn field(
             };
             d.push(
                 item,
-                format!("field added: {}", field_text(f)),
+                format!("field added: {}", field_text(&d.new, f)),
                 (rust.0, &rust.1),
                 wire,
             );
@@ -1530,7 +1547,7 @@ fn field(
             };
             d.push(
                 item,
-                format!("field removed (was {})", field_text(f)),
+                format!("field removed (was {})", field_text(&d.old, f)),
                 (RustImpact::Breaking, &ctor_why("the field is gone")),
                 wire,
             );
@@ -1557,7 +1574,8 @@ fn field_changed(
         );
     }
     let (ow, nw) = (d.old.wire_ty(&o.ty), d.new.wire_ty(&n.ty));
-    if o.ty != n.ty {
+    let (ot, nt) = (d.old.text(&o.ty), d.new.text(&n.ty));
+    if ot != nt {
         let wire = if ow == nw {
             NO_WIRE
         } else if dir.received && ow != "json" {
@@ -1572,12 +1590,12 @@ fn field_changed(
         };
         d.push(
             item,
-            format!("type `{}` → `{}`", ty_text(&o.ty), ty_text(&n.ty)),
+            format!("type `{ot}` → `{nt}`"),
             (RustImpact::Breaking, "the field holds another type"),
             wire,
         );
     }
-    let option = |f: &FieldModel| !f.required || f.nullable;
+    let option = FieldModel::optional;
     if o.required != n.required || o.nullable != n.nullable {
         let what = format!(
             "{} → {}",

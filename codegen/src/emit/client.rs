@@ -51,8 +51,8 @@ fn module_doc(api: &Api) -> TokenStream {
 }
 
 /// Type of a global parameter's stored value and how setters take it.
-fn setter_arg(ty: &Ty, types: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
-    let stored = rust_type(ty, types);
+fn setter_arg(api: &Api, ty: &Ty, types: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+    let stored = rust_type(api, ty, types);
     if *ty == Ty::String {
         (stored, quote!(impl Into<String>), quote!(value.into()))
     } else {
@@ -201,7 +201,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
     }
     for g in &api.global_params {
         let n = ident(&g.rust);
-        let (stored, arg, conv) = setter_arg(&g.ty, &types);
+        let (stored, arg, conv) = setter_arg(api, &g.ty, &types);
         let gdoc = doc(&format!(
             "Default `{}` for every call; a call may override it.\n\n{}",
             g.wire, g.docs

@@ -46,7 +46,7 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
     let mut tests = Vec::new();
     for op in &api.operations {
         if let Some(body) = &op.body {
-            let ty = rust_type(&body.ty, &types);
+            let ty = rust_type(api, &body.ty, &types);
             for ex in &body.examples {
                 tests.push(test(ty.clone(), None, ex));
             }
@@ -54,7 +54,7 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
         for r in &op.success {
             let (ty, envelope) = match &r.decode {
                 Decode::Json { envelope, .. } => {
-                    (output_type(&r.decode, &types), envelope.as_deref())
+                    (output_type(api, &r.decode, &types), envelope.as_deref())
                 }
                 Decode::Empty | Decode::Text(_) => continue,
             };
@@ -64,7 +64,7 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
         }
     }
     if let Some(error) = &api.error {
-        let ty = rust_type(&error.ty, &types);
+        let ty = rust_type(api, &error.ty, &types);
         for ex in &error.examples {
             tests.push(test(ty.clone(), None, ex));
         }

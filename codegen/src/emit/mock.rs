@@ -20,34 +20,20 @@ use quote::quote;
 use super::{doc, error_body, ident, inner_doc, output_type, rust_type};
 use crate::ir::{
     Api, AuthKind, BodyEncoding, ClientParamLocation, Decode, Operation, Param, ParamLocation, Ty,
-    TypeBody,
+    TypeBody, TypeId,
 };
 
 /// Named types whose wire form is not their serde form: objects with a read-only field, and
-/// objects and unions that hold such a type (through lists, maps, options and boxes).
-fn wire_types(api: &Api) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for t in &api.types {
-            let involved = match &t.body {
-                TypeBody::Object { fields, .. } => fields
-                    .iter()
-                    .any(|f| !f.clearable && (f.read_only || mentions(&f.ty, &set))),
-                TypeBody::Union { variants } => variants.iter().any(|v| mentions(&v.ty, &set)),
-                TypeBody::Enum { .. } => false,
-            };
-            if involved {
-                set.insert(t.rust.clone());
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
+/// objects and unions that hold such a type (`TypeModel::holds_read_only`).
+fn wire_types(api: &Api) -> BTreeSet<TypeId> {
+    api.space()
+        .iter()
+        .filter(|(_, t)| t.holds_read_only)
+        .map(|(id, _)| id)
+        .collect()
 }
 
-fn mentions(ty: &Ty, set: &BTreeSet<String>) -> bool {
+fn mentions(ty: &Ty, set: &BTreeSet<TypeId>) -> bool {
     match ty {
         Ty::Named(n) => set.contains(n),
         Ty::Array(inner) | Ty::Map(inner) => mentions(inner, set),
@@ -56,7 +42,7 @@ fn mentions(ty: &Ty, set: &BTreeSet<String>) -> bool {
 }
 
 /// `Wire` impls for the types of [`wire_types`].
-fn wire_impls(api: &Api, set: &BTreeSet<String>) -> Vec<TokenStream> {
+fn wire_impls(api: &Api, set: &BTreeSet<TypeId>) -> Vec<TokenStream> {
     let encode = |ty: &Ty, value: TokenStream| {
         if mentions(ty, set) {
             quote!(kit::Wire::wire(#value)?)
@@ -64,10 +50,10 @@ fn wire_impls(api: &Api, set: &BTreeSet<String>) -> Vec<TokenStream> {
             quote!(kit::serde_wire(#value)?)
         }
     };
-    api.types
+    api.space()
         .iter()
-        .filter(|t| set.contains(&t.rust))
-        .map(|t| {
+        .filter(|(id, _)| set.contains(id))
+        .map(|(_, t)| {
             let name = ident(&t.rust);
             let body = match &t.body {
                 TypeBody::Object { fields, .. } => {
@@ -77,7 +63,7 @@ fn wire_impls(api: &Api, set: &BTreeSet<String>) -> Vec<TokenStream> {
                         .map(|f| {
                             let n = ident(&f.rust);
                             let wire = &f.wire;
-                            let optional = !f.required || f.nullable;
+                            let optional = f.optional();
                             let value = if optional {
                                 let x = encode(&f.ty, quote!(x));
                                 let absent = if f.nullable {
@@ -125,10 +111,7 @@ fn wire_impls(api: &Api, set: &BTreeSet<String>) -> Vec<TokenStream> {
 fn matchable(api: &Api, p: &Param) -> bool {
     match &p.ty {
         Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::TemporaryUrl => false,
-        Ty::Named(n) => api
-            .types
-            .iter()
-            .any(|t| &t.rust == n && matches!(t.body, TypeBody::Enum { .. })),
+        Ty::Named(n) => api.ty(*n).is_enum(),
         _ => true,
     }
 }
@@ -150,7 +133,7 @@ fn param_matcher(api: &Api, p: &Param) -> Option<TokenStream> {
     let (arg, conv) = if p.ty == Ty::String {
         (quote!(impl Into<String>), quote!(value.into()))
     } else {
-        let ty = rust_type(&p.ty, &quote!(super::types::));
+        let ty = rust_type(api, &p.ty, &quote!(super::types::));
         (ty, quote!(clientgen_runtime::ToParam::to_param(&value)))
     };
     Some(quote! {
@@ -208,14 +191,14 @@ fn operation(
     api: &Api,
     op: &Operation,
     method: &str,
-    set: &BTreeSet<String>,
+    set: &BTreeSet<TypeId>,
 ) -> (TokenStream, TokenStream) {
     let types = quote!(super::types::);
     let method_id = ident(method);
     let name = ident(&op.builder);
     let op_id = &op.method_name;
     let line = format!("`{:?} {}`", op.method, op.path_template);
-    let value = output_type(op.output(), &types);
+    let value = output_type(api, op.output(), &types);
     let error = error_body(api, &types);
     let wire = match op.output() {
         Decode::Json { ty, .. } if mentions(ty, set) => {
@@ -248,7 +231,7 @@ fn operation(
         .as_ref()
         .filter(|b| b.encoding == BodyEncoding::Json)
     {
-        let ty = rust_type(&body.ty, &types);
+        let ty = rust_type(api, &body.ty, &types);
         setters.push(quote! {
             /// Matches only calls whose JSON body decodes and passes `accept`.
             pub fn with_body(

@@ -141,8 +141,8 @@ pub(crate) fn source_line(cite: &ir::Cite) -> String {
     )
 }
 
-/// The Rust type of `ty`; named types are reached through `types_path`.
-pub(crate) fn rust_type(ty: &Ty, types_path: &TokenStream) -> TokenStream {
+/// The Rust type of `ty`; named types of `api` are reached through `types_path`.
+pub(crate) fn rust_type(api: &Api, ty: &Ty, types_path: &TokenStream) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
         Ty::Integer => quote!(i64),
@@ -156,15 +156,15 @@ pub(crate) fn rust_type(ty: &Ty, types_path: &TokenStream) -> TokenStream {
         Ty::Json => quote!(serde_json::Value),
         Ty::TemporaryUrl => quote!(clientgen_runtime::transfer::TemporaryUrl),
         Ty::Array(inner) => {
-            let inner = rust_type(inner, types_path);
+            let inner = rust_type(api, inner, types_path);
             quote!(Vec<#inner>)
         }
         Ty::Map(inner) => {
-            let inner = rust_type(inner, types_path);
+            let inner = rust_type(api, inner, types_path);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
-        Ty::Named(name) => {
-            let name = ident(name);
+        Ty::Named(id) => {
+            let name = ident(api.type_name(*id));
             quote!(#types_path #name)
         }
     }
@@ -173,15 +173,15 @@ pub(crate) fn rust_type(ty: &Ty, types_path: &TokenStream) -> TokenStream {
 /// The error body type of an API, for `Error<E>`.
 pub(crate) fn error_body(api: &Api, types_path: &TokenStream) -> TokenStream {
     match &api.error {
-        Some(e) => rust_type(&e.ty, types_path),
+        Some(e) => rust_type(api, &e.ty, types_path),
         None => quote!(serde_json::Value),
     }
 }
 
 /// The value type an operation returns.
-pub(crate) fn output_type(decode: &ir::Decode, types_path: &TokenStream) -> TokenStream {
+pub(crate) fn output_type(api: &Api, decode: &ir::Decode, types_path: &TokenStream) -> TokenStream {
     match decode {
         ir::Decode::Empty => quote!(()),
-        ir::Decode::Json { ty, .. } | ir::Decode::Text(ty) => rust_type(ty, types_path),
+        ir::Decode::Json { ty, .. } | ir::Decode::Text(ty) => rust_type(api, ty, types_path),
     }
 }

@@ -87,11 +87,11 @@ fn is_argument(p: &Param) -> bool {
     p.required || p.location == ParamLocation::Path
 }
 
-fn arg_type(ty: &Ty) -> (TokenStream, TokenStream) {
+fn arg_type(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
     let types = quote!(types::);
     match ty {
         Ty::String => (quote!(impl Into<String>), quote!(.into())),
-        other => (rust_type(other, &types), TokenStream::new()),
+        other => (rust_type(api, other, &types), TokenStream::new()),
     }
 }
 
@@ -109,7 +109,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     for p in &op.params {
         let n = ident(&p.rust);
         if is_argument(p) {
-            let (ty, conv) = arg_type(&p.ty);
+            let (ty, conv) = arg_type(api, &p.ty);
             args.push(quote!(#n: #ty));
             inits.push(if conv.is_empty() {
                 quote!(#n,)
@@ -121,7 +121,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     if let Some(body) = &op.body {
-        let ty = rust_type(&body.ty, &quote!(types::));
+        let ty = rust_type(api, &body.ty, &quote!(types::));
         args.push(quote!(body: &'a #ty));
         inits.push(quote!(body,));
     }
@@ -164,7 +164,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let all_params: Vec<&Param> = op.params.iter().chain(&api.global_params).collect();
     let fields = all_params.iter().map(|p| {
         let n = ident(&p.rust);
-        let ty = rust_type(&p.ty, &types);
+        let ty = rust_type(api, &p.ty, &types);
         if is_argument(p) && !api.global_params.iter().any(|g| g.rust == p.rust) {
             quote!(#n: #ty,)
         } else {
@@ -172,7 +172,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body_field = op.body.as_ref().map(|b| {
-        let ty = rust_type(&b.ty, &types);
+        let ty = rust_type(api, &b.ty, &types);
         quote!(body: &'a #ty,)
     });
     let setters = all_params
@@ -191,7 +191,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 p.docs.clone()
             };
             let sdoc = doc(&text);
-            let (ty, conv) = arg_type(&p.ty);
+            let (ty, conv) = arg_type(api, &p.ty);
             quote! {
                 #sdoc
                 pub fn #n(mut self, value: #ty) -> Self {
@@ -242,7 +242,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let one_of = op.body.as_ref().and_then(one_of_required);
-    let output = output_type(op.output(), &types);
+    let output = output_type(api, op.output(), &types);
     let decode = match op.output() {
         Decode::Empty => quote!(resp.empty()),
         Decode::Json {
@@ -269,7 +269,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let status = proc_macro2::Literal::u16_unsuffixed(r.status);
         Some(quote!(&& !(resp.status() == #status && resp.json_object_has_key(#key))))
     });
-    let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
+    let stream = op.pagination.as_ref().map(|p| stream_method(api, op, p));
     quote! {
         #bdoc
         #[must_use = "a request does nothing until it is sent or awaited"]
@@ -440,9 +440,9 @@ fn read_path(value: TokenStream, steps: &[crate::ir::Step], by_ref: bool) -> (To
 }
 
 /// `stream()`: every item across pages, fetched lazily, one page held at a time.
-fn stream_method(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
+fn stream_method(api: &Api, op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
     use crate::ir::PageField;
-    let item = rust_type(&p.item_ty, &quote!(types::));
+    let item = rust_type(api, &p.item_ty, &quote!(types::));
     let first = proc_macro2::Literal::i64_unsuffixed(p.first_page);
     let builder = ident(&op.builder);
     // The page number: a query setter, or a field of a copy of the body made for each page.

@@ -16,9 +16,9 @@ pub(super) fn module(api: &Api) -> TokenStream {
             TypeBody::Object {
                 fields,
                 keep_unknown,
-            } => object(t, fields, *keep_unknown),
+            } => object(api, t, fields, *keep_unknown),
             TypeBody::Enum { integer, values } => open_enum(t, *integer, values),
-            TypeBody::Union { variants } => union(t, variants),
+            TypeBody::Union { variants } => union(api, t, variants),
         };
         quote! { #item }
     });
@@ -55,8 +55,8 @@ fn field_doc(f: &FieldModel) -> String {
 }
 
 /// How a field is declared: its Rust type and serde attributes.
-fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
-    let mut base = rust_type(&f.ty, &TokenStream::new());
+fn field_decl(api: &Api, f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
+    let mut base = rust_type(api, &f.ty, &TokenStream::new());
     if f.boxed {
         base = quote!(Box<#base>);
     }
@@ -73,7 +73,7 @@ fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
         ));
         return (quote!(clientgen_runtime::Patch<#base>), serde);
     }
-    let optional = !f.required || f.nullable;
+    let optional = f.optional();
     let ty = if optional {
         quote!(Option<#base>)
     } else {
@@ -97,14 +97,14 @@ fn field_decl(f: &FieldModel) -> (TokenStream, Vec<TokenStream>) {
     (ty, serde)
 }
 
-fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
+fn object(api: &Api, t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStream {
     let name = ident(&t.rust);
     let tdoc = type_doc(t);
     let any_deprecated = fields.iter().any(|f| f.deprecated.is_some());
     let decls = fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let fdoc = doc(&field_doc(f));
-        let (ty, serde) = field_decl(f);
+        let (ty, serde) = field_decl(api, f);
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         let deprecated = f
             .deprecated
@@ -137,7 +137,7 @@ fn object(t: &TypeModel, fields: &[FieldModel], keep_unknown: bool) -> TokenStre
         (has_required && fields.iter().all(|f| !f.read_only || !f.required)).then(|| {
             let args = required.iter().map(|f| {
                 let n = ident(&f.rust);
-                let ty = field_decl(f).0;
+                let ty = field_decl(api, f).0;
                 quote!(#n: #ty)
             });
             let inits = fields.iter().map(|f| {
@@ -337,13 +337,13 @@ fn literal(value: &EnumLiteral) -> Literal {
     }
 }
 
-fn union(t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
+fn union(api: &Api, t: &TypeModel, variants: &[crate::ir::Variant]) -> TokenStream {
     let name = ident(&t.rust);
     let tdoc = type_doc(t);
     let decls = variants.iter().map(|v| {
         let vn = ident(&v.rust);
         let vdoc = doc(&v.docs);
-        let mut ty = rust_type(&v.ty, &TokenStream::new());
+        let mut ty = rust_type(api, &v.ty, &TokenStream::new());
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
@@ -374,7 +374,7 @@ fn error_body_impl(api: &Api) -> Option<TokenStream> {
     let Ty::Named(body) = &error.ty else {
         return None;
     };
-    let body_ident = ident(body);
+    let body_ident = ident(api.type_name(*body));
     let (code_ty, code_expr) = match &error.code_ty {
         Some(code) => {
             // Follow the path, stepping through optional fields with `?`.
@@ -387,7 +387,7 @@ fn error_body_impl(api: &Api) -> Option<TokenStream> {
                     quote!(#expr.#field)
                 };
             }
-            let code = ident(code);
+            let code = ident(api.type_name(*code));
             (quote!(#code), quote!(Some(&#expr)))
         }
         None => (quote!(std::convert::Infallible), quote!(None)),
