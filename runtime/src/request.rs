@@ -93,7 +93,14 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json_body<T: Serialize>(&mut self, body: &T) {
-        match serde_json::to_vec(body) {
+        self.set_json(serde_json::to_vec(body));
+    }
+
+    /// The part of [`Request::json_body`] that does not depend on the body's type, compiled
+    /// once rather than once per body type.
+    #[inline(never)]
+    fn set_json(&mut self, encoded: serde_json::Result<Vec<u8>>) {
+        match encoded {
             Ok(bytes) => self.body = Body::Json(bytes.into()),
             Err(e) => self.refuse(format!("the body does not serialize: {e}")),
         }

@@ -264,15 +264,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut payload = None;
-        let mut rest = Map::new();
-        while let Some(name) = map.next_key::<Cow<'de, str>>()? {
-            // A repeated key: the last one wins, as it does in a parsed `serde_json::Map`.
-            if name == self.key {
-                payload = Some(map.next_value::<T>()?);
-            } else {
-                keep_other(&mut map, name, &mut rest)?;
-            }
-        }
+        let rest = walk_envelope(&mut map, self.key, &mut |map| {
+            payload = Some(map.next_value::<T>()?);
+            Ok(())
+        })?;
         Ok((payload, rest))
     }
 }
@@ -282,16 +277,25 @@ fn expecting_envelope(key: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::R
     write!(f, "a JSON object with key `{key}`")
 }
 
-/// A key beside the payload, into the rest: generic over the map only, so compiled once for
-/// serde_json's, whatever the payload's type.
+/// The walk over an envelope's keys: `payload` decodes the payload key's value, every other
+/// key goes into the rest. Generic over the map only, so compiled once for serde_json's,
+/// whatever the payload's type; a repeated key: the last one wins, as it does in a parsed
+/// `serde_json::Map`.
 #[inline(never)]
-fn keep_other<'de, A: MapAccess<'de>>(
+fn walk_envelope<'de, A: MapAccess<'de>>(
     map: &mut A,
-    name: Cow<'de, str>,
-    rest: &mut Map<String, Value>,
-) -> Result<(), A::Error> {
-    rest.insert(name.into_owned(), map.next_value::<Value>()?);
-    Ok(())
+    key: &str,
+    payload: &mut dyn FnMut(&mut A) -> Result<(), A::Error>,
+) -> Result<Map<String, Value>, A::Error> {
+    let mut rest = Map::new();
+    while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+        if name == key {
+            payload(map)?;
+        } else {
+            rest.insert(name.into_owned(), map.next_value::<Value>()?);
+        }
+    }
+    Ok(rest)
 }
 
 impl ResponseParts {

@@ -68,9 +68,15 @@ impl<T: UnknownFields + ?Sized> UnknownFields for Box<T> {
 impl<T: UnknownFields> UnknownFields for Vec<T> {
     fn collect_unknown(&self, path: &str, out: &mut Vec<String>) {
         for (i, v) in self.iter().enumerate() {
-            v.collect_unknown(&format!("{path}[{i}]"), out);
+            v.collect_unknown(&index_path(path, i), out);
         }
     }
+}
+
+/// `path[i]`; not inlined into the `Vec` impl above, which is compiled once per item type.
+#[inline(never)]
+fn index_path(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
 }
 
 impl<T: UnknownFields> UnknownFields for BTreeMap<String, T> {
