@@ -2,7 +2,7 @@
 //! problem found, each pointing at its YAML path, line and column.
 //!
 //! Lowering is a list of small passes over one spec, each in its own module, run in the order
-//! [`Lowerer::api`] spells out, because each needs what the ones before it resolved:
+//! `Lowerer::api` spells out, because each needs what the ones before it resolved:
 //!
 //! 1. `names`: every Rust name, scope by scope (`naming` holds the policy), and the type
 //!    table: type names resolved and sorted, then an [`ir::TypeId`] per place, so that the
