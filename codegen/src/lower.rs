@@ -553,6 +553,35 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A parameter is written as text (`ToParam`): a scalar other than `json`, or an enum; in
+    /// the query also a list of those (written in its `style`). Anything else would be
+    /// accepted here and fail to compile in the generated request builder.
+    fn check_param_type(&mut self, path: &str, location: ir::ParamLocation, ty: &Ty) {
+        let (element, array) = match ty {
+            Ty::Array(inner) => (&**inner, true),
+            other => (other, false),
+        };
+        match element {
+            Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Object) => {
+                self.error(path, "a parameter cannot be an object");
+            }
+            Ty::Named(n) if self.kind_of(n) == Some(TypeKind::Union) => {
+                self.error(path, "a parameter cannot be a union: it has no text form");
+            }
+            Ty::Json | Ty::Map(_) | Ty::Array(_) => {
+                self.error(
+                    path,
+                    "a parameter must be a scalar other than `json`, or an enum (in the query, \
+                     also an array of those)",
+                );
+            }
+            _ if array && location != ir::ParamLocation::Query => {
+                self.error(path, "only a query parameter can be an array");
+            }
+            _ => {}
+        }
+    }
+
     /// Lowers parameters. Global ones come with their names (resolved in the client builder);
     /// an operation's are named in its request builder, beside the global ones (`taken`).
     fn params(
@@ -594,11 +623,7 @@ impl Lowerer<'_> {
                         "`style` applies to array parameters only",
                     );
                 }
-                if let Ty::Named(n) = &ty {
-                    if self.kind_of(n) == Some(TypeKind::Object) {
-                        self.error(&join(&path, "type"), "a parameter cannot be an object");
-                    }
-                }
+                self.check_param_type(&join(&path, "type"), p.location, &ty);
                 ir::Param {
                     wire: wire.clone(),
                     rust,
