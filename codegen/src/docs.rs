@@ -104,10 +104,13 @@ pub fn sanitize(text: &str) -> String {
 
 /// Doc text laid out as doc-comment lines: trailing spaces cut, leading and trailing blank
 /// lines dropped, and each run of blank lines outside a code block made one, so that a
-/// template joining an empty piece leaves no blank `///` behind.
+/// template joining an empty piece leaves no blank `///` behind. Codepoints that change the
+/// direction of text, which rustc refuses in a comment (`text_direction_codepoint_in_literal`),
+/// are written as their escapes (`\u{202e}`).
 pub fn lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
+    let text = escape_direction_marks(text);
     for line in text.lines() {
         let line = line.trim_end();
         if let Some(f) = &fence {
@@ -127,6 +130,25 @@ pub fn lines(text: &str) -> Vec<String> {
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
+    }
+    out
+}
+
+/// The codepoints rustc refuses in comments and literals because they reorder how the
+/// surrounding text is shown.
+pub fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_direction_mark`] written as its escape, `\u{202e}`.
+pub fn escape_direction_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_direction_mark(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -452,6 +474,15 @@ fn url_len(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn direction_marks_are_written_as_escapes() {
+        let text = "a \u{202e}reversed\u{202c} b \u{2067}c\u{2069} \u{200b}kept";
+        assert_eq!(
+            lines(text),
+            ["a \\u{202e}reversed\\u{202c} b \\u{2067}c\\u{2069} \u{200b}kept"]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -9,6 +9,10 @@ use crate::ir::{Api, Decode, Example};
 
 /// A raw string literal holding `text`, so that the generated test shows the example as written.
 pub(super) fn raw_literal(text: &str) -> Literal {
+    // A raw string cannot escape what rustc refuses to see in a literal.
+    if text.chars().any(crate::docs::is_direction_mark) {
+        return Literal::string(text);
+    }
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
