@@ -331,6 +331,31 @@ pub fn assign_beside(
     }
 }
 
+/// Methods of a mock expectation that are not parameter matchers (`emit/mock.rs`).
+const MATCHER_SCOPE: &[&str] = &["with_body"];
+
+/// The names of the `with_<param>` matchers of one mock expectation, for parameters with Rust
+/// names `params` (unique in their request builder): `with_type` for `type_`, `with_42` for
+/// `_42` (the `_` a keyword suffix or digit prefix needed is not needed after `with_`). A
+/// parameter whose short form is taken, by the expectation's own `with_body` or by another
+/// parameter's (`foo` and `foo_`), keeps its full name after `with_` (`with_body_`).
+pub fn matcher_names(params: &[&str]) -> Vec<String> {
+    let short = |rust: &str| format!("with_{}", rust.trim_matches('_'));
+    params
+        .iter()
+        .map(|rust| {
+            let name = short(rust);
+            let clash = MATCHER_SCOPE.contains(&name.as_str())
+                || params.iter().any(|other| other != rust && short(other) == name);
+            if clash {
+                format!("with_{}", rust.trim_start_matches('_'))
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,6 +445,14 @@ mod tests {
         assert_eq!(
             assign(Namespace::Field, &[("x", Some("a")), ("y", Some("a"))]),
             Err(vec!["a".to_owned()])
+        );
+    }
+
+    #[test]
+    fn matcher_names_drop_affixes_unless_they_would_collide() {
+        assert_eq!(
+            matcher_names(&["type_", "_42", "body_", "foo", "foo_", "plain"]),
+            ["with_type", "with_42", "with_body_", "with_foo", "with_foo_", "with_plain"]
         );
     }
 }
