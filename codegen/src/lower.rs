@@ -24,12 +24,43 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
         form_credentials: Vec::new(),
         one_of_required: BTreeMap::new(),
     };
+    if let Ok(tree) = serde_json::to_value(spec) {
+        for path in blank_docs(&tree, "") {
+            cx.error(&path, "`docs` is empty: say what this is (a blank text documents nothing)");
+        }
+    }
     let api = cx.api();
     if cx.errors.is_empty() {
         Ok(api)
     } else {
         Err(cx.errors)
     }
+}
+
+/// The paths of every `docs` text of the spec that is empty or blank: the generated item would
+/// have no documentation (`missing_docs`), or an empty section.
+fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                let here = if path.is_empty() { key.clone() } else { join(path, key) };
+                match v {
+                    serde_json::Value::String(text) if key == "docs" && text.trim().is_empty() => {
+                        out.push(here)
+                    }
+                    _ => out.extend(blank_docs(v, &here)),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                out.extend(blank_docs(v, &format!("{path}[{i}]")));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 struct Lowerer<'a> {
