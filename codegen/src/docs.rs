@@ -106,11 +106,12 @@ pub fn sanitize(text: &str) -> String {
 /// lines dropped, and each run of blank lines outside a code block made one, so that a
 /// template joining an empty piece leaves no blank `///` behind. Codepoints that change the
 /// direction of text, which rustc refuses in a comment (`text_direction_codepoint_in_literal`),
-/// are written as their escapes (`\u{202e}`).
+/// are written as their escapes (`\u{202e}`), and a carriage return ends a line, as it does in
+/// the text it came from (rustc refuses a bare one in a doc comment).
 pub fn lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
-    let text = escape_direction_marks(text);
+    let text = escape_direction_marks(&text.replace("\r\n", "\n").replace('\r', "\n"));
     for line in text.lines() {
         let line = line.trim_end();
         if let Some(f) = &fence {
@@ -474,6 +475,11 @@ fn url_len(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_carriage_return_ends_a_line() {
+        assert_eq!(lines("one\rtwo\r\nthree\n"), ["one", "two", "three"]);
+    }
+
     #[test]
     fn direction_marks_are_written_as_escapes() {
         let text = "a \u{202e}reversed\u{202c} b \u{2067}c\u{2069} \u{200b}kept";

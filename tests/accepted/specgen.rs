@@ -11,23 +11,26 @@
 
 use std::fmt::Write as _;
 
+/// splitmix64's finaliser.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// splitmix64: tiny, seedable, and the same on every platform.
 pub struct Rng(u64);
 
 impl Rng {
     /// The stream of case `case` of batch `seed`.
     pub fn new(seed: u64, case: u64) -> Rng {
-        let mut r = Rng(seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
-        r
+        // Both mixed, so that the streams of two cases are not one stream shifted.
+        Rng(mix(mix(seed) ^ case.wrapping_add(0x632B_E59B_D9B4_E019)))
     }
 
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        mix(self.0)
     }
 
     /// A number in `0..n` (`n > 0`).
@@ -346,6 +349,28 @@ impl Gen {
         }
     }
 
+    /// An explicit snake_case `rust_name`: mostly one the language allows in some scope, some
+    /// reserved or taken, some not identifiers at all.
+    fn snake_rust_name(&mut self) -> String {
+        if self.rng.chance(20) {
+            return self.name();
+        }
+        let valid = [
+            "renamed", "other_name", "x2", "type_", "value_", "with_body", "into_inner",
+            "as_ref", "get", "name_", "stream_", "extra_2", "new_", "id",
+        ];
+        self.rng.pick(&valid).to_owned()
+    }
+
+    /// An explicit UpperCamelCase `rust_name`, like [`Gen::snake_rust_name`].
+    fn pascal_rust_name(&mut self) -> String {
+        if self.rng.chance(20) {
+            return self.rng.pick(HOSTILE_TYPES).to_owned();
+        }
+        let valid = ["Renamed", "OtherName", "X2", "Type_", "Value_", "Kind", "FromStr", "Item2"];
+        self.rng.pick(&valid).to_owned()
+    }
+
     /// `lo` to `lo + spread - 1` distinct names.
     fn some_names(&mut self, lo: usize, spread: usize) -> Vec<String> {
         let n = lo + self.rng.below(spread);
@@ -377,7 +402,20 @@ impl Gen {
     }
 
     /// A type expression that is not an object (parameters), from scalars and enums.
-    fn param_type(&mut self) -> T {
+    fn param_type(&mut self, location: &str) -> T {
+        // Mostly what a parameter can be (a scalar but `json`, an enum, a list in the query);
+        // sometimes not, to see the refusal.
+        if self.rng.chance(5) {
+            return self.any_type(0);
+        }
+        let mut t = self.param_type_any();
+        while matches!(&t, T::Scalar("json")) || (location != "query" && matches!(t, T::Array(_))) {
+            t = self.param_type_any();
+        }
+        t
+    }
+
+    fn param_type_any(&mut self) -> T {
         let enums: Vec<usize> = (0..self.types.len())
             .filter(|&i| self.types[i].referable && matches!(self.types[i].kind, Kind::Enum { .. }))
             .collect();
@@ -429,7 +467,7 @@ impl Gen {
             m.push((s("note"), s(self.prose())));
         }
         if self.rng.chance(5) {
-            m.push((s("rust_name"), s(self.name())));
+            m.push((s("rust_name"), s(self.snake_rust_name())));
         }
         Y::M(m)
     }
@@ -534,7 +572,7 @@ impl Gen {
             };
             let mut entry = vec![(s("value"), v), (s("docs"), s(self.prose()))];
             if self.rng.chance(5) {
-                entry.push((s("rust_name"), s(self.rng.pick(HOSTILE_TYPES).to_string())));
+                entry.push((s("rust_name"), s(self.pascal_rust_name())));
             }
             list.push(Y::M(entry));
         }
@@ -568,7 +606,7 @@ impl Gen {
     fn fill_object(&mut self, i: usize) {
         let mut m = self.common("object");
         if self.rng.chance(5) {
-            m.push((s("rust_name"), s(self.rng.pick(HOSTILE_TYPES).to_string())));
+            m.push((s("rust_name"), s(self.pascal_rust_name())));
         }
         // Derive from an object filled before this one that is not derived itself.
         let sources: Vec<usize> = (0..i)
@@ -641,7 +679,7 @@ impl Gen {
                 f.push((s("note"), s(self.prose())));
             }
             if self.rng.chance(4) {
-                f.push((s("rust_name"), s(self.name())));
+                f.push((s("rust_name"), s(self.snake_rust_name())));
             }
             if self.rng.chance(10) {
                 f.push((s("form_name"), s(self.name())));
@@ -863,7 +901,7 @@ impl Gen {
             m.push((s("note"), s(self.prose())));
         }
         if self.rng.chance(5) {
-            m.push((s("rust_name"), s(self.name())));
+            m.push((s("rust_name"), s(self.snake_rust_name())));
         }
         let method = self.rng.pick(&["GET", "POST", "PUT", "PATCH", "DELETE"]);
         m.push((s("method"), s(method)));
@@ -886,7 +924,7 @@ impl Gen {
                 let _ = write!(path, "/x{{{wire}}}");
                 (T::Scalar(self.rng.pick(&["string", "integer", "date"])), true)
             } else {
-                (self.param_type(), self.rng.chance(30))
+                (self.param_type(location), self.rng.chance(30))
             };
             if location == "query" && matches!(ty, T::Scalar("integer")) {
                 int_queries.push(wire.clone());
@@ -1154,7 +1192,7 @@ pub fn spec(seed: u64, case: u64) -> String {
             }
             _ => {
                 let location = g.rng.pick(&["query", "header"]);
-                let ty = g.param_type_scalar();
+                let ty = g.param_type_scalar(location);
                 let y = g.param(location, ty, false);
                 global_names.push(name.clone());
                 globals.push((s(name), y));
@@ -1249,9 +1287,12 @@ pub fn spec(seed: u64, case: u64) -> String {
 
 impl Gen {
     /// A global parameter's type: types are not declared yet when globals are drawn.
-    fn param_type_scalar(&mut self) -> T {
-        let base = T::Scalar(self.rng.pick(SCALARS));
-        if self.rng.chance(20) {
+    fn param_type_scalar(&mut self, location: &str) -> T {
+        let mut base = T::Scalar(self.rng.pick(SCALARS));
+        while matches!(base, T::Scalar("json")) && !self.rng.chance(5) {
+            base = T::Scalar(self.rng.pick(SCALARS));
+        }
+        if location == "query" && self.rng.chance(20) {
             T::Array(Box::new(base))
         } else {
             base
