@@ -26,7 +26,10 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
     };
     if let Ok(tree) = serde_json::to_value(spec) {
         for path in blank_docs(&tree, "") {
-            cx.error(&path, "`docs` is empty: say what this is (a blank text documents nothing)");
+            cx.error(
+                &path,
+                "`docs` is empty: say what this is (a blank text documents nothing)",
+            );
         }
     }
     let api = cx.api();
@@ -44,7 +47,11 @@ fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<String> {
     match value {
         serde_json::Value::Object(map) => {
             for (key, v) in map {
-                let here = if path.is_empty() { key.clone() } else { join(path, key) };
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    join(path, key)
+                };
                 match v {
                     serde_json::Value::String(text) if key == "docs" && text.trim().is_empty() => {
                         out.push(here)
@@ -453,6 +460,22 @@ impl Lowerer<'_> {
         }
         if !self.spec.base_url.starts_with("https://") {
             self.error("base_url", "a base URL must use https");
+        }
+        // A path value the client asks for must go somewhere: the client would hold it unread.
+        for p in params {
+            let used =
+                self.spec.operations.values().any(|op| {
+                    self::placeholders(&op.path).is_ok_and(|names| names.contains(&p.wire))
+                });
+            if p.location == ir::ClientParamLocation::Path
+                && !used
+                && !self.spec.operations.is_empty()
+            {
+                self.error(
+                    &format!("client_params.{}", p.wire),
+                    format!("no operation's `path` has the placeholder `{{{}}}`", p.wire),
+                );
+            }
         }
     }
 

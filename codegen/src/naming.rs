@@ -346,7 +346,9 @@ pub fn matcher_names(params: &[&str]) -> Vec<String> {
         .map(|rust| {
             let name = short(rust);
             let clash = MATCHER_SCOPE.contains(&name.as_str())
-                || params.iter().any(|other| other != rust && short(other) == name);
+                || params
+                    .iter()
+                    .any(|other| other != rust && short(other) == name);
             if clash {
                 format!("with_{}", rust.trim_start_matches('_'))
             } else {
@@ -452,7 +454,14 @@ mod tests {
     fn matcher_names_drop_affixes_unless_they_would_collide() {
         assert_eq!(
             matcher_names(&["type_", "_42", "body_", "foo", "foo_", "plain"]),
-            ["with_type", "with_42", "with_body_", "with_foo", "with_foo_", "with_plain"]
+            [
+                "with_type",
+                "with_42",
+                "with_body_",
+                "with_foo",
+                "with_foo_",
+                "with_plain"
+            ]
         );
     }
 }

@@ -40,9 +40,10 @@ fn inline(module: &str, files: &std::collections::BTreeMap<String, String>) -> S
     let root = &files[&format!("{module}/mod.rs")];
     let mut out = String::new();
     for line in root.lines() {
-        let decl = line
-            .strip_suffix(';')
-            .and_then(|l| l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("mod ")));
+        let decl = line.strip_suffix(';').and_then(|l| {
+            l.strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("mod "))
+        });
         match decl.and_then(|name| files.get(&format!("{module}/{name}.rs")).map(|f| (name, f))) {
             Some((name, text)) => {
                 let vis = if line.starts_with("pub ") { "pub " } else { "" };
@@ -82,7 +83,9 @@ fn main() {
                     .unwrap_or_default()
             });
         match loaded {
-            Err(panic) => problems.push(format!("{}: the loader panicked: {panic}", yaml.display())),
+            Err(panic) => {
+                problems.push(format!("{}: the loader panicked: {panic}", yaml.display()))
+            }
             Ok(Err(diagnostics)) => {
                 let _ = writeln!(refused, "== case {case} ({})", yaml.display());
                 for d in &diagnostics.0 {

@@ -52,52 +52,297 @@ impl Rng {
 /// once cased or sanitised: the pool every snake_case name is drawn from.
 const HOSTILE: &[&str] = &[
     // Keywords, strict, reserved and weak.
-    "type", "self", "Self", "super", "crate", "match", "fn", "async", "await", "dyn", "gen",
-    "try", "union", "yield", "abstract", "macro", "box", "move", "ref", "static", "where",
-    "loop", "r#type", "raw", "default", "safe",
+    "type",
+    "self",
+    "Self",
+    "super",
+    "crate",
+    "match",
+    "fn",
+    "async",
+    "await",
+    "dyn",
+    "gen",
+    "try",
+    "union",
+    "yield",
+    "abstract",
+    "macro",
+    "box",
+    "move",
+    "ref",
+    "static",
+    "where",
+    "loop",
+    "r#type",
+    "raw",
+    "default",
+    "safe",
     // Items of the prelude, std, serde and the runtime that generated code names.
-    "From", "Into", "Result", "Option", "Some", "None", "Ok", "Err", "Send", "Sync", "Error",
-    "Client", "ClientBuilder", "Value", "Extra", "Box", "Vec", "String", "Default", "Unknown",
-    "Patch", "Decimal", "DecimalNumber", "DateTime", "UnixTime", "Request", "Method",
-    "Duration", "Future", "IntoFuture", "Pin", "ResponseValue", "BASE_URL", "serde",
-    "serde_json", "std", "core", "alloc", "chrono", "clientgen_runtime", "types",
-    "operations", "examples", "mock", "kit", "MockServer", "Deserialize", "Serialize",
-    "Formatter", "BTreeMap", "HashMap", "TemporaryUrl", "RetryPolicy", "Transport",
-    "UnknownFields", "Display", "Debug", "Clone", "PartialEq", "Hash", "Eq",
+    "From",
+    "Into",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Send",
+    "Sync",
+    "Error",
+    "Client",
+    "ClientBuilder",
+    "Value",
+    "Extra",
+    "Box",
+    "Vec",
+    "String",
+    "Default",
+    "Unknown",
+    "Patch",
+    "Decimal",
+    "DecimalNumber",
+    "DateTime",
+    "UnixTime",
+    "Request",
+    "Method",
+    "Duration",
+    "Future",
+    "IntoFuture",
+    "Pin",
+    "ResponseValue",
+    "BASE_URL",
+    "serde",
+    "serde_json",
+    "std",
+    "core",
+    "alloc",
+    "chrono",
+    "clientgen_runtime",
+    "types",
+    "operations",
+    "examples",
+    "mock",
+    "kit",
+    "MockServer",
+    "Deserialize",
+    "Serialize",
+    "Formatter",
+    "BTreeMap",
+    "HashMap",
+    "TemporaryUrl",
+    "RetryPolicy",
+    "Transport",
+    "UnknownFields",
+    "Display",
+    "Debug",
+    "Clone",
+    "PartialEq",
+    "Hash",
+    "Eq",
     // Methods and fields of generated items.
-    "build", "send", "stream", "timeout", "max_body", "extra", "new", "builder", "clone",
-    "body", "client", "into_future", "transport", "config", "default_transport", "base_url",
-    "unknown_fields", "as_str", "from", "into", "fmt", "eq", "hash", "serialize",
-    "deserialize", "set", "clear", "value", "get", "insert", "raw", "respond", "fails",
-    "times", "calls", "start", "client_builder", "verify", "unmet", "with_body", "matching",
-    "clear_calls", "deref", "retry_policy", "oauth_config", "headers", "status", "rest",
-    "response", "code", "is_unset", "allow_http", "page", "next", "poll_next", "url",
-    "query", "header", "form", "json", "path", "request", "error", "then", "map",
+    "build",
+    "send",
+    "stream",
+    "timeout",
+    "max_body",
+    "extra",
+    "new",
+    "builder",
+    "clone",
+    "body",
+    "client",
+    "into_future",
+    "transport",
+    "config",
+    "default_transport",
+    "base_url",
+    "unknown_fields",
+    "as_str",
+    "from",
+    "into",
+    "fmt",
+    "eq",
+    "hash",
+    "serialize",
+    "deserialize",
+    "set",
+    "clear",
+    "value",
+    "get",
+    "insert",
+    "raw",
+    "respond",
+    "fails",
+    "times",
+    "calls",
+    "start",
+    "client_builder",
+    "verify",
+    "unmet",
+    "with_body",
+    "matching",
+    "clear_calls",
+    "deref",
+    "retry_policy",
+    "oauth_config",
+    "headers",
+    "status",
+    "rest",
+    "response",
+    "code",
+    "is_unset",
+    "allow_http",
+    "page",
+    "next",
+    "poll_next",
+    "url",
+    "query",
+    "header",
+    "form",
+    "json",
+    "path",
+    "request",
+    "error",
+    "then",
+    "map",
     // Names that differ only in case or punctuation.
-    "a-b", "a_b", "A_B", "aB", "AB", "a.b", "a b", "A-B", "a__b", "_a_b", "a_b_",
-    "startDate", "start_date", "START-DATE", "StartDate",
+    "a-b",
+    "a_b",
+    "A_B",
+    "aB",
+    "AB",
+    "a.b",
+    "a b",
+    "A-B",
+    "a__b",
+    "_a_b",
+    "a_b_",
+    "startDate",
+    "start_date",
+    "START-DATE",
+    "StartDate",
     // Digits first.
-    "3months", "1", "42", "0x", "2fa", "_3months", "V3months", "9_lives",
+    "3months",
+    "1",
+    "42",
+    "0x",
+    "2fa",
+    "_3months",
+    "V3months",
+    "9_lives",
     // Non-ASCII.
-    "héllo", "日本", "ça_va", "Ünïcode", "straße", "naïve-Field", "Ωmega",
+    "héllo",
+    "日本",
+    "ça_va",
+    "Ünïcode",
+    "straße",
+    "naïve-Field",
+    "Ωmega",
     // Empty after sanitising.
-    "-", "$", "__", "!!", " ", "_", "...", "€",
+    "-",
+    "$",
+    "__",
+    "!!",
+    " ",
+    "_",
+    "...",
+    "€",
     // Already suffixed like the collision policy's output.
-    "type_", "type_2", "extra_", "Unknown_", "unknown", "UNKNOWN", "Unknown2", "send_",
-    "stream_2", "build_", "tz", "TZ", "Tz", "t_z",
+    "type_",
+    "type_2",
+    "extra_",
+    "Unknown_",
+    "unknown",
+    "UNKNOWN",
+    "Unknown2",
+    "send_",
+    "stream_2",
+    "build_",
+    "tz",
+    "TZ",
+    "Tz",
+    "t_z",
 ];
 
 /// Type names: only ASCII letters, digits and `_` can be referred to from a type expression.
 const HOSTILE_TYPES: &[&str] = &[
-    "From", "Into", "Result", "Option", "Some", "None", "Ok", "Err", "Send", "Sync", "Error",
-    "Client", "ClientBuilder", "Value", "Extra", "Box", "Vec", "String", "Default", "Unknown",
-    "Patch", "Decimal", "DateTime", "Request", "Method", "Duration", "Future", "Pin",
-    "ResponseValue", "Self", "self", "type", "Type", "Deserialize", "Serialize", "Debug",
-    "Clone", "Display", "Formatter", "BTreeMap", "Unpin", "Sized", "Iterator", "Hash",
-    "serde", "std", "core", "types", "MockServer", "Expect", "Call", "A_B", "AB", "a_b",
-    "Ab", "_3d", "V3d", "Unknown_", "UnknownValue", "Node", "Page", "Item", "Event",
-    "Event2", "event", "EVENT", "Kit", "Mock", "Wire", "Route", "Builder", "ListBuilder",
-    "GetBuilder", "Examples", "Operations", "Test",
+    "From",
+    "Into",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Send",
+    "Sync",
+    "Error",
+    "Client",
+    "ClientBuilder",
+    "Value",
+    "Extra",
+    "Box",
+    "Vec",
+    "String",
+    "Default",
+    "Unknown",
+    "Patch",
+    "Decimal",
+    "DateTime",
+    "Request",
+    "Method",
+    "Duration",
+    "Future",
+    "Pin",
+    "ResponseValue",
+    "Self",
+    "self",
+    "type",
+    "Type",
+    "Deserialize",
+    "Serialize",
+    "Debug",
+    "Clone",
+    "Display",
+    "Formatter",
+    "BTreeMap",
+    "Unpin",
+    "Sized",
+    "Iterator",
+    "Hash",
+    "serde",
+    "std",
+    "core",
+    "types",
+    "MockServer",
+    "Expect",
+    "Call",
+    "A_B",
+    "AB",
+    "a_b",
+    "Ab",
+    "_3d",
+    "V3d",
+    "Unknown_",
+    "UnknownValue",
+    "Node",
+    "Page",
+    "Item",
+    "Event",
+    "Event2",
+    "event",
+    "EVENT",
+    "Kit",
+    "Mock",
+    "Wire",
+    "Route",
+    "Builder",
+    "ListBuilder",
+    "GetBuilder",
+    "Examples",
+    "Operations",
+    "Test",
 ];
 
 /// Type names that a type expression cannot refer to: they are defined, emitted, and unused.
@@ -344,7 +589,16 @@ impl Gen {
         if self.rng.chance(70) {
             self.rng.pick(HOSTILE).to_string()
         } else {
-            let plain = ["id", "name", "first_name", "firstName", "items", "data", "x", "y"];
+            let plain = [
+                "id",
+                "name",
+                "first_name",
+                "firstName",
+                "items",
+                "data",
+                "x",
+                "y",
+            ];
             self.rng.pick(&plain).to_string()
         }
     }
@@ -356,8 +610,20 @@ impl Gen {
             return self.name();
         }
         let valid = [
-            "renamed", "other_name", "x2", "type_", "value_", "with_body", "into_inner",
-            "as_ref", "get", "name_", "stream_", "extra_2", "new_", "id",
+            "renamed",
+            "other_name",
+            "x2",
+            "type_",
+            "value_",
+            "with_body",
+            "into_inner",
+            "as_ref",
+            "get",
+            "name_",
+            "stream_",
+            "extra_2",
+            "new_",
+            "id",
         ];
         self.rng.pick(&valid).to_owned()
     }
@@ -367,7 +633,16 @@ impl Gen {
         if self.rng.chance(20) {
             return self.rng.pick(HOSTILE_TYPES).to_owned();
         }
-        let valid = ["Renamed", "OtherName", "X2", "Type_", "Value_", "Kind", "FromStr", "Item2"];
+        let valid = [
+            "Renamed",
+            "OtherName",
+            "X2",
+            "Type_",
+            "Value_",
+            "Kind",
+            "FromStr",
+            "Item2",
+        ];
         self.rng.pick(&valid).to_owned()
     }
 
@@ -446,10 +721,7 @@ impl Gen {
     }
 
     fn param(&mut self, location: &str, ty: T, required: bool) -> Y {
-        let mut m = vec![
-            (s("in"), s(location)),
-            (s("type"), s(ty.text(&self.types))),
-        ];
+        let mut m = vec![(s("in"), s(location)), (s("type"), s(ty.text(&self.types)))];
         if required {
             m.push((s("required"), Y::B(true)));
         }
@@ -547,7 +819,9 @@ impl Gen {
                 break;
             }
             let (v, key) = if int {
-                let v = self.rng.pick(&[0i64, 1, 2, 3, -1, 42, 1000, i64::MAX, i64::MIN]);
+                let v = self
+                    .rng
+                    .pick(&[0i64, 1, 2, 3, -1, 42, 1000, i64::MAX, i64::MIN]);
                 (Y::I(v), v.to_string())
             } else {
                 let text = if self.rng.chance(80) {
@@ -825,7 +1099,9 @@ impl Gen {
 
     fn objects(&self) -> Vec<usize> {
         (0..self.types.len())
-            .filter(|&i| self.types[i].referable && matches!(self.types[i].kind, Kind::Object { .. }))
+            .filter(|&i| {
+                self.types[i].referable && matches!(self.types[i].kind, Kind::Object { .. })
+            })
             .collect()
     }
 
@@ -852,7 +1128,10 @@ impl Gen {
                 ),
                 (
                     s(last.clone()),
-                    Y::M(vec![(s("type"), s("integer")), (s("docs"), s(self.prose()))]),
+                    Y::M(vec![
+                        (s("type"), s("integer")),
+                        (s("docs"), s(self.prose())),
+                    ]),
                 ),
             ]),
         ));
@@ -909,20 +1188,26 @@ impl Gen {
         let mut params = Vec::new();
         let mut path = format!("/p{}", self.rng.below(1000));
         for p in path_params {
-            if self.rng.chance(50) {
+            if self.rng.chance(80) {
                 let _ = write!(path, "/{{{p}}}");
             }
         }
         let own = self.some_names(0, 5);
         let mut int_queries = Vec::new();
         for wire in own {
-            if globals.contains(&wire) || path_params.contains(&wire) || wire.contains(['{', '}', '/']) {
+            if globals.contains(&wire)
+                || path_params.contains(&wire)
+                || wire.contains(['{', '}', '/'])
+            {
                 continue;
             }
             let location = self.rng.pick(&["path", "query", "query", "header"]);
             let (ty, required) = if location == "path" {
                 let _ = write!(path, "/x{{{wire}}}");
-                (T::Scalar(self.rng.pick(&["string", "integer", "date"])), true)
+                (
+                    T::Scalar(self.rng.pick(&["string", "integer", "date"])),
+                    true,
+                )
             } else {
                 (self.param_type(location), self.rng.chance(30))
             };
@@ -1178,7 +1463,10 @@ pub fn spec(seed: u64, case: u64) -> String {
                         a.push((s("fields"), Y::L(fields.into_iter().map(s).collect())));
                     }
                     "oauth2" => {
-                        a.push((s("authorize_url"), s("https://app.example.com/oauth2/authorize")));
+                        a.push((
+                            s("authorize_url"),
+                            s("https://app.example.com/oauth2/authorize"),
+                        ));
                         a.push((s("token_url"), s("https://app.example.com/oauth2/token")));
                     }
                     _ => {}
