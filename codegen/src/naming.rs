@@ -5,7 +5,8 @@
 //! 2. Otherwise the wire name is split into words by `heck` (any character that is not an ASCII
 //!    letter or digit separates words) and cased: `snake_case` for fields, parameters and
 //!    methods, `PascalCase` for types and variants.
-//! 3. A name that starts with a digit gets a prefix: `_` for snake case, `V` for Pascal case.
+//! 3. A name that starts with a digit gets a prefix: `_` for snake case (`v` when it holds
+//!    nothing but digits, since `_1` says nothing), `V` for Pascal case.
 //! 4. A Rust keyword, or a name the generated code itself uses in that namespace, gets a
 //!    trailing underscore: `type` becomes `type_`, a type `Self` becomes `Self_`.
 //! 5. Collisions within one namespace (`startDate` and `start_date` both give `start_date`):
@@ -247,7 +248,15 @@ pub fn derive(ns: Namespace, wire: &str) -> String {
         name = if ns.pascal() { "Empty" } else { "empty" }.to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, if ns.pascal() { "V" } else { "_" });
+        // `_1` would say nothing (clippy's `just_underscores_and_digits`): digits alone get a
+        // letter, as in Pascal case.
+        let digits_only = name.chars().all(|c| c.is_ascii_digit() || c == '_');
+        let prefix = match (ns.pascal(), digits_only) {
+            (true, _) => "V",
+            (false, true) => "v",
+            (false, false) => "_",
+        };
+        name.insert_str(0, prefix);
     }
     if KEYWORDS.contains(&name.as_str()) || ns.reserved().contains(&name.as_str()) {
         name.push('_');
