@@ -33,6 +33,9 @@ pub mod fx_query;
 #[path = "fixtures/generated/fx_read_only/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_read_only;
+#[path = "fixtures/generated/fx_scalar_examples/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_scalar_examples;
 #[path = "fixtures/generated/fx_unions/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_unions;
