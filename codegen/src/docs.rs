@@ -135,6 +135,20 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
+/// `label` followed by `text` as one piece of documentation (`Spec note: ...`): on one line,
+/// unless `text` opens with a code block, which must start a line of its own (after the label
+/// its fence is plain text, and its closing fence opens a block that runs on as a doctest).
+pub fn labelled(label: &str, text: &str) -> String {
+    let text = text.trim_end();
+    let text = text.trim_start_matches(['\n', '\r']);
+    let first = text.lines().next().unwrap_or("");
+    if fence_open(first).is_some() || indent_of(first) >= 4 {
+        format!("{label}\n\n{text}")
+    } else {
+        format!("{label} {}", text.trim_start())
+    }
+}
+
 /// The codepoints rustc refuses in comments and literals because they reorder how the
 /// surrounding text is shown.
 pub fn is_direction_mark(c: char) -> bool {
@@ -475,6 +489,13 @@ fn url_len(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_label_stays_out_of_a_code_block() {
+        assert_eq!(labelled("Note:", " plain "), "Note: plain");
+        assert_eq!(labelled("Note:", "```\ncode\n```"), "Note:\n\n```\ncode\n```");
+        assert_eq!(labelled("Note:", "\n    code"), "Note:\n\n    code");
+    }
+
     #[test]
     fn a_carriage_return_ends_a_line() {
         assert_eq!(lines("one\rtwo\r\nthree\n"), ["one", "two", "three"]);

@@ -1567,7 +1567,7 @@ fn fold_docs(text: &str, default: Option<&str>, note: Option<&str>) -> String {
         out.push_str(&format!("\n\nServer default: {}.", docs::code(d)));
     }
     if let Some(n) = note {
-        out.push_str(&format!("\n\nSpec note: {}", n.trim()));
+        out.push_str(&format!("\n\n{}", docs::labelled("Spec note:", n)));
     }
     docs::sanitize(&out)
 }

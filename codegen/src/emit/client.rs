@@ -44,7 +44,8 @@ fn module_doc(api: &Api) -> TokenStream {
     if !api.notes.is_empty() {
         text.push_str("\n# Spec notes\n");
         for (id, note) in &api.notes {
-            text.push_str(&format!("\n**{id}**: {}\n", note.trim()));
+            let label = format!("**{id}**:");
+            text.push_str(&format!("\n{}\n", crate::docs::labelled(&label, note)));
         }
     }
     inner_doc(&text)

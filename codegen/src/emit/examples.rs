@@ -32,7 +32,7 @@ fn test(ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStre
     let fixed = example
         .fixed
         .as_ref()
-        .map(|f| format!("Fixed from the document: {f}"));
+        .map(|f| crate::docs::labelled("Fixed from the document:", f));
     let fixed = fixed.map(|f| doc(&f));
     quote! {
         #[test]
