@@ -492,7 +492,10 @@ mod tests {
     #[test]
     fn a_label_stays_out_of_a_code_block() {
         assert_eq!(labelled("Note:", " plain "), "Note: plain");
-        assert_eq!(labelled("Note:", "```\ncode\n```"), "Note:\n\n```\ncode\n```");
+        assert_eq!(
+            labelled("Note:", "```\ncode\n```"),
+            "Note:\n\n```\ncode\n```"
+        );
         assert_eq!(labelled("Note:", "\n    code"), "Note:\n\n    code");
     }
 

@@ -25,10 +25,10 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
         one_of_required: BTreeMap::new(),
     };
     if let Ok(tree) = serde_json::to_value(spec) {
-        for path in blank_docs(&tree, "") {
+        for (path, key) in blank_docs(&tree, "") {
             cx.error(
                 &path,
-                "`docs` is empty: say what this is (a blank text documents nothing)",
+                format!("`{key}` is empty: say what this is (a blank text documents nothing)"),
             );
         }
     }
@@ -40,9 +40,10 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
     }
 }
 
-/// The paths of every `docs` text of the spec that is empty or blank: the generated item would
-/// have no documentation (`missing_docs`), or an empty section.
-fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<String> {
+/// The paths (and keys) of every `docs`, `title` or `summary` text of the spec that is empty or
+/// blank: the generated item would have no documentation (`missing_docs`), or a sentence with
+/// a hole in it ("Operations of the :").
+fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     match value {
         serde_json::Value::Object(map) => {
@@ -53,8 +54,11 @@ fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<String> {
                     join(path, key)
                 };
                 match v {
-                    serde_json::Value::String(text) if key == "docs" && text.trim().is_empty() => {
-                        out.push(here)
+                    serde_json::Value::String(text) if text.trim().is_empty() => {
+                        let keys = ["docs", "title", "summary"];
+                        if let Some(k) = keys.into_iter().find(|k| k == key) {
+                            out.push((here, k));
+                        }
                     }
                     _ => out.extend(blank_docs(v, &here)),
                 }

@@ -1193,7 +1193,7 @@ impl Gen {
     }
 
     fn operation(&mut self, path_params: &[String], globals: &[String]) -> Y {
-        let mut m = vec![(s("summary"), s(self.rng.pick(PROSE).replace('\n', " ")))];
+        let mut m = vec![(s("summary"), s(self.prose().replace('\n', " ")))];
         if self.rng.chance(50) {
             m.push((s("docs"), s(self.prose())));
         }
@@ -1437,7 +1437,7 @@ pub fn spec(seed: u64, case: u64) -> String {
     };
     let mut top = vec![
         (s("api"), s(format!("case_{case}"))),
-        (s("title"), s(g.rng.pick(PROSE).replace('\n', " "))),
+        (s("title"), s(g.prose().replace('\n', " "))),
     ];
     if g.rng.chance(60) {
         top.push((s("docs"), s(g.prose())));
@@ -1448,7 +1448,7 @@ pub fn spec(seed: u64, case: u64) -> String {
             s("fx"),
             Y::M(vec![
                 (s("file"), s("fixture")),
-                (s("title"), s(g.rng.pick(PROSE).replace('\n', " "))),
+                (s("title"), s(g.prose().replace('\n', " "))),
                 (s("secondary"), Y::B(g.rng.chance(30))),
             ]),
         )]),

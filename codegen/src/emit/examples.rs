@@ -85,7 +85,11 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
         "Every documented example decodes with the generated types and holds nothing they do not \
          describe.",
     );
-    let import = named.then(|| quote!(use super::types;));
+    let import = named.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     Some(quote! {
         #header
         #import
