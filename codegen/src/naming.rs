@@ -179,7 +179,15 @@ impl Namespace {
                 .copied()
                 .collect(),
             Namespace::Setter => REQUEST_BUILDER_SCOPE.to_vec(),
-            Namespace::Builder => MODULE_SCOPE.to_vec(),
+            // The API module also names the prelude's traits unqualified (`impl Into<String>`
+            // in the client builder, `FnOnce` in `transport`), and the mock module declares
+            // each builder's expectation type beside `MockServer` and `kit`.
+            Namespace::Builder => MODULE_SCOPE
+                .iter()
+                .chain(TYPE_SCOPE.iter().filter(|n| n.starts_with(char::is_uppercase)))
+                .chain(&["MockServer", "kit"])
+                .copied()
+                .collect(),
             Namespace::Test => vec!["types"],
         }
     }
