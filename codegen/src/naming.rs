@@ -136,7 +136,7 @@ const REQUEST_BUILDER_SCOPE: &[&str] = &[
 
 /// Methods and fields of the client builder that are not client parameters, credentials or
 /// global parameters, plus the client's own `transport` field.
-const CLIENT_BUILDER_SCOPE: &[&str] = &["build", "default_transport", "transport"];
+const CLIENT_BUILDER_SCOPE: &[&str] = &["base_url", "build", "default_transport", "transport"];
 
 /// Which scope of the generated code a name lives in; each has its own reserved names, listed
 /// next to what fills the scope (and in `specs/README.md`).
@@ -172,7 +172,14 @@ impl Namespace {
             Namespace::Type => TYPE_SCOPE.to_vec(),
             Namespace::Field => vec!["extra"],
             Namespace::Variant => vec!["Unknown"],
-            Namespace::Method => vec!["builder", "clone", "config", "new", "transport"],
+            Namespace::Method => vec![
+                "builder",
+                "clone",
+                "config",
+                "new",
+                "raw_request",
+                "transport",
+            ],
             Namespace::ClientBuilder => CLIENT_BUILDER_SCOPE
                 .iter()
                 .chain(REQUEST_BUILDER_SCOPE)
@@ -184,7 +191,11 @@ impl Namespace {
             // each builder's expectation type beside `MockServer` and `kit`.
             Namespace::Builder => MODULE_SCOPE
                 .iter()
-                .chain(TYPE_SCOPE.iter().filter(|n| n.starts_with(char::is_uppercase)))
+                .chain(
+                    TYPE_SCOPE
+                        .iter()
+                        .filter(|n| n.starts_with(char::is_uppercase)),
+                )
                 .chain(&["MockServer", "kit"])
                 .copied()
                 .collect(),
