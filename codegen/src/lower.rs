@@ -74,6 +74,51 @@ fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<(String, &'static st
     out
 }
 
+/// Unions that are, through variants that are unions themselves, one of their own variants:
+/// `(union, its variant on the cycle, the unions on the cycle)`. An untagged union tries its
+/// variants on the same value, so such a variant recurses without consuming input (a list or an
+/// object in between consumes a level of nesting, and is fine).
+fn union_self_variants(spec: &spec::Spec) -> Vec<(String, String, Vec<String>)> {
+    let union_variants = |name: &str| -> Vec<(String, String)> {
+        match spec.types.get(name) {
+            Some(t) if t.kind == TypeKind::Union => t
+                .variants
+                .iter()
+                .filter_map(|(v, var)| match TypeExpr::parse(&var.ty) {
+                    Ok(TypeExpr::Named(n)) => Some((v.clone(), n)),
+                    _ => None,
+                })
+                .filter(|(_, n)| spec.types.get(n).is_some_and(|t| t.kind == TypeKind::Union))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut out = Vec::new();
+    for name in spec.types.keys() {
+        for (variant, first) in union_variants(name) {
+            // Search from the variant's union back to `name`, each union once.
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![vec![name.clone(), first]];
+            while let Some(path) = stack.pop() {
+                let last = path.last().cloned().unwrap_or_default();
+                if last == *name {
+                    out.push((name.clone(), variant.clone(), path));
+                    break;
+                }
+                if !seen.insert(last.clone()) {
+                    continue;
+                }
+                for (_, next) in union_variants(&last) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    out
+}
+
 struct Lowerer<'a> {
     files: &'a SpecFiles,
     spec: &'a spec::Spec,
@@ -340,6 +385,16 @@ impl Lowerer<'_> {
             .map(|(name, t)| self.type_def(name, t))
             .collect();
         types.sort_by(|a, b| a.rust.cmp(&b.rust));
+        for (name, variant, cycle) in union_self_variants(spec) {
+            self.error(
+                &format!("types.{name}.variants.{variant}.type"),
+                format!(
+                    "`{name}` is one of its own variants ({}), so decoding would try it without \
+                     end: put it in a list or an object",
+                    cycle.join(" → ")
+                ),
+            );
+        }
         for t in crate::recursion::box_cycles(&mut types) {
             self.key_error(
                 &format!("types.{}", t.spec_name),
