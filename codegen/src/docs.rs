@@ -135,6 +135,20 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
+/// Prose that the generated documentation puts inside a sentence (an API's title: "A client of
+/// the {title}.") or on the first line of an item's docs (a summary), as one line of inline
+/// Markdown: whitespace runs, line breaks included, become one space, and text that would still
+/// open a block (a code fence) becomes a code span instead.
+pub fn one_line(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let inline = sanitize(&flat);
+    if inline.contains('\n') || fence_open(&inline).is_some() {
+        code(&flat)
+    } else {
+        inline
+    }
+}
+
 /// `label` followed by `text` as one piece of documentation (`Spec note: ...`): on one line,
 /// unless `text` opens with a code block, which must start a line of its own (after the label
 /// its fence is plain text, and its closing fence opens a block that runs on as a doctest).
@@ -489,6 +503,17 @@ fn url_len(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_line_text_never_opens_a_block() {
+        assert_eq!(one_line("    let x = 1;\n    y();"), "let x = 1; y();");
+        // A fence's info may hold no backtick: this is a code span already.
+        assert_eq!(one_line("```json {} ```"), "```json {} ```");
+        assert_eq!(one_line("```\ncode\n```"), "``` code ```");
+        assert_eq!(one_line("~~~ tildes"), code("~~~ tildes"));
+        assert!(!one_line("~~~ tildes").starts_with('~'));
+        assert_eq!(one_line("A <b>title</b>\r\nwith  space"), "A \\<b\\>title\\</b\\> with space");
+    }
+
     #[test]
     fn a_label_stays_out_of_a_code_block() {
         assert_eq!(labelled("Note:", " plain "), "Note: plain");

@@ -453,7 +453,7 @@ impl Lowerer<'_> {
         ir::Api {
             module: spec.api.clone(),
             source: self.files.shown.clone(),
-            title: docs::sanitize(&spec.title),
+            title: docs::one_line(&spec.title),
             docs: docs::sanitize(spec.docs.as_deref().unwrap_or("")),
             cite,
             sources,
@@ -1398,7 +1398,7 @@ impl Lowerer<'_> {
             id: id.to_owned(),
             method_name,
             builder,
-            summary: docs::sanitize(&op.summary),
+            summary: docs::one_line(&op.summary),
             docs: fold_docs(op.docs.as_deref().unwrap_or(""), None, op.note.as_deref()),
             cite,
             method: op.method,
