@@ -359,6 +359,13 @@ pub fn assign_beside(
     }
 }
 
+/// The module function that builds an OAuth2 scheme's configuration, `<scheme>_config`, for a
+/// scheme with Rust name `rust`: a keyword's `_` suffix is not needed before `_config` (`fn_`
+/// gives `fn_config`, not `fn__config`, which is not snake case).
+pub fn config_fn(rust: &str) -> String {
+    format!("{}_config", rust.trim_end_matches('_'))
+}
+
 /// Methods of a mock expectation that are not parameter matchers (`emit/mock.rs`).
 const MATCHER_SCOPE: &[&str] = &["with_body"];
 
@@ -491,5 +498,11 @@ mod tests {
                 "with_plain"
             ]
         );
+    }
+
+    #[test]
+    fn config_functions_are_snake_case() {
+        assert_eq!(config_fn("oauth"), "oauth_config");
+        assert_eq!(config_fn("fn_"), "fn_config");
     }
 }

@@ -362,7 +362,7 @@ fn client_builder(api: &Api) -> TokenStream {
     }
     let credential = |kind: &AuthKind, rust: &str| match kind {
         AuthKind::Oauth2 { .. } => {
-            let config = quote::format_ident!("{}_config", rust);
+            let config = super::ident(&crate::naming::config_fn(rust));
             quote!(self.0.oauth_session(super::#config(
                 "mock-client-id",
                 "mock-client-secret",
