@@ -1144,6 +1144,8 @@ impl Lowerer<'_> {
             }
             let ok = match element {
                 Ty::Map(_) | Ty::Array(_) => false,
+                // A `json` field is written as JSON text; a list of them has no form encoding.
+                Ty::Json => !f.ty.is_array(),
                 Ty::Named(n) => match self.kind_of(n) {
                     Some(TypeKind::Enum) => true,
                     Some(TypeKind::Object) if !f.ty.is_array() => {
