@@ -264,7 +264,13 @@ fn form_encoder(
         || fields
             .iter()
             .any(|f| !f.read_only && (f.ty.is_array() || f.ty == Ty::Json || f.object));
-    let unused_style = (!uses_style).then(|| quote!(let _ = style;));
+    // An object with no field to send (all read-only, or none) and no extras writes nothing.
+    let writes = keep_unknown || fields.iter().any(|f| !f.read_only);
+    let unused_style = match (uses_style, writes) {
+        (false, false) => Some(quote!(let _ = (form, style);)),
+        (false, true) => Some(quote!(let _ = style;)),
+        (true, _) => None,
+    };
     let allow = allow(any_deprecated, false);
     quote! {
         impl #name {
