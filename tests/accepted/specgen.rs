@@ -425,6 +425,23 @@ fn quoted(text: &str) -> String {
     out
 }
 
+/// `text` as a JSON string, for the examples' object keys.
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn flow(y: &Y, out: &mut String) {
     match y {
         Y::S(t) => out.push_str(&quoted(t)),
@@ -1062,7 +1079,7 @@ impl Gen {
                     if n > 0 {
                         out.push_str(", ");
                     }
-                    out.push_str(&serde_json::to_string(wire).unwrap_or_default());
+                    out.push_str(&json_string(wire));
                     out.push_str(": ");
                     if *as_null {
                         out.push_str("null");
@@ -1083,7 +1100,7 @@ impl Gen {
             let mut body = String::new();
             if let Some(key) = envelope {
                 body.push('{');
-                body.push_str(&serde_json::to_string(key).unwrap_or_default());
+                body.push_str(&json_string(key));
                 body.push_str(": ");
             }
             self.value(ty, response, 0, &mut body);
