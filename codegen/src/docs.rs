@@ -511,7 +511,10 @@ mod tests {
         assert_eq!(one_line("```\ncode\n```"), "``` code ```");
         assert_eq!(one_line("~~~ tildes"), code("~~~ tildes"));
         assert!(!one_line("~~~ tildes").starts_with('~'));
-        assert_eq!(one_line("A <b>title</b>\r\nwith  space"), "A \\<b\\>title\\</b\\> with space");
+        assert_eq!(
+            one_line("A <b>title</b>\r\nwith  space"),
+            "A \\<b\\>title\\</b\\> with space"
+        );
     }
 
     #[test]

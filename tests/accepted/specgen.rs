@@ -950,7 +950,9 @@ impl Gen {
             let ty = self.any_type(0);
             // A required field of a named type can close a cycle without a finite value: less
             // often, so that most specs are accepted.
-            let required = self.rng.chance(if matches!(ty, T::Named(_)) { 12 } else { 35 });
+            let required = self
+                .rng
+                .chance(if matches!(ty, T::Named(_)) { 12 } else { 35 });
             let nullable = self.rng.chance(20);
             let read_only = self.rng.chance(10);
             let write_only = !read_only && !required && self.rng.chance(8);
@@ -1247,7 +1249,11 @@ impl Gen {
                 continue;
             }
             let mut location = self.rng.pick(&["path", "query", "query", "header"]);
-            let token = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_.!#$%&'*+^`|~".contains(c));
+            let token = |w: &str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.!#$%&'*+^`|~".contains(c))
+            };
             if location == "header" && !token(&wire) && !self.rng.chance(20) {
                 location = "query";
             }
