@@ -24,12 +24,18 @@ pub mod fx_keywords;
 #[path = "fixtures/generated/fx_pages/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_pages;
+#[path = "fixtures/generated/fx_regress/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_regress;
 #[path = "fixtures/generated/fx_query/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_query;
 #[path = "fixtures/generated/fx_read_only/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_read_only;
+#[path = "fixtures/generated/fx_scalar_examples/mod.rs"]
+#[rustfmt::skip]
+pub mod fx_scalar_examples;
 #[path = "fixtures/generated/fx_unions/mod.rs"]
 #[rustfmt::skip]
 pub mod fx_unions;
@@ -622,4 +628,16 @@ fn hostile_types_decode_and_round_trip() {
     use clientgen_runtime::UnknownFields;
     let odd: Node = serde_json::from_str(r#"{"name":"a","parent":{"name":"b","x":1}}"#).unwrap();
     assert_eq!(odd.unknown_fields(), ["parent.x"]);
+}
+
+/// An error code read through an optional field of the error body, present and absent (the
+/// emitter once wrapped the field's `Option<&Code>` in another `Some(&..)`).
+#[test]
+fn error_code_through_an_optional_field() {
+    use clientgen_runtime::ErrorBody;
+    use fx_regress::types::{Failure, Reason};
+    let failure: Failure = serde_json::from_str(r#"{"reason": "denied"}"#).unwrap();
+    assert_eq!(failure.code(), Some(&Reason::Denied));
+    let failure: Failure = serde_json::from_str("{}").unwrap();
+    assert_eq!(failure.code(), None);
 }

@@ -19,14 +19,18 @@ fn json_outputs(api: &str) -> Vec<(String, String)> {
     let code = std::fs::read_to_string(root.join(format!("generated/src/{api}/operations.rs")))
         .expect("generated operations");
     let mut found = Vec::new();
-    for send in code
-        .split("pub fn send(self) -> Call<'a, Result<ResponseValue<")
-        .skip(1)
-    {
-        let Some((ty, rest)) = send.split_once(">, Error>") else {
+    // Each builder's `send()`, up to its `request_builder!(Name => Answer<Type>);` line, which
+    // names the output type on one line.
+    for send in code.split("pub fn send(self) -> ").skip(1) {
+        let Some(at) = send.find(" => Answer<") else {
             continue;
         };
-        let body = rest.split("\n    }\n").next().unwrap_or("");
+        let after = &send[at + " => Answer<".len()..];
+        let Some(end) = after.find(">);\n") else {
+            continue;
+        };
+        let ty = &after[..end];
+        let body = &send[..at];
         if let Some(at) = body.find("resp.json(") {
             let args = &body[at + "resp.json(".len()..];
             // `None)` or `Some("key"))`: up to the first `)`, plus the one closing `Some(`.

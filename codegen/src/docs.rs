@@ -104,10 +104,14 @@ pub fn sanitize(text: &str) -> String {
 
 /// Doc text laid out as doc-comment lines: trailing spaces cut, leading and trailing blank
 /// lines dropped, and each run of blank lines outside a code block made one, so that a
-/// template joining an empty piece leaves no blank `///` behind.
+/// template joining an empty piece leaves no blank `///` behind. Codepoints that change the
+/// direction of text, which rustc refuses in a comment (`text_direction_codepoint_in_literal`),
+/// are written as their escapes (`\u{202e}`), and a carriage return ends a line, as it does in
+/// the text it came from (rustc refuses a bare one in a doc comment).
 pub fn lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
+    let text = escape_direction_marks(&text.replace("\r\n", "\n").replace('\r', "\n"));
     for line in text.lines() {
         let line = line.trim_end();
         if let Some(f) = &fence {
@@ -127,6 +131,53 @@ pub fn lines(text: &str) -> Vec<String> {
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
+    }
+    out
+}
+
+/// Prose that the generated documentation puts inside a sentence (an API's title: "A client of
+/// the {title}.") or on the first line of an item's docs (a summary), as one line of inline
+/// Markdown: whitespace runs, line breaks included, become one space, and text that would still
+/// open a block (a code fence) becomes a code span instead.
+pub fn one_line(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let inline = sanitize(&flat);
+    if inline.contains('\n') || fence_open(&inline).is_some() {
+        code(&flat)
+    } else {
+        inline
+    }
+}
+
+/// `label` followed by `text` as one piece of documentation (`Spec note: ...`): on one line,
+/// unless `text` opens with a code block, which must start a line of its own (after the label
+/// its fence is plain text, and its closing fence opens a block that runs on as a doctest).
+pub fn labelled(label: &str, text: &str) -> String {
+    let text = text.trim_end();
+    let text = text.trim_start_matches(['\n', '\r']);
+    let first = text.lines().next().unwrap_or("");
+    if fence_open(first).is_some() || indent_of(first) >= 4 {
+        format!("{label}\n\n{text}")
+    } else {
+        format!("{label} {}", text.trim_start())
+    }
+}
+
+/// The codepoints rustc refuses in comments and literals because they reorder how the
+/// surrounding text is shown.
+pub fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_direction_mark`] written as its escape, `\u{202e}`.
+pub fn escape_direction_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_direction_mark(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -452,6 +503,44 @@ fn url_len(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_line_text_never_opens_a_block() {
+        assert_eq!(one_line("    let x = 1;\n    y();"), "let x = 1; y();");
+        // A fence's info may hold no backtick: this is a code span already.
+        assert_eq!(one_line("```json {} ```"), "```json {} ```");
+        assert_eq!(one_line("```\ncode\n```"), "``` code ```");
+        assert_eq!(one_line("~~~ tildes"), code("~~~ tildes"));
+        assert!(!one_line("~~~ tildes").starts_with('~'));
+        assert_eq!(
+            one_line("A <b>title</b>\r\nwith  space"),
+            "A \\<b\\>title\\</b\\> with space"
+        );
+    }
+
+    #[test]
+    fn a_label_stays_out_of_a_code_block() {
+        assert_eq!(labelled("Note:", " plain "), "Note: plain");
+        assert_eq!(
+            labelled("Note:", "```\ncode\n```"),
+            "Note:\n\n```\ncode\n```"
+        );
+        assert_eq!(labelled("Note:", "\n    code"), "Note:\n\n    code");
+    }
+
+    #[test]
+    fn a_carriage_return_ends_a_line() {
+        assert_eq!(lines("one\rtwo\r\nthree\n"), ["one", "two", "three"]);
+    }
+
+    #[test]
+    fn direction_marks_are_written_as_escapes() {
+        let text = "a \u{202e}reversed\u{202c} b \u{2067}c\u{2069} \u{200b}kept";
+        assert_eq!(
+            lines(text),
+            ["a \\u{202e}reversed\\u{202c} b \\u{2067}c\\u{2069} \u{200b}kept"]
+        );
+    }
+
     use super::*;
 
     #[test]

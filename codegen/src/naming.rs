@@ -5,7 +5,8 @@
 //! 2. Otherwise the wire name is split into words by `heck` (any character that is not an ASCII
 //!    letter or digit separates words) and cased: `snake_case` for fields, parameters and
 //!    methods, `PascalCase` for types and variants.
-//! 3. A name that starts with a digit gets a prefix: `_` for snake case, `V` for Pascal case.
+//! 3. A name that starts with a digit gets a prefix: `_` for snake case (`v` when it holds
+//!    nothing but digits, since `_1` says nothing), `V` for Pascal case.
 //! 4. A Rust keyword, or a name the generated code itself uses in that namespace, gets a
 //!    trailing underscore: `type` becomes `type_`, a type `Self` becomes `Self_`.
 //! 5. Collisions within one namespace (`startDate` and `start_date` both give `start_date`):
@@ -91,6 +92,7 @@ const TYPE_SCOPE: &[&str] = &[
 /// The items of an API's `mod.rs` and the names `operations.rs` imports, which request
 /// builder structs share a module with.
 const MODULE_SCOPE: &[&str] = &[
+    "Answer",
     "BASE_URL",
     "Box",
     "Call",
@@ -137,7 +139,7 @@ const REQUEST_BUILDER_SCOPE: &[&str] = &[
 
 /// Methods and fields of the client builder that are not client parameters, credentials or
 /// global parameters, plus the client's own `transport` field.
-const CLIENT_BUILDER_SCOPE: &[&str] = &["build", "default_transport", "transport"];
+const CLIENT_BUILDER_SCOPE: &[&str] = &["base_url", "build", "default_transport", "transport"];
 
 /// Which scope of the generated code a name lives in; each has its own reserved names, listed
 /// next to what fills the scope (and in `specs/README.md`).
@@ -173,14 +175,33 @@ impl Namespace {
             Namespace::Type => TYPE_SCOPE.to_vec(),
             Namespace::Field => vec!["extra"],
             Namespace::Variant => vec!["Unknown"],
-            Namespace::Method => vec!["builder", "clone", "config", "new", "transport"],
+            Namespace::Method => vec![
+                "builder",
+                "clone",
+                "config",
+                "new",
+                "raw_request",
+                "transport",
+            ],
             Namespace::ClientBuilder => CLIENT_BUILDER_SCOPE
                 .iter()
                 .chain(REQUEST_BUILDER_SCOPE)
                 .copied()
                 .collect(),
             Namespace::Setter => REQUEST_BUILDER_SCOPE.to_vec(),
-            Namespace::Builder => MODULE_SCOPE.to_vec(),
+            // The API module also names the prelude's traits unqualified (`impl Into<String>`
+            // in the client builder, `FnOnce` in `transport`), and the mock module declares
+            // each builder's expectation type beside `MockServer` and `kit`.
+            Namespace::Builder => MODULE_SCOPE
+                .iter()
+                .chain(
+                    TYPE_SCOPE
+                        .iter()
+                        .filter(|n| n.starts_with(char::is_uppercase)),
+                )
+                .chain(&["MockServer", "kit"])
+                .copied()
+                .collect(),
             Namespace::Test => vec!["types"],
         }
     }
@@ -249,7 +270,15 @@ pub fn derive(ns: Namespace, wire: &str) -> String {
         name = if ns.pascal() { "Empty" } else { "empty" }.to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, if ns.pascal() { "V" } else { "_" });
+        // `_1` would say nothing (clippy's `just_underscores_and_digits`): digits alone get a
+        // letter, as in Pascal case.
+        let digits_only = name.chars().all(|c| c.is_ascii_digit() || c == '_');
+        let prefix = match (ns.pascal(), digits_only) {
+            (true, _) => "V",
+            (false, true) => "v",
+            (false, false) => "_",
+        };
+        name.insert_str(0, prefix);
     }
     if KEYWORDS.contains(&name.as_str()) || ns.reserved().contains(&name.as_str()) {
         name.push('_');
@@ -331,6 +360,40 @@ pub fn assign_beside(
     } else {
         Err(clashes)
     }
+}
+
+/// The module function that builds an OAuth2 scheme's configuration, `<scheme>_config`, for a
+/// scheme with Rust name `rust`: a keyword's `_` suffix is not needed before `_config` (`fn_`
+/// gives `fn_config`, not `fn__config`, which is not snake case).
+pub fn config_fn(rust: &str) -> String {
+    format!("{}_config", rust.trim_end_matches('_'))
+}
+
+/// Methods of a mock expectation that are not parameter matchers (`emit/mock.rs`).
+const MATCHER_SCOPE: &[&str] = &["with_body"];
+
+/// The names of the `with_<param>` matchers of one mock expectation, for parameters with Rust
+/// names `params` (unique in their request builder): `with_type` for `type_`, `with_42` for
+/// `_42` (the `_` a keyword suffix or digit prefix needed is not needed after `with_`). A
+/// parameter whose short form is taken, by the expectation's own `with_body` or by another
+/// parameter's (`foo` and `foo_`), keeps its full name after `with_` (`with_body_`).
+pub fn matcher_names(params: &[&str]) -> Vec<String> {
+    let short = |rust: &str| format!("with_{}", rust.trim_matches('_'));
+    params
+        .iter()
+        .map(|rust| {
+            let name = short(rust);
+            let clash = MATCHER_SCOPE.contains(&name.as_str())
+                || params
+                    .iter()
+                    .any(|other| other != rust && short(other) == name);
+            if clash {
+                format!("with_{}", rust.trim_start_matches('_'))
+            } else {
+                name
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -423,5 +486,26 @@ mod tests {
             assign(Namespace::Field, &[("x", Some("a")), ("y", Some("a"))]),
             Err(vec!["a".to_owned()])
         );
+    }
+
+    #[test]
+    fn matcher_names_drop_affixes_unless_they_would_collide() {
+        assert_eq!(
+            matcher_names(&["type_", "_42", "body_", "foo", "foo_", "plain"]),
+            [
+                "with_type",
+                "with_42",
+                "with_body_",
+                "with_foo",
+                "with_foo_",
+                "with_plain"
+            ]
+        );
+    }
+
+    #[test]
+    fn config_functions_are_snake_case() {
+        assert_eq!(config_fn("oauth"), "oauth_config");
+        assert_eq!(config_fn("fn_"), "fn_config");
     }
 }

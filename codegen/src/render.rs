@@ -140,7 +140,9 @@ fn separate_items(text: &str) -> String {
         if let Some(p) = prev {
             let (pt, ct) = (p.trim(), line.trim());
             let after_inner_doc = pt.starts_with("//!") && !ct.starts_with("//!");
+            // A comment is not the end of an item, even when its text ends like one.
             let after_item = (pt.ends_with('}') || pt.ends_with(';'))
+                && !pt.starts_with("//")
                 && indent(p) == indent(line)
                 && STARTS.iter().any(|s| ct.starts_with(s))
                 && !(pt.starts_with("use ") && ct.starts_with("use "));

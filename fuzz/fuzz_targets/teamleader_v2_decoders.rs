@@ -178,5 +178,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = ok(data).json::<types::UserList, types::ErrorBody>(None);
     let _ = ok(data).json::<types::UserDayOffList, types::ErrorBody>(None);
     let _ = ok(data).json::<types::WorkTypeList, types::ErrorBody>(None);
+    let _ = ok(data).json::<types::AccountProjectsStatus, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::CommercialDiscountOption>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<types::CustomFieldDefinition, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<types::CustomFieldDefinitionList, types::ErrorBody>(None);
+    let _ = ok(data).json::<Vec<types::DepartmentListItem>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::DocumentTemplate>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<types::FileDownloadLocation, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::ProductCategory>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::ProductListItem>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::ProjectMaterialListItem>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::ProjectGroupListItem>, types::ErrorBody>(Some("data"));
+    let _ = ok(data).json::<Vec<types::WithholdingTaxRate>, types::ErrorBody>(Some("data"));
     let _ = RawResponse::synthetic("fuzz", 400, data).error::<types::ErrorBody>();
 });

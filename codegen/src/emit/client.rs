@@ -44,7 +44,8 @@ fn module_doc(api: &Api) -> TokenStream {
     if !api.notes.is_empty() {
         text.push_str("\n# Spec notes\n");
         for (id, note) in &api.notes {
-            text.push_str(&format!("\n**{id}**: {}\n", note.trim()));
+            let label = format!("**{id}**:");
+            text.push_str(&format!("\n{}\n", crate::docs::labelled(&label, note)));
         }
     }
     inner_doc(&text)
@@ -448,7 +449,7 @@ fn oauth_config_fn(a: &crate::ir::Auth) -> Option<TokenStream> {
     else {
         return None;
     };
-    let name = quote::format_ident!("{}_config", a.rust);
+    let name = super::ident(&crate::naming::config_fn(&a.rust));
     let docs = doc(&format!(
         "The OAuth2 settings of an integration: the documented endpoints (`{authorize_url}`, \
          `{token_url}`) with the integration's own client id, secret and redirect URI. Build \

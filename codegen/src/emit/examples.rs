@@ -5,10 +5,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc, ident, inner_doc, output_type, rust_type};
-use crate::ir::{Api, Decode, Example};
+use crate::ir::{Api, Decode, Example, Ty};
 
 /// A raw string literal holding `text`, so that the generated test shows the example as written.
 pub(super) fn raw_literal(text: &str) -> Literal {
+    // A raw string cannot escape what rustc refuses to see in a literal.
+    if text.chars().any(crate::docs::is_direction_mark) {
+        return Literal::string(text);
+    }
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
@@ -28,7 +32,7 @@ fn test(ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStre
     let fixed = example
         .fixed
         .as_ref()
-        .map(|f| format!("Fixed from the document: {f}"));
+        .map(|f| crate::docs::labelled("Fixed from the document:", f));
     let fixed = fixed.map(|f| doc(&f));
     quote! {
         #[test]
@@ -44,16 +48,20 @@ fn test(ty: TokenStream, envelope: Option<&str>, example: &Example) -> TokenStre
 pub(super) fn module(api: &Api) -> Option<TokenStream> {
     let types = quote!(types::);
     let mut tests = Vec::new();
+    // Whether a test names a type of the API, so that the `types` import is used.
+    let mut named = false;
     for op in &api.operations {
         if let Some(body) = &op.body {
             let ty = rust_type(api, &body.ty, &types);
+            named |= !body.examples.is_empty() && names_a_type(&body.ty);
             for ex in &body.examples {
                 tests.push(test(ty.clone(), None, ex));
             }
         }
         for r in &op.success {
             let (ty, envelope) = match &r.decode {
-                Decode::Json { envelope, .. } => {
+                Decode::Json { envelope, ty } => {
+                    named |= !r.examples.is_empty() && names_a_type(ty);
                     (output_type(api, &r.decode, &types), envelope.as_deref())
                 }
                 Decode::Empty | Decode::Text(_) => continue,
@@ -65,6 +73,7 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
     }
     if let Some(error) = &api.error {
         let ty = rust_type(api, &error.ty, &types);
+        named |= !error.examples.is_empty() && names_a_type(&error.ty);
         for ex in &error.examples {
             tests.push(test(ty.clone(), None, ex));
         }
@@ -76,10 +85,24 @@ pub(super) fn module(api: &Api) -> Option<TokenStream> {
         "Every documented example decodes with the generated types and holds nothing they do not \
          describe.",
     );
+    let import = named.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     Some(quote! {
         #header
-        use super::types;
+        #import
 
         #(#tests)*
     })
+}
+
+/// Whether `ty` is, or holds, a type of the API's `types` module.
+fn names_a_type(ty: &Ty) -> bool {
+    match ty {
+        Ty::Named(_) => true,
+        Ty::Array(inner) | Ty::Map(inner) => names_a_type(inner),
+        _ => false,
+    }
 }

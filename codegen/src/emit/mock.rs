@@ -116,11 +116,8 @@ fn matchable(api: &Api, p: &Param) -> bool {
     }
 }
 
-fn param_matcher(api: &Api, p: &Param) -> Option<TokenStream> {
-    if !matchable(api, p) {
-        return None;
-    }
-    let setter = ident(&format!("with_{}", p.rust.trim_end_matches('_')));
+fn param_matcher(api: &Api, p: &Param, setter: &str) -> TokenStream {
+    let setter = ident(setter);
     let wire = &p.wire;
     let (kind, place) = match p.location {
         ParamLocation::Path => (quote!(path_param), "path"),
@@ -136,12 +133,12 @@ fn param_matcher(api: &Api, p: &Param) -> Option<TokenStream> {
         let ty = rust_type(api, &p.ty, &quote!(super::types::));
         (ty, quote!(clientgen_runtime::ToParam::to_param(&value)))
     };
-    Some(quote! {
+    quote! {
         #docs
         pub fn #setter(self, value: #arg) -> Self {
             Self(self.0.#kind(#wire, #conv))
         }
-    })
+    }
 }
 
 /// Methods of `MockServer` (its own and, through `Deref`, the runtime server's) that an
@@ -221,10 +218,12 @@ fn operation(
         "An expectation of {line} ([`Client::{op_id}`](super::Client::{op_id})), from \
          [`MockServer::{method}`]."
     ));
-    let mut setters: Vec<TokenStream> = op
-        .params
+    let matched: Vec<&Param> = op.params.iter().filter(|p| matchable(api, p)).collect();
+    let rusts: Vec<&str> = matched.iter().map(|p| p.rust.as_str()).collect();
+    let mut setters: Vec<TokenStream> = matched
         .iter()
-        .filter_map(|p| param_matcher(api, p))
+        .zip(crate::naming::matcher_names(&rusts))
+        .map(|(p, setter)| param_matcher(api, p, &setter))
         .collect();
     if let Some(body) = op
         .body
@@ -346,7 +345,7 @@ fn client_builder(api: &Api) -> TokenStream {
     }
     let credential = |kind: &AuthKind, rust: &str| match kind {
         AuthKind::Oauth2 { .. } => {
-            let config = quote::format_ident!("{}_config", rust);
+            let config = super::ident(&crate::naming::config_fn(rust));
             quote!(self.0.oauth_session(super::#config(
                 "mock-client-id",
                 "mock-client-secret",

@@ -42,6 +42,10 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
         #types_import
 
+        /// What a call answers: the decoded body with the response's status and headers, or
+        /// the error.
+        pub type Answer<T> = Result<ResponseValue<T>, Error>;
+
         impl Client {
             #(#methods)*
         }
@@ -289,7 +293,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response. The request is assembled now and
             /// sent when the returned future is awaited.
-            pub fn send(self) -> Call<'a, Result<ResponseValue<#output>, Error>> {
+            pub fn send(self) -> Call<'a, Answer<#output>> {
                 let mut req = Request::new(#op_id, #http, #template, #idempotent);
                 #(#path)*
                 #(#params)*
@@ -298,7 +302,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 #one_of
                 req.timeout(self.timeout);
                 req.max_body(self.max_body);
-                fn decode(resp: RawResponse) -> Result<ResponseValue<#output>, Error> {
+                fn decode(resp: RawResponse) -> Answer<#output> {
                     if resp.is_success() #not_failure #(#not_reported)* {
                         #decode
                     } else {
@@ -310,7 +314,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
 
         // `timeout`, `max_body`, and `IntoFuture` (awaiting the builder sends it).
-        clientgen_runtime::request_builder!(#name => Result<ResponseValue<#output>, Error>);
+        clientgen_runtime::request_builder!(#name => Answer<#output>);
     }
 }
 

@@ -264,7 +264,13 @@ fn form_encoder(
         || fields
             .iter()
             .any(|f| !f.read_only && (f.ty.is_array() || f.ty == Ty::Json || f.object));
-    let unused_style = (!uses_style).then(|| quote!(let _ = style;));
+    // An object with no field to send (all read-only, or none) and no extras writes nothing.
+    let writes = keep_unknown || fields.iter().any(|f| !f.read_only);
+    let unused_style = match (uses_style, writes) {
+        (false, false) => Some(quote!(let _ = (form, style);)),
+        (false, true) => Some(quote!(let _ = style;)),
+        (true, _) => None,
+    };
     let allow = allow(any_deprecated, false);
     quote! {
         impl #name {
@@ -377,18 +383,25 @@ fn error_body_impl(api: &Api) -> Option<TokenStream> {
     let body_ident = ident(api.type_name(*body));
     let (code_ty, code_expr) = match &error.code_ty {
         Some(code) => {
-            // Follow the path, stepping through optional fields with `?`.
+            // Follow the path, stepping through optional fields with `?`; an optional last
+            // field is already the `Option<&Code>` to return.
             let mut expr = quote!(self);
-            for step in &error.code_path {
+            let last = error.code_path.len().saturating_sub(1);
+            let mut wrapped = false;
+            for (i, step) in error.code_path.iter().enumerate() {
                 let field = ident(&step.field);
-                expr = if step.optional {
-                    quote!(#expr.#field.as_ref()?)
-                } else {
-                    quote!(#expr.#field)
+                expr = match (step.optional, i == last) {
+                    (true, true) => {
+                        wrapped = true;
+                        quote!(#expr.#field.as_ref())
+                    }
+                    (true, false) => quote!(#expr.#field.as_ref()?),
+                    (false, _) => quote!(#expr.#field),
                 };
             }
             let code = ident(api.type_name(*code));
-            (quote!(#code), quote!(Some(&#expr)))
+            let expr = if wrapped { expr } else { quote!(Some(&#expr)) };
+            (quote!(#code), expr)
         }
         None => (quote!(std::convert::Infallible), quote!(None)),
     };

@@ -44,6 +44,111 @@ pub(super) fn base_url(cx: &mut Ctxt<'_>, base_url: &str, params: &[ir::ClientPa
     }
 }
 
+/// A client parameter with `in: path` is used by some operation's path: the client would
+/// otherwise hold a value it never sends.
+pub(super) fn client_path_params_used(
+    cx: &mut Ctxt<'_>,
+    params: &[ir::ClientParam],
+    paths: &[&str],
+) {
+    if paths.is_empty() {
+        return;
+    }
+    for p in params {
+        let used = paths
+            .iter()
+            .any(|path| placeholders(path).is_ok_and(|names| names.contains(&p.wire)));
+        if p.location == ir::ClientParamLocation::Path && !used {
+            cx.error(
+                &format!("client_params.{}", p.wire),
+                format!("no operation's `path` has the placeholder `{{{}}}`", p.wire),
+            );
+        }
+    }
+}
+
+/// Every `docs`, `title` and `summary` of the spec says something: a blank one leaves the
+/// generated item undocumented (`missing_docs`) or a sentence with a hole in it ("Operations
+/// of the :"). The spec is walked as its serialized tree, so no text is forgotten when the
+/// spec language grows.
+pub(super) fn no_blank_docs(cx: &mut Ctxt<'_>, spec: &spec::Spec) {
+    if let Ok(tree) = serde_json::to_value(spec) {
+        for (path, key) in blank_docs(&tree, "") {
+            cx.error(
+                &path,
+                format!("`{key}` is empty: say what this is (a blank text documents nothing)"),
+            );
+        }
+    }
+}
+
+fn blank_docs(value: &serde_json::Value, path: &str) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match v {
+                    serde_json::Value::String(text) if text.trim().is_empty() => {
+                        let keys = ["docs", "title", "summary"];
+                        if let Some(k) = keys.into_iter().find(|k| k == key) {
+                            out.push((here, k));
+                        }
+                    }
+                    _ => out.extend(blank_docs(v, &here)),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                out.extend(blank_docs(v, &format!("{path}[{i}]")));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A parameter is written as text (`ToParam`): a scalar other than `json`, or an enum; in
+/// the query also a list of those (written in its `style`). Anything else would be accepted
+/// and fail to compile in the generated request builder. `kind` is what the named type in
+/// `ty` (or in its list) is, if there is one.
+pub(super) fn param_type(
+    cx: &mut Ctxt<'_>,
+    path: &str,
+    location: ir::ParamLocation,
+    ty: &Ty,
+    kind: Option<spec::TypeKind>,
+) {
+    let (element, array) = match ty {
+        Ty::Array(inner) => (&**inner, true),
+        other => (other, false),
+    };
+    match element {
+        Ty::Named(_) if kind == Some(spec::TypeKind::Object) => {
+            cx.error(path, "a parameter cannot be an object");
+        }
+        Ty::Named(_) if kind == Some(spec::TypeKind::Union) => {
+            cx.error(path, "a parameter cannot be a union: it has no text form");
+        }
+        Ty::Json | Ty::Map(_) | Ty::Array(_) => {
+            cx.error(
+                path,
+                "a parameter must be a scalar other than `json`, or an enum (in the query, also \
+                 an array of those)",
+            );
+        }
+        _ if array && location != ir::ParamLocation::Query => {
+            cx.error(path, "only a query parameter can be an array");
+        }
+        _ => {}
+    }
+}
+
 /// A header name (of a parameter, a credential, a rate-limit header) is an HTTP token.
 pub(super) fn header_name(cx: &mut Ctxt<'_>, path: &str, name: &str) {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
@@ -128,6 +233,8 @@ pub(super) fn form_shape(
         };
         let ok = match element {
             Ty::Map(_) | Ty::Array(_) => false,
+            // A `json` field is written as JSON text; a list of them has no form encoding.
+            Ty::Json => !f.ty.is_array(),
             Ty::Named(n) if space.get(*n).is_enum() => true,
             Ty::Named(n) if space.get(*n).is_object() && !f.ty.is_array() => {
                 form_shape(cx, path, space, &f.ty, seen);

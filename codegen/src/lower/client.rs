@@ -16,6 +16,12 @@ impl Lowerer<'_> {
         let (builder_names, auth_names, global_names) = self.client_builder_names();
         let client_params = self.client_params(builder_names);
         check::base_url(&mut self.cx, &spec.base_url, &client_params);
+        let paths: Vec<&str> = spec
+            .operations
+            .values()
+            .map(|op| op.path.as_str())
+            .collect();
+        check::client_path_params_used(&mut self.cx, &client_params, &paths);
         let auth = self.auth(auth_names);
         for a in &auth {
             if let ir::AuthKind::FormFields(fields) = &a.kind {
@@ -253,6 +259,8 @@ rate_limit: {calls: 10, per_seconds: 2, cite: {doc: d, section: s}}
         assert_eq!(
             lower_err(&spec),
             [
+                "client_params.calendarKey: no operation's `path` has the placeholder \
+                 `{calendarKey}`",
                 "auth.token.header: `X Token` is not a valid HTTP header name",
                 "global_params.tz.in: global parameters go in the query or a header; path values \
                  are `client_params`",

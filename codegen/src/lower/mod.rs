@@ -52,6 +52,7 @@ pub fn lower(files: &SpecFiles, spec: &spec::Spec) -> Result<ir::Api, Vec<Diagno
         form_credentials: Vec::new(),
         one_of_required: BTreeMap::new(),
     };
+    check::no_blank_docs(&mut lx.cx, spec);
     let api = lx.api();
     lx.cx.finish(api)
 }
@@ -155,7 +156,7 @@ impl Lowerer<'_> {
         ir::Api {
             module: spec.api.clone(),
             source: self.cx.shown().to_owned(),
-            title: docs::sanitize(&spec.title),
+            title: docs::one_line(&spec.title),
             docs: docs::sanitize(spec.docs.as_deref().unwrap_or("")),
             cite,
             sources,
@@ -206,7 +207,7 @@ fn fold_docs(text: &str, default: Option<&str>, note: Option<&str>) -> String {
         out.push_str(&format!("\n\nServer default: {}.", docs::code(d)));
     }
     if let Some(n) = note {
-        out.push_str(&format!("\n\nSpec note: {}", n.trim()));
+        out.push_str(&format!("\n\n{}", docs::labelled("Spec note:", n)));
     }
     docs::sanitize(&out)
 }

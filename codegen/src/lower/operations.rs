@@ -74,7 +74,7 @@ impl Lowerer<'_> {
             id: id.to_owned(),
             method_name,
             builder,
-            summary: docs::sanitize(&op.summary),
+            summary: docs::one_line(&op.summary),
             docs: fold_docs(op.docs.as_deref().unwrap_or(""), None, op.note.as_deref()),
             cite,
             method: op.method,
@@ -129,11 +129,15 @@ impl Lowerer<'_> {
                         "`style` applies to array parameters only",
                     );
                 }
-                if let Ty::Named(n) = &ty {
-                    if self.kind_of(*n) == Some(TypeKind::Object) {
-                        self.error(&join(&path, "type"), "a parameter cannot be an object");
-                    }
-                }
+                let named = match &ty {
+                    Ty::Array(inner) => inner.as_ref(),
+                    other => other,
+                };
+                let kind = match named {
+                    Ty::Named(id) => self.kind_of(*id),
+                    _ => None,
+                };
+                check::param_type(&mut self.cx, &join(&path, "type"), p.location, &ty, kind);
                 ir::Param {
                     wire: wire.clone(),
                     rust,

@@ -363,7 +363,7 @@ impl Lowerer<'_> {
                     boxed: false,
                     read_only: f.read_only,
                     write_only: f.write_only,
-                    deprecated: f.deprecated.clone(),
+                    deprecated: f.deprecated.as_deref().map(docs::sanitize),
                     form_name: f.form_name.clone(),
                     docs: fold_docs(&f.docs, f.default.as_deref(), f.note.as_deref()),
                     walk: false,
@@ -376,6 +376,35 @@ impl Lowerer<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// A deprecation message is shown by rustdoc as Markdown, like any doc text.
+    #[test]
+    fn deprecation_messages_are_sanitised_like_docs() {
+        let spec = r#"
+api: fx
+title: T
+sources: {fx: {file: f, title: F}}
+cite: {doc: fx, section: s}
+base_url: https://api.example.com
+types:
+  Thing:
+    kind: object
+    docs: A thing.
+    cite: {doc: fx, section: s}
+    fields:
+      old: {type: string, docs: Old., deprecated: "use [new] or <other>, see https://example.com"}
+operations:
+  ping: {summary: Ping., cite: {doc: fx, section: s}, method: GET, path: /p, responses: {204: {docs: Done.}}}
+"#;
+        let api = crate::load_str(std::path::Path::new("fx.yaml"), spec).unwrap();
+        let crate::ir::TypeBody::Object { fields, .. } = &api.types[0].body else {
+            panic!("an object");
+        };
+        assert_eq!(
+            fields[0].deprecated.as_deref(),
+            Some("use \\[new] or \\<other\\>, see <https://example.com>")
+        );
+    }
+
     use super::super::tests::{SPEC, lower_err, lower_ok};
     use crate::ir::{Ty, TypeBody};
 

@@ -6,6 +6,10 @@ use std::time::Duration;
 use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
+/// What a call answers: the decoded body with the response's status and headers, or
+/// the error.
+pub type Answer<T> = Result<ResponseValue<T>, Error>;
+
 impl Client {
     /// Make an archived lead active again.
     ///
@@ -308,7 +312,7 @@ pub struct ActivateLead<'a> {
 impl<'a> ActivateLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new(
             "activate_lead",
             Method::PUT,
@@ -321,15 +325,13 @@ impl<'a> ActivateLead<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ActivateLead => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(ActivateLead => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::add_lead_comment`]: `POST /leads/{id}/comments`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -345,7 +347,7 @@ pub struct AddLeadComment<'a> {
 impl<'a> AddLeadComment<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadComment>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadComment>> {
         let mut req = Request::new(
             "add_lead_comment",
             Method::POST,
@@ -363,15 +365,13 @@ impl<'a> AddLeadComment<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadComment>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadComment> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddLeadComment => Result<ResponseValue<types::LeadComment>, Error>);
+clientgen_runtime::request_builder!(AddLeadComment => Answer<types::LeadComment>);
 
 /// Request builder for [`Client::archive_lead`]: `PUT /leads/{id}/archive`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -386,7 +386,7 @@ pub struct ArchiveLead<'a> {
 impl<'a> ArchiveLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new(
             "archive_lead",
             Method::PUT,
@@ -399,15 +399,13 @@ impl<'a> ArchiveLead<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ArchiveLead => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(ArchiveLead => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::clone_lead`]: `POST /leads/{id}/clone`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -423,7 +421,7 @@ pub struct CloneLead<'a> {
 impl<'a> CloneLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new(
             "clone_lead",
             Method::POST,
@@ -441,15 +439,13 @@ impl<'a> CloneLead<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CloneLead => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(CloneLead => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::convert_lead`]: `POST /leads/{id}/convert`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -465,7 +461,7 @@ pub struct ConvertLead<'a> {
 impl<'a> ConvertLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ConvertedClient>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ConvertedClient>> {
         let mut req = Request::new(
             "convert_lead",
             Method::POST,
@@ -483,15 +479,13 @@ impl<'a> ConvertLead<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ConvertedClient>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ConvertedClient> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ConvertLead => Result<ResponseValue<types::ConvertedClient>, Error>);
+clientgen_runtime::request_builder!(ConvertLead => Answer<types::ConvertedClient>);
 
 /// Request builder for [`Client::create_lead`]: `POST /leads`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -506,7 +500,7 @@ pub struct CreateLead<'a> {
 impl<'a> CreateLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new("create_lead", Method::POST, "/leads", false);
         req.path("/leads");
         let mut form = clientgen_runtime::Pairs::default();
@@ -517,15 +511,13 @@ impl<'a> CreateLead<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CreateLead => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(CreateLead => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::delete_lead`]: `DELETE /leads/{id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -540,22 +532,20 @@ pub struct DeleteLead<'a> {
 impl<'a> DeleteLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DeletedLead>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::DeletedLead>> {
         let mut req = Request::new("delete_lead", Method::DELETE, "/leads/{id}", true);
         req.path("/leads/");
         req.path_param("id", &self.id);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::DeletedLead>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::DeletedLead> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteLead => Result<ResponseValue<types::DeletedLead>, Error>);
+clientgen_runtime::request_builder!(DeleteLead => Answer<types::DeletedLead>);
 
 /// Request builder for [`Client::delete_lead_comment`]: `DELETE /leads/{id}/comments/{comment_id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -571,7 +561,7 @@ pub struct DeleteLeadComment<'a> {
 impl<'a> DeleteLeadComment<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DeletedComment>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::DeletedComment>> {
         let mut req = Request::new(
             "delete_lead_comment",
             Method::DELETE,
@@ -585,15 +575,13 @@ impl<'a> DeleteLeadComment<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::DeletedComment>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::DeletedComment> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteLeadComment => Result<ResponseValue<types::DeletedComment>, Error>);
+clientgen_runtime::request_builder!(DeleteLeadComment => Answer<types::DeletedComment>);
 
 /// Request builder for [`Client::get_lead`]: `GET /leads/{id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -608,20 +596,20 @@ pub struct GetLead<'a> {
 impl<'a> GetLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Lead>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Lead>> {
         let mut req = Request::new("get_lead", Method::GET, "/leads/{id}", true);
         req.path("/leads/");
         req.path_param("id", &self.id);
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Lead>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Lead> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetLead => Result<ResponseValue<types::Lead>, Error>);
+clientgen_runtime::request_builder!(GetLead => Answer<types::Lead>);
 
 /// Request builder for [`Client::list_lead_comments`]: `GET /leads/{id}/comments`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -636,9 +624,7 @@ pub struct ListLeadComments<'a> {
 impl<'a> ListLeadComments<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::LeadComment>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::LeadComment>>> {
         let mut req = Request::new(
             "list_lead_comments",
             Method::GET,
@@ -651,15 +637,13 @@ impl<'a> ListLeadComments<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::LeadComment>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::LeadComment>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ListLeadComments => Result<ResponseValue<Vec<types::LeadComment>>, Error>);
+clientgen_runtime::request_builder!(ListLeadComments => Answer<Vec<types::LeadComment>>);
 
 /// Request builder for [`Client::list_leads`]: `GET /leads`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -772,7 +756,7 @@ impl<'a> ListLeads<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadPage>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadPage>> {
         let mut req = Request::new("list_leads", Method::GET, "/leads", true);
         req.path("/leads");
         req.query().push_opt("status", self.status.as_ref());
@@ -788,13 +772,13 @@ impl<'a> ListLeads<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::LeadPage>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadPage> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ListLeads => Result<ResponseValue<types::LeadPage>, Error>);
+clientgen_runtime::request_builder!(ListLeads => Answer<types::LeadPage>);
 
 /// Request builder for [`Client::set_lead_assigned`]: `PUT /leads/{id}/assigned`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -810,7 +794,7 @@ pub struct SetLeadAssigned<'a> {
 impl<'a> SetLeadAssigned<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new(
             "set_lead_assigned",
             Method::PUT,
@@ -824,15 +808,13 @@ impl<'a> SetLeadAssigned<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SetLeadAssigned => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(SetLeadAssigned => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::set_lead_status`]: `PUT /leads/{id}/status`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -848,7 +830,7 @@ pub struct SetLeadStatus<'a> {
 impl<'a> SetLeadStatus<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new(
             "set_lead_status",
             Method::PUT,
@@ -866,15 +848,13 @@ impl<'a> SetLeadStatus<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SetLeadStatus => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(SetLeadStatus => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::set_lead_tags`]: `PUT /leads/{id}/tags`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -890,7 +870,7 @@ pub struct SetLeadTags<'a> {
 impl<'a> SetLeadTags<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new(
             "set_lead_tags",
             Method::PUT,
@@ -904,15 +884,13 @@ impl<'a> SetLeadTags<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SetLeadTags => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(SetLeadTags => Answer<types::LeadSummary>);
 
 /// Request builder for [`Client::update_lead`]: `PATCH /leads/{id}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -928,7 +906,7 @@ pub struct UpdateLead<'a> {
 impl<'a> UpdateLead<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadSummary>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadSummary>> {
         let mut req = Request::new("update_lead", Method::PATCH, "/leads/{id}", true);
         req.path("/leads/");
         req.path_param("id", &self.id);
@@ -940,12 +918,10 @@ impl<'a> UpdateLead<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LeadSummary>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadSummary> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateLead => Result<ResponseValue<types::LeadSummary>, Error>);
+clientgen_runtime::request_builder!(UpdateLead => Answer<types::LeadSummary>);

@@ -6,6 +6,10 @@ use std::time::Duration;
 use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
+/// What a call answers: the decoded body with the response's status and headers, or
+/// the error.
+pub type Answer<T> = Result<ResponseValue<T>, Error>;
+
 impl Client {
     /// List the people who engaged with one post.
     ///
@@ -69,7 +73,7 @@ impl<'a> ListActivityLeads<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LeadList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LeadList>> {
         let mut req = Request::new(
             "list_activity_leads",
             Method::GET,
@@ -85,7 +89,7 @@ impl<'a> ListActivityLeads<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::LeadList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LeadList> {
             if resp.is_success() && !matches!(resp.status(), 202) {
                 resp.json(None)
             } else {
@@ -95,7 +99,7 @@ impl<'a> ListActivityLeads<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ListActivityLeads => Result<ResponseValue<types::LeadList>, Error>);
+clientgen_runtime::request_builder!(ListActivityLeads => Answer<types::LeadList>);
 
 /// Request builder for [`Client::list_posts`]: `GET /{profile_id}/posts`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -109,7 +113,7 @@ pub struct ListPosts<'a> {
 impl<'a> ListPosts<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::PostList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::PostList>> {
         let mut req = Request::new(
             "list_posts",
             Method::GET,
@@ -122,7 +126,7 @@ impl<'a> ListPosts<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::PostList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::PostList> {
             if resp.is_success() && !matches!(resp.status(), 202) {
                 resp.json(None)
             } else {
@@ -132,4 +136,4 @@ impl<'a> ListPosts<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ListPosts => Result<ResponseValue<types::PostList>, Error>);
+clientgen_runtime::request_builder!(ListPosts => Answer<types::PostList>);

@@ -6,6 +6,10 @@ use std::time::Duration;
 use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
+/// What a call answers: the decoded body with the response's status and headers, or
+/// the error.
+pub type Answer<T> = Result<ResponseValue<T>, Error>;
+
 impl Client {
     /// Plan a call.
     ///
@@ -2454,7 +2458,7 @@ pub struct AddCallback<'a> {
 impl<'a> AddCallback<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_callback",
             Method::POST,
@@ -2470,13 +2474,13 @@ impl<'a> AddCallback<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddCallback => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddCallback => Answer<String>);
 
 /// Request builder for [`Client::add_company`]: `POST /addCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2491,7 +2495,7 @@ pub struct AddCompany<'a> {
 impl<'a> AddCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_company",
             Method::POST,
@@ -2507,13 +2511,13 @@ impl<'a> AddCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddCompany => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddCompany => Answer<String>);
 
 /// Request builder for [`Client::add_contact`]: `POST /addContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2528,7 +2532,7 @@ pub struct AddContact<'a> {
 impl<'a> AddContact<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<i64>> {
         let mut req = Request::new(
             "add_contact",
             Method::POST,
@@ -2544,13 +2548,13 @@ impl<'a> AddContact<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+        fn decode(resp: RawResponse) -> Answer<i64> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddContact => Result<ResponseValue<i64>, Error>);
+clientgen_runtime::request_builder!(AddContact => Answer<i64>);
 
 /// Request builder for [`Client::add_contact_to_meeting`]: `POST /addContactToMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2565,7 +2569,7 @@ pub struct AddContactToMeeting<'a> {
 impl<'a> AddContactToMeeting<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "add_contact_to_meeting",
             Method::POST,
@@ -2581,7 +2585,7 @@ impl<'a> AddContactToMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success()
                 && !(resp.status() == 200 && resp.json_object_has_key("errors"))
             {
@@ -2593,7 +2597,7 @@ impl<'a> AddContactToMeeting<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddContactToMeeting => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(AddContactToMeeting => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::add_creditnote`]: `POST /addCreditnote.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2608,7 +2612,7 @@ pub struct AddCreditnote<'a> {
 impl<'a> AddCreditnote<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_creditnote",
             Method::POST,
@@ -2624,13 +2628,13 @@ impl<'a> AddCreditnote<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddCreditnote => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddCreditnote => Answer<String>);
 
 /// Request builder for [`Client::add_custom_field_option`]: `POST /addCustomFieldOption.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2645,7 +2649,7 @@ pub struct AddCustomFieldOption<'a> {
 impl<'a> AddCustomFieldOption<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_custom_field_option",
             Method::POST,
@@ -2661,13 +2665,13 @@ impl<'a> AddCustomFieldOption<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddCustomFieldOption => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddCustomFieldOption => Answer<String>);
 
 /// Request builder for [`Client::add_deal`]: `POST /addDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2682,7 +2686,7 @@ pub struct AddDeal<'a> {
 impl<'a> AddDeal<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new("add_deal", Method::POST, "/addDeal.php", false);
         req.path("/addDeal.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -2693,13 +2697,13 @@ impl<'a> AddDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddDeal => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddDeal => Answer<String>);
 
 /// Request builder for [`Client::add_external_cost`]: `POST /addExternalCost.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2714,7 +2718,7 @@ pub struct AddExternalCost<'a> {
 impl<'a> AddExternalCost<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<i64>> {
         let mut req = Request::new(
             "add_external_cost",
             Method::POST,
@@ -2730,13 +2734,13 @@ impl<'a> AddExternalCost<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+        fn decode(resp: RawResponse) -> Answer<i64> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddExternalCost => Result<ResponseValue<i64>, Error>);
+clientgen_runtime::request_builder!(AddExternalCost => Answer<i64>);
 
 /// Request builder for [`Client::add_invoice`]: `POST /addInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2751,7 +2755,7 @@ pub struct AddInvoice<'a> {
 impl<'a> AddInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_invoice",
             Method::POST,
@@ -2767,13 +2771,13 @@ impl<'a> AddInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddInvoice => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddInvoice => Answer<String>);
 
 /// Request builder for [`Client::add_meeting`]: `POST /addMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2788,7 +2792,7 @@ pub struct AddMeeting<'a> {
 impl<'a> AddMeeting<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "add_meeting",
             Method::POST,
@@ -2804,7 +2808,7 @@ impl<'a> AddMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success()
                 && !(resp.status() == 200 && resp.json_object_has_key("errors"))
             {
@@ -2816,7 +2820,7 @@ impl<'a> AddMeeting<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddMeeting => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(AddMeeting => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::add_milestone`]: `POST /addMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2831,7 +2835,7 @@ pub struct AddMilestone<'a> {
 impl<'a> AddMilestone<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_milestone",
             Method::POST,
@@ -2847,13 +2851,13 @@ impl<'a> AddMilestone<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddMilestone => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddMilestone => Answer<String>);
 
 /// Request builder for [`Client::add_note`]: `POST /addNote.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2868,7 +2872,7 @@ pub struct AddNote<'a> {
 impl<'a> AddNote<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new("add_note", Method::POST, "/addNote.php", false);
         req.path("/addNote.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -2879,13 +2883,13 @@ impl<'a> AddNote<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddNote => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddNote => Answer<String>);
 
 /// Request builder for [`Client::add_product`]: `POST /addProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2900,7 +2904,7 @@ pub struct AddProduct<'a> {
 impl<'a> AddProduct<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<i64>> {
         let mut req = Request::new(
             "add_product",
             Method::POST,
@@ -2916,13 +2920,13 @@ impl<'a> AddProduct<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+        fn decode(resp: RawResponse) -> Answer<i64> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddProduct => Result<ResponseValue<i64>, Error>);
+clientgen_runtime::request_builder!(AddProduct => Answer<i64>);
 
 /// Request builder for [`Client::add_project`]: `POST /addProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2937,7 +2941,7 @@ pub struct AddProject<'a> {
 impl<'a> AddProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_project",
             Method::POST,
@@ -2953,13 +2957,13 @@ impl<'a> AddProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddProject => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddProject => Answer<String>);
 
 /// Request builder for [`Client::add_related_party_to_project`]: `POST /addRelatedPartyToProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2974,7 +2978,7 @@ pub struct AddRelatedPartyToProject<'a> {
 impl<'a> AddRelatedPartyToProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_related_party_to_project",
             Method::POST,
@@ -2990,13 +2994,13 @@ impl<'a> AddRelatedPartyToProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddRelatedPartyToProject => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddRelatedPartyToProject => Answer<String>);
 
 /// Request builder for [`Client::add_subscription`]: `POST /addSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3011,7 +3015,7 @@ pub struct AddSubscription<'a> {
 impl<'a> AddSubscription<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_subscription",
             Method::POST,
@@ -3027,13 +3031,13 @@ impl<'a> AddSubscription<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddSubscription => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddSubscription => Answer<String>);
 
 /// Request builder for [`Client::add_task`]: `POST /addTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3048,7 +3052,7 @@ pub struct AddTask<'a> {
 impl<'a> AddTask<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new("add_task", Method::POST, "/addTask.php", false);
         req.path("/addTask.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3059,13 +3063,13 @@ impl<'a> AddTask<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddTask => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddTask => Answer<String>);
 
 /// Request builder for [`Client::add_ticket`]: `POST /addTicket.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3080,7 +3084,7 @@ pub struct AddTicket<'a> {
 impl<'a> AddTicket<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<i64>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<i64>> {
         let mut req = Request::new("add_ticket", Method::POST, "/addTicket.php", false);
         req.path("/addTicket.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3102,13 +3106,13 @@ impl<'a> AddTicket<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<i64>, Error> {
+        fn decode(resp: RawResponse) -> Answer<i64> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddTicket => Result<ResponseValue<i64>, Error>);
+clientgen_runtime::request_builder!(AddTicket => Answer<i64>);
 
 /// Request builder for [`Client::add_ticket_message`]: `POST /addTicketMessage.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3123,7 +3127,7 @@ pub struct AddTicketMessage<'a> {
 impl<'a> AddTicketMessage<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_ticket_message",
             Method::POST,
@@ -3139,13 +3143,13 @@ impl<'a> AddTicketMessage<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddTicketMessage => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddTicketMessage => Answer<String>);
 
 /// Request builder for [`Client::add_timetracking`]: `POST /addTimetracking.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3160,7 +3164,7 @@ pub struct AddTimetracking<'a> {
 impl<'a> AddTimetracking<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "add_timetracking",
             Method::POST,
@@ -3176,13 +3180,13 @@ impl<'a> AddTimetracking<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AddTimetracking => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(AddTimetracking => Answer<String>);
 
 /// Request builder for [`Client::book_draft_invoice`]: `POST /bookDraftInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3197,7 +3201,7 @@ pub struct BookDraftInvoice<'a> {
 impl<'a> BookDraftInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "book_draft_invoice",
             Method::POST,
@@ -3213,13 +3217,13 @@ impl<'a> BookDraftInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(BookDraftInvoice => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(BookDraftInvoice => Answer<String>);
 
 /// Request builder for [`Client::delete_company`]: `POST /deleteCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3234,7 +3238,7 @@ pub struct DeleteCompany<'a> {
 impl<'a> DeleteCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_company",
             Method::POST,
@@ -3250,13 +3254,13 @@ impl<'a> DeleteCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteCompany => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteCompany => Answer<String>);
 
 /// Request builder for [`Client::delete_contact`]: `POST /deleteContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3271,7 +3275,7 @@ pub struct DeleteContact<'a> {
 impl<'a> DeleteContact<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_contact",
             Method::POST,
@@ -3287,13 +3291,13 @@ impl<'a> DeleteContact<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteContact => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteContact => Answer<String>);
 
 /// Request builder for [`Client::delete_file`]: `POST /deleteFile.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3308,7 +3312,7 @@ pub struct DeleteFile<'a> {
 impl<'a> DeleteFile<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_file",
             Method::POST,
@@ -3324,13 +3328,13 @@ impl<'a> DeleteFile<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteFile => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteFile => Answer<String>);
 
 /// Request builder for [`Client::delete_invoice`]: `POST /deleteInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3345,7 +3349,7 @@ pub struct DeleteInvoice<'a> {
 impl<'a> DeleteInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_invoice",
             Method::POST,
@@ -3361,13 +3365,13 @@ impl<'a> DeleteInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteInvoice => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteInvoice => Answer<String>);
 
 /// Request builder for [`Client::delete_milestone`]: `POST /deleteMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3382,7 +3386,7 @@ pub struct DeleteMilestone<'a> {
 impl<'a> DeleteMilestone<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_milestone",
             Method::POST,
@@ -3398,13 +3402,13 @@ impl<'a> DeleteMilestone<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteMilestone => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteMilestone => Answer<String>);
 
 /// Request builder for [`Client::delete_product`]: `POST /deleteProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3419,7 +3423,7 @@ pub struct DeleteProduct<'a> {
 impl<'a> DeleteProduct<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_product",
             Method::POST,
@@ -3435,13 +3439,13 @@ impl<'a> DeleteProduct<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteProduct => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteProduct => Answer<String>);
 
 /// Request builder for [`Client::delete_subscription`]: `POST /deleteSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3456,7 +3460,7 @@ pub struct DeleteSubscription<'a> {
 impl<'a> DeleteSubscription<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_subscription",
             Method::POST,
@@ -3472,13 +3476,13 @@ impl<'a> DeleteSubscription<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteSubscription => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteSubscription => Answer<String>);
 
 /// Request builder for [`Client::delete_task`]: `POST /deleteTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3493,7 +3497,7 @@ pub struct DeleteTask<'a> {
 impl<'a> DeleteTask<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "delete_task",
             Method::POST,
@@ -3509,13 +3513,13 @@ impl<'a> DeleteTask<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteTask => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(DeleteTask => Answer<String>);
 
 /// Request builder for [`Client::download_creditnote_pdf`]: `POST /downloadCreditnotePDF.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3530,7 +3534,7 @@ pub struct DownloadCreditnotePdf<'a> {
 impl<'a> DownloadCreditnotePdf<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "download_creditnote_pdf",
             Method::POST,
@@ -3546,13 +3550,13 @@ impl<'a> DownloadCreditnotePdf<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DownloadCreditnotePdf => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(DownloadCreditnotePdf => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::download_file`]: `POST /downloadFile.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3567,7 +3571,7 @@ pub struct DownloadFile<'a> {
 impl<'a> DownloadFile<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "download_file",
             Method::POST,
@@ -3583,13 +3587,13 @@ impl<'a> DownloadFile<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DownloadFile => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(DownloadFile => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::download_invoice_pdf`]: `POST /downloadInvoicePDF.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3604,7 +3608,7 @@ pub struct DownloadInvoicePdf<'a> {
 impl<'a> DownloadInvoicePdf<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "download_invoice_pdf",
             Method::POST,
@@ -3620,13 +3624,13 @@ impl<'a> DownloadInvoicePdf<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DownloadInvoicePdf => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(DownloadInvoicePdf => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_all_deal_phase_changes`]: `POST /getAllDealPhaseChanges.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3641,7 +3645,7 @@ pub struct GetAllDealPhaseChanges<'a> {
 impl<'a> GetAllDealPhaseChanges<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_all_deal_phase_changes",
             Method::POST,
@@ -3657,13 +3661,13 @@ impl<'a> GetAllDealPhaseChanges<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetAllDealPhaseChanges => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetAllDealPhaseChanges => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_bookkeeping_accounts`]: `POST /getBookkeepingAccounts.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3678,7 +3682,7 @@ pub struct GetBookkeepingAccounts<'a> {
 impl<'a> GetBookkeepingAccounts<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_bookkeeping_accounts",
             Method::POST,
@@ -3694,13 +3698,13 @@ impl<'a> GetBookkeepingAccounts<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetBookkeepingAccounts => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetBookkeepingAccounts => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_business_types`]: `POST /getBusinessTypes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3715,7 +3719,7 @@ pub struct GetBusinessTypes<'a> {
 impl<'a> GetBusinessTypes<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_business_types",
             Method::POST,
@@ -3731,13 +3735,13 @@ impl<'a> GetBusinessTypes<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetBusinessTypes => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetBusinessTypes => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_call`]: `POST /getCall.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3752,7 +3756,7 @@ pub struct GetCall<'a> {
 impl<'a> GetCall<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_call", Method::POST, "/getCall.php", true);
         req.path("/getCall.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3763,13 +3767,13 @@ impl<'a> GetCall<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCall => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCall => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_calls`]: `POST /getCalls.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3814,7 +3818,7 @@ impl<'a> GetCalls<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new("get_calls", Method::POST, "/getCalls.php", true);
         req.path("/getCalls.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3825,15 +3829,13 @@ impl<'a> GetCalls<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCalls => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetCalls => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_companies`]: `POST /getCompanies.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3881,7 +3883,7 @@ impl<'a> GetCompanies<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new(
             "get_companies",
             Method::POST,
@@ -3897,15 +3899,13 @@ impl<'a> GetCompanies<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCompanies => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetCompanies => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_company`]: `POST /getCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3922,13 +3922,7 @@ impl<'a> GetCompany<'a> {
     /// sent when the returned future is awaited.
     pub fn send(
         self,
-    ) -> Call<
-        'a,
-        Result<
-            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-            Error,
-        >,
-    > {
+    ) -> Call<'a, Answer<std::collections::BTreeMap<String, serde_json::Value>>> {
         let mut req = Request::new("get_company", Method::POST, "/getCompany.php", true);
         req.path("/getCompany.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3941,16 +3935,13 @@ impl<'a> GetCompany<'a> {
 
         fn decode(
             resp: RawResponse,
-        ) -> Result<
-            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-            Error,
-        > {
+        ) -> Answer<std::collections::BTreeMap<String, serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCompany => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetCompany => Answer<std::collections::BTreeMap<String, serde_json::Value>>);
 
 /// Request builder for [`Client::get_contact`]: `POST /getContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3967,13 +3958,7 @@ impl<'a> GetContact<'a> {
     /// sent when the returned future is awaited.
     pub fn send(
         self,
-    ) -> Call<
-        'a,
-        Result<
-            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-            Error,
-        >,
-    > {
+    ) -> Call<'a, Answer<std::collections::BTreeMap<String, serde_json::Value>>> {
         let mut req = Request::new("get_contact", Method::POST, "/getContact.php", true);
         req.path("/getContact.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -3986,16 +3971,13 @@ impl<'a> GetContact<'a> {
 
         fn decode(
             resp: RawResponse,
-        ) -> Result<
-            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-            Error,
-        > {
+        ) -> Answer<std::collections::BTreeMap<String, serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetContact => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetContact => Answer<std::collections::BTreeMap<String, serde_json::Value>>);
 
 /// Request builder for [`Client::get_contact_company_relations`]: `POST /getContactCompanyRelations.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4043,7 +4025,7 @@ impl<'a> GetContactCompanyRelations<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new(
             "get_contact_company_relations",
             Method::POST,
@@ -4059,15 +4041,13 @@ impl<'a> GetContactCompanyRelations<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetContactCompanyRelations => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetContactCompanyRelations => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_contacts`]: `POST /getContacts.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4115,7 +4095,7 @@ impl<'a> GetContacts<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new(
             "get_contacts",
             Method::POST,
@@ -4131,15 +4111,13 @@ impl<'a> GetContacts<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetContacts => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetContacts => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_contacts_by_company`]: `POST /getContactsByCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4154,7 +4132,7 @@ pub struct GetContactsByCompany<'a> {
 impl<'a> GetContactsByCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_contacts_by_company",
             Method::POST,
@@ -4170,13 +4148,13 @@ impl<'a> GetContactsByCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetContactsByCompany => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetContactsByCompany => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_cost_per_km`]: `POST /getCostPerKm.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4191,7 +4169,7 @@ pub struct GetCostPerKm<'a> {
 impl<'a> GetCostPerKm<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_cost_per_km",
             Method::POST,
@@ -4207,13 +4185,13 @@ impl<'a> GetCostPerKm<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCostPerKm => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCostPerKm => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_creditnote`]: `POST /getCreditnote.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4228,7 +4206,7 @@ pub struct GetCreditnote<'a> {
 impl<'a> GetCreditnote<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_creditnote",
             Method::POST,
@@ -4244,13 +4222,13 @@ impl<'a> GetCreditnote<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCreditnote => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCreditnote => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_creditnote_by_nr`]: `POST /getCreditnoteByNr.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4265,7 +4243,7 @@ pub struct GetCreditnoteByNr<'a> {
 impl<'a> GetCreditnoteByNr<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_creditnote_by_nr",
             Method::POST,
@@ -4281,13 +4259,13 @@ impl<'a> GetCreditnoteByNr<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCreditnoteByNr => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCreditnoteByNr => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_creditnotes`]: `POST /getCreditnotes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4302,7 +4280,7 @@ pub struct GetCreditnotes<'a> {
 impl<'a> GetCreditnotes<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_creditnotes",
             Method::POST,
@@ -4318,13 +4296,13 @@ impl<'a> GetCreditnotes<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCreditnotes => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCreditnotes => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_creditnotes_by_project`]: `POST /getCreditnotesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4339,7 +4317,7 @@ pub struct GetCreditnotesByProject<'a> {
 impl<'a> GetCreditnotesByProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_creditnotes_by_project",
             Method::POST,
@@ -4355,13 +4333,13 @@ impl<'a> GetCreditnotesByProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCreditnotesByProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCreditnotesByProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_custom_field_info`]: `POST /getCustomFieldInfo.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4376,7 +4354,7 @@ pub struct GetCustomFieldInfo<'a> {
 impl<'a> GetCustomFieldInfo<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_custom_field_info",
             Method::POST,
@@ -4392,13 +4370,13 @@ impl<'a> GetCustomFieldInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCustomFieldInfo => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCustomFieldInfo => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_custom_fields`]: `POST /getCustomFields.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4413,7 +4391,7 @@ pub struct GetCustomFields<'a> {
 impl<'a> GetCustomFields<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_custom_fields",
             Method::POST,
@@ -4429,13 +4407,13 @@ impl<'a> GetCustomFields<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetCustomFields => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetCustomFields => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_days_off`]: `POST /getDaysOff.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4450,7 +4428,7 @@ pub struct GetDaysOff<'a> {
 impl<'a> GetDaysOff<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_days_off",
             Method::POST,
@@ -4466,13 +4444,13 @@ impl<'a> GetDaysOff<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDaysOff => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDaysOff => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_days_off_by_user`]: `POST /getDaysOffByUser.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4487,7 +4465,7 @@ pub struct GetDaysOffByUser<'a> {
 impl<'a> GetDaysOffByUser<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_days_off_by_user",
             Method::POST,
@@ -4503,13 +4481,13 @@ impl<'a> GetDaysOffByUser<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDaysOffByUser => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDaysOffByUser => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_deal`]: `POST /getDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4524,7 +4502,7 @@ pub struct GetDeal<'a> {
 impl<'a> GetDeal<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_deal", Method::POST, "/getDeal.php", true);
         req.path("/getDeal.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4535,13 +4513,13 @@ impl<'a> GetDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDeal => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDeal => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_deal_phase_changes`]: `POST /getDealPhaseChanges.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4556,7 +4534,7 @@ pub struct GetDealPhaseChanges<'a> {
 impl<'a> GetDealPhaseChanges<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_deal_phase_changes",
             Method::POST,
@@ -4572,13 +4550,13 @@ impl<'a> GetDealPhaseChanges<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDealPhaseChanges => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDealPhaseChanges => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_deal_phases`]: `POST /getDealPhases.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4593,7 +4571,7 @@ pub struct GetDealPhases<'a> {
 impl<'a> GetDealPhases<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_deal_phases",
             Method::POST,
@@ -4609,13 +4587,13 @@ impl<'a> GetDealPhases<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDealPhases => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDealPhases => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_deal_sources`]: `POST /getDealSources.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4630,7 +4608,7 @@ pub struct GetDealSources<'a> {
 impl<'a> GetDealSources<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_deal_sources",
             Method::POST,
@@ -4646,13 +4624,13 @@ impl<'a> GetDealSources<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDealSources => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDealSources => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_deals`]: `POST /getDeals.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4697,7 +4675,7 @@ impl<'a> GetDeals<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new("get_deals", Method::POST, "/getDeals.php", true);
         req.path("/getDeals.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4708,15 +4686,13 @@ impl<'a> GetDeals<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDeals => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetDeals => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_deals_by_contact_or_company`]: `POST /getDealsByContactOrCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4731,7 +4707,7 @@ pub struct GetDealsByContactOrCompany<'a> {
 impl<'a> GetDealsByContactOrCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_deals_by_contact_or_company",
             Method::POST,
@@ -4747,13 +4723,13 @@ impl<'a> GetDealsByContactOrCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDealsByContactOrCompany => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDealsByContactOrCompany => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_deals_by_project`]: `POST /getDealsByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4768,7 +4744,7 @@ pub struct GetDealsByProject<'a> {
 impl<'a> GetDealsByProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_deals_by_project",
             Method::POST,
@@ -4784,13 +4760,13 @@ impl<'a> GetDealsByProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDealsByProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDealsByProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_departments`]: `POST /getDepartments.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4805,7 +4781,7 @@ pub struct GetDepartments<'a> {
 impl<'a> GetDepartments<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_departments",
             Method::POST,
@@ -4821,13 +4797,13 @@ impl<'a> GetDepartments<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetDepartments => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetDepartments => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_file_info`]: `POST /getFileInfo.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4842,7 +4818,7 @@ pub struct GetFileInfo<'a> {
 impl<'a> GetFileInfo<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::FileInfo>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::FileInfo>> {
         let mut req = Request::new(
             "get_file_info",
             Method::POST,
@@ -4858,13 +4834,13 @@ impl<'a> GetFileInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::FileInfo>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::FileInfo> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetFileInfo => Result<ResponseValue<types::FileInfo>, Error>);
+clientgen_runtime::request_builder!(GetFileInfo => Answer<types::FileInfo>);
 
 /// Request builder for [`Client::get_files`]: `POST /getFiles.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4909,7 +4885,7 @@ impl<'a> GetFiles<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::FileEntry>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::FileEntry>>> {
         let mut req = Request::new("get_files", Method::POST, "/getFiles.php", true);
         req.path("/getFiles.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4920,15 +4896,13 @@ impl<'a> GetFiles<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::FileEntry>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::FileEntry>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetFiles => Result<ResponseValue<Vec<types::FileEntry>>, Error>);
+clientgen_runtime::request_builder!(GetFiles => Answer<Vec<types::FileEntry>>);
 
 /// Request builder for [`Client::get_invoice`]: `POST /getInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4943,7 +4917,7 @@ pub struct GetInvoice<'a> {
 impl<'a> GetInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_invoice", Method::POST, "/getInvoice.php", true);
         req.path("/getInvoice.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -4954,13 +4928,13 @@ impl<'a> GetInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoice => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoice => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoice_by_nr`]: `POST /getInvoiceByNr.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4975,7 +4949,7 @@ pub struct GetInvoiceByNr<'a> {
 impl<'a> GetInvoiceByNr<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoice_by_nr",
             Method::POST,
@@ -4991,13 +4965,13 @@ impl<'a> GetInvoiceByNr<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoiceByNr => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoiceByNr => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoice_by_ogm`]: `POST /getInvoiceByOGM.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5012,7 +4986,7 @@ pub struct GetInvoiceByOgm<'a> {
 impl<'a> GetInvoiceByOgm<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoice_by_ogm",
             Method::POST,
@@ -5028,13 +5002,13 @@ impl<'a> GetInvoiceByOgm<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoiceByOgm => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoiceByOgm => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoice_cloud_url`]: `POST /getInvoiceCloudURL.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5049,7 +5023,7 @@ pub struct GetInvoiceCloudUrl<'a> {
 impl<'a> GetInvoiceCloudUrl<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoice_cloud_url",
             Method::POST,
@@ -5065,13 +5039,13 @@ impl<'a> GetInvoiceCloudUrl<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoiceCloudUrl => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoiceCloudUrl => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoice_reminder_template_content`]: `POST /getInvoiceReminderTemplateContent.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5086,7 +5060,7 @@ pub struct GetInvoiceReminderTemplateContent<'a> {
 impl<'a> GetInvoiceReminderTemplateContent<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoice_reminder_template_content",
             Method::POST,
@@ -5102,13 +5076,13 @@ impl<'a> GetInvoiceReminderTemplateContent<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoiceReminderTemplateContent => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoiceReminderTemplateContent => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoice_reminder_templates`]: `POST /getInvoiceReminderTemplates.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5123,7 +5097,7 @@ pub struct GetInvoiceReminderTemplates<'a> {
 impl<'a> GetInvoiceReminderTemplates<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoice_reminder_templates",
             Method::POST,
@@ -5139,13 +5113,13 @@ impl<'a> GetInvoiceReminderTemplates<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoiceReminderTemplates => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoiceReminderTemplates => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoices`]: `POST /getInvoices.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5160,7 +5134,7 @@ pub struct GetInvoices<'a> {
 impl<'a> GetInvoices<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoices",
             Method::POST,
@@ -5176,13 +5150,13 @@ impl<'a> GetInvoices<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoices => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoices => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoices_by_deal`]: `POST /getInvoicesByDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5197,7 +5171,7 @@ pub struct GetInvoicesByDeal<'a> {
 impl<'a> GetInvoicesByDeal<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoices_by_deal",
             Method::POST,
@@ -5213,13 +5187,13 @@ impl<'a> GetInvoicesByDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoicesByDeal => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoicesByDeal => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoices_by_project`]: `POST /getInvoicesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5234,7 +5208,7 @@ pub struct GetInvoicesByProject<'a> {
 impl<'a> GetInvoicesByProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoices_by_project",
             Method::POST,
@@ -5250,13 +5224,13 @@ impl<'a> GetInvoicesByProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoicesByProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoicesByProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_invoices_by_subscription`]: `POST /getInvoicesBySubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5271,7 +5245,7 @@ pub struct GetInvoicesBySubscription<'a> {
 impl<'a> GetInvoicesBySubscription<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_invoices_by_subscription",
             Method::POST,
@@ -5287,13 +5261,13 @@ impl<'a> GetInvoicesBySubscription<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetInvoicesBySubscription => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetInvoicesBySubscription => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_meeting`]: `POST /getMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5308,7 +5282,7 @@ pub struct GetMeeting<'a> {
 impl<'a> GetMeeting<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_meeting", Method::POST, "/getMeeting.php", true);
         req.path("/getMeeting.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5319,13 +5293,13 @@ impl<'a> GetMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetMeeting => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetMeeting => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_meetings`]: `POST /getMeetings.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5340,7 +5314,7 @@ pub struct GetMeetings<'a> {
 impl<'a> GetMeetings<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_meetings",
             Method::POST,
@@ -5356,13 +5330,13 @@ impl<'a> GetMeetings<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetMeetings => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetMeetings => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_milestone`]: `POST /getMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5377,7 +5351,7 @@ pub struct GetMilestone<'a> {
 impl<'a> GetMilestone<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_milestone",
             Method::POST,
@@ -5393,13 +5367,13 @@ impl<'a> GetMilestone<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetMilestone => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetMilestone => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_milestones_by_project`]: `POST /getMilestonesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5414,7 +5388,7 @@ pub struct GetMilestonesByProject<'a> {
 impl<'a> GetMilestonesByProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_milestones_by_project",
             Method::POST,
@@ -5430,13 +5404,13 @@ impl<'a> GetMilestonesByProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetMilestonesByProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetMilestonesByProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_notes`]: `POST /getNotes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5481,7 +5455,7 @@ impl<'a> GetNotes<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new("get_notes", Method::POST, "/getNotes.php", true);
         req.path("/getNotes.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5492,15 +5466,13 @@ impl<'a> GetNotes<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetNotes => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetNotes => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_planned_tasks`]: `POST /getPlannedTasks.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5515,7 +5487,7 @@ pub struct GetPlannedTasks<'a> {
 impl<'a> GetPlannedTasks<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_planned_tasks",
             Method::POST,
@@ -5531,13 +5503,13 @@ impl<'a> GetPlannedTasks<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetPlannedTasks => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetPlannedTasks => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_prepaid_info`]: `POST /getPrepaidInfo.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5552,7 +5524,7 @@ pub struct GetPrepaidInfo<'a> {
 impl<'a> GetPrepaidInfo<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_prepaid_info",
             Method::POST,
@@ -5568,13 +5540,13 @@ impl<'a> GetPrepaidInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetPrepaidInfo => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetPrepaidInfo => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_product`]: `POST /getProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5589,7 +5561,7 @@ pub struct GetProduct<'a> {
 impl<'a> GetProduct<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_product", Method::POST, "/getProduct.php", true);
         req.path("/getProduct.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5600,13 +5572,13 @@ impl<'a> GetProduct<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetProduct => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetProduct => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_products`]: `POST /getProducts.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5654,7 +5626,7 @@ impl<'a> GetProducts<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new(
             "get_products",
             Method::POST,
@@ -5670,15 +5642,13 @@ impl<'a> GetProducts<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetProducts => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetProducts => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_project`]: `POST /getProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5693,7 +5663,7 @@ pub struct GetProject<'a> {
 impl<'a> GetProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_project", Method::POST, "/getProject.php", true);
         req.path("/getProject.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -5704,13 +5674,13 @@ impl<'a> GetProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_projects`]: `POST /getProjects.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5758,9 +5728,7 @@ impl<'a> GetProjects<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectSummary>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ProjectSummary>>> {
         let mut req = Request::new(
             "get_projects",
             Method::POST,
@@ -5776,15 +5744,13 @@ impl<'a> GetProjects<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ProjectSummary>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ProjectSummary>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetProjects => Result<ResponseValue<Vec<types::ProjectSummary>>, Error>);
+clientgen_runtime::request_builder!(GetProjects => Answer<Vec<types::ProjectSummary>>);
 
 /// Request builder for [`Client::get_projects_by_client`]: `POST /getProjectsByClient.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5799,9 +5765,7 @@ pub struct GetProjectsByClient<'a> {
 impl<'a> GetProjectsByClient<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ClientProject>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ClientProject>>> {
         let mut req = Request::new(
             "get_projects_by_client",
             Method::POST,
@@ -5817,15 +5781,13 @@ impl<'a> GetProjectsByClient<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ClientProject>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ClientProject>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetProjectsByClient => Result<ResponseValue<Vec<types::ClientProject>>, Error>);
+clientgen_runtime::request_builder!(GetProjectsByClient => Answer<Vec<types::ClientProject>>);
 
 /// Request builder for [`Client::get_related_parties_by_project`]: `POST /getRelatedPartiesByProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5840,7 +5802,7 @@ pub struct GetRelatedPartiesByProject<'a> {
 impl<'a> GetRelatedPartiesByProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_related_parties_by_project",
             Method::POST,
@@ -5856,13 +5818,13 @@ impl<'a> GetRelatedPartiesByProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetRelatedPartiesByProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetRelatedPartiesByProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_related_subscriptions_by_invoice`]: `POST /getRelatedSubscriptionsByInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5877,7 +5839,7 @@ pub struct GetRelatedSubscriptionsByInvoice<'a> {
 impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_related_subscriptions_by_invoice",
             Method::POST,
@@ -5893,13 +5855,13 @@ impl<'a> GetRelatedSubscriptionsByInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetRelatedSubscriptionsByInvoice => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetRelatedSubscriptionsByInvoice => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_segments`]: `POST /getSegments.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5914,7 +5876,7 @@ pub struct GetSegments<'a> {
 impl<'a> GetSegments<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_segments",
             Method::POST,
@@ -5930,13 +5892,13 @@ impl<'a> GetSegments<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetSegments => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetSegments => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_subscription`]: `POST /getSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5951,7 +5913,7 @@ pub struct GetSubscription<'a> {
 impl<'a> GetSubscription<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_subscription",
             Method::POST,
@@ -5967,13 +5929,13 @@ impl<'a> GetSubscription<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetSubscription => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetSubscription => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_subscriptions`]: `POST /getSubscriptions.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6021,7 +5983,7 @@ impl<'a> GetSubscriptions<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new(
             "get_subscriptions",
             Method::POST,
@@ -6037,15 +5999,13 @@ impl<'a> GetSubscriptions<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetSubscriptions => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetSubscriptions => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_subscriptions_by_contact_or_company`]: `POST /getSubscriptionsByContactOrCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6060,7 +6020,7 @@ pub struct GetSubscriptionsByContactOrCompany<'a> {
 impl<'a> GetSubscriptionsByContactOrCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_subscriptions_by_contact_or_company",
             Method::POST,
@@ -6076,13 +6036,13 @@ impl<'a> GetSubscriptionsByContactOrCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetSubscriptionsByContactOrCompany => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetSubscriptionsByContactOrCompany => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_subscriptions_by_deal`]: `POST /getSubscriptionsByDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6097,7 +6057,7 @@ pub struct GetSubscriptionsByDeal<'a> {
 impl<'a> GetSubscriptionsByDeal<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_subscriptions_by_deal",
             Method::POST,
@@ -6113,13 +6073,13 @@ impl<'a> GetSubscriptionsByDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetSubscriptionsByDeal => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetSubscriptionsByDeal => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_tags`]: `POST /getTags.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6134,7 +6094,7 @@ pub struct GetTags<'a> {
 impl<'a> GetTags<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_tags", Method::POST, "/getTags.php", true);
         req.path("/getTags.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6145,13 +6105,13 @@ impl<'a> GetTags<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTags => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTags => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_task`]: `POST /getTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6168,13 +6128,7 @@ impl<'a> GetTask<'a> {
     /// sent when the returned future is awaited.
     pub fn send(
         self,
-    ) -> Call<
-        'a,
-        Result<
-            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-            Error,
-        >,
-    > {
+    ) -> Call<'a, Answer<std::collections::BTreeMap<String, serde_json::Value>>> {
         let mut req = Request::new("get_task", Method::POST, "/getTask.php", true);
         req.path("/getTask.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6187,16 +6141,13 @@ impl<'a> GetTask<'a> {
 
         fn decode(
             resp: RawResponse,
-        ) -> Result<
-            ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>,
-            Error,
-        > {
+        ) -> Answer<std::collections::BTreeMap<String, serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTask => Result<ResponseValue<std::collections::BTreeMap<String, serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetTask => Answer<std::collections::BTreeMap<String, serde_json::Value>>);
 
 /// Request builder for [`Client::get_task_types`]: `POST /getTaskTypes.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6211,7 +6162,7 @@ pub struct GetTaskTypes<'a> {
 impl<'a> GetTaskTypes<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_task_types",
             Method::POST,
@@ -6227,13 +6178,13 @@ impl<'a> GetTaskTypes<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTaskTypes => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTaskTypes => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_tasks`]: `POST /getTasks.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6278,7 +6229,7 @@ impl<'a> GetTasks<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new("get_tasks", Method::POST, "/getTasks.php", true);
         req.path("/getTasks.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6289,15 +6240,13 @@ impl<'a> GetTasks<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTasks => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetTasks => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_tasks_by_milestone`]: `POST /getTasksByMilestone.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6312,7 +6261,7 @@ pub struct GetTasksByMilestone<'a> {
 impl<'a> GetTasksByMilestone<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_tasks_by_milestone",
             Method::POST,
@@ -6328,13 +6277,13 @@ impl<'a> GetTasksByMilestone<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTasksByMilestone => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTasksByMilestone => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_team`]: `POST /getTeam.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6349,7 +6298,7 @@ pub struct GetTeam<'a> {
 impl<'a> GetTeam<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_team", Method::POST, "/getTeam.php", true);
         req.path("/getTeam.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6360,13 +6309,13 @@ impl<'a> GetTeam<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTeam => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTeam => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_teams`]: `POST /getTeams.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6381,7 +6330,7 @@ pub struct GetTeams<'a> {
 impl<'a> GetTeams<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_teams", Method::POST, "/getTeams.php", true);
         req.path("/getTeams.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6392,13 +6341,13 @@ impl<'a> GetTeams<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTeams => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTeams => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_ticket`]: `POST /getTicket.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6413,7 +6362,7 @@ pub struct GetTicket<'a> {
 impl<'a> GetTicket<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_ticket", Method::POST, "/getTicket.php", true);
         req.path("/getTicket.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6424,13 +6373,13 @@ impl<'a> GetTicket<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTicket => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTicket => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_ticket_cloud_url`]: `POST /getTicketCloudURL.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6445,7 +6394,7 @@ pub struct GetTicketCloudUrl<'a> {
 impl<'a> GetTicketCloudUrl<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_ticket_cloud_url",
             Method::POST,
@@ -6461,13 +6410,13 @@ impl<'a> GetTicketCloudUrl<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTicketCloudUrl => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTicketCloudUrl => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_ticket_message`]: `POST /getTicketMessage.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6482,7 +6431,7 @@ pub struct GetTicketMessage<'a> {
 impl<'a> GetTicketMessage<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_ticket_message",
             Method::POST,
@@ -6498,13 +6447,13 @@ impl<'a> GetTicketMessage<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTicketMessage => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTicketMessage => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_ticket_messages`]: `POST /getTicketMessages.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6519,7 +6468,7 @@ pub struct GetTicketMessages<'a> {
 impl<'a> GetTicketMessages<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_ticket_messages",
             Method::POST,
@@ -6535,13 +6484,13 @@ impl<'a> GetTicketMessages<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTicketMessages => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTicketMessages => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_tickets`]: `POST /getTickets.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6589,7 +6538,7 @@ impl<'a> GetTickets<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new("get_tickets", Method::POST, "/getTickets.php", true);
         req.path("/getTickets.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6600,15 +6549,13 @@ impl<'a> GetTickets<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTickets => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetTickets => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_timetracking`]: `POST /getTimetracking.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6656,7 +6603,7 @@ impl<'a> GetTimetracking<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<serde_json::Value>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<serde_json::Value>>> {
         let mut req = Request::new(
             "get_timetracking",
             Method::POST,
@@ -6672,15 +6619,13 @@ impl<'a> GetTimetracking<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<serde_json::Value>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<serde_json::Value>> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTimetracking => Result<ResponseValue<Vec<serde_json::Value>>, Error>);
+clientgen_runtime::request_builder!(GetTimetracking => Answer<Vec<serde_json::Value>>);
 
 /// Request builder for [`Client::get_timetracking_entry`]: `POST /getTimetrackingEntry.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6695,7 +6640,7 @@ pub struct GetTimetrackingEntry<'a> {
 impl<'a> GetTimetrackingEntry<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_timetracking_entry",
             Method::POST,
@@ -6711,13 +6656,13 @@ impl<'a> GetTimetrackingEntry<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTimetrackingEntry => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTimetrackingEntry => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_timetracking_for_invoice`]: `POST /getTimetrackingForInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6732,7 +6677,7 @@ pub struct GetTimetrackingForInvoice<'a> {
 impl<'a> GetTimetrackingForInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_timetracking_for_invoice",
             Method::POST,
@@ -6748,13 +6693,13 @@ impl<'a> GetTimetrackingForInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTimetrackingForInvoice => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTimetrackingForInvoice => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_timetracking_for_task`]: `POST /getTimetrackingForTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6769,7 +6714,7 @@ pub struct GetTimetrackingForTask<'a> {
 impl<'a> GetTimetrackingForTask<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_timetracking_for_task",
             Method::POST,
@@ -6785,13 +6730,13 @@ impl<'a> GetTimetrackingForTask<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetTimetrackingForTask => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetTimetrackingForTask => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_user_access`]: `POST /getUserAccess.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6806,7 +6751,7 @@ pub struct GetUserAccess<'a> {
 impl<'a> GetUserAccess<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_user_access",
             Method::POST,
@@ -6822,13 +6767,13 @@ impl<'a> GetUserAccess<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetUserAccess => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetUserAccess => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_users`]: `POST /getUsers.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6843,7 +6788,7 @@ pub struct GetUsers<'a> {
 impl<'a> GetUsers<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new("get_users", Method::POST, "/getUsers.php", true);
         req.path("/getUsers.php");
         let mut form = clientgen_runtime::Pairs::default();
@@ -6854,13 +6799,13 @@ impl<'a> GetUsers<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetUsers => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetUsers => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::get_users_on_project`]: `POST /getUsersOnProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6875,7 +6820,7 @@ pub struct GetUsersOnProject<'a> {
 impl<'a> GetUsersOnProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "get_users_on_project",
             Method::POST,
@@ -6891,13 +6836,13 @@ impl<'a> GetUsersOnProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetUsersOnProject => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(GetUsersOnProject => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::link_contact_to_company`]: `POST /linkContactToCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6912,7 +6857,7 @@ pub struct LinkContactToCompany<'a> {
 impl<'a> LinkContactToCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "link_contact_to_company",
             Method::POST,
@@ -6928,13 +6873,13 @@ impl<'a> LinkContactToCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(LinkContactToCompany => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(LinkContactToCompany => Answer<String>);
 
 /// Request builder for [`Client::remove_contact_from_meeting`]: `POST /removeContactFromMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6949,7 +6894,7 @@ pub struct RemoveContactFromMeeting<'a> {
 impl<'a> RemoveContactFromMeeting<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "remove_contact_from_meeting",
             Method::POST,
@@ -6965,13 +6910,13 @@ impl<'a> RemoveContactFromMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(RemoveContactFromMeeting => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(RemoveContactFromMeeting => Answer<String>);
 
 /// Request builder for [`Client::send_invoice`]: `POST /sendInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6986,7 +6931,7 @@ pub struct SendInvoice<'a> {
 impl<'a> SendInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "send_invoice",
             Method::POST,
@@ -7002,13 +6947,13 @@ impl<'a> SendInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SendInvoice => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(SendInvoice => Answer<String>);
 
 /// Request builder for [`Client::send_sale_to_client`]: `POST /sendSaleToClient.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7023,7 +6968,7 @@ pub struct SendSaleToClient<'a> {
 impl<'a> SendSaleToClient<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "send_sale_to_client",
             Method::POST,
@@ -7039,13 +6984,13 @@ impl<'a> SendSaleToClient<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SendSaleToClient => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(SendSaleToClient => Answer<String>);
 
 /// Request builder for [`Client::set_hourly_pricing`]: `POST /setHourlyPricing.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7060,7 +7005,7 @@ pub struct SetHourlyPricing<'a> {
 impl<'a> SetHourlyPricing<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "set_hourly_pricing",
             Method::POST,
@@ -7076,13 +7021,13 @@ impl<'a> SetHourlyPricing<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SetHourlyPricing => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(SetHourlyPricing => Answer<String>);
 
 /// Request builder for [`Client::set_invoice_payment_status`]: `POST /setInvoicePaymentStatus.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7097,7 +7042,7 @@ pub struct SetInvoicePaymentStatus<'a> {
 impl<'a> SetInvoicePaymentStatus<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "set_invoice_payment_status",
             Method::POST,
@@ -7113,13 +7058,13 @@ impl<'a> SetInvoicePaymentStatus<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SetInvoicePaymentStatus => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(SetInvoicePaymentStatus => Answer<String>);
 
 /// Request builder for [`Client::update_company`]: `POST /updateCompany.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7134,7 +7079,7 @@ pub struct UpdateCompany<'a> {
 impl<'a> UpdateCompany<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_company",
             Method::POST,
@@ -7150,13 +7095,13 @@ impl<'a> UpdateCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateCompany => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateCompany => Answer<String>);
 
 /// Request builder for [`Client::update_contact`]: `POST /updateContact.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7171,7 +7116,7 @@ pub struct UpdateContact<'a> {
 impl<'a> UpdateContact<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_contact",
             Method::POST,
@@ -7187,13 +7132,13 @@ impl<'a> UpdateContact<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateContact => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateContact => Answer<String>);
 
 /// Request builder for [`Client::update_deal`]: `POST /updateDeal.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7208,7 +7153,7 @@ pub struct UpdateDeal<'a> {
 impl<'a> UpdateDeal<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_deal",
             Method::POST,
@@ -7224,13 +7169,13 @@ impl<'a> UpdateDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateDeal => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateDeal => Answer<String>);
 
 /// Request builder for [`Client::update_deal_items`]: `POST /updateDealItems.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7245,7 +7190,7 @@ pub struct UpdateDealItems<'a> {
 impl<'a> UpdateDealItems<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_deal_items",
             Method::POST,
@@ -7261,13 +7206,13 @@ impl<'a> UpdateDealItems<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateDealItems => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateDealItems => Answer<String>);
 
 /// Request builder for [`Client::update_invoice`]: `POST /updateInvoice.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7282,7 +7227,7 @@ pub struct UpdateInvoice<'a> {
 impl<'a> UpdateInvoice<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_invoice",
             Method::POST,
@@ -7298,13 +7243,13 @@ impl<'a> UpdateInvoice<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateInvoice => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateInvoice => Answer<String>);
 
 /// Request builder for [`Client::update_invoice_comments`]: `POST /updateInvoiceComments.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7319,7 +7264,7 @@ pub struct UpdateInvoiceComments<'a> {
 impl<'a> UpdateInvoiceComments<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_invoice_comments",
             Method::POST,
@@ -7335,13 +7280,13 @@ impl<'a> UpdateInvoiceComments<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateInvoiceComments => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateInvoiceComments => Answer<String>);
 
 /// Request builder for [`Client::update_meeting`]: `POST /updateMeeting.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7356,7 +7301,7 @@ pub struct UpdateMeeting<'a> {
 impl<'a> UpdateMeeting<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "update_meeting",
             Method::POST,
@@ -7372,7 +7317,7 @@ impl<'a> UpdateMeeting<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success()
                 && !(resp.status() == 200 && resp.json_object_has_key("errors"))
             {
@@ -7384,7 +7329,7 @@ impl<'a> UpdateMeeting<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateMeeting => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(UpdateMeeting => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::update_product`]: `POST /updateProduct.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7399,7 +7344,7 @@ pub struct UpdateProduct<'a> {
 impl<'a> UpdateProduct<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<serde_json::Value>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<serde_json::Value>> {
         let mut req = Request::new(
             "update_product",
             Method::POST,
@@ -7415,7 +7360,7 @@ impl<'a> UpdateProduct<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<serde_json::Value>, Error> {
+        fn decode(resp: RawResponse) -> Answer<serde_json::Value> {
             if resp.is_success()
                 && !(resp.status() == 200 && resp.json_object_has_key("errors"))
             {
@@ -7427,7 +7372,7 @@ impl<'a> UpdateProduct<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateProduct => Result<ResponseValue<serde_json::Value>, Error>);
+clientgen_runtime::request_builder!(UpdateProduct => Answer<serde_json::Value>);
 
 /// Request builder for [`Client::update_project`]: `POST /updateProject.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7442,7 +7387,7 @@ pub struct UpdateProject<'a> {
 impl<'a> UpdateProject<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_project",
             Method::POST,
@@ -7458,13 +7403,13 @@ impl<'a> UpdateProject<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateProject => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateProject => Answer<String>);
 
 /// Request builder for [`Client::update_subscription`]: `POST /updateSubscription.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7479,7 +7424,7 @@ pub struct UpdateSubscription<'a> {
 impl<'a> UpdateSubscription<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_subscription",
             Method::POST,
@@ -7495,13 +7440,13 @@ impl<'a> UpdateSubscription<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateSubscription => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateSubscription => Answer<String>);
 
 /// Request builder for [`Client::update_task`]: `POST /updateTask.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7516,7 +7461,7 @@ pub struct UpdateTask<'a> {
 impl<'a> UpdateTask<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_task",
             Method::POST,
@@ -7532,13 +7477,13 @@ impl<'a> UpdateTask<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateTask => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateTask => Answer<String>);
 
 /// Request builder for [`Client::update_ticket`]: `POST /updateTicket.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7553,7 +7498,7 @@ pub struct UpdateTicket<'a> {
 impl<'a> UpdateTicket<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_ticket",
             Method::POST,
@@ -7569,13 +7514,13 @@ impl<'a> UpdateTicket<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateTicket => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateTicket => Answer<String>);
 
 /// Request builder for [`Client::update_timetracking`]: `POST /updateTimetracking.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7590,7 +7535,7 @@ pub struct UpdateTimetracking<'a> {
 impl<'a> UpdateTimetracking<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "update_timetracking",
             Method::POST,
@@ -7606,13 +7551,13 @@ impl<'a> UpdateTimetracking<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateTimetracking => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UpdateTimetracking => Answer<String>);
 
 /// Request builder for [`Client::upload_file`]: `POST /uploadFile.php`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7627,7 +7572,7 @@ pub struct UploadFile<'a> {
 impl<'a> UploadFile<'a> {
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<String>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<String>> {
         let mut req = Request::new(
             "upload_file",
             Method::POST,
@@ -7643,10 +7588,10 @@ impl<'a> UploadFile<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<String>, Error> {
+        fn decode(resp: RawResponse) -> Answer<String> {
             if resp.is_success() { resp.text() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UploadFile => Result<ResponseValue<String>, Error>);
+clientgen_runtime::request_builder!(UploadFile => Answer<String>);

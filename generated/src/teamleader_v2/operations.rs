@@ -6,6 +6,10 @@ use std::time::Duration;
 use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
+/// What a call answers: the decoded body with the response's status and headers, or
+/// the error.
+pub type Answer<T> = Result<ResponseValue<T>, Error>;
+
 impl Client {
     /// Read which version of Projects the account uses.
     ///
@@ -4587,9 +4591,7 @@ impl<'a> AccountsProjectsV2Status<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::AccountProjectsStatus>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::AccountProjectsStatus>> {
         let mut req = Request::new(
             "accounts_projects_v2_status",
             Method::POST,
@@ -4607,15 +4609,13 @@ impl<'a> AccountsProjectsV2Status<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::AccountProjectsStatus>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::AccountProjectsStatus> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(AccountsProjectsV2Status => Result<ResponseValue<types::AccountProjectsStatus>, Error>);
+clientgen_runtime::request_builder!(AccountsProjectsV2Status => Answer<types::AccountProjectsStatus>);
 
 /// Request builder for [`Client::activity_types_list`]: `POST /activityTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4673,9 +4673,7 @@ impl<'a> ActivityTypesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::ActivityTypeList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ActivityTypeList>> {
         let mut req = Request::new(
             "activity_types_list",
             Method::POST,
@@ -4694,15 +4692,13 @@ impl<'a> ActivityTypesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ActivityTypeList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ActivityTypeList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ActivityTypesList => Result<ResponseValue<types::ActivityTypeList>, Error>);
+clientgen_runtime::request_builder!(ActivityTypesList => Answer<types::ActivityTypeList>);
 
 /// Request builder for [`Client::business_types_list`]: `POST /businessTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4724,9 +4720,7 @@ impl<'a> BusinessTypesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::BusinessType>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::BusinessType>>> {
         let mut req = Request::new(
             "business_types_list",
             Method::POST,
@@ -4745,15 +4739,13 @@ impl<'a> BusinessTypesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::BusinessType>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::BusinessType>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(BusinessTypesList => Result<ResponseValue<Vec<types::BusinessType>>, Error>);
+clientgen_runtime::request_builder!(BusinessTypesList => Answer<Vec<types::BusinessType>>);
 
 /// Request builder for [`Client::call_outcomes_list`]: `POST /callOutcomes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4811,7 +4803,7 @@ impl<'a> CallOutcomesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CallOutcomeList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CallOutcomeList>> {
         let mut req = Request::new(
             "call_outcomes_list",
             Method::POST,
@@ -4830,15 +4822,13 @@ impl<'a> CallOutcomesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CallOutcomeList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CallOutcomeList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CallOutcomesList => Result<ResponseValue<types::CallOutcomeList>, Error>);
+clientgen_runtime::request_builder!(CallOutcomesList => Answer<types::CallOutcomeList>);
 
 /// Request builder for [`Client::calls_add`]: `POST /calls.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4860,9 +4850,7 @@ impl<'a> CallsAdd<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("calls_add", Method::POST, "/calls.add", false);
         req.path("/calls.add");
         if let Some(v) = self
@@ -4876,15 +4864,13 @@ impl<'a> CallsAdd<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CallsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(CallsAdd => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::calls_complete`]: `POST /calls.complete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4906,7 +4892,7 @@ impl<'a> CallsComplete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "calls_complete",
             Method::POST,
@@ -4925,13 +4911,13 @@ impl<'a> CallsComplete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CallsComplete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(CallsComplete => Answer<()>);
 
 /// Request builder for [`Client::calls_info`]: `POST /calls.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -4953,7 +4939,7 @@ impl<'a> CallsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Call>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Call>> {
         let mut req = Request::new("calls_info", Method::POST, "/calls.info", true);
         req.path("/calls.info");
         if let Some(v) = self
@@ -4967,13 +4953,13 @@ impl<'a> CallsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Call>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Call> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CallsInfo => Result<ResponseValue<types::Call>, Error>);
+clientgen_runtime::request_builder!(CallsInfo => Answer<types::Call>);
 
 /// Request builder for [`Client::calls_list`]: `POST /calls.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5031,7 +5017,7 @@ impl<'a> CallsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CallList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CallList>> {
         let mut req = Request::new("calls_list", Method::POST, "/calls.list", true);
         req.path("/calls.list");
         if let Some(v) = self
@@ -5045,13 +5031,13 @@ impl<'a> CallsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::CallList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CallList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CallsList => Result<ResponseValue<types::CallList>, Error>);
+clientgen_runtime::request_builder!(CallsList => Answer<types::CallList>);
 
 /// Request builder for [`Client::calls_update`]: `POST /calls.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5073,7 +5059,7 @@ impl<'a> CallsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("calls_update", Method::POST, "/calls.update", false);
         req.path("/calls.update");
         if let Some(v) = self
@@ -5087,13 +5073,13 @@ impl<'a> CallsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CallsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(CallsUpdate => Answer<()>);
 
 /// Request builder for [`Client::closing_days_add`]: `POST /closingDays.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5115,9 +5101,7 @@ impl<'a> ClosingDaysAdd<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "closing_days_add",
             Method::POST,
@@ -5136,15 +5120,13 @@ impl<'a> ClosingDaysAdd<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ClosingDaysAdd => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ClosingDaysAdd => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::closing_days_delete`]: `POST /closingDays.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5166,7 +5148,7 @@ impl<'a> ClosingDaysDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "closing_days_delete",
             Method::POST,
@@ -5185,13 +5167,13 @@ impl<'a> ClosingDaysDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ClosingDaysDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ClosingDaysDelete => Answer<()>);
 
 /// Request builder for [`Client::closing_days_list`]: `POST /closingDays.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5249,7 +5231,7 @@ impl<'a> ClosingDaysList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ClosingDayList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ClosingDayList>> {
         let mut req = Request::new(
             "closing_days_list",
             Method::POST,
@@ -5268,15 +5250,13 @@ impl<'a> ClosingDaysList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ClosingDayList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ClosingDayList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ClosingDaysList => Result<ResponseValue<types::ClosingDayList>, Error>);
+clientgen_runtime::request_builder!(ClosingDaysList => Answer<types::ClosingDayList>);
 
 /// Request builder for [`Client::cloud_platforms_url`]: `POST /cloudPlatforms.url`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5298,9 +5278,7 @@ impl<'a> CloudPlatformsUrl<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CloudPlatformUrl>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CloudPlatformUrl>> {
         let mut req = Request::new(
             "cloud_platforms_url",
             Method::POST,
@@ -5319,15 +5297,13 @@ impl<'a> CloudPlatformsUrl<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CloudPlatformUrl>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CloudPlatformUrl> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CloudPlatformsUrl => Result<ResponseValue<types::CloudPlatformUrl>, Error>);
+clientgen_runtime::request_builder!(CloudPlatformsUrl => Answer<types::CloudPlatformUrl>);
 
 /// Request builder for [`Client::commercial_discounts_list`]: `POST /commercialDiscounts.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5349,9 +5325,7 @@ impl<'a> CommercialDiscountsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::CommercialDiscountOption>>> {
         let mut req = Request::new(
             "commercial_discounts_list",
             Method::POST,
@@ -5370,15 +5344,13 @@ impl<'a> CommercialDiscountsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::CommercialDiscountOption>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CommercialDiscountsList => Result<ResponseValue<Vec<types::CommercialDiscountOption>>, Error>);
+clientgen_runtime::request_builder!(CommercialDiscountsList => Answer<Vec<types::CommercialDiscountOption>>);
 
 /// Request builder for [`Client::companies_add`]: `POST /companies.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5400,9 +5372,7 @@ impl<'a> CompaniesAdd<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "companies_add",
             Method::POST,
@@ -5421,15 +5391,13 @@ impl<'a> CompaniesAdd<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesAdd => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(CompaniesAdd => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::companies_delete`]: `POST /companies.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5451,7 +5419,7 @@ impl<'a> CompaniesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "companies_delete",
             Method::POST,
@@ -5470,13 +5438,13 @@ impl<'a> CompaniesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(CompaniesDelete => Answer<()>);
 
 /// Request builder for [`Client::companies_info`]: `POST /companies.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5498,7 +5466,7 @@ impl<'a> CompaniesInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Company>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Company>> {
         let mut req = Request::new(
             "companies_info",
             Method::POST,
@@ -5517,13 +5485,13 @@ impl<'a> CompaniesInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Company>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Company> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesInfo => Result<ResponseValue<types::Company>, Error>);
+clientgen_runtime::request_builder!(CompaniesInfo => Answer<types::Company>);
 
 /// Request builder for [`Client::companies_list`]: `POST /companies.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5581,7 +5549,7 @@ impl<'a> CompaniesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CompanyList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CompanyList>> {
         let mut req = Request::new(
             "companies_list",
             Method::POST,
@@ -5600,15 +5568,13 @@ impl<'a> CompaniesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CompanyList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CompanyList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesList => Result<ResponseValue<types::CompanyList>, Error>);
+clientgen_runtime::request_builder!(CompaniesList => Answer<types::CompanyList>);
 
 /// Request builder for [`Client::companies_tag`]: `POST /companies.tag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5630,7 +5596,7 @@ impl<'a> CompaniesTag<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "companies_tag",
             Method::POST,
@@ -5649,13 +5615,13 @@ impl<'a> CompaniesTag<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesTag => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(CompaniesTag => Answer<()>);
 
 /// Request builder for [`Client::companies_untag`]: `POST /companies.untag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5677,7 +5643,7 @@ impl<'a> CompaniesUntag<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "companies_untag",
             Method::POST,
@@ -5696,13 +5662,13 @@ impl<'a> CompaniesUntag<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesUntag => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(CompaniesUntag => Answer<()>);
 
 /// Request builder for [`Client::companies_update`]: `POST /companies.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5724,7 +5690,7 @@ impl<'a> CompaniesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "companies_update",
             Method::POST,
@@ -5743,13 +5709,13 @@ impl<'a> CompaniesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CompaniesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(CompaniesUpdate => Answer<()>);
 
 /// Request builder for [`Client::contacts_add`]: `POST /contacts.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5771,9 +5737,7 @@ impl<'a> ContactsAdd<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("contacts_add", Method::POST, "/contacts.add", false);
         req.path("/contacts.add");
         if let Some(v) = self
@@ -5787,15 +5751,13 @@ impl<'a> ContactsAdd<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ContactsAdd => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::contacts_delete`]: `POST /contacts.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5817,7 +5779,7 @@ impl<'a> ContactsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "contacts_delete",
             Method::POST,
@@ -5836,13 +5798,13 @@ impl<'a> ContactsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsDelete => Answer<()>);
 
 /// Request builder for [`Client::contacts_info`]: `POST /contacts.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5864,7 +5826,7 @@ impl<'a> ContactsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Contact>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Contact>> {
         let mut req = Request::new(
             "contacts_info",
             Method::POST,
@@ -5883,13 +5845,13 @@ impl<'a> ContactsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Contact>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Contact> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsInfo => Result<ResponseValue<types::Contact>, Error>);
+clientgen_runtime::request_builder!(ContactsInfo => Answer<types::Contact>);
 
 /// Request builder for [`Client::contacts_link_to_company`]: `POST /contacts.linkToCompany`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5911,7 +5873,7 @@ impl<'a> ContactsLinkToCompany<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "contacts_link_to_company",
             Method::POST,
@@ -5930,13 +5892,13 @@ impl<'a> ContactsLinkToCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsLinkToCompany => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsLinkToCompany => Answer<()>);
 
 /// Request builder for [`Client::contacts_list`]: `POST /contacts.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -5994,7 +5956,7 @@ impl<'a> ContactsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ContactList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ContactList>> {
         let mut req = Request::new(
             "contacts_list",
             Method::POST,
@@ -6013,15 +5975,13 @@ impl<'a> ContactsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ContactList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ContactList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsList => Result<ResponseValue<types::ContactList>, Error>);
+clientgen_runtime::request_builder!(ContactsList => Answer<types::ContactList>);
 
 /// Request builder for [`Client::contacts_tag`]: `POST /contacts.tag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6043,7 +6003,7 @@ impl<'a> ContactsTag<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("contacts_tag", Method::POST, "/contacts.tag", false);
         req.path("/contacts.tag");
         if let Some(v) = self
@@ -6057,13 +6017,13 @@ impl<'a> ContactsTag<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsTag => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsTag => Answer<()>);
 
 /// Request builder for [`Client::contacts_unlink_from_company`]: `POST /contacts.unlinkFromCompany`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6085,7 +6045,7 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "contacts_unlink_from_company",
             Method::POST,
@@ -6104,13 +6064,13 @@ impl<'a> ContactsUnlinkFromCompany<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsUnlinkFromCompany => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsUnlinkFromCompany => Answer<()>);
 
 /// Request builder for [`Client::contacts_untag`]: `POST /contacts.untag`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6132,7 +6092,7 @@ impl<'a> ContactsUntag<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "contacts_untag",
             Method::POST,
@@ -6151,13 +6111,13 @@ impl<'a> ContactsUntag<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsUntag => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsUntag => Answer<()>);
 
 /// Request builder for [`Client::contacts_update`]: `POST /contacts.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6179,7 +6139,7 @@ impl<'a> ContactsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "contacts_update",
             Method::POST,
@@ -6198,13 +6158,13 @@ impl<'a> ContactsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsUpdate => Answer<()>);
 
 /// Request builder for [`Client::contacts_update_company_link`]: `POST /contacts.updateCompanyLink`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6226,7 +6186,7 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "contacts_update_company_link",
             Method::POST,
@@ -6245,13 +6205,13 @@ impl<'a> ContactsUpdateCompanyLink<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ContactsUpdateCompanyLink => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ContactsUpdateCompanyLink => Answer<()>);
 
 /// Request builder for [`Client::credit_notes_download`]: `POST /creditNotes.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6273,7 +6233,7 @@ impl<'a> CreditNotesDownload<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::InvoiceDownload>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::InvoiceDownload>> {
         let mut req = Request::new(
             "credit_notes_download",
             Method::POST,
@@ -6292,15 +6252,13 @@ impl<'a> CreditNotesDownload<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::InvoiceDownload> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CreditNotesDownload => Result<ResponseValue<types::InvoiceDownload>, Error>);
+clientgen_runtime::request_builder!(CreditNotesDownload => Answer<types::InvoiceDownload>);
 
 /// Request builder for [`Client::credit_notes_info`]: `POST /creditNotes.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6322,9 +6280,7 @@ impl<'a> CreditNotesInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreditNoteInfoData>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreditNoteInfoData>> {
         let mut req = Request::new(
             "credit_notes_info",
             Method::POST,
@@ -6343,15 +6299,13 @@ impl<'a> CreditNotesInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreditNoteInfoData>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreditNoteInfoData> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CreditNotesInfo => Result<ResponseValue<types::CreditNoteInfoData>, Error>);
+clientgen_runtime::request_builder!(CreditNotesInfo => Answer<types::CreditNoteInfoData>);
 
 /// Request builder for [`Client::credit_notes_list`]: `POST /creditNotes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6409,7 +6363,7 @@ impl<'a> CreditNotesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CreditNoteList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreditNoteList>> {
         let mut req = Request::new(
             "credit_notes_list",
             Method::POST,
@@ -6428,15 +6382,13 @@ impl<'a> CreditNotesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreditNoteList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreditNoteList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CreditNotesList => Result<ResponseValue<types::CreditNoteList>, Error>);
+clientgen_runtime::request_builder!(CreditNotesList => Answer<types::CreditNoteList>);
 
 /// Request builder for [`Client::currencies_exchange_rates`]: `POST /currencies.exchangeRates`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6458,9 +6410,7 @@ impl<'a> CurrenciesExchangeRates<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::CurrencyRate>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::CurrencyRate>>> {
         let mut req = Request::new(
             "currencies_exchange_rates",
             Method::POST,
@@ -6479,15 +6429,13 @@ impl<'a> CurrenciesExchangeRates<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::CurrencyRate>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::CurrencyRate>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CurrenciesExchangeRates => Result<ResponseValue<Vec<types::CurrencyRate>>, Error>);
+clientgen_runtime::request_builder!(CurrenciesExchangeRates => Answer<Vec<types::CurrencyRate>>);
 
 /// Request builder for [`Client::custom_field_definitions_info`]: `POST /customFieldDefinitions.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6509,9 +6457,7 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CustomFieldDefinition>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CustomFieldDefinition>> {
         let mut req = Request::new(
             "custom_field_definitions_info",
             Method::POST,
@@ -6530,15 +6476,13 @@ impl<'a> CustomFieldDefinitionsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CustomFieldDefinition>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CustomFieldDefinition> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CustomFieldDefinitionsInfo => Result<ResponseValue<types::CustomFieldDefinition>, Error>);
+clientgen_runtime::request_builder!(CustomFieldDefinitionsInfo => Answer<types::CustomFieldDefinition>);
 
 /// Request builder for [`Client::custom_field_definitions_list`]: `POST /customFieldDefinitions.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6600,9 +6544,7 @@ impl<'a> CustomFieldDefinitionsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CustomFieldDefinitionList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CustomFieldDefinitionList>> {
         let mut req = Request::new(
             "custom_field_definitions_list",
             Method::POST,
@@ -6621,15 +6563,13 @@ impl<'a> CustomFieldDefinitionsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CustomFieldDefinitionList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CustomFieldDefinitionList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CustomFieldDefinitionsList => Result<ResponseValue<types::CustomFieldDefinitionList>, Error>);
+clientgen_runtime::request_builder!(CustomFieldDefinitionsList => Answer<types::CustomFieldDefinitionList>);
 
 /// Request builder for [`Client::day_off_types_create`]: `POST /dayOffTypes.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6651,9 +6591,7 @@ impl<'a> DayOffTypesCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "day_off_types_create",
             Method::POST,
@@ -6672,15 +6610,13 @@ impl<'a> DayOffTypesCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DayOffTypesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(DayOffTypesCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::day_off_types_delete`]: `POST /dayOffTypes.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6702,7 +6638,7 @@ impl<'a> DayOffTypesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "day_off_types_delete",
             Method::POST,
@@ -6721,13 +6657,13 @@ impl<'a> DayOffTypesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DayOffTypesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DayOffTypesDelete => Answer<()>);
 
 /// Request builder for [`Client::day_off_types_list`]: `POST /dayOffTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6748,7 +6684,7 @@ impl<'a> DayOffTypesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::DayOffType>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::DayOffType>>> {
         let mut req = Request::new(
             "day_off_types_list",
             Method::POST,
@@ -6766,15 +6702,13 @@ impl<'a> DayOffTypesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::DayOffType>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::DayOffType>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DayOffTypesList => Result<ResponseValue<Vec<types::DayOffType>>, Error>);
+clientgen_runtime::request_builder!(DayOffTypesList => Answer<Vec<types::DayOffType>>);
 
 /// Request builder for [`Client::day_off_types_update`]: `POST /dayOffTypes.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6796,7 +6730,7 @@ impl<'a> DayOffTypesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "day_off_types_update",
             Method::POST,
@@ -6815,13 +6749,13 @@ impl<'a> DayOffTypesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DayOffTypesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DayOffTypesUpdate => Answer<()>);
 
 /// Request builder for [`Client::days_off_bulk_delete`]: `POST /daysOff.bulkDelete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6843,7 +6777,7 @@ impl<'a> DaysOffBulkDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "days_off_bulk_delete",
             Method::POST,
@@ -6862,13 +6796,13 @@ impl<'a> DaysOffBulkDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DaysOffBulkDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DaysOffBulkDelete => Answer<()>);
 
 /// Request builder for [`Client::days_off_import`]: `POST /daysOff.import`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6890,7 +6824,7 @@ impl<'a> DaysOffImport<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "days_off_import",
             Method::POST,
@@ -6909,13 +6843,13 @@ impl<'a> DaysOffImport<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DaysOffImport => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DaysOffImport => Answer<()>);
 
 /// Request builder for [`Client::deal_phases_create`]: `POST /dealPhases.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6937,9 +6871,7 @@ impl<'a> DealPhasesCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "deal_phases_create",
             Method::POST,
@@ -6958,15 +6890,13 @@ impl<'a> DealPhasesCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPhasesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(DealPhasesCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::deal_phases_delete`]: `POST /dealPhases.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -6988,7 +6918,7 @@ impl<'a> DealPhasesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "deal_phases_delete",
             Method::POST,
@@ -7007,13 +6937,13 @@ impl<'a> DealPhasesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPhasesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealPhasesDelete => Answer<()>);
 
 /// Request builder for [`Client::deal_phases_duplicate`]: `POST /dealPhases.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7035,9 +6965,7 @@ impl<'a> DealPhasesDuplicate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "deal_phases_duplicate",
             Method::POST,
@@ -7056,15 +6984,13 @@ impl<'a> DealPhasesDuplicate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPhasesDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(DealPhasesDuplicate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::deal_phases_list`]: `POST /dealPhases.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7122,7 +7048,7 @@ impl<'a> DealPhasesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DealPhaseList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::DealPhaseList>> {
         let mut req = Request::new(
             "deal_phases_list",
             Method::POST,
@@ -7141,15 +7067,13 @@ impl<'a> DealPhasesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::DealPhaseList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::DealPhaseList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPhasesList => Result<ResponseValue<types::DealPhaseList>, Error>);
+clientgen_runtime::request_builder!(DealPhasesList => Answer<types::DealPhaseList>);
 
 /// Request builder for [`Client::deal_phases_move`]: `POST /dealPhases.move`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7171,7 +7095,7 @@ impl<'a> DealPhasesMove<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "deal_phases_move",
             Method::POST,
@@ -7190,13 +7114,13 @@ impl<'a> DealPhasesMove<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPhasesMove => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealPhasesMove => Answer<()>);
 
 /// Request builder for [`Client::deal_phases_update`]: `POST /dealPhases.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7218,7 +7142,7 @@ impl<'a> DealPhasesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "deal_phases_update",
             Method::POST,
@@ -7237,13 +7161,13 @@ impl<'a> DealPhasesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPhasesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealPhasesUpdate => Answer<()>);
 
 /// Request builder for [`Client::deal_pipelines_create`]: `POST /dealPipelines.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7265,9 +7189,7 @@ impl<'a> DealPipelinesCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "deal_pipelines_create",
             Method::POST,
@@ -7286,15 +7208,13 @@ impl<'a> DealPipelinesCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPipelinesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(DealPipelinesCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::deal_pipelines_delete`]: `POST /dealPipelines.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7316,7 +7236,7 @@ impl<'a> DealPipelinesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "deal_pipelines_delete",
             Method::POST,
@@ -7335,13 +7255,13 @@ impl<'a> DealPipelinesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPipelinesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealPipelinesDelete => Answer<()>);
 
 /// Request builder for [`Client::deal_pipelines_duplicate`]: `POST /dealPipelines.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7363,9 +7283,7 @@ impl<'a> DealPipelinesDuplicate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "deal_pipelines_duplicate",
             Method::POST,
@@ -7384,15 +7302,13 @@ impl<'a> DealPipelinesDuplicate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPipelinesDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(DealPipelinesDuplicate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::deal_pipelines_list`]: `POST /dealPipelines.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7450,9 +7366,7 @@ impl<'a> DealPipelinesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::DealPipelineList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::DealPipelineList>> {
         let mut req = Request::new(
             "deal_pipelines_list",
             Method::POST,
@@ -7471,15 +7385,13 @@ impl<'a> DealPipelinesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::DealPipelineList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::DealPipelineList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPipelinesList => Result<ResponseValue<types::DealPipelineList>, Error>);
+clientgen_runtime::request_builder!(DealPipelinesList => Answer<types::DealPipelineList>);
 
 /// Request builder for [`Client::deal_pipelines_mark_as_default`]: `POST /dealPipelines.markAsDefault`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7501,7 +7413,7 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "deal_pipelines_mark_as_default",
             Method::POST,
@@ -7520,13 +7432,13 @@ impl<'a> DealPipelinesMarkAsDefault<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPipelinesMarkAsDefault => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealPipelinesMarkAsDefault => Answer<()>);
 
 /// Request builder for [`Client::deal_pipelines_update`]: `POST /dealPipelines.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7548,7 +7460,7 @@ impl<'a> DealPipelinesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "deal_pipelines_update",
             Method::POST,
@@ -7567,13 +7479,13 @@ impl<'a> DealPipelinesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealPipelinesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealPipelinesUpdate => Answer<()>);
 
 /// Request builder for [`Client::deal_sources_list`]: `POST /dealSources.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7631,7 +7543,7 @@ impl<'a> DealSourcesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DealSourceList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::DealSourceList>> {
         let mut req = Request::new(
             "deal_sources_list",
             Method::POST,
@@ -7650,15 +7562,13 @@ impl<'a> DealSourcesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::DealSourceList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::DealSourceList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealSourcesList => Result<ResponseValue<types::DealSourceList>, Error>);
+clientgen_runtime::request_builder!(DealSourcesList => Answer<types::DealSourceList>);
 
 /// Request builder for [`Client::deals_create`]: `POST /deals.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7680,9 +7590,7 @@ impl<'a> DealsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("deals_create", Method::POST, "/deals.create", false);
         req.path("/deals.create");
         if let Some(v) = self
@@ -7696,15 +7604,13 @@ impl<'a> DealsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(DealsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::deals_delete`]: `POST /deals.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7726,7 +7632,7 @@ impl<'a> DealsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("deals_delete", Method::POST, "/deals.delete", false);
         req.path("/deals.delete");
         if let Some(v) = self
@@ -7740,13 +7646,13 @@ impl<'a> DealsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealsDelete => Answer<()>);
 
 /// Request builder for [`Client::deals_info`]: `POST /deals.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7768,7 +7674,7 @@ impl<'a> DealsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Deal>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Deal>> {
         let mut req = Request::new("deals_info", Method::POST, "/deals.info", true);
         req.path("/deals.info");
         if let Some(v) = self
@@ -7782,13 +7688,13 @@ impl<'a> DealsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Deal>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Deal> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsInfo => Result<ResponseValue<types::Deal>, Error>);
+clientgen_runtime::request_builder!(DealsInfo => Answer<types::Deal>);
 
 /// Request builder for [`Client::deals_list`]: `POST /deals.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7846,7 +7752,7 @@ impl<'a> DealsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::DealList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::DealList>> {
         let mut req = Request::new("deals_list", Method::POST, "/deals.list", true);
         req.path("/deals.list");
         if let Some(v) = self
@@ -7860,13 +7766,13 @@ impl<'a> DealsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::DealList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::DealList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsList => Result<ResponseValue<types::DealList>, Error>);
+clientgen_runtime::request_builder!(DealsList => Answer<types::DealList>);
 
 /// Request builder for [`Client::deals_lose`]: `POST /deals.lose`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7888,7 +7794,7 @@ impl<'a> DealsLose<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("deals_lose", Method::POST, "/deals.lose", false);
         req.path("/deals.lose");
         if let Some(v) = self
@@ -7902,13 +7808,13 @@ impl<'a> DealsLose<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsLose => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealsLose => Answer<()>);
 
 /// Request builder for [`Client::deals_move`]: `POST /deals.move`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7930,7 +7836,7 @@ impl<'a> DealsMove<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("deals_move", Method::POST, "/deals.move", false);
         req.path("/deals.move");
         if let Some(v) = self
@@ -7944,13 +7850,13 @@ impl<'a> DealsMove<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsMove => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealsMove => Answer<()>);
 
 /// Request builder for [`Client::deals_update`]: `POST /deals.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -7972,7 +7878,7 @@ impl<'a> DealsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("deals_update", Method::POST, "/deals.update", false);
         req.path("/deals.update");
         if let Some(v) = self
@@ -7986,13 +7892,13 @@ impl<'a> DealsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealsUpdate => Answer<()>);
 
 /// Request builder for [`Client::deals_win`]: `POST /deals.win`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8014,7 +7920,7 @@ impl<'a> DealsWin<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("deals_win", Method::POST, "/deals.win", false);
         req.path("/deals.win");
         if let Some(v) = self
@@ -8028,13 +7934,13 @@ impl<'a> DealsWin<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DealsWin => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DealsWin => Answer<()>);
 
 /// Request builder for [`Client::departments_info`]: `POST /departments.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8056,7 +7962,7 @@ impl<'a> DepartmentsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Department>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Department>> {
         let mut req = Request::new(
             "departments_info",
             Method::POST,
@@ -8075,13 +7981,13 @@ impl<'a> DepartmentsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Department>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Department> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DepartmentsInfo => Result<ResponseValue<types::Department>, Error>);
+clientgen_runtime::request_builder!(DepartmentsInfo => Answer<types::Department>);
 
 /// Request builder for [`Client::departments_list`]: `POST /departments.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8103,9 +8009,7 @@ impl<'a> DepartmentsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::DepartmentListItem>>> {
         let mut req = Request::new(
             "departments_list",
             Method::POST,
@@ -8124,15 +8028,13 @@ impl<'a> DepartmentsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::DepartmentListItem>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::DepartmentListItem>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DepartmentsList => Result<ResponseValue<Vec<types::DepartmentListItem>>, Error>);
+clientgen_runtime::request_builder!(DepartmentsList => Answer<Vec<types::DepartmentListItem>>);
 
 /// Request builder for [`Client::document_templates_list`]: `POST /documentTemplates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8154,9 +8056,7 @@ impl<'a> DocumentTemplatesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::DocumentTemplate>>> {
         let mut req = Request::new(
             "document_templates_list",
             Method::POST,
@@ -8175,15 +8075,13 @@ impl<'a> DocumentTemplatesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::DocumentTemplate>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::DocumentTemplate>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DocumentTemplatesList => Result<ResponseValue<Vec<types::DocumentTemplate>>, Error>);
+clientgen_runtime::request_builder!(DocumentTemplatesList => Answer<Vec<types::DocumentTemplate>>);
 
 /// Request builder for [`Client::email_tracking_create`]: `POST /emailTracking.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8205,9 +8103,7 @@ impl<'a> EmailTrackingCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "email_tracking_create",
             Method::POST,
@@ -8226,15 +8122,13 @@ impl<'a> EmailTrackingCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EmailTrackingCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(EmailTrackingCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::email_tracking_list`]: `POST /emailTracking.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8292,9 +8186,7 @@ impl<'a> EmailTrackingList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::EmailTrackingList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::EmailTrackingList>> {
         let mut req = Request::new(
             "email_tracking_list",
             Method::POST,
@@ -8313,15 +8205,13 @@ impl<'a> EmailTrackingList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::EmailTrackingList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::EmailTrackingList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EmailTrackingList => Result<ResponseValue<types::EmailTrackingList>, Error>);
+clientgen_runtime::request_builder!(EmailTrackingList => Answer<types::EmailTrackingList>);
 
 /// Request builder for [`Client::events_cancel`]: `POST /events.cancel`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8343,7 +8233,7 @@ impl<'a> EventsCancel<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "events_cancel",
             Method::POST,
@@ -8362,13 +8252,13 @@ impl<'a> EventsCancel<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EventsCancel => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(EventsCancel => Answer<()>);
 
 /// Request builder for [`Client::events_create`]: `POST /events.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8390,9 +8280,7 @@ impl<'a> EventsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "events_create",
             Method::POST,
@@ -8411,15 +8299,13 @@ impl<'a> EventsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EventsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(EventsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::events_info`]: `POST /events.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8441,7 +8327,7 @@ impl<'a> EventsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Event>> {
         let mut req = Request::new("events_info", Method::POST, "/events.info", true);
         req.path("/events.info");
         if let Some(v) = self
@@ -8455,13 +8341,13 @@ impl<'a> EventsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Event> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EventsInfo => Result<ResponseValue<types::Event>, Error>);
+clientgen_runtime::request_builder!(EventsInfo => Answer<types::Event>);
 
 /// Request builder for [`Client::events_list`]: `POST /events.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8519,7 +8405,7 @@ impl<'a> EventsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::EventList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::EventList>> {
         let mut req = Request::new("events_list", Method::POST, "/events.list", true);
         req.path("/events.list");
         if let Some(v) = self
@@ -8533,13 +8419,13 @@ impl<'a> EventsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::EventList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::EventList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EventsList => Result<ResponseValue<types::EventList>, Error>);
+clientgen_runtime::request_builder!(EventsList => Answer<types::EventList>);
 
 /// Request builder for [`Client::events_update`]: `POST /events.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8561,7 +8447,7 @@ impl<'a> EventsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "events_update",
             Method::POST,
@@ -8580,13 +8466,13 @@ impl<'a> EventsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(EventsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(EventsUpdate => Answer<()>);
 
 /// Request builder for [`Client::files_delete`]: `POST /files.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8608,7 +8494,7 @@ impl<'a> FilesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("files_delete", Method::POST, "/files.delete", false);
         req.path("/files.delete");
         if let Some(v) = self
@@ -8622,13 +8508,13 @@ impl<'a> FilesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(FilesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(FilesDelete => Answer<()>);
 
 /// Request builder for [`Client::files_download`]: `POST /files.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8650,9 +8536,7 @@ impl<'a> FilesDownload<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::FileDownloadLocation>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::FileDownloadLocation>> {
         let mut req = Request::new(
             "files_download",
             Method::POST,
@@ -8671,15 +8555,13 @@ impl<'a> FilesDownload<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::FileDownloadLocation>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::FileDownloadLocation> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(FilesDownload => Result<ResponseValue<types::FileDownloadLocation>, Error>);
+clientgen_runtime::request_builder!(FilesDownload => Answer<types::FileDownloadLocation>);
 
 /// Request builder for [`Client::files_info`]: `POST /files.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8701,7 +8583,7 @@ impl<'a> FilesInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::File>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::File>> {
         let mut req = Request::new("files_info", Method::POST, "/files.info", true);
         req.path("/files.info");
         if let Some(v) = self
@@ -8715,13 +8597,13 @@ impl<'a> FilesInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::File>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::File> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(FilesInfo => Result<ResponseValue<types::File>, Error>);
+clientgen_runtime::request_builder!(FilesInfo => Answer<types::File>);
 
 /// Request builder for [`Client::files_list`]: `POST /files.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8779,7 +8661,7 @@ impl<'a> FilesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::FileList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::FileList>> {
         let mut req = Request::new("files_list", Method::POST, "/files.list", true);
         req.path("/files.list");
         if let Some(v) = self
@@ -8793,13 +8675,13 @@ impl<'a> FilesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::FileList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::FileList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(FilesList => Result<ResponseValue<types::FileList>, Error>);
+clientgen_runtime::request_builder!(FilesList => Answer<types::FileList>);
 
 /// Request builder for [`Client::files_upload`]: `POST /files.upload`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8821,9 +8703,7 @@ impl<'a> FilesUpload<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::FileUploadLocation>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::FileUploadLocation>> {
         let mut req = Request::new("files_upload", Method::POST, "/files.upload", false);
         req.path("/files.upload");
         if let Some(v) = self
@@ -8837,15 +8717,13 @@ impl<'a> FilesUpload<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::FileUploadLocation>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::FileUploadLocation> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(FilesUpload => Result<ResponseValue<types::FileUploadLocation>, Error>);
+clientgen_runtime::request_builder!(FilesUpload => Answer<types::FileUploadLocation>);
 
 /// Request builder for [`Client::invoices_book`]: `POST /invoices.book`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8867,7 +8745,7 @@ impl<'a> InvoicesBook<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_book",
             Method::POST,
@@ -8886,13 +8764,13 @@ impl<'a> InvoicesBook<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesBook => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesBook => Answer<()>);
 
 /// Request builder for [`Client::invoices_copy`]: `POST /invoices.copy`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8914,9 +8792,7 @@ impl<'a> InvoicesCopy<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "invoices_copy",
             Method::POST,
@@ -8935,15 +8811,13 @@ impl<'a> InvoicesCopy<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesCopy => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(InvoicesCopy => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::invoices_credit`]: `POST /invoices.credit`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -8965,9 +8839,7 @@ impl<'a> InvoicesCredit<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "invoices_credit",
             Method::POST,
@@ -8986,15 +8858,13 @@ impl<'a> InvoicesCredit<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesCredit => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(InvoicesCredit => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::invoices_credit_partially`]: `POST /invoices.creditPartially`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9016,9 +8886,7 @@ impl<'a> InvoicesCreditPartially<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "invoices_credit_partially",
             Method::POST,
@@ -9037,15 +8905,13 @@ impl<'a> InvoicesCreditPartially<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesCreditPartially => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(InvoicesCreditPartially => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::invoices_delete`]: `POST /invoices.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9067,7 +8933,7 @@ impl<'a> InvoicesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_delete",
             Method::POST,
@@ -9086,13 +8952,13 @@ impl<'a> InvoicesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesDelete => Answer<()>);
 
 /// Request builder for [`Client::invoices_download`]: `POST /invoices.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9114,7 +8980,7 @@ impl<'a> InvoicesDownload<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::InvoiceDownload>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::InvoiceDownload>> {
         let mut req = Request::new(
             "invoices_download",
             Method::POST,
@@ -9133,15 +8999,13 @@ impl<'a> InvoicesDownload<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::InvoiceDownload>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::InvoiceDownload> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesDownload => Result<ResponseValue<types::InvoiceDownload>, Error>);
+clientgen_runtime::request_builder!(InvoicesDownload => Answer<types::InvoiceDownload>);
 
 /// Request builder for [`Client::invoices_draft`]: `POST /invoices.draft`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9163,9 +9027,7 @@ impl<'a> InvoicesDraft<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "invoices_draft",
             Method::POST,
@@ -9184,15 +9046,13 @@ impl<'a> InvoicesDraft<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesDraft => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(InvoicesDraft => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::invoices_info`]: `POST /invoices.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9214,7 +9074,7 @@ impl<'a> InvoicesInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Invoice>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Invoice>> {
         let mut req = Request::new(
             "invoices_info",
             Method::POST,
@@ -9233,13 +9093,13 @@ impl<'a> InvoicesInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Invoice>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Invoice> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesInfo => Result<ResponseValue<types::Invoice>, Error>);
+clientgen_runtime::request_builder!(InvoicesInfo => Answer<types::Invoice>);
 
 /// Request builder for [`Client::invoices_list`]: `POST /invoices.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9297,7 +9157,7 @@ impl<'a> InvoicesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::InvoiceList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::InvoiceList>> {
         let mut req = Request::new(
             "invoices_list",
             Method::POST,
@@ -9316,15 +9176,13 @@ impl<'a> InvoicesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::InvoiceList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::InvoiceList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesList => Result<ResponseValue<types::InvoiceList>, Error>);
+clientgen_runtime::request_builder!(InvoicesList => Answer<types::InvoiceList>);
 
 /// Request builder for [`Client::invoices_register_payment`]: `POST /invoices.registerPayment`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9346,7 +9204,7 @@ impl<'a> InvoicesRegisterPayment<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_register_payment",
             Method::POST,
@@ -9365,13 +9223,13 @@ impl<'a> InvoicesRegisterPayment<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesRegisterPayment => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesRegisterPayment => Answer<()>);
 
 /// Request builder for [`Client::invoices_remove_payments`]: `POST /invoices.removePayments`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9393,7 +9251,7 @@ impl<'a> InvoicesRemovePayments<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_remove_payments",
             Method::POST,
@@ -9412,13 +9270,13 @@ impl<'a> InvoicesRemovePayments<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesRemovePayments => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesRemovePayments => Answer<()>);
 
 /// Request builder for [`Client::invoices_send`]: `POST /invoices.send`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9440,7 +9298,7 @@ impl<'a> InvoicesSend<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_send",
             Method::POST,
@@ -9459,13 +9317,13 @@ impl<'a> InvoicesSend<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesSend => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesSend => Answer<()>);
 
 /// Request builder for [`Client::invoices_update`]: `POST /invoices.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9487,7 +9345,7 @@ impl<'a> InvoicesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_update",
             Method::POST,
@@ -9506,13 +9364,13 @@ impl<'a> InvoicesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesUpdate => Answer<()>);
 
 /// Request builder for [`Client::invoices_update_booked`]: `POST /invoices.updateBooked`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9534,7 +9392,7 @@ impl<'a> InvoicesUpdateBooked<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "invoices_update_booked",
             Method::POST,
@@ -9553,13 +9411,13 @@ impl<'a> InvoicesUpdateBooked<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(InvoicesUpdateBooked => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(InvoicesUpdateBooked => Answer<()>);
 
 /// Request builder for [`Client::level_two_areas_list`]: `POST /levelTwoAreas.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9581,9 +9439,7 @@ impl<'a> LevelTwoAreasList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::LevelTwoArea>>> {
         let mut req = Request::new(
             "level_two_areas_list",
             Method::POST,
@@ -9602,15 +9458,13 @@ impl<'a> LevelTwoAreasList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::LevelTwoArea>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::LevelTwoArea>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(LevelTwoAreasList => Result<ResponseValue<Vec<types::LevelTwoArea>>, Error>);
+clientgen_runtime::request_builder!(LevelTwoAreasList => Answer<Vec<types::LevelTwoArea>>);
 
 /// Request builder for [`Client::lost_reasons_list`]: `POST /lostReasons.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9668,7 +9522,7 @@ impl<'a> LostReasonsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LostReasonList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LostReasonList>> {
         let mut req = Request::new(
             "lost_reasons_list",
             Method::POST,
@@ -9687,15 +9541,13 @@ impl<'a> LostReasonsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LostReasonList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LostReasonList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(LostReasonsList => Result<ResponseValue<types::LostReasonList>, Error>);
+clientgen_runtime::request_builder!(LostReasonsList => Answer<types::LostReasonList>);
 
 /// Request builder for [`Client::mail_templates_list`]: `POST /mailTemplates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9717,9 +9569,7 @@ impl<'a> MailTemplatesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::MailTemplate>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::MailTemplate>>> {
         let mut req = Request::new(
             "mail_templates_list",
             Method::POST,
@@ -9738,15 +9588,13 @@ impl<'a> MailTemplatesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::MailTemplate>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::MailTemplate>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MailTemplatesList => Result<ResponseValue<Vec<types::MailTemplate>>, Error>);
+clientgen_runtime::request_builder!(MailTemplatesList => Answer<Vec<types::MailTemplate>>);
 
 /// Request builder for [`Client::meetings_complete`]: `POST /meetings.complete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9768,7 +9616,7 @@ impl<'a> MeetingsComplete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "meetings_complete",
             Method::POST,
@@ -9787,13 +9635,13 @@ impl<'a> MeetingsComplete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsComplete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MeetingsComplete => Answer<()>);
 
 /// Request builder for [`Client::meetings_create_report`]: `POST /meetings.createReport`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9815,9 +9663,7 @@ impl<'a> MeetingsCreateReport<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "meetings_create_report",
             Method::POST,
@@ -9836,15 +9682,13 @@ impl<'a> MeetingsCreateReport<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsCreateReport => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(MeetingsCreateReport => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::meetings_delete`]: `POST /meetings.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9866,7 +9710,7 @@ impl<'a> MeetingsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "meetings_delete",
             Method::POST,
@@ -9885,13 +9729,13 @@ impl<'a> MeetingsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MeetingsDelete => Answer<()>);
 
 /// Request builder for [`Client::meetings_info`]: `POST /meetings.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9913,7 +9757,7 @@ impl<'a> MeetingsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Meeting>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Meeting>> {
         let mut req = Request::new(
             "meetings_info",
             Method::POST,
@@ -9932,13 +9776,13 @@ impl<'a> MeetingsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Meeting>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Meeting> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsInfo => Result<ResponseValue<types::Meeting>, Error>);
+clientgen_runtime::request_builder!(MeetingsInfo => Answer<types::Meeting>);
 
 /// Request builder for [`Client::meetings_list`]: `POST /meetings.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -9996,7 +9840,7 @@ impl<'a> MeetingsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::MeetingList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::MeetingList>> {
         let mut req = Request::new(
             "meetings_list",
             Method::POST,
@@ -10015,15 +9859,13 @@ impl<'a> MeetingsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::MeetingList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::MeetingList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsList => Result<ResponseValue<types::MeetingList>, Error>);
+clientgen_runtime::request_builder!(MeetingsList => Answer<types::MeetingList>);
 
 /// Request builder for [`Client::meetings_schedule`]: `POST /meetings.schedule`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10045,9 +9887,7 @@ impl<'a> MeetingsSchedule<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "meetings_schedule",
             Method::POST,
@@ -10066,15 +9906,13 @@ impl<'a> MeetingsSchedule<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsSchedule => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(MeetingsSchedule => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::meetings_update`]: `POST /meetings.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10096,7 +9934,7 @@ impl<'a> MeetingsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "meetings_update",
             Method::POST,
@@ -10115,13 +9953,13 @@ impl<'a> MeetingsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MeetingsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MeetingsUpdate => Answer<()>);
 
 /// Request builder for [`Client::migrate_activity_type`]: `POST /migrate.activityType`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10143,7 +9981,7 @@ impl<'a> MigrateActivityType<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Reference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Reference>> {
         let mut req = Request::new(
             "migrate_activity_type",
             Method::POST,
@@ -10162,13 +10000,13 @@ impl<'a> MigrateActivityType<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Reference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Reference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MigrateActivityType => Result<ResponseValue<types::Reference>, Error>);
+clientgen_runtime::request_builder!(MigrateActivityType => Answer<types::Reference>);
 
 /// Request builder for [`Client::migrate_id`]: `POST /migrate.id`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10190,7 +10028,7 @@ impl<'a> MigrateId<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::MigratedId>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::MigratedId>> {
         let mut req = Request::new("migrate_id", Method::POST, "/migrate.id", true);
         req.path("/migrate.id");
         if let Some(v) = self
@@ -10204,13 +10042,13 @@ impl<'a> MigrateId<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::MigratedId>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::MigratedId> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MigrateId => Result<ResponseValue<types::MigratedId>, Error>);
+clientgen_runtime::request_builder!(MigrateId => Answer<types::MigratedId>);
 
 /// Request builder for [`Client::migrate_tax_rate`]: `POST /migrate.taxRate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10232,7 +10070,7 @@ impl<'a> MigrateTaxRate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Reference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Reference>> {
         let mut req = Request::new(
             "migrate_tax_rate",
             Method::POST,
@@ -10251,13 +10089,13 @@ impl<'a> MigrateTaxRate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Reference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Reference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MigrateTaxRate => Result<ResponseValue<types::Reference>, Error>);
+clientgen_runtime::request_builder!(MigrateTaxRate => Answer<types::Reference>);
 
 /// Request builder for [`Client::milestones_close`]: `POST /milestones.close`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10279,7 +10117,7 @@ impl<'a> MilestonesClose<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "milestones_close",
             Method::POST,
@@ -10298,13 +10136,13 @@ impl<'a> MilestonesClose<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesClose => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MilestonesClose => Answer<()>);
 
 /// Request builder for [`Client::milestones_create`]: `POST /milestones.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10326,9 +10164,7 @@ impl<'a> MilestonesCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "milestones_create",
             Method::POST,
@@ -10347,15 +10183,13 @@ impl<'a> MilestonesCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(MilestonesCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::milestones_delete`]: `POST /milestones.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10377,7 +10211,7 @@ impl<'a> MilestonesDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "milestones_delete",
             Method::POST,
@@ -10396,13 +10230,13 @@ impl<'a> MilestonesDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MilestonesDelete => Answer<()>);
 
 /// Request builder for [`Client::milestones_info`]: `POST /milestones.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10424,7 +10258,7 @@ impl<'a> MilestonesInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LegacyMilestone>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LegacyMilestone>> {
         let mut req = Request::new(
             "milestones_info",
             Method::POST,
@@ -10443,15 +10277,13 @@ impl<'a> MilestonesInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LegacyMilestone>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LegacyMilestone> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesInfo => Result<ResponseValue<types::LegacyMilestone>, Error>);
+clientgen_runtime::request_builder!(MilestonesInfo => Answer<types::LegacyMilestone>);
 
 /// Request builder for [`Client::milestones_list`]: `POST /milestones.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10513,9 +10345,7 @@ impl<'a> MilestonesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::LegacyMilestoneList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LegacyMilestoneList>> {
         let mut req = Request::new(
             "milestones_list",
             Method::POST,
@@ -10534,15 +10364,13 @@ impl<'a> MilestonesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LegacyMilestoneList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LegacyMilestoneList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesList => Result<ResponseValue<types::LegacyMilestoneList>, Error>);
+clientgen_runtime::request_builder!(MilestonesList => Answer<types::LegacyMilestoneList>);
 
 /// Request builder for [`Client::milestones_open`]: `POST /milestones.open`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10564,7 +10392,7 @@ impl<'a> MilestonesOpen<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "milestones_open",
             Method::POST,
@@ -10583,13 +10411,13 @@ impl<'a> MilestonesOpen<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesOpen => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MilestonesOpen => Answer<()>);
 
 /// Request builder for [`Client::milestones_update`]: `POST /milestones.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10611,7 +10439,7 @@ impl<'a> MilestonesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "milestones_update",
             Method::POST,
@@ -10630,13 +10458,13 @@ impl<'a> MilestonesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(MilestonesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(MilestonesUpdate => Answer<()>);
 
 /// Request builder for [`Client::notes_create`]: `POST /notes.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10658,9 +10486,7 @@ impl<'a> NotesCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("notes_create", Method::POST, "/notes.create", false);
         req.path("/notes.create");
         if let Some(v) = self
@@ -10674,15 +10500,13 @@ impl<'a> NotesCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(NotesCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(NotesCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::notes_list`]: `POST /notes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10740,7 +10564,7 @@ impl<'a> NotesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::NoteList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::NoteList>> {
         let mut req = Request::new("notes_list", Method::POST, "/notes.list", true);
         req.path("/notes.list");
         if let Some(v) = self
@@ -10754,13 +10578,13 @@ impl<'a> NotesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::NoteList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::NoteList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(NotesList => Result<ResponseValue<types::NoteList>, Error>);
+clientgen_runtime::request_builder!(NotesList => Answer<types::NoteList>);
 
 /// Request builder for [`Client::notes_update`]: `POST /notes.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10782,7 +10606,7 @@ impl<'a> NotesUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("notes_update", Method::POST, "/notes.update", false);
         req.path("/notes.update");
         if let Some(v) = self
@@ -10796,13 +10620,13 @@ impl<'a> NotesUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(NotesUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(NotesUpdate => Answer<()>);
 
 /// Request builder for [`Client::payment_methods_list`]: `POST /paymentMethods.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10860,9 +10684,7 @@ impl<'a> PaymentMethodsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::PaymentMethodList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::PaymentMethodList>> {
         let mut req = Request::new(
             "payment_methods_list",
             Method::POST,
@@ -10881,15 +10703,13 @@ impl<'a> PaymentMethodsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::PaymentMethodList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::PaymentMethodList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(PaymentMethodsList => Result<ResponseValue<types::PaymentMethodList>, Error>);
+clientgen_runtime::request_builder!(PaymentMethodsList => Answer<types::PaymentMethodList>);
 
 /// Request builder for [`Client::payment_terms_list`]: `POST /paymentTerms.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10910,7 +10730,7 @@ impl<'a> PaymentTermsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::PaymentTermList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::PaymentTermList>> {
         let mut req = Request::new(
             "payment_terms_list",
             Method::POST,
@@ -10928,15 +10748,13 @@ impl<'a> PaymentTermsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::PaymentTermList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::PaymentTermList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(PaymentTermsList => Result<ResponseValue<types::PaymentTermList>, Error>);
+clientgen_runtime::request_builder!(PaymentTermsList => Answer<types::PaymentTermList>);
 
 /// Request builder for [`Client::price_lists_list`]: `POST /priceLists.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -10958,7 +10776,7 @@ impl<'a> PriceListsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::PriceList>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::PriceList>>> {
         let mut req = Request::new(
             "price_lists_list",
             Method::POST,
@@ -10977,15 +10795,13 @@ impl<'a> PriceListsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::PriceList>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::PriceList>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(PriceListsList => Result<ResponseValue<Vec<types::PriceList>>, Error>);
+clientgen_runtime::request_builder!(PriceListsList => Answer<Vec<types::PriceList>>);
 
 /// Request builder for [`Client::product_categories_list`]: `POST /productCategories.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11007,9 +10823,7 @@ impl<'a> ProductCategoriesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ProductCategory>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ProductCategory>>> {
         let mut req = Request::new(
             "product_categories_list",
             Method::POST,
@@ -11028,15 +10842,13 @@ impl<'a> ProductCategoriesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ProductCategory>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ProductCategory>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProductCategoriesList => Result<ResponseValue<Vec<types::ProductCategory>>, Error>);
+clientgen_runtime::request_builder!(ProductCategoriesList => Answer<Vec<types::ProductCategory>>);
 
 /// Request builder for [`Client::products_add`]: `POST /products.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11058,9 +10870,7 @@ impl<'a> ProductsAdd<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("products_add", Method::POST, "/products.add", false);
         req.path("/products.add");
         if let Some(v) = self
@@ -11074,15 +10884,13 @@ impl<'a> ProductsAdd<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProductsAdd => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProductsAdd => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::products_delete`]: `POST /products.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11104,7 +10912,7 @@ impl<'a> ProductsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "products_delete",
             Method::POST,
@@ -11123,13 +10931,13 @@ impl<'a> ProductsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProductsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProductsDelete => Answer<()>);
 
 /// Request builder for [`Client::products_info`]: `POST /products.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11151,7 +10959,7 @@ impl<'a> ProductsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Product>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Product>> {
         let mut req = Request::new(
             "products_info",
             Method::POST,
@@ -11170,13 +10978,13 @@ impl<'a> ProductsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Product>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Product> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProductsInfo => Result<ResponseValue<types::Product>, Error>);
+clientgen_runtime::request_builder!(ProductsInfo => Answer<types::Product>);
 
 /// Request builder for [`Client::products_list`]: `POST /products.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11198,9 +11006,7 @@ impl<'a> ProductsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ProductListItem>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ProductListItem>>> {
         let mut req = Request::new(
             "products_list",
             Method::POST,
@@ -11219,15 +11025,13 @@ impl<'a> ProductsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ProductListItem>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ProductListItem>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProductsList => Result<ResponseValue<Vec<types::ProductListItem>>, Error>);
+clientgen_runtime::request_builder!(ProductsList => Answer<Vec<types::ProductListItem>>);
 
 /// Request builder for [`Client::products_update`]: `POST /products.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11249,7 +11053,7 @@ impl<'a> ProductsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "products_update",
             Method::POST,
@@ -11268,13 +11072,13 @@ impl<'a> ProductsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProductsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProductsUpdate => Answer<()>);
 
 /// Request builder for [`Client::projects_add_participant`]: `POST /projects.addParticipant`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11296,7 +11100,7 @@ impl<'a> ProjectsAddParticipant<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_add_participant",
             Method::POST,
@@ -11315,13 +11119,13 @@ impl<'a> ProjectsAddParticipant<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsAddParticipant => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsAddParticipant => Answer<()>);
 
 /// Request builder for [`Client::projects_close`]: `POST /projects.close`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11343,7 +11147,7 @@ impl<'a> ProjectsClose<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_close",
             Method::POST,
@@ -11362,13 +11166,13 @@ impl<'a> ProjectsClose<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsClose => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsClose => Answer<()>);
 
 /// Request builder for [`Client::projects_create`]: `POST /projects.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11390,9 +11194,7 @@ impl<'a> ProjectsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_create",
             Method::POST,
@@ -11411,15 +11213,13 @@ impl<'a> ProjectsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_delete`]: `POST /projects.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11441,7 +11241,7 @@ impl<'a> ProjectsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_delete",
             Method::POST,
@@ -11460,13 +11260,13 @@ impl<'a> ProjectsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsDelete => Answer<()>);
 
 /// Request builder for [`Client::projects_info`]: `POST /projects.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11488,7 +11288,7 @@ impl<'a> ProjectsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::LegacyProject>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LegacyProject>> {
         let mut req = Request::new(
             "projects_info",
             Method::POST,
@@ -11507,15 +11307,13 @@ impl<'a> ProjectsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LegacyProject>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LegacyProject> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsInfo => Result<ResponseValue<types::LegacyProject>, Error>);
+clientgen_runtime::request_builder!(ProjectsInfo => Answer<types::LegacyProject>);
 
 /// Request builder for [`Client::projects_list`]: `POST /projects.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11577,9 +11375,7 @@ impl<'a> ProjectsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::LegacyProjectList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::LegacyProjectList>> {
         let mut req = Request::new(
             "projects_list",
             Method::POST,
@@ -11598,15 +11394,13 @@ impl<'a> ProjectsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::LegacyProjectList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::LegacyProjectList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsList => Result<ResponseValue<types::LegacyProjectList>, Error>);
+clientgen_runtime::request_builder!(ProjectsList => Answer<types::LegacyProjectList>);
 
 /// Request builder for [`Client::projects_reopen`]: `POST /projects.reopen`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11628,7 +11422,7 @@ impl<'a> ProjectsReopen<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_reopen",
             Method::POST,
@@ -11647,13 +11441,13 @@ impl<'a> ProjectsReopen<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsReopen => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsReopen => Answer<()>);
 
 /// Request builder for [`Client::projects_update`]: `POST /projects.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11675,7 +11469,7 @@ impl<'a> ProjectsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_update",
             Method::POST,
@@ -11694,13 +11488,13 @@ impl<'a> ProjectsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsUpdate => Answer<()>);
 
 /// Request builder for [`Client::projects_update_participant`]: `POST /projects.updateParticipant`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11722,7 +11516,7 @@ impl<'a> ProjectsUpdateParticipant<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_update_participant",
             Method::POST,
@@ -11741,13 +11535,13 @@ impl<'a> ProjectsUpdateParticipant<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsUpdateParticipant => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsUpdateParticipant => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_materials_assign`]: `POST /projects-v2/materials.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11769,7 +11563,7 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_materials_assign",
             Method::POST,
@@ -11788,13 +11582,13 @@ impl<'a> ProjectsV2MaterialsAssign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsAssign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsAssign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_materials_create`]: `POST /projects-v2/materials.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11816,9 +11610,7 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_materials_create",
             Method::POST,
@@ -11837,15 +11629,13 @@ impl<'a> ProjectsV2MaterialsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_materials_delete`]: `POST /projects-v2/materials.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11867,7 +11657,7 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_materials_delete",
             Method::POST,
@@ -11886,13 +11676,13 @@ impl<'a> ProjectsV2MaterialsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsDelete => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_materials_duplicate`]: `POST /projects-v2/materials.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11914,9 +11704,7 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_materials_duplicate",
             Method::POST,
@@ -11935,15 +11723,13 @@ impl<'a> ProjectsV2MaterialsDuplicate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsDuplicate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_materials_info`]: `POST /projects-v2/materials.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -11965,7 +11751,7 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectMaterial>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ProjectMaterial>> {
         let mut req = Request::new(
             "projects_v2_materials_info",
             Method::POST,
@@ -11984,15 +11770,13 @@ impl<'a> ProjectsV2MaterialsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ProjectMaterial>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ProjectMaterial> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsInfo => Result<ResponseValue<types::ProjectMaterial>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsInfo => Answer<types::ProjectMaterial>);
 
 /// Request builder for [`Client::projects_v2_materials_list`]: `POST /projects-v2/materials.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12014,9 +11798,7 @@ impl<'a> ProjectsV2MaterialsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ProjectMaterialListItem>>> {
         let mut req = Request::new(
             "projects_v2_materials_list",
             Method::POST,
@@ -12035,15 +11817,13 @@ impl<'a> ProjectsV2MaterialsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ProjectMaterialListItem>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsList => Result<ResponseValue<Vec<types::ProjectMaterialListItem>>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsList => Answer<Vec<types::ProjectMaterialListItem>>);
 
 /// Request builder for [`Client::projects_v2_materials_unassign`]: `POST /projects-v2/materials.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12065,7 +11845,7 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_materials_unassign",
             Method::POST,
@@ -12084,13 +11864,13 @@ impl<'a> ProjectsV2MaterialsUnassign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsUnassign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsUnassign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_materials_update`]: `POST /projects-v2/materials.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12112,7 +11892,7 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_materials_update",
             Method::POST,
@@ -12131,13 +11911,13 @@ impl<'a> ProjectsV2MaterialsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2MaterialsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2MaterialsUpdate => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_project_groups_assign`]: `POST /projects-v2/projectGroups.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12159,7 +11939,7 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_project_groups_assign",
             Method::POST,
@@ -12178,13 +11958,13 @@ impl<'a> ProjectsV2ProjectGroupsAssign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsAssign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsAssign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_project_groups_create`]: `POST /projects-v2/projectGroups.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12206,9 +11986,7 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_project_groups_create",
             Method::POST,
@@ -12227,15 +12005,13 @@ impl<'a> ProjectsV2ProjectGroupsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_project_groups_delete`]: `POST /projects-v2/projectGroups.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12257,7 +12033,7 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_project_groups_delete",
             Method::POST,
@@ -12276,13 +12052,13 @@ impl<'a> ProjectsV2ProjectGroupsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDelete => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_project_groups_duplicate`]: `POST /projects-v2/projectGroups.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12304,9 +12080,7 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_project_groups_duplicate",
             Method::POST,
@@ -12325,15 +12099,13 @@ impl<'a> ProjectsV2ProjectGroupsDuplicate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsDuplicate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_project_groups_info`]: `POST /projects-v2/projectGroups.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12355,7 +12127,7 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectGroup>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ProjectGroup>> {
         let mut req = Request::new(
             "projects_v2_project_groups_info",
             Method::POST,
@@ -12374,15 +12146,13 @@ impl<'a> ProjectsV2ProjectGroupsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ProjectGroup>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ProjectGroup> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsInfo => Result<ResponseValue<types::ProjectGroup>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsInfo => Answer<types::ProjectGroup>);
 
 /// Request builder for [`Client::projects_v2_project_groups_list`]: `POST /projects-v2/projectGroups.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12404,9 +12174,7 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ProjectGroupListItem>>> {
         let mut req = Request::new(
             "projects_v2_project_groups_list",
             Method::POST,
@@ -12425,15 +12193,13 @@ impl<'a> ProjectsV2ProjectGroupsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ProjectGroupListItem>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsList => Result<ResponseValue<Vec<types::ProjectGroupListItem>>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsList => Answer<Vec<types::ProjectGroupListItem>>);
 
 /// Request builder for [`Client::projects_v2_project_groups_unassign`]: `POST /projects-v2/projectGroups.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12455,7 +12221,7 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_project_groups_unassign",
             Method::POST,
@@ -12474,13 +12240,13 @@ impl<'a> ProjectsV2ProjectGroupsUnassign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUnassign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUnassign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_project_groups_update`]: `POST /projects-v2/projectGroups.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12502,7 +12268,7 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_project_groups_update",
             Method::POST,
@@ -12521,13 +12287,13 @@ impl<'a> ProjectsV2ProjectGroupsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectGroupsUpdate => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_project_lines_add_to_group`]: `POST /projects-v2/projectLines.addToGroup`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12549,7 +12315,7 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_project_lines_add_to_group",
             Method::POST,
@@ -12568,13 +12334,13 @@ impl<'a> ProjectsV2ProjectLinesAddToGroup<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectLinesAddToGroup => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectLinesAddToGroup => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_project_lines_list`]: `POST /projects-v2/projectLines.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12596,9 +12362,7 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::ProjectLine>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::ProjectLine>>> {
         let mut req = Request::new(
             "projects_v2_project_lines_list",
             Method::POST,
@@ -12617,15 +12381,13 @@ impl<'a> ProjectsV2ProjectLinesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::ProjectLine>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::ProjectLine>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectLinesList => Result<ResponseValue<Vec<types::ProjectLine>>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectLinesList => Answer<Vec<types::ProjectLine>>);
 
 /// Request builder for [`Client::projects_v2_project_lines_remove_from_group`]: `POST /projects-v2/projectLines.removeFromGroup`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12647,7 +12409,7 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_project_lines_remove_from_group",
             Method::POST,
@@ -12666,13 +12428,13 @@ impl<'a> ProjectsV2ProjectLinesRemoveFromGroup<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectLinesRemoveFromGroup => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectLinesRemoveFromGroup => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_add_customer`]: `POST /projects-v2/projects.addCustomer`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12694,7 +12456,7 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_add_customer",
             Method::POST,
@@ -12713,13 +12475,13 @@ impl<'a> ProjectsV2ProjectsAddCustomer<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsAddCustomer => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddCustomer => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_add_deal`]: `POST /projects-v2/projects.addDeal`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12741,7 +12503,7 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_add_deal",
             Method::POST,
@@ -12760,13 +12522,13 @@ impl<'a> ProjectsV2ProjectsAddDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsAddDeal => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddDeal => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_add_owner`]: `POST /projects-v2/projects.addOwner`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12788,7 +12550,7 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_add_owner",
             Method::POST,
@@ -12807,13 +12569,13 @@ impl<'a> ProjectsV2ProjectsAddOwner<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsAddOwner => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddOwner => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_add_quotation`]: `POST /projects-v2/projects.addQuotation`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12835,7 +12597,7 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_add_quotation",
             Method::POST,
@@ -12854,13 +12616,13 @@ impl<'a> ProjectsV2ProjectsAddQuotation<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsAddQuotation => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAddQuotation => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_assign`]: `POST /projects-v2/projects.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12882,7 +12644,7 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_assign",
             Method::POST,
@@ -12901,13 +12663,13 @@ impl<'a> ProjectsV2ProjectsAssign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsAssign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsAssign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_close`]: `POST /projects-v2/projects.close`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12929,7 +12691,7 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_close",
             Method::POST,
@@ -12948,13 +12710,13 @@ impl<'a> ProjectsV2ProjectsClose<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsClose => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsClose => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_create`]: `POST /projects-v2/projects.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -12976,9 +12738,7 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_projects_create",
             Method::POST,
@@ -12997,15 +12757,13 @@ impl<'a> ProjectsV2ProjectsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_projects_delete`]: `POST /projects-v2/projects.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13027,7 +12785,7 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_delete",
             Method::POST,
@@ -13046,13 +12804,13 @@ impl<'a> ProjectsV2ProjectsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsDelete => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_duplicate`]: `POST /projects-v2/projects.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13074,9 +12832,7 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_projects_duplicate",
             Method::POST,
@@ -13095,15 +12851,13 @@ impl<'a> ProjectsV2ProjectsDuplicate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsDuplicate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_projects_info`]: `POST /projects-v2/projects.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13125,7 +12879,7 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Project>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Project>> {
         let mut req = Request::new(
             "projects_v2_projects_info",
             Method::POST,
@@ -13144,13 +12898,13 @@ impl<'a> ProjectsV2ProjectsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Project>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Project> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsInfo => Result<ResponseValue<types::Project>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsInfo => Answer<types::Project>);
 
 /// Request builder for [`Client::projects_v2_projects_list`]: `POST /projects-v2/projects.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13208,7 +12962,7 @@ impl<'a> ProjectsV2ProjectsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ProjectList>> {
         let mut req = Request::new(
             "projects_v2_projects_list",
             Method::POST,
@@ -13227,15 +12981,13 @@ impl<'a> ProjectsV2ProjectsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ProjectList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ProjectList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsList => Result<ResponseValue<types::ProjectList>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsList => Answer<types::ProjectList>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_customer`]: `POST /projects-v2/projects.removeCustomer`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13257,7 +13009,7 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_customer",
             Method::POST,
@@ -13276,13 +13028,13 @@ impl<'a> ProjectsV2ProjectsRemoveCustomer<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveCustomer => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveCustomer => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_deal`]: `POST /projects-v2/projects.removeDeal`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13304,7 +13056,7 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_deal",
             Method::POST,
@@ -13323,13 +13075,13 @@ impl<'a> ProjectsV2ProjectsRemoveDeal<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveDeal => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveDeal => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_owner`]: `POST /projects-v2/projects.removeOwner`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13351,7 +13103,7 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_owner",
             Method::POST,
@@ -13370,13 +13122,13 @@ impl<'a> ProjectsV2ProjectsRemoveOwner<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveOwner => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveOwner => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_remove_quotation`]: `POST /projects-v2/projects.removeQuotation`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13398,7 +13150,7 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_remove_quotation",
             Method::POST,
@@ -13417,13 +13169,13 @@ impl<'a> ProjectsV2ProjectsRemoveQuotation<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveQuotation => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsRemoveQuotation => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_reopen`]: `POST /projects-v2/projects.reopen`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13445,7 +13197,7 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_reopen",
             Method::POST,
@@ -13464,13 +13216,13 @@ impl<'a> ProjectsV2ProjectsReopen<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsReopen => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsReopen => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_unassign`]: `POST /projects-v2/projects.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13492,7 +13244,7 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_unassign",
             Method::POST,
@@ -13511,13 +13263,13 @@ impl<'a> ProjectsV2ProjectsUnassign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsUnassign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsUnassign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_projects_update`]: `POST /projects-v2/projects.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13539,7 +13291,7 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_projects_update",
             Method::POST,
@@ -13558,13 +13310,13 @@ impl<'a> ProjectsV2ProjectsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2ProjectsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2ProjectsUpdate => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_tasks_assign`]: `POST /projects-v2/tasks.assign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13586,7 +13338,7 @@ impl<'a> ProjectsV2TasksAssign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_tasks_assign",
             Method::POST,
@@ -13605,13 +13357,13 @@ impl<'a> ProjectsV2TasksAssign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksAssign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksAssign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_tasks_create`]: `POST /projects-v2/tasks.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13633,9 +13385,7 @@ impl<'a> ProjectsV2TasksCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_tasks_create",
             Method::POST,
@@ -13654,15 +13404,13 @@ impl<'a> ProjectsV2TasksCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_tasks_delete`]: `POST /projects-v2/tasks.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13684,7 +13432,7 @@ impl<'a> ProjectsV2TasksDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_tasks_delete",
             Method::POST,
@@ -13703,13 +13451,13 @@ impl<'a> ProjectsV2TasksDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksDelete => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_tasks_duplicate`]: `POST /projects-v2/tasks.duplicate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13731,9 +13479,7 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "projects_v2_tasks_duplicate",
             Method::POST,
@@ -13752,15 +13498,13 @@ impl<'a> ProjectsV2TasksDuplicate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksDuplicate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksDuplicate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::projects_v2_tasks_info`]: `POST /projects-v2/tasks.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13782,7 +13526,7 @@ impl<'a> ProjectsV2TasksInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectTask>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ProjectTask>> {
         let mut req = Request::new(
             "projects_v2_tasks_info",
             Method::POST,
@@ -13801,15 +13545,13 @@ impl<'a> ProjectsV2TasksInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ProjectTask>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ProjectTask> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksInfo => Result<ResponseValue<types::ProjectTask>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksInfo => Answer<types::ProjectTask>);
 
 /// Request builder for [`Client::projects_v2_tasks_list`]: `POST /projects-v2/tasks.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13867,7 +13609,7 @@ impl<'a> ProjectsV2TasksList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::ProjectTaskList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::ProjectTaskList>> {
         let mut req = Request::new(
             "projects_v2_tasks_list",
             Method::POST,
@@ -13886,15 +13628,13 @@ impl<'a> ProjectsV2TasksList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::ProjectTaskList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::ProjectTaskList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksList => Result<ResponseValue<types::ProjectTaskList>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksList => Answer<types::ProjectTaskList>);
 
 /// Request builder for [`Client::projects_v2_tasks_unassign`]: `POST /projects-v2/tasks.unassign`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13916,7 +13656,7 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_tasks_unassign",
             Method::POST,
@@ -13935,13 +13675,13 @@ impl<'a> ProjectsV2TasksUnassign<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksUnassign => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksUnassign => Answer<()>);
 
 /// Request builder for [`Client::projects_v2_tasks_update`]: `POST /projects-v2/tasks.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -13963,7 +13703,7 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "projects_v2_tasks_update",
             Method::POST,
@@ -13982,13 +13722,13 @@ impl<'a> ProjectsV2TasksUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ProjectsV2TasksUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(ProjectsV2TasksUpdate => Answer<()>);
 
 /// Request builder for [`Client::quotations_accept`]: `POST /quotations.accept`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14010,7 +13750,7 @@ impl<'a> QuotationsAccept<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "quotations_accept",
             Method::POST,
@@ -14029,13 +13769,13 @@ impl<'a> QuotationsAccept<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsAccept => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(QuotationsAccept => Answer<()>);
 
 /// Request builder for [`Client::quotations_create`]: `POST /quotations.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14057,9 +13797,7 @@ impl<'a> QuotationsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "quotations_create",
             Method::POST,
@@ -14078,15 +13816,13 @@ impl<'a> QuotationsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(QuotationsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::quotations_delete`]: `POST /quotations.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14108,7 +13844,7 @@ impl<'a> QuotationsDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "quotations_delete",
             Method::POST,
@@ -14127,13 +13863,13 @@ impl<'a> QuotationsDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(QuotationsDelete => Answer<()>);
 
 /// Request builder for [`Client::quotations_download`]: `POST /quotations.download`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14155,9 +13891,7 @@ impl<'a> QuotationsDownload<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::QuotationDownload>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::QuotationDownload>> {
         let mut req = Request::new(
             "quotations_download",
             Method::POST,
@@ -14176,15 +13910,13 @@ impl<'a> QuotationsDownload<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::QuotationDownload>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::QuotationDownload> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsDownload => Result<ResponseValue<types::QuotationDownload>, Error>);
+clientgen_runtime::request_builder!(QuotationsDownload => Answer<types::QuotationDownload>);
 
 /// Request builder for [`Client::quotations_info`]: `POST /quotations.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14206,7 +13938,7 @@ impl<'a> QuotationsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Quotation>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Quotation>> {
         let mut req = Request::new(
             "quotations_info",
             Method::POST,
@@ -14225,13 +13957,13 @@ impl<'a> QuotationsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Quotation>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Quotation> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsInfo => Result<ResponseValue<types::Quotation>, Error>);
+clientgen_runtime::request_builder!(QuotationsInfo => Answer<types::Quotation>);
 
 /// Request builder for [`Client::quotations_list`]: `POST /quotations.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14289,7 +14021,7 @@ impl<'a> QuotationsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::QuotationList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::QuotationList>> {
         let mut req = Request::new(
             "quotations_list",
             Method::POST,
@@ -14308,15 +14040,13 @@ impl<'a> QuotationsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::QuotationList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::QuotationList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsList => Result<ResponseValue<types::QuotationList>, Error>);
+clientgen_runtime::request_builder!(QuotationsList => Answer<types::QuotationList>);
 
 /// Request builder for [`Client::quotations_send`]: `POST /quotations.send`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14338,7 +14068,7 @@ impl<'a> QuotationsSend<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "quotations_send",
             Method::POST,
@@ -14357,13 +14087,13 @@ impl<'a> QuotationsSend<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsSend => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(QuotationsSend => Answer<()>);
 
 /// Request builder for [`Client::quotations_update`]: `POST /quotations.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14385,7 +14115,7 @@ impl<'a> QuotationsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "quotations_update",
             Method::POST,
@@ -14404,13 +14134,13 @@ impl<'a> QuotationsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(QuotationsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(QuotationsUpdate => Answer<()>);
 
 /// Request builder for [`Client::subscriptions_create`]: `POST /subscriptions.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14432,9 +14162,7 @@ impl<'a> SubscriptionsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "subscriptions_create",
             Method::POST,
@@ -14453,15 +14181,13 @@ impl<'a> SubscriptionsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SubscriptionsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(SubscriptionsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::subscriptions_deactivate`]: `POST /subscriptions.deactivate`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14483,7 +14209,7 @@ impl<'a> SubscriptionsDeactivate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "subscriptions_deactivate",
             Method::POST,
@@ -14502,13 +14228,13 @@ impl<'a> SubscriptionsDeactivate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SubscriptionsDeactivate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(SubscriptionsDeactivate => Answer<()>);
 
 /// Request builder for [`Client::subscriptions_info`]: `POST /subscriptions.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14530,7 +14256,7 @@ impl<'a> SubscriptionsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subscription>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Subscription>> {
         let mut req = Request::new(
             "subscriptions_info",
             Method::POST,
@@ -14549,15 +14275,13 @@ impl<'a> SubscriptionsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::Subscription>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Subscription> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SubscriptionsInfo => Result<ResponseValue<types::Subscription>, Error>);
+clientgen_runtime::request_builder!(SubscriptionsInfo => Answer<types::Subscription>);
 
 /// Request builder for [`Client::subscriptions_list`]: `POST /subscriptions.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14619,9 +14343,7 @@ impl<'a> SubscriptionsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::SubscriptionList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::SubscriptionList>> {
         let mut req = Request::new(
             "subscriptions_list",
             Method::POST,
@@ -14640,15 +14362,13 @@ impl<'a> SubscriptionsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::SubscriptionList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::SubscriptionList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SubscriptionsList => Result<ResponseValue<types::SubscriptionList>, Error>);
+clientgen_runtime::request_builder!(SubscriptionsList => Answer<types::SubscriptionList>);
 
 /// Request builder for [`Client::subscriptions_update`]: `POST /subscriptions.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14670,7 +14390,7 @@ impl<'a> SubscriptionsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "subscriptions_update",
             Method::POST,
@@ -14689,13 +14409,13 @@ impl<'a> SubscriptionsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(SubscriptionsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(SubscriptionsUpdate => Answer<()>);
 
 /// Request builder for [`Client::tags_list`]: `POST /tags.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14750,7 +14470,7 @@ impl<'a> TagsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TagList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TagList>> {
         let mut req = Request::new("tags_list", Method::POST, "/tags.list", true);
         req.path("/tags.list");
         if let Some(v) = self
@@ -14764,13 +14484,13 @@ impl<'a> TagsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::TagList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TagList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TagsList => Result<ResponseValue<types::TagList>, Error>);
+clientgen_runtime::request_builder!(TagsList => Answer<types::TagList>);
 
 /// Request builder for [`Client::tasks_complete`]: `POST /tasks.complete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14792,7 +14512,7 @@ impl<'a> TasksComplete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "tasks_complete",
             Method::POST,
@@ -14811,13 +14531,13 @@ impl<'a> TasksComplete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksComplete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TasksComplete => Answer<()>);
 
 /// Request builder for [`Client::tasks_create`]: `POST /tasks.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14839,9 +14559,7 @@ impl<'a> TasksCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("tasks_create", Method::POST, "/tasks.create", false);
         req.path("/tasks.create");
         if let Some(v) = self
@@ -14855,15 +14573,13 @@ impl<'a> TasksCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TasksCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::tasks_delete`]: `POST /tasks.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14885,7 +14601,7 @@ impl<'a> TasksDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("tasks_delete", Method::POST, "/tasks.delete", false);
         req.path("/tasks.delete");
         if let Some(v) = self
@@ -14899,13 +14615,13 @@ impl<'a> TasksDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TasksDelete => Answer<()>);
 
 /// Request builder for [`Client::tasks_info`]: `POST /tasks.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -14927,7 +14643,7 @@ impl<'a> TasksInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Task>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Task>> {
         let mut req = Request::new("tasks_info", Method::POST, "/tasks.info", true);
         req.path("/tasks.info");
         if let Some(v) = self
@@ -14941,13 +14657,13 @@ impl<'a> TasksInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Task>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Task> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksInfo => Result<ResponseValue<types::Task>, Error>);
+clientgen_runtime::request_builder!(TasksInfo => Answer<types::Task>);
 
 /// Request builder for [`Client::tasks_list`]: `POST /tasks.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15005,7 +14721,7 @@ impl<'a> TasksList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TaskList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TaskList>> {
         let mut req = Request::new("tasks_list", Method::POST, "/tasks.list", true);
         req.path("/tasks.list");
         if let Some(v) = self
@@ -15019,13 +14735,13 @@ impl<'a> TasksList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::TaskList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TaskList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksList => Result<ResponseValue<types::TaskList>, Error>);
+clientgen_runtime::request_builder!(TasksList => Answer<types::TaskList>);
 
 /// Request builder for [`Client::tasks_reopen`]: `POST /tasks.reopen`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15047,7 +14763,7 @@ impl<'a> TasksReopen<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("tasks_reopen", Method::POST, "/tasks.reopen", false);
         req.path("/tasks.reopen");
         if let Some(v) = self
@@ -15061,13 +14777,13 @@ impl<'a> TasksReopen<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksReopen => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TasksReopen => Answer<()>);
 
 /// Request builder for [`Client::tasks_schedule`]: `POST /tasks.schedule`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15089,9 +14805,7 @@ impl<'a> TasksSchedule<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "tasks_schedule",
             Method::POST,
@@ -15110,15 +14824,13 @@ impl<'a> TasksSchedule<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksSchedule => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TasksSchedule => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::tasks_update`]: `POST /tasks.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15140,7 +14852,7 @@ impl<'a> TasksUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new("tasks_update", Method::POST, "/tasks.update", false);
         req.path("/tasks.update");
         if let Some(v) = self
@@ -15154,13 +14866,13 @@ impl<'a> TasksUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TasksUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TasksUpdate => Answer<()>);
 
 /// Request builder for [`Client::tax_rates_list`]: `POST /taxRates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15218,7 +14930,7 @@ impl<'a> TaxRatesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TaxRateList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TaxRateList>> {
         let mut req = Request::new(
             "tax_rates_list",
             Method::POST,
@@ -15237,15 +14949,13 @@ impl<'a> TaxRatesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::TaxRateList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TaxRateList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TaxRatesList => Result<ResponseValue<types::TaxRateList>, Error>);
+clientgen_runtime::request_builder!(TaxRatesList => Answer<types::TaxRateList>);
 
 /// Request builder for [`Client::teams_list`]: `POST /teams.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15267,7 +14977,7 @@ impl<'a> TeamsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::Team>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::Team>>> {
         let mut req = Request::new("teams_list", Method::POST, "/teams.list", true);
         req.path("/teams.list");
         if let Some(v) = self
@@ -15281,13 +14991,13 @@ impl<'a> TeamsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<Vec<types::Team>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::Team>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TeamsList => Result<ResponseValue<Vec<types::Team>>, Error>);
+clientgen_runtime::request_builder!(TeamsList => Answer<Vec<types::Team>>);
 
 /// Request builder for [`Client::ticket_status_list`]: `POST /ticketStatus.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15309,9 +15019,7 @@ impl<'a> TicketStatusList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::TicketStatus>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::TicketStatus>>> {
         let mut req = Request::new(
             "ticket_status_list",
             Method::POST,
@@ -15330,15 +15038,13 @@ impl<'a> TicketStatusList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::TicketStatus>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::TicketStatus>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketStatusList => Result<ResponseValue<Vec<types::TicketStatus>>, Error>);
+clientgen_runtime::request_builder!(TicketStatusList => Answer<Vec<types::TicketStatus>>);
 
 /// Request builder for [`Client::tickets_add_internal_message`]: `POST /tickets.addInternalMessage`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15360,9 +15066,7 @@ impl<'a> TicketsAddInternalMessage<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "tickets_add_internal_message",
             Method::POST,
@@ -15381,15 +15085,13 @@ impl<'a> TicketsAddInternalMessage<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsAddInternalMessage => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TicketsAddInternalMessage => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::tickets_add_reply`]: `POST /tickets.addReply`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15411,9 +15113,7 @@ impl<'a> TicketsAddReply<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "tickets_add_reply",
             Method::POST,
@@ -15432,15 +15132,13 @@ impl<'a> TicketsAddReply<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsAddReply => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TicketsAddReply => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::tickets_create`]: `POST /tickets.create`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15462,9 +15160,7 @@ impl<'a> TicketsCreate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "tickets_create",
             Method::POST,
@@ -15483,15 +15179,13 @@ impl<'a> TicketsCreate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsCreate => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TicketsCreate => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::tickets_get_message`]: `POST /tickets.getMessage`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15513,7 +15207,7 @@ impl<'a> TicketsGetMessage<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TicketMessage>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TicketMessage>> {
         let mut req = Request::new(
             "tickets_get_message",
             Method::POST,
@@ -15532,15 +15226,13 @@ impl<'a> TicketsGetMessage<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::TicketMessage>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TicketMessage> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsGetMessage => Result<ResponseValue<types::TicketMessage>, Error>);
+clientgen_runtime::request_builder!(TicketsGetMessage => Answer<types::TicketMessage>);
 
 /// Request builder for [`Client::tickets_import_message`]: `POST /tickets.importMessage`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15562,9 +15254,7 @@ impl<'a> TicketsImportMessage<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "tickets_import_message",
             Method::POST,
@@ -15583,15 +15273,13 @@ impl<'a> TicketsImportMessage<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsImportMessage => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TicketsImportMessage => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::tickets_info`]: `POST /tickets.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15613,7 +15301,7 @@ impl<'a> TicketsInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Ticket>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Ticket>> {
         let mut req = Request::new("tickets_info", Method::POST, "/tickets.info", true);
         req.path("/tickets.info");
         if let Some(v) = self
@@ -15627,13 +15315,13 @@ impl<'a> TicketsInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Ticket>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Ticket> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsInfo => Result<ResponseValue<types::Ticket>, Error>);
+clientgen_runtime::request_builder!(TicketsInfo => Answer<types::Ticket>);
 
 /// Request builder for [`Client::tickets_list`]: `POST /tickets.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15691,7 +15379,7 @@ impl<'a> TicketsList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::TicketList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TicketList>> {
         let mut req = Request::new("tickets_list", Method::POST, "/tickets.list", true);
         req.path("/tickets.list");
         if let Some(v) = self
@@ -15705,13 +15393,13 @@ impl<'a> TicketsList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::TicketList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TicketList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsList => Result<ResponseValue<types::TicketList>, Error>);
+clientgen_runtime::request_builder!(TicketsList => Answer<types::TicketList>);
 
 /// Request builder for [`Client::tickets_list_messages`]: `POST /tickets.listMessages`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15773,9 +15461,7 @@ impl<'a> TicketsListMessages<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::TicketMessageList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TicketMessageList>> {
         let mut req = Request::new(
             "tickets_list_messages",
             Method::POST,
@@ -15794,15 +15480,13 @@ impl<'a> TicketsListMessages<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::TicketMessageList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TicketMessageList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsListMessages => Result<ResponseValue<types::TicketMessageList>, Error>);
+clientgen_runtime::request_builder!(TicketsListMessages => Answer<types::TicketMessageList>);
 
 /// Request builder for [`Client::tickets_update`]: `POST /tickets.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15824,7 +15508,7 @@ impl<'a> TicketsUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "tickets_update",
             Method::POST,
@@ -15843,13 +15527,13 @@ impl<'a> TicketsUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TicketsUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TicketsUpdate => Answer<()>);
 
 /// Request builder for [`Client::time_tracking_add`]: `POST /timeTracking.add`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15871,9 +15555,7 @@ impl<'a> TimeTrackingAdd<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "time_tracking_add",
             Method::POST,
@@ -15892,15 +15574,13 @@ impl<'a> TimeTrackingAdd<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimeTrackingAdd => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TimeTrackingAdd => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::time_tracking_delete`]: `POST /timeTracking.delete`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15922,7 +15602,7 @@ impl<'a> TimeTrackingDelete<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "time_tracking_delete",
             Method::POST,
@@ -15941,13 +15621,13 @@ impl<'a> TimeTrackingDelete<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimeTrackingDelete => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TimeTrackingDelete => Answer<()>);
 
 /// Request builder for [`Client::time_tracking_info`]: `POST /timeTracking.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -15969,9 +15649,7 @@ impl<'a> TimeTrackingInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::TimeTrackingInfo>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TimeTrackingInfo>> {
         let mut req = Request::new(
             "time_tracking_info",
             Method::POST,
@@ -15990,15 +15668,13 @@ impl<'a> TimeTrackingInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::TimeTrackingInfo>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TimeTrackingInfo> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimeTrackingInfo => Result<ResponseValue<types::TimeTrackingInfo>, Error>);
+clientgen_runtime::request_builder!(TimeTrackingInfo => Answer<types::TimeTrackingInfo>);
 
 /// Request builder for [`Client::time_tracking_list`]: `POST /timeTracking.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16060,9 +15736,7 @@ impl<'a> TimeTrackingList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::TimeTrackingList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::TimeTrackingList>> {
         let mut req = Request::new(
             "time_tracking_list",
             Method::POST,
@@ -16081,15 +15755,13 @@ impl<'a> TimeTrackingList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::TimeTrackingList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::TimeTrackingList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimeTrackingList => Result<ResponseValue<types::TimeTrackingList>, Error>);
+clientgen_runtime::request_builder!(TimeTrackingList => Answer<types::TimeTrackingList>);
 
 /// Request builder for [`Client::time_tracking_resume`]: `POST /timeTracking.resume`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16111,9 +15783,7 @@ impl<'a> TimeTrackingResume<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new(
             "time_tracking_resume",
             Method::POST,
@@ -16132,15 +15802,13 @@ impl<'a> TimeTrackingResume<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimeTrackingResume => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TimeTrackingResume => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::time_tracking_update`]: `POST /timeTracking.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16162,7 +15830,7 @@ impl<'a> TimeTrackingUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "time_tracking_update",
             Method::POST,
@@ -16181,13 +15849,13 @@ impl<'a> TimeTrackingUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimeTrackingUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TimeTrackingUpdate => Answer<()>);
 
 /// Request builder for [`Client::timers_current`]: `POST /timers.current`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16208,7 +15876,7 @@ impl<'a> TimersCurrent<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Timer>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Timer>> {
         let mut req = Request::new(
             "timers_current",
             Method::POST,
@@ -16226,13 +15894,13 @@ impl<'a> TimersCurrent<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Timer>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Timer> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimersCurrent => Result<ResponseValue<types::Timer>, Error>);
+clientgen_runtime::request_builder!(TimersCurrent => Answer<types::Timer>);
 
 /// Request builder for [`Client::timers_start`]: `POST /timers.start`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16254,9 +15922,7 @@ impl<'a> TimersStart<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("timers_start", Method::POST, "/timers.start", false);
         req.path("/timers.start");
         if let Some(v) = self
@@ -16270,15 +15936,13 @@ impl<'a> TimersStart<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimersStart => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TimersStart => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::timers_stop`]: `POST /timers.stop`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16299,9 +15963,7 @@ impl<'a> TimersStop<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::CreatedReference>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CreatedReference>> {
         let mut req = Request::new("timers_stop", Method::POST, "/timers.stop", false);
         req.path("/timers.stop");
         if let Some(v) = self
@@ -16314,15 +15976,13 @@ impl<'a> TimersStop<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CreatedReference>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CreatedReference> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimersStop => Result<ResponseValue<types::CreatedReference>, Error>);
+clientgen_runtime::request_builder!(TimersStop => Answer<types::CreatedReference>);
 
 /// Request builder for [`Client::timers_update`]: `POST /timers.update`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16344,7 +16004,7 @@ impl<'a> TimersUpdate<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "timers_update",
             Method::POST,
@@ -16363,13 +16023,13 @@ impl<'a> TimersUpdate<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(TimersUpdate => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(TimersUpdate => Answer<()>);
 
 /// Request builder for [`Client::units_of_measure_list`]: `POST /unitsOfMeasure.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16390,9 +16050,7 @@ impl<'a> UnitsOfMeasureList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::UnitOfMeasure>>> {
         let mut req = Request::new(
             "units_of_measure_list",
             Method::POST,
@@ -16410,15 +16068,13 @@ impl<'a> UnitsOfMeasureList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::UnitOfMeasure>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UnitsOfMeasureList => Result<ResponseValue<Vec<types::UnitOfMeasure>>, Error>);
+clientgen_runtime::request_builder!(UnitsOfMeasureList => Answer<Vec<types::UnitOfMeasure>>);
 
 /// Request builder for [`Client::users_get_week_schedule`]: `POST /users.getWeekSchedule`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16440,9 +16096,7 @@ impl<'a> UsersGetWeekSchedule<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<types::UserWeekSchedule>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::UserWeekSchedule>> {
         let mut req = Request::new(
             "users_get_week_schedule",
             Method::POST,
@@ -16461,15 +16115,13 @@ impl<'a> UsersGetWeekSchedule<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::UserWeekSchedule>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::UserWeekSchedule> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UsersGetWeekSchedule => Result<ResponseValue<types::UserWeekSchedule>, Error>);
+clientgen_runtime::request_builder!(UsersGetWeekSchedule => Answer<types::UserWeekSchedule>);
 
 /// Request builder for [`Client::users_info`]: `POST /users.info`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16491,7 +16143,7 @@ impl<'a> UsersInfo<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::User>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::User>> {
         let mut req = Request::new("users_info", Method::POST, "/users.info", true);
         req.path("/users.info");
         if let Some(v) = self
@@ -16505,13 +16157,13 @@ impl<'a> UsersInfo<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::User>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::User> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UsersInfo => Result<ResponseValue<types::User>, Error>);
+clientgen_runtime::request_builder!(UsersInfo => Answer<types::User>);
 
 /// Request builder for [`Client::users_list`]: `POST /users.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16569,7 +16221,7 @@ impl<'a> UsersList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::UserList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::UserList>> {
         let mut req = Request::new("users_list", Method::POST, "/users.list", true);
         req.path("/users.list");
         if let Some(v) = self
@@ -16583,13 +16235,13 @@ impl<'a> UsersList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::UserList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::UserList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UsersList => Result<ResponseValue<types::UserList>, Error>);
+clientgen_runtime::request_builder!(UsersList => Answer<types::UserList>);
 
 /// Request builder for [`Client::users_list_days_off`]: `POST /users.listDaysOff`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16647,7 +16299,7 @@ impl<'a> UsersListDaysOff<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::UserDayOffList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::UserDayOffList>> {
         let mut req = Request::new(
             "users_list_days_off",
             Method::POST,
@@ -16666,15 +16318,13 @@ impl<'a> UsersListDaysOff<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::UserDayOffList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::UserDayOffList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UsersListDaysOff => Result<ResponseValue<types::UserDayOffList>, Error>);
+clientgen_runtime::request_builder!(UsersListDaysOff => Answer<types::UserDayOffList>);
 
 /// Request builder for [`Client::users_me`]: `POST /users.me`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16695,7 +16345,7 @@ impl<'a> UsersMe<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::CurrentUser>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::CurrentUser>> {
         let mut req = Request::new("users_me", Method::POST, "/users.me", true);
         req.path("/users.me");
         if let Some(v) = self
@@ -16708,15 +16358,13 @@ impl<'a> UsersMe<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::CurrentUser>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::CurrentUser> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UsersMe => Result<ResponseValue<types::CurrentUser>, Error>);
+clientgen_runtime::request_builder!(UsersMe => Answer<types::CurrentUser>);
 
 /// Request builder for [`Client::webhooks_list`]: `POST /webhooks.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16737,7 +16385,7 @@ impl<'a> WebhooksList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::Webhook>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::Webhook>>> {
         let mut req = Request::new(
             "webhooks_list",
             Method::POST,
@@ -16755,15 +16403,13 @@ impl<'a> WebhooksList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::Webhook>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::Webhook>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(WebhooksList => Result<ResponseValue<Vec<types::Webhook>>, Error>);
+clientgen_runtime::request_builder!(WebhooksList => Answer<Vec<types::Webhook>>);
 
 /// Request builder for [`Client::webhooks_register`]: `POST /webhooks.register`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16785,7 +16431,7 @@ impl<'a> WebhooksRegister<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "webhooks_register",
             Method::POST,
@@ -16804,13 +16450,13 @@ impl<'a> WebhooksRegister<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(WebhooksRegister => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(WebhooksRegister => Answer<()>);
 
 /// Request builder for [`Client::webhooks_unregister`]: `POST /webhooks.unregister`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16832,7 +16478,7 @@ impl<'a> WebhooksUnregister<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "webhooks_unregister",
             Method::POST,
@@ -16851,13 +16497,13 @@ impl<'a> WebhooksUnregister<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(WebhooksUnregister => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(WebhooksUnregister => Answer<()>);
 
 /// Request builder for [`Client::withholding_tax_rates_list`]: `POST /withholdingTaxRates.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16879,9 +16525,7 @@ impl<'a> WithholdingTaxRatesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::WithholdingTaxRate>>> {
         let mut req = Request::new(
             "withholding_tax_rates_list",
             Method::POST,
@@ -16900,15 +16544,13 @@ impl<'a> WithholdingTaxRatesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::WithholdingTaxRate>> {
             if resp.is_success() { resp.json(Some("data")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(WithholdingTaxRatesList => Result<ResponseValue<Vec<types::WithholdingTaxRate>>, Error>);
+clientgen_runtime::request_builder!(WithholdingTaxRatesList => Answer<Vec<types::WithholdingTaxRate>>);
 
 /// Request builder for [`Client::work_types_list`]: `POST /workTypes.list`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -16966,7 +16608,7 @@ impl<'a> WorkTypesList<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::WorkTypeList>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::WorkTypeList>> {
         let mut req = Request::new(
             "work_types_list",
             Method::POST,
@@ -16985,12 +16627,10 @@ impl<'a> WorkTypesList<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::WorkTypeList>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::WorkTypeList> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(WorkTypesList => Result<ResponseValue<types::WorkTypeList>, Error>);
+clientgen_runtime::request_builder!(WorkTypesList => Answer<types::WorkTypeList>);

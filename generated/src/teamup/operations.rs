@@ -6,6 +6,10 @@ use std::time::Duration;
 use clientgen_runtime::{Call, Method, RawResponse, Request, ResponseValue};
 use super::{types, Client, Error};
 
+/// What a call answers: the decoded body with the response's status and headers, or
+/// the error.
+pub type Answer<T> = Result<ResponseValue<T>, Error>;
+
 impl Client {
     /// Check that the API key is valid and sent correctly.
     ///
@@ -276,7 +280,7 @@ impl<'a> CheckAccess<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::AccessCheck>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::AccessCheck>> {
         let mut req = Request::new("check_access", Method::GET, "/check-access", true);
         req.path("/check-access");
         req.query().push_opt("tz", self.tz.as_ref().or(self.client.tz.as_ref()));
@@ -284,15 +288,13 @@ impl<'a> CheckAccess<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::AccessCheck>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::AccessCheck> {
             if resp.is_success() { resp.json(None) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CheckAccess => Result<ResponseValue<types::AccessCheck>, Error>);
+clientgen_runtime::request_builder!(CheckAccess => Answer<types::AccessCheck>);
 
 /// Request builder for [`Client::create_event`]: `POST /{calendarKey}/events`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -341,7 +343,7 @@ impl<'a> CreateEvent<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Event>> {
         let mut req = Request::new(
             "create_event",
             Method::POST,
@@ -375,13 +377,13 @@ impl<'a> CreateEvent<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Event> {
             if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CreateEvent => Result<ResponseValue<types::Event>, Error>);
+clientgen_runtime::request_builder!(CreateEvent => Answer<types::Event>);
 
 /// Request builder for [`Client::create_subcalendar`]: `POST /{calendarKey}/subcalendars`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -410,7 +412,7 @@ impl<'a> CreateSubcalendar<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subcalendar>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Subcalendar>> {
         let mut req = Request::new(
             "create_subcalendar",
             Method::POST,
@@ -426,9 +428,7 @@ impl<'a> CreateSubcalendar<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::Subcalendar>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Subcalendar> {
             if resp.is_success() {
                 resp.json(Some("subcalendar"))
             } else {
@@ -438,7 +438,7 @@ impl<'a> CreateSubcalendar<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(CreateSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
+clientgen_runtime::request_builder!(CreateSubcalendar => Answer<types::Subcalendar>);
 
 /// Request builder for [`Client::delete_event`]: `DELETE /{calendarKey}/events/{eventId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -477,7 +477,7 @@ impl<'a> DeleteEvent<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "delete_event",
             Method::DELETE,
@@ -495,13 +495,13 @@ impl<'a> DeleteEvent<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteEvent => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DeleteEvent => Answer<()>);
 
 /// Request builder for [`Client::delete_subcalendar`]: `DELETE /{calendarKey}/subcalendars/{subCalendarId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -530,7 +530,7 @@ impl<'a> DeleteSubcalendar<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<()>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<()>> {
         let mut req = Request::new(
             "delete_subcalendar",
             Method::DELETE,
@@ -546,13 +546,13 @@ impl<'a> DeleteSubcalendar<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<()>, Error> {
+        fn decode(resp: RawResponse) -> Answer<()> {
             if resp.is_success() { resp.empty() } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(DeleteSubcalendar => Result<ResponseValue<()>, Error>);
+clientgen_runtime::request_builder!(DeleteSubcalendar => Answer<()>);
 
 /// Request builder for [`Client::get_configuration`]: `GET /{calendarKey}/configuration`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -580,7 +580,7 @@ impl<'a> GetConfiguration<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Configuration>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Configuration>> {
         let mut req = Request::new(
             "get_configuration",
             Method::GET,
@@ -595,9 +595,7 @@ impl<'a> GetConfiguration<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::Configuration>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Configuration> {
             if resp.is_success() {
                 resp.json(Some("configuration"))
             } else {
@@ -607,7 +605,7 @@ impl<'a> GetConfiguration<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetConfiguration => Result<ResponseValue<types::Configuration>, Error>);
+clientgen_runtime::request_builder!(GetConfiguration => Answer<types::Configuration>);
 
 /// Request builder for [`Client::get_event`]: `GET /{calendarKey}/events/{eventId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -647,7 +645,7 @@ impl<'a> GetEvent<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Event>> {
         let mut req = Request::new(
             "get_event",
             Method::GET,
@@ -671,13 +669,13 @@ impl<'a> GetEvent<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Event> {
             if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetEvent => Result<ResponseValue<types::Event>, Error>);
+clientgen_runtime::request_builder!(GetEvent => Answer<types::Event>);
 
 /// Request builder for [`Client::get_subcalendar`]: `GET /{calendarKey}/subcalendars/{subCalendarId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -706,7 +704,7 @@ impl<'a> GetSubcalendar<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subcalendar>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Subcalendar>> {
         let mut req = Request::new(
             "get_subcalendar",
             Method::GET,
@@ -722,9 +720,7 @@ impl<'a> GetSubcalendar<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::Subcalendar>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Subcalendar> {
             if resp.is_success() {
                 resp.json(Some("subcalendar"))
             } else {
@@ -734,7 +730,7 @@ impl<'a> GetSubcalendar<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(GetSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
+clientgen_runtime::request_builder!(GetSubcalendar => Answer<types::Subcalendar>);
 
 /// Request builder for [`Client::list_events`]: `GET /{calendarKey}/events`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -798,7 +794,7 @@ impl<'a> ListEvents<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<Vec<types::Event>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::Event>>> {
         let mut req = Request::new(
             "list_events",
             Method::GET,
@@ -824,13 +820,13 @@ impl<'a> ListEvents<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<Vec<types::Event>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::Event>> {
             if resp.is_success() { resp.json(Some("events")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ListEvents => Result<ResponseValue<Vec<types::Event>>, Error>);
+clientgen_runtime::request_builder!(ListEvents => Answer<Vec<types::Event>>);
 
 /// Request builder for [`Client::list_subcalendars`]: `GET /{calendarKey}/subcalendars`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -858,9 +854,7 @@ impl<'a> ListSubcalendars<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(
-        self,
-    ) -> Call<'a, Result<ResponseValue<Vec<types::Subcalendar>>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<Vec<types::Subcalendar>>> {
         let mut req = Request::new(
             "list_subcalendars",
             Method::GET,
@@ -875,9 +869,7 @@ impl<'a> ListSubcalendars<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<Vec<types::Subcalendar>>, Error> {
+        fn decode(resp: RawResponse) -> Answer<Vec<types::Subcalendar>> {
             if resp.is_success() {
                 resp.json(Some("subcalendars"))
             } else {
@@ -887,7 +879,7 @@ impl<'a> ListSubcalendars<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(ListSubcalendars => Result<ResponseValue<Vec<types::Subcalendar>>, Error>);
+clientgen_runtime::request_builder!(ListSubcalendars => Answer<Vec<types::Subcalendar>>);
 
 /// Request builder for [`Client::update_event`]: `PUT /{calendarKey}/events/{eventId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -937,7 +929,7 @@ impl<'a> UpdateEvent<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Event>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Event>> {
         let mut req = Request::new(
             "update_event",
             Method::PUT,
@@ -972,13 +964,13 @@ impl<'a> UpdateEvent<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(resp: RawResponse) -> Result<ResponseValue<types::Event>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Event> {
             if resp.is_success() { resp.json(Some("event")) } else { Err(resp.error()) }
         }
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateEvent => Result<ResponseValue<types::Event>, Error>);
+clientgen_runtime::request_builder!(UpdateEvent => Answer<types::Event>);
 
 /// Request builder for [`Client::update_subcalendar`]: `PUT /{calendarKey}/subcalendars/{subCalendarId}`.
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1008,7 +1000,7 @@ impl<'a> UpdateSubcalendar<'a> {
 
     /// Sends the request and decodes the response. The request is assembled now and
     /// sent when the returned future is awaited.
-    pub fn send(self) -> Call<'a, Result<ResponseValue<types::Subcalendar>, Error>> {
+    pub fn send(self) -> Call<'a, Answer<types::Subcalendar>> {
         let mut req = Request::new(
             "update_subcalendar",
             Method::PUT,
@@ -1025,9 +1017,7 @@ impl<'a> UpdateSubcalendar<'a> {
         req.timeout(self.timeout);
         req.max_body(self.max_body);
 
-        fn decode(
-            resp: RawResponse,
-        ) -> Result<ResponseValue<types::Subcalendar>, Error> {
+        fn decode(resp: RawResponse) -> Answer<types::Subcalendar> {
             if resp.is_success() {
                 resp.json(Some("subcalendar"))
             } else {
@@ -1037,4 +1027,4 @@ impl<'a> UpdateSubcalendar<'a> {
         self.client.transport.call(req, decode)
     }
 }
-clientgen_runtime::request_builder!(UpdateSubcalendar => Result<ResponseValue<types::Subcalendar>, Error>);
+clientgen_runtime::request_builder!(UpdateSubcalendar => Answer<types::Subcalendar>);
