@@ -13,6 +13,7 @@
 //! union (`123.30`) came out as `123.3`. [`Union`] keeps the value's JSON text instead (the way
 //! [`crate::Extra`] does) and decodes each variant from that text in turn.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error, MapAccess, Visitor};
@@ -129,6 +130,31 @@ fn nesting(text: &[u8]) -> usize {
     deepest
 }
 
+/// How many bytes the variant attempts of the unions in one value may parse in all, as a
+/// multiple of the outermost union's text (plus [`UNION_WORK_FLOOR`]). Each attempt re-parses
+/// the text, and an attempt that fails deep inside a recursive union repeats the attempts of
+/// every union below it: two variants that both descend before failing would cost 2^depth.
+pub const UNION_WORK_FACTOR: usize = 64;
+
+/// See [`UNION_WORK_FACTOR`].
+pub const UNION_WORK_FLOOR: usize = 1 << 20;
+
+thread_local! {
+    /// Bytes the variant attempts of the outermost union being decoded on this thread may
+    /// still parse; `None` when no union is being decoded. Decoding is synchronous, so the
+    /// unions inside one value are decoded on the thread of the outermost.
+    static UNION_WORK: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Resets [`UNION_WORK`] when the outermost union's attempt ends, even by a panic.
+struct OutermostUnion;
+
+impl Drop for OutermostUnion {
+    fn drop(&mut self) {
+        UNION_WORK.set(None);
+    }
+}
+
 /// The value of an untagged union, held while its variants are tried in order: the exact JSON
 /// text when the deserializer is serde_json's parser, otherwise the value as a
 /// `serde_json::Value` (a buffered route, where numbers are already `f64`). The generated
@@ -164,9 +190,31 @@ impl Union {
 
     /// The value decoded as one variant's type, or `None` (the reason kept for
     /// [`Union::fail`]). `variant` is the variant's name, for that message.
+    ///
+    /// Every attempt on text is charged against one budget per outermost union (see
+    /// [`UNION_WORK_FACTOR`]); once it is spent, attempts fail, and so does the value.
     pub fn variant<T: DeserializeOwned>(&mut self, variant: &'static str) -> Option<T> {
         let decoded = match &self.value {
-            Unknown::Raw(raw) => serde_json::from_str(raw.get()),
+            Unknown::Raw(raw) => {
+                let text = raw.get();
+                let outermost = UNION_WORK.get().is_none().then(|| {
+                    UNION_WORK.set(Some(text.len() * UNION_WORK_FACTOR + UNION_WORK_FLOOR));
+                    OutermostUnion
+                });
+                let left = UNION_WORK.get().unwrap_or(0);
+                if left < text.len() {
+                    UNION_WORK.set(Some(0));
+                    Err(serde_json::Error::custom(
+                        "decoding it takes too many attempts: its variants fail deep inside \
+                         the value, again and again",
+                    ))
+                } else {
+                    UNION_WORK.set(Some(left - text.len()));
+                    let decoded = serde_json::from_str(text);
+                    drop(outermost);
+                    decoded
+                }
+            }
             Unknown::Value(value) => T::deserialize(value),
         };
         decoded.map_err(|e| self.errors.push((variant, e))).ok()
@@ -280,6 +328,59 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// A union whose first two variants both descend into the value before failing: without a
+    /// work budget, each level tries the whole subtree twice (2^depth attempts).
+    #[derive(Debug, serde::Serialize)]
+    #[serde(untagged)]
+    enum Costly {
+        Strict(Box<Strict>),
+        Loose(Box<Loose>),
+        Leaf(String),
+    }
+    crate::untagged_union!(Costly {
+        Strict,
+        Loose,
+        Leaf
+    });
+
+    /// Needs `x` after `next`, so it fails only once `next` is decoded.
+    #[derive(Debug, serde::Serialize)]
+    struct Strict {
+        next: Costly,
+        x: i64,
+        #[serde(flatten)]
+        extra: crate::Extra,
+    }
+    crate::open_object!(Strict { next: "next" required, x: "x" required, });
+
+    /// Needs `y`, which no value below has.
+    #[derive(Debug, serde::Serialize)]
+    struct Loose {
+        next: Costly,
+        y: i64,
+        #[serde(flatten)]
+        extra: crate::Extra,
+    }
+    crate::open_object!(Loose { next: "next" required, y: "y" required, });
+
+    #[test]
+    fn attempts_that_fail_deep_inside_are_bounded() {
+        let depth = 100;
+        let text = format!(
+            "{}\"leaf\"{}",
+            r#"{"next": "#.repeat(depth),
+            "}".repeat(depth)
+        );
+        let started = std::time::Instant::now();
+        let err = serde_json::from_str::<Costly>(&text).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(err.to_string().contains("too many attempts"), "{err}");
+        // The budget is per value: the next one decodes as before.
+        let ok: Costly = serde_json::from_str(r#"{"next": "leaf", "x": 1}"#).unwrap();
+        assert!(matches!(ok, Costly::Strict(_)));
+        assert!(super::UNION_WORK.get().is_none());
     }
 
     #[test]
