@@ -194,7 +194,7 @@ async fn form_body_with_credentials_and_text_response() {
     let mut body = fx_forms::types::Assign::new("Acme – web".into(), vec![53, 8], None);
     body.value = Some("2500.00".parse().unwrap());
     body.flag = Some(false);
-    body.extra.insert("custom_field_7".into(), json!("blue"));
+    body.extra.insert("custom_field_7", json!("blue"));
     let id = client.add_thing(&body).await.unwrap();
     assert_eq!(*id, 418164);
     let req = single_request(&server).await;
@@ -405,8 +405,8 @@ fn nested_form_fields_are_flattened() {
     use fx_forms::types::{Assign, Owner};
     let mut body = Assign::new("T".into(), vec![1], None);
     body.owner = Some(Owner::new(7));
-    body.extra.insert("custom_x".into(), json!("y"));
-    body.extra.insert("nested".into(), json!({"a": 1}));
+    body.extra.insert("custom_x", json!("y"));
+    body.extra.insert("nested", json!({"a": 1}));
     let mut form = Pairs::default();
     body.write_form(&mut form, ArrayStyle::Brackets).unwrap();
     assert_eq!(

@@ -645,10 +645,9 @@ async fn create_lead_sends_every_field_and_custom_fields() {
     new.lead_state = Some("ZH".to_owned());
     new.lead_zip = Some("8001".to_owned());
     new.lead_country = Some("Switzerland".to_owned());
-    new.extra.insert("budget_band".to_owned(), json!("B"));
-    new.extra
-        .insert("services".to_owned(), json!(["web", "seo"]));
-    new.extra.insert("urgent".to_owned(), json!(true));
+    new.extra.insert("budget_band", json!("B"));
+    new.extra.insert("services", json!(["web", "seo"]));
+    new.extra.insert("urgent", json!(true));
     client(&server).create_lead(&new).await.unwrap();
 
     let body = concat!(
@@ -722,7 +721,7 @@ async fn update_lead_sends_the_complete_lead() {
 
     let mut lead = documented_lead();
     lead.title = "Acme – website + branding".to_owned();
-    lead.extra.insert("budget_band".to_owned(), json!("B"));
+    lead.extra.insert("budget_band", json!("B"));
     let updated = client(&server).update_lead(lead.id, &lead).await.unwrap();
 
     let body = concat!(

@@ -492,7 +492,7 @@ async fn add_contact_sends_the_documented_fields_and_a_custom_field() {
     contact.tracking = Some(s("Imported"));
     contact
         .extra
-        .insert(s("custom_field_12"), json!("Blue & green"));
+        .insert("custom_field_12", json!("Blue & green"));
 
     let id = client(&server).add_contact(&contact).await.unwrap();
 
@@ -516,8 +516,8 @@ async fn add_contact_sends_the_documented_fields_and_a_custom_field() {
 async fn a_name_only_endpoint_sends_the_fields_put_into_extra() {
     let server = serve_with(json_answer(200, json!({"id": 42}))).await;
     let mut form = types::GetMilestone::default();
-    form.extra.insert(s("milestone_id"), json!(42));
-    form.extra.insert(s("include"), json!("tasks and users"));
+    form.extra.insert("milestone_id", json!(42));
+    form.extra.insert("include", json!("tasks and users"));
 
     client(&server).get_milestone(&form).await.unwrap();
 

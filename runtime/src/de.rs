@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error, MapAccess, Visitor};
 
-use crate::extra::Unknown;
+use crate::extra::RawText;
 
 /// An object key, borrowed from the input where possible.
 #[derive(Debug)]
@@ -156,12 +156,12 @@ impl Drop for OutermostUnion {
 }
 
 /// The value of an untagged union, held while its variants are tried in order: the exact JSON
-/// text when the deserializer is serde_json's parser, otherwise the value as a
-/// `serde_json::Value` (a buffered route, where numbers are already `f64`). The generated
+/// text when the deserializer is serde_json's parser, otherwise the value printed back to
+/// JSON (a buffered route, where numbers are already `f64`). The generated
 /// `Deserialize` of a union calls [`Union::variant`] once per variant and [`Union::fail`] when
 /// none matches.
 pub struct Union {
-    value: Unknown,
+    text: String,
     errors: Vec<(&'static str, serde_json::Error)>,
 }
 
@@ -174,16 +174,14 @@ impl Union {
     /// one union at a time, until the stack overflows. With the limit, a union's text bounds
     /// the depth of every union inside it too, since their texts lie within its own.
     pub fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Union, D::Error> {
-        let value = Unknown::deserialize(deserializer)?;
-        if let Unknown::Raw(raw) = &value {
-            if nesting(raw.get().as_bytes()) > UNION_DEPTH {
-                return Err(D::Error::custom(format_args!(
-                    "a value of an untagged union nests more than {UNION_DEPTH} levels deep"
-                )));
-            }
+        let text = RawText::deserialize(deserializer)?.into_owned();
+        if nesting(text.as_bytes()) > UNION_DEPTH {
+            return Err(D::Error::custom(format_args!(
+                "a value of an untagged union nests more than {UNION_DEPTH} levels deep"
+            )));
         }
         Ok(Union {
-            value,
+            text,
             errors: Vec::new(),
         })
     }
@@ -194,29 +192,23 @@ impl Union {
     /// Every attempt on text is charged against one budget per outermost union (see
     /// [`UNION_WORK_FACTOR`]); once it is spent, attempts fail, and so does the value.
     pub fn variant<T: DeserializeOwned>(&mut self, variant: &'static str) -> Option<T> {
-        let decoded = match &self.value {
-            Unknown::Raw(raw) => {
-                let text = raw.get();
-                let outermost = UNION_WORK.get().is_none().then(|| {
-                    UNION_WORK.set(Some(text.len() * UNION_WORK_FACTOR + UNION_WORK_FLOOR));
-                    OutermostUnion
-                });
-                let left = UNION_WORK.get().unwrap_or(0);
-                if left < text.len() {
-                    UNION_WORK.set(Some(0));
-                    Err(serde_json::Error::custom(
-                        "decoding it takes too many attempts: its variants fail deep inside \
-                         the value, again and again",
-                    ))
-                } else {
-                    UNION_WORK.set(Some(left - text.len()));
-                    let decoded = serde_json::from_str(text);
-                    drop(outermost);
-                    decoded
-                }
-            }
-            Unknown::Value(value) => T::deserialize(value),
+        let text = self.text.as_str();
+        let outermost = UNION_WORK.get().is_none().then(|| {
+            UNION_WORK.set(Some(text.len() * UNION_WORK_FACTOR + UNION_WORK_FLOOR));
+            OutermostUnion
+        });
+        let left = UNION_WORK.get().unwrap_or(0);
+        let decoded = if left < text.len() {
+            UNION_WORK.set(Some(0));
+            Err(serde_json::Error::custom(
+                "decoding it takes too many attempts: its variants fail deep inside \
+                 the value, again and again",
+            ))
+        } else {
+            UNION_WORK.set(Some(left - text.len()));
+            serde_json::from_str(text)
         };
+        drop(outermost);
         decoded.map_err(|e| self.errors.push((variant, e))).ok()
     }
 

@@ -203,8 +203,17 @@ impl Pairs {
     /// Adds a field the spec does not describe (a custom field): scalars and arrays of scalars
     /// as [`Pairs::push_json`] does. Objects have no form encoding; they are left out, which is
     /// what a form can do with them.
-    pub fn push_extra(&mut self, name: &str, value: &serde_json::Value, style: ArrayStyle) {
-        if self.push_json(name, value, style).is_err() {
+    pub fn push_extra(
+        &mut self,
+        name: &str,
+        value: &serde_json::value::RawValue,
+        style: ArrayStyle,
+    ) {
+        // The text is JSON by construction (`Extra` holds nothing else).
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(value.get()) else {
+            return;
+        };
+        if self.push_json(name, &value, style).is_err() {
             tracing::debug!(
                 field = name,
                 "undescribed field with nested data left out of the form"

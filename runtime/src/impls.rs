@@ -57,21 +57,20 @@ macro_rules! open_object {
                         // Hygiene keeps these slots apart from `map`, `key` and `extra`, even
                         // for fields of the same names.
                         $(let mut $field = ::core::option::Option::None;)*
-                        let mut extra = $crate::Extra::new();
+                        let mut extra = $crate::extra::ExtraBuilder::new();
                         while let ::core::option::Option::Some(key) =
                             map.next_key::<$crate::de::Key<'de>>()?
                         {
                             match key.as_str() {
                                 $($wire => $crate::de::next_value(&mut map, &mut $field, $wire)?,)*
-                                _ => extra.push_unknown(key.into_owned(), map.next_value()?),
+                                _ => extra.push(key.as_str(), map.next_value()?),
                             }
                         }
-                        extra.dedup();
                         ::core::result::Result::Ok($name {
                             $($field: $crate::open_object!(
                                 @take $field, $wire, A::Error, $($flag)*
                             ),)*
-                            extra,
+                            extra: extra.finish(),
                         })
                     }
                 }

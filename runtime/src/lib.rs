@@ -40,7 +40,7 @@ pub use error::{
     ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest,
     ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus,
 };
-pub use extra::{Extra, Unknown};
+pub use extra::Extra;
 pub use http::Method;
 pub use limit::{LimitBackend, LimitError, RateLimit, ServerWindow};
 pub use patch::Patch;

@@ -9,7 +9,7 @@
 //! makes `use chrono::…` ambiguous in a crate that also depends on chrono itself. They are
 //! `saas_clients::chrono`, `saas_clients::futures` and `saas_clients::serde_json`.
 
-pub use crate::extra::{Extra, Unknown};
+pub use crate::extra::Extra;
 pub use crate::oauth::{
     OAuthConfig, OAuthSession, SessionOptions, StoreFuture, TokenPair, TokenStore,
 };
@@ -19,3 +19,4 @@ pub use crate::unknown::UnknownFields;
 pub use crate::{DateTime, Decimal, Method, UnixTime};
 pub use futures::StreamExt;
 pub use secrecy::{ExposeSecret, SecretString};
+pub use serde_json::value::RawValue;

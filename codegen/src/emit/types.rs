@@ -255,7 +255,7 @@ fn form_encoder(
     let extras = keep_unknown.then(|| {
         quote! {
             for (name, value) in self.extra.iter() {
-                form.push_extra(name, &value.to_value(), style);
+                form.push_extra(name, value, style);
             }
         }
     });

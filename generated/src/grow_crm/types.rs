@@ -283,7 +283,7 @@ impl Lead {
         self.contact.write_form(form, style)?;
         self.address.write_form(form, style)?;
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -534,7 +534,7 @@ impl LeadClone {
         form.push_opt("copy_checklist", self.copy_checklist.as_ref());
         form.push_opt("copy_files", self.copy_files.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -725,7 +725,7 @@ impl LeadConversion {
         form.push_opt("send_welcome_email", self.send_welcome_email.as_ref());
         form.push_opt("delete_lead", self.delete_lead.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -919,7 +919,7 @@ impl LeadStatusChange {
     ) -> Result<(), String> {
         form.push("status", &self.status);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1385,7 +1385,7 @@ impl NewLead {
         form.push_opt("lead_zip", self.lead_zip.as_ref());
         form.push_opt("lead_country", self.lead_country.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1426,7 +1426,7 @@ impl NewLeadComment {
     ) -> Result<(), String> {
         form.push("comment", &self.comment);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }

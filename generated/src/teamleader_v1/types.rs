@@ -86,7 +86,7 @@ impl AddCallback {
         form.push("for", &self.for_);
         form.push("for_id", &self.for_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -127,7 +127,7 @@ impl AddCompany {
     ) -> Result<(), String> {
         form.push("name", &self.name);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -400,7 +400,7 @@ impl AddContact {
         form.push_opt("tracking", self.tracking.as_ref());
         form.push_opt("tracking_long", self.tracking_long.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -446,7 +446,7 @@ impl AddContactToMeeting {
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -487,7 +487,7 @@ impl AddCreditnote {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -533,7 +533,7 @@ impl AddCustomFieldOption {
         form.push("custom_field_id", &self.custom_field_id);
         form.push("option_name", &self.option_name);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -596,7 +596,7 @@ impl AddDeal {
         form.push("title", &self.title);
         form.push("source", &self.source);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -705,7 +705,7 @@ impl AddExternalCost {
         form.push_opt("milestone_id", self.milestone_id.as_ref());
         form.push_opt("creator_id", self.creator_id.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -784,7 +784,7 @@ impl AddInvoice {
         form.push_opt("price_1", self.price_1.as_ref());
         form.push_opt("amount_1", self.amount_1.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -859,7 +859,7 @@ impl AddMeeting {
         form.push("duration", &self.duration);
         form.push_opt("milestone_id", self.milestone_id.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -885,7 +885,7 @@ impl AddMilestone {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -938,7 +938,7 @@ impl AddNote {
         form.push("object_id", &self.object_id);
         form.push("note_title", &self.note_title);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1024,7 +1024,7 @@ impl AddProduct {
         form.push_opt("automerge_by_name", self.automerge_by_name.as_ref());
         form.push_opt("purchase_price", self.purchase_price.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1120,7 +1120,7 @@ impl AddProject {
         form.push("milestone_due_date", &self.milestone_due_date);
         form.push("milestone_responsible_user_id", &self.milestone_responsible_user_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1146,7 +1146,7 @@ impl AddRelatedPartyToProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1223,7 +1223,7 @@ impl AddSubscription {
         form.push("repeat_after", &self.repeat_after);
         form.push("title", &self.title);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1328,7 +1328,7 @@ impl AddTask {
         form.push_opt("related_deal_id", self.related_deal_id.as_ref());
         form.push_opt("related_ticket_id", self.related_ticket_id.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1432,7 +1432,7 @@ impl AddTicket {
         );
         form.push_opt("project_id", self.project_id.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1478,7 +1478,7 @@ impl AddTicketMessage {
         form.push("ticket_id", &self.ticket_id);
         form.push("message", &self.message);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1629,7 +1629,7 @@ impl AddTimetracking {
         form.push_opt("related_object_type", self.related_object_type.as_ref());
         form.push_opt("related_object_id", self.related_object_id.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1670,7 +1670,7 @@ impl BookDraftInvoice {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1763,7 +1763,7 @@ impl DeleteCompany {
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1804,7 +1804,7 @@ impl DeleteContact {
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1845,7 +1845,7 @@ impl DeleteFile {
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1886,7 +1886,7 @@ impl DeleteInvoice {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1912,7 +1912,7 @@ impl DeleteMilestone {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1953,7 +1953,7 @@ impl DeleteProduct {
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -1994,7 +1994,7 @@ impl DeleteSubscription {
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2035,7 +2035,7 @@ impl DeleteTask {
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2076,7 +2076,7 @@ impl DownloadCreditnotePdf {
     ) -> Result<(), String> {
         form.push("creditnote_id", &self.creditnote_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2117,7 +2117,7 @@ impl DownloadFile {
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2158,7 +2158,7 @@ impl DownloadInvoicePdf {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2382,7 +2382,7 @@ impl GetAllDealPhaseChanges {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2423,7 +2423,7 @@ impl GetBookkeepingAccounts {
     ) -> Result<(), String> {
         form.push("sys_department_id", &self.sys_department_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2466,7 +2466,7 @@ impl GetBusinessTypes {
     ) -> Result<(), String> {
         form.push("country", &self.country);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2507,7 +2507,7 @@ impl GetCall {
     ) -> Result<(), String> {
         form.push("call_id", &self.call_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2548,7 +2548,7 @@ impl GetCalls {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2596,7 +2596,7 @@ impl GetCompanies {
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2637,7 +2637,7 @@ impl GetCompany {
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2678,7 +2678,7 @@ impl GetContact {
     ) -> Result<(), String> {
         form.push("contact_id", &self.contact_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2719,7 +2719,7 @@ impl GetContactCompanyRelations {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2767,7 +2767,7 @@ impl GetContacts {
         form.push_opt("pageno", self.pageno.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2808,7 +2808,7 @@ impl GetContactsByCompany {
     ) -> Result<(), String> {
         form.push("company_id", &self.company_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2834,7 +2834,7 @@ impl GetCostPerKm {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2875,7 +2875,7 @@ impl GetCreditnote {
     ) -> Result<(), String> {
         form.push("creditnote_id", &self.creditnote_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2901,7 +2901,7 @@ impl GetCreditnoteByNr {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2951,7 +2951,7 @@ impl GetCreditnotes {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -2992,7 +2992,7 @@ impl GetCreditnotesByProject {
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3033,7 +3033,7 @@ impl GetCustomFieldInfo {
     ) -> Result<(), String> {
         form.push("custom_field_id", &self.custom_field_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3077,7 +3077,7 @@ impl GetCustomFields {
     ) -> Result<(), String> {
         form.push("for", &self.for_);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3103,7 +3103,7 @@ impl GetDaysOff {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3129,7 +3129,7 @@ impl GetDaysOffByUser {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3170,7 +3170,7 @@ impl GetDeal {
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3211,7 +3211,7 @@ impl GetDealPhaseChanges {
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3237,7 +3237,7 @@ impl GetDealPhases {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3263,7 +3263,7 @@ impl GetDealSources {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3304,7 +3304,7 @@ impl GetDeals {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3353,7 +3353,7 @@ impl GetDealsByContactOrCompany {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3394,7 +3394,7 @@ impl GetDealsByProject {
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3420,7 +3420,7 @@ impl GetDepartments {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3461,7 +3461,7 @@ impl GetFileInfo {
     ) -> Result<(), String> {
         form.push("file_id", &self.file_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3532,7 +3532,7 @@ impl GetFiles {
         form.push("object_id", &self.object_id);
         form.push_opt("folder_name", self.folder_name.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3573,7 +3573,7 @@ impl GetInvoice {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3599,7 +3599,7 @@ impl GetInvoiceByNr {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3625,7 +3625,7 @@ impl GetInvoiceByOgm {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3666,7 +3666,7 @@ impl GetInvoiceCloudUrl {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3712,7 +3712,7 @@ impl GetInvoiceReminderTemplateContent {
         form.push("invoice_id", &self.invoice_id);
         form.push("template_id", &self.template_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3753,7 +3753,7 @@ impl GetInvoiceReminderTemplates {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3803,7 +3803,7 @@ impl GetInvoices {
         form.push("date_from", &self.date_from);
         form.push("date_to", &self.date_to);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3844,7 +3844,7 @@ impl GetInvoicesByDeal {
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3885,7 +3885,7 @@ impl GetInvoicesByProject {
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3926,7 +3926,7 @@ impl GetInvoicesBySubscription {
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3952,7 +3952,7 @@ impl GetMeeting {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -3978,7 +3978,7 @@ impl GetMeetings {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4004,7 +4004,7 @@ impl GetMilestone {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4030,7 +4030,7 @@ impl GetMilestonesByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4086,7 +4086,7 @@ impl GetNotes {
         form.push("object_id", &self.object_id);
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4112,7 +4112,7 @@ impl GetPlannedTasks {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4138,7 +4138,7 @@ impl GetPrepaidInfo {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4179,7 +4179,7 @@ impl GetProduct {
     ) -> Result<(), String> {
         form.push("product_id", &self.product_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4220,7 +4220,7 @@ impl GetProducts {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4261,7 +4261,7 @@ impl GetProject {
     ) -> Result<(), String> {
         form.push("project_id", &self.project_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4329,7 +4329,7 @@ impl GetProjects {
         form.push_opt("show_active_only", self.show_active_only.as_ref());
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4390,7 +4390,7 @@ impl GetProjectsByClient {
         form.push("deep_search", &self.deep_search);
         form.push_opt("show_inactive_projects", self.show_inactive_projects.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4416,7 +4416,7 @@ impl GetRelatedPartiesByProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4457,7 +4457,7 @@ impl GetRelatedSubscriptionsByInvoice {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4483,7 +4483,7 @@ impl GetSegments {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4524,7 +4524,7 @@ impl GetSubscription {
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4579,7 +4579,7 @@ impl GetSubscriptions {
         form.push_opt("selected_customfields", self.selected_customfields.as_ref());
         form.push_opt("searchby", self.searchby.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4628,7 +4628,7 @@ impl GetSubscriptionsByContactOrCompany {
         form.push("contact_or_company", &self.contact_or_company);
         form.push("contact_or_company_id", &self.contact_or_company_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4669,7 +4669,7 @@ impl GetSubscriptionsByDeal {
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4695,7 +4695,7 @@ impl GetTags {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4736,7 +4736,7 @@ impl GetTask {
     ) -> Result<(), String> {
         form.push("task_id", &self.task_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4762,7 +4762,7 @@ impl GetTaskTypes {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4803,7 +4803,7 @@ impl GetTasks {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4829,7 +4829,7 @@ impl GetTasksByMilestone {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4855,7 +4855,7 @@ impl GetTeam {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4881,7 +4881,7 @@ impl GetTeams {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4922,7 +4922,7 @@ impl GetTicket {
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -4963,7 +4963,7 @@ impl GetTicketCloudUrl {
     ) -> Result<(), String> {
         form.push("ticket_id", &self.ticket_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5004,7 +5004,7 @@ impl GetTicketMessage {
     ) -> Result<(), String> {
         form.push("message_id", &self.message_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5063,7 +5063,7 @@ impl GetTicketMessages {
         form.push("include_internal_message", &self.include_internal_message);
         form.push("include_third_party_message", &self.include_third_party_message);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5111,7 +5111,7 @@ impl GetTickets {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5152,7 +5152,7 @@ impl GetTimetracking {
         form.push_opt("amount", self.amount.as_ref());
         form.push_opt("pageno", self.pageno.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5178,7 +5178,7 @@ impl GetTimetrackingEntry {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5204,7 +5204,7 @@ impl GetTimetrackingForInvoice {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5230,7 +5230,7 @@ impl GetTimetrackingForTask {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5256,7 +5256,7 @@ impl GetUserAccess {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5282,7 +5282,7 @@ impl GetUsers {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5308,7 +5308,7 @@ impl GetUsersOnProject {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5359,7 +5359,7 @@ impl LinkContactToCompany {
         form.push("company_id", &self.company_id);
         form.push("mode", &self.mode);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5497,7 +5497,7 @@ impl RemoveContactFromMeeting {
         form.push("meeting_id", &self.meeting_id);
         form.push("contact_id", &self.contact_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5558,7 +5558,7 @@ impl SendInvoice {
         form.push("email_subject", &self.email_subject);
         form.push("email_text", &self.email_text);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5584,7 +5584,7 @@ impl SendSaleToClient {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5610,7 +5610,7 @@ impl SetHourlyPricing {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5656,7 +5656,7 @@ impl SetInvoicePaymentStatus {
         form.push("invoice_id", &self.invoice_id);
         form.push("status", &self.status);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5749,7 +5749,7 @@ impl UpdateCompany {
         form.push("company_id", &self.company_id);
         form.push("track_changes", &self.track_changes);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5805,7 +5805,7 @@ impl UpdateContact {
         form.push("track_changes", &self.track_changes);
         form.push_opt("forename", self.forename.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5846,7 +5846,7 @@ impl UpdateDeal {
     ) -> Result<(), String> {
         form.push("deal_id", &self.deal_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5872,7 +5872,7 @@ impl UpdateDealItems {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5913,7 +5913,7 @@ impl UpdateInvoice {
     ) -> Result<(), String> {
         form.push("invoice_id", &self.invoice_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -5959,7 +5959,7 @@ impl UpdateInvoiceComments {
         form.push("invoice_id", &self.invoice_id);
         form.push("comments", &self.comments);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6020,7 +6020,7 @@ impl UpdateMeeting {
         form.push_opt("start_date", self.start_date.as_ref());
         form.push_opt("duration_minutes", self.duration_minutes.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6091,7 +6091,7 @@ impl UpdateProduct {
         form.push_opt("stock_amount", self.stock_amount.as_ref());
         form.push_opt("purchase_price", self.purchase_price.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6144,7 +6144,7 @@ impl UpdateProject {
         form.push("track_changes", &self.track_changes);
         form.push("title", &self.title);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6185,7 +6185,7 @@ impl UpdateSubscription {
     ) -> Result<(), String> {
         form.push("subscription_id", &self.subscription_id);
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6264,7 +6264,7 @@ impl UpdateTask {
         form.push_opt("priority", self.priority.as_ref());
         form.push_opt("done", self.done.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6311,7 +6311,7 @@ impl UpdateTicket {
         form.push("ticket_id", &self.ticket_id);
         form.push_opt("status", self.status.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6337,7 +6337,7 @@ impl UpdateTimetracking {
         style: clientgen_runtime::ArrayStyle,
     ) -> Result<(), String> {
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
@@ -6408,7 +6408,7 @@ impl UploadFile {
         form.push("file_name", &self.file_name);
         form.push_opt("folder_name", self.folder_name.as_ref());
         for (name, value) in self.extra.iter() {
-            form.push_extra(name, &value.to_value(), style);
+            form.push_extra(name, value, style);
         }
         Ok(())
     }
