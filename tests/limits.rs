@@ -10,7 +10,7 @@ mod fault_support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use clientgen_runtime::{BuildError, RetryPolicy, TransportBuilder};
+use clientgen_runtime::{BuildError, RetryPolicy, TransportBuilder, TransportErrorKind};
 use clientgen_tests::{TEAMUP_API_KEY, TEAMUP_CALENDAR_KEY, received, serve_with};
 use fault_support::{RawFault, RawServer};
 use saas_clients::teamup;
@@ -209,6 +209,31 @@ async fn an_attempt_timeout_leaves_time_for_a_retry() {
     result.unwrap();
     assert!(elapsed < ms(1500), "{elapsed:?}");
     assert_eq!(received(&server).await.len(), 2);
+}
+
+/// The attempt's bound covers reading the body, not only waiting for the headers: a body that
+/// stops arriving ends the call at its timeout, as a transport timeout that names the bound.
+#[tokio::test]
+async fn a_body_that_stops_arriving_ends_at_the_timeout() {
+    let server = RawServer::start(RawFault::StalledBody).await;
+    let client = make(server.uri(), |t| {
+        t.timeout(ms(400)).retry(RetryPolicy::none())
+    });
+    let (result, elapsed) = timed_get(&client, None).await;
+    let Err(teamup::Error::Transport(e)) = &result else {
+        panic!("{result:?}");
+    };
+    assert_eq!(e.kind, TransportErrorKind::Timeout, "{e}");
+    let bound = e
+        .source
+        .downcast_ref::<clientgen_runtime::AttemptTimedOut>()
+        .unwrap_or_else(|| panic!("not the attempt's own timer: {e}"));
+    assert!(bound.0 <= ms(400) && bound.0 > ms(300), "{bound:?}");
+    println!(
+        "stalled body, 400 ms timeout: ended after {:.3} s",
+        elapsed.as_secs_f64()
+    );
+    assert!(elapsed >= ms(390) && elapsed < ms(1500), "{elapsed:?}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -233,10 +233,16 @@ pub struct TransportError {
     pub operation: &'static str,
     /// What kind of failure.
     pub kind: TransportErrorKind,
-    /// The underlying error, with its URL removed.
+    /// The underlying error: reqwest's, with its URL removed, or [`AttemptTimedOut`].
     #[source]
-    pub source: reqwest::Error,
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
+
+/// An attempt had no complete response within its bound: what was left of the call's
+/// timeout, or the transport's `attempt_timeout` if that was shorter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no complete response within {0:?}")]
+pub struct AttemptTimedOut(pub std::time::Duration);
 
 impl TransportError {
     pub(crate) fn new(operation: &'static str, source: reqwest::Error) -> Self {
@@ -252,7 +258,15 @@ impl TransportError {
         TransportError {
             operation,
             kind,
-            source: source.without_url(),
+            source: Box::new(source.without_url()),
+        }
+    }
+
+    pub(crate) fn timed_out(operation: &'static str, after: std::time::Duration) -> Self {
+        TransportError {
+            operation,
+            kind: TransportErrorKind::Timeout,
+            source: Box::new(AttemptTimedOut(after)),
         }
     }
 }

@@ -37,8 +37,8 @@ pub use datetime::{DateTime, UnixTime};
 pub use decimal::{Decimal, DecimalNumber};
 pub use encode::{ArrayStyle, Pairs, ToParam};
 pub use error::{
-    ApiError, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody, InvalidRequest,
-    ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus,
+    ApiError, AttemptTimedOut, BodyTooLarge, DeadlineExceeded, DecodeError, Error, ErrorBody,
+    InvalidRequest, ResponseParts, TransportError, TransportErrorKind, UnexpectedStatus,
 };
 pub use extra::Extra;
 pub use http::Method;

@@ -4,7 +4,9 @@
 //! `cargo bench -p clientgen-tests --bench request_path`
 //!
 //! Three clients make the same calls, interleaved round by round so that drifting machine load
-//! hits all three alike:
+//! hits all three alike, and in an order rotated every round: on this machine the place in
+//! the round alone moved a client's median by up to 20 µs, so a fixed order would favour the
+//! first:
 //! - `hyper`: a raw hyper HTTP/1 connection that reads the body and decodes nothing (the floor);
 //! - `hand`: reqwest + serde_json into plain `#[derive(Deserialize)]` structs, chrono for the
 //!   date-times, as a careful user would write it;
@@ -13,7 +15,11 @@
 //! The server (hyper, keep-alive, bodies prepared in advance) runs in a child process (this
 //! binary with `--serve`), so allocation counts and heap figures are the client's alone.
 //! Allocations are counted by a wrapping global allocator. The decode section decodes a
-//! 10,000-event body in memory, without HTTP, and reports MB/s and the peak heap.
+//! 10,000-event body in memory, without HTTP, and reports MB/s and the peak heap. The transport
+//! section splits the gap between raw hyper and reqwest: the same `get_event` request, body
+//! read and not decoded, through one hyper connection, hyper-util's pooled client (what
+//! reqwest is built on), and reqwest itself, with the hand-written client's 30 s timeout and
+//! without one.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
@@ -423,6 +429,94 @@ impl Raw {
     }
 }
 
+/// hyper-util's pooled client: the pool and connection task reqwest runs on, without
+/// reqwest's own layers.
+type Pooled = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    Empty<Bytes>,
+>;
+
+async fn transport_call(
+    which: usize,
+    raw: &mut Raw,
+    pooled: &Pooled,
+    hand: &Hand,
+    untimed: &Hand,
+) -> usize {
+    const PATH: &str = "/cal/events/100007";
+    match which {
+        0 => raw.call(Case::GetEvent).await,
+        1 => {
+            let req = hyper::Request::get(format!("{}{PATH}", hand.base))
+                .header("Teamup-Token", "key")
+                .body(Empty::new())
+                .expect("request");
+            let resp = pooled.request(req).await.expect("send");
+            assert!(resp.status().is_success());
+            resp.into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes()
+                .len()
+        }
+        2 => hand.get(PATH).await.len(),
+        _ => untimed.get(PATH).await.len(),
+    }
+}
+
+/// The transport alone, `get_event`'s request and body with no decoding, interleaved.
+async fn transport(raw: &mut Raw, hand: &Hand) {
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
+    let pooled: Pooled =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(connector);
+    // The hand-written client has a 30 s timeout, as a careful user's would; reqwest's timeout
+    // is a cost of its own, so the same client without one is measured too.
+    let untimed = Hand {
+        http: reqwest::Client::new(),
+        base: hand.base.clone(),
+    };
+    let mut samples: [Samples; 4] = Default::default();
+    let rounds = Case::GetEvent.rounds();
+    for round in 0..rounds + rounds / 10 {
+        for k in 0..samples.len() {
+            let which = (round + k) % samples.len();
+            let s = &mut samples[which];
+            let allocs = ALLOCS.load(Ordering::Relaxed);
+            let started = Instant::now();
+            let got = transport_call(which, raw, &pooled, hand, &untimed).await;
+            let elapsed = started.elapsed();
+            let allocs = ALLOCS.load(Ordering::Relaxed) - allocs;
+            assert!(got > 0);
+            if round >= rounds / 10 {
+                s.micros.push(elapsed.as_secs_f64() * 1e6);
+                s.allocs += allocs;
+                s.calls += 1;
+            }
+        }
+    }
+    println!(
+        "transport alone, get_event's request and body, no decode (µs: median, p99; allocations):"
+    );
+    let stats: Vec<(f64, f64)> = samples.iter_mut().map(Samples::stats).collect();
+    let names = [
+        "hyper connection",
+        "hyper-util pooled",
+        "reqwest, 30 s timeout",
+        "reqwest, no timeout",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let (median, p99) = stats[i];
+        let allocs = samples[i].allocs as f64 / samples[i].calls as f64;
+        println!(
+            "  {name:<22} {median:>8.1} {p99:>8.1} {allocs:>6.0}   {:>+7.1} over the connection",
+            median - stats[0].0
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The generated clients
 
@@ -534,7 +628,9 @@ async fn sequential(case: Case, raw: &mut Raw, hand: &Hand, generated: &Generate
     let mut samples: [Samples; 3] = Default::default();
     let warmup = case.rounds() / 10;
     for round in 0..case.rounds() + warmup {
-        for (which, s) in samples.iter_mut().enumerate() {
+        for k in 0..samples.len() {
+            let which = (round + k) % samples.len();
+            let s = &mut samples[which];
             let allocs = ALLOCS.load(Ordering::Relaxed);
             let started = Instant::now();
             let got = match which {
@@ -566,8 +662,10 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
         raws.push(Raw::connect(addr).await);
     }
     let mut wall = [Duration::ZERO; 3];
-    for _round in 0..4 {
-        for (which, s) in samples.iter_mut().enumerate() {
+    for round in 0..4 {
+        for k in 0..samples.len() {
+            let which = (round + k) % samples.len();
+            let s = &mut samples[which];
             let allocs = ALLOCS.load(Ordering::Relaxed);
             let started = Instant::now();
             let mut tasks = Vec::new();
@@ -719,6 +817,7 @@ fn main() {
         for case in cases {
             concurrent(case, &addr, &hand, &generated).await;
         }
+        transport(&mut raw, &hand).await;
     });
 
     let body = events_body(10_000);

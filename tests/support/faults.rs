@@ -54,6 +54,9 @@ pub enum RawFault {
     },
     /// Sends `200 OK` with a chunked body that never ends, for as long as the client reads it.
     EndlessBody,
+    /// Sends `200 OK` headers announcing a 100-byte body and the first 10 bytes, then nothing
+    /// more, keeping the connection open until the client leaves.
+    StalledBody,
 }
 
 /// One request as the raw server read it.
@@ -169,6 +172,16 @@ async fn answer(
             stream.write_all(&body).await.ok()?;
             stream.flush().await.ok()?;
             let _ = stream.shutdown().await;
+        }
+        RawFault::StalledBody => {
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+            stream.write_all(head.as_bytes()).await.ok()?;
+            stream.write_all(br#"{"event":{"#).await.ok()?;
+            stream.flush().await.ok()?;
+            // Returns once the client closes its end.
+            let mut rest = Vec::new();
+            let _ = stream.read_to_end(&mut rest).await;
         }
         RawFault::HugeBody { declared } => {
             let head = format!(
