@@ -142,7 +142,8 @@ impl ExtraBuilder {
     /// Appends a field read from the wire.
     pub fn push(&mut self, name: &str, value: RawText<'_>) {
         if self.fields == 0 {
-            self.text = SCRATCH.take();
+            // `try_with`: a thread whose locals are being torn down decodes without one.
+            self.text = SCRATCH.try_with(|s| s.take()).unwrap_or_default();
         }
         put(&mut self.text, name);
         put(&mut self.text, value.as_str());
@@ -172,7 +173,7 @@ impl ExtraBuilder {
         // A builder that saw no field never took the scratch, and must not replace it.
         if self.fields > 0 && scratch.capacity() <= SCRATCH_KEPT {
             scratch.clear();
-            SCRATCH.set(scratch);
+            let _ = SCRATCH.try_with(|s| s.set(scratch));
         }
         extra
     }
