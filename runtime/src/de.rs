@@ -146,12 +146,22 @@ thread_local! {
     static UNION_WORK: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
+/// What [`UNION_WORK`] holds. `try_with`, here and in [`set_work`]: on a thread whose locals
+/// are being torn down there is no budget, so union attempts fail instead of panicking.
+fn work_left() -> Option<usize> {
+    UNION_WORK.try_with(Cell::get).ok().flatten()
+}
+
+fn set_work(left: Option<usize>) {
+    let _ = UNION_WORK.try_with(|work| work.set(left));
+}
+
 /// Resets [`UNION_WORK`] when the outermost union's attempt ends, even by a panic.
 struct OutermostUnion;
 
 impl Drop for OutermostUnion {
     fn drop(&mut self) {
-        UNION_WORK.set(None);
+        set_work(None);
     }
 }
 
@@ -193,19 +203,19 @@ impl Union {
     /// [`UNION_WORK_FACTOR`]); once it is spent, attempts fail, and so does the value.
     pub fn variant<T: DeserializeOwned>(&mut self, variant: &'static str) -> Option<T> {
         let text = self.text.as_str();
-        let outermost = UNION_WORK.get().is_none().then(|| {
-            UNION_WORK.set(Some(text.len() * UNION_WORK_FACTOR + UNION_WORK_FLOOR));
+        let outermost = work_left().is_none().then(|| {
+            set_work(Some(text.len() * UNION_WORK_FACTOR + UNION_WORK_FLOOR));
             OutermostUnion
         });
-        let left = UNION_WORK.get().unwrap_or(0);
+        let left = work_left().unwrap_or(0);
         let decoded = if left < text.len() {
-            UNION_WORK.set(Some(0));
+            set_work(Some(0));
             Err(serde_json::Error::custom(
                 "decoding it takes too many attempts: its variants fail deep inside \
                  the value, again and again",
             ))
         } else {
-            UNION_WORK.set(Some(left - text.len()));
+            set_work(Some(left - text.len()));
             serde_json::from_str(text)
         };
         drop(outermost);
@@ -367,6 +377,13 @@ mod tests {
         );
         let started = std::time::Instant::now();
         let err = serde_json::from_str::<Costly>(&text).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(err.to_string().contains("too many attempts"), "{err}");
+        // A union reached through a `serde_json::Value` is printed back to text, and so is
+        // charged against the same budget.
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let started = std::time::Instant::now();
+        let err = serde_json::from_value::<Costly>(value).unwrap_err();
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
         assert!(err.to_string().contains("too many attempts"), "{err}");
         // The budget is per value: the next one decodes as before.
