@@ -22,49 +22,80 @@ pub struct RedisServer {
 }
 
 impl RedisServer {
-    /// Starts a server on a free port and waits (at most 10 s) until it answers `PING`.
+    /// Starts a server on a free port and waits (at most 10 s) until it answers as itself.
+    ///
+    /// Tests run in parallel, so the port `free_port` saw free can be taken by another test's
+    /// server before this one binds it: this server then exits, and a `PING` would be answered
+    /// by the other one, and two tests would share keys. So the server must report this
+    /// child's process id; otherwise it is killed and another port is tried.
     pub async fn start() -> RedisServer {
-        let port = free_port();
-        let child = std::process::Command::new("redis-server")
-            .args(["--port", &port.to_string()])
-            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("redis-server runs (Debian package `redis-server`; `.ci/run` installs it)");
-        let server = RedisServer {
-            port,
-            child: Some(child),
-        };
-        let until = Instant::now() + Duration::from_secs(10);
-        while !server.answers().await {
-            assert!(
-                Instant::now() < until,
-                "redis-server did not start on port {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        for _ in 0..5 {
+            let port = free_port();
+            let child = std::process::Command::new("redis-server")
+                .args(["--port", &port.to_string()])
+                .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("redis-server runs (Debian package `redis-server`; `.ci/run` installs it)");
+            let pid = child.id();
+            let mut server = RedisServer {
+                port,
+                child: Some(child),
+            };
+            let until = Instant::now() + Duration::from_secs(10);
+            loop {
+                if server.process_id().await == Some(pid) {
+                    return server;
+                }
+                let exited = server
+                    .child
+                    .as_mut()
+                    .is_some_and(|c| !matches!(c.try_wait(), Ok(None)));
+                if exited {
+                    break;
+                }
+                assert!(
+                    Instant::now() < until,
+                    "redis-server did not start on port {port}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            server.stop();
         }
-        server
+        panic!("redis-server found its port taken five times");
+    }
+
+    /// The process id of the server answering on `port`, if one answers within a second.
+    async fn process_id(&self) -> Option<u32> {
+        let info = async {
+            let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+            stream.write_all(b"INFO server\r\n").await?;
+            let mut reply = Vec::new();
+            let mut buf = [0u8; 1024];
+            loop {
+                let n = stream.read(&mut buf).await?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                reply.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&reply);
+                if let Some(rest) = text.split_once("process_id:").map(|(_, r)| r)
+                    && let Some((id, _)) = rest.split_once("\r\n")
+                {
+                    return Ok::<_, std::io::Error>(id.trim().parse().ok());
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(1), info)
+            .await
+            .ok()?
+            .ok()?
     }
 
     /// `redis://127.0.0.1:<port>/0`.
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    /// Whether the server answers `PING` with `+PONG` within a second.
-    pub async fn answers(&self) -> bool {
-        let ping = async {
-            let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
-            stream.write_all(b"PING\r\n").await?;
-            let mut buf = [0u8; 7];
-            stream.read_exact(&mut buf).await?;
-            Ok::<_, std::io::Error>(&buf == b"+PONG\r\n")
-        };
-        matches!(
-            tokio::time::timeout(Duration::from_secs(1), ping).await,
-            Ok(Ok(true))
-        )
     }
 
     /// Kills the server and waits until it is gone.
