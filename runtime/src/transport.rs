@@ -905,7 +905,7 @@ impl Transport {
         let mut builder = inner
             .http
             .request(request.method.clone(), &url)
-            .header(ACCEPT, "application/json");
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
         // The attempt gets what is left of the call, or its own bound if that is shorter.
         let left = match (deadline.remaining(), inner.attempt_timeout) {
             (Some(left), Some(own)) => Some(left.min(own)),
@@ -935,11 +935,14 @@ impl Transport {
                     form.push(name, &secret.expose_secret());
                 }
                 builder
-                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("application/x-www-form-urlencoded"),
+                    )
                     .body(form.encode())
             }
             Body::Json(bytes) => builder
-                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes.clone()),
         };
 

@@ -21,6 +21,16 @@
 //! read and not decoded, through one hyper connection, hyper-util's pooled client (what
 //! reqwest is built on), and reqwest itself, with the hand-written client's 30 s timeout and
 //! without one.
+//!
+//! Every client sends the credential header its API takes (`Teamup-Token`, or Grow CRM's
+//! `Authorization: Bearer`); the generated one adds `Accept` and `User-Agent`, which the
+//! hand-written one does without. Under 32 tasks each client first runs one uncounted round,
+//! which opens its connections.
+//!
+//! `cargo bench -p clientgen-tests --bench request_path -- --profile generated` (or `hand`)
+//! runs one client alone, 32 tasks of `get_event` for 6 s, for `perf record` (with
+//! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only RUSTFLAGS=-Cforce-frame-pointers=yes` for call
+//! stacks).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
@@ -356,11 +366,12 @@ struct Hand {
 }
 
 impl Hand {
-    async fn get(&self, path: &str) -> Bytes {
+    async fn get(&self, case: Case, path: &str) -> Bytes {
+        let (name, value) = case.credential();
         let resp = self
             .http
             .get(format!("{}{path}", self.base))
-            .header("Teamup-Token", "key")
+            .header(name, value)
             .send()
             .await
             .expect("send");
@@ -371,17 +382,17 @@ impl Hand {
     async fn call(&self, case: Case) -> usize {
         match case {
             Case::GetEvent => {
-                let body = self.get("/cal/events/100007").await;
+                let body = self.get(case, "/cal/events/100007").await;
                 let e: HandEventEnvelope = serde_json::from_slice(&body).expect("decode");
                 usize::from(!e.event.id.is_empty())
             }
             Case::List(n) => {
-                let body = self.get(&format!("/n{n}/events")).await;
+                let body = self.get(case, &format!("/n{n}/events")).await;
                 let e: HandEventsEnvelope = serde_json::from_slice(&body).expect("decode");
                 e.events.len()
             }
             Case::Leads => {
-                let body = self.get("/api/leads?limit=100").await;
+                let body = self.get(case, "/api/leads?limit=100").await;
                 let l: HandLeads = serde_json::from_slice(&body).expect("decode");
                 l.data.len()
             }
@@ -417,9 +428,10 @@ impl Raw {
             Case::List(n) => format!("/n{n}/events"),
             Case::Leads => "/api/leads?limit=100".to_owned(),
         };
+        let (name, value) = case.credential();
         let req = hyper::Request::get(path)
             .header("host", &self.host)
-            .header("Teamup-Token", "key")
+            .header(name, value)
             .body(Empty::new())
             .expect("request");
         self.send.ready().await.expect("connection ready");
@@ -461,8 +473,8 @@ async fn transport_call(
                 .to_bytes()
                 .len()
         }
-        2 => hand.get(PATH).await.len(),
-        _ => untimed.get(PATH).await.len(),
+        2 => hand.get(Case::GetEvent, PATH).await.len(),
+        _ => untimed.get(Case::GetEvent, PATH).await.len(),
     }
 }
 
@@ -590,6 +602,16 @@ impl Case {
         }
     }
 
+    /// The credential header the API takes, as the generated client sends it: Teamup's key
+    /// header, Grow CRM's bearer token. The hand-written and raw clients send the same, so
+    /// that each makes the same call.
+    fn credential(self) -> (&'static str, &'static str) {
+        match self {
+            Case::GetEvent | Case::List(_) => ("Teamup-Token", "key"),
+            Case::Leads => ("Authorization", "Bearer key"),
+        }
+    }
+
     fn expected(self) -> usize {
         match self {
             Case::GetEvent => 1,
@@ -663,10 +685,19 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
         raws.push(Raw::connect(addr).await);
     }
     let mut wall = [Duration::ZERO; 3];
-    for round in 0..4 {
+    // Round 0 is a warm-up and is not counted: each client opens its 32 connections in it.
+    // Without it, whichever client met this case with a cold pool paid 32 connection set-ups
+    // inside the measurement (the generated clients are one per case, the hand-written one is
+    // shared, so that was nearly always the generated one).
+    for round in 0..5 {
         for k in 0..samples.len() {
             let which = (round + k) % samples.len();
-            let s = &mut samples[which];
+            let mut warm_up = Samples::default();
+            let s = if round == 0 {
+                &mut warm_up
+            } else {
+                &mut samples[which]
+            };
             let allocs = ALLOCS.load(Ordering::Relaxed);
             let started = Instant::now();
             let mut tasks = Vec::new();
@@ -697,7 +728,9 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
                 s.calls += per_task;
                 raws.extend(raw);
             }
-            wall[which] += started.elapsed();
+            if round > 0 {
+                wall[which] += started.elapsed();
+            }
             s.allocs += ALLOCS.load(Ordering::Relaxed) - allocs;
         }
     }
@@ -711,6 +744,34 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
         rate(2),
         rate(2) / rate(1)
     );
+}
+
+/// `--profile`: client `which` (1 hand, 2 generated) alone, 32 tasks of `get_event` for 6 s.
+async fn profile(which: usize, hand: &Hand, generated: &Generated) {
+    const SECONDS: u64 = 6;
+    let until = Instant::now() + Duration::from_secs(SECONDS);
+    let tasks: Vec<_> = (0..32)
+        .map(|_| {
+            let (hand, generated) = (hand.clone(), generated.clone());
+            tokio::spawn(async move {
+                let mut calls = 0u64;
+                while Instant::now() < until {
+                    let got = match which {
+                        1 => hand.call(Case::GetEvent).await,
+                        _ => generated.call(Case::GetEvent).await,
+                    };
+                    assert_eq!(got, 1);
+                    calls += 1;
+                }
+                calls
+            })
+        })
+        .collect();
+    let mut calls = 0;
+    for task in tasks {
+        calls += task.await.expect("task");
+    }
+    println!("{} calls/s", calls / SECONDS);
 }
 
 fn print_row(name: &str, mode: &str, samples: &mut [Samples; 3]) {
@@ -804,6 +865,16 @@ fn main() {
         runtime.block_on(serve());
         return;
     }
+    // `--profile hand|generated`: only that client, 32 tasks of `get_event` for 6 s, and its
+    // rate; for `perf record`, which then sees one client's work alone.
+    let profile_only = args
+        .iter()
+        .position(|a| a == "--profile")
+        .map(|i| match args.get(i + 1).map(String::as_str) {
+            Some("hand") => 1,
+            Some("generated") => 2,
+            _ => panic!("--profile takes `hand` or `generated`"),
+        });
     let exe = std::env::current_exe().expect("own path");
     let mut child = Command::new(exe)
         .arg("--serve")
@@ -833,6 +904,10 @@ fn main() {
         };
         let generated = Generated::new(&base);
         let mut raw = Raw::connect(&addr).await;
+        if let Some(which) = profile_only {
+            profile(which, &hand, &generated).await;
+            return;
+        }
         println!("latency in µs (median, p99) and allocations per call; ratios generated/hand");
         println!(
             "{:<26} | {:^24} | {:^24} | {:^24} | {:^22}",
@@ -853,6 +928,11 @@ fn main() {
         }
         transport(&mut raw, &hand).await;
     });
+    if profile_only.is_some() {
+        drop(child.stdin.take());
+        let _ = child.wait();
+        return;
+    }
 
     let body = events_body(10_000);
     println!(
