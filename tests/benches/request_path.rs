@@ -867,14 +867,13 @@ fn main() {
     }
     // `--profile hand|generated`: only that client, 32 tasks of `get_event` for 6 s, and its
     // rate; for `perf record`, which then sees one client's work alone.
-    let profile_only = args
-        .iter()
-        .position(|a| a == "--profile")
-        .map(|i| match args.get(i + 1).map(String::as_str) {
+    let profile_only = args.iter().position(|a| a == "--profile").map(|i| {
+        match args.get(i + 1).map(String::as_str) {
             Some("hand") => 1,
             Some("generated") => 2,
             _ => panic!("--profile takes `hand` or `generated`"),
-        });
+        }
+    });
     let exe = std::env::current_exe().expect("own path");
     let mut child = Command::new(exe)
         .arg("--serve")
