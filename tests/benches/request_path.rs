@@ -27,8 +27,9 @@
 //! hand-written one does without. Under 32 tasks each client first runs one uncounted round,
 //! which opens its connections.
 //!
-//! `cargo bench -p clientgen-tests --bench request_path -- --profile generated` (or `hand`)
-//! runs one client alone, 32 tasks of `get_event` for 6 s, for `perf record` (with
+//! `cargo bench -p clientgen-tests --bench request_path -- --profile generated` (or `hand`;
+//! `generated-raw` and `hand-raw` read the body and decode nothing) runs one client alone, 32
+//! tasks of `get_event` for 6 s, and prints its calls per second; for `perf record` (with
 //! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only RUSTFLAGS=-Cforce-frame-pointers=yes` for call
 //! stacks).
 
@@ -746,9 +747,12 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
     );
 }
 
-/// `--profile`: client `which` (1 hand, 2 generated) alone, 32 tasks of `get_event` for 6 s.
+/// `--profile`: client `which` alone, 32 tasks of `get_event` for 6 s: 1 hand, 2 generated,
+/// and the same two reading the body without decoding it (3, 4; the generated client through
+/// `raw_request`), which splits a difference between sending and decoding.
 async fn profile(which: usize, hand: &Hand, generated: &Generated) {
     const SECONDS: u64 = 6;
+    const EVENT: &str = "/cal/events/100007";
     let until = Instant::now() + Duration::from_secs(SECONDS);
     let tasks: Vec<_> = (0..32)
         .map(|_| {
@@ -758,6 +762,17 @@ async fn profile(which: usize, hand: &Hand, generated: &Generated) {
                 while Instant::now() < until {
                     let got = match which {
                         1 => hand.call(Case::GetEvent).await,
+                        // The same request, body read, nothing decoded.
+                        3 => usize::from(!hand.get(Case::GetEvent, EVENT).await.is_empty()),
+                        4 => {
+                            let body = generated
+                                .single
+                                .raw_request(saas_clients::runtime::Method::GET, EVENT)
+                                .bytes()
+                                .await
+                                .expect("body");
+                            usize::from(!body.is_empty())
+                        }
                         _ => generated.call(Case::GetEvent).await,
                     };
                     assert_eq!(got, 1);
@@ -865,13 +880,16 @@ fn main() {
         runtime.block_on(serve());
         return;
     }
-    // `--profile hand|generated`: only that client, 32 tasks of `get_event` for 6 s, and its
-    // rate; for `perf record`, which then sees one client's work alone.
+    // `--profile hand|generated|hand-raw|generated-raw`: only that client, 32 tasks of
+    // `get_event` for 6 s, and its rate; for `perf record`, which then sees one client's work
+    // alone.
     let profile_only = args.iter().position(|a| a == "--profile").map(|i| {
         match args.get(i + 1).map(String::as_str) {
             Some("hand") => 1,
             Some("generated") => 2,
-            _ => panic!("--profile takes `hand` or `generated`"),
+            Some("hand-raw") => 3,
+            Some("generated-raw") => 4,
+            _ => panic!("--profile takes `hand`, `generated`, `hand-raw` or `generated-raw`"),
         }
     });
     let exe = std::env::current_exe().expect("own path");
