@@ -221,7 +221,8 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection broke while the response was read.
     Body,
-    /// Anything else reqwest reports.
+    /// Anything else: the connection closed or failed after the request went out, before a
+    /// response arrived.
     Other,
 }
 
@@ -233,7 +234,8 @@ pub struct TransportError {
     pub operation: &'static str,
     /// What kind of failure.
     pub kind: TransportErrorKind,
-    /// The underlying error: reqwest's, with its URL removed, or [`AttemptTimedOut`].
+    /// The underlying error: hyper's, the socket's or TLS's, reqwest's with its URL removed (for
+    /// a call through a proxy), or [`AttemptTimedOut`].
     #[source]
     pub source: Box<dyn std::error::Error + Send + Sync>,
 }
@@ -259,6 +261,14 @@ impl TransportError {
             operation,
             kind,
             source: Box::new(source.without_url()),
+        }
+    }
+
+    pub(crate) fn from_failure(operation: &'static str, failure: crate::conn::Failure) -> Self {
+        TransportError {
+            operation,
+            kind: failure.kind,
+            source: failure.source,
         }
     }
 

@@ -9,6 +9,7 @@
 
 pub mod body;
 pub mod call;
+mod conn;
 pub mod datetime;
 pub mod de;
 pub mod decimal;

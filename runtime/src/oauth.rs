@@ -380,7 +380,7 @@ impl OAuthConfig {
             .map_err(transport)?;
         let status = response.status();
         if !status.is_success() {
-            let body = crate::body::read_excerpt(response, 2048)
+            let (body, _) = crate::body::read_excerpt(crate::body::reqwest_body(response), 2048)
                 .await
                 .map_err(transport)?;
             return Err(OAuthError::Refused {
@@ -388,7 +388,7 @@ impl OAuthConfig {
                 body: String::from_utf8_lossy(&body).chars().take(500).collect(),
             });
         }
-        let body = match read_capped(response, TOKEN_BODY_LIMIT).await {
+        let body = match read_capped(crate::body::reqwest_body(response), TOKEN_BODY_LIMIT).await {
             Ok(body) => body,
             Err(ReadError::Transport(e)) => return Err(transport(e)),
             Err(ReadError::TooLarge { limit, .. }) => {

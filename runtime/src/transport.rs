@@ -1,16 +1,19 @@
-//! The transport: one reqwest client per generated client, shared by its clones, which adds
-//! credentials, applies timeouts and the redirect policy, and sends requests.
+//! The transport: one per generated client, shared by its clones, which adds credentials,
+//! applies timeouts and the redirect policy, and sends requests, over the connections of
+//! `conn` (or through reqwest when the environment names a proxy for the base URL).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT};
 use http::{HeaderName, HeaderValue};
 use reqwest::redirect;
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
 use crate::body::{DEFAULT_MAX_BODY, ERROR_BODY_EXCERPT, ReadError, read_capped, read_excerpt};
+use crate::conn::{Failure, Outgoing, Pool};
 use crate::encode::Pairs;
 use crate::error::{BodyTooLarge, DeadlineExceeded, ResponseParts, TransportErrorKind};
 use crate::error::{InvalidRequest, TransportError};
@@ -77,6 +80,10 @@ pub enum BuildError {
     /// reqwest refused its configuration.
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// TLS could not be set up (no crypto provider, or no certificate verifier on this
+    /// platform).
+    #[error("TLS set-up: {0}")]
+    Tls(String),
     /// The API needs one of its credentials and none was given.
     #[error("no credential was given; this API needs one")]
     NoCredential,
@@ -143,6 +150,7 @@ pub struct TransportBuilder {
     timeout: Duration,
     attempt_timeout: Option<Duration>,
     connect_timeout: Duration,
+    root_certificates: Vec<Vec<u8>>,
     max_body: u64,
     credentials: Vec<Credential>,
     user_agent: String,
@@ -163,6 +171,7 @@ impl std::fmt::Debug for TransportBuilder {
             .field("timeout", &self.timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("root_certificates", &self.root_certificates.len())
             .field("max_body", &self.max_body)
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
@@ -182,6 +191,7 @@ impl TransportBuilder {
             timeout: DEFAULT_TIMEOUT,
             attempt_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            root_certificates: Vec::new(),
             max_body: DEFAULT_MAX_BODY,
             credentials: Vec::new(),
             user_agent: format!("saas-clients/{} ({api})", env!("CARGO_PKG_VERSION")),
@@ -309,6 +319,14 @@ impl TransportBuilder {
         self
     }
 
+    /// Also trusts this root certificate (DER) for the API's own host, besides the
+    /// platform's: for a self-hosted server or a test server with its own CA. The token
+    /// endpoint and temporary download URLs are checked against the platform's roots only.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(der.into());
+        self
+    }
+
     /// Adds a credential sent with every request.
     pub fn credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
@@ -411,12 +429,32 @@ impl TransportBuilder {
             value.set_sensitive(true);
             sensitive.push((name, value));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent.clone())
-            .redirect(same_origin_redirects())
-            .build()?;
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::Setting {
+                setting: "user_agent",
+                reason: "it holds a character a header cannot carry".to_owned(),
+            })?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let origin = base.origin().ascii_serialization();
+        let authority = base[url::Position::BeforeHost..url::Position::AfterPort].to_owned();
+        let authority = HeaderValue::from_str(&authority)
+            .map_err(|_| bad("the host cannot be sent in a `Host` header"))?;
+        let base_path = base.path().trim_end_matches('/').to_owned();
+        let http = if proxied(&base) {
+            let mut client = reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects());
+            for der in &self.root_certificates {
+                client = client.add_root_certificate(reqwest::Certificate::from_der(der)?);
+            }
+            Http::Proxied(client.build()?)
+        } else {
+            Http::Direct(Pool::new(
+                &base,
+                self.connect_timeout,
+                &self.root_certificates,
+            )?)
+        };
         let oauth = self.credentials.iter().find_map(|c| match c {
             Credential::OAuth(session) => Some(session.clone()),
             _ => None,
@@ -438,6 +476,10 @@ impl TransportBuilder {
                 api: self.api,
                 http,
                 base_url,
+                origin,
+                base_path,
+                authority,
+                user_agent,
                 timeout: self.timeout,
                 attempt_timeout: self.attempt_timeout,
                 max_body: self.max_body,
@@ -471,7 +513,8 @@ impl TransportBuilder {
 /// Redirects are followed only within the origin they started from. Custom credential headers
 /// (`Teamup-Token`) would otherwise travel to whatever host a redirect names: reqwest strips
 /// `Authorization` across hosts but not headers it does not know. A redirect elsewhere is
-/// returned to the caller as the 3xx response it is.
+/// returned to the caller as the 3xx response it is. This is the policy for calls through a
+/// proxy; `conn` follows the same rule for the others.
 fn same_origin_redirects() -> redirect::Policy {
     redirect::Policy::custom(|attempt| {
         let Some(first) = attempt.previous().first() else {
@@ -489,10 +532,37 @@ fn same_origin_redirects() -> redirect::Policy {
     })
 }
 
+/// How a client's calls travel. One per client, inside its `Arc`: the sizes of the variants
+/// do not matter.
+#[allow(clippy::large_enum_variant)]
+enum Http {
+    /// Straight to the origin, over the connections `conn` keeps.
+    Direct(Pool),
+    /// Through the proxy the environment names for the base URL, by reqwest, which reads it.
+    Proxied(reqwest::Client),
+}
+
+/// Whether the environment sends requests for `base` through a proxy (`HTTPS_PROXY` and
+/// the others, read as reqwest reads them).
+fn proxied(base: &url::Url) -> bool {
+    http::Uri::try_from(base.as_str()).is_ok_and(|uri| {
+        hyper_util::client::proxy::matcher::Matcher::from_system()
+            .intercept(&uri)
+            .is_some()
+    })
+}
+
 struct Inner {
     api: &'static str,
-    http: reqwest::Client,
+    http: Http,
     base_url: String,
+    /// `https://host:port` of the base URL.
+    origin: String,
+    /// The base URL's path, without a final `/`: what every call's path goes under.
+    base_path: String,
+    /// The `Host` header: the base URL's host, and its port unless it is the default.
+    authority: HeaderValue,
+    user_agent: HeaderValue,
     timeout: Duration,
     attempt_timeout: Option<Duration>,
     max_body: u64,
@@ -840,6 +910,45 @@ impl Transport {
         }
     }
 
+    /// Reads a response's body: the whole of a success's, up to the cap, and an excerpt of a
+    /// failure's. Notes the server's rate-limit window first. The flag says whether the body
+    /// was read to its end, so that the connection can carry another call.
+    async fn read<B>(
+        &self,
+        request: &Request,
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+        body: B,
+        failed: impl Fn(B::Error) -> TransportError,
+    ) -> Result<(Bytes, bool), Attempt>
+    where
+        B: http_body::Body<Data = Bytes> + Unpin,
+    {
+        let inner = &self.inner;
+        if let Some(rate) = &inner.rate_limit_headers {
+            self.note_window(rate, headers);
+        }
+        let limit = request.max_body.unwrap_or(inner.max_body);
+        if !status.is_success() {
+            return read_excerpt(body, limit.min(ERROR_BODY_EXCERPT))
+                .await
+                .map_err(|e| Attempt::Transport(failed(e)));
+        }
+        match read_capped(body, limit).await {
+            Ok(body) => Ok((body, true)),
+            Err(ReadError::Transport(e)) => Err(Attempt::Transport(failed(e))),
+            Err(ReadError::TooLarge { limit, declared }) => {
+                tracing::warn!(limit, ?declared, "response body over the cap; not read");
+                Err(Attempt::TooLarge(BodyTooLarge {
+                    operation: request.operation,
+                    status,
+                    limit,
+                    declared,
+                }))
+            }
+        }
+    }
+
     async fn attempt(
         &self,
         request: &Request,
@@ -897,15 +1006,11 @@ impl Transport {
             }
             None => None,
         };
-        let mut url = format!("{}{}", inner.base_url, request.path);
+        let mut target = format!("{}{}", inner.base_path, request.path);
         if !request.query.is_empty() {
-            url.push('?');
-            url.push_str(&request.query.encode());
+            target.push('?');
+            target.push_str(&request.query.encode());
         }
-        let mut builder = inner
-            .http
-            .request(request.method.clone(), &url)
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
         // The attempt gets what is left of the call, or its own bound if that is shorter.
         let left = match (deadline.remaining(), inner.attempt_timeout) {
             (Some(left), Some(own)) => Some(left.min(own)),
@@ -918,14 +1023,19 @@ impl Transport {
                 None,
             )));
         }
+        let mut headers = http::HeaderMap::with_capacity(8);
+        // First, as RFC 9112 asks of a client.
+        headers.insert(HOST, inner.authority.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, inner.user_agent.clone());
         for (name, value) in inner.headers.iter().chain(&request.headers) {
-            builder = builder.header(name, value);
+            headers.append(name, value.clone());
         }
         if let Some(bearer) = bearer {
-            builder = builder.header(AUTHORIZATION, bearer);
+            headers.insert(AUTHORIZATION, bearer);
         }
-        builder = match &request.body {
-            Body::None if inner.form_fields.is_empty() => builder,
+        let body = match &request.body {
+            Body::None if inner.form_fields.is_empty() => Bytes::new(),
             Body::None | Body::Form(_) => {
                 let mut form = match &request.body {
                     Body::Form(pairs) => pairs.clone(),
@@ -934,16 +1044,22 @@ impl Transport {
                 for (name, secret) in &inner.form_fields {
                     form.push(name, &secret.expose_secret());
                 }
-                builder
-                    .header(
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("application/x-www-form-urlencoded"),
-                    )
-                    .body(form.encode())
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                Bytes::from(form.encode())
             }
-            Body::Json(bytes) => builder
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(bytes.clone()),
+            Body::Json(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                bytes.clone()
+            }
+        };
+        let outgoing = Outgoing {
+            method: request.method.clone(),
+            target,
+            headers,
+            body,
         };
 
         let started = Instant::now();
@@ -954,37 +1070,49 @@ impl Transport {
         // longer per `get_event` than reqwest without one, and the same call inside
         // `tokio::time::timeout` no longer than without.
         let exchange = async {
-            let fail = |e| Attempt::Transport(TransportError::new(request.operation, e));
-            let mut response = builder.send().await.map_err(fail)?;
-            let status = response.status();
-            // Taken, not cloned: the response is consumed by reading its body anyway.
-            let headers = std::mem::take(response.headers_mut());
-            if let Some(rate) = &inner.rate_limit_headers {
-                self.note_window(rate, &headers);
-            }
-            let body = if status.is_success() {
-                let limit = request.max_body.unwrap_or(inner.max_body);
-                match read_capped(response, limit).await {
-                    Ok(body) => body,
-                    Err(ReadError::Transport(e)) => return Err(fail(e)),
-                    Err(ReadError::TooLarge { limit, declared }) => {
-                        tracing::warn!(limit, ?declared, "response body over the cap; not read");
-                        return Err(Attempt::TooLarge(BodyTooLarge {
-                            operation: request.operation,
-                            status,
-                            limit,
-                            declared,
-                        }));
+            match &inner.http {
+                Http::Direct(pool) => {
+                    let received = pool.exchange(outgoing).await.map_err(|f| {
+                        Attempt::Transport(TransportError::from_failure(request.operation, f))
+                    })?;
+                    let (head, body) = received.response.into_parts();
+                    let (body, complete) = self
+                        .read(request, head.status, &head.headers, body, |e| {
+                            TransportError::from_failure(
+                                request.operation,
+                                Failure {
+                                    kind: TransportErrorKind::Body,
+                                    source: Box::new(e),
+                                },
+                            )
+                        })
+                        .await?;
+                    if complete {
+                        received.lease.release();
                     }
+                    Ok((head.status, head.headers, body))
                 }
-            } else {
-                let limit = request
-                    .max_body
-                    .unwrap_or(inner.max_body)
-                    .min(ERROR_BODY_EXCERPT);
-                read_excerpt(response, limit).await.map_err(fail)?
-            };
-            Ok((status, headers, body))
+                Http::Proxied(client) => {
+                    let fail = |e| Attempt::Transport(TransportError::new(request.operation, e));
+                    let url = format!("{}{}", inner.origin, outgoing.target);
+                    let mut proxied = client.request(outgoing.method, url);
+                    if !outgoing.body.is_empty() {
+                        proxied = proxied.body(outgoing.body);
+                    }
+                    let response = proxied
+                        .headers(outgoing.headers)
+                        .send()
+                        .await
+                        .map_err(fail)?;
+                    let (head, body) = http::Response::from(response).into_parts();
+                    let (body, _) = self
+                        .read(request, head.status, &head.headers, body, |e| {
+                            TransportError::new(request.operation, e)
+                        })
+                        .await?;
+                    Ok((head.status, head.headers, body))
+                }
+            }
         };
         let end = left.and_then(|left| Some((left, started.checked_add(left)?)));
         let (status, headers, body) = match end {

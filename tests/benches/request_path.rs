@@ -19,8 +19,8 @@
 //! the lead page too. The transport
 //! section splits the gap between raw hyper and reqwest: the same `get_event` request, body
 //! read and not decoded, through one hyper connection, hyper-util's pooled client (what
-//! reqwest is built on), and reqwest itself, with the hand-written client's 30 s timeout and
-//! without one.
+//! reqwest is built on), reqwest itself, with the hand-written client's 30 s timeout and
+//! without one, and a pool of hyper connections kept by hand (what the runtime's `conn` does).
 //!
 //! Every client sends the credential header its API takes (`Teamup-Token`, or Grow CRM's
 //! `Authorization: Bearer`); the generated one adds `Accept` and `User-Agent`, which the
@@ -28,7 +28,8 @@
 //! which opens its connections.
 //!
 //! `cargo bench -p clientgen-tests --bench request_path -- --profile generated` (or `hand`;
-//! `generated-raw` and `hand-raw` read the body and decode nothing) runs one client alone, 32
+//! `generated-raw`, `hand-raw` and `pool-raw`, the pool by hand, read the body and decode
+//! nothing) runs one client alone, 32
 //! tasks of `get_event` for 6 s, and prints its calls per second; for `perf record` (with
 //! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only RUSTFLAGS=-Cforce-frame-pointers=yes` for call
 //! stacks).
@@ -443,6 +444,35 @@ impl Raw {
     }
 }
 
+/// A pool kept by hand over hyper connections: idle senders in a list, taken for one request
+/// and put back once its body is read. No task is spawned per request, unlike hyper-util's
+/// pool; it shows what the pool alone costs over one connection.
+struct Pool {
+    addr: String,
+    idle: std::sync::Mutex<Vec<hyper::client::conn::http1::SendRequest<Empty<Bytes>>>>,
+}
+
+impl Pool {
+    async fn get(&self, path: &str) -> usize {
+        let taken = self.idle.lock().expect("pool").pop();
+        let mut send = match taken {
+            Some(send) if !send.is_closed() => send,
+            _ => Raw::connect(&self.addr).await.send,
+        };
+        let req = hyper::Request::get(path)
+            .header("host", &self.addr)
+            .header("Teamup-Token", "key")
+            .body(Empty::new())
+            .expect("request");
+        send.ready().await.expect("connection ready");
+        let resp = send.send_request(req).await.expect("send");
+        assert!(resp.status().is_success());
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        self.idle.lock().expect("pool").push(send);
+        body.len()
+    }
+}
+
 /// hyper-util's pooled client: the pool and connection task reqwest runs on, without
 /// reqwest's own layers.
 type Pooled = hyper_util::client::legacy::Client<
@@ -456,6 +486,7 @@ async fn transport_call(
     pooled: &Pooled,
     hand: &Hand,
     untimed: &Hand,
+    pool: &Pool,
 ) -> usize {
     const PATH: &str = "/cal/events/100007";
     match which {
@@ -475,7 +506,8 @@ async fn transport_call(
                 .len()
         }
         2 => hand.get(Case::GetEvent, PATH).await.len(),
-        _ => untimed.get(Case::GetEvent, PATH).await.len(),
+        3 => untimed.get(Case::GetEvent, PATH).await.len(),
+        _ => pool.get(PATH).await,
     }
 }
 
@@ -492,7 +524,11 @@ async fn transport(raw: &mut Raw, hand: &Hand) {
         http: reqwest::Client::new(),
         base: hand.base.clone(),
     };
-    let mut samples: [Samples; 4] = Default::default();
+    let pool = Pool {
+        addr: raw.host.clone(),
+        idle: Default::default(),
+    };
+    let mut samples: [Samples; 5] = Default::default();
     let rounds = Case::GetEvent.rounds();
     for round in 0..rounds + rounds / 10 {
         for k in 0..samples.len() {
@@ -500,7 +536,7 @@ async fn transport(raw: &mut Raw, hand: &Hand) {
             let s = &mut samples[which];
             let allocs = ALLOCS.load(Ordering::Relaxed);
             let started = Instant::now();
-            let got = transport_call(which, raw, &pooled, hand, &untimed).await;
+            let got = transport_call(which, raw, &pooled, hand, &untimed, &pool).await;
             let elapsed = started.elapsed();
             let allocs = ALLOCS.load(Ordering::Relaxed) - allocs;
             assert!(got > 0);
@@ -520,6 +556,7 @@ async fn transport(raw: &mut Raw, hand: &Hand) {
         "hyper-util pooled",
         "reqwest, 30 s timeout",
         "reqwest, no timeout",
+        "hyper, pool by hand",
     ];
     for (i, name) in names.iter().enumerate() {
         let (median, p99) = stats[i];
@@ -749,14 +786,18 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
 
 /// `--profile`: client `which` alone, 32 tasks of `get_event` for 6 s: 1 hand, 2 generated,
 /// and the same two reading the body without decoding it (3, 4; the generated client through
-/// `raw_request`), which splits a difference between sending and decoding.
-async fn profile(which: usize, hand: &Hand, generated: &Generated) {
+/// `raw_request`), which splits a difference between sending and decoding; 5, the pool by hand.
+async fn profile(which: usize, hand: &Hand, generated: &Generated, addr: &str) {
     const SECONDS: u64 = 6;
     const EVENT: &str = "/cal/events/100007";
     let until = Instant::now() + Duration::from_secs(SECONDS);
+    let pool = Arc::new(Pool {
+        addr: addr.to_owned(),
+        idle: Default::default(),
+    });
     let tasks: Vec<_> = (0..32)
         .map(|_| {
-            let (hand, generated) = (hand.clone(), generated.clone());
+            let (hand, generated, pool) = (hand.clone(), generated.clone(), pool.clone());
             tokio::spawn(async move {
                 let mut calls = 0u64;
                 while Instant::now() < until {
@@ -773,6 +814,7 @@ async fn profile(which: usize, hand: &Hand, generated: &Generated) {
                                 .expect("body");
                             usize::from(!body.is_empty())
                         }
+                        5 => usize::from(pool.get(EVENT).await > 0),
                         _ => generated.call(Case::GetEvent).await,
                     };
                     assert_eq!(got, 1);
@@ -889,7 +931,10 @@ fn main() {
             Some("generated") => 2,
             Some("hand-raw") => 3,
             Some("generated-raw") => 4,
-            _ => panic!("--profile takes `hand`, `generated`, `hand-raw` or `generated-raw`"),
+            Some("pool-raw") => 5,
+            _ => panic!(
+                "--profile takes `hand`, `generated`, `hand-raw`, `generated-raw` or `pool-raw`"
+            ),
         }
     });
     let exe = std::env::current_exe().expect("own path");
@@ -922,7 +967,7 @@ fn main() {
         let generated = Generated::new(&base);
         let mut raw = Raw::connect(&addr).await;
         if let Some(which) = profile_only {
-            profile(which, &hand, &generated).await;
+            profile(which, &hand, &generated, &addr).await;
             return;
         }
         println!("latency in µs (median, p99) and allocations per call; ratios generated/hand");

@@ -1,0 +1,184 @@
+//! When the transport uses a connection again, and when it does not: a server written by hand
+//! on 127.0.0.1 answers from a script and records which connection carried each request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use saas_clients::teamup;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Mutex;
+
+/// One scripted answer: the bytes, and whether the server closes the connection after them.
+struct Answer {
+    bytes: Vec<u8>,
+    close: bool,
+}
+
+fn answer(status: &str, body: &str, close: bool) -> Answer {
+    let bytes = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes();
+    Answer { bytes, close }
+}
+
+const OK: &str = r#"{"access": "ok"}"#;
+
+/// The connection number (from 0) that carried each request, in order.
+type Carried = Arc<Mutex<Vec<usize>>>;
+
+/// Serves `script` in order, one answer per request, whatever connection it arrives on.
+async fn serve(script: Vec<Answer>) -> (String, Carried) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let script = Arc::new(Mutex::new(script.into_iter()));
+    let carried = Carried::default();
+    let seen = carried.clone();
+    tokio::spawn(async move {
+        let mut connection = 0;
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let (script, seen) = (script.clone(), seen.clone());
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                        buffer.drain(..end + 4);
+                        seen.lock().await.push(connection);
+                        let Some(next) = script.lock().await.next() else {
+                            return;
+                        };
+                        if tcp.write_all(&next.bytes).await.is_err() || next.close {
+                            return;
+                        }
+                    }
+                    match tcp.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                    }
+                }
+            });
+            connection += 1;
+        }
+    });
+    (base, carried)
+}
+
+fn client(base: &str) -> teamup::Client {
+    teamup::Client::builder("ks73ad7816e7a61b3a", "API_KEY")
+        .transport(|t| t.base_url(base).allow_http(true))
+        .build()
+        .expect("client builds")
+}
+
+/// Calls one after another share one connection, and a failure whose body was read whole (a
+/// short 404) gives its connection back too.
+#[tokio::test]
+async fn calls_one_after_another_share_a_connection() {
+    let (base, carried) = serve(vec![
+        answer("200 OK", OK, false),
+        answer("404 Not Found", r#"{"error": {"id": "not_found"}}"#, false),
+        answer("200 OK", OK, false),
+    ])
+    .await;
+    let client = client(&base);
+
+    client.check_access().await.expect("first");
+    client.check_access().await.expect_err("the 404");
+    client.check_access().await.expect("third");
+
+    assert_eq!(*carried.lock().await, vec![0, 0, 0]);
+}
+
+/// A failure's body is read only up to its excerpt (16 KiB); a connection left with unread
+/// bytes is closed, and the next call opens another.
+#[tokio::test]
+async fn a_connection_with_unread_bytes_is_not_used_again() {
+    let long = format!(r#"{{"padding": "{}"}}"#, "x".repeat(40_000));
+    let (base, carried) = serve(vec![
+        answer("404 Not Found", &long, false),
+        answer("200 OK", OK, false),
+    ])
+    .await;
+    let client = client(&base);
+
+    client.check_access().await.expect_err("the 404");
+    client.check_access().await.expect("second");
+
+    assert_eq!(*carried.lock().await, vec![0, 1]);
+}
+
+/// A connection the server closed while it was idle is left out, and the call goes out on a
+/// new one; the call does not fail.
+#[tokio::test]
+async fn a_connection_the_server_closed_is_not_used_again() {
+    let (base, carried) = serve(vec![
+        answer("200 OK", OK, true),
+        answer("200 OK", OK, true),
+        answer("200 OK", OK, false),
+    ])
+    .await;
+    let client = client(&base);
+
+    for _ in 0..3 {
+        client.check_access().await.expect("every call succeeds");
+        // Time for the server's close to reach the client.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    assert_eq!(*carried.lock().await, vec![0, 1, 2]);
+}
+
+/// A call dropped while its answer is on the way leaves its connection closed: the next call
+/// does not read the dropped call's answer, and goes out on a new connection.
+#[tokio::test]
+async fn a_call_dropped_mid_flight_does_not_leave_its_answer_to_the_next() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let carried = Carried::default();
+    let seen = carried.clone();
+    tokio::spawn(async move {
+        let mut connection = 0;
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let seen = seen.clone();
+            let first = connection == 0;
+            tokio::spawn(async move {
+                let mut head = vec![0u8; 4096];
+                if !matches!(tcp.read(&mut head).await, Ok(n) if n > 0) {
+                    return;
+                }
+                seen.lock().await.push(connection);
+                // The first connection's answer says something else, late.
+                let (delay, body) = if first {
+                    (300, r#"{"access": "stale"}"#)
+                } else {
+                    (0, OK)
+                };
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+                let _ = tcp.write_all(&answer("200 OK", body, false).bytes).await;
+                let _ = tcp.read(&mut head).await;
+            });
+            connection += 1;
+        }
+    });
+    let client = client(&base);
+
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(100),
+        client.check_access().into_future(),
+    )
+    .await;
+    assert!(
+        dropped.is_err(),
+        "the first call is dropped before its answer"
+    );
+    let access = client.check_access().await.expect("second");
+
+    assert_eq!(access.access.as_deref(), Some("ok"));
+    assert_eq!(*carried.lock().await, vec![0, 1]);
+}
