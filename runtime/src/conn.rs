@@ -436,3 +436,77 @@ fn redirected(status: StatusCode, method: &mut Method, headers: &mut HeaderMap, 
         headers.remove(CONTENT_LENGTH);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(base: &str) -> Pool {
+        let base = url::Url::parse(base).expect("URL");
+        Pool::new(&base, Duration::from_secs(1), &[]).expect("pool")
+    }
+
+    fn location(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(LOCATION, value.parse().expect("header value"));
+        headers
+    }
+
+    /// A `Location` is followed when it resolves to the client's origin, whether it is
+    /// relative or absolute, and the request keeps its query.
+    #[test]
+    fn a_location_within_the_origin_is_followed() {
+        let pool = pool("http://api.example:8080/v1");
+        let next = |value| pool.same_origin_location("/v1/events/1?a=b", &location(value));
+        assert_eq!(next("/v1/events/2").as_deref(), Some("/v1/events/2"));
+        assert_eq!(next("2?c=d").as_deref(), Some("/v1/events/2?c=d"));
+        assert_eq!(
+            next("http://api.example:8080/elsewhere").as_deref(),
+            Some("/elsewhere")
+        );
+        assert_eq!(next("http://API.example:8080/x").as_deref(), Some("/x"));
+    }
+
+    /// Another host, port or scheme, a protocol-relative `//host`, or a `Location` that is not
+    /// a URL is not followed: the caller gets the 3xx.
+    #[test]
+    fn a_location_outside_the_origin_is_not_followed() {
+        let pool = pool("http://api.example:8080");
+        let next = |value| pool.same_origin_location("/events", &location(value));
+        for value in [
+            "http://evil.example:8080/events",
+            "http://api.example:8081/events",
+            "https://api.example:8080/events",
+            "//evil.example/events",
+            "http://[::1",
+        ] {
+            assert_eq!(next(value), None, "{value}");
+        }
+        assert_eq!(pool.same_origin_location("/events", &HeaderMap::new()), None);
+    }
+
+    /// What a followed redirect does to the method and the body.
+    #[test]
+    fn a_redirect_changes_a_post_to_a_get_as_browsers_do() {
+        let cases = [
+            (301, Method::POST, Method::GET, false),
+            (302, Method::POST, Method::GET, false),
+            (302, Method::PUT, Method::PUT, true),
+            (303, Method::PUT, Method::GET, false),
+            (303, Method::HEAD, Method::HEAD, true),
+            (307, Method::POST, Method::POST, true),
+            (308, Method::DELETE, Method::DELETE, true),
+        ];
+        for (status, before, after, keeps_body) in cases {
+            let mut method = before.clone();
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, "application/json".parse().expect("value"));
+            let mut body = Bytes::from_static(b"{}");
+            let status = StatusCode::from_u16(status).expect("status");
+            redirected(status, &mut method, &mut headers, &mut body);
+            assert_eq!(method, after, "{status} {before}");
+            assert_eq!(!body.is_empty(), keeps_body, "{status} {before}");
+            assert_eq!(headers.contains_key(CONTENT_TYPE), keeps_body, "{status} {before}");
+        }
+    }
+}
