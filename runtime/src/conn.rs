@@ -482,7 +482,10 @@ mod tests {
         ] {
             assert_eq!(next(value), None, "{value}");
         }
-        assert_eq!(pool.same_origin_location("/events", &HeaderMap::new()), None);
+        assert_eq!(
+            pool.same_origin_location("/events", &HeaderMap::new()),
+            None
+        );
     }
 
     /// What a followed redirect does to the method and the body.
@@ -506,7 +509,11 @@ mod tests {
             redirected(status, &mut method, &mut headers, &mut body);
             assert_eq!(method, after, "{status} {before}");
             assert_eq!(!body.is_empty(), keeps_body, "{status} {before}");
-            assert_eq!(headers.contains_key(CONTENT_TYPE), keeps_body, "{status} {before}");
+            assert_eq!(
+                headers.contains_key(CONTENT_TYPE),
+                keeps_body,
+                "{status} {before}"
+            );
         }
     }
 }
