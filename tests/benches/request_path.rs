@@ -25,15 +25,15 @@
 //!
 //! Every client sends the credential header its API takes (`Teamup-Token`, or Grow CRM's
 //! `Authorization: Bearer`); the generated one adds `Accept` and `User-Agent`, which the
-//! hand-written one does without. Under 32 tasks each client first runs one uncounted round,
-//! which opens its connections.
+//! hand-written one does without. Under 32 tasks each client first runs a round that opens its
+//! connections, then one that counts allocations; neither is timed.
 //!
 //! `cargo bench -p clientgen-tests --bench request_path -- --profile generated` (or `hand`;
 //! `generated-raw`, `hand-raw` and `pool-raw`, the pool by hand, read the body and decode
-//! nothing) runs one client alone, 32
-//! tasks of `get_event` for 6 s, and prints its calls per second; for `perf record` (with
-//! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only RUSTFLAGS=-Cforce-frame-pointers=yes` for call
-//! stacks).
+//! nothing) runs one client alone, 32 tasks of `get_event` for 6 s (`hand-1000` and
+//! `generated-1000`: `list_events` of 1,000), and prints its calls per second; for
+//! `perf record` (with `CARGO_PROFILE_BENCH_DEBUG=line-tables-only
+//! RUSTFLAGS=-Cforce-frame-pointers=yes` for call stacks).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
@@ -807,7 +807,8 @@ async fn concurrent(case: Case, addr: &str, hand: &Hand, generated: &Generated) 
 
 /// `--profile`: client `which` alone, 32 tasks of `get_event` for 6 s: 1 hand, 2 generated,
 /// and the same two reading the body without decoding it (3, 4; the generated client through
-/// `raw_request`), which splits a difference between sending and decoding; 5, the pool by hand.
+/// `raw_request`), which splits a difference between sending and decoding; 5, the pool by hand;
+/// 6 and 7, hand and generated with `list_events` of 1,000 instead.
 async fn profile(which: usize, hand: &Hand, generated: &Generated, addr: &str) {
     const SECONDS: u64 = 6;
     const EVENT: &str = "/cal/events/100007";
