@@ -111,8 +111,8 @@ impl Lease {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        // The oldest connection is the only one that can have been idle too long; checking it
-        // here keeps the list clear of them without a timer.
+        // The oldest connection is the first to have been idle too long; dropping it here, one
+        // per call, keeps expired connections from piling up without a timer.
         if idle
             .front()
             .is_some_and(|c| c.since.elapsed() >= IDLE_TIMEOUT)
@@ -384,25 +384,13 @@ impl Pool {
             let _ = stream.set_nodelay(true);
             let handshake = |e: hyper::Error| fail("HTTP/1.1 handshake", e.to_string());
             match &origin.tls {
-                None => {
-                    let (sender, connection) =
-                        hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                            .await
-                            .map_err(handshake)?;
-                    tokio::spawn(connection);
-                    Ok(sender)
-                }
+                None => http1(stream).await.map_err(handshake),
                 Some((tls, name)) => {
                     let stream = tls
                         .connect(name.clone(), stream)
                         .await
                         .map_err(|e| fail("TLS", e.to_string()))?;
-                    let (sender, connection) =
-                        hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                            .await
-                            .map_err(handshake)?;
-                    tokio::spawn(connection);
-                    Ok(sender)
+                    http1(stream).await.map_err(handshake)
                 }
             }
         };
@@ -414,6 +402,17 @@ impl Pool {
             )),
         }
     }
+}
+
+/// The HTTP/1.1 handshake over `io`. The connection's task runs on the caller's tokio runtime
+/// until the connection closes.
+async fn http1<T>(io: T) -> Result<SendRequest<Full<Bytes>>, hyper::Error>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
 }
 
 fn is_redirect(status: StatusCode) -> bool {
