@@ -717,9 +717,9 @@ impl Fault {
                 status: 505,
                 body: String::new(),
             }),
-            // reqwest reports a connection that closed or reset after the request went out as
-            // neither a connect error nor a body error: `Other`. Only `Connect` makes the
-            // transport retry a create, so a create is sent once.
+            // A connection that closed or reset after the request went out is neither a connect
+            // error nor a body error: `Other`. Only `Connect` makes the transport retry a
+            // create, so a create is sent once.
             Fault::ClosedBeforeResponse | Fault::ResetBeforeResponse => {
                 exhausted(Outcome::Transport(TransportErrorKind::Other))
             }
@@ -1347,8 +1347,9 @@ async fn decode_paths_into_lists_read_as_documented() {
 /// A same-origin 302 on a write never repeats a POST; PUT and DELETE are re-sent as they were.
 #[tokio::test]
 async fn a_same_origin_redirect_of_a_write_never_repeats_a_post() {
-    // reqwest turns a POST answered with 302 into a bodiless GET (RFC 9110 allows it: the
-    // Post/Redirect/Get pattern) and re-sends PUT (with its body) and DELETE unchanged.
+    // A POST answered with 302 becomes a bodiless GET (RFC 9110 allows it: the
+    // Post/Redirect/Get pattern), as in browsers and reqwest; PUT (with its body) and DELETE
+    // are re-sent unchanged.
     for (op, methods) in [
         (Op::CreateEvent, ["POST", "GET"]),
         (Op::CreateSubcalendar, ["POST", "GET"]),

@@ -25,7 +25,7 @@ use crate::retry::{Backoff, MAX_RETRY_AFTER, RateLimitHeaders, RetryPolicy, Slee
 
 /// Total time one call may take unless the client or the call says otherwise: one deadline
 /// for the rate-limit wait, the access token, every attempt and every wait between attempts.
-/// reqwest sets none.
+/// Neither hyper nor reqwest sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Time to establish a connection unless the client says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
