@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use clientgen_runtime::SharedConnections;
 use saas_clients::teamup;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
@@ -72,6 +73,45 @@ fn client(base: &str) -> teamup::Client {
         .transport(|t| t.base_url(base).allow_http(true))
         .build()
         .expect("client builds")
+}
+
+/// A client for another calendar, taking its connections from `shared`, or its own.
+fn calendar(base: &str, key: &str, shared: Option<&SharedConnections>) -> teamup::Client {
+    teamup::Client::builder(key, "API_KEY")
+        .transport(|t| {
+            let t = t.base_url(base).allow_http(true);
+            match shared {
+                Some(shared) => t.share_connections(shared),
+                None => t,
+            }
+        })
+        .build()
+        .expect("client builds")
+}
+
+/// Clients of two calendars built with one `SharedConnections` use one connection one after
+/// the other; built without it, each opens its own.
+#[tokio::test]
+async fn clients_that_share_connections_use_one_connection() {
+    for (shared, expected) in [(Some(SharedConnections::new()), [0, 0]), (None, [0, 1])] {
+        let (base, carried) = serve(vec![
+            answer("200 OK", OK, false),
+            answer("200 OK", OK, false),
+        ])
+        .await;
+        let first = calendar(&base, "calendar-one", shared.as_ref());
+        let second = calendar(&base, "calendar-two", shared.as_ref());
+
+        first.check_access().await.expect("first");
+        second.check_access().await.expect("second");
+
+        assert_eq!(
+            *carried.lock().await,
+            expected,
+            "shared: {}",
+            shared.is_some()
+        );
+    }
 }
 
 /// Calls one after another share one connection, and a failure whose body was read whole (a

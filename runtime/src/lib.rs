@@ -49,7 +49,9 @@ pub use request::Request;
 pub use response::{RawResponse, ResponseValue};
 pub use retry::{RateLimitHeaders, ResetFormat, RetryPolicy, Sleeper};
 pub use secrecy::{ExposeSecret, SecretString};
-pub use transport::{BuildError, Credential, SendError, Transport, TransportBuilder};
+pub use transport::{
+    BuildError, Credential, SendError, SharedConnections, Transport, TransportBuilder,
+};
 pub use unknown::UnknownFields;
 
 pub use futures::Stream;

@@ -158,6 +158,7 @@ pub struct TransportBuilder {
     rate_limit: Option<(u32, Duration)>,
     rate_limit_headers: Option<RateLimitHeaders>,
     limit_backend: Option<Arc<dyn LimitBackend>>,
+    shared: Option<SharedConnections>,
     sleeper: Sleeper,
     require_credential: bool,
 }
@@ -199,6 +200,7 @@ impl TransportBuilder {
             rate_limit: None,
             rate_limit_headers: None,
             limit_backend: None,
+            shared: None,
             sleeper: Sleeper::tokio(),
             require_credential: false,
         }
@@ -333,6 +335,16 @@ impl TransportBuilder {
         self
     }
 
+    /// Takes this client's connections from `shared`, with every other client built with it
+    /// that calls the same origin with the same connect timeout and root certificates: one
+    /// Teamup client per calendar key, say, then keeps one set of connections to
+    /// `api.teamup.com` instead of one per calendar, and one TLS set-up. Calls that go through a
+    /// proxy (when the environment names one for the base URL) do not use it.
+    pub fn share_connections(mut self, shared: &SharedConnections) -> Self {
+        self.shared = Some(shared.clone());
+        self
+    }
+
     /// Replaces the `User-Agent`.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
@@ -449,11 +461,15 @@ impl TransportBuilder {
             }
             Http::Proxied(client.build()?)
         } else {
-            Http::Direct(Pool::new(
-                &base,
-                self.connect_timeout,
-                &self.root_certificates,
-            )?)
+            let pool = |base: &url::Url| {
+                Pool::new(base, self.connect_timeout, &self.root_certificates).map(Arc::new)
+            };
+            Http::Direct(match &self.shared {
+                Some(shared) => {
+                    shared.pool(&base, self.connect_timeout, &self.root_certificates, pool)?
+                }
+                None => pool(&base)?,
+            })
         };
         let oauth = self.credentials.iter().find_map(|c| match c {
             Credential::OAuth(session) => Some(session.clone()),
@@ -532,14 +548,76 @@ fn same_origin_redirects() -> redirect::Policy {
     })
 }
 
-/// How a client's calls travel. One per client, inside its `Arc`: the sizes of the variants
-/// do not matter.
-#[allow(clippy::large_enum_variant)]
+/// How a client's calls travel.
 enum Http {
-    /// Straight to the origin, over the connections `conn` keeps.
-    Direct(Pool),
+    /// Straight to the origin, over the connections `conn` keeps (this client's own, or
+    /// shared).
+    Direct(Arc<Pool>),
     /// Through the proxy the environment names for the base URL, by reqwest, which reads it.
     Proxied(reqwest::Client),
+}
+
+/// Connection pools that several clients share (`TransportBuilder::share_connections`), one
+/// per origin, connect timeout and set of extra root certificates. Cheap to clone: clones are
+/// the same set.
+#[derive(Clone, Default)]
+pub struct SharedConnections {
+    pools: Arc<std::sync::Mutex<Pools>>,
+}
+
+/// The pools made so far, with what each was made for; a handful at most, so a list.
+type Pools = Vec<(PoolKey, Arc<Pool>)>;
+
+/// What a shared pool must have in common with the client that uses it.
+#[derive(PartialEq, Eq)]
+struct PoolKey {
+    origin: String,
+    connect_timeout: Duration,
+    root_certificates: Vec<Vec<u8>>,
+}
+
+impl SharedConnections {
+    /// An empty set.
+    pub fn new() -> Self {
+        SharedConnections::default()
+    }
+
+    /// The pool for `base` and these settings, made by `make` the first time.
+    fn pool(
+        &self,
+        base: &url::Url,
+        connect_timeout: Duration,
+        root_certificates: &[Vec<u8>],
+        make: impl FnOnce(&url::Url) -> Result<Arc<Pool>, BuildError>,
+    ) -> Result<Arc<Pool>, BuildError> {
+        let key = PoolKey {
+            origin: base.origin().ascii_serialization(),
+            connect_timeout,
+            root_certificates: root_certificates.to_vec(),
+        };
+        let mut pools = self
+            .pools
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, pool)) = pools.iter().find(|(k, _)| *k == key) {
+            return Ok(pool.clone());
+        }
+        let pool = make(base)?;
+        pools.push((key, pool.clone()));
+        Ok(pool)
+    }
+}
+
+impl std::fmt::Debug for SharedConnections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pools = self
+            .pools
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f.debug_list()
+            .entries(pools.iter().map(|(key, _)| &key.origin))
+            .finish()
+    }
 }
 
 /// Whether the environment sends requests for `base` through a proxy (`HTTPS_PROXY` and
