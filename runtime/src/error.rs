@@ -221,8 +221,8 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection broke while the response was read.
     Body,
-    /// Anything else: the connection closed or failed after the request went out, before a
-    /// response arrived.
+    /// Anything else, such as a connection that closed or failed after the request went out,
+    /// before a response arrived.
     Other,
 }
 
