@@ -222,3 +222,95 @@ async fn a_call_dropped_mid_flight_does_not_leave_its_answer_to_the_next() {
     assert_eq!(access.access.as_deref(), Some("ok"));
     assert_eq!(*carried.lock().await, vec![0, 1]);
 }
+
+/// Serves every connection with `reply`: it is called with the connection and writes what it
+/// likes.
+async fn serve_raw<F, Fut>(reply: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let reply = Arc::new(reply);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(reply(tcp));
+        }
+    });
+    base
+}
+
+/// A client that makes one attempt per call.
+fn single_attempt(base: &str) -> teamup::Client {
+    teamup::Client::builder("ks73ad7816e7a61b3a", "API_KEY")
+        .transport(|t| {
+            t.base_url(base)
+                .allow_http(true)
+                .retry(clientgen_runtime::RetryPolicy::none())
+        })
+        .build()
+        .expect("client builds")
+}
+
+/// A response head that never ends (header lines sent as fast as the client reads) fails the
+/// call once hyper's head buffer is full, well before the call's deadline: a bounded amount is
+/// read, and the error says the head was too large.
+#[tokio::test]
+async fn a_response_head_that_never_ends_fails_the_call() {
+    let base = serve_raw(|mut tcp| async move {
+        let mut head = vec![0u8; 4096];
+        let _ = tcp.read(&mut head).await;
+        let _ = tcp.write_all(b"HTTP/1.1 200 OK\r\n").await;
+        let line = b"x-filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+        while tcp.write_all(line).await.is_ok() {}
+    })
+    .await;
+
+    let started = std::time::Instant::now();
+    let err = single_attempt(&base)
+        .check_access()
+        .await
+        .expect_err("no head, no answer");
+
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let teamup::Error::Transport(e) = &err else {
+        panic!("expected a transport error, got {err:?}");
+    };
+    assert_eq!(e.kind, clientgen_runtime::TransportErrorKind::Other);
+    assert!(e.source.to_string().contains("too large"), "{}", e.source);
+}
+
+/// Text that is not HTTP where the response should be is a transport error, not a panic or a
+/// hang, and the connection is not used again: the second call opens another.
+#[tokio::test]
+async fn an_answer_that_is_not_http_is_a_transport_error() {
+    let opened = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = opened.clone();
+    let base = serve_raw(move |mut tcp| {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move {
+            let mut head = vec![0u8; 4096];
+            let _ = tcp.read(&mut head).await;
+            let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").await;
+            let _ = tcp.read(&mut head).await;
+        }
+    })
+    .await;
+    let client = single_attempt(&base);
+
+    for _ in 0..2 {
+        let err = client.check_access().await.expect_err("not HTTP");
+        let teamup::Error::Transport(e) = &err else {
+            panic!("expected a transport error, got {err:?}");
+        };
+        assert_eq!(e.kind, clientgen_runtime::TransportErrorKind::Other);
+    }
+    assert_eq!(opened.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
