@@ -29,50 +29,62 @@ const OK: &str = r#"{"access": "ok"}"#;
 /// The connection number (from 0) that carried each request, in order.
 type Carried = Arc<Mutex<Vec<usize>>>;
 
-/// Serves `script` in order, one answer per request, whatever connection it arrives on.
-async fn serve(script: Vec<Answer>) -> (String, Carried) {
+/// Accepts connections on 127.0.0.1 and hands each to `handle` with its number (from 0).
+/// Returns the base URL.
+async fn listen<F, Fut>(handle: F) -> String
+where
+    F: Fn(usize, tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let script = Arc::new(Mutex::new(script.into_iter()));
-    let carried = Carried::default();
-    let seen = carried.clone();
     tokio::spawn(async move {
         let mut connection = 0;
-        while let Ok((mut tcp, _)) = listener.accept().await {
-            let (script, seen) = (script.clone(), seen.clone());
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                        buffer.drain(..end + 4);
-                        seen.lock().await.push(connection);
-                        let Some(next) = script.lock().await.next() else {
-                            return;
-                        };
-                        if tcp.write_all(&next.bytes).await.is_err() || next.close {
-                            return;
-                        }
-                    }
-                    match tcp.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                    }
-                }
-            });
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(handle(connection, tcp));
             connection += 1;
         }
     });
+    base
+}
+
+/// Serves `script` in order, one answer per request, whatever connection it arrives on.
+async fn serve(script: Vec<Answer>) -> (String, Carried) {
+    let script = Arc::new(Mutex::new(script.into_iter()));
+    let carried = Carried::default();
+    let seen = carried.clone();
+    let base = listen(move |connection, mut tcp| {
+        let (script, seen) = (script.clone(), seen.clone());
+        async move {
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                    buffer.drain(..end + 4);
+                    seen.lock().await.push(connection);
+                    let Some(next) = script.lock().await.next() else {
+                        return;
+                    };
+                    if tcp.write_all(&next.bytes).await.is_err() || next.close {
+                        return;
+                    }
+                }
+                match tcp.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            }
+        }
+    })
+    .await;
     (base, carried)
 }
 
+/// A client of the documented calendar.
 fn client(base: &str) -> teamup::Client {
-    teamup::Client::builder("ks73ad7816e7a61b3a", "API_KEY")
-        .transport(|t| t.base_url(base).allow_http(true))
-        .build()
-        .expect("client builds")
+    calendar(base, "ks73ad7816e7a61b3a", None)
 }
 
 /// A client for another calendar, taking its connections from `shared`, or its own.
@@ -176,36 +188,28 @@ async fn a_connection_the_server_closed_is_not_used_again() {
 /// does not read the dropped call's answer, and goes out on a new connection.
 #[tokio::test]
 async fn a_call_dropped_mid_flight_does_not_leave_its_answer_to_the_next() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
     let carried = Carried::default();
     let seen = carried.clone();
-    tokio::spawn(async move {
-        let mut connection = 0;
-        while let Ok((mut tcp, _)) = listener.accept().await {
-            let seen = seen.clone();
-            let first = connection == 0;
-            tokio::spawn(async move {
-                let mut head = vec![0u8; 4096];
-                if !matches!(tcp.read(&mut head).await, Ok(n) if n > 0) {
-                    return;
-                }
-                seen.lock().await.push(connection);
-                // The first connection's answer says something else, late.
-                let (delay, body) = if first {
-                    (300, r#"{"access": "stale"}"#)
-                } else {
-                    (0, OK)
-                };
-                tokio::time::sleep(Duration::from_millis(delay)).await;
-                let _ = tcp.write_all(&answer("200 OK", body, false).bytes).await;
-                let _ = tcp.read(&mut head).await;
-            });
-            connection += 1;
+    let base = listen(move |connection, mut tcp| {
+        let seen = seen.clone();
+        async move {
+            let mut head = vec![0u8; 4096];
+            if !matches!(tcp.read(&mut head).await, Ok(n) if n > 0) {
+                return;
+            }
+            seen.lock().await.push(connection);
+            // The first connection's answer says something else, late.
+            let (delay, body) = if connection == 0 {
+                (300, r#"{"access": "stale"}"#)
+            } else {
+                (0, OK)
+            };
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+            let _ = tcp.write_all(&answer("200 OK", body, false).bytes).await;
+            let _ = tcp.read(&mut head).await;
         }
-    });
+    })
+    .await;
     let client = client(&base);
 
     let dropped = tokio::time::timeout(
@@ -221,26 +225,6 @@ async fn a_call_dropped_mid_flight_does_not_leave_its_answer_to_the_next() {
 
     assert_eq!(access.access.as_deref(), Some("ok"));
     assert_eq!(*carried.lock().await, vec![0, 1]);
-}
-
-/// Serves every connection with `reply`: it is called with the connection and writes what it
-/// likes.
-async fn serve_raw<F, Fut>(reply: F) -> String
-where
-    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let reply = Arc::new(reply);
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            tokio::spawn(reply(tcp));
-        }
-    });
-    base
 }
 
 /// A client that makes one attempt per call.
@@ -260,7 +244,7 @@ fn single_attempt(base: &str) -> teamup::Client {
 /// read, and the error says the head was too large.
 #[tokio::test]
 async fn a_response_head_that_never_ends_fails_the_call() {
-    let base = serve_raw(|mut tcp| async move {
+    let base = listen(|_, mut tcp| async move {
         let mut head = vec![0u8; 4096];
         let _ = tcp.read(&mut head).await;
         let _ = tcp.write_all(b"HTTP/1.1 200 OK\r\n").await;
@@ -291,13 +275,14 @@ async fn a_response_head_that_never_ends_fails_the_call() {
 /// hang, and the connection is not used again: the second call opens another.
 #[tokio::test]
 async fn an_answer_that_is_not_http_is_a_transport_error() {
-    let opened = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = opened.clone();
-    let base = serve_raw(move |mut tcp| {
-        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let carried = Carried::default();
+    let seen = carried.clone();
+    let base = listen(move |connection, mut tcp| {
+        let seen = seen.clone();
         async move {
             let mut head = vec![0u8; 4096];
             let _ = tcp.read(&mut head).await;
+            seen.lock().await.push(connection);
             let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").await;
             let _ = tcp.read(&mut head).await;
         }
@@ -312,5 +297,5 @@ async fn an_answer_that_is_not_http_is_a_transport_error() {
         };
         assert_eq!(e.kind, clientgen_runtime::TransportErrorKind::Other);
     }
-    assert_eq!(opened.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(*carried.lock().await, vec![0, 1]);
 }
