@@ -446,7 +446,6 @@ impl TransportBuilder {
                 setting: "user_agent",
                 reason: "it holds a character a header cannot carry".to_owned(),
             })?;
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
         let origin = base.origin().ascii_serialization();
         let authority = base[url::Position::BeforeHost..url::Position::AfterPort].to_owned();
         let authority = HeaderValue::from_str(&authority)
@@ -491,7 +490,6 @@ impl TransportBuilder {
             inner: Arc::new(Inner {
                 api: self.api,
                 http,
-                base_url,
                 origin,
                 base_path,
                 authority,
@@ -633,7 +631,6 @@ fn proxied(base: &url::Url) -> bool {
 struct Inner {
     api: &'static str,
     http: Http,
-    base_url: String,
     /// `https://host:port` of the base URL.
     origin: String,
     /// The base URL's path, without a final `/`: what every call's path goes under.
@@ -786,7 +783,10 @@ impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
             .field("api", &self.inner.api)
-            .field("base_url", &redacted(&self.inner.base_url))
+            .field(
+                "base_url",
+                &format!("{}{}", self.inner.origin, self.inner.base_path),
+            )
             .field("timeout", &self.inner.timeout)
             .field("max_body", &self.inner.max_body)
             .finish_non_exhaustive()
