@@ -164,3 +164,17 @@ fn tls_failure<T: std::fmt::Debug>(result: Result<T, teamup::Error>) -> String {
     assert!(message.contains("(TLS)"), "{message}");
     message
 }
+
+/// Bytes that are not a certificate, given as a root, are refused by `build()`, saying where
+/// they came from; nothing is sent.
+#[test]
+fn a_root_certificate_that_does_not_parse_is_refused_by_build() {
+    let result = teamup::Client::builder("ks73ad7816e7a61b3a", "API_KEY")
+        .transport(|t| t.add_root_certificate(b"not a certificate".to_vec()))
+        .build();
+
+    let Err(clientgen_runtime::BuildError::Tls(reason)) = &result else {
+        panic!("expected a TLS build error, got {:?}", result.map(|_| ()));
+    };
+    assert!(reason.contains("add_root_certificate"), "{reason}");
+}

@@ -174,8 +174,11 @@ fn with_extra_roots(
     let roots = roots
         .iter()
         .map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
-    rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
-        .map_err(|e| BuildError::Tls(e.to_string()))
+    rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider).map_err(|e| {
+        BuildError::Tls(format!(
+            "a certificate given to `add_root_certificate`: {e}"
+        ))
+    })
 }
 
 #[cfg(target_os = "android")]
