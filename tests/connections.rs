@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clientgen_runtime::SharedConnections;
+use clientgen_tests::next_head;
 use saas_clients::teamup;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
@@ -59,23 +60,42 @@ async fn serve(script: Vec<Answer>) -> (String, Carried) {
         let (script, seen) = (script.clone(), seen.clone());
         async move {
             let mut buffer = Vec::new();
-            let mut chunk = [0u8; 4096];
-            loop {
-                while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                    buffer.drain(..end + 4);
-                    seen.lock().await.push(connection);
-                    let Some(next) = script.lock().await.next() else {
-                        return;
-                    };
-                    if tcp.write_all(&next.bytes).await.is_err() || next.close {
-                        return;
-                    }
-                }
-                match tcp.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            while next_head(&mut tcp, &mut buffer).await.is_some() {
+                seen.lock().await.push(connection);
+                let Some(next) = script.lock().await.next() else {
+                    return;
+                };
+                if tcp.write_all(&next.bytes).await.is_err() || next.close {
+                    return;
                 }
             }
+        }
+    })
+    .await;
+    (base, carried)
+}
+
+/// Answers one request per connection with what `reply` gives for the connection's number (a
+/// delay, and the bytes), after noting the number; then waits for the client to close.
+async fn answer_once<F>(reply: F) -> (String, Carried)
+where
+    F: Fn(usize) -> (Duration, Vec<u8>) + Send + Sync + 'static,
+{
+    let reply = Arc::new(reply);
+    let carried = Carried::default();
+    let seen = carried.clone();
+    let base = listen(move |connection, mut tcp| {
+        let (reply, seen) = (reply.clone(), seen.clone());
+        async move {
+            let mut buffer = Vec::new();
+            if next_head(&mut tcp, &mut buffer).await.is_none() {
+                return;
+            }
+            seen.lock().await.push(connection);
+            let (delay, bytes) = reply(connection);
+            tokio::time::sleep(delay).await;
+            let _ = tcp.write_all(&bytes).await;
+            let _ = tcp.read(&mut [0u8; 4096]).await;
         }
     })
     .await;
@@ -188,26 +208,13 @@ async fn a_connection_the_server_closed_is_not_used_again() {
 /// does not read the dropped call's answer, and goes out on a new connection.
 #[tokio::test]
 async fn a_call_dropped_mid_flight_does_not_leave_its_answer_to_the_next() {
-    let carried = Carried::default();
-    let seen = carried.clone();
-    let base = listen(move |connection, mut tcp| {
-        let seen = seen.clone();
-        async move {
-            let mut head = vec![0u8; 4096];
-            if !matches!(tcp.read(&mut head).await, Ok(n) if n > 0) {
-                return;
-            }
-            seen.lock().await.push(connection);
-            // The first connection's answer says something else, late.
-            let (delay, body) = if connection == 0 {
-                (300, r#"{"access": "stale"}"#)
-            } else {
-                (0, OK)
-            };
-            tokio::time::sleep(Duration::from_millis(delay)).await;
-            let _ = tcp.write_all(&answer("200 OK", body, false).bytes).await;
-            let _ = tcp.read(&mut head).await;
-        }
+    // The first connection's answer says something else, late.
+    let (base, carried) = answer_once(|connection| match connection {
+        0 => (
+            Duration::from_millis(300),
+            answer("200 OK", r#"{"access": "stale"}"#, false).bytes,
+        ),
+        _ => (Duration::ZERO, answer("200 OK", OK, false).bytes),
     })
     .await;
     let client = client(&base);
@@ -275,19 +282,8 @@ async fn a_response_head_that_never_ends_fails_the_call() {
 /// hang, and the connection is not used again: the second call opens another.
 #[tokio::test]
 async fn an_answer_that_is_not_http_is_a_transport_error() {
-    let carried = Carried::default();
-    let seen = carried.clone();
-    let base = listen(move |connection, mut tcp| {
-        let seen = seen.clone();
-        async move {
-            let mut head = vec![0u8; 4096];
-            let _ = tcp.read(&mut head).await;
-            seen.lock().await.push(connection);
-            let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").await;
-            let _ = tcp.read(&mut head).await;
-        }
-    })
-    .await;
+    let (base, carried) =
+        answer_once(|_| (Duration::ZERO, b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec())).await;
     let client = single_attempt(&base);
 
     for _ in 0..2 {

@@ -9,8 +9,9 @@
 use std::process::Command;
 use std::sync::Arc;
 
+use clientgen_tests::next_head;
 use saas_clients::teamup;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::Mutex;
 
 /// Set in the child only.
@@ -33,17 +34,12 @@ async fn proxy() -> (String, Arc<Mutex<Vec<String>>>) {
         while let Ok((mut tcp, _)) = listener.accept().await {
             let seen = seen.clone();
             tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tcp.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                    }
-                }
+                let Some(head) = next_head(&mut tcp, &mut Vec::new()).await else {
+                    return;
+                };
                 seen.lock()
                     .await
-                    .push(String::from_utf8_lossy(&buffer).into_owned());
+                    .push(String::from_utf8_lossy(&head).into_owned());
                 let _ = tcp.write_all(ANSWER).await;
             });
         }

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clientgen_runtime::TransportErrorKind;
+use clientgen_tests::next_head;
 use saas_clients::teamup;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::Mutex;
 
 const CA: &[u8] = include_bytes!("fixtures/tls/ca.der");
@@ -58,21 +59,13 @@ async fn serve() -> (u16, Arc<Seen>) {
                 };
                 seen.handshakes.fetch_add(1, Ordering::SeqCst);
                 let mut buffer = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head: Vec<u8> = buffer.drain(..end + 4).collect();
-                        seen.heads
-                            .lock()
-                            .await
-                            .push(String::from_utf8_lossy(&head).into_owned());
-                        if tls.write_all(ANSWER).await.is_err() {
-                            return;
-                        }
-                    }
-                    match tls.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                while let Some(head) = next_head(&mut tls, &mut buffer).await {
+                    seen.heads
+                        .lock()
+                        .await
+                        .push(String::from_utf8_lossy(&head).into_owned());
+                    if tls.write_all(ANSWER).await.is_err() {
+                        return;
                     }
                 }
             });

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use clientgen_runtime::TransportErrorKind;
 use clientgen_runtime::transfer::{TemporaryUrl, TransferClient, TransferError};
-use clientgen_tests::{assert_header, received, single_request};
+use clientgen_tests::{assert_header, next_head, received, single_request};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -299,13 +299,8 @@ async fn endless_host() -> String {
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
+                if next_head(&mut socket, &mut Vec::new()).await.is_none() {
+                    return;
                 }
                 let header = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\n\
                               transfer-encoding: chunked\r\n\r\n";

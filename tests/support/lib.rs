@@ -12,12 +12,33 @@
 //! - [`load_spec`], [`operation`], [`response_example`], [`request_example`],
 //!   [`error_example`]: the spec and its documented examples.
 //! - [`teamup_builder`], [`teamup_client`]: a Teamup client for a server.
+//! - [`next_head`]: one request head, for servers written by hand over a socket.
 
 use std::path::Path;
 
 use clientgen::ir;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Reads from `stream` into `buffer` until it holds a whole request head (through the blank
+/// line), and returns that head, taken out of `buffer`; `None` if the stream ends or fails
+/// first. What follows the head stays in `buffer` for the next call.
+pub async fn next_head<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buffer: &mut Vec<u8>,
+) -> Option<Vec<u8>> {
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Some(buffer.drain(..end + 4).collect());
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
 
 /// Starts a server that answers every request with `status` and `body` as `application/json`
 /// (no body at all when `body` is empty).
